@@ -1,0 +1,24 @@
+// Bundles the Node side (CLI, engine, worker threads) into out/node with esbuild. Native modules stay external.
+import { build } from 'esbuild';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+await build({
+  absWorkingDir: root,
+  entryPoints: {
+    cli: 'src/cli/main.ts',
+    engine: 'src/engine/main.ts',
+  },
+  outdir: 'out/node',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  external: ['better-sqlite3', '@riaskov/mmap-io', 'chardet', '@opentelemetry/*', 'playwright-core', 'playwright'],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: 'warning',
+});

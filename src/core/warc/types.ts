@@ -1,0 +1,115 @@
+// The public shape of the WARC core. Everything outside src/core/warc sees these types, never a parser's internals.
+
+/** A file's bytes, read in place. The mmap source returns views into the mapping (zero-copy); the positional-read
+ *  source returns fresh Buffers. Both are one interface and pass one test suite (STYLE.md item 6). */
+export interface ByteSource {
+  readonly path: string;
+  readonly size: number;
+  /** Bytes [offset, offset + length), clipped at end of file. Views must not be used after close(). */
+  read(offset: number, length: number): Buffer;
+  close(): void;
+}
+
+export type SourceKind = 'mmap' | 'file';
+
+/** Stable problem codes. They appear in CLI output, the index's error table and the API: never rename one. */
+export type WarcProblemCode =
+  | 'not-an-archive' // the file is not WARC, ARC, WACZ or gzip of one of them
+  | 'file-not-found'
+  | 'empty-file'
+  | 'warc-truncated' // the file ends inside a record (or inside a gzip member)
+  | 'warc-bad-header' // a record header that cannot be parsed (bad version line, bad field line)
+  | 'warc-bad-length' // Content-Length missing, not a number, or not matching the bytes that follow
+  | 'warc-missing-field' // a mandatory field (WARC-Record-ID, Content-Length, WARC-Date, WARC-Type) is absent
+  | 'warc-bad-field' // a field whose value is malformed (date, URI, record id, digest syntax)
+  | 'warc-garbage' // bytes between records that belong to no record; reading resynchronised after them
+  | 'warc-block-digest' // WARC-Block-Digest does not match the block
+  | 'warc-payload-digest' // WARC-Payload-Digest does not match the payload
+  | 'gzip-corrupt' // a gzip member that does not inflate
+  | 'gzip-truncated'
+  | 'http-bad-message' // an HTTP message inside a response/request record that cannot be parsed
+  | 'http-bad-chunking' // Transfer-Encoding: chunked whose chunks do not add up
+  | 'http-bad-encoding' // Content-Encoding that does not decode
+  | 'arc-bad-header'
+  | 'wacz-bad-package';
+
+export interface WarcProblem {
+  code: WarcProblemCode;
+  file: string;
+  /** Byte offset in the file (the compressed offset for gzip files) where the problem was found. */
+  offset: number;
+  message: string;
+}
+
+/** Header fields in file order; names keep their case, lookup is case-insensitive. */
+export interface HeaderFields {
+  readonly list: ReadonlyArray<readonly [name: string, value: string]>;
+  get(name: string): string | undefined;
+  getAll(name: string): string[];
+}
+
+export type ArchiveFormat = 'warc' | 'arc' | 'wacz';
+export type Compression = 'none' | 'gzip-members' | 'gzip-single';
+
+export interface HttpMessage {
+  /** 'response' or 'request', as the first line says. */
+  kind: 'response' | 'request';
+  /** Status line or request line as it stands. */
+  startLine: string;
+  status?: number; // responses
+  method?: string; // requests
+  requestTarget?: string; // requests
+  headers: HeaderFields;
+  /** Offset of the HTTP body within the record's content block. */
+  bodyOffset: number;
+}
+
+export interface ArchiveRecord {
+  /** The archive file this record lives in (for WACZ: the path of the .wacz plus the entry, see `container`). */
+  file: string;
+  /** Offset and length on disk: compressed offset/length of the gzip member(s) for per-record gzip. */
+  offset: number;
+  length: number;
+  format: 'warc' | 'arc';
+  /** 'WARC/1.0', 'WARC/1.1', 'WARC/0.17', 'WARC/0.18' or 'ARC/1' */
+  version: string;
+  /** WARC-Type ('response', 'request', 'revisit', ...); ARC records report 'response' (filedesc: 'warcinfo'). */
+  type: string;
+  headers: HeaderFields;
+  targetUri?: string;
+  /** ISO 8601 as in the file (WARC-Date), or converted from the ARC 14-digit date. */
+  date?: string;
+  recordId?: string;
+  contentType?: string;
+  contentLength: number;
+  payloadDigest?: string;
+  blockDigest?: string;
+  refersToUri?: string;
+  refersToDate?: string;
+  /** The content block (after gzip inflation, before any HTTP decoding). */
+  block(): Buffer;
+  /** The parsed HTTP message when the block is one (response/request/revisit with an HTTP content type or an http(s)
+   *  target); null for dns:, warcinfo, metadata and other non-HTTP blocks or when parsing fails. */
+  http(): HttpMessage | null;
+  /** The HTTP body after transfer decoding (chunked) and content decoding (gzip/deflate/br); the block itself when
+   *  the record holds no HTTP message. Decoding problems are reported through the reader's onProblem. */
+  payload(): Buffer;
+}
+
+export interface OpenOptions {
+  source?: SourceKind; // default 'mmap', falling back to 'file' when mapping fails
+  /** Called for every problem found while reading; reading goes on past it where the rest is readable. */
+  onProblem?: (problem: WarcProblem) => void;
+}
+
+export interface ArchiveFile {
+  readonly path: string;
+  readonly format: ArchiveFormat;
+  readonly compression: Compression;
+  readonly size: number;
+  /** Every record in file order. Ends cleanly at end of file; damage is reported through onProblem and skipped. */
+  records(): Iterable<ArchiveRecord>;
+  /** O(1) read of one record by its on-disk (offset, length), as records() reported them. */
+  readRecord(offset: number, length: number): ArchiveRecord;
+  close(): void;
+}
