@@ -1,1 +1,55 @@
-console.log("engine placeholder");
+// The engine process: a plain Node process (DESIGN.md: mmap'd Buffers cannot live inside Electron's V8 memory cage).
+//   node out/node/engine.mjs --ipc               served to the Electron shell over the IPC channel
+//   node out/node/engine.mjs [--port N]          browser mode on 127.0.0.1, prints the URL to open
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EventBus } from './events.js';
+import { createHandlers } from './handlers.js';
+import { serveHttp } from './http.js';
+import { serveIpc } from './ipc.js';
+
+const argv = process.argv.slice(2);
+const events = new EventBus();
+
+function flag(name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+if (argv.includes('--ipc')) {
+  if (!process.send) {
+    process.stderr.write('archivestream engine: --ipc needs to be started with an IPC channel\n');
+    process.exit(2);
+  }
+  const handlers = createHandlers({ mode: 'ipc' });
+  const stop = serveIpc(process, handlers, events);
+  // The shell owns us: when its end of the channel closes, we go too.
+  process.on('disconnect', () => {
+    stop();
+    handlers.close();
+    process.exit(0);
+  });
+} else {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const staticDir = join(here, '..', 'renderer');
+  const handlers = createHandlers({ mode: 'http' });
+  const engine = await serveHttp({
+    handlers,
+    events,
+    staticDir: existsSync(join(staticDir, 'index.html')) ? staticDir : null,
+    port: flag('--port') ? Number(flag('--port')) : 0,
+  });
+  if (!existsSync(join(staticDir, 'index.html'))) {
+    process.stderr.write('archivestream: the UI is not built (run `npm run build`); serving the API only\n');
+  }
+  process.stdout.write(`ArchiveStream is running in browser mode: ${engine.url}\n`);
+  const shutdown = () => {
+    void engine.close().then(() => {
+      handlers.close();
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}

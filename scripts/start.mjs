@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// `npm start`: the Electron app where its binary exists, otherwise the same UI in browser mode on 127.0.0.1.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+const args = process.argv.slice(2);
+
+const built = ['out/node/engine.mjs', 'out/renderer/index.html', 'out/main/index.js', 'out/preload/index.cjs'].every((f) => existsSync(join(root, f)));
+if (!built || args.includes('--rebuild')) {
+  const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+function electronBinary() {
+  try {
+    const path = require('electron'); // the binary's path, or throws when it was never downloaded
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+const electron = args.includes('--browser') ? null : electronBinary();
+const headless = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+let child;
+if (electron && !headless) {
+  child = spawn(electron, [root], { stdio: 'inherit' });
+} else {
+  console.log(
+    electron
+      ? 'archivestream: no display found; serving browser mode instead of the desktop window.'
+      : 'archivestream: the Electron binary is not installed here; serving browser mode instead of the desktop window.',
+  );
+  child = spawn(process.execPath, [join(root, 'out/node/engine.mjs'), ...args.filter((a) => a !== '--browser' && a !== '--rebuild')], { stdio: 'inherit' });
+}
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code) => process.exit(code ?? 0));

@@ -1,0 +1,114 @@
+// The engine's implementation of the contract: one plain function per method, over the core library.
+import { readFileSync } from 'node:fs';
+import type { Api, ArgsOf, Method, RecordPage, ResultOf } from '../shared/api.js';
+import { recordDetail, summarizeRecord } from '../core/record-view.js';
+import { openArchive } from '../core/warc/index.js';
+import { openSource } from '../core/warc/source.js';
+import type { ArchiveFile, ArchiveRecord, WarcProblem } from '../core/warc/types.js';
+
+export type Handlers = { [M in Method]: (args: ArgsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
+
+const PAGE_DEFAULT = 200;
+const PAGE_MAX = 5000;
+const RAW_MAX = 64 * 1024;
+const OPEN_MAX = 32;
+
+interface OpenArchive {
+  archive: ArchiveFile;
+  problems: WarcProblem[];
+  /** The iterator of the last records page, kept so that paging on is O(page), not O(file). */
+  cursor: { after: number; it: Iterator<ArchiveRecord> } | null;
+}
+
+export interface EngineContext {
+  mode: 'ipc' | 'http';
+}
+
+export function createHandlers(ctx: EngineContext): Handlers & { close(): void } {
+  const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  const open = new Map<string, OpenArchive>();
+
+  function get(file: string): OpenArchive {
+    let entry = open.get(file);
+    if (entry) {
+      open.delete(file); // re-insert: the Map's order is the LRU order
+      open.set(file, entry);
+      return entry;
+    }
+    const problems: WarcProblem[] = [];
+    const archive = openArchive(file, { onProblem: (p) => problems.push(p) });
+    entry = { archive, problems, cursor: null };
+    open.set(file, entry);
+    if (open.size > OPEN_MAX) {
+      const [oldest, value] = open.entries().next().value!;
+      value.archive.close();
+      open.delete(oldest);
+    }
+    return entry;
+  }
+
+  const handlers: Handlers = {
+    'engine.info': () => ({ version, node: process.version, pid: process.pid, mode: ctx.mode }),
+
+    'archive.open': ({ paths }) =>
+      paths.map((path) => {
+        const { archive } = get(path);
+        return {
+          path,
+          format: archive.format,
+          compression: archive.compression,
+          size: archive.size,
+          randomAccess: (archive as ArchiveFile & { randomAccess?: string }).randomAccess ?? 'direct',
+        };
+      }),
+
+    'archive.records': ({ file, after, limit }) => {
+      const entry = get(file);
+      const n = Math.min(limit ?? PAGE_DEFAULT, PAGE_MAX);
+      let it: Iterator<ArchiveRecord>;
+      if (after !== undefined && entry.cursor?.after === after) it = entry.cursor.it;
+      else {
+        it = entry.archive.records()[Symbol.iterator]();
+        if (after !== undefined) {
+          for (let r = it.next(); !r.done; r = it.next()) if (r.value.offset === after) break;
+        }
+      }
+      const page: RecordPage = { records: [], next: null, problems: [] };
+      const problemsBefore = entry.problems.length;
+      while (page.records.length < n) {
+        const r = it.next();
+        if (r.done) break;
+        page.records.push(summarizeRecord(r.value));
+      }
+      const last = page.records.at(-1);
+      page.next = page.records.length === n && last ? last.offset : null;
+      entry.cursor = page.next === null ? null : { after: page.next, it };
+      page.problems = entry.problems.slice(problemsBefore);
+      return page;
+    },
+
+    'archive.record': ({ file, offset, length }) => recordDetail(get(file).archive.readRecord(offset, length)),
+
+    'archive.raw': ({ file, offset, length, from, size }) => {
+      // Raw bytes are read straight from the file, page by page, so a record of any size never loads whole.
+      const start = Math.min(from ?? 0, length);
+      const n = Math.min(size ?? RAW_MAX, RAW_MAX, length - start);
+      const source = openSource(file, 'file');
+      try {
+        return { offset: offset + start, base64: Buffer.from(source.read(offset + start, n)).toString('base64'), recordLength: length };
+      } finally {
+        source.close();
+      }
+    },
+  };
+
+  return {
+    ...handlers,
+    close() {
+      for (const { archive } of open.values()) archive.close();
+      open.clear();
+    },
+  };
+}
+
+export type { Api };

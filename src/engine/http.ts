@@ -1,0 +1,173 @@
+// Browser mode: the engine serves the renderer and the contract on 127.0.0.1 only, behind a per-run token.
+// The token arrives once in the URL; GET /?token=... trades it for an HttpOnly cookie and redirects to '/', so it does
+// not linger in history. Calls are POST /api/<method> with a JSON body; events stream as Server-Sent Events on
+// /events (one direction is all events need, and SSE needs no extra dependency, unlike WebSocket).
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { dispatch } from './dispatch.js';
+import type { EventBus } from './events.js';
+import type { Handlers } from './handlers.js';
+
+const COOKIE = 'archivestream_token';
+const MAX_BODY = 1 << 20;
+
+/** Pages may load only their own scripts and styles, and talk only to this origin (DESIGN: the app never reaches the
+ *  network). */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+export interface HttpEngine {
+  url: string; // with the token, to open once
+  origin: string;
+  token: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+function sameToken(a: string | undefined, b: string): boolean {
+  if (!a || a.length !== b.length) return false;
+  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+function cookieToken(req: IncomingMessage): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, v] = part.trim().split('=');
+    if (k === COOKIE) return v;
+  }
+  return undefined;
+}
+
+function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw new Error('request body too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function serveHttp(opts: {
+  handlers: Handlers;
+  events: EventBus;
+  /** Folder holding the built renderer (index.html and assets). */
+  staticDir: string | null;
+  port?: number;
+  token?: string;
+}): Promise<HttpEngine> {
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  const open = new Set<ServerResponse>();
+  let origin = '';
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) send(res, 500, e instanceof Error ? e.message : 'internal error');
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // DNS rebinding: a page on another name resolving to 127.0.0.1 must not reach us.
+    const host = req.headers.host ?? '';
+    const port = (server.address() as AddressInfo).port;
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return send(res, 421, 'wrong host');
+    const url = new URL(req.url ?? '/', origin);
+
+    if (req.method === 'GET' && url.pathname === '/' && url.searchParams.has('token')) {
+      if (!sameToken(url.searchParams.get('token') ?? undefined, token)) return send(res, 401, 'wrong token');
+      res.writeHead(303, {
+        location: '/',
+        'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+      });
+      return void res.end();
+    }
+
+    const bearer = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined;
+    if (!sameToken(cookieToken(req), token) && !sameToken(bearer, token)) {
+      return send(res, 401, 'ArchiveStream: open the address that `npm start` printed (it carries this run\'s token).');
+    }
+
+    if (url.pathname.startsWith('/api/')) {
+      if (req.method !== 'POST') return send(res, 405, 'POST only');
+      // A cross-site form cannot send JSON with this content type without a preflight we never answer.
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'JSON only');
+      let args: unknown;
+      try {
+        args = JSON.parse((await readBody(req)) || '{}');
+      } catch {
+        return send(res, 400, JSON.stringify({ ok: false, error: { code: 'bad-request', message: 'body is not JSON' } }), 'application/json');
+      }
+      const reply = await dispatch(opts.handlers, decodeURIComponent(url.pathname.slice(5)), args);
+      return send(res, 200, JSON.stringify(reply), 'application/json');
+    }
+
+    if (url.pathname === '/events' && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      open.add(res);
+      const unsubscribe = opts.events.subscribe((event, payload) => {
+        res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
+      });
+      req.on('close', () => {
+        unsubscribe();
+        open.delete(res);
+      });
+      return;
+    }
+
+    if (req.method !== 'GET' || !opts.staticDir) return send(res, 404, 'not found');
+    const rel = normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)).replace(/^([/\\])+/, '');
+    const file = join(opts.staticDir, rel);
+    if (!file.startsWith(opts.staticDir + sep) || !existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'not found');
+    res.writeHead(200, {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-cache',
+    });
+    createReadStream(file).pipe(res);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of open) res.end();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

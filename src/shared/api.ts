@@ -1,0 +1,130 @@
+// The one contract for every call across a process boundary (STYLE.md item 2): renderer -> engine, CLI/browser ->
+// engine. A method is declared once here; the engine's handler map, the preload bridge and the HTTP client are all typed
+// from it, and no channel name is spelled anywhere else.
+
+import type { IngestProgress } from './records.js';
+
+/** Stable error codes: they cross process boundaries as data, never as Error objects (STYLE.md item 3). */
+export type ErrorCode =
+  | 'bad-request' // the arguments do not fit the method
+  | 'unknown-method'
+  | 'unauthorized'
+  | 'file-not-found'
+  | 'not-an-archive'
+  | 'empty-file'
+  | 'record-not-found'
+  | 'warc-truncated'
+  | 'warc-bad-header'
+  | 'gzip-corrupt'
+  | 'query-syntax'
+  | 'internal';
+
+export interface ApiError {
+  code: ErrorCode | (string & {});
+  message: string;
+  file?: string;
+  offset?: number;
+}
+
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+export interface OpenedFile {
+  path: string;
+  format: 'warc' | 'arc' | 'wacz';
+  compression: 'none' | 'gzip-members' | 'gzip-single';
+  size: number;
+  /** How readRecord reaches a record: 'direct' (O(1) slice), 'checkpoints' or 'sequential' (single-member gzip). */
+  randomAccess: string;
+}
+
+export interface RecordSummary {
+  offset: number;
+  length: number;
+  type: string;
+  uri: string | null;
+  date: string | null;
+  id: string | null;
+  contentType: string | null;
+  status: number | null;
+  digest: string | null;
+}
+
+export interface ProblemSummary {
+  code: string;
+  file: string;
+  offset: number;
+  message: string;
+}
+
+export interface RecordPage {
+  records: RecordSummary[];
+  /** Pass as `after` to read the next page; null at end of file. */
+  next: number | null;
+  problems: ProblemSummary[];
+}
+
+export interface RecordDetail extends RecordSummary {
+  file: string;
+  version: string;
+  warcHeaders: Array<[string, string]>;
+  http: { startLine: string; headers: Array<[string, string]> } | null;
+  payloadSize: number;
+  /** The payload decoded as text (at most 256 KiB), or null when it is binary. */
+  payloadText: string | null;
+}
+
+export interface RawBytes {
+  /** Absolute file offset of the first byte. */
+  offset: number;
+  /** Base64 of the bytes, at most 64 KiB a call. */
+  base64: string;
+  /** Total bytes of the record on disk, for paging. */
+  recordLength: number;
+}
+
+/** Method name -> [arguments, result]. */
+export interface Api {
+  'engine.info': [Record<string, never>, { version: string; node: string; pid: number; mode: 'ipc' | 'http' }];
+  'archive.open': [{ paths: string[] }, OpenedFile[]];
+  'archive.records': [{ file: string; after?: number; limit?: number }, RecordPage];
+  'archive.record': [{ file: string; offset: number; length: number }, RecordDetail];
+  'archive.raw': [{ file: string; offset: number; length: number; from?: number; size?: number }, RawBytes];
+}
+
+export type Method = keyof Api;
+export type ArgsOf<M extends Method> = Api[M][0];
+export type ResultOf<M extends Method> = Api[M][1];
+
+/** Events the engine pushes to every client. */
+export interface ApiEvents {
+  'ingest.progress': IngestProgress;
+  'engine.notice': { level: 'info' | 'warn' | 'error'; message: string };
+}
+export type EventName = keyof ApiEvents;
+
+/** What a client (preload bridge, HTTP client) offers; the renderer sees only this. */
+export interface EngineClient {
+  invoke<M extends Method>(method: M, args: ArgsOf<M>): Promise<Reply<ResultOf<M>>>;
+  /** Subscribe to an event; returns its own unsubscribe (STYLE.md item 8). */
+  on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+}
+
+/** The method names, for validation at the engine's edge and for the preload bridge. */
+export const METHODS = ['engine.info', 'archive.open', 'archive.records', 'archive.record', 'archive.raw'] as const satisfies readonly Method[];
+export const EVENTS = ['ingest.progress', 'engine.notice'] as const satisfies readonly EventName[];
+
+// Compile-time proof that METHODS and EVENTS list every name of the contract.
+type Missing<All, Listed> = Exclude<All, Listed> extends never ? true : Exclude<All, Listed>;
+export const methodsComplete: Missing<Method, (typeof METHODS)[number]> = true;
+export const eventsComplete: Missing<EventName, (typeof EVENTS)[number]> = true;
+
+/** Electron IPC channel names, spelled only here. */
+export const IPC_INVOKE = 'archivestream:invoke';
+export const IPC_EVENT = 'archivestream:event';
+
+/** Messages on the shell <-> engine IPC channel. */
+export type ToEngine = { kind: 'call'; id: number; method: string; args: unknown };
+export type FromEngine =
+  | { kind: 'reply'; id: number; reply: Reply<unknown> }
+  | { kind: 'event'; event: EventName; payload: ApiEvents[EventName] }
+  | { kind: 'ready'; pid: number };

@@ -1,0 +1,65 @@
+// Plain data shapes that cross layers and processes: what ingest produces, what the store keeps, what the UI shows.
+// Types only (DESIGN.md: src/shared imports nothing but itself).
+
+/** One archive record as indexed: enough to read it back in O(1) from (file, offset, length). */
+export interface CaptureRow {
+  fileId: number;
+  offset: number;
+  length: number;
+  /** WARC-Type (response, request, revisit, resource, metadata, warcinfo, ...). */
+  type: string;
+  uri: string | null;
+  /** SURT urlkey as in CDXJ (src/core/warc/surt.ts). */
+  urlkey: string | null;
+  /** 14-digit UTC timestamp, YYYYMMDDhhmmss. */
+  timestamp: string | null;
+  status: number | null;
+  mime: string | null;
+  /** WARC-Payload-Digest, or the digest computed at ingest when the record has none. */
+  digest: string | null;
+  recordId: string | null;
+  refersToUri: string | null;
+  refersToDate: string | null;
+  /** HTTP method for request-keyed captures (POST/PUT), as CDXJ records it. */
+  method: string | null;
+}
+
+/** One distinct HTML payload's text; captures link to it by digest. */
+export interface PageRow {
+  digest: string;
+  url: string;
+  title: string;
+  description: string;
+  text: string;
+  lang: string | null;
+  /** Word-segmented copies for the full-text index (src/core/search/segment.ts): null when equal to title/text,
+   *  undefined when not computed yet (the store then computes them). */
+  ftsTitle?: string | null;
+  ftsText?: string | null;
+}
+
+export interface IngestErrorRow {
+  fileId: number;
+  offset: number;
+  code: string;
+  message: string;
+}
+
+export interface IngestProgress {
+  collection: string;
+  filesDone: number;
+  filesTotal: number;
+  records: number;
+  bytesDone: number;
+  bytesTotal: number;
+  pages: number;
+  errors: number;
+  /** Bytes per second over the last few seconds. */
+  rate: number;
+  /** Seconds to go at the current rate, null while unknown. */
+  etaSeconds: number | null;
+  /** Per-file state for the file currently being read by each worker. */
+  files: Array<{ path: string; bytesDone: number; bytes: number; records: number; state: FileState }>;
+}
+
+export type FileState = 'pending' | 'indexing' | 'done' | 'error' | 'skipped' | 'missing';

@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LaunchOptions } from 'playwright-core';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CORPUS = join(ROOT, '..', 'shared', 'corpus');
+
+/** A configured path, Debian's /usr/bin/chromium, or Playwright's own build; never downloaded by us. */
+export function chromiumLaunchOptions(): LaunchOptions {
+  const candidates = [process.env.ARCHIVESTREAM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
+  const executablePath = candidates.find((p) => existsSync(p));
+  if (!executablePath && !process.env.PLAYWRIGHT_BROWSERS_PATH) {
+    throw new Error('No Chromium found for the end-to-end tests: install one (Debian: `apt-get install -y chromium`) or set ARCHIVESTREAM_CHROMIUM to its path.');
+  }
+  return {
+    executablePath,
+    args: [
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    ],
+  };
+}
+
+export interface RunningEngine {
+  url: string;
+  origin: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts the built engine in browser mode, as `npm start` does here, and waits for the URL it prints. */
+export async function startEngine(): Promise<RunningEngine> {
+  const child = spawn(process.execPath, [join(ROOT, 'out/node/engine.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`engine exited (${code}) before printing its URL: ${out}`)));
+  });
+  return {
+    url,
+    origin: new URL(url).origin,
+    process: child,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

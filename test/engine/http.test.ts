@@ -1,0 +1,93 @@
+// Browser mode's HTTP edge: the token gate, the host check (DNS rebinding), argument validation, errors as data.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
+import { EventBus } from '../../src/engine/events.js';
+import { createHandlers } from '../../src/engine/handlers.js';
+import { serveHttp, type HttpEngine } from '../../src/engine/http.js';
+
+let engine: HttpEngine;
+const events = new EventBus();
+const handlers = createHandlers({ mode: 'http' });
+
+beforeAll(async () => {
+  engine = await serveHttp({ handlers, events, staticDir: null });
+});
+afterAll(async () => {
+  await engine.close();
+  handlers.close();
+});
+
+const api = (method: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${engine.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${engine.token}`, ...headers },
+    body: JSON.stringify(body),
+  });
+
+describe('browser-mode transport', () => {
+  it('refuses every path without the token', async () => {
+    expect((await fetch(`${engine.origin}/`)).status).toBe(401);
+    expect((await fetch(`${engine.origin}/events`)).status).toBe(401);
+    expect((await api('engine.info', {}, { authorization: 'Bearer wrong' })).status).toBe(401);
+  });
+
+  it('trades the URL token for an HttpOnly cookie and redirects to a URL without it', async () => {
+    const res = await fetch(engine.url, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/');
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const info = await fetch(`${engine.origin}/api/engine.info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: cookie.split(';')[0] },
+      body: '{}',
+    });
+    expect(await info.json()).toMatchObject({ ok: true, value: { mode: 'http', pid: process.pid } });
+  });
+
+  it('rejects a foreign Host header even with the token (DNS rebinding)', async () => {
+    const { port } = new URL(engine.origin);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, path: '/api/engine.info', method: 'POST', headers: { host: `evil.example:${port}`, authorization: `Bearer ${engine.token}`, 'content-type': 'application/json' } },
+        (res) => resolve(res.statusCode ?? 0),
+      );
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(status).toBe(421);
+  });
+
+  it('answers unknown methods and bad arguments with error codes, not exceptions', async () => {
+    expect(await (await api('nope.nothing', {})).json()).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
+    expect(await (await api('archive.record', { file: 'x', offset: -1, length: 1 })).json()).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request', message: "'offset' must be a non-negative integer" },
+    });
+    expect(await (await api('archive.open', { paths: ['/x'], extra: 1 })).json()).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    const missing = await (await api('archive.open', { paths: ['/no/such/file.warc'] })).json();
+    expect(missing).toMatchObject({ ok: false, error: { code: 'file-not-found' } });
+    expect(missing.error.message).toContain('/no/such/file.warc');
+  });
+
+  it('refuses non-JSON posts (no cross-site form can call the API)', async () => {
+    const res = await fetch(`${engine.origin}/api/engine.info`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${engine.token}` },
+      body: '{}',
+    });
+    expect(res.status).toBe(415);
+  });
+
+  it('streams events to subscribers and stops when they leave', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${engine.origin}/events`, { headers: { authorization: `Bearer ${engine.token}` }, signal: controller.signal });
+    const reader = res.body!.getReader();
+    await reader.read(); // ': connected'
+    events.emit('engine.notice', { level: 'info', message: 'hello' });
+    const { value } = await reader.read();
+    expect(new TextDecoder().decode(value)).toBe('event: engine.notice\ndata: {"level":"info","message":"hello"}\n\n');
+    controller.abort();
+  });
+});

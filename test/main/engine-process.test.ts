@@ -1,0 +1,62 @@
+// The Electron shell's engine supervision, run without Electron: it forks the real built engine over IPC.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EngineProcess } from '../../src/main/engine-process.js';
+import { engineCommand, externalLinkAction, mayNavigate, windowOptions } from '../../src/main/shell.js';
+
+const ROOT = join(__dirname, '..', '..');
+const ENGINE = join(ROOT, 'out/node/engine.mjs');
+
+beforeAll(() => {
+  if (!existsSync(ENGINE)) execFileSync(process.execPath, [join(ROOT, 'scripts/build-node.mjs')], { cwd: ROOT });
+});
+
+describe('EngineProcess', () => {
+  it('calls the engine over IPC and restarts it when it dies', async () => {
+    const restarts: number[] = [];
+    const engine = new EngineProcess({ node: process.execPath, script: ENGINE, args: [] }, { restart: ({ attempt }) => restarts.push(attempt) });
+    await engine.start();
+    const first = await engine.call('engine.info', {});
+    expect(first).toMatchObject({ ok: true, value: { mode: 'ipc' } });
+    const pid = engine.pid!;
+    process.kill(pid, 'SIGKILL');
+    await expect.poll(() => engine.pid !== undefined && engine.pid !== pid, { timeout: 10_000 }).toBe(true);
+    const second = await engine.call('engine.info', {});
+    expect(second).toMatchObject({ ok: true, value: { mode: 'ipc' } });
+    expect(restarts).toEqual([1]);
+    await engine.stop();
+    expect(engine.pid).toBeUndefined();
+  });
+
+  it('passes validation errors back as data', async () => {
+    const engine = new EngineProcess({ node: process.execPath, script: ENGINE, args: [] });
+    await engine.start();
+    expect(await engine.call('archive.records', { file: 3 })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    await engine.stop();
+  });
+});
+
+describe('shell decisions', () => {
+  it('runs the engine on Node, not on Electron', () => {
+    const cmd = engineCommand({ appRoot: ROOT, resourcesPath: '/nonexistent', packaged: false, nodeOnPath: process.execPath });
+    expect(cmd).toEqual({ node: process.execPath, script: ENGINE, args: [] });
+    expect(engineCommand({ appRoot: ROOT, resourcesPath: '/x', packaged: false, nodeOnPath: null })).toHaveProperty('error');
+  });
+
+  it('isolates the renderer', () => {
+    const o = windowOptions('/p.cjs');
+    expect(o.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: '/p.cjs' });
+  });
+
+  it('sends only http(s) links out and keeps navigation inside the app', () => {
+    expect(externalLinkAction('https://example.org/a')).toEqual({ openExternally: true });
+    expect(externalLinkAction('file:///etc/passwd')).toEqual({ openExternally: false });
+    expect(externalLinkAction('javascript:alert(1)')).toEqual({ openExternally: false });
+    expect(mayNavigate('file:///app/index.html#x', 'file:///app/index.html')).toBe(true);
+    expect(mayNavigate('file:///etc/passwd', 'file:///app/index.html')).toBe(false);
+    expect(mayNavigate('https://evil.example/', 'http://127.0.0.1:5173/')).toBe(false);
+    expect(mayNavigate('http://127.0.0.1:5173/#/search', 'http://127.0.0.1:5173/')).toBe(true);
+  });
+});
