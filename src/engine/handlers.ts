@@ -5,6 +5,8 @@ import { recordDetail, summarizeRecord } from '../core/record-view.js';
 import { openArchive } from '../core/warc/index.js';
 import { openSource } from '../core/warc/source.js';
 import type { ArchiveFile, ArchiveRecord, WarcProblem } from '../core/warc/types.js';
+import { createCollectionHandlers } from './collections.js';
+import type { EventBus } from './events.js';
 
 export type Handlers = { [M in Method]: (args: ArgsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
 
@@ -22,6 +24,9 @@ interface OpenArchive {
 
 export interface EngineContext {
   mode: 'ipc' | 'http';
+  events: EventBus;
+  /** Where collections live (one SQLite database each) and settings are kept. */
+  dataDir: string;
 }
 
 export function createHandlers(ctx: EngineContext): Handlers & { close(): void } {
@@ -36,7 +41,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
       return entry;
     }
     const problems: WarcProblem[] = [];
-    const archive = openArchive(file, { onProblem: (p) => problems.push(p) });
+    const archive = openArchive(file, { onProblem: (p: WarcProblem) => problems.push(p) });
     entry = { archive, problems, cursor: null };
     open.set(file, entry);
     if (open.size > OPEN_MAX) {
@@ -47,7 +52,9 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
     return entry;
   }
 
+  const collections = createCollectionHandlers(ctx);
   const handlers: Handlers = {
+    ...collections.handlers,
     'engine.info': () => ({ version, node: process.version, pid: process.pid, mode: ctx.mode }),
 
     'archive.open': ({ paths }) =>
@@ -105,6 +112,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
   return {
     ...handlers,
     close() {
+      collections.close();
       for (const { archive } of open.values()) archive.close();
       open.clear();
     },

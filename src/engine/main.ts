@@ -1,9 +1,11 @@
 // The engine process: a plain Node process (DESIGN.md: mmap'd Buffers cannot live inside Electron's V8 memory cage).
 //   node out/node/engine.mjs --ipc               served to the Electron shell over the IPC channel
 //   node out/node/engine.mjs [--port N]          browser mode on 127.0.0.1, prints the URL to open
-import { existsSync } from 'node:fs';
+//   --data-dir DIR                               where collections live (default: the platform's user data folder)
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultDataDir } from './data-dir.js';
 import { EventBus } from './events.js';
 import { createHandlers } from './handlers.js';
 import { serveHttp } from './http.js';
@@ -17,12 +19,15 @@ function flag(name: string): string | undefined {
   return i >= 0 ? argv[i + 1] : undefined;
 }
 
+const dataDir = flag('--data-dir') ?? defaultDataDir();
+mkdirSync(dataDir, { recursive: true });
+
 if (argv.includes('--ipc')) {
   if (!process.send) {
     process.stderr.write('archivestream engine: --ipc needs to be started with an IPC channel\n');
     process.exit(2);
   }
-  const handlers = createHandlers({ mode: 'ipc' });
+  const handlers = createHandlers({ mode: 'ipc', events, dataDir });
   const stop = serveIpc(process, handlers, events);
   // The shell owns us: when its end of the channel closes, we go too.
   process.on('disconnect', () => {
@@ -33,7 +38,7 @@ if (argv.includes('--ipc')) {
 } else {
   const here = dirname(fileURLToPath(import.meta.url));
   const staticDir = join(here, '..', 'renderer');
-  const handlers = createHandlers({ mode: 'http' });
+  const handlers = createHandlers({ mode: 'http', events, dataDir });
   const engine = await serveHttp({
     handlers,
     events,

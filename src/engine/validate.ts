@@ -1,13 +1,17 @@
 // Arguments from the renderer or the network are untrusted: every method's arguments are checked here, at the engine's
 // edge, before a handler sees them (STYLE.md item 3).
+import type { CollectionsApi } from '../shared/api-collections.js';
 import type { ArgsOf, Method } from '../shared/api.js';
+import { collectionShapes } from './collections-shapes.js';
 
 export class BadRequest extends Error {}
 
-type Field = 'string' | 'int' | 'int?' | 'string[]';
-type Shape = Record<string, Field>;
+export type Field = 'string' | 'int' | 'int?' | 'string[]';
+export type Shape = Record<string, Field>;
+export type Shapes<Names extends string> = { [M in Names]: Shape };
 
-const shapes: { [M in Method]: Shape } = {
+const shapes: Shapes<Method> = {
+  ...(collectionShapes satisfies Shapes<keyof CollectionsApi>),
   'engine.info': {},
   'archive.open': { paths: 'string[]' },
   'archive.records': { file: 'string', after: 'int?', limit: 'int?' },

@@ -68,7 +68,7 @@ app.whenReady().then(async () => {
     );
     return;
   }
-  engine = new EngineProcess(command, {
+  engine = new EngineProcess({ ...command, args: [...command.args, '--data-dir', app.getPath('userData')] }, {
     event: (name, payload) => win?.webContents.send(IPC_EVENT, name, payload),
     restart: ({ attempt }) =>
       win?.webContents.send(IPC_EVENT, 'engine.notice', {

@@ -2,6 +2,7 @@
 // engine. A method is declared once here; the engine's handler map, the preload bridge and the HTTP client are all typed
 // from it, and no channel name is spelled anywhere else.
 
+import { COLLECTION_METHODS, type CollectionsApi } from './api-collections.js';
 import type { IngestProgress } from './records.js';
 
 /** Stable error codes: they cross process boundaries as data, never as Error objects (STYLE.md item 3). */
@@ -82,8 +83,8 @@ export interface RawBytes {
   recordLength: number;
 }
 
-/** Method name -> [arguments, result]. */
-export interface Api {
+/** Method name -> [arguments, result]. Collections, search and browsing live in api-collections.ts. */
+export interface Api extends CollectionsApi {
   'engine.info': [Record<string, never>, { version: string; node: string; pid: number; mode: 'ipc' | 'http' }];
   'archive.open': [{ paths: string[] }, OpenedFile[]];
   'archive.records': [{ file: string; after?: number; limit?: number }, RecordPage];
@@ -110,12 +111,13 @@ export interface EngineClient {
 }
 
 /** The method names, for validation at the engine's edge and for the preload bridge. */
-export const METHODS = ['engine.info', 'archive.open', 'archive.records', 'archive.record', 'archive.raw'] as const satisfies readonly Method[];
+export const ARCHIVE_METHODS = ['engine.info', 'archive.open', 'archive.records', 'archive.record', 'archive.raw'] as const satisfies readonly Method[];
+export const METHODS = [...ARCHIVE_METHODS, ...COLLECTION_METHODS] as const satisfies readonly Method[];
 export const EVENTS = ['ingest.progress', 'engine.notice'] as const satisfies readonly EventName[];
 
 // Compile-time proof that METHODS and EVENTS list every name of the contract.
 type Missing<All, Listed> = Exclude<All, Listed> extends never ? true : Exclude<All, Listed>;
-export const methodsComplete: Missing<Method, (typeof METHODS)[number]> = true;
+export const methodsComplete: Missing<Method, (typeof ARCHIVE_METHODS)[number] | (typeof COLLECTION_METHODS)[number]> = true;
 export const eventsComplete: Missing<EventName, (typeof EVENTS)[number]> = true;
 
 /** Electron IPC channel names, spelled only here. */

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LaunchOptions } from 'playwright-core';
@@ -35,7 +36,7 @@ export interface RunningEngine {
 
 /** Starts the built engine in browser mode, as `npm start` does here, and waits for the URL it prints. */
 export async function startEngine(): Promise<RunningEngine> {
-  const child = spawn(process.execPath, [join(ROOT, 'out/node/engine.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(ROOT, 'out/node/engine.mjs'), '--data-dir', mkdtempSync(join(tmpdir(), 'as-e2e-'))], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {

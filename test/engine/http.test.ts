@@ -1,13 +1,16 @@
 // Browser mode's HTTP edge: the token gate, the host check (DNS rebinding), argument validation, errors as data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EventBus } from '../../src/engine/events.js';
 import { createHandlers } from '../../src/engine/handlers.js';
 import { serveHttp, type HttpEngine } from '../../src/engine/http.js';
 
 let engine: HttpEngine;
 const events = new EventBus();
-const handlers = createHandlers({ mode: 'http' });
+const handlers = createHandlers({ mode: 'http', events, dataDir: mkdtempSync(join(tmpdir(), 'as-engine-')) });
 
 beforeAll(async () => {
   engine = await serveHttp({ handlers, events, staticDir: null });
@@ -66,7 +69,7 @@ describe('browser-mode transport', () => {
       error: { code: 'bad-request', message: "'offset' must be a non-negative integer" },
     });
     expect(await (await api('archive.open', { paths: ['/x'], extra: 1 })).json()).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    const missing = await (await api('archive.open', { paths: ['/no/such/file.warc'] })).json();
+    const missing = (await (await api("archive.open", { paths: ["/no/such/file.warc"] })).json()) as { error: { message: string } };
     expect(missing).toMatchObject({ ok: false, error: { code: 'file-not-found' } });
     expect(missing.error.message).toContain('/no/such/file.warc');
   });

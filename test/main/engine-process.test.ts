@@ -1,6 +1,7 @@
 // The Electron shell's engine supervision, run without Electron: it forks the real built engine over IPC.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EngineProcess } from '../../src/main/engine-process.js';
@@ -8,6 +9,7 @@ import { engineCommand, externalLinkAction, mayNavigate, windowOptions } from '.
 
 const ROOT = join(__dirname, '..', '..');
 const ENGINE = join(ROOT, 'out/node/engine.mjs');
+const DATA = ['--data-dir', mkdtempSync(join(tmpdir(), 'as-shell-'))];
 
 beforeAll(() => {
   if (!existsSync(ENGINE)) execFileSync(process.execPath, [join(ROOT, 'scripts/build-node.mjs')], { cwd: ROOT });
@@ -16,7 +18,7 @@ beforeAll(() => {
 describe('EngineProcess', () => {
   it('calls the engine over IPC and restarts it when it dies', async () => {
     const restarts: number[] = [];
-    const engine = new EngineProcess({ node: process.execPath, script: ENGINE, args: [] }, { restart: ({ attempt }) => restarts.push(attempt) });
+    const engine = new EngineProcess({ node: process.execPath, script: ENGINE, args: DATA }, { restart: ({ attempt }) => restarts.push(attempt) });
     await engine.start();
     const first = await engine.call('engine.info', {});
     expect(first).toMatchObject({ ok: true, value: { mode: 'ipc' } });
@@ -31,7 +33,7 @@ describe('EngineProcess', () => {
   });
 
   it('passes validation errors back as data', async () => {
-    const engine = new EngineProcess({ node: process.execPath, script: ENGINE, args: [] });
+    const engine = new EngineProcess({ node: process.execPath, script: ENGINE, args: DATA });
     await engine.start();
     expect(await engine.call('archive.records', { file: 3 })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     await engine.stop();
