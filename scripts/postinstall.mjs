@@ -2,12 +2,14 @@
 // 1. Electron's own install script (skipped by npm via package.json "allowScripts") downloads its binary. We run it
 //    ourselves so that a failed download (no network to its host, as on CI machines) does not fail the whole install:
 //    the app then runs in browser mode. On a user's machine the download happens as usual.
-// 2. Build the Node side (engine, CLI, workers) so that `npx archivestream` works straight after install.
+// 2. Widen the mmap binding's 32-bit size/offset conversions (native/mmap-int64.mjs) so multi-GB archives map.
+// 3. Build the Node side (engine, CLI, workers) so that `npx archivestream` works straight after install.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { patchMmapIo } from '../native/mmap-int64.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
@@ -27,5 +29,9 @@ function installElectron() {
 }
 
 installElectron();
+const mmap = patchMmapIo(root);
+if (mmap === 'rebuild-failed' || mmap === 'unknown-source') {
+  console.log(`archivestream: could not widen the mmap binding to 64-bit offsets (${mmap}); archives over 2 GiB are read with positional reads instead.`);
+}
 const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-node.mjs')], { cwd: root, stdio: 'inherit' });
 process.exit(build.status ?? 1);

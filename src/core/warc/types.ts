@@ -8,6 +8,10 @@ export interface ByteSource {
   /** Bytes [offset, offset + length), clipped at end of file. Views must not be used after close(). */
   read(offset: number, length: number): Buffer;
   close(): void;
+  /** The longest read that costs no more than a short one: a mapping's or an in-memory buffer's views are free up
+   *  to this length, a positional read copies, so it is a modest window. Readers ask for min(what they need, this)
+   *  and grow from there. */
+  readonly cheapRead: number;
 }
 
 export type SourceKind = 'mmap' | 'file';
@@ -36,7 +40,8 @@ export type WarcProblemCode =
 export interface WarcProblem {
   code: WarcProblemCode;
   file: string;
-  /** Byte offset in the file (the compressed offset for gzip files) where the problem was found. */
+  /** Byte offset in the file (the compressed offset for per-record gzip; the uncompressed one inside a single-member
+   *  gzip stream) where the problem was found. */
   offset: number;
   message: string;
 }
@@ -67,7 +72,9 @@ export interface HttpMessage {
 export interface ArchiveRecord {
   /** The archive file this record lives in (for WACZ: the path of the .wacz plus the entry, see `container`). */
   file: string;
-  /** Offset and length on disk: compressed offset/length of the gzip member(s) for per-record gzip. */
+  /** Offset and length on disk: compressed offset/length of the gzip member(s) for per-record gzip. For a
+   *  single-member gzip file (compression 'gzip-single', randomAccess 'sequential') they address the uncompressed
+   *  stream, the only place such a record has an address of its own. */
   offset: number;
   length: number;
   format: 'warc' | 'arc';
@@ -107,6 +114,10 @@ export interface ArchiveFile {
   readonly format: ArchiveFormat;
   readonly compression: Compression;
   readonly size: number;
+  /** How readRecord reaches a record: 'direct' reads only its bytes (plain files, per-record gzip); 'sequential'
+   *  (single-member gzip) inflates the stream once and keeps it cached, addressing records by uncompressed offset.
+   *  Optional only so that readers written before it existed still type-check. */
+  readonly randomAccess?: 'direct' | 'checkpoints' | 'sequential';
   /** Every record in file order. Ends cleanly at end of file; damage is reported through onProblem and skipped. */
   records(): Iterable<ArchiveRecord>;
   /** O(1) read of one record by its on-disk (offset, length), as records() reported them. */

@@ -1,0 +1,230 @@
+// The one CDXJ writer. Lines are those of `warcio cdx-index` (warcio.js 2.4, default cdxj format): the same records,
+// the same request/response pairing, the same fields in the same order, in file order (warcio.js does not sort; sort
+// with LC_ALL=C sort to build a lookup index, as pywb does). Where warcio.js is wrong we follow pywb's indexer instead,
+// each place said below:
+//  - ARC files (warcio.js cannot read them): fields as pywb's cdx-indexer gives them: ARC header mime, HTTP status,
+//    and a computed SHA-1 of the HTTP body as digest, since ARC records carry none.
+//  - Records without WARC-Target-URI are not indexed (warcio.js prints the urlkey `undefined`).
+//  - WARC-Type is compared case-insensitively (`RESPONSE` is a response; warcio.js indexes it as an unknown type).
+//  - Non-HTTP response records (dns:) get their WARC Content-Type as mime and no status (warcio.js parses the DNS text
+//    as an HTTP message and prints `"status":""`).
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { headerEnd } from './headers.js';
+import { openSource } from './source.js';
+import { requestQuery, surt } from './surt.js';
+import type { ArchiveFile, ArchiveRecord, ByteSource } from './types.js';
+
+/** One CDXJ entry. Optional fields are absent from the JSON, as in warcio.js output. */
+export interface CdxjEntry {
+  urlkey: string;
+  /** 14 digits, from WARC-Date (or the ARC date). */
+  timestamp: string;
+  url: string;
+  mime?: string;
+  status?: string;
+  /** Base32 SHA-1 payload digest, without the `sha1:` label. */
+  digest?: string;
+  length: number;
+  offset: number;
+  filename: string;
+  /** For non-GET captures paired with their request: the request method and body query (see surt.ts). */
+  method?: string;
+  requestBody?: string;
+}
+
+export interface CdxjOptions {
+  /** The `filename` field; default the file's base name, as `warcio cdx-index` writes it. */
+  filename?: string;
+}
+
+const typeOf = (r: ArchiveRecord) => r.type.toLowerCase();
+
+/** Whether a record gets an index line of its own: not requests or warcinfo (their data joins the response's line),
+ *  not metadata/resource holding warc-fields, and only records with a target URI to look them up by. */
+export function isIndexed(record: ArchiveRecord): boolean {
+  const type = typeOf(record);
+  if (type === 'request' || type === 'warcinfo' || !record.targetUri) return false;
+  if (type === 'metadata' || type === 'resource') {
+    const media = (record.contentType ?? '').split(';')[0].trim().toLowerCase();
+    if (media === 'application/warc-fields') return false;
+  }
+  return true;
+}
+
+/** The entry of one record, with the request record captured with it (same target URI, adjacent) when there is one:
+ *  a non-GET request adds its method and body to the urlkey. Null for records that get no line (see isIndexed). */
+export function cdxjEntry(record: ArchiveRecord, filename: string, opts: EntryOptions = {}): CdxjEntry | null {
+  if (!isIndexed(record)) return null;
+  const request = opts.request;
+  const url = record.targetUri!;
+  const type = typeOf(record);
+  const http = record.http();
+
+  let keyUrl = url;
+  let method: string | undefined;
+  let requestBody: string | undefined;
+  const req = request?.http();
+  if (req?.method !== undefined && req.method !== 'GET') {
+    const body = request!.block().subarray(req.bodyOffset);
+    const q = requestQuery(url, req.method, req.headers.getAll('content-type').join(', '), body);
+    keyUrl = q.url;
+    method = q.method;
+    requestBody = q.requestBody || undefined;
+  }
+
+  const entry: CdxjEntry = {
+    urlkey: surt(keyUrl),
+    timestamp: (record.date ?? '').replace(/[-:T]/g, '').slice(0, 14),
+    url,
+    mime: undefined,
+    status: undefined,
+    digest: undefined,
+    length: opts.length ?? record.length,
+    offset: record.offset,
+    filename,
+  };
+
+  if (type === 'revisit') entry.mime = 'warc/revisit';
+  else if (record.format === 'arc') entry.mime = mediaType(record.contentType, /[; ]/);
+  else if ((type === 'response' || type === 'request') && http) entry.mime = mediaType(http.headers.getAll('content-type').join(', '), /;/);
+  else if (record.headers.get('content-type') !== undefined) {
+    const warcType = record.headers.getAll('content-type').join(', ');
+    // An HTTP record whose message does not parse: its payload's type is unknown, and application/http would mislead.
+    const unparsedHttp = (type === 'response' || type === 'request') && /^application\/http/i.test(warcType);
+    if (!unparsedHttp) entry.mime = warcType;
+  }
+
+  if ((type === 'response' || type === 'revisit') && http?.status !== undefined) entry.status = String(http.status);
+
+  if (record.payloadDigest !== undefined) entry.digest = record.payloadDigest.split(':', 2)[1];
+  else if (record.format === 'arc') entry.digest = sha1Base32(record.block().subarray(http?.bodyOffset ?? 0));
+
+  if (method !== undefined) entry.method = method;
+  if (requestBody !== undefined) entry.requestBody = requestBody;
+  return entry;
+}
+
+function mediaType(contentType: string | undefined, separator: RegExp): string | undefined {
+  if (!contentType) return undefined;
+  return contentType.split(separator, 1)[0].trim();
+}
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+/** The digest form CDX files use: RFC 4648 base32 of the SHA-1 (20 bytes: 32 characters, no padding). */
+export function sha1Base32(data: Uint8Array): string {
+  const bytes = createHash('sha1').update(data).digest();
+  let out = '';
+  let bits = 0;
+  let value = 0;
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
+}
+
+/** `urlkey timestamp {json}`: the JSON keeps warcio.js's key order, numbers written as strings. */
+export function formatCdxj(entry: CdxjEntry): string {
+  const { urlkey, timestamp, ...rest } = entry;
+  const json: Record<string, string> = {};
+  for (const [k, v] of Object.entries(rest)) {
+    if (v !== undefined) json[k] = String(v);
+  }
+  return `${urlkey} ${timestamp} ${JSON.stringify(json)}`;
+}
+
+/** One record's CDXJ line (no newline), or null when it gets none. */
+export function cdxjRecord(record: ArchiveRecord, filename: string, opts: EntryOptions = {}): string | null {
+  const entry = cdxjEntry(record, filename, opts);
+  return entry && formatCdxj(entry);
+}
+
+/**
+ * The entries of a record sequence in file order. A response or revisit is paired with an adjacent request for the
+ * same target URI (either order), as warcio.js pairs them, so that a POST's body can join its key; any other record
+ * stands alone.
+ */
+export function* cdxjEntries(
+  records: Iterable<ArchiveRecord>,
+  filename: string,
+  lengthOf: (record: ArchiveRecord) => number = (r) => r.length,
+): Generator<CdxjEntry> {
+  let last: ArchiveRecord | null = null;
+  const emit = (record: ArchiveRecord, request: ArchiveRecord | null) =>
+    isIndexed(record) ? cdxjEntry(record, filename, { request, length: lengthOf(record) }) : null;
+  for (const record of records) {
+    if (!last) {
+      last = record;
+      continue;
+    }
+    let entry: CdxjEntry | null;
+    const type = typeOf(record);
+    const lastType = typeOf(last);
+    if (last.targetUri !== record.targetUri) {
+      entry = emit(last, null);
+      last = record;
+    } else if (type === 'request' && (lastType === 'response' || lastType === 'revisit')) {
+      entry = emit(last, record);
+      last = null;
+    } else if ((type === 'response' || type === 'revisit') && lastType === 'request') {
+      entry = emit(record, last);
+      last = null;
+    } else {
+      entry = emit(last, null);
+      last = record;
+    }
+    if (entry) yield entry;
+  }
+  if (last) {
+    const entry = emit(last, null);
+    if (entry) yield entry;
+  }
+}
+
+/** Every CDXJ line of an archive (WARC, ARC or WACZ), in file order, without newlines. */
+export function* cdxjLines(file: ArchiveFile, opts: CdxjOptions = {}): Generator<string> {
+  const filename = opts.filename ?? basename(file.path);
+  // Offsets of a single-member gzip are in uncompressed coordinates: the file's bytes cannot be sniffed there.
+  const source = file.compression === 'gzip-single' ? null : openSource(file.path, 'mmap');
+  try {
+    const lengthOf = (r: ArchiveRecord) => (source && r.file === file.path ? cdxLength(r, source) : r.length);
+    for (const entry of cdxjEntries(file.records(), filename, lengthOf)) yield formatCdxj(entry);
+  } finally {
+    source?.close();
+  }
+}
+
+/**
+ * The length a CDX line gives a record: its gzip member(s) when compressed; for an uncompressed record, its header and
+ * block without the CRLF CRLF (or ARC LF) that follows, as pywb and warcio.js count it (pywb's own test index has
+ * example.warc's first response at offset 460, length 1987, and the next record starts at 2451). `source` holds the
+ * record at record.offset (the archive file, or the .wacz for a stored WARC entry).
+ */
+export function cdxLength(record: ArchiveRecord, source: ByteSource): number {
+  const head = source.read(record.offset, Math.min(record.length, HEAD_SNIFF));
+  if (head[0] === 0x1f && head[1] === 0x8b) return record.length;
+  let headerLength: number;
+  if (record.format === 'arc') {
+    headerLength = head.indexOf(0x0a) + 1;
+  } else {
+    headerLength = headerEnd(head);
+    if (headerLength < 0 && head.length < record.length) headerLength = headerEnd(source.read(record.offset, record.length));
+  }
+  if (headerLength <= 0) return record.length;
+  return Math.min(record.length, headerLength + record.contentLength);
+}
+
+const HEAD_SNIFF = 64 * 1024;
+
+/** Options for one record's entry. */
+export interface EntryOptions {
+  /** The request captured with it (same target URI, adjacent): a non-GET request adds its method and body to the key. */
+  request?: ArchiveRecord | null;
+  /** The CDX length when it differs from record.length (see cdxLength); default record.length. */
+  length?: number;
+}

@@ -1,0 +1,36 @@
+import type { WarcProblem, WarcProblemCode } from './types.js';
+
+/** A whole file that cannot be read as an archive. Damage inside a readable archive is a WarcProblem instead. */
+export class ArchiveError extends Error {
+  readonly code: WarcProblemCode;
+  readonly file: string;
+  readonly offset: number;
+  constructor(code: WarcProblemCode, file: string, offset: number, message: string) {
+    super(`${file}: ${message}`);
+    this.name = 'ArchiveError';
+    this.code = code;
+    this.file = file;
+    this.offset = offset;
+  }
+  toProblem(): WarcProblem {
+    return { code: this.code, file: this.file, offset: this.offset, message: this.message };
+  }
+}
+
+/** Up to `max` bytes from `offset`, printable ASCII kept, the rest escaped: enough context to recognise the damage. */
+export function escapeBytes(buf: Buffer, offset = 0, max = 40): string {
+  let s = '';
+  const end = Math.min(buf.length, offset + max);
+  for (let i = offset; i < end; i++) {
+    const c = buf[i];
+    if (c === 0x0d) s += '\\r';
+    else if (c === 0x0a) s += '\\n';
+    else if (c === 0x09) s += '\\t';
+    else if (c === 0x5c) s += '\\\\';
+    else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
+    else s += '\\x' + c.toString(16).padStart(2, '0');
+  }
+  return JSON.stringify(s).slice(1, -1).replace(/\\\\/g, '\\');
+}
+
+export type ProblemSink = (problem: WarcProblem) => void;

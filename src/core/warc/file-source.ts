@@ -1,0 +1,39 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { ByteSource } from './types.js';
+
+/** Positional reads (pread): fresh Buffers, no mapping. Works everywhere, including where mmap is unavailable. */
+export class FileSource implements ByteSource {
+  readonly size: number;
+  /** Most records' heads and most gzip members fit in 64 KiB; larger ones grow the window 4x at a time. */
+  readonly cheapRead = 64 * 1024;
+  private fd: number;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'r');
+    try {
+      this.size = fstatSync(this.fd).size;
+    } catch (e) {
+      closeSync(this.fd);
+      throw e;
+    }
+  }
+
+  read(offset: number, length: number): Buffer {
+    if (this.fd < 0) throw new Error(`${this.path}: read after close`);
+    const start = Math.max(0, Math.min(offset, this.size));
+    const n = Math.max(0, Math.min(length, this.size - start));
+    const buf = Buffer.allocUnsafe(n);
+    let done = 0;
+    while (done < n) {
+      const got = readSync(this.fd, buf, done, n - done, start + done);
+      if (got === 0) break; // the file shrank under us: return what is there
+      done += got;
+    }
+    return done === n ? buf : buf.subarray(0, done);
+  }
+
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+}

@@ -1,0 +1,134 @@
+// Record heads: the WARC header block and the ARC URL-record line. Both parse from a Buffer that starts at the record,
+// and say whether they need more bytes, so one scanning loop serves plain files, inflated gzip members and ARC.
+import { escapeBytes } from './errors.js';
+import { Fields, headerEnd, parseHeaderLines } from './headers.js';
+import type { WarcProblemCode } from './types.js';
+
+export type Head =
+  | {
+      ok: true;
+      format: 'warc' | 'arc';
+      version: string;
+      fields: Fields;
+      headerLength: number;
+      /** -1: unknown (missing or malformed Content-Length); the scanner infers it. */
+      contentLength: number;
+      /** A fault that did not stop the record from being read (a malformed field line, an ARC dash). */
+      warning?: { code: WarcProblemCode; message: string };
+    }
+  | { ok: false; more: true }
+  | { ok: false; more: false; code: WarcProblemCode; message: string };
+
+export type FinalHead = Exclude<Head, { more: true }>;
+
+/** A head parsed with all the data there is: 'need more' becomes truncation. */
+export function final(h: Head): FinalHead {
+  return h.ok || !h.more ? h : { ok: false, more: false, code: 'warc-truncated', message: 'data ends inside a record header' };
+}
+
+const NEED_MORE: Head = { ok: false, more: true };
+const VERSION = /^WARC\/\d+\.\d+$/i;
+
+/** 'WARC/' and a digit; the letters in either case (jwat's valid-warcfile-upper-lower-case.warc writes 'warc/1.0'). */
+export function isWarcStart(buf: Buffer, i: number): boolean {
+  return (
+    (buf[i] | 0x20) === 0x77 &&
+    (buf[i + 1] | 0x20) === 0x61 &&
+    (buf[i + 2] | 0x20) === 0x72 &&
+    (buf[i + 3] | 0x20) === 0x63 &&
+    buf[i + 4] === 0x2f &&
+    buf[i + 5] >= 0x30 &&
+    buf[i + 5] <= 0x39
+  );
+}
+
+/** `buf` starts at a record; `atEof` says whether it reaches the end of the data. */
+export function parseWarcHead(buf: Buffer, atEof: boolean): Head {
+  if (!isWarcStart(buf, 0)) {
+    if (atEof && buf.length < 6 && 'WARC/1'.startsWith(buf.toString('latin1')))
+      return { ok: false, more: false, code: 'warc-truncated', message: 'file ends inside a WARC version line' };
+    return { ok: false, more: false, code: 'warc-garbage', message: `not a record: "${escapeBytes(buf)}"` };
+  }
+  const end = headerEnd(buf);
+  if (end < 0) {
+    if (!atEof) return NEED_MORE;
+    return {
+      ok: false,
+      more: false,
+      code: 'warc-truncated',
+      message: `file ends inside a record header (${buf.length} bytes, no blank line): "${escapeBytes(buf)}"`,
+    };
+  }
+  // WARC 1.1 section 4: header values are UTF-8.
+  const { firstLine, fields, bad } = parseHeaderLines(buf.toString('utf8', 0, end));
+  const version = firstLine.trim().toUpperCase();
+  if (!VERSION.test(version))
+    return { ok: false, more: false, code: 'warc-bad-header', message: `bad version line "${escapeBytes(buf)}"` };
+  const cl = fields.get('content-length');
+  // Without a usable Content-Length the block cannot be delimited by it: contentLength -1 tells the scanner to end
+  // the block where the next record starts (jwat's invalid-warcfile-lonely-*.warc and -fields-*.warc are such).
+  if (cl === undefined || !/^\d+$/.test(cl) || !Number.isSafeInteger(Number(cl)))
+    return {
+      ok: true, format: 'warc', version, fields, headerLength: end, contentLength: -1,
+      warning: cl === undefined
+        ? { code: 'warc-missing-field', message: `${version} record without Content-Length; block taken up to the next record` }
+        : { code: 'warc-bad-length', message: `Content-Length "${cl.slice(0, 40)}" is not a number; block taken up to the next record` },
+    };
+  const head: Head = { ok: true, format: 'warc', version, fields, headerLength: end, contentLength: Number(cl) };
+  if (bad !== undefined)
+    head.warning = { code: 'warc-bad-header', message: `header line without a colon: "${bad.slice(0, 40)}"` };
+  return head;
+}
+
+const ARC_LINE_MAX = 16 * 1024;
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+/** ARC 1.0 (v1: `URL IP-address Archive-date Content-type Archive-length`) and v2 (`URL IP date mime result-code
+ *  checksum location offset filename length`). A URL containing spaces (webrecorder+warcio example-space-in-url.arc)
+ *  is recovered by reading the last fields from the right. `-` stands for an unknown value (jwat's
+ *  test-arc-1.0-dashed-fields.arc) and is accepted with a warning, except for the length. */
+export function parseArcHead(buf: Buffer, atEof: boolean): Head {
+  const nl = buf.indexOf(0x0a);
+  if (nl < 0) {
+    if (!atEof && buf.length < ARC_LINE_MAX) return NEED_MORE;
+    return atEof
+      ? { ok: false, more: false, code: 'warc-truncated', message: `file ends inside an ARC header line "${escapeBytes(buf)}"` }
+      : { ok: false, more: false, code: 'arc-bad-header', message: `ARC header line too long "${escapeBytes(buf)}"` };
+  }
+  const line = buf.toString('latin1', 0, nl).replace(/\r$/, '');
+  const parts = line.split(' ').filter((p) => p !== '');
+  const bad = (why: string): Head => ({
+    ok: false,
+    more: false,
+    code: 'arc-bad-header',
+    message: `${why}: "${escapeBytes(buf, 0, Math.min(nl, 80))}"`,
+  });
+  if (parts.length < 5 || !SCHEME.test(parts[0])) return bad('not an ARC URL-record line');
+  let names: string[];
+  let values: string[];
+  if (parts.length === 10 && /^(\d{3}|-)$/.test(parts[4]) && /^\d+$/.test(parts[9])) {
+    names = ['URL', 'IP-address', 'Archive-date', 'Content-type', 'Result-code', 'Checksum', 'Location', 'Offset', 'Filename', 'Archive-length'];
+    values = parts;
+  } else {
+    names = ['URL', 'IP-address', 'Archive-date', 'Content-type', 'Archive-length'];
+    values = [parts.slice(0, -4).join(' '), ...parts.slice(-4)];
+  }
+  const length = values[values.length - 1];
+  if (!/^\d+$/.test(length)) return bad(`Archive-length "${length}" is not a number`);
+  const date = values[2];
+  let warning: { code: WarcProblemCode; message: string } | undefined;
+  if (date === '-' || values[1] === '-' || values[3] === '-')
+    warning = { code: 'arc-bad-header', message: `dashed (unknown) fields in "${line.slice(0, 80)}"` };
+  else if (!/^\d{14}$/.test(date)) return bad(`Archive-date "${date}" is not 14 digits`);
+  const fields = new Fields(names.map((n, i) => [n, values[i]] as [string, string]));
+  return { ok: true, format: 'arc', version: 'ARC/1', fields, headerLength: nl + 1, contentLength: Number(length), warning };
+}
+
+/** Does a line starting at buf[i] look like an ARC URL-record line? Used to resynchronise after damage. */
+export function isArcStart(buf: Buffer, i: number): boolean {
+  const nl = buf.indexOf(0x0a, i);
+  const end = nl < 0 ? Math.min(buf.length, i + ARC_LINE_MAX) : nl;
+  if (end - i > ARC_LINE_MAX || end - i < 10) return false;
+  const h = parseArcHead(buf.subarray(i, end + 1), true);
+  return h.ok;
+}
