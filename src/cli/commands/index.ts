@@ -1,8 +1,12 @@
 import type { Command } from '../command.js';
 import { cdxj } from './cdxj.js';
 import { check } from './check.js';
+import { errors } from './errors.js';
+import { exportCommand } from './export.js';
+import { index } from './ingest.js';
 import { recompress } from './recompress.js';
 import { records } from './records.js';
+import { search } from './search.js';
 
 // Every sub-command, in the order `archivestream --help` lists them.
-export const commands: Command[] = [records, cdxj, check, recompress];
+export const commands: Command[] = [records, cdxj, check, recompress, index, search, errors, exportCommand];

@@ -1,0 +1,215 @@
+/**
+ * The second half of the transform: from the FSM's runs to { title, description, text }.
+ * Pure TypeScript, no Node imports: the GPU path computes the per-character states on the GPU and calls finish()
+ * in the renderer, the CPU path feeds the same Assembler from its fused scan (index.ts); either way the output is
+ * built by this one piece of code. The policy it implements is written down in index.ts.
+ */
+import * as entities from './entities.js';
+import * as fsm from './fsm.js';
+
+// Module-local copies: loaders that bind imports through getters (tsx, vitest) would otherwise pay a call per use.
+const { RCDATA, SCRIPT, SCRIPT_DESC, STATE_COUNT, SVG, SVG_TAG, TAG, TAG_SQ, TEXT, TRANSITIONS, classAt } = fsm;
+const { decodeEntities } = entities;
+
+export interface ExtractedText {
+  title: string;
+  description: string;
+  text: string;
+}
+
+/** A run of markup is reported by its family: TAG stands for TAG..TAG_SQ, SCRIPT for SCRIPT..SCRIPT_DESC, SVG for
+ *  SVG_TAG and SVG; every other state is its own family. */
+export const FAMILY: Uint8Array = (() => {
+  const f = new Uint8Array(STATE_COUNT);
+  for (let s = 0; s < STATE_COUNT; s++) {
+    f[s] = s >= TAG && s <= TAG_SQ ? TAG : s >= SCRIPT && s <= SCRIPT_DESC ? SCRIPT : s === SVG_TAG ? SVG : s;
+  }
+  return f;
+})();
+
+/** Elements that end a line (HTML's block-level and line-breaking elements); both start and end tags break. */
+const BLOCK_TAGS = (
+  'address article aside blockquote body br caption center dd details dialog dir div dl dt fieldset figcaption ' +
+  'figure footer form frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html legend li main menu nav ol optgroup ' +
+  'option p pre section summary table tbody tfoot thead tr ul'
+).split(' ');
+/** Elements that separate words without breaking the line (table cells, form controls). */
+const SPACE_TAGS = 'td th button input select'.split(' ');
+
+const KIND_BLOCK = 1;
+const KIND_SPACE = 2;
+const KIND_META = 3;
+const MAX_KEY_LENGTH = 10; // 'blockquote', 'figcaption'
+
+/**
+ * A tag name as a number without allocating: base 37 over a-z (case-folded) and 0-9; -1 when the name is longer
+ * than any we look for or has other characters (then it is no element we treat specially).
+ */
+function nameKey(text: string, p: number, end: number): number {
+  let key = 0;
+  for (let len = 0; p < end; p++) {
+    const c = text.charCodeAt(p);
+    let v: number;
+    if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) v = (c | 0x20) - 0x60;
+    else if (c >= 0x30 && c <= 0x39) v = c - 0x30 + 27;
+    else if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c || c === 0x2f || c === 0x3e) break;
+    else return -1;
+    if (++len > MAX_KEY_LENGTH) return -1;
+    key = key * 37 + v;
+  }
+  return key;
+}
+
+const TAG_KINDS: Map<number, number> = (() => {
+  const m = new Map<number, number>();
+  for (const n of BLOCK_TAGS) m.set(nameKey(n, 0, n.length), KIND_BLOCK);
+  for (const n of SPACE_TAGS) m.set(nameKey(n, 0, n.length), KIND_SPACE);
+  m.set(nameKey('meta', 0, 4), KIND_META);
+  return m;
+})();
+
+/** Collapsible white space: ASCII white space and U+00A0 (a decoded &nbsp; separates words like a space). */
+const WS_RUN = /[\t\n\f\r \u00a0]+/g;
+/** Block breaks are marked with U+0000 while assembling (the tokenizer drops NUL from text, so it is free). */
+const BREAK = '\0';
+/** One pass for T8: a white-space run that holds a break becomes '\n', any other run of two or more (or of one
+ *  that is not a plain space) becomes ' '. Single spaces are not matched at all, which is most of the speed. */
+const SPACE_OR_BREAK_RUN = /[ \t\n\f\r\u00a0]*[\0\t\n\f\r\u00a0][ \t\n\f\r\u00a0\0]*| {2,}/g;
+const spaceOrBreak = (run: string) => (run.indexOf(BREAK) >= 0 ? '\n' : ' ');
+const EDGES = /^[\n ]+|[\n ]+$/g;
+
+function collapse(s: string): string {
+  return s.replace(WS_RUN, ' ').replace(EDGES, '');
+}
+
+function isWs(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c;
+}
+
+/** Position just after the '>' that ends the start tag opening at text[start] ('<'), or -1 if it does not end. */
+function startTagEnd(text: string, start: number, end: number): number {
+  let s = TAG;
+  for (let k = start + 1; k < end; k++) {
+    s = TRANSITIONS[classAt(text, k) * STATE_COUNT + s];
+    if (s === TEXT) return k + 1;
+  }
+  return -1;
+}
+
+/** Attributes of the tag in text[start, end) (end includes its '>'); names lower-cased, first occurrence wins. */
+export function tagAttributes(text: string, start: number, end: number): Map<string, string> {
+  const attrs = new Map<string, string>();
+  let p = start + 1;
+  while (p < end && !isWs(text.charCodeAt(p)) && text.charCodeAt(p) !== 0x2f && text.charCodeAt(p) !== 0x3e) p++;
+  for (;;) {
+    while (p < end && (isWs(text.charCodeAt(p)) || text.charCodeAt(p) === 0x2f)) p++;
+    if (p >= end || text.charCodeAt(p) === 0x3e) return attrs;
+    const nameStart = p++; // a leading '=' belongs to the name (HTML 13.2.5.32)
+    while (p < end && !isWs(text.charCodeAt(p)) && text.charCodeAt(p) !== 0x2f && text.charCodeAt(p) !== 0x3e &&
+      text.charCodeAt(p) !== 0x3d) p++;
+    const name = text.slice(nameStart, p).toLowerCase();
+    let q = p;
+    while (q < end && isWs(text.charCodeAt(q))) q++;
+    let value = '';
+    if (text.charCodeAt(q) === 0x3d) {
+      q++;
+      while (q < end && isWs(text.charCodeAt(q))) q++;
+      const quote = text.charCodeAt(q);
+      if (quote === 0x22 || quote === 0x27) {
+        let close = text.indexOf(quote === 0x22 ? '"' : "'", q + 1);
+        if (close < 0 || close >= end) close = end;
+        value = text.slice(q + 1, close);
+        p = close + 1;
+      } else {
+        p = q;
+        while (p < end && !isWs(text.charCodeAt(p)) && text.charCodeAt(p) !== 0x3e) p++;
+        value = text.slice(q, p);
+      }
+    }
+    if (!attrs.has(name)) attrs.set(name, decodeEntities(value, true));
+  }
+}
+
+/**
+ * Receives a page as runs, in order: text(start, end) for character data and markup(family, start, end) for
+ * everything else (end includes the closing '>' when there is one). Both drivers report identical runs.
+ */
+export class Assembler {
+  private out = '';
+  private title: string | undefined;
+  private description: string | undefined;
+
+  constructor(private readonly html: string) {}
+
+  text(start: number, end: number): void {
+    let piece = this.html.slice(start, end);
+    if (piece.indexOf('\0') >= 0) piece = piece.replace(/\0/g, '');
+    this.out += piece.indexOf('&') >= 0 ? decodeEntities(piece) : piece;
+  }
+
+  markup(family: number, start: number, end: number): void {
+    const html = this.html;
+    if (family === TAG) {
+      const nameStart = html.charCodeAt(start + 1) === 0x2f ? start + 2 : start + 1;
+      const kind = TAG_KINDS.get(nameKey(html, nameStart, end));
+      if (kind === KIND_BLOCK) this.out += BREAK;
+      else if (kind === KIND_SPACE) this.out += ' ';
+      else if (kind === KIND_META && this.description === undefined && nameStart === start + 1) {
+        const attrs = tagAttributes(html, start, end);
+        const content = attrs.get('content');
+        if (content !== undefined && attrs.get('name')?.trim().toLowerCase() === 'description') {
+          this.description = this.clean(content);
+        }
+      }
+    } else if (family === RCDATA) {
+      const open = startTagEnd(html, start, end);
+      if (open < 0) return;
+      if ((html.charCodeAt(start + 2) | 0x20) === 0x69) { // <tItle, not <tExtarea
+        if (this.title === undefined) this.title = this.clean(decodeEntities(html.slice(open, end)));
+        this.out += BREAK;
+      } else {
+        this.out += ' ';
+        this.text(open, end);
+        this.out += ' ';
+      }
+    }
+  }
+
+  result(): ExtractedText {
+    const text = this.out.replace(SPACE_OR_BREAK_RUN, spaceOrBreak).replace(EDGES, '');
+    return { title: this.title ?? '', description: this.description ?? '', text };
+  }
+
+  private clean(s: string): string {
+    return collapse(s.replace(/\0/g, ''));
+  }
+}
+
+/** Reports the runs of text given its per-code-unit FSM states (see fsm.ts) to an Assembler. */
+export function assembleFromStates(html: string, states: Uint8Array, asm: Assembler): void {
+  const n = html.length;
+  if (states.length !== n) throw new RangeError(`states has ${states.length} entries for ${n} code units`);
+  let i = 0;
+  while (i < n) {
+    if (states[i] === TEXT) {
+      let j = i + 1;
+      while (j < n && states[j] === TEXT) j++;
+      asm.text(i, j);
+      i = j;
+      continue;
+    }
+    const family = FAMILY[states[i]];
+    let j = i + 1;
+    while (j < n && FAMILY[states[j]] === family) j++;
+    if (j < n && states[j] === TEXT) j++; // the '>' that closed the markup
+    asm.markup(family, i, j);
+    i = j;
+  }
+}
+
+/** The extraction output of a page from its text and the state after each code unit (statesOf(text) or the GPU's). */
+export function finish(html: string, states: Uint8Array): ExtractedText {
+  const asm = new Assembler(html);
+  assembleFromStates(html, states, asm);
+  return asm.result();
+}

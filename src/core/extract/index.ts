@@ -1,0 +1,124 @@
+/**
+ * Text extraction from HTML: the CPU extractor and the specification of the transform (the GPU kernels in
+ * src/renderer/gpu implement the same one and must give byte-identical output).
+ *
+ * THE TRANSFORM (each clause has a unit test in test/core/extract/extract.test.ts, named after its number)
+ *  T1  Input is a decoded string (see charset.ts); output is { title, description, text }.
+ *  T2  Tokenizing follows the state machine in fsm.ts: tags are found as a browser's tokenizer finds them ('<' + ASCII
+ *      letter starts a tag, '</' + letter an end tag, names ASCII case-insensitive; '<' followed by anything else is
+ *      text; a '>' inside a quoted attribute value does not end a tag; a quote opens a value only after '=';
+ *      script bodies follow the '<!--' / '<script' escapes). Simplifications are listed in fsm.ts.
+ *  T3  Removed with their content: comments ('<!--' to '-->' or '--!>'; '<!-->' and '<!--->' are empty comments;
+ *      an unterminated comment runs to the end), '<!...>' and '<?...>' and '</' + non-letter up to the next '>'
+ *      (doctype, CDATA, bogus comments, '</>'), and the elements script, style, noscript, iframe, noembed, noframes,
+ *      template, svg (content up to the matching end tag, or to the end; '<svg .../>' is empty).
+ *  T4  title: the content of the first <title> (raw text: no tags inside), references decoded, white space collapsed
+ *      and trimmed; '' when there is none. The title is not part of text.
+ *  T5  description: the content attribute of the first <meta name="description" content="..."> (name compared
+ *      case-insensitively and trimmed), references decoded as in an attribute value, white space collapsed, trimmed.
+ *  T6  text: the character data of the page plus the content of <textarea> (raw text), with character references
+ *      decoded: the full HTML5 named set (2231 names, 106 legacy names also without ';', longest match), decimal and
+ *      hex references with or without ';', 0 / surrogates / > U+10FFFF -> U+FFFD, 0x80-0x9F -> windows-1252.
+ *      An '&' that starts no reference stays as written.
+ *  T7  Lines: the start and end tags of block elements (finish.ts BLOCK_TAGS: p, div, br, li, h1-h6, tr, table,
+ *      section, article, header, footer, nav, ul, ol, blockquote, pre, hr, form, ...) end a line; td, th, button,
+ *      input, select separate words with a space; other tags (a, span, b, ...) and removed elements separate nothing.
+ *  T8  White space: runs of ASCII white space and U+00A0 become one space (also inside <pre>); each line is trimmed;
+ *      there are no empty lines; lines are joined with '\n', with none at the start or end. NUL is dropped.
+ *
+ * This module fuses the FSM scan with skipping (it jumps straight to the next code unit that can change the state)
+ * and feeds the same Assembler as finish(), so extractText(t) equals finish(t, statesOf(t)) (tested on the corpus).
+ */
+import { Assembler, FAMILY, type ExtractedText } from './finish.js';
+import * as fsm from './fsm.js';
+
+export type { ExtractedText } from './finish.js';
+export { finish } from './finish.js';
+export { statesOf } from './fsm.js';
+export { decodeEntities } from './entities.js';
+
+// Module-local copies: loaders that bind imports through getters (tsx, vitest) would otherwise pay a call per use.
+const {
+  TRANSITIONS, STATE_COUNT, TEXT, TAG, TAG_EQ, TAG_DQ, TAG_SQ, COMMENT, BOGUS, SCRIPT, SCRIPT_ESC, SCRIPT_DESC, SVG_TAG,
+  classAt,
+} = fsm;
+const family_ = FAMILY;
+
+/**
+ * The next position >= k whose code unit may move the FSM out of state s (n if none). Only the characters that
+ * carry a state-changing class in s are looked for; every other code unit keeps s (see TRANSITIONS).
+ */
+function nextCandidate(html: string, s: number, k: number, n: number): number {
+  let p: number;
+  switch (s) {
+    case TAG: // '>' closes, '=' expects a value
+      for (; k < n; k++) {
+        const c = html.charCodeAt(k);
+        if (c === 0x3e || c === 0x3d) return k;
+      }
+      return n;
+    case TAG_EQ:
+      return k;
+    case SCRIPT_ESC: case SCRIPT_DESC: // '<script', '</script', '-->'
+      for (; k < n; k++) {
+        const c = html.charCodeAt(k);
+        if (c === 0x3c || c === 0x3e) return k;
+      }
+      return n;
+    case SCRIPT: p = html.indexOf('<', k); break; // '<!--' or '</script'
+    case TAG_DQ: p = html.indexOf('"', k); break;
+    case TAG_SQ: p = html.indexOf("'", k); break;
+    case COMMENT: case BOGUS: case SVG_TAG: p = html.indexOf('>', k); break;
+    default: p = html.indexOf('</', k); // the raw-text states end only at an end tag
+  }
+  return p < 0 ? n : p;
+}
+
+function scan(html: string, asm: Assembler): void {
+  const n = html.length;
+  let i = 0;
+  while (i < n) {
+    let s = TEXT;
+    let j = html.indexOf('<', i);
+    while (j >= 0) {
+      s = TRANSITIONS[classAt(html, j) * STATE_COUNT + TEXT];
+      if (s !== TEXT) break;
+      j = html.indexOf('<', j + 1);
+    }
+    if (j < 0) {
+      asm.text(i, n);
+      return;
+    }
+    if (j > i) asm.text(i, j);
+    let start = j;
+    let family = family_[s];
+    let k = j + 1;
+    for (;;) {
+      k = nextCandidate(html, s, k, n);
+      if (k >= n) {
+        asm.markup(family, start, n);
+        return;
+      }
+      const next = TRANSITIONS[classAt(html, k) * STATE_COUNT + s];
+      if (next === TEXT) {
+        asm.markup(family, start, k + 1);
+        i = k + 1;
+        break;
+      }
+      if (family_[next] !== family) {
+        asm.markup(family, start, k);
+        start = k;
+        family = family_[next];
+      }
+      s = next;
+      k++;
+    }
+  }
+}
+
+/** The CPU extractor: title, meta description and body text of an HTML page, as specified above. */
+export function extractText(html: string): ExtractedText {
+  const asm = new Assembler(html);
+  scan(html, asm);
+  return asm.result();
+}

@@ -1,0 +1,81 @@
+// Conformance on real pages: the 130 readability test pages (../shared/corpus/html/readability-test-pages, from
+// mozilla/readability's test suite; skipped when the corpus is absent). Pins: the fused CPU scan equals
+// finish(t, statesOf(t)) (the GPU path's reference), output is stable, no script or markup leaks, titles agree with
+// an independent parser (htmlparser2), and references are decoded.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Parser } from 'htmlparser2';
+import { describe, expect, it } from 'vitest';
+import { decodeHtml } from '../../../src/core/extract/charset.js';
+import { extractText, finish, statesOf } from '../../../src/core/extract/index.js';
+
+const CORPUS = resolve(__dirname, '../../../../shared/corpus');
+const PAGES = resolve(CORPUS, 'html/readability-test-pages');
+
+/** The first <title>'s text by htmlparser2, collapsed as T4 says. */
+function referenceTitle(html: string): string {
+  let title: string | undefined;
+  let inTitle = false;
+  let buf = '';
+  const parser = new Parser({
+    onopentagname(name) { if (name === 'title' && title === undefined) inTitle = true; },
+    ontext(t) { if (inTitle) buf += t; },
+    onclosetag(name) { if (name === 'title' && inTitle) { inTitle = false; title = buf; } },
+  }, { decodeEntities: true });
+  parser.write(html);
+  parser.end();
+  return (title ?? buf).replace(/[\t\n\f\r \u00a0]+/g, ' ').trim();
+}
+
+/** Pages whose text legitimately shows markup: code samples and a textarea with escaped HTML. */
+const SHOWS_MARKUP = new Set(['001.html', 'aclu.html', 'archive-of-our-own.html']);
+
+describe.skipIf(!existsSync(PAGES))('readability corpus (130 pages)', () => {
+  const files = existsSync(PAGES) ? readdirSync(PAGES).filter((f) => f.endsWith('.html')).sort() : [];
+  const pages = files.map((f) => ({ file: f, html: decodeHtml(readFileSync(resolve(PAGES, f))).text }));
+
+  it('has all 130 pages', () => {
+    expect(pages.length).toBe(130);
+  });
+
+  it('fused scan equals finish(statesOf) and is stable on every page', () => {
+    for (const { file, html } of pages) {
+      const out = extractText(html);
+      expect(finish(html, statesOf(html)), file).toEqual(out);
+      expect(extractText(html), file).toEqual(out);
+    }
+  });
+
+  it('leaks no script, style or tags and leaves no common reference undecoded', () => {
+    let pagesWithReferences = 0;
+    for (const { file, html } of pages) {
+      const { text } = extractText(html);
+      if (/>[^<]*&(amp|lt|gt|quot|nbsp|#\d+|#x[0-9a-f]+);/i.test(html)) pagesWithReferences++;
+      expect(text.length, file).toBeGreaterThan(0);
+      if (!SHOWS_MARKUP.has(file)) {
+        expect(text, file).not.toMatch(/<script|<\/script|<style|<div|<p>|<\/p>|<!--|-->|<br/i);
+        expect(text, file).not.toMatch(/&(amp|lt|gt|quot|nbsp|#\d+|#x[0-9a-f]+);/i);
+      }
+      expect(text, file).not.toMatch(/\n\n|^\s|\s$| \n|\n | {2}/);
+    }
+    expect(pagesWithReferences).toBeGreaterThan(50); // so the check above has something to catch
+  });
+
+  it('gives every page the title an independent parser finds', () => {
+    let withTitle = 0;
+    for (const { file, html } of pages) {
+      const expected = referenceTitle(html);
+      expect(extractText(html).title, file).toBe(expected);
+      if (expected) withTitle++;
+    }
+    expect(withTitle).toBeGreaterThan(120);
+  });
+
+  it('keeps the script inside <!-- --> in a script (comment-inside-script-parsing.html)', () => {
+    const page = pages.find((p) => p.file === 'comment-inside-script-parsing.html')!;
+    const { text } = extractText(page.html);
+    expect(text.startsWith('Lorem\nLorem ipsum dolor sit amet')).toBe(true);
+    expect(text).not.toContain('Silly test');
+  });
+
+});
