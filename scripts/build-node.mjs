@@ -9,6 +9,7 @@ await build({
   entryPoints: {
     cli: 'src/cli/main.ts',
     engine: 'src/engine/main.ts',
+    'ingest-worker': 'src/core/ingest/worker.ts',
   },
   outdir: 'out/node',
   outExtension: { '.js': '.mjs' },

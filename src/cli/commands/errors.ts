@@ -1,0 +1,28 @@
+// `archivestream errors <db>`: every problem ingest stored, one line each: file, offset, code, message.
+import { existsSync } from 'node:fs';
+import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
+import { Collection } from '../../core/store/index.js';
+
+export const errors: Command = {
+  name: 'errors',
+  usage: 'errors <db> [--file <path>] [--json]',
+  summary: 'problems found while indexing a collection',
+  run(args: string[], io: CliIo): number {
+    const { positional, flags } = parseArgs(args, ['file']);
+    for (const f of flags.keys()) if (f !== 'file' && f !== 'json') throw new UsageError(`unknown option --${f}`);
+    if (positional.length !== 1) throw new UsageError('give one <db>');
+    if (!existsSync(positional[0])) throw new UsageError(`${positional[0]}: no such collection`);
+    const file = flags.get('file');
+    const coll = Collection.open(positional[0], { readonly: true });
+    try {
+      const rows = coll.errors({ file: typeof file === 'string' ? file : undefined });
+      for (const e of rows) {
+        io.out(flags.has('json') ? JSON.stringify({ file: e.file, offset: e.offset, code: e.code, message: e.message })
+          : `${e.file}\t${e.offset}\t${e.code}\t${e.message.replace(/\s+/g, ' ')}`);
+      }
+      return 0;
+    } finally {
+      coll.close();
+    }
+  },
+};

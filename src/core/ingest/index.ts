@@ -1,0 +1,336 @@
+// Ingest: archive files -> a collection. Files are spread over worker threads (parse, decode, extract, dedupe); one
+// writer in this thread commits their batches, one transaction each. Resumable: a file already indexed with the same
+// size, mtime and fingerprint is skipped; a file left 'indexing' by an interrupted run is cleared and redone.
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { IngestProgress } from '../../shared/records.js';
+import { Collection, type TraceHook } from '../store/index.js';
+import { CANCEL, CREDITS, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+
+export interface IngestOptions {
+  /** Worker threads; default the number of cores, at most MAX_WORKERS. */
+  workers?: number;
+  signal?: AbortSignal;
+  /** Called after every committed batch and every finished file. */
+  onProgress?: (p: IngestProgress) => void;
+  /** Telemetry seam: wraps each batch commit. */
+  trace?: TraceHook;
+  /** Records per batch (default 500) and approximate text bytes per batch (default 4 MB). */
+  batchRecords?: number;
+  batchBytes?: number;
+}
+
+export interface IngestSummary {
+  /** Archive files found; of them indexed now, skipped as unchanged, failed as a whole. */
+  files: number;
+  filesIndexed: number;
+  filesSkipped: number;
+  filesFailed: number;
+  /** Records and errors stored by this run; pages added by this run. */
+  records: number;
+  pages: number;
+  errors: number;
+  bytes: number;
+  seconds: number;
+  /** True when the signal stopped the run; files cut off are redone by the next run. */
+  cancelled: boolean;
+}
+
+const ARCHIVE_NAME = /\.(warc|arc)(\.gz)?$|\.wacz$/i;
+export const MAX_WORKERS = 2;
+/** Batches a worker may have in flight: enough to keep it busy while the writer commits, little memory. */
+const CREDITS_PER_WORKER = 4;
+const FINGERPRINT_SPAN = 1 << 20;
+
+/** Folders expanded recursively to archive files (by name); files named explicitly are taken as they are. */
+export function expandPaths(paths: string[]): string[] {
+  const out = new Set<string>();
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && ARCHIVE_NAME.test(e.name)) out.add(p);
+    }
+  };
+  for (const raw of paths) {
+    const p = resolve(raw);
+    let isDir = false;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch {
+      // a missing path is reported as the file's error by ingest
+    }
+    if (isDir) walk(p);
+    else out.add(p);
+  }
+  return [...out];
+}
+
+/** Content fingerprint: SHA-1 of the size and the first and last MB. Cheap on huge files, and catches a file
+ *  replaced by another of the same size and mtime (copied archives keep their mtime). */
+export function fingerprint(path: string, size: number): string {
+  const h = createHash('sha1').update(String(size));
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(Math.min(size, FINGERPRINT_SPAN));
+    readSync(fd, head, 0, head.length, 0);
+    h.update(head);
+    if (size > FINGERPRINT_SPAN) {
+      const tail = Buffer.alloc(Math.min(size - FINGERPRINT_SPAN, FINGERPRINT_SPAN));
+      readSync(fd, tail, 0, tail.length, size - tail.length);
+      h.update(tail);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest('hex');
+}
+
+/** The worker entry: the bundled file next to this chunk in out/node, or (running from the TS sources) a
+ *  bootstrap that loads worker.ts through tsx. */
+function workerEntry(): URL {
+  const self = import.meta.url;
+  return self.endsWith('.ts') ? new URL('./dev-worker.mjs', self) : new URL('./ingest-worker.mjs', self);
+}
+
+interface FileTask {
+  path: string;
+  size: number;
+  mtime: number;
+  fingerprint: string;
+  fileId?: number;
+  bytesDone: number;
+  records: number;
+  state: IngestProgress['files'][number]['state'];
+}
+
+export async function ingestCollection(dbPath: string, paths: string[], opts: IngestOptions = {}): Promise<IngestSummary> {
+  const t0 = performance.now();
+  const coll = Collection.open(dbPath, { trace: opts.trace });
+  const summary: IngestSummary = {
+    files: 0, filesIndexed: 0, filesSkipped: 0, filesFailed: 0, records: 0, pages: 0, errors: 0, bytes: 0, seconds: 0,
+    cancelled: false,
+  };
+  const pagesBefore = coll.counts().pages;
+  let replaced = false;
+  const tasks: FileTask[] = [];
+  try {
+    for (const path of expandPaths(paths)) {
+      summary.files++;
+      let st;
+      try {
+        st = statSync(path);
+        if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not-an-archive' });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file-not-found' : 'not-an-archive';
+        coll.fileError({ path, size: 0, mtime: 0, fingerprint: '' }, code, `${path}: ${(e as Error).message}`);
+        summary.filesFailed++;
+        summary.errors++;
+        continue;
+      }
+      const task: FileTask = {
+        path, size: st.size, mtime: Math.floor(st.mtimeMs), fingerprint: fingerprint(path, st.size), bytesDone: 0,
+        records: 0, state: 'pending',
+      };
+      const old = coll.fileByPath(path);
+      if (old && (old.status === 'done' || old.status === 'error') && old.size === task.size &&
+          old.mtime === task.mtime && old.fingerprint === task.fingerprint) {
+        summary.filesSkipped++;
+        continue;
+      }
+      if (old && old.status !== 'indexing') replaced = true;
+      tasks.push(task);
+    }
+    // Largest first, so two workers finish close together.
+    tasks.sort((a, b) => b.size - a.size);
+    if (tasks.length > 0 && !opts.signal?.aborted) await runPool(coll, tasks, opts, summary);
+    if (opts.signal?.aborted) summary.cancelled = true;
+    if (replaced && !summary.cancelled) coll.prunePages();
+    summary.pages = coll.counts().pages - pagesBefore;
+  } finally {
+    coll.close();
+  }
+  summary.seconds = (performance.now() - t0) / 1000;
+  return summary;
+}
+
+function runPool(coll: Collection, tasks: FileTask[], opts: IngestOptions, summary: IngestSummary): Promise<void> {
+  const nWorkers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), MAX_WORKERS, tasks.length));
+  const bytesTotal = tasks.reduce((s, t) => s + t.size, 0);
+  const queue = [...tasks];
+  const byId = new Map<number, FileTask>();
+  const samples: Array<[number, number]> = [];
+  let bytesDone = 0; // finished files
+  let records = 0;
+  let pagesWritten = 0;
+  let errors = 0;
+  let filesDone = 0;
+
+  const progress = (): void => {
+    if (!opts.onProgress) return;
+    const inFlight = [...byId.values()].filter((t) => t.state === 'indexing');
+    const done = bytesDone + inFlight.reduce((s, t) => s + t.bytesDone, 0);
+    const now = performance.now();
+    samples.push([now, done]);
+    while (samples.length > 2 && now - samples[0][0] > 5000) samples.shift();
+    const [t0, b0] = samples[0];
+    const rate = now > t0 ? ((done - b0) * 1000) / (now - t0) : 0;
+    opts.onProgress({
+      collection: coll.path,
+      filesDone,
+      filesTotal: tasks.length,
+      records,
+      bytesDone: done,
+      bytesTotal,
+      pages: pagesWritten,
+      errors,
+      rate,
+      etaSeconds: rate > 0 ? (bytesTotal - done) / rate : null,
+      files: inFlight.map((t) => ({ path: t.path, bytesDone: t.bytesDone, bytes: t.size, records: t.records, state: t.state })),
+    });
+  };
+
+  return new Promise<void>((resolvePool, rejectPool) => {
+    const entry = workerEntry();
+    const init = { batchRecords: opts.batchRecords ?? 500, batchBytes: opts.batchBytes ?? 4 << 20 };
+    const live = new Set<Slot>();
+    const exits: Promise<number>[] = [];
+    let finished = false;
+
+    interface Slot {
+      worker: Worker;
+      shared: Int32Array;
+      task: FileTask | null;
+      started: boolean;
+    }
+
+    const finishAll = (): void => {
+      if (finished) return;
+      finished = true;
+      opts.signal?.removeEventListener('abort', onAbort);
+      for (const s of live) {
+        Atomics.store(s.shared, CANCEL, 1);
+        Atomics.notify(s.shared, CREDITS);
+        exits.push(s.worker.terminate());
+      }
+      live.clear();
+      // Resolve only once every thread is gone: nothing may outlive the ingest (STYLE.md item 8).
+      void Promise.allSettled(exits).then(() => resolvePool());
+    };
+
+    const onAbort = (): void => finishAll();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const endFile = (t: FileTask, state: 'done' | 'error', format?: string): void => {
+      t.state = state;
+      bytesDone += t.size;
+      filesDone++;
+      coll.finishFile(t.fileId!, state, format);
+      if (state === 'done') summary.filesIndexed++;
+      else summary.filesFailed++;
+      progress();
+    };
+
+    const next = (slot: Slot): void => {
+      if (finished) return;
+      const t = queue.shift();
+      if (!t) {
+        slot.worker.postMessage({ type: 'exit' } satisfies ToWorker);
+        live.delete(slot);
+        exits.push(slot.worker.terminate());
+        if (live.size === 0) finishAll();
+        return;
+      }
+      t.fileId = coll.beginFile(t);
+      t.state = 'indexing';
+      byId.set(t.fileId, t);
+      slot.task = t;
+      slot.worker.postMessage({ type: 'file', fileId: t.fileId, path: t.path } satisfies ToWorker);
+    };
+
+    const onMessage = (slot: Slot, msg: FromWorker): void => {
+      if (finished) return;
+      switch (msg.type) {
+        case 'idle':
+          next(slot);
+          return;
+        case 'batch': {
+          coll.writeBatch(msg);
+          Atomics.add(slot.shared, CREDITS, 1);
+          Atomics.notify(slot.shared, CREDITS);
+          const t = byId.get(msg.fileId)!;
+          records += msg.records - t.records;
+          summary.records += msg.captures.length;
+          summary.bytes += msg.bytesDone - t.bytesDone;
+          t.records = msg.records;
+          t.bytesDone = msg.bytesDone;
+          pagesWritten += msg.pages.length;
+          errors += msg.errors.length;
+          summary.errors += msg.errors.length;
+          progress();
+          return;
+        }
+        case 'fileDone':
+          slot.task = null;
+          endFile(byId.get(msg.fileId)!, 'done', msg.format);
+          return;
+        case 'fileFailed': {
+          slot.task = null;
+          const t = byId.get(msg.fileId)!;
+          const errs = [...msg.errors, { fileId: msg.fileId, offset: 0, code: msg.code, message: msg.message }];
+          coll.writeBatch({ fileId: msg.fileId, captures: [], pages: [], errors: errs });
+          errors += errs.length;
+          summary.errors += errs.length;
+          endFile(t, 'error');
+          return;
+        }
+      }
+    };
+
+    const spawn = (): void => {
+      const shared = new SharedArrayBuffer(8);
+      const view = new Int32Array(shared);
+      view[CREDITS] = CREDITS_PER_WORKER;
+      const workerData: WorkerInit = { shared, ...init };
+      const worker = new Worker(entry, { workerData });
+      const slot: Slot = { worker, shared: view, task: null, started: false };
+      live.add(slot);
+      worker.on('message', (m: FromWorker) => {
+        slot.started = true;
+        onMessage(slot, m);
+      });
+      let failure = 'worker thread stopped';
+      worker.on('error', (e) => {
+        failure = e.message;
+      });
+      worker.on('exit', () => {
+        // Exits we asked for have left `live` already. Any other costs the worker's current file, not the
+        // collection: record it and carry on with a new worker.
+        if (finished || !live.has(slot)) return;
+        live.delete(slot);
+        if (!slot.started) {
+          // The entry itself does not load: every new worker would fail the same way.
+          finished = true;
+          for (const s of live) exits.push(s.worker.terminate());
+          void Promise.allSettled(exits).then(() => rejectPool(new Error(`ingest worker failed to start: ${failure}`)));
+          return;
+        }
+        const t = slot.task;
+        if (t) {
+          coll.writeBatch({ fileId: t.fileId!, captures: [], pages: [], errors: [
+            { fileId: t.fileId!, offset: t.bytesDone, code: 'worker-crashed', message: failure },
+          ] });
+          errors++;
+          summary.errors++;
+          endFile(t, 'error');
+        }
+        if (queue.length > 0) spawn();
+        else if (live.size === 0) finishAll();
+      });
+    };
+    for (let i = 0; i < nWorkers; i++) spawn();
+  });
+}

@@ -1,0 +1,29 @@
+// Messages between the ingest pool (main thread) and its workers. Plain data only (structured clone).
+import type { CaptureRow, IngestErrorRow, PageRow } from '../../shared/records.js';
+
+/** Int32 slots of the shared buffer each worker gets. */
+export const CREDITS = 0; // batches the worker may post before the writer has committed earlier ones
+export const CANCEL = 1; // non-zero: stop at the next batch boundary
+
+export interface WorkerInit {
+  shared: SharedArrayBuffer;
+  batchRecords: number;
+  batchBytes: number;
+}
+
+export type ToWorker = { type: 'file'; fileId: number; path: string } | { type: 'exit' };
+
+export type FromWorker =
+  | { type: 'idle' }
+  | {
+      type: 'batch';
+      fileId: number;
+      captures: CaptureRow[];
+      pages: PageRow[];
+      errors: IngestErrorRow[];
+      /** Bytes of the file read so far and records seen so far (for progress). */
+      bytesDone: number;
+      records: number;
+    }
+  | { type: 'fileDone'; fileId: number; format: string; records: number }
+  | { type: 'fileFailed'; fileId: number; code: string; message: string; errors: IngestErrorRow[] };

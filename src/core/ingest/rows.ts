@@ -1,0 +1,90 @@
+// Turning archive records into plain rows: what a worker does per record. Pure functions of a record, so they are
+// tested without threads.
+import type { CaptureRow, PageRow } from '../../shared/records.js';
+import { decodeHtml } from '../extract/charset.js';
+import { extractText } from '../extract/index.js';
+import { ftsCopy } from '../search/segment.js';
+import { sha1Base32 } from '../warc/cdxj.js';
+import { surt } from '../warc/surt.js';
+import type { ArchiveRecord, HttpMessage } from '../warc/types.js';
+
+const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+const PAYLOAD_TYPES = new Set(['response', 'resource']);
+
+/** '2008-04-30T20:48:25Z' (or with fractions) -> '20080430204825'; null when it is not a date. */
+export function timestamp14(iso: string | undefined): string | null {
+  if (!iso) return null;
+  const d = iso.replace(/[^0-9]/g, '');
+  return d.length >= 14 ? d.slice(0, 14) : d.length >= 4 ? d.padEnd(14, '0') : null;
+}
+
+export function mediaType(contentType: string | undefined | null): string | null {
+  if (!contentType) return null;
+  const m = contentType.split(/[;,]/, 1)[0].trim().toLowerCase();
+  return m || null;
+}
+
+/** 'sha1:' + RFC 4648 base32, the form WARC-Payload-Digest usually takes. */
+export function sha1Digest(data: Uint8Array): string {
+  return 'sha1:' + sha1Base32(data);
+}
+
+function safeHttp(r: ArchiveRecord): HttpMessage | null {
+  try {
+    return r.http();
+  } catch {
+    return null;
+  }
+}
+
+/** The capture row of a record (urlkey from the URI alone; the caller may refine it with the CDXJ request key). */
+export function captureRow(r: ArchiveRecord, fileId: number): CaptureRow {
+  const type = r.type.toLowerCase();
+  const http = safeHttp(r);
+  const uri = r.targetUri ?? null;
+  let digest = r.payloadDigest ?? null;
+  // Records without a payload digest (ARC, some resource records) get one computed, so dedupe and revisits work.
+  if (!digest && PAYLOAD_TYPES.has(type)) digest = sha1Digest(r.payload());
+  return {
+    fileId,
+    offset: r.offset,
+    length: r.length,
+    type,
+    uri,
+    urlkey: uri ? surt(uri) : null,
+    timestamp: timestamp14(r.date),
+    status: http?.kind === 'response' ? (http.status ?? null) : null,
+    mime: mediaType(http ? http.headers.get('content-type') : r.contentType),
+    digest,
+    recordId: r.recordId ?? null,
+    refersToUri: r.refersToUri ?? null,
+    refersToDate: timestamp14(r.refersToDate),
+    method: http?.kind === 'request' ? (http.method ?? null) : null,
+  };
+}
+
+/** Whether a capture holds an HTML page worth extracting: a response/resource with a 2xx status (or none, for
+ *  resource records) and an HTML media type. */
+export function isHtmlPage(c: CaptureRow): boolean {
+  if (!PAYLOAD_TYPES.has(c.type) || !c.digest || !c.mime || !HTML_TYPES.has(c.mime)) return false;
+  return c.status === null ? c.type === 'resource' : c.status >= 200 && c.status < 300;
+}
+
+/** Decodes the charset once and extracts title, description and text; also the cheap `<html lang>`. */
+export function pageRow(r: ArchiveRecord, c: CaptureRow): PageRow {
+  const http = safeHttp(r);
+  const decoded = decodeHtml(r.payload(), http?.headers.get('content-type') ?? r.contentType);
+  const ex = extractText(decoded.text);
+  const lang = /<html\b[^>]*?\blang\s*=\s*["']?([a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*)(?=["'\s/>])/i.exec(decoded.text.slice(0, 4096));
+  return {
+    digest: c.digest!,
+    url: c.uri ?? '',
+    title: ex.title,
+    description: ex.description,
+    text: ex.text,
+    lang: lang ? lang[1].toLowerCase() : null,
+    // Segmenting here keeps the CPU work in the worker threads, off the single writer.
+    ftsTitle: ftsCopy(ex.title),
+    ftsText: ftsCopy(ex.text),
+  };
+}

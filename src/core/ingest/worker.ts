@@ -1,0 +1,164 @@
+// Ingest worker thread: reads one archive file at a time and posts BATCHES of plain rows to the single writer in
+// the main thread. Back-pressure is a credit counter in shared memory: each posted batch takes a credit, the writer
+// returns it after committing, and the worker sleeps (Atomics.wait) when none are left, so a slow disk cannot make
+// batches pile up in memory. The loop stays synchronous, which the record iterator is.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CaptureRow, IngestErrorRow, PageRow } from '../../shared/records.js';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { openArchive } from '../warc/index.js';
+import { openWacz } from '../warc/wacz.js';
+import { cdxjEntry } from '../warc/cdxj.js';
+import type { ArchiveFile, ArchiveRecord, OpenOptions } from '../warc/types.js';
+import { captureRow, isHtmlPage, pageRow } from './rows.js';
+import { CANCEL, CREDITS, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+
+const init = workerData as WorkerInit;
+const shared = new Int32Array(init.shared);
+const port = parentPort!;
+
+function post(msg: FromWorker): void {
+  port.postMessage(msg);
+}
+
+/** Takes a credit, sleeping while there is none; false when the ingest was cancelled. */
+function takeCredit(): boolean {
+  for (;;) {
+    if (Atomics.load(shared, CANCEL)) return false;
+    const c = Atomics.load(shared, CREDITS);
+    if (c > 0) {
+      if (Atomics.compareExchange(shared, CREDITS, c, c - 1) === c) return true;
+      continue;
+    }
+    Atomics.wait(shared, CREDITS, 0, 1000);
+  }
+}
+
+function problemCode(e: unknown, fallback: string): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : fallback;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** openArchive, with WACZ packages sent to the WACZ reader (openArchive does not dispatch them yet). */
+function open(path: string, opts: OpenOptions): ArchiveFile {
+  let magic = '';
+  try {
+    const fd = openSync(path, 'r');
+    const buf = Buffer.alloc(4);
+    readSync(fd, buf, 0, 4, 0);
+    closeSync(fd);
+    magic = buf.toString('latin1');
+  } catch {
+    // openArchive reports a missing or unreadable file with its own typed error
+  }
+  return magic === 'PK\x03\x04' ? openWacz(path, opts) : openArchive(path, opts);
+}
+
+function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
+  const { fileId, path } = task;
+  let captures: CaptureRow[] = [];
+  let pages: PageRow[] = [];
+  let errors: IngestErrorRow[] = [];
+  let batchBytes = 0;
+  let bytesDone = 0;
+  let records = 0;
+  const seen = new Set<string>();
+
+  // The last row stays out of a batch until the next record is seen: a request record right after a response adds
+  // its method and body to the response's CDXJ key (cdxj.ts pairs them the same way).
+  let prev: { record: ArchiveRecord; row: CaptureRow } | null = null;
+
+  const flush = (final: boolean): boolean => {
+    const held = !final && prev ? captures.pop() : undefined;
+    if (captures.length + pages.length + errors.length > 0 || final) {
+      if (!takeCredit()) return false;
+      post({ type: 'batch', fileId, captures, pages, errors, bytesDone, records });
+    }
+    captures = held ? [held] : [];
+    pages = [];
+    errors = [];
+    batchBytes = 0;
+    return true;
+  };
+
+  let file;
+  try {
+    file = open(path, {
+      onProblem: (p) => errors.push({ fileId, offset: p.offset, code: p.code, message: p.message }),
+    });
+  } catch (e) {
+    post({ type: 'fileFailed', fileId, code: problemCode(e, 'not-an-archive'), message: message(e), errors });
+    return;
+  }
+  try {
+    for (const record of file.records()) {
+      records++;
+      bytesDone = record.offset + record.length;
+      let row: CaptureRow;
+      try {
+        row = captureRow(record, fileId);
+      } catch (e) {
+        errors.push({ fileId, offset: record.offset, code: problemCode(e, 'record-unreadable'), message: message(e) });
+        continue;
+      }
+      try {
+        if (prev && prev.row.uri === row.uri && row.uri) {
+          if (row.type === 'request' && (prev.row.type === 'response' || prev.row.type === 'revisit')) {
+            refineKey(prev.row, prev.record, record);
+          } else if ((row.type === 'response' || row.type === 'revisit') && prev.row.type === 'request') {
+            refineKey(row, record, prev.record);
+          }
+        }
+      } catch (e) {
+        errors.push({ fileId, offset: record.offset, code: problemCode(e, 'record-unreadable'), message: message(e) });
+      }
+      captures.push(row);
+      prev = { record, row };
+      if (isHtmlPage(row) && !seen.has(row.digest!)) {
+        seen.add(row.digest!);
+        try {
+          const page = pageRow(record, row);
+          pages.push(page);
+          batchBytes += page.text.length * 2;
+        } catch (e) {
+          errors.push({ fileId, offset: record.offset, code: problemCode(e, 'extract-failed'), message: message(e) });
+        }
+      }
+      batchBytes += 200;
+      if (captures.length >= init.batchRecords || batchBytes >= init.batchBytes) {
+        if (!flush(false)) return;
+      }
+    }
+    bytesDone = file.size;
+    if (!flush(true)) return;
+    post({ type: 'fileDone', fileId, format: file.format, records });
+  } catch (e) {
+    // Reading stopped past what the reader could skip: keep what was read, record why, go on with the next file.
+    errors.push({ fileId, offset: bytesDone, code: problemCode(e, 'file-unreadable'), message: message(e) });
+    if (!flush(true)) return;
+    post({ type: 'fileDone', fileId, format: file.format, records });
+  } finally {
+    file.close();
+  }
+}
+
+function refineKey(row: CaptureRow, record: ArchiveRecord, request: ArchiveRecord): void {
+  const entry = cdxjEntry(record, '', { request });
+  if (entry?.method) {
+    row.urlkey = entry.urlkey;
+    row.method = entry.method;
+  }
+}
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'exit') {
+    port.close();
+    return;
+  }
+  indexFile(msg);
+  post({ type: 'idle' });
+});
+post({ type: 'idle' });

@@ -1,0 +1,260 @@
+// Full-text search over a collection: parse the query, build the SQL (sql.ts), run it through the store.
+// A hit is a page (one distinct text) with the newest of its captures that meets the filters.
+import type { Collection, SqlQuery, StoredCapture } from '../store/index.js';
+import { parseQuery, toFtsMatch, hasFilters, type ParsedQuery } from './query.js';
+import { unsegment } from './segment.js';
+import {
+  buildFacetSql,
+  buildFilteredCountSql,
+  buildHitsSql,
+  buildHitsOfPagesSql,
+  buildMatchCountSql,
+  buildFilteredPagesSql,
+  buildRankedMatchesSql,
+  buildPageRankSql,
+  buildMatchIdsSql,
+  buildSnippetSql,
+  type FacetName,
+} from './sql.js';
+
+export { QuerySyntaxError, parseQuery, toFtsMatch } from './query.js';
+export type { ParsedQuery } from './query.js';
+export { MARK_START, MARK_END } from './sql.js';
+export * from './lookup.js';
+
+export interface SearchOptions {
+  sort?: 'relevance' | 'date';
+  limit?: number;
+  offset?: number;
+  tuning?: Partial<SearchTuning>;
+}
+
+export interface SearchHit {
+  pageId: number;
+  title: string;
+  /** The best capture's URL and 14-digit time (newest within the filters). */
+  url: string;
+  timestamp: string | null;
+  /** Matched terms wrapped in MARK_START/MARK_END (U+0002/U+0003). */
+  snippet: string;
+  /** bm25 with title weighted over description over body; lower is better (FTS5 convention); null in date order. */
+  score: number | null;
+  captureCount: number;
+  capture: StoredCapture;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  tookMs: number;
+}
+
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
+export interface SearchFacets {
+  total: number;
+  /** True when the match set was too large to count through the filters and `total` was scaled from a sample. */
+  totalIsEstimate: boolean;
+  facets: Record<FacetName, FacetCount[]>;
+  /** True when facets were counted over a sample of the match set. */
+  facetsAreSample: boolean;
+  tookMs: number;
+}
+
+/** The bounds that keep a query's work small. Defaults suit collections of up to a few hundred thousand pages;
+ *  tests and benchmarks pass other values to drive each plan. */
+export interface SearchTuning {
+  /** Relevance ranking joins this many best candidates first; a filtered query short of hits then takes all. */
+  firstCandidates: number;
+  /** A filter keeping at most this many pages is selective: read from the capture indexes first. */
+  selectivePages: number;
+  /** Up to this many filtered pages, each is scored on its own rather than walking the ranked match list. */
+  perPageRanking: number;
+  /** Above this many matches, filtered totals and facets are computed on this many matches and scaled. */
+  exactCountLimit: number;
+}
+
+export const DEFAULT_TUNING: SearchTuning = {
+  firstCandidates: 1000,
+  selectivePages: 5000,
+  perPageRanking: 300,
+  exactCountLimit: 20_000,
+};
+
+function asQuery(q: string | ParsedQuery): ParsedQuery {
+  return typeof q === 'string' ? parseQuery(q) : q;
+}
+
+/** The first page of hits and their snippets. Throws QuerySyntaxError for malformed query text. */
+export function search(coll: Collection, query: string | ParsedQuery, opts: SearchOptions = {}): SearchResult {
+  const t0 = performance.now();
+  const q = asQuery(query);
+  const limit = Math.max(0, Math.min(opts.limit ?? 20, 1000));
+  const offset = Math.max(0, opts.offset ?? 0);
+  const match = toFtsMatch(q);
+  const sort = match === null ? 'date' : (opts.sort ?? 'relevance');
+  const filtered = hasFilters(q.filters);
+  const t = { ...DEFAULT_TUNING, ...opts.tuning };
+
+  let cap = Math.max(t.firstCandidates, offset + limit);
+  let rows: Row[] | null = null;
+  let matchCount: number | undefined;
+  if (sort === 'relevance' && filtered) rows = selectiveHits(coll, q, match!, offset, limit, t);
+  while (!rows) {
+    rows = coll.all<Row>(buildHitsSql(q, { sort, limit, offset, candidateCap: cap }));
+    // Unfiltered, every candidate is a hit, so the first `cap` suffice. Filtered, a short first page means the
+    // filter is selective: rank every match once more (FTS5 scores all matches for ORDER BY rank either way, so a
+    // middle step would only repeat that work).
+    if (sort !== 'relevance' || cap < 0 || !filtered || rows.length >= limit) break;
+    matchCount ??= coll.get<{ n: number }>(buildMatchCountSql(match!))!.n;
+    if (cap >= matchCount) break;
+    rows = null;
+    cap = -1;
+  }
+
+  const hits = rows.map((r): SearchHit => {
+    const snippet =
+      match !== null
+        ? unsegment(coll.get<{ snippet: string }>(buildSnippetSql(match, r.pageId))?.snippet ?? '')
+        : leadText(coll, r.pageId);
+    return {
+      pageId: r.pageId,
+      title: r.title,
+      url: r.uri ?? r.pageUrl,
+      timestamp: r.timestamp,
+      snippet,
+      score: r.score,
+      captureCount: r.captureCount,
+      capture: captureOf(r),
+    };
+  });
+  return { hits, tookMs: performance.now() - t0 };
+}
+
+/** A filter that keeps few pages (one small site, a short time span) is read from the capture indexes first; the
+ *  ranked matches are then walked in rank order, keeping those pages, until the page of hits is full. This avoids
+ *  joining every match to its captures when almost none pass. Null when the filter keeps too many pages. */
+function selectiveHits(
+  coll: Collection, q: ParsedQuery, match: string, offset: number, limit: number, t: SearchTuning,
+): Row[] | null {
+  const ids = coll.all<{ id: number }>(buildFilteredPagesSql(q, t.selectivePages + 1));
+  if (ids.length > t.selectivePages) return null;
+  const picked = new Map<number, number>();
+  if (ids.length <= t.perPageRanking) {
+    // A handful of pages: score each one directly (an FTS5 lookup per page) instead of ranking every match.
+    const scored: Array<{ pid: number; score: number }> = [];
+    for (const { id } of ids) {
+      const m = coll.get<{ pid: number; score: number }>(buildPageRankSql(match, id));
+      if (m) scored.push(m);
+    }
+    scored.sort((a, b) => a.score - b.score || a.pid - b.pid);
+    for (const m of scored.slice(offset, offset + limit)) picked.set(m.pid, m.score);
+  } else {
+    const allowed = new Set(ids.map((r) => r.id));
+    let skipped = 0;
+    for (const m of coll.iterate<{ pid: number; score: number }>(buildRankedMatchesSql(match))) {
+      if (!allowed.has(m.pid)) continue;
+      if (skipped++ < offset) continue;
+      picked.set(m.pid, m.score);
+      if (picked.size >= limit) break;
+    }
+  }
+  if (picked.size === 0) return [];
+  const rows = coll.all<Row>(buildHitsOfPagesSql(q, [...picked.keys()]));
+  for (const r of rows) r.score = picked.get(r.pageId)!;
+  return rows.sort((a, b) => a.score! - b.score! || a.pageId - b.pageId);
+}
+
+/** Totals and facet counts for a query: the second call, so the UI can show hits before these are ready. */
+export function searchFacets(coll: Collection, query: string | ParsedQuery, tuning: Partial<SearchTuning> = {}): SearchFacets {
+  const t = { ...DEFAULT_TUNING, ...tuning };
+  const t0 = performance.now();
+  const q = asQuery(query);
+  const match = toFtsMatch(q);
+  const filtered = hasFilters(q.filters);
+  const matchCount =
+    match === null ? coll.get<{ n: number }>({ sql: 'SELECT count(*) AS n FROM pages', params: {} })!.n
+      : coll.get<{ n: number }>(buildMatchCountSql(match))!.n;
+  // Without words the filters are counted exactly from the capture indexes; with words, a huge match set is sampled.
+  const sampled = match !== null && matchCount > t.exactCountLimit;
+  const cap = sampled ? t.exactCountLimit : -1;
+
+  let total = matchCount;
+  let totalIsEstimate = false;
+  const exactHits = filtered && match !== null ? selectiveHitIds(coll, q, match, t.selectivePages) : null;
+  if (exactHits) {
+    const facets = {} as Record<FacetName, FacetCount[]>;
+    for (const name of FACETS) facets[name] = facetRows(coll, name, buildFacetSql(q, name, -1, 20, exactHits));
+    return { total: exactHits.length, totalIsEstimate: false, facets, facetsAreSample: false, tookMs: performance.now() - t0 };
+  }
+  if (filtered) {
+    const n = coll.get<{ n: number }>(buildFilteredCountSql(q, cap))!.n;
+    // A sample of the first `cap` matches (rowid order, i.e. ingest order) scaled to the whole set.
+    total = sampled ? Math.round((n / cap) * matchCount) : n;
+    totalIsEstimate = sampled;
+  }
+  const facets = {} as Record<FacetName, FacetCount[]>;
+  for (const name of FACETS) facets[name] = facetRows(coll, name, buildFacetSql(q, name, cap));
+  return { total, totalIsEstimate, facets, facetsAreSample: sampled, tookMs: performance.now() - t0 };
+}
+
+const FACETS: FacetName[] = ['site', 'mime', 'status', 'year'];
+
+function facetRows(coll: Collection, name: FacetName, sql: SqlQuery): FacetCount[] {
+  return coll.all<{ value: string | number; count: number }>(sql).map((r) => ({
+    value: name === 'site' ? displayHost(String(r.value)) : String(r.value),
+    count: r.count,
+  }));
+}
+
+/** The exact hits of a query whose filter keeps few pages: those pages that the words match (unranked). */
+function selectiveHitIds(coll: Collection, q: ParsedQuery, match: string, selectivePages: number): number[] | null {
+  const ids = coll.all<{ id: number }>(buildFilteredPagesSql(q, selectivePages + 1));
+  if (ids.length > selectivePages) return null;
+  const allowed = new Set(ids.map((r) => r.id));
+  const hits: number[] = [];
+  for (const m of coll.iterate<{ pid: number }>(buildMatchIdsSql(match))) if (allowed.has(m.pid)) hits.push(m.pid);
+  return hits;
+}
+
+type Row = StoredCapture & {
+  pageId: number;
+  score: number | null;
+  title: string;
+  pageUrl: string;
+  captureCount: number;
+};
+
+function captureOf(r: Row): StoredCapture {
+  return {
+    id: r.id,
+    fileId: r.fileId,
+    file: r.file,
+    offset: r.offset,
+    length: r.length,
+    type: r.type,
+    uri: r.uri,
+    urlkey: r.urlkey,
+    timestamp: r.timestamp,
+    status: r.status,
+    mime: r.mime,
+    digest: r.digest,
+    recordId: r.recordId,
+    refersToUri: r.refersToUri,
+    refersToDate: r.refersToDate,
+    method: r.method,
+  };
+}
+
+function leadText(coll: Collection, pageId: number): string {
+  const r = coll.get<{ t: string }>({ sql: 'SELECT substr(text, 1, 200) AS t FROM pages WHERE id = @id', params: { id: pageId } });
+  return r?.t ?? '';
+}
+
+/** 'com.example.www.' -> 'www.example.com' */
+function displayHost(rhost: string): string {
+  const k = rhost.replace(/\.$/, '');
+  return /^\d+(\.\d+){3}$/.test(k) || k.startsWith('[') ? k : k.split('.').reverse().join('.');
+}

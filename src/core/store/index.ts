@@ -1,0 +1,279 @@
+// A collection: one SQLite database. This is the only module that imports better-sqlite3 (STYLE.md item 6); the
+// rest of the engine sees `Collection` and plain row types.
+import Database from 'better-sqlite3';
+import type { CaptureRow, FileState, IngestErrorRow, PageRow } from '../../shared/records.js';
+import { ftsCopy } from '../search/segment.js';
+import { reverseHost } from './hostkey.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+
+export { SCHEMA_VERSION } from './schema.js';
+export { reverseHost, hostRange } from './hostkey.js';
+
+/** The seam for telemetry: wraps each unit of work (a batch, a query) in a span. */
+export type TraceHook = <T>(name: string, attrs: Record<string, string | number | boolean>, fn: () => T) => T;
+
+/** A statement as data: SQL text with named (`@name`) parameters, built by pure functions and run by the store. */
+export interface SqlQuery {
+  sql: string;
+  params: Record<string, string | number | null>;
+}
+
+export interface WarcFileRow {
+  id: number;
+  path: string;
+  size: number;
+  mtime: number;
+  fingerprint: string;
+  status: FileState;
+  errorCount: number;
+  records: number;
+  format: string | null;
+  indexedAt: string | null;
+}
+
+export interface StoredCapture extends CaptureRow {
+  id: number;
+  file: string;
+}
+
+export interface StoredError extends IngestErrorRow {
+  file: string;
+}
+
+/** What one worker batch adds; written in one transaction. */
+export interface IngestBatch {
+  fileId: number;
+  captures: CaptureRow[];
+  pages: PageRow[];
+  errors: IngestErrorRow[];
+}
+
+export interface CollectionCounts {
+  files: number;
+  captures: number;
+  pages: number;
+  errors: number;
+}
+
+export interface OpenCollectionOptions {
+  readonly?: boolean;
+  trace?: TraceHook;
+}
+
+/** Column list that maps a `captures c JOIN warc_files f` row onto StoredCapture. */
+export const CAPTURE_COLUMNS = `c.id AS id, c.file_id AS fileId, f.path AS file, c.offset AS offset, c.length AS length,
+  c.type AS type, c.uri AS uri, c.urlkey AS urlkey, c.timestamp AS timestamp, c.status AS status, c.mime AS mime,
+  c.digest AS digest, c.record_id AS recordId, c.refers_to_uri AS refersToUri, c.refers_to_date AS refersToDate,
+  c.method AS method`;
+
+const FILE_COLUMNS = `id, path, size, mtime, fingerprint, status, error_count AS errorCount, records, format,
+  indexed_at AS indexedAt`;
+
+const noTrace: TraceHook = (_name, _attrs, fn) => fn();
+
+export class Collection {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly trace: TraceHook;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private constructor(path: string, db: Database.Database, trace: TraceHook) {
+    this.path = path;
+    this.db = db;
+    this.trace = trace;
+  }
+
+  /** Opens (creating when needed) and migrates a collection. */
+  static open(path: string, opts: OpenCollectionOptions = {}): Collection {
+    const db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+    // WAL lets the search side read while ingest writes; NORMAL sync is durable across app crashes (not power loss)
+    // and several times faster per transaction than FULL.
+    if (!opts.readonly) db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('mmap_size = 268435456');
+    db.pragma('cache_size = -65536');
+    db.pragma('temp_store = MEMORY');
+    db.pragma('busy_timeout = 5000');
+    const c = new Collection(path, db, opts.trace ?? noTrace);
+    if (!opts.readonly) c.migrate();
+    else if (c.schemaVersion() !== SCHEMA_VERSION) {
+      db.close();
+      throw new Error(`${path}: collection schema version ${c.schemaVersion()}, this build reads ${SCHEMA_VERSION}`);
+    }
+    return c;
+  }
+
+  schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  private migrate(): void {
+    const from = this.schemaVersion();
+    if (from > SCHEMA_VERSION) {
+      throw new Error(`${this.path}: collection schema version ${from} is newer than this build (${SCHEMA_VERSION})`);
+    }
+    for (let v = from; v < SCHEMA_VERSION; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]);
+        this.db.pragma(`user_version = ${v + 1}`);
+      }).immediate();
+    }
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    if (!this.db.readonly) this.db.pragma('optimize');
+    this.db.close();
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Runs a read query built elsewhere (search/, lookups). */
+  all<T>(q: SqlQuery): T[] {
+    return this.trace('sql.all', { sql: q.sql.slice(0, 200) }, () => this.stmt(q.sql).all(q.params) as T[]);
+  }
+
+  /** Rows one at a time, so a caller can stop early (breaking out of the loop releases the statement). */
+  *iterate<T>(q: SqlQuery): IterableIterator<T> {
+    yield* this.db.prepare(q.sql).iterate(q.params) as IterableIterator<T>;
+  }
+
+  get<T>(q: SqlQuery): T | undefined {
+    return this.trace('sql.get', { sql: q.sql.slice(0, 200) }, () => this.stmt(q.sql).get(q.params) as T | undefined);
+  }
+
+  // ---- files -------------------------------------------------------------------------------------------------
+
+  fileByPath(path: string): WarcFileRow | undefined {
+    return this.stmt(`SELECT ${FILE_COLUMNS} FROM warc_files WHERE path = ?`).get(path) as WarcFileRow | undefined;
+  }
+
+  files(): WarcFileRow[] {
+    return this.stmt(`SELECT ${FILE_COLUMNS} FROM warc_files ORDER BY path`).all() as WarcFileRow[];
+  }
+
+  /** Marks a file as being indexed and drops whatever an earlier, interrupted or outdated run stored for it, so
+   *  a resumed ingest redoes the file instead of duplicating its rows. Returns the file id. */
+  beginFile(f: { path: string; size: number; mtime: number; fingerprint: string; format?: string | null }): number {
+    return this.db.transaction(() => {
+      const old = this.fileByPath(f.path);
+      if (old) {
+        this.stmt('DELETE FROM captures WHERE file_id = ?').run(old.id);
+        this.stmt('DELETE FROM errors WHERE file_id = ?').run(old.id);
+        this.stmt(
+          `UPDATE warc_files SET size = @size, mtime = @mtime, fingerprint = @fingerprint, status = 'indexing',
+           error_count = 0, records = 0, format = @format, indexed_at = NULL WHERE id = @id`,
+        ).run({ ...f, format: f.format ?? null, id: old.id });
+        return old.id;
+      }
+      const r = this.stmt(
+        `INSERT INTO warc_files (path, size, mtime, fingerprint, status, format)
+         VALUES (@path, @size, @mtime, @fingerprint, 'indexing', @format)`,
+      ).run({ ...f, format: f.format ?? null });
+      return Number(r.lastInsertRowid);
+    }).immediate();
+  }
+
+  finishFile(fileId: number, status: FileState, format?: string | null): void {
+    this.stmt(
+      `UPDATE warc_files SET status = @status, format = coalesce(@format, format), indexed_at = @now,
+       records = (SELECT count(*) FROM captures WHERE file_id = @id),
+       error_count = (SELECT count(*) FROM errors WHERE file_id = @id) WHERE id = @id`,
+    ).run({ id: fileId, status, format: format ?? null, now: new Date().toISOString() });
+  }
+
+  /** Records a problem with the file as a whole (not found, unreadable), keeping any row it already has. */
+  fileError(f: { path: string; size: number; mtime: number; fingerprint: string }, code: string, message: string): void {
+    this.db.transaction(() => {
+      const id = this.beginFile(f);
+      this.stmt('INSERT INTO errors (file_id, offset, code, message) VALUES (?, 0, ?, ?)').run(id, code, message);
+      this.finishFile(id, 'error');
+    })();
+  }
+
+  // ---- ingest ------------------------------------------------------------------------------------------------
+
+  /** Writes one batch in one transaction. Pages are keyed by payload digest: the first text stored wins. */
+  writeBatch(b: IngestBatch): void {
+    const attrs = { captures: b.captures.length, pages: b.pages.length, errors: b.errors.length };
+    this.trace('store.writeBatch', attrs, () => {
+      const cap = this.stmt(
+        `INSERT OR REPLACE INTO captures (file_id, offset, length, type, uri, urlkey, rhost, timestamp, status, mime,
+         digest, record_id, refers_to_uri, refers_to_date, method)
+         VALUES (@fileId, @offset, @length, @type, @uri, @urlkey, @rhost, @timestamp, @status, @mime, @digest,
+         @recordId, @refersToUri, @refersToDate, @method)`,
+      );
+      const page = this.stmt(
+        `INSERT INTO pages (digest, url, title, description, text, lang, fts_title, fts_text)
+         VALUES (@digest, @url, @title, @description, @text, @lang, @ftsTitle, @ftsText)
+         ON CONFLICT (digest) DO NOTHING`,
+      );
+      const err = this.stmt('INSERT INTO errors (file_id, offset, code, message) VALUES (@fileId, @offset, @code, @message)');
+      this.db.transaction(() => {
+        for (const c of b.captures) cap.run({ ...c, fileId: b.fileId, rhost: c.uri ? reverseHost(c.uri) : null });
+        for (const p of b.pages) {
+          page.run({
+            ...p,
+            ftsTitle: p.ftsTitle === undefined ? ftsCopy(p.title) : p.ftsTitle,
+            ftsText: p.ftsText === undefined ? ftsCopy(p.text) : p.ftsText,
+          });
+        }
+        for (const e of b.errors) err.run({ ...e, fileId: b.fileId });
+      })();
+    });
+  }
+
+  /** Digests that already have a page, so a worker can skip extracting them again. */
+  hasPage(digest: string): boolean {
+    return this.stmt('SELECT 1 FROM pages WHERE digest = ?').get(digest) !== undefined;
+  }
+
+  /** Drops pages no capture points at any more (after a changed file was re-indexed). */
+  prunePages(): number {
+    return this.stmt(
+      `DELETE FROM pages WHERE NOT EXISTS (SELECT 1 FROM captures c WHERE c.digest = pages.digest)`,
+    ).run().changes;
+  }
+
+  // ---- reading -----------------------------------------------------------------------------------------------
+
+  counts(): CollectionCounts {
+    return this.stmt(
+      `SELECT (SELECT count(*) FROM warc_files) AS files, (SELECT count(*) FROM captures) AS captures,
+       (SELECT count(*) FROM pages) AS pages, (SELECT count(*) FROM errors) AS errors`,
+    ).get() as CollectionCounts;
+  }
+
+  errors(opts: { file?: string; limit?: number; offset?: number } = {}): StoredError[] {
+    return this.stmt(
+      `SELECT e.file_id AS fileId, f.path AS file, e.offset AS offset, e.code AS code, e.message AS message
+       FROM errors e JOIN warc_files f ON f.id = e.file_id
+       WHERE @file IS NULL OR f.path = @file ORDER BY f.path, e.offset, e.id LIMIT @limit OFFSET @offset`,
+    ).all({ file: opts.file ?? null, limit: opts.limit ?? -1, offset: opts.offset ?? 0 }) as StoredError[];
+  }
+
+  /** Every capture in (file, offset) order, for export. Iterates without loading the table. */
+  *iterateCaptures(): IterableIterator<StoredCapture> {
+    yield* this.db
+      .prepare(`SELECT ${CAPTURE_COLUMNS} FROM captures c JOIN warc_files f ON f.id = c.file_id ORDER BY c.urlkey, c.timestamp`)
+      .iterate() as IterableIterator<StoredCapture>;
+  }
+
+  /** Every page with its first capture's URL and time, for export. */
+  *iteratePages(): IterableIterator<PageRow & { id: number; timestamp: string | null }> {
+    yield* this.db
+      .prepare(
+        `SELECT p.id, p.digest, p.url, p.title, p.description, p.text, p.lang,
+         (SELECT min(c.timestamp) FROM captures c WHERE c.digest = p.digest) AS timestamp
+         FROM pages p ORDER BY p.id`,
+      )
+      .iterate() as IterableIterator<PageRow & { id: number; timestamp: string | null }>;
+  }
+}

@@ -1,0 +1,42 @@
+// Builds small collections from plain rows (no WARC files needed) for store and search tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Collection } from '../../../src/core/store/index.js';
+import type { CaptureRow, PageRow } from '../../../src/shared/records.js';
+import { surt } from '../../../src/core/warc/surt.js';
+
+export interface FakePage {
+  digest: string;
+  title: string;
+  text: string;
+  description?: string;
+  captures: Array<Partial<CaptureRow> & { uri: string; timestamp: string }>;
+}
+
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'as-store-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A collection with one fake file holding the given pages' captures at consecutive offsets. */
+export function buildCollection(path: string, pages: FakePage[]): Collection {
+  const coll = Collection.open(path);
+  const fileId = coll.beginFile({ path: '/fake/a.warc', size: 1, mtime: 1, fingerprint: 'x' });
+  const captures: CaptureRow[] = [];
+  const rows: PageRow[] = [];
+  let offset = 0;
+  for (const p of pages) {
+    rows.push({ digest: p.digest, url: p.captures[0].uri, title: p.title, description: p.description ?? '', text: p.text, lang: null });
+    for (const c of p.captures) {
+      captures.push({
+        fileId, offset: offset, length: 100, type: 'response', urlkey: surt(c.uri), status: 200, mime: 'text/html',
+        digest: p.digest, recordId: `<urn:uuid:${offset}>`, refersToUri: null, refersToDate: null, method: null, ...c,
+      });
+      offset += 100;
+    }
+  }
+  coll.writeBatch({ fileId, captures, pages: rows, errors: [] });
+  coll.finishFile(fileId, 'done', 'warc');
+  return coll;
+}

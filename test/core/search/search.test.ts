@@ -1,0 +1,197 @@
+// Search over a collection built from plain rows: operators, filters, hits-with-captures, snippets, scripts
+// (issue "Collections and offline full-text search": query language, CJK/diacritics/Cyrillic/Greek/Arabic, facets).
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MARK_END, MARK_START, search, searchFacets, QuerySyntaxError } from '../../../src/core/search/index.js';
+import type { SearchOptions, SearchTuning } from '../../../src/core/search/index.js';
+import type { Collection } from '../../../src/core/store/index.js';
+import { buildCollection, tempDir, type FakePage } from './helpers.js';
+
+const PAGES: FakePage[] = [
+  {
+    digest: 'sha1:AAA', title: 'Web archiving basics', text: 'How a crawler writes WARC files for the web archive.',
+    captures: [
+      { uri: 'http://www.example.com/basics', timestamp: '20190101000000' },
+      { uri: 'http://example.com/basics', timestamp: '20210505120000' },
+      { uri: 'http://mirror.org/basics', timestamp: '20230101000000' },
+    ],
+  },
+  {
+    digest: 'sha1:BBB', title: 'Cats', text: 'The cat sat on the mat. Archive of cat pictures.',
+    captures: [{ uri: 'http://blog.example.com/cats', timestamp: '20200301000000' }],
+  },
+  {
+    digest: 'sha1:CCC', title: 'Dogs', text: 'Dogs chase the mailman; an archive mention too.',
+    captures: [{ uri: 'http://dogs.net/', timestamp: '20180101000000', status: 404 }],
+  },
+  {
+    digest: 'sha1:DDD', title: 'Un café', text: 'Nous avons bu un café noir à Paris.',
+    captures: [{ uri: 'http://fr.example.fr/cafe', timestamp: '20200101000000', mime: 'application/xhtml+xml' }],
+  },
+  {
+    digest: 'sha1:EEE', title: '东京', text: '我们在东京大学学习中文。日本語の文章です。',
+    captures: [{ uri: 'http://cn.example.cn/', timestamp: '20200101000000' }],
+  },
+  {
+    digest: 'sha1:FFF', title: 'ไทย', text: 'ภาษาไทยเป็นภาษาที่สวยงาม',
+    captures: [{ uri: 'http://th.example.th/', timestamp: '20200101000000' }],
+  },
+  {
+    digest: 'sha1:GGG', title: 'Cities', text: 'Москва, Αθήνα and القاهرة are capitals.',
+    captures: [{ uri: 'http://cities.example.org/', timestamp: '20200101000000' }],
+  },
+  {
+    digest: 'sha1:HHH', title: 'Archive', text: 'Title match only in the body of nothing else.',
+    captures: [{ uri: 'http://title.example.org/', timestamp: '20170101000000' }],
+  },
+];
+
+let coll: Collection;
+let cleanup: () => void;
+beforeAll(() => {
+  const t = tempDir();
+  cleanup = t.cleanup;
+  coll = buildCollection(join(t.dir, 'c.sqlite'), PAGES);
+});
+afterAll(() => {
+  coll.close();
+  cleanup();
+});
+
+// Filtered queries take one of three plans (search/index.ts): score each filtered page (few pages), walk the ranked
+// matches keeping filtered pages (a selective filter), or join ranked candidates to captures (a broad filter).
+// Every behaviour below must hold whichever plan runs.
+const PLANS: Array<[string, Partial<SearchTuning>]> = [
+  ['per-page scoring', {}],
+  ['ranked walk', { perPageRanking: 0 }],
+  ['candidate join', { selectivePages: 0 }],
+];
+
+describe.each(PLANS)('search (%s)', (_plan, tuning) => {
+  const digests = (q: string, o: SearchOptions = {}) => search(coll, q, { ...o, tuning }).hits.map((h) => h.capture.digest).sort();
+
+  it('words all must match', () => {
+    expect(digests('archive cat')).toEqual(['sha1:BBB']);
+    expect(digests('archive')).toEqual(['sha1:AAA', 'sha1:BBB', 'sha1:CCC', 'sha1:HHH']);
+  });
+  it('ranks a title match above a body match (bm25 title weight)', () => {
+    expect(search(coll, 'archive').hits[0].capture.digest).toBe('sha1:HHH');
+  });
+  it('phrases, prefix, OR, exclusion', () => {
+    expect(digests('"web archive"')).toEqual(['sha1:AAA']);
+    expect(digests('"archive web"')).toEqual([]);
+    expect(digests('mail*')).toEqual(['sha1:CCC']);
+    expect(digests('cat OR dogs')).toEqual(['sha1:BBB', 'sha1:CCC']);
+    expect(digests('archive -cat')).toEqual(['sha1:AAA', 'sha1:CCC', 'sha1:HHH']);
+  });
+  it('site:/host: keep a hit when one capture is on the host or a subdomain; the shown capture is in the filter', () => {
+    expect(digests('archive site:example.com')).toEqual(['sha1:AAA', 'sha1:BBB']);
+    expect(digests('archive host:blog.example.com')).toEqual(['sha1:BBB']);
+    expect(digests('archive site:ample.com')).toEqual([]);
+    const hit = search(coll, 'archive site:mirror.org', { tuning }).hits[0];
+    expect(hit.url).toBe('http://mirror.org/basics');
+    expect(hit.captureCount).toBe(3);
+  });
+  it('the best capture is the newest within the filter', () => {
+    expect(search(coll, 'crawler').hits[0].timestamp).toBe('20230101000000');
+    expect(search(coll, 'crawler to:2022', { tuning }).hits[0].timestamp).toBe('20210505120000');
+    expect(search(coll, 'crawler to:2020-12-31', { tuning }).hits[0].timestamp).toBe('20190101000000');
+    expect(digests('crawler from:2024')).toEqual([]);
+  });
+  it('mime: and status: filters', () => {
+    expect(digests('café mime:application/xhtml+xml')).toEqual(['sha1:DDD']);
+    expect(digests('café mime:application/*')).toEqual(['sha1:DDD']);
+    expect(digests('café mime:text/html')).toEqual([]);
+    expect(digests('archive status:4xx')).toEqual(['sha1:CCC']);
+    expect(digests('archive status:200')).toEqual(['sha1:AAA', 'sha1:BBB', 'sha1:HHH']);
+  });
+  it('sort by date and pagination', () => {
+    const byDate = search(coll, 'archive', { sort: 'date' }).hits.map((h) => h.timestamp);
+    expect(byDate).toEqual(['20230101000000', '20200301000000', '20180101000000', '20170101000000']);
+    const p1 = search(coll, 'archive', { limit: 2 }).hits.map((h) => h.pageId);
+    const p2 = search(coll, 'archive', { limit: 2, offset: 2 }).hits.map((h) => h.pageId);
+    expect(p1).toHaveLength(2);
+    expect(new Set([...p1, ...p2]).size).toBe(4);
+  });
+  it('filters-only queries list pages newest first', () => {
+    expect(search(coll, 'site:example.com').hits.map((h) => h.capture.digest)).toEqual(['sha1:AAA', 'sha1:BBB']);
+  });
+  it('snippets mark the matched terms with U+0002/U+0003', () => {
+    const s = search(coll, 'crawler').hits[0].snippet;
+    expect(s).toContain(`${MARK_START}crawler${MARK_END}`);
+  });
+  it("each hit's snippet comes from its own page (SQLite 3.53.2 ignores a bound rowid = ? beside MATCH)", () => {
+    const hits = search(coll, 'archive').hits;
+    expect(hits.length).toBeGreaterThan(2);
+    for (const h of hits) {
+      const text = PAGES.find((p) => p.digest === h.capture.digest)!;
+      const plain = h.snippet.replaceAll(MARK_START, '').replaceAll(MARK_END, '').replaceAll('…', '');
+      expect(text.title + ' ' + text.text, h.title).toContain(plain.trim().split(' ').slice(0, 3).join(' '));
+    }
+  });
+  it('diacritics fold: cafe finds café', () => {
+    expect(digests('cafe')).toEqual(['sha1:DDD']);
+    expect(digests('CAFÉ')).toEqual(['sha1:DDD']);
+  });
+  it('CJK and Thai words are found, two-character words included', () => {
+    for (const w of ['东京', '学习', '中文', '大学', '日本語', '文章']) expect(digests(w), w).toEqual(['sha1:EEE']);
+    expect(digests('东京大学')).toEqual(['sha1:EEE']);
+    expect(digests('京大')).toEqual([]); // not a word: the segmenter never made it one
+    for (const w of ['ภาษา', 'ไทย', 'สวยงาม']) expect(digests(w), w).toEqual(['sha1:FFF']);
+  });
+  it('CJK snippets read as the page wrote them: no segmenting spaces', () => {
+    expect(search(coll, '学习').hits[0].snippet).toBe(`我们在东京大学${MARK_START}学习${MARK_END}中文。日本語の文章です。`);
+  });
+  it('Cyrillic, Greek, Arabic are searchable in their own letters, case-folded', () => {
+    expect(digests('москва')).toEqual(['sha1:GGG']);
+    expect(digests('ΑΘΉΝΑ')).toEqual(['sha1:GGG']);
+    expect(digests('القاهرة')).toEqual(['sha1:GGG']);
+  });
+  it('malformed query text throws QuerySyntaxError, never an SQL error', () => {
+    expect(() => search(coll, '"unclosed')).toThrow(QuerySyntaxError);
+  });
+});
+
+describe('search plans', () => {
+  it('a broad filter that the first candidates miss widens to every match (candidate join)', () => {
+    // 'archive' ranks the title match (title.example.org) first; with one candidate the filter finds none.
+    const hits = search(coll, 'archive site:example.com', { limit: 1, tuning: { selectivePages: 0, firstCandidates: 1 } }).hits;
+    expect(hits.map((h) => h.url)).toHaveLength(1);
+    expect(hits[0].url).toMatch(/example\.com/);
+  });
+  it('pagination is the same whichever plan runs', () => {
+    for (const [, tuning] of PLANS) {
+      const all = search(coll, 'archive status:200', { tuning }).hits.map((h) => h.pageId);
+      const paged = [0, 1, 2].flatMap((offset) => search(coll, 'archive status:200', { limit: 1, offset, tuning }).hits.map((h) => h.pageId));
+      expect(paged).toEqual(all);
+    }
+  });
+});
+
+describe('searchFacets', () => {
+  it('counts hits, not captures, per facet value', () => {
+    const f = searchFacets(coll, 'archive');
+    expect(f.total).toBe(4);
+    expect(f.totalIsEstimate).toBe(false);
+    const site = Object.fromEntries(f.facets.site.map((x) => [x.value, x.count]));
+    expect(site['www.example.com']).toBe(1);
+    expect(site['mirror.org']).toBe(1);
+    const status = Object.fromEntries(f.facets.status.map((x) => [x.value, x.count]));
+    expect(status).toEqual({ '200': 3, '404': 1 });
+    const year = Object.fromEntries(f.facets.year.map((x) => [x.value, x.count]));
+    expect(year['2019']).toBe(1);
+    expect(year['2021']).toBe(1);
+  });
+  it('total honours filters', () => {
+    expect(searchFacets(coll, 'archive site:example.com').total).toBe(2);
+    expect(searchFacets(coll, 'archive site:example.com', { selectivePages: 0 }).total).toBe(2);
+    expect(searchFacets(coll, 'site:example.com').total).toBe(2);
+  });
+  it('a match set above the exact-count limit gives a scaled estimate, flagged as such', () => {
+    const f = searchFacets(coll, 'archive status:200', { selectivePages: 0, exactCountLimit: 2 });
+    expect(f.totalIsEstimate).toBe(true);
+    expect(f.facetsAreSample).toBe(true);
+    expect(f.total).toBeGreaterThanOrEqual(2);
+    expect(f.total).toBeLessThanOrEqual(4);
+  });
+});
