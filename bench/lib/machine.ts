@@ -1,0 +1,67 @@
+// Describes the machine a benchmark ran on, in one line for the table and as an object for the JSON results
+// (STYLE.md item 11: figures mean nothing without the machine they came from).
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { availableParallelism, cpus, release, totalmem } from 'node:os';
+import { basename, dirname } from 'node:path';
+
+export interface MachineInfo {
+  cpu: string;
+  /** Logical cores the process may use (cgroup/affinity aware). */
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+  /** The filesystem holding `dataPath`: device, type and whether the kernel reports it as rotational. */
+  disk: string;
+}
+
+export function machineInfo(dataPath = process.cwd()): MachineInfo {
+  const cpuList = cpus();
+  return {
+    cpu: cpuList[0]?.model.trim().replace(/\s+/g, ' ') ?? 'unknown cpu',
+    cores: availableParallelism(),
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${process.platform}-${process.arch} ${release()}`,
+    disk: describeDisk(dataPath),
+  };
+}
+
+/** e.g. "AMD EPYC, 2 cores, 23.5 GiB, node v20.20.0, linux-x64 6.1, disk /dev/vda ext4 rotational=1" */
+export function machineLine(dataPath?: string): string {
+  const m = machineInfo(dataPath);
+  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, ${m.platform}, disk ${m.disk}`;
+}
+
+function describeDisk(path: string): string {
+  if (process.platform !== 'linux') return 'unknown';
+  try {
+    let target = path;
+    while (!existsSync(target)) target = dirname(target);
+    target = realpathSync(target);
+    // The longest mount point that prefixes the path is the filesystem it lives on.
+    let best: { mount: string; dev: string; type: string } | undefined;
+    for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) {
+      const [dev, mount, type] = line.split(' ');
+      if (!dev || !mount || !type) continue;
+      const within = target === mount || target.startsWith(mount.endsWith('/') ? mount : mount + '/');
+      if (within && (!best || mount.length > best.mount.length)) best = { mount, dev, type };
+    }
+    if (!best) return 'unknown';
+    return `${best.dev} ${best.type}${rotational(best.dev)}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function rotational(dev: string): string {
+  if (!dev.startsWith('/dev/')) return '';
+  // Partitions (vda1, nvme0n1p2) report through their parent disk's queue.
+  const name = basename(dev);
+  for (const candidate of [name, name.replace(/p?\d+$/, '')]) {
+    const file = `/sys/block/${candidate}/queue/rotational`;
+    // Virtual disks often say rotational whatever backs them, so the flag is reported as the kernel gives it.
+    if (existsSync(file)) return ` rotational=${readFileSync(file, 'utf8').trim()}`;
+  }
+  return '';
+}
