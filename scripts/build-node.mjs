@@ -23,3 +23,15 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// The headless GPU text-extraction page (src/core/extract-gpu/bundle.ts reads it; same options as there).
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/renderer/gpu/page-entry.ts'],
+  outfile: 'out/node/gpu-page.js',
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'chrome120',
+  logLevel: 'error',
+});

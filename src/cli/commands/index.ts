@@ -7,6 +7,7 @@ import { index } from './ingest.js';
 import { recompress } from './recompress.js';
 import { records } from './records.js';
 import { search } from './search.js';
+import { text } from './text.js';
 
-// Every sub-command, in the order `archivestream --help` lists them.
-export const commands: Command[] = [records, cdxj, check, recompress, index, search, errors, exportCommand];
+// Every sub-command, in the order `archivestream --help` lists them: reading a file, then collections.
+export const commands: Command[] = [records, cdxj, check, text, recompress, index, search, errors, exportCommand];

@@ -1,0 +1,98 @@
+// `archivestream text <file> [--backend cpu|gpu|auto] [--json]`: the extracted title and text of every HTML record.
+import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
+import { chooseBackend, GpuBackendError, type TextBackend } from '../../core/extract-gpu/index.js';
+import { htmlRecords, type HtmlRecord } from '../../core/extract-gpu/html-records.js';
+import { ArchiveError, openArchive } from '../../core/warc/index.js';
+import type { ArchiveFile, WarcProblem } from '../../core/warc/types.js';
+import { problemLine } from './cdxj.js';
+
+const BACKENDS = ['cpu', 'gpu', 'auto'] as const;
+type BackendKind = (typeof BACKENDS)[number];
+
+/** What `auto` measures on: enough to pay the GPU's shader compilation and see its steady rate, small enough that
+ *  software WebGL (about 1 MB/s) does not stall the command for long. */
+const SAMPLE_CHARS = 512 * 1024;
+/** Pages per extractBatch call: a GPU dispatch's worth, so the GPU path runs full batches. */
+const CHUNK_CHARS = 1 << 24;
+
+function rate(mbps: number): string {
+  return `${mbps >= 10 ? Math.round(mbps) : mbps.toFixed(1)} MB/s`;
+}
+
+export const text: Command = {
+  name: 'text',
+  usage: 'text <file> [--backend cpu|gpu|auto] [--json]',
+  summary: 'extracted title and text of each HTML record (JSON Lines with --json)',
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { positional, flags } = parseArgs(args, ['backend']);
+    for (const name of flags.keys())
+      if (name !== 'backend' && name !== 'json') throw new UsageError(`unknown option --${name}`);
+    if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'no file given' : 'one file at a time');
+    const kind = flags.get('backend') ?? 'cpu';
+    if (typeof kind !== 'string' || !(BACKENDS as readonly string[]).includes(kind))
+      throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}`);
+    const json = flags.has('json');
+
+    let problems = 0;
+    const onProblem = (p: WarcProblem) => {
+      problems++;
+      io.err(problemLine(p));
+    };
+    let archive: ArchiveFile;
+    try {
+      archive = openArchive(positional[0], { onProblem });
+    } catch (e) {
+      if (!(e instanceof ArchiveError)) throw e;
+      io.err(problemLine(e.toProblem()));
+      return 2;
+    }
+
+    const print = (r: HtmlRecord, title: string, body: string) => {
+      if (json) io.out(JSON.stringify({ offset: r.offset, uri: r.uri, title, text: body }));
+      else {
+        io.out(`== ${r.offset} ${r.uri}${title ? ` | ${title}` : ''}`);
+        if (body) io.out(body);
+      }
+    };
+    let backend: TextBackend | undefined;
+    try {
+      const records = htmlRecords(archive);
+      let pending: HtmlRecord[] = [];
+      let pendingChars = 0;
+      const flush = async () => {
+        if (pending.length === 0) return;
+        backend ??= await choose(kind as BackendKind, pending, io);
+        const results = await backend.extractBatch(pending.map((r) => r.html));
+        pending.forEach((r, i) => print(r, results[i].title, results[i].text));
+        pending = [];
+        pendingChars = 0;
+      };
+      for (const r of records) {
+        pending.push(r);
+        pendingChars += r.html.length;
+        // The first chunk doubles as the sample that `auto` measures, so it is cut small.
+        if (pendingChars >= (backend ? CHUNK_CHARS : SAMPLE_CHARS)) await flush();
+      }
+      await flush();
+    } catch (e) {
+      if (!(e instanceof GpuBackendError)) throw e;
+      io.err(`archivestream text: ${e.code}: ${e.message}`);
+      return 2;
+    } finally {
+      archive.close();
+      await backend?.close();
+    }
+    return problems > 0 ? 1 : 0;
+  },
+};
+
+async function choose(kind: BackendKind, sample: HtmlRecord[], io: CliIo): Promise<TextBackend> {
+  const chosen = await chooseBackend(kind, sample.map((r) => r.html), {
+    onGpuUnavailable: (e) => io.err(`text backend: gpu unavailable (${e.code}): ${e.message}`),
+  });
+  if (kind === 'auto') {
+    const gpu = chosen.gpuMBps === null ? 'unavailable' : rate(chosen.gpuMBps);
+    io.err(`text backend: ${chosen.choice} (cpu ${rate(chosen.cpuMBps)}, gpu ${gpu})`);
+  }
+  return chosen.backend;
+}

@@ -1,0 +1,67 @@
+// Finding and launching the Chromium that hosts the GPU extraction page (headless, via playwright-core).
+import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+
+export type GpuBackendErrorCode = 'gpu-page-unavailable' | 'chromium-not-found' | 'chromium-launch-failed' | 'webgl2-unavailable';
+
+/** Why the GPU backend cannot run here; the message says what to do. */
+export class GpuBackendError extends Error {
+  constructor(
+    readonly code: GpuBackendErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GpuBackendError';
+  }
+}
+
+export interface LaunchOptions {
+  /** Overrides ARCHIVESTREAM_CHROMIUM and the default paths. */
+  executablePath?: string;
+  /** Use the machine's GPU (ANGLE's default backend) instead of SwiftShader, for bench/gpu-real.sh. */
+  hardwareGl?: boolean;
+  headless?: boolean;
+}
+
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+
+/** ARCHIVESTREAM_CHROMIUM, else Debian's /usr/bin/chromium, else Playwright's own build if one is installed. */
+export async function findChromium(explicit?: string): Promise<string> {
+  const fromEnv = explicit ?? process.env.ARCHIVESTREAM_CHROMIUM;
+  if (fromEnv) {
+    if (existsSync(fromEnv)) return fromEnv;
+    throw new GpuBackendError('chromium-not-found', `Chromium not found at ${fromEnv} (ARCHIVESTREAM_CHROMIUM)`);
+  }
+  if (existsSync(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
+  try {
+    const { chromium } = await import('playwright-core');
+    const own = chromium.executablePath();
+    if (own && existsSync(own)) return own;
+  } catch {
+    // playwright-core knows no build of its own here: fall through to the message below
+  }
+  throw new GpuBackendError(
+    'chromium-not-found',
+    'the GPU text backend needs Chromium: apt-get install chromium (or set ARCHIVESTREAM_CHROMIUM to a Chrome/Chromium binary)',
+  );
+}
+
+/** Software WebGL2 (SwiftShader through ANGLE) unless hardwareGl; the rest keeps a headless run quiet and offline. */
+export function chromiumArgs(opts: LaunchOptions = {}): string[] {
+  const args = opts.hardwareGl
+    ? ['--ignore-gpu-blocklist', '--enable-gpu', '--use-angle=default']
+    : ['--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+  args.push('--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync');
+  if (process.getuid?.() === 0) args.push('--no-sandbox');
+  return args;
+}
+
+export async function launchChromium(opts: LaunchOptions = {}): Promise<Browser> {
+  const executablePath = await findChromium(opts.executablePath);
+  const { chromium } = await import('playwright-core');
+  try {
+    return await chromium.launch({ executablePath, headless: opts.headless ?? true, args: chromiumArgs(opts) });
+  } catch (e) {
+    throw new GpuBackendError('chromium-launch-failed', `cannot launch ${executablePath}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
