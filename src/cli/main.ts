@@ -1,4 +1,5 @@
 import { UsageError, type CliIo } from './command.js';
+import { withSpan } from '../core/telemetry/index.js';
 import { commands } from './commands/index.js';
 
 function help(io: CliIo): void {
@@ -24,8 +25,13 @@ export async function main(argv: string[]): Promise<number> {
     help(io);
     return 2;
   }
+  // Traces leave the process only when asked (docker-compose.observability.yml runs a receiver); the SDK is not even
+  // loaded otherwise, so the CLI starts fast.
+  const telemetry = process.env.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? (await import('../core/telemetry/sdk.js')).startTelemetry({ serviceName: 'archivestream-cli' })
+    : null;
   try {
-    return await command.run(rest, io);
+    return await withSpan(`cli.${name}`, {}, () => command.run(rest, io));
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`archivestream ${name}: ${e.message}`);
@@ -33,6 +39,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     throw e;
+  } finally {
+    await telemetry?.shutdown();
   }
 }
 

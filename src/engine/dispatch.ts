@@ -1,4 +1,5 @@
 // One entry point for every call, whatever the transport: validate, run, and turn every failure into an ApiError.
+import { withSpan } from '../core/telemetry/index.js';
 import type { ApiError, Reply } from '../shared/api.js';
 import type { Handlers } from './handlers.js';
 import { BadRequest, isMethod, validateArgs } from './validate.js';
@@ -26,7 +27,7 @@ export async function dispatch(handlers: Handlers, method: unknown, args: unknow
   try {
     const valid = validateArgs(method, args ?? {});
     const handler = handlers[method] as (a: typeof valid) => unknown;
-    return { ok: true, value: await handler(valid) };
+    return { ok: true, value: await withSpan(`api.${method}`, {}, () => handler(valid)) };
   } catch (e) {
     return { ok: false, error: toApiError(e) };
   }

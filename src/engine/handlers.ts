@@ -5,6 +5,7 @@ import { recordDetail, summarizeRecord } from '../core/record-view.js';
 import { openArchive } from '../core/warc/index.js';
 import { openSource } from '../core/warc/source.js';
 import type { ArchiveFile, ArchiveRecord, WarcProblem } from '../core/warc/types.js';
+import type { Telemetry } from '../core/telemetry/sdk.js';
 import { createCollectionHandlers } from './collections.js';
 import type { EventBus } from './events.js';
 
@@ -27,6 +28,8 @@ export interface EngineContext {
   events: EventBus;
   /** Where collections live (one SQLite database each) and settings are kept. */
   dataDir: string;
+  /** The process's span store, when telemetry runs (the engine always starts it; tests may not). */
+  telemetry?: Telemetry;
 }
 
 export function createHandlers(ctx: EngineContext): Handlers & { close(): void } {
@@ -93,6 +96,11 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
       page.problems = entry.problems.slice(problemsBefore);
       return page;
     },
+
+    'telemetry.recent': ({ limit }) => ({
+      spans: ctx.telemetry?.store.recent(Math.min(limit ?? 500, 5000)) ?? [],
+      exportEndpoint: ctx.telemetry?.endpoint ?? null,
+    }),
 
     'archive.record': ({ file, offset, length }) => recordDetail(get(file).archive.readRecord(offset, length)),
 

@@ -83,6 +83,18 @@ export interface RawBytes {
   recordLength: number;
 }
 
+/** A finished span, as the app's own trace view shows it (src/core/telemetry/sdk.ts keeps the recent ones). */
+export interface SpanSummary {
+  name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  startMs: number;
+  durationMs: number;
+  attributes: Record<string, unknown>;
+  error: string | null;
+}
+
 /** Method name -> [arguments, result]. Collections, search and browsing live in api-collections.ts. */
 export interface Api extends CollectionsApi {
   'engine.info': [Record<string, never>, { version: string; node: string; pid: number; mode: 'ipc' | 'http' }];
@@ -90,6 +102,8 @@ export interface Api extends CollectionsApi {
   'archive.records': [{ file: string; after?: number; limit?: number }, RecordPage];
   'archive.record': [{ file: string; offset: number; length: number }, RecordDetail];
   'archive.raw': [{ file: string; offset: number; length: number; from?: number; size?: number }, RawBytes];
+  /** The engine's most recent spans (newest last), and where they are also exported, if anywhere. */
+  'telemetry.recent': [{ limit?: number }, { spans: SpanSummary[]; exportEndpoint: string | null }];
 }
 
 export type Method = keyof Api;
@@ -111,7 +125,7 @@ export interface EngineClient {
 }
 
 /** The method names, for validation at the engine's edge and for the preload bridge. */
-export const ARCHIVE_METHODS = ['engine.info', 'archive.open', 'archive.records', 'archive.record', 'archive.raw'] as const satisfies readonly Method[];
+export const ARCHIVE_METHODS = ['engine.info', 'archive.open', 'archive.records', 'archive.record', 'archive.raw', 'telemetry.recent'] as const satisfies readonly Method[];
 export const METHODS = [...ARCHIVE_METHODS, ...COLLECTION_METHODS] as const satisfies readonly Method[];
 export const EVENTS = ['ingest.progress', 'engine.notice'] as const satisfies readonly EventName[];
 

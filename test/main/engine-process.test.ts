@@ -32,6 +32,17 @@ describe('EngineProcess', () => {
     expect(engine.pid).toBeUndefined();
   });
 
+  it('traces every call and shows the engine its own recent spans', async () => {
+    const engine = new EngineProcess({ node: process.execPath, script: ENGINE, args: DATA });
+    await engine.start();
+    await engine.call('engine.info', {});
+    const reply = (await engine.call('telemetry.recent', {})) as { ok: true; value: { spans: Array<{ name: string; durationMs: number }> } };
+    const span = reply.value.spans.find((s) => s.name === 'api.engine.info');
+    expect(span).toBeDefined();
+    expect(span!.durationMs).toBeGreaterThanOrEqual(0);
+    await engine.stop();
+  });
+
   it('passes validation errors back as data', async () => {
     const engine = new EngineProcess({ node: process.execPath, script: ENGINE, args: DATA });
     await engine.start();

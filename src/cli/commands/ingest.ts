@@ -4,6 +4,7 @@
 import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { ingestCollection } from '../../core/ingest/index.js';
 import type { IngestProgress } from '../../shared/records.js';
+import { withSpan } from '../../core/telemetry/index.js';
 
 function bar(p: IngestProgress): string {
   const frac = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 0;
@@ -37,6 +38,7 @@ export const index: Command = {
       const s = await ingestCollection(db, paths, {
         workers: w === undefined ? undefined : Number(w),
         signal: controller.signal,
+        trace: withSpan,
         onProgress: showBar
           ? (p) => {
               const now = Date.now();

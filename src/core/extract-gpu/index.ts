@@ -8,6 +8,7 @@ import { extractText, type ExtractedText } from '../extract/index.js';
 import type { GpuPageApi, GpuTimings, StateMismatch } from './page-api.js';
 import { GpuBackendError, launchChromium, type LaunchOptions } from './chromium.js';
 import { pageScript } from './bundle.js';
+import { annotate, withSpan } from '../telemetry/index.js';
 
 export { GpuBackendError, findChromium, chromiumArgs, type GpuBackendErrorCode, type LaunchOptions } from './chromium.js';
 export type { ExtractedText, GpuTimings, StateMismatch };
@@ -133,7 +134,18 @@ export interface ChooseOptions extends GpuBackendOptions {
  * the GPU's shader compilation and the CPU's JIT), and keeps the faster. A dispatch runs its kernels over the part
  * it uses, so a sample smaller than a batch measures the GPU fairly. Whatever is not returned is closed.
  */
-export async function chooseBackend(kind: 'cpu' | 'gpu' | 'auto', sample: string[], opts: ChooseOptions = {}): Promise<BackendChoice> {
+/** The choice and both figures are recorded on an 'extract.choose-backend' span, so traces show why a run used the
+ *  backend it did. */
+export function chooseBackend(kind: 'cpu' | 'gpu' | 'auto', sample: string[], opts: ChooseOptions = {}): Promise<BackendChoice> {
+  const sampleChars = sample.reduce((n, p) => n + p.length, 0);
+  return withSpan('extract.choose-backend', { kind, sampleChars }, async () => {
+    const choice = await pick(kind, sample, opts);
+    annotate({ choice: choice.choice, cpuMBps: choice.cpuMBps, ...(choice.gpuMBps !== null ? { gpuMBps: choice.gpuMBps } : {}) });
+    return choice;
+  });
+}
+
+async function pick(kind: 'cpu' | 'gpu' | 'auto', sample: string[], opts: ChooseOptions): Promise<BackendChoice> {
   const cpu = createCpuBackend();
   const cpuMBps = await measure(cpu, sample);
   if (kind === 'cpu') return { backend: cpu, choice: 'cpu', cpuMBps, gpuMBps: null };
