@@ -1,7 +1,40 @@
 // Argument shapes of the collections methods, checked at the engine's edge by validate.ts.
 import type { CollectionsApi } from '../shared/api-collections.js';
-import type { Shapes } from './validate.js';
+import type { Shape, Shapes } from './validate.js';
+
+const named = { collection: 'string' } as const satisfies Shape;
+const urlLookup = { ...named, url: 'string', limit: 'int?', offset: 'int?' } as const satisfies Shape;
+const sort = { oneOf: ['relevance', 'date'], optional: true } as const;
 
 export const collectionShapes: Shapes<keyof CollectionsApi> = {
   'collections.list': {},
+  'collections.create': { name: 'string' },
+  'collections.get': named,
+  'collections.rename': { ...named, to: 'string' },
+  'collections.delete': named,
+  'collections.diskUsage': named,
+  'files.add': { ...named, paths: 'string[]' },
+  'files.remove': { ...named, paths: 'string[]' },
+  'files.relink': { ...named, from: 'string', to: 'string' },
+  'ingest.start': { ...named, workers: 'int?' },
+  'ingest.cancel': named,
+  'ingest.errors': { ...named, file: 'string?', limit: 'int?', offset: 'int?' },
+  'search.query': { ...named, q: 'text', sort, limit: 'int?', offset: 'int?' },
+  'search.facets': { ...named, q: 'text' },
+  'captures.byUrl': urlLookup,
+  'captures.byPrefix': urlLookup,
+  'captures.byHost': urlLookup,
+  'captures.timeline': { ...named, url: 'string' },
+  'record.text': { ...named, captureId: 'int' },
+  'record.diff': { ...named, a: 'int', b: 'int' },
+  'stats.get': { ...named, q: 'string?' },
+  'export.results': { ...named, q: 'text', format: { oneOf: ['csv', 'jsonl'] }, sort, limit: 'int?' },
+  'settings.get': {},
+  'settings.update': {
+    theme: { oneOf: ['system', 'light', 'dark'], optional: true },
+    lastCollection: 'string?',
+    addRoot: 'string?',
+    removeRoot: 'string?',
+  },
+  'fs.browse': { path: 'string?' },
 };

@@ -1,15 +1,455 @@
 // The collections methods of the contract, over the store, ingest and search modules of the core.
-import type { CollectionsApi } from '../shared/api-collections.js';
+// Each collection is one SQLite database in the data folder; the registry (registry.ts) names them and lists their
+// archive files, so a file added but not yet ingested is remembered too.
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type {
+  CaptureView,
+  CollectionDetail,
+  CollectionFile,
+  CollectionStats,
+  CollectionsApi,
+  ExportResult,
+  IngestState,
+  ResolvedCapture,
+  SearchHitView,
+  Settings,
+} from '../shared/api-collections.js';
 import type { ArgsOf, ResultOf } from '../shared/api.js';
+import { expandPaths, fingerprint, ingestCollection } from '../core/ingest/index.js';
+import { capturesOfUrl, MARK_END, MARK_START, resolveRevisit, search, searchFacets, type SearchHit, type UrlMatch } from '../core/search/index.js';
+import { CAPTURE_COLUMNS, Collection, type StoredCapture } from '../core/store/index.js';
+import { browse } from './fs-browse.js';
 import type { EngineContext } from './handlers.js';
+import { CollectionError, Registry, type RegistryCollection } from './registry.js';
+import { diffLines } from './text-diff.js';
+import { withSpan } from '../core/telemetry/index.js';
 
 export type CollectionHandlers = { [M in keyof CollectionsApi]: (args: ArgsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
 
-export function createCollectionHandlers(_ctx: EngineContext): { handlers: CollectionHandlers; close(): void } {
+const LOOKUP_DEFAULT = 1000;
+const LOOKUP_MAX = 10_000;
+const SEARCH_PAGE_MAX = 1000;
+const EXPORT_MAX = 100_000;
+const TOP = 20;
+
+interface Running {
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export function toCaptureView(c: StoredCapture): CaptureView {
   return {
-    handlers: {
-      'collections.list': () => [],
+    id: c.id,
+    file: c.file,
+    offset: c.offset,
+    length: c.length,
+    type: c.type,
+    uri: c.uri,
+    timestamp: c.timestamp,
+    status: c.status,
+    mime: c.mime,
+    digest: c.digest,
+    refersToUri: c.refersToUri,
+    refersToDate: c.refersToDate,
+  };
+}
+
+function toHitView(h: SearchHit): SearchHitView {
+  return {
+    pageId: h.pageId,
+    title: h.title,
+    url: h.url,
+    timestamp: h.timestamp,
+    snippet: h.snippet,
+    score: h.score,
+    captureCount: h.captureCount,
+    capture: toCaptureView(h.capture),
+  };
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+const plainSnippet = (s: string) => s.split(MARK_START).join('').split(MARK_END).join('');
+
+function csvCell(v: string | number | null): string {
+  const s = v === null ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function createCollectionHandlers(ctx: EngineContext): { handlers: CollectionHandlers; close(): void } {
+  const registry = new Registry(ctx.dataDir);
+  if (registry.brokenCopy) {
+    const message = `The list of collections could not be read; it was kept as ${registry.brokenCopy} and a new one started.`;
+    setTimeout(() => ctx.events.emit('engine.notice', { level: 'error', message }), 0);
+  }
+  const commandLineRoots = (ctx.allowDirs ?? []).map((d) => resolve(d));
+  const open = new Map<string, Collection>(); // by database file
+  const running = new Map<string, Running>(); // by database file
+  const lastRun = new Map<string, IngestState>(); // by database file
+
+  const dbPath = (e: RegistryCollection) => join(ctx.dataDir, e.db);
+
+  function db(e: RegistryCollection): Collection {
+    let c = open.get(e.db);
+    if (!c) {
+      c = Collection.open(dbPath(e));
+      open.set(e.db, c);
+    }
+    return c;
+  }
+
+  function closeDb(e: RegistryCollection): void {
+    open.get(e.db)?.close();
+    open.delete(e.db);
+  }
+
+  const coll = (name: string) => db(registry.find(name));
+
+  function ingestState(e: RegistryCollection): IngestState {
+    return lastRun.get(e.db) ?? { running: false, progress: null, stopped: null };
+  }
+
+  function notWhileIngesting(e: RegistryCollection): void {
+    if (running.has(e.db)) throw new CollectionError('busy', `“${e.name}” is being ingested: cancel or wait for it first.`);
+  }
+
+  function diskBytes(e: RegistryCollection): number {
+    const p = dbPath(e);
+    return sizeOf(p) + sizeOf(`${p}-wal`) + sizeOf(`${p}-shm`);
+  }
+
+  function summary(e: RegistryCollection) {
+    const n = db(e).counts();
+    return {
+      name: e.name,
+      createdAt: e.createdAt,
+      files: e.files.length,
+      captures: n.captures,
+      pages: n.pages,
+      errors: n.errors,
+      diskBytes: diskBytes(e),
+      ingesting: running.has(e.db),
+    };
+  }
+
+  function fileList(e: RegistryCollection): CollectionFile[] {
+    const rows = new Map(db(e).files().map((f) => [f.path, f]));
+    const ingesting = running.has(e.db);
+    return e.files.map((path): CollectionFile => {
+      const row = rows.get(path);
+      const onDisk = existsSync(path);
+      // 'indexing' with no run going means an interrupted run: the file is redone by the next one.
+      const stored = row?.status === 'indexing' && !ingesting ? 'pending' : row?.status;
+      return {
+        path,
+        state: !onDisk ? 'missing' : (stored ?? 'pending'),
+        size: onDisk ? sizeOf(path) : (row?.size ?? null),
+        records: row?.records ?? 0,
+        errors: row?.errorCount ?? 0,
+        format: row?.format ?? null,
+        indexedAt: row?.indexedAt ?? null,
+      };
+    });
+  }
+
+  /** Drops what the database holds for one archive file. The store has no method for this yet, so it goes through
+   *  `all()` with RETURNING (a statement that returns rows). */
+  function forgetFile(c: Collection, path: string): void {
+    const row = c.fileByPath(path);
+    if (!row) return;
+    c.all({ sql: 'DELETE FROM captures WHERE file_id = @id RETURNING id', params: { id: row.id } });
+    c.all({ sql: 'DELETE FROM errors WHERE file_id = @id RETURNING id', params: { id: row.id } });
+    c.all({ sql: 'DELETE FROM warc_files WHERE id = @id RETURNING id', params: { id: row.id } });
+    c.prunePages();
+  }
+
+  function captureById(c: Collection, id: number): StoredCapture {
+    const row = c.get<StoredCapture>({
+      sql: `SELECT ${CAPTURE_COLUMNS} FROM captures c JOIN warc_files f ON f.id = c.file_id WHERE c.id = @id`,
+      params: { id },
+    });
+    if (!row) throw new CollectionError('record-not-found', `No capture with id ${id} in this collection.`);
+    return row;
+  }
+
+  function resolved(c: Collection, cap: StoredCapture): ResolvedCapture {
+    const original = resolveRevisit(c, cap);
+    return { ...toCaptureView(cap), original: original ? toCaptureView(original) : null };
+  }
+
+  function lookup(match: UrlMatch) {
+    return ({ collection, url, limit, offset }: { collection: string; url: string; limit?: number; offset?: number }) => {
+      const c = coll(collection);
+      return capturesOfUrl(c, url, { match, limit: Math.min(limit ?? LOOKUP_DEFAULT, LOOKUP_MAX), offset }).map((x) => resolved(c, x));
+    };
+  }
+
+  function textOf(c: Collection, id: number) {
+    const cap = captureById(c, id);
+    const from = resolveRevisit(c, cap) ?? cap;
+    const page = from.digest
+      ? c.get<{ title: string; text: string }>({ sql: 'SELECT title, text FROM pages WHERE digest = @d', params: { d: from.digest } })
+      : undefined;
+    return { title: page?.title ?? '', text: page?.text ?? '', from: toCaptureView(from), capture: toCaptureView(cap) };
+  }
+
+  function settings(): Settings {
+    const s = registry.settings;
+    return {
+      allowedRoots: [...new Set([...commandLineRoots, ...s.allowedRoots])],
+      commandLineRoots,
+      theme: s.theme,
+      lastCollection: s.lastCollection,
+    };
+  }
+
+  function collectionStats(c: Collection): CollectionStats {
+    const group = (expr: string, limit = -1) =>
+      c.all<{ value: string | number; count: number }>({
+        sql: `SELECT ${expr} AS value, count(*) AS count FROM captures c
+          WHERE c.type IN ('response', 'revisit', 'resource') AND ${expr} IS NOT NULL
+          GROUP BY value ORDER BY count DESC, value LIMIT @limit`,
+        params: { limit },
+      }).map((r) => ({ value: String(r.value), count: r.count }));
+    const byKey = (a: { value: string }, b: { value: string }) => a.value.localeCompare(b.value);
+    return {
+      scope: 'collection',
+      mime: group('c.mime', TOP),
+      status: group('c.status', TOP),
+      hosts: group('c.rhost', TOP).map((h) => ({ ...h, value: h.value.replace(/\.$/, '').split('.').reverse().join('.') })),
+      months: group(`substr(c.timestamp, 1, 4) || '-' || substr(c.timestamp, 5, 2)`).sort(byKey),
+      years: group('substr(c.timestamp, 1, 4)').sort(byKey),
+    };
+  }
+
+  const handlers: CollectionHandlers = {
+    'collections.list': () => registry.collections.map(summary),
+
+    'collections.create': ({ name }) => summary(registry.create(name)),
+
+    'collections.get': ({ collection }): CollectionDetail => {
+      const e = registry.find(collection);
+      return { ...summary(e), fileList: fileList(e), ingest: ingestState(e) };
     },
-    close() {},
+
+    'collections.rename': ({ collection, to }) => summary(registry.rename(collection, to)),
+
+    'collections.delete': ({ collection }) => {
+      const e = registry.find(collection);
+      notWhileIngesting(e);
+      closeDb(e);
+      registry.remove(collection);
+      for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath(e) + suffix, { force: true });
+      return { deleted: collection };
+    },
+
+    'collections.diskUsage': ({ collection }) => {
+      const e = registry.find(collection);
+      return { databaseBytes: diskBytes(e), archiveBytes: e.files.reduce((n, f) => n + sizeOf(f), 0) };
+    },
+
+    'files.add': ({ collection, paths }) => {
+      const e = registry.find(collection);
+      for (const p of paths) {
+        if (!existsSync(p)) throw new CollectionError('file-not-found', `“${p}” does not exist.`, p);
+      }
+      const found = expandPaths(paths);
+      if (found.length === 0) {
+        throw new CollectionError('not-an-archive', `No WARC, ARC or WACZ files in ${paths.map((p) => `“${p}”`).join(', ')}.`, paths[0]);
+      }
+      const have = new Set(e.files);
+      for (const f of found) if (!have.has(f)) e.files.push(f);
+      registry.save();
+      return fileList(e);
+    },
+
+    'files.remove': ({ collection, paths }) => {
+      const e = registry.find(collection);
+      notWhileIngesting(e);
+      const drop = new Set(paths.map((p) => resolve(p)));
+      e.files = e.files.filter((f) => !drop.has(f));
+      registry.save();
+      const c = db(e);
+      for (const p of drop) forgetFile(c, p);
+      return fileList(e);
+    },
+
+    'files.relink': ({ collection, from, to }) => {
+      const e = registry.find(collection);
+      notWhileIngesting(e);
+      const src = resolve(from);
+      const dst = resolve(to);
+      if (!e.files.includes(src)) throw new CollectionError('file-not-found', `“${from}” is not in “${collection}”.`, from);
+      if (!existsSync(dst)) throw new CollectionError('file-not-found', `“${to}” does not exist.`, to);
+      const c = db(e);
+      const row = c.fileByPath(src);
+      const size = sizeOf(dst);
+      if (row) {
+        // Same content (size and first/last MB): keep the index and point it at the new place; else redo the file.
+        const same = row.size === size && row.fingerprint === fingerprint(dst, size);
+        if (same) c.all({ sql: 'UPDATE warc_files SET path = @to WHERE id = @id RETURNING id', params: { to: dst, id: row.id } });
+        else forgetFile(c, src);
+      }
+      e.files = e.files.map((f) => (f === src ? dst : f));
+      registry.save();
+      return fileList(e);
+    },
+
+    'ingest.start': ({ collection, workers }) => {
+      const e = registry.find(collection);
+      const existing = running.get(e.db);
+      if (existing) return ingestState(e);
+      const controller = new AbortController();
+      const state: IngestState = { running: true, progress: null, stopped: null };
+      lastRun.set(e.db, state);
+      const done = ingestCollection(dbPath(e), [...e.files], {
+        workers,
+        signal: controller.signal,
+        trace: withSpan,
+        onProgress: (p) => {
+          const named = { ...p, collection: e.name };
+          state.progress = named;
+          ctx.events.emit('ingest.progress', named);
+        },
+      })
+        .then((s) => {
+          if (s.cancelled) state.stopped = 'cancelled';
+        })
+        .catch((err: unknown) => {
+          state.stopped = err instanceof Error ? err.message : String(err);
+          ctx.events.emit('engine.notice', { level: 'error', message: `Ingest of “${e.name}” stopped: ${state.stopped}` });
+        })
+        .finally(() => {
+          state.running = false;
+          running.delete(e.db);
+          // A last event so every client sees the run end, also when it was cancelled before any progress.
+          if (state.progress) ctx.events.emit('ingest.progress', state.progress);
+        });
+      running.set(e.db, { controller, done });
+      return state;
+    },
+
+    'ingest.cancel': async ({ collection }) => {
+      const e = registry.find(collection);
+      const r = running.get(e.db);
+      if (r) {
+        r.controller.abort();
+        await r.done;
+      }
+      return ingestState(e);
+    },
+
+    'ingest.errors': ({ collection, file, limit, offset }) =>
+      coll(collection)
+        .errors({ file, limit: Math.min(limit ?? 1000, 10_000), offset })
+        .map(({ file: f, offset: o, code, message }) => ({ file: f, offset: o, code, message })),
+
+    'search.query': ({ collection, q, sort, limit, offset }) => {
+      const r = search(coll(collection), q, { sort, limit: Math.min(limit ?? 50, SEARCH_PAGE_MAX), offset });
+      return { hits: r.hits.map(toHitView), tookMs: r.tookMs };
+    },
+
+    'search.facets': ({ collection, q }) => searchFacets(coll(collection), q),
+
+    'captures.byUrl': lookup('exact'),
+    'captures.byPrefix': lookup('prefix'),
+    'captures.byHost': lookup('host'),
+
+    'captures.timeline': ({ collection, url }) => {
+      const c = coll(collection);
+      return capturesOfUrl(c, url, { match: 'exact', limit: LOOKUP_MAX })
+        .sort((a, b) => (a.timestamp ?? '').localeCompare(b.timestamp ?? '') || a.id - b.id)
+        .map((x) => resolved(c, x));
+    },
+
+    'record.text': ({ collection, captureId }) => {
+      const { title, text, from } = textOf(coll(collection), captureId);
+      return { title, text, from };
+    },
+
+    'record.diff': ({ collection, a, b }) => {
+      const c = coll(collection);
+      const ta = textOf(c, a);
+      const tb = textOf(c, b);
+      const d = diffLines(ta.text, tb.text);
+      return { a: ta.capture, b: tb.capture, ops: d.ops, added: d.added, removed: d.removed, coarse: d.coarse };
+    },
+
+    'stats.get': ({ collection, q }) => {
+      const c = coll(collection);
+      if (q === undefined) return collectionStats(c);
+      const f = searchFacets(c, q).facets;
+      return { scope: 'query', mime: f.mime, status: f.status, hosts: f.site, months: [], years: [...f.year].sort((x, y) => x.value.localeCompare(y.value)) };
+    },
+
+    'export.results': ({ collection, q, format, sort, limit }) => {
+      const c = coll(collection);
+      const want = Math.min(limit ?? EXPORT_MAX, EXPORT_MAX);
+      const lines: string[] = format === 'csv' ? ['title,url,timestamp,status,mime,captures,snippet,file,offset,length'] : [];
+      let rows = 0;
+      while (rows < want) {
+        const page = search(c, q, { sort, limit: Math.min(SEARCH_PAGE_MAX, want - rows), offset: rows }).hits;
+        for (const h of page) {
+          const row = {
+            title: h.title,
+            url: h.url,
+            timestamp: h.timestamp,
+            status: h.capture.status,
+            mime: h.capture.mime,
+            captures: h.captureCount,
+            snippet: plainSnippet(h.snippet),
+            file: h.capture.file,
+            offset: h.capture.offset,
+            length: h.capture.length,
+          };
+          lines.push(format === 'csv' ? Object.values(row).map(csvCell).join(',') : JSON.stringify(row));
+        }
+        rows += page.length;
+        if (page.length < SEARCH_PAGE_MAX) break;
+      }
+      const truncated = rows >= want && search(c, q, { sort, limit: 1, offset: rows }).hits.length > 0;
+      const result: ExportResult = { format, rows, truncated, content: lines.join('\n') + (lines.length ? '\n' : '') };
+      return result;
+    },
+
+    'settings.get': () => settings(),
+
+    'settings.update': ({ theme, lastCollection, addRoot, removeRoot }) => {
+      const s = registry.settings;
+      if (theme) s.theme = theme;
+      if (lastCollection !== undefined) s.lastCollection = registry.find(lastCollection).name;
+      if (addRoot) {
+        const root = resolve(addRoot);
+        let isDir = false;
+        try {
+          isDir = statSync(root).isDirectory();
+        } catch {
+          // reported below
+        }
+        if (!isDir) throw new CollectionError('file-not-found', `“${addRoot}” is not a folder.`, addRoot);
+        if (!s.allowedRoots.includes(root)) s.allowedRoots.push(root);
+      }
+      if (removeRoot) s.allowedRoots = s.allowedRoots.filter((r) => r !== resolve(removeRoot));
+      registry.save();
+      return settings();
+    },
+
+    'fs.browse': ({ path }) => browse(settings().allowedRoots, path),
+  };
+
+  return {
+    handlers,
+    close() {
+      for (const r of running.values()) r.controller.abort();
+      for (const c of open.values()) c.close();
+      open.clear();
+    },
   };
 }

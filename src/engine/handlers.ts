@@ -30,6 +30,8 @@ export interface EngineContext {
   dataDir: string;
   /** The process's span store, when telemetry runs (the engine always starts it; tests may not). */
   telemetry?: Telemetry;
+  /** Folders the browser-mode folder browser may show (--allow-dir), besides those added in settings. */
+  allowDirs?: string[];
 }
 
 export function createHandlers(ctx: EngineContext): Handlers & { close(): void } {

@@ -2,10 +2,12 @@
 //   node out/node/engine.mjs --ipc               served to the Electron shell over the IPC channel
 //   node out/node/engine.mjs [--port N]          browser mode on 127.0.0.1, prints the URL to open
 //   --data-dir DIR                               where collections live (default: the platform's user data folder)
+//   --allow-dir DIR (repeatable)                 a folder the browser-mode folder browser may show
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultDataDir } from './data-dir.js';
+import { startTelemetry } from '../core/telemetry/sdk.js';
 import { EventBus } from './events.js';
 import { createHandlers } from './handlers.js';
 import { serveHttp } from './http.js';
@@ -21,13 +23,16 @@ function flag(name: string): string | undefined {
 
 const dataDir = flag('--data-dir') ?? defaultDataDir();
 mkdirSync(dataDir, { recursive: true });
+const allowDirs = argv.flatMap((a, i) => (a === '--allow-dir' && argv[i + 1] ? [argv[i + 1]] : []));
+// Always on: the app shows its own recent spans; they also go to OTEL_EXPORTER_OTLP_ENDPOINT when that is set.
+const telemetry = startTelemetry({ serviceName: 'archivestream-engine' });
 
 if (argv.includes('--ipc')) {
   if (!process.send) {
     process.stderr.write('archivestream engine: --ipc needs to be started with an IPC channel\n');
     process.exit(2);
   }
-  const handlers = createHandlers({ mode: 'ipc', events, dataDir });
+  const handlers = createHandlers({ mode: 'ipc', events, dataDir, telemetry, allowDirs });
   const stop = serveIpc(process, handlers, events);
   // The shell owns us: when its end of the channel closes, we go too.
   process.on('disconnect', () => {
@@ -38,7 +43,7 @@ if (argv.includes('--ipc')) {
 } else {
   const here = dirname(fileURLToPath(import.meta.url));
   const staticDir = join(here, '..', 'renderer');
-  const handlers = createHandlers({ mode: 'http', events, dataDir });
+  const handlers = createHandlers({ mode: 'http', events, dataDir, telemetry, allowDirs });
   const engine = await serveHttp({
     handlers,
     events,
@@ -50,8 +55,9 @@ if (argv.includes('--ipc')) {
   }
   process.stdout.write(`ArchiveStream is running in browser mode: ${engine.url}\n`);
   const shutdown = () => {
-    void engine.close().then(() => {
+    void engine.close().then(async () => {
       handlers.close();
+      await telemetry.shutdown(); // flushes spans still on their way to an OTLP receiver
       process.exit(0);
     });
   };

@@ -6,7 +6,8 @@ import { collectionShapes } from './collections-shapes.js';
 
 export class BadRequest extends Error {}
 
-export type Field = 'string' | 'int' | 'int?' | 'string[]';
+/** 'text' may be empty (a query); `{ oneOf }` is an enumeration, optional when `optional` is set. */
+export type Field = 'string' | 'string?' | 'text' | 'int' | 'int?' | 'string[]' | { oneOf: readonly string[]; optional?: boolean };
 export type Shape = Record<string, Field>;
 export type Shapes<Names extends string> = { [M in Names]: Shape };
 
@@ -17,6 +18,7 @@ const shapes: Shapes<Method> = {
   'archive.records': { file: 'string', after: 'int?', limit: 'int?' },
   'archive.record': { file: 'string', offset: 'int', length: 'int' },
   'archive.raw': { file: 'string', offset: 'int', length: 'int', from: 'int?', size: 'int?' },
+  'telemetry.recent': { limit: 'int?' },
 };
 
 const MAX_STRING = 4096;
@@ -25,8 +27,18 @@ function checkField(name: string, kind: Field, value: unknown): void {
   const fail = (what: string) => {
     throw new BadRequest(`'${name}' must be ${what}`);
   };
+  if (typeof kind === 'object') {
+    if (kind.optional && value === undefined) return;
+    if (typeof value !== 'string' || !kind.oneOf.includes(value)) fail(`one of ${kind.oneOf.join(', ')}`);
+    return;
+  }
   switch (kind) {
+    case 'text':
+      if (typeof value !== 'string' || value.length > MAX_STRING) fail(`a string of at most ${MAX_STRING} characters`);
+      return;
+    case 'string?':
     case 'string':
+      if (kind === 'string?' && value === undefined) return;
       if (typeof value !== 'string' || value.length === 0 || value.length > MAX_STRING) fail('a non-empty string');
       return;
     case 'int?':

@@ -1,107 +1,123 @@
-import { useState } from 'react';
-import { useArchive } from './store.js';
+// The workstation: collections on the left, the chosen view in the middle, the record viewer over it when a capture
+// is open. Works the same in Electron (preload bridge) and in browser mode (HTTP + SSE).
+import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { formatCount } from './format.js';
+import { useApp, type View } from './store.js';
+import { CapturesView } from './views/CapturesView.js';
+import { CollectionView, CreateCollection } from './views/CollectionView.js';
+import { InspectView } from './views/InspectView.js';
+import { RecordViewer } from './views/RecordViewer.js';
+import { SearchBox, SearchView } from './views/SearchView.js';
+import { SettingsView } from './views/SettingsView.js';
+import { StatsView } from './views/StatsView.js';
 
-function RecordDetailPane() {
-  const selected = useArchive((s) => s.selected);
-  if (!selected) return <p className="empty">Select a record to see its headers and payload.</p>;
+const NAV: Array<[View, string]> = [
+  ['collection', 'Files & ingest'],
+  ['search', 'Search'],
+  ['captures', 'Captures'],
+  ['stats', 'Statistics'],
+  ['inspect', 'Inspect a file'],
+  ['settings', 'Settings'],
+];
+
+function CollectionList() {
+  const { collections, current, select, progress } = useApp();
+  const refs = useRef<Array<HTMLButtonElement | null>>([]);
+  const onKey = (e: KeyboardEvent, i: number) => {
+    const to = e.key === 'ArrowDown' ? i + 1 : e.key === 'ArrowUp' ? i - 1 : -1;
+    if (to < 0 || to >= collections.length) return;
+    e.preventDefault();
+    refs.current[to]?.focus();
+  };
   return (
-    <article aria-label="Record detail" className="detail">
-      <h2>
-        {selected.type} <small>{selected.uri ?? ''}</small>
-      </h2>
-      <p className="meta">
-        {selected.file} @ {selected.offset} ({selected.length} bytes on disk)
-      </p>
-      <h3>WARC headers</h3>
-      <pre className="headers">{selected.warcHeaders.map(([k, v]) => `${k}: ${v}`).join('\n')}</pre>
-      {selected.http && (
-        <>
-          <h3>HTTP headers</h3>
-          <pre className="headers">{[selected.http.startLine, ...selected.http.headers.map(([k, v]) => `${k}: ${v}`)].join('\n')}</pre>
-        </>
-      )}
-      <h3>Payload ({selected.payloadSize} bytes)</h3>
-      <pre className="payload">{selected.payloadText ?? '(binary payload)'}</pre>
-    </article>
+    <nav aria-label="Collections" className="collections">
+      <h2>Collections</h2>
+      {collections.length === 0 && <p className="empty">None yet.</p>}
+      <ul>
+        {collections.map((c, i) => {
+          const p = progress[c.name];
+          return (
+            <li key={c.name}>
+              <button
+                type="button"
+                ref={(el) => {
+                  refs.current[i] = el;
+                }}
+                aria-current={c.name === current ? 'true' : undefined}
+                onClick={() => void select(c.name)}
+                onKeyDown={(e) => onKey(e, i)}
+              >
+                <span className="name">{c.name}</span>
+                <small>
+                  {c.ingesting && p ? `ingesting ${Math.round((p.bytesDone / Math.max(1, p.bytesTotal)) * 100)} %` : `${formatCount(c.captures)} captures`}
+                </small>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <CreateCollection compact />
+    </nav>
   );
 }
 
+function Main() {
+  const view = useApp((s) => s.view);
+  switch (view) {
+    case 'collection':
+      return <CollectionView />;
+    case 'search':
+      return <SearchView />;
+    case 'captures':
+      return <CapturesView />;
+    case 'stats':
+      return <StatsView />;
+    case 'settings':
+      return <SettingsView />;
+    case 'inspect':
+      return <InspectView />;
+  }
+}
+
 export function App() {
-  const { file, records, problems, next, loading, error, open, loadMore, select } = useArchive();
-  const [path, setPath] = useState('');
+  const { init, view, setView, error, setError, viewing, settings } = useApp();
+  useEffect(() => {
+    void init();
+  }, [init]);
+  useEffect(() => {
+    // 'system' leaves the choice to prefers-color-scheme in styles.css.
+    const theme = settings?.theme ?? 'system';
+    if (theme === 'system') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+  }, [settings?.theme]);
+
   return (
     <div className="app">
-      <header>
+      <header className="topbar">
         <h1>ArchiveStream</h1>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (path.trim()) void open(path.trim());
-          }}
-        >
-          <label>
-            Archive path
-            <input aria-label="Archive path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/file.warc.gz" size={60} />
-          </label>
-          <button type="submit" disabled={loading}>
-            Open
-          </button>
-        </form>
+        <SearchBox />
+        <nav aria-label="Views" className="views">
+          {NAV.map(([v, label]) => (
+            <button key={v} type="button" aria-current={view === v ? 'page' : undefined} onClick={() => setView(v)}>
+              {label}
+            </button>
+          ))}
+        </nav>
       </header>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      {!file && !error && <p className="empty">Open a WARC, ARC or WACZ file to begin.</p>}
-      {file && (
+      <div className="body">
+        <CollectionList />
         <main>
-          <section aria-label="Records" className="records">
-            <p className="meta">
-              {file.path}: {file.format.toUpperCase()}, {file.compression}, {file.size.toLocaleString()} bytes — {records.length} records
-              {next !== null ? ' so far' : ''}
-              {problems.length > 0 && `, ${problems.length} problems`}
-            </p>
-            <table>
-              <thead>
-                <tr>
-                  <th>Offset</th>
-                  <th>Type</th>
-                  <th>URI</th>
-                  <th>Date</th>
-                  <th>Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {records.map((r) => (
-                  <tr key={r.offset} tabIndex={0} onClick={() => void select(r)} onKeyDown={(e) => e.key === 'Enter' && void select(r)}>
-                    <td>{r.offset}</td>
-                    <td>{r.type}</td>
-                    <td className="uri">{r.uri}</td>
-                    <td>{r.date}</td>
-                    <td>{r.status ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {next !== null && (
-              <button onClick={() => void loadMore()} disabled={loading}>
-                Load more
+          {error && (
+            <div role="alert" className="error banner">
+              <span>{error}</span>
+              <button type="button" onClick={() => setError(null)} aria-label="Dismiss the message">
+                ✕
               </button>
-            )}
-            {problems.length > 0 && (
-              <ul aria-label="Problems" className="problems">
-                {problems.map((p, i) => (
-                  <li key={i}>
-                    {p.code} at offset {p.offset}: {p.message}
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
-          <RecordDetailPane />
+            </div>
+          )}
+          {viewing ? <RecordViewer capture={viewing} /> : <Main />}
         </main>
-      )}
+      </div>
     </div>
   );
 }

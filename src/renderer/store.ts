@@ -1,59 +1,182 @@
+// The workstation's state: plain data from the engine plus what the person chose. Views read slices of it; every
+// engine call goes through `call` (api/client.ts), typed by the contract.
 import { create } from 'zustand';
-import type { OpenedFile, ProblemSummary, RecordDetail, RecordSummary } from '../shared/api.js';
-import { call } from './api/client.js';
+import type {
+  CaptureView,
+  CollectionDetail,
+  CollectionSummary,
+  SearchFacetsView,
+  SearchHitView,
+  Settings,
+  SortOrder,
+} from '../shared/api-collections.js';
+import type { IngestProgress } from '../shared/records.js';
+import { call, engine } from './api/client.js';
+import { describeError } from './format.js';
 
-interface ArchiveState {
-  file: OpenedFile | null;
-  records: RecordSummary[];
-  problems: ProblemSummary[];
-  next: number | null;
+export type View = 'collection' | 'search' | 'captures' | 'stats' | 'settings' | 'inspect';
+
+/** The first page fills a screen or two and comes back fast (every hit costs a snippet query); the list loads on in
+ *  bigger pages as it scrolls. */
+export const FIRST_PAGE = 50;
+const NEXT_PAGE = 200;
+
+interface SearchState {
+  q: string;
+  sort: SortOrder;
+  hits: SearchHitView[];
+  /** More hits may follow the loaded ones. */
+  more: boolean;
+  facets: SearchFacetsView | null;
   loading: boolean;
   error: string | null;
-  selected: RecordDetail | null;
-  open(path: string): Promise<void>;
-  loadMore(): Promise<void>;
-  select(r: RecordSummary): Promise<void>;
+  tookMs: number | null;
+  /** Bumped by each new query, so a late reply of an older one is dropped. */
+  seq: number;
 }
 
-export const useArchive = create<ArchiveState>((set, get) => ({
-  file: null,
-  records: [],
-  problems: [],
-  next: null,
-  loading: false,
+interface AppState {
+  view: View;
+  collections: CollectionSummary[];
+  current: string | null;
+  detail: CollectionDetail | null;
+  progress: Record<string, IngestProgress>;
+  settings: Settings | null;
+  error: string | null;
+  search: SearchState;
+  /** The capture open in the record viewer. */
+  viewing: CaptureView | null;
+
+  setView(v: View): void;
+  setError(e: unknown): void;
+  init(): Promise<void>;
+  refreshCollections(): Promise<void>;
+  select(name: string | null): Promise<void>;
+  refreshDetail(): Promise<void>;
+  runSearch(q: string, sort?: SortOrder): Promise<void>;
+  loadMoreHits(): Promise<void>;
+  open(c: CaptureView | null): void;
+  updateSettings(s: Parameters<typeof call<'settings.update'>>[1]): Promise<void>;
+}
+
+export const useApp = create<AppState>((set, get) => ({
+  view: 'collection',
+  collections: [],
+  current: null,
+  detail: null,
+  progress: {},
+  settings: null,
   error: null,
-  selected: null,
+  search: { q: '', sort: 'relevance', hits: [], more: false, facets: null, loading: false, error: null, tookMs: null, seq: 0 },
+  viewing: null,
 
-  async open(path) {
-    set({ loading: true, error: null, records: [], problems: [], selected: null, file: null });
+  setView(view) {
+    set({ view });
+  },
+
+  setError(e) {
+    set({ error: e === null ? null : describeError(e) });
+  },
+
+  async init() {
+    // Progress comes after every batch; the file list is re-read at most twice a second (and once after the last).
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    engine.on('ingest.progress', (p) => {
+      set((s) => ({ progress: { ...s.progress, [p.collection]: p } }));
+      if (p.collection !== get().current || pending) return;
+      pending = setTimeout(() => {
+        pending = null;
+        void get().refreshDetail();
+      }, 500);
+    });
+    engine.on('engine.notice', (n) => {
+      if (n.level === 'error') set({ error: n.message });
+    });
     try {
-      const [file] = await call('archive.open', { paths: [path] });
-      const page = await call('archive.records', { file: file.path, limit: 500 });
-      set({ file, records: page.records, problems: page.problems, next: page.next, loading: false });
+      const [settings, collections] = await Promise.all([call('settings.get', {}), call('collections.list', {})]);
+      set({ settings, collections });
+      const last = settings.lastCollection && collections.some((c) => c.name === settings.lastCollection) ? settings.lastCollection : (collections[0]?.name ?? null);
+      if (last) await get().select(last);
     } catch (e) {
-      set({ loading: false, error: (e as Error).message });
+      get().setError(e);
     }
   },
 
-  async loadMore() {
-    const { file, next, records, problems } = get();
-    if (!file || next === null) return;
-    set({ loading: true });
+  async refreshCollections() {
     try {
-      const page = await call('archive.records', { file: file.path, after: next, limit: 500 });
-      set({ records: [...records, ...page.records], problems: [...problems, ...page.problems], next: page.next, loading: false });
+      set({ collections: await call('collections.list', {}) });
     } catch (e) {
-      set({ loading: false, error: (e as Error).message });
+      get().setError(e);
     }
   },
 
-  async select(r) {
-    const { file } = get();
-    if (!file) return;
+  async select(name) {
+    const search = { ...get().search, hits: [], facets: null, more: false, error: null, seq: get().search.seq + 1 };
+    set({ current: name, detail: null, viewing: null, search });
+    if (!name) return;
     try {
-      set({ selected: await call('archive.record', { file: file.path, offset: r.offset, length: r.length }) });
+      set({ detail: await call('collections.get', { collection: name }) });
+      if (get().settings?.lastCollection !== name) set({ settings: await call('settings.update', { lastCollection: name }) });
+      if (get().search.q.trim()) void get().runSearch(get().search.q);
     } catch (e) {
-      set({ error: (e as Error).message });
+      get().setError(e);
+    }
+  },
+
+  async refreshDetail() {
+    const name = get().current;
+    if (!name) return;
+    try {
+      const detail = await call('collections.get', { collection: name });
+      if (get().current === name) set({ detail });
+      if (!detail.ingest.running) void get().refreshCollections();
+    } catch (e) {
+      get().setError(e);
+    }
+  },
+
+  async runSearch(q, sort) {
+    const collection = get().current;
+    const seq = get().search.seq + 1;
+    const order = sort ?? get().search.sort;
+    set((s) => ({ search: { ...s.search, q, sort: order, seq, loading: !!q.trim(), error: null, ...(q.trim() ? {} : { hits: [], facets: null, more: false }) } }));
+    if (!collection || !q.trim()) return;
+    const current = () => get().search.seq === seq;
+    try {
+      // Hits first, facets after: the list shows as soon as its first page is ready.
+      const r = await call('search.query', { collection, q, sort: order, limit: FIRST_PAGE });
+      if (!current()) return;
+      set((s) => ({ search: { ...s.search, hits: r.hits, more: r.hits.length === FIRST_PAGE, tookMs: r.tookMs, loading: false, facets: null } }));
+      const facets = await call('search.facets', { collection, q });
+      if (current()) set((s) => ({ search: { ...s.search, facets } }));
+    } catch (e) {
+      if (current()) set((s) => ({ search: { ...s.search, loading: false, hits: [], facets: null, more: false, error: describeError(e) } }));
+    }
+  },
+
+  async loadMoreHits() {
+    const { current: collection, search } = get();
+    if (!collection || !search.more || search.loading) return;
+    const seq = search.seq;
+    set((s) => ({ search: { ...s.search, loading: true } }));
+    try {
+      const r = await call('search.query', { collection, q: search.q, sort: search.sort, limit: NEXT_PAGE, offset: search.hits.length });
+      if (get().search.seq !== seq) return;
+      set((s) => ({ search: { ...s.search, hits: [...s.search.hits, ...r.hits], more: r.hits.length === NEXT_PAGE, loading: false } }));
+    } catch (e) {
+      if (get().search.seq === seq) set((s) => ({ search: { ...s.search, loading: false, more: false, error: describeError(e) } }));
+    }
+  },
+
+  open(viewing) {
+    set({ viewing });
+  },
+
+  async updateSettings(args) {
+    try {
+      set({ settings: await call('settings.update', args) });
+    } catch (e) {
+      get().setError(e);
     }
   },
 }));

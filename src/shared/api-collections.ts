@@ -1,9 +1,222 @@
-// The collections part of the contract: create and fill collections, ingest, search, browse captures, stats.
-// Merged into Api in api.ts; the method list below feeds validation and the preload bridge.
+// The collections part of the contract: create and fill collections, ingest, search, browse captures, stats,
+// settings and the folder browser. Merged into Api in api.ts; the method list below feeds validation and the preload
+// bridge. Types only, plus the method list.
+import type { FileState, IngestProgress } from './records.js';
+
+export interface CollectionSummary {
+  name: string;
+  createdAt: string;
+  files: number;
+  captures: number;
+  pages: number;
+  errors: number;
+  /** Bytes of the collection's database on disk (with its WAL). */
+  diskBytes: number;
+  ingesting: boolean;
+}
+
+export interface CollectionFile {
+  path: string;
+  /** 'pending' until ingest reaches the file; 'missing' when it is no longer on disk. */
+  state: FileState;
+  size: number | null;
+  records: number;
+  errors: number;
+  format: string | null;
+  indexedAt: string | null;
+}
+
+export interface IngestState {
+  running: boolean;
+  /** The last progress event of the running or last finished run (null before the first run of this engine). */
+  progress: IngestProgress | null;
+  /** Why the last run stopped early, in words ('cancelled', or the error's message). */
+  stopped: string | null;
+}
+
+export interface CollectionDetail extends CollectionSummary {
+  fileList: CollectionFile[];
+  ingest: IngestState;
+}
+
+export interface IngestErrorView {
+  file: string;
+  offset: number;
+  code: string;
+  message: string;
+}
+
+/** One capture as the UI shows it: enough to read the record back (file, offset, length). */
+export interface CaptureView {
+  id: number;
+  file: string;
+  offset: number;
+  length: number;
+  type: string;
+  uri: string | null;
+  /** 14-digit UTC timestamp. */
+  timestamp: string | null;
+  status: number | null;
+  mime: string | null;
+  digest: string | null;
+  refersToUri: string | null;
+  refersToDate: string | null;
+}
+
+/** A capture with, for a revisit, the record holding its payload (null when that is not in the collection). */
+export interface ResolvedCapture extends CaptureView {
+  original: CaptureView | null;
+}
+
+export interface SearchHitView {
+  pageId: number;
+  title: string;
+  url: string;
+  timestamp: string | null;
+  /** Matched terms wrapped in U+0002 ... U+0003: split on them and render the parts as text, never as HTML. */
+  snippet: string;
+  score: number | null;
+  captureCount: number;
+  capture: CaptureView;
+}
+
+export type SortOrder = 'relevance' | 'date';
+export type FacetName = 'site' | 'mime' | 'status' | 'year';
+
+export interface SearchFacetsView {
+  total: number;
+  totalIsEstimate: boolean;
+  facets: Record<FacetName, Array<{ value: string; count: number }>>;
+  facetsAreSample: boolean;
+  tookMs: number;
+}
+
+export interface CollectionStats {
+  /** What was counted: captures of the collection, or pages matching a query (the facets of that query). */
+  scope: 'collection' | 'query';
+  mime: Array<{ value: string; count: number }>;
+  status: Array<{ value: string; count: number }>;
+  hosts: Array<{ value: string; count: number }>;
+  /** 'YYYY-MM' -> count (collection scope only). */
+  months: Array<{ value: string; count: number }>;
+  years: Array<{ value: string; count: number }>;
+}
+
+export interface RecordText {
+  title: string;
+  text: string;
+  /** The capture whose payload the text came from (the original, for a revisit). */
+  from: CaptureView;
+}
+
+export type DiffOp = { op: 'same' | 'add' | 'del'; text: string };
+
+export interface TextDiff {
+  a: CaptureView;
+  b: CaptureView;
+  /** Line operations turning a's text into b's. */
+  ops: DiffOp[];
+  added: number;
+  removed: number;
+  /** True when the texts were too long to diff line by line and ops is a coarse replace. */
+  coarse: boolean;
+}
+
+export type ExportFormat = 'csv' | 'jsonl';
+
+export interface ExportResult {
+  format: ExportFormat;
+  rows: number;
+  /** True when the result had more rows than one export carries. */
+  truncated: boolean;
+  content: string;
+}
+
+export type Theme = 'system' | 'light' | 'dark';
+
+export interface Settings {
+  /** Folders the folder browser may show: those given with --allow-dir plus those added here. */
+  allowedRoots: string[];
+  /** The subset that came from the command line (cannot be removed from the UI). */
+  commandLineRoots: string[];
+  theme: Theme;
+  lastCollection: string | null;
+}
+
+export interface BrowseEntry {
+  name: string;
+  path: string;
+  kind: 'dir' | 'archive';
+  size: number | null;
+}
+
+export interface BrowseResult {
+  /** The folder listed, or null when listing the allowed roots themselves. */
+  path: string | null;
+  parent: string | null;
+  entries: BrowseEntry[];
+}
+
+type Named = { collection: string };
+type UrlLookup = Named & { url: string; limit?: number; offset?: number };
 
 /** Method name -> [arguments, result]. */
 export interface CollectionsApi {
-  'collections.list': [Record<string, never>, Array<{ name: string }>];
+  'collections.list': [Record<string, never>, CollectionSummary[]];
+  'collections.create': [{ name: string }, CollectionSummary];
+  'collections.get': [Named, CollectionDetail];
+  'collections.rename': [Named & { to: string }, CollectionSummary];
+  'collections.delete': [Named, { deleted: string }];
+  'collections.diskUsage': [Named, { databaseBytes: number; archiveBytes: number }];
+  /** Adds archive files, or every archive file under a folder; returns the collection's files. */
+  'files.add': [Named & { paths: string[] }, CollectionFile[]];
+  'files.remove': [Named & { paths: string[] }, CollectionFile[]];
+  /** Points a file that moved at its new place, keeping what was indexed when the content is the same. */
+  'files.relink': [Named & { from: string; to: string }, CollectionFile[]];
+  /** Starts (or resumes: indexed files are skipped) ingest of every file; progress comes as 'ingest.progress'. */
+  'ingest.start': [Named & { workers?: number }, IngestState];
+  'ingest.cancel': [Named, IngestState];
+  'ingest.errors': [Named & { file?: string; limit?: number; offset?: number }, IngestErrorView[]];
+  'search.query': [Named & { q: string; sort?: SortOrder; limit?: number; offset?: number }, { hits: SearchHitView[]; tookMs: number }];
+  'search.facets': [Named & { q: string }, SearchFacetsView];
+  'captures.byUrl': [UrlLookup, ResolvedCapture[]];
+  'captures.byPrefix': [UrlLookup, ResolvedCapture[]];
+  'captures.byHost': [UrlLookup, ResolvedCapture[]];
+  /** Every capture of one URL, oldest first, revisits resolved: the timeline and the version list. */
+  'captures.timeline': [Named & { url: string }, ResolvedCapture[]];
+  'record.text': [Named & { captureId: number }, RecordText];
+  'record.diff': [Named & { a: number; b: number }, TextDiff];
+  'stats.get': [Named & { q?: string }, CollectionStats];
+  'export.results': [Named & { q: string; format: ExportFormat; sort?: SortOrder; limit?: number }, ExportResult];
+  'settings.get': [Record<string, never>, Settings];
+  'settings.update': [{ theme?: Theme; lastCollection?: string; addRoot?: string; removeRoot?: string }, Settings];
+  'fs.browse': [{ path?: string }, BrowseResult];
 }
 
-export const COLLECTION_METHODS = ['collections.list'] as const;
+export const COLLECTION_METHODS = [
+  'collections.list',
+  'collections.create',
+  'collections.get',
+  'collections.rename',
+  'collections.delete',
+  'collections.diskUsage',
+  'files.add',
+  'files.remove',
+  'files.relink',
+  'ingest.start',
+  'ingest.cancel',
+  'ingest.errors',
+  'search.query',
+  'search.facets',
+  'captures.byUrl',
+  'captures.byPrefix',
+  'captures.byHost',
+  'captures.timeline',
+  'record.text',
+  'record.diff',
+  'stats.get',
+  'export.results',
+  'settings.get',
+  'settings.update',
+  'fs.browse',
+] as const satisfies ReadonlyArray<keyof CollectionsApi>;

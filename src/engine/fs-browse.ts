@@ -1,0 +1,70 @@
+// The folder browser of browser mode: a web page cannot open a native file dialog that yields paths, so the engine
+// lists folders itself, but only inside the roots the user allowed (--allow-dir, or added in settings). Paths are
+// resolved through symlinks before the check, so a link cannot lead out of a root.
+import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { dirname, join, relative, isAbsolute, resolve } from 'node:path';
+import type { BrowseEntry, BrowseResult } from '../shared/api-collections.js';
+import { CollectionError } from './registry.js';
+
+/** Names of the archive files ingest reads (a file added by hand may be named anything). */
+export const ARCHIVE_FILE = /\.(warc|arc|wacz)(\.gz)?$/i;
+
+const ENTRY_LIMIT = 5000;
+
+function real(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
+}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** The allowed root that holds `path` (after resolving links), or null. */
+export function rootOf(roots: readonly string[], path: string): string | null {
+  const p = real(resolve(path));
+  if (!p) return null;
+  for (const r of roots) {
+    const rr = real(r);
+    if (rr && inside(rr, p)) return rr;
+  }
+  return null;
+}
+
+export function browse(roots: readonly string[], path: string | undefined): BrowseResult {
+  if (path === undefined) {
+    const entries: BrowseEntry[] = roots.map((r) => ({ name: r, path: r, kind: 'dir', size: null }));
+    return { path: null, parent: null, entries };
+  }
+  const root = rootOf(roots, path);
+  if (!root) {
+    throw new CollectionError('not-allowed', `“${path}” is outside the folders ArchiveStream may browse. Add it in Settings or start with --allow-dir.`, path);
+  }
+  const dir = real(resolve(path))!;
+  let dirents: Dirent[];
+  try {
+    dirents = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new CollectionError('file-not-found', `Cannot list “${path}”: ${(e as Error).message}`, path);
+  }
+  const entries: BrowseEntry[] = [];
+  for (const d of dirents) {
+    if (d.name.startsWith('.')) continue;
+    const full = join(dir, d.name);
+    let st: Stats;
+    try {
+      st = statSync(full);
+    } catch {
+      continue; // a dangling link or a file that went away while listing
+    }
+    if (st.isDirectory()) entries.push({ name: d.name, path: full, kind: 'dir', size: null });
+    else if (st.isFile() && ARCHIVE_FILE.test(d.name)) entries.push({ name: d.name, path: full, kind: 'archive', size: st.size });
+    if (entries.length >= ENTRY_LIMIT) break;
+  }
+  entries.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
+  return { path: dir, parent: dir === root ? null : dirname(dir), entries };
+}

@@ -1,0 +1,123 @@
+// The small JSON file beside the collection databases: which collections exist, which archive files each holds, and
+// the user's settings. It is rewritten whole through a temporary file and a rename, so a crash leaves the old or the
+// new version, never half of one.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Theme } from '../shared/api-collections.js';
+
+export interface RegistryCollection {
+  name: string;
+  /** Database file name inside the data folder; kept when the collection is renamed. */
+  db: string;
+  createdAt: string;
+  /** Archive files in the order they were added. */
+  files: string[];
+}
+
+export interface RegistryData {
+  version: 1;
+  collections: RegistryCollection[];
+  settings: { theme: Theme; lastCollection: string | null; allowedRoots: string[] };
+}
+
+export class CollectionError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly file?: string,
+  ) {
+    super(message);
+  }
+}
+
+const NAME_MAX = 100;
+
+/** A collection name is shown and typed by people: any printable text, trimmed, at most NAME_MAX characters. */
+export function checkName(raw: string): string {
+  const name = raw.trim();
+  // eslint-disable-next-line no-control-regex
+  if (!name || name.length > NAME_MAX || /[\u0000-\u001f\u007f]/.test(name)) {
+    throw new CollectionError('bad-name', `A collection name needs 1 to ${NAME_MAX} printable characters.`);
+  }
+  return name;
+}
+
+export class Registry {
+  readonly file: string;
+  private data: RegistryData;
+  /** Where an unreadable registry was moved at start, if it was. */
+  brokenCopy: string | null = null;
+
+  constructor(readonly dataDir: string) {
+    this.file = join(dataDir, 'archivestream.json');
+    this.data = { version: 1, collections: [], settings: { theme: 'system', lastCollection: null, allowedRoots: [] } };
+    if (existsSync(this.file)) {
+      let loaded: Partial<RegistryData>;
+      try {
+        loaded = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<RegistryData>;
+      } catch {
+        // Hand-edited or damaged: keep it for the person to look at, and start over rather than refuse to start.
+        this.brokenCopy = `${this.file}.broken-${Date.now()}`;
+        renameSync(this.file, this.brokenCopy);
+        loaded = {};
+      }
+      this.data = {
+        version: 1,
+        collections: loaded.collections ?? [],
+        settings: { ...this.data.settings, ...loaded.settings },
+      };
+    }
+  }
+
+  get collections(): readonly RegistryCollection[] {
+    return this.data.collections;
+  }
+
+  get settings(): RegistryData['settings'] {
+    return this.data.settings;
+  }
+
+  find(name: string): RegistryCollection {
+    const c = this.data.collections.find((x) => x.name === name);
+    if (!c) throw new CollectionError('collection-not-found', `There is no collection named “${name}”.`);
+    return c;
+  }
+
+  create(rawName: string): RegistryCollection {
+    const name = checkName(rawName);
+    if (this.data.collections.some((x) => x.name === name)) {
+      throw new CollectionError('collection-exists', `A collection named “${name}” already exists.`);
+    }
+    const entry = { name, db: `collection-${randomBytes(6).toString('hex')}.sqlite`, createdAt: new Date().toISOString(), files: [] };
+    this.data.collections.push(entry);
+    this.save();
+    return entry;
+  }
+
+  rename(from: string, rawTo: string): RegistryCollection {
+    const entry = this.find(from);
+    const to = checkName(rawTo);
+    if (to !== from && this.data.collections.some((x) => x.name === to)) {
+      throw new CollectionError('collection-exists', `A collection named “${to}” already exists.`);
+    }
+    entry.name = to;
+    if (this.data.settings.lastCollection === from) this.data.settings.lastCollection = to;
+    this.save();
+    return entry;
+  }
+
+  remove(name: string): RegistryCollection {
+    const entry = this.find(name);
+    this.data.collections = this.data.collections.filter((x) => x !== entry);
+    if (this.data.settings.lastCollection === name) this.data.settings.lastCollection = null;
+    this.save();
+    return entry;
+  }
+
+  save(): void {
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.data, null, 2));
+    renameSync(tmp, this.file);
+  }
+}

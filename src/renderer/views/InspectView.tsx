@@ -1,0 +1,195 @@
+// Inspect one archive file without a collection: list its records in file order and read one. Useful for a damaged
+// file, whose problems are listed with their offsets.
+import { useState } from 'react';
+import { create } from 'zustand';
+import type { OpenedFile, ProblemSummary, RecordDetail, RecordSummary } from '../../shared/api.js';
+import { call } from '../api/client.js';
+import { describeError } from '../format.js';
+import { useApp } from '../store.js';
+
+interface InspectState {
+  file: OpenedFile | null;
+  records: RecordSummary[];
+  problems: ProblemSummary[];
+  next: number | null;
+  loading: boolean;
+  error: string | null;
+  selected: RecordDetail | null;
+  openFile(path: string): Promise<void>;
+  loadMore(): Promise<void>;
+  select(r: RecordSummary): Promise<void>;
+}
+
+const useInspect = create<InspectState>((set, get) => ({
+  file: null,
+  records: [],
+  problems: [],
+  next: null,
+  loading: false,
+  error: null,
+  selected: null,
+  async openFile(path) {
+    set({ loading: true, error: null, records: [], problems: [], selected: null, file: null });
+    try {
+      const [file] = await call('archive.open', { paths: [path] });
+      const page = await call('archive.records', { file: file.path, limit: 500 });
+      set({ file, records: page.records, problems: page.problems, next: page.next, loading: false });
+    } catch (e) {
+      set({ loading: false, error: describeError(e) });
+    }
+  },
+  async loadMore() {
+    const { file, next, records, problems } = get();
+    if (!file || next === null) return;
+    set({ loading: true });
+    try {
+      const page = await call('archive.records', { file: file.path, after: next, limit: 500 });
+      set({ records: [...records, ...page.records], problems: [...problems, ...page.problems], next: page.next, loading: false });
+    } catch (e) {
+      set({ loading: false, error: describeError(e) });
+    }
+  },
+  async select(r) {
+    const { file } = get();
+    if (!file) return;
+    try {
+      set({ selected: await call('archive.record', { file: file.path, offset: r.offset, length: r.length }) });
+    } catch (e) {
+      set({ error: describeError(e) });
+    }
+  },
+}));
+
+function RecordDetailPane({ selected }: { selected: RecordDetail | null }) {
+  const open = useApp((s) => s.open);
+  if (!selected) return <p className="empty">Select a record to see its headers and payload.</p>;
+  return (
+    <article aria-label="Record detail" className="detail">
+      <h2>
+        {selected.type} <small>{selected.uri ?? ''}</small>
+      </h2>
+      <p className="meta">
+        {selected.file} @ {selected.offset} ({selected.length} bytes on disk){' '}
+        <button
+          type="button"
+          onClick={() =>
+            open({
+              id: -1,
+              file: selected.file,
+              offset: selected.offset,
+              length: selected.length,
+              type: selected.type,
+              uri: selected.uri,
+              timestamp: null,
+              status: selected.status,
+              mime: selected.contentType,
+              digest: selected.digest,
+              refersToUri: null,
+              refersToDate: null,
+            })
+          }
+        >
+          Open in viewer
+        </button>
+      </p>
+      <h3>WARC headers</h3>
+      <pre className="headers" tabIndex={0}>{selected.warcHeaders.map(([k, v]) => `${k}: ${v}`).join('\n')}</pre>
+      {selected.http && (
+        <>
+          <h3>HTTP headers</h3>
+          <pre className="headers" tabIndex={0}>{[selected.http.startLine, ...selected.http.headers.map(([k, v]) => `${k}: ${v}`)].join('\n')}</pre>
+        </>
+      )}
+      <h3>Payload ({selected.payloadSize} bytes)</h3>
+      <pre className="payload" tabIndex={0}>{selected.payloadText ?? '(binary payload)'}</pre>
+    </article>
+  );
+}
+
+export function InspectForm() {
+  const { openFile, loading } = useInspect();
+  const setView = useApp((s) => s.setView);
+  const [path, setPath] = useState('');
+  return (
+    <form
+      className="row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!path.trim()) return;
+        setView('inspect');
+        void openFile(path.trim());
+      }}
+    >
+      <label>
+        Archive path
+        <input aria-label="Archive path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/file.warc.gz" size={50} />
+      </label>
+      <button type="submit" disabled={loading}>
+        Open
+      </button>
+    </form>
+  );
+}
+
+export function InspectView() {
+  const { file, records, problems, next, loading, error, loadMore, select, selected } = useInspect();
+  return (
+    <section aria-label="Inspect a file" className="inspect">
+      <h2>Inspect a file</h2>
+      <InspectForm />
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {file && (
+        <div className="split">
+          <section aria-label="Records" className="records">
+            <p className="meta">
+              {file.path}: {file.format.toUpperCase()}, {file.compression}, {file.size.toLocaleString()} bytes — {records.length} records
+              {next !== null ? ' so far' : ''}
+              {problems.length > 0 && `, ${problems.length} problems`}
+            </p>
+            <table>
+              <thead>
+                <tr>
+                  <th>Offset</th>
+                  <th>Type</th>
+                  <th>URI</th>
+                  <th>Date</th>
+                  <th>Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {records.map((r) => (
+                  <tr key={r.offset} tabIndex={0} onClick={() => void select(r)} onKeyDown={(e) => e.key === 'Enter' && void select(r)}>
+                    <td>{r.offset}</td>
+                    <td>{r.type}</td>
+                    <td className="uri">{r.uri}</td>
+                    <td>{r.date}</td>
+                    <td>{r.status ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {next !== null && (
+              <button type="button" onClick={() => void loadMore()} disabled={loading}>
+                Load more
+              </button>
+            )}
+            {problems.length > 0 && (
+              <ul aria-label="Problems" className="problems">
+                {problems.map((p, i) => (
+                  <li key={i}>
+                    {p.code} at offset {p.offset}: {p.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <RecordDetailPane selected={selected} />
+        </div>
+      )}
+    </section>
+  );
+}

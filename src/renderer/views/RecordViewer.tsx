@@ -1,0 +1,207 @@
+// The record viewer: one capture, with tabs for its extracted text, WARC headers, HTTP headers, raw bytes and a
+// diff against another capture of the same URL; the URL's other captures are a previous/next away.
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { RecordDetail } from '../../shared/api.js';
+import type { CaptureView, RecordText, ResolvedCapture, TextDiff } from '../../shared/api-collections.js';
+import { call } from '../api/client.js';
+import { HexView } from '../components/HexView.js';
+import { describeError, formatBytes, formatTimestamp } from '../format.js';
+import { useApp } from '../store.js';
+
+const TABS = ['Text', 'WARC headers', 'HTTP headers', 'Raw bytes', 'Compare'] as const;
+type Tab = (typeof TABS)[number];
+
+function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): { value: T | null; error: string | null } {
+  const [state, setState] = useState<{ value: T | null; error: string | null }>({ value: null, error: null });
+  useEffect(() => {
+    let live = true;
+    setState({ value: null, error: null });
+    fn().then(
+      (value) => live && setState({ value, error: null }),
+      (e: unknown) => live && setState({ value: null, error: describeError(e) }),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+  return state;
+}
+
+function Headers({ lines }: { lines: string[] }) {
+  return <pre className="headers" tabIndex={0}>{lines.join('\n')}</pre>;
+}
+
+function DiffPanel({ collection, capture, versions }: { collection: string; capture: CaptureView; versions: ResolvedCapture[] }) {
+  const others = versions.filter((v) => v.id !== capture.id);
+  const [other, setOther] = useState<number | null>(others[0]?.id ?? null);
+  const [diff, setDiff] = useState<TextDiff | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (other === null) return;
+    setDiff(null);
+    call('record.diff', { collection, a: other, b: capture.id }).then(setDiff, (e: unknown) => setError(describeError(e)));
+  }, [collection, capture.id, other]);
+  if (others.length === 0) return <p className="empty">This URL has no other capture to compare with.</p>;
+  return (
+    <div>
+      <label>
+        Compare with{' '}
+        <select value={other ?? ''} onChange={(e) => setOther(Number(e.target.value))}>
+          {others.map((v) => (
+            <option key={v.id} value={v.id}>
+              {formatTimestamp(v.timestamp)} ({v.type})
+            </option>
+          ))}
+        </select>
+      </label>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {diff && (
+        <>
+          <p className="meta" data-testid="diff-summary">
+            {diff.added === 0 && diff.removed === 0 ? 'The extracted texts are identical.' : `${diff.added} lines added, ${diff.removed} removed`}
+            {diff.coarse && ' (too many changes to align line by line)'}
+          </p>
+          <pre className="diff" aria-label="Text differences" tabIndex={0}>
+            {diff.ops.map((o, i) => (
+              <span key={i} className={`diff-${o.op}`}>
+                {o.text
+                  .split('\n')
+                  .map((l) => (o.op === 'add' ? '+ ' : o.op === 'del' ? '- ' : '  ') + l)
+                  .join('\n') + '\n'}
+              </span>
+            ))}
+          </pre>
+        </>
+      )}
+    </div>
+  );
+}
+
+export function RecordViewer({ capture }: { capture: CaptureView }) {
+  const { current, open } = useApp();
+  const [tab, setTab] = useState<Tab>('Text');
+  const tabRefs = useRef<Array<HTMLButtonElement | null>>([]);
+  const collection = current ?? '';
+  const inCollection = capture.id >= 0 && !!current;
+
+  const detail = useAsync<RecordDetail>(() => call('archive.record', { file: capture.file, offset: capture.offset, length: capture.length }), [capture.file, capture.offset]);
+  const text = useAsync<RecordText | null>(
+    () => (inCollection ? call('record.text', { collection, captureId: capture.id }) : Promise.resolve(null)),
+    [collection, capture.id],
+  );
+  const versions = useAsync<ResolvedCapture[]>(
+    () => (inCollection && capture.uri ? call('captures.timeline', { collection, url: capture.uri }) : Promise.resolve([])),
+    [collection, capture.uri],
+  );
+  const list = versions.value ?? [];
+  const at = list.findIndex((v) => v.id === capture.id);
+  const me = list[at];
+
+  const onTabKey = (e: KeyboardEvent, i: number) => {
+    const to = e.key === 'ArrowRight' ? (i + 1) % TABS.length : e.key === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length : -1;
+    if (to < 0) return;
+    e.preventDefault();
+    setTab(TABS[to]);
+    tabRefs.current[to]?.focus();
+  };
+
+  const d = detail.value;
+  return (
+    <section aria-label="Record viewer" className="viewer">
+      <header className="row spread">
+        <div>
+          <h2 className="uri">{capture.uri ?? `${capture.type} record`}</h2>
+          <p className="meta">
+            {capture.type} · {formatTimestamp(capture.timestamp) || d?.date} · {capture.status ?? ''} {capture.mime ?? ''} · {capture.file.split('/').pop()} @ {capture.offset} (
+            {formatBytes(capture.length)} on disk)
+          </p>
+          {capture.type === 'revisit' && (
+            <p className="meta">
+              Revisit: the payload is that of{' '}
+              {me?.original ? (
+                <button type="button" className="link" onClick={() => open(me.original)}>
+                  the capture of {formatTimestamp(me.original.timestamp)}
+                </button>
+              ) : (
+                <>an original not in this collection{capture.refersToUri ? ` (${capture.refersToUri})` : ''}</>
+              )}
+            </p>
+          )}
+        </div>
+        <div className="row">
+          {list.length > 1 && (
+            <>
+              <button type="button" disabled={at <= 0} onClick={() => open(list[at - 1])}>
+                ← Previous capture
+              </button>
+              <span className="meta">
+                {at + 1} of {list.length}
+              </span>
+              <button type="button" disabled={at < 0 || at >= list.length - 1} onClick={() => open(list[at + 1])}>
+                Next capture →
+              </button>
+            </>
+          )}
+          <button type="button" onClick={() => open(null)} aria-label="Close the record viewer">
+            Close
+          </button>
+        </div>
+      </header>
+      <div role="tablist" aria-label="Record views" className="tabs">
+        {TABS.map((t, i) => (
+          <button
+            key={t}
+            ref={(el) => {
+              tabRefs.current[i] = el;
+            }}
+            role="tab"
+            id={`tab-${i}`}
+            aria-selected={tab === t}
+            aria-controls="tabpanel"
+            tabIndex={tab === t ? 0 : -1}
+            onClick={() => setTab(t)}
+            onKeyDown={(e) => onTabKey(e, i)}
+          >
+            {t}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id="tabpanel" aria-labelledby={`tab-${TABS.indexOf(tab)}`} className="tabpanel" tabIndex={0}>
+        {detail.error && (
+          <p role="alert" className="error">
+            {detail.error}
+          </p>
+        )}
+        {tab === 'Text' &&
+          (inCollection ? (
+            text.value ? (
+              text.value.text ? (
+                <article className="text">
+                  <h3>{text.value.title}</h3>
+                  {text.value.from.id !== capture.id && <p className="meta">Text of the original capture, {formatTimestamp(text.value.from.timestamp)}.</p>}
+                  <pre className="payload" tabIndex={0}>{text.value.text}</pre>
+                </article>
+              ) : (
+                <p className="empty">No text was extracted from this record (it is not an HTML or text page).</p>
+              )
+            ) : (
+              <p className="meta">{text.error ?? 'Loading…'}</p>
+            )
+          ) : (
+            <pre className="payload" tabIndex={0}>{d?.payloadText ?? '(binary payload)'}</pre>
+          ))}
+        {tab === 'WARC headers' && d && <Headers lines={[d.version, ...d.warcHeaders.map(([k, v]) => `${k}: ${v}`)]} />}
+        {tab === 'HTTP headers' &&
+          d &&
+          (d.http ? <Headers lines={[d.http.startLine, ...d.http.headers.map(([k, v]) => `${k}: ${v}`)]} /> : <p className="empty">This record holds no HTTP message.</p>)}
+        {tab === 'Raw bytes' && <HexView file={capture.file} offset={capture.offset} length={capture.length} />}
+        {tab === 'Compare' && (inCollection ? <DiffPanel collection={collection} capture={capture} versions={list} /> : <p className="empty">Comparing needs a collection.</p>)}
+      </div>
+    </section>
+  );
+}

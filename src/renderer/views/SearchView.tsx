@@ -1,0 +1,319 @@
+// Search: the query box (focus with '/'), inline help, facets that filter on click, a virtualised result list that
+// loads on as it scrolls, and export of the results.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { ExportFormat, FacetName, SearchHitView } from '../../shared/api-collections.js';
+import { call } from '../api/client.js';
+import { formatCount, formatTimestamp, snippetParts } from '../format.js';
+import { useApp } from '../store.js';
+
+export const DEBOUNCE_MS = 200;
+const ROW_HEIGHT = 84;
+
+export function Snippet({ text }: { text: string }) {
+  // Archived text is rendered as text nodes only: the marks become <mark> elements, nothing is parsed as HTML.
+  return (
+    <p className="snippet">
+      {snippetParts(text).map((p, i) => (p.mark ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
+    </p>
+  );
+}
+
+function QueryHelp() {
+  return (
+    <details className="help">
+      <summary>Query help</summary>
+      <dl>
+        <dt>
+          <code>climate policy</code>
+        </dt>
+        <dd>pages with both words</dd>
+        <dt>
+          <code>"exact phrase"</code>
+        </dt>
+        <dd>the words next to each other</dd>
+        <dt>
+          <code>archiv*</code>
+        </dt>
+        <dd>words starting so</dd>
+        <dt>
+          <code>cats OR dogs</code>, <code>-spam</code>
+        </dt>
+        <dd>either word; must not contain</dd>
+        <dt>
+          <code>site:example.com</code>
+        </dt>
+        <dd>that host and its subdomains</dd>
+        <dt>
+          <code>mime:text/html</code>, <code>mime:image/*</code>
+        </dt>
+        <dd>by media type</dd>
+        <dt>
+          <code>status:200</code>, <code>status:4xx</code>
+        </dt>
+        <dd>by HTTP status</dd>
+        <dt>
+          <code>from:2014 to:2015-06</code>
+        </dt>
+        <dd>by capture date (YYYY, YYYY-MM or YYYY-MM-DD)</dd>
+      </dl>
+    </details>
+  );
+}
+
+const FACET_TITLE: Record<FacetName, string> = { site: 'Host', mime: 'Media type', status: 'Status', year: 'Year' };
+const FACET_FILTER: Record<FacetName, (v: string) => string> = {
+  site: (v) => `site:${v}`,
+  mime: (v) => `mime:${v}`,
+  status: (v) => `status:${v}`,
+  year: (v) => `from:${v} to:${v}`,
+};
+
+function Facets() {
+  const { facets, q } = useApp((s) => s.search);
+  const runSearch = useApp((s) => s.runSearch);
+  if (!facets) return <aside aria-label="Facets" className="facets" data-testid="facets" data-ready="false" />;
+  return (
+    <aside aria-label="Facets" className="facets" data-testid="facets" data-ready="true">
+      {(Object.keys(FACET_TITLE) as FacetName[]).map((name) =>
+        facets.facets[name].length === 0 ? null : (
+          <section key={name} aria-label={`${FACET_TITLE[name]} facet`}>
+            <h3>{FACET_TITLE[name]}</h3>
+            <ul>
+              {facets.facets[name].slice(0, 10).map((f) => {
+                const filter = FACET_FILTER[name](f.value);
+                const active = q.includes(filter);
+                return (
+                  <li key={f.value}>
+                    <button
+                      type="button"
+                      className={`facet${active ? ' active' : ''}`}
+                      aria-pressed={active}
+                      onClick={() => void runSearch(active ? q.replace(filter, '').replace(/\s+/g, ' ').trim() : `${q} ${filter}`.trim())}
+                    >
+                      <span className="uri">{f.value}</span> <span className="count">{formatCount(f.count)}</span>
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        ),
+      )}
+      {facets.facetsAreSample && <p className="meta">Counted over a sample of the matches.</p>}
+    </aside>
+  );
+}
+
+function HitRow({ hit, active, onOpen }: { hit: SearchHitView; active: boolean; onOpen(): void }) {
+  return (
+    <div className={`hit${active ? ' active' : ''}`} onClick={onOpen}>
+      <div className="hit-title">{hit.title || hit.url}</div>
+      <div className="hit-meta">
+        <span className="uri">{hit.url}</span> · {formatTimestamp(hit.timestamp)}
+        {hit.captureCount > 1 && ` · ${hit.captureCount} captures`}
+      </div>
+      <Snippet text={hit.snippet} />
+    </div>
+  );
+}
+
+function Results() {
+  const { hits, more, loading } = useApp((s) => s.search);
+  const { loadMoreHits, open } = useApp();
+  const parent = useRef<HTMLDivElement>(null);
+  const [active, setActive] = useState(0);
+  const virtualizer = useVirtualizer({ count: hits.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+  const items = virtualizer.getVirtualItems();
+  const last = items.at(-1);
+
+  useEffect(() => {
+    // Within two screens of the end: load on. Not sooner, or every query would pay for a second page at once.
+    if (last && last.index >= hits.length - 20 && more && !loading) void loadMoreHits();
+  }, [last?.index, hits.length, more, loading, loadMoreHits]);
+  useEffect(() => setActive(0), [hits.length === 0]);
+
+  const onKey = (e: KeyboardEvent) => {
+    const move = (to: number) => {
+      e.preventDefault();
+      const i = Math.max(0, Math.min(hits.length - 1, to));
+      setActive(i);
+      virtualizer.scrollToIndex(i);
+    };
+    if (e.key === 'ArrowDown') move(active + 1);
+    else if (e.key === 'ArrowUp') move(active - 1);
+    else if (e.key === 'PageDown') move(active + 10);
+    else if (e.key === 'PageUp') move(active - 10);
+    else if (e.key === 'Home') move(0);
+    else if (e.key === 'End') move(hits.length - 1);
+    else if (e.key === 'Enter' && hits[active]) open(hits[active].capture);
+  };
+
+  return (
+    <div
+      ref={parent}
+      className="results"
+      role="listbox"
+      aria-label="Results"
+      tabIndex={0}
+      aria-activedescendant={hits[active] ? `hit-${active}` : undefined}
+      onKeyDown={onKey}
+      data-testid="results-scroller"
+    >
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {items.map((v) => (
+          <div
+            key={v.key}
+            id={`hit-${v.index}`}
+            role="option"
+            aria-selected={v.index === active}
+            aria-label={hits[v.index].title || hits[v.index].url}
+            style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${v.start}px)` }}
+          >
+            <HitRow
+              hit={hits[v.index]}
+              active={v.index === active}
+              onOpen={() => {
+                setActive(v.index);
+                open(hits[v.index].capture);
+              }}
+            />
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function download(name: string, content: string, type: string) {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function ExportButtons() {
+  const { current, search, setError } = useApp();
+  const [busy, setBusy] = useState(false);
+  const run = async (format: ExportFormat) => {
+    if (!current) return;
+    setBusy(true);
+    try {
+      const r = await call('export.results', { collection: current, q: search.q, sort: search.sort, format });
+      download(`${current}-results.${format}`, r.content, format === 'csv' ? 'text/csv' : 'application/x-ndjson');
+      if (r.truncated) setError(new Error(`Exported the first ${formatCount(r.rows)} results only.`));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="row" role="group" aria-label="Export results">
+      <button type="button" disabled={busy} onClick={() => void run('csv')}>
+        Export CSV
+      </button>
+      <button type="button" disabled={busy} onClick={() => void run('jsonl')}>
+        Export JSONL
+      </button>
+    </div>
+  );
+}
+
+export function SearchBox() {
+  const { q, sort } = useApp((s) => s.search);
+  const { runSearch, setView, current } = useApp();
+  const [text, setText] = useState(q);
+  const input = useRef<HTMLInputElement>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  useEffect(() => setText(q), [q]);
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (e.key === '/' && !['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName) && !t.isContentEditable) {
+        e.preventDefault();
+        input.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const submit = (value: string, now = false) => {
+    if (timer.current) clearTimeout(timer.current);
+    const go = () => {
+      setView('search');
+      void runSearch(value, sort);
+    };
+    if (now) go();
+    else timer.current = setTimeout(go, DEBOUNCE_MS);
+  };
+
+  return (
+    <form
+      role="search"
+      className="searchbox"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit(text, true);
+      }}
+    >
+      <input
+        ref={input}
+        type="search"
+        aria-label="Search the collection (press / to focus)"
+        placeholder={current ? 'Search… (press /)' : 'Choose a collection to search'}
+        disabled={!current}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          submit(e.target.value);
+        }}
+      />
+    </form>
+  );
+}
+
+export function SearchView() {
+  const { search, runSearch, current } = useApp();
+  if (!current) return <p className="empty">Choose or create a collection to search it.</p>;
+  const total = search.facets ? `${search.facets.totalIsEstimate ? 'about ' : ''}${formatCount(search.facets.total)} results` : search.hits.length ? `${formatCount(search.hits.length)}${search.more ? '+' : ''} results` : '';
+  return (
+    <section aria-label="Search" className="search">
+      <div className="row spread">
+        <div className="row">
+          <label>
+            Sort by{' '}
+            <select value={search.sort} onChange={(e) => void runSearch(search.q, e.target.value as 'relevance' | 'date')}>
+              <option value="relevance">Relevance</option>
+              <option value="date">Date</option>
+            </select>
+          </label>
+          <span className="meta" aria-live="polite" data-testid="result-count">
+            {search.loading && search.hits.length === 0 ? 'Searching…' : total}
+            {search.tookMs !== null && search.hits.length > 0 && ` (${search.tookMs.toFixed(0)} ms)`}
+          </span>
+        </div>
+        {search.hits.length > 0 && <ExportButtons />}
+      </div>
+      <QueryHelp />
+      {search.error && (
+        <p role="alert" className="error">
+          {search.error}
+        </p>
+      )}
+      {!search.q.trim() && <p className="empty">Type words to search the pages of this collection. Press / to jump to the search box.</p>}
+      {search.q.trim() && !search.loading && !search.error && search.hits.length === 0 && <p className="empty">No pages match “{search.q}”.</p>}
+      <div className="search-body">
+        <Facets />
+        {search.hits.length > 0 ? <Results /> : <div />}
+      </div>
+    </section>
+  );
+}
+

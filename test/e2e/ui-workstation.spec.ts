@@ -1,0 +1,255 @@
+// The workstation UI in Debian Chromium against the real engine in browser mode (no mocked API): create a collection
+// from corpus files, ingest with progress, search, facet, the record viewer's tabs (the hex view's bytes compared with
+// the file's), a URL timeline, stats charts, export, and an axe check of every main screen.
+// Needs the corpus's pywb sample WARCs (iana.warc.gz, example.warc.gz: http://example.com?example=1 twice, once as a revisit).
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { existsSync, mkdirSync, openSync, readSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { CORPUS, ROOT, startEngine, type RunningEngine } from './support.js';
+
+const WARCS = join(CORPUS, 'warc/webrecorder+pywb/sample_archive/warcs');
+const SCREENS = join(ROOT, 'test-results/screens');
+
+test.describe.configure({ mode: 'serial' });
+test.skip(!existsSync(WARCS), 'needs ../shared/corpus (pywb sample WARCs)');
+
+let engine: RunningEngine;
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  mkdirSync(SCREENS, { recursive: true });
+  engine = await startEngine();
+  // axe needs a page of an explicit context.
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  page = await context.newPage();
+  await page.goto(engine.url);
+});
+test.afterAll(async () => {
+  await page?.context().close();
+  await engine?.stop();
+});
+
+/** No serious or critical WCAG 2.1 A/AA violations on what is on screen now. */
+async function axe(name: string) {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+/** RFC 4180: quoted cells may hold commas, quotes (doubled) and line breaks. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') row.push(cell), (cell = '');
+    else if (ch === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
+    else cell += ch;
+  }
+  return rows;
+}
+
+const shot = (name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`) });
+
+test('empty state, then a collection made from corpus files picked in the folder browser', async () => {
+  await expect(page.getByRole('heading', { name: 'Open a WARC to begin' })).toBeVisible();
+  await shot('01-empty');
+  await axe('empty');
+
+  await page.getByRole('form', { name: 'New collection' }).first().getByRole('textbox').fill('pywb samples');
+  await page.getByRole('form', { name: 'New collection' }).first().getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByRole('heading', { name: 'pywb samples' })).toBeVisible();
+  await expect(page.getByText('This collection has no archives yet')).toBeVisible();
+
+  // Browser mode: the folder browser only shows folders allowed in Settings (or with --allow-dir).
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Folder', { exact: true }).fill(WARCS);
+  await page.getByRole('button', { name: 'Allow folder' }).click();
+  await expect(page.getByRole('list', { name: 'Allowed folders' })).toContainText(WARCS);
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Files & ingest' }).click();
+
+  await page.getByRole('button', { name: 'Browse…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Choose archives or a folder' });
+  await dialog.getByRole('button', { name: /sample_archive\/warcs$/ }).click();
+  await dialog.getByRole('checkbox', { name: /^iana\.warc\.gz / }).check();
+  await dialog.getByRole('checkbox', { name: /^example\.warc\.gz / }).check();
+  await shot('02-folder-browser');
+  await axe('folder browser');
+  await dialog.getByRole('button', { name: 'Add 2 chosen' }).click();
+  const files = page.getByRole('table', { name: 'Archive files' });
+  await expect(files.getByRole('row')).toHaveCount(3);
+  await expect(files).toContainText('not indexed yet');
+});
+
+test('ingest runs to done with a progress bar, and the files are indexed', async () => {
+  await page.getByRole('button', { name: 'Start ingest' }).click();
+  await expect(page.getByRole('heading', { name: 'Ingest done' })).toBeVisible({ timeout: 60_000 });
+  const bar = page.getByRole('progressbar', { name: 'Collection progress' });
+  expect(await bar.getAttribute('value')).toBe(await bar.getAttribute('max'));
+  const files = page.getByRole('table', { name: 'Archive files' });
+  await expect(files.getByText('indexed', { exact: true })).toHaveCount(2);
+  // MANIFEST.tsv: iana.warc.gz has 343 records, example.warc.gz 6.
+  await expect(files.getByRole('row', { name: /iana\.warc\.gz/ })).toContainText('343');
+  await shot('03-collection-ingested');
+  await axe('collection');
+});
+
+test('search with "/", facets filter on click, and results export', async () => {
+  await page.locator('body').press('/');
+  await expect(page.getByRole('searchbox')).toBeFocused();
+  await page.keyboard.type('example');
+  const results = page.getByRole('listbox', { name: 'Results' });
+  await expect(results.getByRole('option').first()).toBeVisible();
+  await expect(results.locator('mark').first()).toHaveText(/example/i);
+  await expect(page.getByRole('complementary', { name: 'Facets' }).getByRole('region', { name: 'Host facet' })).toBeVisible();
+  await shot('04-search');
+  await axe('search');
+
+  const hostFacet = page.getByRole('region', { name: 'Host facet' }).getByRole('button').first();
+  const host = (await hostFacet.locator('.uri').textContent())!;
+  await hostFacet.click();
+  await expect(page.getByRole('searchbox')).toHaveValue(`example site:${host}`);
+  await expect(page.getByRole('region', { name: 'Host facet' }).getByRole('button', { pressed: true })).toHaveCount(1);
+  await expect(results.getByRole('option').first()).toBeVisible();
+
+  // Date order: newest capture first.
+  await page.getByRole('combobox', { name: 'Sort by' }).selectOption('date');
+  await expect(results.getByRole('option').first()).toBeVisible();
+  const dates = await results.locator('.hit-meta').allTextContents();
+  const stamps = dates.map((t) => /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/.exec(t)![0]);
+  expect(stamps).toEqual([...stamps].sort().reverse());
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  expect(download.suggestedFilename()).toBe('pywb samples-results.csv');
+  const csv = await new Promise<string>((resolve, reject) => {
+    void download.createReadStream().then((s) => {
+      let out = '';
+      s.on('data', (d: Buffer) => (out += d.toString()));
+      s.on('end', () => resolve(out));
+      s.on('error', reject);
+    });
+  });
+  const rows = parseCsv(csv);
+  expect(rows[0]).toEqual(['title', 'url', 'timestamp', 'status', 'mime', 'captures', 'snippet', 'file', 'offset', 'length']);
+  expect(rows.length).toBe((await results.getByRole('option').count()) + 1);
+  expect(rows.slice(1).every((r) => new URL(r[1]).hostname.endsWith(host))).toBe(true);
+});
+
+test('a malformed query is explained where it was typed, with its column', async () => {
+  await page.getByRole('searchbox').fill('"unclosed phrase');
+  await page.getByRole('searchbox').press('Enter');
+  await expect(page.getByRole('region', { name: 'Search' }).getByRole('alert')).toContainText(/column \d+/);
+  await page.getByRole('searchbox').fill('example site:www.iana.org');
+  await page.getByRole('searchbox').press('Enter');
+  await expect(page.getByRole('listbox', { name: 'Results' }).getByRole('option').first()).toBeVisible();
+});
+
+test('the record viewer: text, WARC and HTTP headers, raw bytes at the real offset, compare', async () => {
+  const hit = page.getByRole('listbox', { name: 'Results' }).getByRole('option').first();
+  const title = (await hit.getAttribute('aria-label'))!;
+  await hit.click();
+  const viewer = page.getByRole('region', { name: 'Record viewer' });
+  await expect(viewer.getByRole('tab', { name: 'Text' })).toHaveAttribute('aria-selected', 'true');
+  await expect(viewer.getByRole('tabpanel').getByRole('heading')).toHaveText(title);
+  await expect(viewer.getByRole('tabpanel').locator('pre')).toContainText(/\w+/);
+  await shot('05-viewer-text');
+  await axe('viewer');
+
+  await viewer.getByRole('tab', { name: 'WARC headers' }).click();
+  await expect(viewer.getByRole('tabpanel')).toContainText('WARC-Type:');
+  await viewer.getByRole('tab', { name: 'HTTP headers' }).click();
+  await expect(viewer.getByRole('tabpanel')).toContainText(/HTTP\/1\.[01] \d{3}/);
+
+  // Keyboard: arrows move between tabs.
+  await viewer.getByRole('tab', { name: 'HTTP headers' }).press('ArrowRight');
+  await expect(viewer.getByRole('tab', { name: 'Raw bytes' })).toBeFocused();
+  const dump = viewer.getByTestId('hex-dump');
+  await expect(dump).not.toBeEmpty();
+  await shot('06-viewer-hex');
+  const meta = (await viewer.locator('header .meta').first().textContent())!;
+  const [, file, offset] = /(\S+\.warc(?:\.gz)?) @ (\d+)/.exec(meta)!;
+  const rows = (await dump.textContent())!.split('\n');
+  const first = /^([0-9a-f]{10}) {2}(.{48}) {2}\|/.exec(rows[0])!;
+  expect(parseInt(first[1], 16)).toBe(Number(offset));
+  const shown = Buffer.from(first[2].replace(/\s+/g, ''), 'hex');
+  const fd = openSync(join(WARCS, file), 'r');
+  const real = Buffer.alloc(16);
+  readSync(fd, real, 0, 16, Number(offset));
+  closeSync(fd);
+  expect(shown.equals(real)).toBe(true);
+  // A gzip member starts with 1f 8b: the record's bytes on disk, not decoded ones.
+  if (file.endsWith('.gz')) expect([...real.subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+
+  await viewer.getByRole('tab', { name: 'Compare' }).click();
+  await expect(viewer.getByTestId('diff-summary').or(viewer.getByText('no other capture'))).toBeVisible();
+  await viewer.getByRole('button', { name: 'Close the record viewer' }).click();
+});
+
+test('captures of a URL: timeline chart and versions, revisits pointing at their original', async () => {
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Captures' }).click();
+  await page.getByRole('form', { name: 'Look up captures' }).getByRole('textbox', { name: 'URL' }).fill('http://example.com?example=1');
+  await page.getByRole('button', { name: 'Look up' }).click();
+  const timeline = page.getByRole('region', { name: 'Timeline of http://example.com?example=1' });
+  await expect(timeline.getByRole('img', { name: /Captures per month/ })).toBeVisible();
+  const versions = timeline.getByRole('list', { name: 'Versions' }).getByRole('listitem');
+  expect(await versions.count()).toBeGreaterThanOrEqual(2);
+  await expect(timeline).toContainText(/revisit · (\d+ · )?same as 2014-01-03 03:03:21/);
+  await shot('07-timeline');
+  await axe('captures');
+
+  await versions.filter({ hasText: 'revisit' }).first().getByRole('button').click();
+  const viewer = page.getByRole('region', { name: 'Record viewer' });
+  await expect(viewer).toContainText('Revisit: the payload is that of');
+  await expect(viewer.getByRole('button', { name: /Next capture|Previous capture/ }).first()).toBeVisible();
+  await viewer.getByRole('button', { name: 'Close the record viewer' }).click();
+});
+
+test('statistics charts, in light and dark', async () => {
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Statistics' }).click();
+  const stats = page.getByRole('region', { name: 'Statistics' });
+  for (const name of ['Media types', 'HTTP statuses', 'Top hosts', 'Captures per month', 'Captures per year']) {
+    await expect(stats.getByRole('img', { name: new RegExp(`^${name}\\.`) })).toBeVisible();
+  }
+  await shot('08-stats');
+  await axe('stats');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot('09-stats-dark');
+  await axe('stats dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+});
+
+test('re-opened, the app finds the collection as it was, the last one chosen', async () => {
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'pywb samples' })).toBeVisible();
+  const files = page.getByRole('table', { name: 'Archive files' });
+  await expect(files.getByText('indexed', { exact: true })).toHaveCount(2);
+});
+
+test('a damaged file: ingest goes on, and each problem is listed with file, offset and message', async () => {
+  // cbeams/warc's multi-with-malformed-record.warc: MANIFEST.tsv says the strict reader finds one problem in it.
+  const damaged = join(CORPUS, 'warc/cbeams+warc/src/test/resources/io/webgraph/warc/multi-with-malformed-record.warc');
+  const form = page.getByRole('navigation', { name: 'Collections' }).getByRole('form', { name: 'New collection' });
+  await form.getByRole('textbox').fill('damaged');
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByRole('heading', { name: 'damaged' })).toBeVisible();
+  await page.getByRole('textbox', { name: 'File or folder path' }).fill(damaged);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('button', { name: 'Start ingest' }).click();
+  await expect(page.getByRole('heading', { name: 'Ingest done' })).toBeVisible({ timeout: 30_000 });
+  const errors = page.getByRole('table', { name: 'Ingest errors' });
+  await expect(errors.getByRole('row')).not.toHaveCount(0);
+  const first = errors.getByRole('row').nth(1);
+  await expect(first).toContainText('multi-with-malformed-record.warc');
+  await expect(first.getByRole('cell').nth(1)).toHaveText(/^\d+$/);
+  await expect(first.getByRole('cell').nth(3)).not.toBeEmpty();
+  await shot('10-ingest-errors');
+  await axe('ingest errors');
+});
