@@ -86,8 +86,8 @@ export function indexOfCeiling(plainFile: string, needle = 'WARC/1.1\r\n'): { re
   }
 }
 
-/** @riaskov/mmap-io 1.4.3 passes size and offset through a C int: lengths of 2 GiB and more fail or silently wrap
- *  (a 5 GB file maps as 705 MB). The ceilings run on the 1x file only, which stays below that. */
+/** The ceilings map the 1x file whole in one Buffer. @riaskov/mmap-io 1.4.3 as published passes size and offset
+ *  through a C int (2 GiB and more fail or wrap; native/mmap-int64.mjs widens it at install), so stay below that. */
 export const MMAP_LIMIT = 2 ** 31 - 1;
 
 function mapWhole(fd: number): Buffer {

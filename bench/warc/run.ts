@@ -468,7 +468,7 @@ function printTable(rows: string[][]): void {
 function describe(f: BenchFiles): string {
   return `${(f.uncompressedBytes / 1e6).toFixed(1)} MB .warc and ${(f.gzBytes / 1e6).toFixed(1)} MB .warc.gz ` +
     `(${f.records} records, mean ${(f.uncompressedBytes / f.records / 1024).toFixed(1)} KiB, one gzip member each, zlib level 6)` +
-    (f.uncompressedBytes >= MMAP_LIMIT ? ' [plain file >= 2 GiB: beyond what @riaskov/mmap-io maps]' : '');
+    (f.uncompressedBytes >= MMAP_LIMIT ? ' [over 2 GiB: our mmap source maps it in overlapping 1 GiB windows]' : '');
 }
 
 /** How many of warcio.js's CDXJ lines our CLI wrote identically (a speed ratio of two different indexes means

@@ -1,5 +1,6 @@
 // The engine's implementation of the contract: one plain function per method, over the core library.
 import { readFileSync } from 'node:fs';
+import { logsDirOf } from './log.js';
 import type { Api, ArgsOf, Method, RecordPage, ResultOf } from '../shared/api.js';
 import { recordDetail, summarizeRecord } from '../core/record-view.js';
 import { openArchive } from '../core/warc/index.js';
@@ -14,6 +15,7 @@ export type Handlers = { [M in Method]: (args: ArgsOf<M>) => Promise<ResultOf<M>
 const PAGE_DEFAULT = 200;
 const PAGE_MAX = 5000;
 const RAW_MAX = 64 * 1024;
+const PAYLOAD_PAGE_MAX = 4 * 1024 * 1024;
 const OPEN_MAX = 32;
 
 interface OpenArchive {
@@ -55,6 +57,17 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
       open.delete(oldest);
     }
     return entry;
+  }
+
+  // The payload is decoded whole (chunked, gzip, br), so the one being saved page by page is kept between its pages.
+  let lastPayload: { key: string; bytes: Buffer; kind: 'http' | 'block' } | null = null;
+  function payloadOf(file: string, offset: number, length: number) {
+    const key = `${offset}:${length}:${file}`;
+    if (lastPayload?.key !== key) {
+      const record = get(file).archive.readRecord(offset, length);
+      lastPayload = { key, bytes: record.payload(), kind: record.http() ? 'http' : 'block' };
+    }
+    return lastPayload;
   }
 
   const collections = createCollectionHandlers(ctx);
@@ -99,6 +112,15 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
       return page;
     },
 
+    'record.payload': ({ file, offset, length, from, size }) => {
+      const { bytes, kind } = payloadOf(file, offset, length);
+      const start = Math.min(from ?? 0, bytes.length);
+      const end = start + Math.min(size ?? PAYLOAD_PAGE_MAX, PAYLOAD_PAGE_MAX, bytes.length - start);
+      return { from: start, base64: bytes.subarray(start, end).toString('base64'), payloadSize: bytes.length, kind };
+    },
+
+    'app.paths': () => ({ dataDir: ctx.dataDir, logsDir: logsDirOf(ctx.dataDir) }),
+
     'telemetry.recent': ({ limit }) => ({
       spans: ctx.telemetry?.store.recent(Math.min(limit ?? 500, 5000)) ?? [],
       exportEndpoint: ctx.telemetry?.endpoint ?? null,
@@ -123,6 +145,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
     ...handlers,
     close() {
       collections.close();
+      lastPayload = null;
       for (const { archive } of open.values()) archive.close();
       open.clear();
     },

@@ -12,6 +12,7 @@ import { EventBus } from './events.js';
 import { createHandlers } from './handlers.js';
 import { serveHttp } from './http.js';
 import { serveIpc } from './ipc.js';
+import { logEvents, logFailures, logsDirOf, openEngineLog } from './log.js';
 
 const argv = process.argv.slice(2);
 const events = new EventBus();
@@ -23,6 +24,14 @@ function flag(name: string): string | undefined {
 
 const dataDir = flag('--data-dir') ?? defaultDataDir();
 mkdirSync(dataDir, { recursive: true });
+const log = openEngineLog(logsDirOf(dataDir));
+log.write('info', `engine ${process.pid} started (node ${process.version}, ${process.platform}-${process.arch}, ${argv.includes('--ipc') ? 'ipc' : 'http'}), data in ${dataDir}`);
+logEvents(events, log);
+process.on('uncaughtException', (e) => {
+  log.write('error', 'uncaught exception: the engine stops', e);
+  process.exit(70);
+});
+process.on('unhandledRejection', (e) => log.write('error', 'unhandled rejection', e));
 const allowDirs = argv.flatMap((a, i) => (a === '--allow-dir' && argv[i + 1] ? [argv[i + 1]] : []));
 // Always on: the app shows its own recent spans; they also go to OTEL_EXPORTER_OTLP_ENDPOINT when that is set.
 const telemetry = startTelemetry({ serviceName: 'archivestream-engine' });
@@ -33,11 +42,12 @@ if (argv.includes('--ipc')) {
     process.exit(2);
   }
   const handlers = createHandlers({ mode: 'ipc', events, dataDir, telemetry, allowDirs });
-  const stop = serveIpc(process, handlers, events);
+  const stop = serveIpc(process, logFailures(handlers, log), events);
   // The shell owns us: when its end of the channel closes, we go too.
   process.on('disconnect', () => {
     stop();
     handlers.close();
+    log.write('info', `engine ${process.pid} stopped: the shell closed the channel`);
     process.exit(0);
   });
 } else {
@@ -45,7 +55,7 @@ if (argv.includes('--ipc')) {
   const staticDir = join(here, '..', 'renderer');
   const handlers = createHandlers({ mode: 'http', events, dataDir, telemetry, allowDirs });
   const engine = await serveHttp({
-    handlers,
+    handlers: logFailures(handlers, log),
     events,
     staticDir: existsSync(join(staticDir, 'index.html')) ? staticDir : null,
     port: flag('--port') ? Number(flag('--port')) : 0,
@@ -57,6 +67,7 @@ if (argv.includes('--ipc')) {
   const shutdown = () => {
     void engine.close().then(async () => {
       handlers.close();
+      log.write('info', `engine ${process.pid} stopped`);
       await telemetry.shutdown(); // flushes spans still on their way to an OTLP receiver
       process.exit(0);
     });

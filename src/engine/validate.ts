@@ -18,6 +18,8 @@ const shapes: Shapes<Method> = {
   'archive.records': { file: 'string', after: 'int?', limit: 'int?' },
   'archive.record': { file: 'string', offset: 'int', length: 'int' },
   'archive.raw': { file: 'string', offset: 'int', length: 'int', from: 'int?', size: 'int?' },
+  'record.payload': { file: 'string', offset: 'int', length: 'int', from: 'int?', size: 'int?' },
+  'app.paths': {},
   'telemetry.recent': { limit: 'int?' },
 };
 

@@ -1,11 +1,23 @@
 // The Electron shell: windows, menus and dialogs; every piece of work is the engine's (a plain Node child process).
-import { app, BrowserWindow, ipcMain, Menu, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, screen, shell } from 'electron';
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IPC_EVENT, IPC_INVOKE, METHODS } from '../shared/api.js';
+import { IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, METHODS } from '../shared/api.js';
 import { EngineProcess } from './engine-process.js';
-import { engineCommand, externalLinkAction, mayNavigate, windowOptions } from './shell.js';
+import {
+  engineCommand,
+  externalLinkAction,
+  mayNavigate,
+  menuTemplate,
+  openDialogOptions,
+  pickedPaths,
+  restoreWindowState,
+  themeFromReply,
+  windowOptions,
+  type WindowState,
+} from './shell.js';
 
 function findNode(): string | null {
   try {
@@ -17,14 +29,40 @@ function findNode(): string | null {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
+// A test (or a second profile) keeps its data apart; set before anything reads userData.
+if (process.env.ARCHIVESTREAM_USER_DATA) app.setPath('userData', process.env.ARCHIVESTREAM_USER_DATA);
 
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let win: BrowserWindow | null = null;
 let engine: EngineProcess | null = null;
 
+const windowStateFile = () => join(app.getPath('userData'), 'windows.json');
+
+function savedWindowState(): WindowState | undefined {
+  try {
+    const areas = screen.getAllDisplays().map((d) => d.workArea);
+    return restoreWindowState(JSON.parse(readFileSync(windowStateFile(), 'utf8')), areas);
+  } catch {
+    return undefined;
+  }
+}
+
+function rememberWindowState(w: BrowserWindow): void {
+  const bounds = w.getNormalBounds();
+  try {
+    writeFileSync(windowStateFile(), JSON.stringify({ ...bounds, maximized: w.isMaximized() }));
+  } catch {
+    // Not remembering the size is no reason to stop closing.
+  }
+}
+
 function createWindow(): void {
-  win = new BrowserWindow(windowOptions(join(here, '../preload/index.cjs')));
+  const state = savedWindowState();
+  win = new BrowserWindow(windowOptions(join(here, '../preload/index.cjs'), state));
+  if (state?.maximized) win.maximize();
+  const w = win;
+  w.on('close', () => rememberWindowState(w));
   win.webContents.setWindowOpenHandler(({ url }) => {
     if (externalLinkAction(url).openExternally) void shell.openExternal(url);
     return { action: 'deny' };
@@ -45,16 +83,28 @@ app.on('second-instance', () => {
   }
 });
 
+async function openLogsFolder(): Promise<void> {
+  const reply = await engine?.call('app.paths', {});
+  const logsDir = reply?.ok ? (reply.value as { logsDir: string }).logsDir : join(app.getPath('userData'), 'logs');
+  const failed = await shell.openPath(logsDir);
+  if (failed) win?.webContents.send(IPC_EVENT, 'engine.notice', { level: 'error', message: `Could not open ${logsDir}: ${failed}` });
+}
+
 app.whenReady().then(async () => {
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate([
-      ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
-      { role: 'fileMenu' },
-      { role: 'editMenu' },
-      { role: 'viewMenu' },
-      { role: 'windowMenu' },
-    ]),
+    Menu.buildFromTemplate(
+      menuTemplate(process.platform, {
+        openArchive: () => win?.webContents.send(IPC_MENU_OPEN_ARCHIVE),
+        openLogsFolder: () => void openLogsFolder(),
+      }),
+    ),
   );
+  ipcMain.handle(IPC_PICK_PATHS, async (_event, kind: unknown) => {
+    const k = kind === 'folders' ? 'folders' : 'files';
+    const options = openDialogOptions(k);
+    return pickedPaths(k, win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options));
+  });
+  ipcMain.handle(IPC_OPEN_LOGS, () => openLogsFolder());
   const command = engineCommand({
     appRoot: app.getAppPath(),
     resourcesPath: process.resourcesPath,
@@ -80,7 +130,11 @@ app.whenReady().then(async () => {
     if (typeof method !== 'string' || !(METHODS as readonly string[]).includes(method)) {
       return { ok: false, error: { code: 'unknown-method', message: `no method '${String(method)}'` } };
     }
-    return engine!.call(method, args);
+    return engine!.call(method, args).then((reply) => {
+      const theme = themeFromReply(method, reply);
+      if (theme) nativeTheme.themeSource = theme;
+      return reply;
+    });
   });
   await engine.start();
 });

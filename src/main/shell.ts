@@ -67,3 +67,100 @@ export function mayNavigate(target: string, appUrl: string): boolean {
     return false;
   }
 }
+
+/** What the open dialog offers: Electron cannot filter on a double extension (.warc.gz), so the filter shows every
+ *  .gz and archivePaths() keeps the archives among the chosen files. */
+export const ARCHIVE_EXTENSIONS = ['.warc', '.warc.gz', '.arc', '.arc.gz', '.wacz'] as const;
+
+export function isArchivePath(path: string): boolean {
+  const lower = path.toLowerCase();
+  return ARCHIVE_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+/** Windows and Linux dialogs cannot pick files and folders at once (a folder picker wins), so each is its own dialog. */
+export function openDialogOptions(kind: 'files' | 'folders') {
+  if (kind === 'folders') return { title: 'Open folders of archives', properties: ['openDirectory', 'multiSelections'] as Array<'openDirectory' | 'multiSelections'> };
+  return {
+    title: 'Open archives',
+    properties: ['openFile', 'multiSelections'] as Array<'openFile' | 'multiSelections'>,
+    filters: [
+      { name: 'Web archives (WARC, ARC, WACZ)', extensions: ['warc', 'gz', 'arc', 'wacz'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  };
+}
+
+/** The dialog's answer as the paths to add: folders as they are (the engine finds the archives inside), files only
+ *  when they are archives. */
+export function pickedPaths(kind: 'files' | 'folders', result: { canceled: boolean; filePaths: string[] }): string[] {
+  if (result.canceled) return [];
+  return kind === 'folders' ? result.filePaths : result.filePaths.filter(isArchivePath);
+}
+
+export interface WindowState {
+  width: number;
+  height: number;
+  x?: number;
+  y?: number;
+  maximized?: boolean;
+}
+
+interface Area {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The saved window state (windows.json in userData), when it still fits: a garbled file or a position on a screen
+ *  that is gone gives the defaults (size kept, position dropped), so the window never opens off screen. */
+export function restoreWindowState(saved: unknown, workAreas: Area[]): WindowState | undefined {
+  if (!saved || typeof saved !== 'object') return undefined;
+  const s = saved as Record<string, unknown>;
+  const int = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined);
+  const width = int(s.width);
+  const height = int(s.height);
+  if (!width || !height || width < 200 || height < 150) return undefined;
+  const x = int(s.x);
+  const y = int(s.y);
+  const maximized = s.maximized === true;
+  // Visible enough: the title bar's first 100 px lie inside one of today's screens.
+  const onScreen =
+    x !== undefined && y !== undefined && workAreas.some((a) => x + 100 > a.x && x < a.x + a.width - 100 && y >= a.y && y < a.y + a.height - 50);
+  const fit = workAreas.length ? { width: Math.min(width, Math.max(...workAreas.map((a) => a.width))), height: Math.min(height, Math.max(...workAreas.map((a) => a.height))) } : { width, height };
+  return { ...fit, ...(onScreen ? { x, y } : {}), ...(maximized ? { maximized } : {}) };
+}
+
+/** nativeTheme.themeSource follows the settings' theme, learnt from the settings the renderer reads and writes. */
+export function themeFromReply(method: string, reply: unknown): 'system' | 'light' | 'dark' | null {
+  if (method !== 'settings.get' && method !== 'settings.update') return null;
+  const r = reply as { ok?: boolean; value?: { theme?: unknown } };
+  const theme = r?.ok ? r.value?.theme : undefined;
+  return theme === 'system' || theme === 'light' || theme === 'dark' ? theme : null;
+}
+
+export interface MenuActions {
+  openArchive(): void;
+  openLogsFolder(): void;
+}
+
+/** The menus: the platform's usual ones by role (their shortcuts come with the roles), plus File > Open Archive… and
+ *  Help > Open Logs Folder. Plain objects, so that a test can read them; Menu.buildFromTemplate takes them as they are. */
+export function menuTemplate(platform: NodeJS.Platform, actions: MenuActions) {
+  const mac = platform === 'darwin';
+  return [
+    ...(mac ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: '&File',
+      submenu: [
+        { label: 'Open Archive…', accelerator: 'CmdOrCtrl+O', click: () => actions.openArchive() },
+        { type: 'separator' as const },
+        mac ? { role: 'close' as const } : { role: 'quit' as const },
+      ],
+    },
+    { role: 'editMenu' as const },
+    { role: 'viewMenu' as const },
+    { role: 'windowMenu' as const },
+    { role: 'help' as const, label: '&Help', submenu: [{ label: 'Open Logs Folder', click: () => actions.openLogsFolder() }] },
+  ];
+}

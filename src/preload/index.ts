@@ -1,6 +1,19 @@
-// The renderer's only door to the engine: `invoke` and `on`, typed by the contract. Nothing else is exposed.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { IPC_EVENT, IPC_INVOKE, type EngineClient, type EventName } from '../shared/api.js';
+// The renderer's only door to the engine: `invoke` and `on`, typed by the contract, plus `shell` for what only the
+// desktop can do (native dialogs, dropped files' paths, the logs folder). Nothing else is exposed.
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import { IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, type EngineClient, type EventName, type ShellBridge } from '../shared/api.js';
+
+const shell = {
+  pickPaths: (kind) => ipcRenderer.invoke(IPC_PICK_PATHS, kind),
+  // Since Electron 32 a File has no `path`: only the preload can ask for it.
+  pathForFile: (file) => (file instanceof File ? webUtils.getPathForFile(file) : ''),
+  onOpenArchive: (listener) => {
+    const wrapped = () => listener();
+    ipcRenderer.on(IPC_MENU_OPEN_ARCHIVE, wrapped);
+    return () => ipcRenderer.off(IPC_MENU_OPEN_ARCHIVE, wrapped);
+  },
+  openLogsFolder: () => ipcRenderer.invoke(IPC_OPEN_LOGS),
+} satisfies ShellBridge;
 
 const bridge = {
   invoke: (method, args) => ipcRenderer.invoke(IPC_INVOKE, method, args),
@@ -11,6 +24,7 @@ const bridge = {
     ipcRenderer.on(IPC_EVENT, wrapped);
     return () => ipcRenderer.off(IPC_EVENT, wrapped);
   },
+  shell,
 } satisfies EngineClient;
 
 contextBridge.exposeInMainWorld('archivestream', bridge);

@@ -90,7 +90,7 @@ export const useApp = create<AppState>((set, get) => ({
       }, 500);
     });
     engine.on('engine.notice', (n) => {
-      if (n.level === 'error') set({ error: n.message });
+      if (n.level !== 'info') set({ error: n.message }); // warnings (an engine restart) are shown too
     });
     try {
       const [settings, collections] = await Promise.all([call('settings.get', {}), call('collections.list', {})]);

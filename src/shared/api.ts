@@ -83,6 +83,19 @@ export interface RawBytes {
   recordLength: number;
 }
 
+/** A page of a record's payload: the HTTP body after transfer and content decoding, or the whole block when the
+ *  record holds no HTTP message (what "Save payload…" writes to a file). */
+export interface PayloadBytes {
+  /** Position of the first byte within the payload. */
+  from: number;
+  /** Base64 of the bytes, at most 4 MiB a call. */
+  base64: string;
+  /** Total payload size, for paging. */
+  payloadSize: number;
+  /** Whether it is the decoded HTTP body ('http') or the record's block ('block'). */
+  kind: 'http' | 'block';
+}
+
 /** A finished span, as the app's own trace view shows it (src/core/telemetry/sdk.ts keeps the recent ones). */
 export interface SpanSummary {
   name: string;
@@ -102,6 +115,9 @@ export interface Api extends CollectionsApi {
   'archive.records': [{ file: string; after?: number; limit?: number }, RecordPage];
   'archive.record': [{ file: string; offset: number; length: number }, RecordDetail];
   'archive.raw': [{ file: string; offset: number; length: number; from?: number; size?: number }, RawBytes];
+  'record.payload': [{ file: string; offset: number; length: number; from?: number; size?: number }, PayloadBytes];
+  /** Where the engine keeps its data and its log (engine.log), for bug reports. */
+  'app.paths': [Record<string, never>, { dataDir: string; logsDir: string }];
   /** The engine's most recent spans (newest last), and where they are also exported, if anywhere. */
   'telemetry.recent': [{ limit?: number }, { spans: SpanSummary[]; exportEndpoint: string | null }];
 }
@@ -117,15 +133,28 @@ export interface ApiEvents {
 }
 export type EventName = keyof ApiEvents;
 
+/** What only the desktop shell can do; browser mode has no `shell` at all. */
+export interface ShellBridge {
+  /** The native open dialog, several at once, filtered to archive files ('files') or folders ('folders'). */
+  pickPaths(kind: 'files' | 'folders'): Promise<string[]>;
+  /** The path of a file dropped onto the window ('' when it has none). The DOM File is a Blob here. */
+  pathForFile(file: Blob): string;
+  /** The menu's File > Open Archive…; returns its own unsubscribe. */
+  onOpenArchive(listener: () => void): () => void;
+  /** Opens the engine's logs folder in the system's file manager. */
+  openLogsFolder(): Promise<void>;
+}
+
 /** What a client (preload bridge, HTTP client) offers; the renderer sees only this. */
 export interface EngineClient {
+  shell?: ShellBridge;
   invoke<M extends Method>(method: M, args: ArgsOf<M>): Promise<Reply<ResultOf<M>>>;
   /** Subscribe to an event; returns its own unsubscribe (STYLE.md item 8). */
   on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
 }
 
 /** The method names, for validation at the engine's edge and for the preload bridge. */
-export const ARCHIVE_METHODS = ['engine.info', 'archive.open', 'archive.records', 'archive.record', 'archive.raw', 'telemetry.recent'] as const satisfies readonly Method[];
+export const ARCHIVE_METHODS = ['engine.info', 'archive.open', 'archive.records', 'archive.record', 'archive.raw', 'record.payload', 'app.paths', 'telemetry.recent'] as const satisfies readonly Method[];
 export const METHODS = [...ARCHIVE_METHODS, ...COLLECTION_METHODS] as const satisfies readonly Method[];
 export const EVENTS = ['ingest.progress', 'engine.notice'] as const satisfies readonly EventName[];
 
@@ -137,6 +166,9 @@ export const eventsComplete: Missing<EventName, (typeof EVENTS)[number]> = true;
 /** Electron IPC channel names, spelled only here. */
 export const IPC_INVOKE = 'archivestream:invoke';
 export const IPC_EVENT = 'archivestream:event';
+export const IPC_PICK_PATHS = 'archivestream:pick-paths';
+export const IPC_OPEN_LOGS = 'archivestream:open-logs';
+export const IPC_MENU_OPEN_ARCHIVE = 'archivestream:menu-open-archive';
 
 /** Messages on the shell <-> engine IPC channel. */
 export type ToEngine = { kind: 'call'; id: number; method: string; args: unknown };

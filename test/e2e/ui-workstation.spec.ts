@@ -4,8 +4,9 @@
 // Needs the corpus's pywb sample WARCs (iana.warc.gz, example.warc.gz: http://example.com?example=1 twice, once as a revisit).
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { existsSync, mkdirSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { CORPUS, ROOT, startEngine, type RunningEngine } from './support.js';
 
 const WARCS = join(CORPUS, 'warc/webrecorder+pywb/sample_archive/warcs');
@@ -22,6 +23,7 @@ test.beforeAll(async ({ browser }) => {
   engine = await startEngine();
   // axe needs a page of an explicit context.
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: engine.origin });
   page = await context.newPage();
   await page.goto(engine.url);
 });
@@ -57,6 +59,43 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
+/** An oracle apart from the engine's reader: the record at `offset` decoded with zlib (all members from there on),
+ *  its WARC headers, and its payload per RFC 9112 (chunked) and RFC 9110 (Content-Encoding), or the block. */
+function recordAt(file: string, offset: number): { headers: Map<string, string>; payload: Buffer } {
+  const raw = readFileSync(file).subarray(offset);
+  const bytes = file.endsWith('.gz') ? gunzipSync(raw) : raw;
+  const headerEnd = bytes.indexOf('\r\n\r\n');
+  const headers = new Map(
+    bytes.subarray(0, headerEnd).toString('latin1').split('\r\n').slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()] as [string, string]),
+  );
+  const block = bytes.subarray(headerEnd + 4, headerEnd + 4 + Number(headers.get('content-length')));
+  if (!/^application\/http/.test(headers.get('content-type') ?? '')) return { headers, payload: block };
+  const httpEnd = block.indexOf('\r\n\r\n');
+  const http = block.subarray(0, httpEnd).toString('latin1').toLowerCase();
+  let body = block.subarray(httpEnd + 4);
+  // Some archivers stored the body de-chunked but kept the header (pywb's iana.warc.gz does): like warcio, de-chunk
+  // only a body that starts with a chunk-size line.
+  if (/\r\ntransfer-encoding:\s*chunked/.test(http) && /^[0-9a-f]+\r\n/i.test(body.subarray(0, 20).toString('latin1'))) {
+    const parts: Buffer[] = [];
+    for (let at = 0; ; ) {
+      const eol = body.indexOf('\r\n', at);
+      const size = parseInt(body.subarray(at, eol).toString('latin1'), 16);
+      if (!size) break;
+      parts.push(body.subarray(eol + 2, eol + 2 + size));
+      at = eol + 2 + size + 2;
+    }
+    body = Buffer.concat(parts);
+  }
+  const coding = /\r\ncontent-encoding:\s*(\S+)/.exec(http)?.[1];
+  if (coding === 'gzip' || coding === 'x-gzip') body = gunzipSync(body);
+  else if (coding === 'deflate') body = inflateSync(body);
+  else if (coding === 'br') body = brotliDecompressSync(body);
+  return { headers, payload: body };
+}
+
+/** The page's clipboard (the test's tsconfig has no DOM types: the function runs in the page). */
+const clipboardText = () => page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+
 const shot = (name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`) });
 
 test('empty state, then a collection made from corpus files picked in the folder browser', async () => {
@@ -74,6 +113,16 @@ test('empty state, then a collection made from corpus files picked in the folder
   await page.getByLabel('Folder', { exact: true }).fill(WARCS);
   await page.getByRole('button', { name: 'Allow folder' }).click();
   await expect(page.getByRole('list', { name: 'Allowed folders' })).toContainText(WARCS);
+  // Logs for a bug report: browser mode shows where they are, with a copy button (part 2 of the issue).
+  const paths = page.getByRole('region', { name: 'Data and logs' });
+  await expect(paths.locator('code').nth(1)).toHaveText(/[\\/]logs$/);
+  const logsDir = (await paths.locator('code').nth(1).textContent())!;
+  await paths.getByRole('button', { name: 'Copy the logs folder path' }).click();
+  await expect(paths.getByRole('status').nth(1)).toHaveText('Copied');
+  expect(await clipboardText()).toBe(logsDir);
+  expect(readFileSync(join(logsDir, 'engine.log'), 'utf8')).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z INFO {2}engine \d+ started/);
+  await shot('02a-settings-paths');
+  await axe('settings');
   await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Files & ingest' }).click();
 
   await page.getByRole('button', { name: 'Browse…' }).click();
@@ -87,6 +136,24 @@ test('empty state, then a collection made from corpus files picked in the folder
   const files = page.getByRole('table', { name: 'Archive files' });
   await expect(files.getByRole('row')).toHaveCount(3);
   await expect(files).toContainText('not indexed yet');
+
+  // A file dragged over the view shows the drop zone; dropped, browser mode explains that it cannot know the path
+  // (only the desktop shell can: webUtils.getPathForFile), and adds nothing.
+  const view = page.getByRole('region', { name: 'Collection pywb samples' });
+  const drag = await page.evaluateHandle(() => {
+    const g = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (parts: string[], name: string) => unknown };
+    const dt = new g.DataTransfer();
+    dt.items.add(new g.File(['WARC/1.0'], 'dropped.warc'));
+    return dt;
+  });
+  await view.dispatchEvent('dragover', { dataTransfer: drag });
+  await expect(page.getByText('Drop WARC, ARC or WACZ files or folders to add them')).toBeVisible();
+  await shot('02b-drop-zone');
+  await view.dispatchEvent('drop', { dataTransfer: drag });
+  await expect(page.getByText('Drop WARC, ARC or WACZ files')).toBeHidden();
+  await expect(page.getByRole('alert')).toContainText('does not tell the page where a dropped file is');
+  await expect(files.getByRole('row')).toHaveCount(3);
+  await page.getByRole('button', { name: 'Dismiss the message' }).click();
 });
 
 test('ingest runs to done with a progress bar, and the files are indexed', async () => {
@@ -190,6 +257,21 @@ test('the record viewer: text, WARC and HTTP headers, raw bytes at the real offs
 
   await viewer.getByRole('tab', { name: 'Compare' }).click();
   await expect(viewer.getByTestId('diff-summary').or(viewer.getByText('no other capture'))).toBeVisible();
+
+  // "Save payload…" writes the decoded HTTP payload, byte for byte; "Copy citation" puts one line on the clipboard.
+  const oracle = recordAt(join(WARCS, file), Number(offset));
+  const [download] = await Promise.all([page.waitForEvent('download'), viewer.getByRole('button', { name: 'Save payload…' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^[^/\\]+\.[a-z0-9]+$/i);
+  const saved = readFileSync((await download.path())!);
+  expect(saved.length).toBe(oracle.payload.length);
+  expect(saved.equals(oracle.payload)).toBe(true);
+  await viewer.getByRole('button', { name: 'Copy citation' }).click();
+  await expect(viewer.getByTestId('record-action-status')).toHaveText('Citation copied');
+  await shot('06a-viewer-citation');
+  const id = oracle.headers.get('warc-record-id')!.replace(/^<|>$/g, '');
+  expect(await clipboardText()).toBe(
+    `${oracle.headers.get('warc-target-uri')}, archived ${oracle.headers.get('warc-date')}, in ${file} (record ${id}, offset ${offset})`,
+  );
   await viewer.getByRole('button', { name: 'Close the record viewer' }).click();
 });
 

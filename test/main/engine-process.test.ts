@@ -1,6 +1,6 @@
 // The Electron shell's engine supervision, run without Electron: it forks the real built engine over IPC.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,8 @@ import { engineCommand, externalLinkAction, mayNavigate, windowOptions } from '.
 
 const ROOT = join(__dirname, '..', '..');
 const ENGINE = join(ROOT, 'out/node/engine.mjs');
-const DATA = ['--data-dir', mkdtempSync(join(tmpdir(), 'as-shell-'))];
+const DATA_DIR = mkdtempSync(join(tmpdir(), 'as-shell-'));
+const DATA = ['--data-dir', DATA_DIR];
 
 beforeAll(() => {
   if (!existsSync(ENGINE)) execFileSync(process.execPath, [join(ROOT, 'scripts/build-node.mjs')], { cwd: ROOT });
@@ -30,6 +31,10 @@ describe('EngineProcess', () => {
     expect(restarts).toEqual([1]);
     await engine.stop();
     expect(engine.pid).toBeUndefined();
+    // Each engine logs its start and its stop to <dataDir>/logs/engine.log (the killed one could not log its end).
+    const log = readFileSync(join(DATA_DIR, 'logs', 'engine.log'), 'utf8');
+    expect(log).toContain(`engine ${pid} started`);
+    expect(log).toMatch(/engine \d+ stopped: the shell closed the channel/);
   });
 
   it('traces every call and shows the engine its own recent spans', async () => {

@@ -1,8 +1,9 @@
-// One collection: its archive files and their states, adding and removing files, ingest with progress, errors.
-import { useEffect, useState } from 'react';
+// One collection: its archive files and their states, adding and removing files (typed, browsed, picked in the
+// desktop's open dialog or dropped onto the window), ingest with progress, errors.
+import { useEffect, useState, type DragEvent } from 'react';
 import type { CollectionFile, IngestErrorView } from '../../shared/api-collections.js';
 import type { IngestProgress } from '../../shared/records.js';
-import { call } from '../api/client.js';
+import { call, engine } from '../api/client.js';
 import { FolderBrowser } from '../components/FolderBrowser.js';
 import { formatBytes, formatCount, formatDuration } from '../format.js';
 import { useApp } from '../store.js';
@@ -180,15 +181,129 @@ function ErrorList({ collection, count }: { collection: string; count: number })
   );
 }
 
+/** A collection for archives opened with none chosen: named after the first one, made unique. */
+async function collectionFor(paths: string[]): Promise<string> {
+  const base = (paths[0].split(/[\\/]/).pop() ?? 'Archives').replace(/\.(warc|arc)(\.gz)?$|\.wacz$/i, '') || 'Archives';
+  const taken = new Set(useApp.getState().collections.map((c) => c.name));
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base} ${i}`;
+  return (await call('collections.create', { name })).name;
+}
+
+/** Adds archives to the chosen collection, or to a new one when none is chosen (the welcome screen's "Open"). */
+async function openArchives(paths: string[]): Promise<void> {
+  if (paths.length === 0) return;
+  const app = useApp.getState();
+  try {
+    let collection = app.current;
+    if (!collection) {
+      collection = await collectionFor(paths);
+      await app.refreshCollections();
+      await app.select(collection);
+    }
+    await call('files.add', { collection, paths });
+    app.setError(null);
+  } catch (e) {
+    app.setError(e);
+  }
+  app.setView('collection');
+  await useApp.getState().refreshDetail();
+  await useApp.getState().refreshCollections();
+}
+
+async function pickAndOpen(kind: 'files' | 'folders'): Promise<void> {
+  const shell = engine.shell;
+  if (shell) await openArchives(await shell.pickPaths(kind));
+}
+
+/** Files dropped onto the view: their paths come from the desktop shell; a browser does not tell a page where a file
+ *  lives, so there the drop explains what to do instead. */
+function useArchiveDrop() {
+  const [dragging, setDragging] = useState(false);
+  const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes('Files');
+  return {
+    dragging,
+    props: {
+      onDragOver: (e: DragEvent) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setDragging(true);
+      },
+      onDragLeave: (e: DragEvent) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      },
+      onDrop: (e: DragEvent) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        setDragging(false);
+        const shell = engine.shell;
+        const paths = shell ? [...e.dataTransfer.files].map((f) => shell.pathForFile(f)).filter(Boolean) : [];
+        if (paths.length) void openArchives(paths);
+        else useApp.getState().setError('This browser does not tell the page where a dropped file is: type its path or use Browse… (the desktop app takes dropped files).');
+      },
+    },
+  };
+}
+
+function DropHint({ dragging }: { dragging: boolean }) {
+  if (!dragging) return null;
+  return (
+    // Inline: the overlay is this view's alone, and needs no more of the stylesheet than its theme's colours.
+    <div
+      className="drop-zone"
+      aria-hidden="true"
+      style={{
+        position: 'absolute',
+        inset: 0,
+        zIndex: 10,
+        display: 'flex',
+        alignItems: 'center',
+        justifyContent: 'center',
+        border: '3px dashed currentColor',
+        borderRadius: 8,
+        background: 'color-mix(in srgb, Canvas 85%, transparent)',
+        fontSize: '1.3em',
+        pointerEvents: 'none',
+      }}
+    >
+      Drop WARC, ARC or WACZ files or folders to add them
+    </div>
+  );
+}
+
+function OpenButtons() {
+  if (!engine.shell) return null;
+  return (
+    <>
+      <button type="button" onClick={() => void pickAndOpen('files')}>
+        Open files…
+      </button>
+      <button type="button" onClick={() => void pickAndOpen('folders')}>
+        Open folder…
+      </button>
+    </>
+  );
+}
+
 export function CollectionView() {
   const { detail, current, progress, refreshDetail, refreshCollections, select, setError, collections } = useApp();
   const [path, setPath] = useState('');
   const [browsing, setBrowsing] = useState(false);
   const [relinking, setRelinking] = useState<string | null>(null);
+  const drop = useArchiveDrop();
+  // File > Open Archive… (Ctrl/Cmd+O) in the desktop app.
+  useEffect(() => engine.shell?.onOpenArchive(() => void pickAndOpen('files')), []);
 
   if (!current) {
     return (
-      <section aria-label="Start" className="welcome">
+      <section aria-label="Start" className="welcome" style={{ position: 'relative' }} {...drop.props}>
+        <DropHint dragging={drop.dragging} />
+        {engine.shell && (
+          <p className="row">
+            <OpenButtons />
+          </p>
+        )}
         <h2>{collections.length === 0 ? 'Open a WARC to begin' : 'Choose a collection'}</h2>
         <p>Open a WARC, ARC or WACZ file to begin. A collection indexes archive files so that you can search and browse them.</p>
         <CreateCollection />
@@ -214,7 +329,8 @@ export function CollectionView() {
   const add = (paths: string[]) => act(() => call('files.add', { collection: current, paths }));
 
   return (
-    <section aria-label={`Collection ${current}`} className="collection">
+    <section aria-label={`Collection ${current}`} className="collection" style={{ position: 'relative' }} {...drop.props}>
+      <DropHint dragging={drop.dragging} />
       <header className="row spread">
         <h2>{current}</h2>
         <div className="row">
@@ -261,9 +377,13 @@ export function CollectionView() {
           <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/data/crawl/ or /data/file.warc.gz" size={50} />
         </label>
         <button type="submit">Add</button>
-        <button type="button" onClick={() => setBrowsing(true)}>
-          Browse…
-        </button>
+        {engine.shell ? (
+          <OpenButtons />
+        ) : (
+          <button type="button" onClick={() => setBrowsing(true)}>
+            Browse…
+          </button>
+        )}
       </form>
       {browsing && (
         <FolderBrowser

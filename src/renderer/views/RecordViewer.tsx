@@ -1,5 +1,6 @@
 // The record viewer: one capture, with tabs for its extracted text, WARC headers, HTTP headers, raw bytes and a
-// diff against another capture of the same URL; the URL's other captures are a previous/next away.
+// diff against another capture of the same URL; the URL's other captures are a previous/next away. Its payload can be
+// saved to a file and a citation of it copied.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { RecordDetail } from '../../shared/api.js';
 import type { CaptureView, RecordText, ResolvedCapture, TextDiff } from '../../shared/api-collections.js';
@@ -26,6 +27,128 @@ function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): { value: T | null; 
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
   return state;
+}
+
+const EXTENSIONS: Record<string, string> = {
+  'text/html': 'html',
+  'application/xhtml+xml': 'html',
+  'text/plain': 'txt',
+  'text/css': 'css',
+  'text/csv': 'csv',
+  'application/javascript': 'js',
+  'text/javascript': 'js',
+  'application/json': 'json',
+  'application/xml': 'xml',
+  'text/xml': 'xml',
+  'application/pdf': 'pdf',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+  'image/svg+xml': 'svg',
+  'image/webp': 'webp',
+};
+
+/** A file name for a saved payload: the URL's last path segment (or "index"), with an extension from the media type
+ *  when it has none; records without a URL are named by their offset. */
+export function payloadFileName(uri: string | null, mime: string | null, offset: number): string {
+  let base = `record-${offset}`;
+  if (uri) {
+    try {
+      const last = decodeURIComponent(new URL(uri).pathname.split('/').pop() ?? '');
+      base = last || 'index';
+    } catch {
+      // Not a URL we can read (dns:, urn:...): keep the offset name.
+    }
+  }
+  base = base.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').slice(0, 120);
+  if (/\.[a-z0-9]{1,5}$/i.test(base)) return base;
+  const type = (mime ?? '').split(';')[0].trim().toLowerCase();
+  return `${base}.${EXTENSIONS[type] ?? 'bin'}`;
+}
+
+/** 14-digit UTC timestamp (or an ISO date) as ISO 8601. */
+function isoTime(timestamp: string | null, warcDate: string | null | undefined): string {
+  const m = timestamp ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(timestamp) : null;
+  if (m) return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`;
+  return warcDate ?? timestamp ?? 'at an unknown time';
+}
+
+/** One line a researcher can paste: `<url>, archived <ISO time>, in <file> (record <id>, offset <n>)`. */
+export function formatCitation(c: { uri: string | null; type: string; timestamp: string | null; date?: string | null; file: string; id?: string | null; offset: number }): string {
+  const id = c.id ? `record ${c.id.replace(/^<|>$/g, '')}, ` : '';
+  return `${c.uri ?? `${c.type} record`}, archived ${isoTime(c.timestamp, c.date)}, in ${c.file.split(/[\\/]/).pop()} (${id}offset ${c.offset})`;
+}
+
+function base64Bytes(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/** The payload, fetched through the contract page by page (each at most 4 MiB), as a Blob. */
+async function fetchPayload(capture: CaptureView): Promise<Blob> {
+  const parts: Uint8Array<ArrayBuffer>[] = [];
+  for (let from = 0, total = 1; from < total; ) {
+    const page = await call('record.payload', { file: capture.file, offset: capture.offset, length: capture.length, from });
+    total = page.payloadSize;
+    const bytes = base64Bytes(page.base64);
+    if (bytes.length === 0) break;
+    parts.push(bytes);
+    from += bytes.length;
+  }
+  return new Blob(parts);
+}
+
+function RecordActions({ capture, detail }: { capture: CaptureView; detail: RecordDetail | null }) {
+  const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
+  const [saving, setSaving] = useState(false);
+  useEffect(() => {
+    if (!status) return;
+    const t = setTimeout(() => setStatus(null), 5000);
+    return () => clearTimeout(t);
+  }, [status]);
+
+  const save = async () => {
+    setSaving(true);
+    try {
+      const blob = await fetchPayload(capture);
+      const contentType = detail?.http?.headers.find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? capture.mime;
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = payloadFileName(capture.uri, contentType, capture.offset);
+      a.click();
+      // The download has its own copy once it started; the URL only has to outlive the click.
+      setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+      setStatus({ text: `Saving ${a.download} (${formatBytes(blob.size)})`, error: false });
+    } catch (e) {
+      setStatus({ text: `Could not save the payload: ${describeError(e)}`, error: true });
+    } finally {
+      setSaving(false);
+    }
+  };
+  const copy = async () => {
+    const citation = formatCitation({ ...capture, date: detail?.date, id: detail?.id });
+    try {
+      await navigator.clipboard.writeText(citation);
+      setStatus({ text: 'Citation copied', error: false });
+    } catch {
+      setStatus({ text: `Could not reach the clipboard; the citation is: ${citation}`, error: true });
+    }
+  };
+  return (
+    <div className="row">
+      <button type="button" disabled={saving} onClick={() => void save()}>
+        {saving ? 'Saving…' : 'Save payload…'}
+      </button>
+      <button type="button" onClick={() => void copy()}>
+        Copy citation
+      </button>
+      <span role="status" className={status?.error ? 'error' : 'meta'} data-testid="record-action-status">
+        {status?.text}
+      </span>
+    </div>
+  );
 }
 
 function Headers({ lines }: { lines: string[] }) {
@@ -132,6 +255,7 @@ export function RecordViewer({ capture }: { capture: CaptureView }) {
               )}
             </p>
           )}
+          <RecordActions capture={capture} detail={d} />
         </div>
         <div className="row">
           {list.length > 1 && (

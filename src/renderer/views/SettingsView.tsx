@@ -1,7 +1,69 @@
-// Settings: theme, and the folders the folder browser may show.
-import { useState } from 'react';
+// Settings: theme, the folders the folder browser may show, and where the data and the logs are (for bug reports).
+import { useEffect, useState } from 'react';
 import type { Theme } from '../../shared/api-collections.js';
+import type { ResultOf } from '../../shared/api.js';
+import { call, engine } from '../api/client.js';
+import { describeError } from '../format.js';
 import { useApp } from '../store.js';
+
+function CopyablePath({ label, path }: { label: string; path: string }) {
+  const [copied, setCopied] = useState<string | null>(null);
+  return (
+    <div className="row">
+      <dt>{label}</dt>
+      <dd className="row">
+        <code>{path}</code>
+        <button
+          type="button"
+          aria-label={`Copy the ${label.toLowerCase()} path`}
+          onClick={() =>
+            navigator.clipboard.writeText(path).then(
+              () => setCopied('Copied'),
+              () => setCopied('Could not reach the clipboard: select the path and copy it'),
+            )
+          }
+        >
+          Copy
+        </button>
+        <span role="status" className="meta">
+          {copied}
+        </span>
+      </dd>
+    </div>
+  );
+}
+
+/** Browser mode cannot open a folder on the user's machine, so it shows the paths to copy; the desktop app opens it. */
+function AppPaths() {
+  const [paths, setPaths] = useState<ResultOf<'app.paths'> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    call('app.paths', {}).then(setPaths, (e: unknown) => setError(describeError(e)));
+  }, []);
+  const shell = engine.shell;
+  return (
+    <section aria-label="Data and logs">
+      <h3>Data and logs</h3>
+      <p className="meta">To report a problem, attach engine.log (and engine.log.1 … .3 if there) from the logs folder.</p>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {paths && (
+        <dl>
+          <CopyablePath label="Data folder" path={paths.dataDir} />
+          <CopyablePath label="Logs folder" path={paths.logsDir} />
+        </dl>
+      )}
+      {shell && (
+        <button type="button" onClick={() => void shell.openLogsFolder()}>
+          Open logs folder
+        </button>
+      )}
+    </section>
+  );
+}
 
 export function SettingsView() {
   const { settings, updateSettings } = useApp();
@@ -48,6 +110,7 @@ export function SettingsView() {
         </label>
         <button type="submit">Allow folder</button>
       </form>
+      <AppPaths />
     </section>
   );
 }
