@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// `npm run bench [-- name...]`: every benchmark under bench/, one after the other, each printing its own table of
+// figures and ratios against its peer (measured in the same run) with a line describing the machine.
+//   warc     WARC scan and CDXJ vs warcio.js, zlib and indexOf ceilings; random access; memory at 1x and 10x
+//   extract  CPU text extractor vs html-to-text and htmlparser2
+//   gpu      gpu.js text extraction in headless Chromium, batch sizes swept, vs the CPU extractor
+//   ingest   where ingest's CPU goes per page, vs a bare FTS5 table
+//   index    collection ingest (1 and 2 workers) and query latency at 20k and 200k pages
+//   ui       search-as-you-type and scrolling in the browser UI against a large collection
+// Extra arguments after the names go to every benchmark (e.g. `npm run bench -- warc -- --mb 50`).
+import { spawnSync } from 'node:child_process';
+
+const BENCHES = {
+  warc: ['bench/warc/run.ts', '--mb', '500', '--memory'],
+  extract: ['bench/extract.ts'],
+  gpu: ['bench/extract-gpu.ts'],
+  ingest: ['bench/ingest/stages.ts'],
+  index: ['bench/index/run.ts'],
+  ui: ['bench/ui/run.ts'],
+};
+
+const argv = process.argv.slice(2);
+const split = argv.indexOf('--');
+const names = split >= 0 ? argv.slice(0, split) : argv;
+const extra = split >= 0 ? argv.slice(split + 1) : [];
+const unknown = names.filter((n) => !(n in BENCHES));
+if (unknown.length) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+
+let failed = 0;
+for (const name of names.length ? names : Object.keys(BENCHES)) {
+  console.log(`\n=== ${name} ===`);
+  const r = spawnSync('npx', ['tsx', ...BENCHES[name], ...extra], { stdio: 'inherit' });
+  if (r.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);
