@@ -116,6 +116,7 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
   };
   const pagesBefore = coll.counts().pages;
   let replaced = false;
+  let deferred = false;
   const tasks: FileTask[] = [];
   try {
     for (const path of expandPaths(paths)) {
@@ -146,12 +147,29 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
     }
     // Largest first, so two workers finish close together.
     tasks.sort((a, b) => b.size - a.size);
-    if (tasks.length > 0 && !opts.signal?.aborted) await runPool(coll, tasks, opts, summary);
+    if (tasks.length > 0 && !opts.signal?.aborted) {
+      // Defer the capture indexes when this run adds at least as many captures as the collection holds (a record
+      // per 4 KB is a high estimate): rebuilding them over the old rows then costs less than it saves.
+      const bytesTotal = tasks.reduce((s, t) => s + t.size, 0);
+      if (coll.counts().captures <= bytesTotal / 4096) {
+        coll.deferCaptureIndexes();
+        deferred = true;
+      } else {
+        coll.ensureCaptureIndexes(); // an earlier run that deferred them may have died before building them
+      }
+      await runPool(coll, tasks, opts, summary);
+      if (deferred) coll.ensureCaptureIndexes();
+    }
     if (opts.signal?.aborted) summary.cancelled = true;
     if (replaced && !summary.cancelled) coll.prunePages();
     summary.pages = coll.counts().pages - pagesBefore;
+    if (summary.filesIndexed > 0) coll.analyze();
   } finally {
-    coll.close();
+    try {
+      if (deferred) coll.ensureCaptureIndexes();
+    } finally {
+      coll.close();
+    }
   }
   summary.seconds = (performance.now() - t0) / 1000;
   return summary;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3'; // test-only: reads the raw schema the store wrote
 import { afterEach, describe, expect, it } from 'vitest';
 import { Collection, SCHEMA_VERSION, hostRange, reverseHost } from '../../../src/core/store/index.js';
+import { FTS_AUTOMERGE, FTS_HASH_SIZE, MIGRATIONS } from '../../../src/core/store/schema.js';
 import { search } from '../../../src/core/search/index.js';
 import { buildCollection, tempDir } from '../search/helpers.js';
 
@@ -27,7 +28,7 @@ describe('Collection', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const names = (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','view','trigger')").all() as Array<{ name: string }>).map((r) => r.name);
-    for (const n of ['warc_files', 'captures', 'pages', 'pages_fts', 'errors', 'pages_ai', 'pages_ad', 'pages_au']) expect(names).toContain(n);
+    for (const n of ['warc_files', 'captures', 'pages', 'pages_fts', 'errors', 'pages_ad', 'pages_au']) expect(names).toContain(n);
     db.close();
   });
 
@@ -40,24 +41,68 @@ describe('Collection', () => {
     expect(() => Collection.open(p)).toThrow(/newer/);
   });
 
-  it('keeps pages_fts in step with pages through the triggers (insert, update, delete)', () => {
+  it('keeps pages_fts in step with pages: the writer on insert, the triggers on update and delete', () => {
     const p = dbPath();
     const coll = buildCollection(p, [
-      { digest: 'd1', title: 'Alpha', text: 'zebra crossing', captures: [{ uri: 'http://a.com/', timestamp: '20200101000000' }] },
+      { digest: 'd1', title: 'Alpha', text: 'zebra crossing 东京大学', captures: [{ uri: 'http://a.com/', timestamp: '20200101000000' }] },
     ]);
     expect(search(coll, 'zebra').hits).toHaveLength(1);
+    expect(search(coll, '大学').hits).toHaveLength(1);
     coll.close();
-    const db = new Database(p);
-    db.prepare("UPDATE pages SET text = 'giraffe' WHERE digest = 'd1'").run();
-    db.close();
     const c2 = Collection.open(p);
+    c2.run({ sql: "UPDATE pages SET text = 'giraffe' WHERE digest = 'd1'", params: {} });
     expect(search(c2, 'zebra').hits).toHaveLength(0);
+    expect(search(c2, '大学').hits).toHaveLength(0);
     expect(search(c2, 'giraffe').hits).toHaveLength(1);
+    c2.run({ sql: "DELETE FROM pages WHERE digest = 'd1'", params: {} });
+    expect(c2.get<{ n: number }>({ sql: "SELECT count(*) n FROM pages_fts WHERE pages_fts MATCH 'giraffe'", params: {} })!.n).toBe(0);
     c2.close();
-    const db2 = new Database(p);
-    db2.prepare("DELETE FROM pages WHERE digest = 'd1'").run();
-    expect((db2.prepare("SELECT count(*) n FROM pages_fts WHERE pages_fts MATCH 'giraffe'").get() as { n: number }).n).toBe(0);
-    db2.close();
+    // The 'delete' must have removed exactly the tokens indexed (segmented ones included), or FTS5 reports corruption.
+    const db = new Database(p);
+    expect(() => db.prepare("INSERT INTO pages_fts(pages_fts) VALUES ('integrity-check')").run()).not.toThrow();
+    db.close();
+  });
+
+  it('stores the page text once and derives the segmented copy FTS5 reads back (snippets of CJK pages)', () => {
+    const p = dbPath();
+    const coll = buildCollection(p, [
+      { digest: 'd1', title: '东京大学', text: 'intro 我们在东京大学学习中文 outro', captures: [{ uri: 'http://a.com/', timestamp: '20200101000000' }] },
+    ]);
+    const hit = search(coll, '学习').hits[0];
+    expect(hit.snippet).toContain('学习');
+    expect(coll.get<{ text: string }>({ sql: 'SELECT text FROM pages', params: {} })!.text).toBe('intro 我们在东京大学学习中文 outro');
+    coll.close();
+    const db = new Database(p, { readonly: true });
+    const cols = (db.prepare('PRAGMA table_info(pages)').all() as Array<{ name: string }>).map((r) => r.name);
+    expect(cols).not.toContain('fts_text');
+    db.close();
+  });
+
+  it('upgrades a schema-1 collection in place: one text copy, the FTS index rebuilt from it (migration 2)', () => {
+    const p = dbPath();
+    const db = new Database(p);
+    db.exec(MIGRATIONS[0]);
+    db.pragma('user_version = 1');
+    db.prepare(`INSERT INTO pages (digest, url, title, description, text, lang, fts_title, fts_text)
+      VALUES ('d1', 'http://a.com/', 'Old', '', 'zebra 东京大学', NULL, NULL, 'zebra 东京 大学')`).run();
+    db.close();
+    const coll = Collection.open(p);
+    expect(coll.schemaVersion()).toBe(SCHEMA_VERSION);
+    const fileId = coll.beginFile({ path: '/fake/a.warc', size: 1, mtime: 1, fingerprint: 'x' });
+    coll.writeBatch({ fileId, pages: [], errors: [], captures: [{
+      fileId, offset: 0, length: 1, type: 'response', uri: 'http://a.com/', urlkey: 'com,a)/', timestamp: '20200101000000',
+      status: 200, mime: 'text/html', digest: 'd1', recordId: null, refersToUri: null, refersToDate: null, method: null,
+    }] });
+    expect(search(coll, '大学').hits.map((h) => h.capture.digest)).toEqual(['d1']);
+    expect(search(coll, 'zebra').hits).toHaveLength(1);
+    coll.close();
+    const raw = new Database(p);
+    expect((raw.prepare('PRAGMA table_info(pages)').all() as Array<{ name: string }>).map((r) => r.name)).not.toContain('fts_text');
+    expect(() => raw.prepare("INSERT INTO pages_fts(pages_fts) VALUES ('integrity-check')").run()).not.toThrow();
+    // The bulk-write tuning is stored with the index, so every writer of the collection uses it.
+    const config = Object.fromEntries((raw.prepare('SELECT k, v FROM pages_fts_config').all() as Array<{ k: string; v: unknown }>).map((r) => [r.k, r.v]));
+    expect(config).toMatchObject({ hashsize: FTS_HASH_SIZE, automerge: FTS_AUTOMERGE });
+    raw.close();
   });
 
   it('beginFile on a known path drops its old captures and errors (resume/redo without duplicates)', () => {
