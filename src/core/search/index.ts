@@ -4,7 +4,7 @@ import type { Collection, SqlQuery, StoredCapture } from '../store/index.js';
 import { parseQuery, toFtsMatch, hasFilters, type ParsedQuery } from './query.js';
 import { unsegment } from './segment.js';
 import {
-  buildFacetSql,
+  buildFacetRowsSql,
   buildFilteredCountSql,
   buildHitsSql,
   buildHitsOfPagesSql,
@@ -14,6 +14,8 @@ import {
   buildPageRankSql,
   buildMatchIdsSql,
   buildSnippetSql,
+  buildWindowFloorSql,
+  buildPageSpanSql,
   type FacetName,
 } from './sql.js';
 
@@ -72,7 +74,9 @@ export interface SearchTuning {
   selectivePages: number;
   /** Up to this many filtered pages, each is scored on its own rather than walking the ranked match list. */
   perPageRanking: number;
-  /** Above this many matches, filtered totals and facets are computed on this many matches and scaled. */
+  /** Above this many matches, relevance is ranked within the newest this-many matches (buildWindowFloorSql). */
+  rankWindow: number;
+  /** Above this many matches, the total is estimated and facets are counted on this many matches. */
   exactCountLimit: number;
 }
 
@@ -80,7 +84,8 @@ export const DEFAULT_TUNING: SearchTuning = {
   firstCandidates: 1000,
   selectivePages: 5000,
   perPageRanking: 300,
-  exactCountLimit: 20_000,
+  rankWindow: 1000,
+  exactCountLimit: 2000,
 };
 
 function asQuery(q: string | ParsedQuery): ParsedQuery {
@@ -98,23 +103,32 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   const filtered = hasFilters(q.filters);
   const t = { ...DEFAULT_TUNING, ...opts.tuning };
 
-  let cap = Math.max(t.firstCandidates, offset + limit);
+  const need = offset + limit;
+  // Unfiltered, every candidate is a hit, so the first `need` suffice; filtered, more are taken at once since a share
+  // of them will fail the filter.
+  const cap = filtered ? Math.max(t.firstCandidates, need) : need;
+  // Whole multiples of the window, so every page of hits within the first window ranks the same set (consistent
+  // paging); paging past it re-ranks a wider window, whose order may differ from the pages already shown.
+  const window = Math.ceil(Math.max(1, need) / t.rankWindow) * t.rankWindow;
+  const floor = sort === 'relevance' ? windowFloor(coll, match!, window) : 0;
   let rows: Row[] | null = null;
-  let matchCount: number | undefined;
-  if (sort === 'relevance' && filtered) rows = selectiveHits(coll, q, match!, offset, limit, t);
-  while (!rows) {
-    rows = coll.all<Row>(buildHitsSql(q, { sort, limit, offset, candidateCap: cap }));
-    // Unfiltered, every candidate is a hit, so the first `cap` suffice. Filtered, a short first page means the
-    // filter is selective: rank every match once more (FTS5 scores all matches for ORDER BY rank either way, so a
-    // middle step would only repeat that work).
-    if (sort !== 'relevance' || cap < 0 || !filtered || rows.length >= limit) break;
-    matchCount ??= coll.get<{ n: number }>(buildMatchCountSql(match!))!.n;
-    if (cap >= matchCount) break;
-    rows = null;
-    cap = -1;
+  if (sort === 'relevance' && filtered) rows = selectiveHits(coll, q, match!, offset, limit, floor, t);
+  if (!rows) {
+    // A short page means the filter is selective (or the match set ends): rank every match in the window, then (only if
+    // still short) every match. A step that cannot add candidates is skipped: with no floor the whole set is at most
+    // `window` matches.
+    const steps: Array<[number, number]> = [[cap, floor]];
+    if (sort === 'relevance') {
+      if (floor > 0 || cap < window) steps.push([-1, floor]);
+      if (floor > 0) steps.push([-1, 0]);
+    }
+    for (const [candidateCap, rowidFloor] of steps) {
+      rows = coll.all<Row>(buildHitsSql(q, { sort, limit, offset, candidateCap, rowidFloor }));
+      if (rows.length >= limit) break;
+    }
   }
 
-  const hits = rows.map((r): SearchHit => {
+  const hits = (rows ?? []).map((r): SearchHit => {
     const snippet =
       match !== null
         ? unsegment(coll.get<{ snippet: string }>(buildSnippetSql(match, r.pageId))?.snippet ?? '')
@@ -133,11 +147,16 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   return { hits, tookMs: performance.now() - t0 };
 }
 
+/** 0 when the words match at most `window` pages, else the rowid below the newest `window` matches. */
+function windowFloor(coll: Collection, match: string, window: number): number {
+  return coll.get<{ pid: number }>(buildWindowFloorSql(match, window))?.pid ?? 0;
+}
+
 /** A filter that keeps few pages (one small site, a short time span) is read from the capture indexes first; the
  *  ranked matches are then walked in rank order, keeping those pages, until the page of hits is full. This avoids
  *  joining every match to its captures when almost none pass. Null when the filter keeps too many pages. */
 function selectiveHits(
-  coll: Collection, q: ParsedQuery, match: string, offset: number, limit: number, t: SearchTuning,
+  coll: Collection, q: ParsedQuery, match: string, offset: number, limit: number, floor: number, t: SearchTuning,
 ): Row[] | null {
   const ids = coll.all<{ id: number }>(buildFilteredPagesSql(q, t.selectivePages + 1));
   if (ids.length > t.selectivePages) return null;
@@ -152,12 +171,17 @@ function selectiveHits(
     scored.sort((a, b) => a.score - b.score || a.pid - b.pid);
     for (const m of scored.slice(offset, offset + limit)) picked.set(m.pid, m.score);
   } else {
+    // The window of newest matches first (see buildWindowFloorSql); the whole match set only when that falls short.
     const allowed = new Set(ids.map((r) => r.id));
-    let skipped = 0;
-    for (const m of coll.iterate<{ pid: number; score: number }>(buildRankedMatchesSql(match))) {
-      if (!allowed.has(m.pid)) continue;
-      if (skipped++ < offset) continue;
-      picked.set(m.pid, m.score);
+    for (const f of floor > 0 ? [floor, 0] : [0]) {
+      picked.clear();
+      let skipped = 0;
+      for (const m of coll.iterate<{ pid: number; score: number }>(buildRankedMatchesSql(match, f))) {
+        if (!allowed.has(m.pid)) continue;
+        if (skipped++ < offset) continue;
+        picked.set(m.pid, m.score);
+        if (picked.size >= limit) break;
+      }
       if (picked.size >= limit) break;
     }
   }
@@ -174,39 +198,65 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
   const q = asQuery(query);
   const match = toFtsMatch(q);
   const filtered = hasFilters(q.filters);
-  const matchCount =
-    match === null ? coll.get<{ n: number }>({ sql: 'SELECT count(*) AS n FROM pages', params: {} })!.n
+  // Without words the filters are counted exactly from the capture indexes; with words, a match set above the limit
+  // gets a total estimated from the density of its newest matches and facets counted on those matches.
+  const limitFloor = match === null ? 0 : windowFloor(coll, match, t.exactCountLimit);
+  const sampled = limitFloor > 0;
+  const matchCount = sampled ? estimateMatches(coll, t.exactCountLimit, limitFloor)
+    : match === null ? coll.get<{ n: number }>({ sql: 'SELECT count(*) AS n FROM pages', params: {} })!.n
       : coll.get<{ n: number }>(buildMatchCountSql(match))!.n;
-  // Without words the filters are counted exactly from the capture indexes; with words, a huge match set is sampled.
-  const sampled = match !== null && matchCount > t.exactCountLimit;
   const cap = sampled ? t.exactCountLimit : -1;
 
   let total = matchCount;
-  let totalIsEstimate = false;
+  let totalIsEstimate = sampled;
   const exactHits = filtered && match !== null ? selectiveHitIds(coll, q, match, t.selectivePages) : null;
   if (exactHits) {
-    const facets = {} as Record<FacetName, FacetCount[]>;
-    for (const name of FACETS) facets[name] = facetRows(coll, name, buildFacetSql(q, name, -1, 20, exactHits));
+    const facets = countFacets(coll, buildFacetRowsSql(q, -1, exactHits));
     return { total: exactHits.length, totalIsEstimate: false, facets, facetsAreSample: false, tookMs: performance.now() - t0 };
   }
   if (filtered) {
-    const n = coll.get<{ n: number }>(buildFilteredCountSql(q, cap))!.n;
-    // A sample of the first `cap` matches (rowid order, i.e. ingest order) scaled to the whole set.
+    const n = coll.get<{ n: number }>(buildFilteredCountSql(q, cap, limitFloor))!.n;
+    // The sample (the newest `cap` matches) scaled to the whole set.
     total = sampled ? Math.round((n / cap) * matchCount) : n;
-    totalIsEstimate = sampled;
   }
-  const facets = {} as Record<FacetName, FacetCount[]>;
-  for (const name of FACETS) facets[name] = facetRows(coll, name, buildFacetSql(q, name, cap));
+  const facets = countFacets(coll, buildFacetRowsSql(q, cap, undefined, limitFloor));
   return { total, totalIsEstimate, facets, facetsAreSample: sampled, tookMs: performance.now() - t0 };
+}
+
+/** The match total of a huge set from its newest `n` matches, which lie above rowid `floor`: their density over that
+ *  rowid span, times the span of all pages. Reads no match beyond those `n`. */
+function estimateMatches(coll: Collection, n: number, floor: number): number {
+  const span = coll.get<{ lo: number; hi: number }>(buildPageSpanSql())!;
+  return Math.max(n + 1, Math.round((n * (span.hi - span.lo + 1)) / Math.max(1, span.hi - floor)));
 }
 
 const FACETS: FacetName[] = ['site', 'mime', 'status', 'year'];
 
-function facetRows(coll: Collection, name: FacetName, sql: SqlQuery): FacetCount[] {
-  return coll.all<{ value: string | number; count: number }>(sql).map((r) => ({
-    value: name === 'site' ? displayHost(String(r.value)) : String(r.value),
-    count: r.count,
-  }));
+const FACET_TOP = 20;
+
+/** Hits per value of each facet, most first (ties by value), the top FACET_TOP; a hit counts once per value among its
+ *  matching captures. */
+function countFacets(coll: Collection, sql: SqlQuery): Record<FacetName, FacetCount[]> {
+  const seen = Object.fromEntries(FACETS.map((f) => [f, new Map<string | number, Set<number>>()])) as
+    Record<FacetName, Map<string | number, Set<number>>>;
+  for (const r of coll.iterate<Record<FacetName, string | number | null> & { pid: number }>(sql)) {
+    for (const f of FACETS) {
+      const v = r[f];
+      if (v === null) continue;
+      let pages = seen[f].get(v);
+      if (!pages) seen[f].set(v, (pages = new Set()));
+      pages.add(r.pid);
+    }
+  }
+  const out = {} as Record<FacetName, FacetCount[]>;
+  for (const f of FACETS) {
+    out[f] = [...seen[f]]
+      .map(([value, pages]) => ({ value, count: pages.size }))
+      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+      .slice(0, FACET_TOP)
+      .map(({ value, count }) => ({ value: f === 'site' ? displayHost(String(value)) : String(value), count }));
+  }
+  return out;
 }
 
 /** The exact hits of a query whose filter keeps few pages: those pages that the words match (unranked). */

@@ -72,19 +72,26 @@ export interface HitsSqlOptions {
   offset: number;
   /** Relevance sort: rank only this many best FTS candidates (-1: all). */
   candidateCap: number;
+  /** Relevance sort: rank only matches with a rowid above this (0: all); see buildWindowFloorSql. */
+  rowidFloor?: number;
 }
 
-const HIT_COLUMNS = `p.id AS pageId, p.title AS title, p.url AS pageUrl, p.digest AS digest, p.lang AS lang,
-  (SELECT count(*) FROM captures c WHERE c.digest = p.digest AND ${PAGE_CAPTURE_TYPES}) AS captureCount`;
+const HIT_COLUMNS = `p.id AS pageId, p.title AS title, p.url AS pageUrl, p.digest AS digest, p.lang AS lang`;
+
+/** The page of hits with each one's capture count: counted for the returned rows only, not for every candidate. */
+function withCaptureCount(sql: string): string {
+  return `SELECT x.*, (SELECT count(*) FROM captures c WHERE c.digest = x.digest AND ${PAGE_CAPTURE_TYPES}) AS captureCount
+    FROM (${sql}) x`;
+}
 
 /**
  * The hits query.
  * Relevance: ranking stays inside FTS5. `ORDER BY rank LIMIT cap` on the FTS table scores matches from the index's
  * own doclists (bm25 with the weights set once by the 'rank' config; no row of pages or captures is read) and only
- * the best `cap` leave it to be joined to pages and captures. A very common word therefore costs one doclist pass
- * and a top-N sort, never a join, snippet or capture lookup per matching page (measured: 50k matching pages, ~0.1 s
- * on a loaded 2-core machine). With filters the top `cap` may hold too few hits; the caller then asks again with
- * every match as a candidate (search/index.ts).
+ * the best `cap` leave it to be joined to pages and captures, never a join, snippet or capture lookup per matching
+ * page. Scoring itself still grows with the match count, so a huge match set is ranked within a window of its newest
+ * matches (`rowidFloor`, buildWindowFloorSql). With filters the top `cap` may hold too few hits; the caller then
+ * widens the candidates (search/index.ts).
  * Date: no bm25 at all; the match set is read as rowids only and each page's newest matching capture sorts it.
  */
 export function buildHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
@@ -96,13 +103,15 @@ export function buildHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
   if (match !== null && o.sort === 'relevance') {
     params.match = match;
     params.cap = o.candidateCap;
+    params.floor = o.rowidFloor ?? 0;
     inner = `SELECT ${HIT_COLUMNS}, m.score AS score, ${best} AS bestCapture
-      FROM (SELECT rowid AS pid, rank AS score FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rank LIMIT @cap) m
+      FROM (SELECT rowid AS pid, rank AS score FROM pages_fts WHERE pages_fts MATCH @match AND rowid > @floor
+        ORDER BY rank LIMIT @cap) m
       JOIN pages p ON p.id = m.pid`;
     return {
-      sql: `SELECT h.*, ${CAPTURE_COLUMNS} FROM (${inner}) h
+      sql: withCaptureCount(`SELECT h.*, ${CAPTURE_COLUMNS} FROM (${inner}) h
         JOIN captures c ON c.id = h.bestCapture JOIN warc_files f ON f.id = c.file_id
-        ORDER BY h.score, h.pageId LIMIT @limit OFFSET @offset`,
+        ORDER BY h.score, h.pageId LIMIT @limit OFFSET @offset`) + ' ORDER BY x.score, x.pageId',
       params,
     };
   }
@@ -114,11 +123,31 @@ export function buildHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
     WHERE ${cf} ${inMatch}
     GROUP BY p.id`;
   return {
-    sql: `SELECT h.*, ${CAPTURE_COLUMNS} FROM (${inner}) h
+    sql: withCaptureCount(`SELECT h.*, ${CAPTURE_COLUMNS} FROM (${inner}) h
       JOIN captures c ON c.id = h.bestCapture JOIN warc_files f ON f.id = c.file_id
-      ORDER BY h.bestTs DESC, h.pageId DESC LIMIT @limit OFFSET @offset`,
+      ORDER BY h.bestTs DESC, h.pageId DESC LIMIT @limit OFFSET @offset`) + ' ORDER BY x.bestTs DESC, x.pageId DESC',
     params,
   };
+}
+
+/**
+ * The rowid below the newest `window` matches, or no row when there are at most `window` matches.
+ * Why: FTS5 scores every match for `ORDER BY rank` (and bm25 decodes each match's position lists), so ranking a word
+ * found on most pages costs time in proportion to the collection. Ranking is bounded instead to a window of the
+ * newest `window` matches (doclists are in rowid order, rowid = ingest order, so this is an index seek from the end
+ * and a short walk, no scoring). For a word that common bm25's idf is near zero anyway and the order within the whole
+ * set carries little meaning; smaller match sets (every two-word query of rarer words) are still ranked whole.
+ */
+export function buildWindowFloorSql(match: string, window: number): SqlQuery {
+  return {
+    sql: `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rowid DESC LIMIT 1 OFFSET @window`,
+    params: { match, window },
+  };
+}
+
+/** The rowid span of all pages: the scale for estimating a match total from a window of matches. */
+export function buildPageSpanSql(): SqlQuery {
+  return { sql: `SELECT min(id) AS lo, max(id) AS hi FROM pages`, params: {} };
 }
 
 /** Every match's rowid, unranked (no bm25): for counting matches against a set of pages. */
@@ -126,9 +155,13 @@ export function buildMatchIdsSql(match: string): SqlQuery {
   return { sql: `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match`, params: { match } };
 }
 
-/** Every match in rank order (best first), rowids and scores only: read lazily and stopped early. */
-export function buildRankedMatchesSql(match: string): SqlQuery {
-  return { sql: `SELECT rowid AS pid, rank AS score FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rank`, params: { match } };
+/** Every match (above `floor`, see buildWindowFloorSql) in rank order, best first, rowids and scores only: read
+ *  lazily and stopped early. */
+export function buildRankedMatchesSql(match: string, floor = 0): SqlQuery {
+  return {
+    sql: `SELECT rowid AS pid, rank AS score FROM pages_fts WHERE pages_fts MATCH @match AND rowid > @floor ORDER BY rank`,
+    params: { match, floor },
+  };
 }
 
 /** One page's score for the words (no row when it does not match); rowid pinned by a range, see buildSnippetSql. */
@@ -155,10 +188,10 @@ export function buildHitsOfPagesSql(q: ParsedQuery, pageIds: number[]): SqlQuery
   const cf = captureFilterSql(q, params);
   const best = `(SELECT c.id FROM captures c WHERE c.digest = p.digest AND ${cf} ORDER BY c.timestamp DESC, c.id DESC LIMIT 1)`;
   return {
-    sql: `SELECT h.*, ${CAPTURE_COLUMNS} FROM (
+    sql: withCaptureCount(`SELECT h.*, ${CAPTURE_COLUMNS} FROM (
         SELECT ${HIT_COLUMNS}, NULL AS score, ${best} AS bestCapture FROM pages p
         WHERE p.id IN (SELECT value FROM json_each(@ids))) h
-      JOIN captures c ON c.id = h.bestCapture JOIN warc_files f ON f.id = c.file_id`,
+      JOIN captures c ON c.id = h.bestCapture JOIN warc_files f ON f.id = c.file_id`),
     params,
   };
 }
@@ -179,17 +212,18 @@ export function buildMatchCountSql(match: string): SqlQuery {
   return { sql: `SELECT count(*) AS n FROM pages_fts WHERE pages_fts MATCH @match`, params: { match } };
 }
 
-/** Hits among (at most `cap`, -1: all) matched pages that have a capture within the filters. With `cap` set this is
- *  a sample used to estimate the total of a huge match set. */
-export function buildFilteredCountSql(q: ParsedQuery, cap: number): SqlQuery {
-  const params: Params = { cap };
+/** Hits among (at most `cap`, -1: all) matched pages above rowid `floor` that have a capture within the filters. With
+ *  `cap` and `floor` set this is a sample (the newest matches) used to estimate the total of a huge match set. */
+export function buildFilteredCountSql(q: ParsedQuery, cap: number, floor = 0): SqlQuery {
+  const params: Params = { cap, floor };
   const cf = captureFilterSql(q, params);
   const match = toFtsMatch(q);
   const exists = `EXISTS (SELECT 1 FROM captures c WHERE c.digest = p.digest AND ${cf})`;
   if (match === null) return { sql: `SELECT count(*) AS n FROM pages p WHERE ${exists}`, params };
   params.match = match;
   return {
-    sql: `SELECT count(*) AS n FROM (SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match LIMIT @cap) m
+    sql: `SELECT count(*) AS n FROM (
+        SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match AND rowid > @floor LIMIT @cap) m
       JOIN pages p ON p.id = m.pid WHERE ${exists}`,
     params,
   };
@@ -204,10 +238,11 @@ const FACET_EXPR: Record<FacetName, string> = {
   year: 'substr(c.timestamp, 1, 4)',
 };
 
-/** Hits per value of one facet, over at most `cap` matched pages (-1: all) or over the given pages; a hit counts once
- *  per value among its matching captures. */
-export function buildFacetSql(q: ParsedQuery, facet: FacetName, cap: number, top = 20, pageIds?: number[]): SqlQuery {
-  const params: Params = { cap, top };
+/** One row per (hit, matching capture) with every facet's value, over at most `cap` matched pages above rowid `floor`
+ *  (-1, 0: all) or over the given pages. One pass serves all facets (search/index.ts counts them): four GROUP BY
+ *  queries would each repeat the match and the capture join. */
+export function buildFacetRowsSql(q: ParsedQuery, cap: number, pageIds?: number[], floor = 0): SqlQuery {
+  const params: Params = { cap };
   const cf = captureFilterSql(q, params);
   const match = toFtsMatch(q);
   let from: string;
@@ -218,15 +253,12 @@ export function buildFacetSql(q: ParsedQuery, facet: FacetName, cap: number, top
   } else if (match === null) from = 'pages p';
   else {
     params.match = match;
-    from = `(SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match LIMIT @cap) m JOIN pages p ON p.id = m.pid`;
+    params.floor = floor;
+    from = `(SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match AND rowid > @floor LIMIT @cap) m
+      JOIN pages p ON p.id = m.pid`;
   }
-  return {
-    sql: `SELECT ${FACET_EXPR[facet]} AS value, count(DISTINCT p.id) AS count
-      FROM ${from} JOIN captures c ON c.digest = p.digest
-      WHERE ${cf} AND ${FACET_EXPR[facet]} IS NOT NULL
-      GROUP BY value ORDER BY count DESC, value LIMIT @top`,
-    params,
-  };
+  const cols = (Object.keys(FACET_EXPR) as FacetName[]).map((f) => `${FACET_EXPR[f]} AS ${f}`).join(', ');
+  return { sql: `SELECT p.id AS pid, ${cols} FROM ${from} JOIN captures c ON c.digest = p.digest WHERE ${cf}`, params };
 }
 
 export { hasFilters };
