@@ -28,6 +28,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { base32 } from '../../src/core/warc/digest.js';
 
 /** Bump when the output of generatePage or the record layout changes: cached collections are keyed by it. */
 export const GENERATOR_VERSION = 1;
@@ -410,24 +411,8 @@ export function generatePage(model: SourceModel, index: number, seed = DEFAULT_S
 // ---------------------------------------------------------------------------------------------------------------------
 // WARC writing
 
-const RFC4648 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-/** Base32 (RFC 4648, no padding: a SHA-1 is exactly 32 characters), the form WARC-Payload-Digest uses. */
-export function base32(bytes: Uint8Array): string {
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += RFC4648[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += RFC4648[(value << (5 - bits)) & 31];
-  return out;
-}
+/** Base32 as WARC-Payload-Digest writes it: the reader's own function, so writer and reader agree. */
+export { base32 };
 
 const sha1 = (...parts: Uint8Array[]): string => {
   const h = createHash('sha1');

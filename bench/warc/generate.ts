@@ -5,10 +5,10 @@
 //
 // The generator parses the corpus with its own minimal splitter, so the input favours neither ArchiveStream's reader
 // nor warcio.js.
-import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { sha1Base32 as sha1Base32Bare } from '../../src/core/warc/cdxj.js';
 
 /** Bump when the bytes the generator writes change, so cached files are rebuilt. */
 const GENERATOR_VERSION = 1;
@@ -312,25 +312,9 @@ export function splitWarc(bytes: Buffer): CorpusRecord[] {
 }
 
 function sha1Base32(bytes: Buffer): string {
-  return 'sha1:' + base32(createHash('sha1').update(bytes).digest());
+  return 'sha1:' + sha1Base32Bare(bytes);
 }
 
-function base32(bytes: Buffer): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
-  return out;
-}
 
 class RecordIds {
   constructor(private readonly rand: () => number) {}

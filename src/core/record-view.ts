@@ -2,17 +2,18 @@
 import type { RecordDetail, RecordSummary } from '../shared/api.js';
 import type { ArchiveRecord } from './warc/types.js';
 
+/** The fields `archivestream records --json` prints and the record list shows; an empty header value is null. */
 export function summarizeRecord(r: ArchiveRecord): RecordSummary {
   return {
     offset: r.offset,
     length: r.length,
     type: r.type,
-    uri: r.targetUri ?? null,
-    date: r.date ?? null,
-    id: r.recordId ?? null,
-    contentType: r.contentType ?? null,
+    uri: r.targetUri || null,
+    date: r.date || null,
+    id: r.recordId || null,
+    contentType: r.contentType || null,
     status: r.http()?.status ?? null,
-    digest: r.payloadDigest ?? null,
+    digest: r.payloadDigest || null,
   };
 }
 

@@ -1,7 +1,7 @@
 // Browser mode against the real engine: the token gate, then opening a real archive and reading a record.
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { gzipRecords, httpResponse, responseRecord, tempDir, warcRecord } from '../core/warc/fixtures.js';
+import { gzipMember, gzipRecords, httpResponse, responseRecord, tempDir, warcRecord } from '../core/warc/fixtures.js';
 import { ROOT, startEngine, type RunningEngine } from './support.js';
 
 let engine: RunningEngine;
@@ -45,6 +45,19 @@ test('opens a WARC, lists its records and shows one record', async ({ page }) =>
   await expect(detail).toContainText('HTTP/1.1 200 OK');
   await expect(detail).toContainText('Hello from a generated fixture');
   await page.screenshot({ path: join(ROOT, 'test-results/screens/records.png'), fullPage: true });
+});
+
+test('a single-member gzip file says its records are read in order, and how to fix that', async ({ page }) => {
+  // DESIGN: no record boundaries in one deflate stream, and Node's zlib cannot prime zran checkpoints.
+  const single = tmp.write(
+    'single.warc.gz',
+    gzipMember(Buffer.concat([warcRecord({ type: 'warcinfo', block: 'a\r\n' }), responseRecord('http://example.com/', httpResponse(200, [], 'x'))])),
+  );
+  await page.goto(engine.url);
+  await page.getByLabel('Archive path').fill(single);
+  await page.getByRole('button', { name: 'Open' }).click();
+  await expect(page.getByRole('region', { name: 'Records' }).locator('tbody tr')).toHaveCount(2);
+  await expect(page.getByRole('note')).toContainText('archivestream recompress');
 });
 
 test('a missing file gets a clear message naming it', async ({ page }) => {

@@ -1,32 +1,10 @@
 // `archivestream cdxj <file...>`: the CDXJ index of archives on stdout, line for line what `warcio cdx-index` writes
 // for the files it reads correctly (see src/core/warc/cdxj.ts for where and why we differ).
-import { openSync, readSync, closeSync } from 'node:fs';
 import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { cdxjLines } from '../../core/warc/cdxj.js';
+import { formatProblem } from './records.js';
 import { ArchiveError, openArchive } from '../../core/warc/index.js';
-import type { ArchiveFile, OpenOptions, WarcProblem } from '../../core/warc/types.js';
-import { openWacz } from '../../core/warc/wacz.js';
-
-/** One problem, one line: file, offset, code, message. */
-export function problemLine(p: WarcProblem): string {
-  const message = p.message.startsWith(`${p.file}: `) ? p.message.slice(p.file.length + 2) : p.message;
-  return `${p.file}\t${p.offset}\t${p.code}\t${message}`;
-}
-
-/** openArchive, with WACZ packages sent to the WACZ reader here, whether or not openArchive does it yet. */
-function open(path: string, opts: OpenOptions): ArchiveFile {
-  let magic = '';
-  try {
-    const fd = openSync(path, 'r');
-    const buf = Buffer.alloc(4);
-    readSync(fd, buf, 0, 4, 0);
-    closeSync(fd);
-    magic = buf.toString('latin1');
-  } catch {
-    // openArchive reports a missing or unreadable file with its own typed error.
-  }
-  return magic === 'PK\x03\x04' ? openWacz(path, opts) : openArchive(path, opts);
-}
+import type { ArchiveFile, WarcProblem } from '../../core/warc/types.js';
 
 export const cdxj: Command = {
   name: 'cdxj',
@@ -40,16 +18,16 @@ export const cdxj: Command = {
     let unreadable = 0;
     const onProblem = (p: WarcProblem) => {
       problems++;
-      io.err(problemLine(p));
+      io.err(formatProblem(p));
     };
     for (const path of positional) {
       let file: ArchiveFile;
       try {
-        file = open(path, { onProblem });
+        file = openArchive(path, { onProblem });
       } catch (e) {
         if (!(e instanceof ArchiveError)) throw e;
         unreadable++;
-        io.err(problemLine(e.toProblem()));
+        io.err(formatProblem(e.toProblem()));
         continue;
       }
       try {

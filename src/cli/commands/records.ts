@@ -1,38 +1,13 @@
 // `archivestream records <file> [--json]`: one line per record, the fields an index needs.
 import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { ArchiveError, openArchive } from '../../core/warc/index.js';
-import type { ArchiveFile, ArchiveRecord, WarcProblem } from '../../core/warc/types.js';
+import { summarizeRecord } from '../../core/record-view.js';
+import type { ArchiveFile, WarcProblem } from '../../core/warc/types.js';
 
 /** One problem, one line: file, offset, code, message (tabs and line breaks in the message flattened). */
 export function formatProblem(p: WarcProblem): string {
   const message = p.message.startsWith(`${p.file}: `) ? p.message.slice(p.file.length + 2) : p.message;
   return `${p.file}\t${p.offset}\t${p.code}\t${message.replace(/[\t\r\n]+/g, ' ')}`;
-}
-
-export interface RecordLine {
-  offset: number;
-  length: number;
-  type: string;
-  uri: string | null;
-  date: string | null;
-  id: string | null;
-  contentType: string | null;
-  status: number | null;
-  digest: string | null;
-}
-
-export function recordLine(r: ArchiveRecord): RecordLine {
-  return {
-    offset: r.offset,
-    length: r.length,
-    type: r.type,
-    uri: r.targetUri || null,
-    date: r.date || null,
-    id: r.recordId || null,
-    contentType: r.contentType || null,
-    status: r.http()?.status ?? null,
-    digest: r.payloadDigest || null,
-  };
 }
 
 const cell = (v: string | number | null): string => (v === null || v === '' ? '-' : String(v).replace(/[\t\r\n]+/g, ' '));
@@ -62,7 +37,7 @@ export const records: Command = {
     }
     try {
       for (const r of file.records()) {
-        const l = recordLine(r);
+        const l = summarizeRecord(r);
         io.out(json ? JSON.stringify(l) : [l.offset, l.length, l.type, l.uri, l.date, l.id, l.contentType, l.status, l.digest].map(cell).join('\t'));
       }
     } finally {

@@ -4,7 +4,7 @@ import { chooseBackend, GpuBackendError, type TextBackend } from '../../core/ext
 import { htmlRecords, type HtmlRecord } from '../../core/extract-gpu/html-records.js';
 import { ArchiveError, openArchive } from '../../core/warc/index.js';
 import type { ArchiveFile, WarcProblem } from '../../core/warc/types.js';
-import { problemLine } from './cdxj.js';
+import { formatProblem } from './records.js';
 
 const BACKENDS = ['cpu', 'gpu', 'auto'] as const;
 type BackendKind = (typeof BACKENDS)[number];
@@ -36,14 +36,14 @@ export const text: Command = {
     let problems = 0;
     const onProblem = (p: WarcProblem) => {
       problems++;
-      io.err(problemLine(p));
+      io.err(formatProblem(p));
     };
     let archive: ArchiveFile;
     try {
       archive = openArchive(positional[0], { onProblem });
     } catch (e) {
       if (!(e instanceof ArchiveError)) throw e;
-      io.err(problemLine(e.toProblem()));
+      io.err(formatProblem(e.toProblem()));
       return 2;
     }
 

@@ -4,11 +4,9 @@
 // batches pile up in memory. The loop stays synchronous, which the record iterator is.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CaptureRow, IngestErrorRow, PageRow } from '../../shared/records.js';
-import { closeSync, openSync, readSync } from 'node:fs';
 import { openArchive } from '../warc/index.js';
-import { openWacz } from '../warc/wacz.js';
 import { cdxjEntry } from '../warc/cdxj.js';
-import type { ArchiveFile, ArchiveRecord, OpenOptions } from '../warc/types.js';
+import type { ArchiveRecord } from '../warc/types.js';
 import { captureRow, isHtmlPage, pageRow } from './rows.js';
 import { CANCEL, CREDITS, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 
@@ -42,21 +40,6 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** openArchive, with WACZ packages sent to the WACZ reader (openArchive does not dispatch them yet). */
-function open(path: string, opts: OpenOptions): ArchiveFile {
-  let magic = '';
-  try {
-    const fd = openSync(path, 'r');
-    const buf = Buffer.alloc(4);
-    readSync(fd, buf, 0, 4, 0);
-    closeSync(fd);
-    magic = buf.toString('latin1');
-  } catch {
-    // openArchive reports a missing or unreadable file with its own typed error
-  }
-  return magic === 'PK\x03\x04' ? openWacz(path, opts) : openArchive(path, opts);
-}
-
 function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
   const { fileId, path } = task;
   let captures: CaptureRow[] = [];
@@ -86,7 +69,7 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
 
   let file;
   try {
-    file = open(path, {
+    file = openArchive(path, {
       onProblem: (p) => errors.push({ fileId, offset: p.offset, code: p.code, message: p.message }),
     });
   } catch (e) {

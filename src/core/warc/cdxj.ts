@@ -10,6 +10,7 @@
 //    as an HTTP message and prints `"status":""`).
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
+import { base32 } from './digest.js';
 import { headerEnd } from './headers.js';
 import { openSource } from './source.js';
 import { requestQuery, surt } from './surt.js';
@@ -110,22 +111,9 @@ function mediaType(contentType: string | undefined, separator: RegExp): string |
   return contentType.split(separator, 1)[0].trim();
 }
 
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 /** The digest form CDX files use: RFC 4648 base32 of the SHA-1 (20 bytes: 32 characters, no padding). */
 export function sha1Base32(data: Uint8Array): string {
-  const bytes = createHash('sha1').update(data).digest();
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return out;
+  return base32(createHash('sha1').update(data).digest());
 }
 
 /** `urlkey timestamp {json}`: the JSON keeps warcio.js's key order, numbers written as strings. */

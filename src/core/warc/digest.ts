@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 const ALGORITHMS: Record<string, string> = { sha1: 'sha1', 'sha-1': 'sha1', sha256: 'sha256', 'sha-256': 'sha256', sha512: 'sha512', 'sha-512': 'sha512', md5: 'md5' };
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-export function base32(buf: Buffer): string {
+/** RFC 4648 base32 without padding: the form WARC and CDX digests use (a SHA-1 is 32 characters). */
+export function base32(buf: Uint8Array): string {
   let out = '';
   let bits = 0;
   let value = 0;

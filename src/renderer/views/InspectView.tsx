@@ -150,6 +150,13 @@ export function InspectView() {
               {next !== null ? ' so far' : ''}
               {problems.length > 0 && `, ${problems.length} problems`}
             </p>
+            {file.randomAccess !== 'direct' && (
+              <p className="meta" role="note">
+                This file is one gzip stream, so its records are read in order from the start (offsets are positions in
+                the uncompressed stream). <code>archivestream recompress</code> rewrites it as one gzip member per record,
+                which makes every record directly addressable.
+              </p>
+            )}
             <table>
               <thead>
                 <tr>
