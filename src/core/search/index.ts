@@ -1,7 +1,7 @@
 // Full-text search over a collection: parse the query, build the SQL (sql.ts), run it through the store.
 // A hit is a page (one distinct text) with the newest of its captures that meets the filters.
 import type { Collection, SqlQuery, StoredCapture } from '../store/index.js';
-import { parseQuery, toFtsMatch, hasFilters, type ParsedQuery } from './query.js';
+import { parseQuery, toFtsMatch, hasFilters, type Clause, type ParsedQuery } from './query.js';
 import { unsegment } from './segment.js';
 import {
   buildFacetRowsSql,
@@ -16,6 +16,8 @@ import {
   buildSnippetSql,
   buildWindowFloorSql,
   buildPageSpanSql,
+  buildDocFreqSql,
+  ensureVocabSql,
   type FacetName,
 } from './sql.js';
 
@@ -78,6 +80,8 @@ export interface SearchTuning {
   rankWindow: number;
   /** Above this many matches, the total is estimated and facets are counted on this many matches. */
   exactCountLimit: number;
+  /** A word on more than this share of all pages (and on more than rankWindow pages) is "very common". */
+  commonShare: number;
 }
 
 export const DEFAULT_TUNING: SearchTuning = {
@@ -86,6 +90,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   perPageRanking: 300,
   rankWindow: 1000,
   exactCountLimit: 2000,
+  commonShare: 0.1,
 };
 
 function asQuery(q: string | ParsedQuery): ParsedQuery {
@@ -104,15 +109,26 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   const t = { ...DEFAULT_TUNING, ...opts.tuning };
 
   const need = offset + limit;
+  let rows: Row[] | null = null;
   // Unfiltered, every candidate is a hit, so the first `need` suffice; filtered, more are taken at once since a share
   // of them will fail the filter.
   const cap = filtered ? Math.max(t.firstCandidates, need) : need;
   // Whole multiples of the window, so every page of hits within the first window ranks the same set (consistent
   // paging); paging past it re-ranks a wider window, whose order may differ from the pages already shown.
   const window = Math.ceil(Math.max(1, need) / t.rankWindow) * t.rankWindow;
-  const floor = sort === 'relevance' ? windowFloor(coll, match!, window) : 0;
-  let rows: Row[] | null = null;
-  if (sort === 'relevance' && filtered) rows = selectiveHits(coll, q, match!, offset, limit, floor, t);
+  // FTS5's bm25() counts each phrase's pages by walking the phrase's whole doclist (xQueryPhrase), whatever rowid
+  // window the query is held to, so a word on most pages costs time in proportion to the collection. When every word
+  // of an unfiltered query is that common, its bm25 weight is near zero anyway: such a query is answered newest
+  // matches first, which FTS5 reads from the end of the doclists in O(limit); when only some words are that common,
+  // the rarer ones alone are scored (the stopword-aware plan).
+  if (sort === 'relevance' && !filtered) {
+    const common = commonClauses(coll, q, t);
+    const positive = q.clauses.filter((c) => !c.negated).length;
+    if (common.size === positive) rows = coll.all<Row>(buildHitsSql(q, { sort, limit, offset, candidateCap: need, newestFirst: true }));
+    else if (common.size > 0) rows = rankedWithout(coll, q, match!, common, offset, limit);
+  }
+  const floor = sort === 'relevance' && !rows ? windowFloor(coll, match!, window) : 0;
+  if (!rows && sort === 'relevance' && filtered) rows = selectiveHits(coll, q, match!, offset, limit, floor, t);
   if (!rows) {
     // A short page means the filter is selective (or the match set ends): rank every match in the window, then (only if
     // still short) every match. A step that cannot add candidates is skipped: with no floor the whole set is at most
@@ -145,6 +161,49 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
     };
   });
   return { hits, tookMs: performance.now() - t0 };
+}
+
+/** The positive clauses that are one plain word (no OR, no prefix) found on more than commonShare of all pages and
+ *  on more than rankWindow pages: words whose bm25 weight is near zero and whose doclists are the longest. */
+function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning): Set<Clause> {
+  const found = new Set<Clause>();
+  let threshold = -1;
+  for (const c of q.clauses) {
+    if (c.negated || c.anyOf.length !== 1 || c.anyOf[0].prefix) continue;
+    // The form unicode61 (remove_diacritics 2) indexes; a word it would split is left to bm25.
+    const token = c.anyOf[0].text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+    if (!/^[\p{L}\p{N}]+$/u.test(token)) continue;
+    if (threshold < 0) {
+      coll.run(ensureVocabSql);
+      threshold = Math.max(t.rankWindow, t.commonShare * (coll.get<{ hi: number | null }>(buildPageSpanSql())?.hi ?? 0));
+    }
+    if ((coll.get<{ doc: number }>(buildDocFreqSql(token))?.doc ?? 0) > threshold) found.add(c);
+  }
+  return found;
+}
+
+/** Hits of the whole query ranked by bm25 of its rarer words only: the common words still filter (through the
+ *  unranked match set, which FTS5 finds by seeking the long doclists) but are never scored. */
+function rankedWithout(coll: Collection, q: ParsedQuery, match: string, common: Set<Clause>, offset: number, limit: number): Row[] {
+  const rankMatch = toFtsMatch({ ...q, clauses: q.clauses.filter((c) => !common.has(c)) })!;
+  const allowed = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match)).map((r) => r.pid));
+  const picked = new Map<number, number>();
+  let skipped = 0;
+  for (const m of coll.iterate<{ pid: number; score: number }>(buildRankedMatchesSql(rankMatch))) {
+    if (!allowed.has(m.pid)) continue;
+    if (skipped++ < offset) continue;
+    picked.set(m.pid, m.score);
+    if (picked.size >= limit) break;
+  }
+  return rowsOfPicked(coll, q, picked);
+}
+
+/** The hit rows of the picked pages, in the order of their scores. */
+function rowsOfPicked(coll: Collection, q: ParsedQuery, picked: Map<number, number>): Row[] {
+  if (picked.size === 0) return [];
+  const rows = coll.all<Row>(buildHitsOfPagesSql(q, [...picked.keys()]));
+  for (const r of rows) r.score = picked.get(r.pageId)!;
+  return rows.sort((a, b) => a.score! - b.score! || a.pageId - b.pageId);
 }
 
 /** 0 when the words match at most `window` pages, else the rowid below the newest `window` matches. */
@@ -185,10 +244,7 @@ function selectiveHits(
       if (picked.size >= limit) break;
     }
   }
-  if (picked.size === 0) return [];
-  const rows = coll.all<Row>(buildHitsOfPagesSql(q, [...picked.keys()]));
-  for (const r of rows) r.score = picked.get(r.pageId)!;
-  return rows.sort((a, b) => a.score! - b.score! || a.pageId - b.pageId);
+  return rowsOfPicked(coll, q, picked);
 }
 
 /** Totals and facet counts for a query: the second call, so the UI can show hits before these are ready. */

@@ -74,6 +74,9 @@ export interface HitsSqlOptions {
   candidateCap: number;
   /** Relevance sort: rank only matches with a rowid above this (0: all); see buildWindowFloorSql. */
   rowidFloor?: number;
+  /** Relevance sort for a query of only very common words: newest matches first, no bm25 (see search()). The score
+   *  is then -rowid, so lower is still better. */
+  newestFirst?: boolean;
 }
 
 const HIT_COLUMNS = `p.id AS pageId, p.title AS title, p.url AS pageUrl, p.digest AS digest, p.lang AS lang`;
@@ -104,9 +107,12 @@ export function buildHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
     params.match = match;
     params.cap = o.candidateCap;
     params.floor = o.rowidFloor ?? 0;
+    const candidates = o.newestFirst
+      ? `SELECT rowid AS pid, -rowid AS score FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rowid DESC LIMIT @cap`
+      : `SELECT rowid AS pid, rank AS score FROM pages_fts WHERE pages_fts MATCH @match AND rowid > @floor
+        ORDER BY rank LIMIT @cap`;
     inner = `SELECT ${HIT_COLUMNS}, m.score AS score, ${best} AS bestCapture
-      FROM (SELECT rowid AS pid, rank AS score FROM pages_fts WHERE pages_fts MATCH @match AND rowid > @floor
-        ORDER BY rank LIMIT @cap) m
+      FROM (${candidates}) m
       JOIN pages p ON p.id = m.pid`;
     return {
       sql: withCaptureCount(`SELECT h.*, ${CAPTURE_COLUMNS} FROM (${inner}) h
@@ -144,6 +150,16 @@ export function buildWindowFloorSql(match: string, window: number): SqlQuery {
     params: { match, window },
   };
 }
+
+/** How many pages hold a token (fts5vocab over the FTS index: one b-tree lookup, no doclist read). The vocab table
+ *  is TEMP, created per connection (ensureVocabSql), so it needs no schema change. */
+export function buildDocFreqSql(token: string): SqlQuery {
+  return { sql: `SELECT doc FROM temp.pages_fts_vocab WHERE term = @token`, params: { token } };
+}
+export const ensureVocabSql: SqlQuery = {
+  sql: `CREATE VIRTUAL TABLE IF NOT EXISTS temp.pages_fts_vocab USING fts5vocab(main, 'pages_fts', 'row')`,
+  params: {},
+};
 
 /** The rowid span of all pages: the scale for estimating a match total from a window of matches. */
 export function buildPageSpanSql(): SqlQuery {

@@ -80,3 +80,39 @@ describe('totals and facets above the exact-count limit', () => {
     expect(f.facets.status).toEqual([{ value: '200', count: N }]);
   });
 });
+
+// bm25 walks a word's whole doclist to count its pages, so a query of only very common words is answered newest
+// matches first (O(limit)), while a query holding a rarer word keeps bm25 ranking.
+describe('the stopword-aware plan', () => {
+  const t = { rankWindow: 8, commonShare: 0.5 };
+  it('a query of only very common words lists the newest matches first', () => {
+    const hits = search(coll, 'common', { limit: 5, tuning: t }).hits;
+    expect(hits.map((h) => h.capture.digest)).toEqual(PAGES.slice(N - 5).reverse().map((p) => p.digest));
+  });
+  it('accents and case fold as the index folds them', () => {
+    const hits = search(coll, 'CÔMMON', { limit: 3, tuning: t }).hits;
+    expect(hits.map((h) => h.capture.digest)).toEqual(PAGES.slice(N - 3).reverse().map((p) => p.digest));
+  });
+  it('a rarer word in the query keeps bm25 ranking (the title match first)', () => {
+    // 'knowledge' is on one page only: below the common threshold, so the query is ranked.
+    const hits = search(coll, 'common knowledge', { limit: 3, tuning: t }).hits;
+    expect(hits[0].title).toBe('common knowledge');
+  });
+  it('scoring only the rarer words still returns exactly the pages matching every word', () => {
+    const hits = search(coll, 'odd common', { limit: 50, tuning: t }).hits;
+    expect(hits.map((h) => h.pageId).sort((a, b) => a - b)).toEqual(
+      search(coll, 'odd common', { limit: 50, tuning: { rankWindow: 1000, commonShare: 1 } }).hits.map((h) => h.pageId).sort((a, b) => a - b),
+    );
+    expect(hits).toHaveLength(N / 2);
+    const paged = [0, 5, 10, 15].flatMap((offset) => search(coll, 'odd common', { limit: 5, offset, tuning: t }).hits.map((h) => h.pageId));
+    expect(paged).toEqual(hits.map((h) => h.pageId));
+  });
+  it('an exclusion still applies when every positive word is common', () => {
+    const hits = search(coll, 'common -odd', { limit: 3, tuning: t }).hits;
+    expect(hits.map((h) => h.capture.digest)).toEqual([N - 2, N - 4, N - 6].map((i) => PAGES[i].digest));
+  });
+  it('a word on fewer pages than the rank window is ranked with bm25, however common (the title match first)', () => {
+    const hits = search(coll, 'common', { limit: 3, tuning: { rankWindow: 1000, commonShare: 0.5 } }).hits;
+    expect(hits[0].title).toBe('common knowledge');
+  });
+});
