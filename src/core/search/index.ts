@@ -16,8 +16,7 @@ import {
   buildSnippetSql,
   buildWindowFloorSql,
   buildPageSpanSql,
-  buildDocFreqSql,
-  ensureVocabSql,
+  buildRecentShareSql,
   type FacetName,
 } from './sql.js';
 
@@ -163,21 +162,19 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   return { hits, tookMs: performance.now() - t0 };
 }
 
-/** The positive clauses that are one plain word (no OR, no prefix) found on more than commonShare of all pages and
- *  on more than rankWindow pages: words whose bm25 weight is near zero and whose doclists are the longest. */
+/** The positive clauses that are one plain word (no OR, no prefix) found on more than commonShare of the newest
+ *  rankWindow pages (a bounded sample: rowids are ingest order), when the collection holds more than rankWindow pages:
+ *  words whose bm25 weight is near zero and whose doclists are the longest. */
 function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning): Set<Clause> {
   const found = new Set<Clause>();
-  let threshold = -1;
+  const hi = coll.get<{ hi: number | null }>(buildPageSpanSql())?.hi ?? 0;
+  if (hi <= t.rankWindow) return found;
+  const floor = hi - t.rankWindow;
   for (const c of q.clauses) {
     if (c.negated || c.anyOf.length !== 1 || c.anyOf[0].prefix) continue;
-    // The form unicode61 (remove_diacritics 2) indexes; a word it would split is left to bm25.
-    const token = c.anyOf[0].text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-    if (!/^[\p{L}\p{N}]+$/u.test(token)) continue;
-    if (threshold < 0) {
-      coll.run(ensureVocabSql);
-      threshold = Math.max(t.rankWindow, t.commonShare * (coll.get<{ hi: number | null }>(buildPageSpanSql())?.hi ?? 0));
-    }
-    if ((coll.get<{ doc: number }>(buildDocFreqSql(token))?.doc ?? 0) > threshold) found.add(c);
+    const word = toFtsMatch({ clauses: [c], filters: q.filters })!;
+    const n = coll.get<{ n: number }>(buildRecentShareSql(word, floor))?.n ?? 0;
+    if (n > t.commonShare * t.rankWindow) found.add(c);
   }
   return found;
 }

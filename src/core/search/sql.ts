@@ -151,15 +151,12 @@ export function buildWindowFloorSql(match: string, window: number): SqlQuery {
   };
 }
 
-/** How many pages hold a token (fts5vocab over the FTS index: one b-tree lookup, no doclist read). The vocab table
- *  is TEMP, created per connection (ensureVocabSql), so it needs no schema change. */
-export function buildDocFreqSql(token: string): SqlQuery {
-  return { sql: `SELECT doc FROM temp.pages_fts_vocab WHERE term = @token`, params: { token } };
+/** How many of the pages with a rowid above `floor` hold the word: FTS5 seeks its doclist to the floor and reads only
+ *  the matches above it, so the cost is bounded by the sample, not by the word's whole doclist (fts5vocab's doc count
+ *  would walk the doclist, which is the cost this sample avoids). */
+export function buildRecentShareSql(match: string, floor: number): SqlQuery {
+  return { sql: `SELECT count(*) AS n FROM pages_fts WHERE pages_fts MATCH @match AND rowid > @floor`, params: { match, floor } };
 }
-export const ensureVocabSql: SqlQuery = {
-  sql: `CREATE VIRTUAL TABLE IF NOT EXISTS temp.pages_fts_vocab USING fts5vocab(main, 'pages_fts', 'row')`,
-  params: {},
-};
 
 /** The rowid span of all pages: the scale for estimating a match total from a window of matches. */
 export function buildPageSpanSql(): SqlQuery {
