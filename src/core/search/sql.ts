@@ -160,7 +160,8 @@ export function buildRecentShareSql(match: string, floor: number): SqlQuery {
 
 /** The rowid span of all pages: the scale for estimating a match total from a window of matches. */
 export function buildPageSpanSql(): SqlQuery {
-  return { sql: `SELECT min(id) AS lo, max(id) AS hi FROM pages`, params: {} };
+  // Two subqueries: SQLite answers a lone min() or max() from the rowid b-tree, but scans the table for both at once.
+  return { sql: `SELECT (SELECT min(id) FROM pages) AS lo, (SELECT max(id) FROM pages) AS hi`, params: {} };
 }
 
 /** Every match's rowid, unranked (no bm25): for counting matches against a set of pages. */
