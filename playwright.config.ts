@@ -1,5 +1,9 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumLaunchOptions } from './test/e2e/support.js';
+import { chromiumLaunchOptions, electronSetup } from './test/e2e/support.js';
+
+// The list reporter shows skipped tests without their reason; say it once, from the runner (not from each worker).
+const { skipReason } = electronSetup();
+if (skipReason && process.env.TEST_WORKER_INDEX === undefined) console.log(`Electron end-to-end tests skipped: ${skipReason}`);
 
 // End-to-end tests drive Debian's Chromium (never a downloaded one) against the real engine in browser mode.
 export default defineConfig({

@@ -6,34 +6,16 @@
 import { expect, test } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright';
-import { ROOT } from './support.js';
+import { electronSetup, ROOT } from './support.js';
 
-function electronBinary(): string | null {
-  try {
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
 
-const onPath = (name: string) => (process.env.PATH ?? '').split(delimiter).map((d) => join(d, name)).find((p) => existsSync(p)) ?? null;
-
-const ELECTRON = electronBinary();
-const NEEDS_X = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
-const XVFB = NEEDS_X ? onPath('Xvfb') : null;
-const skipReason = !ELECTRON
-  ? "no Electron binary (require('electron') fails: its download is blocked here)"
-  : NEEDS_X && !XVFB
-    ? 'no display: DISPLAY is unset and Xvfb is not installed'
-    : null;
+const { electron: ELECTRON, xvfb: XVFB, skipReason } = electronSetup();
 
 test.describe.configure({ mode: 'serial' });
-test.skip(skipReason !== null, skipReason ?? '');
+test.skip(skipReason !== null, skipReason ?? ''); // playwright.config.ts prints the reason in one line
 
 /** A WARC 1.1 file of a warcinfo and two responses, made here (ISO 28500:2017 §4: CRLF after the header block and two
  *  after each record). */

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LaunchOptions } from 'playwright-core';
 
@@ -56,4 +57,26 @@ export async function startEngine(): Promise<RunningEngine> {
         child.kill('SIGTERM');
       }),
   };
+}
+
+const onPath = (name: string) => (process.env.PATH ?? '').split(delimiter).map((d) => join(d, name)).find((p) => existsSync(p)) ?? null;
+
+/** What the Electron end-to-end test needs: the binary (require('electron') gives its path once downloaded) and, on
+ *  Linux without a display, Xvfb; `skipReason` says in one line why the test cannot run here, or is null. */
+export function electronSetup(): { electron: string | null; xvfb: string | null; skipReason: string | null } {
+  let electron: string | null = null;
+  try {
+    const path = createRequire(import.meta.url)('electron') as unknown;
+    electron = typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    electron = null;
+  }
+  const needsX = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+  const xvfb = needsX ? onPath('Xvfb') : null;
+  const skipReason = !electron
+    ? "no Electron binary (require('electron') fails: its download is blocked here)"
+    : needsX && !xvfb
+      ? 'no display: DISPLAY is unset and Xvfb is not installed'
+      : null;
+  return { electron, xvfb, skipReason };
 }
