@@ -3,6 +3,7 @@
 import type { Collection, SqlQuery, StoredCapture } from '../store/index.js';
 import { parseQuery, toFtsMatch, hasFilters, type Clause, type ParsedQuery } from './query.js';
 import { unsegment } from './segment.js';
+import { snippetOf, termPattern } from './snippet.js';
 import {
   buildFacetRowsSql,
   buildFilteredCountSql,
@@ -11,7 +12,8 @@ import {
   buildMatchCountSql,
   buildFilteredPagesSql,
   buildRankedMatchesSql,
-  buildPageRankSql,
+  buildNewestMatchesSql,
+  buildPagePassesSql,
   buildMatchIdsSql,
   buildSnippetSql,
   buildWindowFloorSql,
@@ -73,8 +75,6 @@ export interface SearchTuning {
   firstCandidates: number;
   /** A filter keeping at most this many pages is selective: read from the capture indexes first. */
   selectivePages: number;
-  /** Up to this many filtered pages, each is scored on its own rather than walking the ranked match list. */
-  perPageRanking: number;
   /** Above this many matches, relevance is ranked within the newest this-many matches (buildWindowFloorSql). */
   rankWindow: number;
   /** Above this many matches, the total is estimated and facets are counted on this many matches. */
@@ -86,7 +86,6 @@ export interface SearchTuning {
 export const DEFAULT_TUNING: SearchTuning = {
   firstCandidates: 1000,
   selectivePages: 5000,
-  perPageRanking: 300,
   rankWindow: 1000,
   exactCountLimit: 2000,
   commonShare: 0.1,
@@ -115,39 +114,58 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   // Whole multiples of the window, so every page of hits within the first window ranks the same set (consistent
   // paging); paging past it re-ranks a wider window, whose order may differ from the pages already shown.
   const window = Math.ceil(Math.max(1, need) / t.rankWindow) * t.rankWindow;
-  // FTS5's bm25() counts each phrase's pages by walking the phrase's whole doclist (xQueryPhrase), whatever rowid
-  // window the query is held to, so a word on most pages costs time in proportion to the collection. When every word
-  // of an unfiltered query is that common, its bm25 weight is near zero anyway: such a query is answered newest
-  // matches first, which FTS5 reads from the end of the doclists in O(limit); when only some words are that common,
-  // the rarer ones alone are scored (the stopword-aware plan).
-  if (sort === 'relevance' && !filtered) {
+  // FTS5's bm25() counts each phrase's pages by walking the phrase's whole doclist (xQueryPhrase) on every new cursor,
+  // whatever rowid window the query is held to, so a word on most pages costs time in proportion to the collection.
+  // Such a word's bm25 weight is near zero anyway: when every word of a query is that common it is answered newest
+  // matches first, which FTS5 reads from the end of the doclists; when only some are, the rarer ones alone are scored
+  // and the common ones only filter (the stopword-aware plan). A filter that keeps few pages is applied as a set of
+  // page ids read from the capture indexes, never as one FTS5 lookup per page: FTS5 pins a rowid by walking the
+  // doclist from its start (7 ms a lookup for a word on 80% of 200k pages).
+  // Whether the match set is larger than the window: then ranking first takes the newest `window` matches.
+  const windowed = sort === 'relevance' ? windowFloor(coll, match!, window) > 0 : false;
+  if (sort === 'relevance') {
     const common = commonClauses(coll, q, t);
     const positive = q.clauses.filter((c) => !c.negated).length;
-    if (common.size === positive) rows = coll.all<Row>(buildHitsSql(q, { sort, limit, offset, candidateCap: need, newestFirst: true }));
-    else if (common.size > 0) rows = rankedWithout(coll, q, match!, common, offset, limit);
+    const allowed = filtered ? selectivePages(coll, q, t) : null;
+    if (common.size > 0 || allowed) {
+      // Pages passing the filter: the selective set, else a capture lookup per candidate (a broad filter passes most).
+      const passes = allowed ? (pid: number) => allowed.has(pid) : filtered ? filterCheck(coll, q) : () => true;
+      let keep = passes;
+      let candidates: (window: number) => SqlQuery;
+      if (common.size === positive) candidates = () => buildNewestMatchesSql(match!);
+      else {
+        const rankMatch = toFtsMatch({ ...q, clauses: q.clauses.filter((c) => !common.has(c)) })!;
+        candidates = (w) => buildRankedMatchesSql(rankMatch, w);
+        if (common.size > 0) {
+          // Scored by the rarer words alone: the whole query's unranked match set says which pages match every word.
+          const all = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match!)).map((r) => r.pid));
+          keep = (pid) => all.has(pid) && passes(pid);
+        }
+      }
+      // Ranked by all the words, the newest `window` matches first; by the rarer words, all of theirs (few, as rarer).
+      const firstWindow = windowed && common.size === 0 ? window : -1;
+      rows = rowsOfPicked(coll, q, pick(coll, candidates, keep, offset, limit, firstWindow));
+    }
   }
-  const floor = sort === 'relevance' && !rows ? windowFloor(coll, match!, window) : 0;
-  if (!rows && sort === 'relevance' && filtered) rows = selectiveHits(coll, q, match!, offset, limit, floor, t);
   if (!rows) {
     // A short page means the filter is selective (or the match set ends): rank every match in the window, then (only if
-    // still short) every match. A step that cannot add candidates is skipped: with no floor the whole set is at most
+    // still short) every match. A step that cannot add candidates is skipped: unwindowed, the whole set is at most
     // `window` matches.
-    const steps: Array<[number, number]> = [[cap, floor]];
+    const first = windowed ? window : -1;
+    const steps: Array<[number, number]> = [[cap, first]];
     if (sort === 'relevance') {
-      if (floor > 0 || cap < window) steps.push([-1, floor]);
-      if (floor > 0) steps.push([-1, 0]);
+      if (windowed || cap < window) steps.push([-1, first]);
+      if (windowed) steps.push([-1, -1]);
     }
-    for (const [candidateCap, rowidFloor] of steps) {
-      rows = coll.all<Row>(buildHitsSql(q, { sort, limit, offset, candidateCap, rowidFloor }));
+    for (const [candidateCap, rankWindow] of steps) {
+      rows = coll.all<Row>(buildHitsSql(q, { sort, limit, offset, candidateCap, window: rankWindow }));
       if (rows.length >= limit) break;
     }
   }
 
+  const snippets = snippetsOf(coll, q, match, (rows ?? []).map((r) => r.pageId));
   const hits = (rows ?? []).map((r): SearchHit => {
-    const snippet =
-      match !== null
-        ? unsegment(coll.get<{ snippet: string }>(buildSnippetSql(match, r.pageId))?.snippet ?? '')
-        : leadText(coll, r.pageId);
+    const snippet = snippets.get(r.pageId) ?? '';
     return {
       pageId: r.pageId,
       title: r.title,
@@ -173,26 +191,43 @@ function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning): Set<C
   for (const c of q.clauses) {
     if (c.negated || c.anyOf.length !== 1 || c.anyOf[0].prefix) continue;
     const word = toFtsMatch({ clauses: [c], filters: q.filters })!;
-    const n = coll.get<{ n: number }>(buildRecentShareSql(word, floor))?.n ?? 0;
+    const n = coll.get<{ n: number }>(buildRecentShareSql(word, floor, t.rankWindow))?.n ?? 0;
     if (n > t.commonShare * t.rankWindow) found.add(c);
   }
   return found;
 }
 
-/** Hits of the whole query ranked by bm25 of its rarer words only: the common words still filter (through the
- *  unranked match set, which FTS5 finds by seeking the long doclists) but are never scored. */
-function rankedWithout(coll: Collection, q: ParsedQuery, match: string, common: Set<Clause>, offset: number, limit: number): Row[] {
-  const rankMatch = toFtsMatch({ ...q, clauses: q.clauses.filter((c) => !common.has(c)) })!;
-  const allowed = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match)).map((r) => r.pid));
+/** Walks candidates in their order (the newest `window` first when window > 0, then all when those fall short), keeping
+ *  pages `keep` accepts, past `offset`, until `limit` are kept: pid -> score. */
+function pick(
+  coll: Collection, candidates: (window: number) => SqlQuery, keep: (pid: number) => boolean, offset: number, limit: number,
+  window: number,
+): Map<number, number> {
   const picked = new Map<number, number>();
-  let skipped = 0;
-  for (const m of coll.iterate<{ pid: number; score: number }>(buildRankedMatchesSql(rankMatch))) {
-    if (!allowed.has(m.pid)) continue;
-    if (skipped++ < offset) continue;
-    picked.set(m.pid, m.score);
-    if (picked.size >= limit) break;
+  for (const w of window > 0 ? [window, -1] : [-1]) {
+    picked.clear();
+    let skipped = 0;
+    for (const m of coll.iterate<{ pid: number; score: number }>(candidates(w))) {
+      if (!keep(m.pid)) continue;
+      if (skipped++ < offset) continue;
+      picked.set(m.pid, m.score);
+      if (picked.size >= limit) return picked;
+    }
   }
-  return rowsOfPicked(coll, q, picked);
+  return picked;
+}
+
+/** The pages with a capture within the filters when they are few (at most selectivePages), read from the capture
+ *  indexes without the words; null when the filter keeps more. */
+function selectivePages(coll: Collection, q: ParsedQuery, t: SearchTuning): Set<number> | null {
+  const ids = coll.all<{ id: number }>(buildFilteredPagesSql(q, t.selectivePages + 1));
+  return ids.length > t.selectivePages ? null : new Set(ids.map((r) => r.id));
+}
+
+/** Whether a page has a capture within the filters: one indexed lookup per call, for filters that keep most pages. */
+function filterCheck(coll: Collection, q: ParsedQuery): (pid: number) => boolean {
+  const sql = buildPagePassesSql(q);
+  return (pid) => coll.get({ sql: sql.sql, params: { ...sql.params, pid } }) !== undefined;
 }
 
 /** The hit rows of the picked pages, in the order of their scores. */
@@ -206,42 +241,6 @@ function rowsOfPicked(coll: Collection, q: ParsedQuery, picked: Map<number, numb
 /** 0 when the words match at most `window` pages, else the rowid below the newest `window` matches. */
 function windowFloor(coll: Collection, match: string, window: number): number {
   return coll.get<{ pid: number }>(buildWindowFloorSql(match, window))?.pid ?? 0;
-}
-
-/** A filter that keeps few pages (one small site, a short time span) is read from the capture indexes first; the
- *  ranked matches are then walked in rank order, keeping those pages, until the page of hits is full. This avoids
- *  joining every match to its captures when almost none pass. Null when the filter keeps too many pages. */
-function selectiveHits(
-  coll: Collection, q: ParsedQuery, match: string, offset: number, limit: number, floor: number, t: SearchTuning,
-): Row[] | null {
-  const ids = coll.all<{ id: number }>(buildFilteredPagesSql(q, t.selectivePages + 1));
-  if (ids.length > t.selectivePages) return null;
-  const picked = new Map<number, number>();
-  if (ids.length <= t.perPageRanking) {
-    // A handful of pages: score each one directly (an FTS5 lookup per page) instead of ranking every match.
-    const scored: Array<{ pid: number; score: number }> = [];
-    for (const { id } of ids) {
-      const m = coll.get<{ pid: number; score: number }>(buildPageRankSql(match, id));
-      if (m) scored.push(m);
-    }
-    scored.sort((a, b) => a.score - b.score || a.pid - b.pid);
-    for (const m of scored.slice(offset, offset + limit)) picked.set(m.pid, m.score);
-  } else {
-    // The window of newest matches first (see buildWindowFloorSql); the whole match set only when that falls short.
-    const allowed = new Set(ids.map((r) => r.id));
-    for (const f of floor > 0 ? [floor, 0] : [0]) {
-      picked.clear();
-      let skipped = 0;
-      for (const m of coll.iterate<{ pid: number; score: number }>(buildRankedMatchesSql(match, f))) {
-        if (!allowed.has(m.pid)) continue;
-        if (skipped++ < offset) continue;
-        picked.set(m.pid, m.score);
-        if (picked.size >= limit) break;
-      }
-      if (picked.size >= limit) break;
-    }
-  }
-  return rowsOfPicked(coll, q, picked);
 }
 
 /** Totals and facet counts for a query: the second call, so the UI can show hits before these are ready. */
@@ -268,11 +267,11 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
     return { total: exactHits.length, totalIsEstimate: false, facets, facetsAreSample: false, tookMs: performance.now() - t0 };
   }
   if (filtered) {
-    const n = coll.get<{ n: number }>(buildFilteredCountSql(q, cap, limitFloor))!.n;
+    const n = coll.get<{ n: number }>(buildFilteredCountSql(q, cap))!.n;
     // The sample (the newest `cap` matches) scaled to the whole set.
     total = sampled ? Math.round((n / cap) * matchCount) : n;
   }
-  const facets = countFacets(coll, buildFacetRowsSql(q, cap, undefined, limitFloor));
+  const facets = countFacets(coll, buildFacetRowsSql(q, cap));
   return { total, totalIsEstimate, facets, facetsAreSample: sampled, tookMs: performance.now() - t0 };
 }
 
@@ -351,10 +350,26 @@ function captureOf(r: Row): StoredCapture {
   };
 }
 
-function leadText(coll: Collection, pageId: number): string {
-  const r = coll.get<{ t: string }>({ sql: 'SELECT substr(text, 1, 200) AS t FROM pages WHERE id = @id', params: { id: pageId } });
-  return r?.t ?? '';
+/** Each hit's snippet: the query's terms found in the page's stored text (search/snippet.ts), in the body first,
+ *  then the description, then the title; FTS5's snippet() only where those find none. Without words, the text's lead. */
+function snippetsOf(coll: Collection, q: ParsedQuery, match: string | null, pageIds: number[]): Map<number, string> {
+  const out = new Map<number, string>();
+  if (pageIds.length === 0) return out;
+  const pattern = termPattern(q);
+  const pages = coll.all<{ id: number; title: string; description: string; text: string }>({
+    sql: `SELECT id, title, description, ${pattern ? 'text' : `substr(text, 1, ${LEAD_CHARS}) AS text`}
+      FROM pages WHERE id IN (SELECT value FROM json_each(@ids))`,
+    params: { ids: JSON.stringify(pageIds) },
+  });
+  for (const p of pages) {
+    const found = pattern && (snippetOf(p.text, pattern) ?? snippetOf(p.description, pattern) ?? snippetOf(p.title, pattern));
+    out.set(p.id, found ?? (match !== null ? unsegment(coll.get<{ snippet: string }>(buildSnippetSql(match, p.id))?.snippet ?? '') : p.text));
+  }
+  return out;
 }
+
+/** Characters of a page's text shown for a hit of a query without words. */
+const LEAD_CHARS = 200;
 
 /** 'com.example.www.' -> 'www.example.com' */
 function displayHost(rhost: string): string {

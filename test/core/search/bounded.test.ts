@@ -50,7 +50,7 @@ describe('rank window', () => {
     expect(a.filter((id) => b.includes(id))).toEqual([]);
   });
   it('a filter whose pages all lie outside the window still finds them', () => {
-    for (const tuning of [{ rankWindow: 4, selectivePages: 0 }, { rankWindow: 4, perPageRanking: 0 }, { rankWindow: 4 }]) {
+    for (const tuning of [{ rankWindow: 4, selectivePages: 0 }, { rankWindow: 4 }, { rankWindow: 4, commonShare: 0.5 }]) {
       const hits = search(coll, 'common site:old.example.org', { limit: 10, tuning }).hits;
       expect(hits.map((h) => h.url).sort()).toEqual([0, 1, 2, 3].map((i) => `http://old.example.org/${i}`).sort());
     }

@@ -58,13 +58,14 @@ afterAll(() => {
   cleanup();
 });
 
-// Filtered queries take one of three plans (search/index.ts): score each filtered page (few pages), walk the ranked
-// matches keeping filtered pages (a selective filter), or join ranked candidates to captures (a broad filter).
-// Every behaviour below must hold whichever plan runs.
+// Queries take one of three plans (search/index.ts): walk the ranked matches keeping filtered pages (a selective
+// filter), join ranked candidates to captures (a broad filter or none), or the stopword-aware walk (very common words
+// only filter; with commonShare 0 every word on the newest page counts as very common). Every behaviour below must
+// hold whichever plan runs.
 const PLANS: Array<[string, Partial<SearchTuning>]> = [
-  ['per-page scoring', {}],
-  ['ranked walk', { perPageRanking: 0 }],
+  ['ranked walk', {}],
   ['candidate join', { selectivePages: 0 }],
+  ['common words', { rankWindow: 1, commonShare: 0 }],
 ];
 
 describe.each(PLANS)('search (%s)', (_plan, tuning) => {

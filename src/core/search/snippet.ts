@@ -1,0 +1,150 @@
+// Snippets computed from a page's stored text, not by FTS5's snippet(). snippet() re-reads the page through the
+// segmenting view and re-tokenises the whole body for every hit (~1.3 ms a hit on a 21 KB body, most of a common
+// query's time); finding the query's few terms in the display text with one regex costs a fraction of that. The
+// matching follows the index's tokenizer (search/schema.ts FTS_TOKENIZER): a token is a run of letters, numbers, marks
+// and private-use characters; case and diacritics fold. Where this finds no term (a case the tokenizers see
+// differently), the caller falls back to snippet().
+import type { ParsedQuery } from './query.js';
+import { MARK_END, MARK_START, SNIPPET_ELLIPSIS } from './sql.js';
+
+const TOKEN = '[\\p{L}\\p{N}\\p{Co}\\p{M}]';
+const NON_TOKEN_RUN = /[^\p{L}\p{N}\p{Co}\p{M}]+/u;
+/** Scripts written without spaces: their words are not bounded by non-letters in the display text (the index sees
+ *  them segmented, search/segment.ts), so no boundary is asked for around them. */
+const NO_SPACE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+/** Characters of context in a snippet, about FTS5's 24 tokens of running text. */
+const SNIPPET_CHARS = 180;
+/** Context kept before the first matched term of the window. */
+const LEAD_CHARS = 40;
+/** Matches looked at per text: enough to find the best window on any page, bounded on a page of one word. */
+const MAX_MATCHES = 400;
+
+const foldCache = new Map<string, string>();
+
+/** One code unit's folded form (lower case, diacritics removed) when that is one code unit, else the lower case or
+ *  the unit itself: folding must keep the length so that positions in the folded text are positions in the text. */
+function foldUnit(ch: string): string {
+  let f = foldCache.get(ch);
+  if (f === undefined) {
+    const lower = ch.toLowerCase();
+    const bare = lower.normalize('NFD').replace(/\p{M}/gu, '');
+    f = bare.length === 1 ? bare : lower.length === 1 ? lower : ch;
+    foldCache.set(ch, f);
+  }
+  return f;
+}
+
+/** The text lower-cased with diacritics removed, code unit for code unit. */
+export function foldText(text: string): string {
+  const lower = text.toLowerCase();
+  // toLowerCase changes the length for a few characters only (U+0130 'İ' -> 'i̇'): then fold unit by unit.
+  if (lower.length !== text.length) return text.replace(/[\s\S]/g, foldUnit);
+  return lower.replace(/[^\x00-\x7f]/g, foldUnit);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** One regex finding every positive term of the query (folded, matched ignoring case), a capture group per term; null
+ *  when there is none. */
+export function termPattern(q: ParsedQuery): RegExp | null {
+  const parts: string[] = [];
+  for (const clause of q.clauses) {
+    if (clause.negated) continue;
+    for (const term of clause.anyOf) {
+      const words = foldText(term.text).split(NON_TOKEN_RUN).filter(Boolean);
+      if (words.length === 0) continue;
+      let body = escapeRegExp(words[0]);
+      for (let i = 1; i < words.length; i++) {
+        const tight = NO_SPACE.test(words[i - 1].slice(-1)) || NO_SPACE.test(words[i][0]);
+        body += (tight ? `[^\\p{L}\\p{N}\\p{Co}\\p{M}]*` : `[^\\p{L}\\p{N}\\p{Co}\\p{M}]+`) + escapeRegExp(words[i]);
+      }
+      const first = words[0][0];
+      const last = words[words.length - 1].slice(-1);
+      const before = NO_SPACE.test(first) ? '' : `(?<!${TOKEN})`;
+      const after = term.prefix ? `${TOKEN}*` : NO_SPACE.test(last) ? '' : `(?!${TOKEN})`;
+      parts.push(`(${before}${body}${after})`);
+    }
+  }
+  return parts.length ? new RegExp(parts.join('|'), 'giu') : null;
+}
+
+interface Match {
+  start: number;
+  end: number;
+  term: number;
+}
+
+function findMatches(folded: string, pattern: RegExp): Match[] {
+  const out: Match[] = [];
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(folded); m && out.length < MAX_MATCHES; m = pattern.exec(folded)) {
+    let term = 1;
+    while (m[term] === undefined) term++;
+    out.push({ start: m.index, end: m.index + m[0].length, term });
+    if (m[0].length === 0) pattern.lastIndex++;
+  }
+  return out;
+}
+
+/** The index of the match that starts the window holding the most distinct terms (then the most matches). */
+function bestWindow(matches: Match[]): number {
+  let best = 0;
+  let bestDistinct = 0;
+  let bestCount = 0;
+  const counts = new Map<number, number>();
+  let hi = 0;
+  for (let lo = 0; lo < matches.length; lo++) {
+    while (hi < matches.length && matches[hi].end - matches[lo].start <= SNIPPET_CHARS - LEAD_CHARS) {
+      counts.set(matches[hi].term, (counts.get(matches[hi].term) ?? 0) + 1);
+      hi++;
+    }
+    const distinct = counts.size;
+    const count = hi - lo;
+    if (distinct > bestDistinct || (distinct === bestDistinct && count > bestCount)) {
+      best = lo;
+      bestDistinct = distinct;
+      bestCount = count;
+    }
+    const left = counts.get(matches[lo].term)! - 1;
+    if (left === 0) counts.delete(matches[lo].term);
+    else counts.set(matches[lo].term, left);
+  }
+  return best;
+}
+
+/** An excerpt of `text` around its best cluster of query terms, each marked with MARK_START/MARK_END, white space
+ *  collapsed, with an ellipsis where it is cut; null when no term is found. */
+export function snippetOf(text: string, pattern: RegExp): string | null {
+  if (!text) return null;
+  // The terms are folded; the text is folded only when they are not found as it is, ignoring case (folding costs a
+  // pass over the text; most pages hold the terms without diacritics to remove).
+  let matches = findMatches(text, pattern);
+  if (matches.length === 0) matches = findMatches(foldText(text), pattern);
+  if (matches.length === 0) return null;
+  const first = bestWindow(matches);
+  let start = Math.max(0, matches[first].start - LEAD_CHARS);
+  // Start and end at white space, so no word is cut (within a few characters; a text without spaces is cut anywhere).
+  if (start > 0) {
+    const space = text.slice(start, matches[first].start).search(/\s/);
+    if (space >= 0) start += space + 1;
+  }
+  let end = Math.min(text.length, start + SNIPPET_CHARS);
+  const lastMatch = matches.filter((m) => m.start >= matches[first].start && m.start < end).pop()!;
+  end = Math.max(end, lastMatch.end);
+  if (end < text.length) {
+    const cut = text.slice(lastMatch.end, end).search(/\s\S*$/);
+    if (cut >= 0) end = lastMatch.end + cut;
+  }
+  let out = start > 0 ? SNIPPET_ELLIPSIS : '';
+  let pos = start;
+  for (const m of matches) {
+    if (m.start < start || m.end > end) continue;
+    out += text.slice(pos, m.start) + MARK_START + text.slice(m.start, m.end) + MARK_END;
+    pos = m.end;
+  }
+  out += text.slice(pos, end) + (end < text.length ? SNIPPET_ELLIPSIS : '');
+  return out.replace(/\s+/g, ' ').trim();
+}
