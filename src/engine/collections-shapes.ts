@@ -16,7 +16,7 @@ export const collectionShapes: Shapes<keyof CollectionsApi> = {
   'files.add': { ...named, paths: 'string[]' },
   'files.remove': { ...named, paths: 'string[]' },
   'files.relink': { ...named, from: 'string', to: 'string' },
-  'ingest.start': { ...named, workers: 'int?' },
+  'ingest.start': { ...named, workers: 'int?', backend: { oneOf: ['cpu', 'gpu', 'auto'], optional: true } },
   'ingest.cancel': named,
   'ingest.errors': { ...named, file: 'string?', limit: 'int?', offset: 'int?' },
   'search.query': { ...named, q: 'text', sort, limit: 'int?', offset: 'int?' },

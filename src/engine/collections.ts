@@ -11,17 +11,19 @@ import type {
   CollectionsApi,
   ExportResult,
   IngestState,
+  IngestTextStatus,
   ResolvedCapture,
   SearchHitView,
   Settings,
 } from '../shared/api-collections.js';
 import type { ArgsOf, ResultOf } from '../shared/api.js';
-import { expandPaths, fingerprint, ingestCollection } from '../core/ingest/index.js';
+import { expandPaths, fingerprint, ingestCollection, type IngestTextOptions } from '../core/ingest/index.js';
 import { capturesOfUrl, MARK_END, MARK_START, resolveRevisit, search, searchFacets, type SearchHit, type UrlMatch } from '../core/search/index.js';
 import { CAPTURE_COLUMNS, Collection, type StoredCapture } from '../core/store/index.js';
 import { browse } from './fs-browse.js';
 import type { EngineContext } from './handlers.js';
 import { CollectionError, Registry, type RegistryCollection } from './registry.js';
+import { NO_EXTRACTOR_MESSAGE, type RemoteExtractors } from './remote-extract.js';
 import { diffLines } from './text-diff.js';
 import { withSpan } from '../core/telemetry/index.js';
 
@@ -78,12 +80,22 @@ function sizeOf(path: string): number {
 
 const plainSnippet = (s: string) => s.split(MARK_START).join('').split(MARK_END).join('');
 
+/** "cpu (asked auto; cpu 240 MB/s, gpu 3.1 MB/s)": the engine log's line for a run's text backend. */
+function textLine(t: IngestTextStatus): string {
+  const rate = (v: number) => `${v >= 10 ? Math.round(v) : v.toFixed(1)} MB/s`;
+  const figures = [
+    t.cpuMBps !== null ? `cpu ${rate(t.cpuMBps)}` : null,
+    t.gpuMBps !== null ? `gpu ${rate(t.gpuMBps)}` : t.note ? `gpu unavailable: ${t.note}` : null,
+  ].filter((f) => f !== null);
+  return `${t.choice ?? 'choosing'} (asked ${t.requested}${figures.length ? `; ${figures.join(', ')}` : ''})`;
+}
+
 function csvCell(v: string | number | null): string {
   const s = v === null ? '' : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function createCollectionHandlers(ctx: EngineContext): { handlers: CollectionHandlers; close(): void } {
+export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteExtractors): { handlers: CollectionHandlers; close(): void } {
   const registry = new Registry(ctx.dataDir);
   if (registry.brokenCopy) {
     const message = `The list of collections could not be read; it was kept as ${registry.brokenCopy} and a new one started.`;
@@ -113,7 +125,7 @@ export function createCollectionHandlers(ctx: EngineContext): { handlers: Collec
   const coll = (name: string) => db(registry.find(name));
 
   function ingestState(e: RegistryCollection): IngestState {
-    return lastRun.get(e.db) ?? { running: false, progress: null, stopped: null };
+    return lastRun.get(e.db) ?? { running: false, progress: null, stopped: null, text: null };
   }
 
   function notWhileIngesting(e: RegistryCollection): void {
@@ -302,17 +314,32 @@ export function createCollectionHandlers(ctx: EngineContext): { handlers: Collec
       return fileList(e);
     },
 
-    'ingest.start': ({ collection, workers }) => {
+    'ingest.start': ({ collection, workers, backend = 'cpu' }) => {
       const e = registry.find(collection);
       const existing = running.get(e.db);
       if (existing) return ingestState(e);
+      // Said at once rather than after the first batch: the user asked for something this engine cannot do now.
+      if (backend === 'gpu' && extractors.renderer() === null) throw new CollectionError('no-gpu-extractor', `Cannot ingest on the GPU: ${NO_EXTRACTOR_MESSAGE}.`);
       const controller = new AbortController();
-      const state: IngestState = { running: true, progress: null, stopped: null };
+      const text: IngestTextStatus = { requested: backend, choice: backend === 'auto' ? null : backend, cpuMBps: null, gpuMBps: null, note: null };
+      const state: IngestState = { running: true, progress: null, stopped: null, text };
       lastRun.set(e.db, state);
+      const notice = (level: 'info' | 'warn', message: string) =>
+        ctx.events.emit('engine.notice', { level, message: `Ingest of “${e.name}”: ${message}` });
+      // 'cpu' is the default path: the CPU extractor inside the ingest workers.
+      const textOption: IngestTextOptions | undefined = backend === 'cpu' ? undefined : {
+        kind: backend,
+        gpu: async () => extractors.backend((m) => notice('warn', m)),
+        onChoice: (c) => {
+          Object.assign(text, c);
+          notice('info', `text backend ${textLine(text)}${c.choice === 'gpu' ? ` on ${extractors.renderer() ?? 'a GPU'}` : ''}`);
+        },
+      };
       const done = ingestCollection(dbPath(e), [...e.files], {
         workers,
         signal: controller.signal,
         trace: withSpan,
+        text: textOption,
         onProgress: (p) => {
           const named = { ...p, collection: e.name };
           state.progress = named;

@@ -9,6 +9,7 @@ import type { ArchiveFile, ArchiveRecord, WarcProblem } from '../core/warc/types
 import type { Telemetry } from '../core/telemetry/sdk.js';
 import { createCollectionHandlers } from './collections.js';
 import type { EventBus } from './events.js';
+import { RemoteExtractors, type RemoteExtractOptions } from './remote-extract.js';
 
 export type Handlers = { [M in Method]: (args: ArgsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
 
@@ -34,6 +35,8 @@ export interface EngineContext {
   telemetry?: Telemetry;
   /** Folders the browser-mode folder browser may show (--allow-dir), besides those added in settings. */
   allowDirs?: string[];
+  /** Lease and timeouts of clients' GPU text extractors (tests shorten them). */
+  remoteExtract?: RemoteExtractOptions;
 }
 
 export function createHandlers(ctx: EngineContext): Handlers & { close(): void } {
@@ -70,9 +73,11 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
     return lastPayload;
   }
 
-  const collections = createCollectionHandlers(ctx);
+  const extractors = new RemoteExtractors(ctx.events, ctx.remoteExtract);
+  const collections = createCollectionHandlers(ctx, extractors);
   const handlers: Handlers = {
     ...collections.handlers,
+    ...extractors.handlers(),
     'engine.info': () => ({ version, node: process.version, pid: process.pid, mode: ctx.mode }),
 
     'archive.open': ({ paths }) =>
@@ -145,6 +150,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
     ...handlers,
     close() {
       collections.close();
+      extractors.close();
       lastPayload = null;
       for (const { archive } of open.values()) archive.close();
       open.clear();

@@ -1,7 +1,8 @@
 // Browser mode: the engine serves the renderer and the contract on 127.0.0.1 only, behind a per-run token.
 // The token arrives once in the URL; GET /?token=... trades it for an HttpOnly cookie and redirects to '/', so it does
 // not linger in history. Calls are POST /api/<method> with a JSON body; events stream as Server-Sent Events on
-// /events (one direction is all events need, and SSE needs no extra dependency, unlike WebSocket).
+// /events (one direction is all events need, and SSE needs no extra dependency, unlike WebSocket). A page names its
+// stream (/events?client=<id>, EngineClient.clientId), so that what it offered is withdrawn when the stream closes.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -13,12 +14,15 @@ import type { Handlers } from './handlers.js';
 
 const COOKIE = 'archivestream_token';
 const MAX_BODY = 1 << 20;
+/** 'extract.reply' carries the text of a batch of pages (a few MB at most; ingest batches are about 4 MB of HTML). */
+const MAX_REPLY_BODY = 64 << 20;
 
 /** Pages may load only their own scripts and styles, and talk only to this origin (DESIGN: the app never reaches the
  *  network). */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-  "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+  "connect-src 'self'; worker-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; " +
+  "form-action 'none'";
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -57,12 +61,12 @@ function send(res: ServerResponse, status: number, body: string, type = 'text/pl
   res.end(body);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage, max: number): Promise<string> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY) throw new Error('request body too large');
+    if (size > max) throw new Error('request body too large');
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -114,13 +118,14 @@ export async function serveHttp(opts: {
       if (req.method !== 'POST') return send(res, 405, 'POST only');
       // A cross-site form cannot send JSON with this content type without a preflight we never answer.
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'JSON only');
+      const method = decodeURIComponent(url.pathname.slice(5));
       let args: unknown;
       try {
-        args = JSON.parse((await readBody(req)) || '{}');
+        args = JSON.parse((await readBody(req, method === 'extract.reply' ? MAX_REPLY_BODY : MAX_BODY)) || '{}');
       } catch {
         return send(res, 400, JSON.stringify({ ok: false, error: { code: 'bad-request', message: 'body is not JSON' } }), 'application/json');
       }
-      const reply = await dispatch(opts.handlers, decodeURIComponent(url.pathname.slice(5)), args);
+      const reply = await dispatch(opts.handlers, method, args);
       return send(res, 200, JSON.stringify(reply), 'application/json');
     }
 
@@ -131,9 +136,11 @@ export async function serveHttp(opts: {
       const unsubscribe = opts.events.subscribe((event, payload) => {
         res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
       });
+      const client = url.searchParams.get('client');
       req.on('close', () => {
         unsubscribe();
         open.delete(res);
+        if (client) opts.events.clientGone(client);
       });
       return;
     }

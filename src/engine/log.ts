@@ -94,6 +94,7 @@ export function logEvents(events: EventBus, log: EngineLog): () => void {
       log.write(n.level, n.message);
       return;
     }
+    if (event !== 'ingest.progress') return;
     const p = payload as { collection: string; filesDone: number; filesTotal: number; records: number; pages: number; errors: number; bytesDone: number };
     if (p.filesDone < p.filesTotal) {
       summarized.delete(p.collection);

@@ -6,9 +6,15 @@ import { collectionShapes } from './collections-shapes.js';
 
 export class BadRequest extends Error {}
 
-/** 'text' may be empty (a query); `{ oneOf }` is an enumeration, optional when `optional` is set. */
-export type Field = 'string' | 'string?' | 'text' | 'int' | 'int?' | 'string[]' | { oneOf: readonly string[]; optional?: boolean };
-export type Shape = Record<string, Field>;
+/** 'text' may be empty (a query); 'body' is a string of any length (page text: the transport bounds its size);
+ *  `{ oneOf }` is an enumeration and `{ listOf }` a list of objects of one shape, optional when `optional` is set. */
+export type Field =
+  | 'string' | 'string?' | 'text' | 'body' | 'int' | 'int?' | 'string[]'
+  | { oneOf: readonly string[]; optional?: boolean }
+  | { listOf: Shape; optional?: boolean };
+export interface Shape {
+  [name: string]: Field;
+}
 export type Shapes<Names extends string> = { [M in Names]: Shape };
 
 const shapes: Shapes<Method> = {
@@ -21,9 +27,18 @@ const shapes: Shapes<Method> = {
   'record.payload': { file: 'string', offset: 'int', length: 'int', from: 'int?', size: 'int?' },
   'app.paths': {},
   'telemetry.recent': { limit: 'int?' },
+  'extract.offer': { extractor: 'string', renderer: 'string', client: 'string?' },
+  'extract.withdraw': { extractor: 'string' },
+  'extract.reply': {
+    extractor: 'string',
+    id: 'int',
+    results: { listOf: { title: 'body', description: 'body', text: 'body' }, optional: true },
+    error: 'string?',
+  },
 };
 
 const MAX_STRING = 4096;
+const MAX_LIST = 100_000;
 
 function checkField(name: string, kind: Field, value: unknown): void {
   const fail = (what: string) => {
@@ -31,10 +46,18 @@ function checkField(name: string, kind: Field, value: unknown): void {
   };
   if (typeof kind === 'object') {
     if (kind.optional && value === undefined) return;
-    if (typeof value !== 'string' || !kind.oneOf.includes(value)) fail(`one of ${kind.oneOf.join(', ')}`);
+    if ('oneOf' in kind) {
+      if (typeof value !== 'string' || !kind.oneOf.includes(value)) fail(`one of ${kind.oneOf.join(', ')}`);
+      return;
+    }
+    if (!Array.isArray(value) || value.length > MAX_LIST) fail(`a list of at most ${MAX_LIST} objects`);
+    (value as unknown[]).forEach((item, i) => checkShape(kind.listOf, item, `${name}[${i}].`));
     return;
   }
   switch (kind) {
+    case 'body':
+      if (typeof value !== 'string') fail('a string');
+      return;
     case 'text':
       if (typeof value !== 'string' || value.length > MAX_STRING) fail(`a string of at most ${MAX_STRING} characters`);
       return;
@@ -59,10 +82,16 @@ export function isMethod(name: unknown): name is Method {
   return typeof name === 'string' && Object.hasOwn(shapes, name);
 }
 
+/** An object with exactly the shape's fields (optional ones may be missing); `prefix` names nested ones. */
+function checkShape(shape: Shape, value: unknown, prefix = ''): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new BadRequest(prefix ? `'${prefix.slice(0, -1)}' must be an object` : 'arguments must be an object');
+  }
+  for (const key of Object.keys(value)) if (!Object.hasOwn(shape, key)) throw new BadRequest(`unknown argument '${prefix}${key}'`);
+  for (const [key, kind] of Object.entries(shape)) checkField(prefix + key, kind, (value as Record<string, unknown>)[key]);
+}
+
 export function validateArgs<M extends Method>(method: M, args: unknown): ArgsOf<M> {
-  if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new BadRequest('arguments must be an object');
-  const shape = shapes[method];
-  for (const key of Object.keys(args)) if (!Object.hasOwn(shape, key)) throw new BadRequest(`unknown argument '${key}'`);
-  for (const [key, kind] of Object.entries(shape)) checkField(key, kind, (args as Record<string, unknown>)[key]);
+  checkShape(shapes[method], args);
   return args as ArgsOf<M>;
 }

@@ -1,6 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
+import { engine } from './api/client.js';
+import { offerGpuExtractor } from './gpu/offer.js';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
@@ -8,3 +10,6 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+
+// The window's GPU extracts page text for ingests that ask for it ('gpu' or 'auto'), from a worker off the UI thread.
+offerGpuExtractor(engine);

@@ -26,12 +26,30 @@ export interface CollectionFile {
   indexedAt: string | null;
 }
 
+/** Where an ingest run extracts page text: 'cpu' is the CPU extractor in the ingest threads (the default), 'gpu' a
+ *  client's GPU extractor (extract.offer), 'auto' measures both on the first pages and keeps the faster. */
+export type TextBackendKind = 'cpu' | 'gpu' | 'auto';
+
+/** The text backend of a run and why, for the ingest panel's status line and the engine log. */
+export interface IngestTextStatus {
+  requested: TextBackendKind;
+  /** The backend in use; null while 'auto' is still measuring. */
+  choice: 'cpu' | 'gpu' | null;
+  /** MB/s of decoded text on the measured sample (millions of UTF-16 code units a second); null when not measured. */
+  cpuMBps: number | null;
+  gpuMBps: number | null;
+  /** Why the GPU was not measured under 'auto' (no extractor offered, ...), else null. */
+  note: string | null;
+}
+
 export interface IngestState {
   running: boolean;
   /** The last progress event of the running or last finished run (null before the first run of this engine). */
   progress: IngestProgress | null;
   /** Why the last run stopped early, in words ('cancelled', or the error's message). */
   stopped: string | null;
+  /** The text backend of the running or last run (null before the first run of this engine). */
+  text: IngestTextStatus | null;
 }
 
 export interface CollectionDetail extends CollectionSummary {
@@ -174,7 +192,7 @@ export interface CollectionsApi {
   /** Points a file that moved at its new place, keeping what was indexed when the content is the same. */
   'files.relink': [Named & { from: string; to: string }, CollectionFile[]];
   /** Starts (or resumes: indexed files are skipped) ingest of every file; progress comes as 'ingest.progress'. */
-  'ingest.start': [Named & { workers?: number }, IngestState];
+  'ingest.start': [Named & { workers?: number; backend?: TextBackendKind }, IngestState];
   'ingest.cancel': [Named, IngestState];
   'ingest.errors': [Named & { file?: string; limit?: number; offset?: number }, IngestErrorView[]];
   'search.query': [Named & { q: string; sort?: SortOrder; limit?: number; offset?: number }, { hits: SearchHitView[]; tookMs: number }];

@@ -108,6 +108,14 @@ export interface SpanSummary {
   error: string | null;
 }
 
+/** The text extracted from one page (src/core/extract's ExtractedText, restated: src/shared imports nothing but
+ *  itself). */
+export interface PageText {
+  title: string;
+  description: string;
+  text: string;
+}
+
 /** Method name -> [arguments, result]. Collections, search and browsing live in api-collections.ts. */
 export interface Api extends CollectionsApi {
   'engine.info': [Record<string, never>, { version: string; node: string; pid: number; mode: 'ipc' | 'http' }];
@@ -120,6 +128,12 @@ export interface Api extends CollectionsApi {
   'app.paths': [Record<string, never>, { dataDir: string; logsDir: string }];
   /** The engine's most recent spans (newest last), and where they are also exported, if anywhere. */
   'telemetry.recent': [{ limit?: number }, { spans: SpanSummary[]; exportEndpoint: string | null }];
+  /** A client offers (or renews) a GPU text extractor, named by a random id of its own; `client` is its event stream
+   *  (EngineClient.clientId), whose closing withdraws the offer. The offer lapses after leaseMs without renewal. */
+  'extract.offer': [{ extractor: string; renderer: string; client?: string }, { leaseMs: number }];
+  'extract.withdraw': [{ extractor: string }, Record<string, never>];
+  /** The answer to an 'extract.request': one PageText per page, in order, or an error in words. */
+  'extract.reply': [{ extractor: string; id: number; results?: PageText[]; error?: string }, Record<string, never>];
 }
 
 export type Method = keyof Api;
@@ -130,6 +144,9 @@ export type ResultOf<M extends Method> = Api[M][1];
 export interface ApiEvents {
   'ingest.progress': IngestProgress;
   'engine.notice': { level: 'info' | 'warn' | 'error'; message: string };
+  /** The engine asks the client that offered `extractor` for the text of a batch of decoded HTML pages; it answers
+   *  with 'extract.reply' and the same id. Other clients ignore it. */
+  'extract.request': { extractor: string; id: number; pages: string[] };
 }
 export type EventName = keyof ApiEvents;
 
@@ -148,6 +165,9 @@ export interface ShellBridge {
 /** What a client (preload bridge, HTTP client) offers; the renderer sees only this. */
 export interface EngineClient {
   shell?: ShellBridge;
+  /** The id that this client's event stream carries (browser mode), so that the engine withdraws what the client
+   *  offered when the stream closes; the Electron bridge has none (one window, whose engine goes with it). */
+  readonly clientId?: string;
   invoke<M extends Method>(method: M, args: ArgsOf<M>): Promise<Reply<ResultOf<M>>>;
   /** Subscribe to an event; returns its own unsubscribe (STYLE.md item 8). */
   on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
@@ -155,12 +175,13 @@ export interface EngineClient {
 
 /** The method names, for validation at the engine's edge and for the preload bridge. */
 export const ARCHIVE_METHODS = ['engine.info', 'archive.open', 'archive.records', 'archive.record', 'archive.raw', 'record.payload', 'app.paths', 'telemetry.recent'] as const satisfies readonly Method[];
-export const METHODS = [...ARCHIVE_METHODS, ...COLLECTION_METHODS] as const satisfies readonly Method[];
-export const EVENTS = ['ingest.progress', 'engine.notice'] as const satisfies readonly EventName[];
+export const EXTRACT_METHODS = ['extract.offer', 'extract.withdraw', 'extract.reply'] as const satisfies readonly Method[];
+export const METHODS = [...ARCHIVE_METHODS, ...EXTRACT_METHODS, ...COLLECTION_METHODS] as const satisfies readonly Method[];
+export const EVENTS = ['ingest.progress', 'engine.notice', 'extract.request'] as const satisfies readonly EventName[];
 
 // Compile-time proof that METHODS and EVENTS list every name of the contract.
 type Missing<All, Listed> = Exclude<All, Listed> extends never ? true : Exclude<All, Listed>;
-export const methodsComplete: Missing<Method, (typeof ARCHIVE_METHODS)[number] | (typeof COLLECTION_METHODS)[number]> = true;
+export const methodsComplete: Missing<Method, (typeof METHODS)[number]> = true;
 export const eventsComplete: Missing<EventName, (typeof EVENTS)[number]> = true;
 
 /** Electron IPC channel names, spelled only here. */

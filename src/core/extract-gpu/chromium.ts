@@ -2,7 +2,12 @@
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 
-export type GpuBackendErrorCode = 'gpu-page-unavailable' | 'chromium-not-found' | 'chromium-launch-failed' | 'webgl2-unavailable';
+export type GpuBackendErrorCode =
+  | 'gpu-page-unavailable'
+  | 'chromium-not-found'
+  | 'chromium-launch-failed'
+  | 'webgl2-unavailable'
+  | 'no-gpu-extractor'; // no client offers a GPU extractor to the engine (src/engine/remote-extract.ts)
 
 /** Why the GPU backend cannot run here; the message says what to do. */
 export class GpuBackendError extends Error {

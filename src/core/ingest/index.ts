@@ -1,14 +1,39 @@
 // Ingest: archive files -> a collection. Files are spread over worker threads (parse, decode, extract, dedupe); one
 // writer in this thread commits their batches, one transaction each. Resumable: a file already indexed with the same
 // size, mtime and fingerprint is skipped; a file left 'indexing' by an interrupted run is cleared and redone.
+// With IngestOptions.text the workers send decoded HTML instead, and this thread extracts it through an async text
+// backend (a client's GPU, or the CPU when 'auto' finds that faster) before writing.
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { IngestProgress } from '../../shared/records.js';
+import { chooseBackend, type TextBackend } from '../extract-gpu/index.js';
 import { Collection, type TraceHook } from '../store/index.js';
-import { CANCEL, CREDITS, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+import { CANCEL, CREDITS, SEND_HTML, SHARED_SLOTS, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+import { textRow } from './rows.js';
+
+/** What the pool chose to extract text with, and the figures it chose on. */
+export interface IngestTextChoice {
+  choice: 'cpu' | 'gpu';
+  /** MB/s of decoded text on the sample (millions of UTF-16 code units a second); gpuMBps is null when not measured. */
+  cpuMBps: number;
+  gpuMBps: number | null;
+  /** Why the GPU was not measured under 'auto' (its backend could not be had), else null. */
+  note: string | null;
+}
+
+export interface IngestTextOptions {
+  /** 'gpu': every page through `gpu`. 'auto': the CPU extractor and `gpu` are measured on the same first pages and
+   *  the faster is kept; when that is the CPU, the workers go back to extracting pages themselves. */
+  kind: 'gpu' | 'auto';
+  /** Gives the GPU backend, or throws a GpuBackendError when there is none ('gpu' then fails the run, 'auto' keeps
+   *  the CPU). */
+  gpu: () => Promise<TextBackend>;
+  /** Told once, when the backend is chosen (the choice is also on an 'extract.choose-backend' span). */
+  onChoice?: (c: IngestTextChoice) => void;
+}
 
 export interface IngestOptions {
   /** Worker threads; default the number of cores, at most MAX_WORKERS. */
@@ -21,6 +46,9 @@ export interface IngestOptions {
   /** Records per batch (default 500) and approximate text bytes per batch (default 4 MB). */
   batchRecords?: number;
   batchBytes?: number;
+  /** Extract page text through an async backend in this thread; absent, the workers extract it on the CPU (the
+   *  fastest way on a machine without a fast GPU: no page crosses a thread twice). */
+  text?: IngestTextOptions;
 }
 
 export interface IngestSummary {
@@ -44,6 +72,9 @@ export const MAX_WORKERS = 2;
 /** Batches a worker may have in flight: enough to keep it busy while the writer commits, little memory. */
 const CREDITS_PER_WORKER = 4;
 const FINGERPRINT_SPAN = 1 << 20;
+/** Decoded text that 'auto' measures both backends on: enough to see a GPU's steady rate after its warm-up run (which
+ *  pays shader compilation), small enough that software WebGL (1-3 MB/s) does not hold the ingest up for long. */
+const SAMPLE_CHARS = 512 * 1024;
 
 /** Folders expanded recursively to archive files (by name); files named explicitly are taken as they are. */
 export function expandPaths(paths: string[]): string[] {
@@ -223,9 +254,40 @@ function runPool(coll: Collection, tasks: FileTask[], opts: IngestOptions, summa
       shared: Int32Array;
       task: FileTask | null;
       started: boolean;
+      /** The worker's messages are handled one after another, in order, also while a batch awaits its text. */
+      chain: Promise<void>;
     }
 
-    const finishAll = (): void => {
+    // The text backend (opts.text only): chosen on the first batch that holds pages, which is also the sample.
+    let sendHtml = opts.text !== undefined;
+    let choosing: Promise<TextBackend> | undefined;
+    let textBackend: TextBackend | undefined;
+    const backendFor = (pages: string[]): Promise<TextBackend> =>
+      (choosing ??= (async () => {
+        const text = opts.text!;
+        let note: string | null = null;
+        const chosen = await chooseBackend(text.kind, sampleOf(pages), {
+          gpu: text.gpu,
+          onGpuUnavailable: (e) => {
+            note = e.message;
+          },
+        });
+        textBackend = chosen.backend;
+        if (finished) {
+          void chosen.backend.close();
+          return chosen.backend;
+        }
+        if (chosen.choice === 'cpu') {
+          // The CPU is best used where it was: in the workers, in parallel. Batches already sent as HTML are
+          // extracted here by the CPU backend.
+          sendHtml = false;
+          for (const s of live) Atomics.store(s.shared, SEND_HTML, 0);
+        }
+        text.onChoice?.({ choice: chosen.choice, cpuMBps: chosen.cpuMBps, gpuMBps: chosen.gpuMBps, note });
+        return chosen.backend;
+      })());
+
+    const finishAll = (error?: unknown): void => {
       if (finished) return;
       finished = true;
       opts.signal?.removeEventListener('abort', onAbort);
@@ -235,8 +297,12 @@ function runPool(coll: Collection, tasks: FileTask[], opts: IngestOptions, summa
         exits.push(s.worker.terminate());
       }
       live.clear();
-      // Resolve only once every thread is gone: nothing may outlive the ingest (STYLE.md item 8).
-      void Promise.allSettled(exits).then(() => resolvePool());
+      // Settle only once every thread is gone and the text backend is closed: nothing may outlive the ingest
+      // (STYLE.md item 8). A backend still being chosen closes itself when the choice is made (above).
+      void Promise.allSettled(exits)
+        .then(() => textBackend?.close())
+        .catch(() => {}) // a backend that fails to close has nothing left to tell the ingest's caller
+        .then(() => (error === undefined ? resolvePool() : rejectPool(error)));
     };
 
     const onAbort = (): void => finishAll();
@@ -267,6 +333,17 @@ function runPool(coll: Collection, tasks: FileTask[], opts: IngestOptions, summa
       byId.set(t.fileId, t);
       slot.task = t;
       slot.worker.postMessage({ type: 'file', fileId: t.fileId, path: t.path } satisfies ToWorker);
+    };
+
+    /** Extracts the pages a batch carries as HTML through the text backend, in order, into its rows. */
+    const extractHtml = async (msg: FromWorker): Promise<void> => {
+      if (msg.type !== 'batch' || msg.html.length === 0) return;
+      const pages = msg.html.map((p) => p.html);
+      const backend = await backendFor(pages);
+      const results = await backend.extractBatch(pages, opts.signal);
+      if (results.length !== pages.length) throw new Error(`the ${backend.name} text backend returned ${results.length} results for ${pages.length} pages`);
+      msg.html.forEach((p, i) => msg.pages.push(textRow(p, results[i])));
+      msg.html = [];
     };
 
     const onMessage = (slot: Slot, msg: FromWorker): void => {
@@ -309,31 +386,38 @@ function runPool(coll: Collection, tasks: FileTask[], opts: IngestOptions, summa
     };
 
     const spawn = (): void => {
-      const shared = new SharedArrayBuffer(8);
+      const shared = new SharedArrayBuffer(SHARED_SLOTS * 4);
       const view = new Int32Array(shared);
       view[CREDITS] = CREDITS_PER_WORKER;
+      view[SEND_HTML] = sendHtml ? 1 : 0;
       const workerData: WorkerInit = { shared, ...init };
       const worker = new Worker(entry, { workerData });
-      const slot: Slot = { worker, shared: view, task: null, started: false };
+      const slot: Slot = { worker, shared: view, task: null, started: false, chain: Promise.resolve() };
       live.add(slot);
+      const inOrder = (fn: () => void | Promise<void>): void => {
+        slot.chain = slot.chain.then(() => (finished ? undefined : fn())).catch((e: unknown) => finishAll(e));
+      };
       worker.on('message', (m: FromWorker) => {
         slot.started = true;
-        onMessage(slot, m);
+        inOrder(async () => {
+          await extractHtml(m);
+          onMessage(slot, m);
+        });
       });
       let failure = 'worker thread stopped';
       worker.on('error', (e) => {
         failure = e.message;
       });
-      worker.on('exit', () => {
+      // After the worker's last messages, which may still be waiting for their text.
+      worker.on('exit', () => inOrder(() => onExit()));
+      const onExit = (): void => {
         // Exits we asked for have left `live` already. Any other costs the worker's current file, not the
         // collection: record it and carry on with a new worker.
         if (finished || !live.has(slot)) return;
         live.delete(slot);
         if (!slot.started) {
           // The entry itself does not load: every new worker would fail the same way.
-          finished = true;
-          for (const s of live) exits.push(s.worker.terminate());
-          void Promise.allSettled(exits).then(() => rejectPool(new Error(`ingest worker failed to start: ${failure}`)));
+          finishAll(new Error(`ingest worker failed to start: ${failure}`));
           return;
         }
         const t = slot.task;
@@ -347,8 +431,20 @@ function runPool(coll: Collection, tasks: FileTask[], opts: IngestOptions, summa
         }
         if (queue.length > 0) spawn();
         else if (live.size === 0) finishAll();
-      });
+      };
     };
     for (let i = 0; i < nWorkers; i++) spawn();
   });
+}
+
+/** The first pages, up to SAMPLE_CHARS of them (at least one). */
+function sampleOf(pages: string[]): string[] {
+  const sample: string[] = [];
+  let chars = 0;
+  for (const p of pages) {
+    if (sample.length > 0 && chars + p.length > SAMPLE_CHARS) break;
+    sample.push(p);
+    chars += p.length;
+  }
+  return sample;
 }

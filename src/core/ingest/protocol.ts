@@ -4,11 +4,22 @@ import type { CaptureRow, IngestErrorRow, PageRow } from '../../shared/records.j
 /** Int32 slots of the shared buffer each worker gets. */
 export const CREDITS = 0; // batches the worker may post before the writer has committed earlier ones
 export const CANCEL = 1; // non-zero: stop at the next batch boundary
+/** Non-zero: post pages as decoded HTML (HtmlPage) for the pool's text backend instead of extracting them here. */
+export const SEND_HTML = 2;
+export const SHARED_SLOTS = 3;
 
 export interface WorkerInit {
   shared: SharedArrayBuffer;
   batchRecords: number;
   batchBytes: number;
+}
+
+/** A page whose text the pool extracts (IngestOptions.text): charset decoding stays in the worker, done once. */
+export interface HtmlPage {
+  digest: string;
+  url: string;
+  html: string;
+  lang: string | null;
 }
 
 export type ToWorker = { type: 'file'; fileId: number; path: string } | { type: 'exit' };
@@ -20,6 +31,8 @@ export type FromWorker =
       fileId: number;
       captures: CaptureRow[];
       pages: PageRow[];
+      /** Pages still to be extracted (only while SEND_HTML is set). */
+      html: HtmlPage[];
       errors: IngestErrorRow[];
       /** Bytes of the file read so far and records seen so far (for progress). */
       bytesDone: number;

@@ -2,11 +2,12 @@
 // tested without threads.
 import type { CaptureRow, PageRow } from '../../shared/records.js';
 import { decodeHtml } from '../extract/charset.js';
-import { extractText } from '../extract/index.js';
+import { extractText, type ExtractedText } from '../extract/index.js';
 import { ftsCopy } from '../search/segment.js';
 import { sha1Base32 } from '../warc/cdxj.js';
 import { surt } from '../warc/surt.js';
 import type { ArchiveRecord, HttpMessage } from '../warc/types.js';
+import type { HtmlPage } from './protocol.js';
 
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 const PAYLOAD_TYPES = new Set(['response', 'resource']);
@@ -70,21 +71,32 @@ export function isHtmlPage(c: CaptureRow): boolean {
   return c.status === null ? c.type === 'resource' : c.status >= 200 && c.status < 300;
 }
 
-/** Decodes the charset once and extracts title, description and text; also the cheap `<html lang>`. */
-export function pageRow(r: ArchiveRecord, c: CaptureRow): PageRow {
+/** Decodes the charset once; also reads the cheap `<html lang>`. */
+export function htmlPage(r: ArchiveRecord, c: CaptureRow): HtmlPage {
   const http = safeHttp(r);
   const decoded = decodeHtml(r.payload(), http?.headers.get('content-type') ?? r.contentType);
-  const ex = extractText(decoded.text);
   const lang = /<html\b[^>]*?\blang\s*=\s*["']?([a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*)(?=["'\s/>])/i.exec(decoded.text.slice(0, 4096));
+  return { digest: c.digest!, url: c.uri ?? '', html: decoded.text, lang: lang ? lang[1].toLowerCase() : null };
+}
+
+/** The stored row of a page from its extracted text. */
+export function textRow(p: HtmlPage, ex: ExtractedText): PageRow {
   return {
-    digest: c.digest!,
-    url: c.uri ?? '',
+    digest: p.digest,
+    url: p.url,
     title: ex.title,
     description: ex.description,
     text: ex.text,
-    lang: lang ? lang[1].toLowerCase() : null,
-    // Segmenting here keeps the CPU work in the worker threads, off the single writer.
+    lang: p.lang,
+    // Segmenting here keeps the CPU work in the worker threads, off the single writer (when a text backend extracts,
+    // this runs in the pool's thread instead).
     ftsTitle: ftsCopy(ex.title),
     ftsText: ftsCopy(ex.text),
   };
+}
+
+/** Decodes the charset once and extracts title, description and text. */
+export function pageRow(r: ArchiveRecord, c: CaptureRow): PageRow {
+  const p = htmlPage(r, c);
+  return textRow(p, extractText(p.html));
 }

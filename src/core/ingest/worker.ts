@@ -1,14 +1,16 @@
 // Ingest worker thread: reads one archive file at a time and posts BATCHES of plain rows to the single writer in
 // the main thread. Back-pressure is a credit counter in shared memory: each posted batch takes a credit, the writer
 // returns it after committing, and the worker sleeps (Atomics.wait) when none are left, so a slow disk cannot make
-// batches pile up in memory. The loop stays synchronous, which the record iterator is.
+// batches pile up in memory. The loop stays synchronous, which the record iterator is. While the pool extracts text
+// through a backend of its own (SEND_HTML set), pages go out as decoded HTML instead of extracted rows.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CaptureRow, IngestErrorRow, PageRow } from '../../shared/records.js';
 import { openArchive } from '../warc/index.js';
 import { cdxjEntry } from '../warc/cdxj.js';
 import type { ArchiveRecord } from '../warc/types.js';
-import { captureRow, isHtmlPage, pageRow } from './rows.js';
-import { CANCEL, CREDITS, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+import { extractText } from '../extract/index.js';
+import { captureRow, htmlPage, isHtmlPage, textRow } from './rows.js';
+import { CANCEL, CREDITS, SEND_HTML, type FromWorker, type HtmlPage, type ToWorker, type WorkerInit } from './protocol.js';
 
 const init = workerData as WorkerInit;
 const shared = new Int32Array(init.shared);
@@ -44,6 +46,7 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
   const { fileId, path } = task;
   let captures: CaptureRow[] = [];
   let pages: PageRow[] = [];
+  let html: HtmlPage[] = [];
   let errors: IngestErrorRow[] = [];
   let batchBytes = 0;
   let bytesDone = 0;
@@ -56,12 +59,13 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
 
   const flush = (final: boolean): boolean => {
     const held = !final && prev ? captures.pop() : undefined;
-    if (captures.length + pages.length + errors.length > 0 || final) {
+    if (captures.length + pages.length + html.length + errors.length > 0 || final) {
       if (!takeCredit()) return false;
-      post({ type: 'batch', fileId, captures, pages, errors, bytesDone, records });
+      post({ type: 'batch', fileId, captures, pages, html, errors, bytesDone, records });
     }
     captures = held ? [held] : [];
     pages = [];
+    html = [];
     errors = [];
     batchBytes = 0;
     return true;
@@ -103,9 +107,15 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
       if (isHtmlPage(row) && !seen.has(row.digest!)) {
         seen.add(row.digest!);
         try {
-          const page = pageRow(record, row);
-          pages.push(page);
-          batchBytes += page.text.length * 2;
+          const page = htmlPage(record, row);
+          if (Atomics.load(shared, SEND_HTML)) {
+            html.push(page);
+            batchBytes += page.html.length * 2;
+          } else {
+            const text = textRow(page, extractText(page.html));
+            pages.push(text);
+            batchBytes += text.text.length * 2;
+          }
         } catch (e) {
           errors.push({ fileId, offset: record.offset, code: problemCode(e, 'extract-failed'), message: message(e) });
         }

@@ -5,10 +5,12 @@ import { EVENTS, type ApiEvents, type ArgsOf, type EngineClient, type EventName,
 export function httpClient(base = ''): EngineClient {
   let source: EventSource | null = null;
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  // Names this page's event stream, so that the engine withdraws what the page offered when the stream closes.
+  const clientId = crypto.randomUUID();
 
   function ensureSource(): void {
     if (source) return;
-    source = new EventSource(`${base}/events`);
+    source = new EventSource(`${base}/events?client=${clientId}`);
     for (const name of EVENTS) {
       source.addEventListener(name, (e) => {
         const payload = JSON.parse((e as MessageEvent<string>).data) as ApiEvents[typeof name];
@@ -18,6 +20,7 @@ export function httpClient(base = ''): EngineClient {
   }
 
   return {
+    clientId,
     async invoke<M extends Method>(method: M, args: ArgsOf<M>): Promise<Reply<ResultOf<M>>> {
       try {
         const res = await fetch(`${base}/api/${method}`, {

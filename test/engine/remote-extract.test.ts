@@ -1,0 +1,373 @@
+// Issue 4: a client's GPU text extractor reached from ingest through the contract ('extract.offer', the
+// 'extract.request' event, 'extract.reply'), against the real engine: dispatch (so validation at the edge runs), the
+// collections handlers, ingest with its worker threads, and both transports. The protocol's edge cases: no extractor,
+// a silent one (timeout), one whose page closes, error replies and malformed ones. In every case no page is lost: the
+// stored texts equal a CPU ingest's.
+//
+// The "renderer" here is a stand-in (StandIn below): the real one (src/renderer/gpu/offer.ts and its Web Worker running
+// gpu.js on WebGL2) needs a browser, a boundary vitest cannot cross; test/e2e/gpu-ingest.spec.ts drives the real one in
+// Chromium. The stand-in answers with the CPU extractor, whose output the GPU's equals byte for byte (test/gpu).
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extractText } from '../../src/core/extract/index.js';
+import { dispatch } from '../../src/engine/dispatch.js';
+import { EventBus } from '../../src/engine/events.js';
+import { createHandlers } from '../../src/engine/handlers.js';
+import { serveHttp } from '../../src/engine/http.js';
+import { serveIpc } from '../../src/engine/ipc.js';
+import type { RemoteExtractOptions } from '../../src/engine/remote-extract.js';
+import type { ApiError, ApiEvents, ArgsOf, FromEngine, Method, ResultOf } from '../../src/shared/api.js';
+import { html, warcFile, type RecordSpec } from '../core/ingest/warc-builder.js';
+
+type Request = ApiEvents['extract.request'];
+type Notice = ApiEvents['engine.notice'];
+
+let dir: string;
+let files: string[];
+
+/** Pages with what the extractor distinguishes: entities, scripts, comments, attributes with '>', non-ASCII. */
+function pages(prefix: string, n: number): RecordSpec[] {
+  return Array.from({ length: n }, (_, i) => ({
+    uri: `http://example.com/${prefix}/${i}`,
+    date: `2020-01-0${1 + (i % 9)}T00:00:00Z`,
+    body: html(
+      `${prefix} page ${i} &amp; more`,
+      `Text ${i} of ${prefix}<script>if (a < b) x = "</p>";</script><!-- gone --> caf&eacute; <a title="x>y">link</a> ünï ${'word '.repeat(i * 50)}`,
+      `<meta name="description" content="about ${prefix} ${i}">`,
+    ),
+  }));
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'as-remote-'));
+  files = [join(dir, 'a.warc'), join(dir, 'b.warc.gz')];
+  writeFileSync(files[0], warcFile(pages('a', 6)));
+  writeFileSync(files[1], warcFile(pages('b', 5), true));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function engine(remoteExtract: RemoteExtractOptions = {}) {
+  const events = new EventBus();
+  const notices: Notice[] = [];
+  events.subscribe((name, payload) => {
+    if (name === 'engine.notice') notices.push(payload as Notice);
+  });
+  const handlers = createHandlers({ mode: 'http', events, dataDir: mkdtempSync(join(dir, 'data-')), remoteExtract });
+  async function call<M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
+    const r = await dispatch(handlers, method, args);
+    if (!r.ok) throw Object.assign(new Error(`${method}: ${r.error.code}: ${r.error.message}`), { apiError: r.error });
+    return r.value as ResultOf<M>;
+  }
+  async function fail(method: Method, args: unknown): Promise<ApiError> {
+    const r = await dispatch(handlers, method, args);
+    if (r.ok) throw new Error(`${method} should have failed`);
+    return r.error;
+  }
+  /** Creates a collection of the fixture files, ingests it with `backend` and waits for the run to end. */
+  async function ingest(name: string, backend?: 'cpu' | 'gpu' | 'auto') {
+    await call('collections.create', { name });
+    await call('files.add', { collection: name, paths: files });
+    await call('ingest.start', { collection: name, workers: 1, ...(backend ? { backend } : {}) });
+    for (let i = 0; i < 600; i++) {
+      const d = await call('collections.get', { collection: name });
+      if (!d.ingest.running) return d;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error('ingest did not finish');
+  }
+  /** Title and text of every stored page, by URL. */
+  async function texts(collection: string) {
+    const out = new Map<string, { title: string; text: string }>();
+    for (const c of await call('captures.byHost', { collection, url: 'example.com' })) {
+      const { title, text } = await call('record.text', { collection, captureId: c.id });
+      out.set(c.uri!, { title, text });
+    }
+    return out;
+  }
+  return { events, notices, handlers, call, fail, ingest, texts, close: () => handlers.close() };
+}
+
+type Engine = ReturnType<typeof engine>;
+
+/** Stands in for the renderer's GPU extractor (see the top of this file): hears 'extract.request' as a transport
+ *  delivers it and, unless told otherwise, replies through dispatch with the CPU extractor's results. */
+class StandIn {
+  readonly extractor = randomUUID();
+  readonly requests: Request[] = [];
+  behave: (req: Request) => unknown = (req) => this.answer(req);
+
+  constructor(
+    private readonly e: Engine,
+    readonly client?: string,
+  ) {
+    e.events.subscribe((name, payload) => {
+      const req = payload as Request;
+      if (name !== 'extract.request' || req.extractor !== this.extractor) return;
+      this.requests.push(req);
+      // A transport delivers the event after the engine has moved on; so does the stand-in.
+      setImmediate(() => void this.behave(req));
+    });
+  }
+
+  offer() {
+    return this.e.call('extract.offer', { extractor: this.extractor, renderer: 'stand-in (CPU extractor)', ...(this.client ? { client: this.client } : {}) });
+  }
+
+  answer(req: Request) {
+    return this.e.call('extract.reply', { extractor: this.extractor, id: req.id, results: req.pages.map(extractText) });
+  }
+}
+
+let expected: Map<string, { title: string; text: string }>;
+
+describe('a GPU extractor offered through the contract', () => {
+  beforeAll(async () => {
+    const e = engine();
+    await e.ingest('cpu');
+    expected = await e.texts('cpu');
+    e.close();
+    expect(expected.size).toBe(11);
+    expect(expected.get('http://example.com/a/1')).toEqual({ title: 'a page 1 & more', text: `Text 1 of a café link ünï${' word'.repeat(50)}` });
+  });
+
+  it("'gpu' sends every page to the offering client and stores what it replies", async () => {
+    const e = engine();
+    const client = new StandIn(e);
+    expect(await client.offer()).toEqual({ leaseMs: 30_000 });
+    const d = await e.ingest('gpu', 'gpu');
+    expect(d.ingest).toMatchObject({ stopped: null, text: { requested: 'gpu', choice: 'gpu', gpuMBps: null } });
+    expect(d.pages).toBe(11);
+    expect(client.requests.flatMap((r) => r.pages)).toHaveLength(11);
+    expect(await e.texts('gpu')).toEqual(expected);
+    expect(e.notices).toEqual([
+      { level: 'info', message: expect.stringMatching(/^Ingest of “gpu”: text backend gpu \(asked gpu; cpu [\d.]+ MB\/s\) on stand-in \(CPU extractor\)$/) },
+    ]);
+    e.close();
+  });
+
+  it("'gpu' without an extractor is refused at once: none offered, withdrawn, or a lapsed lease", async () => {
+    const e = engine({ leaseMs: 150 });
+    await e.call('collections.create', { name: 'c' });
+    await e.call('files.add', { collection: 'c', paths: files });
+    const refused = async () => e.fail('ingest.start', { collection: 'c', backend: 'gpu' });
+    expect(await refused()).toMatchObject({ code: 'no-gpu-extractor', message: expect.stringContaining('WebGL2') });
+    const client = new StandIn(e);
+    await client.offer();
+    await e.call('extract.withdraw', { extractor: client.extractor });
+    expect((await refused()).code).toBe('no-gpu-extractor');
+    await client.offer();
+    await new Promise((r) => setTimeout(r, 250)); // not renewed
+    expect((await refused()).code).toBe('no-gpu-extractor');
+    expect((await e.call('collections.get', { collection: 'c' })).ingest.running).toBe(false);
+    // withdrawing twice, or what was never offered, is no error
+    await e.call('extract.withdraw', { extractor: 'never-offered' });
+    e.close();
+  });
+
+  it('a client that does not reply in time: its batches go to the CPU, it is withdrawn, and nothing is lost', async () => {
+    const e = engine({ timeoutMs: 200 });
+    const client = new StandIn(e);
+    client.behave = () => {}; // silent
+    await client.offer();
+    const d = await e.ingest('silent', 'gpu');
+    expect(d.ingest.stopped).toBeNull();
+    expect(await e.texts('silent')).toEqual(expected);
+    expect(client.requests).toHaveLength(1); // taken for gone after the first timeout
+    const warnings = e.notices.filter((n) => n.level === 'warn');
+    expect(warnings).toEqual([{ level: 'warn', message: expect.stringMatching(/^Ingest of “silent”: the GPU text extractor \(stand-in \(CPU extractor\)\) did not deliver: no reply within [\d.]+ s; pages are extracted on the CPU/) }]);
+    // a late reply finds nothing waiting
+    expect((await e.fail('extract.reply', { extractor: client.extractor, id: client.requests[0].id, results: [] })).code).toBe('bad-request');
+    expect((await e.fail('ingest.start', { collection: 'silent', backend: 'gpu' })).code).toBe('no-gpu-extractor');
+    e.close();
+  });
+
+  it('a client whose event stream closes mid-batch: the batch goes to the CPU at once, not after the timeout', async () => {
+    const e = engine({ timeoutMs: 20_000 });
+    const client = new StandIn(e, 'stream-1');
+    client.behave = () => e.events.clientGone('stream-1'); // the page closed with the batch in flight
+    await client.offer();
+    const t0 = performance.now();
+    const d = await e.ingest('gone', 'gpu');
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(d.ingest.stopped).toBeNull();
+    expect(await e.texts('gone')).toEqual(expected);
+    expect(e.notices.filter((n) => n.level === 'warn').map((n) => n.message)).toEqual([
+      expect.stringContaining('did not deliver: its page was closed; pages are extracted on the CPU'),
+    ]);
+    expect((await e.fail('ingest.start', { collection: 'gone', backend: 'gpu' })).code).toBe('no-gpu-extractor');
+    e.close();
+  });
+
+  it('an error reply sends that batch to the CPU and keeps the extractor for the next', async () => {
+    const e = engine();
+    const client = new StandIn(e);
+    client.behave = (req) => {
+      if (client.requests.length === 1) return e.call('extract.reply', { extractor: client.extractor, id: req.id, error: 'WebGL context lost' });
+      return client.answer(req);
+    };
+    await client.offer();
+    const d = await e.ingest('flaky', 'gpu');
+    expect(d.ingest.stopped).toBeNull();
+    expect(await e.texts('flaky')).toEqual(expected);
+    expect(client.requests.length).toBeGreaterThan(1); // the second file's batch went to the client again
+    expect(e.notices.filter((n) => n.level === 'warn').map((n) => n.message)).toEqual([
+      expect.stringContaining('did not deliver: it failed: WebGL context lost'),
+    ]);
+    e.close();
+  });
+
+  it('malformed replies are rejected at the edge; a wrong count fails the batch over to the CPU', async () => {
+    const e = engine();
+    const client = new StandIn(e);
+    const errors: ApiError[] = [];
+    client.behave = async (req) => {
+      if (client.requests.length > 1) return client.answer(req);
+      const reply = (args: unknown) => e.fail('extract.reply', args).then((err) => errors.push(err));
+      const good = req.pages.map(extractText);
+      await reply({ extractor: client.extractor, id: req.id + 1000, results: good }); // no such request
+      await reply({ extractor: 'someone-else', id: req.id, results: good }); // not its request
+      await reply({ extractor: client.extractor, id: req.id, results: [{ ...good[0], title: 1 }, ...good.slice(1)] });
+      await reply({ extractor: client.extractor, id: req.id, results: [{ ...good[0], html: '<p>' }, ...good.slice(1)] });
+      await reply({ extractor: client.extractor, id: req.id, results: 'text' });
+      await reply({ extractor: client.extractor, id: req.id }); // neither results nor error
+    };
+    await client.offer();
+    const d = await e.ingest('bad', 'gpu');
+    expect(d.ingest.stopped).toBeNull();
+    expect(await e.texts('bad')).toEqual(expected);
+    expect(errors.map((x) => x.code)).toEqual(Array(6).fill('bad-request'));
+    expect(errors.map((x) => x.message)).toEqual([
+      expect.stringMatching(/^no request \d+ to extractor .* is waiting/),
+      expect.stringMatching(/^no request \d+ to extractor someone-else is waiting/),
+      "'results[0].title' must be a string",
+      "unknown argument 'results[0].html'",
+      "'results' must be a list of at most 100000 objects",
+      expect.stringMatching(/^it replied with no results for 6 pages$/),
+    ]);
+    // the last one failed the batch: it went to the CPU, and the next batch to the client again
+    expect(e.notices.filter((n) => n.level === 'warn').map((n) => n.message)).toEqual([
+      expect.stringContaining('did not deliver: it replied with no results for 6 pages'),
+    ]);
+    expect(client.requests.length).toBeGreaterThan(1);
+    e.close();
+  });
+
+  it("'auto' measures the client against the CPU on the same pages and says what it chose", async () => {
+    const e = engine();
+    const client = new StandIn(e);
+    // A client slower than the CPU in the engine: the reply waits 20 ms.
+    client.behave = (req) => new Promise((r) => setTimeout(r, 20)).then(() => client.answer(req));
+    await client.offer();
+    const d = await e.ingest('auto', 'auto');
+    expect(d.ingest.text).toMatchObject({ requested: 'auto', choice: 'cpu', note: null });
+    expect(d.ingest.text!.gpuMBps).toBeGreaterThan(0);
+    expect(d.ingest.text!.cpuMBps).toBeGreaterThan(d.ingest.text!.gpuMBps!);
+    // only the sample went to the client (a warm-up and timed runs of the same pages)
+    const sample = client.requests[0].pages;
+    expect(client.requests.every((r) => r.pages.length === sample.length && r.pages.every((p, i) => p === sample[i]))).toBe(true);
+    expect(await e.texts('auto')).toEqual(expected);
+    expect(e.notices.map((n) => n.message)).toEqual([
+      expect.stringMatching(/^Ingest of “auto”: text backend cpu \(asked auto; cpu [\d.]+ MB\/s, gpu [\d.]+ MB\/s\)$/),
+    ]);
+
+    // No extractor: 'auto' keeps the CPU and says why the GPU was not measured.
+    await e.call('extract.withdraw', { extractor: client.extractor });
+    const none = await e.ingest('auto-none', 'auto');
+    expect(none.ingest.text).toMatchObject({ choice: 'cpu', gpuMBps: null, note: expect.stringContaining('no GPU text extractor is connected') });
+    expect(await e.texts('auto-none')).toEqual(expected);
+    e.close();
+  });
+});
+
+describe('over the transports', () => {
+  it('browser mode: requests arrive on the page\'s event stream, replies are POSTed, and closing the stream withdraws the offer', async () => {
+    const e = engine();
+    const server = await serveHttp({ handlers: e.handlers, events: e.events, staticDir: null });
+    const headers = { authorization: `Bearer ${server.token}` };
+    const post = async (method: string, args: unknown) => {
+      const res = await fetch(`${server.origin}/api/${method}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(args) });
+      return (await res.json()) as { ok: boolean; value?: unknown; error?: ApiError };
+    };
+    const extractor = randomUUID();
+    const stream = new AbortController();
+    const res = await fetch(`${server.origin}/events?client=page-1`, { headers, signal: stream.signal });
+    // Read the stream: answer each request as the page does.
+    let requests = 0;
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      let buffered = '';
+      try {
+        for await (const chunk of res.body!) {
+          buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+          let end: number;
+          while ((end = buffered.indexOf('\n\n')) >= 0) {
+            const message = buffered.slice(0, end);
+            buffered = buffered.slice(end + 2);
+            const name = /^event: (.*)$/m.exec(message)?.[1];
+            const data = /^data: (.*)$/m.exec(message)?.[1];
+            if (name !== 'extract.request' || !data) continue;
+            const req = JSON.parse(data) as Request;
+            requests++;
+            await post('extract.reply', { extractor, id: req.id, results: req.pages.map(extractText) });
+          }
+        }
+      } catch {
+        // the stream was aborted
+      }
+    })();
+    expect(await post('extract.offer', { extractor, renderer: 'page-1', client: 'page-1' })).toEqual({ ok: true, value: { leaseMs: 30_000 } });
+    const d = await e.ingest('http', 'gpu');
+    expect(d.ingest.stopped).toBeNull();
+    expect(requests).toBeGreaterThan(0);
+    expect(await e.texts('http')).toEqual(expected);
+    expect(e.notices.filter((n) => n.level !== 'info')).toEqual([]);
+
+    stream.abort();
+    await reading;
+    await expect.poll(async () => (await post('ingest.start', { collection: 'http', backend: 'gpu' })).error?.code).toBe('no-gpu-extractor');
+    await server.close();
+    e.close();
+  });
+
+  it('Electron: requests go out as IPC events and replies come back as calls on the same channel', async () => {
+    const e = engine();
+    // The shell's end of the channel (src/main/engine-process.ts), reduced to the messages.
+    const channel = Object.assign(new EventEmitter(), {
+      send(m: FromEngine) {
+        channel.emit('sent', m);
+        return true;
+      },
+    });
+    const stop = serveIpc(channel as unknown as NodeJS.Process, e.handlers, e.events);
+    let nextCall = 1;
+    const replies = new Map<number, (r: unknown) => void>();
+    const call = (method: string, args: unknown) =>
+      new Promise<unknown>((resolve) => {
+        const id = nextCall++;
+        replies.set(id, resolve);
+        channel.emit('message', { kind: 'call', id, method, args });
+      });
+    const extractor = randomUUID();
+    let requests = 0;
+    channel.on('sent', (m: FromEngine) => {
+      if (m.kind === 'reply') replies.get(m.id)?.(m.reply);
+      if (m.kind === 'event' && m.event === 'extract.request') {
+        const req = m.payload as Request;
+        requests++;
+        void call('extract.reply', { extractor, id: req.id, results: req.pages.map(extractText) });
+      }
+    });
+    expect(await call('extract.offer', { extractor, renderer: 'window' })).toEqual({ ok: true, value: { leaseMs: 30_000 } });
+    const d = await e.ingest('ipc', 'gpu');
+    expect(d.ingest.stopped).toBeNull();
+    expect(requests).toBeGreaterThan(0);
+    expect(await e.texts('ipc')).toEqual(expected);
+    expect(e.notices.filter((n) => n.level !== 'info')).toEqual([]);
+    stop();
+    e.close();
+  });
+});

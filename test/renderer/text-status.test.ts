@@ -1,0 +1,23 @@
+// The ingest panel's status line for the text backend (issue 4: "the choice and the two figures are visible to the
+// user"): figures only for 'auto', which chose on them.
+import { describe, expect, it } from 'vitest';
+import { textStatusLine } from '../../src/renderer/gpu/text-status.js';
+
+const status = { requested: 'auto', choice: 'cpu', cpuMBps: 241.7, gpuMBps: 3.14, note: null } as const;
+
+describe('textStatusLine', () => {
+  it("shows the choice and both rates for 'auto', rounded to what is worth reading", () => {
+    expect(textStatusLine(status)).toBe('text: cpu (cpu 242 MB/s, gpu 3.1 MB/s)');
+    expect(textStatusLine({ ...status, choice: 'gpu', cpuMBps: 9.96, gpuMBps: 120 })).toBe('text: gpu (cpu 10.0 MB/s, gpu 120 MB/s)');
+  });
+
+  it("says when 'auto' had no GPU to measure, and when it is still measuring", () => {
+    expect(textStatusLine({ ...status, gpuMBps: null, note: 'no GPU text extractor is connected' })).toBe('text: cpu (cpu 242 MB/s, gpu unavailable)');
+    expect(textStatusLine({ ...status, choice: null, cpuMBps: null, gpuMBps: null })).toBe('text: measuring cpu and gpu…');
+  });
+
+  it('names a forced backend without figures', () => {
+    expect(textStatusLine({ requested: 'gpu', choice: 'gpu', cpuMBps: 200, gpuMBps: null, note: null })).toBe('text: gpu');
+    expect(textStatusLine({ requested: 'cpu', choice: 'cpu', cpuMBps: null, gpuMBps: null, note: null })).toBe('text: cpu');
+  });
+});
