@@ -1,6 +1,8 @@
 // The workstation: collections on the left, the chosen view in the middle, the record viewer over it when a capture
-// is open. Works the same in Electron (preload bridge) and in browser mode (HTTP + SSE).
+// is open. Works the same in Electron (preload bridge) and in browser mode (HTTP + SSE). Archives can be opened or
+// dropped from every screen (ArchiveIntake).
 import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { ArchiveIntake } from './components/ArchiveIntake.js';
 import { formatCount } from './format.js';
 import { useApp, type View } from './store.js';
 import { CapturesView } from './views/CapturesView.js';
@@ -118,6 +120,7 @@ export function App() {
           {viewing ? <RecordViewer capture={viewing} /> : <Main />}
         </main>
       </div>
+      <ArchiveIntake />
     </div>
   );
 }

@@ -1,10 +1,99 @@
 // Display formatting shared by the views: pure functions, tested in test/renderer.
 
-/** '20140126200624' -> '2014-01-26 20:06:24' (UTC, as WARC dates are). */
-export function formatTimestamp(ts: string | null): string {
-  if (!ts || !/^\d{4,14}$/.test(ts)) return ts ?? '';
-  const p = ts.padEnd(14, '0');
-  return `${p.slice(0, 4)}-${p.slice(4, 6)}-${p.slice(6, 8)} ${p.slice(8, 10)}:${p.slice(10, 12)}:${p.slice(12, 14)}`;
+/** How times are shown: in the researcher's local time (the default) or in UTC, the zone WARC records are written in. */
+export type TimeZoneChoice = 'local' | 'utc';
+
+const FULL_TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
+/** WARC-Date (ISO 28500:2017 §5.4: W3C-ISO8601, UTC; WARC/1.1 allows a fraction of a second). */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** The instant of a 14-digit WARC timestamp or an ISO 8601 date, in ms since the epoch; null for anything less
+ *  precise than a second (a partial timestamp) or not a date at all. */
+export function captureInstant(value: string | null | undefined): number | null {
+  if (!value) return null;
+  const m = FULL_TIMESTAMP.exec(value);
+  if (m) return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
+  if (!ISO_DATE.test(value)) return null;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? null : t;
+}
+
+/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one, and lists format many times. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = timeZone ?? '';
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'shortOffset',
+    });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+function wallClock(t: number, timeZone: string | undefined): { text: string; offset: string } {
+  const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const p of formatterFor(timeZone).formatToParts(t)) parts[p.type] = p.value;
+  return { text: `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`, offset: parts.timeZoneName ?? '' };
+}
+
+/**
+ * A capture time as 'YYYY-MM-DD HH:MM:SS', in UTC or in local time (the runtime's zone, or `timeZone`, an IANA name,
+ * for tests). Takes a 14-digit WARC timestamp or an ISO 8601 WARC-Date. A partial timestamp ('201401') keeps its
+ * precision and stays as written: shifting a month into another zone would invent an hour it never had.
+ */
+export function formatTimestamp(value: string | null | undefined, zone: TimeZoneChoice = 'utc', timeZone?: string): string {
+  if (!value) return '';
+  const t = captureInstant(value);
+  if (t !== null) return wallClock(t, zone === 'utc' ? 'UTC' : timeZone).text;
+  if (!/^\d{4,13}$/.test(value)) return value;
+  const [y, mo, d, h, mi] = [value.slice(0, 4), ...(value.slice(4).match(/\d\d/g) ?? [])];
+  const date = [y, mo, d].filter(Boolean).join('-');
+  const time = [h, mi].filter(Boolean).join(':');
+  return time ? `${date} ${time}` : date;
+}
+
+/** What a shown time's tooltip says: the same instant in the other zone, so the UTC value is always a hover away. */
+export function timestampTitle(value: string | null | undefined, zone: TimeZoneChoice, timeZone?: string): string | undefined {
+  const t = captureInstant(value);
+  if (t === null) return undefined;
+  if (zone === 'local') return `${wallClock(t, 'UTC').text} UTC`;
+  const local = wallClock(t, timeZone);
+  return `${local.text} local time (${local.offset})`;
+}
+
+/** ISO 8601 in UTC ('2014-01-26T20:06:24Z'), for citations and <time datetime>; null when not a full time. */
+export function isoUtc(value: string | null | undefined): string | null {
+  const t = captureInstant(value);
+  return t === null ? null : new Date(t).toISOString().replace(/\.000Z$/, 'Z');
+}
+
+/** One line a researcher can paste: `<url>, archived <ISO time, UTC>, in <file> (record <id>, offset <n>)`. Always
+ *  UTC, whichever zone the screen shows, so that a citation reads the same wherever it was made. */
+export function formatCitation(c: { uri: string | null; type: string; timestamp: string | null; date?: string | null; file: string; id?: string | null; offset: number }): string {
+  const id = c.id ? `record ${c.id.replace(/^<|>$/g, '')}, ` : '';
+  const when = isoUtc(c.timestamp) ?? c.date ?? c.timestamp ?? 'at an unknown time';
+  return `${c.uri ?? `${c.type} record`}, archived ${when}, in ${c.file.split(/[\\/]/).pop()} (${id}offset ${c.offset})`;
+}
+
+/** A name for a new collection holding `paths`: the first archive's or folder's name without its archive extension,
+ *  made unique against `taken` ('iana', 'iana 2', ...). */
+export function suggestCollectionName(paths: string[], taken: Iterable<string>): string {
+  const last = (paths[0] ?? '').replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';
+  const base = last.replace(/\.(warc|arc)(\.gz)?$|\.wacz$/i, '').trim() || 'Archives';
+  const used = new Set(taken);
+  let name = base;
+  for (let i = 2; used.has(name); i++) name = `${base} ${i}`;
+  return name;
 }
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -89,9 +178,14 @@ export function describeError(e: unknown): string {
   return api.message + where;
 }
 
-/** Captures per month of a URL's timeline, months without captures included so gaps show. */
-export function monthlySeries(captures: Array<{ timestamp: string | null }>): { labels: string[]; values: number[] } {
-  const months = captures.map((c) => c.timestamp?.slice(0, 6)).filter((m): m is string => !!m && m.length === 6).sort();
+/** Captures per month of a URL's timeline, months without captures included so gaps show. The months are those of
+ *  the zone the times are shown in, so that a capture listed on 31 December is counted in December. */
+export function monthlySeries(captures: Array<{ timestamp: string | null }>, zone: TimeZoneChoice = 'utc', timeZone?: string): { labels: string[]; values: number[] } {
+  const months = captures
+    .map((c) => formatTimestamp(c.timestamp, zone, timeZone).slice(0, 7))
+    .filter((m) => /^\d{4}-\d{2}$/.test(m))
+    .map((m) => m.replace('-', ''))
+    .sort();
   if (months.length === 0) return { labels: [], values: [] };
   const counts = new Map<string, number>();
   for (const m of months) counts.set(m, (counts.get(m) ?? 0) + 1);

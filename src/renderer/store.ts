@@ -12,9 +12,21 @@ import type {
 } from '../shared/api-collections.js';
 import type { IngestProgress } from '../shared/records.js';
 import { call, engine } from './api/client.js';
-import { describeError } from './format.js';
+import { describeError, type TimeZoneChoice } from './format.js';
 
 export type View = 'collection' | 'search' | 'captures' | 'stats' | 'settings' | 'inspect';
+
+const TIME_ZONE_KEY = 'archivestream.timeZone';
+
+/** The time zone choice lives in the renderer's storage: it only changes how times are drawn. (Browser mode's origin
+ *  carries the engine's port, so there it is remembered for as long as the port stays the same.) */
+function savedTimeZone(): TimeZoneChoice {
+  try {
+    return localStorage.getItem(TIME_ZONE_KEY) === 'utc' ? 'utc' : 'local';
+  } catch {
+    return 'local'; // storage refused (a locked-down profile): the default
+  }
+}
 
 /** The first page fills a screen or two and comes back fast (every hit costs a snippet query); the list loads on in
  *  bigger pages as it scrolls. */
@@ -46,6 +58,12 @@ interface AppState {
   search: SearchState;
   /** The capture open in the record viewer. */
   viewing: CaptureView | null;
+  /** Times on screen: local or UTC (citations and exports stay UTC). */
+  timeZone: TimeZoneChoice;
+  /** Browser mode's add-files flow is open (the folder browser), with a note when a drop opened it. */
+  adding: { note: string | null } | null;
+  /** Archives picked or dropped while no collection is chosen: a new collection is offered for them. */
+  offer: string[] | null;
 
   setView(v: View): void;
   setError(e: unknown): void;
@@ -57,6 +75,16 @@ interface AppState {
   loadMoreHits(): Promise<void>;
   open(c: CaptureView | null): void;
   updateSettings(s: Parameters<typeof call<'settings.update'>>[1]): Promise<void>;
+  setTimeZone(z: TimeZoneChoice): void;
+  /** Ctrl/Cmd+O, File > Open Archive…, the Open and Browse buttons: the desktop's open dialog, or the folder browser. */
+  pickArchives(kind?: 'files' | 'folders', note?: string): Promise<void>;
+  closeAdding(): void;
+  /** Adds archives to the current collection and shows it; with none chosen, offers a new one for them. */
+  addArchives(paths: string[]): Promise<void>;
+  /** Creates the offered collection and adds the archives to it; throws (for the offer dialog to show) when the name
+   *  is refused. */
+  createCollectionFor(name: string, paths: string[]): Promise<void>;
+  dismissOffer(): void;
 }
 
 export const useApp = create<AppState>((set, get) => ({
@@ -69,6 +97,9 @@ export const useApp = create<AppState>((set, get) => ({
   error: null,
   search: { q: '', sort: 'relevance', hits: [], more: false, facets: null, loading: false, error: null, tookMs: null, seq: 0 },
   viewing: null,
+  timeZone: savedTimeZone(),
+  adding: null,
+  offer: null,
 
   setView(view) {
     set({ view });
@@ -178,5 +209,56 @@ export const useApp = create<AppState>((set, get) => ({
     } catch (e) {
       get().setError(e);
     }
+  },
+
+  setTimeZone(timeZone) {
+    set({ timeZone });
+    try {
+      localStorage.setItem(TIME_ZONE_KEY, timeZone);
+    } catch {
+      // Not remembered, but shown for this session.
+    }
+  },
+
+  async pickArchives(kind = 'files', note) {
+    const shell = engine.shell;
+    if (!shell) return set({ adding: { note: note ?? null } });
+    try {
+      await get().addArchives(await shell.pickPaths(kind));
+    } catch (e) {
+      get().setError(e);
+    }
+  },
+
+  closeAdding() {
+    set({ adding: null });
+  },
+
+  async addArchives(paths) {
+    if (paths.length === 0) return;
+    const collection = get().current;
+    if (!collection) return set({ offer: paths });
+    try {
+      await call('files.add', { collection, paths });
+      set({ error: null });
+    } catch (e) {
+      get().setError(e);
+    }
+    // Where the files and the ingest button are, whatever screen the archives came from.
+    set({ view: 'collection', viewing: null });
+    await get().refreshDetail();
+    await get().refreshCollections();
+  },
+
+  async createCollectionFor(name, paths) {
+    const c = await call('collections.create', { name });
+    set({ offer: null });
+    await get().refreshCollections();
+    await get().select(c.name);
+    await get().addArchives(paths);
+  },
+
+  dismissOffer() {
+    set({ offer: null });
   },
 }));

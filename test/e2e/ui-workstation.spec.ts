@@ -1,6 +1,8 @@
 // The workstation UI in Debian Chromium against the real engine in browser mode (no mocked API): create a collection
 // from corpus files, ingest with progress, search, facet, the record viewer's tabs (the hex view's bytes compared with
-// the file's), a URL timeline, stats charts, export, and an axe check of every main screen.
+// the file's), a URL timeline, stats charts, export, and an axe check of every main screen. Archives are opened with
+// Ctrl+O and dropped from screens other than the collection's; times show in local time (the browser is put in New
+// York) or in UTC, as chosen in Settings.
 // Needs the corpus's pywb sample WARCs (iana.warc.gz, example.warc.gz: http://example.com?example=1 twice, once as a revisit).
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
@@ -22,7 +24,8 @@ test.beforeAll(async ({ browser }) => {
   mkdirSync(SCREENS, { recursive: true });
   engine = await startEngine();
   // axe needs a page of an explicit context.
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  // New York, so that local time and UTC differ (by 5 hours in January, when the pywb samples were captured).
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true, timezoneId: 'America/New_York' });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: engine.origin });
   page = await context.newPage();
   await page.goto(engine.url);
@@ -98,15 +101,19 @@ const clipboardText = () => page.evaluate(() => (globalThis as unknown as { navi
 
 const shot = (name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`) });
 
-test('empty state, then a collection made from corpus files picked in the folder browser', async () => {
+/** A file dragged over the page, as a DataTransfer (the test's tsconfig has no DOM types: the function runs in the page). */
+const draggedFile = () =>
+  page.evaluateHandle(() => {
+    const g = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (parts: string[], name: string) => unknown };
+    const dt = new g.DataTransfer();
+    dt.items.add(new g.File(['WARC/1.0'], 'dropped.warc'));
+    return dt;
+  });
+
+test('empty state, then Ctrl+O from Settings: files picked in the folder browser, and a new collection offered for them', async () => {
   await expect(page.getByRole('heading', { name: 'Open a WARC to begin' })).toBeVisible();
   await shot('01-empty');
   await axe('empty');
-
-  await page.getByRole('form', { name: 'New collection' }).first().getByRole('textbox').fill('pywb samples');
-  await page.getByRole('form', { name: 'New collection' }).first().getByRole('button', { name: 'Create' }).click();
-  await expect(page.getByRole('heading', { name: 'pywb samples' })).toBeVisible();
-  await expect(page.getByText('This collection has no archives yet')).toBeVisible();
 
   // Browser mode: the folder browser only shows folders allowed in Settings (or with --allow-dir).
   await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
@@ -123,9 +130,9 @@ test('empty state, then a collection made from corpus files picked in the folder
   expect(readFileSync(join(logsDir, 'engine.log'), 'utf8')).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z INFO {2}engine \d+ started/);
   await shot('02a-settings-paths');
   await axe('settings');
-  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Files & ingest' }).click();
 
-  await page.getByRole('button', { name: 'Browse…' }).click();
+  // Ctrl+O works on every screen, here Settings with no collection yet: the folder browser stands in for the open dialog.
+  await page.keyboard.press('Control+O');
   const dialog = page.getByRole('dialog', { name: 'Choose archives or a folder' });
   await dialog.getByRole('button', { name: /sample_archive\/warcs$/ }).click();
   await dialog.getByRole('checkbox', { name: /^iana\.warc\.gz / }).check();
@@ -133,27 +140,53 @@ test('empty state, then a collection made from corpus files picked in the folder
   await shot('02-folder-browser');
   await axe('folder browser');
   await dialog.getByRole('button', { name: 'Add 2 chosen' }).click();
+
+  // No collection is open: one is offered, named after the first archive.
+  const offer = page.getByRole('dialog', { name: 'Create a collection for these 2 archives?' });
+  await expect(offer.getByRole('textbox', { name: 'Collection name' })).toHaveValue('iana');
+  await expect(offer).toContainText('iana.warc.gz, example.warc.gz');
+  await shot('02b-new-collection-offer');
+  await axe('new collection offer');
+  await offer.getByRole('textbox', { name: 'Collection name' }).fill('pywb samples');
+  await offer.getByRole('button', { name: 'Create and add' }).click();
+  await expect(offer).toBeHidden();
+  await expect(page.getByRole('heading', { name: 'pywb samples' })).toBeVisible();
   const files = page.getByRole('table', { name: 'Archive files' });
   await expect(files.getByRole('row')).toHaveCount(3);
   await expect(files).toContainText('not indexed yet');
+});
 
-  // A file dragged over the view shows the drop zone; dropped, browser mode explains that it cannot know the path
-  // (only the desktop shell can: webUtils.getPathForFile), and adds nothing.
-  const view = page.getByRole('region', { name: 'Collection pywb samples' });
-  const drag = await page.evaluateHandle(() => {
-    const g = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (parts: string[], name: string) => unknown };
-    const dt = new g.DataTransfer();
-    dt.items.add(new g.File(['WARC/1.0'], 'dropped.warc'));
-    return dt;
-  });
-  await view.dispatchEvent('dragover', { dataTransfer: drag });
-  await expect(page.getByText('Drop WARC, ARC or WACZ files or folders to add them')).toBeVisible();
-  await shot('02b-drop-zone');
-  await view.dispatchEvent('drop', { dataTransfer: drag });
-  await expect(page.getByText('Drop WARC, ARC or WACZ files')).toBeHidden();
-  await expect(page.getByRole('alert')).toContainText('does not tell the page where a dropped file is');
-  await expect(files.getByRole('row')).toHaveCount(3);
-  await page.getByRole('button', { name: 'Dismiss the message' }).click();
+test('files dragged over any screen show the drop overlay; dropped in a browser, they open the folder browser', async () => {
+  // On the Search screen, not the collection's: the overlay covers the whole window.
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Search' }).click();
+  const target = page.getByRole('region', { name: 'Search' });
+  const overlay = page.getByText('Drop WARC, ARC or WACZ files or folders to add them to “pywb samples”');
+  const drag = await draggedFile();
+  await target.dispatchEvent('dragenter', { dataTransfer: drag });
+  await target.dispatchEvent('dragover', { dataTransfer: drag });
+  await expect(overlay).toBeVisible();
+  await shot('02c-drop-overlay');
+  // Leaving the window hides it again.
+  await target.dispatchEvent('dragleave', { dataTransfer: drag });
+  await expect(overlay).toBeHidden();
+
+  // Dropped: a browser does not tell the page where the file is (only the desktop shell can: webUtils.getPathForFile),
+  // so the folder browser opens, saying why, and nothing is added.
+  await target.dispatchEvent('dragenter', { dataTransfer: drag });
+  await target.dispatchEvent('dragover', { dataTransfer: drag });
+  await target.dispatchEvent('drop', { dataTransfer: drag });
+  await expect(overlay).toBeHidden();
+  const dialog = page.getByRole('dialog', { name: 'Choose archives or a folder' });
+  await expect(dialog).toContainText('does not tell the page where a dropped file is');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Files & ingest' }).click();
+  await expect(page.getByRole('table', { name: 'Archive files' }).getByRole('row')).toHaveCount(3);
+  // The collection screen's Browse… opens the same flow.
+  await page.getByRole('button', { name: 'Browse…' }).click();
+  await expect(dialog).toBeVisible();
+  await expect(dialog).not.toContainText('does not tell the page');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
 });
 
 test('ingest runs to done with a progress bar, and the files are indexed', async () => {
@@ -283,7 +316,11 @@ test('captures of a URL: timeline chart and versions, revisits pointing at their
   await expect(timeline.getByRole('img', { name: /Captures per month/ })).toBeVisible();
   const versions = timeline.getByRole('list', { name: 'Versions' }).getByRole('listitem');
   expect(await versions.count()).toBeGreaterThanOrEqual(2);
-  await expect(timeline).toContainText(/revisit · (\d+ · )?same as 2014-01-03 03:03:21/);
+  // Local time by default (New York, UTC-5); the UTC instant in the tooltip and the datetime attribute.
+  await expect(timeline).toContainText(/revisit · (\d+ · )?same as 2014-01-02 22:03:21/);
+  const original = timeline.locator('time', { hasText: '2014-01-02 22:03:21' }).last();
+  await expect(original).toHaveAttribute('title', '2014-01-03 03:03:21 UTC');
+  await expect(original).toHaveAttribute('datetime', '2014-01-03T03:03:21Z');
   await shot('07-timeline');
   await axe('captures');
 
@@ -294,11 +331,57 @@ test('captures of a URL: timeline chart and versions, revisits pointing at their
   await viewer.getByRole('button', { name: 'Close the record viewer' }).click();
 });
 
+test('times in UTC when chosen in Settings, remembered when the app is opened again', async () => {
+  const views = page.getByRole('navigation', { name: 'Views' });
+  await views.getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByRole('radio', { name: 'Local time (America/New_York)' })).toBeChecked();
+  await page.getByRole('radio', { name: 'UTC' }).check();
+  const lookUp = async () => {
+    await views.getByRole('button', { name: 'Captures' }).click();
+    await page.getByRole('form', { name: 'Look up captures' }).getByRole('textbox', { name: 'URL' }).fill('http://example.com?example=1');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    return page.getByRole('region', { name: 'Timeline of http://example.com?example=1' });
+  };
+  let timeline = await lookUp();
+  await expect(timeline).toContainText(/same as 2014-01-03 03:03:21/);
+  await expect(timeline.locator('time', { hasText: '2014-01-03 03:03:21' }).last()).toHaveAttribute('title', /^2014-01-02 22:03:21 local time \(GMT-5\)$/);
+
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'pywb samples' })).toBeVisible();
+  timeline = await lookUp();
+  await expect(timeline).toContainText(/same as 2014-01-03 03:03:21/);
+
+  await views.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('radio', { name: /^Local time/ }).check();
+});
+
+test('one palette for both schemes: the OS scheme, and a theme pinned in Settings against it', async () => {
+  const views = page.getByRole('navigation', { name: 'Views' });
+  const background = () =>
+    page.locator('body').evaluate((body) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(body).backgroundColor);
+  await views.getByRole('button', { name: 'Settings' }).click();
+  await expect.poll(background).toBe('rgb(255, 255, 255)');
+  // Pinned dark under a light OS...
+  // The theme is an engine setting: the radio turns checked when the engine has saved it, so click, not check().
+  await page.getByRole('radio', { name: 'Dark' }).click();
+  await expect.poll(background).toBe('rgb(22, 24, 28)');
+  await shot('02d-settings-dark');
+  await axe('settings dark');
+  // ...and pinned light under a dark OS.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.getByRole('radio', { name: 'Light' }).click();
+  await expect.poll(background).toBe('rgb(255, 255, 255)');
+  await page.getByRole('radio', { name: 'Follow the system' }).click();
+  await expect.poll(background).toBe('rgb(22, 24, 28)');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect.poll(background).toBe('rgb(255, 255, 255)');
+});
+
 test('statistics charts, in light and dark', async () => {
   await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Statistics' }).click();
   const stats = page.getByRole('region', { name: 'Statistics' });
   for (const name of ['Media types', 'HTTP statuses', 'Top hosts', 'Captures per month', 'Captures per year']) {
-    await expect(stats.getByRole('img', { name: new RegExp(`^${name}\\.`) })).toBeVisible();
+    await expect(stats.getByRole('img', { name: new RegExp(`^${name}( \\(UTC\\))?\\.`) })).toBeVisible();
   }
   await shot('08-stats');
   await axe('stats');
@@ -324,12 +407,21 @@ test('a damaged file: ingest goes on, and each problem is listed with file, offs
   await expect(page.getByRole('heading', { name: 'damaged' })).toBeVisible();
   await page.getByRole('textbox', { name: 'File or folder path' }).fill(damaged);
   await page.getByRole('button', { name: 'Add', exact: true }).click();
+  // Ctrl+O on another screen (Statistics) adds to the current collection, and shows it.
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Statistics' }).click();
+  await page.keyboard.press('Control+O');
+  const dialog = page.getByRole('dialog', { name: 'Choose archives or a folder' });
+  await dialog.getByRole('button', { name: /sample_archive\/warcs$/ }).click();
+  await dialog.getByRole('checkbox', { name: /^example\.warc\.gz / }).check();
+  await dialog.getByRole('button', { name: 'Add 1 chosen' }).click();
+  await expect(page.getByRole('region', { name: 'Collection damaged' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Archive files' }).getByRole('row')).toHaveCount(3);
   await page.getByRole('button', { name: 'Start ingest' }).click();
   await expect(page.getByRole('heading', { name: 'Ingest done' })).toBeVisible({ timeout: 30_000 });
   const errors = page.getByRole('table', { name: 'Ingest errors' });
   await expect(errors.getByRole('row')).not.toHaveCount(0);
-  const first = errors.getByRole('row').nth(1);
-  await expect(first).toContainText('multi-with-malformed-record.warc');
+  const first = errors.getByRole('row', { name: /multi-with-malformed-record\.warc/ }).first();
+  await expect(first).toBeVisible();
   await expect(first.getByRole('cell').nth(1)).toHaveText(/^\d+$/);
   await expect(first.getByRole('cell').nth(3)).not.toBeEmpty();
   await shot('10-ingest-errors');

@@ -1,7 +1,23 @@
 // The renderer's pure display helpers. The snippet splitter is what keeps archived text out of innerHTML: marks are
 // U+0002/U+0003 (src/core/search/sql.ts) and everything else stays text, '<script>' included.
+// The runtime's own zone is pinned before anything formats a time (Node re-reads TZ when it is assigned), so "local"
+// means New York here on any machine: UTC-5 in January, UTC-4 in July. (This folder is type-checked with the DOM libs,
+// not Node's, hence the cast.)
+(globalThis as unknown as { process: { env: Record<string, string> } }).process.env.TZ = 'America/New_York';
+
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatTimestamp, hexRows, monthlySeries, snippetParts } from '../../src/renderer/format.js';
+import {
+  formatBytes,
+  formatCitation,
+  formatDuration,
+  formatTimestamp,
+  hexRows,
+  isoUtc,
+  monthlySeries,
+  snippetParts,
+  suggestCollectionName,
+  timestampTitle,
+} from '../../src/renderer/format.js';
 
 describe('snippetParts', () => {
   it('splits on the marks and keeps markup as plain text', () => {
@@ -30,7 +46,6 @@ describe('hexRows', () => {
 describe('formatting', () => {
   it('formats WARC 14-digit timestamps, sizes and durations', () => {
     expect(formatTimestamp('20140126200624')).toBe('2014-01-26 20:06:24');
-    expect(formatTimestamp('201401')).toBe('2014-01-00 00:00:00');
     expect(formatTimestamp(null)).toBe('');
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(786_828)).toBe('787 KB');
@@ -39,9 +54,74 @@ describe('formatting', () => {
     expect(formatDuration(75)).toBe('1 min 15 s');
   });
 
+  it('shows a WARC timestamp in UTC or in local time, with the runtime zone or a given one', () => {
+    expect(formatTimestamp('20140126200624', 'utc')).toBe('2014-01-26 20:06:24');
+    expect(formatTimestamp('20140126200624', 'local')).toBe('2014-01-26 15:06:24');
+    // Daylight saving time: New York is UTC-4 in July.
+    expect(formatTimestamp('20140701020000', 'local')).toBe('2014-06-30 22:00:00');
+    expect(formatTimestamp('20140126200624', 'local', 'Asia/Kolkata')).toBe('2014-01-27 01:36:24');
+    expect(formatTimestamp('20140126200624', 'utc', 'Asia/Kolkata')).toBe('2014-01-26 20:06:24');
+  });
+
+  it('reads WARC-Date (ISO 8601, fractions of a second in WARC/1.1) like a 14-digit timestamp', () => {
+    expect(formatTimestamp('2014-01-03T03:03:21Z', 'utc')).toBe('2014-01-03 03:03:21');
+    expect(formatTimestamp('2014-01-03T03:03:21Z', 'local')).toBe('2014-01-02 22:03:21');
+    expect(formatTimestamp('2014-01-03T03:03:21.123456Z', 'local')).toBe('2014-01-02 22:03:21');
+    expect(formatTimestamp('2014-01-03T04:03:21+01:00', 'utc')).toBe('2014-01-03 03:03:21');
+  });
+
+  it('keeps a partial timestamp at its precision, in either mode, and passes other text through', () => {
+    for (const zone of ['utc', 'local'] as const) {
+      expect(formatTimestamp('201401', zone)).toBe('2014-01');
+      expect(formatTimestamp('2014', zone)).toBe('2014');
+      expect(formatTimestamp('201401261506', zone)).toBe('2014-01-26 15:06');
+      expect(formatTimestamp('not a date', zone)).toBe('not a date');
+    }
+  });
+
+  it('puts the other zone in the tooltip, so the UTC value is always at hand', () => {
+    expect(timestampTitle('20140103030321', 'local')).toBe('2014-01-03 03:03:21 UTC');
+    expect(timestampTitle('20140103030321', 'utc')).toBe('2014-01-02 22:03:21 local time (GMT-5)');
+    expect(timestampTitle('20140103030321', 'utc', 'Asia/Kolkata')).toBe('2014-01-03 08:33:21 local time (GMT+5:30)');
+    expect(timestampTitle('201401', 'local')).toBeUndefined();
+  });
+
+  it('gives ISO 8601 in UTC for <time datetime> and citations', () => {
+    expect(isoUtc('20140103030321')).toBe('2014-01-03T03:03:21Z');
+    expect(isoUtc('2014-01-03T04:03:21+01:00')).toBe('2014-01-03T03:03:21Z');
+    expect(isoUtc('201401')).toBeNull();
+    expect(isoUtc(null)).toBeNull();
+  });
+
+  it('cites a capture in UTC whatever the screen shows: URL, ISO time, file, record id and offset', () => {
+    const capture = { uri: 'http://example.com/', type: 'response', timestamp: '20140103030321', file: '/data/warcs/example.warc.gz', offset: 1043 };
+    expect(formatCitation({ ...capture, id: '<urn:uuid:6d058047-ede2-4a13-be79-90c17c631dd4>' })).toBe(
+      'http://example.com/, archived 2014-01-03T03:03:21Z, in example.warc.gz (record urn:uuid:6d058047-ede2-4a13-be79-90c17c631dd4, offset 1043)',
+    );
+    // No 14-digit timestamp: the record's own WARC-Date, as written.
+    expect(formatCitation({ ...capture, uri: null, type: 'warcinfo', timestamp: null, date: '2014-01-03T03:03:21.5Z' })).toBe(
+      'warcinfo record, archived 2014-01-03T03:03:21.5Z, in example.warc.gz (offset 1043)',
+    );
+  });
+
+  it('names a collection for opened archives after the first one, unique among the names taken', () => {
+    expect(suggestCollectionName(['/data/iana.warc.gz', '/data/b.warc'], [])).toBe('iana');
+    expect(suggestCollectionName(['/data/iana.warc.gz'], ['iana', 'iana 2'])).toBe('iana 3');
+    expect(suggestCollectionName(['/data/crawl-2024/'], [])).toBe('crawl-2024');
+    expect(suggestCollectionName(['C:\\crawls\\site.WACZ'], [])).toBe('site');
+    expect(suggestCollectionName(['/data/.warc'], [])).toBe('Archives');
+  });
+
   it('fills the months between captures so a timeline shows gaps', () => {
     const s = monthlySeries([{ timestamp: '20131130000000' }, { timestamp: '20140203000000' }, { timestamp: '20140201000000' }, { timestamp: null }]);
     expect(s.labels).toEqual(['2013-11', '2013-12', '2014-01', '2014-02']);
     expect(s.values).toEqual([1, 0, 0, 2]);
+  });
+
+  it('counts a capture in the month of the zone it is shown in', () => {
+    const captures = [{ timestamp: '20140101030000' }, { timestamp: '20140115000000' }];
+    expect(monthlySeries(captures, 'utc')).toEqual({ labels: ['2014-01'], values: [2] });
+    // 03:00 UTC on 1 January is 22:00 on 31 December in New York.
+    expect(monthlySeries(captures, 'local')).toEqual({ labels: ['2013-12', '2014-01'], values: [1, 1] });
   });
 });

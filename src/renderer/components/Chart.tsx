@@ -16,9 +16,15 @@ import { useEffect, useRef, useState } from 'react';
 
 ChartJS.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
-/** Colours come from the page's CSS variables, so charts follow the light/dark theme. */
+/** Colours come from the page's CSS variables, so charts follow the light/dark theme. A variable holds its text as
+ *  written (light-dark(…, …), which a canvas cannot paint), so it is resolved through an element's computed colour. */
 function cssVar(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#3b6fd4';
+  const probe = document.createElement('span');
+  probe.style.color = `var(${name})`;
+  document.body.append(probe);
+  const color = getComputedStyle(probe).color;
+  probe.remove();
+  return color || '#3b6fd4';
 }
 
 /** Changes whenever the colours may have: the OS scheme flips or Settings pins a theme (html[data-theme]). */

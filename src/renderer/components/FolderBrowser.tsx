@@ -4,7 +4,8 @@ import type { BrowseResult } from '../../shared/api-collections.js';
 import { call } from '../api/client.js';
 import { describeError, formatBytes } from '../format.js';
 
-export function FolderBrowser({ onPick, onClose }: { onPick(paths: string[]): void; onClose(): void }) {
+/** `note` says why the browser opened when the person did not ask for it (a drop, which a browser gives no paths for). */
+export function FolderBrowser({ onPick, onClose, note = null }: { onPick(paths: string[]): void; onClose(): void; note?: string | null }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [listing, setListing] = useState<BrowseResult | null>(null);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
@@ -36,6 +37,7 @@ export function FolderBrowser({ onPick, onClose }: { onPick(paths: string[]): vo
   return (
     <dialog ref={dialog} aria-labelledby="browse-title" className="browser" onClose={onClose}>
       <h2 id="browse-title">Choose archives or a folder</h2>
+      {note && <p className="note">{note}</p>}
       <p className="meta" aria-live="polite">
         {listing?.path ?? 'Allowed folders'}
       </p>

@@ -3,7 +3,8 @@ import { useMemo, useState } from 'react';
 import type { ResolvedCapture } from '../../shared/api-collections.js';
 import { call } from '../api/client.js';
 import { Chart } from '../components/Chart.js';
-import { describeError, formatTimestamp, monthlySeries } from '../format.js';
+import { Time, useFormatTime } from '../components/Time.js';
+import { describeError, monthlySeries } from '../format.js';
 import { useApp } from '../store.js';
 
 type Mode = 'url' | 'prefix' | 'host';
@@ -11,7 +12,8 @@ const METHOD = { url: 'captures.byUrl', prefix: 'captures.byPrefix', host: 'capt
 
 function Timeline({ url, versions }: { url: string; versions: ResolvedCapture[] }) {
   const open = useApp((s) => s.open);
-  const series = useMemo(() => monthlySeries(versions), [versions]);
+  const zone = useApp((s) => s.timeZone);
+  const series = useMemo(() => monthlySeries(versions, zone), [versions, zone]);
   return (
     <section aria-label={`Timeline of ${url}`} className="timeline">
       <h3 className="uri">{url}</h3>
@@ -20,12 +22,20 @@ function Timeline({ url, versions }: { url: string; versions: ResolvedCapture[] 
         {versions.map((v) => (
           <li key={v.id}>
             <button type="button" className="link" onClick={() => open(v)}>
-              {formatTimestamp(v.timestamp)}
+              <Time value={v.timestamp} />
             </button>{' '}
             <span className="meta">
               {v.type}
               {v.status ? ` · ${v.status}` : ''}
-              {v.type === 'revisit' && (v.original ? ` · same as ${formatTimestamp(v.original.timestamp)}` : ' · original not in collection')}
+              {v.type === 'revisit' &&
+                (v.original ? (
+                  <>
+                    {' · same as '}
+                    <Time value={v.original.timestamp} />
+                  </>
+                ) : (
+                  ' · original not in collection'
+                ))}
             </span>
           </li>
         ))}
@@ -41,6 +51,7 @@ export function CapturesView() {
   const [rows, setRows] = useState<ResolvedCapture[] | null>(null);
   const [timeline, setTimeline] = useState<{ url: string; versions: ResolvedCapture[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const formatTime = useFormatTime();
 
   if (!current) return <p className="empty">Choose or create a collection to browse its captures.</p>;
 
@@ -110,13 +121,13 @@ export function CapturesView() {
               {rows.map((c) => (
                 <tr key={c.id}>
                   <td className="uri">
-                    <button type="button" className="link" onClick={() => void showTimeline(c.uri!)} aria-label={`Timeline of ${c.uri} (capture ${formatTimestamp(c.timestamp)})`}>
+                    <button type="button" className="link" onClick={() => void showTimeline(c.uri!)} aria-label={`Timeline of ${c.uri} (capture ${formatTime(c.timestamp)})`}>
                       {c.uri}
                     </button>
                   </td>
                   <td>
                     <button type="button" className="link" onClick={() => open(c)}>
-                      {formatTimestamp(c.timestamp)}
+                      <Time value={c.timestamp} />
                     </button>
                   </td>
                   <td>{c.type}</td>

@@ -1,11 +1,12 @@
-// One collection: its archive files and their states, adding and removing files (typed, browsed, picked in the
-// desktop's open dialog or dropped onto the window), ingest with progress, errors.
-import { useEffect, useState, type DragEvent } from 'react';
-import type { CollectionFile, IngestErrorView } from '../../shared/api-collections.js';
+// One collection: its archive files and their states, adding and removing files (typed here; browsed, picked in the
+// desktop's open dialog or dropped onto the window through components/ArchiveIntake.tsx), ingest with progress, errors.
+import { useEffect, useState } from 'react';
+import type { CollectionFile, IngestErrorView, IngestTextStatus } from '../../shared/api-collections.js';
 import type { IngestProgress } from '../../shared/records.js';
 import { call, engine } from '../api/client.js';
 import { FolderBrowser } from '../components/FolderBrowser.js';
 import { formatBytes, formatCount, formatDuration } from '../format.js';
+import { textStatusLine } from '../gpu/text-status.js';
 import { useApp } from '../store.js';
 import { InspectForm } from './InspectView.js';
 
@@ -51,12 +52,13 @@ function Progress({ label, value, max }: { label: string; value: number; max: nu
   );
 }
 
-function IngestPanel({ progress, running }: { progress: IngestProgress | null; running: boolean }) {
+function IngestPanel({ progress, running, text }: { progress: IngestProgress | null; running: boolean; text: IngestTextStatus | null }) {
   if (!progress) return null;
   const done = !running && progress.filesDone === progress.filesTotal;
   return (
     <section aria-label="Ingest progress" className="ingest">
       <h3>{running ? 'Ingesting…' : done ? 'Ingest done' : 'Ingest stopped'}</h3>
+      {text && <p className="meta" title={text.note ?? undefined}>{textStatusLine(text)}</p>}
       <Progress label="Collection progress" value={progress.bytesDone} max={progress.bytesTotal} />
       <dl className="figures">
         <dt>Files</dt>
@@ -181,105 +183,22 @@ function ErrorList({ collection, count }: { collection: string; count: number })
   );
 }
 
-/** A collection for archives opened with none chosen: named after the first one, made unique. */
-async function collectionFor(paths: string[]): Promise<string> {
-  const base = (paths[0].split(/[\\/]/).pop() ?? 'Archives').replace(/\.(warc|arc)(\.gz)?$|\.wacz$/i, '') || 'Archives';
-  const taken = new Set(useApp.getState().collections.map((c) => c.name));
-  let name = base;
-  for (let i = 2; taken.has(name); i++) name = `${base} ${i}`;
-  return (await call('collections.create', { name })).name;
-}
-
-/** Adds archives to the chosen collection, or to a new one when none is chosen (the welcome screen's "Open"). */
-async function openArchives(paths: string[]): Promise<void> {
-  if (paths.length === 0) return;
-  const app = useApp.getState();
-  try {
-    let collection = app.current;
-    if (!collection) {
-      collection = await collectionFor(paths);
-      await app.refreshCollections();
-      await app.select(collection);
-    }
-    await call('files.add', { collection, paths });
-    app.setError(null);
-  } catch (e) {
-    app.setError(e);
-  }
-  app.setView('collection');
-  await useApp.getState().refreshDetail();
-  await useApp.getState().refreshCollections();
-}
-
-async function pickAndOpen(kind: 'files' | 'folders'): Promise<void> {
-  const shell = engine.shell;
-  if (shell) await openArchives(await shell.pickPaths(kind));
-}
-
-/** Files dropped onto the view: their paths come from the desktop shell; a browser does not tell a page where a file
- *  lives, so there the drop explains what to do instead. */
-function useArchiveDrop() {
-  const [dragging, setDragging] = useState(false);
-  const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes('Files');
-  return {
-    dragging,
-    props: {
-      onDragOver: (e: DragEvent) => {
-        if (!hasFiles(e)) return;
-        e.preventDefault();
-        e.dataTransfer.dropEffect = 'copy';
-        setDragging(true);
-      },
-      onDragLeave: (e: DragEvent) => {
-        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
-      },
-      onDrop: (e: DragEvent) => {
-        if (!hasFiles(e)) return;
-        e.preventDefault();
-        setDragging(false);
-        const shell = engine.shell;
-        const paths = shell ? [...e.dataTransfer.files].map((f) => shell.pathForFile(f)).filter(Boolean) : [];
-        if (paths.length) void openArchives(paths);
-        else useApp.getState().setError('This browser does not tell the page where a dropped file is: type its path or use Browse… (the desktop app takes dropped files).');
-      },
-    },
-  };
-}
-
-function DropHint({ dragging }: { dragging: boolean }) {
-  if (!dragging) return null;
-  return (
-    // Inline: the overlay is this view's alone, and needs no more of the stylesheet than its theme's colours.
-    <div
-      className="drop-zone"
-      aria-hidden="true"
-      style={{
-        position: 'absolute',
-        inset: 0,
-        zIndex: 10,
-        display: 'flex',
-        alignItems: 'center',
-        justifyContent: 'center',
-        border: '3px dashed currentColor',
-        borderRadius: 8,
-        background: 'color-mix(in srgb, Canvas 85%, transparent)',
-        fontSize: '1.3em',
-        pointerEvents: 'none',
-      }}
-    >
-      Drop WARC, ARC or WACZ files or folders to add them
-    </div>
-  );
-}
-
+/** The desktop's open dialog, for files or folders; browser mode's folder browser. Ctrl/Cmd+O does the same. */
 function OpenButtons() {
-  if (!engine.shell) return null;
+  const pickArchives = useApp((s) => s.pickArchives);
+  if (!engine.shell) {
+    return (
+      <button type="button" onClick={() => void pickArchives('files')} aria-keyshortcuts="Control+O Meta+O">
+        Browse…
+      </button>
+    );
+  }
   return (
     <>
-      <button type="button" onClick={() => void pickAndOpen('files')}>
+      <button type="button" onClick={() => void pickArchives('files')} aria-keyshortcuts="Control+O Meta+O">
         Open files…
       </button>
-      <button type="button" onClick={() => void pickAndOpen('folders')}>
+      <button type="button" onClick={() => void pickArchives('folders')}>
         Open folder…
       </button>
     </>
@@ -289,23 +208,16 @@ function OpenButtons() {
 export function CollectionView() {
   const { detail, current, progress, refreshDetail, refreshCollections, select, setError, collections } = useApp();
   const [path, setPath] = useState('');
-  const [browsing, setBrowsing] = useState(false);
   const [relinking, setRelinking] = useState<string | null>(null);
-  const drop = useArchiveDrop();
-  // File > Open Archive… (Ctrl/Cmd+O) in the desktop app.
-  useEffect(() => engine.shell?.onOpenArchive(() => void pickAndOpen('files')), []);
 
   if (!current) {
     return (
-      <section aria-label="Start" className="welcome" style={{ position: 'relative' }} {...drop.props}>
-        <DropHint dragging={drop.dragging} />
-        {engine.shell && (
-          <p className="row">
-            <OpenButtons />
-          </p>
-        )}
+      <section aria-label="Start" className="welcome">
         <h2>{collections.length === 0 ? 'Open a WARC to begin' : 'Choose a collection'}</h2>
         <p>Open a WARC, ARC or WACZ file to begin. A collection indexes archive files so that you can search and browse them.</p>
+        <p className="row">
+          <OpenButtons />
+        </p>
         <CreateCollection />
         <h3>Or look inside one file</h3>
         <InspectForm />
@@ -329,8 +241,7 @@ export function CollectionView() {
   const add = (paths: string[]) => act(() => call('files.add', { collection: current, paths }));
 
   return (
-    <section aria-label={`Collection ${current}`} className="collection" style={{ position: 'relative' }} {...drop.props}>
-      <DropHint dragging={drop.dragging} />
+    <section aria-label={`Collection ${current}`} className="collection">
       <header className="row spread">
         <h2>{current}</h2>
         <div className="row">
@@ -377,23 +288,8 @@ export function CollectionView() {
           <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/data/crawl/ or /data/file.warc.gz" size={50} />
         </label>
         <button type="submit">Add</button>
-        {engine.shell ? (
-          <OpenButtons />
-        ) : (
-          <button type="button" onClick={() => setBrowsing(true)}>
-            Browse…
-          </button>
-        )}
+        <OpenButtons />
       </form>
-      {browsing && (
-        <FolderBrowser
-          onClose={() => setBrowsing(false)}
-          onPick={(paths) => {
-            setBrowsing(false);
-            void add(paths);
-          }}
-        />
-      )}
       {relinking && (
         <FolderBrowser
           onClose={() => setRelinking(null)}
@@ -421,7 +317,7 @@ export function CollectionView() {
             )}
             {detail.ingest.stopped && !running && <span className="meta">Last run: {detail.ingest.stopped}. Start again to resume.</span>}
           </div>
-          <IngestPanel progress={live} running={running} />
+          <IngestPanel progress={live} running={running} text={detail.ingest.text} />
           <FileTable
             files={detail.fileList}
             busy={running}

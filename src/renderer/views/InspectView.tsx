@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { create } from 'zustand';
 import type { OpenedFile, ProblemSummary, RecordDetail, RecordSummary } from '../../shared/api.js';
 import { call } from '../api/client.js';
+import { Time } from '../components/Time.js';
 import { describeError } from '../format.js';
 import { useApp } from '../store.js';
 
@@ -173,7 +174,9 @@ export function InspectView() {
                     <td>{r.offset}</td>
                     <td>{r.type}</td>
                     <td className="uri">{r.uri}</td>
-                    <td>{r.date}</td>
+                    <td>
+                      <Time value={r.date} />
+                    </td>
                     <td>{r.status ?? ''}</td>
                   </tr>
                 ))}

@@ -6,7 +6,8 @@ import type { RecordDetail } from '../../shared/api.js';
 import type { CaptureView, RecordText, ResolvedCapture, TextDiff } from '../../shared/api-collections.js';
 import { call } from '../api/client.js';
 import { HexView } from '../components/HexView.js';
-import { describeError, formatBytes, formatTimestamp } from '../format.js';
+import { Time, useFormatTime } from '../components/Time.js';
+import { describeError, formatBytes, formatCitation } from '../format.js';
 import { useApp } from '../store.js';
 
 const TABS = ['Text', 'WARC headers', 'HTTP headers', 'Raw bytes', 'Compare'] as const;
@@ -64,19 +65,6 @@ export function payloadFileName(uri: string | null, mime: string | null, offset:
   if (/\.[a-z0-9]{1,5}$/i.test(base)) return base;
   const type = (mime ?? '').split(';')[0].trim().toLowerCase();
   return `${base}.${EXTENSIONS[type] ?? 'bin'}`;
-}
-
-/** 14-digit UTC timestamp (or an ISO date) as ISO 8601. */
-function isoTime(timestamp: string | null, warcDate: string | null | undefined): string {
-  const m = timestamp ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(timestamp) : null;
-  if (m) return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`;
-  return warcDate ?? timestamp ?? 'at an unknown time';
-}
-
-/** One line a researcher can paste: `<url>, archived <ISO time>, in <file> (record <id>, offset <n>)`. */
-export function formatCitation(c: { uri: string | null; type: string; timestamp: string | null; date?: string | null; file: string; id?: string | null; offset: number }): string {
-  const id = c.id ? `record ${c.id.replace(/^<|>$/g, '')}, ` : '';
-  return `${c.uri ?? `${c.type} record`}, archived ${isoTime(c.timestamp, c.date)}, in ${c.file.split(/[\\/]/).pop()} (${id}offset ${c.offset})`;
 }
 
 function base64Bytes(base64: string): Uint8Array<ArrayBuffer> {
@@ -160,6 +148,7 @@ function DiffPanel({ collection, capture, versions }: { collection: string; capt
   const [other, setOther] = useState<number | null>(others[0]?.id ?? null);
   const [diff, setDiff] = useState<TextDiff | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const formatTime = useFormatTime();
   useEffect(() => {
     if (other === null) return;
     setDiff(null);
@@ -173,7 +162,7 @@ function DiffPanel({ collection, capture, versions }: { collection: string; capt
         <select value={other ?? ''} onChange={(e) => setOther(Number(e.target.value))}>
           {others.map((v) => (
             <option key={v.id} value={v.id}>
-              {formatTimestamp(v.timestamp)} ({v.type})
+              {formatTime(v.timestamp)} ({v.type})
             </option>
           ))}
         </select>
@@ -240,7 +229,7 @@ export function RecordViewer({ capture }: { capture: CaptureView }) {
         <div>
           <h2 className="uri">{capture.uri ?? `${capture.type} record`}</h2>
           <p className="meta">
-            {capture.type} · {formatTimestamp(capture.timestamp) || d?.date} · {capture.status ?? ''} {capture.mime ?? ''} · {capture.file.split('/').pop()} @ {capture.offset} (
+            {capture.type} · <Time value={capture.timestamp ?? d?.date} /> · {capture.status ?? ''} {capture.mime ?? ''} · {capture.file.split('/').pop()} @ {capture.offset} (
             {formatBytes(capture.length)} on disk)
           </p>
           {capture.type === 'revisit' && (
@@ -248,7 +237,7 @@ export function RecordViewer({ capture }: { capture: CaptureView }) {
               Revisit: the payload is that of{' '}
               {me?.original ? (
                 <button type="button" className="link" onClick={() => open(me.original)}>
-                  the capture of {formatTimestamp(me.original.timestamp)}
+                  the capture of <Time value={me.original.timestamp} />
                 </button>
               ) : (
                 <>an original not in this collection{capture.refersToUri ? ` (${capture.refersToUri})` : ''}</>
@@ -307,7 +296,7 @@ export function RecordViewer({ capture }: { capture: CaptureView }) {
               text.value.text ? (
                 <article className="text">
                   <h3>{text.value.title}</h3>
-                  {text.value.from.id !== capture.id && <p className="meta">Text of the original capture, {formatTimestamp(text.value.from.timestamp)}.</p>}
+                  {text.value.from.id !== capture.id && <p className="meta">Text of the original capture, <Time value={text.value.from.timestamp} />.</p>}
                   <pre className="payload" tabIndex={0}>{text.value.text}</pre>
                 </article>
               ) : (

@@ -4,7 +4,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ExportFormat, FacetName, SearchHitView } from '../../shared/api-collections.js';
 import { call } from '../api/client.js';
-import { formatCount, formatTimestamp, snippetParts } from '../format.js';
+import { Time } from '../components/Time.js';
+import { formatCount, snippetParts } from '../format.js';
 import { useApp } from '../store.js';
 
 export const DEBOUNCE_MS = 200;
@@ -110,7 +111,7 @@ function HitRow({ hit, active, onOpen }: { hit: SearchHitView; active: boolean; 
     <div className={`hit${active ? ' active' : ''}`} onClick={onOpen}>
       <div className="hit-title">{hit.title || hit.url}</div>
       <div className="hit-meta">
-        <span className="uri">{hit.url}</span> · {formatTimestamp(hit.timestamp)}
+        <span className="uri">{hit.url}</span> · <Time value={hit.timestamp} />
         {hit.captureCount > 1 && ` · ${hit.captureCount} captures`}
       </div>
       <Snippet text={hit.snippet} />

@@ -1,4 +1,5 @@
-// Settings: theme, the folders the folder browser may show, and where the data and the logs are (for bug reports).
+// Settings: theme, the time zone times are shown in, the folders the folder browser may show, and where the data and
+// the logs are (for bug reports).
 import { useEffect, useState } from 'react';
 import type { Theme } from '../../shared/api-collections.js';
 import type { ResultOf } from '../../shared/api.js';
@@ -65,6 +66,24 @@ function AppPaths() {
   );
 }
 
+/** Local time by default; UTC is what the archive files say. Citations and exports are UTC either way. */
+function TimeZoneSetting() {
+  const { timeZone, setTimeZone } = useApp();
+  const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return (
+    <fieldset className="row">
+      <legend>Show times in</legend>
+      <label>
+        <input type="radio" name="time-zone" checked={timeZone === 'local'} onChange={() => setTimeZone('local')} /> Local time ({local})
+      </label>
+      <label>
+        <input type="radio" name="time-zone" checked={timeZone === 'utc'} onChange={() => setTimeZone('utc')} /> UTC
+      </label>
+      <small className="meta">Hover a time to see it in the other zone. Citations and exports always give UTC.</small>
+    </fieldset>
+  );
+}
+
 export function SettingsView() {
   const { settings, updateSettings } = useApp();
   const [root, setRoot] = useState('');
@@ -81,6 +100,7 @@ export function SettingsView() {
           </label>
         ))}
       </fieldset>
+      <TimeZoneSetting />
       <h3>Folders the file browser may show</h3>
       <ul aria-label="Allowed folders">
         {settings.allowedRoots.map((r) => (

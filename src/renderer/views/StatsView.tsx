@@ -9,7 +9,9 @@ import { useApp } from '../store.js';
 const series = (xs: Array<{ value: string; count: number }>): Series => ({ labels: xs.map((x) => x.value), values: xs.map((x) => x.count) });
 
 export function StatsView() {
-  const { current, search, detail } = useApp();
+  const { current, search, detail, timeZone } = useApp();
+  // The engine counts by the archive's UTC dates; say so where the screen shows local times.
+  const utc = timeZone === 'local' ? ' (UTC)' : '';
   const [scope, setScope] = useState<'collection' | 'query'>('collection');
   const [stats, setStats] = useState<CollectionStats | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -67,8 +69,8 @@ export function StatsView() {
           <Chart title="Media types" series={charts.mime} horizontal />
           <Chart title="HTTP statuses" series={charts.status} />
           <Chart title="Top hosts" series={charts.hosts} horizontal />
-          {stats!.scope === 'collection' && <Chart title="Captures per month" series={charts.months} kind={charts.months.labels.length > 24 ? 'line' : 'bar'} />}
-          <Chart title={stats!.scope === 'collection' ? 'Captures per year' : 'Pages per year'} series={charts.years} />
+          {stats!.scope === 'collection' && <Chart title={`Captures per month${utc}`} series={charts.months} kind={charts.months.labels.length > 24 ? 'line' : 'bar'} />}
+          <Chart title={`${stats!.scope === 'collection' ? 'Captures per year' : 'Pages per year'}${utc}`} series={charts.years} />
         </div>
       )}
     </section>
