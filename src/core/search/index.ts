@@ -14,11 +14,13 @@ import {
   buildRankedMatchesSql,
   buildNewestMatchesSql,
   buildPagePassesSql,
+  amongPages,
   buildMatchIdsSql,
   buildSnippetSql,
   buildWindowFloorSql,
   buildPageSpanSql,
   buildRecentShareSql,
+  FACET_NAMES,
   type FacetName,
 } from './sql.js';
 
@@ -127,15 +129,18 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
     const common = commonClauses(coll, q, t);
     const positive = q.clauses.filter((c) => !c.negated).length;
     const allowed = filtered ? selectivePages(coll, q, t) : null;
-    if (common.size > 0 || allowed) {
-      // Pages passing the filter: the selective set, else a capture lookup per candidate (a broad filter passes most).
-      const passes = allowed ? (pid: number) => allowed.has(pid) : filtered ? filterCheck(coll, q) : () => true;
+    if (allowed && allowed.length === 0) rows = [];
+    else if (common.size > 0 || allowed) {
+      // A selective filter is applied in SQL as the set of its pages; a broad one by a capture lookup per candidate
+      // (it passes most of them).
+      const passes = filtered && !allowed ? filterCheck(coll, q) : () => true;
+      const among = (c: SqlQuery): SqlQuery => (allowed ? amongPages(c, allowed) : c);
       let keep = passes;
       let candidates: (window: number) => SqlQuery;
-      if (common.size === positive) candidates = () => buildNewestMatchesSql(match!);
+      if (common.size === positive) candidates = () => among(buildNewestMatchesSql(match!));
       else {
         const rankMatch = toFtsMatch({ ...q, clauses: q.clauses.filter((c) => !common.has(c)) })!;
-        candidates = (w) => buildRankedMatchesSql(rankMatch, w);
+        candidates = (w) => among(buildRankedMatchesSql(rankMatch, w));
         if (common.size > 0) {
           // Scored by the rarer words alone: the whole query's unranked match set says which pages match every word.
           const all = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match!)).map((r) => r.pid));
@@ -219,9 +224,9 @@ function pick(
 
 /** The pages with a capture within the filters when they are few (at most selectivePages), read from the capture
  *  indexes without the words; null when the filter keeps more. */
-function selectivePages(coll: Collection, q: ParsedQuery, t: SearchTuning): Set<number> | null {
+function selectivePages(coll: Collection, q: ParsedQuery, t: SearchTuning): number[] | null {
   const ids = coll.all<{ id: number }>(buildFilteredPagesSql(q, t.selectivePages + 1));
-  return ids.length > t.selectivePages ? null : new Set(ids.map((r) => r.id));
+  return ids.length > t.selectivePages ? null : ids.map((r) => r.id);
 }
 
 /** Whether a page has a capture within the filters: one indexed lookup per call, for filters that keep most pages. */
@@ -282,32 +287,32 @@ function estimateMatches(coll: Collection, n: number, floor: number): number {
   return Math.max(n + 1, Math.round((n * (span.hi - span.lo + 1)) / Math.max(1, span.hi - floor)));
 }
 
-const FACETS: FacetName[] = ['site', 'mime', 'status', 'year'];
+const FACETS = FACET_NAMES;
 
 const FACET_TOP = 20;
 
 /** Hits per value of each facet, most first (ties by value), the top FACET_TOP; a hit counts once per value among its
  *  matching captures. */
 function countFacets(coll: Collection, sql: SqlQuery): Record<FacetName, FacetCount[]> {
-  const seen = Object.fromEntries(FACETS.map((f) => [f, new Map<string | number, Set<number>>()])) as
-    Record<FacetName, Map<string | number, Set<number>>>;
-  for (const r of coll.iterate<Record<FacetName, string | number | null> & { pid: number }>(sql)) {
-    for (const f of FACETS) {
-      const v = r[f];
+  const seen = FACETS.map(() => new Map<string | number, Set<number>>());
+  for (const r of coll.rows(sql)) {
+    const pid = r[0] as number;
+    for (let f = 0; f < FACETS.length; f++) {
+      const v = r[f + 1] as string | number | null;
       if (v === null) continue;
       let pages = seen[f].get(v);
       if (!pages) seen[f].set(v, (pages = new Set()));
-      pages.add(r.pid);
+      pages.add(pid);
     }
   }
   const out = {} as Record<FacetName, FacetCount[]>;
-  for (const f of FACETS) {
-    out[f] = [...seen[f]]
+  FACETS.forEach((f, i) => {
+    out[f] = [...seen[i]]
       .map(([value, pages]) => ({ value, count: pages.size }))
       .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
       .slice(0, FACET_TOP)
       .map(({ value, count }) => ({ value: f === 'site' ? displayHost(String(value)) : String(value), count }));
-  }
+  });
   return out;
 }
 

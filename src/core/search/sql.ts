@@ -190,6 +190,15 @@ export function buildNewestMatchesSql(match: string): SqlQuery {
   return { sql: `SELECT rowid AS pid, -rowid AS score FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rowid DESC`, params: { match } };
 }
 
+/** Candidates (pid, score) kept to the given pages, best score first: the intersection runs inside SQLite, which
+ *  reads even a word's whole doclist in a fraction of the time it takes to step through it row by row. */
+export function amongPages(candidates: SqlQuery, pageIds: number[]): SqlQuery {
+  return {
+    sql: `SELECT pid, score FROM (${candidates.sql}) WHERE pid IN (SELECT value FROM json_each(@among)) ORDER BY score, pid`,
+    params: { ...candidates.params, among: JSON.stringify(pageIds) },
+  };
+}
+
 /** A row when page @pid has a capture within the filters. */
 export function buildPagePassesSql(q: ParsedQuery): SqlQuery {
   const params: Params = {};
@@ -197,12 +206,14 @@ export function buildPagePassesSql(q: ParsedQuery): SqlQuery {
   return { sql: `SELECT 1 AS ok FROM pages p JOIN captures c ON c.digest = p.digest WHERE p.id = @pid AND ${cf} LIMIT 1`, params };
 }
 
-/** Pages with a capture within the filters, at most `max`: read from the capture indexes, without the words. */
+/** Pages with a capture within the filters, at most `max`: read from the capture indexes, without the words. CROSS
+ *  JOIN keeps captures the outer loop: with a filter no index serves (mime), the planner otherwise scanned every page
+ *  row (0.7 s at 200k pages) to look up its captures by the covering digest index. */
 export function buildFilteredPagesSql(q: ParsedQuery, max: number): SqlQuery {
   const params: Params = { max };
   const cf = captureFilterSql(q, params);
   return {
-    sql: `SELECT DISTINCT p.id AS id FROM captures c JOIN pages p ON p.digest = c.digest WHERE ${cf} LIMIT @max`,
+    sql: `SELECT DISTINCT p.id AS id FROM captures c CROSS JOIN pages p ON p.digest = c.digest WHERE ${cf} LIMIT @max`,
     params,
   };
 }
@@ -262,6 +273,9 @@ export function buildFilteredCountSql(q: ParsedQuery, cap: number): SqlQuery {
 
 export type FacetName = 'site' | 'mime' | 'status' | 'year';
 
+/** The facets, in the column order of buildFacetRowsSql's rows (after the page id). */
+export const FACET_NAMES: readonly FacetName[] = ['site', 'mime', 'status', 'year'];
+
 const FACET_EXPR: Record<FacetName, string> = {
   site: 'c.rhost',
   mime: 'c.mime',
@@ -286,7 +300,7 @@ export function buildFacetRowsSql(q: ParsedQuery, cap: number, pageIds?: number[
     params.match = match;
     from = `(${newestMatches(cap)}) m JOIN pages p ON p.id = m.pid`;
   }
-  const cols = (Object.keys(FACET_EXPR) as FacetName[]).map((f) => `${FACET_EXPR[f]} AS ${f}`).join(', ');
+  const cols = FACET_NAMES.map((f) => `${FACET_EXPR[f]} AS ${f}`).join(', ');
   return { sql: `SELECT p.id AS pid, ${cols} FROM ${from} JOIN captures c ON c.digest = p.digest WHERE ${cf}`, params };
 }
 

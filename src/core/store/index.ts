@@ -99,8 +99,9 @@ export class Collection {
     const c = new Collection(path, db, opts.trace ?? noTrace);
     if (!opts.readonly) c.migrate();
     else if (c.schemaVersion() !== SCHEMA_VERSION) {
+      const version = c.schemaVersion();
       db.close();
-      throw new Error(`${path}: collection schema version ${c.schemaVersion()}, this build reads ${SCHEMA_VERSION}`);
+      throw new Error(`${path}: collection schema version ${version}, this build reads ${SCHEMA_VERSION}`);
     }
     return c;
   }
@@ -140,6 +141,16 @@ export class Collection {
   /** Runs a read query built elsewhere (search/, lookups). */
   all<T>(q: SqlQuery): T[] {
     return this.trace('sql.all', { sql: q.sql.slice(0, 200) }, () => this.stmt(q.sql).all(q.params) as T[]);
+  }
+
+  /** Rows as arrays of their column values, in select order: no object per row, for result sets counted in JS. */
+  rows(q: SqlQuery): unknown[][] {
+    return this.trace('sql.rows', { sql: q.sql.slice(0, 200) }, () => {
+      const key = `raw:${q.sql}`;
+      let s = this.statements.get(key);
+      if (!s) this.statements.set(key, (s = this.db.prepare(q.sql).raw(true)));
+      return s.all(q.params) as unknown[][];
+    });
   }
 
   /** Rows one at a time, so a caller can stop early (breaking out of the loop releases the statement). */

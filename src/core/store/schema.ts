@@ -23,7 +23,9 @@ export const CAPTURE_INDEXES: readonly string[] = [
   'captures_urlkey ON captures(urlkey, timestamp)',
   'captures_uri ON captures(uri, timestamp)',
   'captures_rhost ON captures(rhost)',
-  'captures_digest ON captures(digest, timestamp)',
+  // Covering for what search reads of a page's captures (best capture, capture count, filters, facets): no lookup
+  // of the capture row itself (measured: facets of a 700-hit query 6.9 -> 4.3 ms at 200k pages).
+  'captures_digest ON captures(digest, timestamp, type, status, mime, rhost)',
   'captures_timestamp ON captures(timestamp)',
 ];
 
@@ -152,6 +154,11 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO pages_fts(rowid, title, description, body)
       VALUES (new.id, ${SEGMENT_FUNCTION}(new.title), new.description, ${SEGMENT_FUNCTION}(new.text));
   END;
+  `,
+  // 3: the digest index covers the capture columns search reads (CAPTURE_INDEXES).
+  `
+  DROP INDEX IF EXISTS captures_digest;
+  CREATE INDEX captures_digest ON captures(digest, timestamp, type, status, mime, rhost);
   `,
 ];
 
