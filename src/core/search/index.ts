@@ -133,7 +133,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
     else if (common.size > 0 || allowed) {
       // A selective filter is applied in SQL as the set of its pages; a broad one by a capture lookup per candidate
       // (it passes most of them).
-      const passes = filtered && !allowed ? filterCheck(coll, q) : () => true;
+      const passes = filtered && !allowed ? filterCheck(coll, q) : null;
       const among = (c: SqlQuery): SqlQuery => (allowed ? amongPages(c, allowed) : c);
       let keep = passes;
       let candidates: (window: number) => SqlQuery;
@@ -144,7 +144,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
         if (common.size > 0) {
           // Scored by the rarer words alone: the whole query's unranked match set says which pages match every word.
           const all = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match!)).map((r) => r.pid));
-          keep = (pid) => all.has(pid) && passes(pid);
+          keep = (pid) => all.has(pid) && (!passes || passes(pid));
         }
       }
       // Ranked by all the words, the newest `window` matches first; by the rarer words, all of theirs (few, as rarer).
@@ -203,18 +203,21 @@ function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning): Set<C
 }
 
 /** Walks candidates in their order (the newest `window` first when window > 0, then all when those fall short), keeping
- *  pages `keep` accepts, past `offset`, until `limit` are kept: pid -> score. */
+ *  pages `keep` accepts (all when null), past `offset`, until `limit` are kept: pid -> score. */
 function pick(
-  coll: Collection, candidates: (window: number) => SqlQuery, keep: (pid: number) => boolean, offset: number, limit: number,
-  window: number,
+  coll: Collection, candidates: (window: number) => SqlQuery, keep: ((pid: number) => boolean) | null, offset: number,
+  limit: number, window: number,
 ): Map<number, number> {
   const picked = new Map<number, number>();
   for (const w of window > 0 ? [window, -1] : [-1]) {
     picked.clear();
     let skipped = 0;
-    for (const m of coll.iterate<{ pid: number; score: number }>(candidates(w))) {
-      if (!keep(m.pid)) continue;
-      if (skipped++ < offset) continue;
+    let c = candidates(w);
+    // Nothing to judge row by row: SQLite skips the offset itself (a list scrolled to its 100,000th hit).
+    if (!keep) c = { sql: `SELECT * FROM (${c.sql}) LIMIT @limit OFFSET @offset`, params: { ...c.params, limit, offset } };
+    for (const m of coll.iterate<{ pid: number; score: number }>(c)) {
+      if (keep && !keep(m.pid)) continue;
+      if (keep && skipped++ < offset) continue;
       picked.set(m.pid, m.score);
       if (picked.size >= limit) return picked;
     }
