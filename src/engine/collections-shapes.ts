@@ -1,10 +1,16 @@
 // Argument shapes of the collections methods, checked at the engine's edge by validate.ts.
-import type { CollectionsApi } from '../shared/api-collections.js';
+import type { CollectionsApi, TextBackendKind, Theme, TimeZoneChoice } from '../shared/api-collections.js';
 import type { Shape, Shapes } from './validate.js';
+
+// The settings' enumerations, also used to check the registry file as it is read back (registry.ts).
+export const THEMES = ['system', 'light', 'dark'] as const satisfies readonly Theme[];
+export const TEXT_BACKENDS = ['cpu', 'gpu', 'auto'] as const satisfies readonly TextBackendKind[];
+export const TIME_ZONES = ['local', 'utc'] as const satisfies readonly TimeZoneChoice[];
 
 const named = { collection: 'string' } as const satisfies Shape;
 const urlLookup = { ...named, url: 'string', limit: 'int?', offset: 'int?' } as const satisfies Shape;
 const sort = { oneOf: ['relevance', 'date'], optional: true } as const;
+const backend = { oneOf: TEXT_BACKENDS, optional: true } as const;
 
 export const collectionShapes: Shapes<keyof CollectionsApi> = {
   'collections.list': {},
@@ -16,7 +22,7 @@ export const collectionShapes: Shapes<keyof CollectionsApi> = {
   'files.add': { ...named, paths: 'string[]' },
   'files.remove': { ...named, paths: 'string[]' },
   'files.relink': { ...named, from: 'string', to: 'string' },
-  'ingest.start': { ...named, workers: 'int?', backend: { oneOf: ['cpu', 'gpu', 'auto'], optional: true } },
+  'ingest.start': { ...named, workers: 'int?', backend },
   'ingest.cancel': named,
   'ingest.errors': { ...named, file: 'string?', limit: 'int?', offset: 'int?' },
   'search.query': { ...named, q: 'text', sort, limit: 'int?', offset: 'int?' },
@@ -31,10 +37,12 @@ export const collectionShapes: Shapes<keyof CollectionsApi> = {
   'export.results': { ...named, q: 'text', format: { oneOf: ['csv', 'jsonl'] }, sort, limit: 'int?' },
   'settings.get': {},
   'settings.update': {
-    theme: { oneOf: ['system', 'light', 'dark'], optional: true },
+    theme: { oneOf: THEMES, optional: true },
     lastCollection: 'string?',
     addRoot: 'string?',
     removeRoot: 'string?',
+    textBackend: backend,
+    timeZone: { oneOf: TIME_ZONES, optional: true },
   },
   'fs.browse': { path: 'string?' },
 };

@@ -23,7 +23,7 @@ import { CAPTURE_COLUMNS, Collection, type StoredCapture } from '../core/store/i
 import { browse } from './fs-browse.js';
 import type { EngineContext } from './handlers.js';
 import { CollectionError, Registry, type RegistryCollection } from './registry.js';
-import { NO_EXTRACTOR_MESSAGE, type RemoteExtractors } from './remote-extract.js';
+import type { RemoteExtractors } from './remote-extract.js';
 import { diffLines } from './text-diff.js';
 import { withSpan } from '../core/telemetry/index.js';
 
@@ -78,11 +78,18 @@ function sizeOf(path: string): number {
   }
 }
 
+/** Shown when Start ingest asks for the GPU (Settings › Text extraction) and no window offers one. */
+const NO_GPU_FOR_INGEST =
+  'Text extraction is set to GPU, but no open ArchiveStream window can lend its GPU: that needs WebGL2, which this ' +
+  'browser or machine does not offer. Choose “Automatic” or “CPU” under Settings › Text extraction.';
+/** The note of an 'auto' run that had no GPU to measure. */
+const NO_GPU_NOTE = 'no open window offers a GPU text extractor (WebGL2), so the CPU extracts the text';
+
 const plainSnippet = (s: string) => s.split(MARK_START).join('').split(MARK_END).join('');
 
 /** "cpu (asked auto; cpu 240 MB/s, gpu 3.1 MB/s)": the engine log's line for a run's text backend. */
 function textLine(t: IngestTextStatus): string {
-  const rate = (v: number) => `${v >= 10 ? Math.round(v) : v.toFixed(1)} MB/s`;
+  const rate = (v: number) => `${v >= 10 ? Math.round(v) : v >= 0.1 ? v.toFixed(1) : v.toPrecision(1)} MB/s`;
   const figures = [
     t.cpuMBps !== null ? `cpu ${rate(t.cpuMBps)}` : null,
     t.gpuMBps !== null ? `gpu ${rate(t.gpuMBps)}` : t.note ? `gpu unavailable: ${t.note}` : null,
@@ -219,6 +226,8 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       commandLineRoots,
       theme: s.theme,
       lastCollection: s.lastCollection,
+      textBackend: s.textBackend,
+      timeZone: s.timeZone,
     };
   }
 
@@ -318,16 +327,22 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       const e = registry.find(collection);
       const existing = running.get(e.db);
       if (existing) return ingestState(e);
+      const gpuOffered = extractors.renderer() !== null;
       // Said at once rather than after the first batch: the user asked for something this engine cannot do now.
-      if (backend === 'gpu' && extractors.renderer() === null) throw new CollectionError('no-gpu-extractor', `Cannot ingest on the GPU: ${NO_EXTRACTOR_MESSAGE}.`);
+      if (backend === 'gpu' && !gpuOffered) throw new CollectionError('no-gpu-extractor', NO_GPU_FOR_INGEST);
       const controller = new AbortController();
-      const text: IngestTextStatus = { requested: backend, choice: backend === 'auto' ? null : backend, cpuMBps: null, gpuMBps: null, note: null };
+      // 'auto' with no GPU to measure takes the CPU path from the start: nothing to choose between, and no error.
+      const noGpuToMeasure = backend === 'auto' && !gpuOffered;
+      const text: IngestTextStatus = noGpuToMeasure
+        ? { requested: backend, choice: 'cpu', cpuMBps: null, gpuMBps: null, note: NO_GPU_NOTE }
+        : { requested: backend, choice: backend === 'auto' ? null : backend, cpuMBps: null, gpuMBps: null, note: null };
       const state: IngestState = { running: true, progress: null, stopped: null, text };
       lastRun.set(e.db, state);
       const notice = (level: 'info' | 'warn', message: string) =>
         ctx.events.emit('engine.notice', { level, message: `Ingest of “${e.name}”: ${message}` });
-      // 'cpu' is the default path: the CPU extractor inside the ingest workers.
-      const textOption: IngestTextOptions | undefined = backend === 'cpu' ? undefined : {
+      if (noGpuToMeasure) notice('info', `text backend ${textLine(text)}`);
+      // The CPU path is the default one: the CPU extractor inside the ingest workers.
+      const textOption: IngestTextOptions | undefined = backend === 'cpu' || noGpuToMeasure ? undefined : {
         kind: backend,
         gpu: async () => extractors.backend((m) => notice('warn', m)),
         onChoice: (c) => {
@@ -448,9 +463,11 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
 
     'settings.get': () => settings(),
 
-    'settings.update': ({ theme, lastCollection, addRoot, removeRoot }) => {
+    'settings.update': ({ theme, lastCollection, addRoot, removeRoot, textBackend, timeZone }) => {
       const s = registry.settings;
       if (theme) s.theme = theme;
+      if (textBackend) s.textBackend = textBackend;
+      if (timeZone) s.timeZone = timeZone;
       if (lastCollection !== undefined) s.lastCollection = registry.find(lastCollection).name;
       if (addRoot) {
         const root = resolve(addRoot);

@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Theme } from '../shared/api-collections.js';
+import type { TextBackendKind, Theme, TimeZoneChoice } from '../shared/api-collections.js';
+import { TEXT_BACKENDS, THEMES, TIME_ZONES } from './collections-shapes.js';
 
 export interface RegistryCollection {
   name: string;
@@ -18,7 +19,32 @@ export interface RegistryCollection {
 export interface RegistryData {
   version: 1;
   collections: RegistryCollection[];
-  settings: { theme: Theme; lastCollection: string | null; allowedRoots: string[] };
+  settings: RegistrySettings;
+}
+
+export interface RegistrySettings {
+  theme: Theme;
+  lastCollection: string | null;
+  allowedRoots: string[];
+  textBackend: TextBackendKind;
+  timeZone: TimeZoneChoice;
+}
+
+const DEFAULT_SETTINGS: RegistrySettings = { theme: 'system', lastCollection: null, allowedRoots: [], textBackend: 'auto', timeZone: 'local' };
+
+/** The settings of a registry file as read: a value this version does not know (hand-edited, or written by a later
+ *  version) falls back to its default instead of reaching the UI. */
+function settingsFrom(loaded: Partial<Record<keyof RegistrySettings, unknown>> = {}): RegistrySettings {
+  const oneOf = <T extends string>(values: readonly T[], v: unknown, fallback: T): T =>
+    values.includes(v as T) ? (v as T) : fallback;
+  const d = DEFAULT_SETTINGS;
+  return {
+    theme: oneOf(THEMES, loaded.theme, d.theme),
+    lastCollection: typeof loaded.lastCollection === 'string' ? loaded.lastCollection : d.lastCollection,
+    allowedRoots: Array.isArray(loaded.allowedRoots) ? loaded.allowedRoots.filter((r): r is string => typeof r === 'string') : [],
+    textBackend: oneOf(TEXT_BACKENDS, loaded.textBackend, d.textBackend),
+    timeZone: oneOf(TIME_ZONES, loaded.timeZone, d.timeZone),
+  };
 }
 
 export class CollectionError extends Error {
@@ -51,7 +77,7 @@ export class Registry {
 
   constructor(readonly dataDir: string) {
     this.file = join(dataDir, 'archivestream.json');
-    this.data = { version: 1, collections: [], settings: { theme: 'system', lastCollection: null, allowedRoots: [] } };
+    this.data = { version: 1, collections: [], settings: settingsFrom() };
     if (existsSync(this.file)) {
       let loaded: Partial<RegistryData>;
       try {
@@ -65,7 +91,7 @@ export class Registry {
       this.data = {
         version: 1,
         collections: loaded.collections ?? [],
-        settings: { ...this.data.settings, ...loaded.settings },
+        settings: settingsFrom(loaded.settings),
       };
     }
   }

@@ -22,7 +22,7 @@ const LEASE_MS = 30_000;
 const TIMEOUT_MS = 30_000;
 const CHARS_PER_MS = 100;
 
-export const NO_EXTRACTOR_MESSAGE =
+const NO_EXTRACTOR_MESSAGE =
   'no GPU text extractor is connected: open ArchiveStream in a window or browser tab with WebGL2, or extract with the CPU';
 
 interface Offer {

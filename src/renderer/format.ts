@@ -1,7 +1,5 @@
 // Display formatting shared by the views: pure functions, tested in test/renderer.
-
-/** How times are shown: in the researcher's local time (the default) or in UTC, the zone WARC records are written in. */
-export type TimeZoneChoice = 'local' | 'utc';
+import type { TimeZoneChoice } from '../shared/api-collections.js';
 
 const FULL_TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 /** WARC-Date (ISO 28500:2017 §5.4: W3C-ISO8601, UTC; WARC/1.1 allows a fraction of a second). */

@@ -9,24 +9,13 @@ import type {
   SearchHitView,
   Settings,
   SortOrder,
+  TimeZoneChoice,
 } from '../shared/api-collections.js';
 import type { IngestProgress } from '../shared/records.js';
 import { call, engine } from './api/client.js';
-import { describeError, type TimeZoneChoice } from './format.js';
+import { describeError } from './format.js';
 
 export type View = 'collection' | 'search' | 'captures' | 'stats' | 'settings' | 'inspect';
-
-const TIME_ZONE_KEY = 'archivestream.timeZone';
-
-/** The time zone choice lives in the renderer's storage: it only changes how times are drawn. (Browser mode's origin
- *  carries the engine's port, so there it is remembered for as long as the port stays the same.) */
-function savedTimeZone(): TimeZoneChoice {
-  try {
-    return localStorage.getItem(TIME_ZONE_KEY) === 'utc' ? 'utc' : 'local';
-  } catch {
-    return 'local'; // storage refused (a locked-down profile): the default
-  }
-}
 
 /** The first page fills a screen or two and comes back fast (every hit costs a snippet query); the list loads on in
  *  bigger pages as it scrolls. */
@@ -58,7 +47,8 @@ interface AppState {
   search: SearchState;
   /** The capture open in the record viewer. */
   viewing: CaptureView | null;
-  /** Times on screen: local or UTC (citations and exports stay UTC). */
+  /** Times on screen: local or UTC (citations and exports stay UTC). Kept in the engine's settings; a copy here so
+   *  that times can be drawn before the settings arrive and a choice shows at once. */
   timeZone: TimeZoneChoice;
   /** Browser mode's add-files flow is open (the folder browser), with a note when a drop opened it. */
   adding: { note: string | null } | null;
@@ -75,7 +65,7 @@ interface AppState {
   loadMoreHits(): Promise<void>;
   open(c: CaptureView | null): void;
   updateSettings(s: Parameters<typeof call<'settings.update'>>[1]): Promise<void>;
-  setTimeZone(z: TimeZoneChoice): void;
+  setTimeZone(z: TimeZoneChoice): Promise<void>;
   /** Ctrl/Cmd+O, File > Open Archive…, the Open and Browse buttons: the desktop's open dialog, or the folder browser. */
   pickArchives(kind?: 'files' | 'folders', note?: string): Promise<void>;
   closeAdding(): void;
@@ -97,7 +87,7 @@ export const useApp = create<AppState>((set, get) => ({
   error: null,
   search: { q: '', sort: 'relevance', hits: [], more: false, facets: null, loading: false, error: null, tookMs: null, seq: 0 },
   viewing: null,
-  timeZone: savedTimeZone(),
+  timeZone: 'local',
   adding: null,
   offer: null,
 
@@ -125,7 +115,7 @@ export const useApp = create<AppState>((set, get) => ({
     });
     try {
       const [settings, collections] = await Promise.all([call('settings.get', {}), call('collections.list', {})]);
-      set({ settings, collections });
+      set({ settings, timeZone: settings.timeZone, collections });
       const last = settings.lastCollection && collections.some((c) => c.name === settings.lastCollection) ? settings.lastCollection : (collections[0]?.name ?? null);
       if (last) await get().select(last);
     } catch (e) {
@@ -205,19 +195,19 @@ export const useApp = create<AppState>((set, get) => ({
 
   async updateSettings(args) {
     try {
-      set({ settings: await call('settings.update', args) });
+      const settings = await call('settings.update', args);
+      set({ settings, timeZone: settings.timeZone });
     } catch (e) {
       get().setError(e);
+      // A choice drawn ahead of the engine's answer goes back to what the engine keeps.
+      const kept = get().settings;
+      if (kept) set({ timeZone: kept.timeZone });
     }
   },
 
-  setTimeZone(timeZone) {
+  async setTimeZone(timeZone) {
     set({ timeZone });
-    try {
-      localStorage.setItem(TIME_ZONE_KEY, timeZone);
-    } catch {
-      // Not remembered, but shown for this session.
-    }
+    await get().updateSettings({ timeZone });
   },
 
   async pickArchives(kind = 'files', note) {

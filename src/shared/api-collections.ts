@@ -152,6 +152,10 @@ export interface ExportResult {
 
 export type Theme = 'system' | 'light' | 'dark';
 
+/** How times are shown: in the researcher's local time (the default) or in UTC, the zone WARC records are written in
+ *  (citations and exports are UTC either way). */
+export type TimeZoneChoice = 'local' | 'utc';
+
 export interface Settings {
   /** Folders the folder browser may show: those given with --allow-dir plus those added here. */
   allowedRoots: string[];
@@ -159,6 +163,9 @@ export interface Settings {
   commandLineRoots: string[];
   theme: Theme;
   lastCollection: string | null;
+  /** What the UI's Start/Resume ingest asks for (default 'auto'). */
+  textBackend: TextBackendKind;
+  timeZone: TimeZoneChoice;
 }
 
 export interface BrowseEntry {
@@ -207,7 +214,10 @@ export interface CollectionsApi {
   'stats.get': [Named & { q?: string }, CollectionStats];
   'export.results': [Named & { q: string; format: ExportFormat; sort?: SortOrder; limit?: number }, ExportResult];
   'settings.get': [Record<string, never>, Settings];
-  'settings.update': [{ theme?: Theme; lastCollection?: string; addRoot?: string; removeRoot?: string }, Settings];
+  'settings.update': [
+    { theme?: Theme; lastCollection?: string; addRoot?: string; removeRoot?: string; textBackend?: TextBackendKind; timeZone?: TimeZoneChoice },
+    Settings,
+  ];
   'fs.browse': [{ path?: string }, BrowseResult];
 }
 

@@ -2,7 +2,7 @@
 // from corpus files, ingest with progress, search, facet, the record viewer's tabs (the hex view's bytes compared with
 // the file's), a URL timeline, stats charts, export, and an axe check of every main screen. Archives are opened with
 // Ctrl+O and dropped from screens other than the collection's; times show in local time (the browser is put in New
-// York) or in UTC, as chosen in Settings.
+// York) or in UTC, as chosen in Settings; Settings' text extraction choice is what Start ingest asks for.
 // Needs the corpus's pywb sample WARCs (iana.warc.gz, example.warc.gz: http://example.com?example=1 twice, once as a revisit).
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
@@ -198,6 +198,8 @@ test('ingest runs to done with a progress bar, and the files are indexed', async
   await expect(files.getByText('indexed', { exact: true })).toHaveCount(2);
   // MANIFEST.tsv: iana.warc.gz has 343 records, example.warc.gz 6.
   await expect(files.getByRole('row', { name: /iana\.warc\.gz/ })).toContainText('343');
+  // Started with Settings' default, 'auto': the panel says what it chose (with or without a GPU offered by the page).
+  await expect(page.getByRole('region', { name: 'Ingest progress' })).toContainText(/text: cpu \((cpu [\d.]+ MB\/s, )?gpu /);
   await shot('03-collection-ingested');
   await axe('collection');
 });
@@ -353,6 +355,23 @@ test('times in UTC when chosen in Settings, remembered when the app is opened ag
 
   await views.getByRole('button', { name: 'Settings' }).click();
   await page.getByRole('radio', { name: /^Local time/ }).check();
+});
+
+test('text extraction: Automatic by default, a choice the engine keeps across a reload', async () => {
+  const views = page.getByRole('navigation', { name: 'Views' });
+  const choice = page.getByRole('group', { name: 'Text extraction' });
+  await views.getByRole('button', { name: 'Settings' }).click();
+  await expect(choice.getByRole('radio', { name: 'Automatic (measure)' })).toBeChecked();
+  // An engine setting: the radio turns checked when the engine has saved it, so click, not check().
+  await choice.getByRole('radio', { name: 'CPU', exact: true }).click();
+  await expect(choice.getByRole('radio', { name: 'CPU', exact: true })).toBeChecked();
+  await shot('02e-settings-text-extraction');
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'pywb samples' })).toBeVisible();
+  await views.getByRole('button', { name: 'Settings' }).click();
+  await expect(choice.getByRole('radio', { name: 'CPU', exact: true })).toBeChecked();
+  await choice.getByRole('radio', { name: 'Automatic (measure)' }).click();
+  await expect(choice.getByRole('radio', { name: 'Automatic (measure)' })).toBeChecked();
 });
 
 test('one palette for both schemes: the OS scheme, and a theme pinned in Settings against it', async () => {

@@ -274,11 +274,17 @@ describe('a GPU extractor offered through the contract', () => {
       expect.stringMatching(/^Ingest of “auto”: text backend cpu \(asked auto; cpu [\d.]+ MB\/s, gpu [\d.]+ MB\/s\)$/),
     ]);
 
-    // No extractor: 'auto' keeps the CPU and says why the GPU was not measured.
+    // No extractor: 'auto' is the CPU path from the start (the Settings default where no window offers a GPU), no
+    // error, and says why the GPU was not measured; nothing is sent to the withdrawn client.
     await e.call('extract.withdraw', { extractor: client.extractor });
+    const sent = client.requests.length;
     const none = await e.ingest('auto-none', 'auto');
-    expect(none.ingest.text).toMatchObject({ choice: 'cpu', gpuMBps: null, note: expect.stringContaining('no GPU text extractor is connected') });
+    expect(none.ingest).toMatchObject({ stopped: null, text: { requested: 'auto', choice: 'cpu', cpuMBps: null, gpuMBps: null, note: expect.stringContaining('no open window offers a GPU') } });
+    expect(client.requests).toHaveLength(sent);
     expect(await e.texts('auto-none')).toEqual(expected);
+    expect(e.notices.slice(1)).toEqual([
+      { level: 'info', message: 'Ingest of “auto-none”: text backend cpu (asked auto; gpu unavailable: no open window offers a GPU text extractor (WebGL2), so the CPU extracts the text)' },
+    ]);
     e.close();
   });
 });

@@ -9,10 +9,14 @@ describe('textStatusLine', () => {
   it("shows the choice and both rates for 'auto', rounded to what is worth reading", () => {
     expect(textStatusLine(status)).toBe('text: cpu (cpu 242 MB/s, gpu 3.1 MB/s)');
     expect(textStatusLine({ ...status, choice: 'gpu', cpuMBps: 9.96, gpuMBps: 120 })).toBe('text: gpu (cpu 10.0 MB/s, gpu 120 MB/s)');
+    // A GPU timed on a few small pages (SwiftShader, a round trip to the page per batch) is not shown as '0.0'.
+    expect(textStatusLine({ ...status, gpuMBps: 0.0312 })).toBe('text: cpu (cpu 242 MB/s, gpu 0.03 MB/s)');
   });
 
   it("says when 'auto' had no GPU to measure, and when it is still measuring", () => {
     expect(textStatusLine({ ...status, gpuMBps: null, note: 'no GPU text extractor is connected' })).toBe('text: cpu (cpu 242 MB/s, gpu unavailable)');
+    // No GPU offered when the run started: the engine goes straight to the CPU and measures nothing.
+    expect(textStatusLine({ ...status, cpuMBps: null, gpuMBps: null, note: 'no open window offers a GPU' })).toBe('text: cpu (gpu unavailable)');
     expect(textStatusLine({ ...status, choice: null, cpuMBps: null, gpuMBps: null })).toBe('text: measuring cpu and gpu…');
   });
 

@@ -1,10 +1,14 @@
 // `archivestream index <db> <file-or-folder...>`: builds or updates a collection. (This file is not index.ts: that
 // name is the command registry.) A progress bar on a terminal, a summary at the end; Ctrl-C stops cleanly and the
-// next run resumes.
+// next run resumes. `--backend gpu|auto` extracts page text through the headless-Chromium GPU backend (as `text`
+// does); the default, cpu, extracts it in the ingest workers and starts no Chromium.
 import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
-import { ingestCollection } from '../../core/ingest/index.js';
+import { createGpuBackend, GpuBackendError, type GpuBackend } from '../../core/extract-gpu/index.js';
+import { ingestCollection, type IngestTextOptions } from '../../core/ingest/index.js';
+import type { IngestTextStatus, TextBackendKind } from '../../shared/api-collections.js';
 import type { IngestProgress } from '../../shared/records.js';
 import { withSpan } from '../../core/telemetry/index.js';
+import { BACKENDS, rate } from './text.js';
 
 function bar(p: IngestProgress): string {
   const frac = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 0;
@@ -16,16 +20,31 @@ function bar(p: IngestProgress): string {
     `${(p.rate / 1e6).toFixed(1)} MB/s${eta}`;
 }
 
+/** "text backend: cpu (cpu 240 MB/s, gpu 3.1 MB/s)", the line `text --backend auto` prints, plus why the GPU was not
+ *  measured and what it ran on. */
+function choiceLine(t: IngestTextStatus, gpu: GpuBackend | undefined): string {
+  const figures = [
+    t.cpuMBps !== null ? `cpu ${rate(t.cpuMBps)}` : null,
+    t.gpuMBps !== null ? `gpu ${rate(t.gpuMBps)}` : t.note !== null ? `gpu unavailable: ${t.note}` : null,
+  ].filter((f) => f !== null);
+  const on = t.choice === 'gpu' && gpu ? ` on ${gpu.renderer}` : '';
+  return `text backend: ${t.choice}${figures.length ? ` (${figures.join(', ')})` : ''}${on}`;
+}
+
 export const index: Command = {
   name: 'index',
-  usage: 'index <db> <file-or-folder...> [--json] [--workers N]',
+  usage: 'index <db> <file-or-folder...> [--backend cpu|gpu|auto] [--json] [--workers N]',
   summary: 'index WARC/ARC/WACZ files into a searchable collection',
   async run(args: string[], io: CliIo): Promise<number> {
-    const { positional, flags } = parseArgs(args, ['workers']);
-    for (const f of flags.keys()) if (f !== 'json' && f !== 'workers') throw new UsageError(`unknown option --${f}`);
+    const { positional, flags } = parseArgs(args, ['workers', 'backend']);
+    for (const f of flags.keys()) if (f !== 'json' && f !== 'workers' && f !== 'backend') throw new UsageError(`unknown option --${f}`);
     if (positional.length < 2) throw new UsageError('give <db> and at least one file or folder');
     const w = flags.get('workers');
     if (w !== undefined && (w === true || !/^[1-9]\d*$/.test(w))) throw new UsageError('--workers needs a number >= 1');
+    const asked = flags.get('backend');
+    if (asked !== undefined && (asked === true || !(BACKENDS as readonly string[]).includes(asked)))
+      throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}`);
+    const kind = (asked ?? 'cpu') as TextBackendKind;
     const [db, ...paths] = positional;
     const json = flags.has('json');
 
@@ -34,11 +53,30 @@ export const index: Command = {
     process.once('SIGINT', onSigint);
     const showBar = io.isTTY && !json && process.stderr.isTTY;
     let lastDraw = 0;
+    // Reported only when --backend was given, so that the default run prints and returns what it always did.
+    const text: IngestTextStatus | null = asked === undefined ? null
+      : { requested: kind, choice: kind === 'auto' ? null : kind, cpuMBps: null, gpuMBps: null, note: null };
+    const say = (line: string) => {
+      if (showBar) process.stderr.write('\r\x1b[K'); // over the progress bar, which the next progress redraws
+      io.err(line);
+    };
+    let gpu: GpuBackend | undefined;
+    // Chromium starts only when the first pages reach the backend; the ingest closes it (the losing one under 'auto').
+    const textOption: IngestTextOptions | undefined = kind === 'cpu' ? undefined : {
+      kind,
+      gpu: async () => (gpu = await createGpuBackend()),
+      onChoice: (c) => {
+        Object.assign(text!, c);
+        say(choiceLine(text!, gpu));
+      },
+    };
+    if (text?.choice === 'cpu') say(choiceLine(text, undefined));
     try {
       const s = await ingestCollection(db, paths, {
         workers: w === undefined ? undefined : Number(w),
         signal: controller.signal,
         trace: withSpan,
+        text: textOption,
         onProgress: showBar
           ? (p) => {
               const now = Date.now();
@@ -49,9 +87,12 @@ export const index: Command = {
           : undefined,
       });
       if (showBar) process.stderr.write('\n');
+      // No pages reached the backend (none new, or none HTML): nothing was chosen, and no Chromium started.
+      if (text?.choice === null && !s.cancelled) say('text backend: none needed (no new HTML pages)');
       if (json) {
         io.out(JSON.stringify({ files: s.files, records: s.records, pages: s.pages, errors: s.errors,
-          seconds: Math.round(s.seconds * 1000) / 1000, skipped: s.filesSkipped, failed: s.filesFailed, cancelled: s.cancelled }));
+          seconds: Math.round(s.seconds * 1000) / 1000, skipped: s.filesSkipped, failed: s.filesFailed, cancelled: s.cancelled,
+          ...(text ? { text } : {}) }));
       } else {
         io.out(`${s.files} files (${s.filesIndexed} indexed, ${s.filesSkipped} unchanged, ${s.filesFailed} failed), ` +
           `${s.records} records, ${s.pages} new pages, ${s.errors} errors in ${s.seconds.toFixed(1)} s`);
@@ -59,6 +100,13 @@ export const index: Command = {
         if (s.cancelled) io.out('cancelled: run the same command again to finish');
       }
       return s.cancelled ? 130 : s.errors > 0 ? 1 : 0;
+    } catch (e) {
+      // --backend gpu where no Chromium with WebGL2 can start: said in one line, as `text` says it. Files cut off are
+      // redone by the next run.
+      if (!(e instanceof GpuBackendError)) throw e;
+      if (showBar) process.stderr.write('\n');
+      io.err(`archivestream index: ${e.code}: ${e.message}`);
+      return 2;
     } finally {
       process.off('SIGINT', onSigint);
     }

@@ -6,7 +6,7 @@ import { ArchiveError, openArchive } from '../../core/warc/index.js';
 import type { ArchiveFile, WarcProblem } from '../../core/warc/types.js';
 import { formatProblem } from './records.js';
 
-const BACKENDS = ['cpu', 'gpu', 'auto'] as const;
+export const BACKENDS = ['cpu', 'gpu', 'auto'] as const;
 type BackendKind = (typeof BACKENDS)[number];
 
 /** What `auto` measures on: enough to pay the GPU's shader compilation and see its steady rate, small enough that
@@ -15,8 +15,9 @@ const SAMPLE_CHARS = 512 * 1024;
 /** Pages per extractBatch call: a GPU dispatch's worth, so the GPU path runs full batches. */
 const CHUNK_CHARS = 1 << 24;
 
-function rate(mbps: number): string {
-  return `${mbps >= 10 ? Math.round(mbps) : mbps.toFixed(1)} MB/s`;
+export function rate(mbps: number): string {
+  // One significant digit below 0.1: a GPU timed on a few small pages can be that slow, and '0.0' reads as broken.
+  return `${mbps >= 10 ? Math.round(mbps) : mbps >= 0.1 ? mbps.toFixed(1) : mbps.toPrecision(1)} MB/s`;
 }
 
 export const text: Command = {

@@ -206,7 +206,7 @@ function OpenButtons() {
 }
 
 export function CollectionView() {
-  const { detail, current, progress, refreshDetail, refreshCollections, select, setError, collections } = useApp();
+  const { detail, current, progress, refreshDetail, refreshCollections, select, setError, collections, settings } = useApp();
   const [path, setPath] = useState('');
   const [relinking, setRelinking] = useState<string | null>(null);
 
@@ -311,7 +311,7 @@ export function CollectionView() {
                 Cancel ingest
               </button>
             ) : (
-              <button type="button" className="primary" onClick={() => void act(() => call('ingest.start', { collection: current }))}>
+              <button type="button" className="primary" onClick={() => void act(() => call('ingest.start', { collection: current, backend: settings?.textBackend }))}>
                 {detail.fileList.some((f) => f.state === 'done') ? 'Ingest new and changed files' : 'Start ingest'}
               </button>
             )}

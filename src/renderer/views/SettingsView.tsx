@@ -1,7 +1,7 @@
-// Settings: theme, the time zone times are shown in, the folders the folder browser may show, and where the data and
-// the logs are (for bug reports).
+// Settings: theme, the time zone times are shown in, where ingest extracts page text, the folders the folder browser
+// may show, and where the data and the logs are (for bug reports). All but the last are kept in the engine's settings.
 import { useEffect, useState } from 'react';
-import type { Theme } from '../../shared/api-collections.js';
+import type { TextBackendKind, Theme } from '../../shared/api-collections.js';
 import type { ResultOf } from '../../shared/api.js';
 import { call, engine } from '../api/client.js';
 import { describeError } from '../format.js';
@@ -74,15 +74,22 @@ function TimeZoneSetting() {
     <fieldset className="row">
       <legend>Show times in</legend>
       <label>
-        <input type="radio" name="time-zone" checked={timeZone === 'local'} onChange={() => setTimeZone('local')} /> Local time ({local})
+        <input type="radio" name="time-zone" checked={timeZone === 'local'} onChange={() => void setTimeZone('local')} /> Local time ({local})
       </label>
       <label>
-        <input type="radio" name="time-zone" checked={timeZone === 'utc'} onChange={() => setTimeZone('utc')} /> UTC
+        <input type="radio" name="time-zone" checked={timeZone === 'utc'} onChange={() => void setTimeZone('utc')} /> UTC
       </label>
       <small className="meta">Hover a time to see it in the other zone. Citations and exports always give UTC.</small>
     </fieldset>
   );
 }
+
+/** What Start ingest asks the engine for; the GPU is this window's (WebGL2), lent to the engine while it is open. */
+const TEXT_BACKENDS: Array<[TextBackendKind, string]> = [
+  ['auto', 'Automatic (measure)'],
+  ['cpu', 'CPU'],
+  ['gpu', 'GPU'],
+];
 
 export function SettingsView() {
   const { settings, updateSettings } = useApp();
@@ -101,6 +108,19 @@ export function SettingsView() {
         ))}
       </fieldset>
       <TimeZoneSetting />
+      <fieldset className="row">
+        <legend>Text extraction</legend>
+        {TEXT_BACKENDS.map(([kind, label]) => (
+          <label key={kind}>
+            <input type="radio" name="text-backend" checked={settings.textBackend === kind} onChange={() => void updateSettings({ textBackend: kind })} />{' '}
+            {label}
+          </label>
+        ))}
+        <small className="meta">
+          Automatic times the CPU against this window’s GPU on the first pages of an ingest and keeps the faster (the CPU
+          when there is no GPU). GPU needs WebGL2.
+        </small>
+      </fieldset>
       <h3>Folders the file browser may show</h3>
       <ul aria-label="Allowed folders">
         {settings.allowedRoots.map((r) => (
