@@ -190,7 +190,7 @@ async function main(): Promise<void> {
             const t = performance.now();
             await (await fetch('/api/search.query', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(args) })).json();
             return performance.now() - t;
-          }, { collection: name, q, limit: 50 }), // FIRST_PAGE in src/renderer/store.ts
+          }, { collection: name, q, limit: 20 }), // FIRST_PAGE in src/renderer/store.ts
         );
       }
     }

@@ -123,8 +123,11 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   // and the common ones only filter (the stopword-aware plan). A filter that keeps few pages is applied as a set of
   // page ids read from the capture indexes, never as one FTS5 lookup per page: FTS5 pins a rowid by walking the
   // doclist from its start (7 ms a lookup for a word on 80% of 200k pages).
-  // Whether the match set is larger than the window: then ranking first takes the newest `window` matches.
-  const windowed = sort === 'relevance' ? windowFloor(coll, match!, window) > 0 : false;
+  // Ranking takes the newest `window` matches first (all of them when there are fewer). Whether there were more, and
+  // so whether a short page should widen to all matches, is asked only when a page comes up short: it costs a walk
+  // of the match set (for a prefix, a merge of every expansion's doclist).
+  let windowedKnown: boolean | undefined;
+  const windowed = (): boolean => (windowedKnown ??= windowFloor(coll, match!, window) > 0);
   if (sort === 'relevance') {
     const common = commonClauses(coll, q, t);
     const positive = q.clauses.filter((c) => !c.negated).length;
@@ -148,23 +151,23 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
         }
       }
       // Ranked by all the words, the newest `window` matches first; by the rarer words, all of theirs (few, as rarer).
-      const firstWindow = windowed && common.size === 0 ? window : -1;
-      rows = rowsOfPicked(coll, q, pick(coll, candidates, keep, offset, limit, firstWindow));
+      const firstWindow = common.size === 0 ? window : -1;
+      rows = rowsOfPicked(coll, q, pick(coll, candidates, keep, offset, limit, firstWindow, windowed));
     }
   }
   if (!rows) {
     // A short page means the filter is selective (or the match set ends): rank every match in the window, then (only if
     // still short) every match. A step that cannot add candidates is skipped: unwindowed, the whole set is at most
     // `window` matches.
-    const first = windowed ? window : -1;
-    const steps: Array<[number, number]> = [[cap, first]];
-    if (sort === 'relevance') {
-      if (windowed || cap < window) steps.push([-1, first]);
-      if (windowed) steps.push([-1, -1]);
-    }
+    const steps: Array<[number, number]> = [[cap, window]];
+    if (sort === 'relevance') steps.push([-1, window], [-1, -1]);
     for (const [candidateCap, rankWindow] of steps) {
       rows = coll.all<Row>(buildHitsSql(q, { sort, limit, offset, candidateCap, window: rankWindow }));
-      if (rows.length >= limit) break;
+      if (rows.length >= limit || sort !== 'relevance') break;
+      // Short: widen to every candidate in the window (useless when the window held fewer than `cap`), then to every
+      // match (useless when the window held them all).
+      if (candidateCap === cap && cap >= window && !windowed()) break;
+      if (rankWindow === window && candidateCap === -1 && !windowed()) break;
     }
   }
 
@@ -202,14 +205,16 @@ function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning): Set<C
   return found;
 }
 
-/** Walks candidates in their order (the newest `window` first when window > 0, then all when those fall short), keeping
- *  pages `keep` accepts (all when null), past `offset`, until `limit` are kept: pid -> score. */
+/** Walks candidates in their order (the newest `window` first when window > 0, then all when those fall short and
+ *  there are more), keeping pages `keep` accepts (all when null), past `offset`, until `limit` are kept: pid -> score. */
 function pick(
   coll: Collection, candidates: (window: number) => SqlQuery, keep: ((pid: number) => boolean) | null, offset: number,
-  limit: number, window: number,
+  limit: number, window: number, windowed: () => boolean,
 ): Map<number, number> {
   const picked = new Map<number, number>();
   for (const w of window > 0 ? [window, -1] : [-1]) {
+    // The window held every match: widening would walk the same ones again.
+    if (w === -1 && window > 0 && !windowed()) break;
     picked.clear();
     let skipped = 0;
     let c = candidates(w);
