@@ -1,10 +1,12 @@
 // Bundles the Node side (CLI, engine, worker threads) into out/node with esbuild. Native modules stay external.
 import { build } from 'esbuild';
-import { dirname, join } from 'node:path';
+import { readdirSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-await build({
+const outDir = join(root, 'out/node');
+const bundle = await build({
   absWorkingDir: root,
   entryPoints: {
     cli: 'src/cli/main.ts',
@@ -22,7 +24,14 @@ await build({
   external: ['better-sqlite3', '@riaskov/mmap-io', 'chardet', '@opentelemetry/*', 'playwright-core', 'playwright'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
+  metafile: true,
 });
+
+// Chunk names carry a content hash: drop the chunks of earlier builds, which nothing loads any more.
+const made = new Set(Object.keys(bundle.metafile.outputs).map((f) => relative('out/node', f)));
+for (const f of readdirSync(outDir)) {
+  if (/^chunk-.*\.mjs(\.map)?$/.test(f) && !made.has(f)) rmSync(join(outDir, f));
+}
 
 // The headless GPU text-extraction page (src/core/extract-gpu/bundle.ts reads it; same options as there).
 await build({
