@@ -13,6 +13,7 @@ import {
   buildFilteredPagesSql,
   buildRankedMatchesSql,
   buildNewestMatchesSql,
+  buildNewestCapturesSql,
   buildPagePassesSql,
   amongPages,
   buildMatchIdsSql,
@@ -83,6 +84,9 @@ export interface SearchTuning {
   exactCountLimit: number;
   /** A word on more than this share of all pages (and on more than rankWindow pages) is "very common". */
   commonShare: number;
+  /** Date order: up to this many matches are sorted by their newest capture; above it, captures are walked newest
+   *  first until the page of hits is full. */
+  dateSortMatches: number;
 }
 
 export const DEFAULT_TUNING: SearchTuning = {
@@ -91,6 +95,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   rankWindow: 1000,
   exactCountLimit: 2000,
   commonShare: 0.1,
+  dateSortMatches: 5000,
 };
 
 function asQuery(q: string | ParsedQuery): ParsedQuery {
@@ -154,6 +159,9 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
       const firstWindow = common.size === 0 ? window : -1;
       rows = rowsOfPicked(coll, q, pick(coll, candidates, keep, offset, limit, firstWindow, windowed));
     }
+  }
+  if (sort === 'date' && match !== null && windowFloor(coll, match, t.dateSortMatches) > 0) {
+    rows = dateOrderScan(coll, q, match, offset, limit);
   }
   if (!rows) {
     // A short page means the filter is selective (or the match set ends): rank every match in the window, then (only if
@@ -228,6 +236,37 @@ function pick(
     }
   }
   return picked;
+}
+
+/** Date order for a large match set: sorting every match by its newest capture cost 4.5 s for "the" at 200k pages;
+ *  walking captures newest first (the timestamp index) and keeping the pages that match stops after the page of
+ *  hits. Pages whose newest captures tie come in descending page id, as buildHitsSql orders them. */
+function dateOrderScan(coll: Collection, q: ParsedQuery, match: string, offset: number, limit: number): Row[] {
+  const matches = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match)).map((r) => r.pid));
+  const order: number[] = [];
+  const seen = new Set<number>();
+  let tie: number[] = [];
+  let tieTs: string | null = null;
+  const flush = () => {
+    order.push(...tie.sort((a, b) => b - a));
+    tie = [];
+  };
+  for (const r of coll.iterate<{ pid: number; ts: string | null }>(buildNewestCapturesSql(q))) {
+    if (r.ts !== tieTs) {
+      flush();
+      if (order.length >= offset + limit) break;
+      tieTs = r.ts;
+    }
+    if (matches.has(r.pid) && !seen.has(r.pid)) {
+      seen.add(r.pid);
+      tie.push(r.pid);
+    }
+  }
+  flush();
+  const page = order.slice(offset, offset + limit);
+  const rows = rowsOfPicked(coll, q, new Map(page.map((pid, i) => [pid, i])));
+  for (const r of rows) r.score = null;
+  return rows;
 }
 
 /** The pages with a capture within the filters when they are few (at most selectivePages), read from the capture

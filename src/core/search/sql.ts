@@ -90,7 +90,7 @@ function withCaptureCount(sql: string): string {
  * own doclists (bm25 with the weights set once by the 'rank' config; no row of pages or captures is read) and only
  * the best `cap` leave it to be joined to pages and captures, never a join, snippet or capture lookup per matching
  * page. Scoring itself still grows with the match count, so a huge match set is ranked within a window of its newest
- * matches (`rowidFloor`, buildWindowFloorSql). With filters the top `cap` may hold too few hits; the caller then
+ * matches (`window`, rankedWindow). With filters the top `cap` may hold too few hits; the caller then
  * widens the candidates (search/index.ts).
  * Date: no bm25 at all; the match set is read as rowids only and each page's newest matching capture sorts it.
  */
@@ -214,6 +214,18 @@ export function buildFilteredPagesSql(q: ParsedQuery, max: number): SqlQuery {
   const cf = captureFilterSql(q, params);
   return {
     sql: `SELECT DISTINCT p.id AS id FROM captures c CROSS JOIN pages p ON p.digest = c.digest WHERE ${cf} LIMIT @max`,
+    params,
+  };
+}
+
+/** Captures within the filters, newest first, each with its page: date order for a match set too large to sort
+ *  (search/index.ts dateOrderScan). CROSS JOIN keeps the timestamp index the outer loop. */
+export function buildNewestCapturesSql(q: ParsedQuery): SqlQuery {
+  const params: Params = {};
+  const cf = captureFilterSql(q, params);
+  return {
+    sql: `SELECT p.id AS pid, c.timestamp AS ts FROM captures c CROSS JOIN pages p ON p.digest = c.digest WHERE ${cf}
+      ORDER BY c.timestamp DESC`,
     params,
   };
 }

@@ -58,7 +58,7 @@ afterAll(() => {
   cleanup();
 });
 
-// Queries take one of three plans (search/index.ts): walk the ranked matches keeping filtered pages (a selective
+// Queries take one of four plans (search/index.ts): walk the ranked matches keeping filtered pages (a selective
 // filter), join ranked candidates to captures (a broad filter or none), or the stopword-aware walk (very common words
 // only filter; with commonShare 0 every word on the newest page counts as very common). Every behaviour below must
 // hold whichever plan runs.
@@ -66,6 +66,8 @@ const PLANS: Array<[string, Partial<SearchTuning>]> = [
   ['ranked walk', {}],
   ['candidate join', { selectivePages: 0 }],
   ['common words', { rankWindow: 1, commonShare: 0 }],
+  // Date order walks the captures newest first instead of sorting the matches (a match set above dateSortMatches).
+  ['date scan', { dateSortMatches: 0 }],
 ];
 
 describe.each(PLANS)('search (%s)', (_plan, tuning) => {
@@ -107,8 +109,13 @@ describe.each(PLANS)('search (%s)', (_plan, tuning) => {
     expect(digests('archive status:200')).toEqual(['sha1:AAA', 'sha1:BBB', 'sha1:HHH']);
   });
   it('sort by date and pagination', () => {
-    const byDate = search(coll, 'archive', { sort: 'date' }).hits.map((h) => h.timestamp);
+    const byDate = search(coll, 'archive', { sort: 'date', tuning }).hits.map((h) => h.timestamp);
     expect(byDate).toEqual(['20230101000000', '20200301000000', '20180101000000', '20170101000000']);
+    const paged = [0, 1, 2, 3].flatMap((offset) => search(coll, 'archive', { sort: 'date', limit: 1, offset, tuning }).hits.map((h) => h.timestamp));
+    expect(paged).toEqual(byDate);
+    expect(search(coll, 'archive status:200', { sort: 'date', tuning }).hits.map((h) => h.timestamp))
+      .toEqual(byDate.filter((ts) => ts !== search(coll, 'archive status:4xx', { tuning }).hits[0].timestamp));
+    expect(search(coll, 'archive', { sort: 'date', tuning }).hits.every((h) => h.score === null)).toBe(true);
     const p1 = search(coll, 'archive', { limit: 2 }).hits.map((h) => h.pageId);
     const p2 = search(coll, 'archive', { limit: 2, offset: 2 }).hits.map((h) => h.pageId);
     expect(p1).toHaveLength(2);
