@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { Collection } from '../../../src/core/store/index.js';
 import type { CaptureRow, PageRow } from '../../../src/shared/records.js';
 import { surt } from '../../../src/core/warc/surt.js';
@@ -39,4 +40,21 @@ export function buildCollection(path: string, pages: FakePage[]): Collection {
   coll.writeBatch({ fileId, captures, pages: rows, errors: [] });
   coll.finishFile(fileId, 'done', 'warc');
   return coll;
+}
+
+/** A collection of `pages` in a temporary folder for the tests of one file: built before them, closed and removed
+ *  after. Returns its getter. */
+export function collectionOf(pages: FakePage[]): () => Collection {
+  let coll: Collection | undefined;
+  let cleanup = () => {};
+  beforeAll(() => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    coll = buildCollection(join(t.dir, 'c.sqlite'), pages);
+  });
+  afterAll(() => {
+    coll?.close();
+    cleanup();
+  });
+  return () => coll!;
 }

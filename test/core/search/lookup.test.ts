@@ -1,68 +1,56 @@
 // Lookups without full text (issue: "all captures of a URL (exact, URL prefix, host), nearest capture to a
 // timestamp, the capture list of a page with revisits resolved" — WARC 1.1 §6.7 revisit records).
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { captureAt, capturesOfPage, capturesOfUrl, resolveRevisit } from '../../../src/core/search/index.js';
-import type { Collection } from '../../../src/core/store/index.js';
-import { buildCollection, tempDir } from './helpers.js';
+import { collectionOf } from './helpers.js';
 
-let coll: Collection;
-let cleanup: () => void;
-beforeAll(() => {
-  const t = tempDir();
-  cleanup = t.cleanup;
-  coll = buildCollection(join(t.dir, 'c.sqlite'), [
-    {
-      digest: 'sha1:P1', title: 'Home', text: 'home page',
-      captures: [
-        { uri: 'http://example.com/', timestamp: '20200101000000' },
-        // revisit naming its original by URI and date
-        { uri: 'http://example.com/', timestamp: '20200601000000', type: 'revisit', refersToUri: 'http://example.com/', refersToDate: '20200101000000' },
-        // revisit with the digest only
-        { uri: 'http://www.example.com/', timestamp: '20210101000000', type: 'revisit' },
-      ],
-    },
-    {
-      digest: 'sha1:P2', title: 'About', text: 'about page',
-      captures: [
-        { uri: 'http://example.com/about/team', timestamp: '20200301000000' },
-        { uri: 'http://blog.example.com/post', timestamp: '20200301000000' },
-        { uri: 'http://example.org/', timestamp: '20200301000000' },
-        { uri: 'http://example.com/about/', timestamp: '20200301000000', type: 'request', digest: 'sha1:REQ' },
-      ],
-    },
-  ]);
-});
-afterAll(() => {
-  coll.close();
-  cleanup();
-});
+const coll = collectionOf([
+  {
+    digest: 'sha1:P1', title: 'Home', text: 'home page',
+    captures: [
+      { uri: 'http://example.com/', timestamp: '20200101000000' },
+      // revisit naming its original by URI and date
+      { uri: 'http://example.com/', timestamp: '20200601000000', type: 'revisit', refersToUri: 'http://example.com/', refersToDate: '20200101000000' },
+      // revisit with the digest only
+      { uri: 'http://www.example.com/', timestamp: '20210101000000', type: 'revisit' },
+    ],
+  },
+  {
+    digest: 'sha1:P2', title: 'About', text: 'about page',
+    captures: [
+      { uri: 'http://example.com/about/team', timestamp: '20200301000000' },
+      { uri: 'http://blog.example.com/post', timestamp: '20200301000000' },
+      { uri: 'http://example.org/', timestamp: '20200301000000' },
+      { uri: 'http://example.com/about/', timestamp: '20200301000000', type: 'request', digest: 'sha1:REQ' },
+    ],
+  },
+]);
 
 describe('lookups', () => {
   it('exact URL by SURT key (www. and case do not matter), requests left out', () => {
-    expect(capturesOfUrl(coll, 'http://EXAMPLE.com/').map((c) => c.timestamp)).toEqual([
+    expect(capturesOfUrl(coll(), 'http://EXAMPLE.com/').map((c) => c.timestamp)).toEqual([
       '20200101000000', '20200601000000', '20210101000000',
     ]);
-    expect(capturesOfUrl(coll, 'http://example.com/about/')).toEqual([]);
+    expect(capturesOfUrl(coll(), 'http://example.com/about/')).toEqual([]);
   });
   it('URL prefix and host (with subdomains)', () => {
-    expect(capturesOfUrl(coll, 'http://example.com/about', { match: 'prefix' }).map((c) => c.uri)).toEqual([
+    expect(capturesOfUrl(coll(), 'http://example.com/about', { match: 'prefix' }).map((c) => c.uri)).toEqual([
       'http://example.com/about/team',
     ]);
-    expect(capturesOfUrl(coll, 'example.com', { match: 'host' }).map((c) => c.uri).sort()).toEqual([
+    expect(capturesOfUrl(coll(), 'example.com', { match: 'host' }).map((c) => c.uri).sort()).toEqual([
       'http://blog.example.com/post', 'http://example.com/', 'http://example.com/', 'http://example.com/about/team',
       'http://www.example.com/',
     ]);
   });
   it('captureAt picks the nearest capture in time', () => {
-    expect(captureAt(coll, 'http://example.com/', '20200301')!.timestamp).toBe('20200101000000');
-    expect(captureAt(coll, 'http://example.com/', '20200501')!.timestamp).toBe('20200601000000');
-    expect(captureAt(coll, 'http://example.com/', '2030')!.timestamp).toBe('20210101000000');
-    expect(captureAt(coll, 'http://example.com/', '1990')!.timestamp).toBe('20200101000000');
-    expect(captureAt(coll, 'http://nowhere.com/', '2020')).toBeNull();
+    expect(captureAt(coll(), 'http://example.com/', '20200301')!.timestamp).toBe('20200101000000');
+    expect(captureAt(coll(), 'http://example.com/', '20200501')!.timestamp).toBe('20200601000000');
+    expect(captureAt(coll(), 'http://example.com/', '2030')!.timestamp).toBe('20210101000000');
+    expect(captureAt(coll(), 'http://example.com/', '1990')!.timestamp).toBe('20200101000000');
+    expect(captureAt(coll(), 'http://nowhere.com/', '2020')).toBeNull();
   });
   it('a page lists its captures with revisits resolved to the original response', () => {
-    const caps = capturesOfPage(coll, 1);
+    const caps = capturesOfPage(coll(), 1);
     expect(caps.map((c) => c.type)).toEqual(['response', 'revisit', 'revisit']);
     const original = caps[0];
     expect(caps[0].original!.id).toBe(original.id);
@@ -70,7 +58,7 @@ describe('lookups', () => {
     expect(caps[2].original!.id).toBe(original.id); // by payload digest
   });
   it('a revisit whose original is absent resolves to null', () => {
-    const caps = capturesOfPage(coll, 1);
-    expect(resolveRevisit(coll, { ...caps[1], digest: 'sha1:NONE', refersToUri: 'http://gone.com/' })).toBeNull();
+    const caps = capturesOfPage(coll(), 1);
+    expect(resolveRevisit(coll(), { ...caps[1], digest: 'sha1:NONE', refersToUri: 'http://gone.com/' })).toBeNull();
   });
 });

@@ -1,11 +1,9 @@
 // Search over a collection built from plain rows: operators, filters, hits-with-captures, snippets, scripts
 // (issue "Collections and offline full-text search": query language, CJK/diacritics/Cyrillic/Greek/Arabic, facets).
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MARK_END, MARK_START, search, searchFacets, QuerySyntaxError } from '../../../src/core/search/index.js';
 import type { SearchOptions, SearchTuning } from '../../../src/core/search/index.js';
-import type { Collection } from '../../../src/core/store/index.js';
-import { buildCollection, tempDir, type FakePage } from './helpers.js';
+import { collectionOf, type FakePage } from './helpers.js';
 
 const PAGES: FakePage[] = [
   {
@@ -46,17 +44,7 @@ const PAGES: FakePage[] = [
   },
 ];
 
-let coll: Collection;
-let cleanup: () => void;
-beforeAll(() => {
-  const t = tempDir();
-  cleanup = t.cleanup;
-  coll = buildCollection(join(t.dir, 'c.sqlite'), PAGES);
-});
-afterAll(() => {
-  coll.close();
-  cleanup();
-});
+const coll = collectionOf(PAGES);
 
 // Queries take one of four plans (search/index.ts): walk the ranked matches keeping filtered pages (a selective
 // filter), join ranked candidates to captures (a broad filter or none), or the stopword-aware walk (very common words
@@ -71,14 +59,14 @@ const PLANS: Array<[string, Partial<SearchTuning>]> = [
 ];
 
 describe.each(PLANS)('search (%s)', (_plan, tuning) => {
-  const digests = (q: string, o: SearchOptions = {}) => search(coll, q, { ...o, tuning }).hits.map((h) => h.capture.digest).sort();
+  const digests = (q: string, o: SearchOptions = {}) => search(coll(), q, { ...o, tuning }).hits.map((h) => h.capture.digest).sort();
 
   it('words all must match', () => {
     expect(digests('archive cat')).toEqual(['sha1:BBB']);
     expect(digests('archive')).toEqual(['sha1:AAA', 'sha1:BBB', 'sha1:CCC', 'sha1:HHH']);
   });
   it('ranks a title match above a body match (bm25 title weight)', () => {
-    expect(search(coll, 'archive').hits[0].capture.digest).toBe('sha1:HHH');
+    expect(search(coll(), 'archive').hits[0].capture.digest).toBe('sha1:HHH');
   });
   it('phrases, prefix, OR, exclusion', () => {
     expect(digests('"web archive"')).toEqual(['sha1:AAA']);
@@ -91,14 +79,14 @@ describe.each(PLANS)('search (%s)', (_plan, tuning) => {
     expect(digests('archive site:example.com')).toEqual(['sha1:AAA', 'sha1:BBB']);
     expect(digests('archive host:blog.example.com')).toEqual(['sha1:BBB']);
     expect(digests('archive site:ample.com')).toEqual([]);
-    const hit = search(coll, 'archive site:mirror.org', { tuning }).hits[0];
+    const hit = search(coll(), 'archive site:mirror.org', { tuning }).hits[0];
     expect(hit.url).toBe('http://mirror.org/basics');
     expect(hit.captureCount).toBe(3);
   });
   it('the best capture is the newest within the filter', () => {
-    expect(search(coll, 'crawler').hits[0].timestamp).toBe('20230101000000');
-    expect(search(coll, 'crawler to:2022', { tuning }).hits[0].timestamp).toBe('20210505120000');
-    expect(search(coll, 'crawler to:2020-12-31', { tuning }).hits[0].timestamp).toBe('20190101000000');
+    expect(search(coll(), 'crawler').hits[0].timestamp).toBe('20230101000000');
+    expect(search(coll(), 'crawler to:2022', { tuning }).hits[0].timestamp).toBe('20210505120000');
+    expect(search(coll(), 'crawler to:2020-12-31', { tuning }).hits[0].timestamp).toBe('20190101000000');
     expect(digests('crawler from:2024')).toEqual([]);
   });
   it('mime: and status: filters', () => {
@@ -109,27 +97,27 @@ describe.each(PLANS)('search (%s)', (_plan, tuning) => {
     expect(digests('archive status:200')).toEqual(['sha1:AAA', 'sha1:BBB', 'sha1:HHH']);
   });
   it('sort by date and pagination', () => {
-    const byDate = search(coll, 'archive', { sort: 'date', tuning }).hits.map((h) => h.timestamp);
+    const byDate = search(coll(), 'archive', { sort: 'date', tuning }).hits.map((h) => h.timestamp);
     expect(byDate).toEqual(['20230101000000', '20200301000000', '20180101000000', '20170101000000']);
-    const paged = [0, 1, 2, 3].flatMap((offset) => search(coll, 'archive', { sort: 'date', limit: 1, offset, tuning }).hits.map((h) => h.timestamp));
+    const paged = [0, 1, 2, 3].flatMap((offset) => search(coll(), 'archive', { sort: 'date', limit: 1, offset, tuning }).hits.map((h) => h.timestamp));
     expect(paged).toEqual(byDate);
-    expect(search(coll, 'archive status:200', { sort: 'date', tuning }).hits.map((h) => h.timestamp))
-      .toEqual(byDate.filter((ts) => ts !== search(coll, 'archive status:4xx', { tuning }).hits[0].timestamp));
-    expect(search(coll, 'archive', { sort: 'date', tuning }).hits.every((h) => h.score === null)).toBe(true);
-    const p1 = search(coll, 'archive', { limit: 2 }).hits.map((h) => h.pageId);
-    const p2 = search(coll, 'archive', { limit: 2, offset: 2 }).hits.map((h) => h.pageId);
+    expect(search(coll(), 'archive status:200', { sort: 'date', tuning }).hits.map((h) => h.timestamp))
+      .toEqual(byDate.filter((ts) => ts !== search(coll(), 'archive status:4xx', { tuning }).hits[0].timestamp));
+    expect(search(coll(), 'archive', { sort: 'date', tuning }).hits.every((h) => h.score === null)).toBe(true);
+    const p1 = search(coll(), 'archive', { limit: 2 }).hits.map((h) => h.pageId);
+    const p2 = search(coll(), 'archive', { limit: 2, offset: 2 }).hits.map((h) => h.pageId);
     expect(p1).toHaveLength(2);
     expect(new Set([...p1, ...p2]).size).toBe(4);
   });
   it('filters-only queries list pages newest first', () => {
-    expect(search(coll, 'site:example.com').hits.map((h) => h.capture.digest)).toEqual(['sha1:AAA', 'sha1:BBB']);
+    expect(search(coll(), 'site:example.com').hits.map((h) => h.capture.digest)).toEqual(['sha1:AAA', 'sha1:BBB']);
   });
   it('snippets mark the matched terms with U+0002/U+0003', () => {
-    const s = search(coll, 'crawler').hits[0].snippet;
+    const s = search(coll(), 'crawler').hits[0].snippet;
     expect(s).toContain(`${MARK_START}crawler${MARK_END}`);
   });
   it("each hit's snippet comes from its own page (SQLite 3.53.2 ignores a bound rowid = ? beside MATCH)", () => {
-    const hits = search(coll, 'archive').hits;
+    const hits = search(coll(), 'archive').hits;
     expect(hits.length).toBeGreaterThan(2);
     for (const h of hits) {
       const text = PAGES.find((p) => p.digest === h.capture.digest)!;
@@ -148,7 +136,7 @@ describe.each(PLANS)('search (%s)', (_plan, tuning) => {
     for (const w of ['ภาษา', 'ไทย', 'สวยงาม']) expect(digests(w), w).toEqual(['sha1:FFF']);
   });
   it('CJK snippets read as the page wrote them: no segmenting spaces', () => {
-    expect(search(coll, '学习').hits[0].snippet).toBe(`我们在东京大学${MARK_START}学习${MARK_END}中文。日本語の文章です。`);
+    expect(search(coll(), '学习').hits[0].snippet).toBe(`我们在东京大学${MARK_START}学习${MARK_END}中文。日本語の文章です。`);
   });
   it('Cyrillic, Greek, Arabic are searchable in their own letters, case-folded', () => {
     expect(digests('москва')).toEqual(['sha1:GGG']);
@@ -156,21 +144,21 @@ describe.each(PLANS)('search (%s)', (_plan, tuning) => {
     expect(digests('القاهرة')).toEqual(['sha1:GGG']);
   });
   it('malformed query text throws QuerySyntaxError, never an SQL error', () => {
-    expect(() => search(coll, '"unclosed')).toThrow(QuerySyntaxError);
+    expect(() => search(coll(), '"unclosed')).toThrow(QuerySyntaxError);
   });
 });
 
 describe('search plans', () => {
   it('a broad filter that the first candidates miss widens to every match (candidate join)', () => {
     // 'archive' ranks the title match (title.example.org) first; with one candidate the filter finds none.
-    const hits = search(coll, 'archive site:example.com', { limit: 1, tuning: { selectivePages: 0, firstCandidates: 1 } }).hits;
+    const hits = search(coll(), 'archive site:example.com', { limit: 1, tuning: { selectivePages: 0, firstCandidates: 1 } }).hits;
     expect(hits.map((h) => h.url)).toHaveLength(1);
     expect(hits[0].url).toMatch(/example\.com/);
   });
   it('pagination is the same whichever plan runs', () => {
     for (const [, tuning] of PLANS) {
-      const all = search(coll, 'archive status:200', { tuning }).hits.map((h) => h.pageId);
-      const paged = [0, 1, 2].flatMap((offset) => search(coll, 'archive status:200', { limit: 1, offset, tuning }).hits.map((h) => h.pageId));
+      const all = search(coll(), 'archive status:200', { tuning }).hits.map((h) => h.pageId);
+      const paged = [0, 1, 2].flatMap((offset) => search(coll(), 'archive status:200', { limit: 1, offset, tuning }).hits.map((h) => h.pageId));
       expect(paged).toEqual(all);
     }
   });
@@ -178,7 +166,7 @@ describe('search plans', () => {
 
 describe('searchFacets', () => {
   it('counts hits, not captures, per facet value', () => {
-    const f = searchFacets(coll, 'archive');
+    const f = searchFacets(coll(), 'archive');
     expect(f.total).toBe(4);
     expect(f.totalIsEstimate).toBe(false);
     const site = Object.fromEntries(f.facets.site.map((x) => [x.value, x.count]));
@@ -191,12 +179,12 @@ describe('searchFacets', () => {
     expect(year['2021']).toBe(1);
   });
   it('total honours filters', () => {
-    expect(searchFacets(coll, 'archive site:example.com').total).toBe(2);
-    expect(searchFacets(coll, 'archive site:example.com', { selectivePages: 0 }).total).toBe(2);
-    expect(searchFacets(coll, 'site:example.com').total).toBe(2);
+    expect(searchFacets(coll(), 'archive site:example.com').total).toBe(2);
+    expect(searchFacets(coll(), 'archive site:example.com', { selectivePages: 0 }).total).toBe(2);
+    expect(searchFacets(coll(), 'site:example.com').total).toBe(2);
   });
   it('a match set above the exact-count limit gives a scaled estimate, flagged as such', () => {
-    const f = searchFacets(coll, 'archive status:200', { selectivePages: 0, exactCountLimit: 2 });
+    const f = searchFacets(coll(), 'archive status:200', { selectivePages: 0, exactCountLimit: 2 });
     expect(f.totalIsEstimate).toBe(true);
     expect(f.facetsAreSample).toBe(true);
     expect(f.total).toBeGreaterThanOrEqual(2);
