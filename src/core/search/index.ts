@@ -164,19 +164,13 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
     rows = dateOrderScan(coll, q, match, offset, limit);
   }
   if (!rows) {
-    // A short page means the filter is selective (or the match set ends): rank every match in the window, then (only if
-    // still short) every match. A step that cannot add candidates is skipped: unwindowed, the whole set is at most
-    // `window` matches.
-    const steps: Array<[number, number]> = [[cap, window]];
-    if (sort === 'relevance') steps.push([-1, window], [-1, -1]);
-    for (const [candidateCap, rankWindow] of steps) {
-      rows = coll.all<Row>(buildHitsSql(q, { sort, limit, offset, candidateCap, window: rankWindow }));
-      if (rows.length >= limit || sort !== 'relevance') break;
-      // Short: widen to every candidate in the window (useless when the window held fewer than `cap`), then to every
-      // match (useless when the window held them all).
-      if (candidateCap === cap && cap >= window && !windowed()) break;
-      if (rankWindow === window && candidateCap === -1 && !windowed()) break;
-    }
+    const hitsOf = (candidateCap: number, rankWindow: number): Row[] =>
+      coll.all<Row>(buildHitsSql(q, { sort, limit, offset, candidateCap, window: rankWindow }));
+    rows = hitsOf(cap, window);
+    // A short page means the filter is selective (or the match set ends): rank every candidate in the window (when
+    // `cap` took fewer than it holds), then, only if still short and there are more matches than the window, all.
+    if (sort === 'relevance' && rows.length < limit && cap < window) rows = hitsOf(-1, window);
+    if (sort === 'relevance' && rows.length < limit && windowed()) rows = hitsOf(-1, -1);
   }
 
   const snippets = snippetsOf(coll, q, match, (rows ?? []).map((r) => r.pageId));
