@@ -9,7 +9,7 @@
 // Everything is a function of (seed, page index): page i is the same in a 20k and a 200k collection, so the smaller
 // collection is a prefix of the larger one: all sizes share one pool of files, and no file is generated twice.
 //
-//   npx tsx bench/lib/corpus-gen.ts --pages 20000 [--jobs 2] [--out bench/data/index] [--level 6]
+//   npx tsx bench/lib/corpus-gen.ts --pages 20000 [--shape web|text-heavy] [--jobs 2] [--out bench/data/index] [--level 6]
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -31,10 +31,29 @@ import { gzipSync } from 'node:zlib';
 import { base32 } from '../../src/core/warc/digest.js';
 
 /** Bump when the output of generatePage or the record layout changes: cached collections are keyed by it. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 /** Pages per WARC file: ~5000 pages of ~50 KB compress to files of roughly 60-100 MB. */
 export const PAGES_PER_FILE = 5000;
 export const DEFAULT_SEED = 20240601;
+
+/** How a page's HTML divides: mean characters of article (h1, paragraphs, figures), of the site's scripts and styles,
+ *  and of its navigation chrome. */
+export interface PageShape {
+  article: number;
+  head: number;
+  chrome: number;
+}
+
+export const PAGE_SHAPES = {
+  // Calibrated on the source pages of web-page size: those of 20-120 KB of HTML (28 of the 130) hold 16.8% of their
+  // characters as extracted text (11.2 K of 66.6 K). These pages come out at ~49 K characters of HTML with ~8.6 K of
+  // text (17.5%). Text is what FTS5 indexes, so this share sets most of an ingest's writer cost.
+  web: { article: 12_000, head: 23_000, chrome: 11_000 },
+  // The first generator's shape: nearly all article, ~21 K of text in ~52 K of HTML (41%), 2.5x the web shape's text.
+  'text-heavy': { article: 33_000, head: 9_000, chrome: 6_000 },
+} as const satisfies Record<string, PageShape>;
+export type ShapeName = keyof typeof PAGE_SHAPES;
+export const DEFAULT_SHAPE: ShapeName = 'web';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_SOURCE_DIR = resolve(ROOT, '../shared/corpus/html/readability-test-pages');
@@ -263,26 +282,28 @@ interface SiteTheme {
   pathStyle: number;
 }
 
-const themes = new Map<number, SiteTheme>();
+const themes = new Map<string, SiteTheme>();
 
 /** A site's look: the same scripts, styles and navigation on every page of the host, as on a real site. */
-function siteTheme(model: SourceModel, seed: number, rank: number): SiteTheme {
-  let t = themes.get(rank);
+function siteTheme(model: SourceModel, seed: number, rank: number, shape: ShapeName): SiteTheme {
+  const key = `${shape} ${seed} ${rank}`;
+  let t = themes.get(key);
   if (t) return t;
   const rng = prng(mix(seed, 0x7e3e, rank));
   const src = pick(rng, model.pages);
-  const headBudget = lognormal(rng, 9000, 0.8);
-  const chromeBudget = lognormal(rng, 6000, 0.8);
+  const headBudget = lognormal(rng, PAGE_SHAPES[shape].head, 0.8);
+  const chromeBudget = lognormal(rng, PAGE_SHAPES[shape].chrome, 0.8);
+  // The source page's own blocks first, then blocks of other pages until the budget is met.
   const fill = (own: number[], pool: string[], budget: number): string[] => {
     const out: string[] = [];
     let size = 0;
-    const order = own.length ? own : Array.from({ length: 4 }, () => Math.floor(rng() * pool.length));
-    for (const k of order) {
-      if (size >= budget) break;
-      if (size + pool[k].length > 2 * budget && out.length) continue;
+    const add = (k: number): void => {
+      if (size + pool[k].length > 2 * budget && out.length) return;
       out.push(pool[k]);
       size += pool[k].length;
-    }
+    };
+    for (const k of own) if (size < budget) add(k);
+    for (let tries = 0; size < budget && tries < 64; tries++) add(Math.floor(rng() * pool.length));
     return out;
   };
   const chrome = fill(src.chrome, model.chromeBlocks, chromeBudget);
@@ -296,7 +317,7 @@ function siteTheme(model: SourceModel, seed: number, rank: number): SiteTheme {
     pathStyle: Math.floor(rng() * 4),
   };
   if (themes.size > 50_000) themes.clear();
-  themes.set(rank, t);
+  themes.set(key, t);
   return t;
 }
 
@@ -316,10 +337,13 @@ export interface GeneratedPage {
 
 /** Share of prose words replaced by a Zipf-drawn vocabulary word. */
 const SUBSTITUTE = 0.15;
-/** Mean size of the article part (h1, paragraphs, figures); with the site's head and chrome a page is ~50 KB. */
-const ARTICLE_MEAN = 33_000;
-
-export function generatePage(model: SourceModel, index: number, seed = DEFAULT_SEED, withWords = false): GeneratedPage {
+export function generatePage(
+  model: SourceModel,
+  index: number,
+  seed = DEFAULT_SEED,
+  withWords = false,
+  shape: ShapeName = DEFAULT_SHAPE,
+): GeneratedPage {
   const rng = prng(mix(seed, index));
   const vocab = vocabularySize(model, index);
   const words: string[] | undefined = withWords ? [] : undefined;
@@ -351,7 +375,7 @@ export function generatePage(model: SourceModel, index: number, seed = DEFAULT_S
   };
 
   const hostRank = zipfRank(rng, hostCount(index));
-  const theme = siteTheme(model, seed, hostRank);
+  const theme = siteTheme(model, seed, hostRank, shape);
   const date = DATE_START + Math.floor(Math.pow(rng(), 0.8) * (DATE_END - DATE_START));
 
   // The article: runs of consecutive paragraphs from one source page, switching topic now and then.
@@ -369,7 +393,7 @@ export function generatePage(model: SourceModel, index: number, seed = DEFAULT_S
       .replace(/[^a-z0-9-]+/g, '') || `p${index}`;
 
   const body: string[] = [];
-  const target = lognormal(rng, ARTICLE_MEAN, 0.9);
+  const target = lognormal(rng, PAGE_SHAPES[shape].article, 0.9);
   let size = 0;
   for (let n = 0; size < target || n < 3; n++) {
     if (at >= topic.paragraphs.length || rng() < 0.2) {
@@ -459,6 +483,7 @@ export function writeWarcFile(
   count: number,
   seed = DEFAULT_SEED,
   level = 6,
+  shape: ShapeName = DEFAULT_SHAPE,
 ): FileStats {
   const t0 = performance.now();
   const rng = prng(mix(seed, 0xf11e, fileIndex));
@@ -544,7 +569,7 @@ export function writeWarcFile(
   const recent: Written[] = [];
   const first = fileIndex * PAGES_PER_FILE;
   for (let i = first; i < first + count; i++) {
-    const page = generatePage(model, i, seed);
+    const page = generatePage(model, i, seed, false, shape);
     const payload = Buffer.from(page.html);
     const w: Written = { url: page.url, date: page.date, digest: sha1(payload), payload, host: page.host };
     const id = response(w, page.date, page.url);
@@ -627,6 +652,7 @@ const CRLF2 = Buffer.from('\r\n\r\n');
 export interface CollectionOptions {
   pages: number;
   seed?: number;
+  shape?: ShapeName;
   /** Parallel generator processes; default min(2, cores). */
   jobs?: number;
   /** gzip level of each member: 6 is what crawlers write (zlib's default); 1 generates faster. */
@@ -639,6 +665,7 @@ export interface CollectionOptions {
 export interface CollectionManifest {
   generatorVersion: number;
   seed: number;
+  shape: ShapeName;
   level: number;
   pages: number;
   files: string[];
@@ -653,9 +680,10 @@ export interface CollectionManifest {
   reusedFiles: number;
 }
 
-/** The directory all collections of one generator version, seed and level share: file k is the same in all of them. */
-export function poolDir(outDir: string, seed: number, level: number): string {
-  return join(outDir, `warc-v${GENERATOR_VERSION}-s${seed}-z${level}`);
+/** The directory all collections of one generator version, shape, seed and level share: file k is the same in all of
+ *  them. */
+export function poolDir(outDir: string, seed: number, level: number, shape: ShapeName): string {
+  return join(outDir, `warc-v${GENERATOR_VERSION}-${shape}-s${seed}-z${level}`);
 }
 
 export function fileName(k: number, count: number): string {
@@ -667,7 +695,8 @@ export function fileName(k: number, count: number): string {
 export async function buildCollection(opts: CollectionOptions): Promise<CollectionManifest> {
   const seed = opts.seed ?? DEFAULT_SEED;
   const level = opts.level ?? 6;
-  const dir = poolDir(opts.outDir ?? DEFAULT_OUT_DIR, seed, level);
+  const shape = opts.shape ?? DEFAULT_SHAPE;
+  const dir = poolDir(opts.outDir ?? DEFAULT_OUT_DIR, seed, level, shape);
   mkdirSync(dir, { recursive: true });
   const plan: { k: number; count: number; path: string }[] = [];
   for (let k = 0; k * PAGES_PER_FILE < opts.pages; k++) {
@@ -687,7 +716,7 @@ export async function buildCollection(opts: CollectionOptions): Promise<Collecti
     Array.from({ length: jobs }, async () => {
       while (next < todo.length) {
         const p = todo[next++];
-        const s = await generateInChild(p.path, p.k, p.count, seed, level, opts.sourceDir);
+        const s = await generateInChild({ path: p.path, k: p.k, count: p.count, seed, level, shape, sourceDir: opts.sourceDir });
         writeFileSync(p.path + '.json', JSON.stringify(s));
         stats.push(s);
         opts.onProgress?.(s, stats.length, plan.length);
@@ -701,6 +730,7 @@ export async function buildCollection(opts: CollectionOptions): Promise<Collecti
   return {
     generatorVersion: GENERATOR_VERSION,
     seed,
+    shape,
     level,
     pages: sum((s) => s.pages),
     files: plan.map((p) => p.path),
@@ -725,14 +755,7 @@ function readStats(path: string): FileStats | undefined {
 }
 
 /** Generation runs in child processes (tsx loader inherited via execArgv) so two files are built on two cores. */
-function generateInChild(
-  path: string,
-  k: number,
-  count: number,
-  seed: number,
-  level: number,
-  sourceDir?: string,
-): Promise<FileStats> {
+function generateInChild(job: ChildJob): Promise<FileStats> {
   return new Promise((resolvePromise, reject) => {
     const child = fork(fileURLToPath(import.meta.url), ['--child'], { execArgv: ['--import', 'tsx'] });
     let result: FileStats | undefined;
@@ -741,9 +764,9 @@ function generateInChild(
     });
     child.on('error', reject);
     child.on('exit', (code) =>
-      result ? resolvePromise(result) : reject(new Error(`corpus-gen: generator for ${path} exited with ${code}`)),
+      result ? resolvePromise(result) : reject(new Error(`corpus-gen: generator for ${job.path} exited with ${code}`)),
     );
-    child.send({ path, k, count, seed, level, sourceDir });
+    child.send(job);
   });
 }
 
@@ -753,13 +776,21 @@ interface ChildJob {
   count: number;
   seed: number;
   level: number;
+  shape: ShapeName;
   sourceDir?: string;
+}
+
+/** A shape's name from the command line, or an error that lists the shapes. */
+export function shapeName(s: string): ShapeName {
+  if (s in PAGE_SHAPES) return s as ShapeName;
+  throw new Error(`unknown page shape '${s}' (one of: ${Object.keys(PAGE_SHAPES).join(', ')})`);
 }
 
 async function cli(argv: string[]): Promise<void> {
   if (argv[0] === '--child') {
     process.once('message', (job: ChildJob) => {
-      const stats = writeWarcFile(loadSourceModel(job.sourceDir), job.path, job.k, job.count, job.seed, job.level);
+      const model = loadSourceModel(job.sourceDir);
+      const stats = writeWarcFile(model, job.path, job.k, job.count, job.seed, job.level, job.shape);
       process.send!(stats, () => process.disconnect());
     });
     return;
@@ -774,6 +805,7 @@ async function cli(argv: string[]): Promise<void> {
     jobs: flag('jobs') ? Number(flag('jobs')) : undefined,
     level: flag('level') ? Number(flag('level')) : undefined,
     seed: flag('seed') ? Number(flag('seed')) : undefined,
+    shape: flag('shape') ? shapeName(flag('shape')!) : undefined,
     outDir: flag('out') ? resolve(flag('out')!) : undefined,
     onProgress: (s, done, total) =>
       process.stderr.write(

@@ -16,8 +16,10 @@ import {
   wordAt,
   writeWarcFile,
   type FileStats,
+  type ShapeName,
   type SourceModel,
 } from '../../bench/lib/corpus-gen.js';
+import { extractText } from '../../src/core/extract/index.js';
 
 const SOURCE = resolve(__dirname, '../../../shared/corpus/html/readability-test-pages');
 
@@ -130,6 +132,25 @@ describe.skipIf(!existsSync(SOURCE))('corpus-gen over the readability pages', ()
     const years = new Set(pages.map((p) => new Date(p.date).getUTCFullYear()));
     expect(years.size).toBeGreaterThanOrEqual(14);
     expect(new Set(pages.map((p) => p.host)).size).toBeGreaterThan(50);
+  });
+
+  it('gives web pages the text share of real pages that size, and text-heavy pages about 2.5x their text', () => {
+    const measure = (shape: ShapeName): { share: number; text: number } => {
+      let html = 0;
+      let text = 0;
+      for (let k = 0; k < 200; k++) {
+        const p = generatePage(model, 10_000 + k * 13, undefined, false, shape);
+        html += p.html.length;
+        text += extractText(p.html).text.length;
+      }
+      return { share: text / html, text: text / 200 };
+    };
+    const web = measure('web');
+    const heavy = measure('text-heavy');
+    // The source pages of 20-120 KB hold 16.8% of their characters as text (corpus-gen.ts, PAGE_SHAPES).
+    expect(web.share).toBeGreaterThan(0.12);
+    expect(web.share).toBeLessThan(0.24);
+    expect(heavy.text / web.text).toBeGreaterThan(1.8);
   });
 
   it("keeps finding new words as the collection grows (Heaps' law) with distinct words for distinct ranks", () => {
