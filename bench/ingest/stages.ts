@@ -9,19 +9,19 @@
 //   npx tsx bench/ingest/stages.ts [archive.warc.gz] [--repeat 2]
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3'; // bench-only: the peer is a bare FTS5 table, outside the store
 import { captureRow, isHtmlPage, pageRow } from '../../src/core/ingest/rows.js';
 import { Collection } from '../../src/core/store/index.js';
 import { FTS_AUTOMERGE, FTS_HASH_SIZE, FTS_TOKENIZER } from '../../src/core/store/schema.js';
 import { openArchive } from '../../src/core/warc/index.js';
 import type { CaptureRow, PageRow } from '../../src/shared/records.js';
+import { DEFAULT_OUT_DIR, DEFAULT_SEED, DEFAULT_SHAPE, fileName, poolDir } from '../lib/corpus-gen.js';
 import { machineLine } from '../lib/machine.js';
 import { fmt, formatTable, MB } from '../lib/stats.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const DEFAULT_INPUT = join(ROOT, 'bench/data/index/warc-v1-s20240601-z6/as-bench-00000-2000.warc.gz');
+// The first file of the index benchmark's 20k collection.
+const DEFAULT_INPUT = join(poolDir(DEFAULT_OUT_DIR, DEFAULT_SEED, 6, DEFAULT_SHAPE), fileName(0, 5000));
 const BATCH = 500;
 
 const args = process.argv.slice(2);
