@@ -76,10 +76,23 @@ const BREAK = '\0';
  *  that is not a plain space) becomes ' '. Single spaces are not matched at all, which is most of the speed. */
 const SPACE_OR_BREAK_RUN = /[ \t\n\f\r\u00a0]*[\0\t\n\f\r\u00a0][ \t\n\f\r\u00a0\0]*| {2,}/g;
 const spaceOrBreak = (run: string) => (run.indexOf(BREAK) >= 0 ? '\n' : ' ');
-const EDGES = /^[\n ]+|[\n ]+$/g;
+
+/** The text without the spaces and line breaks at its ends. A loop: the regex /^[\n ]+|[\n ]+$/g tries its second
+ *  branch at every space of the text (measured: 5% of an ingest worker's time). */
+function trimEdges(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && isSpaceOrBreak(s.charCodeAt(start))) start++;
+  while (end > start && isSpaceOrBreak(s.charCodeAt(end - 1))) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
+}
+
+function isSpaceOrBreak(c: number): boolean {
+  return c === 0x20 || c === 0x0a;
+}
 
 function collapse(s: string): string {
-  return s.replace(WS_RUN, ' ').replace(EDGES, '');
+  return trimEdges(s.replace(WS_RUN, ' '));
 }
 
 function isWs(c: number): boolean {
@@ -176,7 +189,7 @@ export class Assembler {
   }
 
   result(): ExtractedText {
-    const text = this.out.replace(SPACE_OR_BREAK_RUN, spaceOrBreak).replace(EDGES, '');
+    const text = trimEdges(this.out.replace(SPACE_OR_BREAK_RUN, spaceOrBreak));
     return { title: this.title ?? '', description: this.description ?? '', text };
   }
 
