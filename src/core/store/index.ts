@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { CaptureRow, FileState, IngestErrorRow, PageRow } from '../../shared/records.js';
 import { segmentWords } from '../search/segment.js';
 import { reverseHost } from './hostkey.js';
-import { CAPTURE_INDEXES, MIGRATIONS, SCHEMA_VERSION, SEGMENT_FUNCTION } from './schema.js';
+import { CAPTURE_INDEXES, MIGRATIONS, PAGE_SIZE, SCHEMA_VERSION, SEGMENT_FUNCTION } from './schema.js';
 
 export { SCHEMA_VERSION } from './schema.js';
 export { reverseHost, hostRange } from './hostkey.js';
@@ -88,6 +88,10 @@ export class Collection {
     const db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
     // WAL lets the search side read while ingest writes; NORMAL sync is durable across app crashes (not power loss)
     // and several times faster per transaction than FULL.
+    // A new collection's page size (an existing one keeps its own: SQLite fixes it at creation). A page's text (about
+    // 10 KB) fits one 16 KB page instead of a chain of four, and FTS5's leaves go four to a page (measured: writer
+    // -15% CPU a page, database +8%).
+    if (!opts.readonly) db.pragma(`page_size = ${PAGE_SIZE}`);
     if (!opts.readonly) db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('mmap_size = 268435456');

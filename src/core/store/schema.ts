@@ -13,6 +13,9 @@ export const BM25_WEIGHTS = [10.0, 3.0, 1.0] as const;
 export const FTS_HASH_SIZE = 64 << 20;
 export const FTS_AUTOMERGE = 8;
 
+/** SQLite page size of a new collection (bytes); store/index.ts says why. */
+export const PAGE_SIZE = 16384;
+
 /** SQL name of search/segment.ts' segmentWords, which the store registers on each connection it opens. A connection
  *  without it (the sqlite3 shell) can search and read, but not snippet() or update/delete pages. */
 export const SEGMENT_FUNCTION = 'as_segment_words';

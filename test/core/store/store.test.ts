@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3'; // test-only: reads the raw schema the store wrote
 import { afterEach, describe, expect, it } from 'vitest';
 import { Collection, SCHEMA_VERSION, hostRange, reverseHost } from '../../../src/core/store/index.js';
-import { FTS_AUTOMERGE, FTS_HASH_SIZE, MIGRATIONS } from '../../../src/core/store/schema.js';
+import { FTS_AUTOMERGE, FTS_HASH_SIZE, MIGRATIONS, PAGE_SIZE } from '../../../src/core/store/schema.js';
 import { search } from '../../../src/core/search/index.js';
 import { buildCollection, tempDir } from '../search/helpers.js';
 
@@ -27,6 +27,7 @@ describe('Collection', () => {
     const db = new Database(p, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
     const names = (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','view','trigger')").all() as Array<{ name: string }>).map((r) => r.name);
     for (const n of ['warc_files', 'captures', 'pages', 'pages_fts', 'errors', 'pages_ad', 'pages_au']) expect(names).toContain(n);
     db.close();
@@ -97,6 +98,8 @@ describe('Collection', () => {
     expect(search(coll, 'zebra').hits).toHaveLength(1);
     coll.close();
     const raw = new Database(p);
+    // SQLite fixes the page size when it creates the file: the old collection keeps its own.
+    expect(raw.pragma('page_size', { simple: true })).toBe(4096);
     expect((raw.prepare('PRAGMA table_info(pages)').all() as Array<{ name: string }>).map((r) => r.name)).not.toContain('fts_text');
     expect(() => raw.prepare("INSERT INTO pages_fts(pages_fts) VALUES ('integrity-check')").run()).not.toThrow();
     // The bulk-write tuning is stored with the index, so every writer of the collection uses it.
