@@ -1,5 +1,6 @@
 // Messages between the ingest pool (main thread) and its workers. Plain data only (structured clone).
-import type { CaptureRow, IngestErrorRow, PageRow } from '../../shared/records.js';
+import type { CaptureRow, IngestErrorRow } from '../../shared/records.js';
+import type { PageInput } from '../store/index.js';
 
 /** Int32 slots of the shared buffer each worker gets. */
 export const CREDITS = 0; // batches the worker may post before the writer has committed earlier ones
@@ -30,7 +31,8 @@ export type FromWorker =
       type: 'batch';
       fileId: number;
       captures: CaptureRow[];
-      pages: PageRow[];
+      /** Extracted pages, each text as its UTF-8 bytes (transferred, not copied). */
+      pages: PageInput[];
       /** Pages still to be extracted (only while SEND_HTML is set). */
       html: HtmlPage[];
       errors: IngestErrorRow[];

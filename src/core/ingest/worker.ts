@@ -4,7 +4,8 @@
 // batches pile up in memory. The loop stays synchronous, which the record iterator is. While the pool extracts text
 // through a backend of its own (SEND_HTML set), pages go out as decoded HTML instead of extracted rows.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { CaptureRow, IngestErrorRow, PageRow } from '../../shared/records.js';
+import type { CaptureRow, IngestErrorRow } from '../../shared/records.js';
+import type { PageInput } from '../store/index.js';
 import { openArchive } from '../warc/index.js';
 import { cdxjEntry } from '../warc/cdxj.js';
 import type { ArchiveRecord } from '../warc/types.js';
@@ -16,8 +17,10 @@ const init = workerData as WorkerInit;
 const shared = new Int32Array(init.shared);
 const port = parentPort!;
 
-function post(msg: FromWorker): void {
-  port.postMessage(msg);
+const utf8 = new TextEncoder();
+
+function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(msg, transfer);
 }
 
 /** Takes a credit, sleeping while there is none; false when the ingest was cancelled. */
@@ -45,7 +48,8 @@ function message(e: unknown): string {
 function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
   const { fileId, path } = task;
   let captures: CaptureRow[] = [];
-  let pages: PageRow[] = [];
+  let pages: PageInput[] = [];
+  let texts: ArrayBuffer[] = [];
   let html: HtmlPage[] = [];
   let errors: IngestErrorRow[] = [];
   let batchBytes = 0;
@@ -61,10 +65,11 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
     const held = !final && prev ? captures.pop() : undefined;
     if (captures.length + pages.length + html.length + errors.length > 0 || final) {
       if (!takeCredit()) return false;
-      post({ type: 'batch', fileId, captures, pages, html, errors, bytesDone, records });
+      post({ type: 'batch', fileId, captures, pages, html, errors, bytesDone, records }, texts);
     }
     captures = held ? [held] : [];
     pages = [];
+    texts = [];
     html = [];
     errors = [];
     batchBytes = 0;
@@ -112,9 +117,12 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
             html.push(page);
             batchBytes += page.html.length * 2;
           } else {
-            const text = textRow(page, extractText(page.html));
-            pages.push(text);
-            batchBytes += text.text.length * 2;
+            const row = textRow(page, extractText(page.html));
+            // The writer binds the bytes as they are (store/index.ts PageInput).
+            const text = utf8.encode(row.text);
+            pages.push({ ...row, text });
+            if (text.byteLength === text.buffer.byteLength) texts.push(text.buffer as ArrayBuffer); // else copied
+            batchBytes += row.text.length * 2;
           }
         } catch (e) {
           errors.push({ fileId, offset: record.offset, code: problemCode(e, 'extract-failed'), message: message(e) });

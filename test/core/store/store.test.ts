@@ -64,6 +64,35 @@ describe('Collection', () => {
     db.close();
   });
 
+  it('takes a page text as UTF-8 bytes (what ingest workers send) and stores and indexes it as the string', () => {
+    const texts = ['café crème — “quoted” naïve', 'intro 我们在东京大学学习中文 outro', 'plain ascii words'];
+    const stored = (asBytes: boolean) => {
+      const coll = Collection.open(dbPath());
+      const fileId = coll.beginFile({ path: '/fake/a.warc', size: 1, mtime: 1, fingerprint: 'x' });
+      coll.writeBatch({
+        fileId, errors: [],
+        captures: texts.map((_, i) => ({
+          fileId, offset: i, length: 1, type: 'response', uri: `http://a.com/${i}`, urlkey: `com,a)/${i}`,
+          timestamp: '20200101000000', status: 200, mime: 'text/html', digest: `d${i}`, recordId: null, refersToUri: null,
+          refersToDate: null, method: null,
+        })),
+        // A Uint8Array, as it arrives from a worker thread (no Buffer prototype); segmented copies left to the store.
+        pages: texts.map((text, i) => ({
+          digest: `d${i}`, url: `http://a.com/${i}`, title: `t${i}`, description: '', lang: null,
+          text: asBytes ? new Uint8Array(new TextEncoder().encode(text)) : text,
+        })),
+      });
+      const rows = coll.all<{ t: string; text: string }>({ sql: 'SELECT typeof(text) AS t, text FROM pages ORDER BY id', params: {} });
+      const found = ['cafe', '学习', 'quoted', 'ascii'].map((w) => search(coll, w).hits.map((h) => h.capture.digest));
+      coll.close();
+      return { rows, found };
+    };
+    const fromBytes = stored(true);
+    expect(fromBytes.rows).toEqual(texts.map((text) => ({ t: 'text', text })));
+    expect(fromBytes.found).toEqual([['d0'], ['d1'], ['d0'], ['d2']]);
+    expect(fromBytes).toEqual(stored(false));
+  });
+
   it('stores the page text once and derives the segmented copy FTS5 reads back (snippets of CJK pages)', () => {
     const p = dbPath();
     const coll = buildCollection(p, [
