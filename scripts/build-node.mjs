@@ -12,6 +12,7 @@ const bundle = await build({
     cli: 'src/cli/main.ts',
     engine: 'src/engine/main.ts',
     'ingest-worker': 'src/core/ingest/worker.ts',
+    'checkpoint-worker': 'src/core/store/checkpoint-worker.mjs',
   },
   outdir: 'out/node',
   outExtension: { '.js': '.mjs' },

@@ -188,7 +188,12 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
       } else {
         coll.ensureCaptureIndexes(); // an earlier run that deferred them may have died before building them
       }
-      await runPool(coll, tasks, opts, summary);
+      const endCheckpoints = coll.checkpointInBackground();
+      try {
+        await runPool(coll, tasks, opts, summary);
+      } finally {
+        await endCheckpoints();
+      }
       if (deferred) coll.ensureCaptureIndexes();
     }
     if (opts.signal?.aborted) summary.cancelled = true;

@@ -1,5 +1,6 @@
 // The collection store (issue "Collections and offline full-text search": schema versioned by PRAGMA user_version,
 // idempotent setup, FTS5 external content synced by triggers, errors listable, a redone file is not duplicated).
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3'; // test-only: reads the raw schema the store wrote
 import { afterEach, describe, expect, it } from 'vitest';
@@ -62,6 +63,32 @@ describe('Collection', () => {
     const db = new Database(p);
     expect(() => db.prepare("INSERT INTO pages_fts(pages_fts) VALUES ('integrity-check')").run()).not.toThrow();
     db.close();
+  });
+
+  it('copies the WAL on a thread of its own during a bulk load, and keeps the WAL from growing without end', async () => {
+    const p = dbPath();
+    const coll = Collection.open(p);
+    const fileId = coll.beginFile({ path: '/fake/a.warc', size: 1, mtime: 1, fingerprint: 'x' });
+    const walPages = (): number => (coll as unknown as { db: Database.Database }).db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    let n = 0;
+    // About 1 MB of distinct text a commit: 40 commits without any checkpoint would leave a WAL of 40 MB or more.
+    const commit = () => {
+      const words = Array.from({ length: 60_000 }, (_, i) => `w${n}x${i}`).join(' ');
+      coll.writeBatch({ fileId, errors: [], captures: [], pages: [{
+        digest: `d${n}`, url: `http://a.com/${n}`, title: `t${n}`, description: '', lang: null, text: words,
+      }] });
+      n++;
+    };
+    const stop = coll.checkpointInBackground();
+    expect(walPages()).toBe(0); // this connection leaves checkpoints to the thread
+    for (let i = 0; i < 40; i++) commit();
+    await stop();
+    expect(statSync(`${p}-wal`).size).toBeLessThan(24 << 20);
+    expect(walPages()).toBe(1000); // and does them itself again afterwards
+    commit();
+    expect(coll.counts().pages).toBe(41);
+    expect(coll.get<{ n: number }>({ sql: "SELECT count(*) AS n FROM pages_fts WHERE pages_fts MATCH 'w40x59999 OR w0x0'", params: {} })!.n).toBe(2);
+    coll.close();
   });
 
   it('takes a page text as UTF-8 bytes (what ingest workers send) and stores and indexes it as the string', () => {
