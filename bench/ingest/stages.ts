@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3'; // bench-only: the peer is a bare FTS5 table, outside the store
 import { captureRow, isHtmlPage, pageRow } from '../../src/core/ingest/rows.js';
-import { Collection } from '../../src/core/store/index.js';
+import { Collection, type PageInput } from '../../src/core/store/index.js';
 import { FTS_AUTOMERGE, FTS_HASH_SIZE, FTS_TOKENIZER } from '../../src/core/store/schema.js';
 import { openArchive } from '../../src/core/warc/index.js';
-import type { CaptureRow, PageRow } from '../../src/shared/records.js';
+import type { CaptureRow } from '../../src/shared/records.js';
 import { DEFAULT_OUT_DIR, DEFAULT_SEED, DEFAULT_SHAPE, fileName, poolDir } from '../lib/corpus-gen.js';
 import { machineLine } from '../lib/machine.js';
 import { fmt, formatTable, MB } from '../lib/stats.js';
@@ -40,9 +40,13 @@ function cpuMs<T>(fn: () => T): { ms: number; value: T } {
   return { ms: (u.user + u.system) / 1000, value };
 }
 
-function extract(): { captures: CaptureRow[]; pages: PageRow[] } {
+const utf8 = new TextEncoder();
+const bytes = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+/** As a worker does (ingest/worker.ts), down to the text's UTF-8 bytes it sends the writer. */
+function extract(): { captures: CaptureRow[]; pages: PageInput[] } {
   const captures: CaptureRow[] = [];
-  const pages: PageRow[] = [];
+  const pages: PageInput[] = [];
   const seen = new Set<string>();
   const file = openArchive(input);
   try {
@@ -51,7 +55,8 @@ function extract(): { captures: CaptureRow[]; pages: PageRow[] } {
       captures.push(c);
       if (isHtmlPage(c) && !seen.has(c.digest!)) {
         seen.add(c.digest!);
-        pages.push(pageRow(r, c));
+        const row = pageRow(r, c);
+        pages.push({ ...row, text: utf8.encode(row.text) });
       }
     }
   } finally {
@@ -60,7 +65,7 @@ function extract(): { captures: CaptureRow[]; pages: PageRow[] } {
   return { captures, pages };
 }
 
-function write(dir: string, rows: { captures: CaptureRow[]; pages: PageRow[] }): number {
+function write(dir: string, rows: { captures: CaptureRow[]; pages: PageInput[] }): number {
   const path = join(dir, `w${Math.random().toString(36).slice(2)}.sqlite`);
   const coll = Collection.open(path);
   const fileId = coll.beginFile({ path: input, size: 1, mtime: 1, fingerprint: 'bench' });
@@ -76,7 +81,7 @@ function write(dir: string, rows: { captures: CaptureRow[]; pages: PageRow[] }):
   return statSync(path).size;
 }
 
-function peer(dir: string, pages: PageRow[], tuned: boolean): void {
+function peer(dir: string, pages: PageInput[], tuned: boolean): void {
   const db = new Database(join(dir, `p${Math.random().toString(36).slice(2)}.sqlite`));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -84,13 +89,13 @@ function peer(dir: string, pages: PageRow[], tuned: boolean): void {
   if (tuned) {
     db.exec(`INSERT INTO f (f, rank) VALUES ('hashsize', ${FTS_HASH_SIZE}); INSERT INTO f (f, rank) VALUES ('automerge', ${FTS_AUTOMERGE})`);
   }
-  const ins = db.prepare('INSERT INTO f (rowid, title, description, body) VALUES (?, ?, ?, ?)');
+  const ins = db.prepare('INSERT INTO f (rowid, title, description, body) VALUES (?, ?, ?, CAST(? AS TEXT))');
   const perTx = Math.ceil(BATCH * 0.75);
   for (let i = 0; i < pages.length; i += perTx) {
     db.transaction(() => {
       for (let k = i; k < Math.min(i + perTx, pages.length); k++) {
         const p = pages[k];
-        ins.run(k + 1, p.ftsTitle ?? p.title, p.description, p.ftsText ?? p.text);
+        ins.run(k + 1, p.ftsTitle ?? p.title, p.description, p.ftsText ?? bytes(p.text as Uint8Array));
       }
     })();
   }
@@ -109,7 +114,7 @@ try {
   for (let r = 0; r < repeat; r++) {
     const ex = cpuMs(extract);
     n = ex.value.pages.length;
-    textBytes = ex.value.pages.reduce((s, p) => s + Buffer.byteLength(p.text), 0);
+    textBytes = ex.value.pages.reduce((s, p) => s + (p.text as Uint8Array).byteLength, 0);
     const wr = cpuMs(() => write(dir, ex.value));
     dbBytes = wr.value;
     const pe = cpuMs(() => peer(dir, ex.value.pages, false));
