@@ -1,6 +1,6 @@
 // The checkpoint thread of a bulk load (Collection.checkpointInBackground in index.ts): on a connection of its own it
 // copies the WAL into the database after the writer's commits, so the single writer's thread never does. Plain
-// JavaScript, so the same file runs from the sources and, copied by scripts/build-node.mjs, from out/node.
+// JavaScript, so the same file runs from the sources and, bundled by scripts/build-node.mjs, from out/node.
 import { workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
