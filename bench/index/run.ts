@@ -16,7 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Collection } from '../../src/core/store/index.js';
 import { buildCollection, DEFAULT_OUT_DIR, DEFAULT_SHAPE, shapeName, type CollectionManifest, type ShapeName } from '../lib/corpus-gen.js';
-import { machineInfo, machineLine } from '../lib/machine.js';
+import { cpuProbeMs, machineInfo, machineLine } from '../lib/machine.js';
 import { anonBytes, cpuSeconds } from '../lib/proc.js';
 import { fmt, formatTable, MB, summarize, type Summary } from '../lib/stats.js';
 import { QUERY_CLASSES, readQuerySet, type QueryCase, type QueryClass } from './queries.js';
@@ -48,6 +48,8 @@ interface IngestFigures {
   samples: number;
   /** The CLI's own summary line (--json), as it printed it. */
   report: unknown;
+  /** cpuProbeMs() just before the ingest: the machine's speed at that moment (higher is slower). */
+  probeMs: number;
 }
 
 interface ClassFigures extends Summary {
@@ -168,6 +170,7 @@ function matchCount(line: Record<string, unknown>): number | undefined {
 
 async function ingest(m: CollectionManifest, workers: number, db: string): Promise<IngestFigures> {
   removeDb(db);
+  const probeMs = cpuProbeMs();
   const r = await runCli(['index', db, ...m.files, '--json', '--workers', String(workers)], true);
   // 1 means some records had problems (stored in the collection's error table): the run itself completed.
   if (r.code !== 0 && r.code !== 1) throw new Error(`archivestream index exited ${r.code}:\n${r.stderr.slice(-2000)}`);
@@ -192,6 +195,7 @@ async function ingest(m: CollectionManifest, workers: number, db: string): Promi
     anonMeanBytes: anonMean,
     samples: r.anon.length,
     report,
+    probeMs,
   };
 }
 
@@ -348,7 +352,8 @@ function report(machine: string, results: SizeFigures[]): void {
 
   out.push(
     `Ingest (target >= ${fmt(TARGET_PAGES_PER_S, 0)} HTML pages/s): seconds as the engine reports them;`,
-    `CPU s = user + system time of all its threads; anon = RssAnon of the engine's process tree, sampled every 50 ms`,
+    `CPU s = user + system time of all its threads; anon = RssAnon of the engine's process tree, sampled every 50 ms;`,
+    `probe ms = a fixed zlib workload timed just before the ingest (bench/lib/machine.ts): higher = a slower machine`,
   );
   const ingestRows: string[][] = [];
   for (const r of results) {
@@ -369,6 +374,7 @@ function report(machine: string, results: SizeFigures[]): void {
         fmt(i.dbBytes / r.collection.htmlBytes, 2),
         fmt(i.anonPeakBytes / MB, 0),
         fmt(i.anonMeanBytes / MB, 0),
+        fmt(i.probeMs, 0),
         i.pagesPerS >= TARGET_PAGES_PER_S ? 'ok' : 'below',
       ]);
     }
@@ -377,7 +383,7 @@ function report(machine: string, results: SizeFigures[]): void {
     formatTable(
       [
         ...['pages', 'workers', 'seconds', 'CPU s', 'pages/s', 'pages/CPU-s', 'vs 1 w', 'WARC MB/s', 'HTML MB/s'],
-        ...['DB MB', 'DB/WARC', 'DB/HTML', 'anon peak MB', 'anon mean MB', 'target'],
+        ...['DB MB', 'DB/WARC', 'DB/HTML', 'anon peak MB', 'anon mean MB', 'probe ms', 'target'],
       ],
       ingestRows,
     ),
