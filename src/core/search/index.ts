@@ -6,10 +6,8 @@ import { unsegment } from './segment.js';
 import { snippetOf, termPattern } from './snippet.js';
 import {
   buildFacetRowsSql,
-  buildFilteredCountSql,
   buildHitsSql,
   buildHitsOfPagesSql,
-  buildMatchCountSql,
   buildFilteredPagesSql,
   buildRankedMatchesSql,
   buildNewestMatchesSql,
@@ -17,6 +15,7 @@ import {
   buildPagePassesSql,
   amongPages,
   buildMatchIdsSql,
+  buildNewestMatchIdsSql,
   buildSnippetSql,
   buildWindowFloorSql,
   buildPageSpanSql,
@@ -296,29 +295,30 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
   const q = asQuery(query);
   const match = toFtsMatch(q);
   const filtered = hasFilters(q.filters);
-  // Without words the filters are counted exactly from the capture indexes; with words, a match set above the limit
-  // gets a total estimated from the density of its newest matches and facets counted on those matches.
-  const limitFloor = match === null ? 0 : windowFloor(coll, match, t.exactCountLimit);
-  const sampled = limitFloor > 0;
-  const matchCount = sampled ? estimateMatches(coll, t.exactCountLimit, limitFloor)
-    : match === null ? coll.get<{ n: number }>({ sql: 'SELECT count(*) AS n FROM pages', params: {} })!.n
-      : coll.get<{ n: number }>(buildMatchCountSql(match))!.n;
-  const cap = sampled ? t.exactCountLimit : -1;
-
-  let total = matchCount;
-  let totalIsEstimate = sampled;
   const exactHits = filtered && match !== null ? selectiveHitIds(coll, q, match, t.selectivePages) : null;
   if (exactHits) {
-    const facets = countFacets(coll, buildFacetRowsSql(q, -1, exactHits));
+    const { facets } = countFacets(coll, buildFacetRowsSql(q, exactHits));
     return { total: exactHits.length, totalIsEstimate: false, facets, facetsAreSample: false, tookMs: performance.now() - t0 };
   }
-  if (filtered) {
-    const n = coll.get<{ n: number }>(buildFilteredCountSql(q, cap))!.n;
-    // The sample (the newest `cap` matches) scaled to the whole set.
-    total = sampled ? Math.round((n / cap) * matchCount) : n;
+  // Without words the filters are counted exactly from the capture indexes. With words, one read of the newest
+  // matches (at most exactCountLimit + 1, from the end of the doclists) serves the rest: it says whether the set is
+  // above the limit, and is then the sample facets are counted on and the total estimated from (its density over its
+  // rowid span); else it is the whole set, counted exactly. The facet rows hold only captures within the filters, so
+  // their pages are the filtered hits.
+  let sample: number[] | undefined;
+  let matchCount: number;
+  let sampled = false;
+  if (match === null) matchCount = coll.get<{ n: number }>({ sql: 'SELECT count(*) AS n FROM pages', params: {} })!.n;
+  else {
+    const newest = coll.rows(buildNewestMatchIdsSql(match, t.exactCountLimit + 1)).map((r) => r[0] as number);
+    sampled = newest.length > t.exactCountLimit;
+    sample = sampled ? newest.slice(0, t.exactCountLimit) : newest;
+    matchCount = sampled ? estimateMatches(coll, t.exactCountLimit, newest[t.exactCountLimit]) : newest.length;
   }
-  const facets = countFacets(coll, buildFacetRowsSql(q, cap));
-  return { total, totalIsEstimate, facets, facetsAreSample: sampled, tookMs: performance.now() - t0 };
+  const { facets, pages } = countFacets(coll, buildFacetRowsSql(q, sample));
+  // Filtered, the hits among the sample, scaled to the whole set when it is a sample.
+  const total = !filtered ? matchCount : sampled ? Math.round((pages / t.exactCountLimit) * matchCount) : pages;
+  return { total, totalIsEstimate: sampled, facets, facetsAreSample: sampled, tookMs: performance.now() - t0 };
 }
 
 /** The match total of a huge set from its newest `n` matches, which lie above rowid `floor`: their density over that
@@ -333,11 +333,13 @@ const FACETS = FACET_NAMES;
 const FACET_TOP = 20;
 
 /** Hits per value of each facet, most first (ties by value), the top FACET_TOP; a hit counts once per value among its
- *  matching captures. */
-function countFacets(coll: Collection, sql: SqlQuery): Record<FacetName, FacetCount[]> {
+ *  matching captures. Also how many distinct pages the rows hold. */
+function countFacets(coll: Collection, sql: SqlQuery): { facets: Record<FacetName, FacetCount[]>; pages: number } {
   const seen = FACETS.map(() => new Map<string | number, Set<number>>());
+  const pages = new Set<number>();
   for (const r of coll.rows(sql)) {
     const pid = r[0] as number;
+    pages.add(pid);
     for (let f = 0; f < FACETS.length; f++) {
       const v = r[f + 1] as string | number | null;
       if (v === null) continue;
@@ -354,7 +356,7 @@ function countFacets(coll: Collection, sql: SqlQuery): Record<FacetName, FacetCo
       .slice(0, FACET_TOP)
       .map(({ value, count }) => ({ value: f === 'site' ? displayHost(String(value)) : String(value), count }));
   });
-  return out;
+  return { facets: out, pages: pages.size };
 }
 
 /** The exact hits of a query whose filter keeps few pages: those pages that the words match (unranked). */

@@ -255,32 +255,10 @@ export function buildSnippetSql(match: string, pageId: number, tokens = 24): Sql
   };
 }
 
-/** Number of pages the words match, read from the FTS index alone (no bm25, no joins). */
-export function buildMatchCountSql(match: string): SqlQuery {
-  return { sql: `SELECT count(*) AS n FROM pages_fts WHERE pages_fts MATCH @match`, params: { match } };
-}
-
-/** The newest `cap` matches (-1: all), read from the end of the doclists: FTS5 reads `rowid > x` by walking a
- *  doclist from its start, newest-first with a LIMIT stops after `cap`. */
-function newestMatches(cap: number): string {
-  return cap < 0
-    ? `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match`
-    : `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rowid DESC LIMIT @cap`;
-}
-
-/** Hits among the newest `cap` matched pages (-1: all) that have a capture within the filters. With `cap` set this is
- *  a sample used to estimate the total of a huge match set. */
-export function buildFilteredCountSql(q: ParsedQuery, cap: number): SqlQuery {
-  const params: Params = { cap };
-  const cf = captureFilterSql(q, params);
-  const match = toFtsMatch(q);
-  const exists = `EXISTS (SELECT 1 FROM captures c WHERE c.digest = p.digest AND ${cf})`;
-  if (match === null) return { sql: `SELECT count(*) AS n FROM pages p WHERE ${exists}`, params };
-  params.match = match;
-  return {
-    sql: `SELECT count(*) AS n FROM (${newestMatches(cap)}) m JOIN pages p ON p.id = m.pid WHERE ${exists}`,
-    params,
-  };
+/** The newest `n` matches' rowids, newest first, read from the end of the doclists (no bm25): FTS5 reads `rowid > x`
+ *  by walking a doclist from its start, newest-first with a LIMIT stops after `n`. */
+export function buildNewestMatchIdsSql(match: string, n: number): SqlQuery {
+  return { sql: `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rowid DESC LIMIT @n`, params: { match, n } };
 }
 
 export type FacetName = 'site' | 'mime' | 'status' | 'year';
@@ -295,22 +273,16 @@ const FACET_EXPR: Record<FacetName, string> = {
   year: 'substr(c.timestamp, 1, 4)',
 };
 
-/** One row per (hit, matching capture) with every facet's value, over the newest `cap` matched pages (-1: all) or
- *  over the given pages. One pass serves all facets (search/index.ts counts them): four GROUP BY queries would each
- *  repeat the match and the capture join. */
-export function buildFacetRowsSql(q: ParsedQuery, cap: number, pageIds?: number[]): SqlQuery {
-  const params: Params = { cap };
+/** One row per (page, capture within the filters) with every facet's value, over the given pages (the matches, or a
+ *  sample of them), or over all pages. One pass serves all facets (search/index.ts counts them): four GROUP BY
+ *  queries would each repeat the capture join. */
+export function buildFacetRowsSql(q: ParsedQuery, pageIds?: number[]): SqlQuery {
+  const params: Params = {};
   const cf = captureFilterSql(q, params);
-  const match = toFtsMatch(q);
-  let from: string;
+  let from = 'pages p';
   if (pageIds) {
-    // The hits are already known (a selective filter): count over exactly those pages.
     params.ids = JSON.stringify(pageIds);
     from = '(SELECT value AS pid FROM json_each(@ids)) m JOIN pages p ON p.id = m.pid';
-  } else if (match === null) from = 'pages p';
-  else {
-    params.match = match;
-    from = `(${newestMatches(cap)}) m JOIN pages p ON p.id = m.pid`;
   }
   const cols = FACET_NAMES.map((f) => `${FACET_EXPR[f]} AS ${f}`).join(', ');
   return { sql: `SELECT p.id AS pid, ${cols} FROM ${from} JOIN captures c ON c.digest = p.digest WHERE ${cf}`, params };
