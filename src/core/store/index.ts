@@ -294,7 +294,8 @@ export class Collection {
     Atomics.notify(signal, 0);
     if (n % CHECKPOINT_SYNC !== 0) return;
     const deadline = performance.now() + 10_000;
-    for (let done = Atomics.load(signal, 2); done < n && this.commits === signal; done = Atomics.load(signal, 2)) {
+    // The thread's 'error' event cannot run while this waits: a stopped thread says so through the counter itself.
+    for (let done = Atomics.load(signal, 2); done < n; done = Atomics.load(signal, 2)) {
       const left = deadline - performance.now();
       if (left <= 0) return;
       Atomics.wait(signal, 2, done, left);

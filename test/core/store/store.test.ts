@@ -1,6 +1,6 @@
 // The collection store (issue "Collections and offline full-text search": schema versioned by PRAGMA user_version,
 // idempotent setup, FTS5 external content synced by triggers, errors listable, a redone file is not duplicated).
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3'; // test-only: reads the raw schema the store wrote
 import { afterEach, describe, expect, it } from 'vitest';
@@ -88,6 +88,22 @@ describe('Collection', () => {
     commit();
     expect(coll.counts().pages).toBe(41);
     expect(coll.get<{ n: number }>({ sql: "SELECT count(*) AS n FROM pages_fts WHERE pages_fts MATCH 'w40x59999 OR w0x0'", params: {} })!.n).toBe(2);
+    coll.close();
+  });
+
+  it('goes back to its own checkpoints when the checkpoint thread fails, without waiting on it', async () => {
+    const p = dbPath();
+    const coll = Collection.open(p);
+    const fileId = coll.beginFile({ path: '/fake/a.warc', size: 1, mtime: 1, fingerprint: 'x' });
+    // This connection keeps the unlinked file open; the thread finds no file to open, so it fails at once.
+    rmSync(p);
+    const stop = coll.checkpointInBackground();
+    const t0 = performance.now();
+    // The 8th commit waits for the thread's checkpoint: for a thread that has stopped, not at all (else 10 s).
+    for (let i = 0; i < 8; i++) coll.writeBatch({ fileId, captures: [], errors: [], pages: [] });
+    expect(performance.now() - t0).toBeLessThan(5000);
+    await stop();
+    expect((coll as unknown as { db: Database.Database }).db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     coll.close();
   });
 
