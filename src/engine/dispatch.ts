@@ -1,7 +1,7 @@
 // One entry point for every call, whatever the transport: validate, run, and turn every failure into an ApiError.
 import { withSpan } from '../core/telemetry/index.js';
 import type { ApiError, Reply } from '../shared/api.js';
-import type { Handlers } from './handlers.js';
+import type { Handlers } from './context.js';
 import { BadRequest, isMethod, validateArgs } from './validate.js';
 
 /** Errors thrown by the core carry a stable `code` (and often file/offset): keep those, hide everything else. */

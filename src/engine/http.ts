@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { dispatch } from './dispatch.js';
 import type { EventBus } from './events.js';
-import type { Handlers } from './handlers.js';
+import type { Handlers } from './context.js';
 
 const COOKIE = 'archivestream_token';
 const MAX_BODY = 1 << 20;

@@ -3,19 +3,9 @@
 import type { CollectionsApi } from '../shared/api-collections.js';
 import type { ArgsOf, Method } from '../shared/api.js';
 import { collectionShapes } from './collections-shapes.js';
+import type { Field, Shape, Shapes } from './shape.js';
 
 export class BadRequest extends Error {}
-
-/** 'text' may be empty (a query); 'body' is a string of any length (page text: the transport bounds its size);
- *  `{ oneOf }` is an enumeration and `{ listOf }` a list of objects of one shape, optional when `optional` is set. */
-export type Field =
-  | 'string' | 'string?' | 'text' | 'body' | 'int' | 'int?' | 'string[]'
-  | { oneOf: readonly string[]; optional?: boolean }
-  | { listOf: Shape; optional?: boolean };
-export interface Shape {
-  [name: string]: Field;
-}
-export type Shapes<Names extends string> = { [M in Names]: Shape };
 
 const shapes: Shapes<Method> = {
   ...(collectionShapes satisfies Shapes<keyof CollectionsApi>),
