@@ -403,7 +403,7 @@ export class Collection {
     ).all({ file: opts.file ?? null, limit: opts.limit ?? -1, offset: opts.offset ?? 0 }) as StoredError[];
   }
 
-  /** Every capture in (file, offset) order, for export. Iterates without loading the table. */
+  /** Every capture in (urlkey, timestamp) order, as a CDXJ index lists them, for export. Iterates without loading the table. */
   *iterateCaptures(): IterableIterator<StoredCapture> {
     yield* this.db
       .prepare(`SELECT ${CAPTURE_COLUMNS} FROM captures c JOIN warc_files f ON f.id = c.file_id ORDER BY c.urlkey, c.timestamp`)
