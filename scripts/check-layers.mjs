@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Fails when a layer imports against the grain, or when source files import each other in a circle:
+// Fails when a layer imports against the grain, or when source files import each other in a circle (ARCHITECTURE.md,
+// "Layers"):
 //   shared -> core -> engine/cli; shared -> renderer; shared -> main/preload; the renderer may also import the
 //   browser-safe folders of core (BROWSER_SAFE), which import nothing Node.
 // An import is any `import`/`export ... from`/`import()` in a .ts, .tsx, .mts or .mjs file, and also a file named as

@@ -274,7 +274,8 @@ class IngestPool {
   private readonly onAbort = (): void => this.stop();
 
   /** Cancels and ends every thread; settles once they are all gone and the text backend is closed: nothing may
-   *  outlive the ingest. A backend still being chosen closes itself when the choice is made (chooseText). */
+   *  outlive the ingest (CONTRIBUTING.md, 'Own what you start'). A backend still being chosen closes itself when the
+   *  choice is made (chooseText). */
   private stop(error?: unknown): void {
     if (this.state === 'stopping') return;
     this.state = 'stopping';
