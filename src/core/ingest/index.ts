@@ -232,7 +232,7 @@ interface PoolWorker {
  *  here by the CPU backend ('back-to-workers'). */
 type TextStage =
   | { name: 'in-workers' }
-  | { name: 'awaiting-sample' }
+  | { name: 'awaiting-sample'; options: IngestTextOptions }
   | { name: 'choosing'; chosen: Promise<TextBackend> }
   | { name: 'through-backend'; backend: TextBackend }
   | { name: 'back-to-workers'; backend: TextBackend };
@@ -258,7 +258,7 @@ class IngestPool {
     private readonly summary: IngestSummary,
   ) {
     this.queue = [...tasks];
-    this.text = opts.text ? { name: 'awaiting-sample' } : { name: 'in-workers' };
+    this.text = opts.text ? { name: 'awaiting-sample', options: opts.text } : { name: 'in-workers' };
     this.progress = new ProgressMeter(coll.path, tasks, opts.onProgress);
   }
 
@@ -450,7 +450,7 @@ class IngestPool {
       case 'choosing':
         return this.text.chosen;
       case 'awaiting-sample': {
-        const chosen = this.chooseText(this.opts.text!, pages);
+        const chosen = this.chooseText(this.text.options, pages);
         this.text = { name: 'choosing', chosen };
         return chosen;
       }
