@@ -30,7 +30,7 @@ function* walk(dir) {
 }
 
 const IMPORT = /(?:^|[;\n])\s*(import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
-const URL_ENTRY = /new\s+URL\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*,\s*import\.meta\.url\s*\)/g;
+const URL_ENTRY = /new\s+URL\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*,/g; // the base: import.meta.url, or a name for it
 const PATH_ENTRY = /['"`](src\/[^'"`\s]+\.(?:ts|tsx|mts|mjs))['"`]/g;
 
 /** Every dependency a file states: { spec, typeOnly, how, target } with target the resolved file for local ones

@@ -72,7 +72,7 @@ describe('layer check', () => {
     ],
     [
       'core starting a worker of the engine',
-      { 'core/a.ts': "export const w = () => new Worker(new URL('../engine/w.mjs', import.meta.url));", 'engine/w.mjs': '' },
+      { 'core/a.ts': "const self = import.meta.url; export const w = () => new Worker(new URL('../engine/w.mjs', self));", 'engine/w.mjs': '' },
       "starts '../engine/w.mjs' — the core layer may not import from src/engine",
     ],
   ])('rejects %s', (_name, files, message) => {
