@@ -4,6 +4,8 @@
 //  - webrecorder+pywb/sample_archive/warcs/example.warc.gz: http://example.com?example=1 (response and revisit), for
 //    fuzzy matching of a real query;
 //  - webrecorder+pywb/sample_archive/warcs/example2.warc.gz: a gzip content-encoded response;
+//  - webrecorder+pywb/sample_archive/warcs/example-url-agnostic-{orig,revisit}.warc.gz: a revisit of one URL whose
+//    original is a capture of another (WARC-Refers-To-Target-URI);
 //  - netarchivesuite+jwat/.../IAH-20080430204825-00000-blackbook.warc.gz: archive.org/about/about.php of 2008, served
 //    as ISO-8859-1 with non-ASCII bytes in it.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +26,8 @@ const FILES = [
   'webrecorder+pywb/sample_archive/warcs/example.warc.gz',
   'webrecorder+pywb/sample_archive/warcs/example2.warc.gz',
   'netarchivesuite+jwat/jwat-warc/src/test/resources/IAH-20080430204825-00000-blackbook.warc.gz',
+  'webrecorder+pywb/sample_archive/warcs/example-url-agnostic-orig.warc.gz',
+  'webrecorder+pywb/sample_archive/warcs/example-url-agnostic-revisit.warc.gz',
 ].map((f) => join(WARC, f));
 
 const PREFIX = 'http://127.0.0.1:4000/corpus';
@@ -75,6 +79,14 @@ describe.skipIf(!existsSync(WARC))('replay of real corpus records', () => {
     expect(ledger).toMatchObject({ how: 'nearest', viaRevisit: true, captureTime: '20140126200929', driftSeconds: 185, temporalDrift: false });
     expect(ledger.record).toMatchObject({ file: FILES[0], offset: r.resolution.payload!.offset });
     expect(ledger.record!.recordId).toMatch(/^<urn:uuid:/);
+  });
+
+  it('revisit of another URL: served from the original it names, wherever that was captured', async () => {
+    const r = await get('http://example.com/', '20130729');
+    expect(r.status).toBe(200);
+    expect(r.resolution.capture).toMatchObject({ type: 'revisit', timestamp: '20130729195151' });
+    expect(r.resolution.payload).toMatchObject({ type: 'response', uri: 'http://example.iana.org/', file: FILES[4] });
+    expect(text(r)).toContain('Example Domain');
   });
 
   it('nearest in time: the capture of a script closest to the asked time, before or after', async () => {
