@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { charsetParam, prescanMetaCharset, resolveLabel } from '../extract/charset.js';
+import { timestampSeconds } from '../search/timestamp.js';
 import type { Collection } from '../store/index.js';
 import { surt } from '../warc/surt.js';
 import type { ArchiveRecord } from '../warc/types.js';
@@ -31,8 +32,7 @@ function header(list: ReadonlyArray<readonly [string, string]>, name: string): s
 
 /** RFC 7231 IMF-fixdate of a 14-digit timestamp (the Memento-Datetime of RFC 7089). */
 function httpDate(ts: string): string {
-  const t = ts.padEnd(14, '0');
-  return new Date(Date.UTC(+t.slice(0, 4), +t.slice(4, 6) - 1, +t.slice(6, 8), +t.slice(8, 10), +t.slice(10, 12), +t.slice(12, 14))).toUTCString();
+  return new Date(timestampSeconds(ts) * 1000).toUTCString();
 }
 
 export type ByteRange = { start: number; end: number } | 'unsatisfiable' | null;
