@@ -89,6 +89,20 @@ function archivedOf(record: ArchiveRecord): Archived {
   return { status, statusText: http.startLine.split(' ').slice(2).join(' ').trim(), headers: http.headers.list, body: record.payload() };
 }
 
+/** The record a reader last served to a Range request. A player asks for a media file a range at a time, and the
+ *  payload is decoded whole (chunking and gzip have no random access), so without this each range would decode it
+ *  again. */
+const lastRanged = new WeakMap<RecordReader, { key: string; archived: Archived }>();
+
+function rangedRecord(reader: RecordReader, c: ReplayCapture): Archived {
+  const key = `${c.offset}:${c.length}:${c.file}`;
+  const last = lastRanged.get(reader);
+  if (last?.key === key) return last.archived;
+  const archived = archivedOf(reader.read(c.file, c.offset, c.length));
+  lastRanged.set(reader, { key, archived });
+  return archived;
+}
+
 /** Where a redirect leads, when it leads back to the URL asked (by SURT key): serving it would loop. */
 function redirectsToItself(a: Archived, capture: ReplayCapture, askedUrl: string): boolean {
   if (a.status < 300 || a.status > 399) return false;
@@ -122,7 +136,7 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
   for (let skips = 0; r.payload && r.capture; skips++) {
     let a: Archived;
     try {
-      a = archivedOf(reader.read(r.payload.file, r.payload.offset, r.payload.length));
+      a = req.range ? rangedRecord(reader, r.payload) : archivedOf(reader.read(r.payload.file, r.payload.offset, r.payload.length));
     } catch (e) {
       return htmlResponse(502, 'Record Unreadable', unreadablePageHtml(r.payload, (e as Error).message, nonce), r, policy);
     }
