@@ -27,7 +27,7 @@ const DROPPED = new Set([
 const HINT_RELS = /\brel\s*=\s*"?[^";,]*\b(preconnect|dns-prefetch|prefetch|prerender)\b/i;
 
 /** A header value as node:http accepts it: Latin-1 without control characters. */
-function headerSafe(v: string): string {
+export function headerSafe(v: string): string {
   // eslint-disable-next-line no-control-regex
   return v.replace(/[\x00-\x08\x0a-\x1f\x7f]|[^\x00-\xff]/g, '');
 }

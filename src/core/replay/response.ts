@@ -10,7 +10,7 @@ import { surt } from '../warc/surt.js';
 import type { ArchiveRecord } from '../warc/types.js';
 import { absoluteUrl, type ArchiveTarget } from './archive-url.js';
 import { rewriteCss } from './css.js';
-import { policyHeaders, replayHeaders } from './headers.js';
+import { headerSafe, policyHeaders, replayHeaders } from './headers.js';
 import { rewriteHtml } from './html.js';
 import { missPageHtml, unreadablePageHtml } from './pages.js';
 import { ArchivePool, type RecordReader } from './records.js';
@@ -85,8 +85,10 @@ function archivedOf(record: ArchiveRecord): Archived {
   if (!http) {
     return { status: 200, statusText: 'OK', headers: [['Content-Type', record.contentType || 'application/octet-stream']], body: record.payload() };
   }
-  const status = http.status ?? 200;
-  return { status, statusText: http.startLine.split(' ').slice(2).join(' ').trim(), headers: http.headers.list, body: record.payload() };
+  // A status a server cannot send (none, or outside 200-599: an interim 1xx kept by a crawler) is served as 200.
+  const status = http.status && http.status >= 200 && http.status <= 599 ? http.status : 200;
+  const statusText = headerSafe(http.startLine.split(' ').slice(2).join(' ').trim());
+  return { status, statusText, headers: http.headers.list, body: record.payload() };
 }
 
 /** The record a reader last served to a Range request. A player asks for a media file a range at a time, and the
