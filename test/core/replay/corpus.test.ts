@@ -97,6 +97,7 @@ describe.skipIf(!existsSync(WARC))('replay of real corpus records', () => {
     expect(resolve(coll, 'http://www.iana.org/_js/2013.1/iana.js', '20140126200929')).toMatchObject({ how: 'exact', driftSeconds: 0 });
     // scheme-agnostic, `www.` and case ignored, as CDX lookups match
     expect(resolve(coll, 'https://IANA.org/_js/2013.1/iana.js', '20140126201000').capture!.timestamp).toBe('20140126200929');
+    expect(resolve(coll, 'http://WWW.IANA.ORG:80/_js/2013.1/iana.js', '20140126201000').how).toBe('nearest');
   });
 
   it('redirect: a 302 is served as archived, its Location pointing into the archive', async () => {
