@@ -66,6 +66,14 @@ describe.skipIf(!existsSync(WARC))('replay of real corpus records', () => {
     expect(r.drops.map((d) => d.what)).toEqual(['script (scripts off)', 'script (scripts off)']);
   });
 
+  it('scripts on (js_): the page keeps its scripts, loaded from the archive, and may connect to the replay origin only', async () => {
+    const r = await get('http://www.iana.org/', PAGE_TS, { flag: 'js_' });
+    expect(text(r)).toContain(`<script type="text/javascript" src="${PREFIX}/${PAGE_TS}js_/http://www.iana.org/_js/2013.1/jquery.js"></script>`);
+    expect(text(r)).toContain(`href="${PREFIX}/${PAGE_TS}js_/http://www.iana.org/domains"`); // links keep the mode
+    expect(header(r, 'Content-Security-Policy')).toContain("connect-src 'self'");
+    expect(r.drops).toEqual([]);
+  });
+
   it('revisit: the stylesheet at a later time is a revisit, served from its original payload', async () => {
     const r = await get('http://www.iana.org/_css/2013.1/screen.css', '20140126201000');
     expect(r.status).toBe(200);
