@@ -15,6 +15,7 @@ import { replayResponse } from './index.js';
 import { blockedEntry, dropEntry, servedEntry } from './ledger.js';
 import type { LedgerEntry, ReplayFlag } from './types.js';
 import { BLOCKED_REPORT_PATH, CSP_REPORT_PATH, FRAME_SCRIPT_PATH, parseReplayPath, replayPath, type ReplayAddress } from './urls.js';
+import { readBody } from '../http-body.js';
 
 /** Page views whose ledger is kept: the ones a person is looking at, and a few before (the side-by-side view shows
  *  two; stepping through captures makes one a step). */
@@ -68,17 +69,6 @@ export interface ReplayServer {
 function refuse(res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   res.end(`ArchiveStream replay: ${message}\n`);
-}
-
-async function readBody(req: IncomingMessage, max: number): Promise<string> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new Error('report too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 interface CspViolation {
