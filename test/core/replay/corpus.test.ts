@@ -87,6 +87,8 @@ describe.skipIf(!existsSync(WARC))('replay of real corpus records', () => {
     expect(ledger).toMatchObject({ how: 'nearest', viaRevisit: true, captureTime: '20140126200929', driftSeconds: 185, temporalDrift: false });
     expect(ledger.record).toMatchObject({ file: FILES[0], offset: r.resolution.payload!.offset });
     expect(ledger.record!.recordId).toMatch(/^<urn:uuid:/);
+    expect(ledger.revisit).toMatchObject({ file: FILES[0], offset: r.resolution.capture!.offset });
+    expect(ledger.revisit!.recordId).not.toBe(ledger.record!.recordId);
   });
 
   it('revisit of another URL: served from the original it names, wherever that was captured', async () => {
