@@ -6,6 +6,7 @@
 //  - webrecorder+pywb/sample_archive/warcs/example2.warc.gz: a gzip content-encoded response;
 //  - webrecorder+pywb/sample_archive/warcs/example-url-agnostic-{orig,revisit}.warc.gz: a revisit of one URL whose
 //    original is a capture of another (WARC-Refers-To-Target-URI);
+//  - webrecorder+py-wacz/tests/fixtures/valid_example_1.wacz: a page inside a WACZ package;
 //  - netarchivesuite+jwat/.../IAH-20080430204825-00000-blackbook.warc.gz: archive.org/about/about.php of 2008, served
 //    as ISO-8859-1 with non-ASCII bytes in it.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -28,6 +29,7 @@ const FILES = [
   'netarchivesuite+jwat/jwat-warc/src/test/resources/IAH-20080430204825-00000-blackbook.warc.gz',
   'webrecorder+pywb/sample_archive/warcs/example-url-agnostic-orig.warc.gz',
   'webrecorder+pywb/sample_archive/warcs/example-url-agnostic-revisit.warc.gz',
+  'webrecorder+py-wacz/tests/fixtures/valid_example_1.wacz',
 ].map((f) => join(WARC, f));
 
 const PREFIX = 'http://127.0.0.1:4000/corpus';
@@ -188,6 +190,13 @@ describe.skipIf(!existsSync(WARC))('replay of real corpus records', () => {
     const r = await get('http://www.iana.org/', PAGE_TS, { flag: 'id_' });
     expect(text(r)).toContain('href="/_css/2013.1/screen.css"');
     expect(text(r)).not.toContain('/__as/frame.js');
+  });
+
+  it('a page inside a WACZ package is read from the package', async () => {
+    const r = await get('http://www.example.com/', '20201007');
+    expect(r.status).toBe(200);
+    expect(r.resolution).toMatchObject({ how: 'exact', payload: { file: FILES[6], timestamp: '20201007212236' } });
+    expect(text(r)).toContain('<title>Example Domain</title>');
   });
 
   it('an ISO-8859-1 page keeps its bytes and declared charset', async () => {
