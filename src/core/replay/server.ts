@@ -48,7 +48,6 @@ export interface PageView {
   url: string;
   /** The capture that answered the document (null for a miss). */
   captureTime: string | null;
-  startedAt: number;
   entries: LedgerEntry[];
   /** Entries not kept because the view reached ENTRIES_MAX. */
   dropped: number;
@@ -66,8 +65,14 @@ export interface ReplayServer {
   close(): Promise<void>;
 }
 
+/** A refusal is plain text that may load nothing, shown where the refused page would have been. */
 function refuse(res: ServerResponse, status: number, message: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-security-policy': "default-src 'none'",
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   res.end(`ArchiveStream replay: ${message}\n`);
 }
 
@@ -152,7 +157,7 @@ export async function startReplayServer(opts: ReplayServerOptions): Promise<Repl
   }
 
   function startView(a: ReplayAddress): PageView {
-    const view: PageView = { id: nextView++, collection: a.collection, at: a.ts, flag: a.flag, url: a.url, captureTime: null, startedAt: Date.now(), entries: [], dropped: 0 };
+    const view: PageView = { id: nextView++, collection: a.collection, at: a.ts, flag: a.flag, url: a.url, captureTime: null, entries: [], dropped: 0 };
     remember(views, view.id, view, VIEWS_MAX);
     return view;
   }
