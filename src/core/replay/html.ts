@@ -405,8 +405,19 @@ class Rewriter {
 
 /** Rewrites an HTML payload (see the top of this file). The result keeps the input's bytes outside what changed. */
 export function rewriteHtml(bytes: Uint8Array, o: HtmlRewriteOptions): HtmlRewriteResult {
-  const s = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  const r = new Rewriter(s, o, charsetDecoder(o.charset));
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (o.charset === 'utf-16le' || o.charset === 'utf-16be') return rewriteUtf16(buf, o);
+  const r = new Rewriter(buf.toString('latin1'), o, charsetDecoder(o.charset));
   const text = r.run();
   return { bytes: Buffer.from(text, 'latin1'), drops: r.drops };
+}
+
+/** UTF-16 is the one charset whose markup is not ASCII bytes: the page is decoded, rewritten as text and encoded
+ *  back the same way (byte order mark included when it had one). */
+function rewriteUtf16(buf: Buffer, o: HtmlRewriteOptions): HtmlRewriteResult {
+  const be = o.charset === 'utf-16be';
+  const swap = (b: Buffer) => (be ? Buffer.from(b).swap16() : b);
+  const even = buf.subarray(0, buf.length & ~1);
+  const r = new Rewriter(swap(even).toString('utf16le'), o, (x) => x);
+  return { bytes: Buffer.concat([swap(Buffer.from(r.run(), 'utf16le')), buf.subarray(even.length)]), drops: r.drops };
 }

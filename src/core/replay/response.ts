@@ -3,7 +3,7 @@
 // replay policy headers. The replay server (server.ts) and Electron's protocol handler only add transport.
 import { randomBytes } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { charsetParam, prescanMetaCharset, resolveLabel } from '../extract/charset.js';
+import { charsetParam, declaredCharset, resolveLabel } from '../extract/charset.js';
 import { timestampSeconds } from '../search/timestamp.js';
 import type { Collection } from '../store/index.js';
 import { surt } from '../warc/surt.js';
@@ -61,15 +61,12 @@ function isHtml(mime: string): boolean {
   return mime === 'text/html' || mime === 'application/xhtml+xml';
 }
 
-/** The charset a document's URLs are decoded with, and whether it came from a <meta> (so it can go into the
- *  Content-Type header, where no injected byte can push it out of the browser's 1024-byte prescan). */
+/** The charset a browser reads a document in (its BOM, HTTP or <meta> declaration, else UTF-8 when the bytes are
+ *  UTF-8, else windows-1252), and whether it came from a <meta>, so it can go into the Content-Type header where no
+ *  injected byte can push it out of the browser's 1024-byte prescan. */
 function documentCharset(contentType: string, body: Uint8Array): { charset: string; fromMeta: boolean } {
-  const http = charsetParam(contentType);
-  const fromHttp = http ? resolveLabel(http) : undefined;
-  if (fromHttp) return { charset: fromHttp, fromMeta: false };
-  const meta = prescanMetaCharset(body);
-  const fromMeta = meta ? resolveLabel(meta) : undefined;
-  if (fromMeta) return { charset: fromMeta, fromMeta: true };
+  const d = declaredCharset(body, contentType);
+  if (d) return { charset: d.charset, fromMeta: d.source === 'meta' };
   return { charset: isUtf8(body) ? 'utf-8' : 'windows-1252', fromMeta: false };
 }
 
@@ -172,13 +169,11 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
   if (req.flag !== 'id_') {
     if (isHtml(mime)) {
       const { charset, fromMeta } = documentCharset(contentType, body);
-      if (!charset.startsWith('utf-16')) { // the rewriter reads ASCII-compatible bytes only
-        const out = rewriteHtml(body, { target, url: base, charset, scripts: req.flag === 'js_', nonce });
-        body = out.bytes;
-        rangeable = false;
-        drops.push(...out.drops);
-        if (fromMeta && ctIndex >= 0) headers[ctIndex] = [headers[ctIndex][0], `${contentType}; charset=${charset}`];
-      }
+      const out = rewriteHtml(body, { target, url: base, charset, scripts: req.flag === 'js_', nonce });
+      body = out.bytes;
+      rangeable = false;
+      drops.push(...out.drops);
+      if (fromMeta && ctIndex >= 0) headers[ctIndex] = [headers[ctIndex][0], `${contentType}; charset=${charset}`];
     } else if (mime === 'text/css') {
       const declared = charsetParam(contentType);
       const decoder = new TextDecoder((declared && resolveLabel(declared)) || 'utf-8');

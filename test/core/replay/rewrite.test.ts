@@ -131,6 +131,14 @@ describe('HTML rewriter: helper script and bytes', () => {
     expect(bytes.includes(Buffer.from([0xc3, 0xa9]))).toBe(false); // no UTF-8 é anywhere
   });
 
+  it('rewrites UTF-16 pages (both byte orders, BOM kept) in their own encoding', () => {
+    const page = '\ufeff<p>caf\u00e9</p><a href="/x">x</a>';
+    const expected = `\ufeff<p>caf\u00e9</p><a href="${A('http://example.com/x')}">x</a>`;
+    expect(html(Buffer.from(page, 'utf16le'), { charset: 'utf-16le' }).bytes.toString('utf16le')).toBe(expected);
+    const be = html(Buffer.from(page, 'utf16le').swap16(), { charset: 'utf-16be' }).bytes;
+    expect(Buffer.from(be).swap16().toString('utf16le')).toBe(expected);
+  });
+
   it('writes non-ASCII characters of a rewritten attribute as references, whatever the charset', () => {
     const input = Buffer.concat([Buffer.from('<div title=x style="font-family:\''), Buffer.from([0xc4]), Buffer.from('rial\';background:url(a.png)">')]);
     const { bytes } = html(input, { charset: 'windows-1252' });
