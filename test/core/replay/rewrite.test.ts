@@ -162,6 +162,10 @@ describe('CSS rewriter', () => {
       `@import url("${A('http://example.com/css/base.css')}"); @import "${A('http://example.com/css/print.css')}" print; `
       + `a { background: url( "${A('http://example.com/css/i.png')}" ) } b { mask: url(#m) } c { src: url(data:font/woff;base64,AA) }`);
   });
+  it('rewrites the strings and url()s of image-set', () => {
+    expect(rewriteCss('a{background-image:-webkit-image-set("a.png" 1x, url(b.png) 2x, \'c.png\' type("image/png"))}', target, 'http://e.com/'))
+      .toBe(`a{background-image:-webkit-image-set("${A('http://e.com/a.png')}" 1x, url("${A('http://e.com/b.png')}") 2x, "${A('http://e.com/c.png')}" type("image/png"))}`);
+  });
   it('reads CSS escapes in a URL', () => {
     expect(rewriteCss('a{background:url(a\\(1\\).png)}', target, 'http://e.com/')).toBe(`a{background:url("${A('http://e.com/a(1).png')}")}`);
   });
