@@ -263,7 +263,8 @@ class Rewriter {
         const href = attr('href');
         if (href && !this.baseSeen) {
           this.baseSeen = true;
-          this.base = absoluteUrl(this.value(href), this.o.url) ?? this.base;
+          const abs = absoluteUrl(this.value(href), this.o.url);
+          if (abs && /^https?:/i.test(abs)) this.base = abs; // a javascript: or data: base resolves nothing
         }
         break;
       }
