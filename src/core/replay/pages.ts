@@ -67,7 +67,7 @@ export function missPageHtml(coll: Collection, r: Resolution, t: Omit<ArchiveTar
   const body = `<h1>Not in this archive</h1>
 <p><code>${escapeHtml(r.askedUrl)}</code>, asked for at ${escapeHtml(formatTimestamp(r.at))}.</p>
 <p>${why} Nothing was fetched from the live web.</p>
-<h2>Captures of this URL with other queries</h2>
+<h2>Captures of this URL, with any query</h2>
 ${captureList(similar, t)}
 ${host ? `<h2>Pages of ${escapeHtml(host)} nearest in time</h2>\n${captureList(hostPages, t)}` : ''}`;
   return replayPage('Not in this archive', body, nonce);

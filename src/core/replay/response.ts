@@ -110,12 +110,12 @@ function redirectsToItself(a: Archived, capture: ReplayCapture, askedUrl: string
   return to !== null && surt(to) === surt(askedUrl);
 }
 
-function htmlResponse(status: number, statusText: string, html: string, r: Resolution, flagHeaders: Array<[string, string]>): ReplayResponse {
+function htmlResponse(status: number, statusText: string, html: string, r: Resolution, policy: Array<[string, string]>): ReplayResponse {
   const body = Buffer.from(html, 'utf8');
   return {
     status,
     statusText,
-    headers: [['Content-Type', 'text/html; charset=utf-8'], ['Content-Length', String(body.length)], ...flagHeaders],
+    headers: [['Content-Type', 'text/html; charset=utf-8'], ['Content-Length', String(body.length)], ...policy],
     body,
     resolution: r,
     drops: [],
