@@ -124,7 +124,7 @@ function htmlResponse(status: number, statusText: string, html: string, r: Resol
 
 /**
  * The response for a replay request. Never throws for a miss (a 404 "not in this archive" page) nor for a record
- * that cannot be read (a 502 page naming its file and offset).
+ * that cannot be read (a 502 page naming its file and offset); throws RangeError for a time that is not 1-14 digits.
  */
 export async function replayResponse(coll: Collection, req: ReplayRequest, reader: RecordReader = sharedPool): Promise<ReplayResponse> {
   const nonce = req.nonce ?? newNonce();
