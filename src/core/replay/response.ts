@@ -7,6 +7,7 @@ import { charsetParam, declaredCharset, resolveLabel } from '../extract/charset.
 import { timestampSeconds } from '../search/timestamp.js';
 import type { Collection } from '../store/index.js';
 import { surt } from '../warc/surt.js';
+import { ArchiveError } from '../warc/errors.js';
 import type { ArchiveRecord } from '../warc/types.js';
 import { absoluteUrl, type ArchiveTarget } from './archive-url.js';
 import { rewriteCss } from './css.js';
@@ -137,7 +138,8 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
     try {
       a = req.range ? rangedRecord(reader, r.payload) : archivedOf(reader.read(r.payload.file, r.payload.offset, r.payload.length));
     } catch (e) {
-      return htmlResponse(502, 'Record Unreadable', unreadablePageHtml(r.payload, (e as Error).message, nonce), r, policy);
+      const why = e instanceof ArchiveError ? `${e.code}: ${e.message}` : (e as Error).message;
+      return htmlResponse(502, 'Record Unreadable', unreadablePageHtml(r.payload, why, nonce), r, policy);
     }
     if (skips < SELF_REDIRECT_SKIPS && redirectsToItself(a, r.capture, req.url)) {
       exclude.add(r.capture.id);
