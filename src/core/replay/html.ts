@@ -1,5 +1,8 @@
 // The HTML rewriter: one pass of a small tokenizer of our own (no DOM) over a Latin-1 view of the payload, so every
-// byte it does not rewrite comes out as it went in, whatever the page's charset. Only attributes that change are
+// byte it does not rewrite comes out as it went in, whatever the page's charset. That view is right for every charset
+// whose markup bytes are ASCII (UTF-8, the single-byte ones, Shift_JIS, GBK, Big5, EUC: their multi-byte sequences never
+// hold '<', '>', '=' or quotes); UTF-16 is decoded and encoded back instead. Not handled: ISO-2022-JP, whose two-byte
+// runs are ASCII bytes and may hold them (a page in it may be cut in the wrong places; the CSP still holds). Only attributes that change are
 // re-serialised: their values decoded with the page's charset and entities, rewritten, and written back with `&`, `"`
 // and any non-ASCII character as a character reference (valid in every charset, so no byte of another encoding is
 // ever produced). What it changes, and why:
