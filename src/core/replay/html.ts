@@ -171,6 +171,29 @@ function rewriteSrcset(value: string, rewrite: (u: string) => string | null): st
   return out;
 }
 
+/** An import map (scripts on; `json` in the page's characters) with its addresses pointed into the archive: the values
+ *  of "imports" and of each scope, and the keys that are URLs rather than bare specifiers (they are matched against
+ *  resolved module URLs, which are now archive addresses). null for a map that is not JSON: the browser ignores it. */
+function rewriteImportMap(json: string, rewrite: (u: string) => string | null): string | null {
+  let map: { imports?: unknown; scopes?: unknown };
+  try {
+    map = JSON.parse(json) as typeof map;
+  } catch {
+    return null;
+  }
+  const isUrlKey = (k: string) => /^(\/|\.\.?\/|[a-z][a-z0-9+.-]*:)/i.test(k);
+  const remap = (entries: unknown, keys: boolean): unknown => {
+    if (!entries || typeof entries !== 'object') return entries;
+    return Object.fromEntries(Object.entries(entries as Record<string, unknown>).map(([k, v]) => [
+      keys && isUrlKey(k) ? (rewrite(k) ?? k) : k,
+      typeof v === 'string' ? (rewrite(v) ?? v) : remap(v, true),
+    ]));
+  };
+  // Non-ASCII as \u escapes: the result is ASCII, right in the page whatever its charset.
+  return JSON.stringify({ ...map, imports: remap(map.imports, true), scopes: remap(map.scopes, true) })
+    .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 const endTagPatterns = new Map<string, RegExp>();
 function endTagPattern(name: string): RegExp {
   let re = endTagPatterns.get(name);
@@ -260,6 +283,7 @@ class Rewriter {
     const attr = (n: string) => tag.attrs.find((a) => a.name === n);
     const scriptsOff = !this.o.scripts;
     let removeElement = false;
+    let importMap = false;
 
     switch (name) {
       case 'base': {
@@ -310,6 +334,8 @@ class Rewriter {
           }
           if (typeAttr) edits.set(typeAttr, INERT_SCRIPT_TYPE);
           else added.push(` type="${INERT_SCRIPT_TYPE}"`);
+        } else {
+          importMap = type === 'importmap';
         }
         break;
       }
@@ -368,7 +394,7 @@ class Rewriter {
     }
     const next = edits.size || added.length ? this.replaceTag(lt, tag, edits, added, false) : tag.end;
     if (!this.injected && name === 'head') this.inject(next);
-    return RAW_TEXT.has(name) ? this.rawText(name, next) : next;
+    return RAW_TEXT.has(name) ? this.rawText(name, next, importMap) : next;
   }
 
   /** Writes the tag with its edits (or nothing, when `omit`); returns the index after it. */
@@ -393,16 +419,16 @@ class Rewriter {
   }
 
   /** Skips (or for <style>, rewrites) a raw text element's content; returns the index of its end tag. */
-  private rawText(name: string, from: number): number {
+  private rawText(name: string, from: number, importMap = false): number {
     const re = endTagPattern(name);
     re.lastIndex = from;
     const m = name === 'plaintext' ? null : re.exec(this.s);
     const end = m ? m.index : this.s.length;
-    if (name === 'style') {
-      const css = this.s.slice(from, end);
-      const to = rewriteCss(css, this.o.target, this.base, this.decode);
-      if (to !== css) this.replace(from, end, to);
-    }
+    const text = this.s.slice(from, end);
+    let to = text;
+    if (name === 'style') to = rewriteCss(text, this.o.target, this.base, this.decode);
+    else if (importMap) to = rewriteImportMap(this.decode(text), this.rewrite) ?? text;
+    if (to !== text) this.replace(from, end, to);
     return end;
   }
 }

@@ -106,6 +106,17 @@ describe('HTML rewriter: what it drops', () => {
     expect(drops).toEqual([{ url: 'http://example.com/app.js', what: 'script (scripts off)', request: true }]);
   });
 
+  it('scripts on: an import map points its URLs into the archive, bare specifiers kept', () => {
+    const { text } = html('<script type="importmap">{"imports":{"lib":"/js/lib.js","https://cdn.example.com/a.js":"./a.js","caf\u00e9":"/c.js"},'
+      + '"scopes":{"/app/":{"lib":"https://cdn.example.com/lib2.js"}}}</script>', { scripts: true, target: { ...target, flag: 'js_' } });
+    const J = (u: string) => `${P}/20140126200624js_/${u}`;
+    expect(JSON.parse(/<script type="importmap">(.*)<\/script>/s.exec(text)![1])).toEqual({
+      imports: { lib: J('http://example.com/js/lib.js'), [J('https://cdn.example.com/a.js')]: J('http://example.com/dir/a.js'), 'caf\u00e9': J('http://example.com/c.js') },
+      scopes: { [J('http://example.com/app/')]: { lib: J('https://cdn.example.com/lib2.js') } },
+    });
+    expect(text).toContain('"caf\\u00e9"'); // written back as ASCII
+  });
+
   it('scripts on: scripts kept with src rewritten, handlers kept', () => {
     const { text, drops } = html('<script src="/app.js"></script><a href="javascript:go()" onclick="x()">j</a>', { scripts: true, target: { ...target, flag: 'js_' } });
     expect(text).toBe(`<script src="${P}/20140126200624js_/http://example.com/app.js"></script><a href="javascript:go()" onclick="x()">j</a>`);
