@@ -4,11 +4,13 @@ import type { CollectionsApi } from '../shared/api-collections.js';
 import type { ArgsOf, Method } from '../shared/api.js';
 import { collectionShapes } from './collections-shapes.js';
 import type { Field, Shape, Shapes } from './shape.js';
+import { replayShapes } from './replay-handlers.js';
 
 export class BadRequest extends Error {}
 
 const shapes: Shapes<Method> = {
   ...(collectionShapes satisfies Shapes<keyof CollectionsApi>),
+  ...replayShapes,
   'engine.info': {},
   'archive.open': { paths: 'string[]' },
   'archive.records': { file: 'string', after: 'int?', limit: 'int?' },
