@@ -17,12 +17,13 @@ import type {
   Settings,
 } from '../shared/api-collections.js';
 import type { ArgsOf, ResultOf } from '../shared/api.js';
+import { CodedError } from '../shared/errors.js';
 import { expandPaths, fingerprint, ingestCollection, type IngestTextOptions } from '../core/ingest/index.js';
 import { capturesOfUrl, MARK_END, MARK_START, resolveRevisit, search, searchFacets, type SearchHit, type UrlMatch } from '../core/search/index.js';
 import { CAPTURE_COLUMNS, Collection, type StoredCapture } from '../core/store/index.js';
 import { browse } from './fs-browse.js';
 import type { EngineContext } from './handlers.js';
-import { CollectionError, Registry, type RegistryCollection } from './registry.js';
+import { Registry, type RegistryCollection } from './registry.js';
 import type { RemoteExtractors } from './remote-extract.js';
 import { diffLines } from './text-diff.js';
 import { withSpan } from '../core/telemetry/index.js';
@@ -136,7 +137,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
   }
 
   function notWhileIngesting(e: RegistryCollection): void {
-    if (running.has(e.db)) throw new CollectionError('busy', `“${e.name}” is being ingested: cancel or wait for it first.`);
+    if (running.has(e.db)) throw new CodedError('busy', `“${e.name}” is being ingested: cancel or wait for it first.`);
   }
 
   function diskBytes(e: RegistryCollection): number {
@@ -194,7 +195,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       sql: `SELECT ${CAPTURE_COLUMNS} FROM captures c JOIN warc_files f ON f.id = c.file_id WHERE c.id = @id`,
       params: { id },
     });
-    if (!row) throw new CollectionError('record-not-found', `No capture with id ${id} in this collection.`);
+    if (!row) throw new CodedError('record-not-found', `No capture with id ${id} in this collection.`);
     return row;
   }
 
@@ -279,11 +280,11 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
     'files.add': ({ collection, paths }) => {
       const e = registry.find(collection);
       for (const p of paths) {
-        if (!existsSync(p)) throw new CollectionError('file-not-found', `“${p}” does not exist.`, p);
+        if (!existsSync(p)) throw new CodedError('file-not-found', `“${p}” does not exist.`, p);
       }
       const found = expandPaths(paths);
       if (found.length === 0) {
-        throw new CollectionError('not-an-archive', `No WARC, ARC or WACZ files in ${paths.map((p) => `“${p}”`).join(', ')}.`, paths[0]);
+        throw new CodedError('not-an-archive', `No WARC, ARC or WACZ files in ${paths.map((p) => `“${p}”`).join(', ')}.`, paths[0]);
       }
       const have = new Set(e.files);
       for (const f of found) if (!have.has(f)) e.files.push(f);
@@ -307,8 +308,8 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       notWhileIngesting(e);
       const src = resolve(from);
       const dst = resolve(to);
-      if (!e.files.includes(src)) throw new CollectionError('file-not-found', `“${from}” is not in “${collection}”.`, from);
-      if (!existsSync(dst)) throw new CollectionError('file-not-found', `“${to}” does not exist.`, to);
+      if (!e.files.includes(src)) throw new CodedError('file-not-found', `“${from}” is not in “${collection}”.`, from);
+      if (!existsSync(dst)) throw new CodedError('file-not-found', `“${to}” does not exist.`, to);
       const c = db(e);
       const row = c.fileByPath(src);
       const size = sizeOf(dst);
@@ -329,7 +330,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       if (existing) return ingestState(e);
       const gpuOffered = extractors.renderer() !== null;
       // Said at once rather than after the first batch: the user asked for something this engine cannot do now.
-      if (backend === 'gpu' && !gpuOffered) throw new CollectionError('no-gpu-extractor', NO_GPU_FOR_INGEST);
+      if (backend === 'gpu' && !gpuOffered) throw new CodedError('no-gpu-extractor', NO_GPU_FOR_INGEST);
       const controller = new AbortController();
       // 'auto' with no GPU to measure takes the CPU path from the start: nothing to choose between, and no error.
       const noGpuToMeasure = backend === 'auto' && !gpuOffered;
@@ -477,7 +478,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
         } catch {
           // reported below
         }
-        if (!isDir) throw new CollectionError('file-not-found', `“${addRoot}” is not a folder.`, addRoot);
+        if (!isDir) throw new CodedError('file-not-found', `“${addRoot}” is not a folder.`, addRoot);
         if (!s.allowedRoots.includes(root)) s.allowedRoots.push(root);
       }
       if (removeRoot) s.allowedRoots = s.allowedRoots.filter((r) => r !== resolve(removeRoot));

@@ -2,9 +2,15 @@
 // edge, before a handler sees them (STYLE.md item 3).
 import type { CollectionsApi } from '../shared/api-collections.js';
 import type { ArgsOf, Method } from '../shared/api.js';
+import { CodedError } from '../shared/errors.js';
 import { collectionShapes } from './collections-shapes.js';
 
-export class BadRequest extends Error {}
+/** Arguments that do not fit the method's shape: the client's mistake, named in words. */
+export class BadRequest extends CodedError {
+  constructor(message: string) {
+    super('bad-request', message);
+  }
+}
 
 /** 'text' may be empty (a query); 'body' is a string of any length (page text: the transport bounds its size);
  *  `{ oneOf }` is an enumeration and `{ listOf }` a list of objects of one shape, optional when `optional` is set. */

@@ -1,6 +1,7 @@
 // The collections part of the contract: create and fill collections, ingest, search, browse captures, stats,
 // settings and the folder browser. Merged into Api in api.ts; the method list below feeds validation and the preload
 // bridge. Types only, plus the method list.
+import type { IngestProblemCode } from './errors.js';
 import type { FileState, IngestProgress } from './records.js';
 
 export interface CollectionSummary {
@@ -60,7 +61,7 @@ export interface CollectionDetail extends CollectionSummary {
 export interface IngestErrorView {
   file: string;
   offset: number;
-  code: string;
+  code: IngestProblemCode;
   message: string;
 }
 

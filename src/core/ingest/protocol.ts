@@ -41,4 +41,4 @@ export type FromWorker =
       records: number;
     }
   | { type: 'fileDone'; fileId: number; format: string; records: number }
-  | { type: 'fileFailed'; fileId: number; code: string; message: string; errors: IngestErrorRow[] };
+  | { type: 'fileFailed'; fileId: number; code: IngestErrorRow['code']; message: string; errors: IngestErrorRow[] };

@@ -238,7 +238,7 @@ export class Collection {
   }
 
   /** Records a problem with the file as a whole (not found, unreadable), keeping any row it already has. */
-  fileError(f: { path: string; size: number; mtime: number; fingerprint: string }, code: string, message: string): void {
+  fileError(f: { path: string; size: number; mtime: number; fingerprint: string }, code: IngestErrorRow['code'], message: string): void {
     this.db.transaction(() => {
       const id = this.beginFile(f);
       this.stmt('INSERT INTO errors (file_id, offset, code, message) VALUES (?, 0, ?, ?)').run(id, code, message);
