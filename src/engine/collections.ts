@@ -20,7 +20,7 @@ import type { ArgsOf, ResultOf } from '../shared/api.js';
 import { CodedError } from '../shared/errors.js';
 import { expandPaths, fingerprint, ingestCollection, type IngestTextOptions } from '../core/ingest/index.js';
 import { capturesOfUrl, MARK_END, MARK_START, resolveRevisit, search, searchFacets, type SearchHit, type UrlMatch } from '../core/search/index.js';
-import { CAPTURE_COLUMNS, Collection, type StoredCapture } from '../core/store/index.js';
+import { CAPTURE_COLUMNS, Collection, hostOfKey, type StoredCapture } from '../core/store/index.js';
 import { browse } from './fs-browse.js';
 import type { EngineContext } from './handlers.js';
 import { Registry, type RegistryCollection } from './registry.js';
@@ -245,7 +245,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       scope: 'collection',
       mime: group('c.mime', TOP),
       status: group('c.status', TOP),
-      hosts: group('c.rhost', TOP).map((h) => ({ ...h, value: h.value.replace(/\.$/, '').split('.').reverse().join('.') })),
+      hosts: group('c.rhost', TOP).map((h) => ({ ...h, value: hostOfKey(h.value) })),
       months: group(`substr(c.timestamp, 1, 4) || '-' || substr(c.timestamp, 5, 2)`).sort(byKey),
       years: group('substr(c.timestamp, 1, 4)').sort(byKey),
     };

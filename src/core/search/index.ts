@@ -1,6 +1,6 @@
 // Full-text search over a collection: parse the query, build the SQL (sql.ts), run it through the store.
 // A hit is a page (one distinct text) with the newest of its captures that meets the filters.
-import type { Collection, SqlQuery, StoredCapture } from '../store/index.js';
+import { hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
 import { parseQuery, toFtsMatch, hasFilters, type Clause, type ParsedQuery } from './query.js';
 import { unsegment } from './segment.js';
 import { snippetOf, termPattern } from './snippet.js';
@@ -354,7 +354,7 @@ function countFacets(coll: Collection, sql: SqlQuery): { facets: Record<FacetNam
       .map(([value, pages]) => ({ value, count: pages.size }))
       .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
       .slice(0, FACET_TOP)
-      .map(({ value, count }) => ({ value: f === 'site' ? displayHost(String(value)) : String(value), count }));
+      .map(({ value, count }) => ({ value: f === 'site' ? hostOfKey(String(value)) : String(value), count }));
   });
   return { facets: out, pages: pages.size };
 }
@@ -418,9 +418,3 @@ function snippetsOf(coll: Collection, q: ParsedQuery, match: string | null, page
 
 /** Characters of a page's text shown for a hit of a query without words. */
 const LEAD_CHARS = 200;
-
-/** 'com.example.www.' -> 'www.example.com' */
-function displayHost(rhost: string): string {
-  const k = rhost.replace(/\.$/, '');
-  return /^\d+(\.\d+){3}$/.test(k) || k.startsWith('[') ? k : k.split('.').reverse().join('.');
-}

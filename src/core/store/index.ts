@@ -9,7 +9,7 @@ import { reverseHost } from './hostkey.js';
 import { CAPTURE_INDEXES, MIGRATIONS, PAGE_SIZE, SCHEMA_VERSION, SEGMENT_FUNCTION } from './schema.js';
 
 export { SCHEMA_VERSION } from './schema.js';
-export { reverseHost, hostRange } from './hostkey.js';
+export { reverseHost, hostRange, hostOfKey } from './hostkey.js';
 
 /** The seam for telemetry: wraps each unit of work (a batch, a query) in a span. */
 export type TraceHook = <T>(name: string, attrs: Record<string, string | number | boolean>, fn: () => T) => T;
