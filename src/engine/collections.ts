@@ -18,6 +18,7 @@ import type {
 } from '../shared/api-collections.js';
 import type { ArgsOf, ResultOf } from '../shared/api.js';
 import { CodedError } from '../shared/errors.js';
+import { rateFigures } from '../shared/text-rate.js';
 import { expandPaths, fingerprint, ingestCollection, type IngestTextOptions } from '../core/ingest/index.js';
 import { capturesOfUrl, MARK_END, MARK_START, resolveRevisit, search, searchFacets, type SearchHit, type UrlMatch } from '../core/search/index.js';
 import { CAPTURE_COLUMNS, Collection, hostOfKey, type StoredCapture } from '../core/store/index.js';
@@ -90,11 +91,7 @@ const plainSnippet = (s: string) => s.split(MARK_START).join('').split(MARK_END)
 
 /** "cpu (asked auto; cpu 240 MB/s, gpu 3.1 MB/s)": the engine log's line for a run's text backend. */
 function textLine(t: IngestTextStatus): string {
-  const rate = (v: number) => `${v >= 10 ? Math.round(v) : v >= 0.1 ? v.toFixed(1) : v.toPrecision(1)} MB/s`;
-  const figures = [
-    t.cpuMBps !== null ? `cpu ${rate(t.cpuMBps)}` : null,
-    t.gpuMBps !== null ? `gpu ${rate(t.gpuMBps)}` : t.note ? `gpu unavailable: ${t.note}` : null,
-  ].filter((f) => f !== null);
+  const figures = rateFigures(t);
   return `${t.choice ?? 'choosing'} (asked ${t.requested}${figures.length ? `; ${figures.join(', ')}` : ''})`;
 }
 

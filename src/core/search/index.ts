@@ -1,5 +1,6 @@
 // Full-text search over a collection: parse the query, build the SQL (sql.ts), run it through the store.
 // A hit is a page (one distinct text) with the newest of its captures that meets the filters.
+import type { FacetName } from '../../shared/api-collections.js';
 import { hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
 import { parseQuery, toFtsMatch, hasFilters, type Clause, type ParsedQuery } from './query.js';
 import { unsegment } from './segment.js';
@@ -21,7 +22,6 @@ import {
   buildPageSpanSql,
   buildRecentShareSql,
   FACET_NAMES,
-  type FacetName,
 } from './sql.js';
 
 export { QuerySyntaxError, parseQuery, toFtsMatch } from './query.js';

@@ -1,5 +1,6 @@
 // Search SQL as pure functions of a parsed query: text plus named parameters, nothing executed here, so every
 // statement can be read and tested on its own (STYLE.md item 5).
+import type { FacetName } from '../../shared/api-collections.js';
 import type { SqlQuery } from '../store/index.js';
 import { CAPTURE_COLUMNS, hostRange } from '../store/index.js';
 import { hasFilters, toFtsMatch, type ParsedQuery } from './query.js';
@@ -260,8 +261,6 @@ export function buildSnippetSql(match: string, pageId: number, tokens = 24): Sql
 export function buildNewestMatchIdsSql(match: string, n: number): SqlQuery {
   return { sql: `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rowid DESC LIMIT @n`, params: { match, n } };
 }
-
-export type FacetName = 'site' | 'mime' | 'status' | 'year';
 
 /** The facets, in the column order of buildFacetRowsSql's rows (after the page id). */
 export const FACET_NAMES: readonly FacetName[] = ['site', 'mime', 'status', 'year'];
