@@ -3,25 +3,26 @@
 // archive files, so a file added but not yet ingested is remembered too.
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type {
-  CaptureView,
-  CollectionDetail,
-  CollectionFile,
-  CollectionStats,
-  CollectionsApi,
-  ExportResult,
-  IngestState,
-  IngestTextStatus,
-  ResolvedCapture,
-  SearchHitView,
-  Settings,
+import {
+  CAPTURE_VIEW_FIELDS,
+  type CaptureView,
+  type CollectionDetail,
+  type CollectionFile,
+  type CollectionsApi,
+  type ExportResult,
+  type IngestState,
+  type IngestTextStatus,
+  type ResolvedCapture,
+  type SearchHitView,
+  type Settings,
 } from '../shared/api-collections.js';
 import type { ArgsOf, ResultOf } from '../shared/api.js';
 import { CodedError } from '../shared/errors.js';
+import { pick } from '../shared/pick.js';
 import { rateFigures } from '../shared/text-rate.js';
 import { expandPaths, fingerprint, ingestCollection, type IngestTextOptions } from '../core/ingest/index.js';
-import { capturesOfUrl, MARK_END, MARK_START, resolveRevisit, search, searchFacets, type SearchHit, type UrlMatch } from '../core/search/index.js';
-import { CAPTURE_COLUMNS, Collection, hostOfKey, type StoredCapture } from '../core/store/index.js';
+import { captureStats, capturesOfUrl, MARK_END, MARK_START, resolveRevisit, search, searchFacets, type SearchHit, type UrlMatch } from '../core/search/index.js';
+import { Collection, type StoredCapture } from '../core/store/index.js';
 import { browse } from './fs-browse.js';
 import type { EngineContext } from './handlers.js';
 import { Registry, type RegistryCollection } from './registry.js';
@@ -42,21 +43,8 @@ interface Running {
   done: Promise<void>;
 }
 
-export function toCaptureView(c: StoredCapture): CaptureView {
-  return {
-    id: c.id,
-    file: c.file,
-    offset: c.offset,
-    length: c.length,
-    type: c.type,
-    uri: c.uri,
-    timestamp: c.timestamp,
-    status: c.status,
-    mime: c.mime,
-    digest: c.digest,
-    refersToUri: c.refersToUri,
-    refersToDate: c.refersToDate,
-  };
+function toCaptureView(c: StoredCapture): CaptureView {
+  return pick(c, CAPTURE_VIEW_FIELDS);
 }
 
 function toHitView(h: SearchHit): SearchHitView {
@@ -176,22 +164,8 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
     });
   }
 
-  /** Drops what the database holds for one archive file. The store has no method for this yet, so it goes through
-   *  `all()` with RETURNING (a statement that returns rows). */
-  function forgetFile(c: Collection, path: string): void {
-    const row = c.fileByPath(path);
-    if (!row) return;
-    c.all({ sql: 'DELETE FROM captures WHERE file_id = @id RETURNING id', params: { id: row.id } });
-    c.all({ sql: 'DELETE FROM errors WHERE file_id = @id RETURNING id', params: { id: row.id } });
-    c.all({ sql: 'DELETE FROM warc_files WHERE id = @id RETURNING id', params: { id: row.id } });
-    c.prunePages();
-  }
-
   function captureById(c: Collection, id: number): StoredCapture {
-    const row = c.get<StoredCapture>({
-      sql: `SELECT ${CAPTURE_COLUMNS} FROM captures c JOIN warc_files f ON f.id = c.file_id WHERE c.id = @id`,
-      params: { id },
-    });
+    const row = c.capture(id);
     if (!row) throw new CodedError('record-not-found', `No capture with id ${id} in this collection.`);
     return row;
   }
@@ -211,9 +185,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
   function textOf(c: Collection, id: number) {
     const cap = captureById(c, id);
     const from = resolveRevisit(c, cap) ?? cap;
-    const page = from.digest
-      ? c.get<{ title: string; text: string }>({ sql: 'SELECT title, text FROM pages WHERE digest = @d', params: { d: from.digest } })
-      : undefined;
+    const page = from.digest ? c.page(from.digest) : undefined;
     return { title: page?.title ?? '', text: page?.text ?? '', from: toCaptureView(from), capture: toCaptureView(cap) };
   }
 
@@ -226,25 +198,6 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       lastCollection: s.lastCollection,
       textBackend: s.textBackend,
       timeZone: s.timeZone,
-    };
-  }
-
-  function collectionStats(c: Collection): CollectionStats {
-    const group = (expr: string, limit = -1) =>
-      c.all<{ value: string | number; count: number }>({
-        sql: `SELECT ${expr} AS value, count(*) AS count FROM captures c
-          WHERE c.type IN ('response', 'revisit', 'resource') AND ${expr} IS NOT NULL
-          GROUP BY value ORDER BY count DESC, value LIMIT @limit`,
-        params: { limit },
-      }).map((r) => ({ value: String(r.value), count: r.count }));
-    const byKey = (a: { value: string }, b: { value: string }) => a.value.localeCompare(b.value);
-    return {
-      scope: 'collection',
-      mime: group('c.mime', TOP),
-      status: group('c.status', TOP),
-      hosts: group('c.rhost', TOP).map((h) => ({ ...h, value: hostOfKey(h.value) })),
-      months: group(`substr(c.timestamp, 1, 4) || '-' || substr(c.timestamp, 5, 2)`).sort(byKey),
-      years: group('substr(c.timestamp, 1, 4)').sort(byKey),
     };
   }
 
@@ -296,7 +249,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       e.files = e.files.filter((f) => !drop.has(f));
       registry.save();
       const c = db(e);
-      for (const p of drop) forgetFile(c, p);
+      for (const p of drop) c.forgetFile(p);
       return fileList(e);
     },
 
@@ -313,8 +266,8 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       if (row) {
         // Same content (size and first/last MB): keep the index and point it at the new place; else redo the file.
         const same = row.size === size && row.fingerprint === fingerprint(dst, size);
-        if (same) c.all({ sql: 'UPDATE warc_files SET path = @to WHERE id = @id RETURNING id', params: { to: dst, id: row.id } });
-        else forgetFile(c, src);
+        if (same) c.moveFile(src, dst);
+        else c.forgetFile(src);
       }
       e.files = e.files.map((f) => (f === src ? dst : f));
       registry.save();
@@ -424,7 +377,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
 
     'stats.get': ({ collection, q }) => {
       const c = coll(collection);
-      if (q === undefined) return collectionStats(c);
+      if (q === undefined) return { scope: 'collection', ...captureStats(c, TOP) };
       const f = searchFacets(c, q).facets;
       return { scope: 'query', mime: f.mime, status: f.status, hosts: f.site, months: [], years: [...f.year].sort((x, y) => x.value.localeCompare(y.value)) };
     },

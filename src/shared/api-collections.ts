@@ -82,6 +82,11 @@ export interface CaptureView {
   refersToDate: string | null;
 }
 
+/** CaptureView's fields as data, so that one function (shared/pick.ts) cuts a stored capture down to them. */
+export const CAPTURE_VIEW_FIELDS = Object.keys({
+  id: 1, file: 1, offset: 1, length: 1, type: 1, uri: 1, timestamp: 1, status: 1, mime: 1, digest: 1, refersToUri: 1, refersToDate: 1,
+} satisfies Record<keyof CaptureView, 1>) as Array<keyof CaptureView>;
+
 /** A capture with, for a revisit, the record holding its payload (null when that is not in the collection). */
 export interface ResolvedCapture extends CaptureView {
   original: CaptureView | null;

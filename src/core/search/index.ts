@@ -1,13 +1,14 @@
 // Full-text search over a collection: parse the query, build the SQL (sql.ts), run it through the store.
 // A hit is a page (one distinct text) with the newest of its captures that meets the filters.
 import type { FacetName } from '../../shared/api-collections.js';
-import { hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
+import { captureOf, hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
 import { parseQuery, toFtsMatch, hasFilters, type Clause, type ParsedQuery } from './query.js';
 import { unsegment } from './segment.js';
 import { snippetOf, termPattern } from './snippet.js';
 import {
   buildFacetRowsSql,
   buildHitsSql,
+  buildCandidatePageSql,
   buildHitsOfPagesSql,
   buildFilteredPagesSql,
   buildRankedMatchesSql,
@@ -19,7 +20,9 @@ import {
   buildNewestMatchIdsSql,
   buildSnippetSql,
   buildWindowFloorSql,
+  buildPageCountSql,
   buildPageSpanSql,
+  buildPageTextsSql,
   buildRecentShareSql,
   FACET_NAMES,
 } from './sql.js';
@@ -28,6 +31,7 @@ export { QuerySyntaxError, parseQuery, toFtsMatch } from './query.js';
 export type { ParsedQuery } from './query.js';
 export { MARK_START, MARK_END } from './sql.js';
 export * from './lookup.js';
+export * from './stats.js';
 
 export interface SearchOptions {
   sort?: 'relevance' | 'date';
@@ -219,8 +223,7 @@ function pick(
     picked.clear();
     let skipped = 0;
     let c = candidates(w);
-    // Nothing to judge row by row: SQLite skips the offset itself (a list scrolled to its 100,000th hit).
-    if (!keep) c = { sql: `SELECT * FROM (${c.sql}) LIMIT @limit OFFSET @offset`, params: { ...c.params, limit, offset } };
+    if (!keep) c = buildCandidatePageSql(c, limit, offset);
     for (const m of coll.iterate<{ pid: number; score: number }>(c)) {
       if (keep && !keep(m.pid)) continue;
       if (keep && skipped++ < offset) continue;
@@ -308,7 +311,7 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
   let sample: number[] | undefined;
   let matchCount: number;
   let sampled = false;
-  if (match === null) matchCount = coll.get<{ n: number }>({ sql: 'SELECT count(*) AS n FROM pages', params: {} })!.n;
+  if (match === null) matchCount = coll.get<{ n: number }>(buildPageCountSql())!.n;
   else {
     const newest = coll.rows(buildNewestMatchIdsSql(match, t.exactCountLimit + 1)).map((r) => r[0] as number);
     sampled = newest.length > t.exactCountLimit;
@@ -377,38 +380,15 @@ type Row = StoredCapture & {
   captureCount: number;
 };
 
-function captureOf(r: Row): StoredCapture {
-  return {
-    id: r.id,
-    fileId: r.fileId,
-    file: r.file,
-    offset: r.offset,
-    length: r.length,
-    type: r.type,
-    uri: r.uri,
-    urlkey: r.urlkey,
-    timestamp: r.timestamp,
-    status: r.status,
-    mime: r.mime,
-    digest: r.digest,
-    recordId: r.recordId,
-    refersToUri: r.refersToUri,
-    refersToDate: r.refersToDate,
-    method: r.method,
-  };
-}
-
 /** Each hit's snippet: the query's terms found in the page's stored text (search/snippet.ts), in the body first,
  *  then the description, then the title; FTS5's snippet() only where those find none. Without words, the text's lead. */
 function snippetsOf(coll: Collection, q: ParsedQuery, match: string | null, pageIds: number[]): Map<number, string> {
   const out = new Map<number, string>();
   if (pageIds.length === 0) return out;
   const pattern = termPattern(q);
-  const pages = coll.all<{ id: number; title: string; description: string; text: string }>({
-    sql: `SELECT id, title, description, ${pattern ? 'text' : `substr(text, 1, ${LEAD_CHARS}) AS text`}
-      FROM pages WHERE id IN (SELECT value FROM json_each(@ids))`,
-    params: { ids: JSON.stringify(pageIds) },
-  });
+  const pages = coll.all<{ id: number; title: string; description: string; text: string }>(
+    buildPageTextsSql(pageIds, pattern ? undefined : LEAD_CHARS),
+  );
   for (const p of pages) {
     const found = pattern && (snippetOf(p.text, pattern) ?? snippetOf(p.description, pattern) ?? snippetOf(p.title, pattern));
     out.set(p.id, found ?? (match !== null ? unsegment(coll.get<{ snippet: string }>(buildSnippetSql(match, p.id))?.snippet ?? '') : p.text));
