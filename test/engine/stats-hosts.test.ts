@@ -51,6 +51,14 @@ describe('host keys', () => {
       const sorted = [...HOSTS].sort();
       const collection = await call('stats.get', { collection: 'c' });
       expect(collection.hosts.map((h) => h.value).sort()).toEqual(sorted);
+      expect(collection.hosts.map((h) => h.count)).toEqual([1, 1, 1, 1]);
+      expect(collection).toMatchObject({
+        scope: 'collection',
+        mime: [{ value: 'text/html', count: 4 }],
+        status: [{ value: '200', count: 4 }],
+        months: [{ value: '2024-01', count: 4 }],
+        years: [{ value: '2024', count: 4 }],
+      });
       const query = await call('stats.get', { collection: 'c', q: 'archive' });
       expect(query.hosts.map((h) => h.value).sort()).toEqual(sorted);
       const facets = await call('search.facets', { collection: 'c', q: 'archive' });
