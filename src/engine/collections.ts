@@ -48,16 +48,7 @@ function toCaptureView(c: StoredCapture): CaptureView {
 }
 
 function toHitView(h: SearchHit): SearchHitView {
-  return {
-    pageId: h.pageId,
-    title: h.title,
-    url: h.url,
-    timestamp: h.timestamp,
-    snippet: h.snippet,
-    score: h.score,
-    captureCount: h.captureCount,
-    capture: toCaptureView(h.capture),
-  };
+  return { ...h, capture: toCaptureView(h.capture) };
 }
 
 function sizeOf(path: string): number {

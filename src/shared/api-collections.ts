@@ -95,10 +95,12 @@ export interface ResolvedCapture extends CaptureView {
 export interface SearchHitView {
   pageId: number;
   title: string;
+  /** The best capture's URL and 14-digit time (newest within the filters). */
   url: string;
   timestamp: string | null;
   /** Matched terms wrapped in U+0002 ... U+0003: split on them and render the parts as text, never as HTML. */
   snippet: string;
+  /** bm25 with title weighted over description over body; lower is better (FTS5 convention); null in date order. */
   score: number | null;
   captureCount: number;
   capture: CaptureView;
@@ -107,10 +109,17 @@ export interface SearchHitView {
 export type SortOrder = 'relevance' | 'date';
 export type FacetName = 'site' | 'mime' | 'status' | 'year';
 
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
 export interface SearchFacetsView {
   total: number;
+  /** True when the match set was too large to count through the filters and `total` was scaled from a sample. */
   totalIsEstimate: boolean;
-  facets: Record<FacetName, Array<{ value: string; count: number }>>;
+  facets: Record<FacetName, FacetCount[]>;
+  /** True when facets were counted over a sample of the match set. */
   facetsAreSample: boolean;
   tookMs: number;
 }

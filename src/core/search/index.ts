@@ -1,6 +1,6 @@
 // Full-text search over a collection: parse the query, build the SQL (sql.ts), run it through the store.
 // A hit is a page (one distinct text) with the newest of its captures that meets the filters.
-import type { FacetName } from '../../shared/api-collections.js';
+import type { FacetCount, FacetName, SearchFacetsView, SearchHitView } from '../../shared/api-collections.js';
 import { captureOf, hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
 import { parseQuery, toFtsMatch, hasFilters, type Clause, type ParsedQuery } from './query.js';
 import { unsegment } from './segment.js';
@@ -40,37 +40,13 @@ export interface SearchOptions {
   tuning?: Partial<SearchTuning>;
 }
 
-export interface SearchHit {
-  pageId: number;
-  title: string;
-  /** The best capture's URL and 14-digit time (newest within the filters). */
-  url: string;
-  timestamp: string | null;
-  /** Matched terms wrapped in MARK_START/MARK_END (U+0002/U+0003). */
-  snippet: string;
-  /** bm25 with title weighted over description over body; lower is better (FTS5 convention); null in date order. */
-  score: number | null;
-  captureCount: number;
+/** A hit as the contract shows it (snippet marks: MARK_START/MARK_END), with the whole stored capture. */
+export interface SearchHit extends Omit<SearchHitView, 'capture'> {
   capture: StoredCapture;
 }
 
 export interface SearchResult {
   hits: SearchHit[];
-  tookMs: number;
-}
-
-export interface FacetCount {
-  value: string;
-  count: number;
-}
-
-export interface SearchFacets {
-  total: number;
-  /** True when the match set was too large to count through the filters and `total` was scaled from a sample. */
-  totalIsEstimate: boolean;
-  facets: Record<FacetName, FacetCount[]>;
-  /** True when facets were counted over a sample of the match set. */
-  facetsAreSample: boolean;
   tookMs: number;
 }
 
@@ -292,7 +268,7 @@ function windowFloor(coll: Collection, match: string, window: number): number {
 }
 
 /** Totals and facet counts for a query: the second call, so the UI can show hits before these are ready. */
-export function searchFacets(coll: Collection, query: string | ParsedQuery, tuning: Partial<SearchTuning> = {}): SearchFacets {
+export function searchFacets(coll: Collection, query: string | ParsedQuery, tuning: Partial<SearchTuning> = {}): SearchFacetsView {
   const t = { ...DEFAULT_TUNING, ...tuning };
   const t0 = performance.now();
   const q = asQuery(query);
