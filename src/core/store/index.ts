@@ -247,15 +247,14 @@ export class Collection {
     ).run({ id: fileId, status, format: format ?? null, now: new Date().toISOString() });
   }
 
-  /** Drops a file's row and everything indexed from it, and the pages only it held. False when it has no row. */
-  forgetFile(path: string): boolean {
-    return this.db.transaction(() => {
+  /** Drops a file's row and everything indexed from it, and the pages only it held (nothing when it has no row). */
+  forgetFile(path: string): void {
+    this.db.transaction(() => {
       const row = this.fileByPath(path);
-      if (!row) return false;
+      if (!row) return;
       this.dropRowsOf(row.id);
       this.stmt('DELETE FROM warc_files WHERE id = ?').run(row.id);
       this.prunePages();
-      return true;
     })();
   }
 
@@ -412,6 +411,7 @@ export class Collection {
     ).get() as CollectionCounts;
   }
 
+  /** The capture with this id (search hits and lookups name captures by it). */
   capture(id: number): StoredCapture | undefined {
     return this.stmt(`SELECT ${CAPTURE_COLUMNS} FROM captures c JOIN warc_files f ON f.id = c.file_id WHERE c.id = ?`).get(id) as
       | StoredCapture

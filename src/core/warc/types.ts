@@ -1,5 +1,6 @@
 // The public shape of the WARC core. Everything outside src/core/warc sees these types, never a parser's internals.
-import type { ProblemCode, RandomAccess } from '../../shared/api.js';
+import type { RandomAccess } from '../../shared/api.js';
+import type { ProblemCode } from '../../shared/errors.js';
 
 /** A file's bytes, read in place. The mmap source returns views into the mapping (zero-copy); the positional-read
  *  source returns fresh Buffers. Both are one interface and pass one test suite (STYLE.md item 6). */
