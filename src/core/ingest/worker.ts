@@ -4,6 +4,7 @@
 // batches pile up in memory. The loop stays synchronous, which the record iterator is. While the pool extracts text
 // through a backend of its own (SEND_HTML set), pages go out as decoded HTML instead of extracted rows.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { IngestProblemCode } from '../../shared/errors.js';
 import type { CaptureRow, IngestErrorRow } from '../../shared/records.js';
 import type { PageInput } from '../store/index.js';
 import { ArchiveError, openArchive } from '../warc/index.js';
@@ -37,7 +38,7 @@ function takeCredit(): boolean {
 }
 
 /** The archive's damage when the reader raised it (ArchiveError), else the step that failed; the message says more. */
-function problemCode(e: unknown, fallback: IngestErrorRow['code']): IngestErrorRow['code'] {
+function problemCode(e: unknown, fallback: IngestProblemCode): IngestProblemCode {
   return e instanceof ArchiveError ? e.code : fallback;
 }
 

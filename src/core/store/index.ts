@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { pick } from '../../shared/pick.js';
+import type { IngestProblemCode } from '../../shared/errors.js';
 import type { CaptureRow, FileState, IngestErrorRow, PageRow } from '../../shared/records.js';
 import { segmentWords } from '../search/segment.js';
 import { reverseHost } from './hostkey.js';
@@ -269,7 +270,7 @@ export class Collection {
   }
 
   /** Records a problem with the file as a whole (not found, unreadable), keeping any row it already has. */
-  fileError(f: { path: string; size: number; mtime: number; fingerprint: string }, code: IngestErrorRow['code'], message: string): void {
+  fileError(f: { path: string; size: number; mtime: number; fingerprint: string }, code: IngestProblemCode, message: string): void {
     this.db.transaction(() => {
       const id = this.beginFile(f);
       this.stmt('INSERT INTO errors (file_id, offset, code, message) VALUES (?, 0, ?, ?)').run(id, code, message);
