@@ -24,7 +24,7 @@ import { expandPaths, fingerprint, ingestCollection, type IngestTextOptions } fr
 import { captureStats, capturesOfUrl, MARK_END, MARK_START, resolveRevisit, search, searchFacets, type SearchHit, type UrlMatch } from '../core/search/index.js';
 import { Collection, type StoredCapture } from '../core/store/index.js';
 import { browse } from './fs-browse.js';
-import type { EngineContext } from './handlers.js';
+import type { EngineContext } from './context.js';
 import { Registry, type RegistryCollection } from './registry.js';
 import type { RemoteExtractors } from './remote-extract.js';
 import { diffLines } from './text-diff.js';

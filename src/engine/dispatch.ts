@@ -2,7 +2,7 @@
 import { withSpan } from '../core/telemetry/index.js';
 import type { Reply } from '../shared/api.js';
 import { toApiError } from './errors.js';
-import type { Handlers } from './handlers.js';
+import type { Handlers } from './context.js';
 import { isMethod, validateArgs } from './validate.js';
 
 export async function dispatch(handlers: Handlers, method: unknown, args: unknown): Promise<Reply<unknown>> {

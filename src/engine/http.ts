@@ -10,14 +10,14 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { dispatch } from './dispatch.js';
 import type { EventBus } from './events.js';
-import type { Handlers } from './handlers.js';
+import type { Handlers } from './context.js';
 
 const COOKIE = 'archivestream_token';
 const MAX_BODY = 1 << 20;
 /** 'extract.reply' carries the text of a batch of pages (a few MB at most; ingest batches are about 4 MB of HTML). */
 const MAX_REPLY_BODY = 64 << 20;
 
-/** Pages may load only their own scripts and styles, and talk only to this origin (DESIGN: the app never reaches the
+/** Pages may load only their own scripts and styles, and talk only to this origin (the app never reaches the
  *  network). */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +

@@ -53,7 +53,6 @@ const NAME_MAX = 100;
 /** A collection name is shown and typed by people: any printable text, trimmed, at most NAME_MAX characters. */
 export function checkName(raw: string): string {
   const name = raw.trim();
-  // eslint-disable-next-line no-control-regex
   if (!name || name.length > NAME_MAX || /[\u0000-\u001f\u007f]/.test(name)) {
     throw new CodedError('bad-name', `A collection name needs 1 to ${NAME_MAX} printable characters.`);
   }

@@ -1,4 +1,4 @@
-// The one contract for every call across a process boundary (STYLE.md item 2): renderer -> engine, CLI/browser ->
+// The one contract for every call across a process boundary: renderer -> engine, CLI/browser ->
 // engine. A method is declared once here; the engine's handler map, the preload bridge and the HTTP client are all typed
 // from it, and no channel name is spelled anywhere else.
 
@@ -160,7 +160,7 @@ export interface EngineClient {
    *  offered when the stream closes; the Electron bridge has none (one window, whose engine goes with it). */
   readonly clientId?: string;
   invoke<M extends Method>(method: M, args: ArgsOf<M>): Promise<Reply<ResultOf<M>>>;
-  /** Subscribe to an event; returns its own unsubscribe (STYLE.md item 8). */
+  /** Subscribe to an event; returns its own unsubscribe (CONTRIBUTING.md, 'Own what you start'). */
   on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
 }
 

@@ -9,7 +9,8 @@ import { CodedError } from '../../src/shared/errors.js';
 import { dispatch } from '../../src/engine/dispatch.js';
 import { toApiError } from '../../src/engine/errors.js';
 import { EventBus } from '../../src/engine/events.js';
-import { createHandlers, type Handlers } from '../../src/engine/handlers.js';
+import type { Handlers } from '../../src/engine/context.js';
+import { createHandlers } from '../../src/engine/handlers.js';
 import { logFailures, openEngineLog } from '../../src/engine/log.js';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'as-errors-'));

@@ -1,5 +1,5 @@
 // The HTML pages of an archive, decoded: what the `text` command and the GPU conformance tests extract from.
-import { decodeHtml } from '../extract/charset.js';
+import { decodeHtml } from '../decode/charset.js';
 import type { ArchiveFile, ArchiveRecord } from '../warc/types.js';
 
 export interface HtmlRecord {

@@ -1,11 +1,11 @@
 /**
- * Text extraction backends: the CPU extractor (src/core/extract) and the GPU one (src/renderer/gpu, gpu.js in a
+ * Text extraction backends: the CPU extractor (src/core/extract) and the GPU one (src/core/extract-webgl, gpu.js in a
  * headless Chromium), behind one interface, and the measurement that picks the faster on the machine at hand
- * (DESIGN.md, "Text extraction contract").
+ * (ARCHITECTURE.md, "Text extraction").
  */
 import type { Browser, Page } from 'playwright-core';
 import { extractText, type ExtractedText } from '../extract/index.js';
-import type { GpuPageApi, GpuTimings, StateMismatch } from './page-api.js';
+import type { GpuPageApi, GpuTimings, StateMismatch } from '../extract-webgl/page-api.js';
 import { GpuBackendError, launchChromium, type LaunchOptions } from './chromium.js';
 import { pageScript } from './bundle.js';
 import { annotate, withSpan } from '../telemetry/index.js';
@@ -58,7 +58,7 @@ export function createCpuBackend(): TextBackend {
 
 export async function createGpuBackend(opts: GpuBackendOptions = {}): Promise<GpuBackend> {
   const script = await pageScript().catch((e: Error) => {
-    // The page is bundled from src/renderer/gpu at run time (with esbuild, a devDependency).
+    // The page is bundled from src/core/extract-webgl at run time (with esbuild, a devDependency).
     throw new GpuBackendError('gpu-page-unavailable', `cannot build the GPU page: ${e.message.split('\n')[0]}`);
   });
   const browser: Browser = await launchChromium(opts);

@@ -1,4 +1,4 @@
-// A collection: one SQLite database. This is the only module that imports better-sqlite3 (STYLE.md item 6); the
+// A collection: one SQLite database. This is the only module that imports better-sqlite3 (CONTRIBUTING.md, 'SQL'); the
 // rest of the engine sees `Collection` and plain row types.
 import Database from 'better-sqlite3';
 import { once } from 'node:events';
@@ -94,6 +94,20 @@ const FILE_COLUMNS = `id, path, size, mtime, fingerprint, status, error_count AS
 const WAL_AUTOCHECKPOINT = 1000;
 /** With a checkpoint thread, the writer lets the WAL be copied in full every this many commits (committed()). */
 const CHECKPOINT_SYNC = 8;
+/** The Int32 slots of the buffer shared with the checkpoint thread. The thread gets them in its workerData, with
+ *  CHECKPOINTER_STOPPED, so both sides use the same names. */
+const CHECKPOINT_SLOTS = {
+  /** Commits so far: the writer adds one and notifies. */
+  COMMITS: 0,
+  /** Non-zero once the load is over (or the collection closed): the thread stops. */
+  LAST: 1,
+  /** The commit count the thread has checkpointed up to; the writer waits on it now and then (committed()). */
+  CHECKPOINTED: 2,
+} as const;
+const { COMMITS, LAST, CHECKPOINTED } = CHECKPOINT_SLOTS;
+/** What CHECKPOINTED holds once the thread has stopped, also by an error: the largest Int32, more than any commit
+ *  count, so a writer waiting for a checkpoint stops waiting. */
+const CHECKPOINTER_STOPPED = 0x7fffffff;
 
 const noTrace: TraceHook = (_name, _attrs, fn) => fn();
 
@@ -111,7 +125,7 @@ export class Collection {
   private readonly db: Database.Database;
   private readonly trace: TraceHook;
   private readonly statements = new Map<string, Database.Statement>();
-  /** Set while a checkpoint thread runs (checkpointInBackground): commits counted in [0]. */
+  /** Set while a checkpoint thread runs (checkpointInBackground): its shared slots (CHECKPOINT_SLOTS). */
   private commits: Int32Array | null = null;
 
   private constructor(path: string, db: Database.Database, trace: TraceHook) {
@@ -168,8 +182,8 @@ export class Collection {
     if (!this.db.open) return;
     if (this.commits) {
       // A checkpoint thread nobody ended: let it go, so it cannot keep the process alive.
-      Atomics.store(this.commits, 1, 1);
-      Atomics.notify(this.commits, 0);
+      Atomics.store(this.commits, LAST, 1);
+      Atomics.notify(this.commits, COMMITS);
       this.commits = null;
     }
     if (!this.db.readonly) this.db.pragma('optimize');
@@ -322,15 +336,15 @@ export class Collection {
    *  never starts the WAL over, and an ever longer WAL makes every page read slower (it grew to 5 GB in a 200k-page
    *  ingest). The thread keeps up between waits, so a wait is about one batch's copying. */
   private committed(signal: Int32Array): void {
-    const n = Atomics.add(signal, 0, 1) + 1;
-    Atomics.notify(signal, 0);
+    const n = Atomics.add(signal, COMMITS, 1) + 1;
+    Atomics.notify(signal, COMMITS);
     if (n % CHECKPOINT_SYNC !== 0) return;
     const deadline = performance.now() + 10_000;
     // The thread's 'error' event cannot run while this waits: a stopped thread says so through the counter itself.
-    for (let done = Atomics.load(signal, 2); done < n; done = Atomics.load(signal, 2)) {
+    for (let done = Atomics.load(signal, CHECKPOINTED); done < n; done = Atomics.load(signal, CHECKPOINTED)) {
       const left = deadline - performance.now();
       if (left <= 0) return;
-      Atomics.wait(signal, 2, done, left);
+      Atomics.wait(signal, CHECKPOINTED, done, left);
     }
   }
 
@@ -339,9 +353,10 @@ export class Collection {
    *  the function that ends it; this connection checkpoints for itself again from then on, and also when the thread
    *  fails. A crash in between loses nothing: the WAL is the database's until a checkpoint copies it. */
   checkpointInBackground(): () => Promise<void> {
-    const signal = new Int32Array(new SharedArrayBuffer(12));
+    const slots = Object.keys(CHECKPOINT_SLOTS).length;
+    const signal = new Int32Array(new SharedArrayBuffer(slots * Int32Array.BYTES_PER_ELEMENT));
     const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {
-      workerData: { path: this.path, shared: signal.buffer },
+      workerData: { path: this.path, shared: signal.buffer, slots: CHECKPOINT_SLOTS, stopped: CHECKPOINTER_STOPPED },
     });
     const exited = once(worker, 'exit').catch(() => {});
     this.db.pragma('wal_autocheckpoint = 0');
@@ -353,8 +368,8 @@ export class Collection {
     };
     worker.on('error', ownCheckpoints);
     return async () => {
-      Atomics.store(signal, 1, 1);
-      Atomics.notify(signal, 0);
+      Atomics.store(signal, LAST, 1);
+      Atomics.notify(signal, COMMITS);
       await exited;
       ownCheckpoints();
     };
@@ -432,7 +447,7 @@ export class Collection {
     ).all({ file: opts.file ?? null, limit: opts.limit ?? -1, offset: opts.offset ?? 0 }) as StoredError[];
   }
 
-  /** Every capture in (file, offset) order, for export. Iterates without loading the table. */
+  /** Every capture in (urlkey, timestamp) order, as a CDXJ index lists them, for export. Iterates without loading the table. */
   *iterateCaptures(): IterableIterator<StoredCapture> {
     yield* this.db
       .prepare(`SELECT ${CAPTURE_COLUMNS} FROM captures c JOIN warc_files f ON f.id = c.file_id ORDER BY c.urlkey, c.timestamp`)

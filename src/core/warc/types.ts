@@ -3,7 +3,7 @@ import type { RandomAccess } from '../../shared/api.js';
 import type { ProblemCode } from '../../shared/errors.js';
 
 /** A file's bytes, read in place. The mmap source returns views into the mapping (zero-copy); the positional-read
- *  source returns fresh Buffers. Both are one interface and pass one test suite (STYLE.md item 6). */
+ *  source returns fresh Buffers. Both are one interface and pass one test suite (test/core/warc/sources.test.ts). */
 export interface ByteSource {
   readonly path: string;
   readonly size: number;

@@ -6,7 +6,7 @@
 import { gunzipSync } from 'node:zlib';
 import { BufferSource } from './buffer-source.js';
 import { ArchiveError } from './errors.js';
-import { openArchiveSource } from './index.js';
+import { openArchiveSource } from './archive.js';
 import { openSource } from './source.js';
 import type { ArchiveFile, ArchiveRecord, ByteSource, OpenOptions, WarcProblem } from './types.js';
 import { openZip, type ZipArchive, type ZipEntry } from './zip.js';

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Parser } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
-import { decodeHtml } from '../../../src/core/extract/charset.js';
+import { decodeHtml } from '../../../src/core/decode/charset.js';
 import { extractText, finish, statesOf } from '../../../src/core/extract/index.js';
 
 const CORPUS = resolve(__dirname, '../../../../shared/corpus');

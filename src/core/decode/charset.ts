@@ -9,9 +9,9 @@
  */
 import { isAscii } from 'node:buffer';
 import chardet from 'chardet';
-import { numericReference } from './entities.js';
-import { FAMILY, tagAttributes } from './finish.js';
-import { TAG, statesOf } from './fsm.js';
+import { numericReference } from '../extract/entities.js';
+import { FAMILY, tagAttributes } from '../extract/finish.js';
+import { TAG, statesOf } from '../extract/fsm.js';
 
 export type CharsetSource = 'http' | 'bom' | 'meta' | 'utf8-valid' | 'detected' | 'fallback';
 

@@ -1,5 +1,5 @@
 /**
- * The contract between the Node runner (index.ts) and the GPU page (src/renderer/gpu/page-entry.ts) that it loads
+ * The contract between the Node runner (src/core/extract-gpu/index.ts) and the GPU page (page-entry.ts) that it loads
  * into Chromium. Types only, and no Node or DOM types: both sides import it.
  */
 import type { ExtractedText } from '../extract/finish.js';
