@@ -1,5 +1,5 @@
-// The codes of the contract (src/shared/api.ts re-exports them), and the one error type whose code reaches a client.
-// A leaf module: the contract's files, the core and the engine all import it, and it imports nothing.
+// The codes of the contract (src/shared/api.ts re-exports them), and the one error type whose code reaches a client
+// (ARCHITECTURE.md, 'Errors'). A leaf module: the contract's files, the core and the engine all import it; it imports nothing.
 
 /** Damage found in an archive file: a whole file that cannot be read (thrown), or a place inside a readable one
  *  (reported, and reading goes on). They appear in CLI output, the index's error table and the API: never rename one. */
