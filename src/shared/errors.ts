@@ -1,8 +1,10 @@
 // The codes of the contract (src/shared/api.ts re-exports them), and the one error type whose code reaches a client
-// (ARCHITECTURE.md, 'Errors'). A leaf module: the contract's files, the core and the engine all import it; it imports nothing.
+// (ARCHITECTURE.md, 'Errors'). A leaf module: the contract's files, the core and the engine all import it, and it
+// imports nothing.
 
 /** Damage found in an archive file: a whole file that cannot be read (thrown), or a place inside a readable one
- *  (reported, and reading goes on). They appear in CLI output, the index's error table and the API: never rename one. */
+ *  (reported, and reading goes on). They appear in CLI output, the index's error table and the API: never rename
+ *  one. */
 export type ProblemCode =
   | 'not-an-archive' // the file is not WARC, ARC, WACZ or gzip of one of them
   | 'file-not-found'
