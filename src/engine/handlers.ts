@@ -74,7 +74,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
           format: archive.format,
           compression: archive.compression,
           size: archive.size,
-          randomAccess: (archive as ArchiveFile & { randomAccess?: string }).randomAccess ?? 'direct',
+          randomAccess: archive.randomAccess,
         };
       }),
 

@@ -7,7 +7,8 @@ import type { ReplayApi } from '../shared/api-replay.js';
 import type { ArgsOf, ResultOf } from '../shared/api.js';
 import { startReplayServer, type ReplayServer } from '../core/replay/server.js';
 import { Collection } from '../core/store/index.js';
-import { CollectionError, Registry } from './registry.js';
+import { CodedError } from '../shared/errors.js';
+import { Registry } from './registry.js';
 import type { Shapes } from './shape.js';
 
 export type ReplayHandlers = { [M in keyof ReplayApi]: (args: ArgsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
@@ -62,7 +63,7 @@ export class ReadOnlyCollections {
         // Its database is made when the collection is first read, which the collections methods do: without one,
         // there is nothing in it to replay.
         if ((e as { code?: unknown }).code !== 'SQLITE_CANTOPEN') throw e;
-        throw new CollectionError('collection-empty', `“${name}” holds no captures yet (${path} does not exist).`);
+        throw new CodedError('collection-empty', `“${name}” holds no captures yet (${path} does not exist).`);
       }
     }
     entry.timer = setTimeout(() => this.drop(path), IDLE_MS).unref();
@@ -104,7 +105,7 @@ export async function startReplay(dataDir: string, port = 0): Promise<EngineRepl
 /** The replay methods; without a replay origin (an engine built for a test that needs none) they say so. */
 export function createReplayHandlers(replay: EngineReplay | null): ReplayHandlers {
   const server = (): ReplayServer => {
-    if (!replay) throw new CollectionError('replay-unavailable', 'This engine was started without a replay origin.');
+    if (!replay) throw new CodedError('replay-unavailable', 'This engine was started without a replay origin.');
     return replay.server;
   };
   return {

@@ -4,25 +4,13 @@
 
 import { COLLECTION_METHODS, type CollectionsApi } from './api-collections.js';
 import { REPLAY_METHODS, type ReplayApi } from './api-replay.js';
+import type { ErrorCode, ProblemCode } from './errors.js';
 import type { IngestProgress } from './records.js';
 
-/** Stable error codes: they cross process boundaries as data, never as Error objects (ARCHITECTURE.md, 'Errors'). */
-export type ErrorCode =
-  | 'bad-request' // the arguments do not fit the method
-  | 'unknown-method'
-  | 'unauthorized'
-  | 'file-not-found'
-  | 'not-an-archive'
-  | 'empty-file'
-  | 'record-not-found'
-  | 'warc-truncated'
-  | 'warc-bad-header'
-  | 'gzip-corrupt'
-  | 'query-syntax'
-  | 'internal';
+export type { ErrorCode, IngestProblemCode, ProblemCode } from './errors.js';
 
 export interface ApiError {
-  code: ErrorCode | (string & {});
+  code: ErrorCode;
   message: string;
   file?: string;
   offset?: number;
@@ -30,13 +18,16 @@ export interface ApiError {
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
+/** How a record is read back: 'direct' reads only its bytes (plain files, per-record gzip, WACZ); 'sequential' (one
+ *  gzip stream for the whole file) inflates the stream from its start, addressing records by uncompressed offset. */
+export type RandomAccess = 'direct' | 'sequential';
+
 export interface OpenedFile {
   path: string;
   format: 'warc' | 'arc' | 'wacz';
   compression: 'none' | 'gzip-members' | 'gzip-single';
   size: number;
-  /** How readRecord reaches a record: 'direct' (O(1) slice), 'checkpoints' or 'sequential' (single-member gzip). */
-  randomAccess: string;
+  randomAccess: RandomAccess;
 }
 
 export interface RecordSummary {
@@ -52,7 +43,7 @@ export interface RecordSummary {
 }
 
 export interface ProblemSummary {
-  code: string;
+  code: ProblemCode;
   file: string;
   offset: number;
   message: string;
