@@ -6,7 +6,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chooseBackend, createCpuBackend, createGpuBackend } from '../../src/core/extract-gpu/index.js';
+import {
+  chooseBackend, createCpuBackend, createGpuBackend, GpuBackendError, type PlaywrightLoader,
+} from '../../src/core/extract-gpu/index.js';
 import { extractText } from '../../src/core/extract/index.js';
 import { CHROMIUM, CORPUS, ROOT, markupSoup, prng, readabilityPages } from './helpers.js';
 
@@ -27,6 +29,28 @@ describe('createCpuBackend', () => {
   it('is extractText over a batch', async () => {
     const pages = ['<title>T</title><p>a</p><p>b</p>', '', '<script>x</script>y'];
     expect(await createCpuBackend().extractBatch(pages)).toEqual(pages.map(extractText));
+  });
+});
+
+describe('the GPU backend where playwright-core cannot be loaded (an install without it)', () => {
+  // A real failed import of a package that is not installed, as the bundled CLI would meet it.
+  const absent = 'playwright-core-absent-from-this-install';
+  const loadPlaywright: PlaywrightLoader = () => import(absent);
+
+  it("'gpu' refuses with a typed error naming the package", async () => {
+    const e = await createGpuBackend({ loadPlaywright }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(GpuBackendError);
+    expect(e).toMatchObject({ code: 'playwright-unavailable', message: expect.stringContaining(absent) });
+  });
+
+  it("'auto' falls back to the CPU and says why", async () => {
+    const reasons: GpuBackendError[] = [];
+    const sample = ['<title>T</title><p>a &amp; b</p>'];
+    const chosen = await chooseBackend('auto', sample, { loadPlaywright, onGpuUnavailable: (e) => reasons.push(e) });
+    expect(chosen).toMatchObject({ choice: 'cpu', gpuMBps: null });
+    expect(reasons.map((e) => e.code)).toEqual(['playwright-unavailable']);
+    expect(reasons[0].message).toMatch(/^cannot load playwright-core/);
+    expect(await chosen.backend.extractBatch(sample)).toEqual([{ title: 'T', description: '', text: 'a & b' }]);
   });
 });
 

@@ -10,7 +10,9 @@ import { GpuBackendError, launchChromium, type LaunchOptions } from './chromium.
 import { pageScript } from './bundle.js';
 import { annotate, withSpan } from '../telemetry/index.js';
 
-export { GpuBackendError, findChromium, chromiumArgs, type GpuBackendErrorCode, type LaunchOptions } from './chromium.js';
+export {
+  GpuBackendError, findChromium, chromiumArgs, type GpuBackendErrorCode, type LaunchOptions, type PlaywrightLoader,
+} from './chromium.js';
 export type { ExtractedText, GpuTimings, StateMismatch };
 
 export interface TextBackend {
