@@ -26,6 +26,8 @@ export interface GpuBackend extends TextBackend {
   name: 'gpu';
   /** The WebGL renderer string (e.g. "ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device ...)"). */
   readonly renderer: string;
+  /** The WebGL version of the kernels' context (e.g. "WebGL 2.0 (OpenGL ES 3.0 Chromium)"). */
+  readonly webglVersion: string;
   readonly batchChars: number;
   /** Timings of the last extractBatch (summed over its dispatches). */
   readonly lastTimings: GpuTimings | undefined;
@@ -81,6 +83,9 @@ export async function createGpuBackend(opts: GpuBackendOptions = {}): Promise<Gp
       name: 'gpu',
       get renderer() {
         return info.renderer;
+      },
+      get webglVersion() {
+        return info.version;
       },
       get batchChars() {
         return info.batchChars;
