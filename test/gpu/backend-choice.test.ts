@@ -1,7 +1,7 @@
 // chooseBackend() and `archivestream text`: 'auto' measures both backends on one sample and keeps the faster (on
-// software WebGL, SwiftShader, that is the CPU), falls back to the CPU when the GPU backend cannot start, and nothing
-// is left running once a backend is closed (STYLE.md item 8). The Chromium parts skip without Chromium; the CLI part
-// reads IAH-urls-wget.warc from ../shared/corpus (skips when absent).
+// software WebGL, SwiftShader, that is the CPU), falls back to the CPU when the GPU backend cannot start, and no
+// Chromium is left running once a backend is closed. The Chromium parts skip without Chromium; the CLI part reads
+// IAH-urls-wget.warc from ../shared/corpus (skips when absent).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
