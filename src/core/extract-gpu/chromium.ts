@@ -71,6 +71,7 @@ export function chromiumArgs(opts: LaunchOptions = {}): string[] {
 }
 
 export async function launchChromium(opts: LaunchOptions = {}): Promise<Browser> {
+  // Loaded before Chromium is looked for: without it no Chromium can be driven, so that is the error to report.
   const playwright = await (opts.loadPlaywright ?? importPlaywright)().catch((e: Error) => {
     throw new GpuBackendError(
       'playwright-unavailable',
