@@ -183,7 +183,8 @@ describe('ingest through an async text backend', () => {
     const db = join(dir, 'cancel.sqlite');
     const t0 = performance.now();
     const run = ingestCollection(db, files, { workers: 2, batchRecords: 20, signal: controller.signal, text: textOption('gpu', stuck) });
-    await expect.poll(() => asked).toBeGreaterThan(0);
+    // However long the workers take to start (poll's default gives up after 1 s, which a loaded machine exceeds).
+    await expect.poll(() => asked, { timeout: 60_000 }).toBeGreaterThan(0);
     controller.abort();
     expect(await run).toMatchObject({ cancelled: true });
     expect(performance.now() - t0).toBeLessThan(10_000);
