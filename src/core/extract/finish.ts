@@ -165,18 +165,20 @@ export class Assembler {
   private out = '';
   private title: string | undefined;
   private description: string | undefined;
-  private readonly layout = new Layout();
+  private readonly layout: Layout;
 
-  constructor(private readonly html: string) {}
+  constructor(private readonly html: string) {
+    this.layout = new Layout(html);
+  }
 
   text(start: number, end: number): void {
     let piece = this.html.slice(start, end);
     if (piece.indexOf('\0') >= 0) piece = piece.replace(/\0/g, '');
     if (piece.indexOf('&') >= 0) piece = decodeEntities(piece);
     this.out += piece;
-    let lead = 0;
-    while (lead < piece.length && isCollapsible(piece.charCodeAt(lead))) lead++;
-    this.layout.text(piece.length - lead);
+    const layout = this.layout;
+    if (!layout.hasText && hasContent(piece)) layout.firstText(this.out.length - piece.length);
+    if (layout.inLink) layout.linkText(piece.length);
   }
 
   markup(family: number, start: number, end: number): void {
@@ -186,7 +188,7 @@ export class Assembler {
       const nameStart = isEnd ? start + 2 : start + 1;
       const code = TAG_CODES.get(nameKey(html, nameStart, end));
       if (code === undefined) return;
-      if (code >> TRACK_SHIFT) this.layout.tag((code >> TRACK_SHIFT) - 1, html, start, end, isEnd);
+      if (code >> TRACK_SHIFT) this.layout.tag((code >> TRACK_SHIFT) - 1, start, end, isEnd);
       const kind = code & KIND_MASK;
       if (kind === KIND_BLOCK) this.lineBreak();
       else if (kind === KIND_SPACE) this.out += ' ';
@@ -212,14 +214,14 @@ export class Assembler {
   }
 
   result(): ExtractedText {
-    const text = normalize(this.out);
+    const text = trimEdges(this.out.replace(SPACE_OR_BREAK_RUN, spaceOrBreak));
     const layout = this.layout;
-    layout.end(this.out.length);
+    layout.lineBreak(this.out.length);
     const mask = chooseMain(layout, this.out);
     const title = this.title ?? '';
     const description = this.description ?? '';
     if (!mask) return { title, description, text, main: text, rest: '', mainFound: false };
-    return { title, description, text, main: this.pick(mask, 1), rest: this.pick(mask, 0), mainFound: true };
+    return { title, description, text, main: this.pick(text, mask, 1), rest: this.pick(text, mask, 0), mainFound: true };
   }
 
   private lineBreak(): void {
@@ -227,19 +229,29 @@ export class Assembler {
     this.out += BREAK;
   }
 
-  /** The normalized text of the segments whose mask entry is `which` (runs of them are taken as one slice: what
-   *  lies between two segments of a run is breaks and white space). */
-  private pick(mask: Uint8Array, which: number): string {
-    const { segStart, segEnd } = this.layout;
-    let raw = '';
+  /**
+   * The lines of `text` whose segment's mask entry is `which`, joined by '\n'. Line k of text is segment k: a kept
+   * segment holds a character that T8 does not collapse and no break, so it becomes exactly one line, and the
+   * segments the Layout drops (white space only) become none. A run of wanted lines is one slice of text.
+   */
+  private pick(text: string, mask: Uint8Array, which: number): string {
+    let picked = '';
+    let lineStart = 0;
     for (let s = 0; s < mask.length; s++) {
-      if (mask[s] !== which) continue;
-      let last = s;
-      while (last + 1 < mask.length && mask[last + 1] === which) last++;
-      raw += this.out.slice(segStart[s], segEnd[last]) + BREAK;
-      s = last;
+      let lineEnd = text.indexOf('\n', lineStart);
+      if (lineEnd < 0) lineEnd = text.length;
+      if (mask[s] === which) {
+        const runStart = lineStart;
+        while (s + 1 < mask.length && mask[s + 1] === which) {
+          lineEnd = text.indexOf('\n', lineEnd + 1);
+          if (lineEnd < 0) lineEnd = text.length;
+          s++;
+        }
+        picked += (picked ? '\n' : '') + text.slice(runStart, lineEnd);
+      }
+      lineStart = lineEnd + 1;
     }
-    return normalize(raw);
+    return picked;
   }
 
   private clean(s: string): string {
@@ -247,13 +259,13 @@ export class Assembler {
   }
 }
 
-/** T8 over the assembled output. */
-function normalize(out: string): string {
-  return trimEdges(out.replace(SPACE_OR_BREAK_RUN, spaceOrBreak));
-}
-
-function isCollapsible(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c || c === 0xa0;
+/** Whether s has a character that T8 does not collapse (so its segment makes a line). */
+function hasContent(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d && c !== 0x0c && c !== 0xa0) return true;
+  }
+  return false;
 }
 
 /** Reports the runs of text given its per-code-unit FSM states (see fsm.ts) to an Assembler. */

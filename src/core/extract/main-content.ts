@@ -36,59 +36,43 @@ const NEGATIVE = /-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|
 const POSITIVE = /article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story/;
 const UNLIKELY_ROLES = /^(?:navigation|banner|contentinfo|complementary|menu|menubar|search|dialog|alert|alertdialog)$/;
 
-function isWs(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c || c === 0x2f;
-}
+/** The class, id, role and itemprop attributes of a start tag, with the value (quoted or not) in group 2, 3 or 4. */
+const HINT_ATTRIBUTE = /[\s/](class|id|role|itemprop)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
 
-/** The flags that the class, id, role and itemprop attributes of the start tag html[start, end) give. Allocates
- *  only for those attributes' values. */
+/** The flags that the class, id, role and itemprop attributes of the start tag html[start, end) give. */
 function attributeFlags(html: string, start: number, end: number): number {
-  let p = start + 1;
-  while (p < end && !isWs(html.charCodeAt(p)) && html.charCodeAt(p) !== 0x3e) p++;
+  const tag = html.slice(start, end);
   let names = '';
   let flags = 0;
-  for (;;) {
-    while (p < end && isWs(html.charCodeAt(p))) p++;
-    if (p >= end || html.charCodeAt(p) === 0x3e) break;
-    const nameStart = p++;
-    let c = 0;
-    while (p < end && !isWs(c = html.charCodeAt(p)) && c !== 0x3e && c !== 0x3d) p++;
-    const nameLen = p - nameStart;
-    while (p < end && isWs(html.charCodeAt(p)) && html.charCodeAt(p) !== 0x2f) p++;
-    if (html.charCodeAt(p) !== 0x3d) continue;
-    p++;
-    while (p < end && isWs(html.charCodeAt(p)) && html.charCodeAt(p) !== 0x2f) p++;
-    const q = html.charCodeAt(p);
-    let vs = p;
-    let ve: number;
-    if (q === 0x22 || q === 0x27) {
-      vs = p + 1;
-      ve = html.indexOf(q === 0x22 ? '"' : "'", vs);
-      if (ve < 0 || ve > end) ve = end;
-      p = ve + 1;
-    } else {
-      while (p < end && !isWs(html.charCodeAt(p)) && html.charCodeAt(p) !== 0x3e) p++;
-      ve = p;
-    }
-    const n0 = html.charCodeAt(nameStart) | 0x20;
-    if (nameLen === 5 && n0 === 0x63 && html.slice(nameStart, p).toLowerCase().startsWith('class')) {
-      names += ' ' + html.slice(vs, ve);
-    } else if (nameLen === 2 && n0 === 0x69 && (html.charCodeAt(nameStart + 1) | 0x20) === 0x64) {
-      names += ' ' + html.slice(vs, ve);
-    } else if (nameLen === 4 && n0 === 0x72 && html.slice(nameStart, nameStart + 4).toLowerCase() === 'role') {
-      const role = html.slice(vs, ve).trim().toLowerCase();
+  HINT_ATTRIBUTE.lastIndex = 0;
+  for (let m = HINT_ATTRIBUTE.exec(tag); m; m = HINT_ATTRIBUTE.exec(tag)) {
+    const name = m[1].toLowerCase();
+    const value = m[2] ?? m[3] ?? m[4];
+    if (name === 'class' || name === 'id') names += ' ' + value;
+    else if (name === 'role') {
+      const role = value.trim().toLowerCase();
       if (role === 'main' || role === 'article') flags |= F_MAIN;
       else if (UNLIKELY_ROLES.test(role)) flags |= F_UNLIKELY;
-    } else if (nameLen === 8 && n0 === 0x69 && html.slice(nameStart, nameStart + 8).toLowerCase() === 'itemprop') {
-      if (/articlebody/i.test(html.slice(vs, ve))) flags |= F_MAIN;
-    }
+    } else if (/articlebody/i.test(value)) flags |= F_MAIN;
   }
-  if (names.length > 0) {
-    const s = names.toLowerCase();
-    if (UNLIKELY.test(s) && !MAYBE.test(s)) flags |= F_UNLIKELY;
-    if (NEGATIVE.test(s)) flags |= F_NEGATIVE;
-    if (POSITIVE.test(s)) flags |= F_POSITIVE;
-  }
+  return names.length > 0 ? flags | nameFlags(names) : flags;
+}
+
+/** Pages repeat their class names: the flags of the last few thousand are kept. */
+const nameFlagsCache = new Map<string, number>();
+const NAME_CACHE_SIZE = 4096;
+
+/** The flags of class and id values (' '-separated). */
+function nameFlags(names: string): number {
+  let flags = nameFlagsCache.get(names);
+  if (flags !== undefined) return flags;
+  const s = names.toLowerCase();
+  flags = 0;
+  if (UNLIKELY.test(s) && !MAYBE.test(s)) flags |= F_UNLIKELY;
+  if (NEGATIVE.test(s)) flags |= F_NEGATIVE;
+  if (POSITIVE.test(s)) flags |= F_POSITIVE;
+  if (nameFlagsCache.size >= NAME_CACHE_SIZE) nameFlagsCache.clear();
+  nameFlagsCache.set(names, flags);
   return flags;
 }
 
@@ -105,32 +89,37 @@ function tagFlags(tag: number): number {
 
 /**
  * The page's structure as the Assembler sees it: elements (the tracked containers, in document order, each with its
- * parent) and segments (a segment is the text between two line breaks; only those with a non-white-space character
- * are kept, with their range in the Assembler's output, their element, length and link-text length).
+ * parent and its start tag's range in the page) and segments (a segment is the output between two line breaks; only
+ * those with a character that T8 does not collapse are kept, with their range in the Assembler's output, the element
+ * around their first text, their length and link-text length). The scan pays for little here: the class and id
+ * hints are read in chooseMain, and only for elements that hold text.
  */
 export class Layout {
   // Elements; 0 is the document.
   readonly elParent: number[] = [-1];
   readonly elTag: number[] = [-1];
-  readonly elFlags: number[] = [0];
+  readonly elStart: number[] = [0];
+  readonly elEnd: number[] = [0];
   private stack: number[] = [0];
   // Segments.
   readonly segStart: number[] = [];
   readonly segEnd: number[] = [];
   readonly segElem: number[] = [];
-  readonly segLen: number[] = [];
   readonly segLink: number[] = [];
   readonly segTag: number[] = [];
-  // The open segment.
+  /** The open segment has text (the Assembler then stops looking). */
+  hasText = false;
+  /** Inside <a>: the Assembler reports the text's length to linkText(). */
+  inLink = false;
   private start = 0;
-  private len = 0;
   private link = 0;
   private elem = 0;
   private blockTag = -1;
-  private inLink = false;
+
+  constructor(readonly html: string) {}
 
   /** A tracked tag html[start, end); `end` is true for an end tag. */
-  tag(tag: number, html: string, start: number, end: number, isEnd: boolean): void {
+  tag(tag: number, start: number, end: number, isEnd: boolean): void {
     if (tag === T_A) {
       this.inLink = !isEnd;
       return;
@@ -160,40 +149,35 @@ export class Layout {
     const id = this.elParent.length;
     this.elParent.push(stack[stack.length - 1]);
     this.elTag.push(tag);
-    const attrs = end - start > TRACKED_TAGS[tag].length + 2 ? attributeFlags(html, start, end) : 0;
-    this.elFlags.push(tagFlags(tag) | attrs);
+    this.elStart.push(start);
+    this.elEnd.push(end);
     stack.push(id);
     if (tag !== ID.body) this.blockTag = tag;
   }
 
-  /** Text of `length` code units (after leading white space) was added; 0 for white space only. */
-  text(length: number): void {
-    if (length === 0) return;
-    if (this.len === 0) this.elem = this.stack[this.stack.length - 1];
-    this.len += length;
-    if (this.inLink) this.link += length;
+  /** The open segment's first text starts at output position `at`. */
+  firstText(at: number): void {
+    this.hasText = true;
+    this.start = at;
+    this.elem = this.stack[this.stack.length - 1];
   }
 
-  /** A line break at output position `at`: the open segment ends there and the next begins after it. */
+  linkText(length: number): void {
+    this.link += length;
+  }
+
+  /** A line break at output position `at` ends the open segment. */
   lineBreak(at: number): void {
-    if (this.len > 0) this.push(at);
-    this.start = at + 1;
-    this.len = 0;
+    if (this.hasText) this.push(at);
+    this.hasText = false;
     this.link = 0;
     this.blockTag = -1;
-  }
-
-  /** Ends the last segment at output position `at`. */
-  end(at: number): void {
-    if (this.len > 0) this.push(at);
-    this.len = 0;
   }
 
   private push(at: number): void {
     this.segStart.push(this.start);
     this.segEnd.push(at);
     this.segElem.push(this.elem);
-    this.segLen.push(this.len);
     this.segLink.push(this.link);
     this.segTag.push(this.blockTag);
   }
@@ -226,10 +210,24 @@ const MIN_MAIN_LENGTH = 200;
  * `out` is the Assembler's output (for counting commas).
  */
 export function chooseMain(layout: Layout, out: string): Uint8Array | undefined {
-  const { elParent, elTag, elFlags, segStart, segEnd, segElem, segLen, segLink } = layout;
+  const { html, elParent, elTag, elStart, elEnd, segStart, segEnd, segElem, segLink } = layout;
   const nEl = elParent.length;
-  const nSeg = segLen.length;
+  const nSeg = segStart.length;
   if (nSeg === 0) return undefined;
+  const segLen = new Float64Array(nSeg);
+  for (let s = 0; s < nSeg; s++) segLen[s] = segEnd[s] - segStart[s];
+
+  // Which elements hold text: only their hints are read.
+  const holdsText = new Uint8Array(nEl);
+  for (let s = 0; s < nSeg; s++) holdsText[segElem[s]] = 1;
+  for (let e = nEl - 1; e > 0; e--) if (holdsText[e]) holdsText[elParent[e]] = 1;
+  const elFlags = new Uint32Array(nEl);
+  for (let e = 1; e < nEl; e++) {
+    if (!holdsText[e]) continue;
+    const tag = elTag[e];
+    const withAttributes = elEnd[e] - elStart[e] > TRACKED_TAGS[tag].length + 2;
+    elFlags[e] = tagFlags(tag) | (withAttributes ? attributeFlags(html, elStart[e], elEnd[e]) : 0);
+  }
 
   // Elements out of the running: unlikely ones and everything inside them.
   const excluded = new Uint8Array(nEl);
@@ -245,10 +243,13 @@ export function chooseMain(layout: Layout, out: string): Uint8Array | undefined 
   const sumP = new Float64Array(nEl);
   const sumLi = new Float64Array(nEl);
   const commas = new Uint32Array(nSeg);
+  // One pass over the commas of the output, each counted for the segment it falls in.
+  for (let p = out.indexOf(','), s = 0; p >= 0 && s < nSeg; p = out.indexOf(',', p + 1)) {
+    while (s < nSeg && segEnd[s] <= p) s++;
+    if (s < nSeg && p >= segStart[s]) commas[s]++;
+  }
   for (let s = 0; s < nSeg; s++) {
-    let c = 0;
-    for (let p = out.indexOf(',', segStart[s]); p >= 0 && p < segEnd[s]; p = out.indexOf(',', p + 1)) c++;
-    commas[s] = c;
+    const c = commas[s];
     const e = segElem[s];
     if (excluded[e]) continue;
     sumLen[e] += segLen[s];
