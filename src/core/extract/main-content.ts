@@ -27,6 +27,7 @@ const F_NEGATIVE = 2; // class/id suggests not content (-25)
 const F_POSITIVE = 4; // class/id suggests content (+25)
 const F_MAIN = 8; // <main>, <article>, role=main, itemprop=articleBody: never unlikely, and a bonus
 const F_LIST = 16;
+const F_UNLIKELY_NAME = 32; // boilerplate by a class/id word: the second attempt ignores it (M7)
 
 /** Class/id words of boilerplate (Readability's list plus cookie, consent, newsletter, share, nav, ...). */
 const UNLIKELY = /-ad-|ai2html|banner|breadcrumb|combx|comment|communit|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|cookie|consent|newsletter|share|sharing|subscribe|navbar|navigation|^nav|\snav|toolbar|masthead|promo|recommend|outbrain|taboola/;
@@ -68,7 +69,7 @@ function nameFlags(names: string): number {
   if (flags !== undefined) return flags;
   const s = names.toLowerCase();
   flags = 0;
-  if (UNLIKELY.test(s) && !MAYBE.test(s)) flags |= F_UNLIKELY;
+  if (UNLIKELY.test(s) && !MAYBE.test(s)) flags |= F_UNLIKELY_NAME;
   if (NEGATIVE.test(s)) flags |= F_NEGATIVE;
   if (POSITIVE.test(s)) flags |= F_POSITIVE;
   if (nameFlagsCache.size >= NAME_CACHE_SIZE) nameFlagsCache.clear();
@@ -229,11 +230,34 @@ export function chooseMain(layout: Layout, out: string): Uint8Array | undefined 
     elFlags[e] = tagFlags(tag) | (withAttributes ? attributeFlags(html, elStart[e], elEnd[e]) : 0);
   }
 
+  const commas = new Uint32Array(nSeg);
+  // One pass over the commas of the output, each counted for the segment it falls in.
+  for (let p = out.indexOf(','), s = 0; p >= 0 && s < nSeg; p = out.indexOf(',', p + 1)) {
+    while (s < nSeg && segEnd[s] <= p) s++;
+    if (s < nSeg && p >= segStart[s]) commas[s]++;
+  }
+  const page: Features = { layout, elFlags, segLen, commas };
+  return attempt(page, F_UNLIKELY | F_UNLIKELY_NAME) ?? attempt(page, F_UNLIKELY);
+}
+
+interface Features {
+  layout: Layout;
+  elFlags: Uint32Array;
+  segLen: Float64Array;
+  commas: Uint32Array;
+}
+
+/** One attempt at the article, with the elements that have one of the `unlikely` flags out of the running. */
+function attempt(page: Features, unlikely: number): Uint8Array | undefined {
+  const { layout, elFlags, segLen, commas } = page;
+  const { elParent, elTag, segElem, segLink } = layout;
+  const nEl = elParent.length;
+  const nSeg = segLen.length;
   // Elements out of the running: unlikely ones and everything inside them.
   const excluded = new Uint8Array(nEl);
   for (let e = 1; e < nEl; e++) {
     const f = elFlags[e];
-    excluded[e] = excluded[elParent[e]] || ((f & F_UNLIKELY) && !(f & F_MAIN) && elTag[e] !== ID.body) ? 1 : 0;
+    excluded[e] = excluded[elParent[e]] || ((f & unlikely) && !(f & F_MAIN) && elTag[e] !== ID.body) ? 1 : 0;
   }
 
   // Subtree sums (a parent's id is below its children's).
@@ -242,12 +266,6 @@ export function chooseMain(layout: Layout, out: string): Uint8Array | undefined 
   const sumCommas = new Float64Array(nEl);
   const sumP = new Float64Array(nEl);
   const sumLi = new Float64Array(nEl);
-  const commas = new Uint32Array(nSeg);
-  // One pass over the commas of the output, each counted for the segment it falls in.
-  for (let p = out.indexOf(','), s = 0; p >= 0 && s < nSeg; p = out.indexOf(',', p + 1)) {
-    while (s < nSeg && segEnd[s] <= p) s++;
-    if (s < nSeg && p >= segStart[s]) commas[s]++;
-  }
   for (let s = 0; s < nSeg; s++) {
     const c = commas[s];
     const e = segElem[s];
