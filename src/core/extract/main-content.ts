@@ -332,7 +332,7 @@ function attempt(page: Features, unlikely: number): Uint8Array | undefined {
       const isList = (f & F_LIST) !== 0;
       if (weight + score[e] < 0) continue;
       if (sumCommas[e] < 10) {
-        if (!isList && sumLi[e] > sumP[e] && elTag[e] !== ID.ul && elTag[e] !== ID.ol) continue;
+        if (!isList && sumLi[e] > sumP[e]) continue;
         if (!isList && weight < 25 && ld > 0.2) continue;
         if (weight >= 25 && ld > 0.5) continue;
       }
