@@ -1,5 +1,5 @@
 // CPU text extraction against its peers, on the same pages, in one run, on one core (this thread).
-//   npx tsx bench/extract.ts [--pages N] [--rounds R]
+//   npx tsx bench/extract/speed.ts [--pages N] [--rounds R]
 // Input: the readability test pages in ../shared/corpus/html/readability-test-pages (130 pages, ~25 MB), decoded
 // once with decodeHtml (decoding is not timed). Peers: html-to-text (convert, no word wrap) and htmlparser2 used as a
 // text-callback extractor (ontext, skipping script/style). Each extractor runs R rounds over all pages after one
@@ -8,14 +8,14 @@ import { cpus } from 'node:os';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Parser } from 'htmlparser2';
-import { decodeHtml } from '../src/core/decode/charset.js';
-import { extractText } from '../src/core/extract/index.js';
+import { decodeHtml } from '../../src/core/decode/charset.js';
+import { extractText } from '../../src/core/extract/index.js';
 
 // html-to-text ships no types (and @types/html-to-text is not installed): import it untyped.
 const HTML_TO_TEXT = 'html-to-text';
 const { convert } = (await import(HTML_TO_TEXT)) as { convert: (html: string, options?: object) => string };
 
-const PAGES_DIR = resolve(import.meta.dirname, '../../shared/corpus/html/readability-test-pages');
+const PAGES_DIR = resolve(import.meta.dirname, '../../../shared/corpus/html/readability-test-pages');
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
