@@ -56,7 +56,7 @@ function extract(): { captures: CaptureRow[]; pages: PageInput[] } {
       if (isHtmlPage(c) && !seen.has(c.digest!)) {
         seen.add(c.digest!);
         const row = pageRow(r, c);
-        pages.push({ ...row, text: utf8.encode(row.text) });
+        pages.push({ ...row, text: utf8.encode(row.text), main: utf8.encode(row.main), rest: utf8.encode(row.rest) });
       }
     }
   } finally {
@@ -85,17 +85,18 @@ function peer(dir: string, pages: PageInput[], tuned: boolean): void {
   const db = new Database(join(dir, `p${Math.random().toString(36).slice(2)}.sqlite`));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.exec(`CREATE VIRTUAL TABLE f USING fts5(title, description, body, content = '', tokenize = "${FTS_TOKENIZER}")`);
+  db.exec(`CREATE VIRTUAL TABLE f USING fts5(title, description, main, rest, content = '', tokenize = "${FTS_TOKENIZER}")`);
   if (tuned) {
     db.exec(`INSERT INTO f (f, rank) VALUES ('hashsize', ${FTS_HASH_SIZE}); INSERT INTO f (f, rank) VALUES ('automerge', ${FTS_AUTOMERGE})`);
   }
-  const ins = db.prepare('INSERT INTO f (rowid, title, description, body) VALUES (?, ?, ?, CAST(? AS TEXT))');
+  const ins = db.prepare('INSERT INTO f (rowid, title, description, main, rest) VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))');
   const perTx = Math.ceil(BATCH * 0.75);
   for (let i = 0; i < pages.length; i += perTx) {
     db.transaction(() => {
       for (let k = i; k < Math.min(i + perTx, pages.length); k++) {
         const p = pages[k];
-        ins.run(k + 1, p.ftsTitle ?? p.title, p.description, p.ftsText ?? bytes(p.text as Uint8Array));
+        ins.run(k + 1, p.ftsTitle ?? p.title, p.description, p.ftsMain ?? bytes(p.main as Uint8Array),
+          p.ftsRest ?? bytes(p.rest as Uint8Array));
       }
     })();
   }

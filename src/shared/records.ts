@@ -32,11 +32,20 @@ export interface PageRow {
   title: string;
   description: string;
   text: string;
+  /** The main content and the rest of the text: the lines of text in and not in the page's article, so every line
+   *  is in exactly one. Without an article main is text and rest is ''. */
+  main: string;
+  rest: string;
+  /** Whether an article was found; null for a page extracted before main content was. */
+  mainFound: boolean | null;
   lang: string | null;
-  /** Word-segmented copies for the full-text index (src/core/search/segment.ts): null when equal to title/text,
-   *  undefined when not computed yet (the store then computes them). */
+  /** Which lines of text are main (src/core/store/main-lines.ts), and word-segmented copies for the full-text index
+   *  (src/core/search/segment.ts): null when equal to title/main/rest, undefined when not computed yet (the store
+   *  then computes them). */
+  mainLines?: string | null;
   ftsTitle?: string | null;
-  ftsText?: string | null;
+  ftsMain?: string | null;
+  ftsRest?: string | null;
 }
 
 export interface IngestErrorRow {

@@ -4,6 +4,7 @@ import type { CaptureRow, PageRow } from '../../shared/records.js';
 import { decodeHtml } from '../decode/charset.js';
 import { extractText, type ExtractedText } from '../extract/index.js';
 import { ftsCopy } from '../search/segment.js';
+import { mainLinesOf } from '../store/main-lines.js';
 import { sha1Base32 } from '../warc/cdxj.js';
 import { surt } from '../warc/surt.js';
 import type { ArchiveRecord, HttpMessage } from '../warc/types.js';
@@ -87,11 +88,16 @@ export function textRow(p: HtmlPage, ex: ExtractedText): PageRow {
     title: ex.title,
     description: ex.description,
     text: ex.text,
+    main: ex.main,
+    rest: ex.rest,
+    mainFound: ex.mainFound,
     lang: p.lang,
-    // Segmenting here keeps the CPU work in the worker threads, off the single writer (when a text backend extracts,
-    // this runs in the pool's thread instead).
+    // Segmenting and finding the main lines here keeps the CPU work in the worker threads, off the single writer
+    // (when a text backend extracts, this runs in the pool's thread instead).
+    mainLines: mainLinesOf(ex.text, ex.main),
     ftsTitle: ftsCopy(ex.title),
-    ftsText: ftsCopy(ex.text),
+    ftsMain: ftsCopy(ex.main),
+    ftsRest: ftsCopy(ex.rest),
   };
 }
 

@@ -120,9 +120,12 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
           } else {
             const row = textRow(page, extractText(page.html));
             // The writer binds the bytes as they are (store/index.ts PageInput).
-            const text = utf8.encode(row.text);
-            pages.push({ ...row, text });
-            if (text.byteLength === text.buffer.byteLength) texts.push(text.buffer as ArrayBuffer); // else copied
+            const [text, main, rest] = [row.text, row.main, row.rest].map((s) => {
+              const bytes = utf8.encode(s);
+              if (bytes.byteLength === bytes.buffer.byteLength) texts.push(bytes.buffer as ArrayBuffer); // else copied
+              return bytes;
+            });
+            pages.push({ ...row, text, main, rest });
             batchBytes += row.text.length * 2;
           }
         } catch (e) {

@@ -2,7 +2,7 @@
 // A hit is a page (one distinct text) with the newest of its captures that meets the filters.
 import type { FacetCount, FacetName, SearchFacetsView, SearchHitView } from '../../shared/api-collections.js';
 import { captureOf, hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
-import { parseQuery, toFtsMatch, hasFilters, type Clause, type ParsedQuery } from './query.js';
+import { parseQuery, toFtsMatch, hasFilters, mainFirstMatch, type Clause, type ParsedQuery } from './query.js';
 import { unsegment } from './segment.js';
 import { snippetOf, termPattern } from './snippet.js';
 import {
@@ -126,8 +126,9 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
       let candidates: (window: number) => SqlQuery;
       if (common.size === positive) candidates = () => among(buildNewestMatchesSql(match!));
       else {
-        const rankMatch = toFtsMatch({ ...q, clauses: q.clauses.filter((c) => !common.has(c)) })!;
-        candidates = (w) => among(buildRankedMatchesSql(rankMatch, w));
+        const rankQuery = { ...q, clauses: q.clauses.filter((c) => !common.has(c)) };
+        const rankMatch = toFtsMatch(rankQuery)!;
+        candidates = (w) => among(buildRankedMatchesSql(rankMatch, w, mainFirstMatch(rankQuery)));
         if (common.size > 0) {
           // Scored by the rarer words alone: the whole query's unranked match set says which pages match every word.
           const all = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match!)).map((r) => r.pid));
@@ -356,18 +357,20 @@ type Row = StoredCapture & {
   captureCount: number;
 };
 
-/** Each hit's snippet: the query's terms found in the page's stored text (search/snippet.ts), in the body first,
- *  then the description, then the title; FTS5's snippet() only where those find none. Without words, the text's lead. */
+/** Each hit's snippet: the query's terms found in the page's stored text (search/snippet.ts), in its main content
+ *  first (so a page with the words in its article never shows its menu), then the description, then the rest of the
+ *  text, then the title; FTS5's snippet() only where those find none. Without words, the lead of the main content. */
 function snippetsOf(coll: Collection, q: ParsedQuery, match: string | null, pageIds: number[]): Map<number, string> {
   const out = new Map<number, string>();
   if (pageIds.length === 0) return out;
   const pattern = termPattern(q);
-  const pages = coll.all<{ id: number; title: string; description: string; text: string }>(
+  const pages = coll.all<{ id: number; title: string; description: string; main: string; rest: string }>(
     buildPageTextsSql(pageIds, pattern ? undefined : LEAD_CHARS),
   );
   for (const p of pages) {
-    const found = pattern && (snippetOf(p.text, pattern) ?? snippetOf(p.description, pattern) ?? snippetOf(p.title, pattern));
-    out.set(p.id, found ?? (match !== null ? unsegment(coll.get<{ snippet: string }>(buildSnippetSql(match, p.id))?.snippet ?? '') : p.text));
+    const found = pattern && [p.main, p.description, p.rest, p.title].reduce<string | null>(
+      (snippet, part) => snippet ?? snippetOf(part, pattern), null);
+    out.set(p.id, found ?? (match !== null ? unsegment(coll.get<{ snippet: string }>(buildSnippetSql(match, p.id))?.snippet ?? '') : p.main));
   }
   return out;
 }

@@ -4,9 +4,14 @@
 //   -word -"p q"   must not match            AND              optional, between two terms
 //   site:/host:    host and its subdomains   mime:text/html or mime:image/*
 //   status:200 or status:4xx                 from:/to: YYYY, YYYY-MM, YYYY-MM-DD (or YYYYMMDD..., digits only)
+//   in:main        only pages whose title, description or main content (the article) holds the words
+//   in:all         the whole page alike, main content and the rest (navigation, footers) weighed by bm25 alone
+// Without in:, the words may be anywhere on the page, and pages that hold them in their main content (or title or
+// description) rank above those that hold them only in the rest (search/sql.ts rankedWindow).
 // User text never reaches SQL as SQL: every term becomes an FTS5 string literal ("..." with quotes doubled) and every
 // filter a bound parameter.
 import { CodedError } from '../../shared/errors.js';
+import { FTS_MAIN_COLUMNS } from '../store/schema.js';
 import { segmentWords } from './segment.js';
 
 export class QuerySyntaxError extends CodedError {
@@ -46,12 +51,17 @@ export interface QueryFilters {
   to?: string;
 }
 
+/** Where on a page the words are looked for (in:main, in:all); absent: anywhere, main content ranked first. */
+export type QueryScope = 'main' | 'all';
+
 export interface ParsedQuery {
   clauses: Clause[];
   filters: QueryFilters;
+  scope?: QueryScope;
 }
 
-const FILTER_FIELDS = new Set(['site', 'host', 'mime', 'status', 'from', 'to']);
+const FILTER_FIELDS = new Set(['site', 'host', 'mime', 'status', 'from', 'to', 'in']);
+const SCOPES: readonly QueryScope[] = ['main', 'all'];
 const WORDLIKE = /[\p{L}\p{N}]/u;
 
 interface Token {
@@ -141,6 +151,8 @@ function example(field: string): string {
       return 'mime:text/html';
     case 'status':
       return 'status:200';
+    case 'in':
+      return 'in:main';
     default:
       return `${field}:2020-05`;
   }
@@ -151,11 +163,17 @@ export function parseQuery(q: string): ParsedQuery {
   const tokens = tokenize(q);
   const clauses: Clause[] = [];
   const filters: QueryFilters = { sites: [], mimes: [], statuses: [] };
+  let scope: QueryScope | undefined;
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k];
     const prev = tokens[k - 1];
     const next = tokens[k + 1];
-    if (t.kind === 'filter') {
+    if (t.kind === 'filter' && t.field === 'in') {
+      const value = t.value!.toLowerCase() as QueryScope;
+      if (!SCOPES.includes(value)) throw new QuerySyntaxError(`in: '${t.value}' is not a part of the page (main or all)`, t.position);
+      if (scope !== undefined && scope !== value) throw new QuerySyntaxError('in: given twice, as main and as all', t.position);
+      scope = value;
+    } else if (t.kind === 'filter') {
       addFilter(filters, t.field!, t.value!, t.position);
     } else if (t.kind === 'and') {
       if (prev?.kind !== 'term' || next?.kind !== 'term') {
@@ -180,7 +198,7 @@ export function parseQuery(q: string): ParsedQuery {
   if (clauses.length === 0 && !hasFilters(filters)) {
     throw new QuerySyntaxError('empty query: type words to search for', 0);
   }
-  return { clauses, filters };
+  return scope ? { clauses, filters, scope } : { clauses, filters };
 }
 
 export function hasFilters(f: QueryFilters): boolean {
@@ -244,12 +262,21 @@ function ftsClause(c: Clause): string {
   return alts.length === 1 ? alts[0] : `(${alts.join(' OR ')})`;
 }
 
-/** The FTS5 MATCH expression for the query's words, or null when it has only filters. */
+/** The FTS5 MATCH expression for the query's words, or null when it has only filters. In the main content (in:main),
+ *  the words must be in the title, description or main content; an -exclusion still excludes a page that has the
+ *  word anywhere. */
 export function toFtsMatch(q: ParsedQuery): string | null {
   const pos = q.clauses.filter((c) => !c.negated).map(ftsClause);
   if (pos.length === 0) return null;
   const neg = q.clauses.filter((c) => c.negated).map(ftsClause);
   let expr = pos.length === 1 ? pos[0] : `(${pos.join(' AND ')})`;
+  if (q.scope === 'main') expr = `${FTS_MAIN_COLUMNS} : (${expr})`;
   for (const n of neg) expr += ` NOT ${n}`;
   return expr;
+}
+
+/** For a query ranked main content first (no in:), the MATCH of the pages that hold its words in their main content:
+ *  they rank above the others. Null when the query has no words, or its scope ranks the page as a whole. */
+export function mainFirstMatch(q: ParsedQuery): string | null {
+  return q.scope === undefined ? toFtsMatch({ ...q, scope: 'main' }) : null;
 }

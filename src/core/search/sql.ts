@@ -3,7 +3,8 @@
 import type { FacetName } from '../../shared/api-collections.js';
 import type { SqlQuery } from '../store/index.js';
 import { CAPTURE_COLUMNS, hostRange } from '../store/index.js';
-import { hasFilters, toFtsMatch, type ParsedQuery } from './query.js';
+import { MAIN_FUNCTION, REST_FUNCTION } from '../store/schema.js';
+import { hasFilters, mainFirstMatch, toFtsMatch, type ParsedQuery } from './query.js';
 
 /** Snippet markers: STX/ETX around each matched term. Control characters cannot occur in extracted text, so the
  *  UI splits on them and renders the parts as text (never as HTML). */
@@ -104,7 +105,7 @@ export function buildHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
   if (match !== null && o.sort === 'relevance') {
     params.match = match;
     params.cap = o.candidateCap;
-    const candidates = `SELECT pid, score FROM (${rankedWindow(o.window ?? -1, params)}) ORDER BY score LIMIT @cap`;
+    const candidates = `SELECT pid, score FROM (${rankedWindow(o.window ?? -1, params, mainFirstMatch(q))}) ORDER BY score LIMIT @cap`;
     inner = `SELECT ${HIT_COLUMNS}, m.score AS score, ${best} AS bestCapture
       FROM (${candidates}) m
       JOIN pages p ON p.id = m.pid`;
@@ -175,19 +176,33 @@ export function buildMatchIdsSql(match: string): SqlQuery {
 }
 
 /** Every match (the newest `window` of them, -1: all; see buildWindowFloorSql) in rank order, best first, rowids and
- *  scores only: read lazily and stopped early. */
-export function buildRankedMatchesSql(match: string, window = -1): SqlQuery {
+ *  scores only: read lazily and stopped early. With `mainFirst` (query.ts mainFirstMatch), its matches rank first. */
+export function buildRankedMatchesSql(match: string, window = -1, mainFirst: string | null = null): SqlQuery {
   const params: Params = { match };
-  return { sql: `SELECT pid, score FROM (${rankedWindow(window, params)}) ORDER BY score`, params };
+  return { sql: `SELECT pid, score FROM (${rankedWindow(window, params, mainFirst)}) ORDER BY score`, params };
 }
+
+/** What a page that holds the words only outside its main content adds to its bm25 score (lower is better): more
+ *  than any page's score can differ from another's (bm25 gives at most about 2.2 x idf a phrase, idf below 20 up to
+ *  a billion pages), so every page that holds them in its main content ranks above it. */
+export const REST_ONLY_PENALTY = 1e6;
 
 /** Matches with their bm25 score (`rank`), the newest `window` of them (-1: all). The window is read newest first
  *  with a LIMIT, not as `rowid > floor`: FTS5 honours a rowid floor by walking the doclist from its start, which cost
- *  12 ms for a word on 13k of 200k pages where reading the newest 1,000 backwards costs 0.8 ms. */
-function rankedWindow(window: number, params: Params): string {
-  if (window < 0) return `SELECT rowid AS pid, rank AS score FROM pages_fts WHERE pages_fts MATCH @match`;
-  params.window = window;
-  return `SELECT rowid AS pid, rank AS score FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rowid DESC LIMIT @window`;
+ *  12 ms for a word on 13k of 200k pages where reading the newest 1,000 backwards costs 0.8 ms.
+ *  With `mainFirst`, in two tiers: its matches (the words in the main content), then the others, REST_ONLY_PENALTY
+ *  lower. No column weight can do that: FTS5's bm25 normalizes by the length of the whole page, so one navigation
+ *  word on a short page outscored the same word once in a long article. Each tier is one FTS5 query. */
+function rankedWindow(window: number, params: Params, mainFirst: string | null = null): string {
+  const ranked = (match: string, score: string): string => {
+    const all = `SELECT rowid AS pid, ${score} AS score FROM pages_fts WHERE pages_fts MATCH ${match}`;
+    return window < 0 ? all : `SELECT * FROM (${all} ORDER BY rowid DESC LIMIT @window)`;
+  };
+  if (window >= 0) params.window = window;
+  if (mainFirst === null) return ranked('@match', 'rank');
+  params.mainMatch = mainFirst;
+  params.restOnlyMatch = `(${params.match}) NOT (${mainFirst})`;
+  return `${ranked('@mainMatch', 'rank')} UNION ALL ${ranked('@restOnlyMatch', `rank + ${REST_ONLY_PENALTY}`)}`;
 }
 
 /** Every match newest first, with -rowid as its score (lower is better, as with bm25): the order of a query of only
@@ -256,14 +271,18 @@ export function buildHitsOfPagesSql(q: ParsedQuery, pageIds: number[]): SqlQuery
   };
 }
 
-/** The stored title, description and text of the given pages, for their snippets: the whole text, or its first
- *  `leadChars` characters when only its lead is shown. */
+/** The stored title and description of the given pages, for their snippets, with the main content and the rest of
+ *  their text; or the first `leadChars` characters of the main content (rest '') when only its lead is shown. */
 export function buildPageTextsSql(pageIds: number[], leadChars?: number): SqlQuery {
   const params: Params = { ids: JSON.stringify(pageIds) };
-  if (leadChars !== undefined) params.lead = leadChars;
+  const main = `${MAIN_FUNCTION}(text, main_lines)`;
+  let content = `${main} AS main, ${REST_FUNCTION}(text, main_lines) AS rest`;
+  if (leadChars !== undefined) {
+    params.lead = leadChars;
+    content = `substr(${main}, 1, @lead) AS main, '' AS rest`;
+  }
   return {
-    sql: `SELECT id, title, description, ${leadChars === undefined ? 'text' : 'substr(text, 1, @lead) AS text'}
-      FROM pages WHERE id IN (SELECT value FROM json_each(@ids))`,
+    sql: `SELECT id, title, description, ${content} FROM pages WHERE id IN (SELECT value FROM json_each(@ids))`,
     params,
   };
 }

@@ -8,7 +8,10 @@ import type { IngestProblemCode } from '../../shared/errors.js';
 import type { CaptureRow, FileState, IngestErrorRow, PageRow } from '../../shared/records.js';
 import { segmentWords } from '../search/segment.js';
 import { reverseHost } from './hostkey.js';
-import { CAPTURE_INDEXES, MIGRATIONS, PAGE_SIZE, SCHEMA_VERSION, SEGMENT_FUNCTION } from './schema.js';
+import { mainLinesOf, mainOf, restOf } from './main-lines.js';
+import {
+  CAPTURE_INDEXES, MAIN_FUNCTION, MIGRATIONS, PAGE_SIZE, REST_FUNCTION, SCHEMA_VERSION, SEGMENT_FUNCTION,
+} from './schema.js';
 
 export { SCHEMA_VERSION } from './schema.js';
 export { reverseHost, hostRange, hostOfKey } from './hostkey.js';
@@ -44,11 +47,30 @@ export interface StoredError extends IngestErrorRow {
   file: string;
 }
 
-/** A page as the writer takes it: the text may come as its UTF-8 bytes. Ingest workers encode it, since binding a
- *  string costs the single writer a conversion for the row and another for the index (measured: 15% of its time a
- *  page on pages with any non-Latin-1 character, which V8 holds as two bytes a character). */
-export interface PageInput extends Omit<PageRow, 'text'> {
+/** A page as the writer takes it: the text, main content and rest may come as their UTF-8 bytes. Ingest workers
+ *  encode them, since binding a string costs the single writer a conversion for the row and another for the index
+ *  (measured: 15% of its time a page on pages with any non-Latin-1 character, which V8 holds as two bytes a
+ *  character). */
+export interface PageInput extends Omit<PageRow, 'text' | 'main' | 'rest'> {
   text: string | Uint8Array;
+  main: string | Uint8Array;
+  rest: string | Uint8Array;
+}
+
+/** A page as export writes it, with its first capture's time. */
+export type ExportedPage = Pick<PageRow, 'digest' | 'url' | 'title' | 'description' | 'text' | 'lang'> & {
+  id: number;
+  timestamp: string | null;
+};
+
+/** A stored page as the record viewer shows it. */
+export interface StoredPage {
+  title: string;
+  text: string;
+  /** The main content (all of the text when no article was found). */
+  main: string;
+  /** Whether an article was found; null when the page was stored before main content was extracted. */
+  mainFound: boolean | null;
 }
 
 /** What one worker batch adds; written in one transaction. */
@@ -120,6 +142,10 @@ function textOf(t: string | Uint8Array): string {
   return typeof t === 'string' ? t : bytesOf(t).toString('utf8');
 }
 
+function bindable(t: string | Uint8Array): string | Buffer {
+  return typeof t === 'string' ? t : bytesOf(t);
+}
+
 export class Collection {
   readonly path: string;
   private readonly db: Database.Database;
@@ -151,6 +177,10 @@ export class Collection {
     db.pragma('busy_timeout = 5000');
     db.function(SEGMENT_FUNCTION, { deterministic: true }, (text: unknown) =>
       typeof text === 'string' ? segmentWords(text) : text);
+    db.function(MAIN_FUNCTION, { deterministic: true }, (text: unknown, lines: unknown) =>
+      typeof text === 'string' ? mainOf(text, typeof lines === 'string' ? lines : null) : text);
+    db.function(REST_FUNCTION, { deterministic: true }, (text: unknown, lines: unknown) =>
+      typeof text === 'string' ? restOf(text, typeof lines === 'string' ? lines : null) : '');
     const c = new Collection(path, db, opts.trace ?? noTrace);
     if (!opts.readonly) c.migrate();
     else if (c.schemaVersion() !== SCHEMA_VERSION) {
@@ -305,10 +335,13 @@ export class Collection {
       );
       // CAST: bytes bound for the text are stored as TEXT (for a string it changes nothing).
       const page = this.stmt(
-        `INSERT INTO pages (digest, url, title, description, text, lang) VALUES (?, ?, ?, ?, CAST(? AS TEXT), ?)
-         ON CONFLICT (digest) DO NOTHING`,
+        `INSERT INTO pages (digest, url, title, description, text, lang, main_lines, main_found)
+         VALUES (?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?) ON CONFLICT (digest) DO NOTHING`,
       );
-      const fts = this.stmt('INSERT INTO pages_fts (rowid, title, description, body) VALUES (?, ?, ?, CAST(? AS TEXT))');
+      const fts = this.stmt(
+        `INSERT INTO pages_fts (rowid, title, description, main, rest)
+         VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))`,
+      );
       const err = this.stmt('INSERT INTO errors (file_id, offset, code, message) VALUES (?, ?, ?, ?)');
       const fileId = b.fileId;
       this.db.transaction(() => {
@@ -317,13 +350,16 @@ export class Collection {
             c.status, c.mime, c.digest, c.recordId, c.refersToUri, c.refersToDate, c.method);
         }
         for (const p of b.pages) {
-          const text = typeof p.text === 'string' ? p.text : bytesOf(p.text);
-          const r = page.run(p.digest, p.url, p.title, p.description, text, p.lang);
+          const text = bindable(p.text);
+          const mainLines = p.mainLines === undefined ? mainLinesOf(textOf(p.text), textOf(p.main)) : p.mainLines;
+          const found = p.mainFound === null ? null : Number(p.mainFound);
+          const r = page.run(p.digest, p.url, p.title, p.description, text, p.lang, mainLines, found);
           if (r.changes === 0) continue;
-          // The same copy SEGMENT_FUNCTION derives when FTS5 reads the row back; workers compute it off this thread.
+          // The same copies fts_source derives when FTS5 reads the row back; workers compute them off this thread.
           const title = p.ftsTitle === undefined ? segmentWords(p.title) : (p.ftsTitle ?? p.title);
-          const body = p.ftsText === undefined ? segmentWords(textOf(p.text)) : (p.ftsText ?? text);
-          fts.run(r.lastInsertRowid, title, p.description, body);
+          const main = p.ftsMain === undefined ? segmentWords(textOf(p.main)) : (p.ftsMain ?? bindable(p.main));
+          const rest = p.ftsRest === undefined ? segmentWords(textOf(p.rest)) : (p.ftsRest ?? bindable(p.rest));
+          fts.run(r.lastInsertRowid, title, p.description, main, rest);
         }
         for (const e of b.errors) err.run(fileId, e.offset, e.code, e.message);
       })();
@@ -434,9 +470,13 @@ export class Collection {
       | undefined;
   }
 
-  /** The title and text of the page with this payload digest, if one was extracted. */
-  page(digest: string): { title: string; text: string } | undefined {
-    return this.stmt('SELECT title, text FROM pages WHERE digest = ?').get(digest) as { title: string; text: string } | undefined;
+  /** The title, text and main content of the page with this payload digest, if one was extracted. */
+  page(digest: string): StoredPage | undefined {
+    const row = this.stmt('SELECT title, text, main_lines AS mainLines, main_found AS mainFound FROM pages WHERE digest = ?')
+      .get(digest) as { title: string; text: string; mainLines: string | null; mainFound: number | null } | undefined;
+    if (!row) return undefined;
+    const mainFound = row.mainFound === null ? null : row.mainFound === 1;
+    return { title: row.title, text: row.text, main: mainOf(row.text, row.mainLines), mainFound };
   }
 
   errors(opts: { file?: string; limit?: number; offset?: number } = {}): StoredError[] {
@@ -455,13 +495,13 @@ export class Collection {
   }
 
   /** Every page with its first capture's URL and time, for export. */
-  *iteratePages(): IterableIterator<PageRow & { id: number; timestamp: string | null }> {
+  *iteratePages(): IterableIterator<ExportedPage> {
     yield* this.db
       .prepare(
         `SELECT p.id, p.digest, p.url, p.title, p.description, p.text, p.lang,
          (SELECT min(c.timestamp) FROM captures c WHERE c.digest = p.digest) AS timestamp
          FROM pages p ORDER BY p.id`,
       )
-      .iterate() as IterableIterator<PageRow & { id: number; timestamp: string | null }>;
+      .iterate() as IterableIterator<ExportedPage>;
   }
 }

@@ -6,8 +6,17 @@
  *  Devanagari and Arabic words are not cut at every vowel sign. */
 export const FTS_TOKENIZER = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'";
 
-/** bm25 column weights for (title, description, body): a word in the title counts ten times a word in the body. */
-export const BM25_WEIGHTS = [10.0, 3.0, 1.0] as const;
+/** bm25 column weights for (title, description, main, rest). FTS5's bm25 adds up a page's weighted occurrences of a
+ *  word over its columns before it saturates them, against the length of the whole page, so the weights say how many
+ *  occurrences one is worth: a word in the title counts five in the main content, one there counts four in the rest
+ *  (navigation, footers, link lists: a word there says little about what the page is about, but is not nothing,
+ *  as for a site's name). Main content keeps the old body's place under the description (3) and title (10).
+ *  Weights order pages within a tier only: search ranks the pages that match in their main content above those that
+ *  match only in the rest (search/sql.ts), which no weight can promise, bm25 normalizing by the page's length. */
+export const BM25_WEIGHTS = [10.0, 3.0, 2.0, 0.5] as const;
+
+/** The FTS5 columns of the page's content besides title and description: main content first. */
+export const FTS_MAIN_COLUMNS = '{title description main}';
 
 /** FTS5 pending-term buffer (bytes): larger than an ingest batch's terms (batches are capped at 4 MB of text). */
 export const FTS_HASH_SIZE = 64 << 20;
@@ -19,6 +28,10 @@ export const PAGE_SIZE = 16384;
 /** SQL name of search/segment.ts' segmentWords, which the store registers on each connection it opens. A connection
  *  without it (the sqlite3 shell) can search and read, but not snippet() or update/delete pages. */
 export const SEGMENT_FUNCTION = 'as_segment_words';
+
+/** SQL names of store/main-lines.ts' mainOf and restOf (text, main_lines), registered as SEGMENT_FUNCTION is. */
+export const MAIN_FUNCTION = 'as_main_content';
+export const REST_FUNCTION = 'as_rest_content';
 
 /** The lookup indexes of captures (name ON table(columns)). A bulk ingest may drop them and build them again at the
  *  end (store/index.ts deferCaptureIndexes): maintaining five indexes row by row cost ~4x the insert itself. */
@@ -92,7 +105,7 @@ export const MIGRATIONS: readonly string[] = [
     content = 'pages_fts_content', content_rowid = 'id',
     tokenize = "${FTS_TOKENIZER}"
   );
-  INSERT INTO pages_fts(pages_fts, rank) VALUES ('rank', 'bm25(${BM25_WEIGHTS.join(', ')})');
+  INSERT INTO pages_fts(pages_fts, rank) VALUES ('rank', 'bm25(10.0, 3.0, 1.0)');
 
   CREATE TRIGGER pages_ai AFTER INSERT ON pages BEGIN
     INSERT INTO pages_fts(rowid, title, description, body)
@@ -139,7 +152,7 @@ export const MIGRATIONS: readonly string[] = [
     content = 'fts_source', content_rowid = 'id',
     tokenize = "${FTS_TOKENIZER}"
   );
-  INSERT INTO pages_fts(pages_fts, rank) VALUES ('rank', 'bm25(${BM25_WEIGHTS.join(', ')})');
+  INSERT INTO pages_fts(pages_fts, rank) VALUES ('rank', 'bm25(10.0, 3.0, 1.0)');
   -- Flush the pending terms once per ingest transaction instead of every 1 MB, and merge 8 segments of a level at a
   -- time instead of 4: fewer, larger segments written and rewritten (measured: writer -20% CPU a page). A query
   -- reads at most 7 segments a level instead of 3.
@@ -162,6 +175,50 @@ export const MIGRATIONS: readonly string[] = [
   `
   DROP INDEX IF EXISTS captures_digest;
   CREATE INDEX captures_digest ON captures(digest, timestamp, type, status, mime, rhost);
+  `,
+  // Main content: which lines of the text are the page's article (store/main-lines.ts runs, NULL when all of it) and
+  // whether the extractor found one (NULL: stored before it looked; such a page counts as all main content until it
+  // is extracted again). The index splits the body into main and rest, so no word is indexed twice; a page stored
+  // before this is all main content, as it was all body.
+  `
+  ALTER TABLE pages ADD COLUMN main_lines TEXT;
+  ALTER TABLE pages ADD COLUMN main_found INTEGER;
+  DROP TRIGGER pages_ad;
+  DROP TRIGGER pages_au;
+  DROP TABLE pages_fts;
+  DROP VIEW fts_source;
+
+  CREATE VIEW fts_source AS
+    SELECT id, ${SEGMENT_FUNCTION}(title) AS title, description,
+      ${SEGMENT_FUNCTION}(${MAIN_FUNCTION}(text, main_lines)) AS main,
+      ${SEGMENT_FUNCTION}(${REST_FUNCTION}(text, main_lines)) AS rest
+    FROM pages;
+  CREATE VIRTUAL TABLE pages_fts USING fts5(
+    title, description, main, rest,
+    content = 'fts_source', content_rowid = 'id',
+    tokenize = "${FTS_TOKENIZER}"
+  );
+  INSERT INTO pages_fts(pages_fts, rank) VALUES ('rank', 'bm25(${BM25_WEIGHTS.join(', ')})');
+  INSERT INTO pages_fts(pages_fts, rank) VALUES ('hashsize', ${FTS_HASH_SIZE});
+  INSERT INTO pages_fts(pages_fts, rank) VALUES ('automerge', ${FTS_AUTOMERGE});
+  INSERT INTO pages_fts(pages_fts) VALUES ('rebuild');
+
+  CREATE TRIGGER pages_ad AFTER DELETE ON pages BEGIN
+    INSERT INTO pages_fts(pages_fts, rowid, title, description, main, rest)
+      VALUES ('delete', old.id, ${SEGMENT_FUNCTION}(old.title), old.description,
+        ${SEGMENT_FUNCTION}(${MAIN_FUNCTION}(old.text, old.main_lines)),
+        ${SEGMENT_FUNCTION}(${REST_FUNCTION}(old.text, old.main_lines)));
+  END;
+  CREATE TRIGGER pages_au AFTER UPDATE OF title, description, text, main_lines ON pages BEGIN
+    INSERT INTO pages_fts(pages_fts, rowid, title, description, main, rest)
+      VALUES ('delete', old.id, ${SEGMENT_FUNCTION}(old.title), old.description,
+        ${SEGMENT_FUNCTION}(${MAIN_FUNCTION}(old.text, old.main_lines)),
+        ${SEGMENT_FUNCTION}(${REST_FUNCTION}(old.text, old.main_lines)));
+    INSERT INTO pages_fts(rowid, title, description, main, rest)
+      VALUES (new.id, ${SEGMENT_FUNCTION}(new.title), new.description,
+        ${SEGMENT_FUNCTION}(${MAIN_FUNCTION}(new.text, new.main_lines)),
+        ${SEGMENT_FUNCTION}(${REST_FUNCTION}(new.text, new.main_lines)));
+  END;
   `,
 ];
 

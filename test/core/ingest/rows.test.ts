@@ -35,7 +35,7 @@ describe('rows', () => {
     });
     expect(isHtmlPage(c)).toBe(true);
     const p = pageRow(r, c);
-    expect(p).toMatchObject({ digest: c.digest, url: c.uri, title: 'Grüße', lang: 'de-de', ftsTitle: null, ftsText: null });
+    expect(p).toMatchObject({ digest: c.digest, url: c.uri, title: 'Grüße', lang: 'de-de', ftsTitle: null, ftsMain: null });
     expect(p.text).toContain('Ein Text über Straßen.');
   });
 
@@ -66,6 +66,6 @@ describe('rows', () => {
     const [r] = records([{ uri: 'http://jp.example/', date: '2020-01-01T00:00:00Z', body }]);
     const p = pageRow(r, captureRow(r, 1));
     expect(p.text).toContain('東京大学で勉強します');
-    expect(p.ftsText).toMatch(/東京 大学 で 勉強/);
+    expect(p.ftsMain).toMatch(/東京 大学 で 勉強/);
   });
 });

@@ -6,18 +6,27 @@ import { afterAll, beforeAll } from 'vitest';
 import { Collection } from '../../../src/core/store/index.js';
 import type { CaptureRow, PageRow } from '../../../src/shared/records.js';
 import { surt } from '../../../src/core/warc/surt.js';
+import { mainLinesOf, restOf } from '../../../src/core/store/main-lines.js';
 
 export interface FakePage {
   digest: string;
   title: string;
   text: string;
   description?: string;
+  /** The lines of text that are the page's article (default: no article, all of text is main). */
+  main?: string;
   captures: Array<Partial<CaptureRow> & { uri: string; timestamp: string }>;
 }
 
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'as-store-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Main content and rest of a fake page: its `main` lines, or all of its text when it has none. */
+export function contentOf(p: { text: string; main?: string }): Pick<PageRow, 'main' | 'rest' | 'mainFound'> {
+  if (p.main === undefined) return { main: p.text, rest: '', mainFound: false };
+  return { main: p.main, rest: restOf(p.text, mainLinesOf(p.text, p.main)), mainFound: true };
 }
 
 /** A collection with one fake file holding the given pages' captures at consecutive offsets. */
@@ -28,7 +37,8 @@ export function buildCollection(path: string, pages: FakePage[]): Collection {
   const rows: PageRow[] = [];
   let offset = 0;
   for (const p of pages) {
-    rows.push({ digest: p.digest, url: p.captures[0].uri, title: p.title, description: p.description ?? '', text: p.text, lang: null });
+    rows.push({ digest: p.digest, url: p.captures[0].uri, title: p.title, description: p.description ?? '', text: p.text, lang: null,
+      ...contentOf(p) });
     for (const c of p.captures) {
       captures.push({
         fileId, offset: offset, length: 100, type: 'response', urlkey: surt(c.uri), status: 200, mime: 'text/html',

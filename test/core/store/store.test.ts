@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3'; // test-only: reads the raw schema the store wrote
 import { afterEach, describe, expect, it } from 'vitest';
 import { Collection, SCHEMA_VERSION, hostRange, reverseHost } from '../../../src/core/store/index.js';
-import { FTS_AUTOMERGE, FTS_HASH_SIZE, MIGRATIONS, PAGE_SIZE } from '../../../src/core/store/schema.js';
+import { FTS_AUTOMERGE, FTS_HASH_SIZE, MIGRATIONS, PAGE_SIZE, SEGMENT_FUNCTION } from '../../../src/core/store/schema.js';
 import { search } from '../../../src/core/search/index.js';
+import { segmentWords } from '../../../src/core/search/segment.js';
 import { buildCollection, tempDir } from '../search/helpers.js';
 
 let cleanups: Array<() => void> = [];
@@ -75,7 +76,8 @@ describe('Collection', () => {
     const commit = () => {
       const words = Array.from({ length: 60_000 }, (_, i) => `w${n}x${i}`).join(' ');
       coll.writeBatch({ fileId, errors: [], captures: [], pages: [{
-        digest: `d${n}`, url: `http://a.com/${n}`, title: `t${n}`, description: '', lang: null, text: words,
+        digest: `d${n}`, url: `http://a.com/${n}`, title: `t${n}`, description: '', lang: null, text: words, main: words,
+        rest: '', mainFound: false,
       }] });
       n++;
     };
@@ -123,6 +125,7 @@ describe('Collection', () => {
         pages: texts.map((text, i) => ({
           digest: `d${i}`, url: `http://a.com/${i}`, title: `t${i}`, description: '', lang: null,
           text: asBytes ? new Uint8Array(new TextEncoder().encode(text)) : text,
+          main: asBytes ? new Uint8Array(new TextEncoder().encode(text)) : text, rest: '', mainFound: false,
         })),
       });
       const rows = coll.all<{ t: string; text: string }>({ sql: 'SELECT typeof(text) AS t, text FROM pages ORDER BY id', params: {} });
@@ -178,6 +181,56 @@ describe('Collection', () => {
     const config = Object.fromEntries((raw.prepare('SELECT k, v FROM pages_fts_config').all() as Array<{ k: string; v: unknown }>).map((r) => [r.k, r.v]));
     expect(config).toMatchObject({ hashsize: FTS_HASH_SIZE, automerge: FTS_AUTOMERGE });
     raw.close();
+  });
+
+  it('upgrades a schema-3 collection in place: its pages count as all main content until extracted again', () => {
+    const p = dbPath();
+    const db = new Database(p);
+    db.function(SEGMENT_FUNCTION, { deterministic: true }, (t: unknown) => (typeof t === 'string' ? segmentWords(t) : t));
+    for (const m of MIGRATIONS.slice(0, 3)) db.exec(m);
+    db.pragma('user_version = 3');
+    const oldText = 'Home\nZebra crossing news\nAn article about 东京大学 and okapis';
+    db.prepare(`INSERT INTO warc_files (id, path, size, mtime, fingerprint, status) VALUES (1, '/fake/a.warc', 1, 1, 'x', 'done')`).run();
+    db.prepare(`INSERT INTO captures (file_id, offset, length, type, uri, urlkey, rhost, timestamp, status, mime, digest)
+      VALUES (1, 0, 1, 'response', 'http://a.com/', 'com,a)/', 'com.a.', '20200101000000', 200, 'text/html', 'd1')`).run();
+    db.prepare(`INSERT INTO pages (id, digest, url, title, description, text, lang) VALUES (1, 'd1', 'http://a.com/', 'Old', '', ?, NULL)`)
+      .run(oldText);
+    // As the v3 writer did: the FTS row inserted beside the page, its body the segmented text.
+    db.prepare('INSERT INTO pages_fts (rowid, title, description, body) VALUES (1, ?, ?, ?)').run('Old', '', segmentWords(oldText));
+    db.close();
+
+    const coll = Collection.open(p);
+    expect(coll.schemaVersion()).toBe(SCHEMA_VERSION);
+    expect(coll.page('d1')).toEqual({ title: 'Old', text: oldText, main: oldText, mainFound: null });
+    // Still found as before: anywhere, and in the main content, which is all of its text.
+    expect(search(coll, '大学').hits.map((h) => h.capture.digest)).toEqual(['d1']);
+    expect(search(coll, 'zebra in:main').hits.map((h) => h.capture.digest)).toEqual(['d1']);
+    // A page stored now keeps its main content apart: a word only in its navigation is not in:main.
+    const fileId = coll.fileByPath('/fake/a.warc')!.id;
+    coll.writeBatch({ fileId, errors: [], captures: [{
+      fileId, offset: 1, length: 1, type: 'response', uri: 'http://a.com/new', urlkey: 'com,a)/new', timestamp: '20200102000000',
+      status: 200, mime: 'text/html', digest: 'd2', recordId: null, refersToUri: null, refersToDate: null, method: null,
+    }], pages: [{ digest: 'd2', url: 'http://a.com/new', title: 'New', description: '', lang: null,
+      text: 'Zebra shop\nOkapis live in forests', main: 'Okapis live in forests', rest: 'Zebra shop', mainFound: true }] });
+    expect(search(coll, 'zebra in:main').hits.map((h) => h.capture.digest)).toEqual(['d1']);
+    expect(search(coll, 'zebra').hits.map((h) => h.capture.digest)).toEqual(['d1', 'd2']);
+    expect(coll.page('d2')).toMatchObject({ main: 'Okapis live in forests', mainFound: true });
+    coll.close();
+
+    const raw = new Database(p);
+    const columns = (raw.prepare('PRAGMA table_info(pages)').all() as Array<{ name: string }>).map((r) => r.name);
+    expect(columns).toEqual(expect.arrayContaining(['main_lines', 'main_found']));
+    expect(raw.prepare('SELECT main_lines, main_found FROM pages ORDER BY id').all()).toEqual([
+      { main_lines: null, main_found: null }, { main_lines: '1,1', main_found: 1 },
+    ]);
+    const ftsColumns = (raw.prepare('PRAGMA table_info(pages_fts)').all() as Array<{ name: string }>).map((r) => r.name);
+    expect(ftsColumns).toEqual(['title', 'description', 'main', 'rest']);
+    raw.close();
+    // The index matches what fts_source derives from the rows (integrity-check compares them; the functions are the
+    // store's, so through a connection of the store).
+    const again = Collection.open(p);
+    expect(() => again.run({ sql: "INSERT INTO pages_fts(pages_fts) VALUES ('integrity-check')", params: {} })).not.toThrow();
+    again.close();
   });
 
   it('beginFile on a known path drops its old captures and errors (resume/redo without duplicates)', () => {
