@@ -124,7 +124,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
       const among = (c: SqlQuery): SqlQuery => (allowed ? amongPages(c, allowed) : c);
       let keep = passes;
       let candidates: (window: number) => SqlQuery;
-      if (common.size === positive) candidates = () => among(buildNewestMatchesSql(match!));
+      if (common.size === positive) candidates = () => among(buildNewestMatchesSql(match!, mainFirstMatch(q)));
       else {
         const rankQuery = { ...q, clauses: q.clauses.filter((c) => !common.has(c)) };
         const rankMatch = toFtsMatch(rankQuery)!;

@@ -201,14 +201,28 @@ function rankedWindow(window: number, params: Params, mainFirst: string | null =
   if (window >= 0) params.window = window;
   if (mainFirst === null) return ranked('@match', 'rank');
   params.mainMatch = mainFirst;
-  params.restOnlyMatch = `(${params.match}) NOT (${mainFirst})`;
+  params.restOnlyMatch = restOnlyMatch(String(params.match), mainFirst);
   return `${ranked('@mainMatch', 'rank')} UNION ALL ${ranked('@restOnlyMatch', `rank + ${REST_ONLY_PENALTY}`)}`;
 }
 
 /** Every match newest first, with -rowid as its score (lower is better, as with bm25): the order of a query of only
- *  very common words (search/index.ts). */
-export function buildNewestMatchesSql(match: string): SqlQuery {
-  return { sql: `SELECT rowid AS pid, -rowid AS score FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rowid DESC`, params: { match } };
+ *  very common words (search/index.ts). With `mainFirst`, its matches first, then the others (REST_ONLY_PENALTY):
+ *  one after the other, each read from the end of its doclists, so a caller that stops early reads no more. */
+export function buildNewestMatchesSql(match: string, mainFirst: string | null = null): SqlQuery {
+  const newest = (m: string, score: string) =>
+    `SELECT * FROM (SELECT rowid AS pid, ${score} AS score FROM pages_fts WHERE pages_fts MATCH ${m} ORDER BY rowid DESC)`;
+  if (mainFirst === null) return { sql: newest('@match', '-rowid'), params: { match } };
+  return {
+    // UNION ALL runs its arms in turn, so the rows come in score order without a sort of the whole set.
+    sql: `${newest('@mainMatch', '-rowid')} UNION ALL ${newest('@restOnlyMatch', `${REST_ONLY_PENALTY} - rowid`)}`,
+    params: { match, mainMatch: mainFirst, restOnlyMatch: restOnlyMatch(match, mainFirst) },
+  };
+}
+
+/** The matches of `match` that are not matches of `mainFirst`: the pages holding the words only outside their main
+ *  content. */
+function restOnlyMatch(match: string, mainFirst: string): string {
+  return `(${match}) NOT (${mainFirst})`;
 }
 
 /** Candidates (pid, score) kept to the given pages, best score first: the intersection runs inside SQLite, which

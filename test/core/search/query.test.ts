@@ -31,6 +31,16 @@ describe('parseQuery / toFtsMatch', () => {
   it('CJK words are segmented the same way as at index time', () => {
     expect(toFtsMatch(parseQuery('东京大学'))).toBe('"东京 大学"');
   });
+  it('in:main holds the words to the title, description and main content; in:all and no in: match anywhere', () => {
+    expect(toFtsMatch(parseQuery('zebra in:main'))).toBe('{title description main} : ("zebra")');
+    expect(toFtsMatch(parseQuery('in:MAIN a b -c'))).toBe('{title description main} : (("a" AND "b")) NOT "c"');
+    expect(parseQuery('zebra in:all').scope).toBe('all');
+    expect(toFtsMatch(parseQuery('zebra in:all'))).toBe('"zebra"');
+    expect(parseQuery('zebra').scope).toBeUndefined();
+    expect(syntaxError('zebra in:menu').message).toMatch(/in: 'menu' is not a part of the page \(main or all\)/);
+    expect(syntaxError('zebra in:main in:all').position).toBe(14);
+    expect(syntaxError('zebra in:').message).toMatch(/in: needs a value, e.g. in:main/);
+  });
   it('field filters', () => {
     const q = parseQuery('news site:Example.COM host:b.org mime:image/* mime:text/html status:4xx status:200 from:2020-05 to:2021');
     expect(q.filters.sites).toEqual(['example.com', 'b.org']);

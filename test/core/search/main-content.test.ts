@@ -1,0 +1,109 @@
+// Search that finds the article, not the menu (issue 14, "Use it" and must-show 3): a word only in a page's navigation
+// ranks below pages that hold it in their main content, under every plan search may take; in:main leaves such pages
+// out; in:all ranks the whole page by bm25 alone; a hit whose word is in its article shows no line of its menu.
+import { describe, expect, it } from 'vitest';
+import { search, searchFacets, MARK_END, MARK_START, type SearchTuning } from '../../../src/core/search/index.js';
+import { collectionOf, type FakePage } from './helpers.js';
+
+const NAV = ['Home', 'Zebra shop weekly', 'Contact us'];
+const filler = (i: number) => Array.from({ length: 40 }, (_, k) => `word${(i * 7 + k) % 50}`).join(' ');
+
+// Articles (even i < 12): long, 'zebra' and 'weekly' once in the article. Menu pages (odd i < 12): short, 'zebra' and
+// 'weekly' only in their navigation. Interleaved in ingest order, so a window of the newest matches holds both
+// kinds. Then four newer pages without an article (all of their text is main) that have 'weekly' but no 'zebra', so
+// 'weekly' is a very common word among the newest pages and 'zebra' is not.
+const PAGES: FakePage[] = Array.from({ length: 16 }, (_, i) => {
+  const digest = `sha1:M${String(i).padStart(2, '0')}`;
+  const captures = [{ uri: `http://${i < 6 ? 'old' : 'new'}.example.org/${i}`, timestamp: `2020${String((i % 12) + 1).padStart(2, '0')}0${1 + Math.floor(i / 12)}000000` }];
+  if (i >= 12) return { digest, title: `plain ${i}`, text: `Weekly notes ${i} common`, captures };
+  const article = i % 2 === 0;
+  const main = article
+    ? [`Story ${i} common`, `${filler(i)} a zebra crossed the road ${filler(i + 1)}`, `weekly ${filler(i + 2)}`].join('\n')
+    : `Opening hours ${i} common`;
+  const text = article ? ['Home', 'News', 'Contact us', main].join('\n') : [...NAV, main].join('\n');
+  return { digest, title: `page ${i}`, text, main, captures };
+});
+const isArticle = (digest: string | null) => Number(digest!.slice(-2)) % 2 === 0;
+/** Whether the page holds the word in its main content (all of its text when it has no article). */
+const inMain = (digest: string | null, word: string) => {
+  const p = PAGES.find((x) => x.digest === digest)!;
+  return (p.main ?? p.text).toLowerCase().includes(word);
+};
+
+const coll = collectionOf(PAGES);
+
+// Each plan search.ts may take for a ranked query (search/index.ts): the plain join, a window of the newest matches,
+// a very common word only filtering (ranked by the rarer ones), every word very common (newest first), a selective
+// filter (a set of pages), a broad filter (a capture lookup per candidate).
+const PLANS: Array<{ name: string; query: string; word: string; limit: number; tuning: Partial<SearchTuning> }> = [
+  { name: 'ranked join', query: 'zebra', word: 'zebra', limit: 20, tuning: {} },
+  { name: 'rank window', query: 'zebra', word: 'zebra', limit: 8, tuning: { rankWindow: 4 } },
+  { name: 'common word filters', query: 'zebra common', word: 'zebra', limit: 20, tuning: { rankWindow: 4, commonShare: 0.5 } },
+  { name: 'all words very common', query: 'weekly', word: 'weekly', limit: 20, tuning: { rankWindow: 4 } },
+  { name: 'selective filter', query: 'zebra site:example.org', word: 'zebra', limit: 20, tuning: { selectivePages: 100 } },
+  { name: 'broad filter', query: 'zebra site:example.org', word: 'zebra', limit: 20, tuning: { selectivePages: 0 } },
+];
+
+describe('main content ranks first', () => {
+  for (const plan of PLANS) {
+    it(`${plan.name}: no page with the word only in its navigation ranks above one with it in its article`, () => {
+      const hits = search(coll(), plan.query, { limit: plan.limit, tuning: plan.tuning }).hits;
+      const kinds = hits.map((h) => inMain(h.capture.digest, plan.word));
+      expect(kinds.filter(Boolean).length).toBeGreaterThan(0);
+      expect(kinds.filter((k) => !k).length).toBeGreaterThan(0);
+      // Main-content matches first, then the others: never one of the others before a main-content match.
+      expect(kinds).toEqual([...kinds].sort((a, b) => Number(b) - Number(a)));
+    });
+  }
+
+  it('without windows every article ranks above every menu page, and paging keeps that order', () => {
+    const first = search(coll(), 'zebra', { limit: 6 }).hits.map((h) => h.capture.digest);
+    const second = search(coll(), 'zebra', { limit: 6, offset: 6 }).hits.map((h) => h.capture.digest);
+    expect(first.filter(isArticle)).toHaveLength(6);
+    expect(second.filter((d) => !isArticle(d))).toHaveLength(6);
+  });
+
+  it('in:all ranks by bm25 over the whole page: a short menu page outscores a long article there', () => {
+    // The reason for the tiers: the same query ranked as one page puts a menu page first.
+    const hits = search(coll(), 'zebra in:all', { limit: 20 }).hits;
+    expect(hits).toHaveLength(12);
+    expect(isArticle(hits[0].capture.digest)).toBe(false);
+  });
+
+  it('in:main finds only the pages that hold the word in their main content (or title or description)', () => {
+    for (const plan of PLANS) {
+      const hits = search(coll(), `${plan.query} in:main`, { limit: 20, tuning: plan.tuning }).hits;
+      expect(hits.map((h) => h.capture.digest).sort()).toEqual(PAGES.filter((p) => inMain(p.digest, plan.word)).map((p) => p.digest));
+    }
+    expect(search(coll(), 'page in:main').hits).toHaveLength(12); // the title counts as main
+    expect(searchFacets(coll(), 'zebra in:main').total).toBe(6);
+    expect(searchFacets(coll(), 'zebra').total).toBe(12);
+  });
+
+  it('date order and exclusions keep the scope', () => {
+    const newest = search(coll(), 'zebra in:main', { sort: 'date', limit: 20 }).hits.map((h) => h.capture.digest);
+    expect(newest).toEqual(PAGES.filter((p) => inMain(p.digest, 'zebra')).map((p) => p.digest).reverse());
+    // An exclusion excludes a page holding the word anywhere, also in:main: the menu pages too.
+    const hits = search(coll(), 'common in:main -zebra', { limit: 20 }).hits.map((h) => h.capture.digest).sort();
+    expect(hits).toEqual(PAGES.slice(12).map((p) => p.digest));
+  });
+});
+
+describe('snippets come from the main content first', () => {
+  it('a hit with the word in its article shows no line of its navigation', () => {
+    const hits = search(coll(), 'zebra', { limit: 20 }).hits;
+    expect(hits.filter((x) => isArticle(x.capture.digest))).toHaveLength(6);
+    for (const h of hits.filter((x) => isArticle(x.capture.digest))) {
+      const plain = h.snippet.replaceAll(MARK_START, '').replaceAll(MARK_END, '');
+      expect(plain).toContain('zebra crossed');
+      for (const line of ['Home', 'News', 'Contact us']) expect(plain).not.toContain(line);
+    }
+    // A menu page's only match is in its navigation: that is its snippet.
+    const menu = hits.find((x) => !isArticle(x.capture.digest))!;
+    expect(menu.snippet).toContain(`${MARK_START}Zebra${MARK_END} shop`);
+  });
+  it('without words, a hit shows the lead of its main content', () => {
+    const h = search(coll(), 'site:new.example.org', { limit: 20 }).hits.find((x) => isArticle(x.capture.digest))!;
+    expect(h.snippet.startsWith('Story')).toBe(true);
+  });
+});
