@@ -57,6 +57,13 @@ function QueryHelp() {
           <code>from:2014 to:2015-06</code>
         </dt>
         <dd>by capture date (YYYY, YYYY-MM or YYYY-MM-DD)</dd>
+        <dt>
+          <code>in:main</code>, <code>in:all</code>
+        </dt>
+        <dd>
+          only pages with the words in their main content (the article); or the whole page ranked as one. By default
+          words match anywhere, and pages with them in the main content come first
+        </dd>
       </dl>
     </details>
   );
