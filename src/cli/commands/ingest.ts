@@ -1,10 +1,13 @@
 // `archivestream index <db> <file-or-folder...>`: builds or updates a collection. (This file is not index.ts: that
 // name is the command registry.) A progress bar on a terminal, a summary at the end; Ctrl-C stops cleanly and the
 // next run resumes. `--backend gpu|auto` extracts page text through the headless-Chromium GPU backend (as `text`
-// does); the default, cpu, extracts it in the ingest workers and starts no Chromium.
+// does); the default, cpu, extracts it in the ingest workers and starts no Chromium. `--reextract` extracts the
+// collection's pages again (all of its files, or those given), e.g. to give main content to pages stored before it.
+import { existsSync } from 'node:fs';
 import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { createGpuBackend, GpuBackendError, type GpuBackend } from '../../core/extract-gpu/index.js';
 import { ingestCollection, type IngestTextOptions } from '../../core/ingest/index.js';
+import { Collection } from '../../core/store/index.js';
 import type { IngestTextStatus, TextBackendKind } from '../../shared/api-collections.js';
 import type { IngestProgress } from '../../shared/records.js';
 import { rateFigures } from '../../shared/text-rate.js';
@@ -31,20 +34,24 @@ function choiceLine(t: IngestTextStatus, gpu: GpuBackend | undefined): string {
 
 export const index: Command = {
   name: 'index',
-  usage: 'index <db> <file-or-folder...> [--backend cpu|gpu|auto] [--json] [--workers N]',
+  usage: 'index <db> <file-or-folder...> [--backend cpu|gpu|auto] [--json] [--workers N] | index <db> --reextract [file...]',
   summary: 'index WARC/ARC/WACZ files into a searchable collection',
   async run(args: string[], io: CliIo): Promise<number> {
     const { positional, flags } = parseArgs(args, ['workers', 'backend']);
-    for (const f of flags.keys()) if (f !== 'json' && f !== 'workers' && f !== 'backend') throw new UsageError(`unknown option --${f}`);
-    if (positional.length < 2) throw new UsageError('give <db> and at least one file or folder');
+    for (const f of flags.keys()) {
+      if (!['json', 'workers', 'backend', 'reextract'].includes(f)) throw new UsageError(`unknown option --${f}`);
+    }
+    const reextract = flags.has('reextract');
+    if (positional.length < (reextract ? 1 : 2)) throw new UsageError('give <db> and at least one file or folder');
     const w = flags.get('workers');
     if (w !== undefined && (w === true || !/^[1-9]\d*$/.test(w))) throw new UsageError('--workers needs a number >= 1');
     const asked = flags.get('backend');
     if (asked !== undefined && (asked === true || !(BACKENDS as readonly string[]).includes(asked)))
       throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}`);
     const kind = (asked ?? 'cpu') as TextBackendKind;
-    const [db, ...paths] = positional;
+    const [db, ...given] = positional;
     const json = flags.has('json');
+    const paths = reextract && given.length === 0 ? filesOf(db) : given;
 
     const controller = new AbortController();
     const onSigint = () => controller.abort();
@@ -75,6 +82,7 @@ export const index: Command = {
         signal: controller.signal,
         trace: withSpan,
         text: textOption,
+        reextract,
         onProgress: showBar
           ? (p) => {
               const now = Date.now();
@@ -92,8 +100,9 @@ export const index: Command = {
           seconds: Math.round(s.seconds * 1000) / 1000, skipped: s.filesSkipped, failed: s.filesFailed, cancelled: s.cancelled,
           ...(text ? { text } : {}) }));
       } else {
-        io.out(`${s.files} files (${s.filesIndexed} indexed, ${s.filesSkipped} unchanged, ${s.filesFailed} failed), ` +
-          `${s.records} records, ${s.pages} new pages, ${s.errors} errors in ${s.seconds.toFixed(1)} s`);
+        const skipped = reextract ? 'missing, index kept' : 'unchanged';
+        io.out(`${s.files} files (${s.filesIndexed} ${reextract ? 're-extracted' : 'indexed'}, ${s.filesSkipped} ${skipped}, ` +
+          `${s.filesFailed} failed), ${s.records} records, ${s.pages} new pages, ${s.errors} errors in ${s.seconds.toFixed(1)} s`);
         if (s.errors > 0) io.out(`see: archivestream errors ${db}`);
         if (s.cancelled) io.out('cancelled: run the same command again to finish');
       }
@@ -110,3 +119,15 @@ export const index: Command = {
     }
   },
 };
+
+/** The archive files a collection holds, for --reextract without files. Opened to write: an older collection is
+ *  brought to this build's schema first. */
+function filesOf(db: string): string[] {
+  if (!existsSync(db)) throw new UsageError(`${db}: no such collection to re-extract`);
+  const coll = Collection.open(db);
+  try {
+    return coll.files().map((f) => f.path);
+  } finally {
+    coll.close();
+  }
+}

@@ -49,6 +49,10 @@ export interface IngestOptions {
   /** Extract page text through an async backend in this thread; absent, the workers extract it on the CPU (the
    *  fastest way on a machine without a fast GPU: no page crosses a thread twice). */
   text?: IngestTextOptions;
+  /** Extract every page again (after the extractor changed, e.g. pages stored before main content was extracted):
+   *  unchanged files are read too, and a page already stored is replaced by its new extraction. A file no longer
+   *  where it was keeps its index (skipped) instead of being recorded as missing. */
+  reextract?: boolean;
 }
 
 export interface IngestSummary {
@@ -158,6 +162,10 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
         if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not-an-archive' });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file-not-found' : 'not-an-archive';
+        if (opts.reextract && code === 'file-not-found' && coll.fileByPath(path)) {
+          summary.filesSkipped++;
+          continue;
+        }
         coll.fileError({ path, size: 0, mtime: 0, fingerprint: '' }, code, `${path}: ${(e as Error).message}`);
         summary.filesFailed++;
         summary.errors++;
@@ -168,7 +176,7 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
         records: 0, state: 'pending',
       };
       const old = coll.fileByPath(path);
-      if (old && (old.status === 'done' || old.status === 'error') && old.size === task.size &&
+      if (!opts.reextract && old && (old.status === 'done' || old.status === 'error') && old.size === task.size &&
           old.mtime === task.mtime && old.fingerprint === task.fingerprint) {
         summary.filesSkipped++;
         continue;
@@ -335,7 +343,7 @@ class IngestPool {
         this.nextFile(w);
         return;
       case 'batch': {
-        this.coll.writeBatch(msg);
+        this.coll.writeBatch(msg, { replacePages: this.opts.reextract });
         Atomics.add(w.shared, CREDITS, 1);
         Atomics.notify(w.shared, CREDITS);
         const t = this.byId.get(msg.fileId)!;

@@ -324,8 +324,9 @@ export class Collection {
 
   // ---- ingest ------------------------------------------------------------------------------------------------
 
-  /** Writes one batch in one transaction. Pages are keyed by payload digest: the first text stored wins. */
-  writeBatch(b: IngestBatch): void {
+  /** Writes one batch in one transaction. Pages are keyed by payload digest: the first text stored wins, unless
+   *  `replacePages` (a re-extraction): then a page already stored takes the new text and main content. */
+  writeBatch(b: IngestBatch, opts: { replacePages?: boolean } = {}): void {
     const attrs = { captures: b.captures.length, pages: b.pages.length, errors: b.errors.length };
     this.trace('store.writeBatch', attrs, () => {
       // Positional parameters: binding by name costs a lookup per column and an object per row.
@@ -342,6 +343,11 @@ export class Collection {
         `INSERT INTO pages_fts (rowid, title, description, main, rest)
          VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))`,
       );
+      // The pages_au trigger replaces the page's index entry, from the row as fts_source reads it.
+      const replace = this.stmt(
+        `UPDATE pages SET title = ?, description = ?, text = CAST(? AS TEXT), lang = ?, main_lines = ?, main_found = ?
+         WHERE digest = ?`,
+      );
       const err = this.stmt('INSERT INTO errors (file_id, offset, code, message) VALUES (?, ?, ?, ?)');
       const fileId = b.fileId;
       this.db.transaction(() => {
@@ -354,7 +360,10 @@ export class Collection {
           const mainLines = p.mainLines === undefined ? mainLinesOf(textOf(p.text), textOf(p.main)) : p.mainLines;
           const found = p.mainFound === null ? null : Number(p.mainFound);
           const r = page.run(p.digest, p.url, p.title, p.description, text, p.lang, mainLines, found);
-          if (r.changes === 0) continue;
+          if (r.changes === 0) {
+            if (opts.replacePages) replace.run(p.title, p.description, text, p.lang, mainLines, found, p.digest);
+            continue;
+          }
           // The same copies fts_source derives when FTS5 reads the row back; workers compute them off this thread.
           const title = p.ftsTitle === undefined ? segmentWords(p.title) : (p.ftsTitle ?? p.title);
           const main = p.ftsMain === undefined ? segmentWords(textOf(p.main)) : (p.ftsMain ?? bindable(p.main));
