@@ -1,11 +1,12 @@
 // Argument shapes of the collections methods, checked at the engine's edge by validate.ts.
-import type { CollectionsApi, TextBackendKind, Theme, TimeZoneChoice } from '../shared/api-collections.js';
+import type { CollectionsApi, IngestMode, TextBackendKind, Theme, TimeZoneChoice } from '../shared/api-collections.js';
 import type { Shape, Shapes } from './shape.js';
 
 // The settings' enumerations, also used to check the registry file as it is read back (registry.ts).
 export const THEMES = ['system', 'light', 'dark'] as const satisfies readonly Theme[];
 export const TEXT_BACKENDS = ['cpu', 'gpu', 'auto'] as const satisfies readonly TextBackendKind[];
 export const TIME_ZONES = ['local', 'utc'] as const satisfies readonly TimeZoneChoice[];
+const INGEST_MODES = ['new', 'reextract'] as const satisfies readonly IngestMode[];
 
 const named = { collection: 'string' } as const satisfies Shape;
 const urlLookup = { ...named, url: 'string', limit: 'int?', offset: 'int?' } as const satisfies Shape;
@@ -22,7 +23,7 @@ export const collectionShapes: Shapes<keyof CollectionsApi> = {
   'files.add': { ...named, paths: 'string[]' },
   'files.remove': { ...named, paths: 'string[]' },
   'files.relink': { ...named, from: 'string', to: 'string' },
-  'ingest.start': { ...named, workers: 'int?', backend },
+  'ingest.start': { ...named, workers: 'int?', backend, mode: { oneOf: INGEST_MODES, optional: true } },
   'ingest.cancel': named,
   'ingest.errors': { ...named, file: 'string?', limit: 'int?', offset: 'int?' },
   'search.query': { ...named, q: 'text', sort, limit: 'int?', offset: 'int?' },

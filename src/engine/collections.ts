@@ -177,7 +177,10 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
     const cap = captureById(c, id);
     const from = resolveRevisit(c, cap) ?? cap;
     const page = from.digest ? c.page(from.digest) : undefined;
-    return { title: page?.title ?? '', text: page?.text ?? '', from: toCaptureView(from), capture: toCaptureView(cap) };
+    return {
+      title: page?.title ?? '', text: page?.text ?? '', main: page?.main ?? '', mainFound: page?.mainFound ?? null,
+      from: toCaptureView(from), capture: toCaptureView(cap),
+    };
   }
 
   function settings(): Settings {
@@ -265,7 +268,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       return fileList(e);
     },
 
-    'ingest.start': ({ collection, workers, backend = 'cpu' }) => {
+    'ingest.start': ({ collection, workers, backend = 'cpu', mode = 'new' }) => {
       const e = registry.find(collection);
       const existing = running.get(e.db);
       if (existing) return ingestState(e);
@@ -297,6 +300,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
         signal: controller.signal,
         trace: withSpan,
         text: textOption,
+        reextract: mode === 'reextract',
         onProgress: (p) => {
           const named = { ...p, collection: e.name };
           state.progress = named;
@@ -354,8 +358,8 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
     },
 
     'record.text': ({ collection, captureId }) => {
-      const { title, text, from } = textOf(coll(collection), captureId);
-      return { title, text, from };
+      const { title, text, main, mainFound, from } = textOf(coll(collection), captureId);
+      return { title, text, main, mainFound, from };
     },
 
     'record.diff': ({ collection, a, b }) => {

@@ -135,9 +135,16 @@ export interface CollectionStats {
   years: Array<{ value: string; count: number }>;
 }
 
+export type IngestMode = 'new' | 'reextract';
+
 export interface RecordText {
   title: string;
   text: string;
+  /** The main content (the article): the whole text when none was found. */
+  main: string;
+  /** Whether an article was found; null when the page was extracted before main content was (an ingest with mode
+   *  'reextract' extracts it again). */
+  mainFound: boolean | null;
   /** The capture whose payload the text came from (the original, for a revisit). */
   from: CaptureView;
 }
@@ -214,7 +221,9 @@ export interface CollectionsApi {
   /** Points a file that moved at its new place, keeping what was indexed when the content is the same. */
   'files.relink': [Named & { from: string; to: string }, CollectionFile[]];
   /** Starts (or resumes: indexed files are skipped) ingest of every file; progress comes as 'ingest.progress'. */
-  'ingest.start': [Named & { workers?: number; backend?: TextBackendKind }, IngestState];
+  /** mode 'new' (the default) indexes new and changed files; 'reextract' reads every file again and replaces each
+   *  page's extracted text (e.g. to give main content to pages stored before it), with the same progress events. */
+  'ingest.start': [Named & { workers?: number; backend?: TextBackendKind; mode?: IngestMode }, IngestState];
   'ingest.cancel': [Named, IngestState];
   'ingest.errors': [Named & { file?: string; limit?: number; offset?: number }, IngestErrorView[]];
   'search.query': [Named & { q: string; sort?: SortOrder; limit?: number; offset?: number }, { hits: SearchHitView[]; tookMs: number }];

@@ -311,9 +311,20 @@ export function CollectionView() {
                 Cancel ingest
               </button>
             ) : (
-              <button type="button" className="primary" onClick={() => void act(() => call('ingest.start', { collection: current, backend: settings?.textBackend }))}>
-                {detail.fileList.some((f) => f.state === 'done') ? 'Ingest new and changed files' : 'Start ingest'}
-              </button>
+              <>
+                <button type="button" className="primary" onClick={() => void act(() => call('ingest.start', { collection: current, backend: settings?.textBackend }))}>
+                  {detail.fileList.some((f) => f.state === 'done') ? 'Ingest new and changed files' : 'Start ingest'}
+                </button>
+                {detail.fileList.some((f) => f.state === 'done') && (
+                  <button
+                    type="button"
+                    title="Read every file again and extract its pages anew (main content for pages indexed before it)"
+                    onClick={() => void act(() => call('ingest.start', { collection: current, backend: settings?.textBackend, mode: 'reextract' }))}
+                  >
+                    Extract pages again
+                  </button>
+                )}
+              </>
             )}
             {detail.ingest.stopped && !running && <span className="meta">Last run: {detail.ingest.stopped}. Start again to resume.</span>}
           </div>

@@ -194,6 +194,42 @@ function DiffPanel({ collection, capture, versions }: { collection: string; capt
   );
 }
 
+const TEXT_VIEWS = ['Main content', 'Full text'] as const;
+
+/** Why the main content is the whole text, when it is. */
+function mainContentNote(mainFound: boolean | null): string | null {
+  if (mainFound === null) {
+    return 'Indexed before main content was extracted: this shows the full text. Extract the collection’s pages again to separate the article from menus and footers.';
+  }
+  return mainFound ? null : 'No article found on this page (a home page or a list of links, say): its main content is its full text.';
+}
+
+/** A page's text in two views: its main content (the article, without navigation, headers and footers) and its full
+ *  text, with a note when the page has no article apart from its full text. */
+function PageText({ text }: { text: RecordText }) {
+  const [view, setView] = useState<(typeof TEXT_VIEWS)[number]>('Main content');
+  const note = mainContentNote(text.mainFound);
+  return (
+    <>
+      <div className="row" role="group" aria-label="Text view">
+        {TEXT_VIEWS.map((v) => (
+          <button key={v} type="button" aria-pressed={view === v} className={view === v ? 'primary' : undefined} onClick={() => setView(v)}>
+            {v}
+          </button>
+        ))}
+      </div>
+      {view === 'Main content' && note && (
+        <p className="meta" data-testid="main-content-note">
+          {note}
+        </p>
+      )}
+      <pre className="payload" tabIndex={0} aria-label={view}>
+        {view === 'Main content' ? text.main : text.text}
+      </pre>
+    </>
+  );
+}
+
 export function RecordViewer({ capture }: { capture: CaptureView }) {
   const { current, open } = useApp();
   const [tab, setTab] = useState<Tab>('Text');
@@ -297,7 +333,7 @@ export function RecordViewer({ capture }: { capture: CaptureView }) {
                 <article className="text">
                   <h3>{text.value.title}</h3>
                   {text.value.from.id !== capture.id && <p className="meta">Text of the original capture, <Time value={text.value.from.timestamp} />.</p>}
-                  <pre className="payload" tabIndex={0}>{text.value.text}</pre>
+                  <PageText text={text.value} />
                 </article>
               ) : (
                 <p className="empty">No text was extracted from this record (it is not an HTML or text page).</p>
