@@ -3,6 +3,11 @@
 // ingest, at a small and a large collection in one run so the growth between them is visible.
 //
 //   npx tsx bench/index/run.ts [--pages 200000] [--sizes 20000,200000] [--workers 2,1] [--shape web|text-heavy] [--keep]
+//                              [--compare <checkout> [--rounds N]]
+//
+// --compare times the ingest of another checkout's built CLI (e.g. an export of main, built with
+// scripts/build-node.mjs) beside this one's, alternating between them for --rounds rounds (default 2), so both see the
+// same machine load; the ingest table then has a row per build and round. Queries run on this checkout's database.
 //
 // --shape picks the generated pages' make-up (bench/lib/corpus-gen.ts PAGE_SHAPES): 'web' (the default) has the text
 // share of real pages of ~50 KB, 'text-heavy' 2.5x their text.
@@ -12,7 +17,7 @@
 // bench/lib/corpus-gen.ts and cached in bench/data/index/; results go to bench/data/index-results.json.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Collection } from '../../src/core/store/index.js';
 import { buildCollection, DEFAULT_OUT_DIR, DEFAULT_SHAPE, shapeName, type CollectionManifest, type ShapeName } from '../lib/corpus-gen.js';
@@ -31,6 +36,8 @@ const TARGET_P95_TWO_TERM_MS = 10;
 const TARGET_P95_COMMON_MS = 50;
 
 interface IngestFigures {
+  /** Whose CLI ingested: 'this', or the --compare checkout's folder name. */
+  build: string;
   workers: number;
   /** The engine's own ingest time (the CLI's --json `seconds`), or wall time of the process when it gives none. */
   seconds: number;
@@ -75,7 +82,17 @@ interface SizeFigures {
 
 // ---------------------------------------------------------------------------------------------------------------------
 
-function parseFlags(argv: string[]): { sizes: number[]; workers: number[]; shape: ShapeName; keep: boolean } {
+interface Flags {
+  sizes: number[];
+  workers: number[];
+  shape: ShapeName;
+  keep: boolean;
+  /** The other checkout's root (--compare), and the rounds of alternation. */
+  compare: string | null;
+  rounds: number;
+}
+
+function parseFlags(argv: string[]): Flags {
   const get = (name: string): string | undefined => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;
@@ -92,7 +109,13 @@ function parseFlags(argv: string[]): { sizes: number[]; workers: number[]; shape
     throw new Error('sizes and workers must be positive integers');
   }
   const shape = shapeName(get('shape') ?? DEFAULT_SHAPE);
-  return { sizes, workers, shape, keep: argv.includes('--keep') };
+  const compare = get('compare');
+  const rounds = Number(get('rounds') ?? (compare ? 2 : 1));
+  if (!Number.isInteger(rounds) || rounds <= 0) throw new Error('--rounds must be a positive integer');
+  if (compare && !existsSync(join(resolve(compare), 'out/node/cli.mjs'))) {
+    throw new Error(`--compare ${compare}: no built CLI there (run node scripts/build-node.mjs in it first)`);
+  }
+  return { sizes, workers, shape, keep: argv.includes('--keep'), compare: compare ? resolve(compare) : null, rounds };
 }
 
 interface RunResult {
@@ -105,10 +128,10 @@ interface RunResult {
   cpu: number;
 }
 
-function runCli(args: string[], sampleMemory: boolean): Promise<RunResult> {
+function runCli(args: string[], sampleMemory: boolean, cli = CLI): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -168,10 +191,16 @@ function matchCount(line: Record<string, unknown>): number | undefined {
   return undefined;
 }
 
-async function ingest(m: CollectionManifest, workers: number, db: string): Promise<IngestFigures> {
+/** A CLI to ingest with: this checkout's, or the --compare one's. */
+interface Build {
+  name: string;
+  cli: string;
+}
+
+async function ingest(m: CollectionManifest, workers: number, db: string, build: Build): Promise<IngestFigures> {
   removeDb(db);
   const probeMs = cpuProbeMs();
-  const r = await runCli(['index', db, ...m.files, '--json', '--workers', String(workers)], true);
+  const r = await runCli(['index', db, ...m.files, '--json', '--workers', String(workers)], true, build.cli);
   // 1 means some records had problems (stored in the collection's error table): the run itself completed.
   if (r.code !== 0 && r.code !== 1) throw new Error(`archivestream index exited ${r.code}:\n${r.stderr.slice(-2000)}`);
   const lines = jsonLines(r.stdout);
@@ -182,6 +211,7 @@ async function ingest(m: CollectionManifest, workers: number, db: string): Promi
     process.stderr.write(`    note: the engine stored ${report.pages} pages for ${m.pages} distinct payloads\n`);
   }
   return {
+    build: build.name,
     workers,
     seconds,
     wallSeconds: r.seconds,
@@ -253,7 +283,9 @@ function sqliteVersion(): string {
 // ---------------------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  const { sizes, workers, shape, keep } = parseFlags(process.argv.slice(2));
+  const { sizes, workers, shape, keep, compare, rounds } = parseFlags(process.argv.slice(2));
+  const builds: Build[] = [{ name: 'this', cli: CLI }];
+  if (compare) builds.push({ name: basename(compare), cli: join(compare, 'bin/archivestream.mjs') });
   const dataDir = DEFAULT_OUT_DIR;
   mkdirSync(dataDir, { recursive: true });
   const log = (s: string): void => void process.stderr.write(s + '\n');
@@ -279,9 +311,14 @@ async function main(): Promise<void> {
     const ingestFigures: IngestFigures[] = [];
     const db = (w: number): string => join(dataDir, `db-${shape}-${pages}-w${w}.sqlite`);
     for (const w of workers) {
-      log(`  ingest ${pages} pages on ${w} worker(s)`);
-      ingestFigures.push(await ingest(m, w, db(w)));
-      log(`    ${ingestFigures.at(-1)!.seconds.toFixed(1)} s`);
+      // This checkout's build last in each setting, so its database is the one left for the queries.
+      for (let round = 0; round < rounds; round++) {
+        for (const b of [...builds].reverse()) {
+          log(`  ingest ${pages} pages on ${w} worker(s) with ${b.name}'s CLI`);
+          ingestFigures.push(await ingest(m, w, db(w), b));
+          log(`    ${ingestFigures.at(-1)!.seconds.toFixed(1)} s`);
+        }
+      }
       // Queries run against the first setting's database; the others are only timed (at 200k a database is ~10 GB).
       if (w !== workers[0] && !keep) removeDb(db(w));
     }
@@ -357,9 +394,10 @@ function report(machine: string, results: SizeFigures[]): void {
   );
   const ingestRows: string[][] = [];
   for (const r of results) {
-    const base = r.ingest.find((i) => i.workers === 1);
     for (const i of r.ingest) {
+      const base = r.ingest.find((j) => j.workers === 1 && j.build === i.build);
       ingestRows.push([
+        i.build,
         fmt(r.pages, 0),
         String(i.workers),
         fmt(i.seconds, 1),
@@ -382,7 +420,7 @@ function report(machine: string, results: SizeFigures[]): void {
   out.push(
     formatTable(
       [
-        ...['pages', 'workers', 'seconds', 'CPU s', 'pages/s', 'pages/CPU-s', 'vs 1 w', 'WARC MB/s', 'HTML MB/s'],
+        ...['build', 'pages', 'workers', 'seconds', 'CPU s', 'pages/s', 'pages/CPU-s', 'vs 1 w', 'WARC MB/s', 'HTML MB/s'],
         ...['DB MB', 'DB/WARC', 'DB/HTML', 'anon peak MB', 'anon mean MB', 'probe ms', 'target'],
       ],
       ingestRows,

@@ -264,6 +264,16 @@ test('the record viewer: text, WARC and HTTP headers, raw bytes at the real offs
   await expect(viewer.getByRole('tabpanel').locator('pre')).toContainText(/\w+/);
   await shot('05-viewer-text');
   await axe('viewer');
+  // Two views of the page's text: its main content first, and its full text, which holds the main content.
+  const views = viewer.getByRole('group', { name: 'Text view' });
+  await expect(views.getByRole('button', { name: 'Main content' })).toHaveAttribute('aria-pressed', 'true');
+  const main = (await viewer.getByRole('tabpanel').locator('pre').textContent())!;
+  await views.getByRole('button', { name: 'Full text' }).click();
+  await expect(viewer.getByRole('tabpanel').locator('pre')).toHaveAttribute('aria-label', 'Full text');
+  const full = (await viewer.getByRole('tabpanel').locator('pre').textContent())!;
+  for (const line of main.split('\n')) expect(full).toContain(line);
+  await shot('05b-viewer-full-text');
+  await views.getByRole('button', { name: 'Main content' }).click();
 
   await viewer.getByRole('tab', { name: 'WARC headers' }).click();
   await expect(viewer.getByRole('tabpanel')).toContainText('WARC-Type:');
