@@ -61,7 +61,7 @@
  * This module fuses the FSM scan with skipping (it jumps straight to the next code unit that can change the state)
  * and feeds the same Assembler as finish(), so extractText(t) equals finish(t, statesOf(t)) (tested on the corpus).
  */
-import { Assembler, FAMILY, type ExtractedText } from './finish.js';
+import { Assembler, FAMILY, type ExtractedText, type ExtractOptions } from './finish.js';
 import * as fsm from './fsm.js';
 
 export type { ExtractedText } from './finish.js';
@@ -150,7 +150,17 @@ function scan(html: string, asm: Assembler): void {
 
 /** The CPU extractor: title, meta description and body text of an HTML page, as specified above. */
 export function extractText(html: string): ExtractedText {
-  const asm = new Assembler(html);
+  return extractWith(html, {});
+}
+
+/** extractText without looking for the main content (main is text, mainFound false): for callers that want only
+ *  the full text, and the baseline that the cost of main content is measured against (bench/extract). */
+export function extractFullText(html: string): ExtractedText {
+  return extractWith(html, { main: false });
+}
+
+function extractWith(html: string, options: ExtractOptions): ExtractedText {
+  const asm = new Assembler(html, options);
   scan(html, asm);
   return asm.result();
 }

@@ -1,7 +1,7 @@
 // The main-content clauses M1-M7 (src/core/extract/index.ts), one describe each. Every case also checks that the
 // fused CPU scan and finish(t, statesOf(t)) (the GPU path's finish step) agree.
 import { describe, expect, it } from 'vitest';
-import { extractText, finish, statesOf, type ExtractedText } from '../../../src/core/extract/index.js';
+import { extractFullText, extractText, finish, statesOf, type ExtractedText } from '../../../src/core/extract/index.js';
 
 function run(html: string): ExtractedText {
   const fused = extractText(html);
@@ -30,6 +30,12 @@ describe('M1 output', () => {
     expect(r).toMatchObject({ mainFound: false, rest: '' });
     expect(r.main).toBe(r.text);
     expect(r.text).toContain('Second link');
+  });
+  it('is not looked for by extractFullText, which gives the same text', () => {
+    const html = `<body>${NAV}<div class=story>${article('river', 'bridge', 'tunnel')}</div>`;
+    const full = extractFullText(html);
+    expect(extractText(html).mainFound).toBe(true);
+    expect(full).toEqual({ ...extractText(html), main: full.text, rest: '', mainFound: false });
   });
 });
 
