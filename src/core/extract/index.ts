@@ -36,7 +36,7 @@
  *      tr at the next row; an end tag with no open element of its name is ignored. A line's length is its extent in
  *      the output (before white space is collapsed); its link text is what lies inside <a>.
  *  M3  Boilerplate: an element and all inside it are out of the running when its tag is nav, aside, header, footer,
- *      menu, dialog or form; or its role is navigation, banner, contentinfo, complementary, menu, menubar, search,
+ *      menu, dialog, form or figure (an image's caption and credit are not the article's text); or its role is navigation, banner, contentinfo, complementary, menu, menubar, search,
  *      dialog, alert or alertdialog; or its class or id holds a boilerplate word (comment, footer, header, menu,
  *      sidebar, share, related, cookie, banner, breadcrumb, nav..., see UNLIKELY) and no rescue word (article,
  *      body, content, main, column, ...). <main>, <article>, role=main|article and itemprop=articleBody are never

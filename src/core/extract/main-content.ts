@@ -152,7 +152,7 @@ function attributeFlags(html: string, start: number, end: number): number {
 function tagFlags(tag: number): number {
   switch (tag) {
     case ID.article: case ID.main: return F_MAIN;
-    case ID.nav: case ID.aside: case ID.footer: case ID.header: case ID.menu: case ID.dialog: case ID.form:
+    case ID.nav: case ID.aside: case ID.footer: case ID.header: case ID.menu: case ID.dialog: case ID.form: case ID.figure:
       return F_UNLIKELY;
     case ID.ul: case ID.ol: case ID.dl: return F_LIST;
     default: return 0;
