@@ -119,6 +119,12 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** A count and its noun, singular for exactly one: '1 request', '0 requests', '1,200 requests'. `many` is for nouns
+ *  that do not just take an s. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
 /** Splits a snippet on the U+0002/U+0003 marks into parts to render as text (never as HTML): odd parts matched. */
 export function snippetParts(snippet: string): Array<{ text: string; mark: boolean }> {
   const parts: Array<{ text: string; mark: boolean }> = [];

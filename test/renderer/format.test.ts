@@ -14,6 +14,7 @@ import {
   hexRows,
   isoUtc,
   monthlySeries,
+  plural,
   snippetParts,
   suggestCollectionName,
   timestampTitle,
@@ -28,6 +29,16 @@ describe('snippetParts', () => {
       { text: 'y', mark: true },
     ]);
     expect(snippetParts('')).toEqual([]);
+  });
+});
+
+describe('plural', () => {
+  it('says one thing in the singular and every other count in the plural, with thousands separated', () => {
+    expect(plural(1, 'request')).toBe('1 request');
+    expect(plural(0, 'request')).toBe('0 requests');
+    expect(plural(2, 'request')).toBe('2 requests');
+    expect(plural(1200, 'capture')).toBe('1,200 captures');
+    expect(plural(3, 'entry', 'entries')).toBe('3 entries');
   });
 });
 

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ExportFormat, FacetName, SearchHitView } from '../../shared/api-collections.js';
 import { call } from '../api/client.js';
 import { Time } from '../components/Time.js';
+import { download } from '../download.js';
 import { formatCount, snippetParts } from '../format.js';
 import { useApp } from '../store.js';
 
@@ -184,17 +185,6 @@ function Results() {
       </div>
     </div>
   );
-}
-
-function download(name: string, content: string, type: string) {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function ExportButtons() {

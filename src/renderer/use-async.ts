@@ -1,0 +1,21 @@
+// A value an engine call computes for the props in `deps`: null while it loads, or the error in words. A reply that
+// arrives after the props changed is dropped, so a slow answer for an old capture never shows for a new one.
+import { useEffect, useState } from 'react';
+import { describeError } from './format.js';
+
+export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): { value: T | null; error: string | null } {
+  const [state, setState] = useState<{ value: T | null; error: string | null }>({ value: null, error: null });
+  useEffect(() => {
+    let live = true;
+    setState({ value: null, error: null });
+    fn().then(
+      (value) => live && setState({ value, error: null }),
+      (e: unknown) => live && setState({ value: null, error: describeError(e) }),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+  return state;
+}
