@@ -39,3 +39,27 @@ export function parseRoute(hash: string): Route | null {
 export function routeHash(route: Route): string {
   return `#/replay/${encodeURIComponent(route.collection)}/${route.ts}/${route.url}`;
 }
+
+/** The capture of a URL's timeline (oldest first) that a replay route's timestamp names: the one with that
+ *  timestamp, else the nearest in time to it (a prefix counts as the start of its period: '2014' is 1 January 2014),
+ *  the earlier on a tie; null for an empty timeline. The view then rewrites its address to the capture's full
+ *  timestamp, so that the replay origin's resolver is asked for exactly the capture shown. */
+export function captureForRoute<C extends { timestamp: string | null }>(timeline: C[], ts: string): C | null {
+  const exact = timeline.find((c) => c.timestamp === ts);
+  if (exact) return exact;
+  const target = instant(ts);
+  let best: C | null = null;
+  let bestGap = Infinity;
+  for (const c of timeline) {
+    if (!c.timestamp) continue;
+    const gap = Math.abs(instant(c.timestamp) - target);
+    if (gap < bestGap) (best = c), (bestGap = gap);
+  }
+  return best;
+}
+
+/** Ms since the epoch of 1-14 timestamp digits, the missing ones being the start of the period. */
+function instant(ts: string): number {
+  const t = ts + '00000101000000'.slice(ts.length);
+  return Date.UTC(+t.slice(0, 4), +t.slice(4, 6) - 1, +t.slice(6, 8), +t.slice(8, 10), +t.slice(10, 12), +t.slice(12, 14));
+}

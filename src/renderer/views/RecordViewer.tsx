@@ -9,6 +9,7 @@ import { HexView } from '../components/HexView.js';
 import { TextDiff } from '../components/TextDiff.js';
 import { Time, useFormatTime } from '../components/Time.js';
 import { useAsync } from '../use-async.js';
+import { ViewPageButton } from './ViewPage.js';
 import { describeError, formatBytes, formatCitation } from '../format.js';
 import { useApp } from '../store.js';
 
@@ -218,6 +219,7 @@ export function RecordViewer({ capture }: { capture: CaptureView }) {
               </button>
             </>
           )}
+          {inCollection && <ViewPageButton capture={capture} />}
           <button type="button" onClick={() => open(null)} aria-label="Close the record viewer">
             Close
           </button>

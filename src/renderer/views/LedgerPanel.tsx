@@ -1,0 +1,126 @@
+// The provenance ledger of a replayed page: every request the page made as the replay origin saw it, how each was
+// answered (which record of which file, captured when, how far in time from the page) or what blocked it. Exported
+// as JSON or CSV for a citation or a report.
+import { useState } from 'react';
+import type { LedgerEntry, ResolvedHow } from '../../shared/replay.js';
+import { ledgerToCsv, ledgerToJson } from '../../core/replay/ledger.js';
+import { call } from '../api/client.js';
+import { Time } from '../components/Time.js';
+import { download } from '../download.js';
+import { formatDrift, plural } from '../format.js';
+import { useAsync } from '../use-async.js';
+
+const HOW: Record<ResolvedHow | 'blocked', string> = {
+  exact: 'exact',
+  nearest: 'nearest in time',
+  canonical: 'URL variant',
+  fuzzy: 'fuzzy match',
+  missing: 'not in this archive',
+  blocked: 'blocked',
+};
+
+/** '12 requests: 9 exact, 1 nearest in time, 2 blocked; 1 with temporal drift'. */
+export function ledgerSummary(entries: LedgerEntry[]): string {
+  const counts = new Map<string, number>();
+  for (const e of entries) counts.set(HOW[e.how], (counts.get(HOW[e.how]) ?? 0) + 1);
+  const parts = [...counts].map(([how, n]) => `${n} ${how}`).join(', ');
+  const drift = entries.filter((e) => e.temporalDrift).length;
+  return `${plural(entries.length, 'request')}${parts ? `: ${parts}` : ''}${drift ? `; ${drift} with temporal drift` : ''}`;
+}
+
+/** A file name for an export: the page's host and capture time. */
+function exportName(url: string, at: string, ext: string): string {
+  let host = 'page';
+  try {
+    host = new URL(url).hostname || host;
+  } catch {
+    // not a URL we can read: the generic name
+  }
+  return `ledger-${host}-${at}.${ext}`;
+}
+
+export function LedgerPanel({ collection, url, at, loads }: { collection: string; url: string; at: string; loads: number }) {
+  // Read again after each load of the page and on request: scripts may go on asking after the page has loaded.
+  const [reads, setReads] = useState(0);
+  const ledger = useAsync(() => call('replay.ledger', { collection, url, at }), [collection, url, at, loads, reads]);
+  const view = ledger.value?.view ?? null;
+  const entries = view?.entries ?? [];
+  return (
+    <section id="ledger" aria-labelledby="ledger-title" className="ledger">
+      <div className="row spread">
+        <h3 id="ledger-title">Provenance ledger</h3>
+        <div className="row" role="group" aria-label="Ledger actions">
+          <button type="button" onClick={() => setReads((n) => n + 1)}>
+            Read again
+          </button>
+          <button type="button" disabled={entries.length === 0} onClick={() => download(exportName(url, at, 'json'), ledgerToJson(entries), 'application/json')}>
+            Export JSON
+          </button>
+          <button type="button" disabled={entries.length === 0} onClick={() => download(exportName(url, at, 'csv'), ledgerToCsv(entries), 'text/csv')}>
+            Export CSV
+          </button>
+        </div>
+      </div>
+      {ledger.error && (
+        <p role="alert" className="error">
+          Could not read the ledger: {ledger.error}
+        </p>
+      )}
+      {!ledger.value && !ledger.error && <p className="meta">Reading the ledger…</p>}
+      {ledger.value && !view && <p className="empty">No request of this page has been seen yet: the ledger fills as the page loads above.</p>}
+      {view && (
+        <>
+          <p className="meta" data-testid="ledger-summary">
+            {ledgerSummary(entries)}
+            {view.dropped > 0 && ` (and ${plural(view.dropped, 'more request')} not kept)`}
+            {view.scripts ? ' · archived scripts on' : ' · archived scripts off'}
+          </p>
+          <div className="ledger-table">
+            <table aria-label="Requests of the page">
+              <thead>
+                <tr>
+                  <th>URL asked</th>
+                  <th>Resolved</th>
+                  <th className="num">Status</th>
+                  <th>Record served</th>
+                  <th>Captured</th>
+                  <th className="num">From the page</th>
+                </tr>
+              </thead>
+              <tbody>
+                {entries.map((e, i) => (
+                  <tr key={i} className={e.how === 'blocked' ? 'blocked' : e.temporalDrift ? 'drift' : undefined}>
+                    <td className="uri">{e.url || '(inline)'}</td>
+                    <td>
+                      {HOW[e.how]}
+                      {e.viaRevisit && ', revisit → original'}
+                      {e.blockedBy && <div className="meta">by {e.blockedBy}</div>}
+                    </td>
+                    <td className="num">{e.status ?? ''}</td>
+                    <td>
+                      {e.record ? (
+                        <>
+                          <span className="uri">{e.record.file.split(/[\\/]/).pop()}</span> @ {e.record.offset}
+                          {e.record.recordId && <div className="meta uri">{e.record.recordId.replace(/^<|>$/g, '')}</div>}
+                        </>
+                      ) : (
+                        ''
+                      )}
+                    </td>
+                    <td>
+                      <Time value={e.captureTime} />
+                    </td>
+                    <td className="num">
+                      {formatDrift(e.driftSeconds)}
+                      {e.temporalDrift && <div className="badge">temporal drift</div>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
