@@ -1,7 +1,7 @@
 // The app's address in the location hash (src/renderer/route.ts): what a pasted or reloaded link opens, and the hash
 // the app writes coming back through a real URL parser (WHATWG, as the browser's location.hash) unchanged.
 import { describe, expect, it } from 'vitest';
-import { parseRoute, routeHash, type Route } from '../../src/renderer/route.js';
+import { captureForRoute, parseRoute, routeHash, type Route } from '../../src/renderer/route.js';
 
 /** The hash as location.hash gives it back after the app assigned it: through the WHATWG URL parser. */
 const throughLocation = (hash: string) => new URL(`http://127.0.0.1:1234/index.html${hash}`).hash;
@@ -54,5 +54,26 @@ describe('routeHash', () => {
     expect(routeHash({ kind: 'replay', collection: 'my coll', ts: '20140126200624', url: 'http://www.iana.org/?a=1' })).toBe(
       '#/replay/my%20coll/20140126200624/http://www.iana.org/?a=1',
     );
+  });
+});
+
+describe('captureForRoute', () => {
+  const timeline = [{ timestamp: '20131231230000' }, { timestamp: '20140126200624' }, { timestamp: '20140127093000' }, { timestamp: null }];
+
+  it('takes the capture with that timestamp', () => {
+    expect(captureForRoute(timeline, '20140126200624')).toBe(timeline[1]);
+  });
+
+  it('takes the nearest in time otherwise, a partial timestamp being the start of its period', () => {
+    // 2014 = 2014-01-01 00:00:00: an hour after the first capture, weeks before the others.
+    expect(captureForRoute(timeline, '2014')).toBe(timeline[0]);
+    expect(captureForRoute(timeline, '20140127')).toBe(timeline[1]); // 3.5 h after the second, 9.5 h before the third
+    expect(captureForRoute(timeline, '20140127120000')).toBe(timeline[2]);
+    expect(captureForRoute(timeline, '2020')).toBe(timeline[2]);
+  });
+
+  it('prefers the earlier capture on a tie, and has none for an empty timeline', () => {
+    expect(captureForRoute([{ timestamp: '20140101000000' }, { timestamp: '20140103000000' }], '20140102')).toEqual({ timestamp: '20140101000000' });
+    expect(captureForRoute([], '2014')).toBeNull();
   });
 });
