@@ -85,6 +85,9 @@ interface AppState {
   dismissOffer(): void;
 }
 
+/** init may run twice (React's StrictMode in development); Back/Forward must be answered once. */
+let listeningToHistory = false;
+
 export const useApp = create<AppState>((set, get) => ({
   view: 'collection',
   collections: [],
@@ -126,7 +129,8 @@ export const useApp = create<AppState>((set, get) => ({
     try {
       const [settings, collections] = await Promise.all([call('settings.get', {}), call('collections.list', {})]);
       set({ settings, timeZone: settings.timeZone, collections });
-      window.addEventListener('popstate', () => void get().applyRoute());
+      if (!listeningToHistory) window.addEventListener('popstate', () => void get().applyRoute());
+      listeningToHistory = true;
       // A reloaded or pasted address opens its own collection instead of the last one.
       if (parseRoute(location.hash)) return await get().applyRoute();
       const last = settings.lastCollection && collections.some((c) => c.name === settings.lastCollection) ? settings.lastCollection : (collections[0]?.name ?? null);
@@ -270,7 +274,8 @@ export const useApp = create<AppState>((set, get) => ({
       get().setError(e);
     }
     // Where the files and the ingest button are, whatever screen the archives came from.
-    set({ view: 'collection', viewing: null });
+    get().setView('collection');
+    set({ viewing: null });
     await get().refreshDetail();
     await get().refreshCollections();
   },
