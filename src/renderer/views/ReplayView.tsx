@@ -7,6 +7,7 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 import { REPLAY_FRAME_SANDBOX } from '../../shared/api-replay.js';
 import type { ResolvedCapture } from '../../shared/api-collections.js';
 import type { ReplayFlag } from '../../shared/replay.js';
+import { FRAME_MESSAGE_SOURCE, UI_MESSAGE_SOURCE } from '../../core/replay/frame.js';
 import { replayPath } from '../../core/replay/urls.js';
 import { call } from '../api/client.js';
 import { TextDiff } from '../components/TextDiff.js';
@@ -29,10 +30,12 @@ function replayOrigin(): Promise<string> {
   return originOnce;
 }
 
-/** What the injected helper script (/__as/frame.js) posts when its page scrolls: the page's scrollY. */
-function scrollReport(data: unknown): number | null {
-  const y = (data as { scrollY?: unknown } | null)?.scrollY;
-  return typeof y === 'number' && Number.isFinite(y) ? y : null;
+/** What the injected helper script (frame.ts) reports of its page: where it is scrolled and which archived URL it
+ *  shows; null for any other message. */
+function frameState(data: unknown): { scrollY: number; url: string } | null {
+  const d = data as { source?: unknown; type?: unknown; scrollY?: unknown; url?: unknown } | null;
+  if (d?.source !== FRAME_MESSAGE_SOURCE || d.type !== 'state' || typeof d.scrollY !== 'number' || !Number.isFinite(d.scrollY)) return null;
+  return { scrollY: d.scrollY, url: typeof d.url === 'string' ? d.url : '' };
 }
 
 /** One archived page in a frame. The sandbox (REPLAY_FRAME_SANDBOX) lets the page keep the replay origin and run
@@ -81,12 +84,12 @@ function SideBySide({ origin, route, me, versions, flag }: { origin: string; rou
     const toldAt = new Map<HTMLIFrameElement, number>();
     const onMessage = (e: MessageEvent) => {
       if (e.origin !== origin) return;
-      const y = scrollReport(e.data);
-      if (y === null) return;
+      const y = frameState(e.data)?.scrollY;
+      if (y === undefined) return;
       const [from, to] = e.source === left.current?.contentWindow ? [left.current, right.current] : e.source === right.current?.contentWindow ? [right.current, left.current] : [null, null];
       if (!from || !to?.contentWindow || performance.now() - (toldAt.get(from) ?? -Infinity) < 300) return;
       toldAt.set(to, performance.now());
-      to.contentWindow.postMessage({ scrollTo: y }, origin);
+      to.contentWindow.postMessage({ source: UI_MESSAGE_SOURCE, type: 'scroll', y }, origin);
     };
     window.addEventListener('message', onMessage);
     return () => window.removeEventListener('message', onMessage);
@@ -141,6 +144,9 @@ export function ReplayView({ route }: { route: ReplayRoute }) {
   const [ledgerOpen, setLedgerOpen] = useState(false);
   // Bumped when the page's frame has loaded, so that an open ledger reads the requests it made.
   const [loads, setLoads] = useState(0);
+  // The archived URL the frame showed first, and the one it shows now: they differ once a link was followed in it.
+  const single = useRef<HTMLIFrameElement>(null);
+  const [frameUrl, setFrameUrl] = useState<{ first: string; now: string } | null>(null);
   const known = collections.some((c) => c.name === route.collection);
   const origin = useAsync(replayOrigin, []);
   const versions = useAsync(() => (known ? call('captures.timeline', { collection: route.collection, url: route.url }) : Promise.resolve([])), [known, route.collection, route.url]);
@@ -154,6 +160,18 @@ export function ReplayView({ route }: { route: ReplayRoute }) {
   useEffect(() => {
     if (me?.timestamp && me.timestamp !== route.ts) void viewPage({ collection: route.collection, ts: me.timestamp, url: route.url }, { replace: true });
   }, [me?.timestamp, route.ts, route.collection, route.url, viewPage]);
+
+  const shownTs = me?.timestamp ?? route.ts;
+  useEffect(() => setFrameUrl(null), [route.url, shownTs, flag, sideBySide]);
+  useEffect(() => {
+    const onMessage = (e: MessageEvent) => {
+      const url = e.origin === origin.value && e.source === single.current?.contentWindow ? frameState(e.data)?.url : undefined;
+      if (url) setFrameUrl((f) => (f ? { ...f, now: url } : { first: url, now: url }));
+    };
+    window.addEventListener('message', onMessage);
+    return () => window.removeEventListener('message', onMessage);
+  }, [origin.value]);
+  const followed = frameUrl && frameUrl.now !== frameUrl.first ? frameUrl.now : null;
 
   const step = (c: ResolvedCapture | undefined) => c?.timestamp && void viewPage({ collection: route.collection, ts: c.timestamp, url: route.url });
   const close = (
@@ -231,9 +249,22 @@ export function ReplayView({ route }: { route: ReplayRoute }) {
         (sideBySide && me ? (
           <SideBySide origin={origin.value!} route={route} me={me} versions={list} flag={flag} />
         ) : (
-          <ReplayFrame origin={origin.value!} collection={route.collection} ts={me?.timestamp ?? route.ts} url={route.url} flag={flag} onLoad={() => setLoads((n) => n + 1)} />
+          <>
+            {followed && (
+              <p className="note row" role="status">
+                <span>
+                  A link was followed in the page: the frame now shows <span className="uri">{followed}</span>, the header and the ledger still describe the
+                  page above.
+                </span>
+                <button type="button" onClick={() => void viewPage({ collection: route.collection, ts: shownTs, url: followed })}>
+                  Open it in the replay view
+                </button>
+              </p>
+            )}
+            <ReplayFrame origin={origin.value!} collection={route.collection} ts={shownTs} url={route.url} flag={flag} frameRef={single} onLoad={() => setLoads((n) => n + 1)} />
+          </>
         ))}
-      {ledgerOpen && <LedgerPanel collection={route.collection} url={route.url} at={me?.timestamp ?? route.ts} loads={loads} />}
+      {ledgerOpen && <LedgerPanel collection={route.collection} url={route.url} at={shownTs} loads={loads} />}
     </section>
   );
 }
