@@ -75,8 +75,7 @@ export function LedgerPanel({ collection, url, at, loads }: { collection: string
             {view.dropped > 0 && ` (and ${plural(view.dropped, 'more request')} not kept)`}
             {view.scripts ? ' · archived scripts on' : ' · archived scripts off'}
           </p>
-          <div className="ledger-table">
-            <table aria-label="Requests of the page">
+          <table aria-label="Requests of the page">
               <thead>
                 <tr>
                   <th>URL asked</th>
@@ -117,8 +116,7 @@ export function LedgerPanel({ collection, url, at, loads }: { collection: string
                   </tr>
                 ))}
               </tbody>
-            </table>
-          </div>
+          </table>
         </>
       )}
     </section>

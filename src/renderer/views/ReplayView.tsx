@@ -51,12 +51,16 @@ function ReplayFrame({ origin, collection, ts, url, flag, frameRef, onLoad }: {
   onLoad?(): void;
 }) {
   const formatTime = useFormatTime();
+  const src = origin + replayPath({ collection, ts, flag, url });
   return (
+    // A new frame for each address (the key), never a changed src: changing the src of a loaded frame adds an entry
+    // to the window's history, and Back would then step the frame instead of the view's own address.
     <iframe
+      key={src}
       ref={frameRef}
       className="replay-frame"
       title={`Archived page ${url}, captured ${formatTime(ts)}`}
-      src={origin + replayPath({ collection, ts, flag, url })}
+      src={src}
       sandbox={REPLAY_FRAME_SANDBOX}
       referrerPolicy="no-referrer"
       onLoad={onLoad}
@@ -96,6 +100,8 @@ function SideBySide({ origin, route, me, versions, flag }: { origin: string; rou
   }, [origin, inStep]);
 
   if (!other) return <p className="empty">This URL has no other capture to show beside this one.</p>;
+  // The diff reads forward in time, whichever of the two is this view's capture.
+  const [older, newer] = versions.indexOf(other) < versions.indexOf(me) ? [other, me] : [me, other];
   return (
     <section aria-label="Side by side" className="side-by-side">
       <div className="row">
@@ -130,9 +136,9 @@ function SideBySide({ origin, route, me, versions, flag }: { origin: string; rou
       </div>
       <h3>Text differences</h3>
       <p className="meta">
-        From <Time value={other.timestamp} /> to <Time value={me.timestamp} />.
+        What changed from <Time value={older.timestamp} /> to <Time value={newer.timestamp} />.
       </p>
-      <TextDiff collection={route.collection} a={other.id} b={me.id} />
+      <TextDiff collection={route.collection} a={older.id} b={newer.id} />
     </section>
   );
 }
@@ -195,7 +201,7 @@ export function ReplayView({ route }: { route: ReplayRoute }) {
 
   const ready = origin.value && (me || versions.value);
   return (
-    <section aria-label="Replay" className="replay">
+    <section aria-label="Replay" className={`replay${ledgerOpen ? ' with-ledger' : ''}`}>
       <header className="row spread replay-head">
         <div>
           <h2 className="uri">{route.url}</h2>
@@ -229,7 +235,7 @@ export function ReplayView({ route }: { route: ReplayRoute }) {
             Provenance ledger
           </button>
           <button type="button" disabled={!me} onClick={() => me && (open(me), void viewPage(null))}>
-            Record
+            Open record
           </button>
           {close}
         </div>
