@@ -101,7 +101,7 @@ export function App() {
         <SearchBox />
         <nav aria-label="Views" className="views">
           {NAV.map(([v, label]) => (
-            <button key={v} type="button" aria-current={view === v ? 'page' : undefined} onClick={() => setView(v)}>
+            <button key={v} type="button" aria-current={view === v && !replay ? 'page' : undefined} onClick={() => setView(v)}>
               {label}
             </button>
           ))}

@@ -173,6 +173,21 @@ test('the provenance ledger lists each request with its record, and exports as J
   expect(lines.find((l) => l.startsWith('http://www.iana.org/_css/2013.1/screen.css,'))).toContain(`,${cssEntry.record!.offset},`);
 });
 
+test('a link followed inside the page is named, and opens in the replay view on request', async () => {
+  const frame = await replayedFrame();
+  await frame.getByRole('link', { name: 'Domain Names' }).first().click();
+  const note = replay().getByRole('status').filter({ hasText: 'A link was followed in the page' });
+  await expect(note).toContainText('the frame now shows http://www.iana.org/domains');
+  await expect(replay().getByRole('heading', { name: HOME })).toBeVisible(); // the header still names the page opened
+  await shot('replay-03c-link-followed');
+  await axe('link followed');
+  await note.getByRole('button', { name: 'Open it in the replay view' }).click();
+  await expect(replay().getByRole('heading', { name: 'http://www.iana.org/domains' })).toBeVisible();
+  await expect(replay().getByTestId('replay-capture')).toContainText('Captured 2014-01-26 15:08:25');
+  await expect(page).toHaveURL(`${engine.origin}/${hashOf('20140126200825', 'http://www.iana.org/domains')}`);
+  await expect(note).toBeHidden();
+});
+
 test('View page from the record viewer and from a URL timeline; previous/next capture; Back steps back', async () => {
   // The record viewer of a search hit has the button too.
   await page.getByRole('searchbox').fill('dnssec');
@@ -229,7 +244,6 @@ test('side by side: two captures, scroll kept in step, the text diff below', asy
   expect(room).toBeGreaterThan(40);
   await scrollTo(left, room - 5);
   await expect.poll(() => scrollY(right)).toBe(room - 5);
-  await page.waitForTimeout(400); // past the echo guard
   await scrollTo(right, 10);
   await expect.poll(() => scrollY(left)).toBe(10);
   await shot('replay-05-side-by-side');

@@ -137,7 +137,7 @@ export function CapturesView() {
                   </td>
                   <td>{c.type}</td>
                   <td className="num">{c.status ?? ''}</td>
-                  <td>
+                  <td className="nowrap">
                     <ViewPageButton capture={c} named className="link" />
                   </td>
                 </tr>

@@ -2,42 +2,13 @@
 // answered (which record of which file, captured when, how far in time from the page) or what blocked it. Exported
 // as JSON or CSV for a citation or a report.
 import { useState } from 'react';
-import type { LedgerEntry, ResolvedHow } from '../../shared/replay.js';
 import { ledgerToCsv, ledgerToJson } from '../../core/replay/ledger.js';
 import { call } from '../api/client.js';
 import { Time } from '../components/Time.js';
 import { download } from '../download.js';
 import { formatDrift, plural } from '../format.js';
+import { HOW, ledgerFileName, ledgerSummary } from '../ledger.js';
 import { useAsync } from '../use-async.js';
-
-const HOW: Record<ResolvedHow | 'blocked', string> = {
-  exact: 'exact',
-  nearest: 'nearest in time',
-  canonical: 'URL variant',
-  fuzzy: 'fuzzy match',
-  missing: 'not in this archive',
-  blocked: 'blocked',
-};
-
-/** '12 requests: 9 exact, 1 nearest in time, 2 blocked; 1 with temporal drift'. */
-export function ledgerSummary(entries: LedgerEntry[]): string {
-  const counts = new Map<string, number>();
-  for (const e of entries) counts.set(HOW[e.how], (counts.get(HOW[e.how]) ?? 0) + 1);
-  const parts = [...counts].map(([how, n]) => `${n} ${how}`).join(', ');
-  const drift = entries.filter((e) => e.temporalDrift).length;
-  return `${plural(entries.length, 'request')}${parts ? `: ${parts}` : ''}${drift ? `; ${drift} with temporal drift` : ''}`;
-}
-
-/** A file name for an export: the page's host and capture time. */
-function exportName(url: string, at: string, ext: string): string {
-  let host = 'page';
-  try {
-    host = new URL(url).hostname || host;
-  } catch {
-    // not a URL we can read: the generic name
-  }
-  return `ledger-${host}-${at}.${ext}`;
-}
 
 export function LedgerPanel({ collection, url, at, loads }: { collection: string; url: string; at: string; loads: number }) {
   // Read again after each load of the page and on request: scripts may go on asking after the page has loaded.
@@ -53,10 +24,10 @@ export function LedgerPanel({ collection, url, at, loads }: { collection: string
           <button type="button" onClick={() => setReads((n) => n + 1)}>
             Read again
           </button>
-          <button type="button" disabled={entries.length === 0} onClick={() => download(exportName(url, at, 'json'), ledgerToJson(entries), 'application/json')}>
+          <button type="button" disabled={entries.length === 0} onClick={() => download(ledgerFileName(url, at, 'json'), ledgerToJson(entries), 'application/json')}>
             Export JSON
           </button>
-          <button type="button" disabled={entries.length === 0} onClick={() => download(exportName(url, at, 'csv'), ledgerToCsv(entries), 'text/csv')}>
+          <button type="button" disabled={entries.length === 0} onClick={() => download(ledgerFileName(url, at, 'csv'), ledgerToCsv(entries), 'text/csv')}>
             Export CSV
           </button>
         </div>
@@ -106,7 +77,7 @@ export function LedgerPanel({ collection, url, at, loads }: { collection: string
                         ''
                       )}
                     </td>
-                    <td>
+                    <td className="nowrap">
                       <Time value={e.captureTime} />
                     </td>
                     <td className="num">

@@ -13,6 +13,7 @@ import { call } from '../api/client.js';
 import { TextDiff } from '../components/TextDiff.js';
 import { Time, useFormatTime } from '../components/Time.js';
 import { captureForRoute, type ReplayRoute } from '../route.js';
+import { scrollSync, type Side } from '../scroll-sync.js';
 import { useApp } from '../store.js';
 import { useAsync } from '../use-async.js';
 import { LedgerPanel } from './LedgerPanel.js';
@@ -32,10 +33,10 @@ function replayOrigin(): Promise<string> {
 
 /** What the injected helper script (frame.ts) reports of its page: where it is scrolled and which archived URL it
  *  shows; null for any other message. */
-function frameState(data: unknown): { scrollY: number; url: string } | null {
-  const d = data as { source?: unknown; type?: unknown; scrollY?: unknown; url?: unknown } | null;
+function frameState(data: unknown): { scrollY: number; scrollMax: number; url: string } | null {
+  const d = data as { source?: unknown; type?: unknown; scrollY?: unknown; scrollMax?: unknown; url?: unknown } | null;
   if (d?.source !== FRAME_MESSAGE_SOURCE || d.type !== 'state' || typeof d.scrollY !== 'number' || !Number.isFinite(d.scrollY)) return null;
-  return { scrollY: d.scrollY, url: typeof d.url === 'string' ? d.url : '' };
+  return { scrollY: d.scrollY, scrollMax: typeof d.scrollMax === 'number' ? d.scrollMax : Infinity, url: typeof d.url === 'string' ? d.url : '' };
 }
 
 /** One archived page in a frame. The sandbox (REPLAY_FRAME_SANDBOX) lets the page keep the replay origin and run
@@ -83,21 +84,16 @@ function SideBySide({ origin, route, me, versions, flag }: { origin: string; rou
 
   useEffect(() => {
     if (!inStep) return;
-    // A frame told to scroll reports that scroll back (and a shorter page reports less than it was told): what a
-    // frame reports just after being told is its answer, not the person scrolling it, and is not passed on.
-    const toldAt = new Map<HTMLIFrameElement, number>();
+    const sync = scrollSync();
     const onMessage = (e: MessageEvent) => {
-      if (e.origin !== origin) return;
-      const y = frameState(e.data)?.scrollY;
-      if (y === undefined) return;
-      const [from, to] = e.source === left.current?.contentWindow ? [left.current, right.current] : e.source === right.current?.contentWindow ? [right.current, left.current] : [null, null];
-      if (!from || !to?.contentWindow || performance.now() - (toldAt.get(from) ?? -Infinity) < 300) return;
-      toldAt.set(to, performance.now());
-      to.contentWindow.postMessage({ source: UI_MESSAGE_SOURCE, type: 'scroll', y }, origin);
+      const state = e.origin === origin ? frameState(e.data) : null;
+      const from: Side | null = !state ? null : e.source === left.current?.contentWindow ? 'left' : e.source === right.current?.contentWindow ? 'right' : null;
+      const tell = from && sync.report(from, state!.scrollY, state!.scrollMax);
+      if (tell) (tell.to === 'left' ? left : right).current?.contentWindow?.postMessage({ source: UI_MESSAGE_SOURCE, type: 'scroll', y: tell.y }, origin);
     };
     window.addEventListener('message', onMessage);
     return () => window.removeEventListener('message', onMessage);
-  }, [origin, inStep]);
+  }, [origin, inStep, other?.id]); // a new frame beside: its load is not a scroll
 
   if (!other) return <p className="empty">This URL has no other capture to show beside this one.</p>;
   // The diff reads forward in time, whichever of the two is this view's capture.
