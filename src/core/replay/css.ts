@@ -4,7 +4,7 @@ import { rewriteUrl, type ArchiveTarget } from './archive-url.js';
 
 // url( "x" ) | url('x') | url(x), and @import "x" (the url() form of @import is the first case). Comments are not
 // skipped: a URL rewritten inside one is harmless.
-const CSS_URL = /(url\(\s*)(?:"([^"]*)"|'([^']*)'|([^)"'\s]*))(\s*\))|(@import\s+)(?:"([^"]*)"|'([^']*)')/gi;
+const CSS_URL = /(url\(\s*)(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|((?:[^)"'\s\\]|\\.)*))(\s*\))|(@import\s+)(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')/gis;
 
 /**
  * `css` with its URLs rewritten against `base`. `decode` turns the text's characters into the URL's real ones (the

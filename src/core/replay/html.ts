@@ -45,6 +45,8 @@ const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe
 /** <script type> values that run as JavaScript (HTML 4.12.1.1's JavaScript MIME type essence list, plus module and
  *  the import maps that steer module loading). */
 const JS_TYPE = /^(?:module|importmap|(?:text|application)\/(?:x-)?(?:java|ecma|j|live)script(?:1\.\d)?)$/;
+/** Elements handled even without attributes. */
+const SPECIAL = new Set(['head', 'script', 'noscript']);
 /** What an inert archived script's type becomes: no browser runs it, and it says what it was. */
 const INERT_SCRIPT_TYPE = 'text/x-archived-script';
 
@@ -248,6 +250,8 @@ class Rewriter {
   private startTag(lt: number, tag: Tag): number {
     const { name } = tag;
     if (!this.injected && name !== 'html' && name !== 'head') this.inject(lt);
+    // Most tags are bare (<p>, <div>, </li>...): nothing to look at but whether raw text follows.
+    if (!tag.attrs.length && !SPECIAL.has(name)) return RAW_TEXT.has(name) ? this.rawText(name, tag.end) : tag.end;
     const edits = new Map<Attr, string | null>(); // new value, or null to remove
     const added: string[] = [];
     const attr = (n: string) => tag.attrs.find((a) => a.name === n);

@@ -53,6 +53,16 @@ export function canonicalVariants(url: string): string[] {
   return out;
 }
 
+/** The URL as the WHATWG parser writes it (host lower-cased, default port gone): SURT keeps a `WWW.` written in
+ *  capitals (as warcio.js does), and a host's case never names another resource. */
+function parsedHref(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
+  }
+}
+
 interface Served {
   capture: ReplayCapture;
   payload: ReplayCapture | null;
@@ -93,14 +103,14 @@ export function resolve(coll: Collection, url: string, at: string, o: ResolveOpt
     };
   };
 
-  const own = ofUrl(url);
+  const own = ofUrl(parsedHref(url));
   if (own) return done(own.capture.timestamp?.startsWith(at) ? 'exact' : 'nearest', own);
   for (const v of canonicalVariants(url)) {
     const hit = ofUrl(v);
     if (hit) return done('canonical', hit);
   }
   const candidates = capturesOfUrl(coll, url, { match: 'query', limit: FUZZY_CANDIDATES }).filter((c) => !exclude.has(c.id));
-  // Nearest first, so that a candidate whose revisit cannot be served gives way to the next one.
+  // The best match first; one whose revisit cannot be served gives way to the next best.
   while (candidates.length) {
     const c = fuzzyMatch(surt(url), candidates, distance);
     if (!c) break;

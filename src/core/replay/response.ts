@@ -4,12 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { charsetParam, prescanMetaCharset, resolveLabel } from '../extract/charset.js';
+import { timestampSeconds } from '../search/timestamp.js';
 import type { Collection } from '../store/index.js';
 import { surt } from '../warc/surt.js';
 import type { ArchiveRecord } from '../warc/types.js';
 import { absoluteUrl, type ArchiveTarget } from './archive-url.js';
 import { rewriteCss } from './css.js';
-import { policyHeaders, replayHeaders } from './headers.js';
+import { headerSafe, policyHeaders, replayHeaders } from './headers.js';
 import { rewriteHtml } from './html.js';
 import { missPageHtml, unreadablePageHtml } from './pages.js';
 import { ArchivePool, type RecordReader } from './records.js';
@@ -31,8 +32,7 @@ function header(list: ReadonlyArray<readonly [string, string]>, name: string): s
 
 /** RFC 7231 IMF-fixdate of a 14-digit timestamp (the Memento-Datetime of RFC 7089). */
 function httpDate(ts: string): string {
-  const t = ts.padEnd(14, '0');
-  return new Date(Date.UTC(+t.slice(0, 4), +t.slice(4, 6) - 1, +t.slice(6, 8), +t.slice(8, 10), +t.slice(10, 12), +t.slice(12, 14))).toUTCString();
+  return new Date(timestampSeconds(ts) * 1000).toUTCString();
 }
 
 export type ByteRange = { start: number; end: number } | 'unsatisfiable' | null;
@@ -85,8 +85,24 @@ function archivedOf(record: ArchiveRecord): Archived {
   if (!http) {
     return { status: 200, statusText: 'OK', headers: [['Content-Type', record.contentType || 'application/octet-stream']], body: record.payload() };
   }
-  const status = http.status ?? 200;
-  return { status, statusText: http.startLine.split(' ').slice(2).join(' ').trim(), headers: http.headers.list, body: record.payload() };
+  // A status a server cannot send (none, or outside 200-599: an interim 1xx kept by a crawler) is served as 200.
+  const status = http.status && http.status >= 200 && http.status <= 599 ? http.status : 200;
+  const statusText = headerSafe(http.startLine.split(' ').slice(2).join(' ').trim());
+  return { status, statusText, headers: http.headers.list, body: record.payload() };
+}
+
+/** The record a reader last served to a Range request. A player asks for a media file a range at a time, and the
+ *  payload is decoded whole (chunking and gzip have no random access), so without this each range would decode it
+ *  again. */
+const lastRanged = new WeakMap<RecordReader, { key: string; archived: Archived }>();
+
+function rangedRecord(reader: RecordReader, c: ReplayCapture): Archived {
+  const key = `${c.offset}:${c.length}:${c.file}`;
+  const last = lastRanged.get(reader);
+  if (last?.key === key) return last.archived;
+  const archived = archivedOf(reader.read(c.file, c.offset, c.length));
+  lastRanged.set(reader, { key, archived });
+  return archived;
 }
 
 /** Where a redirect leads, when it leads back to the URL asked (by SURT key): serving it would loop. */
@@ -122,7 +138,7 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
   for (let skips = 0; r.payload && r.capture; skips++) {
     let a: Archived;
     try {
-      a = archivedOf(reader.read(r.payload.file, r.payload.offset, r.payload.length));
+      a = req.range ? rangedRecord(reader, r.payload) : archivedOf(reader.read(r.payload.file, r.payload.offset, r.payload.length));
     } catch (e) {
       return htmlResponse(502, 'Record Unreadable', unreadablePageHtml(r.payload, (e as Error).message, nonce), r, policy);
     }
