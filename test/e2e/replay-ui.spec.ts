@@ -179,6 +179,7 @@ test('a link followed inside the page is named, and opens in the replay view on 
   const note = replay().getByRole('status').filter({ hasText: 'A link was followed in the page' });
   await expect(note).toContainText('the frame now shows http://www.iana.org/domains');
   await expect(replay().getByRole('heading', { name: HOME })).toBeVisible(); // the header still names the page opened
+  await note.scrollIntoViewIfNeeded();
   await shot('replay-03c-link-followed');
   await axe('link followed');
   await note.getByRole('button', { name: 'Open it in the replay view' }).click();
@@ -214,6 +215,7 @@ test('View page from the record viewer and from a URL timeline; previous/next ca
 
   const meta = replay().getByTestId('replay-capture');
   await expect(meta).toContainText('capture 1 of 2');
+  await expect(meta).toContainText('a 302 redirect, followed in the frame'); // http:// redirected to https://
   const first = page.url();
   await expect(replay().getByRole('button', { name: '← Previous capture' })).toBeDisabled();
   await replay().getByRole('button', { name: 'Next capture →' }).click();

@@ -206,6 +206,7 @@ export function ReplayView({ route }: { route: ReplayRoute }) {
               <>
                 Captured <Time value={me.timestamp} /> · capture {at + 1} of {list.length} · {route.collection}
                 {me.type === 'revisit' && ' · a revisit, shown with its original’s content'}
+                {me.status !== null && me.status >= 300 && me.status < 400 && ` · a ${me.status} redirect, followed in the frame to where it led`}
               </>
             ) : versions.value ? (
               <>No capture of this URL in {route.collection}: the page below lists the nearest ones.</>
@@ -255,8 +256,8 @@ export function ReplayView({ route }: { route: ReplayRoute }) {
             {followed && (
               <p className="note row" role="status">
                 <span>
-                  A link was followed in the page: the frame now shows <span className="uri">{followed}</span>, the header and the ledger still describe the
-                  page above.
+                  A link was followed in the page: the frame now shows <span className="uri">{followed}</span>, while the header and the ledger still
+                  describe <span className="uri">{route.url}</span>.
                 </span>
                 <button type="button" onClick={() => void viewPage({ collection: route.collection, ts: shownTs, url: followed })}>
                   Open it in the replay view
