@@ -194,7 +194,14 @@ test('View page from the record viewer and from a URL timeline; previous/next ca
   await page.getByRole('searchbox').fill('dnssec');
   await page.getByRole('searchbox').press('Enter');
   await expect(replay()).toBeHidden();
-  await page.getByRole('listbox', { name: 'Results' }).getByRole('option').first().click();
+  // From the keyboard: V on the active hit views its page, Back returns to the results.
+  const results = page.getByRole('listbox', { name: 'Results' });
+  await results.focus();
+  await page.keyboard.press('v');
+  await expect(replay()).toBeVisible();
+  await page.goBack();
+  await expect(results).toBeVisible();
+  await results.getByRole('option').first().click();
   const viewer = page.getByRole('region', { name: 'Record viewer' });
   await expect(viewer).toBeVisible();
   await viewer.getByRole('button', { name: 'View page' }).click();
