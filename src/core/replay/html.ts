@@ -222,7 +222,7 @@ class Rewriter {
       if (lt < 0) break;
       const c = s.charCodeAt(lt + 1);
       if (s.startsWith('!--', lt + 1)) {
-        const end = s.indexOf('-->', lt + 4);
+        const end = s.indexOf('-->', lt + 2); // from lt+2: `<!-->` and `<!--->` are whole (empty) comments
         i = end < 0 ? n : end + 3;
       } else if (c === 0x21 || c === 0x3f) { // <! doctype / <? bogus comment
         const end = s.indexOf('>', lt);

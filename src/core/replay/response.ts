@@ -164,6 +164,8 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
   const drops: RewriteDrop[] = [];
   const headers = replayHeaders(archived.headers, target, base, drops);
   let body: Buffer = archived.body;
+  /** A rewritten document carries a fresh nonce, so two of its ranges would come from two different bodies. */
+  let rangeable = true;
   const ctIndex = headers.findIndex(([n]) => n.toLowerCase() === 'content-type');
   const contentType = ctIndex >= 0 ? headers[ctIndex][1] : (capture.mime ?? '');
   const mime = contentType.split(';')[0].trim().toLowerCase();
@@ -173,6 +175,7 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
       if (!charset.startsWith('utf-16')) { // the rewriter reads ASCII-compatible bytes only
         const out = rewriteHtml(body, { target, url: base, charset, scripts: req.flag === 'js_', nonce });
         body = out.bytes;
+        rangeable = false;
         drops.push(...out.drops);
         if (fromMeta && ctIndex >= 0) headers[ctIndex] = [headers[ctIndex][0], `${contentType}; charset=${charset}`];
       }
@@ -186,8 +189,8 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
   let status = archived.status;
   let statusText = archived.statusText;
   if (status === 204 || status === 304) body = Buffer.alloc(0);
-  const range = status === 200 ? parseRange(req.range, body.length) : null;
-  const extra: Array<[string, string]> = [['Accept-Ranges', 'bytes']];
+  const range = status === 200 && rangeable ? parseRange(req.range, body.length) : null;
+  const extra: Array<[string, string]> = [['Accept-Ranges', rangeable ? 'bytes' : 'none']];
   if (range === 'unsatisfiable') {
     status = 416;
     statusText = 'Range Not Satisfiable';

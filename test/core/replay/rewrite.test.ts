@@ -137,6 +137,10 @@ describe('HTML rewriter: helper script and bytes', () => {
     expect(bytes.toString('latin1')).toBe(`<div title=x style="font-family:'&#xc4;rial';background:url(&quot;${A('http://example.com/dir/a.png')}&quot;)">`);
   });
 
+  it('ends comments where a browser does, abrupt ones included', () => {
+    expect(html('<!--><a href=x>a</a><!---><img src=y>').text).toBe(`<!--><a href="${A('http://example.com/dir/x')}">a</a><!---><img src="${A('http://example.com/dir/y')}">`);
+  });
+
   it('survives markup cut off in the middle', () => {
     expect(html('<a href="x">ok</a><img src="y').text).toBe(`<a href="${A('http://example.com/dir/x')}">ok</a><img src="y`);
     expect(html('<script>never closed <a href=x>').text).toBe('<script type="text/x-archived-script">never closed <a href=x>');

@@ -68,15 +68,16 @@ describe('ledger formats', () => {
   const served: LedgerEntry = {
     url: 'http://e.com/a,"b".css', how: 'nearest', viaRevisit: true,
     record: { file: '/d/x.warc.gz', offset: 1200, length: 300, recordId: '<urn:uuid:1>' },
+    revisit: { file: '/d/y.warc.gz', offset: 50, length: 90, recordId: '<urn:uuid:2>' },
     captureTime: '20140127000000', driftSeconds: 100000, temporalDrift: true, blockedBy: null, status: 200,
   };
   it('JSON keeps every field; CSV has a header and quotes what needs quoting', () => {
     const rows = [served, blockedEntry('=cmd|x', 'csp:connect-src')];
     expect(JSON.parse(ledgerToJson(rows))).toEqual(rows);
     expect(ledgerToCsv(rows).split('\r\n')).toEqual([
-      'url,how,viaRevisit,status,file,offset,length,recordId,captureTime,driftSeconds,temporalDrift,blockedBy',
-      '"http://e.com/a,""b"".css",nearest,true,200,/d/x.warc.gz,1200,300,<urn:uuid:1>,20140127000000,100000,true,',
-      "'=cmd|x,blocked,false,,,,,,,,false,csp:connect-src",
+      'url,how,viaRevisit,status,file,offset,length,recordId,captureTime,driftSeconds,temporalDrift,blockedBy,revisitFile,revisitOffset,revisitRecordId',
+      '"http://e.com/a,""b"".css",nearest,true,200,/d/x.warc.gz,1200,300,<urn:uuid:1>,20140127000000,100000,true,,/d/y.warc.gz,50,<urn:uuid:2>',
+      "'=cmd|x,blocked,false,,,,,,,,false,csp:connect-src,,,",
       '',
     ]);
   });
