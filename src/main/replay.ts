@@ -291,3 +291,10 @@ export function replayViewRequest(url: unknown, bounds: unknown, replayOrigin: s
   if (![x, y, width, height].every(Number.isFinite) || width <= 0 || height <= 0) return null;
   return { url: d.target, bounds: { x, y, width, height } };
 }
+
+/** What the shell refused, as a report for the replay server's ledger: the Reporting API's CSP-violation shape, the
+ *  one /__as/csp-report reads, with the shell's reason where the directive goes. The ledger then lists what the shell
+ *  stopped beside what the page's CSP stopped. */
+export function blockReport(documentUrl: string, blockedUrl: string, reason: string): string {
+  return JSON.stringify([{ type: 'csp-violation', body: { documentURL: documentUrl, blockedURL: blockedUrl, effectiveDirective: reason } }]);
+}
