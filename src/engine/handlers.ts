@@ -10,6 +10,7 @@ import type { Telemetry } from '../core/telemetry/sdk.js';
 import { createCollectionHandlers } from './collections.js';
 import type { EventBus } from './events.js';
 import { RemoteExtractors, type RemoteExtractOptions } from './remote-extract.js';
+import { createReplayHandlers, type EngineReplay } from './replay-handlers.js';
 
 export type Handlers = { [M in Method]: (args: ArgsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
 
@@ -37,6 +38,8 @@ export interface EngineContext {
   allowDirs?: string[];
   /** Lease and timeouts of clients' GPU text extractors (tests shorten them). */
   remoteExtract?: RemoteExtractOptions;
+  /** The replay origin, started beside the engine (replay-handlers.ts); its owner closes it. */
+  replay?: EngineReplay;
 }
 
 export function createHandlers(ctx: EngineContext): Handlers & { close(): void } {
@@ -78,6 +81,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
   const handlers: Handlers = {
     ...collections.handlers,
     ...extractors.handlers(),
+    ...createReplayHandlers(ctx.replay ?? null),
     'engine.info': () => ({ version, node: process.version, pid: process.pid, mode: ctx.mode }),
 
     'archive.open': ({ paths }) =>

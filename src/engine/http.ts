@@ -24,6 +24,11 @@ export const CONTENT_SECURITY_POLICY =
   "connect-src 'self'; worker-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; " +
   "form-action 'none'";
 
+/** The UI's policy, letting its replay view frame the replay origin and nothing else: every navigation inside that
+ *  frame (a link the rewriting missed, a script's location change) is held to that origin by frame-src. */
+export const contentSecurityPolicy = (replayOrigin: string | null): string =>
+  replayOrigin ? `${CONTENT_SECURITY_POLICY}; frame-src ${replayOrigin}` : CONTENT_SECURITY_POLICY;
+
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -79,9 +84,12 @@ export async function serveHttp(opts: {
   staticDir: string | null;
   port?: number;
   token?: string;
+  /** The replay origin (replay-handlers.ts), the one origin the UI may frame. */
+  replayOrigin?: string;
 }): Promise<HttpEngine> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const open = new Set<ServerResponse>();
+  const csp = contentSecurityPolicy(opts.replayOrigin ?? null);
   let origin = '';
 
   const server = createServer((req, res) => {
@@ -151,7 +159,7 @@ export async function serveHttp(opts: {
     if (!file.startsWith(opts.staticDir + sep) || !existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'not found');
     res.writeHead(200, {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'content-security-policy': csp,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'cache-control': 'no-cache',

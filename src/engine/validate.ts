@@ -3,6 +3,7 @@
 import type { CollectionsApi } from '../shared/api-collections.js';
 import type { ArgsOf, Method } from '../shared/api.js';
 import { collectionShapes } from './collections-shapes.js';
+import { replayShapes } from './replay-handlers.js';
 
 export class BadRequest extends Error {}
 
@@ -19,6 +20,7 @@ export type Shapes<Names extends string> = { [M in Names]: Shape };
 
 const shapes: Shapes<Method> = {
   ...(collectionShapes satisfies Shapes<keyof CollectionsApi>),
+  ...replayShapes,
   'engine.info': {},
   'archive.open': { paths: 'string[]' },
   'archive.records': { file: 'string', after: 'int?', limit: 'int?' },

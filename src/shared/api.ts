@@ -3,6 +3,7 @@
 // from it, and no channel name is spelled anywhere else.
 
 import { COLLECTION_METHODS, type CollectionsApi } from './api-collections.js';
+import { REPLAY_METHODS, type ReplayApi } from './api-replay.js';
 import type { IngestProgress } from './records.js';
 
 /** Stable error codes: they cross process boundaries as data, never as Error objects (STYLE.md item 3). */
@@ -116,8 +117,9 @@ export interface PageText {
   text: string;
 }
 
-/** Method name -> [arguments, result]. Collections, search and browsing live in api-collections.ts. */
-export interface Api extends CollectionsApi {
+/** Method name -> [arguments, result]. Collections, search and browsing live in api-collections.ts, replay in
+ *  api-replay.ts. */
+export interface Api extends CollectionsApi, ReplayApi {
   'engine.info': [Record<string, never>, { version: string; node: string; pid: number; mode: 'ipc' | 'http' }];
   'archive.open': [{ paths: string[] }, OpenedFile[]];
   'archive.records': [{ file: string; after?: number; limit?: number }, RecordPage];
@@ -181,7 +183,7 @@ export interface EngineClient {
 /** The method names, for validation at the engine's edge and for the preload bridge. */
 export const ARCHIVE_METHODS = ['engine.info', 'archive.open', 'archive.records', 'archive.record', 'archive.raw', 'record.payload', 'app.paths', 'telemetry.recent'] as const satisfies readonly Method[];
 export const EXTRACT_METHODS = ['extract.offer', 'extract.withdraw', 'extract.reply'] as const satisfies readonly Method[];
-export const METHODS = [...ARCHIVE_METHODS, ...EXTRACT_METHODS, ...COLLECTION_METHODS] as const satisfies readonly Method[];
+export const METHODS = [...ARCHIVE_METHODS, ...EXTRACT_METHODS, ...COLLECTION_METHODS, ...REPLAY_METHODS] as const satisfies readonly Method[];
 export const EVENTS = ['ingest.progress', 'engine.notice', 'extract.request'] as const satisfies readonly EventName[];
 
 // Compile-time proof that METHODS and EVENTS list every name of the contract.
