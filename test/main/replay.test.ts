@@ -8,7 +8,9 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cspViolations } from '../../src/core/replay/server.js';
 import {
+  blockReport,
   cancelReason,
   listenDeadPort,
   partitionHardening,
@@ -314,5 +316,14 @@ describe('the replay view', () => {
     expect(replayViewRequest(url, { x: 0, y: 0, width: 'wide', height: 100 }, replay.origin, win)).toBeNull();
     expect(replayViewRequest(url, { x: 1300, y: 0, width: 100, height: 100 }, replay.origin, win)).toBeNull();
     expect(replayViewRequest(url, null, replay.origin, win)).toBeNull();
+  });
+});
+
+describe('what the shell blocked, in the ledger', () => {
+  it('is a report the replay server reads like a CSP violation, with the shell reason as what blocked it', () => {
+    const page = `${replay.origin}/coll/20140126200624/http://www.iana.org/`;
+    expect(cspViolations(blockReport(page, 'wss://live.example/', 'electron: WebSocket (replay opens no live connections)'))).toEqual([
+      { documentUrl: page, blockedUrl: 'wss://live.example/', directive: 'electron: WebSocket (replay opens no live connections)' },
+    ]);
   });
 });
