@@ -1,12 +1,14 @@
 // The Electron shell: windows, menus and dialogs; every piece of work is the engine's (a plain Node child process).
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, screen, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, screen, session, shell, WebContentsView } from 'electron';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, METHODS } from '../shared/api.js';
+import { IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, IPC_REPLAY_HIDE, IPC_REPLAY_SHOW, METHODS } from '../shared/api.js';
 import { EngineProcess } from './engine-process.js';
+import { blockReport, listenDeadPort, partitionHardening, REPLAY_PARTITION, replayViewOptions, replayViewRequest, viewHardening } from './replay.js';
 import {
+  denyAllPermissions,
   engineCommand,
   externalLinkAction,
   mayNavigate,
@@ -76,6 +78,37 @@ function createWindow(): void {
   else void win.loadFile(join(here, '../renderer/index.html'));
 }
 
+/** The replay view: archived pages in their own partition, laid over the area of the window the renderer names. Set
+ *  up once the engine says where its replay origin is; until then (or without an engine) the view stays refused. */
+let replayOrigin: string | null = null;
+let replayView: WebContentsView | null = null;
+
+async function setUpReplay(origin: string): Promise<void> {
+  const report = (blockedUrl: string, reason: string) => {
+    const body = blockReport(replayView?.webContents.getURL() ?? '', blockedUrl, reason);
+    // The ledger is the replay server's: it lists what the shell stopped beside what the page's CSP stopped.
+    fetch(`${origin}/__as/csp-report`, { method: 'POST', headers: { 'content-type': 'application/reports+json' }, body }).catch(() => {});
+  };
+  const dead = await listenDeadPort(() => report('(a connection to the partition proxy)', 'electron: proxy'));
+  await partitionHardening(session.fromPartition(REPLAY_PARTITION), { replayOrigin: origin, deadPort: dead.port, onBlocked: report });
+  replayOrigin = origin;
+}
+
+function showReplay(url: unknown, bounds: unknown): boolean {
+  if (!win || !replayOrigin) return false;
+  const [width, height] = win.getContentSize();
+  const asked = replayViewRequest(url, bounds, replayOrigin, { width, height });
+  if (!asked) return false;
+  if (!replayView) {
+    replayView = new WebContentsView(replayViewOptions());
+    viewHardening(replayView.webContents, replayOrigin);
+  }
+  win.contentView.addChildView(replayView); // again is fine: it moves the view to the top
+  replayView.setBounds(asked.bounds);
+  if (replayView.webContents.getURL() !== asked.url) void replayView.webContents.loadURL(asked.url);
+  return true;
+}
+
 app.on('second-instance', () => {
   if (win) {
     if (win.isMinimized()) win.restore();
@@ -91,6 +124,7 @@ async function openLogsFolder(): Promise<void> {
 }
 
 app.whenReady().then(async () => {
+  denyAllPermissions(session.defaultSession);
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       menuTemplate(process.platform, {
@@ -105,6 +139,10 @@ app.whenReady().then(async () => {
     return pickedPaths(k, win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options));
   });
   ipcMain.handle(IPC_OPEN_LOGS, () => openLogsFolder());
+  ipcMain.handle(IPC_REPLAY_SHOW, (_event, url: unknown, bounds: unknown) => showReplay(url, bounds));
+  ipcMain.handle(IPC_REPLAY_HIDE, () => {
+    if (replayView) win?.contentView.removeChildView(replayView);
+  });
   const command = engineCommand({
     appRoot: app.getAppPath(),
     resourcesPath: process.resourcesPath,
@@ -137,6 +175,10 @@ app.whenReady().then(async () => {
     });
   });
   await engine.start();
+  const reply = await engine.call('replay.origin', {});
+  const origin = reply.ok ? (reply.value as { origin?: unknown }).origin : null;
+  if (typeof origin === 'string') await setUpReplay(origin);
+  else win?.webContents.send(IPC_EVENT, 'engine.notice', { level: 'warn', message: `Replay is unavailable: ${reply.ok ? 'the engine named no replay origin' : reply.error.message}` });
 });
 
 app.on('window-all-closed', () => {

@@ -162,6 +162,11 @@ export interface ShellBridge {
   onOpenArchive(listener: () => void): () => void;
   /** Opens the engine's logs folder in the system's file manager. */
   openLogsFolder(): Promise<void>;
+  /** Shows a replay address (on the replay origin; anything else is refused: false) in the shell's replay view, over
+   *  `bounds` (CSS pixels of the window's content area). The view is its own sandboxed page in its own session, not
+   *  an iframe: the renderer keeps calling this as its placeholder moves or resizes, and hideReplay when it goes. */
+  showReplay(url: string, bounds: { x: number; y: number; width: number; height: number }): Promise<boolean>;
+  hideReplay(): Promise<void>;
 }
 
 /** What a client (preload bridge, HTTP client) offers; the renderer sees only this. */
@@ -192,6 +197,8 @@ export const IPC_EVENT = 'archivestream:event';
 export const IPC_PICK_PATHS = 'archivestream:pick-paths';
 export const IPC_OPEN_LOGS = 'archivestream:open-logs';
 export const IPC_MENU_OPEN_ARCHIVE = 'archivestream:menu-open-archive';
+export const IPC_REPLAY_SHOW = 'archivestream:replay-show';
+export const IPC_REPLAY_HIDE = 'archivestream:replay-hide';
 
 /** Messages on the shell <-> engine IPC channel. */
 export type ToEngine = { kind: 'call'; id: number; method: string; args: unknown };
