@@ -5,15 +5,17 @@
 // (route.ts), so reload, Back/Forward and pasted links come back to it.
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { REPLAY_FRAME_SANDBOX } from '../../shared/api-replay.js';
+import type { ShellBridge } from '../../shared/api.js';
 import type { ResolvedCapture } from '../../shared/api-collections.js';
 import type { ReplayFlag } from '../../shared/replay.js';
 import { FRAME_MESSAGE_SOURCE, UI_MESSAGE_SOURCE } from '../../core/replay/frame.js';
 import { replayPath } from '../../core/replay/urls.js';
-import { call } from '../api/client.js';
+import { call, engine } from '../api/client.js';
 import { TextDiff } from '../components/TextDiff.js';
 import { Time, useFormatTime } from '../components/Time.js';
 import { captureForRoute, type ReplayRoute } from '../route.js';
 import { scrollSync, type Side } from '../scroll-sync.js';
+import { useShellReplay } from '../shell-replay.js';
 import { useApp } from '../store.js';
 import { useAsync } from '../use-async.js';
 import { LedgerPanel } from './LedgerPanel.js';
@@ -53,6 +55,8 @@ function ReplayFrame({ origin, collection, ts, url, flag, frameRef, onLoad }: {
 }) {
   const formatTime = useFormatTime();
   const src = origin + replayPath({ collection, ts, flag, url });
+  const title = `Archived page ${url}, captured ${formatTime(ts)}`;
+  if (engine.shell) return <ShellFrame shell={engine.shell} src={src} title={title} />;
   return (
     // A new frame for each address (the key), never a changed src: changing the src of a loaded frame adds an entry
     // to the window's history, and Back would then step the frame instead of the view's own address.
@@ -60,12 +64,27 @@ function ReplayFrame({ origin, collection, ts, url, flag, frameRef, onLoad }: {
       key={src}
       ref={frameRef}
       className="replay-frame"
-      title={`Archived page ${url}, captured ${formatTime(ts)}`}
+      title={title}
       src={src}
       sandbox={REPLAY_FRAME_SANDBOX}
       referrerPolicy="no-referrer"
       onLoad={onLoad}
     />
+  );
+}
+
+/** The desktop's stand-in for the frame: a placeholder the shell lays its own replay view over (shell-replay.ts). */
+function ShellFrame({ shell, src, title }: { shell: ShellBridge; src: string; title: string }) {
+  const placeholder = useRef<HTMLDivElement>(null);
+  const refused = useShellReplay(shell, placeholder, src);
+  return (
+    <div ref={placeholder} className="replay-frame" role="region" aria-label={title}>
+      {refused && (
+        <p role="alert" className="error">
+          The desktop refused to show this address: it shows pages of the replay origin only.
+        </p>
+      )}
+    </div>
   );
 }
 
@@ -225,7 +244,13 @@ export function ReplayView({ route }: { route: ReplayRoute }) {
           <label title="Archived scripts may make the page look as it did, or try to reach outside the archive; the replay origin still blocks what would leave it.">
             <input type="checkbox" checked={scripts} onChange={(e) => setScripts(e.target.checked)} /> Run archived scripts
           </label>
-          <button type="button" aria-pressed={sideBySide} disabled={list.length < 2} onClick={() => setSideBySide(!sideBySide)}>
+          <button
+            type="button"
+            aria-pressed={sideBySide}
+            disabled={list.length < 2 || !!engine.shell}
+            title={engine.shell ? 'Side by side needs browser mode for now: the desktop shows one archived page at a time.' : list.length < 2 ? 'This URL has one capture only.' : undefined}
+            onClick={() => setSideBySide(!sideBySide)}
+          >
             Side by side
           </button>
           <button type="button" aria-expanded={ledgerOpen} aria-controls="ledger" onClick={() => setLedgerOpen(!ledgerOpen)}>

@@ -1,0 +1,55 @@
+// The desktop shell's replay view: not an iframe but a sandboxed page of its own, in the replay partition, laid over
+// the window where the renderer keeps a placeholder (ShellBridge.showReplay). The renderer tells it where that
+// placeholder is whenever it moves or resizes, cut to the part of it that is on screen, since the view lies over
+// everything: uncut, it would cover the top bar when the placeholder is scrolled up.
+import { useEffect, useState, type RefObject } from 'react';
+import type { ShellBridge } from '../shared/api.js';
+
+export interface Bounds {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The part of `rect` inside `clip`, in whole CSS pixels; null when none of it is. */
+export function visibleBounds(rect: Bounds, clip: Bounds): Bounds | null {
+  const x = Math.max(rect.x, clip.x);
+  const y = Math.max(rect.y, clip.y);
+  const right = Math.min(rect.x + rect.width, clip.x + clip.width);
+  const bottom = Math.min(rect.y + rect.height, clip.y + clip.height);
+  if (right - x < 1 || bottom - y < 1) return null;
+  return { x: Math.round(x), y: Math.round(y), width: Math.round(right - x), height: Math.round(bottom - y) };
+}
+
+/** Keeps the shell's replay view on `url` over the placeholder while it is mounted; false once the shell refused. */
+export function useShellReplay(shell: ShellBridge, placeholder: RefObject<HTMLElement | null>, url: string): boolean {
+  const [refused, setRefused] = useState(false);
+  useEffect(() => {
+    const el = placeholder.current;
+    if (!el) return;
+    let frame = 0;
+    const place = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        const scroller = el.closest('main') ?? document.documentElement;
+        const bounds = visibleBounds(el.getBoundingClientRect(), scroller.getBoundingClientRect());
+        if (!bounds) return void shell.hideReplay();
+        shell.showReplay(url, bounds).then((shown) => setRefused(!shown), () => setRefused(true));
+      });
+    };
+    place();
+    const resized = new ResizeObserver(place);
+    resized.observe(el);
+    window.addEventListener('resize', place);
+    document.addEventListener('scroll', place, true); // any scroller that moves the placeholder
+    return () => {
+      cancelAnimationFrame(frame);
+      resized.disconnect();
+      window.removeEventListener('resize', place);
+      document.removeEventListener('scroll', place, true);
+      void shell.hideReplay();
+    };
+  }, [shell, placeholder, url]);
+  return refused;
+}
