@@ -156,6 +156,11 @@ test('the provenance ledger lists each request with its record, and exports as J
   await expect(summary).toContainText(`${rows} requests`);
   await shot('replay-03-ledger');
   await page.locator('#ledger').screenshot({ path: join(SCREENS, 'replay-03b-ledger-table.png') });
+  // The dark scheme too: blocked rows and the drift badge keep their contrast.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await axe('ledger, dark');
+  await shot('replay-03d-ledger-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
   await axe('ledger');
 
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);

@@ -2,6 +2,7 @@
 // answered (which record of which file, captured when, how far in time from the page) or what blocked it. Exported
 // as JSON or CSV for a citation or a report.
 import { useState } from 'react';
+import type { LedgerRecord } from '../../shared/replay.js';
 import { ledgerToCsv, ledgerToJson } from '../../core/replay/ledger.js';
 import { call } from '../api/client.js';
 import { Time } from '../components/Time.js';
@@ -9,6 +10,16 @@ import { download } from '../download.js';
 import { formatDrift, plural } from '../format.js';
 import { HOW, ledgerFileName, ledgerSummary } from '../ledger.js';
 import { useAsync } from '../use-async.js';
+
+/** Where a record is: its file's name, its offset and its WARC-Record-ID (the full path is in the exports). */
+function RecordCell({ record }: { record: LedgerRecord }) {
+  return (
+    <>
+      <span className="uri">{record.file.split(/[\\/]/).pop()}</span> @ {record.offset}
+      {record.recordId && <div className="meta uri">{record.recordId.replace(/^<|>$/g, '')}</div>}
+    </>
+  );
+}
 
 export function LedgerPanel({ collection, url, at, loads }: { collection: string; url: string; at: string; loads: number }) {
   // Read again after each load of the page and on request: scripts may go on asking after the page has loaded.
@@ -68,13 +79,11 @@ export function LedgerPanel({ collection, url, at, loads }: { collection: string
                     </td>
                     <td className="num">{e.status ?? ''}</td>
                     <td>
-                      {e.record ? (
-                        <>
-                          <span className="uri">{e.record.file.split(/[\\/]/).pop()}</span> @ {e.record.offset}
-                          {e.record.recordId && <div className="meta uri">{e.record.recordId.replace(/^<|>$/g, '')}</div>}
-                        </>
-                      ) : (
-                        ''
+                      {e.record && <RecordCell record={e.record} />}
+                      {e.revisit && (
+                        <div className="meta">
+                          through the revisit <RecordCell record={e.revisit} />
+                        </div>
                       )}
                     </td>
                     <td className="nowrap">
