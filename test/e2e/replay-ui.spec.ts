@@ -235,6 +235,14 @@ test('View page from the record viewer and from a URL timeline; previous/next ca
   await expect(replay().getByRole('button', { name: 'Next capture →' })).toBeDisabled();
   expect(page.url()).not.toBe(first);
   await replayedFrame();
+  // The https capture's stylesheet is a revisit: the ledger names the original it was served from and the revisit.
+  await replay().getByRole('button', { name: 'Provenance ledger' }).click();
+  const css = page.getByRole('table', { name: 'Requests of the page' }).getByRole('row').filter({ hasText: 'https://www.iana.org/_css/2013.1/screen.css' });
+  await expect(css).toContainText('revisit → original');
+  await expect(css).toContainText(/iana\.warc\.gz @ \d+.*through the revisit iana\.warc\.gz @ \d+/s);
+  await css.scrollIntoViewIfNeeded();
+  await shot('replay-04b-ledger-revisit');
+  await replay().getByRole('button', { name: 'Provenance ledger' }).click();
   await page.goBack();
   await expect(meta).toContainText('capture 1 of 2');
   expect(page.url()).toBe(first);
