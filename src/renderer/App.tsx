@@ -1,6 +1,7 @@
 // The workstation: collections on the left, the chosen view in the middle, the record viewer over it when a capture
-// is open, and the replay view over both when a page is (its address is the location hash: route.ts). Works the same in Electron (preload bridge) and in browser mode (HTTP + SSE). Archives can be opened or
-// dropped from every screen (ArchiveIntake).
+// is open, and the replay view over both when a page is (its address is the location hash: route.ts). Works the same
+// in Electron (preload bridge) and in browser mode (HTTP + SSE). Archives can be opened or dropped from every screen
+// (ArchiveIntake).
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { ArchiveIntake } from './components/ArchiveIntake.js';
 import { formatCount } from './format.js';
