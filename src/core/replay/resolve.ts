@@ -68,7 +68,10 @@ interface Served {
   payload: ReplayCapture | null;
 }
 
+/** The capture to serve for `url` at `at` (1-14 digits, a prefix of yyyyMMddhhmmss). Never throws for a miss (how is
+ *  then 'missing'); throws for a time that is not such digits. */
 export function resolve(coll: Collection, url: string, at: string, o: ResolveOptions = {}): Resolution {
+  if (!/^\d{1,14}$/.test(at)) throw new RangeError(`replay time must be 1 to 14 digits (yyyyMMddhhmmss or a prefix), not '${at}'`);
   const exclude = o.exclude ?? new Set<number>();
   const t = timestampSeconds(at);
   const distance = (c: ReplayCapture) => Math.abs(timestampSeconds(c.timestamp ?? '0') - t);

@@ -3,10 +3,11 @@
 // replay policy headers. The replay server (server.ts) and Electron's protocol handler only add transport.
 import { randomBytes } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { charsetParam, prescanMetaCharset, resolveLabel } from '../extract/charset.js';
+import { charsetParam, declaredCharset, resolveLabel } from '../extract/charset.js';
 import { timestampSeconds } from '../search/timestamp.js';
 import type { Collection } from '../store/index.js';
 import { surt } from '../warc/surt.js';
+import { ArchiveError } from '../warc/errors.js';
 import type { ArchiveRecord } from '../warc/types.js';
 import { absoluteUrl, type ArchiveTarget } from './archive-url.js';
 import { rewriteCss } from './css.js';
@@ -61,15 +62,12 @@ function isHtml(mime: string): boolean {
   return mime === 'text/html' || mime === 'application/xhtml+xml';
 }
 
-/** The charset a document's URLs are decoded with, and whether it came from a <meta> (so it can go into the
- *  Content-Type header, where no injected byte can push it out of the browser's 1024-byte prescan). */
+/** The charset a browser reads a document in (its BOM, HTTP or <meta> declaration, else UTF-8 when the bytes are
+ *  UTF-8, else windows-1252), and whether it came from a <meta>, so it can go into the Content-Type header where no
+ *  injected byte can push it out of the browser's 1024-byte prescan. */
 function documentCharset(contentType: string, body: Uint8Array): { charset: string; fromMeta: boolean } {
-  const http = charsetParam(contentType);
-  const fromHttp = http ? resolveLabel(http) : undefined;
-  if (fromHttp) return { charset: fromHttp, fromMeta: false };
-  const meta = prescanMetaCharset(body);
-  const fromMeta = meta ? resolveLabel(meta) : undefined;
-  if (fromMeta) return { charset: fromMeta, fromMeta: true };
+  const d = declaredCharset(body, contentType);
+  if (d) return { charset: d.charset, fromMeta: d.source === 'meta' };
   return { charset: isUtf8(body) ? 'utf-8' : 'windows-1252', fromMeta: false };
 }
 
@@ -113,12 +111,12 @@ function redirectsToItself(a: Archived, capture: ReplayCapture, askedUrl: string
   return to !== null && surt(to) === surt(askedUrl);
 }
 
-function htmlResponse(status: number, statusText: string, html: string, r: Resolution, flagHeaders: Array<[string, string]>): ReplayResponse {
+function htmlResponse(status: number, statusText: string, html: string, r: Resolution, policy: Array<[string, string]>): ReplayResponse {
   const body = Buffer.from(html, 'utf8');
   return {
     status,
     statusText,
-    headers: [['Content-Type', 'text/html; charset=utf-8'], ['Content-Length', String(body.length)], ...flagHeaders],
+    headers: [['Content-Type', 'text/html; charset=utf-8'], ['Content-Length', String(body.length)], ...policy],
     body,
     resolution: r,
     drops: [],
@@ -127,7 +125,7 @@ function htmlResponse(status: number, statusText: string, html: string, r: Resol
 
 /**
  * The response for a replay request. Never throws for a miss (a 404 "not in this archive" page) nor for a record
- * that cannot be read (a 502 page naming its file and offset).
+ * that cannot be read (a 502 page naming its file and offset); throws RangeError for a time that is not 1-14 digits.
  */
 export async function replayResponse(coll: Collection, req: ReplayRequest, reader: RecordReader = sharedPool): Promise<ReplayResponse> {
   const nonce = req.nonce ?? newNonce();
@@ -140,7 +138,8 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
     try {
       a = req.range ? rangedRecord(reader, r.payload) : archivedOf(reader.read(r.payload.file, r.payload.offset, r.payload.length));
     } catch (e) {
-      return htmlResponse(502, 'Record Unreadable', unreadablePageHtml(r.payload, (e as Error).message, nonce), r, policy);
+      const why = e instanceof ArchiveError ? `${e.code}: ${e.message}` : (e as Error).message;
+      return htmlResponse(502, 'Record Unreadable', unreadablePageHtml(r.payload, why, nonce), r, policy);
     }
     if (skips < SELF_REDIRECT_SKIPS && redirectsToItself(a, r.capture, req.url)) {
       exclude.add(r.capture.id);
@@ -172,13 +171,11 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
   if (req.flag !== 'id_') {
     if (isHtml(mime)) {
       const { charset, fromMeta } = documentCharset(contentType, body);
-      if (!charset.startsWith('utf-16')) { // the rewriter reads ASCII-compatible bytes only
-        const out = rewriteHtml(body, { target, url: base, charset, scripts: req.flag === 'js_', nonce });
-        body = out.bytes;
-        rangeable = false;
-        drops.push(...out.drops);
-        if (fromMeta && ctIndex >= 0) headers[ctIndex] = [headers[ctIndex][0], `${contentType}; charset=${charset}`];
-      }
+      const out = rewriteHtml(body, { target, url: base, charset, scripts: req.flag === 'js_', nonce });
+      body = out.bytes;
+      rangeable = false;
+      drops.push(...out.drops);
+      if (fromMeta && ctIndex >= 0) headers[ctIndex] = [headers[ctIndex][0], `${contentType}; charset=${charset}`];
     } else if (mime === 'text/css') {
       const declared = charsetParam(contentType);
       const decoder = new TextDecoder((declared && resolveLabel(declared)) || 'utf-8');

@@ -7,6 +7,7 @@
 //  - webrecorder+pywb/sample_archive/warcs/example-url-agnostic-{orig,revisit}.warc.gz: a revisit of one URL whose
 //    original is a capture of another (WARC-Refers-To-Target-URI);
 //  - webrecorder+py-wacz/tests/fixtures/valid_example_1.wacz: a page inside a WACZ package;
+//  - webrecorder+pywb/sample_archive/warcs/example.arc.gz: a page in an ARC file;
 //  - netarchivesuite+jwat/.../IAH-20080430204825-00000-blackbook.warc.gz: archive.org/about/about.php of 2008, served
 //    as ISO-8859-1 with non-ASCII bytes in it.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -30,6 +31,7 @@ const FILES = [
   'webrecorder+pywb/sample_archive/warcs/example-url-agnostic-orig.warc.gz',
   'webrecorder+pywb/sample_archive/warcs/example-url-agnostic-revisit.warc.gz',
   'webrecorder+py-wacz/tests/fixtures/valid_example_1.wacz',
+  'webrecorder+pywb/sample_archive/warcs/example.arc.gz',
 ].map((f) => join(WARC, f));
 
 const PREFIX = 'http://127.0.0.1:4000/corpus';
@@ -202,6 +204,14 @@ describe.skipIf(!existsSync(WARC))('replay of real corpus records', () => {
     expect(r.status).toBe(200);
     expect(r.resolution).toMatchObject({ how: 'exact', payload: { file: FILES[6], timestamp: '20201007212236' } });
     expect(text(r)).toContain('<title>Example Domain</title>');
+  });
+
+  it('a page in an ARC file is served from its ARC record', async () => {
+    const r = await get('http://example.com/', '20140216050221');
+    expect(r.status).toBe(200);
+    expect(r.resolution).toMatchObject({ how: 'exact', payload: { file: FILES[7] } });
+    expect(text(r)).toContain('<title>Example Domain</title>');
+    expect(header(r, 'Memento-Datetime')).toBe('Sun, 16 Feb 2014 05:02:21 GMT');
   });
 
   it('an ISO-8859-1 page keeps its bytes and declared charset', async () => {

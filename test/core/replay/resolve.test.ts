@@ -44,6 +44,11 @@ describe('resolver order and fallbacks', () => {
       .toMatchObject({ capture: { type: 'revisit' }, payload: null });
   });
 
+  it('a time that is not 1-14 digits is refused, saying what it must be', () => {
+    expect(() => resolve(coll(), 'http://site.example/a', '2020-01-01')).toThrow(/1 to 14 digits.*'2020-01-01'/);
+    expect(() => resolve(coll(), 'http://site.example/a', '')).toThrow(RangeError);
+  });
+
   it('canonical variants come before fuzzy matches', () => {
     expect(resolve(coll(), 'http://site.example/dir', '2020')).toMatchObject({ how: 'canonical', capture: { uri: 'http://site.example/dir/' } });
     expect(resolve(coll(), 'http://site.example/dir/index.html', '2020').how).toBe('canonical');
@@ -61,7 +66,7 @@ describe('pages replay writes itself', () => {
     expect(r.status).toBe(502);
     const html = Buffer.from(r.body).toString('utf8');
     expect(html).toContain('<code>/fake/a.warc</code> at offset 300');
-    expect(html).toMatch(/cannot be read: .*\/fake\/a\.warc/);
+    expect(html).toMatch(/cannot be read: file-not-found: \/fake\/a\.warc/);
   });
 
   it('a revisit without its original: 404 that says so', async () => {

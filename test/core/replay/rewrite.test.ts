@@ -106,6 +106,17 @@ describe('HTML rewriter: what it drops', () => {
     expect(drops).toEqual([{ url: 'http://example.com/app.js', what: 'script (scripts off)', request: true }]);
   });
 
+  it('scripts on: an import map points its URLs into the archive, bare specifiers kept', () => {
+    const { text } = html('<script type="importmap">{"imports":{"lib":"/js/lib.js","https://cdn.example.com/a.js":"./a.js","caf\u00e9":"/c.js"},'
+      + '"scopes":{"/app/":{"lib":"https://cdn.example.com/lib2.js"}}}</script>', { scripts: true, target: { ...target, flag: 'js_' } });
+    const J = (u: string) => `${P}/20140126200624js_/${u}`;
+    expect(JSON.parse(/<script type="importmap">(.*)<\/script>/s.exec(text)![1])).toEqual({
+      imports: { lib: J('http://example.com/js/lib.js'), [J('https://cdn.example.com/a.js')]: J('http://example.com/dir/a.js'), 'caf\u00e9': J('http://example.com/c.js') },
+      scopes: { [J('http://example.com/app/')]: { lib: J('https://cdn.example.com/lib2.js') } },
+    });
+    expect(text).toContain('"caf\\u00e9"'); // written back as ASCII
+  });
+
   it('scripts on: scripts kept with src rewritten, handlers kept', () => {
     const { text, drops } = html('<script src="/app.js"></script><a href="javascript:go()" onclick="x()">j</a>', { scripts: true, target: { ...target, flag: 'js_' } });
     expect(text).toBe(`<script src="${P}/20140126200624js_/http://example.com/app.js"></script><a href="javascript:go()" onclick="x()">j</a>`);
@@ -131,6 +142,14 @@ describe('HTML rewriter: helper script and bytes', () => {
     expect(bytes.includes(Buffer.from([0xc3, 0xa9]))).toBe(false); // no UTF-8 é anywhere
   });
 
+  it('rewrites UTF-16 pages (both byte orders, BOM kept) in their own encoding', () => {
+    const page = '\ufeff<p>caf\u00e9</p><a href="/x">x</a>';
+    const expected = `\ufeff<p>caf\u00e9</p><a href="${A('http://example.com/x')}">x</a>`;
+    expect(html(Buffer.from(page, 'utf16le'), { charset: 'utf-16le' }).bytes.toString('utf16le')).toBe(expected);
+    const be = html(Buffer.from(page, 'utf16le').swap16(), { charset: 'utf-16be' }).bytes;
+    expect(Buffer.from(be).swap16().toString('utf16le')).toBe(expected);
+  });
+
   it('writes non-ASCII characters of a rewritten attribute as references, whatever the charset', () => {
     const input = Buffer.concat([Buffer.from('<div title=x style="font-family:\''), Buffer.from([0xc4]), Buffer.from('rial\';background:url(a.png)">')]);
     const { bytes } = html(input, { charset: 'windows-1252' });
@@ -153,6 +172,10 @@ describe('CSS rewriter', () => {
     expect(rewriteCss(css, target, 'http://example.com/css/main.css')).toBe(
       `@import url("${A('http://example.com/css/base.css')}"); @import "${A('http://example.com/css/print.css')}" print; `
       + `a { background: url( "${A('http://example.com/css/i.png')}" ) } b { mask: url(#m) } c { src: url(data:font/woff;base64,AA) }`);
+  });
+  it('rewrites the strings and url()s of image-set', () => {
+    expect(rewriteCss('a{background-image:-webkit-image-set("a.png" 1x, url(b.png) 2x, \'c.png\' type("image/png"))}', target, 'http://e.com/'))
+      .toBe(`a{background-image:-webkit-image-set("${A('http://e.com/a.png')}" 1x, url("${A('http://e.com/b.png')}") 2x, "${A('http://e.com/c.png')}" type("image/png"))}`);
   });
   it('reads CSS escapes in a URL', () => {
     expect(rewriteCss('a{background:url(a\\(1\\).png)}', target, 'http://e.com/')).toBe(`a{background:url("${A('http://e.com/a(1).png')}")}`);
