@@ -93,11 +93,9 @@ async function collectionOf(name: string, files: string[]): Promise<void> {
   await api('collections.create', { name });
   await api('files.add', { collection: name, paths: files });
   await api('ingest.start', { collection: name, backend: 'cpu' });
-  await expect
-    .poll(async () => (await api<{ ingest: { running: boolean }; captures: number }>('collections.get', { collection: name })), { timeout: 30_000 })
-    .toMatchObject({ ingest: { running: false }, captures: expect.any(Number) });
-  const { captures } = await api<{ captures: number }>('collections.get', { collection: name });
-  expect(captures).toBeGreaterThan(0);
+  const state = () => api<{ ingest: { running: boolean }; captures: number }>('collections.get', { collection: name });
+  await expect.poll(async () => (await state()).ingest.running, { timeout: 30_000 }).toBe(false);
+  expect((await state()).captures).toBeGreaterThan(0);
 }
 
 async function ledgerOf(collection: string, url: string, at: string): Promise<LedgerEntry[]> {
@@ -119,6 +117,7 @@ test.beforeAll(async () => {
   engine = await startEngine();
   token = new URL(engine.url).searchParams.get('token')!;
   ({ origin: replayOrigin } = await api<{ origin: string }>('replay.origin', {}));
+  await collectionOf('iana', [IANA]);
   const base = chromiumLaunchOptions();
   browser = await chromium.launch({
     ...base,
@@ -151,14 +150,13 @@ test('the replay origin is its own: another port of 127.0.0.1, never the API ori
 });
 
 test('the iana.org home page replays with its stylesheet and images from the archive, and nothing else', async () => {
-  await collectionOf('iana', [IANA]);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const log = requestLog(context);
   const page = await context.newPage();
   const address = `${replayOrigin}/iana/20140126200624/http://www.iana.org/`;
   await page.goto(address, { waitUntil: 'networkidle' });
 
-  // Styled: the archived screen.css is applied (its header background and web font), and every image has pixels.
+  // Styled: the archived screen.css is applied (its web font, itself from the archive), and every image has pixels.
   // (A string, as this file is type-checked without the DOM's types.)
   const styled = await page.evaluate<{ sheets: string[]; font: string; images: Array<{ src: string; width: number }> }>(`({
     sheets: [...document.styleSheets].map((s) => s.href),
@@ -174,26 +172,40 @@ test('the iana.org home page replays with its stylesheet and images from the arc
   }
   await page.screenshot({ path: join(SHOTS, 'iana-home.png'), fullPage: true });
 
-  // Every request went to the replay origin, and was answered from the archive or refused there.
+  // Every request went to the replay origin, and was answered there (from the archive, or refused).
   expect(log.length).toBeGreaterThan(3);
-  for (const r of log) expect(new URL(r.url()).origin, r.url()).toBe(replayOrigin);
+  for (const r of log) {
+    expect(new URL(r.url()).origin, r.url()).toBe(replayOrigin);
+    expect(await r.response(), r.url()).not.toBeNull();
+  }
   expect(log.filter((r) => r.url().startsWith(engine.origin))).toEqual([]);
   expect(trap.hits).toEqual([]);
 
-  // The ledger lists each of those requests with the record it was served from.
+  // The ledger lists each of those requests, and nothing the page did not ask for, with the record it was served
+  // from. (Its other rows are what the rewriter took out: the two scripts, scripts being off.)
   const ledger = await ledgerOf('iana', 'http://www.iana.org/', '20140126200624');
+  const served = ledger.filter((e) => e.how !== 'blocked');
   const archived = log.map((r) => new URL(r.url()).pathname + new URL(r.url()).search).filter((p) => p.startsWith('/iana/'));
-  expect(archived.length).toBeGreaterThan(3);
-  for (const path of archived) {
-    const url = path.replace(/^\/iana\/\d+(js_|id_)?\//, '');
-    const entry = ledger.find((e) => e.url === url);
-    expect(entry, `ledger entry for ${url}`).toBeDefined();
-    if (entry!.how !== 'missing') {
-      expect(entry!.record, url).toMatchObject({ file: IANA, offset: expect.any(Number), recordId: expect.stringMatching(/^<urn:uuid:/) });
-    }
+  expect(served.map((e) => e.url).sort()).toEqual(archived.map((p) => p.replace(/^\/iana\/\d+(js_|id_)?\//, '')).sort());
+  for (const e of served) {
+    expect(e.record, e.url).toMatchObject({ file: IANA, offset: expect.any(Number), recordId: expect.stringMatching(/^<urn:uuid:/) });
   }
+  expect(ledger.filter((e) => e.how === 'blocked').map((e) => e.blockedBy)).toEqual(['rewrite:script (scripts off)', 'rewrite:script (scripts off)']);
   const css = ledger.find((e) => e.url === 'http://www.iana.org/_css/2013.1/screen.css');
   expect(css).toMatchObject({ status: 200, record: { offset: 41238 }, captureTime: '20140126200625' });
+  await context.close();
+});
+
+test('with scripts on, the iana.org page runs its own archived scripts, and still asks for nothing else', async () => {
+  const context = await browser.newContext();
+  const log = requestLog(context);
+  const page = await context.newPage();
+  await page.goto(`${replayOrigin}/iana/20140126200624js_/http://www.iana.org/`, { waitUntil: 'networkidle' });
+  expect(await page.evaluate<string>('typeof window.jQuery')).toBe('function'); // jquery.js, from the archive, ran
+  for (const r of log) expect(new URL(r.url()).origin, r.url()).toBe(replayOrigin);
+  expect(trap.hits).toEqual([]);
+  const served = (await ledgerOf('iana', 'http://www.iana.org/', '20140126200624')).filter((e) => e.how !== 'blocked');
+  expect(served.find((e) => e.url === 'http://www.iana.org/_js/2013.1/jquery.js')).toMatchObject({ status: 200, record: { file: IANA, offset: 7311 } });
   await context.close();
 });
 

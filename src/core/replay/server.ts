@@ -211,7 +211,8 @@ export async function startReplayServer(opts: ReplayServerOptions): Promise<Repl
     if (path.startsWith(`${BLOCKED_REPORT_PATH}?`)) {
       // The helper script stopped a navigation out of the archive (frame.ts says why it is needed).
       const query = new URLSearchParams(path.slice(BLOCKED_REPORT_PATH.length + 1));
-      const what = HELPER_REPORTS.has(query.get('what') ?? '') ? query.get('what') : 'unknown';
+      const said = query.get('what') ?? '';
+      const what = HELPER_REPORTS.has(said) ? said : 'unknown';
       record(viewOf(req, null), blockedEntry(query.get('url') ?? '(unknown)', `helper:${what}`));
       res.writeHead(204, { 'cache-control': 'no-store' });
       return void res.end();
