@@ -308,10 +308,12 @@ describe('the replay view', () => {
     expect(blocked[1]).toBe('https://www.iana.org/domains | electron: outside the archive (https://www.iana.org), navigation');
   });
 
-  it('shows only replay-origin URLs, in whole pixels inside the window', () => {
+  it('shows only replay-origin URLs, in whole pixels inside the window, in one of two views', () => {
     const win = { width: 1200, height: 800 };
     const url = `${replay.origin}/coll/2014/http://www.iana.org/`;
-    expect(replayViewRequest(url, { x: 240.4, y: 60, width: 2000, height: 700 }, replay.origin, win)).toEqual({ url, bounds: { x: 240, y: 60, width: 960, height: 700 } });
+    expect(replayViewRequest(url, { x: 240.4, y: 60, width: 2000, height: 700 }, replay.origin, win)).toEqual({ url, bounds: { x: 240, y: 60, width: 960, height: 700 }, slot: 'primary' });
+    expect(replayViewRequest(url, { x: 600, y: 60, width: 600, height: 700 }, replay.origin, win, 'secondary')?.slot).toBe('secondary');
+    expect(replayViewRequest(url, { x: 600, y: 60, width: 600, height: 700 }, replay.origin, win, 'third')).toBeNull();
     expect(replayViewRequest('https://www.iana.org/', { x: 0, y: 0, width: 100, height: 100 }, replay.origin, win)).toBeNull();
     expect(replayViewRequest(url, { x: 0, y: 0, width: 'wide', height: 100 }, replay.origin, win)).toBeNull();
     expect(replayViewRequest(url, { x: 1300, y: 0, width: 100, height: 100 }, replay.origin, win)).toBeNull();
