@@ -45,10 +45,16 @@ describe('archivestream replay-ledger: arguments', () => {
     }
   });
 
-  it('exits 2 naming a collection that does not exist', () => {
+  it('exits 2 naming a collection that does not exist, or a file that is not one, without a stack', () => {
     const r = run(['replay-ledger', 'no/such.sqlite', PAGE]);
     expect(r.status).toBe(2);
     expect(r.err).toMatch(/no\/such\.sqlite: no such collection/);
+    for (const command of ['replay-ledger', 'serve']) {
+      const notOne = run([command, 'package.json', ...(command === 'serve' ? [] : [PAGE])]);
+      expect(notOne.status, command).toBe(2);
+      expect(notOne.err).toMatch(/^archivestream \S+: package\.json: not a collection \(file is not a database\)/);
+      expect(notOne.err).not.toMatch(/\n\s+at /);
+    }
   });
 });
 

@@ -3,17 +3,16 @@
 // provenance ledger: every request the page made, how it was answered and from which record, or what blocked it.
 // Archived scripts stay off unless --scripts (the replay address's js_ flag). Without a Chromium the command cannot
 // load the page, and exits 2 saying so.
-import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { cell } from './records.js';
+import { openReadonly } from './search.js';
 import { GpuBackendError, launchChromium } from '../../core/extract-gpu/chromium.js';
 import { blockedEntry, ledgerToJson } from '../../core/replay/ledger.js';
 import { startReplayServer } from '../../core/replay/server.js';
 import type { LedgerEntry } from '../../core/replay/types.js';
 import { replayPath } from '../../core/replay/urls.js';
-import { Collection } from '../../core/store/index.js';
 
 /** The page's load may take this long (a large page read from a slow disk), then the ledger is what arrived. */
 const LOAD_TIMEOUT_MS = 30_000;
@@ -52,9 +51,7 @@ export const replayLedger: Command = {
     const [db, url] = positional;
     const at = ledgerTimestamp(flags.get('at'));
     if (!/^https?:\/\//i.test(url)) throw new UsageError(`${url}: give the page's absolute http(s) URL`);
-    if (!existsSync(db)) throw new UsageError(`${db}: no such collection`);
-
-    const coll = Collection.open(db, { readonly: true });
+    const coll = openReadonly(db);
     const name = basename(db).replace(/\.[^.]+$/, '') || 'collection';
     const server = await startReplayServer({
       openCollection: (asked) => {
