@@ -18,11 +18,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { launchChromium } from '../../src/core/extract-gpu/chromium.js';
 import { prng } from '../lib/corpus-gen.js';
-import { machineLine } from '../lib/machine.js';
+import { cpuProbeMs, machineLine } from '../lib/machine.js';
 import { fmt, formatTable, summarize } from '../lib/stats.js';
 import { DATA_DIR, PROJECT_ROOT } from '../warc/generate.js';
 import { ensureReplayFile } from './generate.js';
@@ -112,6 +113,12 @@ function acrossRounds(values: number[]): { median: number; low: number; high: nu
   return { median: s[Math.floor((s.length - 1) / 2)]!, low: s[0]!, high: s[s.length - 1]! };
 }
 
+/** How busy the machine is as a timing starts: on a shared VM the same run's percentiles move several-fold with it,
+ *  while the ratios to the peer, measured alongside, hold. */
+function machineLoad(): string {
+  return `# load: ${loadavg()[0]!.toFixed(1)} runnable on average over the last minute, cpu probe ${cpuProbeMs().toFixed(0)} ms (higher is busier)`;
+}
+
 const spread = (r: { median: number; low: number; high: number }, digits?: number) => `${fmt(r.median, digits)} [${fmt(r.low, digits)}-${fmt(r.high, digits)}]`;
 
 async function main(): Promise<void> {
@@ -160,6 +167,7 @@ async function main(): Promise<void> {
     log('warming up both servers ...');
     for (const s of samples.slice(0, 50)) for (const side of ['ours', 'peer'] as const) await timeRequest(urlOf[side](s));
 
+    out(machineLoad());
     log(`time to first byte: ${samples.length} records x 2 servers in ${opts.rounds} rounds ...`);
     type Timing = { sample: Sample; ours: number; peer: number };
     const rounds: Timing[][] = [];
@@ -205,6 +213,7 @@ async function main(): Promise<void> {
     out(`target: ours p95 < ${TARGET_P95_MS} ms over all records: ${allP95 < TARGET_P95_MS ? 'PASS' : 'FAIL'} (${fmt(allP95)} ms)`);
     out(`bodies compared: ${samples.length - mismatches - errors} identical, ${mismatches} different, ${errors} not 200`);
 
+    out(machineLoad());
     const load = await fullLoads(ours.origin, peer.origin, opts.loads);
     out();
     out(`## full load of ${IANA_PAGE} at ${IANA_AT} in headless Chromium (ms to the load event), ${opts.loads} loads each`);

@@ -12,7 +12,8 @@ import { GpuBackendError, launchChromium } from '../../core/extract-gpu/chromium
 import { blockedEntry, ledgerToJson } from '../../core/replay/ledger.js';
 import { startReplayServer } from '../../core/replay/server.js';
 import type { LedgerEntry } from '../../core/replay/types.js';
-import { replayPath } from '../../core/replay/urls.js';
+import { parseReplayPath, replayPath } from '../../core/replay/urls.js';
+import type { Collection } from '../../core/store/index.js';
 
 /** The page's load may take this long (a large page read from a slow disk), then the ledger is what arrived. */
 const LOAD_TIMEOUT_MS = 30_000;
@@ -40,6 +41,14 @@ function sourceCell(e: LedgerEntry): string {
   return `${e.record.file}@${e.record.offset}${e.record.recordId ? ` ${e.record.recordId}` : ''}${e.viaRevisit ? ' (revisit)' : ''}`;
 }
 
+/** The replay server's collection opener when it serves one collection: any other name is not found. */
+export function onlyCollection(name: string, coll: Collection): (asked: string) => Collection {
+  return (asked) => {
+    if (asked === name) return coll;
+    throw Object.assign(new Error(`no collection named “${asked}” here`), { code: 'collection-not-found' });
+  };
+}
+
 export const replayLedger: Command = {
   name: 'replay-ledger',
   usage: 'replay-ledger <db> <url> [--at <ts>] [--scripts] [--json]',
@@ -53,12 +62,7 @@ export const replayLedger: Command = {
     if (!/^https?:\/\//i.test(url)) throw new UsageError(`${url}: give the page's absolute http(s) URL`);
     const coll = openReadonly(db);
     const name = basename(db).replace(/\.[^.]+$/, '') || 'collection';
-    const server = await startReplayServer({
-      openCollection: (asked) => {
-        if (asked === name) return coll;
-        throw Object.assign(new Error(`no collection named “${asked}” here`), { code: 'collection-not-found' });
-      },
-    });
+    const server = await startReplayServer({ openCollection: onlyCollection(name, coll) });
     let browser: Browser | null = null;
     try {
       try {
@@ -68,12 +72,17 @@ export const replayLedger: Command = {
         io.err(`archivestream replay-ledger: no Chromium to load the page in: ${e.message}`);
         return 2;
       }
-      const address = server.origin + replayPath({ collection: name, ts: at, flag: flags.has('scripts') ? 'js_' : '', url });
-      const refused = await loadPage(browser, address, server.origin, io);
+      const path = replayPath({ collection: name, ts: at, flag: flags.has('scripts') ? 'js_' : '', url });
+      const refused = await loadPage(browser, server.origin + path, server.origin, io);
+      // The server files the view under the URL as it reads it from the address (scheme lower-cased, say).
+      const entries = server.ledgerFor(name, at, parseReplayPath(path)?.url ?? url);
       // Requests Chromium was stopped from making never reached the server: they join its ledger here, once each.
-      const entries = server.ledgerFor(name, at, url);
       const listed = new Set(entries.map((e) => e.url));
-      for (const r of refused) if (!listed.has(r.url)) entries.push(blockedEntry(r.url, r.blockedBy)), listed.add(r.url);
+      for (const r of refused) {
+        if (listed.has(r.url)) continue;
+        entries.push(blockedEntry(r.url, r.blockedBy));
+        listed.add(r.url);
+      }
 
       if (flags.has('json')) io.out(ledgerToJson(entries).trimEnd());
       else {
