@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, IPC_REPLAY_HIDE, IPC_REPLAY_SHOW, METHODS, type ReplaySlot } from '../shared/api.js';
 import { EngineProcess } from './engine-process.js';
-import { blockReport, listenDeadPort, partitionHardening, REPLAY_PARTITION, replaySlot, replayViewOptions, replayViewRequest, viewHardening } from './replay.js';
+import { blockReport, freeLoopbackPort, listenDeadPort, partitionHardening, REPLAY_PARTITION, replaySlot, replayViewOptions, replayViewRequest, viewHardening } from './replay.js';
 import {
   denyAllPermissions,
   engineCommand,
@@ -164,7 +164,8 @@ app.whenReady().then(async () => {
     );
     return;
   }
-  engine = new EngineProcess({ ...command, args: [...command.args, '--data-dir', app.getPath('userData')] }, {
+  const replayPort = await freeLoopbackPort();
+  engine = new EngineProcess({ ...command, args: [...command.args, '--data-dir', app.getPath('userData'), '--replay-port', String(replayPort)] }, {
     event: (name, payload) => win?.webContents.send(IPC_EVENT, name, payload),
     restart: ({ attempt }) =>
       win?.webContents.send(IPC_EVENT, 'engine.notice', {

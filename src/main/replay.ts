@@ -160,6 +160,15 @@ export async function listenDeadPort(onAttempt: () => void = () => {}): Promise<
   };
 }
 
+/** A loopback port free at the moment, for the engine's replay origin (--replay-port). The shell picks it once, so
+ *  that an engine restarted after a crash serves the same origin: the partition's handler and the views' addresses
+ *  stay right. */
+export async function freeLoopbackPort(): Promise<number> {
+  const probe = await listenDeadPort();
+  await probe.close();
+  return probe.port;
+}
+
 type Callback<T> = (response: T) => void;
 
 /** The part of Electron's Session that hardening uses. */

@@ -12,6 +12,7 @@ import { cspViolations } from '../../src/core/replay/server.js';
 import {
   blockReport,
   cancelReason,
+  freeLoopbackPort,
   listenDeadPort,
   partitionHardening,
   REPLAY_PARTITION,
@@ -270,6 +271,16 @@ describe('the dead port', () => {
     await dead.close();
     expect(closed).toBe('');
     expect(attempts).toBe(1);
+  });
+});
+
+describe('the replay port', () => {
+  it('is free to listen on once picked', async () => {
+    const port = await freeLoopbackPort();
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+    expect((server.address() as AddressInfo).port).toBe(port);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 });
 
