@@ -17,7 +17,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { Agent, get } from 'node:http';
+import { get } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -88,13 +88,13 @@ async function startServer(script: string, args: string[]): Promise<{ origin: st
   return { origin, child };
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-
-/** Milliseconds to the first byte of the body (headers parsed, first chunk arrived), and the body's digest. */
+/** Milliseconds to the first byte of the body (headers parsed, first chunk arrived), and the body's digest. A new
+ *  loopback connection each time, for both servers alike: a kept-alive one can be closed by the server's idle timer
+ *  just as it is reused (ECONNRESET), and connecting on loopback costs a fraction of a millisecond. */
 function timeRequest(url: string): Promise<{ ttfb: number; status: number; sha1: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    get(url, { agent }, (res) => {
+    get(url, { agent: false }, (res) => {
       let ttfb = NaN;
       const hash = createHash('sha1');
       res.on('data', (chunk: Buffer) => {
@@ -225,7 +225,6 @@ async function main(): Promise<void> {
     writeFileSync(join(DATA_DIR, 'replay-results.json'), JSON.stringify({ machine: machineLine(DATA_DIR), file, options: opts, indexSeconds, ttfb: ttfbFigures, mismatches, errors, load }, null, 2) + '\n');
   } finally {
     for (const s of servers) s.kill();
-    agent.destroy();
     if (!opts.keep) for (const p of [file.gz, db, `${db}-wal`, `${db}-shm`, cdxjPath, `${base}.json`]) rmSync(p, { force: true });
   }
 }
