@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Fails when a layer imports against the grain (STYLE.md item 1; DESIGN.md "Layers"):
+// Fails when a layer imports against the grain (ARCHITECTURE.md, "Layers"):
 //   shared -> core -> engine/cli; shared -> renderer; shared -> main/preload.
 // Usage: node scripts/check-layers.mjs [srcDir]   (exit 1 with one line per violation)
 import { readdirSync, readFileSync, statSync } from 'node:fs';

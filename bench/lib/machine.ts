@@ -1,5 +1,5 @@
 // Describes the machine a benchmark ran on, in one line for the table and as an object for the JSON results
-// (STYLE.md item 11: figures mean nothing without the machine they came from).
+// (CONTRIBUTING.md, 'Benchmarks': figures mean nothing without the machine they came from).
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { availableParallelism, cpus, release, totalmem } from 'node:os';
 import { basename, dirname } from 'node:path';

@@ -20,7 +20,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const CORPUS = resolve(ROOT, '../shared/corpus');
 
 describe('machineLine', () => {
-  it('names the cores and the node version the figures came from (STYLE.md item 11)', () => {
+  it('names the cores and the node version the figures came from (CONTRIBUTING.md, "Benchmarks")', () => {
     const line = machineLine(ROOT);
     expect(line).toContain(`${availableParallelism()} cores`);
     expect(line).toContain(`node ${process.version}`);

@@ -17,7 +17,7 @@ const MAX_BODY = 1 << 20;
 /** 'extract.reply' carries the text of a batch of pages (a few MB at most; ingest batches are about 4 MB of HTML). */
 const MAX_REPLY_BODY = 64 << 20;
 
-/** Pages may load only their own scripts and styles, and talk only to this origin (DESIGN: the app never reaches the
+/** Pages may load only their own scripts and styles, and talk only to this origin (the app never reaches the
  *  network). */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +

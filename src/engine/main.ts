@@ -1,4 +1,4 @@
-// The engine process: a plain Node process (DESIGN.md: mmap'd Buffers cannot live inside Electron's V8 memory cage).
+// The engine process: a plain Node process (ARCHITECTURE.md: mmap'd Buffers cannot live in Electron's V8 memory cage).
 //   node out/node/engine.mjs --ipc               served to the Electron shell over the IPC channel
 //   node out/node/engine.mjs [--port N]          browser mode on 127.0.0.1, prints the URL to open
 //   --data-dir DIR                               where collections live (default: the platform's user data folder)

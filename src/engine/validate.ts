@@ -1,5 +1,5 @@
 // Arguments from the renderer or the network are untrusted: every method's arguments are checked here, at the engine's
-// edge, before a handler sees them (STYLE.md item 3).
+// edge, before a handler sees them (ARCHITECTURE.md, 'The contract').
 import type { CollectionsApi } from '../shared/api-collections.js';
 import type { ArgsOf, Method } from '../shared/api.js';
 import { collectionShapes } from './collections-shapes.js';

@@ -4,7 +4,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { ApiEvents, EventName, FromEngine, Reply, ToEngine } from '../shared/api.js';
 
 export interface EngineCommand {
-  /** The Node binary that runs the engine (never Electron's own: see DESIGN.md, V8 memory cage). */
+  /** The Node binary that runs the engine (never Electron's own: see ARCHITECTURE.md, V8 memory cage). */
   node: string;
   script: string;
   args: string[];

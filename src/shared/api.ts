@@ -1,4 +1,4 @@
-// The one contract for every call across a process boundary (STYLE.md item 2): renderer -> engine, CLI/browser ->
+// The one contract for every call across a process boundary: renderer -> engine, CLI/browser ->
 // engine. A method is declared once here; the engine's handler map, the preload bridge and the HTTP client are all typed
 // from it, and no channel name is spelled anywhere else.
 
@@ -6,7 +6,7 @@ import { COLLECTION_METHODS, type CollectionsApi } from './api-collections.js';
 import { REPLAY_METHODS, type ReplayApi } from './api-replay.js';
 import type { IngestProgress } from './records.js';
 
-/** Stable error codes: they cross process boundaries as data, never as Error objects (STYLE.md item 3). */
+/** Stable error codes: they cross process boundaries as data, never as Error objects (ARCHITECTURE.md, 'Errors'). */
 export type ErrorCode =
   | 'bad-request' // the arguments do not fit the method
   | 'unknown-method'
@@ -180,7 +180,7 @@ export interface EngineClient {
    *  offered when the stream closes; the Electron bridge has none (one window, whose engine goes with it). */
   readonly clientId?: string;
   invoke<M extends Method>(method: M, args: ArgsOf<M>): Promise<Reply<ResultOf<M>>>;
-  /** Subscribe to an event; returns its own unsubscribe (STYLE.md item 8). */
+  /** Subscribe to an event; returns its own unsubscribe (CONTRIBUTING.md, 'Own what you start'). */
   on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
 }
 

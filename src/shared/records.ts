@@ -1,5 +1,5 @@
 // Plain data shapes that cross layers and processes: what ingest produces, what the store keeps, what the UI shows.
-// Types only (DESIGN.md: src/shared imports nothing but itself).
+// Types only (ARCHITECTURE.md, 'Layers': src/shared imports nothing but itself).
 
 /** One archive record as indexed: enough to read it back in O(1) from (file, offset, length). */
 export interface CaptureRow {

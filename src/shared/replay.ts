@@ -30,6 +30,9 @@ export interface LedgerEntry {
   /** True when the capture was a revisit, served from its original's payload (`record` is the original). */
   viaRevisit: boolean;
   record: LedgerRecord | null;
+  /** For a request answered through a revisit: the revisit record itself (`record` is its original). Optional only
+   *  because rows written before it existed lack it. */
+  revisit?: LedgerRecord | null;
   /** 14-digit capture time of the record served (for a revisit: of the revisit). */
   captureTime: string | null;
   /** Capture time minus the page's capture time, in seconds (negative: captured before the page). */

@@ -78,7 +78,7 @@ describe.skipIf(!CHROMIUM)('index --backend with Chromium (skipped: no Chromium 
     const db = join(dir, 'auto.sqlite');
     const io = capture();
     expect(await index.run([db, archive, '--backend', 'auto', '--json'], io)).toBe(0);
-    // GPU.md: SwiftShader is far slower than the CPU loop, so auto keeps the CPU here.
+    // SwiftShader is far slower than the CPU loop, so auto keeps the CPU here.
     expect(io.errLines).toEqual([expect.stringMatching(/^text backend: (cpu|gpu) \(cpu [\d.]+ MB\/s, gpu [\d.]+ MB\/s\)/)]);
     const summary = JSON.parse(io.lines[0]);
     expect(summary).toMatchObject({ files: 1, pages: 6, errors: 0, text: { requested: 'auto', note: null } });

@@ -1,7 +1,7 @@
 // Issue 4: the GPU text extractor reachable from the ingest pipeline through the contract. Browser mode, real engine,
 // Debian Chromium with software WebGL2 (SwiftShader): the page's Web Worker offers its GPU, an ingest with backend
 // 'gpu' stores page texts byte-identical to a CPU ingest of the same file, and 'auto' measures both, keeps the CPU
-// (software WebGL is far slower here, GPU.md) and shows both figures in the ingest panel.
+// (software WebGL is far slower here) and shows both figures in the ingest panel.
 // Needs IAH-urls-wget.warc and pywb's iana.warc.gz from ../shared/corpus (about 30 HTML records, a few hundred KB of
 // HTML: quick even at SwiftShader's 1-3 MB/s).
 import { expect, test, type Page } from '@playwright/test';
@@ -18,7 +18,7 @@ const HOSTS = ['archive.org', 'iana.org'];
 
 test.describe.configure({ mode: 'serial' });
 test.skip(!WARCS.every((f) => existsSync(f)), 'needs ../shared/corpus (IAH-urls-wget.warc, iana.warc.gz)');
-// WebGL2 in a headless Chromium comes from SwiftShader (DESIGN.md "Making it run here").
+// WebGL2 in a headless Chromium comes from SwiftShader (as chromiumArgs in src/core/extract-gpu/chromium.ts asks for).
 const base = chromiumLaunchOptions();
 test.use({ launchOptions: { ...base, args: [...(base.args ?? []), '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] } });
 
@@ -113,7 +113,7 @@ test("'auto' measures both, keeps the CPU here, and the ingest panel shows both 
   const auto = await ingest('auto', 'auto');
   expect(auto.ingest.text).toMatchObject({ requested: 'auto', choice: 'cpu', note: null });
   expect(auto.ingest.text!.gpuMBps).toBeGreaterThan(0);
-  // GPU.md: software WebGL2 is tens of times slower than the CPU loop.
+  // Software WebGL2 is tens of times slower than the CPU loop.
   expect(auto.ingest.text!.cpuMBps!).toBeGreaterThan(auto.ingest.text!.gpuMBps!);
   expect(await pageTexts('auto')).toEqual(await pageTexts('cpu'));
 

@@ -1,6 +1,6 @@
 // The engine's settings through dispatch (so validation at the edge runs): the text backend that Start ingest asks for
 // and the time zone times are shown in are kept with the theme in the registry file, survive a restart of the engine,
-// refuse values outside their enumerations (STYLE.md item 3), and a hand-edited file cannot smuggle one in.
+// refuse values outside their enumerations, and a hand-edited file cannot smuggle one in.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 // chooseBackend() and `archivestream text`: 'auto' measures both backends on one sample and keeps the faster
-// (DESIGN.md "Text extraction contract"; GPU.md: software WebGL here is far slower, so auto must pick the CPU),
-// and nothing is left running once a backend is closed (STYLE.md item 8). Needs Chromium (skips without it); the
+// (ARCHITECTURE.md, "Text extraction": software WebGL here is far slower, so auto must pick the CPU),
+// and nothing is left running once a backend is closed. Needs Chromium (skips without it); the
 // CLI part reads IAH-urls-wget.warc from ../shared/corpus (skips when absent).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -42,7 +42,7 @@ describe.skipIf(!CHROMIUM)('chooseBackend with Chromium', () => {
       expect(chosen.cpuMBps).toBeGreaterThan(0);
       expect(chosen.choice).toBe(chosen.gpuMBps! > chosen.cpuMBps ? 'gpu' : 'cpu');
       expect(chosen.backend.name).toBe(chosen.choice);
-      // GPU.md: software WebGL2 is ~50x slower than the CPU loop; auto must not pick it here.
+      // Software WebGL2 is tens of times slower than the CPU loop (npm run bench -- gpu); auto must not pick it here.
       expect(chosen.choice).toBe('cpu');
       expect(await chosen.backend.extractBatch(sample)).toEqual(sample.map(extractText));
     } finally {

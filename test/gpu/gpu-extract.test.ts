@@ -1,5 +1,5 @@
 // The GPU text backend (gpu.js kernels in headless Chromium, SwiftShader here) against the CPU extractor.
-// DESIGN.md "Text extraction contract": same input, byte-identical output. Needs Chromium (skips without it, one
+// ARCHITECTURE.md, "Text extraction": same input, byte-identical output. Needs Chromium (skips without it, one
 // line: apt-get install chromium) and, for the conformance part, ../shared/corpus (readability-test-pages and the
 // HTML records of the WARC/ARC files).
 import { existsSync } from 'node:fs';
@@ -36,7 +36,7 @@ describe.skipIf(!CHROMIUM)('GPU extraction (Chromium, gpu.js webgl2)', () => {
     expect(gpu.batchChars).toBe(LIMIT);
   });
 
-  // GPU.md pitfall: float32 is exact below 2^24 only. One page of 2^24 - 1 code units (plus its separator) fills
+  // float32 is exact below 2^24 only. One page of 2^24 - 1 code units (plus its separator) fills
   // the 16 MiB dispatch to the last position, so an inexact index anywhere shows up as a wrong state near the end.
   it('is exact at the batch limit: one 2^24-code-unit dispatch, full to the last position', async () => {
     const tail = '<p>end</p><script>x</script><!-- z -->last words';

@@ -1,4 +1,4 @@
-// The layer check (STYLE.md item 1) must fail on each kind of import against the grain, and pass the real tree.
+// The layer check (ARCHITECTURE.md, 'Layers') must fail on each kind of import against the grain, and pass the real tree.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

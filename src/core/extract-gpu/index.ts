@@ -1,7 +1,7 @@
 /**
  * Text extraction backends: the CPU extractor (src/core/extract) and the GPU one (src/renderer/gpu, gpu.js in a
  * headless Chromium), behind one interface, and the measurement that picks the faster on the machine at hand
- * (DESIGN.md, "Text extraction contract").
+ * (ARCHITECTURE.md, "Text extraction").
  */
 import type { Browser, Page } from 'playwright-core';
 import { extractText, type ExtractedText } from '../extract/index.js';

@@ -303,7 +303,7 @@ function runPool(coll: Collection, tasks: FileTask[], opts: IngestOptions, summa
       }
       live.clear();
       // Settle only once every thread is gone and the text backend is closed: nothing may outlive the ingest
-      // (STYLE.md item 8). A backend still being chosen closes itself when the choice is made (above).
+      // (CONTRIBUTING.md, 'Own what you start'). A backend still being chosen closes itself when the choice is made (above).
       void Promise.allSettled(exits)
         .then(() => textBackend?.close())
         .catch(() => {}) // a backend that fails to close has nothing left to tell the ingest's caller

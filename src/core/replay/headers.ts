@@ -27,7 +27,7 @@ const DROPPED = new Set([
 const HINT_RELS = /\brel\s*=\s*"?[^";,]*\b(preconnect|dns-prefetch|prefetch|prerender)\b/i;
 
 /** A header value as node:http accepts it: Latin-1 without control characters. */
-function headerSafe(v: string): string {
+export function headerSafe(v: string): string {
   // eslint-disable-next-line no-control-regex
   return v.replace(/[\x00-\x08\x0a-\x1f\x7f]|[^\x00-\xff]/g, '');
 }
@@ -94,12 +94,11 @@ export function replayCsp(flag: ReplayFlag, nonce: string): string {
   ].join('; ');
 }
 
-/** Headers replay adds to every response it builds. */
+/** The policy headers of every response replay builds. Caching and the Referrer-Policy are transport, set by the
+ *  server that sends it (server.ts: it needs every request to reach it, and Referers to attribute them). */
 export function policyHeaders(flag: ReplayFlag, nonce: string): Array<[string, string]> {
   return [
     ['Content-Security-Policy', replayCsp(flag, nonce)],
     ['X-DNS-Prefetch-Control', 'off'],
-    ['Referrer-Policy', 'same-origin'],
-    ['Cache-Control', 'no-cache'],
   ];
 }

@@ -1,5 +1,8 @@
 // The HTML rewriter: one pass of a small tokenizer of our own (no DOM) over a Latin-1 view of the payload, so every
-// byte it does not rewrite comes out as it went in, whatever the page's charset. Only attributes that change are
+// byte it does not rewrite comes out as it went in, whatever the page's charset. That view is right for every charset
+// whose markup bytes are ASCII (UTF-8, the single-byte ones, Shift_JIS, GBK, Big5, EUC: their multi-byte sequences never
+// hold '<', '>', '=' or quotes); UTF-16 is decoded and encoded back instead. Not handled: ISO-2022-JP, whose two-byte
+// runs are ASCII bytes and may hold them (a page in it may be cut in the wrong places; the CSP still holds). Only attributes that change are
 // re-serialised: their values decoded with the page's charset and entities, rewritten, and written back with `&`, `"`
 // and any non-ASCII character as a character reference (valid in every charset, so no byte of another encoding is
 // ever produced). What it changes, and why:
@@ -45,6 +48,8 @@ const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe
 /** <script type> values that run as JavaScript (HTML 4.12.1.1's JavaScript MIME type essence list, plus module and
  *  the import maps that steer module loading). */
 const JS_TYPE = /^(?:module|importmap|(?:text|application)\/(?:x-)?(?:java|ecma|j|live)script(?:1\.\d)?)$/;
+/** Elements handled even without attributes. */
+const SPECIAL = new Set(['head', 'script', 'noscript']);
 /** What an inert archived script's type becomes: no browser runs it, and it says what it was. */
 const INERT_SCRIPT_TYPE = 'text/x-archived-script';
 
@@ -166,6 +171,29 @@ function rewriteSrcset(value: string, rewrite: (u: string) => string | null): st
   return out;
 }
 
+/** An import map (scripts on; `json` in the page's characters) with its addresses pointed into the archive: the values
+ *  of "imports" and of each scope, and the keys that are URLs rather than bare specifiers (they are matched against
+ *  resolved module URLs, which are now archive addresses). null for a map that is not JSON: the browser ignores it. */
+function rewriteImportMap(json: string, rewrite: (u: string) => string | null): string | null {
+  let map: { imports?: unknown; scopes?: unknown };
+  try {
+    map = JSON.parse(json) as typeof map;
+  } catch {
+    return null;
+  }
+  const isUrlKey = (k: string) => /^(\/|\.\.?\/|[a-z][a-z0-9+.-]*:)/i.test(k);
+  const remap = (entries: unknown, keys: boolean): unknown => {
+    if (!entries || typeof entries !== 'object') return entries;
+    return Object.fromEntries(Object.entries(entries as Record<string, unknown>).map(([k, v]) => [
+      keys && isUrlKey(k) ? (rewrite(k) ?? k) : k,
+      typeof v === 'string' ? (rewrite(v) ?? v) : remap(v, true),
+    ]));
+  };
+  // Non-ASCII as \u escapes: the result is ASCII, right in the page whatever its charset.
+  return JSON.stringify({ ...map, imports: remap(map.imports, true), scopes: remap(map.scopes, true) })
+    .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 const endTagPatterns = new Map<string, RegExp>();
 function endTagPattern(name: string): RegExp {
   let re = endTagPatterns.get(name);
@@ -220,7 +248,7 @@ class Rewriter {
       if (lt < 0) break;
       const c = s.charCodeAt(lt + 1);
       if (s.startsWith('!--', lt + 1)) {
-        const end = s.indexOf('-->', lt + 4);
+        const end = s.indexOf('-->', lt + 2); // from lt+2: `<!-->` and `<!--->` are whole (empty) comments
         i = end < 0 ? n : end + 3;
       } else if (c === 0x21 || c === 0x3f) { // <! doctype / <? bogus comment
         const end = s.indexOf('>', lt);
@@ -248,18 +276,22 @@ class Rewriter {
   private startTag(lt: number, tag: Tag): number {
     const { name } = tag;
     if (!this.injected && name !== 'html' && name !== 'head') this.inject(lt);
+    // Most tags are bare (<p>, <div>, </li>...): nothing to look at but whether raw text follows.
+    if (!tag.attrs.length && !SPECIAL.has(name)) return RAW_TEXT.has(name) ? this.rawText(name, tag.end) : tag.end;
     const edits = new Map<Attr, string | null>(); // new value, or null to remove
     const added: string[] = [];
     const attr = (n: string) => tag.attrs.find((a) => a.name === n);
     const scriptsOff = !this.o.scripts;
     let removeElement = false;
+    let importMap = false;
 
     switch (name) {
       case 'base': {
         const href = attr('href');
         if (href && !this.baseSeen) {
           this.baseSeen = true;
-          this.base = absoluteUrl(this.value(href), this.o.url) ?? this.base;
+          const abs = absoluteUrl(this.value(href), this.o.url);
+          if (abs && /^https?:/i.test(abs)) this.base = abs; // a javascript: or data: base resolves nothing
         }
         break;
       }
@@ -302,6 +334,8 @@ class Rewriter {
           }
           if (typeAttr) edits.set(typeAttr, INERT_SCRIPT_TYPE);
           else added.push(` type="${INERT_SCRIPT_TYPE}"`);
+        } else {
+          importMap = type === 'importmap';
         }
         break;
       }
@@ -360,7 +394,7 @@ class Rewriter {
     }
     const next = edits.size || added.length ? this.replaceTag(lt, tag, edits, added, false) : tag.end;
     if (!this.injected && name === 'head') this.inject(next);
-    return RAW_TEXT.has(name) ? this.rawText(name, next) : next;
+    return RAW_TEXT.has(name) ? this.rawText(name, next, importMap) : next;
   }
 
   /** Writes the tag with its edits (or nothing, when `omit`); returns the index after it. */
@@ -385,24 +419,35 @@ class Rewriter {
   }
 
   /** Skips (or for <style>, rewrites) a raw text element's content; returns the index of its end tag. */
-  private rawText(name: string, from: number): number {
+  private rawText(name: string, from: number, importMap = false): number {
     const re = endTagPattern(name);
     re.lastIndex = from;
     const m = name === 'plaintext' ? null : re.exec(this.s);
     const end = m ? m.index : this.s.length;
-    if (name === 'style') {
-      const css = this.s.slice(from, end);
-      const to = rewriteCss(css, this.o.target, this.base, this.decode);
-      if (to !== css) this.replace(from, end, to);
-    }
+    const text = this.s.slice(from, end);
+    let to = text;
+    if (name === 'style') to = rewriteCss(text, this.o.target, this.base, this.decode);
+    else if (importMap) to = rewriteImportMap(this.decode(text), this.rewrite) ?? text;
+    if (to !== text) this.replace(from, end, to);
     return end;
   }
 }
 
 /** Rewrites an HTML payload (see the top of this file). The result keeps the input's bytes outside what changed. */
 export function rewriteHtml(bytes: Uint8Array, o: HtmlRewriteOptions): HtmlRewriteResult {
-  const s = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  const r = new Rewriter(s, o, charsetDecoder(o.charset));
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (o.charset === 'utf-16le' || o.charset === 'utf-16be') return rewriteUtf16(buf, o);
+  const r = new Rewriter(buf.toString('latin1'), o, charsetDecoder(o.charset));
   const text = r.run();
   return { bytes: Buffer.from(text, 'latin1'), drops: r.drops };
+}
+
+/** UTF-16 is the one charset whose markup is not ASCII bytes: the page is decoded, rewritten as text and encoded
+ *  back the same way (byte order mark included when it had one). */
+function rewriteUtf16(buf: Buffer, o: HtmlRewriteOptions): HtmlRewriteResult {
+  const be = o.charset === 'utf-16be';
+  const swap = (b: Buffer) => (be ? Buffer.from(b).swap16() : b);
+  const even = buf.subarray(0, buf.length & ~1);
+  const r = new Rewriter(swap(even).toString('utf16le'), o, (x) => x);
+  return { bytes: Buffer.concat([swap(Buffer.from(r.run(), 'utf16le')), buf.subarray(even.length)]), drops: r.drops };
 }

@@ -22,10 +22,12 @@ export function formatTimestamp(ts: string): string {
   return `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)} ${t.slice(8, 10)}:${t.slice(10, 12)}:${t.slice(12, 14)} UTC`;
 }
 
-/** A complete small HTML document in the replay's style; `body` is already HTML. */
+/** A complete small HTML document in the replay's style; `body` is already HTML. Its empty icon keeps the browser
+ *  from asking the replay origin for /favicon.ico, which is no replay address. */
 export function replayPage(title: string, body: string, nonce: string): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
 <script nonce="${nonce}" src="${FRAME_SCRIPT_PATH}"></script>
 <style>
 body{font:15px/1.5 system-ui,sans-serif;margin:2em auto;max-width:52em;padding:0 1em;color:#222}
@@ -67,7 +69,7 @@ export function missPageHtml(coll: Collection, r: Resolution, t: Omit<ArchiveTar
   const body = `<h1>Not in this archive</h1>
 <p><code>${escapeHtml(r.askedUrl)}</code>, asked for at ${escapeHtml(formatTimestamp(r.at))}.</p>
 <p>${why} Nothing was fetched from the live web.</p>
-<h2>Captures of this URL with other queries</h2>
+<h2>Captures of this URL, with any query</h2>
 ${captureList(similar, t)}
 ${host ? `<h2>Pages of ${escapeHtml(host)} nearest in time</h2>\n${captureList(hostPages, t)}` : ''}`;
   return replayPage('Not in this archive', body, nonce);

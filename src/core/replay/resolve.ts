@@ -53,12 +53,25 @@ export function canonicalVariants(url: string): string[] {
   return out;
 }
 
+/** The URL as the WHATWG parser writes it (host lower-cased, default port gone): SURT keeps a `WWW.` written in
+ *  capitals (as warcio.js does), and a host's case never names another resource. */
+function parsedHref(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
+  }
+}
+
 interface Served {
   capture: ReplayCapture;
   payload: ReplayCapture | null;
 }
 
+/** The capture to serve for `url` at `at` (1-14 digits, a prefix of yyyyMMddhhmmss). Never throws for a miss (how is
+ *  then 'missing'); throws for a time that is not such digits. */
 export function resolve(coll: Collection, url: string, at: string, o: ResolveOptions = {}): Resolution {
+  if (!/^\d{1,14}$/.test(at)) throw new RangeError(`replay time must be 1 to 14 digits (yyyyMMddhhmmss or a prefix), not '${at}'`);
   const exclude = o.exclude ?? new Set<number>();
   const t = timestampSeconds(at);
   const distance = (c: ReplayCapture) => Math.abs(timestampSeconds(c.timestamp ?? '0') - t);
@@ -93,14 +106,14 @@ export function resolve(coll: Collection, url: string, at: string, o: ResolveOpt
     };
   };
 
-  const own = ofUrl(url);
+  const own = ofUrl(parsedHref(url));
   if (own) return done(own.capture.timestamp?.startsWith(at) ? 'exact' : 'nearest', own);
   for (const v of canonicalVariants(url)) {
     const hit = ofUrl(v);
     if (hit) return done('canonical', hit);
   }
   const candidates = capturesOfUrl(coll, url, { match: 'query', limit: FUZZY_CANDIDATES }).filter((c) => !exclude.has(c.id));
-  // Nearest first, so that a candidate whose revisit cannot be served gives way to the next one.
+  // The best match first; one whose revisit cannot be served gives way to the next best.
   while (candidates.length) {
     const c = fuzzyMatch(surt(url), candidates, distance);
     if (!c) break;

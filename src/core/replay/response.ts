@@ -3,13 +3,15 @@
 // replay policy headers. The replay server (server.ts) and Electron's protocol handler only add transport.
 import { randomBytes } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { charsetParam, prescanMetaCharset, resolveLabel } from '../extract/charset.js';
+import { charsetParam, declaredCharset, resolveLabel } from '../extract/charset.js';
+import { timestampSeconds } from '../search/timestamp.js';
 import type { Collection } from '../store/index.js';
 import { surt } from '../warc/surt.js';
+import { ArchiveError } from '../warc/errors.js';
 import type { ArchiveRecord } from '../warc/types.js';
 import { absoluteUrl, type ArchiveTarget } from './archive-url.js';
 import { rewriteCss } from './css.js';
-import { policyHeaders, replayHeaders } from './headers.js';
+import { headerSafe, policyHeaders, replayHeaders } from './headers.js';
 import { rewriteHtml } from './html.js';
 import { missPageHtml, unreadablePageHtml } from './pages.js';
 import { ArchivePool, type RecordReader } from './records.js';
@@ -31,8 +33,7 @@ function header(list: ReadonlyArray<readonly [string, string]>, name: string): s
 
 /** RFC 7231 IMF-fixdate of a 14-digit timestamp (the Memento-Datetime of RFC 7089). */
 function httpDate(ts: string): string {
-  const t = ts.padEnd(14, '0');
-  return new Date(Date.UTC(+t.slice(0, 4), +t.slice(4, 6) - 1, +t.slice(6, 8), +t.slice(8, 10), +t.slice(10, 12), +t.slice(12, 14))).toUTCString();
+  return new Date(timestampSeconds(ts) * 1000).toUTCString();
 }
 
 export type ByteRange = { start: number; end: number } | 'unsatisfiable' | null;
@@ -61,15 +62,12 @@ function isHtml(mime: string): boolean {
   return mime === 'text/html' || mime === 'application/xhtml+xml';
 }
 
-/** The charset a document's URLs are decoded with, and whether it came from a <meta> (so it can go into the
- *  Content-Type header, where no injected byte can push it out of the browser's 1024-byte prescan). */
+/** The charset a browser reads a document in (its BOM, HTTP or <meta> declaration, else UTF-8 when the bytes are
+ *  UTF-8, else windows-1252), and whether it came from a <meta>, so it can go into the Content-Type header where no
+ *  injected byte can push it out of the browser's 1024-byte prescan. */
 function documentCharset(contentType: string, body: Uint8Array): { charset: string; fromMeta: boolean } {
-  const http = charsetParam(contentType);
-  const fromHttp = http ? resolveLabel(http) : undefined;
-  if (fromHttp) return { charset: fromHttp, fromMeta: false };
-  const meta = prescanMetaCharset(body);
-  const fromMeta = meta ? resolveLabel(meta) : undefined;
-  if (fromMeta) return { charset: fromMeta, fromMeta: true };
+  const d = declaredCharset(body, contentType);
+  if (d) return { charset: d.charset, fromMeta: d.source === 'meta' };
   return { charset: isUtf8(body) ? 'utf-8' : 'windows-1252', fromMeta: false };
 }
 
@@ -85,8 +83,24 @@ function archivedOf(record: ArchiveRecord): Archived {
   if (!http) {
     return { status: 200, statusText: 'OK', headers: [['Content-Type', record.contentType || 'application/octet-stream']], body: record.payload() };
   }
-  const status = http.status ?? 200;
-  return { status, statusText: http.startLine.split(' ').slice(2).join(' ').trim(), headers: http.headers.list, body: record.payload() };
+  // A status a server cannot send (none, or outside 200-599: an interim 1xx kept by a crawler) is served as 200.
+  const status = http.status && http.status >= 200 && http.status <= 599 ? http.status : 200;
+  const statusText = headerSafe(http.startLine.split(' ').slice(2).join(' ').trim());
+  return { status, statusText, headers: http.headers.list, body: record.payload() };
+}
+
+/** The record a reader last served to a Range request. A player asks for a media file a range at a time, and the
+ *  payload is decoded whole (chunking and gzip have no random access), so without this each range would decode it
+ *  again. */
+const lastRanged = new WeakMap<RecordReader, { key: string; archived: Archived }>();
+
+function rangedRecord(reader: RecordReader, c: ReplayCapture): Archived {
+  const key = `${c.offset}:${c.length}:${c.file}`;
+  const last = lastRanged.get(reader);
+  if (last?.key === key) return last.archived;
+  const archived = archivedOf(reader.read(c.file, c.offset, c.length));
+  lastRanged.set(reader, { key, archived });
+  return archived;
 }
 
 /** Where a redirect leads, when it leads back to the URL asked (by SURT key): serving it would loop. */
@@ -97,12 +111,12 @@ function redirectsToItself(a: Archived, capture: ReplayCapture, askedUrl: string
   return to !== null && surt(to) === surt(askedUrl);
 }
 
-function htmlResponse(status: number, statusText: string, html: string, r: Resolution, flagHeaders: Array<[string, string]>): ReplayResponse {
+function htmlResponse(status: number, statusText: string, html: string, r: Resolution, policy: Array<[string, string]>): ReplayResponse {
   const body = Buffer.from(html, 'utf8');
   return {
     status,
     statusText,
-    headers: [['Content-Type', 'text/html; charset=utf-8'], ['Content-Length', String(body.length)], ...flagHeaders],
+    headers: [['Content-Type', 'text/html; charset=utf-8'], ['Content-Length', String(body.length)], ...policy],
     body,
     resolution: r,
     drops: [],
@@ -111,7 +125,7 @@ function htmlResponse(status: number, statusText: string, html: string, r: Resol
 
 /**
  * The response for a replay request. Never throws for a miss (a 404 "not in this archive" page) nor for a record
- * that cannot be read (a 502 page naming its file and offset).
+ * that cannot be read (a 502 page naming its file and offset); throws RangeError for a time that is not 1-14 digits.
  */
 export async function replayResponse(coll: Collection, req: ReplayRequest, reader: RecordReader = sharedPool): Promise<ReplayResponse> {
   const nonce = req.nonce ?? newNonce();
@@ -122,9 +136,10 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
   for (let skips = 0; r.payload && r.capture; skips++) {
     let a: Archived;
     try {
-      a = archivedOf(reader.read(r.payload.file, r.payload.offset, r.payload.length));
+      a = req.range ? rangedRecord(reader, r.payload) : archivedOf(reader.read(r.payload.file, r.payload.offset, r.payload.length));
     } catch (e) {
-      return htmlResponse(502, 'Record Unreadable', unreadablePageHtml(r.payload, (e as Error).message, nonce), r, policy);
+      const why = e instanceof ArchiveError ? `${e.code}: ${e.message}` : (e as Error).message;
+      return htmlResponse(502, 'Record Unreadable', unreadablePageHtml(r.payload, why, nonce), r, policy);
     }
     if (skips < SELF_REDIRECT_SKIPS && redirectsToItself(a, r.capture, req.url)) {
       exclude.add(r.capture.id);
@@ -148,18 +163,19 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
   const drops: RewriteDrop[] = [];
   const headers = replayHeaders(archived.headers, target, base, drops);
   let body: Buffer = archived.body;
+  /** A rewritten document carries a fresh nonce, so two of its ranges would come from two different bodies. */
+  let rangeable = true;
   const ctIndex = headers.findIndex(([n]) => n.toLowerCase() === 'content-type');
   const contentType = ctIndex >= 0 ? headers[ctIndex][1] : (capture.mime ?? '');
   const mime = contentType.split(';')[0].trim().toLowerCase();
   if (req.flag !== 'id_') {
     if (isHtml(mime)) {
       const { charset, fromMeta } = documentCharset(contentType, body);
-      if (!charset.startsWith('utf-16')) { // the rewriter reads ASCII-compatible bytes only
-        const out = rewriteHtml(body, { target, url: base, charset, scripts: req.flag === 'js_', nonce });
-        body = out.bytes;
-        drops.push(...out.drops);
-        if (fromMeta && ctIndex >= 0) headers[ctIndex] = [headers[ctIndex][0], `${contentType}; charset=${charset}`];
-      }
+      const out = rewriteHtml(body, { target, url: base, charset, scripts: req.flag === 'js_', nonce });
+      body = out.bytes;
+      rangeable = false;
+      drops.push(...out.drops);
+      if (fromMeta && ctIndex >= 0) headers[ctIndex] = [headers[ctIndex][0], `${contentType}; charset=${charset}`];
     } else if (mime === 'text/css') {
       const declared = charsetParam(contentType);
       const decoder = new TextDecoder((declared && resolveLabel(declared)) || 'utf-8');
@@ -170,8 +186,8 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
   let status = archived.status;
   let statusText = archived.statusText;
   if (status === 204 || status === 304) body = Buffer.alloc(0);
-  const range = status === 200 ? parseRange(req.range, body.length) : null;
-  const extra: Array<[string, string]> = [['Accept-Ranges', 'bytes']];
+  const range = status === 200 && rangeable ? parseRange(req.range, body.length) : null;
+  const extra: Array<[string, string]> = [['Accept-Ranges', rangeable ? 'bytes' : 'none']];
   if (range === 'unsatisfiable') {
     status = 416;
     statusText = 'Range Not Satisfiable';

@@ -41,7 +41,8 @@ export interface ReplayResponse {
   headers: Array<[string, string]>;
   body: Uint8Array;
   resolution: Resolution;
-  /** What rewriting removed from this document (empty for non-documents and for 'id_'). */
+  /** What rewriting removed: from a document's markup (not with 'id_'), and resource hints from any response's Link
+   *  header. */
   drops: RewriteDrop[];
 }
 

@@ -43,7 +43,10 @@ export function buildUrlCapturesSql(url: string, o: UrlLookupOptions = {}): SqlQ
       params.key = key;
       params.lo = key + '?';
       params.hi = prefixEnd(key + '?');
-      where = '(c.urlkey = @key OR (c.urlkey >= @lo AND c.urlkey < @hi))';
+      // Two index ranges (the key, and the key followed by a query), not one range with a filter: keys between them
+      // ('/a' < '/a-b' < '/a/x' < '/a?') can be a whole subtree.
+      where = `c.id IN (SELECT id FROM captures WHERE urlkey = @key
+        UNION ALL SELECT id FROM captures WHERE urlkey >= @lo AND urlkey < @hi)`;
       break;
     }
     case 'host': {

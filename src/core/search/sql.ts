@@ -1,5 +1,5 @@
 // Search SQL as pure functions of a parsed query: text plus named parameters, nothing executed here, so every
-// statement can be read and tested on its own (STYLE.md item 5).
+// statement can be read and tested on its own (CONTRIBUTING.md, 'SQL').
 import type { SqlQuery } from '../store/index.js';
 import { CAPTURE_COLUMNS, hostRange } from '../store/index.js';
 import { hasFilters, toFtsMatch, type ParsedQuery } from './query.js';

@@ -1,4 +1,4 @@
-// A collection: one SQLite database. This is the only module that imports better-sqlite3 (STYLE.md item 6); the
+// A collection: one SQLite database. This is the only module that imports better-sqlite3 (CONTRIBUTING.md, 'SQL'); the
 // rest of the engine sees `Collection` and plain row types.
 import Database from 'better-sqlite3';
 import { once } from 'node:events';

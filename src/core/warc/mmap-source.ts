@@ -1,4 +1,4 @@
-// The only module that imports the mmap binding (STYLE.md item 6).
+// The only module that imports the mmap binding (CONTRIBUTING.md, 'Native code in one place').
 import { closeSync, fstatSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';

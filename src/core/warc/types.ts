@@ -1,7 +1,7 @@
 // The public shape of the WARC core. Everything outside src/core/warc sees these types, never a parser's internals.
 
 /** A file's bytes, read in place. The mmap source returns views into the mapping (zero-copy); the positional-read
- *  source returns fresh Buffers. Both are one interface and pass one test suite (STYLE.md item 6). */
+ *  source returns fresh Buffers. Both are one interface and pass one test suite (test/core/warc/sources.test.ts). */
 export interface ByteSource {
   readonly path: string;
   readonly size: number;

@@ -32,7 +32,7 @@ describe('T2 tokenizing like a browser', () => {
     expect(text('<img alt="a > b" title=\'c>d\'>e')).toBe('e');
   });
   it('opens a quoted value only after =', () => {
-    // GPU.md: an apostrophe in an attribute name must not swallow the text that follows.
+    // An apostrophe in an attribute name must not swallow the text that follows.
     expect(text("<p we'll=\"\">kept</p><p class=x don't>also</p>")).toBe('kept\nalso');
   });
   it('treats quotes inside an unquoted value as literal', () => {

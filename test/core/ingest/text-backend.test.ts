@@ -57,7 +57,7 @@ function rowsOf(db: string) {
 }
 
 const threads = () => process.getActiveResourcesInfo().filter((r) => /Worker|MessagePort/.test(r)).length;
-/** No ingest thread left running (STYLE.md item 8). */
+/** No ingest thread left running (CONTRIBUTING.md, 'Own what you start'). */
 const noThreadsLeft = () => expect(threads()).toBe(baseline);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -68,7 +68,7 @@ describe('parseQuery / toFtsMatch', () => {
       expect(e.message).toMatch(new RegExp(`column ${pos + 1}`));
     }
   });
-  it('user text is a bound parameter, never part of the SQL text (STYLE.md item 5)', () => {
+  it('user text is a bound parameter, never part of the SQL text (CONTRIBUTING.md, "SQL")', () => {
     const { sql, params } = buildHitsSql(parseQuery("robert'); DROP TABLE pages;-- site:evil.com"), {
       sort: 'relevance', limit: 10, offset: 0, candidateCap: 100,
     });

@@ -1,7 +1,7 @@
 // Our CDXJ lines against the peer, `node_modules/.bin/warcio cdx-index` (warcio.js 2.4.11), on every WARC of the corpus
 // (../shared/corpus, MANIFEST.tsv; skipped when absent). Equal line for line where warcio.js reads the file correctly;
 // each file where we differ on purpose is listed with the reason, and there our own behaviour is asserted instead.
-// On every file, each line's (offset, length) must read back the record it names (DESIGN.md: captures are addressed
+// On every file, each line's (offset, length) must read back the record it names (captures are addressed
 // by file, offset, length).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// One suite, both ByteSource implementations (STYLE.md item 6): the mmap source and the positional-read source must
+// One suite, both ByteSource implementations: the mmap source and the positional-read source must
 // return the same bytes for the same reads, clip at end of file, and handle an empty file.
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileSource } from '../../../src/core/warc/file-source.js';
