@@ -11,6 +11,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { dispatch } from './dispatch.js';
 import type { EventBus } from './events.js';
 import type { Handlers } from './handlers.js';
+import { readBody } from '../core/http-body.js';
 
 const COOKIE = 'archivestream_token';
 const MAX_BODY = 1 << 20;
@@ -64,17 +65,6 @@ function cookieToken(req: IncomingMessage): string | undefined {
 function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
   res.end(body);
-}
-
-async function readBody(req: IncomingMessage, max: number): Promise<string> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new Error('request body too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function serveHttp(opts: {

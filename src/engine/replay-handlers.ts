@@ -59,8 +59,10 @@ export class ReadOnlyCollections {
       try {
         entry = { coll: Collection.open(path, { readonly: true }), timer: undefined as unknown as NodeJS.Timeout };
       } catch (e) {
-        // A collection created but never ingested has no database yet: nothing in it to replay.
-        throw new CollectionError('collection-empty', `“${name}” holds no captures yet (${e instanceof Error ? e.message : String(e)}).`);
+        // Its database is made when the collection is first read, which the collections methods do: without one,
+        // there is nothing in it to replay.
+        if ((e as { code?: unknown }).code !== 'SQLITE_CANTOPEN') throw e;
+        throw new CollectionError('collection-empty', `“${name}” holds no captures yet (${path} does not exist).`);
       }
     }
     entry.timer = setTimeout(() => this.drop(path), IDLE_MS).unref();

@@ -4,8 +4,8 @@
 // Content-Security-Policy (set by the response builder) keeps its connections on this one.
 //
 // Every request is written to a provenance ledger of the page view it belongs to: what was served and from which
-// record, and what was refused (anything outside the scheme, another Host, a method other than GET/HEAD, and the CSP
-// violations the browser reports to /__as/csp-report).
+// record, and what was refused (anything outside the scheme, another Host, a method other than GET/HEAD, workers,
+// WebSockets), with what the browser or the helper script stopped and reported (CSP violations, navigations out).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -14,7 +14,8 @@ import { FRAME_SCRIPT } from './frame.js';
 import { replayResponse } from './index.js';
 import { blockedEntry, dropEntry, servedEntry } from './ledger.js';
 import type { LedgerEntry, ReplayFlag } from './types.js';
-import { CSP_REPORT_PATH, FRAME_SCRIPT_PATH, parseReplayPath, replayPath, type ReplayAddress } from './urls.js';
+import { BLOCKED_REPORT_PATH, CSP_REPORT_PATH, FRAME_SCRIPT_PATH, parseReplayPath, replayPath, type ReplayAddress } from './urls.js';
+import { readBody } from '../http-body.js';
 
 /** Page views whose ledger is kept: the ones a person is looking at, and a few before (the side-by-side view shows
  *  two; stepping through captures makes one a step). */
@@ -26,6 +27,8 @@ const REFERERS_MAX = 4096;
 const REPORT_MAX = 64 * 1024;
 /** The headers the server sets on every replayed response (below), in place of any the builder gave. */
 const TRANSPORT_HEADERS = new Set(['cache-control', 'referrer-policy']);
+/** What the helper script (frame.ts) reports stopping. */
+const HELPER_REPORTS = new Set(['navigation', 'window.open']);
 
 export interface ReplayServerOptions {
   /** Opens a collection by its name, read-only; throws an error with a `code` (e.g. 'collection-not-found') when it
@@ -45,7 +48,6 @@ export interface PageView {
   url: string;
   /** The capture that answered the document (null for a miss). */
   captureTime: string | null;
-  startedAt: number;
   entries: LedgerEntry[];
   /** Entries not kept because the view reached ENTRIES_MAX. */
   dropped: number;
@@ -55,28 +57,23 @@ export interface ReplayServer {
   /** http://127.0.0.1:<port> */
   origin: string;
   server: Server;
-  /** The newest view of `url` in `collection` at `at` (as asked in the address, or a prefix of the served capture's
-   *  time), or null when no browser has shown that page since the server started (or the view fell out). */
+  /** The newest view of `url` in `collection` at `at` (a prefix of the time in its address, or of the served
+   *  capture's time), or null when no browser has shown that page since the server started (or the view fell out). */
   pageView(collection: string, at: string, url: string): PageView | null;
   /** The ledger of that view: [] when there is none. */
   ledgerFor(collection: string, at: string, url: string): LedgerEntry[];
   close(): Promise<void>;
 }
 
+/** A refusal is plain text that may load nothing, shown where the refused page would have been. */
 function refuse(res: ServerResponse, status: number, message: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-security-policy': "default-src 'none'",
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   res.end(`ArchiveStream replay: ${message}\n`);
-}
-
-async function readBody(req: IncomingMessage, max: number): Promise<string> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new Error('report too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 interface CspViolation {
@@ -160,7 +157,7 @@ export async function startReplayServer(opts: ReplayServerOptions): Promise<Repl
   }
 
   function startView(a: ReplayAddress): PageView {
-    const view: PageView = { id: nextView++, collection: a.collection, at: a.ts, flag: a.flag, url: a.url, captureTime: null, startedAt: Date.now(), entries: [], dropped: 0 };
+    const view: PageView = { id: nextView++, collection: a.collection, at: a.ts, flag: a.flag, url: a.url, captureTime: null, entries: [], dropped: 0 };
     remember(views, view.id, view, VIEWS_MAX);
     return view;
   }
@@ -207,6 +204,16 @@ export async function startReplayServer(opts: ReplayServerOptions): Promise<Repl
         const view = refererView(refererKey(v.documentUrl, null)) ?? viewOf(req, null);
         record(view, blockedEntry(v.blockedUrl || '(unknown)', `csp:${v.directive || 'unknown'}`));
       }
+      res.writeHead(204, { 'cache-control': 'no-store' });
+      return void res.end();
+    }
+
+    if (path.startsWith(`${BLOCKED_REPORT_PATH}?`)) {
+      // The helper script stopped a navigation out of the archive (frame.ts says why it is needed).
+      const query = new URLSearchParams(path.slice(BLOCKED_REPORT_PATH.length + 1));
+      const said = query.get('what') ?? '';
+      const what = HELPER_REPORTS.has(said) ? said : 'unknown';
+      record(viewOf(req, null), blockedEntry(query.get('url') ?? '(unknown)', `helper:${what}`));
       res.writeHead(204, { 'cache-control': 'no-store' });
       return void res.end();
     }
@@ -289,7 +296,7 @@ export async function startReplayServer(opts: ReplayServerOptions): Promise<Repl
   function pageView(collection: string, at: string, url: string): PageView | null {
     for (const v of [...views.values()].reverse()) {
       if (v.collection !== collection || v.url !== url) continue;
-      if (v.at === at || (v.captureTime !== null && v.captureTime.startsWith(at))) return v;
+      if (v.at.startsWith(at) || (v.captureTime !== null && v.captureTime.startsWith(at))) return v;
     }
     return null;
   }

@@ -8,6 +8,9 @@ export const RESERVED_PREFIX = '/__as/';
 export const FRAME_SCRIPT_PATH = '/__as/frame.js';
 /** Where the replay CSP sends its violation reports. */
 export const CSP_REPORT_PATH = '/__as/csp-report';
+/** Where the helper script reports a navigation it stopped (?url=...), as an image request: the one kind of request
+ *  the replay policy lets a document make in both modes. */
+export const BLOCKED_REPORT_PATH = '/__as/blocked';
 
 export interface ReplayAddress {
   collection: string;

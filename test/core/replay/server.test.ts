@@ -174,6 +174,19 @@ describe.skipIf(!existsSync(IANA))('the replay origin', () => {
     ]);
   });
 
+  it('writes the navigations and windows the helper script stopped into the view of the page that tried them', async () => {
+    await ask(at('20140126200624', PAGE, 'js_'), document);
+    const referer = from(at('20140126200624', PAGE, 'js_'), 'image');
+    expect((await ask(`/__as/blocked?what=navigation&url=${encodeURIComponent('http://outside.example/a?b=c')}`, referer)).status).toBe(204);
+    await ask(`/__as/blocked?what=window.open&url=${encodeURIComponent('http://outside.example/popup')}`, referer);
+    await ask('/__as/blocked?what=anything-else&url=x', referer);
+    expect(replay.ledgerFor('iana docs', '20140126200624', PAGE).filter((e) => e.blockedBy?.startsWith('helper:')).map((e) => [e.url, e.blockedBy])).toEqual([
+      ['http://outside.example/a?b=c', 'helper:navigation'],
+      ['http://outside.example/popup', 'helper:window.open'],
+      ['x', 'helper:unknown'],
+    ]);
+  });
+
   it('reads only CSP violation reports', () => {
     expect(cspViolations('not json')).toEqual([]);
     expect(cspViolations('{"csp-report": {"document-uri": "d", "blocked-uri": "inline", "violated-directive": "script-src-elem \'nonce-x\'"}}'))
