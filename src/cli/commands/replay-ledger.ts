@@ -11,7 +11,7 @@ import { openReadonly } from './search.js';
 import { GpuBackendError, launchChromium } from '../../core/extract-gpu/chromium.js';
 import { blockedEntry, ledgerToJson } from '../../core/replay/ledger.js';
 import { startReplayServer } from '../../core/replay/server.js';
-import type { LedgerEntry } from '../../core/replay/types.js';
+import type { LedgerEntry, LedgerRecord } from '../../core/replay/types.js';
 import { parseReplayPath, replayPath } from '../../core/replay/urls.js';
 import type { Collection } from '../../core/store/index.js';
 
@@ -35,10 +35,12 @@ function driftCell(e: LedgerEntry): string {
   return `${s < 0 ? '-' : '+'}${size}${e.temporalDrift ? '!' : ''}`;
 }
 
+/** file@offset and record id; through a revisit, the revisit record -> the original it was served from. */
 function sourceCell(e: LedgerEntry): string {
   if (e.blockedBy) return e.blockedBy;
   if (!e.record) return '-';
-  return `${e.record.file}@${e.record.offset}${e.record.recordId ? ` ${e.record.recordId}` : ''}${e.viaRevisit ? ' (revisit)' : ''}`;
+  const at = (r: LedgerRecord) => `${r.file}@${r.offset}${r.recordId ? ` ${r.recordId}` : ''}`;
+  return e.viaRevisit && e.revisit ? `revisit ${at(e.revisit)} -> ${at(e.record)}` : at(e.record);
 }
 
 /** The replay server's collection opener when it serves one collection: any other name is not found. */
