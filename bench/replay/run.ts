@@ -26,6 +26,7 @@ import { prng } from '../lib/corpus-gen.js';
 import { cpuProbeMs, machineLine } from '../lib/machine.js';
 import { fmt, formatTable, summarize } from '../lib/stats.js';
 import { DATA_DIR, PROJECT_ROOT } from '../warc/generate.js';
+import { cdxjRecords } from './cdxj.js';
 import { ensureReplayFile } from './generate.js';
 
 const CLI = join(PROJECT_ROOT, 'bin/archivestream.mjs');
@@ -66,13 +67,10 @@ interface Sample {
 /** The CDXJ's response records (what a replay is asked for), as samples. */
 function readIndex(cdxj: string): Sample[] {
   const samples: Sample[] = [];
-  for (const line of cdxj.split('\n')) {
-    const brace = line.indexOf('{');
-    if (brace < 0) continue;
-    const j = JSON.parse(line.slice(brace)) as { url: string; mime?: string; status?: string; offset: string };
-    if (j.status !== '200' || !/^https?:/.test(j.url)) continue;
-    const kind = j.mime === 'text/html' ? 'page' : j.mime === 'image/jpeg' ? 'media' : null;
-    if (kind) samples.push({ url: j.url, ts: line.slice(0, brace).trim().split(' ')[1]!, offset: Number(j.offset), kind });
+  for (const r of cdxjRecords(cdxj)) {
+    if (r.status !== '200' || !/^https?:/.test(r.url)) continue;
+    const kind = r.mime === 'text/html' ? 'page' : r.mime === 'image/jpeg' ? 'media' : null;
+    if (kind) samples.push({ url: r.url, ts: r.ts, offset: r.offset, kind });
   }
   return samples;
 }
