@@ -4,17 +4,12 @@
 // Prints its origin on stdout when it listens.
 import { Collection } from '../../src/core/store/index.js';
 import { startReplayServer } from '../../src/core/replay/server.js';
+import { onlyCollection } from '../../src/cli/commands/replay-ledger.js';
 
 const [db, name] = process.argv.slice(2);
 if (!db || !name) {
   process.stderr.write('usage: ours.ts <collection.sqlite> <name>\n');
   process.exit(2);
 }
-const coll = Collection.open(db, { readonly: true });
-const server = await startReplayServer({
-  openCollection: (asked) => {
-    if (asked !== name) throw Object.assign(new Error(`no collection ${asked}`), { code: 'collection-not-found' });
-    return coll;
-  },
-});
+const server = await startReplayServer({ openCollection: onlyCollection(name, Collection.open(db, { readonly: true })) });
 process.stdout.write(`${server.origin}\n`);

@@ -10,12 +10,9 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WARCParser } from 'warcio';
+import { cdxjRecords, type CdxjRecord } from './cdxj.js';
 
-interface Capture {
-  ts: string;
-  offset: number;
-  length: number;
-}
+type Capture = Pick<CdxjRecord, 'ts' | 'offset' | 'length'>;
 
 const [file, cdxjPath, pageTs] = process.argv.slice(2);
 if (!file || !cdxjPath || !pageTs) {
@@ -23,17 +20,12 @@ if (!file || !cdxjPath || !pageTs) {
   process.exit(2);
 }
 
-// CDXJ lines: "<surt> <timestamp> {json}"; the JSON holds the URL, offset and length (warcio cdx-index's format).
 const byUrl = new Map<string, Capture[]>();
-for (const line of readFileSync(cdxjPath, 'utf8').split('\n')) {
-  const brace = line.indexOf('{');
-  if (brace < 0) continue;
-  const ts = line.slice(0, brace).trim().split(' ')[1];
-  const j = JSON.parse(line.slice(brace)) as { url: string; offset: string; length: string; mime?: string };
-  if (j.mime === 'warc/revisit' || !ts) continue; // a revisit has no payload of its own, and this peer does not follow it
-  let list = byUrl.get(j.url);
-  if (!list) byUrl.set(j.url, (list = []));
-  list.push({ ts, offset: Number(j.offset), length: Number(j.length) });
+for (const r of cdxjRecords(readFileSync(cdxjPath, 'utf8'))) {
+  if (r.mime === 'warc/revisit') continue; // a revisit has no payload of its own, and this peer does not follow it
+  let list = byUrl.get(r.url);
+  if (!list) byUrl.set(r.url, (list = []));
+  list.push(r);
 }
 
 const distance = (a: string, b: string) => Math.abs(Number(a.padEnd(14, '0')) - Number(b.padEnd(14, '0')));

@@ -17,14 +17,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { Agent, get } from 'node:http';
+import { get } from 'node:http';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { launchChromium } from '../../src/core/extract-gpu/chromium.js';
 import { prng } from '../lib/corpus-gen.js';
-import { machineLine } from '../lib/machine.js';
+import { cpuProbeMs, machineLine } from '../lib/machine.js';
 import { fmt, formatTable, summarize } from '../lib/stats.js';
 import { DATA_DIR, PROJECT_ROOT } from '../warc/generate.js';
+import { cdxjRecords } from './cdxj.js';
 import { ensureReplayFile } from './generate.js';
 
 const CLI = join(PROJECT_ROOT, 'bin/archivestream.mjs');
@@ -65,13 +67,10 @@ interface Sample {
 /** The CDXJ's response records (what a replay is asked for), as samples. */
 function readIndex(cdxj: string): Sample[] {
   const samples: Sample[] = [];
-  for (const line of cdxj.split('\n')) {
-    const brace = line.indexOf('{');
-    if (brace < 0) continue;
-    const j = JSON.parse(line.slice(brace)) as { url: string; mime?: string; status?: string; offset: string };
-    if (j.status !== '200' || !/^https?:/.test(j.url)) continue;
-    const kind = j.mime === 'text/html' ? 'page' : j.mime === 'image/jpeg' ? 'media' : null;
-    if (kind) samples.push({ url: j.url, ts: line.slice(0, brace).trim().split(' ')[1]!, offset: Number(j.offset), kind });
+  for (const r of cdxjRecords(cdxj)) {
+    if (r.status !== '200' || !/^https?:/.test(r.url)) continue;
+    const kind = r.mime === 'text/html' ? 'page' : r.mime === 'image/jpeg' ? 'media' : null;
+    if (kind) samples.push({ url: r.url, ts: r.ts, offset: r.offset, kind });
   }
   return samples;
 }
@@ -87,13 +86,13 @@ async function startServer(script: string, args: string[]): Promise<{ origin: st
   return { origin, child };
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-
-/** Milliseconds to the first byte of the body (headers parsed, first chunk arrived), and the body's digest. */
+/** Milliseconds to the first byte of the body (headers parsed, first chunk arrived), and the body's digest. A new
+ *  loopback connection each time, for both servers alike: a kept-alive one can be closed by the server's idle timer
+ *  just as it is reused (ECONNRESET), and connecting on loopback costs a fraction of a millisecond. */
 function timeRequest(url: string): Promise<{ ttfb: number; status: number; sha1: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    get(url, { agent }, (res) => {
+    get(url, { agent: false }, (res) => {
       let ttfb = NaN;
       const hash = createHash('sha1');
       res.on('data', (chunk: Buffer) => {
@@ -110,6 +109,12 @@ function timeRequest(url: string): Promise<{ ttfb: number; status: number; sha1:
 function acrossRounds(values: number[]): { median: number; low: number; high: number } {
   const s = [...values].sort((a, b) => a - b);
   return { median: s[Math.floor((s.length - 1) / 2)]!, low: s[0]!, high: s[s.length - 1]! };
+}
+
+/** How busy the machine is as a timing starts: on a shared VM the same run's percentiles move several-fold with it,
+ *  while the ratios to the peer, measured alongside, hold. */
+function machineLoad(): string {
+  return `# load: ${loadavg()[0]!.toFixed(1)} runnable on average over the last minute, cpu probe ${cpuProbeMs().toFixed(0)} ms (higher is busier)`;
 }
 
 const spread = (r: { median: number; low: number; high: number }, digits?: number) => `${fmt(r.median, digits)} [${fmt(r.low, digits)}-${fmt(r.high, digits)}]`;
@@ -160,6 +165,7 @@ async function main(): Promise<void> {
     log('warming up both servers ...');
     for (const s of samples.slice(0, 50)) for (const side of ['ours', 'peer'] as const) await timeRequest(urlOf[side](s));
 
+    out(machineLoad());
     log(`time to first byte: ${samples.length} records x 2 servers in ${opts.rounds} rounds ...`);
     type Timing = { sample: Sample; ours: number; peer: number };
     const rounds: Timing[][] = [];
@@ -205,6 +211,7 @@ async function main(): Promise<void> {
     out(`target: ours p95 < ${TARGET_P95_MS} ms over all records: ${allP95 < TARGET_P95_MS ? 'PASS' : 'FAIL'} (${fmt(allP95)} ms)`);
     out(`bodies compared: ${samples.length - mismatches - errors} identical, ${mismatches} different, ${errors} not 200`);
 
+    out(machineLoad());
     const load = await fullLoads(ours.origin, peer.origin, opts.loads);
     out();
     out(`## full load of ${IANA_PAGE} at ${IANA_AT} in headless Chromium (ms to the load event), ${opts.loads} loads each`);
@@ -216,7 +223,6 @@ async function main(): Promise<void> {
     writeFileSync(join(DATA_DIR, 'replay-results.json'), JSON.stringify({ machine: machineLine(DATA_DIR), file, options: opts, indexSeconds, ttfb: ttfbFigures, mismatches, errors, load }, null, 2) + '\n');
   } finally {
     for (const s of servers) s.kill();
-    agent.destroy();
     if (!opts.keep) for (const p of [file.gz, db, `${db}-wal`, `${db}-shm`, cdxjPath, `${base}.json`]) rmSync(p, { force: true });
   }
 }

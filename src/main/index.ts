@@ -4,9 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, IPC_REPLAY_HIDE, IPC_REPLAY_SHOW, METHODS } from '../shared/api.js';
+import { IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, IPC_REPLAY_HIDE, IPC_REPLAY_SHOW, METHODS, type ReplaySlot } from '../shared/api.js';
 import { EngineProcess } from './engine-process.js';
-import { blockReport, listenDeadPort, partitionHardening, REPLAY_PARTITION, replayViewOptions, replayViewRequest, viewHardening } from './replay.js';
+import { blockReport, freeLoopbackPort, listenDeadPort, partitionHardening, REPLAY_PARTITION, replaySlot, replayViewOptions, replayViewRequest, viewHardening } from './replay.js';
 import {
   denyAllPermissions,
   engineCommand,
@@ -78,34 +78,40 @@ function createWindow(): void {
   else void win.loadFile(join(here, '../renderer/index.html'));
 }
 
-/** The replay view: archived pages in their own partition, laid over the area of the window the renderer names. Set
- *  up once the engine says where its replay origin is; until then (or without an engine) the view stays refused. */
+/** The replay views: archived pages in their own partition, each laid over the area of the window the renderer names.
+ *  Set up once the engine says where its replay origin is; until then (or without an engine) every view is refused. */
 let replayOrigin: string | null = null;
-let replayView: WebContentsView | null = null;
+const replayViews = new Map<ReplaySlot, WebContentsView>();
+
+/** Tells the replay server's ledger what the shell stopped, beside what the page's CSP stopped. */
+function reportBlocked(origin: string, documentUrl: string, blockedUrl: string, reason: string): void {
+  const body = blockReport(documentUrl, blockedUrl, reason);
+  fetch(`${origin}/__as/csp-report`, { method: 'POST', headers: { 'content-type': 'application/reports+json' }, body }).catch(() => {});
+}
 
 async function setUpReplay(origin: string): Promise<void> {
-  const report = (blockedUrl: string, reason: string) => {
-    const body = blockReport(replayView?.webContents.getURL() ?? '', blockedUrl, reason);
-    // The ledger is the replay server's: it lists what the shell stopped beside what the page's CSP stopped.
-    fetch(`${origin}/__as/csp-report`, { method: 'POST', headers: { 'content-type': 'application/reports+json' }, body }).catch(() => {});
-  };
+  // A partition-wide refusal does not say which view it came from: the server files it under the newest page view.
+  const report = (blockedUrl: string, reason: string) => reportBlocked(origin, '', blockedUrl, reason);
   const dead = await listenDeadPort(() => report('(a connection to the partition proxy)', 'electron: proxy'));
   await partitionHardening(session.fromPartition(REPLAY_PARTITION), { replayOrigin: origin, deadPort: dead.port, onBlocked: report });
   replayOrigin = origin;
 }
 
-function showReplay(url: unknown, bounds: unknown): boolean {
+function showReplay(url: unknown, bounds: unknown, slot: unknown): boolean {
   if (!win || !replayOrigin) return false;
   const [width, height] = win.getContentSize();
-  const asked = replayViewRequest(url, bounds, replayOrigin, { width, height });
+  const asked = replayViewRequest(url, bounds, replayOrigin, { width, height }, slot);
   if (!asked) return false;
-  if (!replayView) {
-    replayView = new WebContentsView(replayViewOptions());
-    viewHardening(replayView.webContents, replayOrigin);
+  let view = replayViews.get(asked.slot);
+  if (!view) {
+    const v = (view = new WebContentsView(replayViewOptions()));
+    const origin = replayOrigin;
+    viewHardening(v.webContents, origin, (blockedUrl, reason) => reportBlocked(origin, v.webContents.getURL(), blockedUrl, reason));
+    replayViews.set(asked.slot, v);
   }
-  win.contentView.addChildView(replayView); // again is fine: it moves the view to the top
-  replayView.setBounds(asked.bounds);
-  if (replayView.webContents.getURL() !== asked.url) void replayView.webContents.loadURL(asked.url);
+  win.contentView.addChildView(view); // again is fine: it moves the view to the top
+  view.setBounds(asked.bounds);
+  if (view.webContents.getURL() !== asked.url) void view.webContents.loadURL(asked.url);
   return true;
 }
 
@@ -139,9 +145,11 @@ app.whenReady().then(async () => {
     return pickedPaths(k, win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options));
   });
   ipcMain.handle(IPC_OPEN_LOGS, () => openLogsFolder());
-  ipcMain.handle(IPC_REPLAY_SHOW, (_event, url: unknown, bounds: unknown) => showReplay(url, bounds));
-  ipcMain.handle(IPC_REPLAY_HIDE, () => {
-    if (replayView) win?.contentView.removeChildView(replayView);
+  ipcMain.handle(IPC_REPLAY_SHOW, (_event, url: unknown, bounds: unknown, slot: unknown) => showReplay(url, bounds, slot));
+  ipcMain.handle(IPC_REPLAY_HIDE, (_event, slot: unknown) => {
+    const known = replaySlot(slot);
+    const view = known && replayViews.get(known);
+    if (view) win?.contentView.removeChildView(view);
   });
   const command = engineCommand({
     appRoot: app.getAppPath(),
@@ -156,7 +164,8 @@ app.whenReady().then(async () => {
     );
     return;
   }
-  engine = new EngineProcess({ ...command, args: [...command.args, '--data-dir', app.getPath('userData')] }, {
+  const replayPort = await freeLoopbackPort();
+  engine = new EngineProcess({ ...command, args: [...command.args, '--data-dir', app.getPath('userData'), '--replay-port', String(replayPort)] }, {
     event: (name, payload) => win?.webContents.send(IPC_EVENT, name, payload),
     restart: ({ attempt }) =>
       win?.webContents.send(IPC_EVENT, 'engine.notice', {

@@ -14,6 +14,7 @@
 // Every decision is a plain function, tested without Electron (which cannot run in CI): Session and WebContents are
 // described by the few methods used, which Electron's classes satisfy.
 import { createServer, type Socket } from 'node:net';
+import type { ReplaySlot } from '../shared/api.js';
 import { denyAllPermissions, type PermissionSession } from './shell.js';
 
 /** No "persist:" prefix: the partition lives in memory, so nothing an archived page stores outlives the app. */
@@ -159,6 +160,15 @@ export async function listenDeadPort(onAttempt: () => void = () => {}): Promise<
   };
 }
 
+/** A loopback port free at the moment, for the engine's replay origin (--replay-port). The shell picks it once, so
+ *  that an engine restarted after a crash serves the same origin: the partition's handler and the views' addresses
+ *  stay right. */
+export async function freeLoopbackPort(): Promise<number> {
+  const probe = await listenDeadPort();
+  await probe.close();
+  return probe.port;
+}
+
 type Callback<T> = (response: T) => void;
 
 /** The part of Electron's Session that hardening uses. */
@@ -276,10 +286,23 @@ export interface Bounds {
   height: number;
 }
 
-/** What the renderer asks the replay view to show, checked: a URL on the replay origin and a rectangle of whole
- *  pixels inside the window. Anything else is refused (null), so the app's own page cannot point the view at the web. */
-export function replayViewRequest(url: unknown, bounds: unknown, replayOrigin: string, windowSize: { width: number; height: number }): { url: string; bounds: Bounds } | null {
-  if (typeof url !== 'string') return null;
+/** The slot a request names ('primary' when none): anything else is refused (null). */
+export function replaySlot(slot: unknown): ReplaySlot | null {
+  if (slot === undefined) return 'primary';
+  return slot === 'primary' || slot === 'secondary' ? slot : null;
+}
+
+/** What the renderer asks a replay view to show, checked: a slot, a URL on the replay origin and a rectangle of whole
+ *  pixels inside the window. Anything else is refused (null), so the app's own page cannot point a view at the web. */
+export function replayViewRequest(
+  url: unknown,
+  bounds: unknown,
+  replayOrigin: string,
+  windowSize: { width: number; height: number },
+  slot?: unknown,
+): { url: string; bounds: Bounds; slot: ReplaySlot } | null {
+  const s = replaySlot(slot);
+  if (typeof url !== 'string' || !s) return null;
   const d = replayRequestDecision(url, replayOrigin);
   if (d.kind !== 'serve' || !bounds || typeof bounds !== 'object') return null;
   const b = bounds as Record<string, unknown>;
@@ -289,7 +312,7 @@ export function replayViewRequest(url: unknown, bounds: unknown, replayOrigin: s
   const width = Math.min(px(b.width), windowSize.width - x);
   const height = Math.min(px(b.height), windowSize.height - y);
   if (![x, y, width, height].every(Number.isFinite) || width <= 0 || height <= 0) return null;
-  return { url: d.target, bounds: { x, y, width, height } };
+  return { url: d.target, bounds: { x, y, width, height }, slot: s };
 }
 
 /** What the shell refused, as a report for the replay server's ledger: the Reporting API's CSP-violation shape, the

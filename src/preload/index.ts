@@ -13,8 +13,8 @@ const shell = {
     return () => ipcRenderer.off(IPC_MENU_OPEN_ARCHIVE, wrapped);
   },
   openLogsFolder: () => ipcRenderer.invoke(IPC_OPEN_LOGS),
-  showReplay: (url, bounds) => ipcRenderer.invoke(IPC_REPLAY_SHOW, url, bounds),
-  hideReplay: () => ipcRenderer.invoke(IPC_REPLAY_HIDE),
+  showReplay: (url, bounds, slot) => ipcRenderer.invoke(IPC_REPLAY_SHOW, url, bounds, slot),
+  hideReplay: (slot) => ipcRenderer.invoke(IPC_REPLAY_HIDE, slot),
 } satisfies ShellBridge;
 
 const bridge = {

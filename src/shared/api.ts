@@ -162,12 +162,16 @@ export interface ShellBridge {
   onOpenArchive(listener: () => void): () => void;
   /** Opens the engine's logs folder in the system's file manager. */
   openLogsFolder(): Promise<void>;
-  /** Shows a replay address (on the replay origin; anything else is refused: false) in the shell's replay view, over
-   *  `bounds` (CSS pixels of the window's content area). The view is its own sandboxed page in its own session, not
-   *  an iframe: the renderer keeps calling this as its placeholder moves or resizes, and hideReplay when it goes. */
-  showReplay(url: string, bounds: { x: number; y: number; width: number; height: number }): Promise<boolean>;
-  hideReplay(): Promise<void>;
+  /** Shows a replay address (on the replay origin; anything else is refused: false) in one of the shell's replay
+   *  views (two, for the side-by-side view), over `bounds` (CSS pixels of the window's content area). A view is its
+   *  own sandboxed page in its own session, not an iframe: the renderer calls this again as its placeholder moves or
+   *  resizes, and hideReplay when it goes. */
+  showReplay(url: string, bounds: { x: number; y: number; width: number; height: number }, slot?: ReplaySlot): Promise<boolean>;
+  hideReplay(slot?: ReplaySlot): Promise<void>;
 }
+
+/** The shell's replay views: 'primary' by default, 'secondary' the other side of a side-by-side view. */
+export type ReplaySlot = 'primary' | 'secondary';
 
 /** What a client (preload bridge, HTTP client) offers; the renderer sees only this. */
 export interface EngineClient {

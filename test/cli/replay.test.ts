@@ -45,10 +45,16 @@ describe('archivestream replay-ledger: arguments', () => {
     }
   });
 
-  it('exits 2 naming a collection that does not exist', () => {
+  it('exits 2 naming a collection that does not exist, or a file that is not one, without a stack', () => {
     const r = run(['replay-ledger', 'no/such.sqlite', PAGE]);
     expect(r.status).toBe(2);
     expect(r.err).toMatch(/no\/such\.sqlite: no such collection/);
+    for (const command of ['replay-ledger', 'serve']) {
+      const notOne = run([command, 'package.json', ...(command === 'serve' ? [] : [PAGE])]);
+      expect(notOne.status, command).toBe(2);
+      expect(notOne.err).toMatch(/^archivestream \S+: package\.json: not a collection \(file is not a database\)/);
+      expect(notOne.err).not.toMatch(/\n\s+at /);
+    }
   });
 });
 
@@ -61,12 +67,13 @@ describe.skipIf(!existsSync(IANA))('archivestream replay-ledger on iana.warc.gz'
   });
 
   describe.skipIf(!existsSync(CHROMIUM))('with Chromium', () => {
-    /** url -> [offset, length] of each response record, from `archivestream cdxj`: an independent reading. */
-    const cdxj = () => {
+    /** url -> [offset, length] of each response record (or each revisit record), from `archivestream cdxj`: an
+     *  independent reading. */
+    const cdxj = (revisits = false) => {
       const out = new Map<string, Array<[number, number]>>();
       for (const line of run(['cdxj', IANA]).out.trim().split('\n')) {
         const j = JSON.parse(line.slice(line.indexOf('{'))) as { url: string; offset: string; length: string; mime: string };
-        if (j.mime !== 'warc/revisit') out.set(j.url, [...(out.get(j.url) ?? []), [Number(j.offset), Number(j.length)]]);
+        if ((j.mime === 'warc/revisit') === revisits) out.set(j.url, [...(out.get(j.url) ?? []), [Number(j.offset), Number(j.length)]]);
       }
       return out;
     };
@@ -100,6 +107,23 @@ describe.skipIf(!existsSync(IANA))('archivestream replay-ledger on iana.warc.gz'
       const jquery = (JSON.parse(r.out) as LedgerEntry[]).find((e) => e.url === PAGE + '_js/2013.1/jquery.js');
       expect(jquery).toMatchObject({ status: 200, blockedBy: null });
       expect(cdxj().get(jquery!.url)).toContainEqual([jquery!.record!.offset, jquery!.record!.length]);
+    });
+
+    it('names the revisit record and the original it was served from (the /numbers page, 27 s after the first)', () => {
+      const r = run(['replay-ledger', db, PAGE + 'numbers', '--at', '20140126200651', '--json']);
+      expect(r.status, r.err).toBe(0);
+      const viaRevisit = (JSON.parse(r.out) as LedgerEntry[]).filter((e) => e.viaRevisit);
+      expect(viaRevisit.map((e) => e.url)).toContain(PAGE + '_css/2013.1/screen.css');
+      const [responses, revisits] = [cdxj(), cdxj(true)];
+      for (const e of viaRevisit) {
+        expect(revisits.get(e.url), e.url).toContainEqual([e.revisit!.offset, e.revisit!.length]);
+        expect(responses.get(e.url), e.url).toContainEqual([e.record!.offset, e.record!.length]);
+        expect(e.record!.offset).toBeLessThan(e.revisit!.offset); // the original came first, with the home page
+      }
+      const table = run(['replay-ledger', db, PAGE + 'numbers', '--at', '20140126200651']).out;
+      const [revisit] = revisits.get(PAGE + '_css/2013.1/screen.css')!;
+      const [original] = responses.get(PAGE + '_css/2013.1/screen.css')!;
+      expect(table).toMatch(new RegExp(`\\trevisit \\S+iana\\.warc\\.gz@${revisit[0]} <urn:uuid:[0-9a-f-]+> -> \\S+iana\\.warc\\.gz@${original[0]} <urn:uuid:[0-9a-f-]+>\\t${PAGE.replace(/\./g, '\\.')}_css/2013\\.1/screen\\.css\\n`));
     });
 
     it('prints a readable table without --json, and a page that is not archived exits 1', () => {

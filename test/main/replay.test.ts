@@ -12,6 +12,7 @@ import { cspViolations } from '../../src/core/replay/server.js';
 import {
   blockReport,
   cancelReason,
+  freeLoopbackPort,
   listenDeadPort,
   partitionHardening,
   REPLAY_PARTITION,
@@ -273,6 +274,16 @@ describe('the dead port', () => {
   });
 });
 
+describe('the replay port', () => {
+  it('is free to listen on once picked', async () => {
+    const port = await freeLoopbackPort();
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+    expect((server.address() as AddressInfo).port).toBe(port);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+});
+
 describe('the replay view', () => {
   it('has no preload, no Node, a sandbox and the replay partition', () => {
     const { webPreferences: p } = replayViewOptions();
@@ -308,10 +319,12 @@ describe('the replay view', () => {
     expect(blocked[1]).toBe('https://www.iana.org/domains | electron: outside the archive (https://www.iana.org), navigation');
   });
 
-  it('shows only replay-origin URLs, in whole pixels inside the window', () => {
+  it('shows only replay-origin URLs, in whole pixels inside the window, in one of two views', () => {
     const win = { width: 1200, height: 800 };
     const url = `${replay.origin}/coll/2014/http://www.iana.org/`;
-    expect(replayViewRequest(url, { x: 240.4, y: 60, width: 2000, height: 700 }, replay.origin, win)).toEqual({ url, bounds: { x: 240, y: 60, width: 960, height: 700 } });
+    expect(replayViewRequest(url, { x: 240.4, y: 60, width: 2000, height: 700 }, replay.origin, win)).toEqual({ url, bounds: { x: 240, y: 60, width: 960, height: 700 }, slot: 'primary' });
+    expect(replayViewRequest(url, { x: 600, y: 60, width: 600, height: 700 }, replay.origin, win, 'secondary')?.slot).toBe('secondary');
+    expect(replayViewRequest(url, { x: 600, y: 60, width: 600, height: 700 }, replay.origin, win, 'third')).toBeNull();
     expect(replayViewRequest('https://www.iana.org/', { x: 0, y: 0, width: 100, height: 100 }, replay.origin, win)).toBeNull();
     expect(replayViewRequest(url, { x: 0, y: 0, width: 'wide', height: 100 }, replay.origin, win)).toBeNull();
     expect(replayViewRequest(url, { x: 1300, y: 0, width: 100, height: 100 }, replay.origin, win)).toBeNull();

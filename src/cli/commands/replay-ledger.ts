@@ -3,17 +3,17 @@
 // provenance ledger: every request the page made, how it was answered and from which record, or what blocked it.
 // Archived scripts stay off unless --scripts (the replay address's js_ flag). Without a Chromium the command cannot
 // load the page, and exits 2 saying so.
-import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { cell } from './records.js';
+import { openReadonly } from './search.js';
 import { GpuBackendError, launchChromium } from '../../core/extract-gpu/chromium.js';
 import { blockedEntry, ledgerToJson } from '../../core/replay/ledger.js';
 import { startReplayServer } from '../../core/replay/server.js';
-import type { LedgerEntry } from '../../core/replay/types.js';
-import { replayPath } from '../../core/replay/urls.js';
-import { Collection } from '../../core/store/index.js';
+import type { LedgerEntry, LedgerRecord } from '../../core/replay/types.js';
+import { parseReplayPath, replayPath } from '../../core/replay/urls.js';
+import type { Collection } from '../../core/store/index.js';
 
 /** The page's load may take this long (a large page read from a slow disk), then the ledger is what arrived. */
 const LOAD_TIMEOUT_MS = 30_000;
@@ -35,10 +35,20 @@ function driftCell(e: LedgerEntry): string {
   return `${s < 0 ? '-' : '+'}${size}${e.temporalDrift ? '!' : ''}`;
 }
 
+/** file@offset and record id; through a revisit, the revisit record -> the original it was served from. */
 function sourceCell(e: LedgerEntry): string {
   if (e.blockedBy) return e.blockedBy;
   if (!e.record) return '-';
-  return `${e.record.file}@${e.record.offset}${e.record.recordId ? ` ${e.record.recordId}` : ''}${e.viaRevisit ? ' (revisit)' : ''}`;
+  const at = (r: LedgerRecord) => `${r.file}@${r.offset}${r.recordId ? ` ${r.recordId}` : ''}`;
+  return e.viaRevisit && e.revisit ? `revisit ${at(e.revisit)} -> ${at(e.record)}` : at(e.record);
+}
+
+/** The replay server's collection opener when it serves one collection: any other name is not found. */
+export function onlyCollection(name: string, coll: Collection): (asked: string) => Collection {
+  return (asked) => {
+    if (asked === name) return coll;
+    throw Object.assign(new Error(`no collection named “${asked}” here`), { code: 'collection-not-found' });
+  };
 }
 
 export const replayLedger: Command = {
@@ -52,16 +62,9 @@ export const replayLedger: Command = {
     const [db, url] = positional;
     const at = ledgerTimestamp(flags.get('at'));
     if (!/^https?:\/\//i.test(url)) throw new UsageError(`${url}: give the page's absolute http(s) URL`);
-    if (!existsSync(db)) throw new UsageError(`${db}: no such collection`);
-
-    const coll = Collection.open(db, { readonly: true });
+    const coll = openReadonly(db);
     const name = basename(db).replace(/\.[^.]+$/, '') || 'collection';
-    const server = await startReplayServer({
-      openCollection: (asked) => {
-        if (asked === name) return coll;
-        throw Object.assign(new Error(`no collection named “${asked}” here`), { code: 'collection-not-found' });
-      },
-    });
+    const server = await startReplayServer({ openCollection: onlyCollection(name, coll) });
     let browser: Browser | null = null;
     try {
       try {
@@ -71,12 +74,17 @@ export const replayLedger: Command = {
         io.err(`archivestream replay-ledger: no Chromium to load the page in: ${e.message}`);
         return 2;
       }
-      const address = server.origin + replayPath({ collection: name, ts: at, flag: flags.has('scripts') ? 'js_' : '', url });
-      const refused = await loadPage(browser, address, server.origin, io);
+      const path = replayPath({ collection: name, ts: at, flag: flags.has('scripts') ? 'js_' : '', url });
+      const refused = await loadPage(browser, server.origin + path, server.origin, io);
+      // The server files the view under the URL as it reads it from the address (scheme lower-cased, say).
+      const entries = server.ledgerFor(name, at, parseReplayPath(path)?.url ?? url);
       // Requests Chromium was stopped from making never reached the server: they join its ledger here, once each.
-      const entries = server.ledgerFor(name, at, url);
       const listed = new Set(entries.map((e) => e.url));
-      for (const r of refused) if (!listed.has(r.url)) entries.push(blockedEntry(r.url, r.blockedBy)), listed.add(r.url);
+      for (const r of refused) {
+        if (listed.has(r.url)) continue;
+        entries.push(blockedEntry(r.url, r.blockedBy));
+        listed.add(r.url);
+      }
 
       if (flags.has('json')) io.out(ledgerToJson(entries).trimEnd());
       else {

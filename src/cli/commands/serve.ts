@@ -12,7 +12,7 @@ import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
-import { Collection } from '../../core/store/index.js';
+import { openReadonly } from './search.js';
 
 const LINKED_DB = 'collection.sqlite';
 
@@ -41,24 +41,18 @@ export const serve: Command = {
     const port = flags.get('port') ?? '0';
     if (port === true || !/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new UsageError('--port needs a port number (0-65535)');
     const db = positional[0];
-    if (!existsSync(db)) throw new UsageError(`${db}: no such collection`);
     const script = engineScript();
     if (!existsSync(script)) {
       io.err(`archivestream serve: the engine is not built (${script} is missing): run \`npm run build\``);
       return 2;
     }
 
+    const coll = openReadonly(db);
     let files: string[];
     try {
-      const coll = Collection.open(db, { readonly: true });
-      try {
-        files = coll.files().map((f) => f.path);
-      } finally {
-        coll.close();
-      }
-    } catch (e) {
-      io.err(`archivestream serve: ${db}: not a collection (${(e as Error).message})`);
-      return 2;
+      files = coll.files().map((f) => f.path);
+    } finally {
+      coll.close();
     }
 
     const dataDir = mkdtempSync(join(tmpdir(), 'archivestream-serve-'));
