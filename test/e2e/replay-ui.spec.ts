@@ -209,6 +209,8 @@ test('View page from the record viewer and from a URL timeline; previous/next ca
   await results.getByRole('option').first().click();
   const viewer = page.getByRole('region', { name: 'Record viewer' });
   await expect(viewer).toBeVisible();
+  await shot('replay-04a-record-viewer');
+  await axe('record viewer');
   await viewer.getByRole('button', { name: 'View page' }).click();
   await expect(replay()).toBeVisible();
   await replay().getByRole('button', { name: 'Close the replay view' }).click();

@@ -203,7 +203,10 @@ export function RecordViewer({ capture }: { capture: CaptureView }) {
               )}
             </p>
           )}
-          <RecordActions capture={capture} detail={d} />
+          <div className="row">
+            {inCollection && <ViewPageButton capture={capture} className="primary" />}
+            <RecordActions capture={capture} detail={d} />
+          </div>
         </div>
         <div className="row">
           {list.length > 1 && (
@@ -219,7 +222,6 @@ export function RecordViewer({ capture }: { capture: CaptureView }) {
               </button>
             </>
           )}
-          {inCollection && <ViewPageButton capture={capture} />}
           <button type="button" onClick={() => open(null)} aria-label="Close the record viewer">
             Close
           </button>
