@@ -291,6 +291,9 @@ test('wrong addresses say what is wrong: a URL not in the archive, a collection 
   await page.goto(`${engine.origin}/${hashOf('2014', 'http://www.iana.org/not-archived')}`);
   await expect(replay().getByTestId('replay-capture')).toHaveText(`No capture of this URL in ${COLLECTION}: the page below lists the nearest ones.`);
   await replayedFrame();
+  // Its ledger says so too, in the singular when it is the one request.
+  await replay().getByRole('button', { name: 'Provenance ledger' }).click();
+  await expect(page.getByTestId('ledger-summary')).toHaveText('1 request: 1 not in this archive · archived scripts off');
   await shot('replay-06-miss');
   await axe('miss');
 
