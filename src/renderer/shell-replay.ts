@@ -22,32 +22,30 @@ export function visibleBounds(rect: Bounds, clip: Bounds): Bounds | null {
   return { x: Math.round(x), y: Math.round(y), width: Math.round(right - x), height: Math.round(bottom - y) };
 }
 
-/** Keeps the shell's replay view on `url` over the placeholder while it is mounted; false once the shell refused. */
+/** Keeps the shell's replay view on `url` over the placeholder while it is mounted; true once the shell refused.
+ *  The placeholder is measured every animation frame and the shell told only of changes: it moves with scrolling, with
+ *  a resize, and with anything shown above it (a banner, the ledger), and no one observer sees all of those. */
 export function useShellReplay(shell: ShellBridge, placeholder: RefObject<HTMLElement | null>, url: string): boolean {
   const [refused, setRefused] = useState(false);
   useEffect(() => {
     const el = placeholder.current;
     if (!el) return;
     let frame = 0;
+    let told = '';
     const place = () => {
-      cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => {
-        const scroller = el.closest('main') ?? document.documentElement;
-        const bounds = visibleBounds(el.getBoundingClientRect(), scroller.getBoundingClientRect());
-        if (!bounds) return void shell.hideReplay();
-        shell.showReplay(url, bounds).then((shown) => setRefused(!shown), () => setRefused(true));
-      });
+      const scroller = el.closest('main') ?? document.documentElement;
+      const bounds = visibleBounds(el.getBoundingClientRect(), scroller.getBoundingClientRect());
+      const now = JSON.stringify(bounds);
+      if (now !== told) {
+        told = now;
+        if (bounds) shell.showReplay(url, bounds).then((shown) => setRefused(!shown), () => setRefused(true));
+        else void shell.hideReplay();
+      }
+      frame = requestAnimationFrame(place);
     };
     place();
-    const resized = new ResizeObserver(place);
-    resized.observe(el);
-    window.addEventListener('resize', place);
-    document.addEventListener('scroll', place, true); // any scroller that moves the placeholder
     return () => {
       cancelAnimationFrame(frame);
-      resized.disconnect();
-      window.removeEventListener('resize', place);
-      document.removeEventListener('scroll', place, true);
       void shell.hideReplay();
     };
   }, [shell, placeholder, url]);
