@@ -75,7 +75,8 @@ export class Registry {
   /** Where an unreadable registry was moved at start, if it was. */
   brokenCopy: string | null = null;
 
-  constructor(readonly dataDir: string) {
+  /** `readOnly`: a reader beside the owner (the replay origin) leaves an unreadable file where it is and says so. */
+  constructor(readonly dataDir: string, opts: { readOnly?: boolean } = {}) {
     this.file = join(dataDir, 'archivestream.json');
     this.data = { version: 1, collections: [], settings: settingsFrom() };
     if (existsSync(this.file)) {
@@ -83,6 +84,7 @@ export class Registry {
       try {
         loaded = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<RegistryData>;
       } catch {
+        if (opts.readOnly) throw new CollectionError('registry-unreadable', `${this.file} cannot be read as JSON.`, this.file);
         // Hand-edited or damaged: keep it for the person to look at, and start over rather than refuse to start.
         this.brokenCopy = `${this.file}.broken-${Date.now()}`;
         renameSync(this.file, this.brokenCopy);

@@ -41,7 +41,7 @@ export class ReadOnlyCollections {
       stamp = 'none';
     }
     if (!this.registry || stamp !== this.registryStamp) {
-      this.registry = new Registry(this.dataDir);
+      this.registry = new Registry(this.dataDir, { readOnly: true });
       this.registryStamp = stamp;
       const listed = new Set(this.registry.collections.map((c) => join(this.dataDir, c.db)));
       for (const path of this.open.keys()) if (!listed.has(path)) this.drop(path);

@@ -1,7 +1,7 @@
 // The engine's replay origin beside its API: collections found by name as the collections methods name them (created,
 // renamed, deleted while it runs), opened read-only, and the replay methods through dispatch. Uses the corpus's
 // iana.warc.gz (webrecorder+pywb sample: the iana.org home page and its resources); skipped without it.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,5 +72,13 @@ describe.skipIf(!existsSync(IANA))('replay in the engine', () => {
     expect((await page('/iana/2014/http://www.iana.org/')).status).toBe(200);
     await call('collections.delete', { collection: 'iana' });
     expect((await page('/iana/2014/http://www.iana.org/')).status).toBe(404);
+  });
+
+  it('leaves a list of collections it cannot read where it is, for its owner to deal with', async () => {
+    writeFileSync(join(dir, 'archivestream.json'), '{ hand-edited');
+    const res = await page('/iana/2014/http://www.iana.org/');
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('archivestream.json cannot be read as JSON');
+    expect(readdirSync(dir).filter((f) => f.startsWith('archivestream.json'))).toEqual(['archivestream.json']);
   });
 });
