@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, IPC_REPLAY_HIDE, IPC_REPLAY_SHOW, METHODS, type ReplaySlot } from '../shared/api.js';
 import { EngineProcess } from './engine-process.js';
-import { blockReport, freeLoopbackPort, listenDeadPort, partitionHardening, REPLAY_PARTITION, replaySlot, replayViewOptions, replayViewRequest, viewHardening } from './replay.js';
+import { blockReport, freeLoopbackPort, listenDeadPort, offlineSwitches, partitionHardening, REPLAY_PARTITION, replaySlot, replayViewOptions, replayViewRequest, viewHardening } from './replay.js';
 import {
   denyAllPermissions,
   engineCommand,
@@ -34,6 +34,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 // A test (or a second profile) keeps its data apart; set before anything reads userData.
 if (process.env.ARCHIVESTREAM_USER_DATA) app.setPath('userData', process.env.ARCHIVESTREAM_USER_DATA);
 
+for (const [name, value] of offlineSwitches()) app.commandLine.appendSwitch(name, value);
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let win: BrowserWindow | null = null;

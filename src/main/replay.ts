@@ -135,6 +135,15 @@ export function replayProtocolHandler(opts: ReplayProtocolOptions): (request: Re
   };
 }
 
+/** Chromium switches for the whole app, set before it is ready: no host name resolves, but localhost (where the
+ *  development UI is served) and 127.0.0.1 (the replay server; the rule would catch IP literals too). The app's own
+ *  pages load from disk and talk to the engine over IPC, and the replay partition answers from the replay server's
+ *  IP literal, so nothing needs DNS; with no resolver, a DNS prefetch or a preconnect that some page slips past the
+ *  rewriting, the CSP and the dead proxy still cannot tell the network which host it wanted. */
+export function offlineSwitches(): Array<[string, string]> {
+  return [['host-resolver-rules', 'MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1']];
+}
+
 /** The proxy that the partition's network stack is sent to: a loopback port that drops every connection, loopback
  *  itself included ('<-loopback>' undoes Chromium's implicit bypass of localhost). */
 export function deadProxyConfig(port: number) {
