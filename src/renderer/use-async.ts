@@ -3,11 +3,12 @@
 import { useEffect, useState } from 'react';
 import { describeError } from './format.js';
 
-export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): { value: T | null; error: string | null } {
+/** `keep`: the last value stays on screen while the next loads (a list read again), instead of a loading state. */
+export function useAsync<T>(fn: () => Promise<T>, deps: unknown[], { keep = false } = {}): { value: T | null; error: string | null } {
   const [state, setState] = useState<{ value: T | null; error: string | null }>({ value: null, error: null });
   useEffect(() => {
     let live = true;
-    setState({ value: null, error: null });
+    setState((s) => (keep ? s : { value: null, error: null }));
     fn().then(
       (value) => live && setState({ value, error: null }),
       (e: unknown) => live && setState({ value: null, error: describeError(e) }),

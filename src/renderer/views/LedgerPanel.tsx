@@ -22,9 +22,10 @@ function RecordCell({ record }: { record: LedgerRecord }) {
 }
 
 export function LedgerPanel({ collection, url, at, loads }: { collection: string; url: string; at: string; loads: number }) {
-  // Read again after each load of the page and on request: scripts may go on asking after the page has loaded.
+  // Read again after each load of the page and on request (scripts may go on asking after the page has loaded),
+  // the rows read last staying on screen meanwhile; another capture is another panel (the replay view's key).
   const [reads, setReads] = useState(0);
-  const ledger = useAsync(() => call('replay.ledger', { collection, url, at }), [collection, url, at, loads, reads]);
+  const ledger = useAsync(() => call('replay.ledger', { collection, url, at }), [collection, url, at, loads, reads], { keep: true });
   const view = ledger.value?.view ?? null;
   const entries = view?.entries ?? [];
   return (

@@ -292,7 +292,7 @@ export function ReplayView({ route }: { route: ReplayRoute }) {
             <ReplayFrame origin={origin.value!} collection={route.collection} ts={shownTs} url={route.url} flag={flag} frameRef={single} onLoad={() => setLoads((n) => n + 1)} />
           </>
         ))}
-      {ledgerOpen && <LedgerPanel collection={route.collection} url={route.url} at={shownTs} loads={loads} />}
+      {ledgerOpen && <LedgerPanel key={shownTs} collection={route.collection} url={route.url} at={shownTs} loads={loads} />}
     </section>
   );
 }
