@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, IPC_REPLAY_HIDE, IPC_REPLAY_SHOW, METHODS, type ReplaySlot } from '../shared/api.js';
+import { IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, IPC_REPLAY_HIDE, IPC_REPLAY_NAVIGATED, IPC_REPLAY_SHOW, METHODS, type ReplaySlot } from '../shared/api.js';
 import { EngineProcess } from './engine-process.js';
 import { blockReport, freeLoopbackPort, listenDeadPort, offlineSwitches, partitionHardening, REPLAY_PARTITION, replaySlot, replayViewOptions, replayViewRequest, viewHardening } from './replay.js';
 import {
@@ -82,7 +82,9 @@ function createWindow(): void {
 /** The replay views: archived pages in their own partition, each laid over the area of the window the renderer names.
  *  Set up once the engine says where its replay origin is; until then (or without an engine) every view is refused. */
 let replayOrigin: string | null = null;
-const replayViews = new Map<ReplaySlot, WebContentsView>();
+/** Each view, and the address the renderer last asked it for: a view that has since followed a link in its page is
+ *  not sent back when the renderer only moves or resizes it. */
+const replayViews = new Map<ReplaySlot, { view: WebContentsView; asked: string }>();
 
 /** Tells the replay server's ledger what the shell stopped, beside what the page's CSP stopped. */
 function reportBlocked(origin: string, documentUrl: string, blockedUrl: string, reason: string): void {
@@ -103,16 +105,23 @@ function showReplay(url: unknown, bounds: unknown, slot: unknown): boolean {
   const [width, height] = win.getContentSize();
   const asked = replayViewRequest(url, bounds, replayOrigin, { width, height }, slot);
   if (!asked) return false;
-  let view = replayViews.get(asked.slot);
-  if (!view) {
-    const v = (view = new WebContentsView(replayViewOptions()));
+  let entry = replayViews.get(asked.slot);
+  if (!entry) {
+    const view = new WebContentsView(replayViewOptions());
     const origin = replayOrigin;
-    viewHardening(v.webContents, origin, (blockedUrl, reason) => reportBlocked(origin, v.webContents.getURL(), blockedUrl, reason));
-    replayViews.set(asked.slot, v);
+    const { slot } = asked;
+    viewHardening(view.webContents, origin, (blockedUrl, reason) => reportBlocked(origin, view.webContents.getURL(), blockedUrl, reason));
+    const navigated = (_event: unknown, url: string) => win?.webContents.send(IPC_REPLAY_NAVIGATED, slot, url);
+    view.webContents.on('did-navigate', navigated);
+    view.webContents.on('did-navigate-in-page', navigated);
+    replayViews.set(slot, (entry = { view, asked: '' }));
   }
-  win.contentView.addChildView(view); // again is fine: it moves the view to the top
-  view.setBounds(asked.bounds);
-  if (view.webContents.getURL() !== asked.url) void view.webContents.loadURL(asked.url);
+  win.contentView.addChildView(entry.view); // again is fine: it moves the view to the top
+  entry.view.setBounds(asked.bounds);
+  if (entry.asked !== asked.url) {
+    entry.asked = asked.url;
+    void entry.view.webContents.loadURL(asked.url);
+  }
   return true;
 }
 
@@ -149,8 +158,8 @@ app.whenReady().then(async () => {
   ipcMain.handle(IPC_REPLAY_SHOW, (_event, url: unknown, bounds: unknown, slot: unknown) => showReplay(url, bounds, slot));
   ipcMain.handle(IPC_REPLAY_HIDE, (_event, slot: unknown) => {
     const known = replaySlot(slot);
-    const view = known && replayViews.get(known);
-    if (view) win?.contentView.removeChildView(view);
+    const entry = known && replayViews.get(known);
+    if (entry) win?.contentView.removeChildView(entry.view);
   });
   const command = engineCommand({
     appRoot: app.getAppPath(),

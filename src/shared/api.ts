@@ -168,6 +168,10 @@ export interface ShellBridge {
    *  resizes, and hideReplay when it goes. */
   showReplay(url: string, bounds: { x: number; y: number; width: number; height: number }, slot?: ReplaySlot): Promise<boolean>;
   hideReplay(slot?: ReplaySlot): Promise<void>;
+  /** A replay view went to another address (a link followed in the page, an archived redirect): what an iframe's
+   *  helper script says by postMessage in browser mode, which a top-level view has no parent to send to. Returns its
+   *  own unsubscribe. */
+  onReplayNavigated(listener: (slot: ReplaySlot, url: string) => void): () => void;
 }
 
 /** The shell's replay views: 'primary' by default, 'secondary' the other side of a side-by-side view. */
@@ -203,6 +207,7 @@ export const IPC_OPEN_LOGS = 'archivestream:open-logs';
 export const IPC_MENU_OPEN_ARCHIVE = 'archivestream:menu-open-archive';
 export const IPC_REPLAY_SHOW = 'archivestream:replay-show';
 export const IPC_REPLAY_HIDE = 'archivestream:replay-hide';
+export const IPC_REPLAY_NAVIGATED = 'archivestream:replay-navigated';
 
 /** Messages on the shell <-> engine IPC channel. */
 export type ToEngine = { kind: 'call'; id: number; method: string; args: unknown };

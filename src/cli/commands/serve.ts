@@ -72,7 +72,7 @@ export const serve: Command = {
  *  collection. */
 function runEngine(script: string, args: string[], io: CliIo): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, windowsHide: true });
     createInterface({ input: child.stdout }).on('line', (line) => io.out(line));
     createInterface({ input: child.stderr }).on('line', (line) => io.err(line));
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
