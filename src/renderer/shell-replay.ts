@@ -3,7 +3,7 @@
 // placeholder is whenever it moves or resizes, cut to the part of it that is on screen, since the view lies over
 // everything: uncut, it would cover the top bar when the placeholder is scrolled up.
 import { useEffect, useState, type RefObject } from 'react';
-import type { ShellBridge } from '../shared/api.js';
+import type { ReplaySlot, ShellBridge } from '../shared/api.js';
 
 export interface Bounds {
   x: number;
@@ -22,10 +22,10 @@ export function visibleBounds(rect: Bounds, clip: Bounds): Bounds | null {
   return { x: Math.round(x), y: Math.round(y), width: Math.round(right - x), height: Math.round(bottom - y) };
 }
 
-/** Keeps the shell's replay view on `url` over the placeholder while it is mounted; true once the shell refused.
+/** Keeps the shell's replay view `slot` on `url` over the placeholder while it is mounted; true once the shell refused.
  *  The placeholder is measured every animation frame and the shell told only of changes: it moves with scrolling, with
  *  a resize, and with anything shown above it (a banner, the ledger), and no one observer sees all of those. */
-export function useShellReplay(shell: ShellBridge, placeholder: RefObject<HTMLElement | null>, url: string): boolean {
+export function useShellReplay(shell: ShellBridge, placeholder: RefObject<HTMLElement | null>, url: string, slot: ReplaySlot): boolean {
   const [refused, setRefused] = useState(false);
   useEffect(() => {
     const el = placeholder.current;
@@ -38,16 +38,16 @@ export function useShellReplay(shell: ShellBridge, placeholder: RefObject<HTMLEl
       const now = JSON.stringify(bounds);
       if (now !== told) {
         told = now;
-        if (bounds) shell.showReplay(url, bounds).then((shown) => setRefused(!shown), () => setRefused(true));
-        else void shell.hideReplay();
+        if (bounds) shell.showReplay(url, bounds, slot).then((shown) => setRefused(!shown), () => setRefused(true));
+        else void shell.hideReplay(slot);
       }
       frame = requestAnimationFrame(place);
     };
     place();
     return () => {
       cancelAnimationFrame(frame);
-      void shell.hideReplay();
+      void shell.hideReplay(slot);
     };
-  }, [shell, placeholder, url]);
+  }, [shell, placeholder, url, slot]);
   return refused;
 }

@@ -5,11 +5,11 @@
 // (route.ts), so reload, Back/Forward and pasted links come back to it.
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { REPLAY_FRAME_SANDBOX } from '../../shared/api-replay.js';
-import type { ShellBridge } from '../../shared/api.js';
+import type { ReplaySlot, ShellBridge } from '../../shared/api.js';
 import type { ResolvedCapture } from '../../shared/api-collections.js';
 import type { ReplayFlag } from '../../shared/replay.js';
 import { FRAME_MESSAGE_SOURCE, UI_MESSAGE_SOURCE } from '../../core/replay/frame.js';
-import { replayPath } from '../../core/replay/urls.js';
+import { parseReplayPath, replayPath } from '../../core/replay/urls.js';
 import { call, engine } from '../api/client.js';
 import { TextDiff } from '../components/TextDiff.js';
 import { Time, useFormatTime } from '../components/Time.js';
@@ -44,19 +44,21 @@ function frameState(data: unknown): { scrollY: number; scrollMax: number; url: s
 /** One archived page in a frame. The sandbox (REPLAY_FRAME_SANDBOX) lets the page keep the replay origin and run
  *  scripts, but never open windows or navigate this window; whether archived scripts run is the replay origin's
  *  Content-Security-Policy, chosen by the address's flag: without js_ only the helper script runs. */
-function ReplayFrame({ origin, collection, ts, url, flag, frameRef, onLoad }: {
+function ReplayFrame({ origin, collection, ts, url, flag, slot = 'primary', frameRef, onLoad }: {
   origin: string;
   collection: string;
   ts: string;
   url: string;
   flag: ReplayFlag;
+  /** Which of the desktop shell's two views shows it (side by side uses both). */
+  slot?: ReplaySlot;
   frameRef?: RefObject<HTMLIFrameElement | null>;
   onLoad?(): void;
 }) {
   const formatTime = useFormatTime();
   const src = origin + replayPath({ collection, ts, flag, url });
   const title = `Archived page ${url}, captured ${formatTime(ts)}`;
-  if (engine.shell) return <ShellFrame shell={engine.shell} src={src} title={title} />;
+  if (engine.shell) return <ShellFrame shell={engine.shell} src={src} title={title} slot={slot} />;
   return (
     // A new frame for each address (the key), never a changed src: changing the src of a loaded frame adds an entry
     // to the window's history, and Back would then step the frame instead of the view's own address.
@@ -74,9 +76,9 @@ function ReplayFrame({ origin, collection, ts, url, flag, frameRef, onLoad }: {
 }
 
 /** The desktop's stand-in for the frame: a placeholder the shell lays its own replay view over (shell-replay.ts). */
-function ShellFrame({ shell, src, title }: { shell: ShellBridge; src: string; title: string }) {
+function ShellFrame({ shell, src, title, slot }: { shell: ShellBridge; src: string; title: string; slot: ReplaySlot }) {
   const placeholder = useRef<HTMLDivElement>(null);
-  const refused = useShellReplay(shell, placeholder, src);
+  const refused = useShellReplay(shell, placeholder, src, slot);
   return (
     <div ref={placeholder} className="replay-frame" role="region" aria-label={title}>
       {refused && (
@@ -131,9 +133,13 @@ function SideBySide({ origin, route, me, versions, flag }: { origin: string; rou
             ))}
           </select>
         </label>
-        <label>
-          <input type="checkbox" checked={inStep} onChange={(e) => setInStep(e.target.checked)} /> Keep scrolling in step
-        </label>
+        {engine.shell ? (
+          <span className="meta">Each side scrolls on its own here: scrolling in step needs browser mode for now.</span>
+        ) : (
+          <label>
+            <input type="checkbox" checked={inStep} onChange={(e) => setInStep(e.target.checked)} /> Keep scrolling in step
+          </label>
+        )}
       </div>
       <div className="frames">
         <figure>
@@ -146,7 +152,7 @@ function SideBySide({ origin, route, me, versions, flag }: { origin: string; rou
           <figcaption>
             <Time value={other.timestamp} />
           </figcaption>
-          <ReplayFrame origin={origin} collection={route.collection} ts={other.timestamp ?? route.ts} url={route.url} flag={flag} frameRef={right} />
+          <ReplayFrame origin={origin} collection={route.collection} ts={other.timestamp ?? route.ts} url={route.url} flag={flag} slot="secondary" frameRef={right} />
         </figure>
       </div>
       <h3>Text differences</h3>
@@ -185,12 +191,17 @@ export function ReplayView({ route }: { route: ReplayRoute }) {
   const shownTs = me?.timestamp ?? route.ts;
   useEffect(() => setFrameUrl(null), [route.url, shownTs, flag, sideBySide]);
   useEffect(() => {
-    const onMessage = (e: MessageEvent) => {
-      const url = e.origin === origin.value && e.source === single.current?.contentWindow ? frameState(e.data)?.url : undefined;
-      if (url) setFrameUrl((f) => (f ? { ...f, now: url } : { first: url, now: url }));
-    };
+    const shows = (url: string | undefined) => url && setFrameUrl((f) => (f ? { ...f, now: url } : { first: url, now: url }));
+    const onMessage = (e: MessageEvent) => shows(e.origin === origin.value && e.source === single.current?.contentWindow ? frameState(e.data)?.url : undefined);
     window.addEventListener('message', onMessage);
-    return () => window.removeEventListener('message', onMessage);
+    // The desktop's view is a page of its own, with no parent to post to: the shell says where it went instead.
+    const offShell = engine.shell?.onReplayNavigated((slot, address) =>
+      shows(slot === 'primary' && origin.value && address.startsWith(origin.value + '/') ? parseReplayPath(address.slice(origin.value.length))?.url : undefined),
+    );
+    return () => {
+      window.removeEventListener('message', onMessage);
+      offShell?.();
+    };
   }, [origin.value]);
   const followed = frameUrl && frameUrl.now !== frameUrl.first ? frameUrl.now : null;
 
@@ -247,8 +258,8 @@ export function ReplayView({ route }: { route: ReplayRoute }) {
           <button
             type="button"
             aria-pressed={sideBySide}
-            disabled={list.length < 2 || !!engine.shell}
-            title={engine.shell ? 'Side by side needs browser mode for now: the desktop shows one archived page at a time.' : list.length < 2 ? 'This URL has one capture only.' : undefined}
+            disabled={list.length < 2}
+            title={list.length < 2 ? 'This URL has one capture only.' : undefined}
             onClick={() => setSideBySide(!sideBySide)}
           >
             Side by side
