@@ -4,6 +4,7 @@ import type { ArgsOf, Method, ResultOf } from '../shared/api.js';
 import type { Telemetry } from '../core/telemetry/sdk.js';
 import type { EventBus } from './events.js';
 import type { RemoteExtractOptions } from './remote-extract.js';
+import type { EngineReplay } from './replay-handlers.js';
 
 export type Handlers = { [M in Method]: (args: ArgsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
 
@@ -18,4 +19,6 @@ export interface EngineContext {
   allowDirs?: string[];
   /** Lease and timeouts of clients' GPU text extractors (tests shorten them). */
   remoteExtract?: RemoteExtractOptions;
+  /** The replay origin, started beside the engine (replay-handlers.ts); its owner closes it. */
+  replay?: EngineReplay;
 }

@@ -9,6 +9,7 @@ import type { ArchiveFile, ArchiveRecord, WarcProblem } from '../core/warc/types
 import { createCollectionHandlers } from './collections.js';
 import type { EngineContext, Handlers } from './context.js';
 import { RemoteExtractors } from './remote-extract.js';
+import { createReplayHandlers } from './replay-handlers.js';
 
 const PAGE_DEFAULT = 200;
 const PAGE_MAX = 5000;
@@ -62,6 +63,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
   const handlers: Handlers = {
     ...collections.handlers,
     ...extractors.handlers(),
+    ...createReplayHandlers(ctx.replay ?? null),
     'engine.info': () => ({ version, node: process.version, pid: process.pid, mode: ctx.mode }),
 
     'archive.open': ({ paths }) =>
@@ -72,7 +74,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
           format: archive.format,
           compression: archive.compression,
           size: archive.size,
-          randomAccess: (archive as ArchiveFile & { randomAccess?: string }).randomAccess ?? 'direct',
+          randomAccess: archive.randomAccess,
         };
       }),
 

@@ -4,7 +4,7 @@
 import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Method } from '../shared/api.js';
-import { toApiError } from './dispatch.js';
+import { toApiError } from './errors.js';
 import type { EventBus } from './events.js';
 import type { Handlers } from './context.js';
 

@@ -3,25 +3,14 @@
 // from it, and no channel name is spelled anywhere else.
 
 import { COLLECTION_METHODS, type CollectionsApi } from './api-collections.js';
+import { REPLAY_METHODS, type ReplayApi } from './api-replay.js';
+import type { ErrorCode, ProblemCode } from './errors.js';
 import type { IngestProgress } from './records.js';
 
-/** Stable error codes: they cross process boundaries as data, never as Error objects (ARCHITECTURE.md, 'Errors'). */
-export type ErrorCode =
-  | 'bad-request' // the arguments do not fit the method
-  | 'unknown-method'
-  | 'unauthorized'
-  | 'file-not-found'
-  | 'not-an-archive'
-  | 'empty-file'
-  | 'record-not-found'
-  | 'warc-truncated'
-  | 'warc-bad-header'
-  | 'gzip-corrupt'
-  | 'query-syntax'
-  | 'internal';
+export type { ErrorCode, IngestProblemCode, ProblemCode } from './errors.js';
 
 export interface ApiError {
-  code: ErrorCode | (string & {});
+  code: ErrorCode;
   message: string;
   file?: string;
   offset?: number;
@@ -29,13 +18,16 @@ export interface ApiError {
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
+/** How a record is read back: 'direct' reads only its bytes (plain files, per-record gzip, WACZ); 'sequential' (one
+ *  gzip stream for the whole file) inflates the stream from its start, addressing records by uncompressed offset. */
+export type RandomAccess = 'direct' | 'sequential';
+
 export interface OpenedFile {
   path: string;
   format: 'warc' | 'arc' | 'wacz';
   compression: 'none' | 'gzip-members' | 'gzip-single';
   size: number;
-  /** How readRecord reaches a record: 'direct' (O(1) slice), 'checkpoints' or 'sequential' (single-member gzip). */
-  randomAccess: string;
+  randomAccess: RandomAccess;
 }
 
 export interface RecordSummary {
@@ -51,7 +43,7 @@ export interface RecordSummary {
 }
 
 export interface ProblemSummary {
-  code: string;
+  code: ProblemCode;
   file: string;
   offset: number;
   message: string;
@@ -122,8 +114,9 @@ export interface PageText {
   mainFound: boolean;
 }
 
-/** Method name -> [arguments, result]. Collections, search and browsing live in api-collections.ts. */
-export interface Api extends CollectionsApi {
+/** Method name -> [arguments, result]. Collections, search and browsing live in api-collections.ts, replay in
+ *  api-replay.ts. */
+export interface Api extends CollectionsApi, ReplayApi {
   'engine.info': [Record<string, never>, { version: string; node: string; pid: number; mode: 'ipc' | 'http' }];
   'archive.open': [{ paths: string[] }, OpenedFile[]];
   'archive.records': [{ file: string; after?: number; limit?: number }, RecordPage];
@@ -166,7 +159,20 @@ export interface ShellBridge {
   onOpenArchive(listener: () => void): () => void;
   /** Opens the engine's logs folder in the system's file manager. */
   openLogsFolder(): Promise<void>;
+  /** Shows a replay address (on the replay origin; anything else is refused: false) in one of the shell's replay
+   *  views (two, for the side-by-side view), over `bounds` (CSS pixels of the window's content area). A view is its
+   *  own sandboxed page in its own session, not an iframe: the renderer calls this again as its placeholder moves or
+   *  resizes, and hideReplay when it goes. */
+  showReplay(url: string, bounds: { x: number; y: number; width: number; height: number }, slot?: ReplaySlot): Promise<boolean>;
+  hideReplay(slot?: ReplaySlot): Promise<void>;
+  /** A replay view went to another address (a link followed in the page, an archived redirect): what an iframe's
+   *  helper script says by postMessage in browser mode, which a top-level view has no parent to send to. Returns its
+   *  own unsubscribe. */
+  onReplayNavigated(listener: (slot: ReplaySlot, url: string) => void): () => void;
 }
+
+/** The shell's replay views: 'primary' by default, 'secondary' the other side of a side-by-side view. */
+export type ReplaySlot = 'primary' | 'secondary';
 
 /** What a client (preload bridge, HTTP client) offers; the renderer sees only this. */
 export interface EngineClient {
@@ -182,7 +188,7 @@ export interface EngineClient {
 /** The method names, for validation at the engine's edge and for the preload bridge. */
 export const ARCHIVE_METHODS = ['engine.info', 'archive.open', 'archive.records', 'archive.record', 'archive.raw', 'record.payload', 'app.paths', 'telemetry.recent'] as const satisfies readonly Method[];
 export const EXTRACT_METHODS = ['extract.offer', 'extract.withdraw', 'extract.reply'] as const satisfies readonly Method[];
-export const METHODS = [...ARCHIVE_METHODS, ...EXTRACT_METHODS, ...COLLECTION_METHODS] as const satisfies readonly Method[];
+export const METHODS = [...ARCHIVE_METHODS, ...EXTRACT_METHODS, ...COLLECTION_METHODS, ...REPLAY_METHODS] as const satisfies readonly Method[];
 export const EVENTS = ['ingest.progress', 'engine.notice', 'extract.request'] as const satisfies readonly EventName[];
 
 // Compile-time proof that METHODS and EVENTS list every name of the contract.
@@ -196,6 +202,9 @@ export const IPC_EVENT = 'archivestream:event';
 export const IPC_PICK_PATHS = 'archivestream:pick-paths';
 export const IPC_OPEN_LOGS = 'archivestream:open-logs';
 export const IPC_MENU_OPEN_ARCHIVE = 'archivestream:menu-open-archive';
+export const IPC_REPLAY_SHOW = 'archivestream:replay-show';
+export const IPC_REPLAY_HIDE = 'archivestream:replay-hide';
+export const IPC_REPLAY_NAVIGATED = 'archivestream:replay-navigated';
 
 /** Messages on the shell <-> engine IPC channel. */
 export type ToEngine = { kind: 'call'; id: number; method: string; args: unknown };

@@ -7,6 +7,7 @@ import { chooseBackend, GpuBackendError, type TextBackend } from '../../core/ext
 import { htmlRecords, type HtmlRecord } from '../../core/extract-gpu/html-records.js';
 import { ArchiveError, openArchive } from '../../core/warc/index.js';
 import type { ArchiveFile, WarcProblem } from '../../core/warc/types.js';
+import { rate } from '../../shared/text-rate.js';
 import { formatProblem } from './records.js';
 import type { ExtractedText } from '../../core/extract/index.js';
 
@@ -19,11 +20,6 @@ export const CONTENTS = ['full', 'main'] as const;
 const SAMPLE_CHARS = 512 * 1024;
 /** Pages per extractBatch call: a GPU dispatch's worth, so the GPU path runs full batches. */
 const CHUNK_CHARS = 1 << 24;
-
-export function rate(mbps: number): string {
-  // One significant digit below 0.1: a GPU timed on a few small pages can be that slow, and '0.0' reads as broken.
-  return `${mbps >= 10 ? Math.round(mbps) : mbps >= 0.1 ? mbps.toFixed(1) : mbps.toPrecision(1)} MB/s`;
-}
 
 export const text: Command = {
   name: 'text',

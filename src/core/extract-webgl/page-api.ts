@@ -29,8 +29,9 @@ export interface StateMismatch {
 
 /** On `window.archiveStreamGpu` in the GPU page. */
 export interface GpuPageApi {
-  /** Compiles the kernels for a dispatch size; returns what WebGL reports about the renderer. */
-  init(batchChars: number): { renderer: string; vendor: string; batchChars: number };
+  /** Compiles the kernels for a dispatch size; returns what the kernels' WebGL context reports about itself
+   *  (version: e.g. "WebGL 2.0 (OpenGL ES 3.0 Chromium)"). */
+  init(batchChars: number): { renderer: string; vendor: string; version: string; batchChars: number };
   extract(pages: string[]): Promise<{ results: ExtractedText[]; timings: GpuTimings }>;
   /** Pages whose GPU states differ from the CPU's statesOf(). */
   compareStates(pages: string[]): StateMismatch[];

@@ -33,6 +33,7 @@ window.archiveStreamGpu = {
     return {
       renderer: String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER)),
       vendor: String(gl.getParameter(info ? info.UNMASKED_VENDOR_WEBGL : gl.VENDOR)),
+      version: String(gl.getParameter(gl.VERSION)),
       batchChars,
     };
   },

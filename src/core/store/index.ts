@@ -3,13 +3,15 @@
 import Database from 'better-sqlite3';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import { pick } from '../../shared/pick.js';
+import type { IngestProblemCode } from '../../shared/errors.js';
 import type { CaptureRow, FileState, IngestErrorRow, PageRow } from '../../shared/records.js';
 import { segmentWords } from '../search/segment.js';
 import { reverseHost } from './hostkey.js';
 import { CAPTURE_INDEXES, MIGRATIONS, PAGE_SIZE, SCHEMA_VERSION, SEGMENT_FUNCTION } from './schema.js';
 
 export { SCHEMA_VERSION } from './schema.js';
-export { reverseHost, hostRange } from './hostkey.js';
+export { reverseHost, hostRange, hostOfKey } from './hostkey.js';
 
 /** The seam for telemetry: wraps each unit of work (a batch, a query) in a span. */
 export type TraceHook = <T>(name: string, attrs: Record<string, string | number | boolean>, fn: () => T) => T;
@@ -69,11 +71,21 @@ export interface OpenCollectionOptions {
   trace?: TraceHook;
 }
 
+/** Where each field of a StoredCapture comes from in a `captures c JOIN warc_files f` row. */
+const CAPTURE_SOURCES: Record<keyof StoredCapture, string> = {
+  id: 'c.id', fileId: 'c.file_id', file: 'f.path', offset: 'c.offset', length: 'c.length', type: 'c.type', uri: 'c.uri',
+  urlkey: 'c.urlkey', timestamp: 'c.timestamp', status: 'c.status', mime: 'c.mime', digest: 'c.digest',
+  recordId: 'c.record_id', refersToUri: 'c.refers_to_uri', refersToDate: 'c.refers_to_date', method: 'c.method',
+};
+const CAPTURE_FIELDS = Object.keys(CAPTURE_SOURCES) as Array<keyof StoredCapture>;
+
 /** Column list that maps a `captures c JOIN warc_files f` row onto StoredCapture. */
-export const CAPTURE_COLUMNS = `c.id AS id, c.file_id AS fileId, f.path AS file, c.offset AS offset, c.length AS length,
-  c.type AS type, c.uri AS uri, c.urlkey AS urlkey, c.timestamp AS timestamp, c.status AS status, c.mime AS mime,
-  c.digest AS digest, c.record_id AS recordId, c.refers_to_uri AS refersToUri, c.refers_to_date AS refersToDate,
-  c.method AS method`;
+export const CAPTURE_COLUMNS = CAPTURE_FIELDS.map((f) => `${CAPTURE_SOURCES[f]} AS ${f}`).join(', ');
+
+/** The capture in a row that holds more (a search hit's page columns besides CAPTURE_COLUMNS). */
+export function captureOf(row: StoredCapture): StoredCapture {
+  return pick(row, CAPTURE_FIELDS);
+}
 
 const FILE_COLUMNS = `id, path, size, mtime, fingerprint, status, error_count AS errorCount, records, format,
   indexed_at AS indexedAt`;
@@ -227,8 +239,7 @@ export class Collection {
     return this.db.transaction(() => {
       const old = this.fileByPath(f.path);
       if (old) {
-        this.stmt('DELETE FROM captures WHERE file_id = ?').run(old.id);
-        this.stmt('DELETE FROM errors WHERE file_id = ?').run(old.id);
+        this.dropRowsOf(old.id);
         this.stmt(
           `UPDATE warc_files SET size = @size, mtime = @mtime, fingerprint = @fingerprint, status = 'indexing',
            error_count = 0, records = 0, format = @format, indexed_at = NULL WHERE id = @id`,
@@ -251,8 +262,29 @@ export class Collection {
     ).run({ id: fileId, status, format: format ?? null, now: new Date().toISOString() });
   }
 
+  /** Drops a file's row and everything indexed from it, and the pages only it held (nothing when it has no row). */
+  forgetFile(path: string): void {
+    this.db.transaction(() => {
+      const row = this.fileByPath(path);
+      if (!row) return;
+      this.dropRowsOf(row.id);
+      this.stmt('DELETE FROM warc_files WHERE id = ?').run(row.id);
+      this.prunePages();
+    })();
+  }
+
+  /** Points a file's row at the place its (unchanged) content moved to, keeping its index. */
+  moveFile(from: string, to: string): void {
+    this.stmt('UPDATE warc_files SET path = ? WHERE path = ?').run(to, from);
+  }
+
+  private dropRowsOf(fileId: number): void {
+    this.stmt('DELETE FROM captures WHERE file_id = ?').run(fileId);
+    this.stmt('DELETE FROM errors WHERE file_id = ?').run(fileId);
+  }
+
   /** Records a problem with the file as a whole (not found, unreadable), keeping any row it already has. */
-  fileError(f: { path: string; size: number; mtime: number; fingerprint: string }, code: string, message: string): void {
+  fileError(f: { path: string; size: number; mtime: number; fingerprint: string }, code: IngestProblemCode, message: string): void {
     this.db.transaction(() => {
       const id = this.beginFile(f);
       this.stmt('INSERT INTO errors (file_id, offset, code, message) VALUES (?, 0, ?, ?)').run(id, code, message);
@@ -393,6 +425,18 @@ export class Collection {
       `SELECT (SELECT count(*) FROM warc_files) AS files, (SELECT count(*) FROM captures) AS captures,
        (SELECT count(*) FROM pages) AS pages, (SELECT count(*) FROM errors) AS errors`,
     ).get() as CollectionCounts;
+  }
+
+  /** The capture with this id (search hits and lookups name captures by it). */
+  capture(id: number): StoredCapture | undefined {
+    return this.stmt(`SELECT ${CAPTURE_COLUMNS} FROM captures c JOIN warc_files f ON f.id = c.file_id WHERE c.id = ?`).get(id) as
+      | StoredCapture
+      | undefined;
+  }
+
+  /** The title and text of the page with this payload digest, if one was extracted. */
+  page(digest: string): { title: string; text: string } | undefined {
+    return this.stmt('SELECT title, text FROM pages WHERE digest = ?').get(digest) as { title: string; text: string } | undefined;
   }
 
   errors(opts: { file?: string; limit?: number; offset?: number } = {}): StoredError[] {
