@@ -1,15 +1,22 @@
-// CPU text extraction against its peers, on the same pages, in one run, on one core (this thread).
+// Text extraction speed on one core (this thread): ours with and without main content, against Readability.js on
+// linkedom (a main-content extractor, parse included) and two whole-page text extractors, on the same pages.
 //   npx tsx bench/extract/speed.ts [--pages N] [--rounds R]
 // Input: the readability test pages in ../shared/corpus/html/readability-test-pages (130 pages, ~25 MB), decoded
-// once with decodeHtml (decoding is not timed). Peers: html-to-text (convert, no word wrap) and htmlparser2 used as a
-// text-callback extractor (ontext, skipping script/style). Each extractor runs R rounds over all pages after one
-// warm-up round; the table shows the best round (the machine is shared: the best is the least disturbed).
-import { cpus } from 'node:os';
+// once with decodeHtml (decoding is not timed). Rounds interleave the extractors (each does every page once per
+// round, after one warm-up round), so noise on a shared machine hits all of them; the table gives the best round's
+// MB/s (the least disturbed) and the spread over the rounds.
+//   main (extractText)      full text + main content: what ingest stores
+//   full (extractFullText)  full text only: the extractor without main content, the baseline for its cost
+//   Readability.js          @mozilla/readability on a linkedom DOM, parse included
+//   htmlparser2, html-to-text  whole-page text (htmlparser2's ontext skipping script/style; html-to-text convert)
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Parser } from 'htmlparser2';
 import { decodeHtml } from '../../src/core/decode/charset.js';
-import { extractText } from '../../src/core/extract/index.js';
+import { extractFullText, extractText } from '../../src/core/extract/index.js';
+import { machineLine } from '../lib/machine.js';
+import { formatTable } from '../lib/stats.js';
+import { readabilityText } from './readability-peer.js';
 
 // html-to-text ships no types (and @types/html-to-text is not installed): import it untyped.
 const HTML_TO_TEXT = 'html-to-text';
@@ -35,14 +42,12 @@ function htmlparser2Text(html: string): string {
   return out;
 }
 
-function htmlToText(html: string): string {
-  return convert(html, { wordwrap: false });
-}
-
 const EXTRACTORS: ReadonlyArray<readonly [string, (html: string) => unknown]> = [
-  ['archivestream extractText', extractText],
+  ['archivestream main (extractText)', extractText],
+  ['archivestream full (extractFullText)', extractFullText],
+  ['Readability.js 0.6 + linkedom', readabilityText],
   ['htmlparser2 ontext', htmlparser2Text],
-  ['html-to-text convert', htmlToText],
+  ['html-to-text convert', (html) => convert(html, { wordwrap: false })],
 ];
 
 function main(): void {
@@ -51,41 +56,39 @@ function main(): void {
     process.exit(1);
   }
   const limit = arg('--pages', Infinity);
-  const rounds = Math.max(1, arg('--rounds', 3));
+  const rounds = Math.max(1, arg('--rounds', 5));
   const files = readdirSync(PAGES_DIR).filter((f) => f.endsWith('.html')).sort().slice(0, limit);
   const pages = files.map((f) => decodeHtml(readFileSync(resolve(PAGES_DIR, f))).text);
-  const bytes = pages.reduce((sum, p) => sum + Buffer.byteLength(p, 'utf8'), 0);
+  const mb = pages.reduce((sum, p) => sum + Buffer.byteLength(p, 'utf8'), 0) / 1e6;
 
-  const cpu = cpus();
-  console.log(`machine: ${cpu[0]?.model ?? 'unknown cpu'}, ${cpu.length} cores, node ${process.version}, one thread`);
-  console.log(`input: ${pages.length} pages, ${(bytes / 1e6).toFixed(1)} MB (UTF-8), best of ${rounds} rounds after a warm-up\n`);
+  console.log(machineLine());
+  console.log(`input: ${pages.length} pages, ${mb.toFixed(1)} MB (UTF-8); ${rounds} interleaved rounds after a warm-up, one thread\n`);
 
-  const results: { name: string; seconds: number }[] = [];
-  for (const [name, fn] of EXTRACTORS) {
-    for (const p of pages) fn(p); // warm-up
-    let best = Infinity;
-    for (let r = 0; r < rounds; r++) {
+  for (const [, fn] of EXTRACTORS) for (const p of pages) fn(p); // warm-up
+  const seconds = EXTRACTORS.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) {
+    EXTRACTORS.forEach(([, fn], k) => {
       const t0 = performance.now();
       for (const p of pages) fn(p);
-      best = Math.min(best, (performance.now() - t0) / 1000);
-    }
-    results.push({ name, seconds: best });
+      seconds[k].push((performance.now() - t0) / 1000);
+    });
   }
 
-  const ours = results[0].seconds;
-  const rows = results.map(({ name, seconds }) => [
-    name,
-    (bytes / 1e6 / seconds).toFixed(1),
-    (pages.length / seconds).toFixed(0),
-    (seconds * 1000).toFixed(0),
-    (seconds / ours).toFixed(1) + 'x',
-  ]);
-  const header = ['extractor', 'MB/s', 'pages/s', 'ms/round', 'archivestream is faster by'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows) console.log(line(r));
+  const best = seconds.map((s) => Math.min(...s));
+  const [main, full, readability] = best;
+  const rows = EXTRACTORS.map(([name], k) => {
+    const rates = seconds[k].map((s) => mb / s).sort((a, b) => a - b);
+    return [
+      name,
+      (mb / best[k]).toFixed(1),
+      `${rates[0].toFixed(1)}-${rates[rates.length - 1].toFixed(1)}`,
+      (best[k] * 1000).toFixed(0),
+      (best[k] / main).toFixed(2) + 'x',
+    ];
+  });
+  console.log(formatTable(['extractor', 'MB/s (best)', 'MB/s (all rounds)', 'ms/round', 'time vs main'], rows));
+  console.log(`\nmain content adds ${((main / full - 1) * 100).toFixed(0)}% to the full-text extraction time (best rounds)`);
+  console.log(`main content is ${(readability / main).toFixed(0)}x Readability.js's throughput`);
 }
 
 main();

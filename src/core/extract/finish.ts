@@ -24,6 +24,11 @@ export interface ExtractedText {
   mainFound: boolean;
 }
 
+export interface ExtractOptions {
+  /** false: do not look for the main content (main is then text and mainFound false). Default true. */
+  main?: boolean;
+}
+
 /** A run of markup is reported by its family: TAG stands for TAG..TAG_SQ, SCRIPT for SCRIPT..SCRIPT_DESC, SVG for
  *  SVG_TAG and SVG; every other state is its own family. */
 export const FAMILY: Uint8Array = (() => {
@@ -165,10 +170,14 @@ export class Assembler {
   private out = '';
   private title: string | undefined;
   private description: string | undefined;
-  private readonly layout: Layout;
+  /** Undefined when the main content is not wanted (ExtractOptions.main false). */
+  private readonly layout: Layout | undefined;
 
-  constructor(private readonly html: string) {
-    this.layout = new Layout(html);
+  constructor(
+    private readonly html: string,
+    options: ExtractOptions = {},
+  ) {
+    this.layout = options.main === false ? undefined : new Layout(html);
   }
 
   text(start: number, end: number): void {
@@ -177,6 +186,7 @@ export class Assembler {
     if (piece.indexOf('&') >= 0) piece = decodeEntities(piece);
     this.out += piece;
     const layout = this.layout;
+    if (!layout) return;
     if (!layout.hasText && hasContent(piece)) layout.firstText(this.out.length - piece.length);
     if (layout.inLink) layout.linkText(piece.length);
   }
@@ -188,7 +198,7 @@ export class Assembler {
       const nameStart = isEnd ? start + 2 : start + 1;
       const code = TAG_CODES.get(nameKey(html, nameStart, end));
       if (code === undefined) return;
-      if (code >> TRACK_SHIFT) this.layout.tag((code >> TRACK_SHIFT) - 1, start, end, isEnd);
+      if (code >> TRACK_SHIFT && this.layout) this.layout.tag((code >> TRACK_SHIFT) - 1, start, end, isEnd);
       const kind = code & KIND_MASK;
       if (kind === KIND_BLOCK) this.lineBreak();
       else if (kind === KIND_SPACE) this.out += ' ';
@@ -216,8 +226,8 @@ export class Assembler {
   result(): ExtractedText {
     const text = trimEdges(this.out.replace(SPACE_OR_BREAK_RUN, spaceOrBreak));
     const layout = this.layout;
-    layout.lineBreak(this.out.length);
-    const mask = chooseMain(layout, this.out);
+    layout?.lineBreak(this.out.length);
+    const mask = layout && chooseMain(layout, this.out);
     const title = this.title ?? '';
     const description = this.description ?? '';
     if (!mask) return { title, description, text, main: text, rest: '', mainFound: false };
@@ -225,7 +235,7 @@ export class Assembler {
   }
 
   private lineBreak(): void {
-    this.layout.lineBreak(this.out.length);
+    this.layout?.lineBreak(this.out.length);
     this.out += BREAK;
   }
 

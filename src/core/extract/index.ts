@@ -36,7 +36,7 @@
  *      tr at the next row; an end tag with no open element of its name is ignored. A line's length is its extent in
  *      the output (before white space is collapsed); its link text is what lies inside <a>.
  *  M3  Boilerplate: an element and all inside it are out of the running when its tag is nav, aside, header, footer,
- *      menu, dialog or form; or its role is navigation, banner, contentinfo, complementary, menu, menubar, search,
+ *      menu, dialog, form or figure (an image's caption and credit are not the article's text); or its role is navigation, banner, contentinfo, complementary, menu, menubar, search,
  *      dialog, alert or alertdialog; or its class or id holds a boilerplate word (comment, footer, header, menu,
  *      sidebar, share, related, cookie, banner, breadcrumb, nav..., see UNLIKELY) and no rescue word (article,
  *      body, content, main, column, ...). <main>, <article>, role=main|article and itemprop=articleBody are never
@@ -61,7 +61,7 @@
  * This module fuses the FSM scan with skipping (it jumps straight to the next code unit that can change the state)
  * and feeds the same Assembler as finish(), so extractText(t) equals finish(t, statesOf(t)) (tested on the corpus).
  */
-import { Assembler, FAMILY, type ExtractedText } from './finish.js';
+import { Assembler, FAMILY, type ExtractedText, type ExtractOptions } from './finish.js';
 import * as fsm from './fsm.js';
 
 export type { ExtractedText } from './finish.js';
@@ -150,7 +150,17 @@ function scan(html: string, asm: Assembler): void {
 
 /** The CPU extractor: title, meta description and body text of an HTML page, as specified above. */
 export function extractText(html: string): ExtractedText {
-  const asm = new Assembler(html);
+  return extractWith(html, {});
+}
+
+/** extractText without looking for the main content (main is text, mainFound false): for callers that want only
+ *  the full text, and the baseline that the cost of main content is measured against (bench/extract). */
+export function extractFullText(html: string): ExtractedText {
+  return extractWith(html, { main: false });
+}
+
+function extractWith(html: string, options: ExtractOptions): ExtractedText {
+  const asm = new Assembler(html, options);
   scan(html, asm);
   return asm.result();
 }

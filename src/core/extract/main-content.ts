@@ -29,12 +29,98 @@ const F_MAIN = 8; // <main>, <article>, role=main, itemprop=articleBody: never u
 const F_LIST = 16;
 const F_UNLIKELY_NAME = 32; // boilerplate by a class/id word: the second attempt ignores it (M7)
 
-/** Class/id words of boilerplate (Readability's list plus cookie, consent, newsletter, share, nav, ...). */
-const UNLIKELY = /-ad-|ai2html|banner|breadcrumb|combx|comment|communit|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|cookie|consent|newsletter|share|sharing|subscribe|navbar|navigation|^nav|\snav|toolbar|masthead|promo|recommend|outbrain|taboola/;
-/** Words that rescue an element from UNLIKELY (a "main-header" is not a header). */
-const MAYBE = /and|article|body|column|content|main|shadow/;
-const NEGATIVE = /-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|byline|author|caption/;
-const POSITIVE = /article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story/;
+// Class/id words (Readability's lists, with a few more boilerplate words), matched as substrings of the lower-cased
+// class and id values; ' ' stands for white space or the start or end of a value.
+/** Boilerplate (M3). */
+const UNLIKELY_WORDS =
+  '-ad- ai2html banner breadcrumb combx comment communit cover-wrap disqus extra footer gdpr header legends menu ' +
+  'related remark replies rss shoutbox sidebar skyscraper social sponsor supplemental ad-break agegate pagination ' +
+  'pager popup yom-remote cookie consent newsletter share sharing subscribe navbar navigation toolbar masthead ' +
+  'promo recommend outbrain taboola';
+/** Words that rescue an element from UNLIKELY_WORDS (a "main-header" is not a header). */
+const MAYBE_WORDS = 'and article body column content main shadow';
+const NEGATIVE_WORDS =
+  '-ad- hidden banner combx comment com- contact footer gdpr masthead media meta outbrain promo related scroll ' +
+  'share shoutbox sidebar skyscraper sponsor shopping tags widget byline author caption';
+const POSITIVE_WORDS = 'article body content entry hentry h-entry main page post text blog story';
+const W_UNLIKELY = 1;
+const W_MAYBE = 2;
+const W_NEGATIVE = 4;
+const W_POSITIVE = 8;
+
+/** Code unit -> symbol of the word matcher: 0 white space, 1-26 letters (either case), 27-36 digits, 37 '-', 38
+ *  anything else. */
+const SYMBOLS = 39;
+function symbolOf(c: number): number {
+  const l = c | 0x20;
+  if (l >= 0x61 && l <= 0x7a) return l - 0x60;
+  if (c >= 0x30 && c <= 0x39) return c - 0x30 + 27;
+  if (c === 0x2d) return 37;
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c ? 0 : 38;
+}
+
+/**
+ * All the class/id words as one Aho-Corasick automaton (a DFA over SYMBOLS): one pass over a value finds every word
+ * in it, without lower-casing or slicing it. WORD_MATCH[state] holds the W_ bits of the words that end there.
+ */
+const { WORD_NEXT, WORD_MATCH } = (() => {
+  const next: number[][] = [new Array<number>(SYMBOLS).fill(-1)];
+  const match: number[] = [0];
+  const add = (word: string, bit: number) => {
+    let st = 0;
+    for (let i = 0; i < word.length; i++) {
+      const sym = symbolOf(word.charCodeAt(i));
+      if (next[st][sym] < 0) {
+        next[st][sym] = next.length;
+        next.push(new Array<number>(SYMBOLS).fill(-1));
+        match.push(0);
+      }
+      st = next[st][sym];
+    }
+    match[st] |= bit;
+  };
+  for (const [words, bit] of [[UNLIKELY_WORDS, W_UNLIKELY], [MAYBE_WORDS, W_MAYBE], [NEGATIVE_WORDS, W_NEGATIVE],
+    [POSITIVE_WORDS, W_POSITIVE]] as const) for (const w of words.split(' ')) add(w, bit);
+  // Readability's '^nav', '\snav' and '^hid$', ' hid$', ' hid ', '^hid ': a word that starts (and, for hid, ends)
+  // at white space or the value's edge.
+  add(' nav', W_UNLIKELY);
+  add(' hid ', W_NEGATIVE);
+  // Breadth first: failure links, then the full transition table.
+  const fail = new Array<number>(next.length).fill(0);
+  const order: number[] = [];
+  for (let sym = 0; sym < SYMBOLS; sym++) {
+    const child = next[0][sym];
+    if (child < 0) next[0][sym] = 0;
+    else order.push(child);
+  }
+  for (let k = 0; k < order.length; k++) {
+    const st = order[k];
+    match[st] |= match[fail[st]];
+    for (let sym = 0; sym < SYMBOLS; sym++) {
+      const child = next[st][sym];
+      if (child < 0) next[st][sym] = next[fail[st]][sym];
+      else {
+        fail[child] = next[fail[st]][sym];
+        order.push(child);
+      }
+    }
+  }
+  const table = new Int32Array(next.length * SYMBOLS);
+  next.forEach((row, st) => table.set(row, st * SYMBOLS));
+  return { WORD_NEXT: table, WORD_MATCH: Int32Array.from(match) };
+})();
+
+/** The W_ bits of the words in `value` (read as if white space were before and after it). */
+function wordsIn(value: string): number {
+  let st = WORD_NEXT[0]; // after the leading ' '
+  let bits = WORD_MATCH[st];
+  for (let i = 0; i < value.length; i++) {
+    st = WORD_NEXT[st * SYMBOLS + symbolOf(value.charCodeAt(i))];
+    bits |= WORD_MATCH[st];
+  }
+  return bits | WORD_MATCH[WORD_NEXT[st * SYMBOLS]];
+}
+
 const UNLIKELY_ROLES = /^(?:navigation|banner|contentinfo|complementary|menu|menubar|search|dialog|alert|alertdialog)$/;
 
 /** The class, id, role and itemprop attributes of a start tag, with the value (quoted or not) in group 2, 3 or 4. */
@@ -43,37 +129,22 @@ const HINT_ATTRIBUTE = /[\s/](class|id|role|itemprop)\s*=\s*(?:"([^"]*)"|'([^']*
 /** The flags that the class, id, role and itemprop attributes of the start tag html[start, end) give. */
 function attributeFlags(html: string, start: number, end: number): number {
   const tag = html.slice(start, end);
-  let names = '';
+  let words = 0;
   let flags = 0;
   HINT_ATTRIBUTE.lastIndex = 0;
   for (let m = HINT_ATTRIBUTE.exec(tag); m; m = HINT_ATTRIBUTE.exec(tag)) {
     const name = m[1].toLowerCase();
     const value = m[2] ?? m[3] ?? m[4];
-    if (name === 'class' || name === 'id') names += ' ' + value;
+    if (name === 'class' || name === 'id') words |= wordsIn(value);
     else if (name === 'role') {
       const role = value.trim().toLowerCase();
       if (role === 'main' || role === 'article') flags |= F_MAIN;
       else if (UNLIKELY_ROLES.test(role)) flags |= F_UNLIKELY;
     } else if (/articlebody/i.test(value)) flags |= F_MAIN;
   }
-  return names.length > 0 ? flags | nameFlags(names) : flags;
-}
-
-/** Pages repeat their class names: the flags of the last few thousand are kept. */
-const nameFlagsCache = new Map<string, number>();
-const NAME_CACHE_SIZE = 4096;
-
-/** The flags of class and id values (' '-separated). */
-function nameFlags(names: string): number {
-  let flags = nameFlagsCache.get(names);
-  if (flags !== undefined) return flags;
-  const s = names.toLowerCase();
-  flags = 0;
-  if (UNLIKELY.test(s) && !MAYBE.test(s)) flags |= F_UNLIKELY_NAME;
-  if (NEGATIVE.test(s)) flags |= F_NEGATIVE;
-  if (POSITIVE.test(s)) flags |= F_POSITIVE;
-  if (nameFlagsCache.size >= NAME_CACHE_SIZE) nameFlagsCache.clear();
-  nameFlagsCache.set(names, flags);
+  if ((words & (W_UNLIKELY | W_MAYBE)) === W_UNLIKELY) flags |= F_UNLIKELY_NAME;
+  if (words & W_NEGATIVE) flags |= F_NEGATIVE;
+  if (words & W_POSITIVE) flags |= F_POSITIVE;
   return flags;
 }
 
@@ -81,7 +152,7 @@ function nameFlags(names: string): number {
 function tagFlags(tag: number): number {
   switch (tag) {
     case ID.article: case ID.main: return F_MAIN;
-    case ID.nav: case ID.aside: case ID.footer: case ID.header: case ID.menu: case ID.dialog: case ID.form:
+    case ID.nav: case ID.aside: case ID.footer: case ID.header: case ID.menu: case ID.dialog: case ID.form: case ID.figure:
       return F_UNLIKELY;
     case ID.ul: case ID.ol: case ID.dl: return F_LIST;
     default: return 0;

@@ -1,7 +1,8 @@
 // Conformance on real pages: the 130 readability test pages (../shared/corpus/html/readability-test-pages, from
 // mozilla/readability's test suite; skipped when the corpus is absent). Pins: the fused CPU scan equals
 // finish(t, statesOf(t)) (the GPU path's reference), output is stable, no script or markup leaks, titles and text
-// agree with an independent parser (htmlparser2), references are decoded, and main and rest split the text's lines (M1).
+// agree with an independent parser (htmlparser2), references are decoded, and main and rest split the text's lines
+// (M1).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Parser } from 'htmlparser2';

@@ -1,7 +1,7 @@
 // The main-content clauses M1-M7 (src/core/extract/index.ts), one describe each. Every case also checks that the
 // fused CPU scan and finish(t, statesOf(t)) (the GPU path's finish step) agree.
 import { describe, expect, it } from 'vitest';
-import { extractText, finish, statesOf, type ExtractedText } from '../../../src/core/extract/index.js';
+import { extractFullText, extractText, finish, statesOf, type ExtractedText } from '../../../src/core/extract/index.js';
 
 function run(html: string): ExtractedText {
   const fused = extractText(html);
@@ -31,6 +31,12 @@ describe('M1 output', () => {
     expect(r.main).toBe(r.text);
     expect(r.text).toContain('Second link');
   });
+  it('is not looked for by extractFullText, which gives the same text', () => {
+    const html = `<body>${NAV}<div class=story>${article('river', 'bridge', 'tunnel')}</div>`;
+    const full = extractFullText(html);
+    expect(extractText(html).mainFound).toBe(true);
+    expect(full).toEqual({ ...extractText(html), main: full.text, rest: '', mainFound: false });
+  });
 });
 
 describe('M2 structure', () => {
@@ -52,12 +58,13 @@ describe('M2 structure', () => {
 });
 
 describe('M3 boilerplate', () => {
-  it('drops nav, aside, header, footer and form even when they hold prose', () => {
+  it('drops nav, aside, header, footer, form and figure even when they hold prose', () => {
     const html = `<header>${prose('masthead')}</header><aside>${prose('advert')}</aside>` +
-      `<div>${article('valley', 'meadow', 'stream')}</div><footer>${prose('copyright')}</footer>`;
+      `<div>${article('valley', 'meadow')}<figure><img src=x><figcaption>${prose('photo')}</figcaption></figure>` +
+      `${prose('stream')}<form>${prose('signup')}</form></div><footer>${prose('copyright')}</footer>`;
     const r = run(html);
-    expect(r.main).not.toMatch(/masthead|advert|copyright/);
-    expect(lines(r.rest)).toHaveLength(3);
+    expect(r.main).toMatch(/^The valley[^\n]*\nThe meadow[^\n]*\nThe stream[^\n]*$/);
+    expect(lines(r.rest)).toHaveLength(5);
   });
   it('drops elements by role and by boilerplate class/id words, not when a rescue word is there', () => {
     const html = `<div role=navigation>${prose('role')}</div><div class="comment-list">${prose('comment')}</div>` +
