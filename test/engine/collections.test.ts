@@ -170,6 +170,28 @@ describe.skipIf(!existsSync(WARCS))('collections over the pywb sample WARCs (cor
     expect(d.fileList.map((f) => f.state)).toEqual(['done', 'done']);
   });
 
+  it('extracts every file again on request (mode reextract), with progress events, keeping the index as it was', async () => {
+    const before = await e.call('collections.get', { collection: 'pywb' });
+    const events = e.progress.length;
+    expect((await e.fail('ingest.start', { collection: 'pywb', mode: 'everything' })).code).toBe('bad-request');
+    await e.call('ingest.start', { collection: 'pywb', workers: 1, mode: 'reextract' });
+    const d = await waitIngest(e, 'pywb');
+    // Read again (a plain second ingest skips both files), and the same captures and pages come out.
+    expect(e.progress.length).toBeGreaterThan(events);
+    expect(e.progress.at(-1)).toMatchObject({ filesDone: 2, filesTotal: 2, records: 349 });
+    expect(d.fileList.map((f) => f.state)).toEqual(['done', 'done']);
+    expect(d.captures).toBe(before.captures);
+  });
+
+  it('gives a page its main content beside its full text', async () => {
+    const [c] = await e.call('captures.byUrl', { collection: 'pywb', url: 'http://www.iana.org/domains' });
+    const t = await e.call('record.text', { collection: 'pywb', captureId: c.id });
+    expect(t.mainFound).toBe(true);
+    expect(t.text).toContain('Protocol Registries'); // the site's menu
+    expect(t.main).toContain('IANA is responsible for the operation and maintenance');
+    expect(t.main).not.toContain('Protocol Registries');
+  });
+
   it('searches, with hits then facets', async () => {
     const r = await e.call('search.query', { collection: 'pywb', q: 'iana' });
     expect(r.hits.length).toBeGreaterThan(0);
