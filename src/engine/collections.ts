@@ -23,6 +23,7 @@ import { rateFigures } from '../shared/text-rate.js';
 import { expandPaths, fingerprint, ingestCollection, type IngestTextOptions } from '../core/ingest/index.js';
 import { captureStats, capturesOfUrl, MARK_END, MARK_START, resolveRevisit, search, searchFacets, type SearchHit, type UrlMatch } from '../core/search/index.js';
 import { Collection, type StoredCapture } from '../core/store/index.js';
+import { FileAccess } from './access.js';
 import { browse } from './fs-browse.js';
 import type { EngineContext } from './context.js';
 import { Registry, type RegistryCollection } from './registry.js';
@@ -79,13 +80,24 @@ function csvCell(v: string | number | null): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteExtractors): { handlers: CollectionHandlers; close(): void } {
+export function createCollectionHandlers(
+  ctx: EngineContext,
+  extractors: RemoteExtractors,
+): { handlers: CollectionHandlers; access: FileAccess; close(): void } {
   const registry = new Registry(ctx.dataDir);
   if (registry.brokenCopy) {
     const message = `The list of collections could not be read; it was kept as ${registry.brokenCopy} and a new one started.`;
     setTimeout(() => ctx.events.emit('engine.notice', { level: 'error', message }), 0);
   }
   const commandLineRoots = (ctx.allowDirs ?? []).map((d) => resolve(d));
+  const access = new FileAccess({
+    roots: () => [...commandLineRoots, ...registry.settings.allowedRoots],
+    isCollectionFile: (path) => registry.collections.some((c) => c.files.includes(path)),
+    announce: (message) => {
+      if (!ctx.announce) throw new CodedError('not-allowed', 'This engine has no terminal to show a code on: start it with --allow-dir FOLDER.');
+      ctx.announce(message);
+    },
+  });
   const open = new Map<string, Collection>(); // by database file
   const running = new Map<string, Running>(); // by database file
   const lastRun = new Map<string, IngestState>(); // by database file
@@ -183,7 +195,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
   function settings(): Settings {
     const s = registry.settings;
     return {
-      allowedRoots: [...new Set([...commandLineRoots, ...s.allowedRoots])],
+      allowedRoots: access.roots(),
       commandLineRoots,
       theme: s.theme,
       lastCollection: s.lastCollection,
@@ -222,6 +234,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       const e = registry.find(collection);
       for (const p of paths) {
         if (!existsSync(p)) throw new CodedError('file-not-found', `“${p}” does not exist.`, p);
+        access.check(p);
       }
       const found = expandPaths(paths);
       if (found.length === 0) {
@@ -251,6 +264,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       const dst = resolve(to);
       if (!e.files.includes(src)) throw new CodedError('file-not-found', `“${from}” is not in “${collection}”.`, from);
       if (!existsSync(dst)) throw new CodedError('file-not-found', `“${to}” does not exist.`, to);
+      access.check(dst);
       const c = db(e);
       const row = c.fileByPath(src);
       const size = sizeOf(dst);
@@ -405,21 +419,21 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
 
     'settings.get': () => settings(),
 
-    'settings.update': ({ theme, lastCollection, addRoot, removeRoot, textBackend, timeZone }) => {
+    'settings.update': ({ theme, lastCollection, addRoot, confirmCode, removeRoot, textBackend, timeZone }) => {
       const s = registry.settings;
       if (theme) s.theme = theme;
       if (textBackend) s.textBackend = textBackend;
       if (timeZone) s.timeZone = timeZone;
       if (lastCollection !== undefined) s.lastCollection = registry.find(lastCollection).name;
       if (addRoot) {
-        const root = resolve(addRoot);
         let isDir = false;
         try {
-          isDir = statSync(root).isDirectory();
+          isDir = statSync(addRoot).isDirectory();
         } catch {
           // reported below
         }
         if (!isDir) throw new CodedError('file-not-found', `“${addRoot}” is not a folder.`, addRoot);
+        const root = access.confirmRoot(addRoot, confirmCode);
         if (!s.allowedRoots.includes(root)) s.allowedRoots.push(root);
       }
       if (removeRoot) s.allowedRoots = s.allowedRoots.filter((r) => r !== resolve(removeRoot));
@@ -427,11 +441,12 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       return settings();
     },
 
-    'fs.browse': ({ path }) => browse(settings().allowedRoots, path),
+    'fs.browse': ({ path }) => browse(access.roots(), path),
   };
 
   return {
     handlers,
+    access,
     close() {
       for (const r of running.values()) r.controller.abort();
       for (const c of open.values()) c.close();

@@ -47,7 +47,8 @@ export type ErrorCode =
   | 'collection-exists'
   | 'collection-not-found'
   | 'busy' // the collection is being ingested
-  | 'not-allowed' // a folder outside those the browser-mode file browser may show
+  | 'not-allowed' // a file or folder outside those the person allowed (engine/access.ts)
+  | 'needs-confirmation' // allowing a folder takes a code shown outside the API (the engine's terminal)
   | 'no-gpu-extractor' // GPU text extraction asked for, and no client offers one
   | 'internal';
 

@@ -10,7 +10,8 @@ import { serveHttp, type HttpEngine } from '../../src/engine/http.js';
 
 let engine: HttpEngine;
 const events = new EventBus();
-const handlers = createHandlers({ mode: 'http', events, dataDir: mkdtempSync(join(tmpdir(), 'as-engine-')) });
+const dataDir = mkdtempSync(join(tmpdir(), 'as-engine-'));
+const handlers = createHandlers({ mode: 'http', events, dataDir, allowDirs: [dataDir] });
 
 beforeAll(async () => {
   engine = await serveHttp({ handlers, events, staticDir: null });
@@ -69,9 +70,10 @@ describe('browser-mode transport', () => {
       error: { code: 'bad-request', message: "'offset' must be a non-negative integer" },
     });
     expect(await (await api('archive.open', { paths: ['/x'], extra: 1 })).json()).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    const missing = (await (await api("archive.open", { paths: ["/no/such/file.warc"] })).json()) as { error: { message: string } };
+    const path = join(dataDir, 'no-such-file.warc');
+    const missing = (await (await api('archive.open', { paths: [path] })).json()) as { error: { message: string } };
     expect(missing).toMatchObject({ ok: false, error: { code: 'file-not-found' } });
-    expect(missing.error.message).toContain('/no/such/file.warc');
+    expect(missing.error.message).toContain(path);
   });
 
   it('refuses non-JSON posts (no cross-site form can call the API)', async () => {
