@@ -104,13 +104,36 @@ export function createCollectionHandlers(
 
   const dbPath = (e: RegistryCollection) => join(ctx.dataDir, e.db);
 
+  /** Capture indexes being built for a collection whose last ingest was killed before it built them: an ingest
+   *  waits for them, so that the two do not contend for the write lock. By database file. */
+  const rebuilding = new Map<string, Promise<void>>();
+
   function db(e: RegistryCollection): Collection {
     let c = open.get(e.db);
     if (!c) {
       c = Collection.open(dbPath(e));
       open.set(e.db, c);
+      if (c.readOnlyMedia) notice(e, 'warn', 'its file or disk is read-only: it can be searched and read, but not added to or ingested.');
+      if (c.indexDebt() === 'abandoned' && !running.has(e.db)) rebuildIndexes(e, c);
     }
     return c;
+  }
+
+  function notice(e: RegistryCollection, level: 'info' | 'warn' | 'error', message: string): void {
+    ctx.events.emit('engine.notice', { level, message: `“${e.name}”: ${message}` });
+  }
+
+  function rebuildIndexes(e: RegistryCollection, c: Collection): void {
+    if (c.readOnlyMedia) {
+      notice(e, 'warn', 'its lookup indexes are missing (an ingest stopped before building them) and its disk is read-only: URL and host lookups stay slow.');
+      return;
+    }
+    notice(e, 'info', 'building the lookup indexes an interrupted ingest left out; URL and host lookups are slow until they are done.');
+    const done = c
+      .buildCaptureIndexesInBackground((built, total) => notice(e, 'info', `lookup index ${built} of ${total} built.`))
+      .catch((err: unknown) => notice(e, 'error', `the lookup indexes could not be built: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => rebuilding.delete(e.db));
+    rebuilding.set(e.db, done);
   }
 
   function closeDb(e: RegistryCollection): void {
@@ -306,7 +329,7 @@ export function createCollectionHandlers(
           notice('info', `text backend ${textLine(text)}${c.choice === 'gpu' ? ` on ${extractors.renderer() ?? 'a GPU'}` : ''}`);
         },
       };
-      const done = ingestCollection(dbPath(e), [...e.files], {
+      const done = (rebuilding.get(e.db) ?? Promise.resolve()).then(() => ingestCollection(dbPath(e), [...e.files], {
         workers,
         signal: controller.signal,
         trace: withSpan,
@@ -316,7 +339,7 @@ export function createCollectionHandlers(
           state.progress = named;
           ctx.events.emit('ingest.progress', named);
         },
-      })
+      }))
         .then((s) => {
           if (s.cancelled) state.stopped = 'cancelled';
         })
