@@ -151,6 +151,15 @@ export function createCollectionHandlers(
     if (running.has(e.db)) throw new CodedError('busy', `“${e.name}” is being ingested: cancel or wait for it first.`);
   }
 
+  /** The collection, for a method that writes to it: refused at once when its file or disk is read-only. */
+  function writable(e: RegistryCollection): Collection {
+    const c = db(e);
+    if (c.readOnlyMedia) {
+      throw new CodedError('read-only', `“${e.name}” is on read-only media (${dbPath(e)}): it can be searched and read, not changed.`, dbPath(e));
+    }
+    return c;
+  }
+
   function diskBytes(e: RegistryCollection): number {
     const p = dbPath(e);
     return sizeOf(p) + sizeOf(`${p}-wal`) + sizeOf(`${p}-shm`);
@@ -273,9 +282,9 @@ export function createCollectionHandlers(
       const e = registry.find(collection);
       notWhileIngesting(e);
       const drop = new Set(paths.map((p) => resolve(p)));
+      const c = writable(e);
       e.files = e.files.filter((f) => !drop.has(f));
       registry.save();
-      const c = db(e);
       for (const p of drop) c.forgetFile(p);
       return fileList(e);
     },
@@ -288,7 +297,7 @@ export function createCollectionHandlers(
       if (!e.files.includes(src)) throw new CodedError('file-not-found', `“${from}” is not in “${collection}”.`, from);
       if (!existsSync(dst)) throw new CodedError('file-not-found', `“${to}” does not exist.`, to);
       access.check(dst);
-      const c = db(e);
+      const c = writable(e);
       const row = c.fileByPath(src);
       const size = sizeOf(dst);
       if (row) {
@@ -306,6 +315,7 @@ export function createCollectionHandlers(
       const e = registry.find(collection);
       const existing = running.get(e.db);
       if (existing) return ingestState(e);
+      writable(e);
       const gpuOffered = extractors.renderer() !== null;
       // Said at once rather than after the first batch: the user asked for something this engine cannot do now.
       if (backend === 'gpu' && !gpuOffered) throw new CodedError('no-gpu-extractor', NO_GPU_FOR_INGEST);
