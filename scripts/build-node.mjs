@@ -13,6 +13,7 @@ const bundle = await build({
     engine: 'src/engine/main.ts',
     'ingest-worker': 'src/core/ingest/worker.ts',
     'checkpoint-worker': 'src/core/store/checkpoint-worker.mjs',
+    'index-worker': 'src/core/store/index-worker.mjs',
   },
   outdir: 'out/node',
   outExtension: { '.js': '.mjs' },

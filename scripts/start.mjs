@@ -29,7 +29,8 @@ const electron = args.includes('--browser') ? null : electronBinary();
 const headless = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
 let child;
 if (electron && !headless) {
-  child = spawn(electron, [root], { stdio: 'inherit' });
+  // --allow-dir goes on to the engine, which the shell starts (src/main/index.ts).
+  child = spawn(electron, [root, ...args.filter((a, i) => a === '--allow-dir' || args[i - 1] === '--allow-dir')], { stdio: 'inherit' });
 } else {
   console.log(
     electron

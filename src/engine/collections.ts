@@ -23,6 +23,7 @@ import { rateFigures } from '../shared/text-rate.js';
 import { expandPaths, fingerprint, ingestCollection, type IngestTextOptions } from '../core/ingest/index.js';
 import { captureStats, capturesOfUrl, MARK_END, MARK_START, resolveRevisit, search, searchFacets, type SearchHit, type UrlMatch } from '../core/search/index.js';
 import { Collection, type StoredCapture } from '../core/store/index.js';
+import { FileAccess } from './access.js';
 import { browse } from './fs-browse.js';
 import type { EngineContext } from './context.js';
 import { Registry, type RegistryCollection } from './registry.js';
@@ -79,26 +80,60 @@ function csvCell(v: string | number | null): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteExtractors): { handlers: CollectionHandlers; close(): void } {
+export function createCollectionHandlers(
+  ctx: EngineContext,
+  extractors: RemoteExtractors,
+): { handlers: CollectionHandlers; access: FileAccess; close(): void } {
   const registry = new Registry(ctx.dataDir);
   if (registry.brokenCopy) {
     const message = `The list of collections could not be read; it was kept as ${registry.brokenCopy} and a new one started.`;
     setTimeout(() => ctx.events.emit('engine.notice', { level: 'error', message }), 0);
   }
   const commandLineRoots = (ctx.allowDirs ?? []).map((d) => resolve(d));
+  const access = new FileAccess({
+    roots: () => [...commandLineRoots, ...registry.settings.allowedRoots],
+    isCollectionFile: (path) => registry.collections.some((c) => c.files.includes(path)),
+    announce: (message) => {
+      if (!ctx.announce) throw new CodedError('not-allowed', 'This engine has no terminal to show a code on: start it with --allow-dir FOLDER.');
+      ctx.announce(message);
+    },
+  });
   const open = new Map<string, Collection>(); // by database file
   const running = new Map<string, Running>(); // by database file
   const lastRun = new Map<string, IngestState>(); // by database file
 
   const dbPath = (e: RegistryCollection) => join(ctx.dataDir, e.db);
 
+  /** Capture indexes being built for a collection whose last ingest was killed before it built them: an ingest
+   *  waits for them, so that the two do not contend for the write lock. By database file. */
+  const rebuilding = new Map<string, Promise<void>>();
+
   function db(e: RegistryCollection): Collection {
     let c = open.get(e.db);
     if (!c) {
       c = Collection.open(dbPath(e));
       open.set(e.db, c);
+      if (c.readOnlyMedia) notice(e, 'warn', 'its file or disk is read-only: it can be searched and read, but not added to or ingested.');
+      if (c.indexDebt() === 'abandoned' && !running.has(e.db)) rebuildIndexes(e, c);
     }
     return c;
+  }
+
+  function notice(e: RegistryCollection, level: 'info' | 'warn' | 'error', message: string): void {
+    ctx.events.emit('engine.notice', { level, message: `“${e.name}”: ${message}` });
+  }
+
+  function rebuildIndexes(e: RegistryCollection, c: Collection): void {
+    if (c.readOnlyMedia) {
+      notice(e, 'warn', 'its lookup indexes are missing (an ingest stopped before building them) and its disk is read-only: URL and host lookups stay slow.');
+      return;
+    }
+    notice(e, 'info', 'building the lookup indexes an interrupted ingest left out; URL and host lookups are slow until they are done.');
+    const done = c
+      .buildCaptureIndexesInBackground((built, total) => notice(e, 'info', `lookup index ${built} of ${total} built.`))
+      .catch((err: unknown) => notice(e, 'error', `the lookup indexes could not be built: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => rebuilding.delete(e.db));
+    rebuilding.set(e.db, done);
   }
 
   function closeDb(e: RegistryCollection): void {
@@ -114,6 +149,15 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
 
   function notWhileIngesting(e: RegistryCollection): void {
     if (running.has(e.db)) throw new CodedError('busy', `“${e.name}” is being ingested: cancel or wait for it first.`);
+  }
+
+  /** The collection, for a method that writes to it: refused at once when its file or disk is read-only. */
+  function writable(e: RegistryCollection): Collection {
+    const c = db(e);
+    if (c.readOnlyMedia) {
+      throw new CodedError('read-only', `“${e.name}” is on read-only media (${dbPath(e)}): it can be searched and read, not changed.`, dbPath(e));
+    }
+    return c;
   }
 
   function diskBytes(e: RegistryCollection): number {
@@ -183,7 +227,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
   function settings(): Settings {
     const s = registry.settings;
     return {
-      allowedRoots: [...new Set([...commandLineRoots, ...s.allowedRoots])],
+      allowedRoots: access.roots(),
       commandLineRoots,
       theme: s.theme,
       lastCollection: s.lastCollection,
@@ -222,6 +266,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       const e = registry.find(collection);
       for (const p of paths) {
         if (!existsSync(p)) throw new CodedError('file-not-found', `“${p}” does not exist.`, p);
+        access.check(p);
       }
       const found = expandPaths(paths);
       if (found.length === 0) {
@@ -237,9 +282,9 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       const e = registry.find(collection);
       notWhileIngesting(e);
       const drop = new Set(paths.map((p) => resolve(p)));
+      const c = writable(e);
       e.files = e.files.filter((f) => !drop.has(f));
       registry.save();
-      const c = db(e);
       for (const p of drop) c.forgetFile(p);
       return fileList(e);
     },
@@ -251,7 +296,8 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       const dst = resolve(to);
       if (!e.files.includes(src)) throw new CodedError('file-not-found', `“${from}” is not in “${collection}”.`, from);
       if (!existsSync(dst)) throw new CodedError('file-not-found', `“${to}” does not exist.`, to);
-      const c = db(e);
+      access.check(dst);
+      const c = writable(e);
       const row = c.fileByPath(src);
       const size = sizeOf(dst);
       if (row) {
@@ -269,6 +315,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       const e = registry.find(collection);
       const existing = running.get(e.db);
       if (existing) return ingestState(e);
+      writable(e);
       const gpuOffered = extractors.renderer() !== null;
       // Said at once rather than after the first batch: the user asked for something this engine cannot do now.
       if (backend === 'gpu' && !gpuOffered) throw new CodedError('no-gpu-extractor', NO_GPU_FOR_INGEST);
@@ -292,7 +339,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
           notice('info', `text backend ${textLine(text)}${c.choice === 'gpu' ? ` on ${extractors.renderer() ?? 'a GPU'}` : ''}`);
         },
       };
-      const done = ingestCollection(dbPath(e), [...e.files], {
+      const done = (rebuilding.get(e.db) ?? Promise.resolve()).then(() => ingestCollection(dbPath(e), [...e.files], {
         workers,
         signal: controller.signal,
         trace: withSpan,
@@ -302,7 +349,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
           state.progress = named;
           ctx.events.emit('ingest.progress', named);
         },
-      })
+      }))
         .then((s) => {
           if (s.cancelled) state.stopped = 'cancelled';
         })
@@ -405,21 +452,21 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
 
     'settings.get': () => settings(),
 
-    'settings.update': ({ theme, lastCollection, addRoot, removeRoot, textBackend, timeZone }) => {
+    'settings.update': ({ theme, lastCollection, addRoot, confirmCode, removeRoot, textBackend, timeZone }) => {
       const s = registry.settings;
       if (theme) s.theme = theme;
       if (textBackend) s.textBackend = textBackend;
       if (timeZone) s.timeZone = timeZone;
       if (lastCollection !== undefined) s.lastCollection = registry.find(lastCollection).name;
       if (addRoot) {
-        const root = resolve(addRoot);
         let isDir = false;
         try {
-          isDir = statSync(root).isDirectory();
+          isDir = statSync(addRoot).isDirectory();
         } catch {
           // reported below
         }
         if (!isDir) throw new CodedError('file-not-found', `“${addRoot}” is not a folder.`, addRoot);
+        const root = access.confirmRoot(addRoot, confirmCode);
         if (!s.allowedRoots.includes(root)) s.allowedRoots.push(root);
       }
       if (removeRoot) s.allowedRoots = s.allowedRoots.filter((r) => r !== resolve(removeRoot));
@@ -427,11 +474,12 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       return settings();
     },
 
-    'fs.browse': ({ path }) => browse(settings().allowedRoots, path),
+    'fs.browse': ({ path }) => browse(access.roots(), path),
   };
 
   return {
     handlers,
+    access,
     close() {
       for (const r of running.values()) r.controller.abort();
       for (const c of open.values()) c.close();

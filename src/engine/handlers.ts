@@ -24,11 +24,14 @@ interface OpenArchive {
   cursor: { after: number; it: Iterator<ArchiveRecord> } | null;
 }
 
-export function createHandlers(ctx: EngineContext): Handlers & { close(): void } {
+/** The handlers, with what only the engine's own transports call: `grant` takes the paths the desktop shell's open
+ *  dialog returned (over its own IPC message, never through the contract). */
+export function createHandlers(ctx: EngineContext): Handlers & { close(): void; grant(paths: readonly string[]): void } {
   const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const open = new Map<string, OpenArchive>();
 
   function get(file: string): OpenArchive {
+    access.check(file);
     let entry = open.get(file);
     if (entry) {
       open.delete(file); // re-insert: the Map's order is the LRU order
@@ -50,6 +53,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
   // The payload is decoded whole (chunked, gzip, br), so the one being saved page by page is kept between its pages.
   let lastPayload: { key: string; bytes: Buffer; kind: 'http' | 'block' } | null = null;
   function payloadOf(file: string, offset: number, length: number) {
+    access.check(file);
     const key = `${offset}:${length}:${file}`;
     if (lastPayload?.key !== key) {
       const record = get(file).archive.readRecord(offset, length);
@@ -60,6 +64,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
 
   const extractors = new RemoteExtractors(ctx.events, ctx.remoteExtract);
   const collections = createCollectionHandlers(ctx, extractors);
+  const { access } = collections;
   const handlers: Handlers = {
     ...collections.handlers,
     ...extractors.handlers(),
@@ -123,7 +128,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
       // Raw bytes are read straight from the file, page by page, so a record of any size never loads whole.
       const start = Math.min(from ?? 0, length);
       const n = Math.min(size ?? RAW_MAX, RAW_MAX, length - start);
-      const source = openSource(file, 'file');
+      const source = openSource(access.check(file), 'file');
       try {
         return { offset: offset + start, base64: Buffer.from(source.read(offset + start, n)).toString('base64'), recordLength: length };
       } finally {
@@ -134,6 +139,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
 
   return {
     ...handlers,
+    grant: (paths) => access.grant(paths),
     close() {
       collections.close();
       extractors.close();

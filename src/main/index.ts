@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, IPC_REPLAY_HIDE, IPC_REPLAY_NAVIGATED, IPC_REPLAY_SHOW, METHODS, type ReplaySlot } from '../shared/api.js';
+import { IPC_ALLOW_DROPPED, IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, IPC_REPLAY_HIDE, IPC_REPLAY_NAVIGATED, IPC_REPLAY_SHOW, METHODS, type ReplaySlot } from '../shared/api.js';
 import { EngineProcess } from './engine-process.js';
 import { blockReport, freeLoopbackPort, listenDeadPort, offlineSwitches, partitionHardening, REPLAY_PARTITION, replaySlot, replayViewOptions, replayViewRequest, viewHardening } from './replay.js';
 import {
@@ -152,7 +152,12 @@ app.whenReady().then(async () => {
   ipcMain.handle(IPC_PICK_PATHS, async (_event, kind: unknown) => {
     const k = kind === 'folders' ? 'folders' : 'files';
     const options = openDialogOptions(k);
-    return pickedPaths(k, win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options));
+    const paths = pickedPaths(k, win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options));
+    engine?.allow(paths); // the person's own pick: the engine may read these (the API alone cannot widen that)
+    return paths;
+  });
+  ipcMain.on(IPC_ALLOW_DROPPED, (_event, path: unknown) => {
+    if (typeof path === 'string') engine?.allow([path]);
   });
   ipcMain.handle(IPC_OPEN_LOGS, () => openLogsFolder());
   ipcMain.handle(IPC_REPLAY_SHOW, (_event, url: unknown, bounds: unknown, slot: unknown) => showReplay(url, bounds, slot));
@@ -175,7 +180,9 @@ app.whenReady().then(async () => {
     return;
   }
   const replayPort = await freeLoopbackPort();
-  engine = new EngineProcess({ ...command, args: [...command.args, '--data-dir', app.getPath('userData'), '--replay-port', String(replayPort)] }, {
+  // `--allow-dir DIR` given to the app goes on to the engine: folders the person allows from the command line.
+  const allowDirs = process.argv.flatMap((a, i) => (a === '--allow-dir' && process.argv[i + 1] ? [a, process.argv[i + 1]] : []));
+  engine = new EngineProcess({ ...command, args: [...command.args, '--data-dir', app.getPath('userData'), '--replay-port', String(replayPort), ...allowDirs] }, {
     event: (name, payload) => win?.webContents.send(IPC_EVENT, name, payload),
     restart: ({ attempt }) =>
       win?.webContents.send(IPC_EVENT, 'engine.notice', {

@@ -172,7 +172,8 @@ export type Theme = 'system' | 'light' | 'dark';
 export type TimeZoneChoice = 'local' | 'utc';
 
 export interface Settings {
-  /** Folders the folder browser may show: those given with --allow-dir plus those added here. */
+  /** Folders whose files the API may open and the folder browser show: those given with --allow-dir, those
+   *  confirmed here, and (in the desktop app) those picked in its open dialog this run. */
   allowedRoots: string[];
   /** The subset that came from the command line (cannot be removed from the UI). */
   commandLineRoots: string[];
@@ -229,8 +230,18 @@ export interface CollectionsApi {
   'stats.get': [Named & { q?: string }, CollectionStats];
   'export.results': [Named & { q: string; format: ExportFormat; sort?: SortOrder; limit?: number }, ExportResult];
   'settings.get': [Record<string, never>, Settings];
+  /** addRoot alone fails with 'needs-confirmation' after the engine prints a code where only the person sees it (its
+   *  terminal); addRoot with that code as confirmCode adds the folder. */
   'settings.update': [
-    { theme?: Theme; lastCollection?: string; addRoot?: string; removeRoot?: string; textBackend?: TextBackendKind; timeZone?: TimeZoneChoice },
+    {
+      theme?: Theme;
+      lastCollection?: string;
+      addRoot?: string;
+      confirmCode?: string;
+      removeRoot?: string;
+      textBackend?: TextBackendKind;
+      timeZone?: TimeZoneChoice;
+    },
     Settings,
   ];
   'fs.browse': [{ path?: string }, BrowseResult];

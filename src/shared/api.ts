@@ -199,9 +199,14 @@ export const IPC_MENU_OPEN_ARCHIVE = 'archivestream:menu-open-archive';
 export const IPC_REPLAY_SHOW = 'archivestream:replay-show';
 export const IPC_REPLAY_HIDE = 'archivestream:replay-hide';
 export const IPC_REPLAY_NAVIGATED = 'archivestream:replay-navigated';
+/** The preload tells the shell the path of a file the person dropped: only a real drop (or file input) yields a File
+ *  with a path, and the page cannot send this itself (context isolation), so the engine may read that file. */
+export const IPC_ALLOW_DROPPED = 'archivestream:allow-dropped';
 
 /** Messages on the shell <-> engine IPC channel. */
-export type ToEngine = { kind: 'call'; id: number; method: string; args: unknown };
+/** 'allow' is the desktop shell's alone: the paths its native open dialog returned, which the engine may then read
+ *  (src/engine/access.ts). The renderer's calls reach the engine only as 'call'. */
+export type ToEngine = { kind: 'call'; id: number; method: string; args: unknown } | { kind: 'allow'; paths: string[] };
 export type FromEngine =
   | { kind: 'reply'; id: number; reply: Reply<unknown> }
   | { kind: 'event'; event: EventName; payload: ApiEvents[EventName] }

@@ -47,7 +47,12 @@ export type ErrorCode =
   | 'collection-exists'
   | 'collection-not-found'
   | 'busy' // the collection is being ingested
-  | 'not-allowed' // a folder outside those the browser-mode file browser may show
+  | 'collection-unreadable' // the database cannot be opened or read: no such folder, not SQLite, damaged, a folder
+  | 'collection-too-new' // the database was written by a later version of ArchiveStream
+  | 'read-only' // a write asked of a collection whose file or disk is read-only
+  | 'disk-full' // the disk (or the database's size limit) is full; what was committed is kept
+  | 'not-allowed' // a file or folder outside those the person allowed (engine/access.ts)
+  | 'needs-confirmation' // allowing a folder takes a code shown outside the API (the engine's terminal)
   | 'no-gpu-extractor' // GPU text extraction asked for, and no client offers one
   | 'registry-unreadable' // the collections list (archivestream.json) is not JSON; a read-only reader leaves it be
   | 'collection-empty' // a collection whose database does not exist yet (nothing ingested): nothing to replay

@@ -114,7 +114,8 @@ function requestLog(context: BrowserContext): Request[] {
 test.beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   trap = await startTrap();
-  engine = await startEngine();
+  // The API reads only inside allowed folders: the corpus, and the folder the hostile archive is written to.
+  engine = await startEngine({ allowDirs: [CORPUS, tmp.dir] });
   token = new URL(engine.url).searchParams.get('token')!;
   ({ origin: replayOrigin } = await api<{ origin: string }>('replay.origin', {}));
   await collectionOf('iana', [IANA]);

@@ -15,11 +15,13 @@ const WARCS = join(CORPUS, 'warc/webrecorder+pywb/sample_archive/warcs');
 
 function engine(dataDir: string, allowDirs: string[] = []) {
   const events = new EventBus();
+  /** What the engine printed on its terminal (main.ts): where a code that confirms a folder to allow appears. */
+  const terminal: string[] = [];
   const progress: Array<ApiEvents['ingest.progress']> = [];
   events.subscribe((name, payload) => {
     if (name === 'ingest.progress') progress.push(payload as ApiEvents['ingest.progress']);
   });
-  const handlers = createHandlers(Object.assign({ mode: 'http' as const, events, dataDir }, { allowDirs }));
+  const handlers = createHandlers({ mode: 'http', events, dataDir, allowDirs, announce: (m) => terminal.push(m) });
   async function call<M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
     const r = await dispatch(handlers, method, args);
     if (!r.ok) throw Object.assign(new Error(r.error.message), { apiError: r.error });
@@ -30,7 +32,7 @@ function engine(dataDir: string, allowDirs: string[] = []) {
     if (r.ok) throw new Error(`${method} should have failed`);
     return r.error;
   }
-  return { call, fail, events, progress, close: () => handlers.close() };
+  return { call, fail, events, progress, terminal, close: () => handlers.close() };
 }
 
 async function waitIngest(e: ReturnType<typeof engine>, name: string) {
@@ -107,9 +109,12 @@ describe('collections without the corpus', () => {
     expect((await e.call('fs.browse', { path: join(root, 'sub') })).parent).toBe(root);
     expect((await e.fail('fs.browse', { path: join(root, 'escape') })).code).toBe('not-allowed');
     expect((await e.fail('fs.browse', { path: '/' })).code).toBe('not-allowed');
-    // Settings add a root; command-line roots stay.
+    // Settings add a root, confirmed by the code the engine printed on its terminal; command-line roots stay.
     const other = mkdtempSync(join(tmpdir(), 'as-root-'));
-    const s = await e.call('settings.update', { addRoot: other, theme: 'dark' });
+    expect((await e.fail('settings.update', { addRoot: other })).code).toBe('needs-confirmation');
+    const code = /: ([0-9A-F]{10})$/.exec(e.terminal.at(-1) ?? '')?.[1];
+    expect(code).toBeDefined();
+    const s = await e.call('settings.update', { addRoot: other, confirmCode: code, theme: 'dark' });
     expect(s.allowedRoots).toEqual([root, other]);
     expect(s.commandLineRoots).toEqual([root]);
     expect((await e.call('fs.browse', { path: other })).entries).toEqual([]);
@@ -130,7 +135,7 @@ describe.skipIf(!existsSync(WARCS))('collections over the pywb sample WARCs (cor
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'as-coll-'));
-    e = engine(dir);
+    e = engine(dir, [WARCS]);
     await e.call('collections.create', { name: 'pywb' });
     const files = await e.call('files.add', { collection: 'pywb', paths: [iana, example] });
     expect(files.map((f) => [f.path, f.state])).toEqual([

@@ -17,8 +17,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function engine(dataDir: string) {
-  const handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir });
+function engine(dataDir: string, allowDirs: string[] = []) {
+  const handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir, allowDirs });
   async function call<M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
     const r = await dispatch(handlers, method, args);
     if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
@@ -90,7 +90,7 @@ describe('settings', () => {
     const data = mkdtempSync(join(dir, 'data-'));
     const archive = join(data, 'a.warc');
     writeFileSync(archive, warcFile([{ uri: 'http://example.com/', date: '2020-01-01T00:00:00Z', body: html('T', 'text') }]));
-    const e = engine(data);
+    const e = engine(data, [data]);
     await e.call('collections.create', { name: 'c' });
     await e.call('files.add', { collection: 'c', paths: [archive] });
     const { textBackend } = await e.call('settings.update', { textBackend: 'gpu' });

@@ -5,6 +5,7 @@
 import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { createGpuBackend, GpuBackendError, type GpuBackend } from '../../core/extract-gpu/index.js';
 import { ingestCollection, type IngestTextOptions } from '../../core/ingest/index.js';
+import { collectionError } from '../../core/store/index.js';
 import type { IngestTextStatus, TextBackendKind } from '../../shared/api-collections.js';
 import type { IngestProgress } from '../../shared/records.js';
 import { rateFigures } from '../../shared/text-rate.js';
@@ -101,8 +102,8 @@ export const index: Command = {
     } catch (e) {
       // --backend gpu where no Chromium with WebGL2 can start: said in one line, as `text` says it. Files cut off are
       // redone by the next run.
-      if (!(e instanceof GpuBackendError)) throw e;
       if (showBar) process.stderr.write('\n');
+      if (!(e instanceof GpuBackendError)) throw collectionError(e, db) ?? e; // a full disk, a damaged database
       io.err(`archivestream index: ${e.code}: ${e.message}`);
       return 2;
     } finally {

@@ -195,6 +195,8 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
         await endCheckpoints();
       }
       if (deferred) coll.ensureCaptureIndexes();
+    } else if (!opts.signal?.aborted && coll.indexDebt() === 'abandoned') {
+      coll.ensureCaptureIndexes(); // a run killed after its last file, before building them, left them owed
     }
     if (opts.signal?.aborted) summary.cancelled = true;
     if (replaced && !summary.cancelled) coll.prunePages();

@@ -32,6 +32,13 @@ export const CAPTURE_INDEXES: readonly string[] = [
   'captures_timestamp ON captures(timestamp)',
 ];
 
+export const CAPTURE_INDEX_NAMES: readonly string[] = CAPTURE_INDEXES.map((ix) => ix.split(' ', 1)[0]);
+
+/** The meta row an ingest writes in the transaction that drops the capture indexes, and deletes in the one that
+ *  builds them again: while it is there, lookups by URL, host or digest scan the whole table. Its value is the pid of
+ *  the process that dropped them (0: unknown), so that an open can tell a live ingest from one that died. */
+export const META_INDEXES_DEFERRED = 'capture-indexes-deferred';
+
 export const MIGRATIONS: readonly string[] = [
   // 1: files, captures, pages + external-content FTS, errors
   `
@@ -162,6 +169,16 @@ export const MIGRATIONS: readonly string[] = [
   `
   DROP INDEX IF EXISTS captures_digest;
   CREATE INDEX captures_digest ON captures(digest, timestamp, type, status, mime, rhost);
+  `,
+  // 4: what the database still owes, so that work a killed process left undone is finished by the next open instead
+  // of forgotten (META_INDEXES_DEFERRED). A collection of an earlier version that lacks a capture index was left so
+  // by an ingest that died before rebuilding them: it owes them too.
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  INSERT INTO meta (key, value)
+    SELECT '${META_INDEXES_DEFERRED}', '0'
+    WHERE (SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN (${CAPTURE_INDEX_NAMES.map((name) => `'${name}'`).join(', ')}))
+      < ${CAPTURE_INDEXES.length};
   `,
 ];
 
