@@ -256,6 +256,11 @@ export function installClientRewrite(win: Dom, rw: ClientRewriter, report: (what
     for (const a of args) hookFrames(a);
     return result;
   };
+  // Frames of the archived markup itself get them too: the parser runs this observer's callback before it runs the
+  // next script, so none can reach such a frame first.
+  new win.MutationObserver((records: Dom[]) => {
+    for (const r of records) for (const n of r.addedNodes) hookFrames(n);
+  }).observe(doc, { childList: true, subtree: true });
   for (const name of ['appendChild', 'insertBefore', 'replaceChild']) patch(win.Node.prototype, name, inserting);
   for (const type of ['Element', 'Document', 'DocumentFragment', 'CharacterData']) {
     for (const name of ['append', 'prepend', 'after', 'before', 'replaceWith', 'replaceChildren', 'insertAdjacentElement']) {
