@@ -293,7 +293,8 @@ export function installClientRewrite(win: Dom, rw: ClientRewriter, report: (what
     const what = type === 'WebSocket' ? 'websocket' : 'worker';
     win[type] = class extends Original {
       constructor(u: unknown) {
-        report(what, new URL(String(u), base()).href);
+        // Said as the archived page would have resolved it.
+        report(what, new URL(String(u), rw.archived(base()) ?? base()).href);
         throw new win.DOMException(`${type} is not replayed`, 'SecurityError');
         super(u);
       }
