@@ -296,7 +296,7 @@ export function installClientRewrite(win: Dom, rw: ClientRewriter, report: (what
         // Said as the archived page would have resolved it.
         report(what, new URL(String(u), rw.archived(base()) ?? base()).href);
         throw new win.DOMException(`${type} is not replayed`, 'SecurityError');
-        super(u);
+        super(u); // never reached: a derived class's constructor must name its super call
       }
     };
   }

@@ -73,6 +73,20 @@ describe('client rewriting: srcset and CSS', () => {
   });
 });
 
+describe('client rewriting: one attribute', () => {
+  it('rewrites an attribute only where the element loads or navigates with it', () => {
+    const a = (tag: string, name: string, value: string) => rw.attribute(tag, name, value, PAGE);
+    expect(a('object', 'data', 'm.swf')).toBe(inArchive('http://www.iana.org/about/m.swf'));
+    expect(a('div', 'data', 'm.swf')).toBe('m.swf');
+    expect(a('iframe', 'srcdoc', '<img src="i.png">')).toBe(`<img src="${inArchive('http://www.iana.org/about/i.png')}">`);
+    expect(a('div', 'srcdoc', '<img src="i.png">')).toBe('<img src="i.png">');
+    expect(a('image', 'xlink:href', 'sprite.svg#a')).toBe(inArchive('http://www.iana.org/about/sprite.svg#a'));
+    expect(a('button', 'formaction', '/send')).toBe(inArchive('http://www.iana.org/send'));
+    expect(a('span', 'style', 'background:url(s.png)')).toBe(`background:url("${inArchive('http://www.iana.org/about/s.png')}")`);
+    expect(a('a', 'title', 'http://outside.example/')).toBe('http://outside.example/');
+  });
+});
+
 describe('client rewriting: HTML fragments', () => {
   it('rewrites the URL attributes of the elements that load or navigate, and only those', () => {
     const out = rw.html('<div data="x.bin" href="keep"><iframe src="http://outside.example/frame"></iframe><IMG SRC=a.png alt="a.png">'
