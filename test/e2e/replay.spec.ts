@@ -284,6 +284,10 @@ const DYNAMIC_PAGE = `<!doctype html><html><head><title>dynamic</title></head><b
   bg.style.backgroundImage = 'url(' + out + 'background)'; document.body.append(bg);
   const tpl = document.createElement('template'); tpl.innerHTML = '<iframe src="' + out + 'frame-template"></iframe>';
   document.body.append(tpl.content.cloneNode(true));
+  // Speculation rules: the browser would prefetch and prerender on its own.
+  const sr = document.createElement('script'); sr.type = 'speculationrules';
+  sr.textContent = JSON.stringify({ prefetch: [{ source: 'list', urls: [out + 'spec-prefetch'] }], prerender: [{ source: 'list', urls: ['http://other.example/spec-prerender'] }] });
+  document.head.append(sr);
   history.pushState(null, '', '/pushed?x=1');
   document.title = 'dynamic done';
 </script></body></html>`;
@@ -425,6 +429,10 @@ test.describe('a hostile archived page', () => {
     await page.waitForLoadState('networkidle');
     nothingLeft();
     expect(await page.evaluate<string>('document.title')).toBe('dynamic done'); // the script ran to its end
+    // Its speculation rules (a prefetch and a prerender of outside URLs) went in inert.
+    const types = await page.evaluate<string[]>('[...document.scripts].map((s) => s.type)');
+    expect(types).toContain('text/x-archived-script');
+    expect(types).not.toContain('speculationrules');
     // pushState kept an archive address in the address bar (so reload stays in the archive).
     expect(page.url()).toBe(`${replayOrigin}/hostile/2024js_/http://hostile.example/pushed?x=1`);
     const ledger = await ledgerOf('hostile', `${PAGE}dynamic`, '2024');

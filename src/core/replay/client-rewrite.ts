@@ -93,6 +93,8 @@ export function clientRewriter(origin: string, prefix: string): ClientRewriter {
   /** The value of attribute `name` of a `tag` element, rewritten (or as it is when it holds no URL). */
   function attribute(tag: string, name: string, value: string, base: string): string {
     if (name === 'style') return css(value, base);
+    // Speculation rules make the browser prefetch and prerender on its own: made inert, as the server does.
+    if (tag === 'script' && name === 'type' && /^\s*speculationrules\s*$/i.test(value)) return 'text/x-archived-script';
     if (!(ATTRS[tag] ?? []).includes(name)) return value;
     if (name === 'srcset' || name === 'imagesrcset') return srcset(value, base);
     if (name === 'srcdoc') return html(value, base);
@@ -228,7 +230,7 @@ export function installClientRewrite(win: Dom, rw: ClientRewriter, report: (what
 
   // Nodes moved into a document (made elsewhere: a parsed document, a template's content, another frame) are
   // fixed as they go in; a same-origin frame gets these hooks before anything can be written into it.
-  const WITH_URLS = '[src],[href],[srcset],[imagesrcset],[srcdoc],[data],[poster],[action],[formaction],[style]';
+  const WITH_URLS = '[src],[href],[srcset],[imagesrcset],[srcdoc],[data],[poster],[action],[formaction],[style],script[type]';
   function fixTree(node: Dom): void {
     if (!node || (node.nodeType !== 1 && node.nodeType !== 11)) return;
     const els = [...(node.nodeType === 1 ? [node] : []), ...node.querySelectorAll(WITH_URLS)];

@@ -84,6 +84,8 @@ describe('client rewriting: one attribute', () => {
     expect(a('button', 'formaction', '/send')).toBe(inArchive('http://www.iana.org/send'));
     expect(a('span', 'style', 'background:url(s.png)')).toBe(`background:url("${inArchive('http://www.iana.org/about/s.png')}")`);
     expect(a('a', 'title', 'http://outside.example/')).toBe('http://outside.example/');
+    expect(a('script', 'type', 'speculationrules')).toBe('text/x-archived-script');
+    expect(a('script', 'type', 'module')).toBe('module');
   });
 });
 
