@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Collection } from '../store/index.js';
-import { FRAME_SCRIPT } from './frame.js';
+import { FRAME_SCRIPT, HELPER_REPORTS } from './frame.js';
 import { replayResponse } from './index.js';
 import { blockedEntry, dropEntry, servedEntry } from './ledger.js';
 import type { LedgerEntry, ReplayFlag } from './types.js';
@@ -27,8 +27,6 @@ const REFERERS_MAX = 4096;
 const REPORT_MAX = 64 * 1024;
 /** The headers the server sets on every replayed response (below), in place of any the builder gave. */
 const TRANSPORT_HEADERS = new Set(['cache-control', 'referrer-policy']);
-/** What the helper script (frame.ts) reports stopping. */
-const HELPER_REPORTS = new Set(['navigation', 'window.open']);
 
 export interface ReplayServerOptions {
   /** Opens a collection by its name, read-only; throws an error with a `code` (e.g. 'collection-not-found') when it
