@@ -1,9 +1,9 @@
-// kill -9 trial: `archivestream index` is killed at random moments (and, every fourth trial, in the end-of-run window
+// kill -9 trial: `archivestream index` is killed at random moments (and, every fourth trial by default, in the end-of-run window
 // after the last file is marked done, where the capture indexes a bulk load deferred are rebuilt), then run again to
 // completion. After each resume the collection must pass SQLite's and FTS5's integrity checks, hold every capture
 // index, and equal a clean run: the same captures, pages, file states, problems and search results.
 //
-//   npx tsx bench/reliability/kill-trial.ts [--kills 24] [--seed 7] [--pages 2000] [--out bench/data/kill-trial]
+//   npx tsx bench/reliability/kill-trial.ts [--kills 24] [--seed 7] [--pages 2000] [--end-window-every 4] [--out bench/data/kill-trial]
 //
 // Runs the built CLI (npm run build:node) in a child process. The input is real: pages recombined from the corpus's
 // readability pages (bench/lib/corpus-gen.ts, 500 a file) and two real crawls from the corpus (jwat's 822-record
@@ -30,6 +30,8 @@ function arg(name: string, fallback: number | string): string {
 const KILLS = Number(arg('kills', 24));
 const SEED = Number(arg('seed', 7));
 const PAGES = Number(arg('pages', 2000));
+/** Every how many trials aims at the end-of-run window (1: all of them). */
+const END_EVERY = Number(arg('end-window-every', 4));
 const OUT = resolve(ROOT, arg('out', 'bench/data/kill-trial'));
 const rng = prng(SEED);
 
@@ -148,7 +150,7 @@ async function main(): Promise<void> {
   for (let n = 1; n <= KILLS; n++) {
     const db = join(OUT, `trial-${n}.sqlite`);
     for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
-    const aim: Trial['aim'] = n % 4 === 0 ? 'end-window' : 'random';
+    const aim: Trial['aim'] = n % END_EVERY === 0 ? 'end-window' : 'random';
     const kill = aim === 'random' ? await killRandom(db, input, clean.ms) : await killInEndWindow(db, input, fileCount);
     const hitEndWindow = kill.atKill !== null && kill.atKill.done === fileCount && kill.atKill.files === fileCount && kill.atKill.indexes < INDEX_NAMES.length;
     const integrityAfterKill = existsSync(db) ? integrity(db) : 'no database yet';
