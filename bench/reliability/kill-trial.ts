@@ -1,7 +1,7 @@
 // kill -9 trial: `archivestream index` is killed at random moments (and, every fourth trial by default, in the
 // end-of-run window after the last file is marked done, where the capture indexes a bulk load deferred are rebuilt),
-// then run again to completion. After each resume the collection must pass SQLite's and FTS5's integrity checks, hold every capture
-// index, and equal a clean run: the same captures, pages, file states, problems and search results.
+// then run again to completion. After each resume the collection must pass SQLite's and FTS5's integrity checks,
+// hold every capture index, and equal a clean run: the same captures, pages, file states, problems and search results.
 //
 //   npx tsx bench/reliability/kill-trial.ts [--kills 24] [--seed 7] [--pages 2000] [--end-window-every 4] [--out bench/data/kill-trial]
 //
