@@ -73,8 +73,11 @@ const records = Array.from({ length: 6000 }, (_, i) => ({
 const whole = warcFile(records, false);
 const CUT = Math.floor(whole.length / 3);
 
-/** Writes the archive, cuts it to CUT bytes once the child has committed its first captures, and returns the run. */
-async function cutWhileIndexing(name: string, settled: boolean): Promise<{ run: Run; db: string; file: string; capturesWhenCut: number }> {
+/** Behind the reader once the first captures are committed: its next read is of a vanished page. */
+const CUT_BEHIND = 100_000;
+
+/** Writes the archive, cuts it to `cut` bytes once the child has committed its first captures, and returns the run. */
+async function cutWhileIndexing(name: string, settled: boolean, cut = CUT): Promise<{ run: Run; db: string; file: string; capturesWhenCut: number }> {
   const file = join(dir, `${name}.warc`);
   const db = join(dir, `${name}.sqlite`);
   writeFileSync(file, whole);
@@ -84,7 +87,7 @@ async function cutWhileIndexing(name: string, settled: boolean): Promise<{ run: 
   const run = await runIndex(db, file, () => {
     const n = capturesIn(db);
     if (n === 0) return false;
-    truncateSync(file, CUT);
+    truncateSync(file, cut);
     capturesWhenCut = n;
     return true;
   });
@@ -122,8 +125,10 @@ describe('a WARC cut while index reads it', () => {
     expect(capturesIn(db)).toBe(clean);
   }, 180_000);
 
-  it('a settled, mapped file: the child reports file-changed or dies of SIGBUS (a cut between look and read); the rerun completes either way', async () => {
-    const { run, db, file } = await cutWhileIndexing('settled', true);
+  // Cut behind the reader, a mapped file's next read faults unless the source looks first (it looks at most every
+  // 50 ms): tried by hand, 1 run in 3 died of SIGBUS, 2 reported file-changed.
+  it('a settled, mapped file cut behind the reader: the child reports file-changed or dies of SIGBUS; the rerun completes either way', async () => {
+    const { run, db, file } = await cutWhileIndexing('settled', true, CUT_BEHIND);
     // Which one happened is printed, for the record: the mapping cannot rule SIGBUS out, only the rerun can mend it.
     console.log(`settled file cut mid-ingest: ${run.signal ? `child killed by ${run.signal}` : `child exited ${run.code}`}`);
     if (run.signal) expect(run.signal).toBe('SIGBUS');
@@ -131,7 +136,7 @@ describe('a WARC cut while index reads it', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/file-changed: .*changed while being read/);
     }
-    expect(statSync(file).size).toBe(CUT);
+    expect(statSync(file).size).toBe(CUT_BEHIND);
 
     const rerun = await runIndex(db, file);
     expect(rerun.signal).toBeNull();
