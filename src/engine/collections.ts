@@ -184,13 +184,17 @@ export function createCollectionHandlers(
     const ingesting = running.has(e.db);
     return e.files.map((path): CollectionFile => {
       const row = rows.get(path);
-      const onDisk = existsSync(path);
+      const st = statSync(path, { throwIfNoEntry: false });
+      const onDisk = st !== undefined;
       // 'indexing' with no run going means an interrupted run: the file is redone by the next one.
       const stored = row?.status === 'indexing' && !ingesting ? 'pending' : row?.status;
+      // An indexed file whose size or mtime moved since is no longer what the index describes.
+      const changed = st && row && (row.status === 'done' || row.status === 'error') &&
+        (st.size !== row.size || Math.floor(st.mtimeMs) !== row.mtime);
       return {
         path,
-        state: !onDisk ? 'missing' : (stored ?? 'pending'),
-        size: onDisk ? sizeOf(path) : (row?.size ?? null),
+        state: !onDisk ? 'missing' : changed ? 'changed' : (stored ?? 'pending'),
+        size: st ? st.size : (row?.size ?? null),
         records: row?.records ?? 0,
         errors: row?.errorCount ?? 0,
         format: row?.format ?? null,

@@ -72,6 +72,8 @@ if (argv.includes('--ipc')) {
     events,
     staticDir: existsSync(join(staticDir, 'index.html')) ? staticDir : null,
     port: flag('--port') ? Number(flag('--port')) : 0,
+    // `npm start` hands the engine its token, so that an engine it restarts accepts the tabs already open.
+    token: process.env.ARCHIVESTREAM_TOKEN || undefined,
     replayOrigin: replay.server.origin,
   });
   if (!existsSync(join(staticDir, 'index.html'))) {

@@ -10,8 +10,7 @@ import { blockReport, freeLoopbackPort, listenDeadPort, offlineSwitches, partiti
 import {
   denyAllPermissions,
   engineCommand,
-  externalLinkAction,
-  mayNavigate,
+  guardAppContents,
   menuTemplate,
   openDialogOptions,
   pickedPaths,
@@ -66,14 +65,8 @@ function createWindow(): void {
   if (state?.maximized) win.maximize();
   const w = win;
   w.on('close', () => rememberWindowState(w));
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (externalLinkAction(url).openExternally) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
   const appUrl = process.env.ELECTRON_RENDERER_URL ?? `file://${join(here, '../renderer/index.html')}`;
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!mayNavigate(url, appUrl)) event.preventDefault();
-  });
+  guardAppContents(win.webContents, appUrl, (url) => void shell.openExternal(url));
   win.once('ready-to-show', () => win?.show());
   if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
   else void win.loadFile(join(here, '../renderer/index.html'));

@@ -23,7 +23,8 @@ export type ProblemCode =
   | 'http-bad-chunking' // Transfer-Encoding: chunked whose chunks do not add up
   | 'http-bad-encoding' // Content-Encoding that does not decode
   | 'arc-bad-header'
-  | 'wacz-bad-package';
+  | 'wacz-bad-package'
+  | 'file-changed'; // the file's size or mtime changed while it was being read (truncated, rewritten, still written)
 
 /** What ingest stores for a place it could not index: the archive's own damage, or a failure of its own there. */
 export type IngestProblemCode =

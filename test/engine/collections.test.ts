@@ -1,7 +1,7 @@
 // The collections methods of the contract through dispatch (so validation at the edge is exercised too), over the real
 // store, ingest and search. Uses the corpus's pywb sample WARCs (iana.warc.gz: 48 responses + 123 revisits of a
 // handful of iana.org URLs; example.warc.gz: http://example.com?example=1 captured twice, the second a revisit); skipped without it.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -282,6 +282,20 @@ describe.skipIf(!existsSync(WARCS))('collections over the pywb sample WARCs (cor
       ['done', 6],
     ]);
     expect(resumed.ingest.stopped).toBeNull();
+  });
+
+  it("shows an indexed file rewritten since as 'changed', and the next ingest indexes it again", async () => {
+    const copy = join(dir, 'grown.warc.gz');
+    copyFileSync(example, copy);
+    await e.call('collections.create', { name: 'changing' });
+    await e.call('files.add', { collection: 'changing', paths: [copy] });
+    await e.call('ingest.start', { collection: 'changing' });
+    expect((await waitIngest(e, 'changing')).fileList.map((f) => [f.state, f.records])).toEqual([['done', 6]]);
+    // The crawler appends a second copy of its records: another size, another mtime.
+    appendFileSync(copy, readFileSync(example));
+    expect((await e.call('collections.get', { collection: 'changing' })).fileList.map((f) => f.state)).toEqual(['changed']);
+    await e.call('ingest.start', { collection: 'changing' });
+    expect((await waitIngest(e, 'changing')).fileList.map((f) => [f.state, f.records])).toEqual([['done', 12]]);
   });
 
   it('refuses a path that does not exist, naming it', async () => {

@@ -91,13 +91,15 @@ export const index: Command = {
       if (json) {
         io.out(JSON.stringify({ files: s.files, records: s.records, pages: s.pages, errors: s.errors,
           seconds: Math.round(s.seconds * 1000) / 1000, skipped: s.filesSkipped, failed: s.filesFailed, cancelled: s.cancelled,
-          ...(text ? { text } : {}) }));
+          changed: s.changed, ...(text ? { text } : {}) }));
       } else {
         io.out(`${s.files} files (${s.filesIndexed} indexed, ${s.filesSkipped} unchanged, ${s.filesFailed} failed), ` +
           `${s.records} records, ${s.pages} new pages, ${s.errors} errors in ${s.seconds.toFixed(1)} s`);
         if (s.errors > 0) io.out(`see: archivestream errors ${db}`);
         if (s.cancelled) io.out('cancelled: run the same command again to finish');
       }
+      // Said on stderr in JSON mode too: the run is incomplete until the command is run again.
+      for (const c of s.changed) say(`file-changed: ${c.message} (at offset ${c.offset}); run the same command again to index it as it is now`);
       return s.cancelled ? 130 : s.errors > 0 ? 1 : 0;
     } catch (e) {
       // --backend gpu where no Chromium with WebGL2 can start: said in one line, as `text` says it. Files cut off are

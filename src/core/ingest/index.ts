@@ -65,6 +65,9 @@ export interface IngestSummary {
   seconds: number;
   /** True when the signal stopped the run; files cut off are redone by the next run. */
   cancelled: boolean;
+  /** Files that changed on disk while they were read (counted in filesFailed; the next run indexes them again): where
+   *  the change was seen, and what changed. */
+  changed: Array<{ path: string; offset: number; message: string }>;
 }
 
 const ARCHIVE_NAME = /\.(warc|arc)(\.gz)?$|\.wacz$/i;
@@ -143,7 +146,7 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
   const coll = Collection.open(dbPath, { trace: opts.trace });
   const summary: IngestSummary = {
     files: 0, filesIndexed: 0, filesSkipped: 0, filesFailed: 0, records: 0, pages: 0, errors: 0, bytes: 0, seconds: 0,
-    cancelled: false,
+    cancelled: false, changed: [],
   };
   const pagesBefore = coll.counts().pages;
   let replaced = false;
@@ -355,10 +358,13 @@ class IngestPool {
         this.endFile(this.release(w), 'done', msg.format);
         return;
       case 'fileFailed': {
-        const errors = [...msg.errors, { fileId: msg.fileId, offset: 0, code: msg.code, message: msg.message }];
+        const offset = msg.offset ?? 0;
+        const errors = [...msg.errors, { fileId: msg.fileId, offset, code: msg.code, message: msg.message }];
         this.coll.writeBatch({ fileId: msg.fileId, captures: [], pages: [], errors });
         this.countErrors(errors.length);
-        this.endFile(this.release(w), 'error');
+        const t = this.release(w);
+        if (msg.code === 'file-changed') this.summary.changed.push({ path: t.path, offset, message: msg.message });
+        this.endFile(t, msg.code === 'file-changed' ? 'changed' : 'error');
         return;
       }
     }
@@ -389,7 +395,7 @@ class IngestPool {
     return t;
   }
 
-  private endFile(t: FileTask, state: 'done' | 'error', format?: string): void {
+  private endFile(t: FileTask, state: 'done' | 'error' | 'changed', format?: string): void {
     t.state = state;
     this.coll.finishFile(t.fileId!, state, format);
     if (state === 'done') this.summary.filesIndexed++;

@@ -42,4 +42,5 @@ export type FromWorker =
       records: number;
     }
   | { type: 'fileDone'; fileId: number; format: string; records: number }
-  | { type: 'fileFailed'; fileId: number; code: IngestProblemCode; message: string; errors: IngestErrorRow[] };
+  /** The file as a whole: unreadable (at offset 0, or where given), or changed while read ('file-changed'). */
+  | { type: 'fileFailed'; fileId: number; code: IngestProblemCode; message: string; offset?: number; errors: IngestErrorRow[] };

@@ -138,7 +138,13 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
     if (!flush(true)) return;
     post({ type: 'fileDone', fileId, format: file.format, records });
   } catch (e) {
-    // Reading stopped past what the reader could skip: keep what was read, record why, go on with the next file.
+    // Reading stopped past what the reader could skip: keep what was read, record why, go on with the next file. A
+    // file that changed under the reader fails as a whole ('changed'), so that the next run indexes it again.
+    if (e instanceof ArchiveError && e.code === 'file-changed') {
+      if (!flush(true)) return;
+      post({ type: 'fileFailed', fileId, code: e.code, offset: e.offset, message: message(e), errors: [] });
+      return;
+    }
     errors.push({ fileId, offset: bytesDone, code: problemCode(e, 'file-unreadable'), message: message(e) });
     if (!flush(true)) return;
     post({ type: 'fileDone', fileId, format: file.format, records });
