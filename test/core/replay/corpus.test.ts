@@ -152,6 +152,8 @@ describe.skipIf(!existsSync(WARC))('replay of real corpus records', () => {
     const html = text(r);
     expect(html).toContain('Not in this archive');
     expect(html).toContain('Nothing was fetched from the live web');
+    expect(html).toContain('asked for at 2014-01-26 20:06:24 UTC.');
+    expect(text(await get('http://www.iana.org/no-such-page', '2014'))).toContain('asked for at 2014.'); // not 2014-00-00
     expect(html).toContain(`href="${PREFIX}/${PAGE_TS}/http://www.iana.org/"`); // the home page, 0 s away, first
     expect(html).toContain(`href="${PREFIX}/20140126200706/http://www.iana.org/about"`);
     expect(header(r, 'Content-Security-Policy')).toContain("default-src 'self'");
