@@ -9,7 +9,8 @@
 // navigations out, what the shell's partition refused).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Collection } from '../store/index.js';
 import { FRAME_SCRIPT } from './frame.js';
 import { replayResponse } from './index.js';
@@ -298,7 +299,15 @@ export async function startReplayServer(opts: ReplayServerOptions): Promise<Repl
       'cache-control', 'no-store',
       'referrer-policy', 'same-origin',
     ]);
-    res.end(req.method === 'HEAD' ? undefined : reply.body);
+    const body = reply.body;
+    if (body instanceof Uint8Array) return void res.end(req.method === 'HEAD' ? undefined : body);
+    if (req.method === 'HEAD') {
+      body.close();
+      return void res.end();
+    }
+    // A payload sent as it is read: a client that goes away stops the reading, and a record that turns out
+    // unreadable part way cuts the response short, which the client sees as an error.
+    await pipeline(Readable.from(body), res).catch(() => body.close());
   }
 
   const server = createServer((req, res) => {
