@@ -15,8 +15,8 @@ import type { ArchiveFile, ArchiveRecord, HttpMessage } from '../warc/types.js';
  *  read as it is iterated. close() lets go of the file when the body is not read to its end. */
 export interface StreamedRecord {
   http: HttpMessage;
-  /** Bytes of the stored body. */
-  length: number;
+  /** Bytes of the body; null when not known before it is read to its end (a body decoded as it is sent). */
+  length: number | null;
   body: AsyncIterable<Buffer>;
   close(): void;
 }

@@ -11,6 +11,7 @@ import { ArchiveError } from '../warc/errors.js';
 import type { ArchiveRecord, HttpMessage } from '../warc/types.js';
 import { absoluteUrl, type ArchiveTarget } from './archive-url.js';
 import { rewriteCss } from './css.js';
+import { decodedBody, hasCodings } from './decode-stream.js';
 import { headerSafe, policyHeaders, replayHeaders } from './headers.js';
 import { rewriteHtml } from './html.js';
 import { missPageHtml, unreadablePageHtml } from './pages.js';
@@ -116,11 +117,40 @@ function mimeOf(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
-/** A body stored with a transfer or content coding, which replay undoes (decoding it whole: a coding that does not
- *  decode is then served as stored, which a stream that has begun could no longer do). */
-function hasCodings(http: HttpMessage): boolean {
-  const coded = (name: string) => (http.headers.get(name) ?? '').split(',').some((c) => c.trim() && c.trim().toLowerCase() !== 'identity');
-  return coded('transfer-encoding') || coded('content-encoding');
+/** Decoded output held back before the headers go: a coding that fails within it is served as stored instead (as the
+ *  whole-body reader does), which a stream that has begun could no longer do. A body that ends within it gets a
+ *  Content-Length. */
+const DECODE_HOLD = 1024 * 1024;
+
+/** `s` with its codings undone as it is sent, or null when they fail within DECODE_HOLD (`s` is then closed). */
+async function decodedRecord(s: StreamedRecord): Promise<StreamedRecord | null> {
+  const it = decodedBody(s.body, s.http)[Symbol.asyncIterator]();
+  const held: Buffer[] = [];
+  let heldBytes = 0;
+  let ended = false;
+  try {
+    while (heldBytes < DECODE_HOLD) {
+      const next = await it.next();
+      if (next.done) {
+        ended = true;
+        break;
+      }
+      held.push(Buffer.from(next.value));
+      heldBytes += next.value.length;
+    }
+  } catch {
+    s.close();
+    return null;
+  }
+  async function* body(): AsyncGenerator<Buffer> {
+    try {
+      yield* held.splice(0);
+      if (!ended) for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+    } finally {
+      s.close();
+    }
+  }
+  return { http: s.http, length: ended ? heldBytes : null, body: body(), close: s.close };
 }
 
 /** The archived response of the record holding `c`'s payload: streamed when it is sent as archived with nothing to
@@ -128,8 +158,10 @@ function hasCodings(http: HttpMessage): boolean {
 async function openArchived(reader: RecordReader, c: ReplayCapture, req: ReplayRequest): Promise<Archived> {
   if (reader.stream && sentAsArchived(req.flag, mimeOf(c.mime ?? undefined))) {
     const streamed = await reader.stream(c.file, c.offset, c.length);
-    if (streamed && !hasCodings(streamed.http) && sentAsArchived(req.flag, mimeOf(streamed.http.headers.get('content-type')))) {
-      return { ...statusOf(streamed.http), headers: streamed.http.headers.list, body: streamed };
+    if (streamed && sentAsArchived(req.flag, mimeOf(streamed.http.headers.get('content-type')))) {
+      // A Range of a coded body needs its decoded size before the first byte: that one is decoded whole (and kept).
+      const sent = !hasCodings(streamed.http) ? streamed : req.range ? null : await decodedRecord(streamed);
+      if (sent) return { ...statusOf(sent.http), headers: sent.http.headers.list, body: sent };
     }
     streamed?.close();
   }
@@ -245,7 +277,8 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
   let statusText = archived.statusText;
   const size = body.length;
   const noBody = status === 204 || status === 304;
-  const range = status === 200 && rangeable ? parseRange(req.range, size) : null;
+  // A body decoded as it is sent has no size yet; never one asked for a Range (openArchived decodes that whole).
+  const range = status === 200 && size !== null && rangeable ? parseRange(req.range, size) : null;
   const extra: Array<[string, string]> = [['Accept-Ranges', rangeable ? 'bytes' : 'none']];
   /** What of the body is sent: all of it, a range, or nothing. */
   let part: { start: number; end: number } | 'all' | 'none' = noBody ? 'none' : 'all';
@@ -266,7 +299,7 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
     sent = Buffer.alloc(0);
   } else if (Buffer.isBuffer(body)) sent = part === 'all' ? body : body.subarray(part.start, part.end + 1);
   else sent = streamedBody(body, part === 'all' ? null : part);
-  if (!noBody) extra.push(['Content-Length', String(sent.length)]);
+  if (!noBody && sent.length !== null) extra.push(['Content-Length', String(sent.length)]);
   if (capture.timestamp) extra.push(['Memento-Datetime', httpDate(capture.timestamp)]);
   return { status, statusText, headers: [...headers, ...extra, ...policy], body: sent, resolution: r, drops };
 }

@@ -38,8 +38,8 @@ export interface RewriteDrop {
 /** A body sent as it is read (a record's payload that needs no rewriting): iterate it to its end, or close() it to
  *  let go of the file it reads (a HEAD request, a client gone). */
 export interface StreamedBody extends AsyncIterable<Uint8Array> {
-  /** Bytes it holds (the Content-Length sent). */
-  readonly length: number;
+  /** Bytes it holds (the Content-Length sent); null when not known before it is read (sent without one). */
+  readonly length: number | null;
   close(): void;
 }
 

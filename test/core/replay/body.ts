@@ -6,6 +6,6 @@ export async function bodyBytes(body: Uint8Array | StreamedBody): Promise<Buffer
   const pieces: Uint8Array[] = [];
   for await (const piece of body) pieces.push(piece);
   const whole = Buffer.concat(pieces);
-  if (whole.length !== body.length) throw new Error(`streamed body of ${whole.length} bytes, ${body.length} announced`);
+  if (body.length !== null && whole.length !== body.length) throw new Error(`streamed body of ${whole.length} bytes, ${body.length} announced`);
   return whole;
 }

@@ -214,6 +214,28 @@ describe.skipIf(!existsSync(WARC))('replay of real corpus records', () => {
     expect((await get('http://www.iana.org/_css/2013.1/print.css', '20140126200625')).streamed).toBe(false);
   });
 
+  it('decodes chunked and gzip-encoded payloads sent as archived as they are sent; a Range of one is decoded whole', async () => {
+    const archived = openArchive(FILES[0]);
+    const images = [...archived.records()].filter((x) => x.type === 'response' && /^image\//.test(x.http()?.headers.get('content-type') ?? ''));
+    expect(images.map((x) => x.http()!.headers.get('transfer-encoding'))).toEqual(['chunked', 'chunked', 'chunked', 'chunked']);
+    for (const rec of images) {
+      const payload = rec.payload();
+      const r = await get(rec.targetUri!, rec.date!.replace(/\D/g, '').slice(0, 14));
+      expect([r.streamed, r.status, header(r, 'Content-Length'), header(r, 'Transfer-Encoding')]).toEqual([true, 200, String(payload.length), undefined]);
+      expect(r.body.equals(payload)).toBe(true);
+      const part = await get(rec.targetUri!, rec.date!.replace(/\D/g, '').slice(0, 14), { range: 'bytes=0-9' });
+      expect([part.streamed, part.status, header(part, 'Content-Range')]).toEqual([false, 206, `bytes 0-9/${payload.length}`]);
+      expect(part.body.equals(payload.subarray(0, 10))).toBe(true);
+    }
+    archived.close();
+    const gz = openArchive(FILES[2]);
+    const encoded = [...gz.records()].find((x) => x.type === 'response')!;
+    const r = await get('http://example.com/', '2016', { flag: 'id_' });
+    expect([r.streamed, header(r, 'Content-Encoding')]).toEqual([true, undefined]);
+    expect(r.body.equals(encoded.payload())).toBe(true);
+    gz.close();
+  });
+
   it('Range: 206 with Content-Range from the served body, 416 past its end, whole for a rewritten page', async () => {
     const whole = await get('http://www.iana.org/_img/2013.1/iana-logo-homepage.png', PAGE_TS);
     expect(Buffer.from(whole.body.subarray(1, 4)).toString('latin1')).toBe('PNG');
