@@ -174,6 +174,15 @@ describe.skipIf(!existsSync(IANA))('the replay origin', () => {
     ]);
   });
 
+  it('sends a payload read as it is sent with its length: the whole of it to GET, only the headers to HEAD', async () => {
+    const font = at('20140126200625', 'http://www.iana.org/_css/2013.1/fonts/OpenSans-Semibold.ttf', 'id_');
+    const get = await ask(font, from(at('20140126200624', PAGE), 'font'));
+    expect([get.status, get.headers['content-length'], get.body.length]).toEqual([200, '221328', 221328]);
+    expect(get.body.subarray(0, 4).toString('hex')).toBe('00010000'); // a TrueType font's version tag
+    const head = await ask(font, from(at('20140126200624', PAGE), 'font'), 'HEAD');
+    expect([head.status, head.headers['content-length'], head.body.length]).toEqual([200, '221328', 0]);
+  });
+
   it('writes what the desktop shell refused into the view of its page, as electron:<reason>, and refuses other bodies', async () => {
     await ask(at('20140126200624', PAGE), document);
     const documentUrl = `${replay.origin}${at('20140126200624', PAGE)}`;
