@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_ALLOW_DROPPED, IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, IPC_REPLAY_HIDE, IPC_REPLAY_NAVIGATED, IPC_REPLAY_SHOW, METHODS, type ReplaySlot } from '../shared/api.js';
 import { EngineProcess } from './engine-process.js';
+import { SHELL_REPORT_PATH } from '../shared/replay.js';
 import { blockReport, freeLoopbackPort, listenDeadPort, offlineSwitches, partitionHardening, REPLAY_PARTITION, replaySlot, replayViewOptions, replayViewRequest, viewHardening } from './replay.js';
 import {
   denyAllPermissions,
@@ -82,13 +83,13 @@ const replayViews = new Map<ReplaySlot, { view: WebContentsView; asked: string }
 /** Tells the replay server's ledger what the shell stopped, beside what the page's CSP stopped. */
 function reportBlocked(origin: string, documentUrl: string, blockedUrl: string, reason: string): void {
   const body = blockReport(documentUrl, blockedUrl, reason);
-  fetch(`${origin}/__as/csp-report`, { method: 'POST', headers: { 'content-type': 'application/reports+json' }, body }).catch(() => {});
+  fetch(`${origin}${SHELL_REPORT_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).catch(() => {});
 }
 
 async function setUpReplay(origin: string): Promise<void> {
   // A partition-wide refusal does not say which view it came from: the server files it under the newest page view.
   const report = (blockedUrl: string, reason: string) => reportBlocked(origin, '', blockedUrl, reason);
-  const dead = await listenDeadPort(() => report('(a connection to the partition proxy)', 'electron: proxy'));
+  const dead = await listenDeadPort(() => report('(a connection to the partition proxy)', 'proxy'));
   await partitionHardening(session.fromPartition(REPLAY_PARTITION), { replayOrigin: origin, deadPort: dead.port, onBlocked: report });
   replayOrigin = origin;
 }
