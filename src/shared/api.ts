@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'warc-truncated'
   | 'warc-bad-header'
   | 'gzip-corrupt'
+  | 'decompression-bomb' // a gzip member, zip entry or Content-Encoding past 64 MB that inflates at more than 1000:1
+  | 'payload-truncated-for-text' // a payload past the text-extraction bound (--max-text-mb): text from its first part only
   | 'query-syntax'
   | 'internal';
 

@@ -1,10 +1,9 @@
 // The WARC core's entry points: open a file (or a window of a source) as an archive, whatever its layout.
 import { statSync } from 'node:fs';
-import { BufferSource } from './buffer-source.js';
 import { ArchiveError, escapeBytes } from './errors.js';
 import { inflateMember, isGzipMagic } from './gzip.js';
 import { isArcStart, parseArcHead, parseWarcHead } from './heads.js';
-import { reportBadMember, scanMembers, scanPlain, type ReadContext } from './reader.js';
+import { MemberRun, reportBadMember, scanMembers, scanPlain, type ReadContext } from './reader.js';
 import type { Record } from './record.js';
 import { openSource } from './source.js';
 import type { ArchiveFile, ArchiveFormat, ArchiveRecord, ByteSource, Compression, OpenOptions, WarcProblem } from './types.js';
@@ -56,13 +55,17 @@ export function openArchiveSource(source: ByteSource, opts: SourceWindowOptions 
   return new Archive(source, start, end, opts, opts.file ?? source.path, false);
 }
 
+/** A single-member gzip's stream is kept in memory up to this size (readRecord is then O(1)); a larger one is inflated
+ *  again from the start for a record before the last 32 MB read (InflatedSource), so that memory stays flat. */
+const STREAM_KEEP = 64 * 1024 * 1024;
+
 class Archive implements ArchiveFile {
   readonly format: ArchiveFormat;
   readonly compression: Compression;
   readonly randomAccess: 'direct' | 'sequential';
   readonly size: number;
   private readonly ctx: ReadContext;
-  private inflated: BufferSource | null = null;
+  private inflated: ByteSource | null = null;
 
   constructor(
     private readonly source: ByteSource,
@@ -130,25 +133,25 @@ class Archive implements ArchiveFile {
   }
 
   /** A single-member gzip: deflate streams cannot be entered in the middle without the window before, and Node exposes
-   *  no inflatePrime for the bit offsets where deflate blocks start, so the stream is inflated once, kept, and its
-   *  records addressed by uncompressed offset. */
-  private stream(): BufferSource {
+   *  no inflatePrime for the bit offsets where deflate blocks start, so the stream is inflated once (kept up to
+   *  STREAM_KEEP), and its records addressed by uncompressed offset. */
+  private stream(): ByteSource {
     if (this.inflated) return this.inflated;
-    const parts: Buffer[] = [];
+    const run = new MemberRun(STREAM_KEEP);
     let pos = this.start;
     while (pos < this.end) {
-      const m = inflateMember(this.source, pos, this.end);
+      const m = inflateMember(this.source, pos, this.end, { keep: STREAM_KEEP });
       if (m.ok) {
-        parts.push(m.data);
+        run.add(m, pos, m.end);
         pos = m.end;
         continue;
       }
-      if (m.partial) parts.push(m.partial);
+      if (m.partial) run.add(m.partial, pos, this.end);
       const next = reportBadMember(this.source, pos, this.end, m, this.ctx);
       if (next < 0) break;
       pos = next;
     }
-    this.inflated = new BufferSource(this.path, parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    this.inflated = run.source(this.source, this.path);
     return this.inflated;
   }
 }
@@ -166,7 +169,7 @@ function sniffPlain(buf: Buffer): 'warc' | 'arc' | null {
  *  file is one gzip member per record or a whole archive gzipped at once. */
 function sniffGzip(source: ByteSource, start: number, end: number): { format: 'warc' | 'arc'; single: boolean } | null {
   const m = inflateMember(source, start, end);
-  const data = m.ok ? m.data : m.partial;
+  const data = m.ok ? m.data : m.partial?.data;
   if (!data) return m.ok ? null : { format: 'warc', single: false }; // damaged at once: let records() report it
   if (data.length === 0) return { format: 'warc', single: false }; // an empty gzip: an archive with no records
   // A first member cut short may not show its format yet: call it WARC and let records() report the truncation.
@@ -178,5 +181,5 @@ function sniffGzip(source: ByteSource, start: number, end: number): { format: 'w
   if (!head.ok) return { format, single: false };
   let rest = off + head.headerLength + head.contentLength;
   while (rest < data.length && (data[rest] === 0x0d || data[rest] === 0x0a)) rest++;
-  return { format, single: rest < data.length };
+  return { format, single: rest < (m.ok ? m.size : m.partial!.size) };
 }

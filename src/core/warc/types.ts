@@ -35,7 +35,9 @@ export type WarcProblemCode =
   | 'http-bad-chunking' // Transfer-Encoding: chunked whose chunks do not add up
   | 'http-bad-encoding' // Content-Encoding that does not decode
   | 'arc-bad-header'
-  | 'wacz-bad-package';
+  | 'wacz-bad-package'
+  | 'decompression-bomb' // a gzip member, zip entry or Content-Encoding past 64 MB inflating at more than 1000:1; not read further
+  | 'payload-truncated-for-text'; // a payload longer than the text-extraction bound: its text is taken from the first part only
 
 export interface WarcProblem {
   code: WarcProblemCode;
