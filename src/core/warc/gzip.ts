@@ -73,6 +73,7 @@ export class Decoder {
   private readonly handle: NativeHandle;
   private readonly state: Uint32Array;
   private readonly flush: number;
+  private readonly finishFlush: number;
   private readonly out = Buffer.allocUnsafe(OUT_CHUNK);
   private error: string | null = null;
   /** Input bytes taken and output bytes given so far. */
@@ -85,11 +86,12 @@ export class Decoder {
   constructor(coding: Coding) {
     const s =
       coding === 'deflate-raw' ? createInflateRaw() : coding === 'zlib' ? createInflate() : coding === 'gzip' ? createGunzip() : createBrotliDecompress();
-    const internals = s as unknown as { _handle: NativeHandle; _writeState: Uint32Array; _defaultFlushFlag: number };
+    const internals = s as unknown as { _handle: NativeHandle; _writeState: Uint32Array; _defaultFlushFlag: number; _finishFlushFlag: number };
     this.stream = s as ReturnType<typeof createInflateRaw>;
     this.handle = internals._handle;
     this.state = internals._writeState;
     this.flush = internals._defaultFlushFlag;
+    this.finishFlush = internals._finishFlushFlag;
     this.handle.onerror = (message) => {
       this.error = message;
     };
@@ -99,9 +101,9 @@ export class Decoder {
    *  keep). Afterwards `used` says how much input it took; `more` that the output filled up, so call again (with the
    *  input left, which may be none) before feeding more; `ended` that the compressed stream is complete. Throws on
    *  corrupt data. */
-  step(input: Uint8Array, off = 0): Buffer {
+  step(input: Uint8Array, off = 0, flush = this.flush): Buffer {
     const left = input.length - off;
-    this.handle.writeSync(this.flush, input, off, left, this.out, 0, OUT_CHUNK);
+    this.handle.writeSync(flush, input, off, left, this.out, 0, OUT_CHUNK);
     if (this.error !== null) throw new Error(this.error);
     const outLeft = this.state[0];
     const inLeft = this.state[1];
@@ -124,6 +126,15 @@ export class Decoder {
       if (out.length > 0) yield out;
     } while (!this.ended && (this.more || off < input.length));
     this.used = off;
+  }
+
+  /** The output still held once all input is in; throws ('unexpected end of file') when the stream is incomplete. */
+  *finish(): Generator<Buffer> {
+    const none = Buffer.alloc(0);
+    do {
+      const out = this.step(none, 0, this.finishFlush);
+      if (out.length > 0) yield out;
+    } while (this.more);
   }
 
   close(): void {

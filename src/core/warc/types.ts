@@ -100,9 +100,17 @@ export interface ArchiveRecord {
   /** The parsed HTTP message when the block is one (response/request/revisit with an HTTP content type or an http(s)
    *  target); null for dns:, warcinfo, metadata and other non-HTTP blocks or when parsing fails. */
   http(): HttpMessage | null;
+  /** The block in pieces of at most 1 MiB, so that a record of any size is read in flat memory. */
+  blockPieces(): Iterable<Buffer>;
   /** The HTTP body after transfer decoding (chunked) and content decoding (gzip/deflate/br); the block itself when
-   *  the record holds no HTTP message. Decoding problems are reported through the reader's onProblem. */
+   *  the record holds no HTTP message. Decoding problems are reported through the reader's onProblem; so is a
+   *  content coding that inflates like a bomb ('decompression-bomb'), where the payload then stops. */
   payload(): Buffer;
+  /** The payload in pieces of about 1 MiB: the way to hash or scan one of any size. `decoding` 'transfer' stops
+   *  before content decoding, 'none' gives the HTTP body as stored. */
+  payloadPieces(decoding?: 'none' | 'transfer' | 'content'): Iterable<Buffer>;
+  /** At most `max` bytes of the payload, and whether there was more (decoding stops there). */
+  payloadUpTo(max: number): { bytes: Buffer; cut: boolean };
 }
 
 export interface OpenOptions {
