@@ -22,7 +22,8 @@ import { capturesOfUrl, MARK_END, MARK_START, resolveRevisit, search, searchFace
 import { CAPTURE_COLUMNS, Collection, type StoredCapture } from '../core/store/index.js';
 import { browse } from './fs-browse.js';
 import type { EngineContext } from './handlers.js';
-import { CollectionError, Registry, type RegistryCollection } from './registry.js';
+import { CollectionError, isMaxTextMb, Registry, type RegistryCollection } from './registry.js';
+import { MB } from '../core/extract/bound.js';
 import type { RemoteExtractors } from './remote-extract.js';
 import { diffLines } from './text-diff.js';
 import { withSpan } from '../core/telemetry/index.js';
@@ -228,6 +229,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       lastCollection: s.lastCollection,
       textBackend: s.textBackend,
       timeZone: s.timeZone,
+      maxTextMb: s.maxTextMb,
     };
   }
 
@@ -352,6 +354,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       };
       const done = ingestCollection(dbPath(e), [...e.files], {
         workers,
+        maxTextBytes: registry.settings.maxTextMb * MB,
         signal: controller.signal,
         trace: withSpan,
         text: textOption,
@@ -463,8 +466,12 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
 
     'settings.get': () => settings(),
 
-    'settings.update': ({ theme, lastCollection, addRoot, removeRoot, textBackend, timeZone }) => {
+    'settings.update': ({ theme, lastCollection, addRoot, removeRoot, textBackend, timeZone, maxTextMb }) => {
       const s = registry.settings;
+      if (maxTextMb !== undefined) {
+        if (!isMaxTextMb(maxTextMb)) throw new CollectionError('bad-request', `maxTextMb must be a whole number of MB from 1 to 4096, not ${maxTextMb}`);
+        s.maxTextMb = maxTextMb;
+      }
       if (theme) s.theme = theme;
       if (textBackend) s.textBackend = textBackend;
       if (timeZone) s.timeZone = timeZone;

@@ -166,6 +166,9 @@ export interface Settings {
   /** What the UI's Start/Resume ingest asks for (default 'auto'). */
   textBackend: TextBackendKind;
   timeZone: TimeZoneChoice;
+  /** How much of one payload text extraction reads, in MB (default 16; 1 to 4096): a longer payload's text is taken
+   *  from its start and the cut is reported ('payload-truncated-for-text'). */
+  maxTextMb: number;
 }
 
 export interface BrowseEntry {
@@ -215,7 +218,7 @@ export interface CollectionsApi {
   'export.results': [Named & { q: string; format: ExportFormat; sort?: SortOrder; limit?: number }, ExportResult];
   'settings.get': [Record<string, never>, Settings];
   'settings.update': [
-    { theme?: Theme; lastCollection?: string; addRoot?: string; removeRoot?: string; textBackend?: TextBackendKind; timeZone?: TimeZoneChoice },
+    { theme?: Theme; lastCollection?: string; addRoot?: string; removeRoot?: string; textBackend?: TextBackendKind; timeZone?: TimeZoneChoice; maxTextMb?: number },
     Settings,
   ];
   'fs.browse': [{ path?: string }, BrowseResult];

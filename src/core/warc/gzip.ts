@@ -196,9 +196,9 @@ function memberHeaderLength(src: ByteSource, pos: number, end: number): number {
 }
 
 /** The inflated bytes of the raw deflate stream at [start, end), piece by piece (views of a reused buffer); returns
- *  the compressed bytes it took. Corrupt data ends the pieces early: the caller has read these bytes whole once
- *  already, so this happens only if the file changed since. */
-export function* inflateRaw(src: ByteSource, start: number, end: number): Generator<Buffer, number> {
+ *  the compressed bytes it took. Corrupt data throws when `strict`; otherwise it ends the pieces early (for callers
+ *  that read these bytes whole once already, where this means the file changed since). */
+export function* inflateRaw(src: ByteSource, start: number, end: number, strict = false): Generator<Buffer, number> {
   const decoder = new Decoder('deflate-raw');
   try {
     while (!decoder.ended && start + decoder.bytesIn < end) {
@@ -206,8 +206,8 @@ export function* inflateRaw(src: ByteSource, start: number, end: number): Genera
       yield* decoder.pieces(src.read(p, Math.min(IN_CHUNK, end - p)));
       if (start + decoder.bytesIn === p) break; // no progress (the source shrank)
     }
-  } catch {
-    // see above
+  } catch (e) {
+    if (strict) throw e;
   } finally {
     decoder.close();
   }
@@ -292,6 +292,25 @@ export function inflateMember(src: ByteSource, pos: number, end: number, opts: M
   };
   if (opts.crc) member.dataCrc = crc;
   return member;
+}
+
+/** Gunzips `data` (one member or several) whole, in pieces, throwing as soon as it would give more than `max` bytes. */
+export function gunzipUpTo(data: Buffer, max: number): Buffer {
+  const decoder = new Decoder('gzip');
+  const parts: Buffer[] = [];
+  let n = 0;
+  const take = (piece: Buffer) => {
+    n += piece.length;
+    if (n > max) throw new Error(`inflates to more than ${max} bytes`);
+    parts.push(Buffer.from(piece));
+  };
+  try {
+    for (const piece of decoder.pieces(data)) take(piece);
+    if (!decoder.ended) for (const piece of decoder.finish()) take(piece);
+  } finally {
+    decoder.close();
+  }
+  return Buffer.concat(parts);
 }
 
 /** Next offset >= from where a gzip member header starts, or -1. */

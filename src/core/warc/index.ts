@@ -3,8 +3,7 @@ import { statSync } from 'node:fs';
 import { ArchiveError, escapeBytes } from './errors.js';
 import { inflateMember, isGzipMagic } from './gzip.js';
 import { isArcStart, parseArcHead, parseWarcHead } from './heads.js';
-import { MemberRun, reportBadMember, scanMembers, scanPlain, type ReadContext } from './reader.js';
-import type { Record } from './record.js';
+import { MemberRun, reportBadMember, scanMembers, scanPlain, type ReadContext, type Step } from './reader.js';
 import { openSource } from './source.js';
 import type { ArchiveFile, ArchiveFormat, ArchiveRecord, ByteSource, Compression, OpenOptions, WarcProblem } from './types.js';
 import { openWacz } from './wacz.js';
@@ -93,7 +92,11 @@ class Archive implements ArchiveFile {
     this.randomAccess = this.compression === 'gzip-single' ? 'sequential' : 'direct';
   }
 
-  records(): Iterable<ArchiveRecord> {
+  *records(): Generator<ArchiveRecord> {
+    for (const r of this.steps()) if (r) yield r;
+  }
+
+  steps(): Iterable<ArchiveRecord | null> {
     return this.scan(this.start, this.end, this.ctx);
   }
 
@@ -112,7 +115,7 @@ class Archive implements ArchiveFile {
       throw new ArchiveError('warc-bad-length', this.path, offset, `no record at ${offset}+${length}: outside the data`);
     // Scanning stops at the first record: only its bytes are touched, unless its Content-Length is wrong and the
     // scanner has to look for where it really ends (as records() did).
-    for (const r of this.scan(offset, limit, ctx)) return r;
+    for (const r of this.scan(offset, limit, ctx)) if (r) return r;
     const p = problems[0];
     throw new ArchiveError(p?.code ?? 'warc-bad-header', this.path, offset, p?.message ?? 'no record here');
   }
@@ -122,7 +125,7 @@ class Archive implements ArchiveFile {
     if (this.ownsSource) this.source.close();
   }
 
-  private scan(from: number, to: number, ctx: ReadContext): Generator<Record> {
+  private scan(from: number, to: number, ctx: ReadContext): Generator<Step> {
     const format = this.format === 'arc' ? 'arc' : 'warc';
     if (this.compression === 'gzip-members') return scanMembers(this.source, from, to, format, ctx);
     if (this.compression === 'gzip-single') {

@@ -84,7 +84,11 @@ function readHead(src: ByteSource, pos: number, end: number, format: Format): Fi
 }
 
 /** Records of an uncompressed WARC or ARC lying in [start, end) of `src`; offsets are offsets in `src`. */
-export function* scanPlain(src: ByteSource, start: number, end: number, format: Format, ctx: ReadContext): Generator<Record> {
+/** What the scanners yield: a record, or null after a stretch read past without one (damage, a bomb, an empty member),
+ *  where a caller that must stay responsive may give way (ArchiveFile.steps). */
+export type Step = Record | null;
+
+export function* scanPlain(src: ByteSource, start: number, end: number, format: Format, ctx: ReadContext): Generator<Step> {
   let pos = start;
   for (;;) {
     pos = skipBlank(src, pos, end);
@@ -96,6 +100,7 @@ export function* scanPlain(src: ByteSource, start: number, end: number, format: 
       const next = findRecordStart(src, pos + 1, end, format);
       if (next < 0) return;
       pos = next;
+      yield null;
       continue;
     }
     if (head.warning) report(ctx, head.warning.code, pos, head.warning.message);
@@ -234,7 +239,7 @@ export class MemberRun {
 }
 
 /** Records of a per-record gzip file in [start, end). A record's (offset, length) cover the member(s) holding it. */
-export function* scanMembers(src: ByteSource, start: number, end: number, format: Format, ctx: ReadContext): Generator<Record> {
+export function* scanMembers(src: ByteSource, start: number, end: number, format: Format, ctx: ReadContext): Generator<Step> {
   const parse = parserFor(format);
   let pos = start;
   while (pos < end) {
@@ -243,6 +248,7 @@ export function* scanMembers(src: ByteSource, start: number, end: number, format
       const next = reportBadMember(src, pos, end, m, ctx);
       if (next < 0) return;
       pos = next;
+      yield null;
       continue;
     }
     if (m.isize !== m.size % 2 ** 32)
@@ -252,6 +258,7 @@ export function* scanMembers(src: ByteSource, start: number, end: number, format
     while (off < m.data.length && isBlank(m.data[off])) off++;
     if (off === m.size) {
       pos = m.end; // an empty member, or one holding only the previous record's CRLF CRLF
+      yield null;
       continue;
     }
     const headOf = (atEof: boolean): Head =>
@@ -279,6 +286,7 @@ export function* scanMembers(src: ByteSource, start: number, end: number, format
       const bad = final(head) as FinalHead & { ok: false };
       report(ctx, bad.code, pos, bad.message);
       pos = memberEnd;
+      yield null;
       continue;
     }
     if (head.warning) report(ctx, head.warning.code, pos, head.warning.message);
@@ -289,6 +297,7 @@ export function* scanMembers(src: ByteSource, start: number, end: number, format
       if (memberEnd >= end) {
         report(ctx, 'warc-truncated', pos, `record declares a ${head.contentLength}-byte block; the data ends ${held} bytes into it`);
         pos = memberEnd;
+        yield null;
         continue;
       }
       // Content-Length too long, and the next member holds the next record: take the block as the member has it.

@@ -130,6 +130,9 @@ export interface ArchiveFile {
   readonly randomAccess?: 'direct' | 'checkpoints' | 'sequential';
   /** Every record in file order. Ends cleanly at end of file; damage is reported through onProblem and skipped. */
   records(): Iterable<ArchiveRecord>;
+  /** records() with a null after each stretch read past without a record (damage, a bomb, an empty member): where a
+   *  caller that must stay responsive (the engine) can give way between bounded pieces of work. */
+  steps(): Iterable<ArchiveRecord | null>;
   /** O(1) read of one record by its on-disk (offset, length), as records() reported them. */
   readRecord(offset: number, length: number): ArchiveRecord;
   close(): void;
