@@ -55,7 +55,7 @@ export function openArchiveSource(source: ByteSource, opts: SourceWindowOptions 
 }
 
 /** A single-member gzip's stream is kept in memory up to this size (readRecord is then O(1)); a larger one is inflated
- *  again from the start for a record before the last 32 MB read (InflatedSource), so that memory stays flat. */
+ *  again from the start for a read more than 8 MB behind the furthest one (InflatedSource), so that memory stays flat. */
 const STREAM_KEEP = 64 * 1024 * 1024;
 
 class Archive implements ArchiveFile {
@@ -184,5 +184,8 @@ function sniffGzip(source: ByteSource, start: number, end: number): { format: 'w
   if (!head.ok) return { format, single: false };
   let rest = off + head.headerLength + head.contentLength;
   while (rest < data.length && (data[rest] === 0x0d || data[rest] === 0x0a)) rest++;
-  return { format, single: rest < (m.ok ? m.size : m.partial!.size) };
+  const { size, tail } = m.ok ? m : m.partial!;
+  // Past the bytes kept of a large member only its last ones are known: the record's terminator there ends it.
+  if (rest >= data.length && size - rest <= tail.length && tail.subarray(tail.length - (size - rest)).every((c) => c === 0x0d || c === 0x0a)) rest = size;
+  return { format, single: rest < size };
 }

@@ -2,7 +2,7 @@ import type { ByteSource } from './types.js';
 
 /** Bytes held after a read, behind the furthest point read: the steps back a scan takes (a record's block after its
  *  head and terminator were read) stay in memory without decompressing from the start again. */
-const RETAIN = 32 * 1024 * 1024;
+const RETAIN = 8 * 1024 * 1024;
 
 /**
  * Decompressed bytes too many to keep, behind the ByteSource interface: the first `prefix.length` bytes stay in memory;
@@ -38,10 +38,10 @@ export class InflatedSource implements ByteSource {
     while (this.frontier < end) {
       const next = this.pieces.next();
       if (next.done) break; // fewer bytes than the scan counted: the file changed; return what there is
-      const buf = Buffer.from(next.value);
-      // Bytes before the read's start and more than RETAIN behind are let go.
-      if (this.frontier + buf.length > start || this.frontier + buf.length > end - RETAIN) this.held.push({ start: this.frontier, buf });
-      this.frontier += buf.length;
+      const at = this.frontier;
+      this.frontier += next.value.length;
+      // Only what the read needs and the last RETAIN bytes before its end are copied out of the decoder's buffer.
+      if (this.frontier > start || this.frontier > end - RETAIN) this.held.push({ start: at, buf: Buffer.from(next.value) });
       this.trim(Math.min(start, this.frontier - RETAIN));
     }
     const parts: Buffer[] = [];

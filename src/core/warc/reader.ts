@@ -308,6 +308,8 @@ export function* scanMembers(src: ByteSource, start: number, end: number, format
     yield makeRecord(ctx, head, pos, memberEnd - pos, inflated, blockStart);
     // More records in the same member: a file that mixes the layouts. They are read, but share the member's address.
     let rest = blockStart + head.contentLength;
+    // Only the record's terminator left (the usual case): known from the run's tail, without reading back into it.
+    if (run.trailingBlank(rest) === run.size - rest) rest = run.size;
     while (rest < run.size) {
       rest = skipBlank(inflated, rest, run.size);
       if (rest >= run.size) break;
