@@ -186,10 +186,13 @@ export interface MemberOptions {
 /** gzipHeaderLength of the member at `pos`, reading as far as its header needs. */
 function memberHeaderLength(src: ByteSource, pos: number, end: number): number {
   const avail = end - pos;
-  let win = src.read(pos, Math.min(avail, 64 * 1024));
+  let want = Math.min(avail, 64 * 1024);
+  let win = src.read(pos, want);
   let h = gzipHeaderLength(win);
-  while (h === -1 && win.length < avail) {
-    win = src.read(pos, Math.min(avail, win.length * 4));
+  // Grown while the reads come back whole (a short one means the data ends there).
+  while (h === -1 && win.length === want && want < avail) {
+    want = Math.min(avail, want * 4);
+    win = src.read(pos, want);
     h = gzipHeaderLength(win);
   }
   return h;
@@ -294,13 +297,15 @@ export function inflateMember(src: ByteSource, pos: number, end: number, opts: M
   return member;
 }
 
-/** Gunzips `data` (one member or several) whole, in pieces, throwing as soon as it would give more than `max` bytes. */
+/** Gunzips `data` (one member or several) whole, in pieces, throwing as soon as it would give more than `max` bytes
+ *  or turns out a bomb (then the error's code is 'decompression-bomb'). */
 export function gunzipUpTo(data: Buffer, max: number): Buffer {
   const decoder = new Decoder('gzip');
   const parts: Buffer[] = [];
   let n = 0;
   const take = (piece: Buffer) => {
     n += piece.length;
+    if (isBomb(decoder.bytesIn, n)) throw Object.assign(new Error(bombMessage('gzip data', decoder.bytesIn, n)), { code: 'decompression-bomb' });
     if (n > max) throw new Error(`inflates to more than ${max} bytes`);
     parts.push(Buffer.from(piece));
   };

@@ -39,6 +39,7 @@ function isBlank(c: number): boolean {
 function skipBlank(src: ByteSource, pos: number, end: number): number {
   while (pos < end) {
     const buf = src.read(pos, Math.min(256, end - pos));
+    if (buf.length === 0) return end; // the source holds less than it said (a file cut under us): nothing more here
     let i = 0;
     while (i < buf.length && isBlank(buf[i])) i++;
     pos += i;
@@ -72,13 +73,16 @@ function readHead(src: ByteSource, pos: number, end: number, format: Format): Fi
   const parse = parserFor(format);
   const avail = end - pos;
   // Most heads are under 2 KB: a positional-read source copies what it reads, so start small there.
-  let win = src.read(pos, Math.min(src.cheapRead >= WINDOW ? WINDOW : 8 * 1024, avail));
-  let head = parse(win, win.length === avail);
+  let want = Math.min(src.cheapRead >= WINDOW ? WINDOW : 8 * 1024, avail);
+  let win = src.read(pos, want);
+  // A read that comes back short is the end of the data too (a source that holds less than it said).
+  let head = parse(win, want === avail || win.length < want);
   while (!head.ok && head.more) {
     if (win.length >= MAX_HEAD)
       return { ok: false, more: false, code: 'warc-bad-header', message: `no end of header within ${MAX_HEAD} bytes` };
-    win = src.read(pos, Math.min(avail, win.length * 4));
-    head = parse(win, win.length === avail);
+    want = Math.min(avail, want * 4);
+    win = src.read(pos, want);
+    head = parse(win, want === avail || win.length < want);
   }
   return final(head);
 }

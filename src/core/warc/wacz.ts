@@ -233,7 +233,8 @@ function readIndex(zip: ZipArchive, problem: ProblemAt): string[] {
       if (name.endsWith('.gz')) data = gunzipUpTo(data, LIST_MAX);
       return data.toString('utf8').split('\n').filter((l) => l.trim() !== '');
     } catch (e) {
-      problem(entry.dataOffset, `${name}: ${(e as Error).message}`, e instanceof ArchiveError ? e.code : undefined);
+      const code = (e as { code?: unknown }).code;
+      problem(entry.dataOffset, `${name}: ${(e as Error).message}`, code === 'decompression-bomb' || e instanceof ArchiveError ? (code as WarcProblemCode) : undefined);
       return [];
     }
   }

@@ -159,6 +159,19 @@ export function openZip(source: ByteSource): ZipArchive {
       checkEntry(entry);
       if (entry.method !== 8) throw bad(entry.localHeaderOffset, `${entry.name}: not a deflated entry`);
       const { dataOffset, compressedSize } = entry;
+      // One pass first, counting and checking: the source then holds exactly the bytes the directory promises.
+      let n = 0;
+      let crc = 0;
+      try {
+        for (const piece of inflateRaw(source, dataOffset, dataOffset + compressedSize, true)) {
+          n += piece.length;
+          if (n > entry.size) break;
+          crc = crc32(piece, crc);
+        }
+      } catch (e) {
+        throw bad(dataOffset, `${entry.name}: deflated data does not inflate (${(e as Error).message})`);
+      }
+      if (n !== entry.size || crc !== entry.crc32) throw bad(dataOffset, `${entry.name}: size or CRC-32 does not match the central directory`);
       return new InflatedSource(source.path, entry.size, Buffer.alloc(0), () => inflateRaw(source, dataOffset, dataOffset + compressedSize));
     },
   };

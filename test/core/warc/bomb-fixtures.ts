@@ -7,7 +7,7 @@ import { makeZip, type FixtureEntry } from './zip-fixture.js';
 export const MIB = 1024 * 1024;
 const UNIT = 16 * MIB;
 const zeros = Buffer.alloc(UNIT);
-let unit: { block: Buffer; crc: number } | undefined;
+let unit: Buffer | undefined;
 
 export interface Deflated {
   raw: Buffer;
@@ -15,13 +15,20 @@ export interface Deflated {
   crc: number;
 }
 
-/** A raw deflate stream of `mib` MiB of zeros (a multiple of 16). */
+const made = new Map<number, Deflated>();
+
+/** A raw deflate stream of `mib` MiB of zeros (a multiple of 16); made once per size. */
 export function zerosDeflated(mib: number): Deflated {
   if (mib % 16 !== 0) throw new Error('a multiple of 16 MiB');
-  unit ??= { block: deflateRawSync(zeros, { finishFlush: constants.Z_SYNC_FLUSH }), crc: 0 };
-  let crc = 0;
-  for (let i = 0; i < mib / 16; i++) crc = crc32(zeros, crc);
-  return { raw: Buffer.concat([...Array<Buffer>(mib / 16).fill(unit.block), deflateRawSync(Buffer.alloc(0))]), size: mib * MIB, crc };
+  let d = made.get(mib);
+  if (!d) {
+    unit ??= deflateRawSync(zeros, { finishFlush: constants.Z_SYNC_FLUSH });
+    let crc = 0;
+    for (let i = 0; i < mib / 16; i++) crc = crc32(zeros, crc);
+    d = { raw: Buffer.concat([...Array<Buffer>(mib / 16).fill(unit), deflateRawSync(Buffer.alloc(0))]), size: mib * MIB, crc };
+    made.set(mib, d);
+  }
+  return d;
 }
 
 /** One gzip member (RFC 1952) around a raw deflate stream. */
