@@ -73,6 +73,9 @@ async function fuzz(): Promise<Summary> {
     summary.crashes.push(...run.crashes);
     summary.hangs.push(...run.slow);
     summary.peakRssMb = Math.max(summary.peakRssMb, run.maxRssMb);
+    // A full run takes hours: say where it is after every child, so that an interrupted run still has its figures.
+    if (MODE === 'full')
+      console.log(`fuzz full: ${Math.min(run.lastStarted + 1, run.total)}/${run.total} cases, ${summary.crashes.length} crashes, ${summary.hangs.length} hangs, peak RSS ${summary.peakRssMb} MB, ${Math.round((Date.now() - started) / 1000)} s`);
     if (run.ended) {
       from += CHUNK;
       if (from >= run.total) break;
