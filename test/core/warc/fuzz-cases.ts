@@ -175,31 +175,13 @@ const QUICK_MAX = 1024 * 1024;
 export function listCases(mode: Mode, seed: number, corpusDir: string | null): FuzzCase[] {
   const rnd = random(seed);
   const full = mode === 'full';
-  const cases: FuzzCase[] = [];
+  const cases: FuzzCase[] = bombCases();
   const files: Array<[string, () => Buffer, number]> = generatedFiles().map(([n, d]) => [n, () => d, d.length]);
   if (corpusDir && existsSync(corpusDir))
     for (const p of corpusFiles(corpusDir)) {
       let cached: Buffer | undefined;
       files.push([relative(corpusDir, p), () => (cached ??= readFileSync(p)), statSync(p).size]);
     }
-
-  for (const [name, data, size] of files) {
-    if (!full && size >= QUICK_MAX) continue;
-    cases.push({ name: `whole ${name}`, bytes: data });
-    const cuts: number[] = [];
-    if (full && size < SMALL) for (let n = 0; n < size; n++) cuts.push(n);
-    else {
-      const k = full ? 60 : size < SMALL ? 12 : 1;
-      for (let i = 0; i < k; i++) cuts.push(Math.floor(rnd() * size));
-    }
-    for (const n of cuts) cases.push({ name: `cut ${name} @${n}`, bytes: () => data().subarray(0, n) });
-    const flips = full ? (size < SMALL ? Math.min(size, 400) : 60) : size < SMALL ? 6 : 1;
-    for (let i = 0; i < flips && size > 0; i++) {
-      const at = Math.floor(rnd() * size);
-      const mask = 1 + Math.floor(rnd() * 255);
-      cases.push({ name: `flip ${name} @${at}^${mask}`, bytes: () => flipped(data(), at, mask) });
-    }
-  }
 
   // Corrupted gzip members: every byte of each member's header and trailer, and bytes inside its deflate data.
   for (const [name, data] of generatedFiles().filter(([n]) => n.endsWith('.gz'))) {
@@ -223,7 +205,24 @@ export function listCases(mode: Mode, seed: number, corpusDir: string | null): F
     }
   }
 
-  cases.push(...bombCases());
+  // The files' cuts and flips come last: they are most of a full run, which may be stopped before its end.
+  for (const [name, data, size] of files) {
+    if (!full && size >= QUICK_MAX) continue;
+    cases.push({ name: `whole ${name}`, bytes: data });
+    const cuts: number[] = [];
+    if (full && size < SMALL) for (let n = 0; n < size; n++) cuts.push(n);
+    else {
+      const k = full ? 60 : size < SMALL ? 12 : 1;
+      for (let i = 0; i < k; i++) cuts.push(Math.floor(rnd() * size));
+    }
+    for (const n of cuts) cases.push({ name: `cut ${name} @${n}`, bytes: () => data().subarray(0, n) });
+    const flips = full ? (size < SMALL ? Math.min(size, 400) : 60) : size < SMALL ? 6 : 1;
+    for (let i = 0; i < flips && size > 0; i++) {
+      const at = Math.floor(rnd() * size);
+      const mask = 1 + Math.floor(rnd() * 255);
+      cases.push({ name: `flip ${name} @${at}^${mask}`, bytes: () => flipped(data(), at, mask) });
+    }
+  }
   return cases;
 }
 
