@@ -8,7 +8,7 @@
 // extractor inside the GPU's page. --hardware drops SwiftShader for the machine's GPU (bench/gpu-real.sh).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { decodeHtml } from '../src/core/extract/charset.js';
+import { decodeHtml } from '../src/core/decode/charset.js';
 import { extractText } from '../src/core/extract/index.js';
 import { createGpuBackend, type GpuTimings } from '../src/core/extract-gpu/index.js';
 import { machineLine } from './lib/machine.js';

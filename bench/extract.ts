@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Parser } from 'htmlparser2';
-import { decodeHtml } from '../src/core/extract/charset.js';
+import { decodeHtml } from '../src/core/decode/charset.js';
 import { extractText } from '../src/core/extract/index.js';
 
 // html-to-text ships no types (and @types/html-to-text is not installed): import it untyped.

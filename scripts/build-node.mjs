@@ -37,7 +37,7 @@ for (const f of readdirSync(outDir)) {
 // The headless GPU text-extraction page (src/core/extract-gpu/bundle.ts reads it; same options as there).
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/renderer/gpu/page-entry.ts'],
+  entryPoints: ['src/core/extract-webgl/page-entry.ts'],
   outfile: 'out/node/gpu-page.js',
   bundle: true,
   platform: 'browser',

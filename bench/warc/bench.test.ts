@@ -1,8 +1,7 @@
 // Tests of the WARC benchmark's own parts: the input it generates, the ceilings, the harness around our reader.
 // A benchmark that measures the wrong bytes, or counts records wrongly, prints confident nonsense.
 // Needs the shared corpus (../shared/corpus: readability-test-pages and the corpus WARCs the generator wraps);
-// skipped when it is absent.
-//   npx vitest run --config bench/warc/vitest.config.ts
+// skipped when it is absent. Collected with the project's tests (vitest.config.ts).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';

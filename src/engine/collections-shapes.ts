@@ -1,6 +1,6 @@
 // Argument shapes of the collections methods, checked at the engine's edge by validate.ts.
 import type { CollectionsApi, TextBackendKind, Theme, TimeZoneChoice } from '../shared/api-collections.js';
-import type { Shape, Shapes } from './validate.js';
+import type { Shape, Shapes } from './shape.js';
 
 // The settings' enumerations, also used to check the registry file as it is read back (registry.ts).
 export const THEMES = ['system', 'light', 'dark'] as const satisfies readonly Theme[];

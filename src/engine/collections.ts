@@ -3,26 +3,29 @@
 // archive files, so a file added but not yet ingested is remembered too.
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type {
-  CaptureView,
-  CollectionDetail,
-  CollectionFile,
-  CollectionStats,
-  CollectionsApi,
-  ExportResult,
-  IngestState,
-  IngestTextStatus,
-  ResolvedCapture,
-  SearchHitView,
-  Settings,
+import {
+  CAPTURE_VIEW_FIELDS,
+  type CaptureView,
+  type CollectionDetail,
+  type CollectionFile,
+  type CollectionsApi,
+  type ExportResult,
+  type IngestState,
+  type IngestTextStatus,
+  type ResolvedCapture,
+  type SearchHitView,
+  type Settings,
 } from '../shared/api-collections.js';
 import type { ArgsOf, ResultOf } from '../shared/api.js';
+import { CodedError } from '../shared/errors.js';
+import { pick } from '../shared/pick.js';
+import { rateFigures } from '../shared/text-rate.js';
 import { expandPaths, fingerprint, ingestCollection, type IngestTextOptions } from '../core/ingest/index.js';
-import { capturesOfUrl, MARK_END, MARK_START, resolveRevisit, search, searchFacets, type SearchHit, type UrlMatch } from '../core/search/index.js';
-import { CAPTURE_COLUMNS, Collection, type StoredCapture } from '../core/store/index.js';
+import { captureStats, capturesOfUrl, MARK_END, MARK_START, resolveRevisit, search, searchFacets, type SearchHit, type UrlMatch } from '../core/search/index.js';
+import { Collection, type StoredCapture } from '../core/store/index.js';
 import { browse } from './fs-browse.js';
-import type { EngineContext } from './handlers.js';
-import { CollectionError, isMaxTextMb, Registry, type RegistryCollection } from './registry.js';
+import type { EngineContext } from './context.js';
+import { isMaxTextMb, Registry, type RegistryCollection } from './registry.js';
 import { MB } from '../core/extract/bound.js';
 import type { RemoteExtractors } from './remote-extract.js';
 import { diffLines } from './text-diff.js';
@@ -41,34 +44,12 @@ interface Running {
   done: Promise<void>;
 }
 
-export function toCaptureView(c: StoredCapture): CaptureView {
-  return {
-    id: c.id,
-    file: c.file,
-    offset: c.offset,
-    length: c.length,
-    type: c.type,
-    uri: c.uri,
-    timestamp: c.timestamp,
-    status: c.status,
-    mime: c.mime,
-    digest: c.digest,
-    refersToUri: c.refersToUri,
-    refersToDate: c.refersToDate,
-  };
+function toCaptureView(c: StoredCapture): CaptureView {
+  return pick(c, CAPTURE_VIEW_FIELDS);
 }
 
 function toHitView(h: SearchHit): SearchHitView {
-  return {
-    pageId: h.pageId,
-    title: h.title,
-    url: h.url,
-    timestamp: h.timestamp,
-    snippet: h.snippet,
-    score: h.score,
-    captureCount: h.captureCount,
-    capture: toCaptureView(h.capture),
-  };
+  return { ...h, capture: toCaptureView(h.capture) };
 }
 
 function sizeOf(path: string): number {
@@ -90,11 +71,7 @@ const plainSnippet = (s: string) => s.split(MARK_START).join('').split(MARK_END)
 
 /** "cpu (asked auto; cpu 240 MB/s, gpu 3.1 MB/s)": the engine log's line for a run's text backend. */
 function textLine(t: IngestTextStatus): string {
-  const rate = (v: number) => `${v >= 10 ? Math.round(v) : v >= 0.1 ? v.toFixed(1) : v.toPrecision(1)} MB/s`;
-  const figures = [
-    t.cpuMBps !== null ? `cpu ${rate(t.cpuMBps)}` : null,
-    t.gpuMBps !== null ? `gpu ${rate(t.gpuMBps)}` : t.note ? `gpu unavailable: ${t.note}` : null,
-  ].filter((f) => f !== null);
+  const figures = rateFigures(t);
   return `${t.choice ?? 'choosing'} (asked ${t.requested}${figures.length ? `; ${figures.join(', ')}` : ''})`;
 }
 
@@ -137,7 +114,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
   }
 
   function notWhileIngesting(e: RegistryCollection): void {
-    if (running.has(e.db)) throw new CollectionError('busy', `“${e.name}” is being ingested: cancel or wait for it first.`);
+    if (running.has(e.db)) throw new CodedError('busy', `“${e.name}” is being ingested: cancel or wait for it first.`);
   }
 
   function diskBytes(e: RegistryCollection): number {
@@ -179,23 +156,9 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
     });
   }
 
-  /** Drops what the database holds for one archive file. The store has no method for this yet, so it goes through
-   *  `all()` with RETURNING (a statement that returns rows). */
-  function forgetFile(c: Collection, path: string): void {
-    const row = c.fileByPath(path);
-    if (!row) return;
-    c.all({ sql: 'DELETE FROM captures WHERE file_id = @id RETURNING id', params: { id: row.id } });
-    c.all({ sql: 'DELETE FROM errors WHERE file_id = @id RETURNING id', params: { id: row.id } });
-    c.all({ sql: 'DELETE FROM warc_files WHERE id = @id RETURNING id', params: { id: row.id } });
-    c.prunePages();
-  }
-
   function captureById(c: Collection, id: number): StoredCapture {
-    const row = c.get<StoredCapture>({
-      sql: `SELECT ${CAPTURE_COLUMNS} FROM captures c JOIN warc_files f ON f.id = c.file_id WHERE c.id = @id`,
-      params: { id },
-    });
-    if (!row) throw new CollectionError('record-not-found', `No capture with id ${id} in this collection.`);
+    const row = c.capture(id);
+    if (!row) throw new CodedError('record-not-found', `No capture with id ${id} in this collection.`);
     return row;
   }
 
@@ -214,9 +177,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
   function textOf(c: Collection, id: number) {
     const cap = captureById(c, id);
     const from = resolveRevisit(c, cap) ?? cap;
-    const page = from.digest
-      ? c.get<{ title: string; text: string }>({ sql: 'SELECT title, text FROM pages WHERE digest = @d', params: { d: from.digest } })
-      : undefined;
+    const page = from.digest ? c.page(from.digest) : undefined;
     return { title: page?.title ?? '', text: page?.text ?? '', from: toCaptureView(from), capture: toCaptureView(cap) };
   }
 
@@ -230,25 +191,6 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       textBackend: s.textBackend,
       timeZone: s.timeZone,
       maxTextMb: s.maxTextMb,
-    };
-  }
-
-  function collectionStats(c: Collection): CollectionStats {
-    const group = (expr: string, limit = -1) =>
-      c.all<{ value: string | number; count: number }>({
-        sql: `SELECT ${expr} AS value, count(*) AS count FROM captures c
-          WHERE c.type IN ('response', 'revisit', 'resource') AND ${expr} IS NOT NULL
-          GROUP BY value ORDER BY count DESC, value LIMIT @limit`,
-        params: { limit },
-      }).map((r) => ({ value: String(r.value), count: r.count }));
-    const byKey = (a: { value: string }, b: { value: string }) => a.value.localeCompare(b.value);
-    return {
-      scope: 'collection',
-      mime: group('c.mime', TOP),
-      status: group('c.status', TOP),
-      hosts: group('c.rhost', TOP).map((h) => ({ ...h, value: h.value.replace(/\.$/, '').split('.').reverse().join('.') })),
-      months: group(`substr(c.timestamp, 1, 4) || '-' || substr(c.timestamp, 5, 2)`).sort(byKey),
-      years: group('substr(c.timestamp, 1, 4)').sort(byKey),
     };
   }
 
@@ -281,11 +223,11 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
     'files.add': ({ collection, paths }) => {
       const e = registry.find(collection);
       for (const p of paths) {
-        if (!existsSync(p)) throw new CollectionError('file-not-found', `“${p}” does not exist.`, p);
+        if (!existsSync(p)) throw new CodedError('file-not-found', `“${p}” does not exist.`, p);
       }
       const found = expandPaths(paths);
       if (found.length === 0) {
-        throw new CollectionError('not-an-archive', `No WARC, ARC or WACZ files in ${paths.map((p) => `“${p}”`).join(', ')}.`, paths[0]);
+        throw new CodedError('not-an-archive', `No WARC, ARC or WACZ files in ${paths.map((p) => `“${p}”`).join(', ')}.`, paths[0]);
       }
       const have = new Set(e.files);
       for (const f of found) if (!have.has(f)) e.files.push(f);
@@ -300,7 +242,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       e.files = e.files.filter((f) => !drop.has(f));
       registry.save();
       const c = db(e);
-      for (const p of drop) forgetFile(c, p);
+      for (const p of drop) c.forgetFile(p);
       return fileList(e);
     },
 
@@ -309,16 +251,16 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       notWhileIngesting(e);
       const src = resolve(from);
       const dst = resolve(to);
-      if (!e.files.includes(src)) throw new CollectionError('file-not-found', `“${from}” is not in “${collection}”.`, from);
-      if (!existsSync(dst)) throw new CollectionError('file-not-found', `“${to}” does not exist.`, to);
+      if (!e.files.includes(src)) throw new CodedError('file-not-found', `“${from}” is not in “${collection}”.`, from);
+      if (!existsSync(dst)) throw new CodedError('file-not-found', `“${to}” does not exist.`, to);
       const c = db(e);
       const row = c.fileByPath(src);
       const size = sizeOf(dst);
       if (row) {
         // Same content (size and first/last MB): keep the index and point it at the new place; else redo the file.
         const same = row.size === size && row.fingerprint === fingerprint(dst, size);
-        if (same) c.all({ sql: 'UPDATE warc_files SET path = @to WHERE id = @id RETURNING id', params: { to: dst, id: row.id } });
-        else forgetFile(c, src);
+        if (same) c.moveFile(src, dst);
+        else c.forgetFile(src);
       }
       e.files = e.files.map((f) => (f === src ? dst : f));
       registry.save();
@@ -331,7 +273,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       if (existing) return ingestState(e);
       const gpuOffered = extractors.renderer() !== null;
       // Said at once rather than after the first batch: the user asked for something this engine cannot do now.
-      if (backend === 'gpu' && !gpuOffered) throw new CollectionError('no-gpu-extractor', NO_GPU_FOR_INGEST);
+      if (backend === 'gpu' && !gpuOffered) throw new CodedError('no-gpu-extractor', NO_GPU_FOR_INGEST);
       const controller = new AbortController();
       // 'auto' with no GPU to measure takes the CPU path from the start: nothing to choose between, and no error.
       const noGpuToMeasure = backend === 'auto' && !gpuOffered;
@@ -429,7 +371,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
 
     'stats.get': ({ collection, q }) => {
       const c = coll(collection);
-      if (q === undefined) return collectionStats(c);
+      if (q === undefined) return { scope: 'collection', ...captureStats(c, TOP) };
       const f = searchFacets(c, q).facets;
       return { scope: 'query', mime: f.mime, status: f.status, hosts: f.site, months: [], years: [...f.year].sort((x, y) => x.value.localeCompare(y.value)) };
     },
@@ -469,7 +411,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
     'settings.update': ({ theme, lastCollection, addRoot, removeRoot, textBackend, timeZone, maxTextMb }) => {
       const s = registry.settings;
       if (maxTextMb !== undefined) {
-        if (!isMaxTextMb(maxTextMb)) throw new CollectionError('bad-request', `maxTextMb must be a whole number of MB from 1 to 4096, not ${maxTextMb}`);
+        if (!isMaxTextMb(maxTextMb)) throw new CodedError('bad-request', `maxTextMb must be a whole number of MB from 1 to 4096, not ${maxTextMb}`);
         s.maxTextMb = maxTextMb;
       }
       if (theme) s.theme = theme;
@@ -484,7 +426,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
         } catch {
           // reported below
         }
-        if (!isDir) throw new CollectionError('file-not-found', `“${addRoot}” is not a folder.`, addRoot);
+        if (!isDir) throw new CodedError('file-not-found', `“${addRoot}” is not a folder.`, addRoot);
         if (!s.allowedRoots.includes(root)) s.allowedRoots.push(root);
       }
       if (removeRoot) s.allowedRoots = s.allowedRoots.filter((r) => r !== resolve(removeRoot));

@@ -4,7 +4,7 @@
 import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { dirname, join, relative, isAbsolute, resolve } from 'node:path';
 import type { BrowseEntry, BrowseResult } from '../shared/api-collections.js';
-import { CollectionError } from './registry.js';
+import { CodedError } from '../shared/errors.js';
 
 /** Names of the archive files ingest reads (a file added by hand may be named anything). */
 export const ARCHIVE_FILE = /\.(warc|arc|wacz)(\.gz)?$/i;
@@ -42,14 +42,14 @@ export function browse(roots: readonly string[], path: string | undefined): Brow
   }
   const root = rootOf(roots, path);
   if (!root) {
-    throw new CollectionError('not-allowed', `“${path}” is outside the folders ArchiveStream may browse. Add it in Settings or start with --allow-dir.`, path);
+    throw new CodedError('not-allowed', `“${path}” is outside the folders ArchiveStream may browse. Add it in Settings or start with --allow-dir.`, path);
   }
   const dir = real(resolve(path))!;
   let dirents: Dirent[];
   try {
     dirents = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    throw new CollectionError('file-not-found', `Cannot list “${path}”: ${(e as Error).message}`, path);
+    throw new CodedError('file-not-found', `Cannot list “${path}”: ${(e as Error).message}`, path);
   }
   const entries: BrowseEntry[] = [];
   for (const d of dirents) {

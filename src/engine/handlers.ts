@@ -1,17 +1,15 @@
 // The engine's implementation of the contract: one plain function per method, over the core library.
 import { readFileSync } from 'node:fs';
 import { logsDirOf } from './log.js';
-import type { Api, ArgsOf, Method, RecordPage, ResultOf } from '../shared/api.js';
+import type { Api, RecordPage } from '../shared/api.js';
 import { recordDetail, summarizeRecord } from '../core/record-view.js';
 import { openArchive } from '../core/warc/index.js';
 import { openSource } from '../core/warc/source.js';
 import type { ArchiveFile, ArchiveRecord, WarcProblem } from '../core/warc/types.js';
-import type { Telemetry } from '../core/telemetry/sdk.js';
 import { createCollectionHandlers } from './collections.js';
-import type { EventBus } from './events.js';
-import { RemoteExtractors, type RemoteExtractOptions } from './remote-extract.js';
-
-export type Handlers = { [M in Method]: (args: ArgsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
+import type { EngineContext, Handlers } from './context.js';
+import { RemoteExtractors } from './remote-extract.js';
+import { createReplayHandlers } from './replay-handlers.js';
 
 const PAGE_DEFAULT = 200;
 const PAGE_MAX = 5000;
@@ -26,19 +24,6 @@ interface OpenArchive {
   problems: WarcProblem[];
   /** The iterator of the last records page, kept so that paging on is O(page), not O(file). */
   cursor: { after: number; it: Iterator<ArchiveRecord | null> } | null;
-}
-
-export interface EngineContext {
-  mode: 'ipc' | 'http';
-  events: EventBus;
-  /** Where collections live (one SQLite database each) and settings are kept. */
-  dataDir: string;
-  /** The process's span store, when telemetry runs (the engine always starts it; tests may not). */
-  telemetry?: Telemetry;
-  /** Folders the browser-mode folder browser may show (--allow-dir), besides those added in settings. */
-  allowDirs?: string[];
-  /** Lease and timeouts of clients' GPU text extractors (tests shorten them). */
-  remoteExtract?: RemoteExtractOptions;
 }
 
 export function createHandlers(ctx: EngineContext): Handlers & { close(): void } {
@@ -103,6 +88,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
   const handlers: Handlers = {
     ...collections.handlers,
     ...extractors.handlers(),
+    ...createReplayHandlers(ctx.replay ?? null),
     'engine.info': () => ({ version, node: process.version, pid: process.pid, mode: ctx.mode }),
 
     'archive.open': ({ paths }) =>
@@ -113,7 +99,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
           format: archive.format,
           compression: archive.compression,
           size: archive.size,
-          randomAccess: (archive as ArchiveFile & { randomAccess?: string }).randomAccess ?? 'direct',
+          randomAccess: archive.randomAccess,
         };
       }),
 

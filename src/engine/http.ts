@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { dispatch } from './dispatch.js';
 import type { EventBus } from './events.js';
-import type { Handlers } from './handlers.js';
+import type { Handlers } from './context.js';
+import { readBody } from '../core/http-body.js';
 
 const COOKIE = 'archivestream_token';
 const MAX_BODY = 1 << 20;
@@ -23,6 +24,11 @@ export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
   "connect-src 'self'; worker-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; " +
   "form-action 'none'";
+
+/** The UI's policy, letting its replay view frame the replay origin and nothing else: every navigation inside that
+ *  frame (a link the rewriting missed, a script's location change) is held to that origin by frame-src. */
+export const contentSecurityPolicy = (replayOrigin: string | null): string =>
+  replayOrigin ? `${CONTENT_SECURITY_POLICY}; frame-src ${replayOrigin}` : CONTENT_SECURITY_POLICY;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -61,17 +67,6 @@ function send(res: ServerResponse, status: number, body: string, type = 'text/pl
   res.end(body);
 }
 
-async function readBody(req: IncomingMessage, max: number): Promise<string> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new Error('request body too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export async function serveHttp(opts: {
   handlers: Handlers;
   events: EventBus;
@@ -79,9 +74,12 @@ export async function serveHttp(opts: {
   staticDir: string | null;
   port?: number;
   token?: string;
+  /** The replay origin (replay-handlers.ts), the one origin the UI may frame. */
+  replayOrigin?: string;
 }): Promise<HttpEngine> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const open = new Set<ServerResponse>();
+  const csp = contentSecurityPolicy(opts.replayOrigin ?? null);
   let origin = '';
 
   const server = createServer((req, res) => {
@@ -151,7 +149,7 @@ export async function serveHttp(opts: {
     if (!file.startsWith(opts.staticDir + sep) || !existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'not found');
     res.writeHead(200, {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'content-security-policy': csp,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'cache-control': 'no-cache',

@@ -2,7 +2,7 @@
 import type { FromEngine, ToEngine } from '../shared/api.js';
 import { dispatch } from './dispatch.js';
 import type { EventBus } from './events.js';
-import type { Handlers } from './handlers.js';
+import type { Handlers } from './context.js';
 
 export function serveIpc(channel: NodeJS.Process, handlers: Handlers, events: EventBus): () => void {
   const send = (m: FromEngine) => channel.send?.(m);

@@ -4,9 +4,9 @@
 import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Method } from '../shared/api.js';
-import { toApiError } from './dispatch.js';
+import { toApiError } from './errors.js';
 import type { EventBus } from './events.js';
-import type { Handlers } from './handlers.js';
+import type { Handlers } from './context.js';
 
 export const LOG_FILE = 'engine.log';
 export const LOG_MAX_BYTES = 5 * 1024 * 1024;

@@ -3,6 +3,7 @@
 //   node out/node/engine.mjs [--port N]          browser mode on 127.0.0.1, prints the URL to open
 //   --data-dir DIR                               where collections live (default: the platform's user data folder)
 //   --allow-dir DIR (repeatable)                 a folder the browser-mode folder browser may show
+//   --replay-port N                              the replay origin's port (default: any free one)
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import { createHandlers } from './handlers.js';
 import { serveHttp } from './http.js';
 import { serveIpc } from './ipc.js';
 import { logEvents, logFailures, logsDirOf, openEngineLog } from './log.js';
+import { startReplay } from './replay-handlers.js';
 
 const argv = process.argv.slice(2);
 const events = new EventBus();
@@ -35,37 +37,43 @@ process.on('unhandledRejection', (e) => log.write('error', 'unhandled rejection'
 const allowDirs = argv.flatMap((a, i) => (a === '--allow-dir' && argv[i + 1] ? [argv[i + 1]] : []));
 // Always on: the app shows its own recent spans; they also go to OTEL_EXPORTER_OTLP_ENDPOINT when that is set.
 const telemetry = startTelemetry({ serviceName: 'archivestream-engine' });
+// Archived pages are served from an origin of their own, in both modes: never the API's, so their scripts cannot call
+// the engine.
+const replay = await startReplay(dataDir, flag('--replay-port') ? Number(flag('--replay-port')) : 0);
+log.write('info', `replay origin ${replay.server.origin}`);
 
 if (argv.includes('--ipc')) {
   if (!process.send) {
     process.stderr.write('archivestream engine: --ipc needs to be started with an IPC channel\n');
     process.exit(2);
   }
-  const handlers = createHandlers({ mode: 'ipc', events, dataDir, telemetry, allowDirs });
+  const handlers = createHandlers({ mode: 'ipc', events, dataDir, telemetry, allowDirs, replay });
   const stop = serveIpc(process, logFailures(handlers, log), events);
   // The shell owns us: when its end of the channel closes, we go too.
   process.on('disconnect', () => {
     stop();
     handlers.close();
+    void replay.close();
     log.write('info', `engine ${process.pid} stopped: the shell closed the channel`);
     process.exit(0);
   });
 } else {
   const here = dirname(fileURLToPath(import.meta.url));
   const staticDir = join(here, '..', 'renderer');
-  const handlers = createHandlers({ mode: 'http', events, dataDir, telemetry, allowDirs });
+  const handlers = createHandlers({ mode: 'http', events, dataDir, telemetry, allowDirs, replay });
   const engine = await serveHttp({
     handlers: logFailures(handlers, log),
     events,
     staticDir: existsSync(join(staticDir, 'index.html')) ? staticDir : null,
     port: flag('--port') ? Number(flag('--port')) : 0,
+    replayOrigin: replay.server.origin,
   });
   if (!existsSync(join(staticDir, 'index.html'))) {
     process.stderr.write('archivestream: the UI is not built (run `npm run build`); serving the API only\n');
   }
   process.stdout.write(`ArchiveStream is running in browser mode: ${engine.url}\n`);
   const shutdown = () => {
-    void engine.close().then(async () => {
+    void Promise.all([engine.close(), replay.close()]).then(async () => {
       handlers.close();
       log.write('info', `engine ${process.pid} stopped`);
       await telemetry.shutdown(); // flushes spans still on their way to an OTLP receiver

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TextBackendKind, Theme, TimeZoneChoice } from '../shared/api-collections.js';
+import { CodedError } from '../shared/errors.js';
 import { TEXT_BACKENDS, THEMES, TIME_ZONES } from './collections-shapes.js';
 import { DEFAULT_MAX_TEXT_MB } from '../core/extract/bound.js';
 
@@ -55,24 +56,13 @@ function settingsFrom(loaded: Partial<Record<keyof RegistrySettings, unknown>> =
   };
 }
 
-export class CollectionError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly file?: string,
-  ) {
-    super(message);
-  }
-}
-
 const NAME_MAX = 100;
 
 /** A collection name is shown and typed by people: any printable text, trimmed, at most NAME_MAX characters. */
 export function checkName(raw: string): string {
   const name = raw.trim();
-  // eslint-disable-next-line no-control-regex
   if (!name || name.length > NAME_MAX || /[\u0000-\u001f\u007f]/.test(name)) {
-    throw new CollectionError('bad-name', `A collection name needs 1 to ${NAME_MAX} printable characters.`);
+    throw new CodedError('bad-name', `A collection name needs 1 to ${NAME_MAX} printable characters.`);
   }
   return name;
 }
@@ -83,7 +73,8 @@ export class Registry {
   /** Where an unreadable registry was moved at start, if it was. */
   brokenCopy: string | null = null;
 
-  constructor(readonly dataDir: string) {
+  /** `readOnly`: a reader beside the owner (the replay origin) leaves an unreadable file where it is and says so. */
+  constructor(readonly dataDir: string, opts: { readOnly?: boolean } = {}) {
     this.file = join(dataDir, 'archivestream.json');
     this.data = { version: 1, collections: [], settings: settingsFrom() };
     if (existsSync(this.file)) {
@@ -91,6 +82,7 @@ export class Registry {
       try {
         loaded = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<RegistryData>;
       } catch {
+        if (opts.readOnly) throw new CodedError('registry-unreadable', `${this.file} cannot be read as JSON.`, this.file);
         // Hand-edited or damaged: keep it for the person to look at, and start over rather than refuse to start.
         this.brokenCopy = `${this.file}.broken-${Date.now()}`;
         renameSync(this.file, this.brokenCopy);
@@ -114,14 +106,14 @@ export class Registry {
 
   find(name: string): RegistryCollection {
     const c = this.data.collections.find((x) => x.name === name);
-    if (!c) throw new CollectionError('collection-not-found', `There is no collection named “${name}”.`);
+    if (!c) throw new CodedError('collection-not-found', `There is no collection named “${name}”.`);
     return c;
   }
 
   create(rawName: string): RegistryCollection {
     const name = checkName(rawName);
     if (this.data.collections.some((x) => x.name === name)) {
-      throw new CollectionError('collection-exists', `A collection named “${name}” already exists.`);
+      throw new CodedError('collection-exists', `A collection named “${name}” already exists.`);
     }
     const entry = { name, db: `collection-${randomBytes(6).toString('hex')}.sqlite`, createdAt: new Date().toISOString(), files: [] };
     this.data.collections.push(entry);
@@ -133,7 +125,7 @@ export class Registry {
     const entry = this.find(from);
     const to = checkName(rawTo);
     if (to !== from && this.data.collections.some((x) => x.name === to)) {
-      throw new CollectionError('collection-exists', `A collection named “${to}” already exists.`);
+      throw new CodedError('collection-exists', `A collection named “${to}” already exists.`);
     }
     entry.name = to;
     if (this.data.settings.lastCollection === from) this.data.settings.lastCollection = to;

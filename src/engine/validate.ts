@@ -2,23 +2,21 @@
 // edge, before a handler sees them (ARCHITECTURE.md, 'The contract').
 import type { CollectionsApi } from '../shared/api-collections.js';
 import type { ArgsOf, Method } from '../shared/api.js';
+import { CodedError } from '../shared/errors.js';
 import { collectionShapes } from './collections-shapes.js';
+import type { Field, Shape, Shapes } from './shape.js';
+import { replayShapes } from './replay-handlers.js';
 
-export class BadRequest extends Error {}
-
-/** 'text' may be empty (a query); 'body' is a string of any length (page text: the transport bounds its size);
- *  `{ oneOf }` is an enumeration and `{ listOf }` a list of objects of one shape, optional when `optional` is set. */
-export type Field =
-  | 'string' | 'string?' | 'text' | 'body' | 'int' | 'int?' | 'string[]'
-  | { oneOf: readonly string[]; optional?: boolean }
-  | { listOf: Shape; optional?: boolean };
-export interface Shape {
-  [name: string]: Field;
+/** Arguments that do not fit the method's shape: the client's mistake, named in words. */
+export class BadRequest extends CodedError {
+  constructor(message: string) {
+    super('bad-request', message);
+  }
 }
-export type Shapes<Names extends string> = { [M in Names]: Shape };
 
 const shapes: Shapes<Method> = {
   ...(collectionShapes satisfies Shapes<keyof CollectionsApi>),
+  ...replayShapes,
   'engine.info': {},
   'archive.open': { paths: 'string[]' },
   'archive.records': { file: 'string', after: 'int?', limit: 'int?' },

@@ -1,6 +1,7 @@
 // The collections part of the contract: create and fill collections, ingest, search, browse captures, stats,
 // settings and the folder browser. Merged into Api in api.ts; the method list below feeds validation and the preload
 // bridge. Types only, plus the method list.
+import type { IngestProblemCode } from './errors.js';
 import type { FileState, IngestProgress } from './records.js';
 
 export interface CollectionSummary {
@@ -60,7 +61,7 @@ export interface CollectionDetail extends CollectionSummary {
 export interface IngestErrorView {
   file: string;
   offset: number;
-  code: string;
+  code: IngestProblemCode;
   message: string;
 }
 
@@ -81,6 +82,11 @@ export interface CaptureView {
   refersToDate: string | null;
 }
 
+/** CaptureView's fields as data, so that one function (shared/pick.ts) cuts a stored capture down to them. */
+export const CAPTURE_VIEW_FIELDS = Object.keys({
+  id: 1, file: 1, offset: 1, length: 1, type: 1, uri: 1, timestamp: 1, status: 1, mime: 1, digest: 1, refersToUri: 1, refersToDate: 1,
+} satisfies Record<keyof CaptureView, 1>) as Array<keyof CaptureView>;
+
 /** A capture with, for a revisit, the record holding its payload (null when that is not in the collection). */
 export interface ResolvedCapture extends CaptureView {
   original: CaptureView | null;
@@ -89,10 +95,12 @@ export interface ResolvedCapture extends CaptureView {
 export interface SearchHitView {
   pageId: number;
   title: string;
+  /** The best capture's URL and 14-digit time (newest within the filters). */
   url: string;
   timestamp: string | null;
   /** Matched terms wrapped in U+0002 ... U+0003: split on them and render the parts as text, never as HTML. */
   snippet: string;
+  /** bm25 with title weighted over description over body; lower is better (FTS5 convention); null in date order. */
   score: number | null;
   captureCount: number;
   capture: CaptureView;
@@ -101,10 +109,17 @@ export interface SearchHitView {
 export type SortOrder = 'relevance' | 'date';
 export type FacetName = 'site' | 'mime' | 'status' | 'year';
 
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
 export interface SearchFacetsView {
   total: number;
+  /** True when the match set was too large to count through the filters and `total` was scaled from a sample. */
   totalIsEstimate: boolean;
-  facets: Record<FacetName, Array<{ value: string; count: number }>>;
+  facets: Record<FacetName, FacetCount[]>;
+  /** True when facets were counted over a sample of the match set. */
   facetsAreSample: boolean;
   tookMs: number;
 }

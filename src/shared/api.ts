@@ -3,27 +3,14 @@
 // from it, and no channel name is spelled anywhere else.
 
 import { COLLECTION_METHODS, type CollectionsApi } from './api-collections.js';
+import { REPLAY_METHODS, type ReplayApi } from './api-replay.js';
+import type { ErrorCode, ProblemCode } from './errors.js';
 import type { IngestProgress } from './records.js';
 
-/** Stable error codes: they cross process boundaries as data, never as Error objects (ARCHITECTURE.md, 'Errors'). */
-export type ErrorCode =
-  | 'bad-request' // the arguments do not fit the method
-  | 'unknown-method'
-  | 'unauthorized'
-  | 'file-not-found'
-  | 'not-an-archive'
-  | 'empty-file'
-  | 'record-not-found'
-  | 'warc-truncated'
-  | 'warc-bad-header'
-  | 'gzip-corrupt'
-  | 'decompression-bomb' // a gzip member, zip entry or Content-Encoding past 64 MB that inflates at more than 1000:1
-  | 'payload-truncated-for-text' // a payload past the text-extraction bound (--max-text-mb): text from its first part only
-  | 'query-syntax'
-  | 'internal';
+export type { ErrorCode, IngestProblemCode, ProblemCode } from './errors.js';
 
 export interface ApiError {
-  code: ErrorCode | (string & {});
+  code: ErrorCode;
   message: string;
   file?: string;
   offset?: number;
@@ -31,13 +18,16 @@ export interface ApiError {
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
+/** How a record is read back: 'direct' reads only its bytes (plain files, per-record gzip, WACZ); 'sequential' (one
+ *  gzip stream for the whole file) inflates the stream from its start, addressing records by uncompressed offset. */
+export type RandomAccess = 'direct' | 'sequential';
+
 export interface OpenedFile {
   path: string;
   format: 'warc' | 'arc' | 'wacz';
   compression: 'none' | 'gzip-members' | 'gzip-single';
   size: number;
-  /** How readRecord reaches a record: 'direct' (O(1) slice), 'checkpoints' or 'sequential' (single-member gzip). */
-  randomAccess: string;
+  randomAccess: RandomAccess;
 }
 
 export interface RecordSummary {
@@ -53,7 +43,7 @@ export interface RecordSummary {
 }
 
 export interface ProblemSummary {
-  code: string;
+  code: ProblemCode;
   file: string;
   offset: number;
   message: string;
@@ -119,8 +109,9 @@ export interface PageText {
   text: string;
 }
 
-/** Method name -> [arguments, result]. Collections, search and browsing live in api-collections.ts. */
-export interface Api extends CollectionsApi {
+/** Method name -> [arguments, result]. Collections, search and browsing live in api-collections.ts, replay in
+ *  api-replay.ts. */
+export interface Api extends CollectionsApi, ReplayApi {
   'engine.info': [Record<string, never>, { version: string; node: string; pid: number; mode: 'ipc' | 'http' }];
   'archive.open': [{ paths: string[] }, OpenedFile[]];
   'archive.records': [{ file: string; after?: number; limit?: number }, RecordPage];
@@ -179,7 +170,7 @@ export interface EngineClient {
 /** The method names, for validation at the engine's edge and for the preload bridge. */
 export const ARCHIVE_METHODS = ['engine.info', 'archive.open', 'archive.records', 'archive.record', 'archive.raw', 'record.payload', 'app.paths', 'telemetry.recent'] as const satisfies readonly Method[];
 export const EXTRACT_METHODS = ['extract.offer', 'extract.withdraw', 'extract.reply'] as const satisfies readonly Method[];
-export const METHODS = [...ARCHIVE_METHODS, ...EXTRACT_METHODS, ...COLLECTION_METHODS] as const satisfies readonly Method[];
+export const METHODS = [...ARCHIVE_METHODS, ...EXTRACT_METHODS, ...COLLECTION_METHODS, ...REPLAY_METHODS] as const satisfies readonly Method[];
 export const EVENTS = ['ingest.progress', 'engine.notice', 'extract.request'] as const satisfies readonly EventName[];
 
 // Compile-time proof that METHODS and EVENTS list every name of the contract.

@@ -1,5 +1,6 @@
 // Plain data shapes that cross layers and processes: what ingest produces, what the store keeps, what the UI shows.
 // Types only (ARCHITECTURE.md, 'Layers': src/shared imports nothing but itself).
+import type { IngestProblemCode } from './errors.js';
 
 /** One archive record as indexed: enough to read it back in O(1) from (file, offset, length). */
 export interface CaptureRow {
@@ -41,7 +42,7 @@ export interface PageRow {
 export interface IngestErrorRow {
   fileId: number;
   offset: number;
-  code: string;
+  code: IngestProblemCode;
   message: string;
 }
 

@@ -10,10 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/command.js';
 import { exportCommand } from '../../src/cli/commands/export.js';
 import { index } from '../../src/cli/commands/ingest.js';
-import { findChromium } from '../../src/core/extract-gpu/index.js';
+import { CHROMIUM, gpuRenderer, isSoftwareWebgl } from '../gpu/helpers.js';
 import { httpResponse, responseRecord } from '../core/warc/fixtures.js';
-
-const CHROMIUM = await findChromium().catch(() => undefined);
 
 function capture(): CliIo & { lines: string[]; errLines: string[] } {
   const lines: string[] = [];
@@ -75,14 +73,17 @@ describe.skipIf(!CHROMIUM)('index --backend with Chromium (skipped: no Chromium 
   });
 
   it("'auto' measures both, prints the choice line and puts it in --json; the pages are the CPU ingest's", async () => {
+    const software = isSoftwareWebgl(await gpuRenderer());
     const db = join(dir, 'auto.sqlite');
     const io = capture();
     expect(await index.run([db, archive, '--backend', 'auto', '--json'], io)).toBe(0);
-    // SwiftShader is far slower than the CPU loop, so auto keeps the CPU here.
     expect(io.errLines).toEqual([expect.stringMatching(/^text backend: (cpu|gpu) \(cpu [\d.]+ MB\/s, gpu [\d.]+ MB\/s\)/)]);
     const summary = JSON.parse(io.lines[0]);
     expect(summary).toMatchObject({ files: 1, pages: 6, errors: 0, text: { requested: 'auto', note: null } });
-    expect(summary.text.choice).toBe(summary.text.gpuMBps > summary.text.cpuMBps ? 'gpu' : 'cpu');
+    expect(summary.text.cpuMBps).toBeGreaterThan(0);
+    expect(summary.text.gpuMBps).toBeGreaterThan(0);
+    // Which one wins from given rates is tested in test/gpu/backend-choice.test.ts (fasterBackend).
+    if (software) expect(summary.text.choice).toBe('cpu');
     expect(io.errLines[0]).toContain(`text backend: ${summary.text.choice} `);
     expect(await pagesOf(db)).toEqual(expected);
   }, 120_000);

@@ -30,7 +30,7 @@ function engine(dataDir: string, allowDirs: string[] = []) {
     if (r.ok) throw new Error(`${method} should have failed`);
     return r.error;
   }
-  return { call, fail, progress, close: () => handlers.close() };
+  return { call, fail, events, progress, close: () => handlers.close() };
 }
 
 async function waitIngest(e: ReturnType<typeof engine>, name: string) {
@@ -167,7 +167,7 @@ describe.skipIf(!existsSync(WARCS))('collections over the pywb sample WARCs (cor
     await e.call('ingest.start', { collection: 'pywb' });
     const d = await waitIngest(e, 'pywb');
     expect(d.captures).toBe(before);
-    expect(d.fileList.every((f) => f.state === 'done')).toBe(true);
+    expect(d.fileList.map((f) => f.state)).toEqual(['done', 'done']);
   });
 
   it('searches, with hits then facets', async () => {
@@ -177,8 +177,10 @@ describe.skipIf(!existsSync(WARCS))('collections over the pywb sample WARCs (cor
     const f = await e.call('search.facets', { collection: 'pywb', q: 'iana' });
     expect(f.total).toBeGreaterThanOrEqual(r.hits.length);
     expect(f.facets.site.some((s) => s.value.endsWith('iana.org'))).toBe(true);
-    const filtered = await e.call('search.query', { collection: 'pywb', q: 'iana site:example.com' });
-    expect(filtered.hits.every((h) => new URL(h.url).hostname.endsWith('example.com'))).toBe(true);
+    // 'domain' is on example.com's page and on iana.org's: the filter keeps only the first.
+    const hosts = async (q: string) => (await e.call('search.query', { collection: 'pywb', q })).hits.map((h) => new URL(h.url).hostname);
+    expect(await hosts('domain')).toEqual(expect.arrayContaining(['example.com', expect.stringMatching(/iana\.org$/)]));
+    expect(new Set(await hosts('domain site:example.com'))).toEqual(new Set(['example.com']));
   });
 
   it('lists captures of a URL with revisits resolved to their original (WARC 1.1 §6.7)', async () => {
@@ -205,6 +207,7 @@ describe.skipIf(!existsSync(WARCS))('collections over the pywb sample WARCs (cor
     expect(tb.from.id).toBe(b.original!.id);
     const d = await e.call('record.diff', { collection: 'pywb', a: a.id, b: b.id });
     expect(d.added + d.removed).toBe(0);
+    expect(d.ops.length).toBeGreaterThan(0);
     expect(d.ops.every((o) => o.op === 'same')).toBe(true);
   });
 
@@ -215,6 +218,7 @@ describe.skipIf(!existsSync(WARCS))('collections over the pywb sample WARCs (cor
     expect(total(s.years)).toBe(174);
     expect(s.years.map((y) => y.value)).toEqual([...s.years.map((y) => y.value)].sort());
     expect(s.hosts[0].value).toMatch(/iana\.org$/);
+    expect(s.months.length).toBeGreaterThan(0);
     expect(s.months.every((m) => /^\d{4}-\d{2}$/.test(m.value))).toBe(true);
     const q = await e.call('stats.get', { collection: 'pywb', q: 'example' });
     expect(q.scope).toBe('query');
@@ -243,17 +247,25 @@ describe.skipIf(!existsSync(WARCS))('collections over the pywb sample WARCs (cor
     expect(d.captures).toBe(6);
     expect(d.captures).toBeLessThan(full.captures);
     const left = await e.call('captures.byHost', { collection: 'small', url: 'iana.org' });
+    expect(left.length).toBeGreaterThan(0);
     expect(left.every((c) => c.file === example)).toBe(true);
   });
 
   it('cancels a run, leaves nothing marked as indexing, and the next run resumes to done', async () => {
     await e.call('collections.create', { name: 'cancel' });
     await e.call('files.add', { collection: 'cancel', paths: [iana, example] });
+    // Cancelled from the run's first progress event (emitted while the engine handles it, so nothing else happens
+    // in between): with one worker the second file has not started by then, whatever the machine's speed.
+    const cancelled = new Promise<ResultOf<'ingest.cancel'>>((resolveCancel, rejectCancel) => {
+      const unsubscribe = e.events.subscribe((name, payload) => {
+        if (name !== 'ingest.progress' || (payload as ApiEvents['ingest.progress']).collection !== 'cancel') return;
+        unsubscribe();
+        e.call('ingest.cancel', { collection: 'cancel' }).then(resolveCancel, rejectCancel);
+      });
+    });
     const started = await e.call('ingest.start', { collection: 'cancel', workers: 1 });
     expect(started.running).toBe(true);
-    // Workers take far longer to start than this call takes to arrive, so the run is cut before it ends.
-    const cancelled = await e.call('ingest.cancel', { collection: 'cancel' });
-    expect(cancelled).toMatchObject({ running: false, stopped: 'cancelled' });
+    expect(await cancelled).toMatchObject({ running: false, stopped: 'cancelled' });
     const after = await e.call('collections.get', { collection: 'cancel' });
     expect(after.ingesting).toBe(false);
     expect(after.fileList.some((f) => f.state !== 'done')).toBe(true);

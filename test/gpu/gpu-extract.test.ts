@@ -31,9 +31,14 @@ describe.skipIf(!CHROMIUM)('GPU extraction (Chromium, gpu.js webgl2)', () => {
     await gpu?.close();
   });
 
-  it('runs on WebGL2', () => {
+  it('runs on WebGL2, and its output on a page is what the page says', async () => {
+    expect(gpu.webglVersion).toMatch(/^WebGL 2\.0/);
     expect(gpu.renderer).toMatch(/\S/);
     expect(gpu.batchChars).toBe(LIMIT);
+    const page = '<title>A &amp; B</title><style>p{}</style><p>one<br>two</p><script>x<y</script><!-- c --><div>caf&eacute;</div>';
+    const expected = { title: 'A & B', description: '', text: 'one\ntwo\ncafé' };
+    expect(extractText(page)).toEqual(expected);
+    expect(await gpu.extractBatch([page])).toEqual([expected]);
   });
 
   // float32 is exact below 2^24 only. One page of 2^24 - 1 code units (plus its separator) fills

@@ -1,7 +1,7 @@
 // Shared by the GPU tests: where Chromium and the corpus are, and the corpus's HTML pages.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { findChromium } from '../../src/core/extract-gpu/index.js';
+import { createGpuBackend, findChromium } from '../../src/core/extract-gpu/index.js';
 import { htmlRecords } from '../../src/core/extract-gpu/html-records.js';
 import { openArchive } from '../../src/core/warc/index.js';
 
@@ -10,6 +10,20 @@ export const CORPUS = resolve(ROOT, '../shared/corpus');
 
 /** The Chromium the GPU backend would launch, or undefined (the GPU tests then skip). */
 export const CHROMIUM: string | undefined = await findChromium().catch(() => undefined);
+
+let renderer: Promise<string> | undefined;
+
+/** The WebGL renderer the GPU backend runs on here (one launch per test file). */
+export function gpuRenderer(): Promise<string> {
+  return (renderer ??= createGpuBackend({ batchChars: 1 << 16 }).then(async (gpu) => {
+    await gpu.close();
+    return gpu.renderer;
+  }));
+}
+
+/** SwiftShader runs the kernels on the CPU, about 50x slower than the CPU extractor, so 'auto' must keep the CPU on
+ *  it; on a real GPU either choice may be right. */
+export const isSoftwareWebgl = (renderer: string): boolean => /SwiftShader/i.test(renderer);
 
 export interface NamedPage {
   name: string;

@@ -1,11 +1,11 @@
-// The GPU sees one byte per code unit (src/renderer/gpu/glsl.ts uploadCode): non-ASCII and NUL become one OTHER
+// The GPU sees one byte per code unit (src/core/extract-webgl/glsl.ts uploadCode): non-ASCII and NUL become one OTHER
 // byte, and 0 is kept for "outside the page". That is only sound if classAt gives the same classes whatever such a
 // code unit is, where it stands and whatever its neighbours (fsm.ts: "non-ASCII is always OTHER"). This pins it down,
 // with code units whose low byte is markup ('<' is 0x3C: U+013C, U+3C3C, ...), since a careless byte cast would alias
 // them. No Chromium needed.
 import { describe, expect, it } from 'vitest';
 import { classAt } from '../../src/core/extract/fsm.js';
-import { OTHER_CODE, uploadCode } from '../../src/renderer/gpu/glsl.js';
+import { OTHER_CODE, uploadCode } from '../../src/core/extract-webgl/glsl.js';
 
 const TEMPLATES = ['<script>', '</style ', '<!--x', 'a-->', '--!>', 'b/>', '<a href', '="\'', ' \t\n', '</ 3', '<?x', '<svg/'];
 

@@ -7,8 +7,9 @@ import { createGpuBackend, GpuBackendError, type GpuBackend } from '../../core/e
 import { ingestCollection, type IngestTextOptions } from '../../core/ingest/index.js';
 import type { IngestTextStatus, TextBackendKind } from '../../shared/api-collections.js';
 import type { IngestProgress } from '../../shared/records.js';
+import { rateFigures } from '../../shared/text-rate.js';
 import { withSpan } from '../../core/telemetry/index.js';
-import { BACKENDS, maxTextOption, rate } from './text.js';
+import { BACKENDS, maxTextOption } from './text.js';
 
 function bar(p: IngestProgress): string {
   const frac = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 0;
@@ -23,10 +24,7 @@ function bar(p: IngestProgress): string {
 /** "text backend: cpu (cpu 240 MB/s, gpu 3.1 MB/s)", the line `text --backend auto` prints, plus why the GPU was not
  *  measured and what it ran on. */
 function choiceLine(t: IngestTextStatus, gpu: GpuBackend | undefined): string {
-  const figures = [
-    t.cpuMBps !== null ? `cpu ${rate(t.cpuMBps)}` : null,
-    t.gpuMBps !== null ? `gpu ${rate(t.gpuMBps)}` : t.note !== null ? `gpu unavailable: ${t.note}` : null,
-  ].filter((f) => f !== null);
+  const figures = rateFigures(t);
   const on = t.choice === 'gpu' && gpu ? ` on ${gpu.renderer}` : '';
   return `text backend: ${t.choice}${figures.length ? ` (${figures.join(', ')})` : ''}${on}`;
 }

@@ -5,6 +5,7 @@ import { htmlRecords, type HtmlRecord } from '../../core/extract-gpu/html-record
 import { ArchiveError, openArchive } from '../../core/warc/index.js';
 import type { ArchiveFile, WarcProblem } from '../../core/warc/types.js';
 import { DEFAULT_MAX_TEXT_MB, MB, parseMaxTextMb, textCutProblem } from '../../core/extract/bound.js';
+import { rate } from '../../shared/text-rate.js';
 import { formatProblem } from './records.js';
 
 export const BACKENDS = ['cpu', 'gpu', 'auto'] as const;
@@ -15,11 +16,6 @@ type BackendKind = (typeof BACKENDS)[number];
 const SAMPLE_CHARS = 512 * 1024;
 /** Pages per extractBatch call: a GPU dispatch's worth, so the GPU path runs full batches. */
 const CHUNK_CHARS = 1 << 24;
-
-export function rate(mbps: number): string {
-  // One significant digit below 0.1: a GPU timed on a few small pages can be that slow, and '0.0' reads as broken.
-  return `${mbps >= 10 ? Math.round(mbps) : mbps >= 0.1 ? mbps.toFixed(1) : mbps.toPrecision(1)} MB/s`;
-}
 
 /** The --max-text-mb flag (index, text) as bytes; the default bound when it is absent. */
 export function maxTextOption(flags: Map<string, string | true>): number {

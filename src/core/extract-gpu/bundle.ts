@@ -1,11 +1,11 @@
-// Bundles the browser entry (src/renderer/gpu/page-entry.ts, with gpu.js and the shared FSM) for the headless page.
+// Bundles the browser entry (src/core/extract-webgl/page-entry.ts, with gpu.js and the shared FSM) for the headless page.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** esbuild options for the page; scripts/build-node.mjs uses the same ones. */
 export const PAGE_BUILD = {
-  entryPoints: ['src/renderer/gpu/page-entry.ts'],
+  entryPoints: ['src/core/extract-webgl/page-entry.ts'],
   bundle: true,
   platform: 'browser',
   format: 'iife',

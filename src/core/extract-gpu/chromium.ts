@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 
 export type GpuBackendErrorCode =
   | 'gpu-page-unavailable'
+  | 'playwright-unavailable'
   | 'chromium-not-found'
   | 'chromium-launch-failed'
   | 'webgl2-unavailable'
@@ -20,9 +21,17 @@ export class GpuBackendError extends Error {
   }
 }
 
+/** Loads playwright-core, which drives Chromium: a dependency, but loaded only when the GPU backend starts, so that
+ *  other commands do not pay for it. Injectable so that a test can make it fail as an install without it would. */
+export type PlaywrightLoader = () => Promise<typeof import('playwright-core')>;
+
+const importPlaywright: PlaywrightLoader = () => import('playwright-core');
+
 export interface LaunchOptions {
   /** Overrides ARCHIVESTREAM_CHROMIUM and the default paths. */
   executablePath?: string;
+  /** Default: import('playwright-core'). */
+  loadPlaywright?: PlaywrightLoader;
   /** Use the machine's GPU (ANGLE's default backend) instead of SwiftShader, for bench/gpu-real.sh. */
   hardwareGl?: boolean;
   headless?: boolean;
@@ -31,7 +40,7 @@ export interface LaunchOptions {
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 
 /** ARCHIVESTREAM_CHROMIUM, else Debian's /usr/bin/chromium, else Playwright's own build if one is installed. */
-export async function findChromium(explicit?: string): Promise<string> {
+export async function findChromium(explicit?: string, loadPlaywright = importPlaywright): Promise<string> {
   const fromEnv = explicit ?? process.env.ARCHIVESTREAM_CHROMIUM;
   if (fromEnv) {
     if (existsSync(fromEnv)) return fromEnv;
@@ -39,11 +48,11 @@ export async function findChromium(explicit?: string): Promise<string> {
   }
   if (existsSync(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
   try {
-    const { chromium } = await import('playwright-core');
+    const { chromium } = await loadPlaywright();
     const own = chromium.executablePath();
     if (own && existsSync(own)) return own;
   } catch {
-    // playwright-core knows no build of its own here: fall through to the message below
+    // playwright-core is missing or knows no build of its own here: fall through to the message below
   }
   throw new GpuBackendError(
     'chromium-not-found',
@@ -62,8 +71,15 @@ export function chromiumArgs(opts: LaunchOptions = {}): string[] {
 }
 
 export async function launchChromium(opts: LaunchOptions = {}): Promise<Browser> {
-  const executablePath = await findChromium(opts.executablePath);
-  const { chromium } = await import('playwright-core');
+  // Loaded before Chromium is looked for: without it no Chromium can be driven, so that is the error to report.
+  const playwright = await (opts.loadPlaywright ?? importPlaywright)().catch((e: Error) => {
+    throw new GpuBackendError(
+      'playwright-unavailable',
+      `cannot load playwright-core, which starts Chromium (reinstall archivestream with its dependencies): ${e.message.split('\n')[0]}`,
+    );
+  });
+  const executablePath = await findChromium(opts.executablePath, async () => playwright);
+  const { chromium } = playwright;
   try {
     return await chromium.launch({ executablePath, headless: opts.headless ?? true, args: chromiumArgs(opts) });
   } catch (e) {

@@ -1,6 +1,6 @@
 // The HTML pages of an archive, decoded: what the `text` command and the GPU conformance tests extract from.
+import { decodeHtml } from '../decode/charset.js';
 import { DEFAULT_MAX_TEXT_MB, MB } from '../extract/bound.js';
-import { decodeHtml } from '../extract/charset.js';
 import type { ArchiveFile, ArchiveRecord } from '../warc/types.js';
 
 export interface HtmlRecord {

@@ -1,16 +1,18 @@
 /**
- * Text extraction backends: the CPU extractor (src/core/extract) and the GPU one (src/renderer/gpu, gpu.js in a
+ * Text extraction backends: the CPU extractor (src/core/extract) and the GPU one (src/core/extract-webgl, gpu.js in a
  * headless Chromium), behind one interface, and the measurement that picks the faster on the machine at hand
  * (ARCHITECTURE.md, "Text extraction").
  */
 import type { Browser, Page } from 'playwright-core';
 import { extractText, type ExtractedText } from '../extract/index.js';
-import type { GpuPageApi, GpuTimings, StateMismatch } from './page-api.js';
+import type { GpuPageApi, GpuTimings, StateMismatch } from '../extract-webgl/page-api.js';
 import { GpuBackendError, launchChromium, type LaunchOptions } from './chromium.js';
 import { pageScript } from './bundle.js';
 import { annotate, withSpan } from '../telemetry/index.js';
 
-export { GpuBackendError, findChromium, chromiumArgs, type GpuBackendErrorCode, type LaunchOptions } from './chromium.js';
+export {
+  GpuBackendError, findChromium, chromiumArgs, type GpuBackendErrorCode, type LaunchOptions, type PlaywrightLoader,
+} from './chromium.js';
 export type { ExtractedText, GpuTimings, StateMismatch };
 
 export interface TextBackend {
@@ -24,6 +26,8 @@ export interface GpuBackend extends TextBackend {
   name: 'gpu';
   /** The WebGL renderer string (e.g. "ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device ...)"). */
   readonly renderer: string;
+  /** The WebGL version of the kernels' context (e.g. "WebGL 2.0 (OpenGL ES 3.0 Chromium)"). */
+  readonly webglVersion: string;
   readonly batchChars: number;
   /** Timings of the last extractBatch (summed over its dispatches). */
   readonly lastTimings: GpuTimings | undefined;
@@ -58,7 +62,7 @@ export function createCpuBackend(): TextBackend {
 
 export async function createGpuBackend(opts: GpuBackendOptions = {}): Promise<GpuBackend> {
   const script = await pageScript().catch((e: Error) => {
-    // The page is bundled from src/renderer/gpu at run time (with esbuild, a devDependency).
+    // The page is bundled from src/core/extract-webgl at run time (with esbuild, a devDependency).
     throw new GpuBackendError('gpu-page-unavailable', `cannot build the GPU page: ${e.message.split('\n')[0]}`);
   });
   const browser: Browser = await launchChromium(opts);
@@ -79,6 +83,9 @@ export async function createGpuBackend(opts: GpuBackendOptions = {}): Promise<Gp
       name: 'gpu',
       get renderer() {
         return info.renderer;
+      },
+      get webglVersion() {
+        return info.version;
       },
       get batchChars() {
         return info.batchChars;
@@ -170,9 +177,15 @@ async function pick(kind: 'cpu' | 'gpu' | 'auto', sample: string[], opts: Choose
     await gpu.close();
     throw e;
   }
-  if (gpuMBps > cpuMBps) return { backend: gpu, choice: 'gpu', cpuMBps, gpuMBps };
+  if (fasterBackend(cpuMBps, gpuMBps) === 'gpu') return { backend: gpu, choice: 'gpu', cpuMBps, gpuMBps };
   await gpu.close();
   return { backend: cpu, choice: 'cpu', cpuMBps, gpuMBps };
+}
+
+/** The backend 'auto' keeps, from both throughputs: the GPU only when strictly faster, since the CPU needs no
+ *  Chromium left running. */
+export function fasterBackend(cpuMBps: number, gpuMBps: number): 'cpu' | 'gpu' {
+  return gpuMBps > cpuMBps ? 'gpu' : 'cpu';
 }
 
 /** Timed runs go on until this much time has passed: one run of a small sample on the CPU takes a millisecond or

@@ -1,14 +1,14 @@
 // How much of one payload text extraction reads. A page's text is in its first megabytes; reading a larger payload
 // whole would cost memory in proportion to it (a 2 GB record, or a Content-Encoding bomb), so extraction reads at most
 // this much and says so when it cuts.
-import type { WarcProblem } from '../warc/types.js';
+import type { ProblemCode } from '../../shared/errors.js';
 
 /** The default bound, in MB (the `--max-text-mb` flag of `index` and `text`, the maxTextMb setting). */
 export const DEFAULT_MAX_TEXT_MB = 16;
 export const MB = 1024 * 1024;
 
 /** The problem that says a payload's text was taken from its first `maxBytes` only. */
-export function textCutProblem(file: string, offset: number, maxBytes: number): WarcProblem {
+export function textCutProblem(file: string, offset: number, maxBytes: number): { code: ProblemCode; file: string; offset: number; message: string } {
   return {
     code: 'payload-truncated-for-text',
     file,

@@ -1,8 +1,8 @@
 /**
  * The second half of the transform: from the FSM's runs to { title, description, text }.
  * Pure TypeScript, no Node imports: the GPU path computes the per-character states on the GPU and calls finish()
- * in the renderer, the CPU path feeds the same Assembler from its fused scan (index.ts); either way the output is
- * built by this one piece of code. The policy it implements is written down in index.ts.
+ * in the browser (src/core/extract-webgl), the CPU path feeds the same Assembler from its fused scan (index.ts);
+ * either way the output is built by this one piece of code. The policy it implements is written down in index.ts.
  */
 import * as entities from './entities.js';
 import * as fsm from './fsm.js';

@@ -1,7 +1,7 @@
 /**
  * The tokenizer half of the text-extraction transform, as a finite state machine small enough for a GPU scan.
  *
- * Pure TypeScript, no Node or DOM imports: the renderer's gpu.js kernels import it, and so does the CPU extractor.
+ * Pure TypeScript, no Node or DOM imports: the gpu.js kernels (src/core/extract-webgl) import it, and so does the CPU extractor.
  * One table (TRANSITIONS) drives both, so the per-character states agree by construction. finish.ts turns
  * (text, states) into the extracted output.
  *

@@ -1,6 +1,6 @@
 /**
  * Text extraction from HTML: the CPU extractor and the specification of the transform (the GPU kernels in
- * src/renderer/gpu implement the same one and must give byte-identical output).
+ * src/core/extract-webgl implement the same one and must give byte-identical output).
  *
  * THE TRANSFORM (each clause has a unit test in test/core/extract/extract.test.ts, named after its number)
  *  T1  Input is a decoded string (see charset.ts); output is { title, description, text }.

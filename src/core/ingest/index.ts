@@ -194,7 +194,7 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
       }
       const endCheckpoints = coll.checkpointInBackground();
       try {
-        await runPool(coll, tasks, opts, summary);
+        await new IngestPool(coll, tasks, opts, summary).run();
       } finally {
         await endCheckpoints();
       }
@@ -215,235 +215,327 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
   return summary;
 }
 
-function runPool(coll: Collection, tasks: FileTask[], opts: IngestOptions, summary: IngestSummary): Promise<void> {
-  const nWorkers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), MAX_WORKERS, tasks.length));
-  const bytesTotal = tasks.reduce((s, t) => s + t.size, 0);
-  const queue = [...tasks];
-  const byId = new Map<number, FileTask>();
-  const samples: Array<[number, number]> = [];
-  let bytesDone = 0; // finished files
-  let records = 0;
-  let pagesWritten = 0;
-  let errors = 0;
-  let filesDone = 0;
+/** One worker thread of the pool. 'starting' until its first message (one that exits before then cannot load its
+ *  entry, and neither would a replacement), 'ready' between files, 'indexing' its `file`, 'retired' once told to
+ *  exit or gone. */
+interface PoolWorker {
+  thread: Worker;
+  shared: Int32Array;
+  state: 'starting' | 'ready' | 'indexing' | 'retired';
+  file: FileTask | null;
+  /** Its messages are handled one after another, in order, also while a batch awaits its text. */
+  chain: Promise<void>;
+  /** Why it stopped, should it stop on its own. */
+  failure: string;
+}
 
-  const progress = (): void => {
-    if (!opts.onProgress) return;
-    const inFlight = [...byId.values()].filter((t) => t.state === 'indexing');
-    const done = bytesDone + inFlight.reduce((s, t) => s + t.bytesDone, 0);
+/** Where page text is extracted. Without IngestOptions.text the workers do it ('in-workers'). With it they send
+ *  decoded HTML: the first batch holding pages is the sample the backend is chosen on ('awaiting-sample', then
+ *  'choosing'), and the chosen backend extracts every page ('through-backend'), unless 'auto' chose the CPU: the
+ *  workers then go back to extracting pages themselves, and batches they sent as HTML before the switch are extracted
+ *  here by the CPU backend ('back-to-workers'). */
+type TextStage =
+  | { name: 'in-workers' }
+  | { name: 'awaiting-sample'; options: IngestTextOptions }
+  | { name: 'choosing'; chosen: Promise<TextBackend> }
+  | { name: 'through-backend'; backend: TextBackend }
+  | { name: 'back-to-workers'; backend: TextBackend };
+
+/** The worker threads, the single writer (this thread) and, with IngestOptions.text, the text backend. The pool is
+ *  'running' until every file is done, the signal aborts it or something fails; it then stops every thread and
+ *  closes the backend, and only then does run() settle. */
+class IngestPool {
+  private state: 'running' | 'stopping' = 'running';
+  private text: TextStage;
+  private readonly queue: FileTask[];
+  private readonly workers = new Set<PoolWorker>(); // not retired
+  private readonly exits: Promise<number>[] = [];
+  private readonly byId = new Map<number, FileTask>();
+  private readonly entry = workerEntry();
+  private readonly progress: ProgressMeter;
+  private settle: (error?: unknown) => void = () => {};
+
+  constructor(
+    private readonly coll: Collection,
+    private readonly tasks: FileTask[],
+    private readonly opts: IngestOptions,
+    private readonly summary: IngestSummary,
+  ) {
+    this.queue = [...tasks];
+    this.text = opts.text ? { name: 'awaiting-sample', options: opts.text } : { name: 'in-workers' };
+    this.progress = new ProgressMeter(coll.path, tasks, opts.onProgress);
+  }
+
+  run(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.settle = (error) => (error === undefined ? resolve() : reject(error));
+      this.opts.signal?.addEventListener('abort', this.onAbort, { once: true });
+      const n = Math.max(1, Math.min(this.opts.workers ?? availableParallelism(), MAX_WORKERS, this.tasks.length));
+      for (let i = 0; i < n; i++) this.spawn();
+    });
+  }
+
+  private readonly onAbort = (): void => this.stop();
+
+  /** Cancels and ends every thread; settles once they are all gone and the text backend is closed: nothing may
+   *  outlive the ingest (CONTRIBUTING.md, 'Own what you start'). A backend still being chosen closes itself when the
+   *  choice is made (chooseText). */
+  private stop(error?: unknown): void {
+    if (this.state === 'stopping') return;
+    this.state = 'stopping';
+    this.opts.signal?.removeEventListener('abort', this.onAbort);
+    for (const w of this.workers) {
+      Atomics.store(w.shared, CANCEL, 1);
+      Atomics.notify(w.shared, CREDITS);
+      this.retire(w);
+    }
+    void Promise.allSettled(this.exits)
+      .then(() => this.chosenBackend()?.close())
+      .catch(() => {}) // a backend that fails to close has nothing left to tell the ingest's caller
+      .then(() => this.settle(error));
+  }
+
+  private retire(w: PoolWorker): void {
+    w.state = 'retired';
+    this.workers.delete(w);
+    this.exits.push(w.thread.terminate());
+  }
+
+  private spawn(): void {
+    const buffer = new SharedArrayBuffer(SHARED_SLOTS * Int32Array.BYTES_PER_ELEMENT);
+    const shared = new Int32Array(buffer);
+    shared[CREDITS] = CREDITS_PER_WORKER;
+    shared[SEND_HTML] = this.workersSendHtml() ? 1 : 0;
+    const workerData: WorkerInit = {
+      shared: buffer, batchRecords: this.opts.batchRecords ?? 500, batchBytes: this.opts.batchBytes ?? 4 << 20,
+      maxTextBytes: this.opts.maxTextBytes ?? DEFAULT_MAX_TEXT_MB * MB,
+    };
+    const w: PoolWorker = {
+      thread: new Worker(this.entry, { workerData }), shared, state: 'starting', file: null, chain: Promise.resolve(),
+      failure: 'worker thread stopped',
+    };
+    this.workers.add(w);
+    w.thread.on('message', (m: FromWorker) => {
+      if (w.state === 'starting') w.state = 'ready';
+      this.inOrder(w, async () => {
+        await this.extractHtml(m);
+        this.onMessage(w, m);
+      });
+    });
+    w.thread.on('error', (e) => {
+      w.failure = e.message;
+    });
+    // After the worker's last messages, which may still be waiting for their text.
+    w.thread.on('exit', () => this.inOrder(w, () => this.onExit(w)));
+  }
+
+  private inOrder(w: PoolWorker, fn: () => void | Promise<void>): void {
+    w.chain = w.chain.then(() => (this.state === 'stopping' ? undefined : fn())).catch((e: unknown) => this.stop(e));
+  }
+
+  private onMessage(w: PoolWorker, msg: FromWorker): void {
+    if (this.state === 'stopping') return;
+    switch (msg.type) {
+      case 'idle':
+        this.nextFile(w);
+        return;
+      case 'batch': {
+        this.coll.writeBatch(msg);
+        Atomics.add(w.shared, CREDITS, 1);
+        Atomics.notify(w.shared, CREDITS);
+        const t = this.byId.get(msg.fileId)!;
+        this.progress.records += msg.records - t.records;
+        this.summary.records += msg.captures.length;
+        this.summary.bytes += msg.bytesDone - t.bytesDone;
+        t.records = msg.records;
+        t.bytesDone = msg.bytesDone;
+        this.progress.pages += msg.pages.length;
+        this.countErrors(msg.errors.length);
+        this.progress.report();
+        return;
+      }
+      case 'fileDone':
+        this.endFile(this.release(w), 'done', msg.format);
+        return;
+      case 'fileFailed': {
+        const errors = [...msg.errors, { fileId: msg.fileId, offset: 0, code: msg.code, message: msg.message }];
+        this.coll.writeBatch({ fileId: msg.fileId, captures: [], pages: [], errors });
+        this.countErrors(errors.length);
+        this.endFile(this.release(w), 'error');
+        return;
+      }
+    }
+  }
+
+  /** Gives a ready worker the next file, or retires it when there is none. */
+  private nextFile(w: PoolWorker): void {
+    const t = this.queue.shift();
+    if (!t) {
+      w.thread.postMessage({ type: 'exit' } satisfies ToWorker);
+      this.retire(w);
+      if (this.workers.size === 0) this.stop();
+      return;
+    }
+    t.fileId = this.coll.beginFile(t);
+    t.state = 'indexing';
+    this.byId.set(t.fileId, t);
+    w.state = 'indexing';
+    w.file = t;
+    w.thread.postMessage({ type: 'file', fileId: t.fileId, path: t.path } satisfies ToWorker);
+  }
+
+  /** Takes a worker's finished file off it: the worker is ready for the next. */
+  private release(w: PoolWorker): FileTask {
+    const t = w.file!;
+    w.state = 'ready';
+    w.file = null;
+    return t;
+  }
+
+  private endFile(t: FileTask, state: 'done' | 'error', format?: string): void {
+    t.state = state;
+    this.coll.finishFile(t.fileId!, state, format);
+    if (state === 'done') this.summary.filesIndexed++;
+    else this.summary.filesFailed++;
+    this.progress.fileEnded(t);
+  }
+
+  private countErrors(n: number): void {
+    this.progress.errors += n;
+    this.summary.errors += n;
+  }
+
+  /** A worker we did not retire stopped: that costs its current file, not the collection. Record it and carry on
+   *  with a new worker. */
+  private onExit(w: PoolWorker): void {
+    if (w.state === 'retired') return;
+    const { state, file: t } = w;
+    w.state = 'retired';
+    this.workers.delete(w);
+    if (state === 'starting') {
+      this.stop(new Error(`ingest worker failed to start: ${w.failure}`));
+      return;
+    }
+    if (t) {
+      this.coll.writeBatch({ fileId: t.fileId!, captures: [], pages: [], errors: [
+        { fileId: t.fileId!, offset: t.bytesDone, code: 'worker-crashed', message: w.failure },
+      ] });
+      this.countErrors(1);
+      this.endFile(t, 'error');
+    }
+    if (this.queue.length > 0) this.spawn();
+    else if (this.workers.size === 0) this.stop();
+  }
+
+  private workersSendHtml(): boolean {
+    return this.text.name !== 'in-workers' && this.text.name !== 'back-to-workers';
+  }
+
+  private chosenBackend(): TextBackend | undefined {
+    return this.text.name === 'through-backend' || this.text.name === 'back-to-workers' ? this.text.backend : undefined;
+  }
+
+  /** Extracts the pages a batch carries as HTML through the text backend, in order, into its rows. */
+  private async extractHtml(msg: FromWorker): Promise<void> {
+    if (msg.type !== 'batch' || msg.html.length === 0) return;
+    const pages = msg.html.map((p) => p.html);
+    const backend = await this.backendFor(pages);
+    const results = await backend.extractBatch(pages, this.opts.signal);
+    if (results.length !== pages.length) throw new Error(`the ${backend.name} text backend returned ${results.length} results for ${pages.length} pages`);
+    msg.html.forEach((p, i) => msg.pages.push(textRow(p, results[i])));
+    msg.html = [];
+  }
+
+  /** The backend for a batch of HTML; the first such batch is the sample it is chosen on. */
+  private backendFor(pages: string[]): Promise<TextBackend> {
+    switch (this.text.name) {
+      case 'through-backend':
+      case 'back-to-workers':
+        return Promise.resolve(this.text.backend);
+      case 'choosing':
+        return this.text.chosen;
+      case 'awaiting-sample': {
+        const chosen = this.chooseText(this.text.options, pages);
+        this.text = { name: 'choosing', chosen };
+        return chosen;
+      }
+      case 'in-workers':
+        throw new Error('an ingest worker sent HTML it was not asked for');
+    }
+  }
+
+  private async chooseText(text: IngestTextOptions, pages: string[]): Promise<TextBackend> {
+    let note: string | null = null;
+    const chosen = await chooseBackend(text.kind, sampleOf(pages), {
+      gpu: text.gpu,
+      onGpuUnavailable: (e) => {
+        note = e.message;
+      },
+    });
+    if (this.state === 'stopping') {
+      void chosen.backend.close();
+      return chosen.backend;
+    }
+    if (chosen.choice === 'cpu') {
+      // The CPU is best used where it was: in the workers, in parallel.
+      this.text = { name: 'back-to-workers', backend: chosen.backend };
+      for (const w of this.workers) Atomics.store(w.shared, SEND_HTML, 0);
+    } else {
+      this.text = { name: 'through-backend', backend: chosen.backend };
+    }
+    text.onChoice?.({ choice: chosen.choice, cpuMBps: chosen.cpuMBps, gpuMBps: chosen.gpuMBps, note });
+    return chosen.backend;
+  }
+}
+
+/** Progress for IngestOptions.onProgress: counts, and a rate over the last 5 s of bytes read. */
+class ProgressMeter {
+  records = 0;
+  pages = 0;
+  errors = 0;
+  private filesDone = 0;
+  private bytesOfFilesDone = 0;
+  private readonly bytesTotal: number;
+  private readonly samples: Array<[number, number]> = [];
+
+  constructor(
+    private readonly collection: string,
+    private readonly tasks: FileTask[],
+    private readonly onProgress: IngestOptions['onProgress'],
+  ) {
+    this.bytesTotal = tasks.reduce((s, t) => s + t.size, 0);
+  }
+
+  fileEnded(t: FileTask): void {
+    this.bytesOfFilesDone += t.size;
+    this.filesDone++;
+    this.report();
+  }
+
+  report(): void {
+    if (!this.onProgress) return;
+    const inFlight = this.tasks.filter((t) => t.state === 'indexing');
+    const done = this.bytesOfFilesDone + inFlight.reduce((s, t) => s + t.bytesDone, 0);
     const now = performance.now();
+    const samples = this.samples;
     samples.push([now, done]);
     while (samples.length > 2 && now - samples[0][0] > 5000) samples.shift();
     const [t0, b0] = samples[0];
     const rate = now > t0 ? ((done - b0) * 1000) / (now - t0) : 0;
-    opts.onProgress({
-      collection: coll.path,
-      filesDone,
-      filesTotal: tasks.length,
-      records,
+    this.onProgress({
+      collection: this.collection,
+      filesDone: this.filesDone,
+      filesTotal: this.tasks.length,
+      records: this.records,
       bytesDone: done,
-      bytesTotal,
-      pages: pagesWritten,
-      errors,
+      bytesTotal: this.bytesTotal,
+      pages: this.pages,
+      errors: this.errors,
       rate,
-      etaSeconds: rate > 0 ? (bytesTotal - done) / rate : null,
+      etaSeconds: rate > 0 ? (this.bytesTotal - done) / rate : null,
       files: inFlight.map((t) => ({ path: t.path, bytesDone: t.bytesDone, bytes: t.size, records: t.records, state: t.state })),
     });
-  };
-
-  return new Promise<void>((resolvePool, rejectPool) => {
-    const entry = workerEntry();
-    const init = { batchRecords: opts.batchRecords ?? 500, batchBytes: opts.batchBytes ?? 4 << 20, maxTextBytes: opts.maxTextBytes ?? DEFAULT_MAX_TEXT_MB * MB };
-    const live = new Set<Slot>();
-    const exits: Promise<number>[] = [];
-    let finished = false;
-
-    interface Slot {
-      worker: Worker;
-      shared: Int32Array;
-      task: FileTask | null;
-      started: boolean;
-      /** The worker's messages are handled one after another, in order, also while a batch awaits its text. */
-      chain: Promise<void>;
-    }
-
-    // The text backend (opts.text only): chosen on the first batch that holds pages, which is also the sample.
-    let sendHtml = opts.text !== undefined;
-    let choosing: Promise<TextBackend> | undefined;
-    let textBackend: TextBackend | undefined;
-    const backendFor = (pages: string[]): Promise<TextBackend> =>
-      (choosing ??= (async () => {
-        const text = opts.text!;
-        let note: string | null = null;
-        const chosen = await chooseBackend(text.kind, sampleOf(pages), {
-          gpu: text.gpu,
-          onGpuUnavailable: (e) => {
-            note = e.message;
-          },
-        });
-        textBackend = chosen.backend;
-        if (finished) {
-          void chosen.backend.close();
-          return chosen.backend;
-        }
-        if (chosen.choice === 'cpu') {
-          // The CPU is best used where it was: in the workers, in parallel. Batches already sent as HTML are
-          // extracted here by the CPU backend.
-          sendHtml = false;
-          for (const s of live) Atomics.store(s.shared, SEND_HTML, 0);
-        }
-        text.onChoice?.({ choice: chosen.choice, cpuMBps: chosen.cpuMBps, gpuMBps: chosen.gpuMBps, note });
-        return chosen.backend;
-      })());
-
-    const finishAll = (error?: unknown): void => {
-      if (finished) return;
-      finished = true;
-      opts.signal?.removeEventListener('abort', onAbort);
-      for (const s of live) {
-        Atomics.store(s.shared, CANCEL, 1);
-        Atomics.notify(s.shared, CREDITS);
-        exits.push(s.worker.terminate());
-      }
-      live.clear();
-      // Settle only once every thread is gone and the text backend is closed: nothing may outlive the ingest
-      // (CONTRIBUTING.md, 'Own what you start'). A backend still being chosen closes itself when the choice is made (above).
-      void Promise.allSettled(exits)
-        .then(() => textBackend?.close())
-        .catch(() => {}) // a backend that fails to close has nothing left to tell the ingest's caller
-        .then(() => (error === undefined ? resolvePool() : rejectPool(error)));
-    };
-
-    const onAbort = (): void => finishAll();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-
-    const endFile = (t: FileTask, state: 'done' | 'error', format?: string): void => {
-      t.state = state;
-      bytesDone += t.size;
-      filesDone++;
-      coll.finishFile(t.fileId!, state, format);
-      if (state === 'done') summary.filesIndexed++;
-      else summary.filesFailed++;
-      progress();
-    };
-
-    const next = (slot: Slot): void => {
-      if (finished) return;
-      const t = queue.shift();
-      if (!t) {
-        slot.worker.postMessage({ type: 'exit' } satisfies ToWorker);
-        live.delete(slot);
-        exits.push(slot.worker.terminate());
-        if (live.size === 0) finishAll();
-        return;
-      }
-      t.fileId = coll.beginFile(t);
-      t.state = 'indexing';
-      byId.set(t.fileId, t);
-      slot.task = t;
-      slot.worker.postMessage({ type: 'file', fileId: t.fileId, path: t.path } satisfies ToWorker);
-    };
-
-    /** Extracts the pages a batch carries as HTML through the text backend, in order, into its rows. */
-    const extractHtml = async (msg: FromWorker): Promise<void> => {
-      if (msg.type !== 'batch' || msg.html.length === 0) return;
-      const pages = msg.html.map((p) => p.html);
-      const backend = await backendFor(pages);
-      const results = await backend.extractBatch(pages, opts.signal);
-      if (results.length !== pages.length) throw new Error(`the ${backend.name} text backend returned ${results.length} results for ${pages.length} pages`);
-      msg.html.forEach((p, i) => msg.pages.push(textRow(p, results[i])));
-      msg.html = [];
-    };
-
-    const onMessage = (slot: Slot, msg: FromWorker): void => {
-      if (finished) return;
-      switch (msg.type) {
-        case 'idle':
-          next(slot);
-          return;
-        case 'batch': {
-          coll.writeBatch(msg);
-          Atomics.add(slot.shared, CREDITS, 1);
-          Atomics.notify(slot.shared, CREDITS);
-          const t = byId.get(msg.fileId)!;
-          records += msg.records - t.records;
-          summary.records += msg.captures.length;
-          summary.bytes += msg.bytesDone - t.bytesDone;
-          t.records = msg.records;
-          t.bytesDone = msg.bytesDone;
-          pagesWritten += msg.pages.length;
-          errors += msg.errors.length;
-          summary.errors += msg.errors.length;
-          progress();
-          return;
-        }
-        case 'fileDone':
-          slot.task = null;
-          endFile(byId.get(msg.fileId)!, 'done', msg.format);
-          return;
-        case 'fileFailed': {
-          slot.task = null;
-          const t = byId.get(msg.fileId)!;
-          const errs = [...msg.errors, { fileId: msg.fileId, offset: 0, code: msg.code, message: msg.message }];
-          coll.writeBatch({ fileId: msg.fileId, captures: [], pages: [], errors: errs });
-          errors += errs.length;
-          summary.errors += errs.length;
-          endFile(t, 'error');
-          return;
-        }
-      }
-    };
-
-    const spawn = (): void => {
-      const shared = new SharedArrayBuffer(SHARED_SLOTS * 4);
-      const view = new Int32Array(shared);
-      view[CREDITS] = CREDITS_PER_WORKER;
-      view[SEND_HTML] = sendHtml ? 1 : 0;
-      const workerData: WorkerInit = { shared, ...init };
-      const worker = new Worker(entry, { workerData });
-      const slot: Slot = { worker, shared: view, task: null, started: false, chain: Promise.resolve() };
-      live.add(slot);
-      const inOrder = (fn: () => void | Promise<void>): void => {
-        slot.chain = slot.chain.then(() => (finished ? undefined : fn())).catch((e: unknown) => finishAll(e));
-      };
-      worker.on('message', (m: FromWorker) => {
-        slot.started = true;
-        inOrder(async () => {
-          await extractHtml(m);
-          onMessage(slot, m);
-        });
-      });
-      let failure = 'worker thread stopped';
-      worker.on('error', (e) => {
-        failure = e.message;
-      });
-      // After the worker's last messages, which may still be waiting for their text.
-      worker.on('exit', () => inOrder(() => onExit()));
-      const onExit = (): void => {
-        // Exits we asked for have left `live` already. Any other costs the worker's current file, not the
-        // collection: record it and carry on with a new worker.
-        if (finished || !live.has(slot)) return;
-        live.delete(slot);
-        if (!slot.started) {
-          // The entry itself does not load: every new worker would fail the same way.
-          finishAll(new Error(`ingest worker failed to start: ${failure}`));
-          return;
-        }
-        const t = slot.task;
-        if (t) {
-          coll.writeBatch({ fileId: t.fileId!, captures: [], pages: [], errors: [
-            { fileId: t.fileId!, offset: t.bytesDone, code: 'worker-crashed', message: failure },
-          ] });
-          errors++;
-          summary.errors++;
-          endFile(t, 'error');
-        }
-        if (queue.length > 0) spawn();
-        else if (live.size === 0) finishAll();
-      };
-    };
-    for (let i = 0; i < nWorkers; i++) spawn();
-  });
+  }
 }
 
 /** The first pages, up to SAMPLE_CHARS of them (at least one). */

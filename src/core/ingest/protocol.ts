@@ -1,4 +1,5 @@
 // Messages between the ingest pool (main thread) and its workers. Plain data only (structured clone).
+import type { IngestProblemCode } from '../../shared/errors.js';
 import type { CaptureRow, IngestErrorRow } from '../../shared/records.js';
 import type { PageInput } from '../store/index.js';
 
@@ -43,4 +44,4 @@ export type FromWorker =
       records: number;
     }
   | { type: 'fileDone'; fileId: number; format: string; records: number }
-  | { type: 'fileFailed'; fileId: number; code: string; message: string; errors: IngestErrorRow[] };
+  | { type: 'fileFailed'; fileId: number; code: IngestProblemCode; message: string; errors: IngestErrorRow[] };

@@ -1,8 +1,8 @@
 // Turning archive records into plain rows: what a worker does per record. Pure functions of a record, so they are
 // tested without threads.
 import type { CaptureRow, PageRow } from '../../shared/records.js';
+import { decodeHtml } from '../decode/charset.js';
 import { DEFAULT_MAX_TEXT_MB, MB } from '../extract/bound.js';
-import { decodeHtml } from '../extract/charset.js';
 import { extractText, type ExtractedText } from '../extract/index.js';
 import { ftsCopy } from '../search/segment.js';
 import { sha1Base32 } from '../warc/cdxj.js';

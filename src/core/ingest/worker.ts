@@ -4,9 +4,10 @@
 // batches pile up in memory. The loop stays synchronous, which the record iterator is. While the pool extracts text
 // through a backend of its own (SEND_HTML set), pages go out as decoded HTML instead of extracted rows.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { IngestProblemCode } from '../../shared/errors.js';
 import type { CaptureRow, IngestErrorRow } from '../../shared/records.js';
 import type { PageInput } from '../store/index.js';
-import { openArchive } from '../warc/index.js';
+import { ArchiveError, openArchive } from '../warc/index.js';
 import { cdxjEntry } from '../warc/cdxj.js';
 import type { ArchiveRecord } from '../warc/types.js';
 import { textCutProblem } from '../extract/bound.js';
@@ -37,9 +38,9 @@ function takeCredit(): boolean {
   }
 }
 
-function problemCode(e: unknown, fallback: string): string {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : fallback;
+/** The archive's damage when the reader raised it (ArchiveError), else the step that failed; the message says more. */
+function problemCode(e: unknown, fallback: IngestProblemCode): IngestProblemCode {
+  return e instanceof ArchiveError ? e.code : fallback;
 }
 
 function message(e: unknown): string {

@@ -1,12 +1,14 @@
 // Full-text search over a collection: parse the query, build the SQL (sql.ts), run it through the store.
 // A hit is a page (one distinct text) with the newest of its captures that meets the filters.
-import type { Collection, SqlQuery, StoredCapture } from '../store/index.js';
+import type { FacetCount, FacetName, SearchFacetsView, SearchHitView } from '../../shared/api-collections.js';
+import { captureOf, hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
 import { parseQuery, toFtsMatch, hasFilters, type Clause, type ParsedQuery } from './query.js';
 import { unsegment } from './segment.js';
 import { snippetOf, termPattern } from './snippet.js';
 import {
   buildFacetRowsSql,
   buildHitsSql,
+  buildCandidatePageSql,
   buildHitsOfPagesSql,
   buildFilteredPagesSql,
   buildRankedMatchesSql,
@@ -18,16 +20,18 @@ import {
   buildNewestMatchIdsSql,
   buildSnippetSql,
   buildWindowFloorSql,
+  buildPageCountSql,
   buildPageSpanSql,
+  buildPageTextsSql,
   buildRecentShareSql,
   FACET_NAMES,
-  type FacetName,
 } from './sql.js';
 
 export { QuerySyntaxError, parseQuery, toFtsMatch } from './query.js';
 export type { ParsedQuery } from './query.js';
 export { MARK_START, MARK_END } from './sql.js';
 export * from './lookup.js';
+export * from './stats.js';
 
 export interface SearchOptions {
   sort?: 'relevance' | 'date';
@@ -36,37 +40,13 @@ export interface SearchOptions {
   tuning?: Partial<SearchTuning>;
 }
 
-export interface SearchHit {
-  pageId: number;
-  title: string;
-  /** The best capture's URL and 14-digit time (newest within the filters). */
-  url: string;
-  timestamp: string | null;
-  /** Matched terms wrapped in MARK_START/MARK_END (U+0002/U+0003). */
-  snippet: string;
-  /** bm25 with title weighted over description over body; lower is better (FTS5 convention); null in date order. */
-  score: number | null;
-  captureCount: number;
+/** A hit as the contract shows it (snippet marks: MARK_START/MARK_END), with the whole stored capture. */
+export interface SearchHit extends Omit<SearchHitView, 'capture'> {
   capture: StoredCapture;
 }
 
 export interface SearchResult {
   hits: SearchHit[];
-  tookMs: number;
-}
-
-export interface FacetCount {
-  value: string;
-  count: number;
-}
-
-export interface SearchFacets {
-  total: number;
-  /** True when the match set was too large to count through the filters and `total` was scaled from a sample. */
-  totalIsEstimate: boolean;
-  facets: Record<FacetName, FacetCount[]>;
-  /** True when facets were counted over a sample of the match set. */
-  facetsAreSample: boolean;
   tookMs: number;
 }
 
@@ -219,8 +199,7 @@ function pick(
     picked.clear();
     let skipped = 0;
     let c = candidates(w);
-    // Nothing to judge row by row: SQLite skips the offset itself (a list scrolled to its 100,000th hit).
-    if (!keep) c = { sql: `SELECT * FROM (${c.sql}) LIMIT @limit OFFSET @offset`, params: { ...c.params, limit, offset } };
+    if (!keep) c = buildCandidatePageSql(c, limit, offset);
     for (const m of coll.iterate<{ pid: number; score: number }>(c)) {
       if (keep && !keep(m.pid)) continue;
       if (keep && skipped++ < offset) continue;
@@ -289,7 +268,7 @@ function windowFloor(coll: Collection, match: string, window: number): number {
 }
 
 /** Totals and facet counts for a query: the second call, so the UI can show hits before these are ready. */
-export function searchFacets(coll: Collection, query: string | ParsedQuery, tuning: Partial<SearchTuning> = {}): SearchFacets {
+export function searchFacets(coll: Collection, query: string | ParsedQuery, tuning: Partial<SearchTuning> = {}): SearchFacetsView {
   const t = { ...DEFAULT_TUNING, ...tuning };
   const t0 = performance.now();
   const q = asQuery(query);
@@ -308,7 +287,7 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
   let sample: number[] | undefined;
   let matchCount: number;
   let sampled = false;
-  if (match === null) matchCount = coll.get<{ n: number }>({ sql: 'SELECT count(*) AS n FROM pages', params: {} })!.n;
+  if (match === null) matchCount = coll.get<{ n: number }>(buildPageCountSql())!.n;
   else {
     const newest = coll.rows(buildNewestMatchIdsSql(match, t.exactCountLimit + 1)).map((r) => r[0] as number);
     sampled = newest.length > t.exactCountLimit;
@@ -354,7 +333,7 @@ function countFacets(coll: Collection, sql: SqlQuery): { facets: Record<FacetNam
       .map(([value, pages]) => ({ value, count: pages.size }))
       .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
       .slice(0, FACET_TOP)
-      .map(({ value, count }) => ({ value: f === 'site' ? displayHost(String(value)) : String(value), count }));
+      .map(({ value, count }) => ({ value: f === 'site' ? hostOfKey(String(value)) : String(value), count }));
   });
   return { facets: out, pages: pages.size };
 }
@@ -377,38 +356,15 @@ type Row = StoredCapture & {
   captureCount: number;
 };
 
-function captureOf(r: Row): StoredCapture {
-  return {
-    id: r.id,
-    fileId: r.fileId,
-    file: r.file,
-    offset: r.offset,
-    length: r.length,
-    type: r.type,
-    uri: r.uri,
-    urlkey: r.urlkey,
-    timestamp: r.timestamp,
-    status: r.status,
-    mime: r.mime,
-    digest: r.digest,
-    recordId: r.recordId,
-    refersToUri: r.refersToUri,
-    refersToDate: r.refersToDate,
-    method: r.method,
-  };
-}
-
 /** Each hit's snippet: the query's terms found in the page's stored text (search/snippet.ts), in the body first,
  *  then the description, then the title; FTS5's snippet() only where those find none. Without words, the text's lead. */
 function snippetsOf(coll: Collection, q: ParsedQuery, match: string | null, pageIds: number[]): Map<number, string> {
   const out = new Map<number, string>();
   if (pageIds.length === 0) return out;
   const pattern = termPattern(q);
-  const pages = coll.all<{ id: number; title: string; description: string; text: string }>({
-    sql: `SELECT id, title, description, ${pattern ? 'text' : `substr(text, 1, ${LEAD_CHARS}) AS text`}
-      FROM pages WHERE id IN (SELECT value FROM json_each(@ids))`,
-    params: { ids: JSON.stringify(pageIds) },
-  });
+  const pages = coll.all<{ id: number; title: string; description: string; text: string }>(
+    buildPageTextsSql(pageIds, pattern ? undefined : LEAD_CHARS),
+  );
   for (const p of pages) {
     const found = pattern && (snippetOf(p.text, pattern) ?? snippetOf(p.description, pattern) ?? snippetOf(p.title, pattern));
     out.set(p.id, found ?? (match !== null ? unsegment(coll.get<{ snippet: string }>(buildSnippetSql(match, p.id))?.snippet ?? '') : p.text));
@@ -418,9 +374,3 @@ function snippetsOf(coll: Collection, q: ParsedQuery, match: string | null, page
 
 /** Characters of a page's text shown for a hit of a query without words. */
 const LEAD_CHARS = 200;
-
-/** 'com.example.www.' -> 'www.example.com' */
-function displayHost(rhost: string): string {
-  const k = rhost.replace(/\.$/, '');
-  return /^\d+(\.\d+){3}$/.test(k) || k.startsWith('[') ? k : k.split('.').reverse().join('.');
-}

@@ -2,8 +2,11 @@
 // resolved to the record that holds their payload. SQL builders are pure; the functions run them.
 import { CAPTURE_COLUMNS, hostRange, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
 import { surt } from '../warc/surt.js';
+import { timestampSeconds } from './timestamp.js';
 
-export type UrlMatch = 'exact' | 'prefix' | 'host';
+/** 'exact': the URL's SURT key; 'prefix': every key starting with it; 'host': the host and its subdomains; 'query': the
+ *  URL's path with any query (or none), for replay's fuzzy matching. */
+export type UrlMatch = 'exact' | 'prefix' | 'host' | 'query';
 
 export interface UrlLookupOptions {
   match?: UrlMatch;
@@ -35,9 +38,19 @@ export function buildUrlCapturesSql(url: string, o: UrlLookupOptions = {}): SqlQ
       where = 'c.urlkey >= @lo AND c.urlkey < @hi';
       break;
     }
+    case 'query': {
+      const key = surt(url).replace(/\?.*$/s, '');
+      params.key = key;
+      params.lo = key + '?';
+      params.hi = prefixEnd(key + '?');
+      // Two index ranges (the key, and the key followed by a query), not one range with a filter: keys between them
+      // ('/a' < '/a-b' < '/a/x' < '/a?') can be a whole subtree.
+      where = `c.id IN (SELECT id FROM captures WHERE urlkey = @key
+        UNION ALL SELECT id FROM captures WHERE urlkey >= @lo AND urlkey < @hi)`;
+      break;
+    }
     case 'host': {
-      const host = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? new URL(url).hostname : url.replace(/[/:?#].*$/, '');
-      const r = hostRange(host);
+      const r = hostRange(hostOf(url));
       params.lo = r.lo;
       params.hi = r.hi;
       where = 'c.rhost >= @lo AND c.rhost < @hi';
@@ -49,6 +62,28 @@ export function buildUrlCapturesSql(url: string, o: UrlLookupOptions = {}): SqlQ
       ORDER BY c.urlkey, c.timestamp, c.id LIMIT @limit OFFSET @offset`,
     params,
   };
+}
+
+/** The host of an absolute URL, or of a bare host name (with or without a path). */
+function hostOf(url: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? new URL(url).hostname : url.replace(/[/:?#].*$/, '');
+}
+
+/** One capture per HTML URL of a host (subdomains included), the one nearest `ts`, nearest URLs first. */
+export function buildHostPagesNearSql(url: string, ts: string, limit: number): SqlQuery {
+  const r = hostRange(hostOf(url));
+  // SQLite takes the bare columns of an aggregate query with min() from the row that holds the minimum.
+  return {
+    sql: `SELECT ${CAPTURE_COLUMNS}, min(abs(c.timestamp - @ts)) AS distance ${FROM}
+      WHERE c.rhost >= @lo AND c.rhost < @hi AND ${REPLAYABLE} AND c.mime LIKE 'text/html%'
+      GROUP BY c.urlkey ORDER BY distance, c.urlkey LIMIT @limit`,
+    params: { lo: r.lo, hi: r.hi, ts: ts.padEnd(14, '0'), limit },
+  };
+}
+
+/** The host's pages (HTML captures) nearest in time to `ts`, one per URL: what a miss on that host can offer. */
+export function hostPagesNear(coll: Collection, url: string, ts: string, limit: number): StoredCapture[] {
+  return coll.all<StoredCapture & { distance?: number }>(buildHostPagesNearSql(url, ts, limit)).map(({ distance: _d, ...c }) => c);
 }
 
 /** All captures of a URL (exact, by SURT key), of every URL under a prefix, or of a host and its subdomains. */
@@ -73,14 +108,10 @@ export function buildCaptureAtSql(url: string, ts: string): SqlQuery {
 export function captureAt(coll: Collection, url: string, ts: string): StoredCapture | null {
   const pair = coll.all<StoredCapture>(buildCaptureAtSql(url, ts));
   if (pair.length < 2) return pair[0] ?? null;
-  const t = tsMillis(ts.padEnd(14, '0'));
+  const t = timestampSeconds(ts);
   const [before, after] = pair;
   // A tie goes to the earlier capture (what the archive held at that moment).
-  return t - tsMillis(before.timestamp!) <= tsMillis(after.timestamp!) - t ? before : after;
-}
-
-function tsMillis(ts: string): number {
-  return Date.UTC(+ts.slice(0, 4), +ts.slice(4, 6) - 1, +ts.slice(6, 8), +ts.slice(8, 10), +ts.slice(10, 12), +ts.slice(12, 14));
+  return t - timestampSeconds(before.timestamp!) <= timestampSeconds(after.timestamp!) - t ? before : after;
 }
 
 export interface PageCapture extends StoredCapture {

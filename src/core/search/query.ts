@@ -6,14 +6,15 @@
 //   status:200 or status:4xx                 from:/to: YYYY, YYYY-MM, YYYY-MM-DD (or YYYYMMDD..., digits only)
 // User text never reaches SQL as SQL: every term becomes an FTS5 string literal ("..." with quotes doubled) and every
 // filter a bound parameter.
+import { CodedError } from '../../shared/errors.js';
 import { segmentWords } from './segment.js';
 
-export class QuerySyntaxError extends Error {
-  readonly code = 'query-syntax';
+export class QuerySyntaxError extends CodedError {
+  declare readonly code: 'query-syntax';
   /** 0-based index into the query text where the problem is. */
   readonly position: number;
   constructor(problem: string, position: number) {
-    super(`${problem} (at column ${position + 1})`);
+    super('query-syntax', `${problem} (at column ${position + 1})`);
     this.name = 'QuerySyntaxError';
     this.position = position;
   }

@@ -1,5 +1,6 @@
 // Search SQL as pure functions of a parsed query: text plus named parameters, nothing executed here, so every
 // statement can be read and tested on its own (CONTRIBUTING.md, 'SQL').
+import type { FacetName } from '../../shared/api-collections.js';
 import type { SqlQuery } from '../store/index.js';
 import { CAPTURE_COLUMNS, hostRange } from '../store/index.js';
 import { hasFilters, toFtsMatch, type ParsedQuery } from './query.js';
@@ -157,6 +158,11 @@ export function buildRecentShareSql(match: string, floor: number, window: number
   };
 }
 
+/** How many pages the collection holds: the total of a query without words. */
+export function buildPageCountSql(): SqlQuery {
+  return { sql: 'SELECT count(*) AS n FROM pages', params: {} };
+}
+
 /** The rowid span of all pages: the scale for estimating a match total from a window of matches. */
 export function buildPageSpanSql(): SqlQuery {
   // Two subqueries: SQLite answers a lone min() or max() from the rowid b-tree, but scans the table for both at once.
@@ -197,6 +203,12 @@ export function amongPages(candidates: SqlQuery, pageIds: number[]): SqlQuery {
     sql: `SELECT pid, score FROM (${candidates.sql}) WHERE pid IN (SELECT value FROM json_each(@among)) ORDER BY score, pid`,
     params: { ...candidates.params, among: JSON.stringify(pageIds) },
   };
+}
+
+/** Candidates past the first `offset`, at most `limit` of them: SQLite skips the offset itself (a list scrolled to its
+ *  100,000th hit), for when no candidate is judged row by row. */
+export function buildCandidatePageSql(candidates: SqlQuery, limit: number, offset: number): SqlQuery {
+  return { sql: `SELECT * FROM (${candidates.sql}) LIMIT @limit OFFSET @offset`, params: { ...candidates.params, limit, offset } };
 }
 
 /** A row when page @pid has a capture within the filters. */
@@ -244,6 +256,18 @@ export function buildHitsOfPagesSql(q: ParsedQuery, pageIds: number[]): SqlQuery
   };
 }
 
+/** The stored title, description and text of the given pages, for their snippets: the whole text, or its first
+ *  `leadChars` characters when only its lead is shown. */
+export function buildPageTextsSql(pageIds: number[], leadChars?: number): SqlQuery {
+  const params: Params = { ids: JSON.stringify(pageIds) };
+  if (leadChars !== undefined) params.lead = leadChars;
+  return {
+    sql: `SELECT id, title, description, ${leadChars === undefined ? 'text' : 'substr(text, 1, @lead) AS text'}
+      FROM pages WHERE id IN (SELECT value FROM json_each(@ids))`,
+    params,
+  };
+}
+
 /** The snippet of one page for the query's words; FTS5 picks the column with the best match.
  *  The rowid is pinned by a range, not `rowid = @id`: with SQLite 3.53.2 (better-sqlite3 12) FTS5 ignores a bound
  *  `rowid = ?` next to MATCH and returns every match, so each hit would get the first match's snippet. */
@@ -261,8 +285,6 @@ export function buildNewestMatchIdsSql(match: string, n: number): SqlQuery {
   return { sql: `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rowid DESC LIMIT @n`, params: { match, n } };
 }
 
-export type FacetName = 'site' | 'mime' | 'status' | 'year';
-
 /** The facets, in the column order of buildFacetRowsSql's rows (after the page id). */
 export const FACET_NAMES: readonly FacetName[] = ['site', 'mime', 'status', 'year'];
 
@@ -272,6 +294,25 @@ const FACET_EXPR: Record<FacetName, string> = {
   status: 'c.status',
   year: 'substr(c.timestamp, 1, 4)',
 };
+
+/** What a collection's statistics count its captures by: the facets, and the month ('YYYY-MM'). */
+export type CaptureGroup = FacetName | 'month';
+
+const GROUP_EXPR: Record<CaptureGroup, string> = {
+  ...FACET_EXPR,
+  month: `substr(c.timestamp, 1, 4) || '-' || substr(c.timestamp, 5, 2)`,
+};
+
+/** The captures that can show a page counted by their value of one group, most first (ties by value), at most `limit`
+ *  values (-1: all); captures without a value are not counted. */
+export function buildCaptureCountsSql(group: CaptureGroup, limit: number): SqlQuery {
+  const expr = GROUP_EXPR[group];
+  return {
+    sql: `SELECT ${expr} AS value, count(*) AS count FROM captures c WHERE ${PAGE_CAPTURE_TYPES} AND ${expr} IS NOT NULL
+      GROUP BY value ORDER BY count DESC, value LIMIT @limit`,
+    params: { limit },
+  };
+}
 
 /** One row per (page, capture within the filters) with every facet's value, over the given pages (the matches, or a
  *  sample of them), or over all pages. One pass serves all facets (search/index.ts counts them): four GROUP BY

@@ -4,24 +4,25 @@
 import { workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
-const { path, shared } = workerData;
-// [0]: commits so far (the writer adds one and notifies), [1]: non-zero when the load is over, [2]: the commits
-// checkpointed so far (the writer waits on it now and then: see index.ts), the largest Int32 once this thread stops.
+// The writer's side names the shared slots and the stopped mark (CHECKPOINT_SLOTS, CHECKPOINTER_STOPPED in index.ts)
+// and passes them in.
+const { path, shared, slots, stopped: STOPPED } = workerData;
+const { COMMITS, LAST, CHECKPOINTED } = slots;
 const signal = new Int32Array(shared);
 try {
   const db = new Database(path, { fileMustExist: true });
   try {
     let seen = 0;
     for (;;) {
-      Atomics.wait(signal, 0, seen, 1000);
-      const last = Atomics.load(signal, 1) !== 0;
-      const commits = Atomics.load(signal, 0);
+      Atomics.wait(signal, COMMITS, seen, 1000);
+      const last = Atomics.load(signal, LAST) !== 0;
+      const commits = Atomics.load(signal, COMMITS);
       if (commits !== seen) {
         seen = commits;
         // PASSIVE: copies what no reader still needs and never waits on the writer, which goes on appending.
         db.pragma('wal_checkpoint(PASSIVE)');
-        Atomics.store(signal, 2, commits);
-        Atomics.notify(signal, 2);
+        Atomics.store(signal, CHECKPOINTED, commits);
+        Atomics.notify(signal, CHECKPOINTED);
       }
       if (last) break;
     }
@@ -30,6 +31,6 @@ try {
   }
 } finally {
   // Stopped, also by an error: a writer waiting for a checkpoint must not wait for this thread.
-  Atomics.store(signal, 2, 0x7fffffff);
-  Atomics.notify(signal, 2);
+  Atomics.store(signal, CHECKPOINTED, STOPPED);
+  Atomics.notify(signal, CHECKPOINTED);
 }

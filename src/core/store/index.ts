@@ -3,13 +3,15 @@
 import Database from 'better-sqlite3';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import { pick } from '../../shared/pick.js';
+import type { IngestProblemCode } from '../../shared/errors.js';
 import type { CaptureRow, FileState, IngestErrorRow, PageRow } from '../../shared/records.js';
 import { segmentWords } from '../search/segment.js';
 import { reverseHost } from './hostkey.js';
 import { CAPTURE_INDEXES, MIGRATIONS, PAGE_SIZE, SCHEMA_VERSION, SEGMENT_FUNCTION } from './schema.js';
 
 export { SCHEMA_VERSION } from './schema.js';
-export { reverseHost, hostRange } from './hostkey.js';
+export { reverseHost, hostRange, hostOfKey } from './hostkey.js';
 
 /** The seam for telemetry: wraps each unit of work (a batch, a query) in a span. */
 export type TraceHook = <T>(name: string, attrs: Record<string, string | number | boolean>, fn: () => T) => T;
@@ -69,11 +71,21 @@ export interface OpenCollectionOptions {
   trace?: TraceHook;
 }
 
+/** Where each field of a StoredCapture comes from in a `captures c JOIN warc_files f` row. */
+const CAPTURE_SOURCES: Record<keyof StoredCapture, string> = {
+  id: 'c.id', fileId: 'c.file_id', file: 'f.path', offset: 'c.offset', length: 'c.length', type: 'c.type', uri: 'c.uri',
+  urlkey: 'c.urlkey', timestamp: 'c.timestamp', status: 'c.status', mime: 'c.mime', digest: 'c.digest',
+  recordId: 'c.record_id', refersToUri: 'c.refers_to_uri', refersToDate: 'c.refers_to_date', method: 'c.method',
+};
+const CAPTURE_FIELDS = Object.keys(CAPTURE_SOURCES) as Array<keyof StoredCapture>;
+
 /** Column list that maps a `captures c JOIN warc_files f` row onto StoredCapture. */
-export const CAPTURE_COLUMNS = `c.id AS id, c.file_id AS fileId, f.path AS file, c.offset AS offset, c.length AS length,
-  c.type AS type, c.uri AS uri, c.urlkey AS urlkey, c.timestamp AS timestamp, c.status AS status, c.mime AS mime,
-  c.digest AS digest, c.record_id AS recordId, c.refers_to_uri AS refersToUri, c.refers_to_date AS refersToDate,
-  c.method AS method`;
+export const CAPTURE_COLUMNS = CAPTURE_FIELDS.map((f) => `${CAPTURE_SOURCES[f]} AS ${f}`).join(', ');
+
+/** The capture in a row that holds more (a search hit's page columns besides CAPTURE_COLUMNS). */
+export function captureOf(row: StoredCapture): StoredCapture {
+  return pick(row, CAPTURE_FIELDS);
+}
 
 const FILE_COLUMNS = `id, path, size, mtime, fingerprint, status, error_count AS errorCount, records, format,
   indexed_at AS indexedAt`;
@@ -82,6 +94,20 @@ const FILE_COLUMNS = `id, path, size, mtime, fingerprint, status, error_count AS
 const WAL_AUTOCHECKPOINT = 1000;
 /** With a checkpoint thread, the writer lets the WAL be copied in full every this many commits (committed()). */
 const CHECKPOINT_SYNC = 8;
+/** The Int32 slots of the buffer shared with the checkpoint thread. The thread gets them in its workerData, with
+ *  CHECKPOINTER_STOPPED, so both sides use the same names. */
+const CHECKPOINT_SLOTS = {
+  /** Commits so far: the writer adds one and notifies. */
+  COMMITS: 0,
+  /** Non-zero once the load is over (or the collection closed): the thread stops. */
+  LAST: 1,
+  /** The commit count the thread has checkpointed up to; the writer waits on it now and then (committed()). */
+  CHECKPOINTED: 2,
+} as const;
+const { COMMITS, LAST, CHECKPOINTED } = CHECKPOINT_SLOTS;
+/** What CHECKPOINTED holds once the thread has stopped, also by an error: the largest Int32, more than any commit
+ *  count, so a writer waiting for a checkpoint stops waiting. */
+const CHECKPOINTER_STOPPED = 0x7fffffff;
 
 const noTrace: TraceHook = (_name, _attrs, fn) => fn();
 
@@ -99,7 +125,7 @@ export class Collection {
   private readonly db: Database.Database;
   private readonly trace: TraceHook;
   private readonly statements = new Map<string, Database.Statement>();
-  /** Set while a checkpoint thread runs (checkpointInBackground): commits counted in [0]. */
+  /** Set while a checkpoint thread runs (checkpointInBackground): its shared slots (CHECKPOINT_SLOTS). */
   private commits: Int32Array | null = null;
 
   private constructor(path: string, db: Database.Database, trace: TraceHook) {
@@ -156,8 +182,8 @@ export class Collection {
     if (!this.db.open) return;
     if (this.commits) {
       // A checkpoint thread nobody ended: let it go, so it cannot keep the process alive.
-      Atomics.store(this.commits, 1, 1);
-      Atomics.notify(this.commits, 0);
+      Atomics.store(this.commits, LAST, 1);
+      Atomics.notify(this.commits, COMMITS);
       this.commits = null;
     }
     if (!this.db.readonly) this.db.pragma('optimize');
@@ -213,8 +239,7 @@ export class Collection {
     return this.db.transaction(() => {
       const old = this.fileByPath(f.path);
       if (old) {
-        this.stmt('DELETE FROM captures WHERE file_id = ?').run(old.id);
-        this.stmt('DELETE FROM errors WHERE file_id = ?').run(old.id);
+        this.dropRowsOf(old.id);
         this.stmt(
           `UPDATE warc_files SET size = @size, mtime = @mtime, fingerprint = @fingerprint, status = 'indexing',
            error_count = 0, records = 0, format = @format, indexed_at = NULL WHERE id = @id`,
@@ -237,8 +262,29 @@ export class Collection {
     ).run({ id: fileId, status, format: format ?? null, now: new Date().toISOString() });
   }
 
+  /** Drops a file's row and everything indexed from it, and the pages only it held (nothing when it has no row). */
+  forgetFile(path: string): void {
+    this.db.transaction(() => {
+      const row = this.fileByPath(path);
+      if (!row) return;
+      this.dropRowsOf(row.id);
+      this.stmt('DELETE FROM warc_files WHERE id = ?').run(row.id);
+      this.prunePages();
+    })();
+  }
+
+  /** Points a file's row at the place its (unchanged) content moved to, keeping its index. */
+  moveFile(from: string, to: string): void {
+    this.stmt('UPDATE warc_files SET path = ? WHERE path = ?').run(to, from);
+  }
+
+  private dropRowsOf(fileId: number): void {
+    this.stmt('DELETE FROM captures WHERE file_id = ?').run(fileId);
+    this.stmt('DELETE FROM errors WHERE file_id = ?').run(fileId);
+  }
+
   /** Records a problem with the file as a whole (not found, unreadable), keeping any row it already has. */
-  fileError(f: { path: string; size: number; mtime: number; fingerprint: string }, code: string, message: string): void {
+  fileError(f: { path: string; size: number; mtime: number; fingerprint: string }, code: IngestProblemCode, message: string): void {
     this.db.transaction(() => {
       const id = this.beginFile(f);
       this.stmt('INSERT INTO errors (file_id, offset, code, message) VALUES (?, 0, ?, ?)').run(id, code, message);
@@ -290,15 +336,15 @@ export class Collection {
    *  never starts the WAL over, and an ever longer WAL makes every page read slower (it grew to 5 GB in a 200k-page
    *  ingest). The thread keeps up between waits, so a wait is about one batch's copying. */
   private committed(signal: Int32Array): void {
-    const n = Atomics.add(signal, 0, 1) + 1;
-    Atomics.notify(signal, 0);
+    const n = Atomics.add(signal, COMMITS, 1) + 1;
+    Atomics.notify(signal, COMMITS);
     if (n % CHECKPOINT_SYNC !== 0) return;
     const deadline = performance.now() + 10_000;
     // The thread's 'error' event cannot run while this waits: a stopped thread says so through the counter itself.
-    for (let done = Atomics.load(signal, 2); done < n; done = Atomics.load(signal, 2)) {
+    for (let done = Atomics.load(signal, CHECKPOINTED); done < n; done = Atomics.load(signal, CHECKPOINTED)) {
       const left = deadline - performance.now();
       if (left <= 0) return;
-      Atomics.wait(signal, 2, done, left);
+      Atomics.wait(signal, CHECKPOINTED, done, left);
     }
   }
 
@@ -307,9 +353,10 @@ export class Collection {
    *  the function that ends it; this connection checkpoints for itself again from then on, and also when the thread
    *  fails. A crash in between loses nothing: the WAL is the database's until a checkpoint copies it. */
   checkpointInBackground(): () => Promise<void> {
-    const signal = new Int32Array(new SharedArrayBuffer(12));
+    const slots = Object.keys(CHECKPOINT_SLOTS).length;
+    const signal = new Int32Array(new SharedArrayBuffer(slots * Int32Array.BYTES_PER_ELEMENT));
     const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {
-      workerData: { path: this.path, shared: signal.buffer },
+      workerData: { path: this.path, shared: signal.buffer, slots: CHECKPOINT_SLOTS, stopped: CHECKPOINTER_STOPPED },
     });
     const exited = once(worker, 'exit').catch(() => {});
     this.db.pragma('wal_autocheckpoint = 0');
@@ -321,8 +368,8 @@ export class Collection {
     };
     worker.on('error', ownCheckpoints);
     return async () => {
-      Atomics.store(signal, 1, 1);
-      Atomics.notify(signal, 0);
+      Atomics.store(signal, LAST, 1);
+      Atomics.notify(signal, COMMITS);
       await exited;
       ownCheckpoints();
     };
@@ -380,6 +427,18 @@ export class Collection {
     ).get() as CollectionCounts;
   }
 
+  /** The capture with this id (search hits and lookups name captures by it). */
+  capture(id: number): StoredCapture | undefined {
+    return this.stmt(`SELECT ${CAPTURE_COLUMNS} FROM captures c JOIN warc_files f ON f.id = c.file_id WHERE c.id = ?`).get(id) as
+      | StoredCapture
+      | undefined;
+  }
+
+  /** The title and text of the page with this payload digest, if one was extracted. */
+  page(digest: string): { title: string; text: string } | undefined {
+    return this.stmt('SELECT title, text FROM pages WHERE digest = ?').get(digest) as { title: string; text: string } | undefined;
+  }
+
   errors(opts: { file?: string; limit?: number; offset?: number } = {}): StoredError[] {
     return this.stmt(
       `SELECT e.file_id AS fileId, f.path AS file, e.offset AS offset, e.code AS code, e.message AS message
@@ -388,7 +447,7 @@ export class Collection {
     ).all({ file: opts.file ?? null, limit: opts.limit ?? -1, offset: opts.offset ?? 0 }) as StoredError[];
   }
 
-  /** Every capture in (file, offset) order, for export. Iterates without loading the table. */
+  /** Every capture in (urlkey, timestamp) order, as a CDXJ index lists them, for export. Iterates without loading the table. */
   *iterateCaptures(): IterableIterator<StoredCapture> {
     yield* this.db
       .prepare(`SELECT ${CAPTURE_COLUMNS} FROM captures c JOIN warc_files f ON f.id = c.file_id ORDER BY c.urlkey, c.timestamp`)

@@ -1,16 +1,14 @@
+import { CodedError } from '../../shared/errors.js';
 import type { WarcProblem, WarcProblemCode } from './types.js';
 
 /** A whole file that cannot be read as an archive. Damage inside a readable archive is a WarcProblem instead. */
-export class ArchiveError extends Error {
-  readonly code: WarcProblemCode;
-  readonly file: string;
-  readonly offset: number;
+export class ArchiveError extends CodedError {
+  declare readonly code: WarcProblemCode;
+  declare readonly file: string;
+  declare readonly offset: number;
   constructor(code: WarcProblemCode, file: string, offset: number, message: string) {
-    super(`${file}: ${message}`);
+    super(code, `${file}: ${message}`, file, offset);
     this.name = 'ArchiveError';
-    this.code = code;
-    this.file = file;
-    this.offset = offset;
   }
   toProblem(): WarcProblem {
     return { code: this.code, file: this.file, offset: this.offset, message: this.message };

@@ -1,4 +1,6 @@
 // The public shape of the WARC core. Everything outside src/core/warc sees these types, never a parser's internals.
+import type { RandomAccess } from '../../shared/api.js';
+import type { ProblemCode } from '../../shared/errors.js';
 
 /** A file's bytes, read in place. The mmap source returns views into the mapping (zero-copy); the positional-read
  *  source returns fresh Buffers. Both are one interface and pass one test suite (test/core/warc/sources.test.ts). */
@@ -16,28 +18,9 @@ export interface ByteSource {
 
 export type SourceKind = 'mmap' | 'file';
 
-/** Stable problem codes. They appear in CLI output, the index's error table and the API: never rename one. */
-export type WarcProblemCode =
-  | 'not-an-archive' // the file is not WARC, ARC, WACZ or gzip of one of them
-  | 'file-not-found'
-  | 'empty-file'
-  | 'warc-truncated' // the file ends inside a record (or inside a gzip member)
-  | 'warc-bad-header' // a record header that cannot be parsed (bad version line, bad field line)
-  | 'warc-bad-length' // Content-Length missing, not a number, or not matching the bytes that follow
-  | 'warc-missing-field' // a mandatory field (WARC-Record-ID, Content-Length, WARC-Date, WARC-Type) is absent
-  | 'warc-bad-field' // a field whose value is malformed (date, URI, record id, digest syntax)
-  | 'warc-garbage' // bytes between records that belong to no record; reading resynchronised after them
-  | 'warc-block-digest' // WARC-Block-Digest does not match the block
-  | 'warc-payload-digest' // WARC-Payload-Digest does not match the payload
-  | 'gzip-corrupt' // a gzip member that does not inflate
-  | 'gzip-truncated'
-  | 'http-bad-message' // an HTTP message inside a response/request record that cannot be parsed
-  | 'http-bad-chunking' // Transfer-Encoding: chunked whose chunks do not add up
-  | 'http-bad-encoding' // Content-Encoding that does not decode
-  | 'arc-bad-header'
-  | 'wacz-bad-package'
-  | 'decompression-bomb' // a gzip member, zip entry or Content-Encoding past 64 MB inflating at more than 1000:1; not read further
-  | 'payload-truncated-for-text'; // a payload longer than the text-extraction bound: its text is taken from the first part only
+/** Stable problem codes. They appear in CLI output, the index's error table and the API, so the contract lists them
+ *  (src/shared/errors.ts): never rename one. */
+export type WarcProblemCode = ProblemCode;
 
 export interface WarcProblem {
   code: WarcProblemCode;
@@ -125,9 +108,8 @@ export interface ArchiveFile {
   readonly compression: Compression;
   readonly size: number;
   /** How readRecord reaches a record: 'direct' reads only its bytes (plain files, per-record gzip); 'sequential'
-   *  (single-member gzip) inflates the stream once and keeps it cached, addressing records by uncompressed offset.
-   *  Optional only so that readers written before it existed still type-check. */
-  readonly randomAccess?: 'direct' | 'checkpoints' | 'sequential';
+   *  (single-member gzip) inflates the stream once and keeps it cached, addressing records by uncompressed offset. */
+  readonly randomAccess: RandomAccess;
   /** Every record in file order. Ends cleanly at end of file; damage is reported through onProblem and skipped. */
   records(): Iterable<ArchiveRecord>;
   /** records() with a null after each stretch read past without a record (damage, a bomb, an empty member): where a

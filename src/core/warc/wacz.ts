@@ -1,11 +1,11 @@
 // WACZ 1.1 packages (https://specs.webrecorder.net/wacz/1.1.1/): a zip holding datapackage.json, archive/*.warc[.gz],
 // indexes/index.cdx[.gz] and pages/pages.jsonl. WARC entries stored without compression (the spec's requirement) are
 // read in place through a window of the package's own source, so record offsets are offsets in the .wacz file and a
-// record is read back in O(1). A deflated WARC entry is inflated into memory and read from there: its records report
+// record is read back in O(1). A deflated WARC entry is inflated in pieces as it is read: its records report
 // `<package>#<entry>` as their file and offsets inside the inflated entry, and readRecord cannot reach them.
 import { ArchiveError } from './errors.js';
+import { openArchiveSource } from './archive.js';
 import { gunzipUpTo } from './gzip.js';
-import { openArchiveSource } from './index.js';
 import { openSource } from './source.js';
 import type { ArchiveFile, ArchiveRecord, ByteSource, OpenOptions, WarcProblemCode } from './types.js';
 import { openZip, type ZipArchive, type ZipEntry } from './zip.js';

@@ -7,7 +7,7 @@
  */
 import { GPU } from 'gpu.js';
 import type { ExtractedText } from '../../core/extract/finish.js';
-import { GpuExtractor } from './gpu-extractor.js';
+import { GpuExtractor } from '../../core/extract-webgl/gpu-extractor.js';
 
 export type ToGpuWorker = { type: 'probe' } | { type: 'extract'; id: number; pages: string[] };
 export type FromGpuWorker =

@@ -25,7 +25,7 @@ function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): { value: T | null; 
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The caller's deps say when to load again: fn is a new closure on every render, so it is not one of them.
   }, deps);
   return state;
 }

@@ -1,7 +1,7 @@
 // Lookups without full text (issue: "all captures of a URL (exact, URL prefix, host), nearest capture to a
 // timestamp, the capture list of a page with revisits resolved" — WARC 1.1 §6.7 revisit records).
 import { describe, expect, it } from 'vitest';
-import { captureAt, capturesOfPage, capturesOfUrl, resolveRevisit } from '../../../src/core/search/index.js';
+import { captureAt, capturesOfPage, capturesOfUrl, hostPagesNear, resolveRevisit } from '../../../src/core/search/index.js';
 import { collectionOf } from './helpers.js';
 
 const coll = collectionOf([
@@ -60,5 +60,23 @@ describe('lookups', () => {
   it('a revisit whose original is absent resolves to null', () => {
     const caps = capturesOfPage(coll(), 1);
     expect(resolveRevisit(coll(), { ...caps[1], digest: 'sha1:NONE', refersToUri: 'http://gone.com/' })).toBeNull();
+  });
+});
+
+describe('lookups for replay', () => {
+  it("'query' match: the URL's path with any query or none, nothing under it", () => {
+    expect(capturesOfUrl(coll(), 'http://example.com/?utm_source=x', { match: 'query' }).map((c) => c.timestamp)).toEqual([
+      '20200101000000', '20200601000000', '20210101000000',
+    ]);
+    expect(capturesOfUrl(coll(), 'http://example.com/about', { match: 'query' })).toEqual([]); // not /about/team
+  });
+  it("a host's pages nearest a time, one per URL, subdomains included, requests left out", () => {
+    const near = hostPagesNear(coll(), 'http://example.com/x', '20200601', 10);
+    expect(near.map((c) => `${c.uri} ${c.timestamp}`)).toEqual([
+      'http://example.com/ 20200601000000', // of three captures of one key, the nearest
+      'http://example.com/about/team 20200301000000', // equally near: in key order
+      'http://blog.example.com/post 20200301000000',
+    ]);
+    expect(hostPagesNear(coll(), 'http://example.com/', '2020', 1)).toHaveLength(1);
   });
 });

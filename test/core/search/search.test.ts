@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { MARK_END, MARK_START, search, searchFacets, QuerySyntaxError } from '../../../src/core/search/index.js';
 import type { SearchOptions, SearchTuning } from '../../../src/core/search/index.js';
+import type { Collection, SqlQuery } from '../../../src/core/store/index.js';
 import { collectionOf, type FakePage } from './helpers.js';
 
 const PAGES: FakePage[] = [
@@ -50,23 +51,58 @@ const coll = collectionOf(PAGES);
 // filter), join ranked candidates to captures (a broad filter or none), or the stopword-aware walk (very common words
 // only filter; with commonShare 0 every word on the newest page counts as very common). Every behaviour below must
 // hold whichever plan runs.
-const PLANS: Array<[string, Partial<SearchTuning>]> = [
-  ['ranked walk', {}],
-  ['candidate join', { selectivePages: 0 }],
-  ['common words', { rankWindow: 1, commonShare: 0 }],
+// A search does not report its plan, so each plan is known by a statement only it runs (its probe query's), which
+// must run under its tuning and not under a tuning that picks another plan for the same query.
+interface PlanProbe {
+  query: string;
+  options: SearchOptions;
+  /** Part of the SQL text of the statement only this plan runs. */
+  statement: string;
+}
+const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
+  ['ranked walk', {}, { query: 'crawler site:example.com', options: {}, statement: 'json_each(@among)' }],
+  ['candidate join', { selectivePages: 0 }, { query: 'crawler site:example.com', options: {}, statement: 'LIMIT @cap' }],
+  ['common words', { rankWindow: 1, commonShare: 0 }, { query: 'archive', options: {}, statement: '-rowid AS score' }],
   // Date order walks the captures newest first instead of sorting the matches (a match set above dateSortMatches).
-  ['date scan', { dateSortMatches: 0 }],
+  ['date scan', { dateSortMatches: 0 }, { query: 'archive', options: { sort: 'date' }, statement: 'c.timestamp AS ts' }],
 ];
 
-describe.each(PLANS)('search (%s)', (_plan, tuning) => {
-  const digests = (q: string, o: SearchOptions = {}) => search(coll(), q, { ...o, tuning }).hits.map((h) => h.capture.digest).sort();
+/** The SQL texts the store ran for `query`. */
+function statementsOf(coll: Collection, query: string, opts: SearchOptions): string[] {
+  const seen: string[] = [];
+  const spy = new Proxy(coll, {
+    get(target, prop) {
+      const v: unknown = Reflect.get(target, prop, target);
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        const q = args[0] as Partial<SqlQuery> | undefined;
+        if (typeof q?.sql === 'string') seen.push(q.sql);
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  search(spy, query, opts);
+  return seen;
+}
+
+describe.each(PLANS)('search (%s)', (plan, tuning, probe) => {
+  it('runs the plan its tuning asks for', () => {
+    const ran = (t: Partial<SearchTuning>) =>
+      statementsOf(coll(), probe.query, { ...probe.options, tuning: t }).some((sql) => sql.includes(probe.statement));
+    expect(ran(tuning)).toBe(true);
+    // Another plan for the same query: the default one, or for the default itself, the candidate join.
+    expect(ran(plan === 'ranked walk' ? PLANS[1][1] : {})).toBe(false);
+  });
+
+  const run = (q: string, o: SearchOptions = {}) => search(coll(), q, { ...o, tuning });
+  const digests = (q: string, o: SearchOptions = {}) => run(q, o).hits.map((h) => h.capture.digest).sort();
 
   it('words all must match', () => {
     expect(digests('archive cat')).toEqual(['sha1:BBB']);
     expect(digests('archive')).toEqual(['sha1:AAA', 'sha1:BBB', 'sha1:CCC', 'sha1:HHH']);
   });
   it('ranks a title match above a body match (bm25 title weight)', () => {
-    expect(search(coll(), 'archive').hits[0].capture.digest).toBe('sha1:HHH');
+    expect(run('archive').hits[0].capture.digest).toBe('sha1:HHH');
   });
   it('phrases, prefix, OR, exclusion', () => {
     expect(digests('"web archive"')).toEqual(['sha1:AAA']);
@@ -79,14 +115,14 @@ describe.each(PLANS)('search (%s)', (_plan, tuning) => {
     expect(digests('archive site:example.com')).toEqual(['sha1:AAA', 'sha1:BBB']);
     expect(digests('archive host:blog.example.com')).toEqual(['sha1:BBB']);
     expect(digests('archive site:ample.com')).toEqual([]);
-    const hit = search(coll(), 'archive site:mirror.org', { tuning }).hits[0];
+    const hit = run('archive site:mirror.org').hits[0];
     expect(hit.url).toBe('http://mirror.org/basics');
     expect(hit.captureCount).toBe(3);
   });
   it('the best capture is the newest within the filter', () => {
-    expect(search(coll(), 'crawler').hits[0].timestamp).toBe('20230101000000');
-    expect(search(coll(), 'crawler to:2022', { tuning }).hits[0].timestamp).toBe('20210505120000');
-    expect(search(coll(), 'crawler to:2020-12-31', { tuning }).hits[0].timestamp).toBe('20190101000000');
+    expect(run('crawler').hits[0].timestamp).toBe('20230101000000');
+    expect(run('crawler to:2022').hits[0].timestamp).toBe('20210505120000');
+    expect(run('crawler to:2020-12-31').hits[0].timestamp).toBe('20190101000000');
     expect(digests('crawler from:2024')).toEqual([]);
   });
   it('mime: and status: filters', () => {
@@ -97,27 +133,27 @@ describe.each(PLANS)('search (%s)', (_plan, tuning) => {
     expect(digests('archive status:200')).toEqual(['sha1:AAA', 'sha1:BBB', 'sha1:HHH']);
   });
   it('sort by date and pagination', () => {
-    const byDate = search(coll(), 'archive', { sort: 'date', tuning }).hits.map((h) => h.timestamp);
+    const byDate = run('archive', { sort: 'date' }).hits.map((h) => h.timestamp);
     expect(byDate).toEqual(['20230101000000', '20200301000000', '20180101000000', '20170101000000']);
-    const paged = [0, 1, 2, 3].flatMap((offset) => search(coll(), 'archive', { sort: 'date', limit: 1, offset, tuning }).hits.map((h) => h.timestamp));
+    const paged = [0, 1, 2, 3].flatMap((offset) => run('archive', { sort: 'date', limit: 1, offset }).hits.map((h) => h.timestamp));
     expect(paged).toEqual(byDate);
-    expect(search(coll(), 'archive status:200', { sort: 'date', tuning }).hits.map((h) => h.timestamp))
-      .toEqual(byDate.filter((ts) => ts !== search(coll(), 'archive status:4xx', { tuning }).hits[0].timestamp));
-    expect(search(coll(), 'archive', { sort: 'date', tuning }).hits.every((h) => h.score === null)).toBe(true);
-    const p1 = search(coll(), 'archive', { limit: 2 }).hits.map((h) => h.pageId);
-    const p2 = search(coll(), 'archive', { limit: 2, offset: 2 }).hits.map((h) => h.pageId);
+    expect(run('archive status:200', { sort: 'date' }).hits.map((h) => h.timestamp))
+      .toEqual(byDate.filter((ts) => ts !== run('archive status:4xx').hits[0].timestamp));
+    expect(run('archive', { sort: 'date' }).hits.map((h) => h.score)).toEqual([null, null, null, null]);
+    const p1 = run('archive', { limit: 2 }).hits.map((h) => h.pageId);
+    const p2 = run('archive', { limit: 2, offset: 2 }).hits.map((h) => h.pageId);
     expect(p1).toHaveLength(2);
     expect(new Set([...p1, ...p2]).size).toBe(4);
   });
   it('filters-only queries list pages newest first', () => {
-    expect(search(coll(), 'site:example.com').hits.map((h) => h.capture.digest)).toEqual(['sha1:AAA', 'sha1:BBB']);
+    expect(run('site:example.com').hits.map((h) => h.capture.digest)).toEqual(['sha1:AAA', 'sha1:BBB']);
   });
   it('snippets mark the matched terms with U+0002/U+0003', () => {
-    const s = search(coll(), 'crawler').hits[0].snippet;
+    const s = run('crawler').hits[0].snippet;
     expect(s).toContain(`${MARK_START}crawler${MARK_END}`);
   });
   it("each hit's snippet comes from its own page (SQLite 3.53.2 ignores a bound rowid = ? beside MATCH)", () => {
-    const hits = search(coll(), 'archive').hits;
+    const hits = run('archive').hits;
     expect(hits.length).toBeGreaterThan(2);
     for (const h of hits) {
       const text = PAGES.find((p) => p.digest === h.capture.digest)!;
@@ -136,7 +172,7 @@ describe.each(PLANS)('search (%s)', (_plan, tuning) => {
     for (const w of ['ภาษา', 'ไทย', 'สวยงาม']) expect(digests(w), w).toEqual(['sha1:FFF']);
   });
   it('CJK snippets read as the page wrote them: no segmenting spaces', () => {
-    expect(search(coll(), '学习').hits[0].snippet).toBe(`我们在东京大学${MARK_START}学习${MARK_END}中文。日本語の文章です。`);
+    expect(run('学习').hits[0].snippet).toBe(`我们在东京大学${MARK_START}学习${MARK_END}中文。日本語の文章です。`);
   });
   it('Cyrillic, Greek, Arabic are searchable in their own letters, case-folded', () => {
     expect(digests('москва')).toEqual(['sha1:GGG']);
@@ -144,7 +180,7 @@ describe.each(PLANS)('search (%s)', (_plan, tuning) => {
     expect(digests('القاهرة')).toEqual(['sha1:GGG']);
   });
   it('malformed query text throws QuerySyntaxError, never an SQL error', () => {
-    expect(() => search(coll(), '"unclosed')).toThrow(QuerySyntaxError);
+    expect(() => run('"unclosed')).toThrow(QuerySyntaxError);
   });
 });
 

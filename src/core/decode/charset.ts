@@ -9,9 +9,9 @@
  */
 import { isAscii } from 'node:buffer';
 import chardet from 'chardet';
-import { numericReference } from './entities.js';
-import { FAMILY, tagAttributes } from './finish.js';
-import { TAG, statesOf } from './fsm.js';
+import { numericReference } from '../extract/entities.js';
+import { FAMILY, tagAttributes } from '../extract/finish.js';
+import { TAG, statesOf } from '../extract/fsm.js';
 
 export type CharsetSource = 'http' | 'bom' | 'meta' | 'utf8-valid' | 'detected' | 'fallback';
 
@@ -115,21 +115,29 @@ function declared(bytes: Uint8Array, encoding: string, source: CharsetSource): D
   return { text: decode(bytes, encoding), charset: encoding, source };
 }
 
-/** Decodes an HTML payload; never throws: undecodable bytes become U+FFFD as in a browser. */
-export function decodeHtml(bytes: Uint8Array, contentTypeHeader?: string): DecodedHtml {
+/** The encoding a browser takes from the page's own declarations (HTML 13.2.3.1 steps 1-5): a BOM, else the HTTP
+ *  charset, else a <meta> in the first 1024 bytes; undefined when none names an encoding. Nothing is decoded. */
+export function declaredCharset(bytes: Uint8Array, contentTypeHeader?: string): { charset: string; source: 'bom' | 'http' | 'meta' } | undefined {
   const bom = bomEncoding(bytes);
-  if (bom) return { text: decode(bytes, bom), charset: bom, source: 'bom' };
+  if (bom) return { charset: bom, source: 'bom' };
 
   const httpLabel = contentTypeHeader ? charsetParam(contentTypeHeader) : undefined;
   const http = httpLabel ? resolveLabel(httpLabel) : undefined;
-  if (http) return declared(bytes, http, 'http');
+  if (http) return { charset: http, source: 'http' };
 
   const metaLabel = prescanMetaCharset(bytes);
   let meta = metaLabel ? resolveLabel(metaLabel) : undefined;
   // HTML 13.2.3.2: a meta can't declare UTF-16 (the bytes it sits in are ASCII-compatible); x-user-defined is 1252.
   if (meta === 'utf-16le' || meta === 'utf-16be') meta = 'utf-8';
   if (!meta && metaLabel?.trim().toLowerCase() === 'x-user-defined') meta = 'windows-1252';
-  if (meta) return declared(bytes, meta, 'meta');
+  return meta ? { charset: meta, source: 'meta' } : undefined;
+}
+
+/** Decodes an HTML payload; never throws: undecodable bytes become U+FFFD as in a browser. */
+export function decodeHtml(bytes: Uint8Array, contentTypeHeader?: string): DecodedHtml {
+  const d = declaredCharset(bytes, contentTypeHeader);
+  if (d?.source === 'bom') return { text: decode(bytes, d.charset), charset: d.charset, source: 'bom' };
+  if (d) return declared(bytes, d.charset, d.source);
 
   const utf8 = strictUtf8(bytes);
   if (utf8 !== undefined) return { text: utf8, charset: 'utf-8', source: 'utf8-valid' };

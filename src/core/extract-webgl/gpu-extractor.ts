@@ -11,9 +11,9 @@
  * Browser code: DOM and WebGL types only.
  */
 import type { GPU, IKernelRunShortcut, Texture } from 'gpu.js';
-import { START_STATE, WINDOW_AHEAD, WINDOW_BEHIND } from '../../core/extract/fsm.js';
-import { finish, type ExtractedText } from '../../core/extract/finish.js';
-import type { GpuTimings } from '../../core/extract-gpu/page-api.js';
+import { START_STATE, WINDOW_AHEAD, WINDOW_BEHIND } from '../extract/fsm.js';
+import { finish, type ExtractedText } from '../extract/finish.js';
+import type { GpuTimings } from './page-api.js';
 import {
   IDENTITY_FN, TEXELS_AHEAD, TEXELS_BEHIND, applyGlsl, blockFnGlsl, classifyGlsl, composeGlsl, uploadCode, walkGlsl,
 } from './glsl.js';

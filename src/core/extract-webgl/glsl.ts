@@ -12,7 +12,7 @@
 import {
   CLASS_COUNT, C_DQUOTE, C_END_SCRIPT, C_EQ, C_GT, C_GT_COMMENT, C_GT_SLASH, C_LT_BOGUS, C_LT_COMMENT, C_LT_SCRIPT,
   C_LT_TAG, C_OTHER, C_SQUOTE, C_WS, START_STATE, STATE_COUNT, TRANSITIONS, WINDOW_AHEAD, WINDOW_BEHIND,
-} from '../../core/extract/fsm.js';
+} from '../extract/fsm.js';
 
 /** Extra classes beyond the FSM's: class CLASS_COUNT + s is the constant function "-> s". A page boundary is
  *  "-> START_STATE" (so page resets fall out of the scan), a left halo is "-> carried state". */

@@ -3,9 +3,9 @@
  * and, for comparison in the same page, the CPU state machine, on `window.archiveStreamGpu`.
  */
 import { GPU } from 'gpu.js';
-import { statesOf } from '../../core/extract/fsm.js';
-import { extractText } from '../../core/extract/index.js';
-import type { GpuPageApi, StateMismatch } from '../../core/extract-gpu/page-api.js';
+import { statesOf } from '../extract/fsm.js';
+import { extractText } from '../extract/index.js';
+import type { GpuPageApi, StateMismatch } from './page-api.js';
 import { GpuExtractor } from './gpu-extractor.js';
 
 declare global {
@@ -33,6 +33,7 @@ window.archiveStreamGpu = {
     return {
       renderer: String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER)),
       vendor: String(gl.getParameter(info ? info.UNMASKED_VENDOR_WEBGL : gl.VENDOR)),
+      version: String(gl.getParameter(gl.VERSION)),
       batchChars,
     };
   },

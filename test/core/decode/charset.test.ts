@@ -1,11 +1,11 @@
-// decodeHtml (src/core/extract/charset.ts): where the charset comes from (BOM, HTTP, meta prescan, UTF-8 validity,
+// decodeHtml (src/core/decode/charset.ts): where the charset comes from (BOM, HTTP, meta prescan, UTF-8 validity,
 // chardet, windows-1252) and that legacy encodings decode right. Small byte fixtures are generated here; real cases
 // come from ../shared/corpus (skipped when absent): readability pages (qq.html, aktualne.html) and WARC records
 // with Big5 and ISO-8859-1 labels (the MANIFEST.tsv "non-utf8" notes).
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { charsetFromContent, charsetParam, decodeHtml, resolveLabel } from '../../../src/core/extract/charset.js';
+import { charsetFromContent, charsetParam, decodeHtml, resolveLabel } from '../../../src/core/decode/charset.js';
 import { extractText } from '../../../src/core/extract/index.js';
 import { openArchive } from '../../../src/core/warc/index.js';
 

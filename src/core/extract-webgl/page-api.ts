@@ -1,5 +1,5 @@
 /**
- * The contract between the Node runner (index.ts) and the GPU page (src/renderer/gpu/page-entry.ts) that it loads
+ * The contract between the Node runner (src/core/extract-gpu/index.ts) and the GPU page (page-entry.ts) that it loads
  * into Chromium. Types only, and no Node or DOM types: both sides import it.
  */
 import type { ExtractedText } from '../extract/finish.js';
@@ -29,8 +29,9 @@ export interface StateMismatch {
 
 /** On `window.archiveStreamGpu` in the GPU page. */
 export interface GpuPageApi {
-  /** Compiles the kernels for a dispatch size; returns what WebGL reports about the renderer. */
-  init(batchChars: number): { renderer: string; vendor: string; batchChars: number };
+  /** Compiles the kernels for a dispatch size; returns what the kernels' WebGL context reports about itself
+   *  (version: e.g. "WebGL 2.0 (OpenGL ES 3.0 Chromium)"). */
+  init(batchChars: number): { renderer: string; vendor: string; version: string; batchChars: number };
   extract(pages: string[]): Promise<{ results: ExtractedText[]; timings: GpuTimings }>;
   /** Pages whose GPU states differ from the CPU's statesOf(). */
   compareStates(pages: string[]): StateMismatch[];

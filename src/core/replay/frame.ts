@@ -1,0 +1,59 @@
+// The helper script injected into every replayed document (the replay server serves it at FRAME_SCRIPT_PATH; the
+// document loads it by nonce, so it runs even with archived scripts off). It lets the UI that frames the replay keep
+// two captures scrolled in step: it posts the document's position to the parent and scrolls on command. It makes no
+// request and reads nothing but the document's own position and title, but one: it stops any navigation of the
+// document out of the replay origin before the browser starts it, and reports it (BLOCKED_REPORT_PATH). Chromium opens
+// a connection to the destination even for a navigation its policy then refuses (the UI's frame-src, form-action), so
+// the policy alone lets the destination host learn of it; the trap in test/e2e/replay.spec.ts shows this.
+//
+// Messages (window.postMessage, to and from the parent):
+//   out: { source: 'archivestream-replay', type: 'state', scrollY, scrollMax, url, title }  on load and on scroll
+//        (throttled to one per animation frame); url is the archived URL (the replay address's tail).
+//   in:  { source: 'archivestream-ui', type: 'scroll', y }  or  { ..., type: 'scroll', fraction }  (0..1 of scrollMax)
+
+import { BLOCKED_REPORT_PATH } from './urls.js';
+
+export const FRAME_MESSAGE_SOURCE = 'archivestream-replay';
+export const UI_MESSAGE_SOURCE = 'archivestream-ui';
+
+export const FRAME_SCRIPT = `(() => {
+  'use strict';
+  // A link or form the user followed out of the archive (one the rewriting missed: built by a script) is taken to its
+  // archived copy instead.
+  const prefix = /^\\/[^/]+\\/\\d{1,14}(?:js_|id_)?\\//.exec(location.pathname);
+  const report = (what, url) => { new Image().src = '${BLOCKED_REPORT_PATH}?what=' + what + '&url=' + encodeURIComponent(url); };
+  if (window.navigation) {
+    window.navigation.addEventListener('navigate', (e) => {
+      const to = new URL(e.destination.url);
+      if (to.origin === location.origin || !e.cancelable) return;
+      e.preventDefault();
+      report('navigation', to.href);
+      if (e.userInitiated && !e.formData && prefix && /^https?:$/.test(to.protocol)) location.assign(prefix[0] + to.href);
+    });
+  }
+  // The frame's sandbox refuses new windows; saying so here puts the attempt in the ledger.
+  window.open = (url) => { report('window.open', new URL(String(url ?? ''), location.href).href); return null; };
+  if (window.parent === window) return;
+  const archived = () => {
+    const m = /^\\/[^/]+\\/\\d{1,14}(?:js_|id_)?\\/(.*)$/s.exec(location.pathname + location.search);
+    return m ? m[1] + location.hash : location.href;
+  };
+  const max = () => Math.max(0, document.documentElement.scrollHeight - window.innerHeight);
+  let queued = false;
+  const post = () => {
+    queued = false;
+    window.parent.postMessage({ source: '${FRAME_MESSAGE_SOURCE}', type: 'state', scrollY: window.scrollY,
+      scrollMax: max(), url: archived(), title: document.title }, '*');
+  };
+  const schedule = () => { if (!queued) { queued = true; requestAnimationFrame(post); } };
+  window.addEventListener('scroll', schedule, { passive: true });
+  window.addEventListener('load', schedule);
+  document.addEventListener('DOMContentLoaded', schedule);
+  window.addEventListener('message', (e) => {
+    const d = e.data;
+    if (e.source !== window.parent || !d || d.source !== '${UI_MESSAGE_SOURCE}' || d.type !== 'scroll') return;
+    const y = typeof d.fraction === 'number' ? d.fraction * max() : d.y;
+    if (typeof y === 'number' && isFinite(y)) window.scrollTo(window.scrollX, y);
+  });
+})();
+`;

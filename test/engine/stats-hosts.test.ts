@@ -1,0 +1,70 @@
+// Hosts in collection statistics and search facets (issue 11, "IP hosts shown reversed"): the store keys a host by its
+// labels reversed, but never an IP address, so showing a key means undoing only what was done. Built from a WARC made
+// here and ingested through the engine.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostKey, hostOfKey } from '../../src/core/store/hostkey.js';
+import { dispatch } from '../../src/engine/dispatch.js';
+import { EventBus } from '../../src/engine/events.js';
+import { createHandlers } from '../../src/engine/handlers.js';
+import type { ArgsOf, Method, ResultOf } from '../../src/shared/api.js';
+import { html, warcFile } from '../core/ingest/warc-builder.js';
+
+/** One page a host, each with words of its own and the shared word 'archive'. */
+const HOSTS = ['10.0.0.1', '[2001:db8::1]', '[::ffff:192.0.2.7]', 'www.example.com'];
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'as-hosts-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('host keys', () => {
+  it('turn back into the host they were made from, IP addresses included', () => {
+    for (const host of [...HOSTS, 'localhost', '127.0.0.1', '[::1]', 'a.b.c.d.e']) expect(hostOfKey(hostKey(host))).toBe(host);
+    expect(hostKey('10.0.0.1')).toBe('10.0.0.1.');
+    expect(hostOfKey('com.example.www.')).toBe('www.example.com');
+  });
+
+  it('show as their hosts in collection statistics and in the statistics and facets of a query', async () => {
+    const warc = join(dir, 'hosts.warc');
+    writeFileSync(
+      warc,
+      warcFile(HOSTS.map((host, i) => ({ uri: `http://${host}/page`, date: `2024-01-0${i + 1}T00:00:00Z`, body: html(`Page ${i}`, `archive page number${i}`) }))),
+    );
+    const handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir: mkdtempSync(join(dir, 'data-')) });
+    async function call<M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
+      const r = await dispatch(handlers, method, args);
+      if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
+      return r.value as ResultOf<M>;
+    }
+    try {
+      await call('collections.create', { name: 'c' });
+      await call('files.add', { collection: 'c', paths: [warc] });
+      await call('ingest.start', { collection: 'c' });
+      for (let i = 0; i < 200 && (await call('collections.get', { collection: 'c' })).ingest.running; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect((await call('collections.get', { collection: 'c' })).pages).toBe(HOSTS.length);
+      const sorted = [...HOSTS].sort();
+      const collection = await call('stats.get', { collection: 'c' });
+      expect(collection.hosts.map((h) => h.value).sort()).toEqual(sorted);
+      expect(collection.hosts.map((h) => h.count)).toEqual([1, 1, 1, 1]);
+      expect(collection).toMatchObject({
+        scope: 'collection',
+        mime: [{ value: 'text/html', count: 4 }],
+        status: [{ value: '200', count: 4 }],
+        months: [{ value: '2024-01', count: 4 }],
+        years: [{ value: '2024', count: 4 }],
+      });
+      const query = await call('stats.get', { collection: 'c', q: 'archive' });
+      expect(query.hosts.map((h) => h.value).sort()).toEqual(sorted);
+      const facets = await call('search.facets', { collection: 'c', q: 'archive' });
+      expect(facets.facets.site.map((h) => h.value).sort()).toEqual(sorted);
+    } finally {
+      handlers.close();
+    }
+  });
+});
