@@ -1,8 +1,8 @@
 // The fuzz suite's cases and what each one runs (issue 13: "nothing lost, nothing let in"). A case is a byte string:
 // a cut or a byte flip of a corpus file (../shared/corpus/warc, when present) or of a file generated here, a corrupted
 // gzip member, a zip whose central directory or length fields were overwritten, or a decompression bomb built by
-// bomb-fixtures.ts. Cases are listed without their bytes (built on demand), in an order fixed by the seed, so that the
-// driver can resume after a hang at the case that follows it.
+// bomb-fixtures.ts. Cases come one at a time without their bytes (built on demand), in an order fixed by the seed, so
+// that the driver can resume after a hang at the case that follows it.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -170,12 +170,12 @@ function bombCases(): FuzzCase[] {
 /** Files this large are read whole and in samples by the full form only: a case on one of them costs up to a second. */
 const QUICK_MAX = 1024 * 1024;
 
-/** Every case, in order. Quick: a seeded sample of cuts and flips of each file under 1 MB, one field value each way,
+/** Every case, in order, made as it is asked for (a full run has hundreds of thousands). Quick: a seeded sample of cuts and flips of each file under 1 MB, one field value each way,
  *  every bomb. Full: every cut of each file under 16 KB, 60 sampled cuts and flips of larger ones, every field value. */
-export function listCases(mode: Mode, seed: number, corpusDir: string | null): FuzzCase[] {
+export function* listCases(mode: Mode, seed: number, corpusDir: string | null): Generator<FuzzCase> {
   const rnd = random(seed);
   const full = mode === 'full';
-  const cases: FuzzCase[] = bombCases();
+  yield* bombCases();
   const files: Array<[string, () => Buffer, number]> = generatedFiles().map(([n, d]) => [n, () => d, d.length]);
   if (corpusDir && existsSync(corpusDir))
     for (const p of corpusFiles(corpusDir)) {
@@ -186,44 +186,43 @@ export function listCases(mode: Mode, seed: number, corpusDir: string | null): F
   // Corrupted gzip members: every byte of each member's header and trailer, and bytes inside its deflate data.
   for (const [name, data] of generatedFiles().filter(([n]) => n.endsWith('.gz'))) {
     const starts = memberStarts(data);
-    starts.forEach((start, k) => {
+    for (const [k, start] of starts.entries()) {
       const end = starts[k + 1] ?? data.length;
       const spots = [...Array(10).keys()].map((i) => start + i).concat([...Array(8).keys()].map((i) => end - 8 + i));
       for (let i = 0; i < (full ? 40 : 4); i++) spots.push(start + 10 + Math.floor(rnd() * (end - start - 18)));
       for (const at of spots)
-        for (const mask of full ? [0x01, 0x80, 0xff] : [0xff]) cases.push({ name: `gzip ${name} member ${k} @${at}^${mask}`, bytes: () => flipped(data, at, mask) });
-      cases.push({ name: `gzip ${name} member ${k} without trailer`, bytes: () => Buffer.concat([data.subarray(0, end - 8), data.subarray(end)]) });
-      cases.push({ name: `gzip ${name} member ${k} isize 0xffffffff`, bytes: () => withField(data, end - 4, 0xffffffff, 4) });
-    });
+        for (const mask of full ? [0x01, 0x80, 0xff] : [0xff]) yield { name: `gzip ${name} member ${k} @${at}^${mask}`, bytes: () => flipped(data, at, mask) };
+      yield { name: `gzip ${name} member ${k} without trailer`, bytes: () => Buffer.concat([data.subarray(0, end - 8), data.subarray(end)]) };
+      yield { name: `gzip ${name} member ${k} isize 0xffffffff`, bytes: () => withField(data, end - 4, 0xffffffff, 4) };
+    }
   }
 
   // Zip central directories and length fields: each field of each structure overwritten.
   for (const [name, data] of generatedFiles().filter(([n]) => n.endsWith('.wacz'))) {
     for (const at of zipFields(data)) {
       const variants: Array<[number, 2 | 4]> = full ? FIELD_VALUES.flatMap((v) => [[v, 2], [v, 4]] as Array<[number, 2 | 4]>) : [[0, 2], [0xffffffff, 4]];
-      for (const [value, width] of variants) cases.push({ name: `zip ${name} field @${at}=${value}/${width}`, bytes: () => withField(data, at, value, width) });
+      for (const [value, width] of variants) yield { name: `zip ${name} field @${at}=${value}/${width}`, bytes: () => withField(data, at, value, width) };
     }
   }
 
   // The files' cuts and flips come last: they are most of a full run, which may be stopped before its end.
   for (const [name, data, size] of files) {
     if (!full && size >= QUICK_MAX) continue;
-    cases.push({ name: `whole ${name}`, bytes: data });
+    yield { name: `whole ${name}`, bytes: data };
     const cuts: number[] = [];
     if (full && size < SMALL) for (let n = 0; n < size; n++) cuts.push(n);
     else {
       const k = full ? 60 : size < SMALL ? 12 : 1;
       for (let i = 0; i < k; i++) cuts.push(Math.floor(rnd() * size));
     }
-    for (const n of cuts) cases.push({ name: `cut ${name} @${n}`, bytes: () => data().subarray(0, n) });
+    for (const n of cuts) yield { name: `cut ${name} @${n}`, bytes: () => data().subarray(0, n) };
     const flips = full ? (size < SMALL ? Math.min(size, 400) : 60) : size < SMALL ? 6 : 1;
     for (let i = 0; i < flips && size > 0; i++) {
       const at = Math.floor(rnd() * size);
       const mask = 1 + Math.floor(rnd() * 255);
-      cases.push({ name: `flip ${name} @${at}^${mask}`, bytes: () => flipped(data(), at, mask) });
+      yield { name: `flip ${name} @${at}^${mask}`, bytes: () => flipped(data(), at, mask) };
     }
   }
-  return cases;
 }
 
 export interface Outcome {

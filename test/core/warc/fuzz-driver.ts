@@ -7,21 +7,27 @@ import { exercise, listCases, type Mode } from './fuzz-cases.js';
 const [mode, seed, from, to, budgetMs, corpus] = process.argv.slice(2);
 // Freed buffers are returned to the system lazily; collecting now and then keeps the peak RSS about what cases hold.
 const gc = (globalThis as { gc?: () => void }).gc;
-const cases = listCases(mode as Mode, Number(seed), corpus || null);
 const say = (line: string) => writeSync(1, line + '\n');
-say(JSON.stringify({ total: cases.length }));
-const end = Math.min(cases.length, Number(to));
-for (let i = Number(from); i < end; i++) {
-  if (i % 100 === 0) gc?.();
-  say(`S ${i}`);
-  const c = cases[i];
-  const t = performance.now();
-  try {
-    exercise(c.name, c.bytes());
-  } catch (e) {
-    say(JSON.stringify({ crash: i, name: c.name, error: e instanceof Error ? (e.stack ?? e.message).split('\n').slice(0, 4).join(' | ') : String(e) }));
+const first = Number(from);
+const end = Number(to);
+// Counted first (cases are made as they are asked for, bytes only when run), so that the parent knows where it ends.
+let total = 0;
+for (const _ of listCases(mode as Mode, Number(seed), corpus || null)) total++;
+say(JSON.stringify({ total }));
+let i = 0;
+for (const c of listCases(mode as Mode, Number(seed), corpus || null)) {
+  if (i >= first && i < end) {
+    if (i % 100 === 0) gc?.();
+    say(`S ${i}`);
+    const t = performance.now();
+    try {
+      exercise(c.name, c.bytes());
+    } catch (e) {
+      say(JSON.stringify({ crash: i, name: c.name, error: e instanceof Error ? (e.stack ?? e.message).split('\n').slice(0, 4).join(' | ') : String(e) }));
+    }
+    const ms = performance.now() - t;
+    if (ms > Number(budgetMs)) say(JSON.stringify({ slow: i, name: c.name, ms: Math.round(ms) }));
   }
-  const ms = performance.now() - t;
-  if (ms > Number(budgetMs)) say(JSON.stringify({ slow: i, name: c.name, ms: Math.round(ms) }));
+  i++;
 }
 say(JSON.stringify({ end: true, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));

@@ -100,5 +100,5 @@ describe(`fuzzing the reader (${MODE}, seed ${SEED})`, () => {
     expect(s.hangs).toEqual([]);
     expect(s.peakRssMb).toBeGreaterThan(0); // the child reported it: it ran to the end
     expect(s.peakRssMb).toBeLessThan(RSS_LIMIT_MB);
-  }, MODE === 'full' ? 4 * 3600_000 : 120_000);
+  }, MODE === 'full' ? 4 * 3600_000 : 600_000); // the time budget that matters is per case; the machine may be busy
 });
