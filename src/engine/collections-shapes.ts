@@ -44,6 +44,7 @@ export const collectionShapes: Shapes<keyof CollectionsApi> = {
     removeRoot: 'string?',
     textBackend: backend,
     timeZone: { oneOf: TIME_ZONES, optional: true },
+    maxTextMb: 'int?',
   },
   'fs.browse': { path: 'string?' },
 };

@@ -26,7 +26,8 @@ import { Collection, type StoredCapture } from '../core/store/index.js';
 import { FileAccess } from './access.js';
 import { browse } from './fs-browse.js';
 import type { EngineContext } from './context.js';
-import { Registry, type RegistryCollection } from './registry.js';
+import { isMaxTextMb, Registry, type RegistryCollection } from './registry.js';
+import { MB } from '../core/extract/bound.js';
 import type { RemoteExtractors } from './remote-extract.js';
 import { diffLines } from './text-diff.js';
 import { withSpan } from '../core/telemetry/index.js';
@@ -237,6 +238,7 @@ export function createCollectionHandlers(
       lastCollection: s.lastCollection,
       textBackend: s.textBackend,
       timeZone: s.timeZone,
+      maxTextMb: s.maxTextMb,
     };
   }
 
@@ -345,6 +347,7 @@ export function createCollectionHandlers(
       };
       const done = (rebuilding.get(e.db) ?? Promise.resolve()).then(() => ingestCollection(dbPath(e), [...e.files], {
         workers,
+        maxTextBytes: registry.settings.maxTextMb * MB,
         signal: controller.signal,
         trace: withSpan,
         text: textOption,
@@ -456,8 +459,12 @@ export function createCollectionHandlers(
 
     'settings.get': () => settings(),
 
-    'settings.update': ({ theme, lastCollection, addRoot, confirmCode, removeRoot, textBackend, timeZone }) => {
+    'settings.update': ({ theme, lastCollection, addRoot, confirmCode, removeRoot, textBackend, timeZone, maxTextMb }) => {
       const s = registry.settings;
+      if (maxTextMb !== undefined) {
+        if (!isMaxTextMb(maxTextMb)) throw new CodedError('bad-request', `maxTextMb must be a whole number of MB from 1 to 4096, not ${maxTextMb}`);
+        s.maxTextMb = maxTextMb;
+      }
       if (theme) s.theme = theme;
       if (textBackend) s.textBackend = textBackend;
       if (timeZone) s.timeZone = timeZone;

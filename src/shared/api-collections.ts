@@ -182,6 +182,9 @@ export interface Settings {
   /** What the UI's Start/Resume ingest asks for (default 'auto'). */
   textBackend: TextBackendKind;
   timeZone: TimeZoneChoice;
+  /** How much of one payload text extraction reads, in MB (default 16; 1 to 4096): a longer payload's text is taken
+   *  from its start and the cut is reported ('payload-truncated-for-text'). */
+  maxTextMb: number;
 }
 
 export interface BrowseEntry {
@@ -241,6 +244,7 @@ export interface CollectionsApi {
       removeRoot?: string;
       textBackend?: TextBackendKind;
       timeZone?: TimeZoneChoice;
+      maxTextMb?: number;
     },
     Settings,
   ];

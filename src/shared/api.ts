@@ -82,7 +82,8 @@ export interface PayloadBytes {
   from: number;
   /** Base64 of the bytes, at most 4 MiB a call. */
   base64: string;
-  /** Total payload size, for paging. */
+  /** Total payload size, for paging, once a page has reached the end; before that, more than what has been read (the
+   *  payload is decoded as it is paged through, never whole). */
   payloadSize: number;
   /** Whether it is the decoded HTTP body ('http') or the record's block ('block'). */
   kind: 'http' | 'block';

@@ -24,7 +24,9 @@ export type ProblemCode =
   | 'http-bad-encoding' // Content-Encoding that does not decode
   | 'arc-bad-header'
   | 'wacz-bad-package'
-  | 'file-changed'; // the file's size or mtime changed while it was being read (truncated, rewritten, still written)
+  | 'file-changed' // the file's size or mtime changed while it was being read (truncated, rewritten, still written)
+  | 'decompression-bomb' // a gzip member, zip entry or Content-Encoding past 64 MB inflating at more than 1000:1; not read further
+  | 'payload-truncated-for-text'; // a payload past the text-extraction bound (--max-text-mb): its text is from the first part only
 
 /** What ingest stores for a place it could not index: the archive's own damage, or a failure of its own there. */
 export type IngestProblemCode =

@@ -10,7 +10,7 @@ import type { IngestTextStatus, TextBackendKind } from '../../shared/api-collect
 import type { IngestProgress } from '../../shared/records.js';
 import { rateFigures } from '../../shared/text-rate.js';
 import { withSpan } from '../../core/telemetry/index.js';
-import { BACKENDS } from './text.js';
+import { BACKENDS, maxTextOption } from './text.js';
 
 function bar(p: IngestProgress): string {
   const frac = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 0;
@@ -32,11 +32,13 @@ function choiceLine(t: IngestTextStatus, gpu: GpuBackend | undefined): string {
 
 export const index: Command = {
   name: 'index',
-  usage: 'index <db> <file-or-folder...> [--backend cpu|gpu|auto] [--json] [--workers N]',
+  usage: 'index <db> <file-or-folder...> [--backend cpu|gpu|auto] [--json] [--workers N] [--max-text-mb N]',
   summary: 'index WARC/ARC/WACZ files into a searchable collection',
   async run(args: string[], io: CliIo): Promise<number> {
-    const { positional, flags } = parseArgs(args, ['workers', 'backend']);
-    for (const f of flags.keys()) if (f !== 'json' && f !== 'workers' && f !== 'backend') throw new UsageError(`unknown option --${f}`);
+    const { positional, flags } = parseArgs(args, ['workers', 'backend', 'max-text-mb']);
+    for (const f of flags.keys())
+      if (f !== 'json' && f !== 'workers' && f !== 'backend' && f !== 'max-text-mb') throw new UsageError(`unknown option --${f}`);
+    const maxTextBytes = maxTextOption(flags);
     if (positional.length < 2) throw new UsageError('give <db> and at least one file or folder');
     const w = flags.get('workers');
     if (w !== undefined && (w === true || !/^[1-9]\d*$/.test(w))) throw new UsageError('--workers needs a number >= 1');
@@ -73,6 +75,7 @@ export const index: Command = {
     try {
       const s = await ingestCollection(db, paths, {
         workers: w === undefined ? undefined : Number(w),
+        maxTextBytes,
         signal: controller.signal,
         trace: withSpan,
         text: textOption,

@@ -4,6 +4,7 @@ import { chooseBackend, GpuBackendError, type TextBackend } from '../../core/ext
 import { htmlRecords, type HtmlRecord } from '../../core/extract-gpu/html-records.js';
 import { ArchiveError, openArchive } from '../../core/warc/index.js';
 import type { ArchiveFile, WarcProblem } from '../../core/warc/types.js';
+import { DEFAULT_MAX_TEXT_MB, MB, parseMaxTextMb, textCutProblem } from '../../core/extract/bound.js';
 import { rate } from '../../shared/text-rate.js';
 import { formatProblem } from './records.js';
 
@@ -16,14 +17,24 @@ const SAMPLE_CHARS = 512 * 1024;
 /** Pages per extractBatch call: a GPU dispatch's worth, so the GPU path runs full batches. */
 const CHUNK_CHARS = 1 << 24;
 
+/** The --max-text-mb flag (index, text) as bytes; the default bound when it is absent. */
+export function maxTextOption(flags: Map<string, string | true>): number {
+  const v = flags.get('max-text-mb');
+  if (v === undefined) return DEFAULT_MAX_TEXT_MB * MB;
+  const bytes = v === true ? null : parseMaxTextMb(v);
+  if (bytes === null) throw new UsageError('--max-text-mb needs a number of megabytes above 0 (at most 4096)');
+  return bytes;
+}
+
 export const text: Command = {
   name: 'text',
-  usage: 'text <file> [--backend cpu|gpu|auto] [--json]',
+  usage: 'text <file> [--backend cpu|gpu|auto] [--json] [--max-text-mb N]',
   summary: 'extracted title and text of each HTML record (JSON Lines with --json)',
   async run(args: string[], io: CliIo): Promise<number> {
-    const { positional, flags } = parseArgs(args, ['backend']);
+    const { positional, flags } = parseArgs(args, ['backend', 'max-text-mb']);
     for (const name of flags.keys())
-      if (name !== 'backend' && name !== 'json') throw new UsageError(`unknown option --${name}`);
+      if (name !== 'backend' && name !== 'json' && name !== 'max-text-mb') throw new UsageError(`unknown option --${name}`);
+    const maxTextBytes = maxTextOption(flags);
     if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'no file given' : 'one file at a time');
     const kind = flags.get('backend') ?? 'cpu';
     if (typeof kind !== 'string' || !(BACKENDS as readonly string[]).includes(kind))
@@ -53,7 +64,7 @@ export const text: Command = {
     };
     let backend: TextBackend | undefined;
     try {
-      const records = htmlRecords(archive);
+      const records = htmlRecords(archive, maxTextBytes, (r) => onProblem(textCutProblem(archive.path, r.offset, maxTextBytes)));
       let pending: HtmlRecord[] = [];
       let pendingChars = 0;
       const flush = async () => {

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { resolve, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { IngestProgress } from '../../shared/records.js';
+import { DEFAULT_MAX_TEXT_MB, MB } from '../extract/bound.js';
 import { chooseBackend, type TextBackend } from '../extract-gpu/index.js';
 import { Collection, type TraceHook } from '../store/index.js';
 import { CANCEL, CREDITS, SEND_HTML, SHARED_SLOTS, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
@@ -46,6 +47,9 @@ export interface IngestOptions {
   /** Records per batch (default 500) and approximate text bytes per batch (default 4 MB). */
   batchRecords?: number;
   batchBytes?: number;
+  /** Payload bytes text extraction reads at most (default DEFAULT_MAX_TEXT_MB); a longer payload's text is taken from
+   *  its start and a 'payload-truncated-for-text' problem is stored. */
+  maxTextBytes?: number;
   /** Extract page text through an async backend in this thread; absent, the workers extract it on the CPU (the
    *  fastest way on a machine without a fast GPU: no page crosses a thread twice). */
   text?: IngestTextOptions;
@@ -309,6 +313,7 @@ class IngestPool {
     shared[SEND_HTML] = this.workersSendHtml() ? 1 : 0;
     const workerData: WorkerInit = {
       shared: buffer, batchRecords: this.opts.batchRecords ?? 500, batchBytes: this.opts.batchBytes ?? 4 << 20,
+      maxTextBytes: this.opts.maxTextBytes ?? DEFAULT_MAX_TEXT_MB * MB,
     };
     const w: PoolWorker = {
       thread: new Worker(this.entry, { workerData }), shared, state: 'starting', file: null, chain: Promise.resolve(),

@@ -14,6 +14,8 @@ export interface WorkerInit {
   shared: SharedArrayBuffer;
   batchRecords: number;
   batchBytes: number;
+  /** Payload bytes text extraction reads at most (IngestOptions.maxTextBytes). */
+  maxTextBytes: number;
 }
 
 /** A page whose text the pool extracts (IngestOptions.text): charset decoding stays in the worker, done once. */
