@@ -15,10 +15,20 @@ const srcDir = resolve(process.argv[2] ?? 'src');
 const rootDir = dirname(srcDir);
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
-/** Folders of core written for any JavaScript platform: the text transform, and the WebGL extractor with its page.
+/** Folders and files of core written for any JavaScript platform: the text transform, the WebGL extractor with its
+ *  page, and the parts of replay the UI shares with the replay server (the replay URL scheme, the helper script the
+ *  server injects into replayed pages, the ledger's rows and exports, and the timestamp arithmetic they use).
  *  The renderer may import these and no other part of core; they import only each other, src/shared and
  *  BROWSER_PACKAGES, so whatever the renderer or the GPU page bundles from them runs in a browser. */
-const BROWSER_SAFE = ['core/extract', 'core/extract-webgl'];
+const BROWSER_SAFE = [
+  'core/extract',
+  'core/extract-webgl',
+  'core/replay/urls.ts',
+  'core/replay/frame.ts',
+  'core/replay/ledger.ts',
+  'core/replay/types.ts',
+  'core/search/timestamp.ts',
+];
 const BROWSER_PACKAGES = new Set(['gpu.js']);
 
 function* walk(dir) {

@@ -1,12 +1,14 @@
 // The Electron shell: windows, menus and dialogs; every piece of work is the engine's (a plain Node child process).
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, screen, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, screen, session, shell, WebContentsView } from 'electron';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, METHODS } from '../shared/api.js';
+import { IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, IPC_REPLAY_HIDE, IPC_REPLAY_NAVIGATED, IPC_REPLAY_SHOW, METHODS, type ReplaySlot } from '../shared/api.js';
 import { EngineProcess } from './engine-process.js';
+import { blockReport, freeLoopbackPort, listenDeadPort, offlineSwitches, partitionHardening, REPLAY_PARTITION, replaySlot, replayViewOptions, replayViewRequest, viewHardening } from './replay.js';
 import {
+  denyAllPermissions,
   engineCommand,
   externalLinkAction,
   mayNavigate,
@@ -32,6 +34,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 // A test (or a second profile) keeps its data apart; set before anything reads userData.
 if (process.env.ARCHIVESTREAM_USER_DATA) app.setPath('userData', process.env.ARCHIVESTREAM_USER_DATA);
 
+for (const [name, value] of offlineSwitches()) app.commandLine.appendSwitch(name, value);
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let win: BrowserWindow | null = null;
@@ -76,6 +79,52 @@ function createWindow(): void {
   else void win.loadFile(join(here, '../renderer/index.html'));
 }
 
+/** The replay views: archived pages in their own partition, each laid over the area of the window the renderer names.
+ *  Set up once the engine says where its replay origin is; until then (or without an engine) every view is refused. */
+let replayOrigin: string | null = null;
+/** Each view, and the address the renderer last asked it for: a view that has since followed a link in its page is
+ *  not sent back when the renderer only moves or resizes it. */
+const replayViews = new Map<ReplaySlot, { view: WebContentsView; asked: string }>();
+
+/** Tells the replay server's ledger what the shell stopped, beside what the page's CSP stopped. */
+function reportBlocked(origin: string, documentUrl: string, blockedUrl: string, reason: string): void {
+  const body = blockReport(documentUrl, blockedUrl, reason);
+  fetch(`${origin}/__as/csp-report`, { method: 'POST', headers: { 'content-type': 'application/reports+json' }, body }).catch(() => {});
+}
+
+async function setUpReplay(origin: string): Promise<void> {
+  // A partition-wide refusal does not say which view it came from: the server files it under the newest page view.
+  const report = (blockedUrl: string, reason: string) => reportBlocked(origin, '', blockedUrl, reason);
+  const dead = await listenDeadPort(() => report('(a connection to the partition proxy)', 'electron: proxy'));
+  await partitionHardening(session.fromPartition(REPLAY_PARTITION), { replayOrigin: origin, deadPort: dead.port, onBlocked: report });
+  replayOrigin = origin;
+}
+
+function showReplay(url: unknown, bounds: unknown, slot: unknown): boolean {
+  if (!win || !replayOrigin) return false;
+  const [width, height] = win.getContentSize();
+  const asked = replayViewRequest(url, bounds, replayOrigin, { width, height }, slot);
+  if (!asked) return false;
+  let entry = replayViews.get(asked.slot);
+  if (!entry) {
+    const view = new WebContentsView(replayViewOptions());
+    const origin = replayOrigin;
+    const { slot } = asked;
+    viewHardening(view.webContents, origin, (blockedUrl, reason) => reportBlocked(origin, view.webContents.getURL(), blockedUrl, reason));
+    const navigated = (_event: unknown, url: string) => win?.webContents.send(IPC_REPLAY_NAVIGATED, slot, url);
+    view.webContents.on('did-navigate', navigated);
+    view.webContents.on('did-navigate-in-page', navigated);
+    replayViews.set(slot, (entry = { view, asked: '' }));
+  }
+  win.contentView.addChildView(entry.view); // again is fine: it moves the view to the top
+  entry.view.setBounds(asked.bounds);
+  if (entry.asked !== asked.url) {
+    entry.asked = asked.url;
+    void entry.view.webContents.loadURL(asked.url);
+  }
+  return true;
+}
+
 app.on('second-instance', () => {
   if (win) {
     if (win.isMinimized()) win.restore();
@@ -91,6 +140,7 @@ async function openLogsFolder(): Promise<void> {
 }
 
 app.whenReady().then(async () => {
+  denyAllPermissions(session.defaultSession);
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       menuTemplate(process.platform, {
@@ -105,6 +155,12 @@ app.whenReady().then(async () => {
     return pickedPaths(k, win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options));
   });
   ipcMain.handle(IPC_OPEN_LOGS, () => openLogsFolder());
+  ipcMain.handle(IPC_REPLAY_SHOW, (_event, url: unknown, bounds: unknown, slot: unknown) => showReplay(url, bounds, slot));
+  ipcMain.handle(IPC_REPLAY_HIDE, (_event, slot: unknown) => {
+    const known = replaySlot(slot);
+    const entry = known && replayViews.get(known);
+    if (entry) win?.contentView.removeChildView(entry.view);
+  });
   const command = engineCommand({
     appRoot: app.getAppPath(),
     resourcesPath: process.resourcesPath,
@@ -118,7 +174,8 @@ app.whenReady().then(async () => {
     );
     return;
   }
-  engine = new EngineProcess({ ...command, args: [...command.args, '--data-dir', app.getPath('userData')] }, {
+  const replayPort = await freeLoopbackPort();
+  engine = new EngineProcess({ ...command, args: [...command.args, '--data-dir', app.getPath('userData'), '--replay-port', String(replayPort)] }, {
     event: (name, payload) => win?.webContents.send(IPC_EVENT, name, payload),
     restart: ({ attempt }) =>
       win?.webContents.send(IPC_EVENT, 'engine.notice', {
@@ -137,6 +194,10 @@ app.whenReady().then(async () => {
     });
   });
   await engine.start();
+  const reply = await engine.call('replay.origin', {});
+  const origin = reply.ok ? (reply.value as { origin?: unknown }).origin : null;
+  if (typeof origin === 'string') await setUpReplay(origin);
+  else win?.webContents.send(IPC_EVENT, 'engine.notice', { level: 'warn', message: `Replay is unavailable: ${reply.ok ? 'the engine named no replay origin' : reply.error.message}` });
 });
 
 app.on('window-all-closed', () => {

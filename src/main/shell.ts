@@ -55,6 +55,21 @@ export function externalLinkAction(url: string): { openExternally: boolean } {
   }
 }
 
+/** The part of Electron's Session that permission handling uses. */
+export interface PermissionSession {
+  setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
+  setPermissionCheckHandler(handler: (webContents: unknown, permission: string) => boolean): void;
+  setDevicePermissionHandler(handler: (details: unknown) => boolean): void;
+}
+
+/** Every permission a page asks for (camera, microphone, geolocation, notifications, devices, ...) is refused, without
+ *  a prompt: the app's own UI needs none, and an archived page must get none. The one policy for every session. */
+export function denyAllPermissions(ses: PermissionSession): void {
+  ses.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.setDevicePermissionHandler(() => false);
+}
+
 /** The renderer may only navigate within the app itself: its dev-server origin, or its own index.html on disk
  *  (file: URLs all share the opaque origin "null", so there the path must match). */
 export function mayNavigate(target: string, appUrl: string): boolean {

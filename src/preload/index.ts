@@ -1,7 +1,7 @@
 // The renderer's only door to the engine: `invoke` and `on`, typed by the contract, plus `shell` for what only the
-// desktop can do (native dialogs, dropped files' paths, the logs folder). Nothing else is exposed.
+// desktop can do (native dialogs, dropped files' paths, the logs folder, the replay view). Nothing else is exposed.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, type EngineClient, type EventName, type ShellBridge } from '../shared/api.js';
+import { IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, IPC_REPLAY_HIDE, IPC_REPLAY_NAVIGATED, IPC_REPLAY_SHOW, type ReplaySlot, type EngineClient, type EventName, type ShellBridge } from '../shared/api.js';
 
 const shell = {
   pickPaths: (kind) => ipcRenderer.invoke(IPC_PICK_PATHS, kind),
@@ -13,6 +13,13 @@ const shell = {
     return () => ipcRenderer.off(IPC_MENU_OPEN_ARCHIVE, wrapped);
   },
   openLogsFolder: () => ipcRenderer.invoke(IPC_OPEN_LOGS),
+  showReplay: (url, bounds, slot) => ipcRenderer.invoke(IPC_REPLAY_SHOW, url, bounds, slot),
+  hideReplay: (slot) => ipcRenderer.invoke(IPC_REPLAY_HIDE, slot),
+  onReplayNavigated: (listener) => {
+    const wrapped = (_e: IpcRendererEvent, slot: ReplaySlot, url: string) => listener(slot, url);
+    ipcRenderer.on(IPC_REPLAY_NAVIGATED, wrapped);
+    return () => ipcRenderer.off(IPC_REPLAY_NAVIGATED, wrapped);
+  },
 } satisfies ShellBridge;
 
 const bridge = {

@@ -1,6 +1,7 @@
 // The workstation: collections on the left, the chosen view in the middle, the record viewer over it when a capture
-// is open. Works the same in Electron (preload bridge) and in browser mode (HTTP + SSE). Archives can be opened or
-// dropped from every screen (ArchiveIntake).
+// is open, and the replay view over both when a page is (its address is the location hash: route.ts). Works the same
+// in Electron (preload bridge) and in browser mode (HTTP + SSE). Archives can be opened or dropped from every screen
+// (ArchiveIntake).
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { ArchiveIntake } from './components/ArchiveIntake.js';
 import { formatCount } from './format.js';
@@ -9,6 +10,7 @@ import { CapturesView } from './views/CapturesView.js';
 import { CollectionView, CreateCollection } from './views/CollectionView.js';
 import { InspectView } from './views/InspectView.js';
 import { RecordViewer } from './views/RecordViewer.js';
+import { ReplayView } from './views/ReplayView.js';
 import { SearchBox, SearchView } from './views/SearchView.js';
 import { SettingsView } from './views/SettingsView.js';
 import { StatsView } from './views/StatsView.js';
@@ -82,7 +84,7 @@ function Main() {
 }
 
 export function App() {
-  const { init, view, setView, error, setError, viewing, settings } = useApp();
+  const { init, view, setView, error, setError, viewing, replay, settings } = useApp();
   useEffect(() => {
     void init();
   }, [init]);
@@ -100,7 +102,7 @@ export function App() {
         <SearchBox />
         <nav aria-label="Views" className="views">
           {NAV.map(([v, label]) => (
-            <button key={v} type="button" aria-current={view === v ? 'page' : undefined} onClick={() => setView(v)}>
+            <button key={v} type="button" aria-current={view === v && !replay ? 'page' : undefined} onClick={() => setView(v)}>
               {label}
             </button>
           ))}
@@ -117,7 +119,7 @@ export function App() {
               </button>
             </div>
           )}
-          {viewing ? <RecordViewer capture={viewing} /> : <Main />}
+          {replay ? <ReplayView key={`${replay.collection}\n${replay.url}`} route={replay} /> : viewing ? <RecordViewer capture={viewing} /> : <Main />}
         </main>
       </div>
       <ArchiveIntake />

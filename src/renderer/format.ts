@@ -115,8 +115,28 @@ export function formatDuration(seconds: number | null): string {
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
+/** How far a resource's capture is from its page's, signed (+ after, − before): '0 s', '+45 s', '−12 min',
+ *  '+3 h 5 min', '+412 d 3 h'. Days rather than months or years: months differ in length, and a day is the line
+ *  between in step and temporal drift. */
+export function formatDrift(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '';
+  const s = Math.round(Math.abs(seconds));
+  const sign = s === 0 ? '' : seconds < 0 ? '−' : '+';
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const text = d > 0 ? `${formatCount(d)} d${h ? ` ${h} h` : ''}` : h > 0 ? `${h} h${m ? ` ${m} min` : ''}` : m > 0 ? `${m} min` : `${s} s`;
+  return sign + text;
+}
+
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+/** A count and its noun, singular for exactly one: '1 request', '0 requests', '1,200 requests'. `many` is for nouns
+ *  that do not just take an s. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
 /** Splits a snippet on the U+0002/U+0003 marks into parts to render as text (never as HTML): odd parts matched. */

@@ -14,6 +14,7 @@ import type {
 import type { IngestProgress } from '../shared/records.js';
 import { call, engine } from './api/client.js';
 import { describeError } from './format.js';
+import { parseRoute, routeHash, type ReplayRoute } from './route.js';
 
 export type View = 'collection' | 'search' | 'captures' | 'stats' | 'settings' | 'inspect';
 
@@ -47,6 +48,8 @@ interface AppState {
   search: SearchState;
   /** The capture open in the record viewer. */
   viewing: CaptureView | null;
+  /** The page open in the replay view, over the record viewer and the views; its address is the location hash. */
+  replay: ReplayRoute | null;
   /** Times on screen: local or UTC (citations and exports stay UTC). Kept in the engine's settings; a copy here so
    *  that times can be drawn before the settings arrive and a choice shows at once. */
   timeZone: TimeZoneChoice;
@@ -64,6 +67,11 @@ interface AppState {
   runSearch(q: string, sort?: SortOrder): Promise<void>;
   loadMoreHits(): Promise<void>;
   open(c: CaptureView | null): void;
+  /** Opens the replay view on a page (a new history entry, so that Back returns to where the person was), or closes
+   *  it (null). */
+  viewPage(page: Omit<ReplayRoute, 'kind'> | null, how?: { replace?: boolean }): Promise<void>;
+  /** Shows what the location hash names: at start, after Back/Forward, or when a link is pasted. */
+  applyRoute(): Promise<void>;
   updateSettings(s: Parameters<typeof call<'settings.update'>>[1]): Promise<void>;
   setTimeZone(z: TimeZoneChoice): Promise<void>;
   /** Ctrl/Cmd+O, File > Open Archive…, the Open and Browse buttons: the desktop's open dialog, or the folder browser. */
@@ -77,6 +85,9 @@ interface AppState {
   dismissOffer(): void;
 }
 
+/** init may run twice (React's StrictMode in development); Back/Forward must be answered once. */
+let listeningToHistory = false;
+
 export const useApp = create<AppState>((set, get) => ({
   view: 'collection',
   collections: [],
@@ -87,11 +98,13 @@ export const useApp = create<AppState>((set, get) => ({
   error: null,
   search: { q: '', sort: 'relevance', hits: [], more: false, facets: null, loading: false, error: null, tookMs: null, seq: 0 },
   viewing: null,
+  replay: null,
   timeZone: 'local',
   adding: null,
   offer: null,
 
   setView(view) {
+    if (get().replay) void get().viewPage(null);
     set({ view });
   },
 
@@ -116,6 +129,10 @@ export const useApp = create<AppState>((set, get) => ({
     try {
       const [settings, collections] = await Promise.all([call('settings.get', {}), call('collections.list', {})]);
       set({ settings, timeZone: settings.timeZone, collections });
+      if (!listeningToHistory) window.addEventListener('popstate', () => void get().applyRoute());
+      listeningToHistory = true;
+      // A reloaded or pasted address opens its own collection instead of the last one.
+      if (parseRoute(location.hash)) return await get().applyRoute();
       const last = settings.lastCollection && collections.some((c) => c.name === settings.lastCollection) ? settings.lastCollection : (collections[0]?.name ?? null);
       if (last) await get().select(last);
     } catch (e) {
@@ -132,6 +149,8 @@ export const useApp = create<AppState>((set, get) => ({
   },
 
   async select(name) {
+    // Another collection is another set of pages: the replay view of this one closes.
+    if (get().replay) await get().viewPage(null);
     const search = { ...get().search, hits: [], facets: null, more: false, error: null, seq: get().search.seq + 1 };
     set({ current: name, detail: null, viewing: null, search });
     if (!name) return;
@@ -193,6 +212,26 @@ export const useApp = create<AppState>((set, get) => ({
     set({ viewing });
   },
 
+  async viewPage(page, how) {
+    const hash = page ? routeHash({ kind: 'replay', ...page }) : '';
+    if (hash === location.hash) return;
+    // pushState, not an assignment to location.hash: closing leaves no bare '#' behind, and no hashchange runs twice.
+    history[how?.replace ? 'replaceState' : 'pushState'](null, '', hash || location.pathname + location.search);
+    await get().applyRoute();
+  },
+
+  async applyRoute() {
+    const route = parseRoute(location.hash);
+    if (!route) return set({ replay: null });
+    const known = get().collections.some((c) => c.name === route.collection);
+    // The replay view says when the collection is not there; the open one stays open behind it.
+    if (known && get().current !== route.collection) {
+      set({ replay: null });
+      await get().select(route.collection);
+    }
+    set({ replay: route });
+  },
+
   async updateSettings(args) {
     try {
       const settings = await call('settings.update', args);
@@ -235,7 +274,8 @@ export const useApp = create<AppState>((set, get) => ({
       get().setError(e);
     }
     // Where the files and the ingest button are, whatever screen the archives came from.
-    set({ view: 'collection', viewing: null });
+    get().setView('collection');
+    set({ viewing: null });
     await get().refreshDetail();
     await get().refreshCollections();
   },

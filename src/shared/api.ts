@@ -155,7 +155,20 @@ export interface ShellBridge {
   onOpenArchive(listener: () => void): () => void;
   /** Opens the engine's logs folder in the system's file manager. */
   openLogsFolder(): Promise<void>;
+  /** Shows a replay address (on the replay origin; anything else is refused: false) in one of the shell's replay
+   *  views (two, for the side-by-side view), over `bounds` (CSS pixels of the window's content area). A view is its
+   *  own sandboxed page in its own session, not an iframe: the renderer calls this again as its placeholder moves or
+   *  resizes, and hideReplay when it goes. */
+  showReplay(url: string, bounds: { x: number; y: number; width: number; height: number }, slot?: ReplaySlot): Promise<boolean>;
+  hideReplay(slot?: ReplaySlot): Promise<void>;
+  /** A replay view went to another address (a link followed in the page, an archived redirect): what an iframe's
+   *  helper script says by postMessage in browser mode, which a top-level view has no parent to send to. Returns its
+   *  own unsubscribe. */
+  onReplayNavigated(listener: (slot: ReplaySlot, url: string) => void): () => void;
 }
+
+/** The shell's replay views: 'primary' by default, 'secondary' the other side of a side-by-side view. */
+export type ReplaySlot = 'primary' | 'secondary';
 
 /** What a client (preload bridge, HTTP client) offers; the renderer sees only this. */
 export interface EngineClient {
@@ -185,6 +198,9 @@ export const IPC_EVENT = 'archivestream:event';
 export const IPC_PICK_PATHS = 'archivestream:pick-paths';
 export const IPC_OPEN_LOGS = 'archivestream:open-logs';
 export const IPC_MENU_OPEN_ARCHIVE = 'archivestream:menu-open-archive';
+export const IPC_REPLAY_SHOW = 'archivestream:replay-show';
+export const IPC_REPLAY_HIDE = 'archivestream:replay-hide';
+export const IPC_REPLAY_NAVIGATED = 'archivestream:replay-navigated';
 
 /** Messages on the shell <-> engine IPC channel. */
 export type ToEngine = { kind: 'call'; id: number; method: string; args: unknown };

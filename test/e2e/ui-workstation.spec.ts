@@ -326,7 +326,8 @@ test('captures of a URL: timeline chart and versions, revisits pointing at their
   await shot('07-timeline');
   await axe('captures');
 
-  await versions.filter({ hasText: 'revisit' }).first().getByRole('button').click();
+  // The capture time opens the record (its View page button, the replay view: replay-ui.spec.ts).
+  await versions.filter({ hasText: 'revisit' }).first().getByRole('button', { name: /^\d{4}-\d\d-\d\d / }).click();
   const viewer = page.getByRole('region', { name: 'Record viewer' });
   await expect(viewer).toContainText('Revisit: the payload is that of');
   await expect(viewer.getByRole('button', { name: /Next capture|Previous capture/ }).first()).toBeVisible();

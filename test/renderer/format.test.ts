@@ -9,11 +9,13 @@ import { describe, expect, it } from 'vitest';
 import {
   formatBytes,
   formatCitation,
+  formatDrift,
   formatDuration,
   formatTimestamp,
   hexRows,
   isoUtc,
   monthlySeries,
+  plural,
   snippetParts,
   suggestCollectionName,
   timestampTitle,
@@ -28,6 +30,30 @@ describe('snippetParts', () => {
       { text: 'y', mark: true },
     ]);
     expect(snippetParts('')).toEqual([]);
+  });
+});
+
+describe('plural', () => {
+  it('says one thing in the singular and every other count in the plural, with thousands separated', () => {
+    expect(plural(1, 'request')).toBe('1 request');
+    expect(plural(0, 'request')).toBe('0 requests');
+    expect(plural(2, 'request')).toBe('2 requests');
+    expect(plural(1200, 'capture')).toBe('1,200 captures');
+    expect(plural(3, 'entry', 'entries')).toBe('3 entries');
+  });
+});
+
+describe('formatDrift', () => {
+  it('signs the distance and keeps its two largest units, days at most', () => {
+    expect(formatDrift(0)).toBe('0 s');
+    expect(formatDrift(45)).toBe('+45 s');
+    expect(formatDrift(-720)).toBe('−12 min');
+    expect(formatDrift(3 * 3600 + 5 * 60 + 9)).toBe('+3 h 5 min');
+    expect(formatDrift(7200)).toBe('+2 h');
+    expect(formatDrift(-(86_400 + 1))).toBe('−1 d');
+    expect(formatDrift(412 * 86_400 + 3 * 3600)).toBe('+412 d 3 h');
+    expect(formatDrift(1200 * 86_400)).toBe('+1,200 d');
+    expect(formatDrift(null)).toBe('');
   });
 });
 

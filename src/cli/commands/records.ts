@@ -10,7 +10,8 @@ export function formatProblem(p: WarcProblem): string {
   return `${p.file}\t${p.offset}\t${p.code}\t${message.replace(/[\t\r\n]+/g, ' ')}`;
 }
 
-const cell = (v: string | number | null): string => (v === null || v === '' ? '-' : String(v).replace(/[\t\r\n]+/g, ' '));
+/** A table cell: '-' for nothing, on one line. */
+export const cell = (v: string | number | null): string => (v === null || v === '' ? '-' : String(v).replace(/[\t\r\n]+/g, ' '));
 
 export const records: Command = {
   name: 'records',

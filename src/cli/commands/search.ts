@@ -5,9 +5,14 @@ import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { Collection } from '../../core/store/index.js';
 import { MARK_END, MARK_START, QuerySyntaxError, search as runSearch, searchFacets } from '../../core/search/index.js';
 
-function openReadonly(db: string): Collection {
+/** The collection a command was given, read-only; a path that is missing or not a collection is a usage error. */
+export function openReadonly(db: string): Collection {
   if (!existsSync(db)) throw new UsageError(`${db}: no such collection`);
-  return Collection.open(db, { readonly: true });
+  try {
+    return Collection.open(db, { readonly: true });
+  } catch (e) {
+    throw new UsageError(`${db}: not a collection (${e instanceof Error ? e.message : String(e)})`);
+  }
 }
 
 function intFlag(flags: Map<string, string | true>, name: string, fallback: number): number {

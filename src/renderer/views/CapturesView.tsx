@@ -6,6 +6,7 @@ import { Chart } from '../components/Chart.js';
 import { Time, useFormatTime } from '../components/Time.js';
 import { describeError, monthlySeries } from '../format.js';
 import { useApp } from '../store.js';
+import { ViewPageButton } from './ViewPage.js';
 
 type Mode = 'url' | 'prefix' | 'host';
 const METHOD = { url: 'captures.byUrl', prefix: 'captures.byPrefix', host: 'captures.byHost' } as const;
@@ -36,7 +37,8 @@ function Timeline({ url, versions }: { url: string; versions: ResolvedCapture[] 
                 ) : (
                   ' · original not in collection'
                 ))}
-            </span>
+            </span>{' '}
+            <ViewPageButton capture={v} named className="link" />
           </li>
         ))}
       </ol>
@@ -115,6 +117,9 @@ export function CapturesView() {
                 <th>Captured</th>
                 <th>Type</th>
                 <th className="num">Status</th>
+                <th>
+                  <span className="sr-only">Page</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -132,6 +137,9 @@ export function CapturesView() {
                   </td>
                   <td>{c.type}</td>
                   <td className="num">{c.status ?? ''}</td>
+                  <td className="nowrap">
+                    <ViewPageButton capture={c} named className="link" />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -3,32 +3,18 @@
 // saved to a file and a citation of it copied.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { RecordDetail } from '../../shared/api.js';
-import type { CaptureView, RecordText, ResolvedCapture, TextDiff } from '../../shared/api-collections.js';
+import type { CaptureView, RecordText, ResolvedCapture } from '../../shared/api-collections.js';
 import { call } from '../api/client.js';
 import { HexView } from '../components/HexView.js';
+import { TextDiff } from '../components/TextDiff.js';
 import { Time, useFormatTime } from '../components/Time.js';
+import { useAsync } from '../use-async.js';
+import { ViewPageButton } from './ViewPage.js';
 import { describeError, formatBytes, formatCitation } from '../format.js';
 import { useApp } from '../store.js';
 
 const TABS = ['Text', 'WARC headers', 'HTTP headers', 'Raw bytes', 'Compare'] as const;
 type Tab = (typeof TABS)[number];
-
-function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): { value: T | null; error: string | null } {
-  const [state, setState] = useState<{ value: T | null; error: string | null }>({ value: null, error: null });
-  useEffect(() => {
-    let live = true;
-    setState({ value: null, error: null });
-    fn().then(
-      (value) => live && setState({ value, error: null }),
-      (e: unknown) => live && setState({ value: null, error: describeError(e) }),
-    );
-    return () => {
-      live = false;
-    };
-    // The caller's deps say when to load again: fn is a new closure on every render, so it is not one of them.
-  }, deps);
-  return state;
-}
 
 const EXTENSIONS: Record<string, string> = {
   'text/html': 'html',
@@ -145,15 +131,10 @@ function Headers({ lines }: { lines: string[] }) {
 
 function DiffPanel({ collection, capture, versions }: { collection: string; capture: CaptureView; versions: ResolvedCapture[] }) {
   const others = versions.filter((v) => v.id !== capture.id);
-  const [other, setOther] = useState<number | null>(others[0]?.id ?? null);
-  const [diff, setDiff] = useState<TextDiff | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [picked, setOther] = useState<number | null>(null);
+  // The first other capture until one is picked (the list may arrive after the tab opened).
+  const other = others.some((v) => v.id === picked) ? picked : (others[0]?.id ?? null);
   const formatTime = useFormatTime();
-  useEffect(() => {
-    if (other === null) return;
-    setDiff(null);
-    call('record.diff', { collection, a: other, b: capture.id }).then(setDiff, (e: unknown) => setError(describeError(e)));
-  }, [collection, capture.id, other]);
   if (others.length === 0) return <p className="empty">This URL has no other capture to compare with.</p>;
   return (
     <div>
@@ -167,29 +148,7 @@ function DiffPanel({ collection, capture, versions }: { collection: string; capt
           ))}
         </select>
       </label>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      {diff && (
-        <>
-          <p className="meta" data-testid="diff-summary">
-            {diff.added === 0 && diff.removed === 0 ? 'The extracted texts are identical.' : `${diff.added} lines added, ${diff.removed} removed`}
-            {diff.coarse && ' (too many changes to align line by line)'}
-          </p>
-          <pre className="diff" aria-label="Text differences" tabIndex={0}>
-            {diff.ops.map((o, i) => (
-              <span key={i} className={`diff-${o.op}`}>
-                {o.text
-                  .split('\n')
-                  .map((l) => (o.op === 'add' ? '+ ' : o.op === 'del' ? '- ' : '  ') + l)
-                  .join('\n') + '\n'}
-              </span>
-            ))}
-          </pre>
-        </>
-      )}
+      {other !== null && <TextDiff collection={collection} a={other} b={capture.id} />}
     </div>
   );
 }
@@ -244,7 +203,10 @@ export function RecordViewer({ capture }: { capture: CaptureView }) {
               )}
             </p>
           )}
-          <RecordActions capture={capture} detail={d} />
+          <div className="row">
+            {inCollection && <ViewPageButton capture={capture} className="primary" />}
+            <RecordActions capture={capture} detail={d} />
+          </div>
         </div>
         <div className="row">
           {list.length > 1 && (

@@ -5,8 +5,10 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ExportFormat, FacetName, SearchHitView } from '../../shared/api-collections.js';
 import { call } from '../api/client.js';
 import { Time } from '../components/Time.js';
+import { download } from '../download.js';
 import { formatCount, snippetParts } from '../format.js';
 import { useApp } from '../store.js';
+import { canViewPage, useViewPage } from './ViewPage.js';
 
 export const DEBOUNCE_MS = 200;
 const ROW_HEIGHT = 84;
@@ -106,11 +108,25 @@ function Facets() {
   );
 }
 
-function HitRow({ hit, active, onOpen }: { hit: SearchHitView; active: boolean; onOpen(): void }) {
+function HitRow({ hit, active, onOpen, onViewPage }: { hit: SearchHitView; active: boolean; onOpen(): void; onViewPage(): void }) {
   return (
     <div className={`hit${active ? ' active' : ''}`} onClick={onOpen}>
       <div className="hit-title">{hit.title || hit.url}</div>
       <div className="hit-meta">
+        {/* An option may hold no control of its own (its children are presentational): this is the pointer's way to
+            the page, and V is the keyboard's (Results' onKey). */}
+        {canViewPage(hit.capture) && (
+          <span
+            className="hit-action"
+            title="View the page as it was (V)"
+            onClick={(e) => {
+              e.stopPropagation();
+              onViewPage();
+            }}
+          >
+            View page
+          </span>
+        )}
         <span className="uri">{hit.url}</span> · <Time value={hit.timestamp} />
         {hit.captureCount > 1 && ` · ${hit.captureCount} captures`}
       </div>
@@ -122,6 +138,7 @@ function HitRow({ hit, active, onOpen }: { hit: SearchHitView; active: boolean; 
 function Results() {
   const { hits, more, loading } = useApp((s) => s.search);
   const { loadMoreHits, open } = useApp();
+  const viewPage = useViewPage();
   const parent = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
   const virtualizer = useVirtualizer({ count: hits.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
@@ -148,6 +165,10 @@ function Results() {
     else if (e.key === 'Home') move(0);
     else if (e.key === 'End') move(hits.length - 1);
     else if (e.key === 'Enter' && hits[active]) open(hits[active].capture);
+    else if ((e.key === 'v' || e.key === 'V') && !e.ctrlKey && !e.metaKey && !e.altKey && hits[active]) {
+      e.preventDefault();
+      viewPage(hits[active].capture);
+    }
   };
 
   return (
@@ -156,6 +177,7 @@ function Results() {
       className="results"
       role="listbox"
       aria-label="Results"
+      aria-keyshortcuts="Enter V"
       tabIndex={0}
       aria-activedescendant={hits[active] ? `hit-${active}` : undefined}
       onKeyDown={onKey}
@@ -178,23 +200,13 @@ function Results() {
                 setActive(v.index);
                 open(hits[v.index].capture);
               }}
+              onViewPage={() => viewPage(hits[v.index].capture)}
             />
           </div>
         ))}
       </div>
     </div>
   );
-}
-
-function download(name: string, content: string, type: string) {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function ExportButtons() {
