@@ -12,6 +12,8 @@ const bundle = await build({
     cli: 'src/cli/main.ts',
     engine: 'src/engine/main.ts',
     'ingest-worker': 'src/core/ingest/worker.ts',
+    'ingest-writer': 'src/core/ingest/writer-thread.ts',
+    'search-reader': 'src/core/search/reader-thread.ts',
     'checkpoint-worker': 'src/core/store/checkpoint-worker.mjs',
     'index-worker': 'src/core/store/index-worker.mjs',
   },

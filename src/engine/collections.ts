@@ -20,8 +20,10 @@ import type { ArgsOf, ResultOf } from '../shared/api.js';
 import { CodedError } from '../shared/errors.js';
 import { pick } from '../shared/pick.js';
 import { rateFigures } from '../shared/text-rate.js';
-import { expandPaths, fingerprint, ingestCollection, type IngestTextOptions } from '../core/ingest/index.js';
-import { captureStats, capturesOfUrl, MARK_END, MARK_START, resolveRevisit, search, searchFacets, type SearchHit, type UrlMatch } from '../core/search/index.js';
+import { expandPaths, fingerprint, type IngestTextOptions } from '../core/ingest/index.js';
+import { ingestInThread } from '../core/ingest/thread.js';
+import { capturesOfUrl, MARK_END, MARK_START, resolveRevisit, type SearchHit, type UrlMatch } from '../core/search/index.js';
+import { SearchReaders } from '../core/search/readers.js';
 import { Collection, type StoredCapture } from '../core/store/index.js';
 import { FileAccess } from './access.js';
 import { browse } from './fs-browse.js';
@@ -30,7 +32,6 @@ import { isMaxTextMb, Registry, type RegistryCollection } from './registry.js';
 import { MB } from '../core/extract/bound.js';
 import type { RemoteExtractors } from './remote-extract.js';
 import { diffLines } from './text-diff.js';
-import { withSpan } from '../core/telemetry/index.js';
 
 export type CollectionHandlers = { [M in keyof CollectionsApi]: (args: ArgsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
 
@@ -102,6 +103,8 @@ export function createCollectionHandlers(
   const open = new Map<string, Collection>(); // by database file
   const running = new Map<string, Running>(); // by database file
   const lastRun = new Map<string, IngestState>(); // by database file
+  // Searches run on reader threads: this thread only routes them, so it answers other calls meanwhile.
+  const readers = new SearchReaders();
 
   const dbPath = (e: RegistryCollection) => join(ctx.dataDir, e.db);
 
@@ -143,6 +146,8 @@ export function createCollectionHandlers(
   }
 
   const coll = (name: string) => db(registry.find(name));
+  /** The collection's database file, opened (and migrated) here first, so the reader threads find it current. */
+  const readable = (name: string) => db(registry.find(name)).path;
 
   function ingestState(e: RegistryCollection): IngestState {
     return lastRun.get(e.db) ?? { running: false, progress: null, stopped: null, text: null };
@@ -254,10 +259,11 @@ export function createCollectionHandlers(
 
     'collections.rename': ({ collection, to }) => summary(registry.rename(collection, to)),
 
-    'collections.delete': ({ collection }) => {
+    'collections.delete': async ({ collection }) => {
       const e = registry.find(collection);
       notWhileIngesting(e);
       closeDb(e);
+      await readers.forget(dbPath(e));
       registry.remove(collection);
       for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath(e) + suffix, { force: true });
       return { deleted: collection };
@@ -345,11 +351,11 @@ export function createCollectionHandlers(
           notice('info', `text backend ${textLine(text)}${c.choice === 'gpu' ? ` on ${extractors.renderer() ?? 'a GPU'}` : ''}`);
         },
       };
-      const done = (rebuilding.get(e.db) ?? Promise.resolve()).then(() => ingestCollection(dbPath(e), [...e.files], {
+      // On a thread of its own, writer and all: this thread keeps answering requests at once while it runs.
+      const done = (rebuilding.get(e.db) ?? Promise.resolve()).then(() => ingestInThread(dbPath(e), [...e.files], {
         workers,
         maxTextBytes: registry.settings.maxTextMb * MB,
         signal: controller.signal,
-        trace: withSpan,
         text: textOption,
         onProgress: (p) => {
           const named = { ...p, collection: e.name };
@@ -389,12 +395,12 @@ export function createCollectionHandlers(
         .errors({ file, limit: Math.min(limit ?? 1000, 10_000), offset })
         .map(({ file: f, offset: o, code, message }) => ({ file: f, offset: o, code, message })),
 
-    'search.query': ({ collection, q, sort, limit, offset }) => {
-      const r = search(coll(collection), q, { sort, limit: Math.min(limit ?? 50, SEARCH_PAGE_MAX), offset });
+    'search.query': async ({ collection, q, sort, limit, offset }) => {
+      const r = await readers.search(readable(collection), q, { sort, limit: Math.min(limit ?? 50, SEARCH_PAGE_MAX), offset });
       return { hits: r.hits.map(toHitView), tookMs: r.tookMs };
     },
 
-    'search.facets': ({ collection, q }) => searchFacets(coll(collection), q),
+    'search.facets': ({ collection, q }) => readers.facets(readable(collection), q),
 
     'captures.byUrl': lookup('exact'),
     'captures.byPrefix': lookup('prefix'),
@@ -420,20 +426,20 @@ export function createCollectionHandlers(
       return { a: ta.capture, b: tb.capture, ops: d.ops, added: d.added, removed: d.removed, coarse: d.coarse };
     },
 
-    'stats.get': ({ collection, q }) => {
-      const c = coll(collection);
-      if (q === undefined) return { scope: 'collection', ...captureStats(c, TOP) };
-      const f = searchFacets(c, q).facets;
+    'stats.get': async ({ collection, q }) => {
+      const path = readable(collection);
+      if (q === undefined) return { scope: 'collection', ...(await readers.stats(path, TOP)) };
+      const f = (await readers.facets(path, q)).facets;
       return { scope: 'query', mime: f.mime, status: f.status, hosts: f.site, months: [], years: [...f.year].sort((x, y) => x.value.localeCompare(y.value)) };
     },
 
-    'export.results': ({ collection, q, format, sort, limit }) => {
-      const c = coll(collection);
+    'export.results': async ({ collection, q, format, sort, limit }) => {
+      const path = readable(collection);
       const want = Math.min(limit ?? EXPORT_MAX, EXPORT_MAX);
       const lines: string[] = format === 'csv' ? ['title,url,timestamp,status,mime,captures,snippet,file,offset,length'] : [];
       let rows = 0;
       while (rows < want) {
-        const page = search(c, q, { sort, limit: Math.min(SEARCH_PAGE_MAX, want - rows), offset: rows }).hits;
+        const page = (await readers.search(path, q, { sort, limit: Math.min(SEARCH_PAGE_MAX, want - rows), offset: rows })).hits;
         for (const h of page) {
           const row = {
             title: h.title,
@@ -452,7 +458,7 @@ export function createCollectionHandlers(
         rows += page.length;
         if (page.length < SEARCH_PAGE_MAX) break;
       }
-      const truncated = rows >= want && search(c, q, { sort, limit: 1, offset: rows }).hits.length > 0;
+      const truncated = rows >= want && (await readers.search(path, q, { sort, limit: 1, offset: rows })).hits.length > 0;
       const result: ExportResult = { format, rows, truncated, content: lines.join('\n') + (lines.length ? '\n' : '') };
       return result;
     },
@@ -493,6 +499,7 @@ export function createCollectionHandlers(
     access,
     close() {
       for (const r of running.values()) r.controller.abort();
+      void readers.close();
       for (const c of open.values()) c.close();
       open.clear();
     },

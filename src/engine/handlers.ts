@@ -1,5 +1,6 @@
 // The engine's implementation of the contract: one plain function per method, over the core library.
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { logsDirOf } from './log.js';
 import type { Api, RecordPage } from '../shared/api.js';
 import { recordDetail, summarizeRecord } from '../core/record-view.js';
@@ -31,6 +32,10 @@ interface OpenArchive {
 export function createHandlers(ctx: EngineContext): Handlers & { close(): void; grant(paths: readonly string[]): void } {
   const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const open = new Map<string, OpenArchive>();
+  // Sampled every 10 ms: a call that blocks this thread for longer shows as a delay (engine.info reports it).
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
 
   function get(file: string): OpenArchive {
     access.check(file);
@@ -94,7 +99,10 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void; 
     ...collections.handlers,
     ...extractors.handlers(),
     ...createReplayHandlers(ctx.replay ?? null),
-    'engine.info': () => ({ version, node: process.version, pid: process.pid, mode: ctx.mode }),
+    'engine.info': () => ({
+      version, node: process.version, pid: process.pid, mode: ctx.mode,
+      eventLoopDelayMs: { max: ms(loopDelay.max), p99: ms(loopDelay.percentile(99)) },
+    }),
 
     'archive.open': ({ paths }) =>
       paths.map((path) => {
@@ -173,6 +181,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void; 
     ...handlers,
     grant: (paths) => access.grant(paths),
     close() {
+      loopDelay.disable();
       collections.close();
       extractors.close();
       payloadCursor = null;

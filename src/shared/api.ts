@@ -112,7 +112,9 @@ export interface PageText {
 /** Method name -> [arguments, result]. Collections, search and browsing live in api-collections.ts, replay in
  *  api-replay.ts. */
 export interface Api extends CollectionsApi, ReplayApi {
-  'engine.info': [Record<string, never>, { version: string; node: string; pid: number; mode: 'ipc' | 'http' }];
+  /** The engine's build and process; `eventLoopDelayMs`: how late its thread that answers requests was to run, since
+   *  the engine started (the longest, and the 99th percentile): what any call may have waited before it began. */
+  'engine.info': [Record<string, never>, { version: string; node: string; pid: number; mode: 'ipc' | 'http'; eventLoopDelayMs: { max: number; p99: number } }];
   'archive.open': [{ paths: string[] }, OpenedFile[]];
   'archive.records': [{ file: string; after?: number; limit?: number }, RecordPage];
   'archive.record': [{ file: string; offset: number; length: number }, RecordDetail];

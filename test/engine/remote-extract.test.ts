@@ -334,7 +334,8 @@ describe('over the transports', () => {
 
     stream.abort();
     await reading;
-    await expect.poll(async () => (await post('ingest.start', { collection: 'http', backend: 'gpu' })).error?.code).toBe('no-gpu-extractor');
+    // A start that still saw the offer runs (on its writer thread, which takes a moment to start) before the next try.
+    await expect.poll(async () => (await post('ingest.start', { collection: 'http', backend: 'gpu' })).error?.code, { timeout: 10_000 }).toBe('no-gpu-extractor');
     await server.close();
     e.close();
   });

@@ -7,11 +7,12 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { IngestProgress } from '../../shared/records.js';
 import { DEFAULT_MAX_TEXT_MB, MB } from '../extract/bound.js';
 import { chooseBackend, type TextBackend } from '../extract-gpu/index.js';
 import { Collection, type TraceHook } from '../store/index.js';
+import { startThread } from '../threads.js';
 import { CANCEL, CREDITS, SEND_HTML, SHARED_SLOTS, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 import { textRow } from './rows.js';
 
@@ -125,13 +126,6 @@ export function fingerprint(path: string, size: number): string {
     closeSync(fd);
   }
   return h.digest('hex');
-}
-
-/** The worker entry: the bundled file next to this chunk in out/node, or (running from the TS sources) a
- *  bootstrap that loads worker.ts through tsx. */
-function workerEntry(): URL {
-  const self = import.meta.url;
-  return self.endsWith('.ts') ? new URL('./dev-worker.mjs', self) : new URL('./ingest-worker.mjs', self);
 }
 
 interface FileTask {
@@ -256,7 +250,6 @@ class IngestPool {
   private readonly workers = new Set<PoolWorker>(); // not retired
   private readonly exits: Promise<number>[] = [];
   private readonly byId = new Map<number, FileTask>();
-  private readonly entry = workerEntry();
   private readonly progress: ProgressMeter;
   private settle: (error?: unknown) => void = () => {};
 
@@ -316,7 +309,7 @@ class IngestPool {
       maxTextBytes: this.opts.maxTextBytes ?? DEFAULT_MAX_TEXT_MB * MB,
     };
     const w: PoolWorker = {
-      thread: new Worker(this.entry, { workerData }), shared, state: 'starting', file: null, chain: Promise.resolve(),
+      thread: startThread('ingest-worker', new URL('./worker.ts', import.meta.url), { workerData }), shared, state: 'starting', file: null, chain: Promise.resolve(),
       failure: 'worker thread stopped',
     };
     this.workers.add(w);
