@@ -3,6 +3,7 @@
 // figures and ratios against its peer (measured in the same run) with a line describing the machine.
 //   warc     WARC scan and CDXJ vs warcio.js, zlib and indexOf ceilings; random access; memory at 1x and 10x
 //   extract  CPU text extractor vs html-to-text and htmlparser2
+//   article  main-content quality on the article-extraction benchmark's held-out half (F1, its own scorer)
 //   gpu      gpu.js text extraction in headless Chromium, batch sizes swept, vs the CPU extractor
 //   ingest   where ingest's CPU goes per page, vs a bare FTS5 table
 //   index    collection ingest (1 and 2 workers) and query latency at 20k and 200k pages
@@ -14,7 +15,8 @@ import { spawnSync } from 'node:child_process';
 
 const BENCHES = {
   warc: ['bench/warc/run.ts', '--mb', '500', '--memory'],
-  extract: ['bench/extract.ts'],
+  extract: ['bench/extract/speed.ts'],
+  article: ['bench/extract/article-benchmark.ts', '--half', 'heldout'],
   gpu: ['bench/extract-gpu.ts'],
   ingest: ['bench/ingest/stages.ts'],
   index: ['bench/index/run.ts'],

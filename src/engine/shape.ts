@@ -1,10 +1,11 @@
 // How a method's arguments are described, for validate.ts to check: the vocabulary its table and each area's shapes
 // (collections-shapes.ts) are written in.
 
-/** 'text' may be empty (a query); 'body' is a string of any length (page text: the transport bounds its size);
+/** 'text' may be empty (a query); 'body' is a string of any length (page text: the transport bounds its size); 'bool'
+ *  is true or false;
  *  `{ oneOf }` is an enumeration and `{ listOf }` a list of objects of one shape, optional when `optional` is set. */
 export type Field =
-  | 'string' | 'string?' | 'text' | 'body' | 'int' | 'int?' | 'string[]'
+  | 'string' | 'string?' | 'text' | 'body' | 'bool' | 'int' | 'int?' | 'string[]'
   | { oneOf: readonly string[]; optional?: boolean }
   | { listOf: Shape; optional?: boolean };
 export interface Shape {

@@ -30,7 +30,10 @@ const shapes: Shapes<Method> = {
   'extract.reply': {
     extractor: 'string',
     id: 'int',
-    results: { listOf: { title: 'body', description: 'body', text: 'body' }, optional: true },
+    results: {
+      listOf: { title: 'body', description: 'body', text: 'body', main: 'body', rest: 'body', mainFound: 'bool' },
+      optional: true,
+    },
     error: 'string?',
   },
 };
@@ -55,6 +58,9 @@ function checkField(name: string, kind: Field, value: unknown): void {
   switch (kind) {
     case 'body':
       if (typeof value !== 'string') fail('a string');
+      return;
+    case 'bool':
+      if (typeof value !== 'boolean') fail('true or false');
       return;
     case 'text':
       if (typeof value !== 'string' || value.length > MAX_STRING) fail(`a string of at most ${MAX_STRING} characters`);

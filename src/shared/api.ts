@@ -106,7 +106,13 @@ export interface SpanSummary {
 export interface PageText {
   title: string;
   description: string;
+  /** The full text. */
   text: string;
+  /** The main content (the article); equals text when the page has none (mainFound false). */
+  main: string;
+  /** The text outside the main content ('' when there is no article): main and rest hold each word of text once. */
+  rest: string;
+  mainFound: boolean;
 }
 
 /** Method name -> [arguments, result]. Collections, search and browsing live in api-collections.ts, replay in

@@ -232,6 +232,7 @@ describe('a GPU extractor offered through the contract', () => {
       await reply({ extractor: 'someone-else', id: req.id, results: good }); // not its request
       await reply({ extractor: client.extractor, id: req.id, results: [{ ...good[0], title: 1 }, ...good.slice(1)] });
       await reply({ extractor: client.extractor, id: req.id, results: [{ ...good[0], html: '<p>' }, ...good.slice(1)] });
+      await reply({ extractor: client.extractor, id: req.id, results: [{ ...good[0], mainFound: 'yes' }, ...good.slice(1)] });
       await reply({ extractor: client.extractor, id: req.id, results: 'text' });
       await reply({ extractor: client.extractor, id: req.id }); // neither results nor error
     };
@@ -239,12 +240,13 @@ describe('a GPU extractor offered through the contract', () => {
     const d = await e.ingest('bad', 'gpu');
     expect(d.ingest.stopped).toBeNull();
     expect(await e.texts('bad')).toEqual(expected);
-    expect(errors.map((x) => x.code)).toEqual(Array(6).fill('bad-request'));
+    expect(errors.map((x) => x.code)).toEqual(Array(7).fill('bad-request'));
     expect(errors.map((x) => x.message)).toEqual([
       expect.stringMatching(/^no request \d+ to extractor .* is waiting/),
       expect.stringMatching(/^no request \d+ to extractor someone-else is waiting/),
       "'results[0].title' must be a string",
       "unknown argument 'results[0].html'",
+      "'results[0].mainFound' must be true or false",
       "'results' must be a list of at most 100000 objects",
       expect.stringMatching(/^it replied with no results for 6 pages$/),
     ]);

@@ -58,7 +58,9 @@ describe('the GPU backend where playwright-core cannot be loaded (an install wit
     expect(chosen).toMatchObject({ choice: 'cpu', gpuMBps: null });
     expect(reasons.map((e) => e.code)).toEqual(['playwright-unavailable']);
     expect(reasons[0].message).toMatch(/^cannot load playwright-core/);
-    expect(await chosen.backend.extractBatch(sample)).toEqual([{ title: 'T', description: '', text: 'a & b' }]);
+    expect(await chosen.backend.extractBatch(sample)).toEqual([
+      { title: 'T', description: '', text: 'a & b', main: 'a & b', rest: '', mainFound: false },
+    ]);
   });
 });
 

@@ -1,9 +1,11 @@
 // Shared by the GPU tests: where Chromium and the corpus are, and the corpus's HTML pages.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { createGpuBackend, findChromium } from '../../src/core/extract-gpu/index.js';
 import { htmlRecords } from '../../src/core/extract-gpu/html-records.js';
 import { openArchive } from '../../src/core/warc/index.js';
+import { decodeHtml } from '../../src/core/decode/charset.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CORPUS = resolve(ROOT, '../shared/corpus');
@@ -36,6 +38,14 @@ export function readabilityPages(): NamedPage[] {
   return readdirSync(dir)
     .sort()
     .map((f) => ({ name: f, html: readFileSync(resolve(dir, f), 'utf8') }));
+}
+
+/** corpus/article-extraction/html: the 181 pages of the main-content benchmark, decoded as ingest decodes pages. */
+export function articleExtractionPages(): NamedPage[] {
+  const dir = resolve(CORPUS, 'article-extraction/html');
+  return readdirSync(dir)
+    .sort()
+    .map((f) => ({ name: f, html: decodeHtml(gunzipSync(readFileSync(resolve(dir, f)))).text }));
 }
 
 /** Every HTML record of every WARC/ARC file listed in corpus/warc/MANIFEST.tsv, decoded, duplicates (the corpus

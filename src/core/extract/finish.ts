@@ -6,6 +6,7 @@
  */
 import * as entities from './entities.js';
 import * as fsm from './fsm.js';
+import { chooseMain, Layout, TRACKED_TAGS } from './main-content.js';
 
 // Module-local copies: loaders that bind imports through getters (tsx, vitest) would otherwise pay a call per use.
 const { RCDATA, SCRIPT, SCRIPT_DESC, STATE_COUNT, SVG, SVG_TAG, TAG, TAG_SQ, TEXT, TRANSITIONS, classAt } = fsm;
@@ -14,7 +15,18 @@ const { decodeEntities } = entities;
 export interface ExtractedText {
   title: string;
   description: string;
+  /** The full text. */
   text: string;
+  /** The main content (the article); equals text when the page has none (mainFound false). */
+  main: string;
+  /** The text outside the main content ('' when there is no article): main and rest hold each word of text once. */
+  rest: string;
+  mainFound: boolean;
+}
+
+export interface ExtractOptions {
+  /** false: do not look for the main content (main is then text and mainFound false). Default true. */
+  main?: boolean;
 }
 
 /** A run of markup is reported by its family: TAG stands for TAG..TAG_SQ, SCRIPT for SCRIPT..SCRIPT_DESC, SVG for
@@ -39,6 +51,9 @@ const SPACE_TAGS = 'td th button input select'.split(' ');
 const KIND_BLOCK = 1;
 const KIND_SPACE = 2;
 const KIND_META = 3;
+const KIND_MASK = 3;
+/** A tag's code: its kind in the low bits, 1 + its id in TRACKED_TAGS above them (0: not tracked). */
+const TRACK_SHIFT = 2;
 const MAX_KEY_LENGTH = 10; // 'blockquote', 'figcaption'
 
 /**
@@ -60,11 +75,15 @@ function nameKey(text: string, p: number, end: number): number {
   return key;
 }
 
-const TAG_KINDS: Map<number, number> = (() => {
+const TAG_CODES: Map<number, number> = (() => {
   const m = new Map<number, number>();
   for (const n of BLOCK_TAGS) m.set(nameKey(n, 0, n.length), KIND_BLOCK);
   for (const n of SPACE_TAGS) m.set(nameKey(n, 0, n.length), KIND_SPACE);
   m.set(nameKey('meta', 0, 4), KIND_META);
+  TRACKED_TAGS.forEach((n, id) => {
+    const key = nameKey(n, 0, n.length);
+    m.set(key, (m.get(key) ?? 0) | ((id + 1) << TRACK_SHIFT));
+  });
   return m;
 })();
 
@@ -151,23 +170,39 @@ export class Assembler {
   private out = '';
   private title: string | undefined;
   private description: string | undefined;
+  /** Undefined when the main content is not wanted (ExtractOptions.main false). */
+  private readonly layout: Layout | undefined;
 
-  constructor(private readonly html: string) {}
+  constructor(
+    private readonly html: string,
+    options: ExtractOptions = {},
+  ) {
+    this.layout = options.main === false ? undefined : new Layout(html);
+  }
 
   text(start: number, end: number): void {
     let piece = this.html.slice(start, end);
     if (piece.indexOf('\0') >= 0) piece = piece.replace(/\0/g, '');
-    this.out += piece.indexOf('&') >= 0 ? decodeEntities(piece) : piece;
+    if (piece.indexOf('&') >= 0) piece = decodeEntities(piece);
+    this.out += piece;
+    const layout = this.layout;
+    if (!layout) return;
+    if (!layout.hasText && hasContent(piece)) layout.firstText(this.out.length - piece.length);
+    if (layout.inLink) layout.linkText(piece.length);
   }
 
   markup(family: number, start: number, end: number): void {
     const html = this.html;
     if (family === TAG) {
-      const nameStart = html.charCodeAt(start + 1) === 0x2f ? start + 2 : start + 1;
-      const kind = TAG_KINDS.get(nameKey(html, nameStart, end));
-      if (kind === KIND_BLOCK) this.out += BREAK;
+      const isEnd = html.charCodeAt(start + 1) === 0x2f;
+      const nameStart = isEnd ? start + 2 : start + 1;
+      const code = TAG_CODES.get(nameKey(html, nameStart, end));
+      if (code === undefined) return;
+      if (code >> TRACK_SHIFT && this.layout) this.layout.tag((code >> TRACK_SHIFT) - 1, start, end, isEnd);
+      const kind = code & KIND_MASK;
+      if (kind === KIND_BLOCK) this.lineBreak();
       else if (kind === KIND_SPACE) this.out += ' ';
-      else if (kind === KIND_META && this.description === undefined && nameStart === start + 1) {
+      else if (kind === KIND_META && this.description === undefined && !isEnd) {
         const attrs = tagAttributes(html, start, end);
         const content = attrs.get('content');
         if (content !== undefined && attrs.get('name')?.trim().toLowerCase() === 'description') {
@@ -179,7 +214,7 @@ export class Assembler {
       if (open < 0) return;
       if ((html.charCodeAt(start + 2) | 0x20) === 0x69) { // <tItle, not <tExtarea
         if (this.title === undefined) this.title = this.clean(decodeEntities(html.slice(open, end)));
-        this.out += BREAK;
+        this.lineBreak();
       } else {
         this.out += ' ';
         this.text(open, end);
@@ -190,12 +225,57 @@ export class Assembler {
 
   result(): ExtractedText {
     const text = trimEdges(this.out.replace(SPACE_OR_BREAK_RUN, spaceOrBreak));
-    return { title: this.title ?? '', description: this.description ?? '', text };
+    const layout = this.layout;
+    layout?.lineBreak(this.out.length);
+    const mask = layout && chooseMain(layout, this.out);
+    const title = this.title ?? '';
+    const description = this.description ?? '';
+    if (!mask) return { title, description, text, main: text, rest: '', mainFound: false };
+    return { title, description, text, main: this.pick(text, mask, 1), rest: this.pick(text, mask, 0), mainFound: true };
+  }
+
+  private lineBreak(): void {
+    this.layout?.lineBreak(this.out.length);
+    this.out += BREAK;
+  }
+
+  /**
+   * The lines of `text` whose segment's mask entry is `which`, joined by '\n'. Line k of text is segment k: a kept
+   * segment holds a character that T8 does not collapse and no break, so it becomes exactly one line, and the
+   * segments the Layout drops (white space only) become none. A run of wanted lines is one slice of text.
+   */
+  private pick(text: string, mask: Uint8Array, which: number): string {
+    let picked = '';
+    let lineStart = 0;
+    for (let s = 0; s < mask.length; s++) {
+      let lineEnd = text.indexOf('\n', lineStart);
+      if (lineEnd < 0) lineEnd = text.length;
+      if (mask[s] === which) {
+        const runStart = lineStart;
+        while (s + 1 < mask.length && mask[s + 1] === which) {
+          lineEnd = text.indexOf('\n', lineEnd + 1);
+          if (lineEnd < 0) lineEnd = text.length;
+          s++;
+        }
+        picked += (picked ? '\n' : '') + text.slice(runStart, lineEnd);
+      }
+      lineStart = lineEnd + 1;
+    }
+    return picked;
   }
 
   private clean(s: string): string {
     return collapse(s.replace(/\0/g, ''));
   }
+}
+
+/** Whether s has a character that T8 does not collapse (so its segment makes a line). */
+function hasContent(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d && c !== 0x0c && c !== 0xa0) return true;
+  }
+  return false;
 }
 
 /** Reports the runs of text given its per-code-unit FSM states (see fsm.ts) to an Assembler. */

@@ -3,7 +3,7 @@
  * src/core/extract-webgl implement the same one and must give byte-identical output).
  *
  * THE TRANSFORM (each clause has a unit test in test/core/extract/extract.test.ts, named after its number)
- *  T1  Input is a decoded string (see charset.ts); output is { title, description, text }.
+ *  T1  Input is a decoded string (see charset.ts); output is { title, description, text } and the main content (M1).
  *  T2  Tokenizing follows the state machine in fsm.ts: tags are found as a browser's tokenizer finds them ('<' + ASCII
  *      letter starts a tag, '</' + letter an end tag, names ASCII case-insensitive; '<' followed by anything else is
  *      text; a '>' inside a quoted attribute value does not end a tag; a quote opens a value only after '=';
@@ -26,10 +26,42 @@
  *  T8  White space: runs of ASCII white space and U+00A0 become one space (also inside <pre>); each line is trimmed;
  *      there are no empty lines; lines are joined with '\n', with none at the start or end. NUL is dropped.
  *
+ * MAIN CONTENT (main-content.ts; each clause has a test in test/core/extract/main-content.test.ts, named after it)
+ *  M1  Output: main, rest and mainFound. With an article, main and rest are the lines of text that are and are not
+ *      in it, each in text's order, so every line of text is in exactly one of them; without one, main is text,
+ *      rest is '' and mainFound is false.
+ *  M2  Structure: a line's element is the innermost open container at its first character (body div section
+ *      article main aside nav header footer ul ol dl table tr td th form figure blockquote center details menu
+ *      dialog); a container ends at its end tag (closing those opened inside it), a td/th at the next cell or row, a
+ *      tr at the next row; an end tag with no open element of its name is ignored. A line's length is its extent in
+ *      the output (before white space is collapsed); its link text is what lies inside <a>.
+ *  M3  Boilerplate: an element and all inside it are out of the running when its tag is nav, aside, header, footer,
+ *      menu, dialog, form or figure (an image's caption and credit are not the article's text); or its role is navigation, banner, contentinfo, complementary, menu, menubar, search,
+ *      dialog, alert or alertdialog; or its class or id holds a boilerplate word (comment, footer, header, menu,
+ *      sidebar, share, related, cookie, banner, breadcrumb, nav..., see UNLIKELY) and no rescue word (article,
+ *      body, content, main, column, ...). <main>, <article>, role=main|article and itemprop=articleBody are never
+ *      out of the running.
+ *  M4  Scoring (Readability's): each line of 25+ characters in the running scores 1 + its commas +
+ *      min(floor(length / 100), 3) for its element and its ancestors up to four levels, divided by 1, 2, 6, 9, 12.
+ *      A scored element starts from its tag (div +5; pre, td, blockquote +3; ul, ol, dl, form -3; th -5) and its
+ *      class weight (a negative class/id word -25, a positive one +25, a main hint as in M3 +25), and its total is
+ *      multiplied by 1 - its link density (link text / text, over the lines in the running inside it). The article
+ *      is the element with the highest score (the first of equals).
+ *  M5  Siblings: an element with the article's parent that scores at least max(10, 0.2 x the article's score) is
+ *      part of it; so is a line directly inside that parent longer than 80 with link density below 0.25.
+ *  M6  Cleaning: inside the article an element is dropped with its content when its class weight plus its score is
+ *      below 0; or, when it has fewer than 10 commas, if it is no list and has more list items than paragraphs, or
+ *      is no list with class weight below 25 and link density above 0.2, or has class weight 25+ and link density
+ *      above 0.5.
+ *  M7  No article: when nothing scores, or the lines chosen total fewer than 200 code units, the choice is made once
+ *      more with the class/id boilerplate words of M3 ignored (tags and roles still count); if that also fails,
+ *      mainFound is false.
+ * The rules run on what the finish step sees (runs of text and markup), so the GPU path gets the same main content.
+ *
  * This module fuses the FSM scan with skipping (it jumps straight to the next code unit that can change the state)
  * and feeds the same Assembler as finish(), so extractText(t) equals finish(t, statesOf(t)) (tested on the corpus).
  */
-import { Assembler, FAMILY, type ExtractedText } from './finish.js';
+import { Assembler, FAMILY, type ExtractedText, type ExtractOptions } from './finish.js';
 import * as fsm from './fsm.js';
 
 export type { ExtractedText } from './finish.js';
@@ -118,7 +150,17 @@ function scan(html: string, asm: Assembler): void {
 
 /** The CPU extractor: title, meta description and body text of an HTML page, as specified above. */
 export function extractText(html: string): ExtractedText {
-  const asm = new Assembler(html);
+  return extractWith(html, {});
+}
+
+/** extractText without looking for the main content (main is text, mainFound false): for callers that want only
+ *  the full text, and the baseline that the cost of main content is measured against (bench/extract). */
+export function extractFullText(html: string): ExtractedText {
+  return extractWith(html, { main: false });
+}
+
+function extractWith(html: string, options: ExtractOptions): ExtractedText {
+  const asm = new Assembler(html, options);
   scan(html, asm);
   return asm.result();
 }

@@ -1,7 +1,8 @@
 // Conformance on real pages: the 130 readability test pages (../shared/corpus/html/readability-test-pages, from
 // mozilla/readability's test suite; skipped when the corpus is absent). Pins: the fused CPU scan equals
 // finish(t, statesOf(t)) (the GPU path's reference), output is stable, no script or markup leaks, titles and text
-// agree with an independent parser (htmlparser2), and references are decoded.
+// agree with an independent parser (htmlparser2), references are decoded, and main and rest split the text's lines
+// (M1).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Parser } from 'htmlparser2';
@@ -120,6 +121,32 @@ describe.skipIf(!existsSync(PAGES))('readability corpus (130 pages)', () => {
     const { text } = extractText(page.html);
     expect(text.startsWith('Lorem\nLorem ipsum dolor sit amet')).toBe(true);
     expect(text).not.toContain('Silly test');
+  });
+
+  it('splits the lines of every page between main and rest, each once and in order (M1), finding most articles', () => {
+    let found = 0;
+    for (const { file, html } of pages) {
+      const r = extractText(html);
+      const textLines = r.text.split('\n');
+      if (!r.mainFound) {
+        expect(r.main, file).toBe(r.text);
+        expect(r.rest, file).toBe('');
+        continue;
+      }
+      found++;
+      // Together main and rest hold text's lines, each once, and each keeps text's order.
+      const main = r.main.split('\n');
+      const rest = r.rest ? r.rest.split('\n') : [];
+      expect([...main, ...rest].sort(), file).toEqual([...textLines].sort());
+      for (const part of [main, rest]) {
+        let i = 0;
+        for (const line of textLines) if (line === part[i]) i++;
+        expect(i, file).toBe(part.length);
+      }
+      expect(r.main.length, file).toBeGreaterThanOrEqual(200);
+    }
+    // The readability pages are articles; a handful are not (index pages, a nearly empty page).
+    expect(found).toBeGreaterThan(120);
   });
 
 });

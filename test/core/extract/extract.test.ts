@@ -13,11 +13,11 @@ const text = (html: string) => run(html).text;
 describe('T1 output', () => {
   it('gives title, description and text', () => {
     expect(run('<html><head><title>T</title><meta name="description" content="D"></head><body><p>B</p>')).toEqual({
-      title: 'T', description: 'D', text: 'B',
+      title: 'T', description: 'D', text: 'B', main: 'B', rest: '', mainFound: false,
     });
   });
   it('gives empty strings for an empty page', () => {
-    expect(run('')).toEqual({ title: '', description: '', text: '' });
+    expect(run('')).toEqual({ title: '', description: '', text: '', main: '', rest: '', mainFound: false });
   });
 });
 

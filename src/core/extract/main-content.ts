@@ -1,0 +1,424 @@
+/**
+ * Main content: which lines of a page's text are its article. The Assembler (finish.ts) reports the page's segments
+ * (the text between two line breaks) and the container elements around them to a Layout while it builds the text;
+ * chooseMain() then picks the article's segments from their features. Pure TypeScript, no Node imports, and fed by
+ * the same runs on the CPU and the GPU path, so both give the same choice.
+ * The rules are the M clauses in index.ts.
+ */
+
+/** Tags the Layout tracks: containers (pushed on its element stack), the link tag, and paragraph-like block tags.
+ *  The index in this list is the tag's id. */
+export const TRACKED_TAGS = [
+  'a',
+  // containers
+  'body', 'div', 'section', 'article', 'main', 'aside', 'nav', 'header', 'footer', 'ul', 'ol', 'dl', 'table', 'tr',
+  'td', 'th', 'form', 'figure', 'blockquote', 'center', 'details', 'menu', 'dialog',
+  // paragraph-like blocks (not containers: their end is often omitted)
+  'p', 'pre', 'li', 'dd', 'dt', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'figcaption',
+] as const;
+const ID = Object.fromEntries(TRACKED_TAGS.map((n, i) => [n, i])) as Record<(typeof TRACKED_TAGS)[number], number>;
+const T_A = ID.a;
+const FIRST_CONTAINER = ID.body;
+const FIRST_PARAGRAPH = ID.p;
+
+// Element flags (from the tag and its class, id, role and itemprop).
+const F_UNLIKELY = 1; // boilerplate by its name or tag: navigation, header, footer, sidebar, comments, ...
+const F_NEGATIVE = 2; // class/id suggests not content (-25)
+const F_POSITIVE = 4; // class/id suggests content (+25)
+const F_MAIN = 8; // <main>, <article>, role=main, itemprop=articleBody: never unlikely, and a bonus
+const F_LIST = 16;
+const F_UNLIKELY_NAME = 32; // boilerplate by a class/id word: the second attempt ignores it (M7)
+
+// Class/id words (Readability's lists, with a few more boilerplate words), matched as substrings of the lower-cased
+// class and id values; ' ' stands for white space or the start or end of a value.
+/** Boilerplate (M3). */
+const UNLIKELY_WORDS =
+  '-ad- ai2html banner breadcrumb combx comment communit cover-wrap disqus extra footer gdpr header legends menu ' +
+  'related remark replies rss shoutbox sidebar skyscraper social sponsor supplemental ad-break agegate pagination ' +
+  'pager popup yom-remote cookie consent newsletter share sharing subscribe navbar navigation toolbar masthead ' +
+  'promo recommend outbrain taboola';
+/** Words that rescue an element from UNLIKELY_WORDS (a "main-header" is not a header). */
+const MAYBE_WORDS = 'and article body column content main shadow';
+const NEGATIVE_WORDS =
+  '-ad- hidden banner combx comment com- contact footer gdpr masthead media meta outbrain promo related scroll ' +
+  'share shoutbox sidebar skyscraper sponsor shopping tags widget byline author caption';
+const POSITIVE_WORDS = 'article body content entry hentry h-entry main page post text blog story';
+const W_UNLIKELY = 1;
+const W_MAYBE = 2;
+const W_NEGATIVE = 4;
+const W_POSITIVE = 8;
+
+/** Code unit -> symbol of the word matcher: 0 white space, 1-26 letters (either case), 27-36 digits, 37 '-', 38
+ *  anything else. */
+const SYMBOLS = 39;
+function symbolOf(c: number): number {
+  const l = c | 0x20;
+  if (l >= 0x61 && l <= 0x7a) return l - 0x60;
+  if (c >= 0x30 && c <= 0x39) return c - 0x30 + 27;
+  if (c === 0x2d) return 37;
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c ? 0 : 38;
+}
+
+/**
+ * All the class/id words as one Aho-Corasick automaton (a DFA over SYMBOLS): one pass over a value finds every word
+ * in it, without lower-casing or slicing it. WORD_MATCH[state] holds the W_ bits of the words that end there.
+ */
+const { WORD_NEXT, WORD_MATCH } = (() => {
+  const next: number[][] = [new Array<number>(SYMBOLS).fill(-1)];
+  const match: number[] = [0];
+  const add = (word: string, bit: number) => {
+    let st = 0;
+    for (let i = 0; i < word.length; i++) {
+      const sym = symbolOf(word.charCodeAt(i));
+      if (next[st][sym] < 0) {
+        next[st][sym] = next.length;
+        next.push(new Array<number>(SYMBOLS).fill(-1));
+        match.push(0);
+      }
+      st = next[st][sym];
+    }
+    match[st] |= bit;
+  };
+  for (const [words, bit] of [[UNLIKELY_WORDS, W_UNLIKELY], [MAYBE_WORDS, W_MAYBE], [NEGATIVE_WORDS, W_NEGATIVE],
+    [POSITIVE_WORDS, W_POSITIVE]] as const) for (const w of words.split(' ')) add(w, bit);
+  // Readability's '^nav', '\snav' and '^hid$', ' hid$', ' hid ', '^hid ': a word that starts (and, for hid, ends)
+  // at white space or the value's edge.
+  add(' nav', W_UNLIKELY);
+  add(' hid ', W_NEGATIVE);
+  // Breadth first: failure links, then the full transition table.
+  const fail = new Array<number>(next.length).fill(0);
+  const order: number[] = [];
+  for (let sym = 0; sym < SYMBOLS; sym++) {
+    const child = next[0][sym];
+    if (child < 0) next[0][sym] = 0;
+    else order.push(child);
+  }
+  for (let k = 0; k < order.length; k++) {
+    const st = order[k];
+    match[st] |= match[fail[st]];
+    for (let sym = 0; sym < SYMBOLS; sym++) {
+      const child = next[st][sym];
+      if (child < 0) next[st][sym] = next[fail[st]][sym];
+      else {
+        fail[child] = next[fail[st]][sym];
+        order.push(child);
+      }
+    }
+  }
+  const table = new Int32Array(next.length * SYMBOLS);
+  next.forEach((row, st) => table.set(row, st * SYMBOLS));
+  return { WORD_NEXT: table, WORD_MATCH: Int32Array.from(match) };
+})();
+
+/** The W_ bits of the words in `value` (read as if white space were before and after it). */
+function wordsIn(value: string): number {
+  let st = WORD_NEXT[0]; // after the leading ' '
+  let bits = WORD_MATCH[st];
+  for (let i = 0; i < value.length; i++) {
+    st = WORD_NEXT[st * SYMBOLS + symbolOf(value.charCodeAt(i))];
+    bits |= WORD_MATCH[st];
+  }
+  return bits | WORD_MATCH[WORD_NEXT[st * SYMBOLS]];
+}
+
+const UNLIKELY_ROLES = /^(?:navigation|banner|contentinfo|complementary|menu|menubar|search|dialog|alert|alertdialog)$/;
+
+/** The class, id, role and itemprop attributes of a start tag, with the value (quoted or not) in group 2, 3 or 4. */
+const HINT_ATTRIBUTE = /[\s/](class|id|role|itemprop)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
+
+/** The flags that the class, id, role and itemprop attributes of the start tag html[start, end) give. */
+function attributeFlags(html: string, start: number, end: number): number {
+  const tag = html.slice(start, end);
+  let words = 0;
+  let flags = 0;
+  HINT_ATTRIBUTE.lastIndex = 0;
+  for (let m = HINT_ATTRIBUTE.exec(tag); m; m = HINT_ATTRIBUTE.exec(tag)) {
+    const name = m[1].toLowerCase();
+    const value = m[2] ?? m[3] ?? m[4];
+    if (name === 'class' || name === 'id') words |= wordsIn(value);
+    else if (name === 'role') {
+      const role = value.trim().toLowerCase();
+      if (role === 'main' || role === 'article') flags |= F_MAIN;
+      else if (UNLIKELY_ROLES.test(role)) flags |= F_UNLIKELY;
+    } else if (/articlebody/i.test(value)) flags |= F_MAIN;
+  }
+  if ((words & (W_UNLIKELY | W_MAYBE)) === W_UNLIKELY) flags |= F_UNLIKELY_NAME;
+  if (words & W_NEGATIVE) flags |= F_NEGATIVE;
+  if (words & W_POSITIVE) flags |= F_POSITIVE;
+  return flags;
+}
+
+/** Flags an element has by its tag alone. */
+function tagFlags(tag: number): number {
+  switch (tag) {
+    case ID.article: case ID.main: return F_MAIN;
+    case ID.nav: case ID.aside: case ID.footer: case ID.header: case ID.menu: case ID.dialog: case ID.form: case ID.figure:
+      return F_UNLIKELY;
+    case ID.ul: case ID.ol: case ID.dl: return F_LIST;
+    default: return 0;
+  }
+}
+
+/**
+ * The page's structure as the Assembler sees it: elements (the tracked containers, in document order, each with its
+ * parent and its start tag's range in the page) and segments (a segment is the output between two line breaks; only
+ * those with a character that T8 does not collapse are kept, with their range in the Assembler's output, the element
+ * around their first text, their length and link-text length). The scan pays for little here: the class and id
+ * hints are read in chooseMain, and only for elements that hold text.
+ */
+export class Layout {
+  // Elements; 0 is the document.
+  readonly elParent: number[] = [-1];
+  readonly elTag: number[] = [-1];
+  readonly elStart: number[] = [0];
+  readonly elEnd: number[] = [0];
+  private stack: number[] = [0];
+  // Segments.
+  readonly segStart: number[] = [];
+  readonly segEnd: number[] = [];
+  readonly segElem: number[] = [];
+  readonly segLink: number[] = [];
+  readonly segTag: number[] = [];
+  /** The open segment has text (the Assembler then stops looking). */
+  hasText = false;
+  /** Inside <a>: the Assembler reports the text's length to linkText(). */
+  inLink = false;
+  private start = 0;
+  private link = 0;
+  private elem = 0;
+  private blockTag = -1;
+
+  constructor(readonly html: string) {}
+
+  /** A tracked tag html[start, end); `end` is true for an end tag. */
+  tag(tag: number, start: number, end: number, isEnd: boolean): void {
+    if (tag === T_A) {
+      this.inLink = !isEnd;
+      return;
+    }
+    if (tag >= FIRST_PARAGRAPH) {
+      if (!isEnd) this.blockTag = tag;
+      return;
+    }
+    if (tag < FIRST_CONTAINER) return;
+    const stack = this.stack;
+    if (isEnd) {
+      for (let k = stack.length - 1; k > 0; k--) {
+        if (this.elTag[stack[k]] === tag) {
+          stack.length = k;
+          return;
+        }
+      }
+      return;
+    }
+    // Cells and rows close the open cell or row (their end tags are often left out).
+    if (tag === ID.td || tag === ID.th || tag === ID.tr) {
+      let top = this.elTag[stack[stack.length - 1]];
+      if (top === ID.td || top === ID.th) stack.pop();
+      top = this.elTag[stack[stack.length - 1]];
+      if (tag === ID.tr && top === ID.tr) stack.pop();
+    }
+    const id = this.elParent.length;
+    this.elParent.push(stack[stack.length - 1]);
+    this.elTag.push(tag);
+    this.elStart.push(start);
+    this.elEnd.push(end);
+    stack.push(id);
+    if (tag !== ID.body) this.blockTag = tag;
+  }
+
+  /** The open segment's first text starts at output position `at`. */
+  firstText(at: number): void {
+    this.hasText = true;
+    this.start = at;
+    this.elem = this.stack[this.stack.length - 1];
+  }
+
+  linkText(length: number): void {
+    this.link += length;
+  }
+
+  /** A line break at output position `at` ends the open segment. */
+  lineBreak(at: number): void {
+    if (this.hasText) this.push(at);
+    this.hasText = false;
+    this.link = 0;
+    this.blockTag = -1;
+  }
+
+  private push(at: number): void {
+    this.segStart.push(this.start);
+    this.segEnd.push(at);
+    this.segElem.push(this.elem);
+    this.segLink.push(this.link);
+    this.segTag.push(this.blockTag);
+  }
+}
+
+/** Readability's content score for a paragraph of `len` characters with `commas` commas. */
+function paragraphScore(len: number, commas: number): number {
+  return 1 + commas + Math.min(Math.floor(len / 100), 3);
+}
+
+function tagScore(tag: number): number {
+  switch (tag) {
+    case ID.div: return 5;
+    case ID.pre: case ID.td: case ID.blockquote: return 3;
+    case ID.ol: case ID.ul: case ID.dl: case ID.form: return -3;
+    case ID.th: return -5;
+    default: return 0;
+  }
+}
+
+function classWeight(flags: number): number {
+  return (flags & F_NEGATIVE ? -25 : 0) + (flags & F_POSITIVE ? 25 : 0) + (flags & F_MAIN ? 25 : 0);
+}
+
+/** A page has an article when its main content has at least this many characters. */
+const MIN_MAIN_LENGTH = 200;
+
+/**
+ * Which segments are main content: a mask over the Layout's segments, or undefined when the page has no article.
+ * `out` is the Assembler's output (for counting commas).
+ */
+export function chooseMain(layout: Layout, out: string): Uint8Array | undefined {
+  const { html, elParent, elTag, elStart, elEnd, segStart, segEnd, segElem, segLink } = layout;
+  const nEl = elParent.length;
+  const nSeg = segStart.length;
+  if (nSeg === 0) return undefined;
+  const segLen = new Float64Array(nSeg);
+  for (let s = 0; s < nSeg; s++) segLen[s] = segEnd[s] - segStart[s];
+
+  // Which elements hold text: only their hints are read.
+  const holdsText = new Uint8Array(nEl);
+  for (let s = 0; s < nSeg; s++) holdsText[segElem[s]] = 1;
+  for (let e = nEl - 1; e > 0; e--) if (holdsText[e]) holdsText[elParent[e]] = 1;
+  const elFlags = new Uint32Array(nEl);
+  for (let e = 1; e < nEl; e++) {
+    if (!holdsText[e]) continue;
+    const tag = elTag[e];
+    const withAttributes = elEnd[e] - elStart[e] > TRACKED_TAGS[tag].length + 2;
+    elFlags[e] = tagFlags(tag) | (withAttributes ? attributeFlags(html, elStart[e], elEnd[e]) : 0);
+  }
+
+  const commas = new Uint32Array(nSeg);
+  // One pass over the commas of the output, each counted for the segment it falls in.
+  for (let p = out.indexOf(','), s = 0; p >= 0 && s < nSeg; p = out.indexOf(',', p + 1)) {
+    while (s < nSeg && segEnd[s] <= p) s++;
+    if (s < nSeg && p >= segStart[s]) commas[s]++;
+  }
+  const page: Features = { layout, elFlags, segLen, commas };
+  return attempt(page, F_UNLIKELY | F_UNLIKELY_NAME) ?? attempt(page, F_UNLIKELY);
+}
+
+interface Features {
+  layout: Layout;
+  elFlags: Uint32Array;
+  segLen: Float64Array;
+  commas: Uint32Array;
+}
+
+/** One attempt at the article, with the elements that have one of the `unlikely` flags out of the running. */
+function attempt(page: Features, unlikely: number): Uint8Array | undefined {
+  const { layout, elFlags, segLen, commas } = page;
+  const { elParent, elTag, segElem, segLink } = layout;
+  const nEl = elParent.length;
+  const nSeg = segLen.length;
+  // Elements out of the running: unlikely ones and everything inside them.
+  const excluded = new Uint8Array(nEl);
+  for (let e = 1; e < nEl; e++) {
+    const f = elFlags[e];
+    excluded[e] = excluded[elParent[e]] || ((f & unlikely) && !(f & F_MAIN) && elTag[e] !== ID.body) ? 1 : 0;
+  }
+
+  // Subtree sums (a parent's id is below its children's).
+  const sumLen = new Float64Array(nEl);
+  const sumLink = new Float64Array(nEl);
+  const sumCommas = new Float64Array(nEl);
+  const sumP = new Float64Array(nEl);
+  const sumLi = new Float64Array(nEl);
+  for (let s = 0; s < nSeg; s++) {
+    const c = commas[s];
+    const e = segElem[s];
+    if (excluded[e]) continue;
+    sumLen[e] += segLen[s];
+    sumLink[e] += segLink[s];
+    sumCommas[e] += c;
+    if (layout.segTag[s] === ID.p) sumP[e]++;
+    else if (layout.segTag[s] === ID.li) sumLi[e]++;
+  }
+  for (let e = nEl - 1; e > 0; e--) {
+    const p = elParent[e];
+    sumLen[p] += sumLen[e];
+    sumLink[p] += sumLink[e];
+    sumCommas[p] += sumCommas[e];
+    sumP[p] += sumP[e];
+    sumLi[p] += sumLi[e];
+  }
+
+  // Readability's scoring: each paragraph of 25+ characters scores its element and up to four ancestors.
+  const score = new Float64Array(nEl);
+  const candidate = new Uint8Array(nEl);
+  for (let s = 0; s < nSeg; s++) {
+    let e = segElem[s];
+    if (excluded[e] || segLen[s] < 25) continue;
+    const cs = paragraphScore(segLen[s], commas[s]);
+    for (let level = 0; level < 5 && e > 0; level++, e = elParent[e]) {
+      if (!candidate[e]) {
+        candidate[e] = 1;
+        score[e] = tagScore(elTag[e]) + classWeight(elFlags[e]);
+      }
+      score[e] += cs / (level === 0 ? 1 : level === 1 ? 2 : level * 3);
+    }
+  }
+  let top = -1;
+  let topScore = 0;
+  for (let e = 1; e < nEl; e++) {
+    if (!candidate[e]) continue;
+    score[e] *= 1 - (sumLen[e] > 0 ? sumLink[e] / sumLen[e] : 0);
+    if (top < 0 || score[e] > topScore) {
+      top = e;
+      topScore = score[e];
+    }
+  }
+  if (top < 0) return undefined;
+
+  // The article: the top element and its siblings that score well.
+  const root = new Uint8Array(nEl);
+  root[top] = 1;
+  const parent = elParent[top];
+  const threshold = Math.max(10, topScore * 0.2);
+  for (let e = top + 1; e < nEl; e++) if (elParent[e] === parent && candidate[e] && score[e] >= threshold) root[e] = 1;
+  for (let e = parent + 1; e < top; e++) if (elParent[e] === parent && candidate[e] && score[e] >= threshold) root[e] = 1;
+
+  // Inside it, elements that look like boilerplate are dropped (Readability's conditional cleaning, simplified).
+  const inMain = new Uint8Array(nEl);
+  for (let e = 1; e < nEl; e++) {
+    if (excluded[e]) continue;
+    if (!root[e] && !inMain[elParent[e]]) continue;
+    if (!root[e]) {
+      const f = elFlags[e];
+      const weight = classWeight(f);
+      const ld = sumLen[e] > 0 ? sumLink[e] / sumLen[e] : 0;
+      const isList = (f & F_LIST) !== 0;
+      if (weight + score[e] < 0) continue;
+      if (sumCommas[e] < 10) {
+        if (!isList && sumLi[e] > sumP[e]) continue;
+        if (!isList && weight < 25 && ld > 0.2) continue;
+        if (weight >= 25 && ld > 0.5) continue;
+      }
+    }
+    inMain[e] = 1;
+  }
+
+  const mask = new Uint8Array(nSeg);
+  let mainLength = 0;
+  for (let s = 0; s < nSeg; s++) {
+    const e = segElem[s];
+    if (inMain[e] || (e === parent && !excluded[e] && segLen[s] > 80 && segLink[s] < segLen[s] * 0.25)) {
+      mask[s] = 1;
+      mainLength += segLen[s];
+    }
+  }
+  return mainLength >= MIN_MAIN_LENGTH ? mask : undefined;
+}

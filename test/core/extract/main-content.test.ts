@@ -1,0 +1,144 @@
+// The main-content clauses M1-M7 (src/core/extract/index.ts), one describe each. Every case also checks that the
+// fused CPU scan and finish(t, statesOf(t)) (the GPU path's finish step) agree.
+import { describe, expect, it } from 'vitest';
+import { extractFullText, extractText, finish, statesOf, type ExtractedText } from '../../../src/core/extract/index.js';
+
+function run(html: string): ExtractedText {
+  const fused = extractText(html);
+  expect(finish(html, statesOf(html))).toEqual(fused);
+  return fused;
+}
+
+/** A paragraph of prose: long enough to score (M4), a few commas. */
+const prose = (topic: string) =>
+  `<p>The ${topic} was discussed at length, with care, by the people who had studied it for years and knew it well.</p>`;
+const article = (...topics: string[]) => topics.map(prose).join('');
+const NAV = '<nav><ul><li><a href=/>Home</a><li><a href=/news>News</a><li><a href=/sport>Sport</a></ul></nav>';
+const lines = (s: string) => (s ? s.split('\n') : []);
+
+describe('M1 output', () => {
+  it('splits the lines of text between main and rest, each once and in order', () => {
+    const html = `<body>${NAV}<div class=story>${article('river', 'bridge', 'tunnel')}</div><footer>Contact us</footer>`;
+    const r = run(html);
+    expect(r.mainFound).toBe(true);
+    expect(lines(r.main)).toEqual(lines(r.text).filter((l) => !['Home', 'News', 'Sport', 'Contact us'].includes(l)));
+    expect(lines(r.rest)).toEqual(['Home', 'News', 'Sport', 'Contact us']);
+    expect([...lines(r.main), ...lines(r.rest)].sort()).toEqual(lines(r.text).sort());
+  });
+  it('falls back to the full text when there is no article', () => {
+    const r = run(`<body>${NAV}<ul><li><a href=a>First link</a><li><a href=b>Second link</a></ul>`);
+    expect(r).toMatchObject({ mainFound: false, rest: '' });
+    expect(r.main).toBe(r.text);
+    expect(r.text).toContain('Second link');
+  });
+  it('is not looked for by extractFullText, which gives the same text', () => {
+    const html = `<body>${NAV}<div class=story>${article('river', 'bridge', 'tunnel')}</div>`;
+    const full = extractFullText(html);
+    expect(extractText(html).mainFound).toBe(true);
+    expect(full).toEqual({ ...extractText(html), main: full.text, rest: '', mainFound: false });
+  });
+});
+
+describe('M2 structure', () => {
+  it('gives the text after a closed boilerplate element to the element around it', () => {
+    const r = run(`<div id=body><div class=sidebar>Popular now</div>${article('harbour', 'lighthouse')}</div>`);
+    expect(r.main).toContain('The lighthouse');
+    expect(r.rest).toBe('Popular now');
+  });
+  it('closes an open cell at the next cell, so a layout table keeps its navigation apart', () => {
+    const r = run(`<table><tr><td class=menu><a href=/>Home</a><br><a href=/x>Archive</a><td>${article('orchard', 'harvest')}</table>`);
+    expect(r.main).toContain('The harvest');
+    expect(lines(r.rest)).toEqual(['Home', 'Archive']);
+  });
+  it('ignores an end tag with no open element of its name', () => {
+    const r = run(`<div class=content>${prose('glacier')}</section>${prose('moraine')}</div><div class=comments>Nice!</div>`);
+    expect(lines(r.main)).toHaveLength(2);
+    expect(r.rest).toBe('Nice!');
+  });
+});
+
+describe('M3 boilerplate', () => {
+  it('drops nav, aside, header, footer, form and figure even when they hold prose', () => {
+    const html = `<header>${prose('masthead')}</header><aside>${prose('advert')}</aside>` +
+      `<div>${article('valley', 'meadow')}<figure><img src=x><figcaption>${prose('photo')}</figcaption></figure>` +
+      `${prose('stream')}<form>${prose('signup')}</form></div><footer>${prose('copyright')}</footer>`;
+    const r = run(html);
+    expect(r.main).toMatch(/^The valley[^\n]*\nThe meadow[^\n]*\nThe stream[^\n]*$/);
+    expect(lines(r.rest)).toHaveLength(5);
+  });
+  it('drops elements by role and by boilerplate class/id words, not when a rescue word is there', () => {
+    const html = `<div role=navigation>${prose('role')}</div><div class="comment-list">${prose('comment')}</div>` +
+      `<div id="cookie-banner">${prose('cookie')}</div><div class="main-header">${article('valley', 'meadow')}</div>`;
+    const r = run(html);
+    expect(r.rest).toMatch(/The role.*\nThe comment.*\nThe cookie/);
+    expect(r.main).toMatch(/^The valley.*\nThe meadow/);
+  });
+  it('never drops <article>, role=main or itemprop=articleBody', () => {
+    for (const open of ['<article class=sidebar>', '<div class=sidebar role=main>', '<div class=footer itemprop="articleBody">']) {
+      const r = run(`${NAV}${open}${article('valley', 'meadow')}</div></article>`);
+      expect(r.main, open).toMatch(/^The valley.*\nThe meadow[^\n]*$/);
+    }
+  });
+});
+
+describe('M4 scoring', () => {
+  it('takes the element with the most prose', () => {
+    const r = run(`<div>${article('one')}</div><div>${article('two', 'three', 'four')}</div>`);
+    expect(lines(r.main)).toEqual(lines(r.text).slice(1));
+  });
+  it('lets a positive class/id outweigh a little more prose, and a negative one lose', () => {
+    const r = run(`<section><div>${article('a', 'b', 'c')}</div></section><section><div class=entry>${article('d', 'e')}</div></section>`);
+    expect(r.main).toMatch(/^The d[^\n]*\nThe e[^\n]*$/);
+    const s = run(`<section><div class=tags>${article('a', 'b', 'c')}</div></section><section><div>${article('d', 'e')}</div></section>`);
+    expect(s.main).toMatch(/^The d[^\n]*\nThe e[^\n]*$/);
+  });
+  it('scales by link density: prose made of links loses', () => {
+    const linked = ['one', 'two', 'three'].map((t) => `<p><a href=${t}>${prose(t).slice(3, -4)}</a></p>`).join('');
+    const r = run(`<div>${linked}</div><div>${article('four', 'five')}</div>`);
+    expect(lines(r.main)).toEqual(lines(r.text).slice(3));
+  });
+  it('ignores lines shorter than 25 code units', () => {
+    const short = Array.from({ length: 30 }, (_, i) => `<p>Short line ${i}</p>`).join('');
+    const r = run(`<div>${short}</div><div>${article('four', 'five')}</div>`);
+    expect(r.main).toMatch(/^The four.*\nThe five[^\n]*$/);
+  });
+});
+
+describe('M5 siblings', () => {
+  it('joins siblings that score well and prose lines beside the article, not weak ones', () => {
+    const html = `<div id=wrap><div>${article('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h')}</div><p>${'Long prose beside the article, '.repeat(4)}ok</p>` +
+      `<div>${article('four', 'five')}</div><div>Tiny sibling</div></div>`;
+    const r = run(html);
+    expect(r.main).toMatch(/The h[^\n]*\nLong prose beside[^\n]*\nThe four[^\n]*\nThe five[^\n]*$/);
+    expect(r.rest).toBe('Tiny sibling');
+  });
+});
+
+describe('M6 cleaning', () => {
+  it('drops a block of links inside the article, keeps a plain list', () => {
+    const links = '<div><a href=a>Read more stories</a> | <a href=b>Subscribe today</a></div>';
+    const list = '<ul><li>First point of the list<li>Second point of the list</ul>';
+    const r = run(`<div class=article-body>${article('one', 'two')}${links}${list}${article('three')}</div>`);
+    expect(r.main).toContain('Second point of the list');
+    expect(r.main).toContain('The three');
+    expect(r.rest).toBe('Read more stories | Subscribe today');
+  });
+  it('drops an element with a negative class weight and no score', () => {
+    const r = run(`<div class=content>${article('one', 'two')}<div class=meta>Filed under: news</div></div>`);
+    expect(r.rest).toBe('Filed under: news');
+  });
+});
+
+describe('M7 no article', () => {
+  it('needs 200 code units of main content', () => {
+    const r = run(`${NAV}<div>${prose('one')}</div>`);
+    expect(r.mainFound).toBe(false);
+    expect(run(`${NAV}<div>${article('one', 'two')}</div>`).mainFound).toBe(true);
+  });
+  it('tries again without the class/id words when they hid the article', () => {
+    const r = run(`${NAV}<div class="page-row">${article('one', 'two', 'three')}</div>`);
+    expect(r.mainFound).toBe(true);
+    expect(r.main).toMatch(/^The one.*\nThe two.*\nThe three[^\n]*$/);
+    expect(lines(r.rest)).toEqual(['Home', 'News', 'Sport']);
+  });
+});
