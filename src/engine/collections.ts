@@ -315,7 +315,7 @@ export function createCollectionHandlers(
       if (row) {
         // Same content (size and first/last MB): keep the index and point it at the new place; else redo the file.
         const same = row.size === size && row.fingerprint === fingerprint(dst, size);
-        if (same) c.moveFile(src, dst);
+        if (same) c.moveFile(src, dst, Math.floor(statSync(dst).mtimeMs));
         else c.forgetFile(src);
       }
       e.files = e.files.map((f) => (f === src ? dst : f));

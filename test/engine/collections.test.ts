@@ -135,7 +135,8 @@ describe.skipIf(!existsSync(WARCS))('collections over the pywb sample WARCs (cor
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'as-coll-'));
-    e = engine(dir, [WARCS]);
+    // The corpus, and this folder, where a test writes a copy that it then rewrites.
+    e = engine(dir, [WARCS, dir]);
     await e.call('collections.create', { name: 'pywb' });
     const files = await e.call('files.add', { collection: 'pywb', paths: [iana, example] });
     expect(files.map((f) => [f.path, f.state])).toEqual([
@@ -161,7 +162,7 @@ describe.skipIf(!existsSync(WARCS))('collections over the pywb sample WARCs (cor
     expect(last.filesDone).toBe(2);
     expect(last.bytesDone).toBe(last.bytesTotal);
     e.close();
-    e = engine(dir);
+    e = engine(dir, [WARCS, dir]);
     const after = await e.call('collections.get', { collection: 'pywb' });
     expect(after.fileList).toEqual(d.fileList);
     expect(after.captures).toBe(d.captures);

@@ -380,8 +380,10 @@ export class Collection {
   }
 
   /** Points a file's row at the place its (unchanged) content moved to, keeping its index. */
-  moveFile(from: string, to: string): void {
-    this.stmt('UPDATE warc_files SET path = ? WHERE path = ?').run(to, from);
+  /** Points a file's index at the same content in another place; `mtime` is the new copy's, so the file list does not
+   *  take the moved file for a changed one. */
+  moveFile(from: string, to: string, mtime: number): void {
+    this.stmt('UPDATE warc_files SET path = ?, mtime = ? WHERE path = ?').run(to, mtime, from);
   }
 
   private dropRowsOf(fileId: number): void {
