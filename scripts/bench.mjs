@@ -9,6 +9,7 @@
 //   index    collection ingest (1 and 2 workers) and query latency at 20k and 200k pages
 //   ui       search-as-you-type and scrolling in the browser UI against a large collection
 //   replay   time to first byte of a record from a 4.4 GB .warc.gz, and a full page load, vs node:http + warcio.js
+//   load     50 concurrent API searches and pings before and during an ingest, and the ingest's rate under them
 // Extra arguments after the names go to every benchmark (e.g. `npm run bench -- warc -- --mb 50`).
 import { spawnSync } from 'node:child_process';
 
@@ -21,6 +22,7 @@ const BENCHES = {
   index: ['bench/index/run.ts'],
   ui: ['bench/ui/run.ts'],
   replay: ['bench/replay/run.ts'],
+  load: ['bench/load/run.ts'],
 };
 
 const argv = process.argv.slice(2);

@@ -25,6 +25,7 @@ const BROWSER_SAFE = [
   'core/extract-webgl',
   'core/replay/urls.ts',
   'core/replay/frame.ts',
+  'core/replay/client-rewrite.ts',
   'core/replay/ledger.ts',
   'core/replay/types.ts',
   'core/search/timestamp.ts',

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// `npm start`: the Electron app where its binary exists, otherwise the same UI in browser mode on 127.0.0.1.
-import { spawn, spawnSync } from 'node:child_process';
+// `npm start`: the Electron app where its binary exists, otherwise the same UI in browser mode on 127.0.0.1, with an
+// engine restarted when it dies (engine-supervisor.mjs).
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { superviseEngine } from './engine-supervisor.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
@@ -29,14 +31,20 @@ const electron = args.includes('--browser') ? null : electronBinary();
 const headless = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
 let child;
 if (electron && !headless) {
-  child = spawn(electron, [root], { stdio: 'inherit' });
+  // --allow-dir goes on to the engine, which the shell starts (src/main/index.ts).
+  child = spawn(electron, [root, ...args.filter((a, i) => a === '--allow-dir' || args[i - 1] === '--allow-dir')], { stdio: 'inherit' });
 } else {
   console.log(
     electron
       ? 'archivestream: no display found; serving browser mode instead of the desktop window.'
       : 'archivestream: the Electron binary is not installed here; serving browser mode instead of the desktop window.',
   );
-  child = spawn(process.execPath, [join(root, 'out/node/engine.mjs'), ...args.filter((a) => a !== '--browser' && a !== '--rebuild')], { stdio: 'inherit' });
+  child = superviseEngine({
+    node: process.execPath,
+    script: join(root, 'out/node/engine.mjs'),
+    args: args.filter((a) => a !== '--browser' && a !== '--rebuild'),
+    onExit: (code) => process.exit(code),
+  });
 }
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code) => process.exit(code ?? 0));
+if (child instanceof ChildProcess) child.on('exit', (code) => process.exit(code ?? 0));
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => (child instanceof ChildProcess ? child.kill(sig) : child.stop(sig)));

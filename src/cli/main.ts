@@ -1,4 +1,5 @@
-import { UsageError, type CliIo } from './command.js';
+import { EXIT_COLLECTION, UsageError, type CliIo } from './command.js';
+import { CodedError } from '../shared/errors.js';
 import { withSpan } from '../core/telemetry/index.js';
 import { commands } from './commands/index.js';
 
@@ -37,6 +38,10 @@ export async function main(argv: string[]): Promise<number> {
       io.err(`archivestream ${name}: ${e.message}`);
       io.err(`usage: archivestream ${command.usage}`);
       return 2;
+    }
+    if (e instanceof CodedError) {
+      io.err(`archivestream ${name}: ${e.message}`);
+      return EXIT_COLLECTION;
     }
     throw e;
   } finally {

@@ -2,12 +2,19 @@
 // bodies from clients they do not trust.
 import type { IncomingMessage } from 'node:http';
 
+/** The body passed the bound: the caller answers 413 (the rest of the body is never read). */
+export class BodyTooLarge extends Error {
+  constructor(readonly max: number) {
+    super(`request body larger than ${max} bytes`);
+  }
+}
+
 export async function readBody(req: IncomingMessage, max: number): Promise<string> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > max) throw new Error('request body too large');
+    if (size > max) throw new BodyTooLarge(max);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -20,8 +20,7 @@ export function summarizeRecord(r: ArchiveRecord): RecordSummary {
 const TEXT_LIMIT = 256 * 1024;
 
 /** A payload is shown as text when its first bytes hold no NUL and decode as UTF-8 without many replacements. */
-function payloadAsText(payload: Buffer): string | null {
-  const head = payload.subarray(0, TEXT_LIMIT);
+function payloadAsText(head: Buffer): string | null {
   if (head.includes(0)) return null;
   const text = new TextDecoder('utf-8').decode(head);
   let bad = 0;
@@ -29,16 +28,22 @@ function payloadAsText(payload: Buffer): string | null {
   return bad > text.length / 100 ? null : text;
 }
 
+/** The payload is read in pieces, to count its size and keep its first TEXT_LIMIT bytes: flat memory for any size. */
 export function recordDetail(r: ArchiveRecord): RecordDetail {
   const http = r.http();
-  const payload = r.payload();
+  let payloadSize = 0;
+  const head: Buffer[] = [];
+  for (const piece of r.payloadPieces()) {
+    if (payloadSize < TEXT_LIMIT) head.push(Buffer.from(piece.subarray(0, TEXT_LIMIT - payloadSize)));
+    payloadSize += piece.length;
+  }
   return {
     ...summarizeRecord(r),
     file: r.file,
     version: r.version,
     warcHeaders: r.headers.list.map(([k, v]) => [k, v]),
     http: http ? { startLine: http.startLine, headers: http.headers.list.map(([k, v]) => [k, v]) } : null,
-    payloadSize: payload.length,
-    payloadText: payloadAsText(payload),
+    payloadSize,
+    payloadText: payloadAsText(Buffer.concat(head)),
   };
 }

@@ -41,9 +41,11 @@ export const collectionShapes: Shapes<keyof CollectionsApi> = {
     theme: { oneOf: THEMES, optional: true },
     lastCollection: 'string?',
     addRoot: 'string?',
+    confirmCode: 'string?',
     removeRoot: 'string?',
     textBackend: backend,
     timeZone: { oneOf: TIME_ZONES, optional: true },
+    maxTextMb: 'int?',
   },
   'fs.browse': { path: 'string?' },
 };

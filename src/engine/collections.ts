@@ -20,15 +20,18 @@ import type { ArgsOf, ResultOf } from '../shared/api.js';
 import { CodedError } from '../shared/errors.js';
 import { pick } from '../shared/pick.js';
 import { rateFigures } from '../shared/text-rate.js';
-import { expandPaths, fingerprint, ingestCollection, type IngestTextOptions } from '../core/ingest/index.js';
-import { captureStats, capturesOfUrl, MARK_END, MARK_START, resolveRevisit, search, searchFacets, type SearchHit, type UrlMatch } from '../core/search/index.js';
+import { expandPaths, fingerprint, type IngestTextOptions } from '../core/ingest/index.js';
+import { ingestInThread } from '../core/ingest/thread.js';
+import { capturesOfUrl, MARK_END, MARK_START, resolveRevisit, type SearchHit, type UrlMatch } from '../core/search/index.js';
+import { SearchReaders } from '../core/search/readers.js';
 import { Collection, type StoredCapture } from '../core/store/index.js';
+import { FileAccess } from './access.js';
 import { browse } from './fs-browse.js';
 import type { EngineContext } from './context.js';
-import { Registry, type RegistryCollection } from './registry.js';
+import { isMaxTextMb, Registry, type RegistryCollection } from './registry.js';
+import { MB } from '../core/extract/bound.js';
 import type { RemoteExtractors } from './remote-extract.js';
 import { diffLines } from './text-diff.js';
-import { withSpan } from '../core/telemetry/index.js';
 
 export type CollectionHandlers = { [M in keyof CollectionsApi]: (args: ArgsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
 
@@ -79,26 +82,62 @@ function csvCell(v: string | number | null): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteExtractors): { handlers: CollectionHandlers; close(): void } {
+export function createCollectionHandlers(
+  ctx: EngineContext,
+  extractors: RemoteExtractors,
+): { handlers: CollectionHandlers; access: FileAccess; close(): void } {
   const registry = new Registry(ctx.dataDir);
   if (registry.brokenCopy) {
     const message = `The list of collections could not be read; it was kept as ${registry.brokenCopy} and a new one started.`;
     setTimeout(() => ctx.events.emit('engine.notice', { level: 'error', message }), 0);
   }
   const commandLineRoots = (ctx.allowDirs ?? []).map((d) => resolve(d));
+  const access = new FileAccess({
+    roots: () => [...commandLineRoots, ...registry.settings.allowedRoots],
+    isCollectionFile: (path) => registry.collections.some((c) => c.files.includes(path)),
+    announce: (message) => {
+      if (!ctx.announce) throw new CodedError('not-allowed', 'This engine has no terminal to show a code on: start it with --allow-dir FOLDER.');
+      ctx.announce(message);
+    },
+  });
   const open = new Map<string, Collection>(); // by database file
   const running = new Map<string, Running>(); // by database file
   const lastRun = new Map<string, IngestState>(); // by database file
+  // Searches run on reader threads: this thread only routes them, so it answers other calls meanwhile.
+  const readers = new SearchReaders();
 
   const dbPath = (e: RegistryCollection) => join(ctx.dataDir, e.db);
+
+  /** Capture indexes being built for a collection whose last ingest was killed before it built them: an ingest
+   *  waits for them, so that the two do not contend for the write lock. By database file. */
+  const rebuilding = new Map<string, Promise<void>>();
 
   function db(e: RegistryCollection): Collection {
     let c = open.get(e.db);
     if (!c) {
       c = Collection.open(dbPath(e));
       open.set(e.db, c);
+      if (c.readOnlyMedia) notice(e, 'warn', 'its file or disk is read-only: it can be searched and read, but not added to or ingested.');
+      if (c.indexDebt() === 'abandoned' && !running.has(e.db)) rebuildIndexes(e, c);
     }
     return c;
+  }
+
+  function notice(e: RegistryCollection, level: 'info' | 'warn' | 'error', message: string): void {
+    ctx.events.emit('engine.notice', { level, message: `“${e.name}”: ${message}` });
+  }
+
+  function rebuildIndexes(e: RegistryCollection, c: Collection): void {
+    if (c.readOnlyMedia) {
+      notice(e, 'warn', 'its lookup indexes are missing (an ingest stopped before building them) and its disk is read-only: URL and host lookups stay slow.');
+      return;
+    }
+    notice(e, 'info', 'building the lookup indexes an interrupted ingest left out; URL and host lookups are slow until they are done.');
+    const done = c
+      .buildCaptureIndexesInBackground((built, total) => notice(e, 'info', `lookup index ${built} of ${total} built.`))
+      .catch((err: unknown) => notice(e, 'error', `the lookup indexes could not be built: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => rebuilding.delete(e.db));
+    rebuilding.set(e.db, done);
   }
 
   function closeDb(e: RegistryCollection): void {
@@ -107,6 +146,8 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
   }
 
   const coll = (name: string) => db(registry.find(name));
+  /** The collection's database file, opened (and migrated) here first, so the reader threads find it current. */
+  const readable = (name: string) => db(registry.find(name)).path;
 
   function ingestState(e: RegistryCollection): IngestState {
     return lastRun.get(e.db) ?? { running: false, progress: null, stopped: null, text: null };
@@ -114,6 +155,15 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
 
   function notWhileIngesting(e: RegistryCollection): void {
     if (running.has(e.db)) throw new CodedError('busy', `“${e.name}” is being ingested: cancel or wait for it first.`);
+  }
+
+  /** The collection, for a method that writes to it: refused at once when its file or disk is read-only. */
+  function writable(e: RegistryCollection): Collection {
+    const c = db(e);
+    if (c.readOnlyMedia) {
+      throw new CodedError('read-only', `“${e.name}” is on read-only media (${dbPath(e)}): it can be searched and read, not changed.`, dbPath(e));
+    }
+    return c;
   }
 
   function diskBytes(e: RegistryCollection): number {
@@ -140,13 +190,17 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
     const ingesting = running.has(e.db);
     return e.files.map((path): CollectionFile => {
       const row = rows.get(path);
-      const onDisk = existsSync(path);
+      const st = statSync(path, { throwIfNoEntry: false });
+      const onDisk = st !== undefined;
       // 'indexing' with no run going means an interrupted run: the file is redone by the next one.
       const stored = row?.status === 'indexing' && !ingesting ? 'pending' : row?.status;
+      // An indexed file whose size or mtime moved since is no longer what the index describes.
+      const changed = st && row && (row.status === 'done' || row.status === 'error') &&
+        (st.size !== row.size || Math.floor(st.mtimeMs) !== row.mtime);
       return {
         path,
-        state: !onDisk ? 'missing' : (stored ?? 'pending'),
-        size: onDisk ? sizeOf(path) : (row?.size ?? null),
+        state: !onDisk ? 'missing' : changed ? 'changed' : (stored ?? 'pending'),
+        size: st ? st.size : (row?.size ?? null),
         records: row?.records ?? 0,
         errors: row?.errorCount ?? 0,
         format: row?.format ?? null,
@@ -186,12 +240,13 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
   function settings(): Settings {
     const s = registry.settings;
     return {
-      allowedRoots: [...new Set([...commandLineRoots, ...s.allowedRoots])],
+      allowedRoots: access.roots(),
       commandLineRoots,
       theme: s.theme,
       lastCollection: s.lastCollection,
       textBackend: s.textBackend,
       timeZone: s.timeZone,
+      maxTextMb: s.maxTextMb,
     };
   }
 
@@ -207,10 +262,11 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
 
     'collections.rename': ({ collection, to }) => summary(registry.rename(collection, to)),
 
-    'collections.delete': ({ collection }) => {
+    'collections.delete': async ({ collection }) => {
       const e = registry.find(collection);
       notWhileIngesting(e);
       closeDb(e);
+      await readers.forget(dbPath(e));
       registry.remove(collection);
       for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath(e) + suffix, { force: true });
       return { deleted: collection };
@@ -225,6 +281,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       const e = registry.find(collection);
       for (const p of paths) {
         if (!existsSync(p)) throw new CodedError('file-not-found', `“${p}” does not exist.`, p);
+        access.check(p);
       }
       const found = expandPaths(paths);
       if (found.length === 0) {
@@ -240,9 +297,9 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       const e = registry.find(collection);
       notWhileIngesting(e);
       const drop = new Set(paths.map((p) => resolve(p)));
+      const c = writable(e);
       e.files = e.files.filter((f) => !drop.has(f));
       registry.save();
-      const c = db(e);
       for (const p of drop) c.forgetFile(p);
       return fileList(e);
     },
@@ -254,13 +311,14 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       const dst = resolve(to);
       if (!e.files.includes(src)) throw new CodedError('file-not-found', `“${from}” is not in “${collection}”.`, from);
       if (!existsSync(dst)) throw new CodedError('file-not-found', `“${to}” does not exist.`, to);
-      const c = db(e);
+      access.check(dst);
+      const c = writable(e);
       const row = c.fileByPath(src);
       const size = sizeOf(dst);
       if (row) {
         // Same content (size and first/last MB): keep the index and point it at the new place; else redo the file.
         const same = row.size === size && row.fingerprint === fingerprint(dst, size);
-        if (same) c.moveFile(src, dst);
+        if (same) c.moveFile(src, dst, Math.floor(statSync(dst).mtimeMs));
         else c.forgetFile(src);
       }
       e.files = e.files.map((f) => (f === src ? dst : f));
@@ -272,6 +330,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       const e = registry.find(collection);
       const existing = running.get(e.db);
       if (existing) return ingestState(e);
+      writable(e);
       const gpuOffered = extractors.renderer() !== null;
       // Said at once rather than after the first batch: the user asked for something this engine cannot do now.
       if (backend === 'gpu' && !gpuOffered) throw new CodedError('no-gpu-extractor', NO_GPU_FOR_INGEST);
@@ -295,10 +354,11 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
           notice('info', `text backend ${textLine(text)}${c.choice === 'gpu' ? ` on ${extractors.renderer() ?? 'a GPU'}` : ''}`);
         },
       };
-      const done = ingestCollection(dbPath(e), [...e.files], {
+      // On a thread of its own, writer and all: this thread keeps answering requests at once while it runs.
+      const done = (rebuilding.get(e.db) ?? Promise.resolve()).then(() => ingestInThread(dbPath(e), [...e.files], {
         workers,
+        maxTextBytes: registry.settings.maxTextMb * MB,
         signal: controller.signal,
-        trace: withSpan,
         text: textOption,
         reextract: mode === 'reextract',
         onProgress: (p) => {
@@ -306,7 +366,7 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
           state.progress = named;
           ctx.events.emit('ingest.progress', named);
         },
-      })
+      }))
         .then((s) => {
           if (s.cancelled) state.stopped = 'cancelled';
         })
@@ -339,12 +399,12 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
         .errors({ file, limit: Math.min(limit ?? 1000, 10_000), offset })
         .map(({ file: f, offset: o, code, message }) => ({ file: f, offset: o, code, message })),
 
-    'search.query': ({ collection, q, sort, limit, offset }) => {
-      const r = search(coll(collection), q, { sort, limit: Math.min(limit ?? 50, SEARCH_PAGE_MAX), offset });
+    'search.query': async ({ collection, q, sort, limit, offset }) => {
+      const r = await readers.search(readable(collection), q, { sort, limit: Math.min(limit ?? 50, SEARCH_PAGE_MAX), offset });
       return { hits: r.hits.map(toHitView), tookMs: r.tookMs };
     },
 
-    'search.facets': ({ collection, q }) => searchFacets(coll(collection), q),
+    'search.facets': ({ collection, q }) => readers.facets(readable(collection), q),
 
     'captures.byUrl': lookup('exact'),
     'captures.byPrefix': lookup('prefix'),
@@ -370,20 +430,20 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       return { a: ta.capture, b: tb.capture, ops: d.ops, added: d.added, removed: d.removed, coarse: d.coarse };
     },
 
-    'stats.get': ({ collection, q }) => {
-      const c = coll(collection);
-      if (q === undefined) return { scope: 'collection', ...captureStats(c, TOP) };
-      const f = searchFacets(c, q).facets;
+    'stats.get': async ({ collection, q }) => {
+      const path = readable(collection);
+      if (q === undefined) return { scope: 'collection', ...(await readers.stats(path, TOP)) };
+      const f = (await readers.facets(path, q)).facets;
       return { scope: 'query', mime: f.mime, status: f.status, hosts: f.site, months: [], years: [...f.year].sort((x, y) => x.value.localeCompare(y.value)) };
     },
 
-    'export.results': ({ collection, q, format, sort, limit }) => {
-      const c = coll(collection);
+    'export.results': async ({ collection, q, format, sort, limit }) => {
+      const path = readable(collection);
       const want = Math.min(limit ?? EXPORT_MAX, EXPORT_MAX);
       const lines: string[] = format === 'csv' ? ['title,url,timestamp,status,mime,captures,snippet,file,offset,length'] : [];
       let rows = 0;
       while (rows < want) {
-        const page = search(c, q, { sort, limit: Math.min(SEARCH_PAGE_MAX, want - rows), offset: rows }).hits;
+        const page = (await readers.search(path, q, { sort, limit: Math.min(SEARCH_PAGE_MAX, want - rows), offset: rows })).hits;
         for (const h of page) {
           const row = {
             title: h.title,
@@ -402,28 +462,32 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
         rows += page.length;
         if (page.length < SEARCH_PAGE_MAX) break;
       }
-      const truncated = rows >= want && search(c, q, { sort, limit: 1, offset: rows }).hits.length > 0;
+      const truncated = rows >= want && (await readers.search(path, q, { sort, limit: 1, offset: rows })).hits.length > 0;
       const result: ExportResult = { format, rows, truncated, content: lines.join('\n') + (lines.length ? '\n' : '') };
       return result;
     },
 
     'settings.get': () => settings(),
 
-    'settings.update': ({ theme, lastCollection, addRoot, removeRoot, textBackend, timeZone }) => {
+    'settings.update': ({ theme, lastCollection, addRoot, confirmCode, removeRoot, textBackend, timeZone, maxTextMb }) => {
       const s = registry.settings;
+      if (maxTextMb !== undefined) {
+        if (!isMaxTextMb(maxTextMb)) throw new CodedError('bad-request', `maxTextMb must be a whole number of MB from 1 to 4096, not ${maxTextMb}`);
+        s.maxTextMb = maxTextMb;
+      }
       if (theme) s.theme = theme;
       if (textBackend) s.textBackend = textBackend;
       if (timeZone) s.timeZone = timeZone;
       if (lastCollection !== undefined) s.lastCollection = registry.find(lastCollection).name;
       if (addRoot) {
-        const root = resolve(addRoot);
         let isDir = false;
         try {
-          isDir = statSync(root).isDirectory();
+          isDir = statSync(addRoot).isDirectory();
         } catch {
           // reported below
         }
         if (!isDir) throw new CodedError('file-not-found', `“${addRoot}” is not a folder.`, addRoot);
+        const root = access.confirmRoot(addRoot, confirmCode);
         if (!s.allowedRoots.includes(root)) s.allowedRoots.push(root);
       }
       if (removeRoot) s.allowedRoots = s.allowedRoots.filter((r) => r !== resolve(removeRoot));
@@ -431,13 +495,15 @@ export function createCollectionHandlers(ctx: EngineContext, extractors: RemoteE
       return settings();
     },
 
-    'fs.browse': ({ path }) => browse(settings().allowedRoots, path),
+    'fs.browse': ({ path }) => browse(access.roots(), path),
   };
 
   return {
     handlers,
+    access,
     close() {
       for (const r of running.values()) r.controller.abort();
+      void readers.close();
       for (const c of open.values()) c.close();
       open.clear();
     },

@@ -15,8 +15,11 @@ export interface EngineContext {
   dataDir: string;
   /** The process's span store, when telemetry runs (the engine always starts it; tests may not). */
   telemetry?: Telemetry;
-  /** Folders the browser-mode folder browser may show (--allow-dir), besides those added in settings. */
+  /** Folders the API may read and the folder browser show (--allow-dir), besides those confirmed in settings. */
   allowDirs?: string[];
+  /** Reaches the person outside the API (the engine's terminal), to show a code that confirms a folder to allow;
+   *  without it no folder can be allowed from the API. */
+  announce?: (message: string) => void;
   /** Lease and timeouts of clients' GPU text extractors (tests shorten them). */
   remoteExtract?: RemoteExtractOptions;
   /** The replay origin, started beside the engine (replay-handlers.ts); its owner closes it. */

@@ -1,39 +1,16 @@
 // The folder browser of browser mode: a web page cannot open a native file dialog that yields paths, so the engine
-// lists folders itself, but only inside the roots the user allowed (--allow-dir, or added in settings). Paths are
-// resolved through symlinks before the check, so a link cannot lead out of a root.
+// lists folders itself, but only inside the roots the user allowed (access.ts). Paths are resolved through symlinks
+// before the check, so a link cannot lead out of a root.
 import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
-import { dirname, join, relative, isAbsolute, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { BrowseEntry, BrowseResult } from '../shared/api-collections.js';
 import { CodedError } from '../shared/errors.js';
+import { rootOf } from './access.js';
 
 /** Names of the archive files ingest reads (a file added by hand may be named anything). */
 export const ARCHIVE_FILE = /\.(warc|arc|wacz)(\.gz)?$/i;
 
 const ENTRY_LIMIT = 5000;
-
-function real(path: string): string | null {
-  try {
-    return realpathSync(path);
-  } catch {
-    return null;
-  }
-}
-
-function inside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
-/** The allowed root that holds `path` (after resolving links), or null. */
-export function rootOf(roots: readonly string[], path: string): string | null {
-  const p = real(resolve(path));
-  if (!p) return null;
-  for (const r of roots) {
-    const rr = real(r);
-    if (rr && inside(rr, p)) return rr;
-  }
-  return null;
-}
 
 export function browse(roots: readonly string[], path: string | undefined): BrowseResult {
   if (path === undefined) {
@@ -44,7 +21,7 @@ export function browse(roots: readonly string[], path: string | undefined): Brow
   if (!root) {
     throw new CodedError('not-allowed', `“${path}” is outside the folders ArchiveStream may browse. Add it in Settings or start with --allow-dir.`, path);
   }
-  const dir = real(resolve(path))!;
+  const dir = realpathSync(resolve(path));
   let dirents: Dirent[];
   try {
     dirents = readdirSync(dir, { withFileTypes: true });

@@ -1,5 +1,6 @@
 // The engine's implementation of the contract: one plain function per method, over the core library.
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { logsDirOf } from './log.js';
 import type { Api, RecordPage } from '../shared/api.js';
 import { recordDetail, summarizeRecord } from '../core/record-view.js';
@@ -16,19 +17,28 @@ const PAGE_MAX = 5000;
 const RAW_MAX = 64 * 1024;
 const PAYLOAD_PAGE_MAX = 4 * 1024 * 1024;
 const OPEN_MAX = 32;
+/** Longest stretch archive.records reads before it lets other calls in. */
+const SLICE_MS = 20;
 
 interface OpenArchive {
   archive: ArchiveFile;
   problems: WarcProblem[];
   /** The iterator of the last records page, kept so that paging on is O(page), not O(file). */
-  cursor: { after: number; it: Iterator<ArchiveRecord> } | null;
+  cursor: { after: number; it: Iterator<ArchiveRecord | null> } | null;
 }
 
-export function createHandlers(ctx: EngineContext): Handlers & { close(): void } {
+/** The handlers, with what only the engine's own transports call: `grant` takes the paths the desktop shell's open
+ *  dialog returned (over its own IPC message, never through the contract). */
+export function createHandlers(ctx: EngineContext): Handlers & { close(): void; grant(paths: readonly string[]): void } {
   const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const open = new Map<string, OpenArchive>();
+  // Sampled every 10 ms: a call that blocks this thread for longer shows as a delay (engine.info reports it).
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
 
   function get(file: string): OpenArchive {
+    access.check(file);
     let entry = open.get(file);
     if (entry) {
       open.delete(file); // re-insert: the Map's order is the LRU order
@@ -47,24 +57,52 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
     return entry;
   }
 
-  // The payload is decoded whole (chunked, gzip, br), so the one being saved page by page is kept between its pages.
-  let lastPayload: { key: string; bytes: Buffer; kind: 'http' | 'block' } | null = null;
-  function payloadOf(file: string, offset: number, length: number) {
+  // A payload is decoded in pieces (chunked, gzip, br), never whole: the one being saved page by page keeps its pieces'
+  // iterator between pages, so the next page goes on where the last one stopped.
+  let payloadCursor: { key: string; pieces: Iterator<Buffer>; at: number; carry: Buffer; kind: 'http' | 'block' } | null = null;
+  let payloadSizes: { key: string; size: number } | null = null;
+  function payloadPage(file: string, offset: number, length: number, from: number, size: number) {
+    access.check(file);
     const key = `${offset}:${length}:${file}`;
-    if (lastPayload?.key !== key) {
+    if (payloadCursor?.key !== key || payloadCursor.at > from) {
       const record = get(file).archive.readRecord(offset, length);
-      lastPayload = { key, bytes: record.payload(), kind: record.http() ? 'http' : 'block' };
+      payloadCursor = { key, pieces: record.payloadPieces()[Symbol.iterator](), at: 0, carry: Buffer.alloc(0), kind: record.http() ? 'http' : 'block' };
     }
-    return lastPayload;
+    const c = payloadCursor;
+    const parts: Buffer[] = [];
+    let got = 0;
+    for (;;) {
+      if (c.carry.length === 0) {
+        const next = c.pieces.next();
+        if (next.done) break;
+        c.carry = next.value;
+      }
+      const skip = Math.max(0, Math.min(c.carry.length, from - c.at));
+      const take = Math.min(c.carry.length - skip, size - got);
+      if (take > 0) parts.push(Buffer.from(c.carry.subarray(skip, skip + take)));
+      got += take;
+      c.at += skip + take;
+      c.carry = c.carry.subarray(skip + take);
+      if (got >= size) break;
+    }
+    const bytes = Buffer.concat(parts);
+    // The total is known once a pass has reached the end; until then, at least what has been read.
+    if (c.carry.length === 0 && got < size) payloadSizes = { key, size: c.at };
+    const payloadSize = payloadSizes?.key === key ? payloadSizes.size : c.at + 1;
+    return { bytes, payloadSize, kind: c.kind };
   }
 
   const extractors = new RemoteExtractors(ctx.events, ctx.remoteExtract);
   const collections = createCollectionHandlers(ctx, extractors);
+  const { access } = collections;
   const handlers: Handlers = {
     ...collections.handlers,
     ...extractors.handlers(),
     ...createReplayHandlers(ctx.replay ?? null),
-    'engine.info': () => ({ version, node: process.version, pid: process.pid, mode: ctx.mode }),
+    'engine.info': () => ({
+      version, node: process.version, pid: process.pid, mode: ctx.mode,
+      eventLoopDelayMs: { max: ms(loopDelay.max), p99: ms(loopDelay.percentile(99)) },
+    }),
 
     'archive.open': ({ paths }) =>
       paths.map((path) => {
@@ -78,23 +116,31 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
         };
       }),
 
-    'archive.records': ({ file, after, limit }) => {
+    'archive.records': async ({ file, after, limit }) => {
       const entry = get(file);
       const n = Math.min(limit ?? PAGE_DEFAULT, PAGE_MAX);
-      let it: Iterator<ArchiveRecord>;
-      if (after !== undefined && entry.cursor?.after === after) it = entry.cursor.it;
-      else {
-        it = entry.archive.records()[Symbol.iterator]();
-        if (after !== undefined) {
-          for (let r = it.next(); !r.done; r = it.next()) if (r.value.offset === after) break;
+      const resumed = after !== undefined && entry.cursor?.after === after;
+      const it: Iterator<ArchiveRecord | null> = resumed ? entry.cursor!.it : entry.archive.steps()[Symbol.iterator]();
+      entry.cursor = null; // this call owns the iterator now: a call arriving while it gives way starts its own
+      // Reading gives way to other calls every SLICE_MS: a page of huge records, or damage and bombs between them, is
+      // many bounded steps (ArchiveFile.steps), not one stall of the engine.
+      let sliceStart = performance.now();
+      const next = async () => {
+        if (performance.now() - sliceStart > SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
         }
+        return it.next();
+      };
+      if (after !== undefined && !resumed) {
+        for (let r = await next(); !r.done; r = await next()) if (r.value?.offset === after) break;
       }
       const page: RecordPage = { records: [], next: null, problems: [] };
       const problemsBefore = entry.problems.length;
       while (page.records.length < n) {
-        const r = it.next();
+        const r = await next();
         if (r.done) break;
-        page.records.push(summarizeRecord(r.value));
+        if (r.value) page.records.push(summarizeRecord(r.value));
       }
       const last = page.records.at(-1);
       page.next = page.records.length === n && last ? last.offset : null;
@@ -104,10 +150,9 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
     },
 
     'record.payload': ({ file, offset, length, from, size }) => {
-      const { bytes, kind } = payloadOf(file, offset, length);
-      const start = Math.min(from ?? 0, bytes.length);
-      const end = start + Math.min(size ?? PAYLOAD_PAGE_MAX, PAYLOAD_PAGE_MAX, bytes.length - start);
-      return { from: start, base64: bytes.subarray(start, end).toString('base64'), payloadSize: bytes.length, kind };
+      const start = from ?? 0;
+      const { bytes, payloadSize, kind } = payloadPage(file, offset, length, start, Math.min(size ?? PAYLOAD_PAGE_MAX, PAYLOAD_PAGE_MAX));
+      return { from: Math.min(start, payloadSize), base64: bytes.toString('base64'), payloadSize, kind };
     },
 
     'app.paths': () => ({ dataDir: ctx.dataDir, logsDir: logsDirOf(ctx.dataDir) }),
@@ -123,7 +168,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
       // Raw bytes are read straight from the file, page by page, so a record of any size never loads whole.
       const start = Math.min(from ?? 0, length);
       const n = Math.min(size ?? RAW_MAX, RAW_MAX, length - start);
-      const source = openSource(file, 'file');
+      const source = openSource(access.check(file), 'file');
       try {
         return { offset: offset + start, base64: Buffer.from(source.read(offset + start, n)).toString('base64'), recordLength: length };
       } finally {
@@ -134,10 +179,13 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void }
 
   return {
     ...handlers,
+    grant: (paths) => access.grant(paths),
     close() {
+      loopDelay.disable();
       collections.close();
       extractors.close();
-      lastPayload = null;
+      payloadCursor = null;
+      payloadSizes = null;
       for (const { archive } of open.values()) archive.close();
       open.clear();
     },

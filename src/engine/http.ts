@@ -11,7 +11,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { dispatch } from './dispatch.js';
 import type { EventBus } from './events.js';
 import type { Handlers } from './context.js';
-import { readBody } from '../core/http-body.js';
+import { BodyTooLarge, readBody } from '../core/http-body.js';
 
 const COOKIE = 'archivestream_token';
 const MAX_BODY = 1 << 20;
@@ -49,9 +49,22 @@ export interface HttpEngine {
   close(): Promise<void>;
 }
 
+/** Compares bytes, not characters: a token of the right length in characters but with non-ASCII ones is longer in
+ *  bytes, and timingSafeEqual throws on buffers of different lengths. */
 function sameToken(a: string | undefined, b: string): boolean {
-  if (!a || a.length !== b.length) return false;
-  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+  if (!a) return false;
+  const given = Buffer.from(a);
+  const expected = Buffer.from(b);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** A path or name from the URL, or null when its %-escapes are malformed (decodeURIComponent throws URIError). */
+function decoded(component: string): string | null {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    return null;
+  }
 }
 
 function cookieToken(req: IncomingMessage): string | undefined {
@@ -65,6 +78,18 @@ function cookieToken(req: IncomingMessage): string | undefined {
 function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
   res.end(body);
+}
+
+function sendJsonError(res: ServerResponse, status: number, code: 'bad-request', message: string): void {
+  send(res, status, JSON.stringify({ ok: false, error: { code, message } }), 'application/json');
+}
+
+/** Answers 413 and closes the connection: the rest of the body is never read, so the client learns at once
+ *  instead of sending it all (or failing with EPIPE when we stop reading). */
+function refuseBody(res: ServerResponse, max: number): void {
+  res.shouldKeepAlive = false;
+  sendJsonError(res, 413, 'bad-request', `the request body is larger than ${max} bytes`);
+  res.once('finish', () => res.socket?.destroySoon());
 }
 
 export async function serveHttp(opts: {
@@ -116,12 +141,17 @@ export async function serveHttp(opts: {
       if (req.method !== 'POST') return send(res, 405, 'POST only');
       // A cross-site form cannot send JSON with this content type without a preflight we never answer.
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'JSON only');
-      const method = decodeURIComponent(url.pathname.slice(5));
+      const method = decoded(url.pathname.slice(5));
+      if (method === null) return sendJsonError(res, 400, 'bad-request', 'the method name has a malformed %-escape');
+      const max = method === 'extract.reply' ? MAX_REPLY_BODY : MAX_BODY;
+      // Content-Length says the size before the body comes; a chunked body is counted as it arrives.
+      if (Number(req.headers['content-length'] ?? 0) > max) return refuseBody(res, max);
       let args: unknown;
       try {
-        args = JSON.parse((await readBody(req, method === 'extract.reply' ? MAX_REPLY_BODY : MAX_BODY)) || '{}');
-      } catch {
-        return send(res, 400, JSON.stringify({ ok: false, error: { code: 'bad-request', message: 'body is not JSON' } }), 'application/json');
+        args = JSON.parse((await readBody(req, max)) || '{}');
+      } catch (e) {
+        if (e instanceof BodyTooLarge) return refuseBody(res, max);
+        return sendJsonError(res, 400, 'bad-request', 'body is not JSON');
       }
       const reply = await dispatch(opts.handlers, method, args);
       return send(res, 200, JSON.stringify(reply), 'application/json');
@@ -144,7 +174,9 @@ export async function serveHttp(opts: {
     }
 
     if (req.method !== 'GET' || !opts.staticDir) return send(res, 404, 'not found');
-    const rel = normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)).replace(/^([/\\])+/, '');
+    const path = decoded(url.pathname === '/' ? '/index.html' : url.pathname);
+    if (path === null) return send(res, 400, 'malformed %-escape in the path');
+    const rel = normalize(path).replace(/^([/\\])+/, '');
     const file = join(opts.staticDir, rel);
     if (!file.startsWith(opts.staticDir + sep) || !existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'not found');
     res.writeHead(200, {

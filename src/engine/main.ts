@@ -2,7 +2,7 @@
 //   node out/node/engine.mjs --ipc               served to the Electron shell over the IPC channel
 //   node out/node/engine.mjs [--port N]          browser mode on 127.0.0.1, prints the URL to open
 //   --data-dir DIR                               where collections live (default: the platform's user data folder)
-//   --allow-dir DIR (repeatable)                 a folder the browser-mode folder browser may show
+//   --allow-dir DIR (repeatable)                 a folder whose archives the API may open (and the folder browser show)
 //   --replay-port N                              the replay origin's port (default: any free one)
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -35,6 +35,12 @@ process.on('uncaughtException', (e) => {
 });
 process.on('unhandledRejection', (e) => log.write('error', 'unhandled rejection', e));
 const allowDirs = argv.flatMap((a, i) => (a === '--allow-dir' && argv[i + 1] ? [argv[i + 1]] : []));
+// The terminal is where the person who started us sees what no API caller can: a code that confirms a folder to allow.
+// The log says only that one was shown (the log's folder is no secret to the API).
+const announce = (message: string) => {
+  process.stderr.write(`${message}\n`);
+  log.write('info', 'a code to confirm a folder to allow was printed on the terminal');
+};
 // Always on: the app shows its own recent spans; they also go to OTEL_EXPORTER_OTLP_ENDPOINT when that is set.
 const telemetry = startTelemetry({ serviceName: 'archivestream-engine' });
 // Archived pages are served from an origin of their own, in both modes: never the API's, so their scripts cannot call
@@ -47,8 +53,8 @@ if (argv.includes('--ipc')) {
     process.stderr.write('archivestream engine: --ipc needs to be started with an IPC channel\n');
     process.exit(2);
   }
-  const handlers = createHandlers({ mode: 'ipc', events, dataDir, telemetry, allowDirs, replay });
-  const stop = serveIpc(process, logFailures(handlers, log), events);
+  const handlers = createHandlers({ mode: 'ipc', events, dataDir, telemetry, allowDirs, announce, replay });
+  const stop = serveIpc(process, logFailures(handlers, log), events, (paths) => handlers.grant(paths));
   // The shell owns us: when its end of the channel closes, we go too.
   process.on('disconnect', () => {
     stop();
@@ -60,12 +66,14 @@ if (argv.includes('--ipc')) {
 } else {
   const here = dirname(fileURLToPath(import.meta.url));
   const staticDir = join(here, '..', 'renderer');
-  const handlers = createHandlers({ mode: 'http', events, dataDir, telemetry, allowDirs, replay });
+  const handlers = createHandlers({ mode: 'http', events, dataDir, telemetry, allowDirs, announce, replay });
   const engine = await serveHttp({
     handlers: logFailures(handlers, log),
     events,
     staticDir: existsSync(join(staticDir, 'index.html')) ? staticDir : null,
     port: flag('--port') ? Number(flag('--port')) : 0,
+    // `npm start` hands the engine its token, so that an engine it restarts accepts the tabs already open.
+    token: process.env.ARCHIVESTREAM_TOKEN || undefined,
     replayOrigin: replay.server.origin,
   });
   if (!existsSync(join(staticDir, 'index.html'))) {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { TextBackendKind, Theme, TimeZoneChoice } from '../shared/api-collections.js';
 import { CodedError } from '../shared/errors.js';
 import { TEXT_BACKENDS, THEMES, TIME_ZONES } from './collections-shapes.js';
+import { DEFAULT_MAX_TEXT_MB } from '../core/extract/bound.js';
 
 export interface RegistryCollection {
   name: string;
@@ -29,9 +30,15 @@ export interface RegistrySettings {
   allowedRoots: string[];
   textBackend: TextBackendKind;
   timeZone: TimeZoneChoice;
+  maxTextMb: number;
 }
 
-const DEFAULT_SETTINGS: RegistrySettings = { theme: 'system', lastCollection: null, allowedRoots: [], textBackend: 'auto', timeZone: 'local' };
+const DEFAULT_SETTINGS: RegistrySettings = { theme: 'system', lastCollection: null, allowedRoots: [], textBackend: 'auto', timeZone: 'local', maxTextMb: DEFAULT_MAX_TEXT_MB };
+
+/** Whether `v` is a text-extraction bound the settings accept, in MB. */
+export function isMaxTextMb(v: unknown): v is number {
+  return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 4096;
+}
 
 /** The settings of a registry file as read: a value this version does not know (hand-edited, or written by a later
  *  version) falls back to its default instead of reaching the UI. */
@@ -45,6 +52,7 @@ function settingsFrom(loaded: Partial<Record<keyof RegistrySettings, unknown>> =
     allowedRoots: Array.isArray(loaded.allowedRoots) ? loaded.allowedRoots.filter((r): r is string => typeof r === 'string') : [],
     textBackend: oneOf(TEXT_BACKENDS, loaded.textBackend, d.textBackend),
     timeZone: oneOf(TIME_ZONES, loaded.timeZone, d.timeZone),
+    maxTextMb: isMaxTextMb(loaded.maxTextMb) ? loaded.maxTextMb : d.maxTextMb,
   };
 }
 

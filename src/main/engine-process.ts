@@ -84,6 +84,12 @@ export class EngineProcess {
     });
   }
 
+  /** Lets the engine read what the person picked in the shell's open dialog. Sent on the channel the renderer's calls
+   *  take after it, so it arrives before the call that adds these paths. */
+  allow(paths: string[]): void {
+    if (paths.length) this.child?.send({ kind: 'allow', paths } satisfies ToEngine);
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     const child = this.child;

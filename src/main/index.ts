@@ -4,14 +4,14 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, IPC_REPLAY_HIDE, IPC_REPLAY_NAVIGATED, IPC_REPLAY_SHOW, METHODS, type ReplaySlot } from '../shared/api.js';
+import { IPC_ALLOW_DROPPED, IPC_EVENT, IPC_INVOKE, IPC_MENU_OPEN_ARCHIVE, IPC_OPEN_LOGS, IPC_PICK_PATHS, IPC_REPLAY_HIDE, IPC_REPLAY_NAVIGATED, IPC_REPLAY_SHOW, METHODS, type ReplaySlot } from '../shared/api.js';
 import { EngineProcess } from './engine-process.js';
+import { SHELL_REPORT_PATH } from '../shared/replay.js';
 import { blockReport, freeLoopbackPort, listenDeadPort, offlineSwitches, partitionHardening, REPLAY_PARTITION, replaySlot, replayViewOptions, replayViewRequest, viewHardening } from './replay.js';
 import {
   denyAllPermissions,
   engineCommand,
-  externalLinkAction,
-  mayNavigate,
+  guardAppContents,
   menuTemplate,
   openDialogOptions,
   pickedPaths,
@@ -66,14 +66,8 @@ function createWindow(): void {
   if (state?.maximized) win.maximize();
   const w = win;
   w.on('close', () => rememberWindowState(w));
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (externalLinkAction(url).openExternally) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
   const appUrl = process.env.ELECTRON_RENDERER_URL ?? `file://${join(here, '../renderer/index.html')}`;
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!mayNavigate(url, appUrl)) event.preventDefault();
-  });
+  guardAppContents(win.webContents, appUrl, (url) => void shell.openExternal(url));
   win.once('ready-to-show', () => win?.show());
   if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
   else void win.loadFile(join(here, '../renderer/index.html'));
@@ -89,13 +83,13 @@ const replayViews = new Map<ReplaySlot, { view: WebContentsView; asked: string }
 /** Tells the replay server's ledger what the shell stopped, beside what the page's CSP stopped. */
 function reportBlocked(origin: string, documentUrl: string, blockedUrl: string, reason: string): void {
   const body = blockReport(documentUrl, blockedUrl, reason);
-  fetch(`${origin}/__as/csp-report`, { method: 'POST', headers: { 'content-type': 'application/reports+json' }, body }).catch(() => {});
+  fetch(`${origin}${SHELL_REPORT_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).catch(() => {});
 }
 
 async function setUpReplay(origin: string): Promise<void> {
   // A partition-wide refusal does not say which view it came from: the server files it under the newest page view.
   const report = (blockedUrl: string, reason: string) => reportBlocked(origin, '', blockedUrl, reason);
-  const dead = await listenDeadPort(() => report('(a connection to the partition proxy)', 'electron: proxy'));
+  const dead = await listenDeadPort(() => report('(a connection to the partition proxy)', 'proxy'));
   await partitionHardening(session.fromPartition(REPLAY_PARTITION), { replayOrigin: origin, deadPort: dead.port, onBlocked: report });
   replayOrigin = origin;
 }
@@ -152,7 +146,12 @@ app.whenReady().then(async () => {
   ipcMain.handle(IPC_PICK_PATHS, async (_event, kind: unknown) => {
     const k = kind === 'folders' ? 'folders' : 'files';
     const options = openDialogOptions(k);
-    return pickedPaths(k, win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options));
+    const paths = pickedPaths(k, win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options));
+    engine?.allow(paths); // the person's own pick: the engine may read these (the API alone cannot widen that)
+    return paths;
+  });
+  ipcMain.on(IPC_ALLOW_DROPPED, (_event, path: unknown) => {
+    if (typeof path === 'string') engine?.allow([path]);
   });
   ipcMain.handle(IPC_OPEN_LOGS, () => openLogsFolder());
   ipcMain.handle(IPC_REPLAY_SHOW, (_event, url: unknown, bounds: unknown, slot: unknown) => showReplay(url, bounds, slot));
@@ -175,7 +174,9 @@ app.whenReady().then(async () => {
     return;
   }
   const replayPort = await freeLoopbackPort();
-  engine = new EngineProcess({ ...command, args: [...command.args, '--data-dir', app.getPath('userData'), '--replay-port', String(replayPort)] }, {
+  // `--allow-dir DIR` given to the app goes on to the engine: folders the person allows from the command line.
+  const allowDirs = process.argv.flatMap((a, i) => (a === '--allow-dir' && process.argv[i + 1] ? [a, process.argv[i + 1]] : []));
+  engine = new EngineProcess({ ...command, args: [...command.args, '--data-dir', app.getPath('userData'), '--replay-port', String(replayPort), ...allowDirs] }, {
     event: (name, payload) => win?.webContents.send(IPC_EVENT, name, payload),
     restart: ({ attempt }) =>
       win?.webContents.send(IPC_EVENT, 'engine.notice', {

@@ -15,6 +15,7 @@
 // described by the few methods used, which Electron's classes satisfy.
 import { createServer, type Socket } from 'node:net';
 import type { ReplaySlot } from '../shared/api.js';
+import type { ShellBlockReport } from '../shared/replay.js';
 import { denyAllPermissions, type PermissionSession } from './shell.js';
 
 /** No "persist:" prefix: the partition lives in memory, so nothing an archived page stores outlives the app. */
@@ -39,13 +40,13 @@ export function replayRequestDecision(request: RequestFacts | string, replayOrig
   try {
     parsed = new URL(url);
   } catch {
-    return { kind: 'block', reason: 'electron: not a URL' };
+    return { kind: 'block', reason: 'not a URL' };
   }
-  if (parsed.protocol === 'ws:' || parsed.protocol === 'wss:') return { kind: 'block', reason: 'electron: WebSocket (replay opens no live connections)' };
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { kind: 'block', reason: `electron: ${parsed.protocol} URL` };
-  if (parsed.origin !== replayOrigin) return { kind: 'block', reason: `electron: outside the archive (${parsed.origin})` };
+  if (parsed.protocol === 'ws:' || parsed.protocol === 'wss:') return { kind: 'block', reason: 'WebSocket (replay opens no live connections)' };
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { kind: 'block', reason: `${parsed.protocol} URL` };
+  if (parsed.origin !== replayOrigin) return { kind: 'block', reason: `outside the archive (${parsed.origin})` };
   // Registering a worker needs its script fetched with this header; refusing the fetch makes the registration fail.
-  if (headers?.get('service-worker') === 'script') return { kind: 'block', reason: 'electron: service worker' };
+  if (headers?.get('service-worker') === 'script') return { kind: 'block', reason: 'service worker' };
   return { kind: 'serve', target: parsed.href };
 }
 
@@ -113,7 +114,7 @@ export function replayProtocolHandler(opts: ReplayProtocolOptions): (request: Re
     const decision = replayRequestDecision({ url: request.url, headers: request.headers }, opts.replayOrigin);
     if (decision.kind === 'block') {
       opts.onBlocked?.(request.url, decision.reason);
-      return plainResponse(403, `Blocked by ArchiveStream replay: ${decision.reason}.`);
+      return plainResponse(403, `Blocked by ArchiveStream replay (desktop shell): ${decision.reason}.`);
     }
     const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.body !== null;
     let upstream: Response;
@@ -225,7 +226,7 @@ export async function partitionHardening(ses: ReplaySession, opts: HardeningOpti
   });
   // Should a worker get registered all the same, it is wiped at once, with the caches it could answer from.
   ses.serviceWorkers.on('registration-completed', (_event, details) => {
-    blocked(details.scope, 'electron: service worker');
+    blocked(details.scope, 'service worker');
     void ses.clearStorageData({ storages: ['serviceworkers', 'cachestorage'] });
   });
   ses.setSpellCheckerEnabled(false);
@@ -234,7 +235,7 @@ export async function partitionHardening(ses: ReplaySession, opts: HardeningOpti
   denyAllPermissions(ses);
   // A download writes an archived file to the user's disk unasked; the record viewer's export is the way to save one.
   ses.on('will-download', (event, item) => {
-    blocked(item.getURL(), 'electron: download');
+    blocked(item.getURL(), 'download');
     event.preventDefault();
   });
 }
@@ -274,7 +275,7 @@ export interface ReplayWebContents {
  *  through the (dead) proxy, so it cannot reveal or reach a network address. */
 export function viewHardening(wc: ReplayWebContents, replayOrigin: string, onBlocked?: (url: string, reason: string) => void): void {
   wc.setWindowOpenHandler(({ url }) => {
-    onBlocked?.(url, 'electron: new window');
+    onBlocked?.(url, 'new window');
     return { action: 'deny' };
   });
   wc.setWebRTCIPHandlingPolicy('disable_non_proxied_udp');
@@ -324,9 +325,9 @@ export function replayViewRequest(
   return { url: d.target, bounds: { x, y, width, height }, slot: s };
 }
 
-/** What the shell refused, as a report for the replay server's ledger: the Reporting API's CSP-violation shape, the
- *  one /__as/csp-report reads, with the shell's reason where the directive goes. The ledger then lists what the shell
- *  stopped beside what the page's CSP stopped. */
+/** What the shell refused, as the report the replay server's ledger takes from the shell (SHELL_REPORT_PATH): the
+ *  ledger then lists it as 'electron:<reason>', beside what the page's CSP stopped. */
 export function blockReport(documentUrl: string, blockedUrl: string, reason: string): string {
-  return JSON.stringify([{ type: 'csp-violation', body: { documentURL: documentUrl, blockedURL: blockedUrl, effectiveDirective: reason } }]);
+  const report: ShellBlockReport = { documentUrl, blockedUrl, reason };
+  return JSON.stringify(report);
 }

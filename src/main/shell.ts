@@ -38,8 +38,12 @@ export function windowOptions(preload: string, bounds?: { width: number; height:
       sandbox: true,
       nodeIntegration: false,
       nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
       webSecurity: true,
       allowRunningInsecureContent: false,
+      // A file dropped on the window is the renderer's to handle (it adds archives), never a page to navigate to.
+      navigateOnDragDrop: false,
       spellcheck: false,
     },
   } as const;
@@ -68,6 +72,29 @@ export function denyAllPermissions(ses: PermissionSession): void {
   ses.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
   ses.setDevicePermissionHandler(() => false);
+}
+
+/** The part of Electron's WebContents that the app window's guards use. */
+export interface AppWebContents {
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
+  on(event: 'will-navigate' | 'will-redirect', listener: (event: { preventDefault(): void }, url: string) => void): unknown;
+  on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): unknown;
+}
+
+/** The app window's guards: it opens no window (an http(s) link goes to the system browser), navigates and is
+ *  redirected only within the app (mayNavigate), and attaches no <webview>. Archived pages are never shown in it: they
+ *  have their own views and partition (replay.ts), under the same deny-all permissions. */
+export function guardAppContents(wc: AppWebContents, appUrl: string, openExternal: (url: string) => void): void {
+  wc.setWindowOpenHandler(({ url }) => {
+    if (externalLinkAction(url).openExternally) openExternal(url);
+    return { action: 'deny' };
+  });
+  const stay = (event: { preventDefault(): void }, url: string) => {
+    if (!mayNavigate(url, appUrl)) event.preventDefault();
+  };
+  wc.on('will-navigate', stay);
+  wc.on('will-redirect', stay);
+  wc.on('will-attach-webview', (event) => event.preventDefault());
 }
 
 /** The renderer may only navigate within the app itself: its dev-server origin, or its own index.html on disk

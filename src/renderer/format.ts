@@ -1,5 +1,6 @@
 // Display formatting shared by the views: pure functions, tested in test/renderer.
 import type { TimeZoneChoice } from '../shared/api-collections.js';
+import { timestampText } from '../shared/timestamp.js';
 
 const FULL_TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 /** WARC-Date (ISO 28500:2017 §5.4: W3C-ISO8601, UTC; WARC/1.1 allows a fraction of a second). */
@@ -53,11 +54,7 @@ export function formatTimestamp(value: string | null | undefined, zone: TimeZone
   if (!value) return '';
   const t = captureInstant(value);
   if (t !== null) return wallClock(t, zone === 'utc' ? 'UTC' : timeZone).text;
-  if (!/^\d{4,13}$/.test(value)) return value;
-  const [y, mo, d, h, mi] = [value.slice(0, 4), ...(value.slice(4).match(/\d\d/g) ?? [])];
-  const date = [y, mo, d].filter(Boolean).join('-');
-  const time = [h, mi].filter(Boolean).join(':');
-  return time ? `${date} ${time}` : date;
+  return timestampText(value);
 }
 
 /** What a shown time's tooltip says: the same instant in the other zone, so the UTC value is always a hover away. */

@@ -179,7 +179,8 @@ export type Theme = 'system' | 'light' | 'dark';
 export type TimeZoneChoice = 'local' | 'utc';
 
 export interface Settings {
-  /** Folders the folder browser may show: those given with --allow-dir plus those added here. */
+  /** Folders whose files the API may open and the folder browser show: those given with --allow-dir, those
+   *  confirmed here, and (in the desktop app) those picked in its open dialog this run. */
   allowedRoots: string[];
   /** The subset that came from the command line (cannot be removed from the UI). */
   commandLineRoots: string[];
@@ -188,6 +189,9 @@ export interface Settings {
   /** What the UI's Start/Resume ingest asks for (default 'auto'). */
   textBackend: TextBackendKind;
   timeZone: TimeZoneChoice;
+  /** How much of one payload text extraction reads, in MB (default 16; 1 to 4096): a longer payload's text is taken
+   *  from its start and the cut is reported ('payload-truncated-for-text'). */
+  maxTextMb: number;
 }
 
 export interface BrowseEntry {
@@ -238,8 +242,19 @@ export interface CollectionsApi {
   'stats.get': [Named & { q?: string }, CollectionStats];
   'export.results': [Named & { q: string; format: ExportFormat; sort?: SortOrder; limit?: number }, ExportResult];
   'settings.get': [Record<string, never>, Settings];
+  /** addRoot alone fails with 'needs-confirmation' after the engine prints a code where only the person sees it (its
+   *  terminal); addRoot with that code as confirmCode adds the folder. */
   'settings.update': [
-    { theme?: Theme; lastCollection?: string; addRoot?: string; removeRoot?: string; textBackend?: TextBackendKind; timeZone?: TimeZoneChoice },
+    {
+      theme?: Theme;
+      lastCollection?: string;
+      addRoot?: string;
+      confirmCode?: string;
+      removeRoot?: string;
+      textBackend?: TextBackendKind;
+      timeZone?: TimeZoneChoice;
+      maxTextMb?: number;
+    },
     Settings,
   ];
   'fs.browse': [{ path?: string }, BrowseResult];

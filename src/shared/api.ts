@@ -82,7 +82,8 @@ export interface PayloadBytes {
   from: number;
   /** Base64 of the bytes, at most 4 MiB a call. */
   base64: string;
-  /** Total payload size, for paging. */
+  /** Total payload size, for paging, once a page has reached the end; before that, more than what has been read (the
+   *  payload is decoded as it is paged through, never whole). */
   payloadSize: number;
   /** Whether it is the decoded HTTP body ('http') or the record's block ('block'). */
   kind: 'http' | 'block';
@@ -117,7 +118,9 @@ export interface PageText {
 /** Method name -> [arguments, result]. Collections, search and browsing live in api-collections.ts, replay in
  *  api-replay.ts. */
 export interface Api extends CollectionsApi, ReplayApi {
-  'engine.info': [Record<string, never>, { version: string; node: string; pid: number; mode: 'ipc' | 'http' }];
+  /** The engine's build and process; `eventLoopDelayMs`: how late its thread that answers requests was to run, since
+   *  the engine started (the longest, and the 99th percentile): what any call may have waited before it began. */
+  'engine.info': [Record<string, never>, { version: string; node: string; pid: number; mode: 'ipc' | 'http'; eventLoopDelayMs: { max: number; p99: number } }];
   'archive.open': [{ paths: string[] }, OpenedFile[]];
   'archive.records': [{ file: string; after?: number; limit?: number }, RecordPage];
   'archive.record': [{ file: string; offset: number; length: number }, RecordDetail];
@@ -205,9 +208,14 @@ export const IPC_MENU_OPEN_ARCHIVE = 'archivestream:menu-open-archive';
 export const IPC_REPLAY_SHOW = 'archivestream:replay-show';
 export const IPC_REPLAY_HIDE = 'archivestream:replay-hide';
 export const IPC_REPLAY_NAVIGATED = 'archivestream:replay-navigated';
+/** The preload tells the shell the path of a file the person dropped: only a real drop (or file input) yields a File
+ *  with a path, and the page cannot send this itself (context isolation), so the engine may read that file. */
+export const IPC_ALLOW_DROPPED = 'archivestream:allow-dropped';
 
 /** Messages on the shell <-> engine IPC channel. */
-export type ToEngine = { kind: 'call'; id: number; method: string; args: unknown };
+/** 'allow' is the desktop shell's alone: the paths its native open dialog returned, which the engine may then read
+ *  (src/engine/access.ts). The renderer's calls reach the engine only as 'call'. */
+export type ToEngine = { kind: 'call'; id: number; method: string; args: unknown } | { kind: 'allow'; paths: string[] };
 export type FromEngine =
   | { kind: 'reply'; id: number; reply: Reply<unknown> }
   | { kind: 'event'; event: EventName; payload: ApiEvents[EventName] }

@@ -23,7 +23,10 @@ export type ProblemCode =
   | 'http-bad-chunking' // Transfer-Encoding: chunked whose chunks do not add up
   | 'http-bad-encoding' // Content-Encoding that does not decode
   | 'arc-bad-header'
-  | 'wacz-bad-package';
+  | 'wacz-bad-package'
+  | 'file-changed' // the file's size or mtime changed while it was being read (truncated, rewritten, still written)
+  | 'decompression-bomb' // a gzip member, zip entry or Content-Encoding past 64 MB inflating at more than 1000:1; not read further
+  | 'payload-truncated-for-text'; // a payload past the text-extraction bound (--max-text-mb): its text is from the first part only
 
 /** What ingest stores for a place it could not index: the archive's own damage, or a failure of its own there. */
 export type IngestProblemCode =
@@ -47,7 +50,12 @@ export type ErrorCode =
   | 'collection-exists'
   | 'collection-not-found'
   | 'busy' // the collection is being ingested
-  | 'not-allowed' // a folder outside those the browser-mode file browser may show
+  | 'collection-unreadable' // the database cannot be opened or read: no such folder, not SQLite, damaged, a folder
+  | 'collection-too-new' // the database was written by a later version of ArchiveStream
+  | 'read-only' // a write asked of a collection whose file or disk is read-only
+  | 'disk-full' // the disk (or the database's size limit) is full; what was committed is kept
+  | 'not-allowed' // a file or folder outside those the person allowed (engine/access.ts)
+  | 'needs-confirmation' // allowing a folder takes a code shown outside the API (the engine's terminal)
   | 'no-gpu-extractor' // GPU text extraction asked for, and no client offers one
   | 'registry-unreadable' // the collections list (archivestream.json) is not JSON; a read-only reader leaves it be
   | 'collection-empty' // a collection whose database does not exist yet (nothing ingested): nothing to replay

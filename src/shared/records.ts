@@ -72,4 +72,6 @@ export interface IngestProgress {
   files: Array<{ path: string; bytesDone: number; bytes: number; records: number; state: FileState }>;
 }
 
-export type FileState = 'pending' | 'indexing' | 'done' | 'error' | 'skipped' | 'missing';
+/** 'changed': the file on disk is no longer the one indexed (its size or mtime moved), or it changed while being
+ *  read; the next ingest indexes it again. */
+export type FileState = 'pending' | 'indexing' | 'done' | 'error' | 'skipped' | 'missing' | 'changed';

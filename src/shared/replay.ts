@@ -44,3 +44,17 @@ export interface LedgerEntry {
   /** HTTP status served (null for blocked requests). */
   status: number | null;
 }
+
+/** Where the desktop shell reports what it refused in the replay partition (a WebSocket, a request leaving the
+ *  archive, a download, a window): a POST of ShellBlockReport as JSON to the replay origin. A kind of its own, not a
+ *  CSP report, so the ledger says the shell stopped it ('electron:<reason>'), not the page's policy. */
+export const SHELL_REPORT_PATH = '/__as/shell-report';
+
+export interface ShellBlockReport {
+  /** The replay address of the page that made the request; '' when the shell cannot tell (a partition-wide
+   *  refusal: the server then files it under the newest page view). */
+  documentUrl: string;
+  blockedUrl: string;
+  /** Why, in the shell's words, e.g. 'WebSocket (replay opens no live connections)', 'download'. */
+  reason: string;
+}

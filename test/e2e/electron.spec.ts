@@ -37,7 +37,7 @@ function generatedWarc(): { path: string; uris: string[] } {
     return `HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
   };
   const uris = ['https://example.org/one', 'https://example.org/two'];
-  const path = join(mkdtempSync(join(tmpdir(), 'as-electron-warc-')), 'generated.warc');
+  const path = join(warcDir, 'generated.warc');
   writeFileSync(
     path,
     record('warcinfo', null, 'software: archivestream test\r\n', 'application/warc-fields') +
@@ -47,6 +47,8 @@ function generatedWarc(): { path: string; uris: string[] } {
 }
 
 let xvfb: ChildProcess | null = null;
+/** Allowed with --allow-dir, as a person would: the engine reads no file outside the folders allowed. */
+const warcDir = mkdtempSync(join(tmpdir(), 'as-electron-warc-'));
 let app: ElectronApplication;
 let win: Page;
 const userData = mkdtempSync(join(tmpdir(), 'as-electron-data-'));
@@ -55,7 +57,7 @@ async function launch(): Promise<void> {
   app = await _electron.launch({
     executablePath: ELECTRON!,
     // The project folder, not the script: app.getAppPath() must be the root that holds out/node/engine.mjs.
-    args: [ROOT, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+    args: [ROOT, '--allow-dir', warcDir, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
     env: { ...process.env, ARCHIVESTREAM_USER_DATA: userData, ...(xvfb ? { DISPLAY: ':97' } : {}) } as Record<string, string>,
   });
   win = await app.firstWindow();

@@ -26,7 +26,7 @@ let engine: RunningEngine;
 let page: Page;
 
 test.beforeAll(async ({ browser }) => {
-  engine = await startEngine();
+  engine = await startEngine({ allowDirs: [CORPUS] });
   page = await browser.newPage();
   await page.goto(engine.url);
 });

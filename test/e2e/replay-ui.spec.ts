@@ -34,7 +34,7 @@ async function api<T>(method: string, args: object): Promise<T> {
 
 test.beforeAll(async ({ browser }) => {
   mkdirSync(SCREENS, { recursive: true });
-  engine = await startEngine();
+  engine = await startEngine({ allowDirs: [CORPUS] });
   // New York, so that the capture times on screen are local (20:06:24 UTC is 15:06:24 there in January).
   const context = await browser.newContext({ viewport: { width: 1400, height: 950 }, acceptDownloads: true, timezoneId: 'America/New_York' });
   page = await context.newPage();

@@ -32,12 +32,22 @@ export interface RunningEngine {
   url: string;
   origin: string;
   process: ChildProcess;
+  /** The last code the engine printed on its terminal to confirm a folder to allow (engine/access.ts). */
+  lastCode(): string | null;
   stop(): Promise<void>;
 }
 
-/** Starts the built engine in browser mode, as `npm start` does here, and waits for the URL it prints. */
-export async function startEngine(): Promise<RunningEngine> {
-  const child = spawn(process.execPath, [join(ROOT, 'out/node/engine.mjs'), '--data-dir', mkdtempSync(join(tmpdir(), 'as-e2e-'))], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts the built engine in browser mode, as `npm start` does here, and waits for the URL it prints. `allowDirs`
+ *  go on its command line (--allow-dir), as a person allows folders there. */
+export async function startEngine(opts: { allowDirs?: string[] } = {}): Promise<RunningEngine> {
+  const args = [join(ROOT, 'out/node/engine.mjs'), '--data-dir', mkdtempSync(join(tmpdir(), 'as-e2e-'))];
+  for (const d of opts.allowDirs ?? []) args.push('--allow-dir', d);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let terminal = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    terminal += d.toString();
+    process.stderr.write(d);
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -51,6 +61,7 @@ export async function startEngine(): Promise<RunningEngine> {
     url,
     origin: new URL(url).origin,
     process: child,
+    lastCode: () => [...terminal.matchAll(/type this code where it asks: ([0-9A-F]+)/g)].at(-1)?.[1] ?? null,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());

@@ -7,11 +7,12 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { CORPUS, ROOT, startEngine, type RunningEngine } from './support.js';
 
 const WARCS = join(CORPUS, 'warc/webrecorder+pywb/sample_archive/warcs');
+const DAMAGED = join(CORPUS, 'warc/cbeams+warc/src/test/resources/io/webgraph/warc/multi-with-malformed-record.warc');
 const SCREENS = join(ROOT, 'test-results/screens');
 
 test.describe.configure({ mode: 'serial' });
@@ -22,7 +23,8 @@ let page: Page;
 
 test.beforeAll(async ({ browser }) => {
   mkdirSync(SCREENS, { recursive: true });
-  engine = await startEngine();
+  // The damaged file's folder comes on the command line; the samples' folder is allowed in Settings by the first test.
+  engine = await startEngine({ allowDirs: [dirname(DAMAGED)] });
   // axe needs a page of an explicit context.
   // New York, so that local time and UTC differ (by 5 hours in January, when the pywb samples were captured).
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true, timezoneId: 'America/New_York' });
@@ -115,10 +117,15 @@ test('empty state, then Ctrl+O from Settings: files picked in the folder browser
   await shot('01-empty');
   await axe('empty');
 
-  // Browser mode: the folder browser only shows folders allowed in Settings (or with --allow-dir).
+  // Browser mode: the folder browser only shows folders allowed in Settings (or with --allow-dir). Allowing one takes
+  // the code the engine prints on its terminal, which the page alone cannot know.
   await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
   await page.getByLabel('Folder', { exact: true }).fill(WARCS);
   await page.getByRole('button', { name: 'Allow folder' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'type the code' })).toBeVisible();
+  await expect.poll(() => engine.lastCode()).not.toBeNull();
+  await page.getByLabel('Code from the terminal').fill(engine.lastCode()!);
+  await page.getByRole('button', { name: 'Confirm folder' }).click();
   await expect(page.getByRole('list', { name: 'Allowed folders' })).toContainText(WARCS);
   // Logs for a bug report: browser mode shows where they are, with a copy button (part 2 of the issue).
   const paths = page.getByRole('region', { name: 'Data and logs' });
@@ -430,7 +437,7 @@ test('re-opened, the app finds the collection as it was, the last one chosen', a
 
 test('a damaged file: ingest goes on, and each problem is listed with file, offset and message', async () => {
   // cbeams/warc's multi-with-malformed-record.warc: MANIFEST.tsv says the strict reader finds one problem in it.
-  const damaged = join(CORPUS, 'warc/cbeams+warc/src/test/resources/io/webgraph/warc/multi-with-malformed-record.warc');
+  const damaged = DAMAGED;
   const form = page.getByRole('navigation', { name: 'Collections' }).getByRole('form', { name: 'New collection' });
   await form.getByRole('textbox').fill('damaged');
   await form.getByRole('button', { name: 'Create' }).click();

@@ -1,7 +1,7 @@
 // The collections methods of the contract through dispatch (so validation at the edge is exercised too), over the real
 // store, ingest and search. Uses the corpus's pywb sample WARCs (iana.warc.gz: 48 responses + 123 revisits of a
 // handful of iana.org URLs; example.warc.gz: http://example.com?example=1 captured twice, the second a revisit); skipped without it.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,11 +15,13 @@ const WARCS = join(CORPUS, 'warc/webrecorder+pywb/sample_archive/warcs');
 
 function engine(dataDir: string, allowDirs: string[] = []) {
   const events = new EventBus();
+  /** What the engine printed on its terminal (main.ts): where a code that confirms a folder to allow appears. */
+  const terminal: string[] = [];
   const progress: Array<ApiEvents['ingest.progress']> = [];
   events.subscribe((name, payload) => {
     if (name === 'ingest.progress') progress.push(payload as ApiEvents['ingest.progress']);
   });
-  const handlers = createHandlers(Object.assign({ mode: 'http' as const, events, dataDir }, { allowDirs }));
+  const handlers = createHandlers({ mode: 'http', events, dataDir, allowDirs, announce: (m) => terminal.push(m) });
   async function call<M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
     const r = await dispatch(handlers, method, args);
     if (!r.ok) throw Object.assign(new Error(r.error.message), { apiError: r.error });
@@ -30,7 +32,7 @@ function engine(dataDir: string, allowDirs: string[] = []) {
     if (r.ok) throw new Error(`${method} should have failed`);
     return r.error;
   }
-  return { call, fail, events, progress, close: () => handlers.close() };
+  return { call, fail, events, progress, terminal, close: () => handlers.close() };
 }
 
 async function waitIngest(e: ReturnType<typeof engine>, name: string) {
@@ -107,9 +109,12 @@ describe('collections without the corpus', () => {
     expect((await e.call('fs.browse', { path: join(root, 'sub') })).parent).toBe(root);
     expect((await e.fail('fs.browse', { path: join(root, 'escape') })).code).toBe('not-allowed');
     expect((await e.fail('fs.browse', { path: '/' })).code).toBe('not-allowed');
-    // Settings add a root; command-line roots stay.
+    // Settings add a root, confirmed by the code the engine printed on its terminal; command-line roots stay.
     const other = mkdtempSync(join(tmpdir(), 'as-root-'));
-    const s = await e.call('settings.update', { addRoot: other, theme: 'dark' });
+    expect((await e.fail('settings.update', { addRoot: other })).code).toBe('needs-confirmation');
+    const code = /: ([0-9A-F]{10})$/.exec(e.terminal.at(-1) ?? '')?.[1];
+    expect(code).toBeDefined();
+    const s = await e.call('settings.update', { addRoot: other, confirmCode: code, theme: 'dark' });
     expect(s.allowedRoots).toEqual([root, other]);
     expect(s.commandLineRoots).toEqual([root]);
     expect((await e.call('fs.browse', { path: other })).entries).toEqual([]);
@@ -130,7 +135,8 @@ describe.skipIf(!existsSync(WARCS))('collections over the pywb sample WARCs (cor
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'as-coll-'));
-    e = engine(dir);
+    // The corpus, and this folder, where a test writes a copy that it then rewrites.
+    e = engine(dir, [WARCS, dir]);
     await e.call('collections.create', { name: 'pywb' });
     const files = await e.call('files.add', { collection: 'pywb', paths: [iana, example] });
     expect(files.map((f) => [f.path, f.state])).toEqual([
@@ -156,7 +162,7 @@ describe.skipIf(!existsSync(WARCS))('collections over the pywb sample WARCs (cor
     expect(last.filesDone).toBe(2);
     expect(last.bytesDone).toBe(last.bytesTotal);
     e.close();
-    e = engine(dir);
+    e = engine(dir, [WARCS, dir]);
     const after = await e.call('collections.get', { collection: 'pywb' });
     expect(after.fileList).toEqual(d.fileList);
     expect(after.captures).toBe(d.captures);
@@ -276,16 +282,11 @@ describe.skipIf(!existsSync(WARCS))('collections over the pywb sample WARCs (cor
   it('cancels a run, leaves nothing marked as indexing, and the next run resumes to done', async () => {
     await e.call('collections.create', { name: 'cancel' });
     await e.call('files.add', { collection: 'cancel', paths: [iana, example] });
-    // Cancelled from the run's first progress event (emitted while the engine handles it, so nothing else happens
-    // in between): with one worker the second file has not started by then, whatever the machine's speed.
-    const cancelled = new Promise<ResultOf<'ingest.cancel'>>((resolveCancel, rejectCancel) => {
-      const unsubscribe = e.events.subscribe((name, payload) => {
-        if (name !== 'ingest.progress' || (payload as ApiEvents['ingest.progress']).collection !== 'cancel') return;
-        unsubscribe();
-        e.call('ingest.cancel', { collection: 'cancel' }).then(resolveCancel, rejectCancel);
-      });
-    });
+    // Cancelled as soon as it starts: the run is on its writer thread, which reads the cancellation at its first
+    // wait, before any worker has loaded, whatever the machine's speed (cancelling from a progress event would race
+    // the run's end on files this small).
     const started = await e.call('ingest.start', { collection: 'cancel', workers: 1 });
+    const cancelled = e.call('ingest.cancel', { collection: 'cancel' });
     expect(started.running).toBe(true);
     expect(await cancelled).toMatchObject({ running: false, stopped: 'cancelled' });
     const after = await e.call('collections.get', { collection: 'cancel' });
@@ -299,6 +300,20 @@ describe.skipIf(!existsSync(WARCS))('collections over the pywb sample WARCs (cor
       ['done', 6],
     ]);
     expect(resumed.ingest.stopped).toBeNull();
+  });
+
+  it("shows an indexed file rewritten since as 'changed', and the next ingest indexes it again", async () => {
+    const copy = join(dir, 'grown.warc.gz');
+    copyFileSync(example, copy);
+    await e.call('collections.create', { name: 'changing' });
+    await e.call('files.add', { collection: 'changing', paths: [copy] });
+    await e.call('ingest.start', { collection: 'changing' });
+    expect((await waitIngest(e, 'changing')).fileList.map((f) => [f.state, f.records])).toEqual([['done', 6]]);
+    // The crawler appends a second copy of its records: another size, another mtime.
+    appendFileSync(copy, readFileSync(example));
+    expect((await e.call('collections.get', { collection: 'changing' })).fileList.map((f) => f.state)).toEqual(['changed']);
+    await e.call('ingest.start', { collection: 'changing' });
+    expect((await waitIngest(e, 'changing')).fileList.map((f) => [f.state, f.records])).toEqual([['done', 12]]);
   });
 
   it('refuses a path that does not exist, naming it', async () => {

@@ -54,7 +54,7 @@ describe('error contract', () => {
     const dataDir = fresh();
     const notArchive = join(dataDir, 'notes.warc');
     writeFileSync(notArchive, 'just some text, not an archive\n');
-    const handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir });
+    const handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir, allowDirs: [dataDir] });
     try {
       const opened = await dispatch(handlers, 'archive.open', { paths: [notArchive] });
       expect(opened).toMatchObject({ ok: false, error: { code: 'not-an-archive', file: notArchive, offset: 0 } });

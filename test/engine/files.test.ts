@@ -25,7 +25,7 @@ describe('archive files of a collection', () => {
     const b = join(dir, 'b.warc');
     writeFileSync(a, warcFile([page(1, 'zebra'), page(2, 'okapi')]));
     writeFileSync(b, warcFile([page(3, 'lemur')]));
-    const handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir: mkdtempSync(join(dir, 'data-')) });
+    const handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir: mkdtempSync(join(dir, 'data-')), allowDirs: [dir] });
     async function call<M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
       const r = await dispatch(handlers, method, args);
       if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);

@@ -46,7 +46,7 @@ describe('engine log', () => {
   it('logs unexpected handler failures with their stack, not expected coded errors', async () => {
     const dataDir = fresh();
     const log = openEngineLog(logsDirOf(dataDir));
-    const handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir });
+    const handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir, allowDirs: [dataDir] });
     const logged = logFailures(
       { ...handlers, 'engine.info': () => Promise.reject(new TypeError('a bug')) },
       log,

@@ -56,7 +56,7 @@ function engine(remoteExtract: RemoteExtractOptions = {}) {
   events.subscribe((name, payload) => {
     if (name === 'engine.notice') notices.push(payload as Notice);
   });
-  const handlers = createHandlers({ mode: 'http', events, dataDir: mkdtempSync(join(dir, 'data-')), remoteExtract });
+  const handlers = createHandlers({ mode: 'http', events, dataDir: mkdtempSync(join(dir, 'data-')), remoteExtract, allowDirs: [dir] });
   async function call<M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
     const r = await dispatch(handlers, method, args);
     if (!r.ok) throw Object.assign(new Error(`${method}: ${r.error.code}: ${r.error.message}`), { apiError: r.error });
@@ -336,7 +336,8 @@ describe('over the transports', () => {
 
     stream.abort();
     await reading;
-    await expect.poll(async () => (await post('ingest.start', { collection: 'http', backend: 'gpu' })).error?.code).toBe('no-gpu-extractor');
+    // A start that still saw the offer runs (on its writer thread, which takes a moment to start) before the next try.
+    await expect.poll(async () => (await post('ingest.start', { collection: 'http', backend: 'gpu' })).error?.code, { timeout: 10_000 }).toBe('no-gpu-extractor');
     await server.close();
     e.close();
   });
@@ -350,7 +351,7 @@ describe('over the transports', () => {
         return true;
       },
     });
-    const stop = serveIpc(channel as unknown as NodeJS.Process, e.handlers, e.events);
+    const stop = serveIpc(channel as unknown as NodeJS.Process, e.handlers, e.events, () => {});
     let nextCall = 1;
     const replies = new Map<number, (r: unknown) => void>();
     const call = (method: string, args: unknown) =>

@@ -3,7 +3,7 @@
 // iana.warc.gz (webrecorder+pywb sample: the iana.org home page and its resources); skipped without it.
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArgsOf, Method, ResultOf } from '../../src/shared/api.js';
 import { dispatch } from '../../src/engine/dispatch.js';
@@ -28,7 +28,7 @@ describe.skipIf(!existsSync(IANA))('replay in the engine', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'as-replay-engine-'));
     replay = await startReplay(dir);
-    handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir: dir, replay });
+    handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir: dir, replay, allowDirs: [dirname(IANA)] });
     await call('collections.create', { name: 'iana' });
     await call('files.add', { collection: 'iana', paths: [IANA] });
     await call('ingest.start', { collection: 'iana', backend: 'cpu' });

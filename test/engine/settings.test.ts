@@ -17,8 +17,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function engine(dataDir: string) {
-  const handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir });
+function engine(dataDir: string, allowDirs: string[] = []) {
+  const handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir, allowDirs });
   async function call<M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
     const r = await dispatch(handlers, method, args);
     if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
@@ -47,6 +47,27 @@ describe('settings', () => {
     expect(await again.call('settings.get', {})).toMatchObject({ theme: 'dark', textBackend: 'cpu', timeZone: 'utc' });
     again.close();
     expect(JSON.parse(readFileSync(join(data, 'archivestream.json'), 'utf8')).settings).toMatchObject({ textBackend: 'cpu', timeZone: 'utc' });
+  });
+
+  it('keep the text-extraction bound (maxTextMb, default 16), refuse one outside 1-4096, and ingest with it', async () => {
+    const data = mkdtempSync(join(dir, 'data-'));
+    const e = engine(data);
+    expect(await e.call('settings.get', {})).toMatchObject({ maxTextMb: 16 });
+    for (const bad of [0, 4097]) expect((await e.fail('settings.update', { maxTextMb: bad })).code).toBe('bad-request');
+    expect((await e.fail('settings.update', { maxTextMb: 1.5 })).code).toBe('bad-request');
+    expect(await e.call('settings.update', { maxTextMb: 1 })).toMatchObject({ maxTextMb: 1 });
+    // A 2 MB page: the engine's ingest cuts its text at the 1 MB setting and stores the cut as an error.
+    const file = join(data, 'long.warc');
+    writeFileSync(file, warcFile([{ uri: 'http://long.example/', date: '2024-01-02T03:04:05Z', body: html('Long', '<p>x</p>\n'.repeat(300_000)) }]));
+    await e.call('collections.create', { name: 'bound' });
+    await e.call('files.add', { collection: 'bound', paths: [file] });
+    await e.call('ingest.start', { collection: 'bound', workers: 1 });
+    for (let i = 0; i < 600 && (await e.call('collections.get', { collection: 'bound' })).ingest.running; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await e.call('ingest.errors', { collection: 'bound' })).map((x) => x.code)).toEqual(['payload-truncated-for-text']);
+    e.close();
+    const again = engine(data);
+    expect(await again.call('settings.get', {})).toMatchObject({ maxTextMb: 1 });
+    again.close();
   });
 
   it('refuses values outside the enumerations at the edge, and changes nothing then', async () => {
@@ -90,7 +111,7 @@ describe('settings', () => {
     const data = mkdtempSync(join(dir, 'data-'));
     const archive = join(data, 'a.warc');
     writeFileSync(archive, warcFile([{ uri: 'http://example.com/', date: '2020-01-01T00:00:00Z', body: html('T', 'text') }]));
-    const e = engine(data);
+    const e = engine(data, [data]);
     await e.call('collections.create', { name: 'c' });
     await e.call('files.add', { collection: 'c', paths: [archive] });
     const { textBackend } = await e.call('settings.update', { textBackend: 'gpu' });

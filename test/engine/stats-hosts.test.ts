@@ -34,7 +34,7 @@ describe('host keys', () => {
       warc,
       warcFile(HOSTS.map((host, i) => ({ uri: `http://${host}/page`, date: `2024-01-0${i + 1}T00:00:00Z`, body: html(`Page ${i}`, `archive page number${i}`) }))),
     );
-    const handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir: mkdtempSync(join(dir, 'data-')) });
+    const handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir: mkdtempSync(join(dir, 'data-')), allowDirs: [dir] });
     async function call<M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
       const r = await dispatch(handlers, method, args);
       if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);

@@ -1,6 +1,6 @@
 // The Electron shell's engine supervision, run without Electron: it forks the real built engine over IPC.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,17 @@ describe('EngineProcess', () => {
     const log = readFileSync(join(DATA_DIR, 'logs', 'engine.log'), 'utf8');
     expect(log).toContain(`engine ${pid} started`);
     expect(log).toMatch(/engine \d+ stopped: the shell closed the channel/);
+  });
+
+  it('lets the engine read a file only once the shell allows it (its dialog), never on a call alone', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'as-shell-pick-')), 'picked.warc');
+    writeFileSync(file, 'WARC/1.0\r\nWARC-Type: warcinfo\r\nWARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000000>\r\nWARC-Date: 2020-01-01T00:00:00Z\r\nContent-Length: 0\r\n\r\n\r\n\r\n');
+    const engine = new EngineProcess({ node: process.execPath, script: ENGINE, args: DATA });
+    await engine.start();
+    expect(await engine.call('archive.open', { paths: [file] })).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+    engine.allow([file]);
+    expect(await engine.call('archive.open', { paths: [file] })).toMatchObject({ ok: true, value: [{ path: file, format: 'warc' }] });
+    await engine.stop();
   });
 
   it('traces every call and shows the engine its own recent spans', async () => {

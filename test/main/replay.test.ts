@@ -8,7 +8,8 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cspViolations } from '../../src/core/replay/server.js';
+import { startReplayServer } from '../../src/core/replay/server.js';
+import { SHELL_REPORT_PATH } from '../../src/shared/replay.js';
 import {
   blockReport,
   cancelReason,
@@ -93,10 +94,10 @@ describe('replayRequestDecision', () => {
   it('refuses WebSockets, other schemes, garbage and service worker scripts', () => {
     expect(replayRequestDecision('ws://127.0.0.1:40001/socket', ORIGIN)).toMatchObject({ kind: 'block', reason: expect.stringContaining('WebSocket') });
     expect(replayRequestDecision('wss://echo.example/', ORIGIN)).toMatchObject({ kind: 'block', reason: expect.stringContaining('WebSocket') });
-    expect(replayRequestDecision('file:///etc/passwd', ORIGIN)).toMatchObject({ kind: 'block', reason: 'electron: file: URL' });
+    expect(replayRequestDecision('file:///etc/passwd', ORIGIN)).toMatchObject({ kind: 'block', reason: 'file: URL' });
     expect(replayRequestDecision('not a url', ORIGIN).kind).toBe('block');
     const sw = { url: `${ORIGIN}/coll/2014js_/http://a/sw.js`, headers: new Headers({ 'service-worker': 'script' }) };
-    expect(replayRequestDecision(sw, ORIGIN)).toEqual({ kind: 'block', reason: 'electron: service worker' });
+    expect(replayRequestDecision(sw, ORIGIN)).toEqual({ kind: 'block', reason: 'service worker' });
     expect(replayRequestDecision({ ...sw, headers: new Headers() }, ORIGIN).kind).toBe('serve');
   });
 
@@ -150,7 +151,7 @@ describe('the protocol handler', () => {
     for (const url of [`${trap.origin}/steal?c=1`, `${trap.origin.replace('http:', 'https:')}/`]) {
       const res = await handler(new Request(url, { method: 'POST', body: 'x' }));
       expect(res.status).toBe(403);
-      expect(await res.text()).toMatch(/^Blocked by ArchiveStream replay: electron: outside the archive/);
+      expect(await res.text()).toMatch(/^Blocked by ArchiveStream replay \(desktop shell\): outside the archive/);
     }
     expect(trap.seen.length).toBe(before);
     expect(blocked).toHaveLength(2);
@@ -316,7 +317,7 @@ describe('the replay view', () => {
     expect(navigate('will-redirect', 'http://127.0.0.1:1/')).toBe(true);
     expect(navigate('will-frame-navigate', 'javascript:alert(1)')).toBe(true);
     expect(blocked).toHaveLength(4);
-    expect(blocked[1]).toBe('https://www.iana.org/domains | electron: outside the archive (https://www.iana.org), navigation');
+    expect(blocked[1]).toBe('https://www.iana.org/domains | outside the archive (https://www.iana.org), navigation');
   });
 
   it('shows only replay-origin URLs, in whole pixels inside the window, in one of two views', () => {
@@ -333,10 +334,23 @@ describe('the replay view', () => {
 });
 
 describe('what the shell blocked, in the ledger', () => {
-  it('is a report the replay server reads like a CSP violation, with the shell reason as what blocked it', () => {
-    const page = `${replay.origin}/coll/20140126200624/http://www.iana.org/`;
-    expect(cspViolations(blockReport(page, 'wss://live.example/', 'electron: WebSocket (replay opens no live connections)'))).toEqual([
-      { documentUrl: page, blockedUrl: 'wss://live.example/', directive: 'electron: WebSocket (replay opens no live connections)' },
-    ]);
+  it('reaches the replay server as a shell report, listed in the page view as electron:<reason>, not as a CSP violation', async () => {
+    // The real replay server; no collection is needed for a page view to start (a miss has a ledger too).
+    const server = await startReplayServer({ openCollection: () => { throw Object.assign(new Error('no such collection'), { code: 'collection-not-found' }); } });
+    try {
+      const address = '/coll/20140126200624/http://www.iana.org/';
+      await fetch(`${server.origin}${address}`, { headers: { 'sec-fetch-dest': 'document' } });
+      for (const [blockedUrl, reason] of [['wss://live.example/', 'WebSocket (replay opens no live connections)'], ['http://www.iana.org/x.zip', 'download']]) {
+        const res = await fetch(`${server.origin}${SHELL_REPORT_PATH}`, { method: 'POST', body: blockReport(`${server.origin}${address}`, blockedUrl, reason) });
+        expect(res.status).toBe(204);
+      }
+      expect(server.ledgerFor('coll', '20140126200624', 'http://www.iana.org/').filter((e) => e.how === 'blocked').map((e) => [e.url, e.blockedBy])).toEqual([
+        ['http://www.iana.org/', 'no collection: no such collection'],
+        ['wss://live.example/', 'electron:WebSocket (replay opens no live connections)'],
+        ['http://www.iana.org/x.zip', 'electron:download'],
+      ]);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,7 +1,5 @@
 // `archivestream errors <db>`: every problem ingest stored, one line each: file, offset, code, message.
-import { existsSync } from 'node:fs';
-import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
-import { Collection } from '../../core/store/index.js';
+import { parseArgs, readCollection, UsageError, type CliIo, type Command } from '../command.js';
 
 export const errors: Command = {
   name: 'errors',
@@ -11,18 +9,14 @@ export const errors: Command = {
     const { positional, flags } = parseArgs(args, ['file']);
     for (const f of flags.keys()) if (f !== 'file' && f !== 'json') throw new UsageError(`unknown option --${f}`);
     if (positional.length !== 1) throw new UsageError('give one <db>');
-    if (!existsSync(positional[0])) throw new UsageError(`${positional[0]}: no such collection`);
     const file = flags.get('file');
-    const coll = Collection.open(positional[0], { readonly: true });
-    try {
+    return readCollection(positional[0], io, (coll) => {
       const rows = coll.errors({ file: typeof file === 'string' ? file : undefined });
       for (const e of rows) {
         io.out(flags.has('json') ? JSON.stringify({ file: e.file, offset: e.offset, code: e.code, message: e.message })
           : `${e.file}\t${e.offset}\t${e.code}\t${e.message.replace(/\s+/g, ' ')}`);
       }
       return 0;
-    } finally {
-      coll.close();
-    }
+    });
   },
 };

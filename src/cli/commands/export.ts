@@ -1,9 +1,8 @@
 // `archivestream export <db> --format cdxj|csv|jsonl`: the collection's captures as CDXJ or CSV, or its pages as JSON
 // lines ({url, timestamp, title, text}).
-import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
-import { Collection, type StoredCapture } from '../../core/store/index.js';
+import { parseArgs, readCollection, UsageError, type CliIo, type Command } from '../command.js';
+import { type StoredCapture } from '../../core/store/index.js';
 import { formatCdxj, type CdxjEntry } from '../../core/warc/cdxj.js';
 
 /** The CDXJ entry of a stored capture, or null for records CDXJ does not index (cdxj.ts isIndexed). The one CDXJ
@@ -42,9 +41,7 @@ export const exportCommand: Command = {
     const format = flags.get('format');
     if (format !== 'cdxj' && format !== 'csv' && format !== 'jsonl') throw new UsageError('--format is cdxj, csv or jsonl');
     if (positional.length !== 1) throw new UsageError('give one <db>');
-    if (!existsSync(positional[0])) throw new UsageError(`${positional[0]}: no such collection`);
-    const coll = Collection.open(positional[0], { readonly: true });
-    try {
+    return readCollection(positional[0], io, (coll) => {
       if (format === 'jsonl') {
         for (const p of coll.iteratePages()) {
           io.out(JSON.stringify({ url: p.url, timestamp: p.timestamp, title: p.title, text: p.text }));
@@ -61,8 +58,6 @@ export const exportCommand: Command = {
         }
       }
       return 0;
-    } finally {
-      coll.close();
-    }
+    });
   },
 };

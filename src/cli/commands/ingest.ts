@@ -7,12 +7,12 @@ import { existsSync } from 'node:fs';
 import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { createGpuBackend, GpuBackendError, type GpuBackend } from '../../core/extract-gpu/index.js';
 import { ingestCollection, type IngestTextOptions } from '../../core/ingest/index.js';
-import { Collection } from '../../core/store/index.js';
+import { Collection, collectionError } from '../../core/store/index.js';
 import type { IngestTextStatus, TextBackendKind } from '../../shared/api-collections.js';
 import type { IngestProgress } from '../../shared/records.js';
 import { rateFigures } from '../../shared/text-rate.js';
 import { withSpan } from '../../core/telemetry/index.js';
-import { BACKENDS } from './text.js';
+import { BACKENDS, maxTextOption } from './text.js';
 
 function bar(p: IngestProgress): string {
   const frac = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 0;
@@ -34,13 +34,14 @@ function choiceLine(t: IngestTextStatus, gpu: GpuBackend | undefined): string {
 
 export const index: Command = {
   name: 'index',
-  usage: 'index <db> <file-or-folder...> [--backend cpu|gpu|auto] [--json] [--workers N] | index <db> --reextract [file...]',
+  usage: 'index <db> <file-or-folder...> [--backend cpu|gpu|auto] [--json] [--workers N] [--max-text-mb N] | index <db> --reextract [file...]',
   summary: 'index WARC/ARC/WACZ files into a searchable collection',
   async run(args: string[], io: CliIo): Promise<number> {
-    const { positional, flags } = parseArgs(args, ['workers', 'backend']);
+    const { positional, flags } = parseArgs(args, ['workers', 'backend', 'max-text-mb']);
     for (const f of flags.keys()) {
-      if (!['json', 'workers', 'backend', 'reextract'].includes(f)) throw new UsageError(`unknown option --${f}`);
+      if (!['json', 'workers', 'backend', 'reextract', 'max-text-mb'].includes(f)) throw new UsageError(`unknown option --${f}`);
     }
+    const maxTextBytes = maxTextOption(flags);
     const reextract = flags.has('reextract');
     if (positional.length < (reextract ? 1 : 2)) throw new UsageError('give <db> and at least one file or folder');
     const w = flags.get('workers');
@@ -79,6 +80,7 @@ export const index: Command = {
     try {
       const s = await ingestCollection(db, paths, {
         workers: w === undefined ? undefined : Number(w),
+        maxTextBytes,
         signal: controller.signal,
         trace: withSpan,
         text: textOption,
@@ -98,7 +100,7 @@ export const index: Command = {
       if (json) {
         io.out(JSON.stringify({ files: s.files, records: s.records, pages: s.pages, errors: s.errors,
           seconds: Math.round(s.seconds * 1000) / 1000, skipped: s.filesSkipped, failed: s.filesFailed, cancelled: s.cancelled,
-          ...(text ? { text } : {}) }));
+          changed: s.changed, ...(text ? { text } : {}) }));
       } else {
         const skipped = reextract ? 'missing, index kept' : 'unchanged';
         io.out(`${s.files} files (${s.filesIndexed} ${reextract ? 're-extracted' : 'indexed'}, ${s.filesSkipped} ${skipped}, ` +
@@ -106,12 +108,14 @@ export const index: Command = {
         if (s.errors > 0) io.out(`see: archivestream errors ${db}`);
         if (s.cancelled) io.out('cancelled: run the same command again to finish');
       }
+      // Said on stderr in JSON mode too: the run is incomplete until the command is run again.
+      for (const c of s.changed) say(`file-changed: ${c.message} (at offset ${c.offset}); run the same command again to index it as it is now`);
       return s.cancelled ? 130 : s.errors > 0 ? 1 : 0;
     } catch (e) {
       // --backend gpu where no Chromium with WebGL2 can start: said in one line, as `text` says it. Files cut off are
       // redone by the next run.
-      if (!(e instanceof GpuBackendError)) throw e;
       if (showBar) process.stderr.write('\n');
+      if (!(e instanceof GpuBackendError)) throw collectionError(e, db) ?? e; // a full disk, a damaged database
       io.err(`archivestream index: ${e.code}: ${e.message}`);
       return 2;
     } finally {

@@ -5,15 +5,15 @@
 // load the page, and exits 2 saying so.
 import { basename } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
+import { openCollection, parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { cell } from './records.js';
-import { openReadonly } from './search.js';
 import { GpuBackendError, launchChromium } from '../../core/extract-gpu/chromium.js';
 import { blockedEntry, ledgerToJson } from '../../core/replay/ledger.js';
 import { startReplayServer } from '../../core/replay/server.js';
 import type { LedgerEntry, LedgerRecord } from '../../core/replay/types.js';
 import { parseReplayPath, replayPath } from '../../core/replay/urls.js';
 import type { Collection } from '../../core/store/index.js';
+import { CodedError } from '../../shared/errors.js';
 
 /** The page's load may take this long (a large page read from a slow disk), then the ledger is what arrived. */
 const LOAD_TIMEOUT_MS = 30_000;
@@ -47,7 +47,7 @@ function sourceCell(e: LedgerEntry): string {
 export function onlyCollection(name: string, coll: Collection): (asked: string) => Collection {
   return (asked) => {
     if (asked === name) return coll;
-    throw Object.assign(new Error(`no collection named “${asked}” here`), { code: 'collection-not-found' });
+    throw new CodedError('collection-not-found', `no collection named “${asked}” here`);
   };
 }
 
@@ -62,7 +62,7 @@ export const replayLedger: Command = {
     const [db, url] = positional;
     const at = ledgerTimestamp(flags.get('at'));
     if (!/^https?:\/\//i.test(url)) throw new UsageError(`${url}: give the page's absolute http(s) URL`);
-    const coll = openReadonly(db);
+    const coll = openCollection(db);
     const name = basename(db).replace(/\.[^.]+$/, '') || 'collection';
     const server = await startReplayServer({ openCollection: onlyCollection(name, coll) });
     let browser: Browser | null = null;

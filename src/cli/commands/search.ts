@@ -1,19 +1,9 @@
 // `archivestream search <db> <query>`: full-text search of a collection; `--queries <file> --json` runs one query a
 // line in one process and prints one JSON line each (the benchmark drives it this way).
 import { existsSync, readFileSync } from 'node:fs';
-import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
-import { Collection } from '../../core/store/index.js';
+import { parseArgs, readCollection, UsageError, type CliIo, type Command } from '../command.js';
+import type { Collection } from '../../core/store/index.js';
 import { MARK_END, MARK_START, QuerySyntaxError, search as runSearch, searchFacets } from '../../core/search/index.js';
-
-/** The collection a command was given, read-only; a path that is missing or not a collection is a usage error. */
-export function openReadonly(db: string): Collection {
-  if (!existsSync(db)) throw new UsageError(`${db}: no such collection`);
-  try {
-    return Collection.open(db, { readonly: true });
-  } catch (e) {
-    throw new UsageError(`${db}: not a collection (${e instanceof Error ? e.message : String(e)})`);
-  }
-}
 
 function intFlag(flags: Map<string, string | true>, name: string, fallback: number): number {
   const v = flags.get(name);
@@ -64,8 +54,7 @@ export const search: Command = {
     if (queriesFile !== undefined) {
       if (positional.length !== 1 || typeof queriesFile !== 'string') throw new UsageError('give <db> and --queries <file>');
       if (!existsSync(queriesFile)) throw new UsageError(`${queriesFile}: no such file`);
-      const coll = openReadonly(positional[0]);
-      try {
+      return readCollection(positional[0], io, (coll) => {
         for (const line of readFileSync(queriesFile, 'utf8').split('\n')) {
           const query = line.trim();
           if (!query) continue;
@@ -78,40 +67,37 @@ export const search: Command = {
             io.out(JSON.stringify({ query, error: { code: e.code, message: e.message } }));
           }
         }
-      } finally {
-        coll.close();
-      }
-      return 0;
+        return 0;
+      });
     }
 
     if (positional.length < 2) throw new UsageError('give <db> and <query>');
     const [db, ...words] = positional;
     const query = words.join(' ');
-    const coll = openReadonly(db);
-    try {
-      const r = runOne(coll, query, limit, offset, sort);
-      if (json) {
-        io.out(JSON.stringify({ total: r.total, totalIsEstimate: r.totalIsEstimate, tookMs: r.tookMs, facets: r.facets, hits: r.hits }));
+    return readCollection(db, io, (coll) => {
+      try {
+        const r = runOne(coll, query, limit, offset, sort);
+        if (json) {
+          io.out(JSON.stringify({ total: r.total, totalIsEstimate: r.totalIsEstimate, tookMs: r.tookMs, facets: r.facets, hits: r.hits }));
+          return 0;
+        }
+        const mark = (s: string) =>
+          io.isTTY ? s.replaceAll(MARK_START, '\x1b[1m').replaceAll(MARK_END, '\x1b[22m') : s.replaceAll(MARK_START, '[').replaceAll(MARK_END, ']');
+        io.out(`${r.totalIsEstimate ? '~' : ''}${r.total} hits (${r.tookMs} ms)`);
+        for (const h of r.hits) {
+          io.out('');
+          io.out(`${h.title || '(no title)'}`);
+          io.out(`  ${h.url}  ${h.timestamp ?? ''}  ${h.captures > 1 ? `(${h.captures} captures)` : ''}`);
+          io.out(`  ${mark(h.snippet.replace(/\s+/g, ' '))}`);
+        }
         return 0;
+      } catch (e) {
+        if (e instanceof QuerySyntaxError) {
+          io.err(`archivestream search: ${e.code}: ${e.message}`);
+          return 2;
+        }
+        throw e;
       }
-      const mark = (s: string) =>
-        io.isTTY ? s.replaceAll(MARK_START, '\x1b[1m').replaceAll(MARK_END, '\x1b[22m') : s.replaceAll(MARK_START, '[').replaceAll(MARK_END, ']');
-      io.out(`${r.totalIsEstimate ? '~' : ''}${r.total} hits (${r.tookMs} ms)`);
-      for (const h of r.hits) {
-        io.out('');
-        io.out(`${h.title || '(no title)'}`);
-        io.out(`  ${h.url}  ${h.timestamp ?? ''}  ${h.captures > 1 ? `(${h.captures} captures)` : ''}`);
-        io.out(`  ${mark(h.snippet.replace(/\s+/g, ' '))}`);
-      }
-      return 0;
-    } catch (e) {
-      if (e instanceof QuerySyntaxError) {
-        io.err(`archivestream search: ${e.code}: ${e.message}`);
-        return 2;
-      }
-      throw e;
-    } finally {
-      coll.close();
-    }
+    });
   },
 };

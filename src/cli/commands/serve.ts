@@ -11,8 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
-import { openReadonly } from './search.js';
+import { openCollection, parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 
 const LINKED_DB = 'collection.sqlite';
 
@@ -47,7 +46,7 @@ export const serve: Command = {
       return 2;
     }
 
-    const coll = openReadonly(db);
+    const coll = openCollection(db);
     let files: string[];
     try {
       files = coll.files().map((f) => f.path);

@@ -7,6 +7,7 @@ import { chooseBackend, GpuBackendError, type TextBackend } from '../../core/ext
 import { htmlRecords, type HtmlRecord } from '../../core/extract-gpu/html-records.js';
 import { ArchiveError, openArchive } from '../../core/warc/index.js';
 import type { ArchiveFile, WarcProblem } from '../../core/warc/types.js';
+import { DEFAULT_MAX_TEXT_MB, MB, parseMaxTextMb, textCutProblem } from '../../core/extract/bound.js';
 import { rate } from '../../shared/text-rate.js';
 import { formatProblem } from './records.js';
 import type { ExtractedText } from '../../core/extract/index.js';
@@ -21,14 +22,24 @@ const SAMPLE_CHARS = 512 * 1024;
 /** Pages per extractBatch call: a GPU dispatch's worth, so the GPU path runs full batches. */
 const CHUNK_CHARS = 1 << 24;
 
+/** The --max-text-mb flag (index, text) as bytes; the default bound when it is absent. */
+export function maxTextOption(flags: Map<string, string | true>): number {
+  const v = flags.get('max-text-mb');
+  if (v === undefined) return DEFAULT_MAX_TEXT_MB * MB;
+  const bytes = v === true ? null : parseMaxTextMb(v);
+  if (bytes === null) throw new UsageError('--max-text-mb needs a number of megabytes above 0 (at most 4096)');
+  return bytes;
+}
+
 export const text: Command = {
   name: 'text',
-  usage: 'text <file> [--content main|full] [--backend cpu|gpu|auto] [--json]',
+  usage: 'text <file> [--content main|full] [--backend cpu|gpu|auto] [--json] [--max-text-mb N]',
   summary: 'extracted title and text (full, or the main content) of each HTML record or of an HTML file (JSON Lines with --json)',
   async run(args: string[], io: CliIo): Promise<number> {
-    const { positional, flags } = parseArgs(args, ['backend', 'content']);
+    const { positional, flags } = parseArgs(args, ['backend', 'content', 'max-text-mb']);
     for (const name of flags.keys())
-      if (name !== 'backend' && name !== 'content' && name !== 'json') throw new UsageError(`unknown option --${name}`);
+      if (!['backend', 'content', 'json', 'max-text-mb'].includes(name)) throw new UsageError(`unknown option --${name}`);
+    const maxTextBytes = maxTextOption(flags);
     if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'no file given' : 'one file at a time');
     const kind = flags.get('backend') ?? 'cpu';
     if (typeof kind !== 'string' || !(BACKENDS as readonly string[]).includes(kind))
@@ -47,7 +58,8 @@ export const text: Command = {
     let records: Iterable<HtmlRecord>;
     try {
       archive = openArchive(positional[0], { onProblem });
-      records = htmlRecords(archive);
+      const opened = archive;
+      records = htmlRecords(opened, maxTextBytes, (r) => onProblem(textCutProblem(opened.path, r.offset, maxTextBytes)));
     } catch (e) {
       if (!(e instanceof ArchiveError)) throw e;
       const page = e.code === 'not-an-archive' ? htmlFile(positional[0]) : undefined;

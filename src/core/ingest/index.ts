@@ -7,10 +7,12 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { IngestProgress } from '../../shared/records.js';
+import { DEFAULT_MAX_TEXT_MB, MB } from '../extract/bound.js';
 import { chooseBackend, type TextBackend } from '../extract-gpu/index.js';
 import { Collection, type TraceHook } from '../store/index.js';
+import { startThread } from '../threads.js';
 import { CANCEL, CREDITS, SEND_HTML, SHARED_SLOTS, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 import { textRow } from './rows.js';
 
@@ -46,6 +48,9 @@ export interface IngestOptions {
   /** Records per batch (default 500) and approximate text bytes per batch (default 4 MB). */
   batchRecords?: number;
   batchBytes?: number;
+  /** Payload bytes text extraction reads at most (default DEFAULT_MAX_TEXT_MB); a longer payload's text is taken from
+   *  its start and a 'payload-truncated-for-text' problem is stored. */
+  maxTextBytes?: number;
   /** Extract page text through an async backend in this thread; absent, the workers extract it on the CPU (the
    *  fastest way on a machine without a fast GPU: no page crosses a thread twice). */
   text?: IngestTextOptions;
@@ -69,6 +74,9 @@ export interface IngestSummary {
   seconds: number;
   /** True when the signal stopped the run; files cut off are redone by the next run. */
   cancelled: boolean;
+  /** Files that changed on disk while they were read (counted in filesFailed; the next run indexes them again): where
+   *  the change was seen, and what changed. */
+  changed: Array<{ path: string; offset: number; message: string }>;
 }
 
 const ARCHIVE_NAME = /\.(warc|arc)(\.gz)?$|\.wacz$/i;
@@ -124,13 +132,6 @@ export function fingerprint(path: string, size: number): string {
   return h.digest('hex');
 }
 
-/** The worker entry: the bundled file next to this chunk in out/node, or (running from the TS sources) a
- *  bootstrap that loads worker.ts through tsx. */
-function workerEntry(): URL {
-  const self = import.meta.url;
-  return self.endsWith('.ts') ? new URL('./dev-worker.mjs', self) : new URL('./ingest-worker.mjs', self);
-}
-
 interface FileTask {
   path: string;
   size: number;
@@ -147,7 +148,7 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
   const coll = Collection.open(dbPath, { trace: opts.trace });
   const summary: IngestSummary = {
     files: 0, filesIndexed: 0, filesSkipped: 0, filesFailed: 0, records: 0, pages: 0, errors: 0, bytes: 0, seconds: 0,
-    cancelled: false,
+    cancelled: false, changed: [],
   };
   const pagesBefore = coll.counts().pages;
   let replaced = false;
@@ -203,6 +204,8 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
         await endCheckpoints();
       }
       if (deferred) coll.ensureCaptureIndexes();
+    } else if (!opts.signal?.aborted && coll.indexDebt() === 'abandoned') {
+      coll.ensureCaptureIndexes(); // a run killed after its last file, before building them, left them owed
     }
     if (opts.signal?.aborted) summary.cancelled = true;
     if (replaced && !summary.cancelled) coll.prunePages();
@@ -255,7 +258,6 @@ class IngestPool {
   private readonly workers = new Set<PoolWorker>(); // not retired
   private readonly exits: Promise<number>[] = [];
   private readonly byId = new Map<number, FileTask>();
-  private readonly entry = workerEntry();
   private readonly progress: ProgressMeter;
   private settle: (error?: unknown) => void = () => {};
 
@@ -312,9 +314,10 @@ class IngestPool {
     shared[SEND_HTML] = this.workersSendHtml() ? 1 : 0;
     const workerData: WorkerInit = {
       shared: buffer, batchRecords: this.opts.batchRecords ?? 500, batchBytes: this.opts.batchBytes ?? 4 << 20,
+      maxTextBytes: this.opts.maxTextBytes ?? DEFAULT_MAX_TEXT_MB * MB,
     };
     const w: PoolWorker = {
-      thread: new Worker(this.entry, { workerData }), shared, state: 'starting', file: null, chain: Promise.resolve(),
+      thread: startThread('ingest-worker', new URL('./worker.ts', import.meta.url), { workerData }), shared, state: 'starting', file: null, chain: Promise.resolve(),
       failure: 'worker thread stopped',
     };
     this.workers.add(w);
@@ -361,10 +364,13 @@ class IngestPool {
         this.endFile(this.release(w), 'done', msg.format);
         return;
       case 'fileFailed': {
-        const errors = [...msg.errors, { fileId: msg.fileId, offset: 0, code: msg.code, message: msg.message }];
+        const offset = msg.offset ?? 0;
+        const errors = [...msg.errors, { fileId: msg.fileId, offset, code: msg.code, message: msg.message }];
         this.coll.writeBatch({ fileId: msg.fileId, captures: [], pages: [], errors });
         this.countErrors(errors.length);
-        this.endFile(this.release(w), 'error');
+        const t = this.release(w);
+        if (msg.code === 'file-changed') this.summary.changed.push({ path: t.path, offset, message: msg.message });
+        this.endFile(t, msg.code === 'file-changed' ? 'changed' : 'error');
         return;
       }
     }
@@ -395,7 +401,7 @@ class IngestPool {
     return t;
   }
 
-  private endFile(t: FileTask, state: 'done' | 'error', format?: string): void {
+  private endFile(t: FileTask, state: 'done' | 'error' | 'changed', format?: string): void {
     t.state = state;
     this.coll.finishFile(t.fileId!, state, format);
     if (state === 'done') this.summary.filesIndexed++;

@@ -14,6 +14,8 @@ export interface WorkerInit {
   shared: SharedArrayBuffer;
   batchRecords: number;
   batchBytes: number;
+  /** Payload bytes text extraction reads at most (IngestOptions.maxTextBytes). */
+  maxTextBytes: number;
 }
 
 /** A page whose text the pool extracts (IngestOptions.text): charset decoding stays in the worker, done once. */
@@ -42,4 +44,5 @@ export type FromWorker =
       records: number;
     }
   | { type: 'fileDone'; fileId: number; format: string; records: number }
-  | { type: 'fileFailed'; fileId: number; code: IngestProblemCode; message: string; errors: IngestErrorRow[] };
+  /** The file as a whole: unreadable (at offset 0, or where given), or changed while read ('file-changed'). */
+  | { type: 'fileFailed'; fileId: number; code: IngestProblemCode; message: string; offset?: number; errors: IngestErrorRow[] };

@@ -2,6 +2,7 @@
 // tested without threads.
 import type { CaptureRow, PageRow } from '../../shared/records.js';
 import { decodeHtml } from '../decode/charset.js';
+import { DEFAULT_MAX_TEXT_MB, MB } from '../extract/bound.js';
 import { extractText, type ExtractedText } from '../extract/index.js';
 import { ftsCopy } from '../search/segment.js';
 import { mainLinesOf } from '../store/main-lines.js';
@@ -26,8 +27,8 @@ export function mediaType(contentType: string | undefined | null): string | null
   return m || null;
 }
 
-/** 'sha1:' + RFC 4648 base32, the form WARC-Payload-Digest usually takes. */
-export function sha1Digest(data: Uint8Array): string {
+/** 'sha1:' + RFC 4648 base32, the form WARC-Payload-Digest usually takes; of bytes, or of pieces in order. */
+export function sha1Digest(data: Uint8Array | Iterable<Uint8Array>): string {
   return 'sha1:' + sha1Base32(data);
 }
 
@@ -45,8 +46,9 @@ export function captureRow(r: ArchiveRecord, fileId: number): CaptureRow {
   const http = safeHttp(r);
   const uri = r.targetUri ?? null;
   let digest = r.payloadDigest ?? null;
-  // Records without a payload digest (ARC, some resource records) get one computed, so dedupe and revisits work.
-  if (!digest && PAYLOAD_TYPES.has(type)) digest = sha1Digest(r.payload());
+  // Records without a payload digest (ARC, some resource records) get one computed, so dedupe and revisits work;
+  // hashed in pieces, so a payload of any size costs flat memory.
+  if (!digest && PAYLOAD_TYPES.has(type)) digest = sha1Digest(r.payloadPieces());
   return {
     fileId,
     offset: r.offset,
@@ -72,10 +74,13 @@ export function isHtmlPage(c: CaptureRow): boolean {
   return c.status === null ? c.type === 'resource' : c.status >= 200 && c.status < 300;
 }
 
-/** Decodes the charset once; also reads the cheap `<html lang>`. */
-export function htmlPage(r: ArchiveRecord, c: CaptureRow): HtmlPage {
+/** Decodes the charset once; also reads the cheap `<html lang>`. Reads at most `maxTextBytes` of the payload, and
+ *  calls `onCut` when there was more. */
+export function htmlPage(r: ArchiveRecord, c: CaptureRow, maxTextBytes = DEFAULT_MAX_TEXT_MB * MB, onCut?: () => void): HtmlPage {
   const http = safeHttp(r);
-  const decoded = decodeHtml(r.payload(), http?.headers.get('content-type') ?? r.contentType);
+  const payload = r.payloadUpTo(maxTextBytes);
+  if (payload.cut) onCut?.();
+  const decoded = decodeHtml(payload.bytes, http?.headers.get('content-type') ?? r.contentType);
   const lang = /<html\b[^>]*?\blang\s*=\s*["']?([a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*)(?=["'\s/>])/i.exec(decoded.text.slice(0, 4096));
   return { digest: c.digest!, url: c.uri ?? '', html: decoded.text, lang: lang ? lang[1].toLowerCase() : null };
 }

@@ -10,6 +10,7 @@ import type { PageInput } from '../store/index.js';
 import { ArchiveError, openArchive } from '../warc/index.js';
 import { cdxjEntry } from '../warc/cdxj.js';
 import type { ArchiveRecord } from '../warc/types.js';
+import { textCutProblem } from '../extract/bound.js';
 import { extractText } from '../extract/index.js';
 import { captureRow, htmlPage, isHtmlPage, textRow } from './rows.js';
 import { CANCEL, CREDITS, SEND_HTML, type FromWorker, type HtmlPage, type ToWorker, type WorkerInit } from './protocol.js';
@@ -113,7 +114,10 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
       if (isHtmlPage(row) && !seen.has(row.digest!)) {
         seen.add(row.digest!);
         try {
-          const page = htmlPage(record, row);
+          const page = htmlPage(record, row, init.maxTextBytes, () => {
+            const p = textCutProblem(path, record.offset, init.maxTextBytes);
+            errors.push({ fileId, offset: p.offset, code: p.code, message: p.message });
+          });
           if (Atomics.load(shared, SEND_HTML)) {
             html.push(page);
             batchBytes += page.html.length * 2;
@@ -141,7 +145,13 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
     if (!flush(true)) return;
     post({ type: 'fileDone', fileId, format: file.format, records });
   } catch (e) {
-    // Reading stopped past what the reader could skip: keep what was read, record why, go on with the next file.
+    // Reading stopped past what the reader could skip: keep what was read, record why, go on with the next file. A
+    // file that changed under the reader fails as a whole ('changed'), so that the next run indexes it again.
+    if (e instanceof ArchiveError && e.code === 'file-changed') {
+      if (!flush(true)) return;
+      post({ type: 'fileFailed', fileId, code: e.code, offset: e.offset, message: message(e), errors: [] });
+      return;
+    }
     errors.push({ fileId, offset: bytesDone, code: problemCode(e, 'file-unreadable'), message: message(e) });
     if (!flush(true)) return;
     post({ type: 'fileDone', fileId, format: file.format, records });

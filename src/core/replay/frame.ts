@@ -5,13 +5,19 @@
 // document out of the replay origin before the browser starts it, and reports it (BLOCKED_REPORT_PATH). Chromium opens
 // a connection to the destination even for a navigation its policy then refuses (the UI's frame-src, form-action), so
 // the policy alone lets the destination host learn of it; the trap in test/e2e/replay.spec.ts shows this.
+// With archived scripts on (js_) it also installs the client-side rewriting (client-rewrite.ts) before any archived
+// script runs, for the same reason: a frame a script makes for an outside URL would open a connection too.
 //
 // Messages (window.postMessage, to and from the parent):
 //   out: { source: 'archivestream-replay', type: 'state', scrollY, scrollMax, url, title }  on load and on scroll
 //        (throttled to one per animation frame); url is the archived URL (the replay address's tail).
 //   in:  { source: 'archivestream-ui', type: 'scroll', y }  or  { ..., type: 'scroll', fraction }  (0..1 of scrollMax)
 
+import { clientRewriter, installClientRewrite } from './client-rewrite.js';
 import { BLOCKED_REPORT_PATH } from './urls.js';
+
+/** What the helper script reports stopping (BLOCKED_REPORT_PATH?what=...). */
+export const HELPER_REPORTS: ReadonlySet<string> = new Set(['navigation', 'window.open', 'websocket', 'worker']);
 
 export const FRAME_MESSAGE_SOURCE = 'archivestream-replay';
 export const UI_MESSAGE_SOURCE = 'archivestream-ui';
@@ -21,11 +27,20 @@ export const FRAME_SCRIPT = `(() => {
   // A link or form the user followed out of the archive (one the rewriting missed: built by a script) is taken to its
   // archived copy instead.
   const prefix = /^\\/[^/]+\\/\\d{1,14}(?:js_|id_)?\\//.exec(location.pathname);
-  const report = (what, url) => { new Image().src = '${BLOCKED_REPORT_PATH}?what=' + what + '&url=' + encodeURIComponent(url); };
+  // (An absolute address: the rewriting below leaves the replay origin's own paths as they are.)
+  const report = (what, url) => { new Image().src = location.origin + '${BLOCKED_REPORT_PATH}?what=' + what + '&url=' + encodeURIComponent(url); };
+  const rewriter = prefix && prefix[0].endsWith('js_/') ? (${clientRewriter})(location.origin, prefix[0]) : null;
+  if (rewriter) (${installClientRewrite})(window, rewriter, report);
   if (window.navigation) {
     window.navigation.addEventListener('navigate', (e) => {
       const to = new URL(e.destination.url);
-      if (to.origin === location.origin || !e.cancelable) return;
+      if (!e.cancelable) return;
+      if (to.origin === location.origin) {
+        // A script's location.href = '/next' (resolved against this origin): to the archived host's page instead.
+        const into = rewriter && rewriter.url(to.href, document.baseURI);
+        if (into && into !== to.href) { e.preventDefault(); location.assign(into); }
+        return;
+      }
       e.preventDefault();
       report('navigation', to.href);
       if (e.userInitiated && !e.formData && prefix && /^https?:$/.test(to.protocol)) location.assign(prefix[0] + to.href);

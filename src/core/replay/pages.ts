@@ -3,6 +3,7 @@
 import { capturesOfUrl, hostPagesNear } from '../search/lookup.js';
 import { timestampSeconds } from '../search/timestamp.js';
 import type { Collection } from '../store/index.js';
+import { timestampText } from '../../shared/timestamp.js';
 import { archiveUrl, type ArchiveTarget } from './archive-url.js';
 import type { ReplayCapture, Resolution } from './types.js';
 import { FRAME_SCRIPT_PATH } from './urls.js';
@@ -16,10 +17,11 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** `20140126200624` -> `2014-01-26 20:06:24 UTC` (as many fields as the digits give). */
+/** `20140126200624` -> `2014-01-26 20:06:24 UTC`; a partial time keeps its precision (`2014`, `2014-01-26 20 UTC`):
+ *  a time of day is in UTC, a date alone needs no zone to be read. */
 export function formatTimestamp(ts: string): string {
-  const t = ts.padEnd(14, '0');
-  return `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)} ${t.slice(8, 10)}:${t.slice(10, 12)}:${t.slice(12, 14)} UTC`;
+  const text = timestampText(ts);
+  return ts.length > 8 && text !== ts ? `${text} UTC` : text;
 }
 
 /** A complete small HTML document in the replay's style; `body` is already HTML. Its empty icon keeps the browser

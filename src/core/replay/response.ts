@@ -8,15 +8,16 @@ import { timestampSeconds } from '../search/timestamp.js';
 import type { Collection } from '../store/index.js';
 import { surt } from '../warc/surt.js';
 import { ArchiveError } from '../warc/errors.js';
-import type { ArchiveRecord } from '../warc/types.js';
+import type { ArchiveRecord, HttpMessage } from '../warc/types.js';
 import { absoluteUrl, type ArchiveTarget } from './archive-url.js';
 import { rewriteCss } from './css.js';
+import { decodedBody, hasCodings } from './decode-stream.js';
 import { headerSafe, policyHeaders, replayHeaders } from './headers.js';
 import { rewriteHtml } from './html.js';
 import { missPageHtml, unreadablePageHtml } from './pages.js';
-import { ArchivePool, type RecordReader } from './records.js';
+import { ArchivePool, type RecordReader, type StreamedRecord } from './records.js';
 import { resolve } from './resolve.js';
-import type { ReplayCapture, ReplayRequest, ReplayResponse, Resolution, RewriteDrop } from './types.js';
+import type { ReplayCapture, ReplayFlag, ReplayRequest, ReplayResponse, Resolution, RewriteDrop, StreamedBody } from './types.js';
 
 /** How many redirects back to their own URL (http -> https, say) are skipped before one is served as it is. */
 const SELF_REDIRECT_SKIPS = 4;
@@ -75,7 +76,14 @@ interface Archived {
   status: number;
   statusText: string;
   headers: ReadonlyArray<readonly [string, string]>;
-  body: Buffer;
+  /** The payload decoded whole, or (a response sent as archived, with nothing to decode) as stored, read as sent. */
+  body: Buffer | StreamedRecord;
+}
+
+function statusOf(http: HttpMessage): { status: number; statusText: string } {
+  // A status a server cannot send (none, or outside 200-599: an interim 1xx kept by a crawler) is served as 200.
+  const status = http.status && http.status >= 200 && http.status <= 599 ? http.status : 200;
+  return { status, statusText: headerSafe(http.startLine.split(' ').slice(2).join(' ').trim()) };
 }
 
 function archivedOf(record: ArchiveRecord): Archived {
@@ -83,15 +91,12 @@ function archivedOf(record: ArchiveRecord): Archived {
   if (!http) {
     return { status: 200, statusText: 'OK', headers: [['Content-Type', record.contentType || 'application/octet-stream']], body: record.payload() };
   }
-  // A status a server cannot send (none, or outside 200-599: an interim 1xx kept by a crawler) is served as 200.
-  const status = http.status && http.status >= 200 && http.status <= 599 ? http.status : 200;
-  const statusText = headerSafe(http.startLine.split(' ').slice(2).join(' ').trim());
-  return { status, statusText, headers: http.headers.list, body: record.payload() };
+  return { ...statusOf(http), headers: http.headers.list, body: record.payload() };
 }
 
-/** The record a reader last served to a Range request. A player asks for a media file a range at a time, and the
- *  payload is decoded whole (chunking and gzip have no random access), so without this each range would decode it
- *  again. */
+/** The record a reader last served to a Range request. A player asks for a media file a range at a time, and a
+ *  payload with a transfer or content coding is decoded whole (chunking and gzip have no random access), so without
+ *  this each range would decode it again. */
 const lastRanged = new WeakMap<RecordReader, { key: string; archived: Archived }>();
 
 function rangedRecord(reader: RecordReader, c: ReplayCapture): Archived {
@@ -101,6 +106,88 @@ function rangedRecord(reader: RecordReader, c: ReplayCapture): Archived {
   const archived = archivedOf(reader.read(c.file, c.offset, c.length));
   lastRanged.set(reader, { key, archived });
   return archived;
+}
+
+/** Whether the browser gets the payload as archived: with 'id_', or a type that is not rewritten. */
+function sentAsArchived(flag: ReplayFlag, mime: string): boolean {
+  return flag === 'id_' || !(isHtml(mime) || mime === 'text/css');
+}
+
+function mimeOf(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase();
+}
+
+/** Decoded output held back before the headers go: a coding that fails within it is served as stored instead (as the
+ *  whole-body reader does), which a stream that has begun could no longer do. A body that ends within it gets a
+ *  Content-Length. */
+const DECODE_HOLD = 1024 * 1024;
+
+/** `s` with its codings undone as it is sent, or null when they fail within DECODE_HOLD (`s` is then closed). */
+async function decodedRecord(s: StreamedRecord): Promise<StreamedRecord | null> {
+  const it = decodedBody(s.body, s.http)[Symbol.asyncIterator]();
+  const held: Buffer[] = [];
+  let heldBytes = 0;
+  let ended = false;
+  try {
+    while (heldBytes < DECODE_HOLD) {
+      const next = await it.next();
+      if (next.done) {
+        ended = true;
+        break;
+      }
+      held.push(Buffer.from(next.value));
+      heldBytes += next.value.length;
+    }
+  } catch {
+    s.close();
+    return null;
+  }
+  async function* body(): AsyncGenerator<Buffer> {
+    try {
+      yield* held.splice(0);
+      if (!ended) for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+    } finally {
+      s.close();
+    }
+  }
+  return { http: s.http, length: ended ? heldBytes : null, body: body(), close: s.close };
+}
+
+/** The archived response of the record holding `c`'s payload: streamed when it is sent as archived with nothing to
+ *  decode, else read and decoded whole. */
+async function openArchived(reader: RecordReader, c: ReplayCapture, req: ReplayRequest): Promise<Archived> {
+  if (reader.stream && sentAsArchived(req.flag, mimeOf(c.mime ?? undefined))) {
+    const streamed = await reader.stream(c.file, c.offset, c.length);
+    if (streamed && sentAsArchived(req.flag, mimeOf(streamed.http.headers.get('content-type')))) {
+      // A Range of a coded body needs its decoded size before the first byte: that one is decoded whole (and kept).
+      const sent = !hasCodings(streamed.http) ? streamed : req.range ? null : await decodedRecord(streamed);
+      if (sent) return { ...statusOf(sent.http), headers: sent.http.headers.list, body: sent };
+    }
+    streamed?.close();
+  }
+  return req.range ? rangedRecord(reader, c) : archivedOf(reader.read(c.file, c.offset, c.length));
+}
+
+function closeBody(a: Archived): void {
+  if (!Buffer.isBuffer(a.body)) a.body.close();
+}
+
+/** The bytes [start, end] of a streamed body; leaving early closes it (the rest of the member is not inflated). */
+async function* sliceOf(body: AsyncIterable<Buffer>, start: number, end: number): AsyncGenerator<Buffer> {
+  let pos = 0;
+  for await (const piece of body) {
+    const a = Math.max(0, start - pos);
+    const b = Math.min(piece.length, end + 1 - pos);
+    if (a < b) yield piece.subarray(a, b);
+    pos += piece.length;
+    if (pos > end) return;
+  }
+}
+
+/** A streamed record's body, or the part of it a Range asked for, as a StreamedBody. */
+function streamedBody(s: StreamedRecord, range: { start: number; end: number } | null): StreamedBody {
+  const pieces = range ? sliceOf(s.body, range.start, range.end) : s.body;
+  return { length: range ? range.end - range.start + 1 : s.length, [Symbol.asyncIterator]: () => pieces[Symbol.asyncIterator](), close: s.close };
 }
 
 /** Where a redirect leads, when it leads back to the URL asked (by SURT key): serving it would loop. */
@@ -136,12 +223,13 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
   for (let skips = 0; r.payload && r.capture; skips++) {
     let a: Archived;
     try {
-      a = req.range ? rangedRecord(reader, r.payload) : archivedOf(reader.read(r.payload.file, r.payload.offset, r.payload.length));
+      a = await openArchived(reader, r.payload, req);
     } catch (e) {
       const why = e instanceof ArchiveError ? `${e.code}: ${e.message}` : (e as Error).message;
       return htmlResponse(502, 'Record Unreadable', unreadablePageHtml(r.payload, why, nonce), r, policy);
     }
     if (skips < SELF_REDIRECT_SKIPS && redirectsToItself(a, r.capture, req.url)) {
+      closeBody(a);
       exclude.add(r.capture.id);
       const next = resolve(coll, req.url, req.at, { exclude });
       if (next.payload) {
@@ -162,13 +250,14 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
   const base = capture.uri ?? req.url;
   const drops: RewriteDrop[] = [];
   const headers = replayHeaders(archived.headers, target, base, drops);
-  let body: Buffer = archived.body;
+  let body: Buffer | StreamedRecord = archived.body;
   /** A rewritten document carries a fresh nonce, so two of its ranges would come from two different bodies. */
   let rangeable = true;
   const ctIndex = headers.findIndex(([n]) => n.toLowerCase() === 'content-type');
   const contentType = ctIndex >= 0 ? headers[ctIndex][1] : (capture.mime ?? '');
-  const mime = contentType.split(';')[0].trim().toLowerCase();
-  if (req.flag !== 'id_') {
+  const mime = mimeOf(contentType);
+  // A streamed body is one sent as archived (openArchived): only a body read whole may be rewritten.
+  if (Buffer.isBuffer(body) && req.flag !== 'id_') {
     if (isHtml(mime)) {
       const { charset, fromMeta } = documentCharset(contentType, body);
       const out = rewriteHtml(body, { target, url: base, charset, scripts: req.flag === 'js_', nonce });
@@ -179,27 +268,38 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
     } else if (mime === 'text/css') {
       const declared = charsetParam(contentType);
       const decoder = new TextDecoder((declared && resolveLabel(declared)) || 'utf-8');
-      body = Buffer.from(rewriteCss(body.toString('latin1'), target, base, (s) => decoder.decode(Buffer.from(s, 'latin1'))), 'latin1');
+      const css: Buffer = body;
+      body = Buffer.from(rewriteCss(css.toString('latin1'), target, base, (s) => decoder.decode(Buffer.from(s, 'latin1'))), 'latin1');
     }
   }
 
   let status = archived.status;
   let statusText = archived.statusText;
-  if (status === 204 || status === 304) body = Buffer.alloc(0);
-  const range = status === 200 && rangeable ? parseRange(req.range, body.length) : null;
+  const size = body.length;
+  const noBody = status === 204 || status === 304;
+  // A body decoded as it is sent has no size yet; never one asked for a Range (openArchived decodes that whole).
+  const range = status === 200 && size !== null && rangeable ? parseRange(req.range, size) : null;
   const extra: Array<[string, string]> = [['Accept-Ranges', rangeable ? 'bytes' : 'none']];
+  /** What of the body is sent: all of it, a range, or nothing. */
+  let part: { start: number; end: number } | 'all' | 'none' = noBody ? 'none' : 'all';
   if (range === 'unsatisfiable') {
     status = 416;
     statusText = 'Range Not Satisfiable';
-    extra.push(['Content-Range', `bytes */${body.length}`]);
-    body = Buffer.alloc(0);
+    extra.push(['Content-Range', `bytes */${size}`]);
+    part = 'none';
   } else if (range) {
-    extra.push(['Content-Range', `bytes ${range.start}-${range.end}/${body.length}`]);
+    extra.push(['Content-Range', `bytes ${range.start}-${range.end}/${size}`]);
     status = 206;
     statusText = 'Partial Content';
-    body = body.subarray(range.start, range.end + 1);
+    part = range;
   }
-  if (status !== 204 && status !== 304) extra.push(['Content-Length', String(body.length)]);
+  let sent: Uint8Array | StreamedBody;
+  if (part === 'none') {
+    if (!Buffer.isBuffer(body)) body.close();
+    sent = Buffer.alloc(0);
+  } else if (Buffer.isBuffer(body)) sent = part === 'all' ? body : body.subarray(part.start, part.end + 1);
+  else sent = streamedBody(body, part === 'all' ? null : part);
+  if (!noBody && sent.length !== null) extra.push(['Content-Length', String(sent.length)]);
   if (capture.timestamp) extra.push(['Memento-Datetime', httpDate(capture.timestamp)]);
-  return { status, statusText, headers: [...headers, ...extra, ...policy], body, resolution: r, drops };
+  return { status, statusText, headers: [...headers, ...extra, ...policy], body: sent, resolution: r, drops };
 }

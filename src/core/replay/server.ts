@@ -5,17 +5,20 @@
 //
 // Every request is written to a provenance ledger of the page view it belongs to: what was served and from which
 // record, and what was refused (anything outside the scheme, another Host, a method other than GET/HEAD, workers,
-// WebSockets), with what the browser or the helper script stopped and reported (CSP violations, navigations out).
+// WebSockets), with what the browser, the helper script or the desktop shell stopped and reported (CSP violations,
+// navigations out, what the shell's partition refused).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Collection } from '../store/index.js';
-import { FRAME_SCRIPT } from './frame.js';
+import { FRAME_SCRIPT, HELPER_REPORTS } from './frame.js';
 import { replayResponse } from './index.js';
 import { blockedEntry, dropEntry, servedEntry } from './ledger.js';
 import type { LedgerEntry, ReplayFlag } from './types.js';
 import { BLOCKED_REPORT_PATH, CSP_REPORT_PATH, FRAME_SCRIPT_PATH, parseReplayPath, replayPath, type ReplayAddress } from './urls.js';
 import { readBody } from '../http-body.js';
+import { SHELL_REPORT_PATH, type ShellBlockReport } from '../../shared/replay.js';
 
 /** Page views whose ledger is kept: the ones a person is looking at, and a few before (the side-by-side view shows
  *  two; stepping through captures makes one a step). */
@@ -27,8 +30,6 @@ const REFERERS_MAX = 4096;
 const REPORT_MAX = 64 * 1024;
 /** The headers the server sets on every replayed response (below), in place of any the builder gave. */
 const TRANSPORT_HEADERS = new Set(['cache-control', 'referrer-policy']);
-/** What the helper script (frame.ts) reports stopping. */
-const HELPER_REPORTS = new Set(['navigation', 'window.open']);
 
 export interface ReplayServerOptions {
   /** Opens a collection by its name, read-only; throws an error with a `code` (e.g. 'collection-not-found') when it
@@ -80,6 +81,19 @@ interface CspViolation {
   documentUrl: string;
   blockedUrl: string;
   directive: string;
+}
+
+/** A report of the desktop shell (src/main/replay.ts), or null when the body is not one. */
+export function shellBlock(body: string): ShellBlockReport | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  const r = data as Partial<Record<keyof ShellBlockReport, unknown>> | null;
+  if (!r || typeof r.blockedUrl !== 'string' || typeof r.reason !== 'string') return null;
+  return { documentUrl: typeof r.documentUrl === 'string' ? r.documentUrl : '', blockedUrl: r.blockedUrl, reason: r.reason };
 }
 
 /** Both report formats Chromium sends: report-uri's {"csp-report": {...}} and the Reporting API's
@@ -208,6 +222,17 @@ export async function startReplayServer(opts: ReplayServerOptions): Promise<Repl
       return void res.end();
     }
 
+    if (path === SHELL_REPORT_PATH) {
+      // What the shell refused before it reached this server (it never reaches it: that is the point).
+      if (req.method !== 'POST') return refuse(res, 405, 'POST only');
+      const r = shellBlock(await readBody(req, REPORT_MAX));
+      if (!r) return refuse(res, 400, 'not a shell report: {"documentUrl", "blockedUrl", "reason"} expected');
+      const view = refererView(refererKey(r.documentUrl, null)) ?? viewOf(req, null);
+      record(view, blockedEntry(r.blockedUrl || '(unknown)', `electron:${r.reason}`));
+      res.writeHead(204, { 'cache-control': 'no-store' });
+      return void res.end();
+    }
+
     if (path.startsWith(`${BLOCKED_REPORT_PATH}?`)) {
       // The helper script stopped a navigation out of the archive (frame.ts says why it is needed).
       const query = new URLSearchParams(path.slice(BLOCKED_REPORT_PATH.length + 1));
@@ -272,7 +297,15 @@ export async function startReplayServer(opts: ReplayServerOptions): Promise<Repl
       'cache-control', 'no-store',
       'referrer-policy', 'same-origin',
     ]);
-    res.end(req.method === 'HEAD' ? undefined : reply.body);
+    const body = reply.body;
+    if (body instanceof Uint8Array) return void res.end(req.method === 'HEAD' ? undefined : body);
+    if (req.method === 'HEAD') {
+      body.close();
+      return void res.end();
+    }
+    // A payload sent as it is read: a client that goes away stops the reading, and a record that turns out
+    // unreadable part way cuts the response short, which the client sees as an error.
+    await pipeline(Readable.from(body), res).catch(() => body.close());
   }
 
   const server = createServer((req, res) => {

@@ -35,11 +35,19 @@ export interface RewriteDrop {
   request: boolean;
 }
 
+/** A body sent as it is read (a record's payload that needs no rewriting): iterate it to its end, or close() it to
+ *  let go of the file it reads (a HEAD request, a client gone). */
+export interface StreamedBody extends AsyncIterable<Uint8Array> {
+  /** Bytes it holds (the Content-Length sent); null when not known before it is read (sent without one). */
+  readonly length: number | null;
+  close(): void;
+}
+
 export interface ReplayResponse {
   status: number;
   statusText: string;
   headers: Array<[string, string]>;
-  body: Uint8Array;
+  body: Uint8Array | StreamedBody;
   resolution: Resolution;
   /** What rewriting removed: from a document's markup (not with 'id_'), and resource hints from any response's Link
    *  header. */

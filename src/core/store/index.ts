@@ -2,15 +2,26 @@
 // rest of the engine sees `Collection` and plain row types.
 import Database from 'better-sqlite3';
 import { once } from 'node:events';
+import { accessSync, constants, existsSync, statSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { pick } from '../../shared/pick.js';
-import type { IngestProblemCode } from '../../shared/errors.js';
+import { CodedError, type IngestProblemCode } from '../../shared/errors.js';
 import type { CaptureRow, FileState, IngestErrorRow, PageRow } from '../../shared/records.js';
 import { segmentWords } from '../search/segment.js';
 import { reverseHost } from './hostkey.js';
 import { mainLinesOf, mainOf, restOf } from './main-lines.js';
 import {
-  CAPTURE_INDEXES, MAIN_FUNCTION, MIGRATIONS, PAGE_SIZE, REST_FUNCTION, SCHEMA_VERSION, SEGMENT_FUNCTION,
+  CAPTURE_INDEX_NAMES,
+  CAPTURE_INDEXES,
+  MAIN_FUNCTION,
+  META_INDEXES_DEFERRED,
+  MIGRATIONS,
+  PAGE_SIZE,
+  REST_FUNCTION,
+  SCHEMA_VERSION,
+  SEGMENT_FUNCTION,
 } from './schema.js';
 
 export { SCHEMA_VERSION } from './schema.js';
@@ -133,6 +144,68 @@ const CHECKPOINTER_STOPPED = 0x7fffffff;
 
 const noTrace: TraceHook = (_name, _attrs, fn) => fn();
 
+// File names given as `file:` URIs are read as URIs, so that a collection on read-only media can be opened with
+// immutable=1 (better-sqlite3 reads this once, at its first open; this module is the only one that opens databases).
+process.env.SQLITE_USE_URI ??= '1';
+
+/** The oldest schema a read-only open reads as it is (it cannot migrate): version 5 split the full-text index into main
+ *  content and the rest, which search reads, so an older collection needs one writable open first. */
+const OLDEST_READABLE = 5;
+
+/** Whether the capture indexes are all there ('none' owed), dropped by an ingest that is still running ('running':
+ *  it builds them when it ends), or missing with nobody to build them ('abandoned': a killed ingest left them out). */
+export type IndexDebt = 'none' | 'running' | 'abandoned';
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+function canWrite(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK); // EROFS on a read-only mount, also for root
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
+}
+
+/** What went wrong with a collection's database file as a whole, in words that name it and say what to do, or null
+ *  for anything else (a bug). SQLite's codes come from better-sqlite3, which only this module imports. */
+export function collectionError(e: unknown, path: string): CodedError | null {
+  if (e instanceof CodedError) return e;
+  const code = String((e as { code?: unknown } | null)?.code ?? '');
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
+    return new CodedError('disk-full', `${path}: the disk is full. What was indexed so far is kept: free some space and run the same command again to go on.`, path);
+  }
+  if (code === 'SQLITE_NOTADB') {
+    return new CodedError('collection-unreadable', `${path} is not an ArchiveStream collection (not a SQLite database): check the path.`, path);
+  }
+  if (code.startsWith('SQLITE_CORRUPT')) {
+    return new CodedError('collection-unreadable', `${path} is damaged (truncated or overwritten): restore it from a backup, or delete it and index the archives again.`, path);
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') {
+    return new CodedError('read-only', `${path} is read-only (its file or its disk): copy it somewhere writable to add to it.`, path);
+  }
+  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_IOERR') || code === 'EACCES') {
+    return new CodedError('collection-unreadable', `${path} cannot be opened (${(e as Error).message}): check that it is a collection file you may read.`, path);
+  }
+  return null;
+}
+
 /** better-sqlite3 binds a Buffer as bytes; a Uint8Array that crossed a thread arrives without Buffer's prototype. */
 function bytesOf(u: Uint8Array): Buffer {
   return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -154,41 +227,77 @@ export class Collection {
   /** Set while a checkpoint thread runs (checkpointInBackground): its shared slots (CHECKPOINT_SLOTS). */
   private commits: Int32Array | null = null;
 
-  private constructor(path: string, db: Database.Database, trace: TraceHook) {
+  private constructor(path: string, db: Database.Database, trace: TraceHook, readonly onReadOnlyMedia: boolean) {
     this.path = path;
     this.db = db;
     this.trace = trace;
   }
 
-  /** Opens (creating when needed) and migrates a collection. */
+  /** True when the file or its disk is read-only: nothing can be written, whatever the open asked for. */
+  get readOnlyMedia(): boolean {
+    return this.onReadOnlyMedia;
+  }
+
+  /** Opens (creating when needed) and migrates a collection. A collection whose file or folder is not writable (a
+   *  read-only mount, a locked file) is opened read-only whatever was asked: `readOnlyMedia` then says so, and a
+   *  write fails with 'read-only'. Whatever makes the file unusable is thrown as a CodedError naming it. */
   static open(path: string, opts: OpenCollectionOptions = {}): Collection {
-    const db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
-    // A new collection's page size (an existing one keeps its own: SQLite fixes it at creation). A page's text (about
-    // 10 KB) fits one 16 KB page instead of a chain of four, and FTS5's leaves go four to a page (measured: writer
-    // -15% CPU a page, database +8%).
-    if (!opts.readonly) db.pragma(`page_size = ${PAGE_SIZE}`);
-    // WAL lets the search side read while ingest writes; NORMAL sync is durable across app crashes (not power loss)
-    // and several times faster per transaction than FULL.
-    if (!opts.readonly) db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('mmap_size = 268435456');
-    db.pragma('cache_size = -65536');
-    db.pragma('temp_store = MEMORY');
-    db.pragma('busy_timeout = 5000');
-    db.function(SEGMENT_FUNCTION, { deterministic: true }, (text: unknown) =>
-      typeof text === 'string' ? segmentWords(text) : text);
-    db.function(MAIN_FUNCTION, { deterministic: true }, (text: unknown, lines: unknown) =>
-      typeof text === 'string' ? mainOf(text, typeof lines === 'string' ? lines : null) : text);
-    db.function(REST_FUNCTION, { deterministic: true }, (text: unknown, lines: unknown) =>
-      typeof text === 'string' ? restOf(text, typeof lines === 'string' ? lines : null) : '');
-    const c = new Collection(path, db, opts.trace ?? noTrace);
-    if (!opts.readonly) c.migrate();
-    else if (c.schemaVersion() !== SCHEMA_VERSION) {
-      const version = c.schemaVersion();
-      db.close();
-      throw new Error(`${path}: collection schema version ${version}, this build reads ${SCHEMA_VERSION}`);
+    try {
+      return Collection.openFile(path, opts);
+    } catch (e) {
+      throw collectionError(e, path) ?? e;
     }
-    return c;
+  }
+
+  private static openFile(path: string, opts: OpenCollectionOptions): Collection {
+    const dir = dirname(resolve(path));
+    if (!existsSync(dir)) {
+      throw new CodedError('collection-unreadable', `${path}: the folder ${dir} does not exist: check the path, or create the folder first.`, path);
+    }
+    const st = statOrNull(path);
+    if (st?.isDirectory()) throw new CodedError('collection-unreadable', `${path} is a folder, not a collection file: give the path of the database file.`, path);
+    if (opts.readonly && !st) throw new CodedError('collection-unreadable', `${path}: no such collection file: check the path.`, path);
+    const onReadOnlyMedia = !canWrite(dir) || (st !== null && !canWrite(path));
+    if (onReadOnlyMedia && !st) throw new CodedError('read-only', `${path} cannot be created: its folder ${dir} is read-only.`, path);
+    const readonly = (opts.readonly ?? false) || onReadOnlyMedia;
+    // Read-only media has no room for the -shm file a WAL database is read with; immutable=1 reads without one. A WAL
+    // left beside the file holds commits the file lacks, and with it SQLite reads the pair read-only as they are.
+    const walLeft = (statOrNull(`${path}-wal`)?.size ?? 0) > 0;
+    const file = onReadOnlyMedia && !walLeft ? `${pathToFileURL(resolve(path)).href}?immutable=1` : path;
+    const db = new Database(file, { readonly, fileMustExist: readonly });
+    try {
+      // A new collection's page size (an existing one keeps its own: SQLite fixes it at creation). A page's text
+      // (about 10 KB) fits one 16 KB page instead of a chain of four, and FTS5's leaves go four to a page (measured:
+      // writer -15% CPU a page, database +8%).
+      if (!readonly) db.pragma(`page_size = ${PAGE_SIZE}`);
+      // WAL lets the search side read while ingest writes; NORMAL sync is durable across app crashes (not power loss)
+      // and several times faster per transaction than FULL.
+      if (!readonly) db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('mmap_size = 268435456');
+      db.pragma('cache_size = -65536');
+      db.pragma('temp_store = MEMORY');
+      db.pragma('busy_timeout = 5000');
+      db.function(SEGMENT_FUNCTION, { deterministic: true }, (text: unknown) =>
+        typeof text === 'string' ? segmentWords(text) : text);
+      db.function(MAIN_FUNCTION, { deterministic: true }, (text: unknown, lines: unknown) =>
+        typeof text === 'string' ? mainOf(text, typeof lines === 'string' ? lines : null) : text);
+      db.function(REST_FUNCTION, { deterministic: true }, (text: unknown, lines: unknown) =>
+        typeof text === 'string' ? restOf(text, typeof lines === 'string' ? lines : null) : '');
+      const c = new Collection(path, db, opts.trace ?? noTrace, onReadOnlyMedia);
+      const version = c.schemaVersion();
+      if (version > SCHEMA_VERSION) {
+        throw new CodedError('collection-too-new', `${path} was made by a later version of ArchiveStream (schema ${version}; this one reads up to ${SCHEMA_VERSION}): open it with that version.`, path);
+      }
+      if (!readonly) c.migrate();
+      else if (version < OLDEST_READABLE) {
+        throw new CodedError('read-only', `${path} needs an upgrade (schema ${version} to ${SCHEMA_VERSION}) that a read-only open cannot make: open it once where it is writable.`, path);
+      }
+      return c;
+    } catch (e) {
+      db.close();
+      throw e;
+    }
   }
 
   schemaVersion(): number {
@@ -197,9 +306,6 @@ export class Collection {
 
   private migrate(): void {
     const from = this.schemaVersion();
-    if (from > SCHEMA_VERSION) {
-      throw new Error(`${this.path}: collection schema version ${from} is newer than this build (${SCHEMA_VERSION})`);
-    }
     for (let v = from; v < SCHEMA_VERSION; v++) {
       this.db.transaction(() => {
         this.db.exec(MIGRATIONS[v]);
@@ -304,8 +410,10 @@ export class Collection {
   }
 
   /** Points a file's row at the place its (unchanged) content moved to, keeping its index. */
-  moveFile(from: string, to: string): void {
-    this.stmt('UPDATE warc_files SET path = ? WHERE path = ?').run(to, from);
+  /** Points a file's index at the same content in another place; `mtime` is the new copy's, so the file list does not
+   *  take the moved file for a changed one. */
+  moveFile(from: string, to: string, mtime: number): void {
+    this.stmt('UPDATE warc_files SET path = ?, mtime = ? WHERE path = ?').run(to, mtime, from);
   }
 
   private dropRowsOf(fileId: number): void {
@@ -428,19 +536,65 @@ export class Collection {
   /** Drops the capture lookup indexes for a bulk load: building them once at the end costs a fraction of keeping
    *  them up to date row by row (measured ~30 us a capture with them, ~8 without). Lookups by URL, host or digest
    *  are slow until ensureCaptureIndexes() runs; (file, offset) stays indexed, so resume and redo do not suffer.
-   *  Opening does not rebuild them: another connection may be mid-ingest, and building an index there would hold
-   *  the write lock for long; the next ingest does (a run that died leaves them out until then). */
+   *  The same transaction writes down that they are owed, by this process (META_INDEXES_DEFERRED): a run killed
+   *  before it builds them leaves the debt where the next open sees it (indexDebt). */
   deferCaptureIndexes(): void {
     this.db.transaction(() => {
-      for (const ix of CAPTURE_INDEXES) this.db.exec(`DROP INDEX IF EXISTS ${ix.split(' ', 1)[0]}`);
+      for (const name of CAPTURE_INDEX_NAMES) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
+      this.stmt('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(META_INDEXES_DEFERRED, String(process.pid));
     })();
   }
 
-  /** Builds whichever capture indexes are missing; cheap when none is. */
-  ensureCaptureIndexes(): void {
-    this.db.transaction(() => {
-      for (const ix of CAPTURE_INDEXES) this.db.exec(`CREATE INDEX IF NOT EXISTS ${ix}`);
-    })();
+  /** Builds whichever capture indexes are missing, one transaction each, and clears the debt with the last;
+   *  cheap when none is missing. `onBuilt` hears of each one built. */
+  ensureCaptureIndexes(onBuilt?: (built: number, total: number) => void): void {
+    const missing = this.missingCaptureIndexes();
+    missing.forEach((ix, i) => {
+      this.db.transaction(() => {
+        this.db.exec(`CREATE INDEX IF NOT EXISTS ${ix}`);
+        if (i === missing.length - 1) this.clearIndexDebt();
+      })();
+      onBuilt?.(i + 1, missing.length);
+    });
+    if (missing.length === 0 && !this.db.readonly) this.clearIndexDebt();
+  }
+
+  private clearIndexDebt(): void {
+    if (this.schemaVersion() >= 4) this.stmt('DELETE FROM meta WHERE key = ?').run(META_INDEXES_DEFERRED);
+  }
+
+  private missingCaptureIndexes(): string[] {
+    const present = new Set(
+      (this.stmt(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'captures'`).all() as Array<{ name: string }>).map((r) => r.name),
+    );
+    return CAPTURE_INDEXES.filter((_, i) => !present.has(CAPTURE_INDEX_NAMES[i]));
+  }
+
+  /** Whether capture indexes are missing, and whether a live ingest will build them (IndexDebt). */
+  indexDebt(): IndexDebt {
+    if (this.missingCaptureIndexes().length === 0) return 'none';
+    const row = this.schemaVersion() >= 4
+      ? (this.stmt('SELECT value FROM meta WHERE key = ?').get(META_INDEXES_DEFERRED) as { value: string } | undefined)
+      : undefined;
+    const pid = Number(row?.value ?? 0);
+    return pid !== process.pid && processAlive(pid) ? 'running' : 'abandoned';
+  }
+
+  /** Builds the missing capture indexes on a thread of its own (index-worker.mjs), so that an open that finds them
+   *  owed answers while they are built; resolves when they are. `onBuilt` hears of each one. */
+  async buildCaptureIndexesInBackground(onBuilt: (built: number, total: number) => void): Promise<void> {
+    const missing = this.missingCaptureIndexes();
+    if (missing.length === 0) return;
+    const worker = new Worker(new URL('./index-worker.mjs', import.meta.url), {
+      workerData: {
+        path: this.path,
+        create: missing.map((ix) => `CREATE INDEX IF NOT EXISTS ${ix}`),
+        clear: { sql: 'DELETE FROM meta WHERE key = ?', key: META_INDEXES_DEFERRED },
+      },
+    });
+    worker.on('message', (m: { built: number; total: number }) => onBuilt(m.built, m.total));
+    const [code] = (await once(worker, 'exit')) as [number];
+    if (code !== 0) throw new Error(`${this.path}: building the capture indexes stopped (thread exit ${code})`);
   }
 
   /** Refreshes the planner's statistics after a bulk load. 'PRAGMA optimize' at close skips a table whose stats

@@ -46,7 +46,7 @@ export const CAPTURE_INDEXES: readonly string[] = [
 ];
 
 /** What the index holds of a pages row (`row` is 'old.' or 'new.' in a trigger, '' in a query of pages): title,
- *  description, main content and rest, as fts_source gives them to FTS5. Part of migration 4's text: a later change
+ *  description, main content and rest, as fts_source gives them to FTS5. Part of migration 5's text: a later change
  *  of the index writes a migration of its own instead of changing this. */
 function ftsColumns(row: string): string {
   const seg = (x: string) => `${SEGMENT_FUNCTION}(${x})`;
@@ -57,6 +57,13 @@ function ftsColumns(row: string): string {
     seg(`${REST_FUNCTION}(${row}text, ${row}main_lines)`) + (row ? '' : ' AS rest'),
   ].join(', ');
 }
+
+export const CAPTURE_INDEX_NAMES: readonly string[] = CAPTURE_INDEXES.map((ix) => ix.split(' ', 1)[0]);
+
+/** The meta row an ingest writes in the transaction that drops the capture indexes, and deletes in the one that
+ *  builds them again: while it is there, lookups by URL, host or digest scan the whole table. Its value is the pid of
+ *  the process that dropped them (0: unknown), so that an open can tell a live ingest from one that died. */
+export const META_INDEXES_DEFERRED = 'capture-indexes-deferred';
 
 export const MIGRATIONS: readonly string[] = [
   // 1: files, captures, pages + external-content FTS, errors
@@ -189,7 +196,17 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX IF EXISTS captures_digest;
   CREATE INDEX captures_digest ON captures(digest, timestamp, type, status, mime, rhost);
   `,
-  // Main content: which lines of the text are the page's article (store/main-lines.ts runs, NULL when all of it) and
+  // 4: what the database still owes, so that work a killed process left undone is finished by the next open instead
+  // of forgotten (META_INDEXES_DEFERRED). A collection of an earlier version that lacks a capture index was left so
+  // by an ingest that died before rebuilding them: it owes them too.
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  INSERT INTO meta (key, value)
+    SELECT '${META_INDEXES_DEFERRED}', '0'
+    WHERE (SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN (${CAPTURE_INDEX_NAMES.map((name) => `'${name}'`).join(', ')}))
+      < ${CAPTURE_INDEXES.length};
+  `,
+  // 5: main content: which lines of the text are the page's article (store/main-lines.ts runs, NULL when all of it) and
   // whether the extractor found one (NULL: stored before it looked; such a page counts as all main content until it
   // is extracted again). The index splits the body into main and rest, so no word is indexed twice; a page stored
   // before this is all main content, as it was all body.

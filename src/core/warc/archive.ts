@@ -1,11 +1,9 @@
 // One WARC or ARC archive in a window of a byte source, whatever its compression: the format sniffed, records read
 // in order or one at an offset. openArchive (index.ts) and the WACZ reader (wacz.ts) both open archives through it.
-import { BufferSource } from './buffer-source.js';
 import { ArchiveError, escapeBytes } from './errors.js';
 import { inflateMember, isGzipMagic } from './gzip.js';
 import { isArcStart, parseArcHead, parseWarcHead } from './heads.js';
-import { reportBadMember, scanMembers, scanPlain, type ReadContext } from './reader.js';
-import type { Record } from './record.js';
+import { MemberRun, reportBadMember, scanMembers, scanPlain, type ReadContext, type Step } from './reader.js';
 import type { ArchiveFile, ArchiveFormat, ArchiveRecord, ByteSource, Compression, OpenOptions, WarcProblem } from './types.js';
 
 export interface SourceWindowOptions extends OpenOptions {
@@ -23,6 +21,10 @@ export function openArchiveSource(source: ByteSource, opts: SourceWindowOptions 
   return new Archive(source, start, end, opts, opts.file ?? source.path, false);
 }
 
+/** A single-member gzip's stream is kept in memory up to this size (readRecord is then O(1)); a larger one is inflated
+ *  again from the start for a read more than 8 MB behind the furthest one (InflatedSource), so that memory stays flat. */
+const STREAM_KEEP = 64 * 1024 * 1024;
+
 /** An archive in [start, end) of its source; closes the source when it owns it. */
 export class Archive implements ArchiveFile {
   readonly format: ArchiveFormat;
@@ -30,7 +32,7 @@ export class Archive implements ArchiveFile {
   readonly randomAccess: 'direct' | 'sequential';
   readonly size: number;
   private readonly ctx: ReadContext;
-  private inflated: BufferSource | null = null;
+  private inflated: ByteSource | null = null;
 
   constructor(
     private readonly source: ByteSource,
@@ -58,7 +60,11 @@ export class Archive implements ArchiveFile {
     this.randomAccess = this.compression === 'gzip-single' ? 'sequential' : 'direct';
   }
 
-  records(): Iterable<ArchiveRecord> {
+  *records(): Generator<ArchiveRecord> {
+    for (const r of this.steps()) if (r) yield r;
+  }
+
+  steps(): Iterable<ArchiveRecord | null> {
     return this.scan(this.start, this.end, this.ctx);
   }
 
@@ -77,7 +83,7 @@ export class Archive implements ArchiveFile {
       throw new ArchiveError('warc-bad-length', this.path, offset, `no record at ${offset}+${length}: outside the data`);
     // Scanning stops at the first record: only its bytes are touched, unless its Content-Length is wrong and the
     // scanner has to look for where it really ends (as records() did).
-    for (const r of this.scan(offset, limit, ctx)) return r;
+    for (const r of this.scan(offset, limit, ctx)) if (r) return r;
     const p = problems[0];
     throw new ArchiveError(p?.code ?? 'warc-bad-header', this.path, offset, p?.message ?? 'no record here');
   }
@@ -87,7 +93,7 @@ export class Archive implements ArchiveFile {
     if (this.ownsSource) this.source.close();
   }
 
-  private scan(from: number, to: number, ctx: ReadContext): Generator<Record> {
+  private scan(from: number, to: number, ctx: ReadContext): Generator<Step> {
     const format = this.format === 'arc' ? 'arc' : 'warc';
     if (this.compression === 'gzip-members') return scanMembers(this.source, from, to, format, ctx);
     if (this.compression === 'gzip-single') {
@@ -98,25 +104,25 @@ export class Archive implements ArchiveFile {
   }
 
   /** A single-member gzip: deflate streams cannot be entered in the middle without the window before, and Node exposes
-   *  no inflatePrime for the bit offsets where deflate blocks start, so the stream is inflated once, kept, and its
-   *  records addressed by uncompressed offset. */
-  private stream(): BufferSource {
+   *  no inflatePrime for the bit offsets where deflate blocks start, so the stream is inflated once (kept up to
+   *  STREAM_KEEP), and its records addressed by uncompressed offset. */
+  private stream(): ByteSource {
     if (this.inflated) return this.inflated;
-    const parts: Buffer[] = [];
+    const run = new MemberRun(STREAM_KEEP);
     let pos = this.start;
     while (pos < this.end) {
-      const m = inflateMember(this.source, pos, this.end);
+      const m = inflateMember(this.source, pos, this.end, { keep: STREAM_KEEP });
       if (m.ok) {
-        parts.push(m.data);
+        run.add(m, pos, m.end);
         pos = m.end;
         continue;
       }
-      if (m.partial) parts.push(m.partial);
+      if (m.partial) run.add(m.partial, pos, this.end);
       const next = reportBadMember(this.source, pos, this.end, m, this.ctx);
       if (next < 0) break;
       pos = next;
     }
-    this.inflated = new BufferSource(this.path, parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    this.inflated = run.source(this.source, this.path);
     return this.inflated;
   }
 }
@@ -134,7 +140,7 @@ function sniffPlain(buf: Buffer): 'warc' | 'arc' | null {
  *  file is one gzip member per record or a whole archive gzipped at once. */
 function sniffGzip(source: ByteSource, start: number, end: number): { format: 'warc' | 'arc'; single: boolean } | null {
   const m = inflateMember(source, start, end);
-  const data = m.ok ? m.data : m.partial;
+  const data = m.ok ? m.data : m.partial?.data;
   if (!data) return m.ok ? null : { format: 'warc', single: false }; // damaged at once: let records() report it
   if (data.length === 0) return { format: 'warc', single: false }; // an empty gzip: an archive with no records
   // A first member cut short may not show its format yet: call it WARC and let records() report the truncation.
@@ -146,5 +152,8 @@ function sniffGzip(source: ByteSource, start: number, end: number): { format: 'w
   if (!head.ok) return { format, single: false };
   let rest = off + head.headerLength + head.contentLength;
   while (rest < data.length && (data[rest] === 0x0d || data[rest] === 0x0a)) rest++;
-  return { format, single: rest < data.length };
+  const { size, tail } = m.ok ? m : m.partial!;
+  // Past the bytes kept of a large member only its last ones are known: the record's terminator there ends it.
+  if (rest >= data.length && size - rest <= tail.length && tail.subarray(tail.length - (size - rest)).every((c) => c === 0x0d || c === 0x0a)) rest = size;
+  return { format, single: rest < size };
 }

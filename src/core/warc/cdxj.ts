@@ -99,7 +99,7 @@ export function cdxjEntry(record: ArchiveRecord, filename: string, opts: EntryOp
   if ((type === 'response' || type === 'revisit') && http?.status !== undefined) entry.status = String(http.status);
 
   if (record.payloadDigest !== undefined) entry.digest = record.payloadDigest.split(':', 2)[1];
-  else if (record.format === 'arc') entry.digest = sha1Base32(record.block().subarray(http?.bodyOffset ?? 0));
+  else if (record.format === 'arc') entry.digest = sha1Base32(record.payloadPieces('none'));
 
   if (method !== undefined) entry.method = method;
   if (requestBody !== undefined) entry.requestBody = requestBody;
@@ -111,9 +111,13 @@ function mediaType(contentType: string | undefined, separator: RegExp): string |
   return contentType.split(separator, 1)[0].trim();
 }
 
-/** The digest form CDX files use: RFC 4648 base32 of the SHA-1 (20 bytes: 32 characters, no padding). */
-export function sha1Base32(data: Uint8Array): string {
-  return base32(createHash('sha1').update(data).digest());
+/** The digest form CDX files use: RFC 4648 base32 of the SHA-1 (20 bytes: 32 characters, no padding); of bytes, or of
+ *  pieces in order (a payload of any size, hashed in flat memory). */
+export function sha1Base32(data: Uint8Array | Iterable<Uint8Array>): string {
+  const hash = createHash('sha1');
+  if (data instanceof Uint8Array) hash.update(data);
+  else for (const piece of data) hash.update(piece);
+  return base32(hash.digest());
 }
 
 /** `urlkey timestamp {json}`: the JSON keeps warcio.js's key order, numbers written as strings. */

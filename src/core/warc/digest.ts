@@ -31,8 +31,8 @@ export function parseDigest(label: string): { algorithm: string; value: string }
   return { algorithm, value };
 }
 
-/** Whether `label` is the digest of the concatenation of `parts`. */
-export function digestMatches(label: string, parts: Buffer[]): boolean | null {
+/** Whether `label` is the digest of the concatenation of `parts` (read only if the label names a known digest). */
+export function digestMatches(label: string, parts: Iterable<Uint8Array>): boolean | null {
   const d = parseDigest(label);
   if (!d) return null;
   const h = createHash(d.algorithm);

@@ -1,5 +1,5 @@
-// Gzip members (RFC 1952), inflated one at a time with Node's zlib.
-import { constants, inflateRawSync } from 'node:zlib';
+// Gzip members (RFC 1952), inflated one at a time with Node's zlib, in bounded memory.
+import { crc32, createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import type { ByteSource } from './types.js';
 
 const FHCRC = 2;
@@ -39,56 +39,283 @@ function isGzipMagicPrefix(buf: Buffer): boolean {
   return true;
 }
 
-export type Member =
-  | { ok: true; data: Buffer; end: number; headerLength: number; crc: number; isize: number }
-  | { ok: false; code: 'gzip-truncated' | 'gzip-corrupt'; message: string; partial?: Buffer; notGzip?: boolean };
+/** A member or zip entry may inflate past this only at a believable ratio (see isBomb). */
+export const BOMB_FLOOR = 64 * 1024 * 1024;
+/** Deflate cannot do much better than 1032:1; real data, even runs of zeros inside a record, stays far below this. */
+export const BOMB_RATIO = 1000;
 
-/** Inflates the member starting at `pos`. One inflateRawSync per member: its engine's bytesWritten says where the
- *  deflate stream ended, which is where the 8-byte trailer (CRC32, ISIZE) starts. Z_SYNC_FLUSH makes a cut stream
- *  return what it holds instead of throwing, so truncation keeps its readable prefix. */
-export function inflateMember(src: ByteSource, pos: number, end: number): Member {
-  const avail = end - pos;
-  let win = src.read(pos, Math.min(avail, src.cheapRead));
-  for (;;) {
-    const canGrow = win.length < avail;
-    const h = gzipHeaderLength(win);
-    if (h === -2) return { ok: false, code: 'gzip-corrupt', message: 'no gzip member header here', notGzip: true };
-    if (h === -1) {
-      if (canGrow) {
-        win = src.read(pos, Math.min(avail, win.length * 4));
-        continue;
-      }
-      return { ok: false, code: 'gzip-truncated', message: 'file ends inside a gzip member header' };
-    }
-    let data: Buffer;
-    let used: number;
-    try {
-      const r = inflateRawSync(win.subarray(h), { finishFlush: constants.Z_SYNC_FLUSH, info: true }) as unknown as {
-        buffer: Buffer;
-        engine: { bytesWritten: number };
-      };
-      data = r.buffer;
-      used = r.engine.bytesWritten;
-    } catch (e) {
-      return { ok: false, code: 'gzip-corrupt', message: `deflate data does not inflate (${(e as Error).message})` };
-    }
-    const memberEnd = h + used + 8;
-    if (memberEnd > win.length) {
-      if (canGrow) {
-        win = src.read(pos, Math.min(avail, win.length * 4));
-        continue;
-      }
-      return {
-        ok: false,
-        code: 'gzip-truncated',
-        message: `file ends inside a gzip member (${data.length} bytes inflated before the end)`,
-        partial: data,
-      };
-    }
-    const crc = win.readUInt32LE(h + used);
-    const isize = win.readUInt32LE(h + used + 4);
-    return { ok: true, data, end: pos + memberEnd, headerLength: h, crc, isize };
+/** Past BOMB_FLOOR bytes out, more than BOMB_RATIO bytes out for each byte in: a decompression bomb. */
+export function isBomb(bytesIn: number, bytesOut: number): boolean {
+  return bytesOut > BOMB_FLOOR && bytesOut > BOMB_RATIO * Math.max(1, bytesIn);
+}
+
+export function bombMessage(what: string, bytesIn: number, bytesOut: number): string {
+  return `${what} inflates past ${bytesOut} bytes from ${bytesIn} (more than ${BOMB_RATIO}:1): a decompression bomb, not read further`;
+}
+
+interface NativeHandle {
+  writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
+  onerror: (message: string, errno: number) => void;
+}
+
+export type Coding = 'deflate-raw' | 'zlib' | 'gzip' | 'br';
+
+const OUT_CHUNK = 256 * 1024;
+
+/**
+ * A decoder fed synchronously, piece by piece, with bounded output per step. Node offers whole-buffer sync calls
+ * (which hold the whole output: a 3 MB bomb becomes 3 GB) or asynchronous streams (the reader's API is synchronous);
+ * so this drives the zlib binding's handle the way zlib.inflateRawSync does inside (lib/zlib.js processChunkSync),
+ * one output chunk at a time, and keeps the handle open between pieces (minizlib, which tar uses, does the same).
+ */
+export class Decoder {
+  private readonly stream: ReturnType<typeof createInflateRaw>;
+  private readonly handle: NativeHandle;
+  private readonly state: Uint32Array;
+  private readonly flush: number;
+  private readonly finishFlush: number;
+  private readonly out = Buffer.allocUnsafe(OUT_CHUNK);
+  private error: string | null = null;
+  /** Input bytes taken and output bytes given so far. */
+  bytesIn = 0;
+  bytesOut = 0;
+  used = 0;
+  more = false;
+  ended = false;
+
+  constructor(coding: Coding) {
+    const s =
+      coding === 'deflate-raw' ? createInflateRaw() : coding === 'zlib' ? createInflate() : coding === 'gzip' ? createGunzip() : createBrotliDecompress();
+    const internals = s as unknown as { _handle: NativeHandle; _writeState: Uint32Array; _defaultFlushFlag: number; _finishFlushFlag: number };
+    this.stream = s as ReturnType<typeof createInflateRaw>;
+    this.handle = internals._handle;
+    this.state = internals._writeState;
+    this.flush = internals._defaultFlushFlag;
+    this.finishFlush = internals._finishFlushFlag;
+    this.handle.onerror = (message) => {
+      this.error = message;
+    };
   }
+
+  /** One step: decodes from input[off..] into at most 256 KiB, returned as a view of a reused buffer (copy what you
+   *  keep). Afterwards `used` says how much input it took; `more` that the output filled up, so call again (with the
+   *  input left, which may be none) before feeding more; `ended` that the compressed stream is complete. Throws on
+   *  corrupt data. */
+  step(input: Uint8Array, off = 0, flush = this.flush): Buffer {
+    const left = input.length - off;
+    this.handle.writeSync(flush, input, off, left, this.out, 0, OUT_CHUNK);
+    if (this.error !== null) throw new Error(this.error);
+    const outLeft = this.state[0];
+    const inLeft = this.state[1];
+    this.used = left - inLeft;
+    this.bytesIn += this.used;
+    this.bytesOut += OUT_CHUNK - outLeft;
+    this.more = outLeft === 0;
+    // Room left in the output and input left over: the stream ended before its input did.
+    if (outLeft > 0 && inLeft > 0) this.ended = true;
+    return this.out.subarray(0, OUT_CHUNK - outLeft);
+  }
+
+  /** Every output piece of `input` (views of a reused buffer), up to where the stream ends; `used` is then the
+   *  input taken from `input`. */
+  *pieces(input: Uint8Array): Generator<Buffer> {
+    let off = 0;
+    do {
+      const out = this.step(input, off);
+      off += this.used;
+      if (out.length > 0) yield out;
+    } while (!this.ended && (this.more || off < input.length));
+    this.used = off;
+  }
+
+  /** The output still held once all input is in; throws ('unexpected end of file') when the stream is incomplete. */
+  *finish(): Generator<Buffer> {
+    const none = Buffer.alloc(0);
+    do {
+      const out = this.step(none, 0, this.finishFlush);
+      if (out.length > 0) yield out;
+    } while (this.more);
+  }
+
+  close(): void {
+    this.stream.close();
+  }
+}
+
+export type Member =
+  | {
+      ok: true;
+      /** The inflated bytes when there are at most `keep` of them; else their first `keep` bytes (see `size`). */
+      data: Buffer;
+      /** All the inflated bytes (data.length unless the member was larger than `keep`). */
+      size: number;
+      /** The last (up to 4) inflated bytes, wherever data stops. */
+      tail: Buffer;
+      end: number;
+      headerLength: number;
+      crc: number;
+      isize: number;
+      /** CRC-32 of the inflated bytes, when asked for. */
+      dataCrc?: number;
+    }
+  | {
+      ok: false;
+      code: 'gzip-truncated' | 'gzip-corrupt' | 'decompression-bomb';
+      message: string;
+      /** What a cut member inflates to before the cut (its first `keep` bytes, all it holds, its last bytes). */
+      partial?: { data: Buffer; size: number; tail: Buffer };
+      notGzip?: boolean;
+      /** Where to look for the next member when this one cannot be read to its end (a bomb). */
+      resumeAt?: number;
+    };
+
+/** Members up to this size are kept whole in memory; larger ones keep their first KEEP bytes and are inflated again
+ *  when more is read (InflatedSource), so memory stays flat whatever a member holds. */
+export const KEEP = 8 * 1024 * 1024;
+const IN_CHUNK = 64 * 1024;
+
+export interface MemberOptions {
+  /** Inflated bytes to keep in `data` (default KEEP). */
+  keep?: number;
+  /** Compute dataCrc. */
+  crc?: boolean;
+  /** Called with every piece of inflated output, in order (a view: copy what you keep). */
+  onData?: (piece: Buffer) => void;
+}
+
+/** gzipHeaderLength of the member at `pos`, reading as far as its header needs. */
+function memberHeaderLength(src: ByteSource, pos: number, end: number): number {
+  const avail = end - pos;
+  let want = Math.min(avail, 64 * 1024);
+  let win = src.read(pos, want);
+  let h = gzipHeaderLength(win);
+  // Grown while the reads come back whole (a short one means the data ends there).
+  while (h === -1 && win.length === want && want < avail) {
+    want = Math.min(avail, want * 4);
+    win = src.read(pos, want);
+    h = gzipHeaderLength(win);
+  }
+  return h;
+}
+
+/** The inflated bytes of the raw deflate stream at [start, end), piece by piece (views of a reused buffer); returns
+ *  the compressed bytes it took. Corrupt data throws when `strict`; otherwise it ends the pieces early (for callers
+ *  that read these bytes whole once already, where this means the file changed since). */
+export function* inflateRaw(src: ByteSource, start: number, end: number, strict = false): Generator<Buffer, number> {
+  const decoder = new Decoder('deflate-raw');
+  try {
+    while (!decoder.ended && start + decoder.bytesIn < end) {
+      const p = start + decoder.bytesIn;
+      yield* decoder.pieces(src.read(p, Math.min(IN_CHUNK, end - p)));
+      if (start + decoder.bytesIn === p) break; // no progress (the source shrank)
+    }
+  } catch (e) {
+    if (strict) throw e;
+  } finally {
+    decoder.close();
+  }
+  return decoder.bytesIn;
+}
+
+/** The inflated bytes of the consecutive gzip members in [start, end), one after the other, piece by piece. */
+export function* inflateMembers(src: ByteSource, start: number, end: number): Generator<Buffer> {
+  let pos = start;
+  while (pos < end) {
+    const h = memberHeaderLength(src, pos, end);
+    if (h < 0) return;
+    const used = yield* inflateRaw(src, pos + h, end);
+    pos += h + used + 8;
+  }
+}
+
+/** Inflates the member starting at `pos` in bounded memory: input in 64 KiB pieces, output kept up to `keep` bytes,
+ *  the rest counted (and handed to onData). The decoder's input count says where the deflate stream ended, which is
+ *  where the 8-byte trailer (CRC32, ISIZE) starts. A cut member keeps its readable prefix. A member that inflates
+ *  like a bomb is stopped at once. */
+export function inflateMember(src: ByteSource, pos: number, end: number, opts: MemberOptions = {}): Member {
+  const keep = opts.keep ?? KEEP;
+  const h = memberHeaderLength(src, pos, end);
+  if (h === -2) return { ok: false, code: 'gzip-corrupt', message: 'no gzip member header here', notGzip: true };
+  if (h === -1) return { ok: false, code: 'gzip-truncated', message: 'file ends inside a gzip member header' };
+
+  const decoder = new Decoder('deflate-raw');
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  let tail = Buffer.alloc(0);
+  let crc = 0;
+  let bomb = false;
+  const take = (piece: Buffer) => {
+    if (keptBytes < keep) {
+      const part = piece.subarray(0, keep - keptBytes);
+      kept.push(Buffer.from(part));
+      keptBytes += part.length;
+    }
+    if (opts.crc) crc = crc32(piece, crc);
+    opts.onData?.(piece);
+    tail = Buffer.concat([tail, piece.subarray(Math.max(0, piece.length - 4))]).subarray(-4);
+    bomb = isBomb(decoder.bytesIn, decoder.bytesOut);
+  };
+  const data = () => (kept.length === 1 ? kept[0] : Buffer.concat(kept));
+  let p = pos + h;
+  try {
+    while (!decoder.ended && p < end && !bomb) {
+      for (const piece of decoder.pieces(src.read(p, Math.min(IN_CHUNK, end - p)))) {
+        take(piece);
+        if (bomb) break;
+      }
+      const before = p;
+      p = pos + h + decoder.bytesIn;
+      if (p === before && !bomb) break; // no progress: the source returned less than it holds (it shrank)
+    }
+  } catch (e) {
+    return { ok: false, code: 'gzip-corrupt', message: `deflate data does not inflate (${(e as Error).message})` };
+  } finally {
+    decoder.close();
+  }
+  if (bomb) return { ok: false, code: 'decompression-bomb', message: bombMessage('gzip member', p - pos, decoder.bytesOut), resumeAt: p };
+  if (!decoder.ended)
+    return {
+      ok: false,
+      code: 'gzip-truncated',
+      message: `file ends inside a gzip member (${decoder.bytesOut} bytes inflated before the end)`,
+      partial: { data: data(), size: decoder.bytesOut, tail },
+    };
+  const trailer = src.read(p, 8);
+  if (trailer.length < 8)
+    return { ok: false, code: 'gzip-truncated', message: `file ends inside a gzip member's trailer`, partial: { data: data(), size: decoder.bytesOut, tail } };
+  const member: Member & { ok: true } = {
+    ok: true,
+    data: data(),
+    size: decoder.bytesOut,
+    tail,
+    end: p + 8,
+    headerLength: h,
+    crc: trailer.readUInt32LE(0),
+    isize: trailer.readUInt32LE(4),
+  };
+  if (opts.crc) member.dataCrc = crc;
+  return member;
+}
+
+/** Gunzips `data` (one member or several) whole, in pieces, throwing as soon as it would give more than `max` bytes
+ *  or turns out a bomb (then the error's code is 'decompression-bomb'). */
+export function gunzipUpTo(data: Buffer, max: number): Buffer {
+  const decoder = new Decoder('gzip');
+  const parts: Buffer[] = [];
+  let n = 0;
+  const take = (piece: Buffer) => {
+    n += piece.length;
+    if (isBomb(decoder.bytesIn, n)) throw Object.assign(new Error(bombMessage('gzip data', decoder.bytesIn, n)), { code: 'decompression-bomb' });
+    if (n > max) throw new Error(`inflates to more than ${max} bytes`);
+    parts.push(Buffer.from(piece));
+  };
+  try {
+    for (const piece of decoder.pieces(data)) take(piece);
+    if (!decoder.ended) for (const piece of decoder.finish()) take(piece);
+  } finally {
+    decoder.close();
+  }
+  return Buffer.concat(parts);
 }
 
 /** Next offset >= from where a gzip member header starts, or -1. */

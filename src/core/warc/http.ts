@@ -1,4 +1,4 @@
-import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import { bombMessage, Decoder, isBomb, type Coding } from './gzip.js';
 import { Fields, headerEnd, parseHeaderLines } from './headers.js';
 import type { HttpMessage, WarcProblemCode } from './types.js';
 
@@ -40,70 +40,148 @@ export interface DecodeProblem {
   message: string;
 }
 
-/** RFC 9112 7.1. Returns null when the chunks do not add up. */
-export function dechunk(body: Buffer): Buffer | null {
-  const parts: Buffer[] = [];
-  let pos = 0;
-  for (;;) {
-    const eol = body.indexOf('\n', pos);
-    if (eol < 0) return null;
-    const line = body.toString('latin1', pos, eol).trim();
-    const size = Number.parseInt(line.split(';')[0], 16);
-    if (!/^[0-9a-fA-F]/.test(line) || !Number.isFinite(size) || size < 0) return null;
-    pos = eol + 1;
-    if (size === 0) break;
-    if (pos + size > body.length) return null;
-    parts.push(body.subarray(pos, pos + size));
-    pos += size;
-    if (body[pos] === 0x0d) pos++;
-    if (body[pos] === 0x0a) pos++;
+/** Reads `length` bytes of a record's block from `from` (fewer at its end). */
+export type BlockReader = (from: number, length: number) => Buffer;
+
+/** What of the HTTP body a reader wants: as stored, after transfer decoding (chunked), or also after content decoding
+ *  (gzip, deflate, br). */
+export type BodyDecoding = 'none' | 'transfer' | 'content';
+
+/** Bodies are read and decoded in pieces of this size, so none is ever held whole. */
+const PIECE = 1024 * 1024;
+/** Decoded output held back before it is handed on: a coding that fails within it (a body that is not what its
+ *  header says, or one cut short) gives the body as stored instead, as decoding it whole did. */
+const FALLBACK = 1024 * 1024;
+const CHUNK_LINE_MAX = 4096;
+
+/** [start, end) of a block in pieces of at most 1 MiB. */
+export function* blockRange(read: BlockReader, start: number, end: number): Generator<Buffer> {
+  for (let p = start; p < end; ) {
+    const piece = read(p, Math.min(PIECE, end - p));
+    if (piece.length === 0) return; // the source shrank under us
+    yield piece;
+    p += piece.length;
   }
-  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
 }
 
-function decodeOne(coding: string, data: Buffer): Buffer {
+/** RFC 9112 7.1: where the data of a chunked body at [start, end) lies, found by reading the chunk-size lines only;
+ *  null when the chunks do not add up. */
+export function chunkRanges(read: BlockReader, start: number, end: number): Array<[number, number]> | null {
+  const ranges: Array<[number, number]> = [];
+  let pos = start;
+  for (;;) {
+    const head = read(pos, Math.min(CHUNK_LINE_MAX, end - pos));
+    const eol = head.indexOf(0x0a);
+    if (eol < 0) return null;
+    const line = head.toString('latin1', 0, eol).trim();
+    const size = Number.parseInt(line.split(';')[0], 16);
+    if (!/^[0-9a-fA-F]/.test(line) || !Number.isFinite(size) || size < 0) return null;
+    pos += eol + 1;
+    if (size === 0) break;
+    if (pos + size > end) return null;
+    ranges.push([pos, pos + size]);
+    pos += size;
+    const crlf = read(pos, 2);
+    let k = 0;
+    if (crlf[k] === 0x0d) k++;
+    if (crlf[k] === 0x0a) k++;
+    pos += k;
+  }
+  return ranges;
+}
+
+function contentCodings(http: HttpMessage): string[] {
+  return (http.headers.get('content-encoding') ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c && c !== 'identity');
+}
+
+/** RFC 9110 8.4.1.2 says deflate is zlib-wrapped; many servers send raw deflate: the zlib header (RFC 1950 2.2) tells. */
+function decoderFor(coding: string, first: Buffer): Coding {
   switch (coding) {
     case 'gzip':
     case 'x-gzip':
-      return gunzipSync(data);
+      return 'gzip';
     case 'deflate':
-      // RFC 9110 8.4.1.2 says zlib-wrapped; many servers send raw deflate, so try both.
-      try {
-        return inflateSync(data);
-      } catch {
-        return inflateRawSync(data);
-      }
+      return first.length >= 2 && (first[0] & 0x0f) === 8 && ((first[0] << 8) | first[1]) % 31 === 0 ? 'zlib' : 'deflate-raw';
     case 'br':
-      return brotliDecompressSync(data);
+      return 'br';
     default:
       throw new Error(`unknown content-coding '${coding}'`);
   }
 }
 
-/** The body after transfer and content decoding. Captures often store an already de-chunked body while keeping the
- *  Transfer-Encoding header (warcio does), so a body that does not even start like a chunk is taken as it is; a
- *  body that starts like chunks but does not add up is reported. */
-export function decodeBody(block: Buffer, http: HttpMessage, report: (p: DecodeProblem) => void): Buffer {
-  let body = block.subarray(http.bodyOffset);
+/** `input` decoded by one content coding, piece by piece (views of a reused buffer, good until the next piece). Stops
+ *  at a bomb, reported; throws when the data does not decode or ends early. */
+function* decodeWith(coding: string, input: Iterable<Buffer>, report: (p: DecodeProblem) => void): Generator<Buffer> {
+  let decoder: Decoder | null = null;
+  try {
+    for (const piece of input) {
+      decoder ??= new Decoder(decoderFor(coding, piece));
+      for (const out of decoder.pieces(piece)) {
+        yield out;
+        if (isBomb(decoder.bytesIn, decoder.bytesOut)) {
+          report({ code: 'decompression-bomb', message: bombMessage(`Content-Encoding '${coding}'`, decoder.bytesIn, decoder.bytesOut) });
+          return;
+        }
+      }
+      if (decoder.ended) return; // bytes after the compressed stream are let go, as whole-buffer decoding does
+    }
+    if (decoder) yield* decoder.finish();
+  } finally {
+    decoder?.close();
+  }
+}
+
+/** The HTTP body of a block of `length` bytes, piece by piece (each a Buffer of its own, at most about 1 MiB), decoded
+ *  as asked. Captures often store an already de-chunked body while keeping the Transfer-Encoding header (warcio does),
+ *  so a body that does not even start like a chunk is taken as it is; a body that starts like chunks but does not add
+ *  up is reported and taken as stored. A Content-Encoding that does not decode is reported (see FALLBACK). */
+export function* bodyPieces(read: BlockReader, length: number, http: HttpMessage, decoding: BodyDecoding, report: (p: DecodeProblem) => void): Generator<Buffer> {
+  const start = http.bodyOffset;
+  let ranges: Array<[number, number]> = [[start, length]];
   const te = (http.headers.get('transfer-encoding') ?? '').toLowerCase();
-  if (te.includes('chunked') && body.length > 0) {
-    const looksChunked = /^[0-9a-fA-F]+[ \t;]*[^\r\n]*\r?\n/.test(body.toString('latin1', 0, Math.min(body.length, 64)));
-    const out = looksChunked ? dechunk(body) : null;
-    if (out) body = out;
+  if (decoding !== 'none' && te.includes('chunked') && length > start) {
+    const looksChunked = /^[0-9a-fA-F]+[ \t;]*[^\r\n]*\r?\n/.test(read(start, 64).toString('latin1'));
+    const found = looksChunked ? chunkRanges(read, start, length) : null;
+    if (found) ranges = found;
     else if (looksChunked) report({ code: 'http-bad-chunking', message: 'chunked body whose chunk sizes do not add up' });
   }
-  const ce = (http.headers.get('content-encoding') ?? '').toLowerCase();
-  if (!ce || body.length === 0) return body;
-  const codings = ce
-    .split(',')
-    .map((c) => c.trim())
-    .filter((c) => c && c !== 'identity');
-  let out = body;
-  try {
-    for (let i = codings.length - 1; i >= 0; i--) out = decodeOne(codings[i], out);
-    return out;
-  } catch (e) {
-    report({ code: 'http-bad-encoding', message: `Content-Encoding '${ce}' does not decode: ${(e as Error).message}` });
-    return body;
+  function* stored(): Generator<Buffer> {
+    for (const [a, b] of ranges) yield* blockRange(read, a, b);
   }
+  const codings = decoding === 'content' ? contentCodings(http) : [];
+  if (codings.length === 0 || ranges.every(([a, b]) => a >= b)) {
+    yield* stored();
+    return;
+  }
+  let out: Iterable<Buffer> = stored();
+  for (let i = codings.length - 1; i >= 0; i--) out = decodeWith(codings[i], out, report);
+  const held: Buffer[] = [];
+  let decoded = 0;
+  try {
+    for (const piece of out) {
+      decoded += piece.length;
+      if (held.length === 0 && decoded > FALLBACK) yield Buffer.from(piece);
+      else held.push(Buffer.from(piece));
+      if (decoded >= FALLBACK) yield* held.splice(0);
+    }
+  } catch (e) {
+    const ce = codings.join(', ');
+    if (decoded < FALLBACK) {
+      report({ code: 'http-bad-encoding', message: `Content-Encoding '${ce}' does not decode: ${(e as Error).message}` });
+      yield* stored();
+    } else report({ code: 'http-bad-encoding', message: `Content-Encoding '${ce}' stops decoding after ${decoded} bytes: ${(e as Error).message}` });
+    return;
+  }
+  yield* held;
+}
+
+/** The whole body (see bodyPieces), in one Buffer: a view of `block` when nothing had to be decoded. */
+export function decodeBody(block: Buffer, http: HttpMessage, report: (p: DecodeProblem) => void, decoding: BodyDecoding = 'content'): Buffer {
+  const read: BlockReader = (from, n) => block.subarray(from, from + n);
+  const parts = [...bodyPieces(read, block.length, http, decoding, report)];
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
 }

@@ -1,8 +1,9 @@
 // The only module that imports the mmap binding (CONTRIBUTING.md, 'Native code in one place').
-import { closeSync, fstatSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FileStamp } from './file-stamp.js';
 import type { ByteSource } from './types.js';
 
 type Mmap = typeof import('@riaskov/mmap-io').default;
@@ -54,18 +55,21 @@ export function mmapHandlesWideOffsets(): boolean {
 }
 
 /** A read-only shared mapping; read() returns subarray views of it, so nothing is copied. The binding unmaps when a
- *  window's Buffer is garbage-collected, so close() only drops our references. */
+ *  window's Buffer is garbage-collected, so close() only drops our references. Reads look at the file's size and mtime
+ *  first (FileStamp), so that a file changed since it was mapped is reported rather than read into a SIGBUS. */
 export class MmapSource implements ByteSource {
   readonly size: number;
   readonly cheapRead: number;
   private windows: Array<Buffer | undefined> = [];
   private fd = -1;
   private closed = false;
+  private readonly stamp: FileStamp;
 
   constructor(readonly path: string) {
     const fd = openSync(path, 'r');
     try {
-      this.size = fstatSync(fd).size;
+      this.stamp = new FileStamp(path, fd);
+      this.size = this.stamp.size;
       this.cheapRead = Math.min(this.size, this.size <= WINDOW ? WINDOW : STRIDE);
       // mmap(2) rejects a zero length: an empty file needs no mapping.
       if (this.size === 0) this.windows = [EMPTY];
@@ -99,6 +103,7 @@ export class MmapSource implements ByteSource {
 
   read(offset: number, length: number): Buffer {
     if (this.closed) throw new Error(`${this.path}: read after close`);
+    this.stamp.check(offset);
     const start = Math.max(0, Math.min(offset, this.size));
     const end = Math.min(this.size, start + Math.max(0, length));
     if (this.fd < 0) return this.windows[0]!.subarray(start, end);

@@ -2,7 +2,8 @@
 // the context and resynchronise; neither throws for bad data nor copies a block.
 import { BufferSource } from './buffer-source.js';
 import { escapeBytes } from './errors.js';
-import { findGzipMagic, inflateMember, type Member } from './gzip.js';
+import { findGzipMagic, inflateMember, inflateMembers, KEEP, type Member } from './gzip.js';
+import { InflatedSource } from './inflated-source.js';
 import { final, isArcStart, isWarcStart, parseArcHead, parseWarcHead, type FinalHead, type Head } from './heads.js';
 import { Record } from './record.js';
 import type { ByteSource, WarcProblem, WarcProblemCode } from './types.js';
@@ -38,6 +39,7 @@ function isBlank(c: number): boolean {
 function skipBlank(src: ByteSource, pos: number, end: number): number {
   while (pos < end) {
     const buf = src.read(pos, Math.min(256, end - pos));
+    if (buf.length === 0) return end; // the source holds less than it said (a file cut under us): nothing more here
     let i = 0;
     while (i < buf.length && isBlank(buf[i])) i++;
     pos += i;
@@ -71,19 +73,26 @@ function readHead(src: ByteSource, pos: number, end: number, format: Format): Fi
   const parse = parserFor(format);
   const avail = end - pos;
   // Most heads are under 2 KB: a positional-read source copies what it reads, so start small there.
-  let win = src.read(pos, Math.min(src.cheapRead >= WINDOW ? WINDOW : 8 * 1024, avail));
-  let head = parse(win, win.length === avail);
+  let want = Math.min(src.cheapRead >= WINDOW ? WINDOW : 8 * 1024, avail);
+  let win = src.read(pos, want);
+  // A read that comes back short is the end of the data too (a source that holds less than it said).
+  let head = parse(win, want === avail || win.length < want);
   while (!head.ok && head.more) {
     if (win.length >= MAX_HEAD)
       return { ok: false, more: false, code: 'warc-bad-header', message: `no end of header within ${MAX_HEAD} bytes` };
-    win = src.read(pos, Math.min(avail, win.length * 4));
-    head = parse(win, win.length === avail);
+    want = Math.min(avail, want * 4);
+    win = src.read(pos, want);
+    head = parse(win, want === avail || win.length < want);
   }
   return final(head);
 }
 
 /** Records of an uncompressed WARC or ARC lying in [start, end) of `src`; offsets are offsets in `src`. */
-export function* scanPlain(src: ByteSource, start: number, end: number, format: Format, ctx: ReadContext): Generator<Record> {
+/** What the scanners yield: a record, or null after a stretch read past without one (damage, a bomb, an empty member),
+ *  where a caller that must stay responsive may give way (ArchiveFile.steps). */
+export type Step = Record | null;
+
+export function* scanPlain(src: ByteSource, start: number, end: number, format: Format, ctx: ReadContext): Generator<Step> {
   let pos = start;
   for (;;) {
     pos = skipBlank(src, pos, end);
@@ -95,6 +104,7 @@ export function* scanPlain(src: ByteSource, start: number, end: number, format: 
       const next = findRecordStart(src, pos + 1, end, format);
       if (next < 0) return;
       pos = next;
+      yield null;
       continue;
     }
     if (head.warning) report(ctx, head.warning.code, pos, head.warning.message);
@@ -169,7 +179,7 @@ export function reportBadMember(src: ByteSource, pos: number, end: number, m: Me
     report(ctx, m.code, pos, m.message);
     return -1;
   }
-  const next = findGzipMagic(src, pos + 1, end);
+  const next = findGzipMagic(src, m.resumeAt ?? pos + 1, end);
   const stop = next < 0 ? end : next;
   if (m.notGzip) report(ctx, 'warc-garbage', pos, `${stop - pos} bytes that are no gzip member: "${escapeBytes(src.read(pos, 40))}"`);
   else report(ctx, m.code, pos, m.message);
@@ -182,8 +192,58 @@ function startsRecord(data: Buffer, format: Format): boolean {
   return format === 'warc' ? isWarcStart(data, i) : isArcStart(data, i);
 }
 
+/** Gzip members read as one stream of inflated bytes (a record's head or block may go on in the next member; a
+ *  single-member file is one stream). The bytes are kept in memory while they are at most `keep`; past that only the
+ *  first `keep` are, and the rest is inflated again when read, so a record of any size costs flat memory. */
+export class MemberRun {
+  /** The compressed ranges read, in order (consecutive members share one). */
+  private readonly ranges: Array<[start: number, end: number]> = [];
+  size = 0;
+  /** The stream's first bytes; all of them while `whole`. */
+  prefix: Buffer = Buffer.alloc(0);
+  whole = true;
+  /** The stream's last (up to 4) bytes: where a record's terminator is looked for. */
+  tail: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly keep = KEEP) {}
+
+  /** Adds what the member(s) at [start, end) inflate to (a cut member: what it held before the cut). */
+  add(m: { data: Buffer; size: number; tail: Buffer }, start: number, end: number): this {
+    if (this.whole) {
+      const room = this.keep - this.prefix.length;
+      this.prefix = this.prefix.length === 0 ? m.data.subarray(0, room) : Buffer.concat([this.prefix, m.data.subarray(0, room)]);
+      this.whole = m.data.length === m.size && m.size <= room;
+    }
+    this.size += m.size;
+    this.tail = Buffer.concat([this.tail, m.tail]).subarray(-4);
+    const last = this.ranges.at(-1);
+    if (last && last[1] === start) last[1] = end;
+    else this.ranges.push([start, end]);
+    return this;
+  }
+
+  get end(): number {
+    return this.ranges.at(-1)?.[1] ?? 0;
+  }
+
+  /** Blank bytes (CR/LF, at most 4) that end the stream, not reaching back before `from`. */
+  trailingBlank(from: number): number {
+    let n = 0;
+    while (n < this.tail.length && this.size - n > from && isBlank(this.tail[this.tail.length - 1 - n])) n++;
+    return n;
+  }
+
+  source(src: ByteSource, file: string): ByteSource {
+    if (this.whole) return new BufferSource(file, this.prefix);
+    const ranges = this.ranges.map(([a, b]) => [a, b] as const);
+    return new InflatedSource(file, this.size, this.prefix, function* () {
+      for (const [a, b] of ranges) yield* inflateMembers(src, a, b);
+    });
+  }
+}
+
 /** Records of a per-record gzip file in [start, end). A record's (offset, length) cover the member(s) holding it. */
-export function* scanMembers(src: ByteSource, start: number, end: number, format: Format, ctx: ReadContext): Generator<Record> {
+export function* scanMembers(src: ByteSource, start: number, end: number, format: Format, ctx: ReadContext): Generator<Step> {
   const parse = parserFor(format);
   let pos = start;
   while (pos < end) {
@@ -192,70 +252,73 @@ export function* scanMembers(src: ByteSource, start: number, end: number, format
       const next = reportBadMember(src, pos, end, m, ctx);
       if (next < 0) return;
       pos = next;
+      yield null;
       continue;
     }
-    if (m.isize !== m.data.length % 2 ** 32)
-      report(ctx, 'gzip-corrupt', pos, `gzip trailer says ${m.isize} bytes, the member inflates to ${m.data.length}`);
-    let data = m.data;
-    let memberEnd = m.end;
+    if (m.isize !== m.size % 2 ** 32)
+      report(ctx, 'gzip-corrupt', pos, `gzip trailer says ${m.isize} bytes, the member inflates to ${m.size}`);
+    const run = new MemberRun().add(m, pos, m.end);
     let off = 0;
-    while (off < data.length && isBlank(data[off])) off++;
-    if (off === data.length) {
-      pos = memberEnd; // an empty member, or one holding only the previous record's CRLF CRLF
+    while (off < m.data.length && isBlank(m.data[off])) off++;
+    if (off === m.size) {
+      pos = m.end; // an empty member, or one holding only the previous record's CRLF CRLF
+      yield null;
       continue;
     }
-    let head = parse(data.subarray(off), false);
+    const headOf = (atEof: boolean): Head =>
+      !run.whole && off >= run.prefix.length - MAX_HEAD && !atEof
+        ? { ok: false, more: false, code: 'warc-bad-header', message: `no end of header within ${MAX_HEAD} bytes` }
+        : parse(run.prefix.subarray(off), atEof);
+    let head = headOf(false);
     // A head or block may go on in the next members (webrecorder+warcio example-wrong-chunks.warc.gz splits a response
     // after its HTTP headers): append members until the record is whole.
-    while ((!head.ok && head.more) || (head.ok && off + head.headerLength + Math.max(0, head.contentLength) > data.length)) {
-      const n = memberEnd < end ? inflateMember(src, memberEnd, end) : null;
+    while ((!head.ok && head.more) || (head.ok && off + head.headerLength + Math.max(0, head.contentLength) > run.size)) {
+      const n = run.end < end ? inflateMember(src, run.end, end) : null;
       // A member that opens with a record is no continuation: this record's Content-Length is wrong instead.
       if (n?.ok && startsRecord(n.data, format)) break;
       if (!n || !n.ok) {
-        if (n?.partial) data = Buffer.concat([data, n.partial]);
-        if (n && n.code !== 'gzip-truncated') report(ctx, n.code, memberEnd, n.message);
-        if (!head.ok) head = parse(data.subarray(off), true);
+        if (n?.partial) run.add(n.partial, run.end, end);
+        if (n && n.code !== 'gzip-truncated') report(ctx, n.code, run.end, n.message);
+        if (!head.ok) head = headOf(true);
         break;
       }
-      data = Buffer.concat([data, n.data]);
-      memberEnd = n.end;
-      if (!head.ok) head = parse(data.subarray(off), false);
+      run.add(n, run.end, n.end);
+      if (!head.ok) head = headOf(false);
     }
+    const memberEnd = run.end;
     if (!head.ok) {
       const bad = final(head) as FinalHead & { ok: false };
       report(ctx, bad.code, pos, bad.message);
       pos = memberEnd;
+      yield null;
       continue;
     }
     if (head.warning) report(ctx, head.warning.code, pos, head.warning.message);
     const blockStart = off + head.headerLength;
-    if (head.contentLength < 0) {
-      let stop = data.length;
-      while (stop > blockStart && data.length - stop < 4 && isBlank(data[stop - 1])) stop--;
-      head = { ...head, contentLength: stop - blockStart };
-    }
-    if (blockStart + head.contentLength > data.length) {
-      const held = data.length - blockStart;
+    if (head.contentLength < 0) head = { ...head, contentLength: run.size - run.trailingBlank(blockStart) - blockStart };
+    if (blockStart + head.contentLength > run.size) {
+      const held = run.size - blockStart;
       if (memberEnd >= end) {
         report(ctx, 'warc-truncated', pos, `record declares a ${head.contentLength}-byte block; the data ends ${held} bytes into it`);
         pos = memberEnd;
+        yield null;
         continue;
       }
       // Content-Length too long, and the next member holds the next record: take the block as the member has it.
       report(ctx, 'warc-bad-length', pos, `Content-Length ${head.contentLength} is more than the ${held} bytes its gzip member holds`);
-      let stop = data.length;
-      while (stop > blockStart && data.length - stop < 4 && isBlank(data[stop - 1])) stop--;
-      head = { ...head, contentLength: stop - blockStart };
+      head = { ...head, contentLength: run.size - run.trailingBlank(blockStart) - blockStart };
     }
-    const inflated = new BufferSource(ctx.file, data);
+    const inflated = run.source(src, ctx.file);
     yield makeRecord(ctx, head, pos, memberEnd - pos, inflated, blockStart);
     // More records in the same member: a file that mixes the layouts. They are read, but share the member's address.
     let rest = blockStart + head.contentLength;
-    while (rest < data.length) {
-      while (rest < data.length && isBlank(data[rest])) rest++;
-      if (rest >= data.length) break;
-      const h = final(parse(data.subarray(rest), true));
-      if (!h.ok || h.contentLength < 0 || rest + h.headerLength + h.contentLength > data.length) {
+    // Only the record's terminator left (the usual case): known from the run's tail, without reading back into it.
+    if (run.trailingBlank(rest) === run.size - rest) rest = run.size;
+    while (rest < run.size) {
+      rest = skipBlank(inflated, rest, run.size);
+      if (rest >= run.size) break;
+      const h = readHead(inflated, rest, run.size, format);
+      if (!h.ok || h.contentLength < 0 || rest + h.headerLength + h.contentLength > run.size) {
         report(ctx, h.ok ? 'warc-truncated' : h.code, pos, `inside the gzip member: ${h.ok ? 'record cut short' : h.message}`);
         break;
       }

@@ -1,9 +1,11 @@
 import { escapeBytes } from './errors.js';
 import { Fields } from './headers.js';
-import { decodeBody, parseHttp } from './http.js';
+import { blockRange, bodyPieces, parseHttp, type BodyDecoding } from './http.js';
 import type { ArchiveRecord, ByteSource, HttpMessage, WarcProblem } from './types.js';
 
 const HEAD_WINDOW = 8 * 1024;
+/** An HTTP head longer than this is no head: its message parses as far as this goes. */
+const HTTP_HEAD_MAX = 1024 * 1024;
 const HTTP_TYPES = new Set(['response', 'request', 'revisit']);
 
 /** Where a record's block lives: a range of the file (plain archives) or of an inflated gzip member. */
@@ -125,7 +127,8 @@ export class Record implements ArchiveRecord {
     return this.home.source.read(this.home.start + this.contentLength, n);
   }
 
-  /** Parsed once and cached; reads only the head of the block unless the HTTP head is larger than 8 KB. A block
+  /** Parsed once and cached; reads only the head of the block unless the HTTP head is larger than 8 KB (then at most
+   *  1 MiB). A block
    *  declared application/http that does not parse is reported once as http-bad-message. */
   http(): HttpMessage | null {
     if (this.httpCache !== undefined) return this.httpCache;
@@ -134,7 +137,8 @@ export class Record implements ArchiveRecord {
       // Most HTTP heads fit in the first 8 KB; a positional-read source then copies no more than that.
       const head = this.home.source.read(this.home.start, Math.min(this.contentLength, HEAD_WINDOW));
       msg = parseHttp(head);
-      if (msg && msg.bodyOffset === head.length && head.length < this.contentLength) msg = parseHttp(this.block());
+      if (msg && msg.bodyOffset === head.length && head.length < this.contentLength)
+        msg = parseHttp(this.home.source.read(this.home.start, Math.min(this.contentLength, HTTP_HEAD_MAX)));
       if (!msg && (this.contentType ?? '').toLowerCase().startsWith('application/http'))
         this.onProblem?.({ code: 'http-bad-message', file: this.file, offset: this.offset, message: `block is declared application/http but starts "${escapeBytes(head)}"` });
     }
@@ -142,13 +146,38 @@ export class Record implements ArchiveRecord {
     return msg;
   }
 
-  payload(): Buffer {
+  private readonly readBlock = (from: number, length: number): Buffer =>
+    this.home.source.read(this.home.start + from, Math.min(length, this.contentLength - from));
+
+  blockPieces(): Generator<Buffer> {
+    return blockRange(this.readBlock, 0, this.contentLength);
+  }
+
+  payloadPieces(decoding: BodyDecoding = 'content'): Generator<Buffer> {
     const http = this.http();
-    const block = this.block();
-    if (!http) return block;
-    return decodeBody(block, http, (p) =>
+    if (!http) return this.blockPieces();
+    return bodyPieces(this.readBlock, this.contentLength, http, decoding, (p) =>
       this.onProblem?.({ code: p.code, file: this.file, offset: this.offset, message: p.message }),
     );
+  }
+
+  payload(): Buffer {
+    const parts = [...this.payloadPieces()];
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  }
+
+  payloadUpTo(max: number): { bytes: Buffer; cut: boolean } {
+    const parts: Buffer[] = [];
+    let n = 0;
+    for (const piece of this.payloadPieces()) {
+      if (n + piece.length > max) {
+        parts.push(piece.subarray(0, max - n));
+        return { bytes: Buffer.concat(parts), cut: true }; // leaving the loop closes the pieces' decoders
+      }
+      parts.push(piece);
+      n += piece.length;
+    }
+    return { bytes: parts.length === 1 ? parts[0] : Buffer.concat(parts), cut: false };
   }
 
   private mayHoldHttp(): boolean {

@@ -83,9 +83,17 @@ export interface ArchiveRecord {
   /** The parsed HTTP message when the block is one (response/request/revisit with an HTTP content type or an http(s)
    *  target); null for dns:, warcinfo, metadata and other non-HTTP blocks or when parsing fails. */
   http(): HttpMessage | null;
+  /** The block in pieces of at most 1 MiB, so that a record of any size is read in flat memory. */
+  blockPieces(): Iterable<Buffer>;
   /** The HTTP body after transfer decoding (chunked) and content decoding (gzip/deflate/br); the block itself when
-   *  the record holds no HTTP message. Decoding problems are reported through the reader's onProblem. */
+   *  the record holds no HTTP message. Decoding problems are reported through the reader's onProblem; so is a
+   *  content coding that inflates like a bomb ('decompression-bomb'), where the payload then stops. */
   payload(): Buffer;
+  /** The payload in pieces of about 1 MiB: the way to hash or scan one of any size. `decoding` 'transfer' stops
+   *  before content decoding, 'none' gives the HTTP body as stored. */
+  payloadPieces(decoding?: 'none' | 'transfer' | 'content'): Iterable<Buffer>;
+  /** At most `max` bytes of the payload, and whether there was more (decoding stops there). */
+  payloadUpTo(max: number): { bytes: Buffer; cut: boolean };
 }
 
 export interface OpenOptions {
@@ -104,6 +112,9 @@ export interface ArchiveFile {
   readonly randomAccess: RandomAccess;
   /** Every record in file order. Ends cleanly at end of file; damage is reported through onProblem and skipped. */
   records(): Iterable<ArchiveRecord>;
+  /** records() with a null after each stretch read past without a record (damage, a bomb, an empty member): where a
+   *  caller that must stay responsive (the engine) can give way between bounded pieces of work. */
+  steps(): Iterable<ArchiveRecord | null>;
   /** O(1) read of one record by its on-disk (offset, length), as records() reported them. */
   readRecord(offset: number, length: number): ArchiveRecord;
   close(): void;

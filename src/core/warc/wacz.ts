@@ -1,14 +1,13 @@
 // WACZ 1.1 packages (https://specs.webrecorder.net/wacz/1.1.1/): a zip holding datapackage.json, archive/*.warc[.gz],
 // indexes/index.cdx[.gz] and pages/pages.jsonl. WARC entries stored without compression (the spec's requirement) are
 // read in place through a window of the package's own source, so record offsets are offsets in the .wacz file and a
-// record is read back in O(1). A deflated WARC entry is inflated into memory and read from there: its records report
+// record is read back in O(1). A deflated WARC entry is inflated in pieces as it is read: its records report
 // `<package>#<entry>` as their file and offsets inside the inflated entry, and readRecord cannot reach them.
-import { gunzipSync } from 'node:zlib';
-import { BufferSource } from './buffer-source.js';
 import { ArchiveError } from './errors.js';
 import { openArchiveSource } from './archive.js';
+import { gunzipUpTo } from './gzip.js';
 import { openSource } from './source.js';
-import type { ArchiveFile, ArchiveRecord, ByteSource, OpenOptions, WarcProblem } from './types.js';
+import type { ArchiveFile, ArchiveRecord, ByteSource, OpenOptions, WarcProblemCode } from './types.js';
 import { openZip, type ZipArchive, type ZipEntry } from './zip.js';
 
 export interface WaczPage {
@@ -39,6 +38,9 @@ export interface WaczArchive extends ArchiveFile {
   indexLines(): string[];
 }
 
+/** Reports a package problem ('wacz-bad-package' unless said otherwise). */
+type ProblemAt = (offset: number, message: string, code?: WarcProblemCode) => void;
+
 const PAGES = 'pages/pages.jsonl';
 const INDEXES = ['indexes/index.cdx.gz', 'indexes/index.cdxj.gz', 'indexes/index.cdx', 'indexes/index.cdxj'];
 const isWarcEntry = (name: string) => name.startsWith('archive/') && /\.(w?arc)(\.gz)?$/i.test(name);
@@ -66,8 +68,7 @@ export function openWacz(path: string, opts: OpenOptions = {}): WaczArchive {
 export function openWaczSource(source: ByteSource, opts: OpenOptions = {}): WaczArchive {
   const path = source.path;
   const zip = openZip(source);
-  const problem = (offset: number, message: string) =>
-    opts.onProblem?.({ code: 'wacz-bad-package', file: path, offset, message } satisfies WarcProblem);
+  const problem: ProblemAt = (offset, message, code = 'wacz-bad-package') => opts.onProblem?.({ code, file: path, offset, message });
 
   const datapackage = readDatapackage(zip, problem);
   const warcs = zip.entries.filter((e) => isWarcEntry(e.name));
@@ -87,6 +88,27 @@ export function openWaczSource(source: ByteSource, opts: OpenOptions = {}): Wacz
     return a;
   };
 
+  // Each WARC entry in turn; an entry that cannot be read as one is reported and passed over. A deflated entry (the
+  // spec wants them stored) is inflated in pieces as it is read.
+  function* steps(): Generator<ArchiveRecord | null> {
+    for (const entry of warcs) {
+      let inner: ArchiveFile | null = null;
+      try {
+        if (entry.method === 0) inner = storedArchive(entry);
+        else if (entry.method === 8) inner = openArchiveSource(zip.inflated(entry), { ...opts, file: `${path}#${entry.name}` });
+      } catch (e) {
+        if (!(e instanceof ArchiveError)) throw e;
+        opts.onProblem?.(e.toProblem());
+      }
+      if (inner) yield* inner.steps();
+      if (inner && entry.method !== 0) inner.close();
+      yield null;
+    }
+  }
+  function* records(): Generator<ArchiveRecord> {
+    for (const r of steps()) if (r) yield r;
+  }
+
   return {
     path,
     format: 'wacz',
@@ -95,25 +117,8 @@ export function openWaczSource(source: ByteSource, opts: OpenOptions = {}): Wacz
     randomAccess: 'direct',
     datapackage,
     warcs,
-    *records(): Generator<ArchiveRecord> {
-      for (const entry of warcs) {
-        if (entry.method === 0) {
-          yield* storedArchive(entry).records();
-        } else if (entry.method === 8) {
-          let data: Buffer;
-          try {
-            data = zip.read(entry);
-          } catch (e) {
-            if (!(e instanceof ArchiveError)) throw e;
-            opts.onProblem?.(e.toProblem());
-            continue;
-          }
-          const inner = openArchiveSource(new BufferSource(path, data), { ...opts, file: `${path}#${entry.name}` });
-          yield* inner.records();
-          inner.close();
-        }
-      }
-    },
+    records,
+    steps,
     readRecord(offset: number, length: number): ArchiveRecord {
       const entry = warcs.find((e) => e.method === 0 && offset >= e.dataOffset && offset < e.dataOffset + e.size);
       if (!entry) throw new ArchiveError('wacz-bad-package', path, offset, 'no stored WARC entry holds this offset');
@@ -139,23 +144,28 @@ export function waczPages(path: string, opts: OpenOptions = {}): WaczPage[] {
   }
 }
 
-function readJsonEntry(zip: ZipArchive, entry: ZipEntry, problem: (offset: number, message: string) => void): string | null {
+/** Package metadata is read whole, so it is bounded: datapackage.json is a few KB in practice; the pages list and the
+ *  index grow with the crawl, and stay far below what one string can hold (about 512 MB). */
+const DATAPACKAGE_MAX = 16 * 1024 * 1024;
+const LIST_MAX = 128 * 1024 * 1024;
+
+function readJsonEntry(zip: ZipArchive, entry: ZipEntry, max: number, problem: ProblemAt): string | null {
   try {
-    return zip.read(entry).toString('utf8');
+    return zip.read(entry, max).toString('utf8');
   } catch (e) {
     if (!(e instanceof ArchiveError)) throw e;
-    problem(e.offset, e.message);
+    problem(e.offset, e.message, e.code);
     return null;
   }
 }
 
-function readDatapackage(zip: ZipArchive, problem: (offset: number, message: string) => void): WaczArchive['datapackage'] {
+function readDatapackage(zip: ZipArchive, problem: ProblemAt): WaczArchive['datapackage'] {
   const entry = zip.entry('datapackage.json');
   if (!entry) {
     problem(0, 'no datapackage.json');
     return null;
   }
-  const text = readJsonEntry(zip, entry, problem);
+  const text = readJsonEntry(zip, entry, DATAPACKAGE_MAX, problem);
   if (text === null) return null;
   let json: unknown;
   try {
@@ -189,10 +199,10 @@ function readDatapackage(zip: ZipArchive, problem: (offset: number, message: str
   return pkg;
 }
 
-function readPages(zip: ZipArchive, problem: (offset: number, message: string) => void): WaczPage[] {
+function readPages(zip: ZipArchive, problem: ProblemAt): WaczPage[] {
   const entry = zip.entry(PAGES);
   if (!entry) return [];
-  const text = readJsonEntry(zip, entry, problem);
+  const text = readJsonEntry(zip, entry, LIST_MAX, problem);
   if (text === null) return [];
   const pages: WaczPage[] = [];
   const lines = text.split('\n');
@@ -213,17 +223,18 @@ function readPages(zip: ZipArchive, problem: (offset: number, message: string) =
   return pages;
 }
 
-function readIndex(zip: ZipArchive, problem: (offset: number, message: string) => void): string[] {
+function readIndex(zip: ZipArchive, problem: ProblemAt): string[] {
   for (const name of INDEXES) {
     const entry = zip.entry(name);
     if (!entry) continue;
     try {
-      let data = zip.read(entry);
+      let data = zip.read(entry, LIST_MAX);
       // A ZipNum index (index.cdx.gz + index.idx) is a run of gzip members; gunzip reads them all.
-      if (name.endsWith('.gz')) data = gunzipSync(data);
+      if (name.endsWith('.gz')) data = gunzipUpTo(data, LIST_MAX);
       return data.toString('utf8').split('\n').filter((l) => l.trim() !== '');
     } catch (e) {
-      problem(entry.dataOffset, `${name}: ${(e as Error).message}`);
+      const code = (e as { code?: unknown }).code;
+      problem(entry.dataOffset, `${name}: ${(e as Error).message}`, code === 'decompression-bomb' || e instanceof ArchiveError ? (code as WarcProblemCode) : undefined);
       return [];
     }
   }

@@ -1,9 +1,11 @@
 // A minimal zip reader for WACZ packages: the central directory, stored and deflated entries, zip64 sizes and offsets.
 // Enough for the WACZ 1.1 profile (APPNOTE.TXT 6.3.x; WACZ requires archive/ WARCs to be STORED so that they can be
 // read in place). Encrypted entries, multi-disk archives and other methods are refused with a typed error.
-import { crc32, inflateRawSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import { ArchiveError } from './errors.js';
-import type { ByteSource } from './types.js';
+import { bombMessage, inflateRaw, isBomb } from './gzip.js';
+import { InflatedSource } from './inflated-source.js';
+import type { ByteSource, WarcProblemCode } from './types.js';
 
 export interface ZipEntry {
   name: string;
@@ -21,8 +23,13 @@ export interface ZipArchive {
   readonly source: ByteSource;
   readonly entries: readonly ZipEntry[];
   entry(name: string): ZipEntry | undefined;
-  /** The entry's bytes, inflated when deflated; CRC-32 checked. A stored entry comes back as a view of the source. */
-  read(entry: ZipEntry): Buffer;
+  /** The entry's bytes, inflated when deflated; CRC-32 checked. A stored entry comes back as a view of the source.
+   *  Throws ArchiveError when it holds more than `max` bytes ('wacz-bad-package') or is a decompression bomb
+   *  ('decompression-bomb'): the entry is inflated in pieces and never past max. */
+  read(entry: ZipEntry, max?: number): Buffer;
+  /** A deflated entry's bytes as a source, inflated in pieces as they are read (flat memory for any size). Throws
+   *  ArchiveError('decompression-bomb') for a bomb. */
+  inflated(entry: ZipEntry): ByteSource;
 }
 
 const EOCD = 0x06054b50;
@@ -35,7 +42,7 @@ const MAX_COMMENT = 0xffff;
 /** Reads the central directory of the zip in `source`. Throws ArchiveError('wacz-bad-package') when it is not a
  *  readable zip; entries are checked against their local headers. */
 export function openZip(source: ByteSource): ZipArchive {
-  const bad = (offset: number, message: string) => new ArchiveError('wacz-bad-package', source.path, offset, message);
+  const bad = (offset: number, message: string, code: WarcProblemCode = 'wacz-bad-package') => new ArchiveError(code, source.path, offset, message);
   const size = source.size;
 
   // The end record sits at the end, after an optional comment of up to 64 KiB (APPNOTE 4.3.16).
@@ -88,14 +95,23 @@ export function openZip(source: ByteSource): ZipArchive {
     // Bit 11: UTF-8 names; otherwise CP437, of which ASCII is the part WACZ paths use.
     const name = dir.toString(flags & 0x800 ? 'utf8' : 'latin1', p + 46, p + 46 + nameLen);
     // Zip64 extra field: the 64-bit values present are those whose 32-bit fields hold 0xFFFFFFFF (APPNOTE 4.5.3).
-    for (let x = p + 46 + nameLen; x + 4 <= p + 46 + nameLen + extraLen; ) {
+    const extraEnd = p + 46 + nameLen + extraLen;
+    for (let x = p + 46 + nameLen; x + 4 <= extraEnd; ) {
       const id = dir.readUInt16LE(x);
       const len = dir.readUInt16LE(x + 2);
+      const fieldEnd = Math.min(x + 4 + len, extraEnd);
       if (id === 0x0001) {
         let q = x + 4;
-        if (uncompressedSize === 0xffffffff) (uncompressedSize = num64(dir, q)), (q += 8);
-        if (compressedSize === 0xffffffff) (compressedSize = num64(dir, q)), (q += 8);
-        if (localHeaderOffset === 0xffffffff) localHeaderOffset = num64(dir, q);
+        // A field shorter than the values it must hold (a zero length, say) is damage, not a reason to read past it.
+        const next64 = (what: string) => {
+          if (q + 8 > fieldEnd) throw bad(dirOffset + x, `${name}: zip64 extra field of ${len} bytes has no room for the ${what}`);
+          const v = num64(dir, q);
+          q += 8;
+          return v;
+        };
+        if (uncompressedSize === 0xffffffff) uncompressedSize = next64('size');
+        if (compressedSize === 0xffffffff) compressedSize = next64('compressed size');
+        if (localHeaderOffset === 0xffffffff) localHeaderOffset = next64('local header offset');
       }
       x += 4 + len;
     }
@@ -113,22 +129,59 @@ export function openZip(source: ByteSource): ZipArchive {
     source,
     entries,
     entry: (name) => byName.get(name),
-    read(entry) {
-      const raw = source.read(entry.dataOffset, entry.compressedSize);
+    read(entry, max = Infinity) {
+      checkEntry(entry);
+      if (entry.size > max) throw bad(entry.localHeaderOffset, `${entry.name}: holds ${entry.size} bytes, more than the ${max} read of it`);
       let data: Buffer;
-      if (entry.method === 0) data = raw;
-      else if (entry.method === 8) {
+      if (entry.method === 0) data = source.read(entry.dataOffset, entry.compressedSize);
+      else {
+        // In pieces, stopping one byte past the declared size: a central directory that understates the size of a
+        // bomb cannot make this hold more than it declared.
+        const parts: Buffer[] = [];
+        let n = 0;
+        const pieces = inflateRaw(source, entry.dataOffset, entry.dataOffset + entry.compressedSize, true);
         try {
-          data = inflateRawSync(raw);
+          for (const piece of pieces) {
+            parts.push(Buffer.from(piece.subarray(0, entry.size + 1 - n)));
+            n += piece.length;
+            if (n > entry.size) break;
+          }
         } catch (e) {
           throw bad(entry.dataOffset, `${entry.name}: deflated data does not inflate (${(e as Error).message})`);
         }
-      } else throw bad(entry.localHeaderOffset, `${entry.name}: compression method ${entry.method} is not supported`);
+        data = Buffer.concat(parts);
+      }
       if (data.length !== entry.size || crc32(data) !== entry.crc32)
         throw bad(entry.dataOffset, `${entry.name}: size or CRC-32 does not match the central directory`);
       return data;
     },
+    inflated(entry) {
+      checkEntry(entry);
+      if (entry.method !== 8) throw bad(entry.localHeaderOffset, `${entry.name}: not a deflated entry`);
+      const { dataOffset, compressedSize } = entry;
+      // One pass first, counting and checking: the source then holds exactly the bytes the directory promises.
+      let n = 0;
+      let crc = 0;
+      try {
+        for (const piece of inflateRaw(source, dataOffset, dataOffset + compressedSize, true)) {
+          n += piece.length;
+          if (n > entry.size) break;
+          crc = crc32(piece, crc);
+        }
+      } catch (e) {
+        throw bad(dataOffset, `${entry.name}: deflated data does not inflate (${(e as Error).message})`);
+      }
+      if (n !== entry.size || crc !== entry.crc32) throw bad(dataOffset, `${entry.name}: size or CRC-32 does not match the central directory`);
+      return new InflatedSource(source.path, entry.size, Buffer.alloc(0), () => inflateRaw(source, dataOffset, dataOffset + compressedSize));
+    },
   };
+
+  function checkEntry(entry: ZipEntry): void {
+    if (entry.method !== 0 && entry.method !== 8)
+      throw bad(entry.localHeaderOffset, `${entry.name}: compression method ${entry.method} is not supported`);
+    if (isBomb(entry.compressedSize, entry.size))
+      throw bad(entry.localHeaderOffset, `${entry.name}: ${bombMessage('zip entry', entry.compressedSize, entry.size)}`, 'decompression-bomb');
+  }
 }
 
 function num64(buf: Buffer, at: number): number {

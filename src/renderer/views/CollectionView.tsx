@@ -99,6 +99,7 @@ const STATE_TEXT: Record<CollectionFile['state'], string> = {
   error: 'failed',
   skipped: 'skipped',
   missing: 'missing on disk',
+  changed: 'changed since indexed',
 };
 
 function FileTable({ files, busy, onRemove, onRelink }: { files: CollectionFile[]; busy: boolean; onRemove(p: string): void; onRelink(p: string): void }) {

@@ -91,9 +91,61 @@ const TEXT_BACKENDS: Array<[TextBackendKind, string]> = [
   ['gpu', 'GPU'],
 ];
 
+/** Allowing a folder takes two steps: the engine prints a code on the terminal it was started from, and the person
+ *  types it here. No page (nor anything else that can only call the API) can take the second step by itself. */
+function AllowFolder() {
+  const [root, setRoot] = useState('');
+  const [code, setCode] = useState('');
+  const [asked, setAsked] = useState<string | null>(null); // the folder a code was printed for
+  const [message, setMessage] = useState<string | null>(null);
+
+  const submit = async () => {
+    const folder = root.trim();
+    if (!folder) return;
+    try {
+      const settings = await call('settings.update', asked === folder ? { addRoot: folder, confirmCode: code.trim() } : { addRoot: folder });
+      useApp.setState({ settings });
+      setRoot('');
+      setAsked(null);
+      setMessage(null);
+    } catch (e) {
+      const needsCode = (e as { apiError?: { code: string } }).apiError?.code === 'needs-confirmation';
+      setAsked(needsCode ? folder : null);
+      setMessage(describeError(e));
+    }
+    setCode('');
+  };
+
+  return (
+    <form
+      className="row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <label>
+        Folder
+        <input value={root} onChange={(e) => setRoot(e.target.value)} placeholder="/data/archives" size={40} />
+      </label>
+      {asked !== null && asked === root.trim() && (
+        <label>
+          Code from the terminal
+          <input value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" spellCheck={false} size={12} />
+        </label>
+      )}
+      <button type="submit">{asked !== null && asked === root.trim() ? 'Confirm folder' : 'Allow folder'}</button>
+      {message && (
+        <p role="status" className="meta">
+          {message}
+        </p>
+      )}
+    </form>
+  );
+}
+
 export function SettingsView() {
   const { settings, updateSettings } = useApp();
-  const [root, setRoot] = useState('');
   if (!settings) return <p className="empty">Loading settings…</p>;
   return (
     <section aria-label="Settings" className="settings">
@@ -137,19 +189,7 @@ export function SettingsView() {
         ))}
         {settings.allowedRoots.length === 0 && <li className="empty">None yet.</li>}
       </ul>
-      <form
-        className="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (root.trim()) void updateSettings({ addRoot: root.trim() }).then(() => setRoot(''));
-        }}
-      >
-        <label>
-          Folder
-          <input value={root} onChange={(e) => setRoot(e.target.value)} placeholder="/data/archives" size={40} />
-        </label>
-        <button type="submit">Allow folder</button>
-      </form>
+      <AllowFolder />
       <AppPaths />
     </section>
   );

@@ -19,6 +19,7 @@ import { servedEntry } from '../../../src/core/replay/ledger.js';
 import { replayResponse } from '../../../src/core/replay/response.js';
 import { resolve } from '../../../src/core/replay/resolve.js';
 import type { ReplayRequest, ReplayResponse } from '../../../src/core/replay/types.js';
+import { bodyBytes } from './body.js';
 import { Collection } from '../../../src/core/store/index.js';
 import { openArchive } from '../../../src/core/warc/index.js';
 
@@ -37,6 +38,8 @@ const FILES = [
 const PREFIX = 'http://127.0.0.1:4000/corpus';
 const PAGE_TS = '20140126200624';
 
+type Got = Omit<ReplayResponse, 'body'> & { body: Buffer; streamed: boolean };
+
 describe.skipIf(!existsSync(WARC))('replay of real corpus records', () => {
   let dir: string;
   let coll: Collection;
@@ -52,10 +55,13 @@ describe.skipIf(!existsSync(WARC))('replay of real corpus records', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const get = (url: string, at: string, more: Partial<ReplayRequest> = {}) =>
-    replayResponse(coll, { url, at, flag: '', prefix: PREFIX, ...more });
-  const text = (r: ReplayResponse) => Buffer.from(r.body).toString('latin1');
-  const header = (r: ReplayResponse, name: string) => r.headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
+  /** The response, and whether its body was sent as it was read (streamed) or built whole. */
+  const get = async (url: string, at: string, more: Partial<ReplayRequest> = {}): Promise<Got> => {
+    const r = await replayResponse(coll, { url, at, flag: '', prefix: PREFIX, ...more });
+    return { ...r, streamed: !(r.body instanceof Uint8Array), body: await bodyBytes(r.body) };
+  };
+  const text = (r: Got) => r.body.toString('latin1');
+  const header = (r: Pick<ReplayResponse, 'headers'>, name: string) => r.headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
 
   it('exact: the iana.org home page, its stylesheets and images pointed into the archive at the page time', async () => {
     const r = await get('http://www.iana.org/', PAGE_TS);
@@ -152,6 +158,8 @@ describe.skipIf(!existsSync(WARC))('replay of real corpus records', () => {
     const html = text(r);
     expect(html).toContain('Not in this archive');
     expect(html).toContain('Nothing was fetched from the live web');
+    expect(html).toContain('asked for at 2014-01-26 20:06:24 UTC.');
+    expect(text(await get('http://www.iana.org/no-such-page', '2014'))).toContain('asked for at 2014.'); // not 2014-00-00
     expect(html).toContain(`href="${PREFIX}/${PAGE_TS}/http://www.iana.org/"`); // the home page, 0 s away, first
     expect(html).toContain(`href="${PREFIX}/20140126200706/http://www.iana.org/about"`);
     expect(header(r, 'Content-Security-Policy')).toContain("default-src 'self'");
@@ -174,6 +182,58 @@ describe.skipIf(!existsSync(WARC))('replay of real corpus records', () => {
     const chunked = await get('http://www.iana.org/_css/2013.1/print.css', '20140126200625', { flag: 'id_' });
     expect(text(chunked)).not.toMatch(/^[0-9a-f]+\r\n/); // no chunk-size line left
     expect(header(chunked, 'Content-Length')).toBe(String(chunked.body.length));
+  });
+
+  it('sends what needs no rewriting or decoding as it is read: the same bytes as the record\'s payload, Range included', async () => {
+    const archived = openArchive(FILES[0]);
+    const plain = [...archived.records()].filter((x) => {
+      const h = x.http();
+      return x.type === 'response' && h?.status === 200 && !h.headers.get('transfer-encoding') && !h.headers.get('content-encoding') &&
+        !/^text\/(html|css)/.test(h.headers.get('content-type') ?? '');
+    });
+    expect(plain.length).toBeGreaterThan(3); // iana.org's scripts and fonts (its images are chunked)
+    let streamedRanges = 0;
+    for (const rec of plain) {
+      const ts = rec.date!.replace(/\D/g, '').slice(0, 14);
+      const payload = rec.payload();
+      const r = await get(rec.targetUri!, ts, { flag: 'id_' });
+      expect([r.streamed, r.status, header(r, 'Content-Length')]).toEqual([true, 200, String(payload.length)]);
+      expect(r.body.equals(payload)).toBe(true);
+      const part = await get(rec.targetUri!, ts, { range: 'bytes=5-' });
+      if (payload.length <= 5) {
+        expect([part.status, header(part, 'Content-Range')]).toEqual([416, `bytes */${payload.length}`]); // iana.js: empty
+        continue;
+      }
+      streamedRanges++;
+      expect([part.streamed, part.status, header(part, 'Content-Range')]).toEqual([true, 206, `bytes 5-${payload.length - 1}/${payload.length}`]);
+      expect(part.body.equals(payload.subarray(5))).toBe(true);
+    }
+    archived.close();
+    expect(streamedRanges).toBeGreaterThanOrEqual(2); // jquery.js and the font at least
+    // A chunked stylesheet is decoded whole, then rewritten: never streamed.
+    expect((await get('http://www.iana.org/_css/2013.1/print.css', '20140126200625')).streamed).toBe(false);
+  });
+
+  it('decodes chunked and gzip-encoded payloads sent as archived as they are sent; a Range of one is decoded whole', async () => {
+    const archived = openArchive(FILES[0]);
+    const images = [...archived.records()].filter((x) => x.type === 'response' && /^image\//.test(x.http()?.headers.get('content-type') ?? ''));
+    expect(images.map((x) => x.http()!.headers.get('transfer-encoding'))).toEqual(['chunked', 'chunked', 'chunked', 'chunked']);
+    for (const rec of images) {
+      const payload = rec.payload();
+      const r = await get(rec.targetUri!, rec.date!.replace(/\D/g, '').slice(0, 14));
+      expect([r.streamed, r.status, header(r, 'Content-Length'), header(r, 'Transfer-Encoding')]).toEqual([true, 200, String(payload.length), undefined]);
+      expect(r.body.equals(payload)).toBe(true);
+      const part = await get(rec.targetUri!, rec.date!.replace(/\D/g, '').slice(0, 14), { range: 'bytes=0-9' });
+      expect([part.streamed, part.status, header(part, 'Content-Range')]).toEqual([false, 206, `bytes 0-9/${payload.length}`]);
+      expect(part.body.equals(payload.subarray(0, 10))).toBe(true);
+    }
+    archived.close();
+    const gz = openArchive(FILES[2]);
+    const encoded = [...gz.records()].find((x) => x.type === 'response')!;
+    const r = await get('http://example.com/', '2016', { flag: 'id_' });
+    expect([r.streamed, header(r, 'Content-Encoding')]).toEqual([true, undefined]);
+    expect(r.body.equals(encoded.payload())).toBe(true);
+    gz.close();
   });
 
   it('Range: 206 with Content-Range from the served body, 416 past its end, whole for a rewritten page', async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { replayResponse } from '../../../src/core/replay/response.js';
 import { resolve } from '../../../src/core/replay/resolve.js';
 import { collectionOf } from '../search/helpers.js';
+import { bodyBytes } from './body.js';
 
 const coll = collectionOf([
   {
@@ -64,7 +65,7 @@ describe('pages replay writes itself', () => {
   it('a record that cannot be read: 502 naming the file and offset', async () => {
     const r = await replayResponse(coll(), { ...req, url: 'http://site.example/dir/' });
     expect(r.status).toBe(502);
-    const html = Buffer.from(r.body).toString('utf8');
+    const html = (await bodyBytes(r.body)).toString('utf8');
     expect(html).toContain('<code>/fake/a.warc</code> at offset 300');
     expect(html).toMatch(/cannot be read: file-not-found: \/fake\/a\.warc/);
   });
@@ -72,13 +73,13 @@ describe('pages replay writes itself', () => {
   it('a revisit without its original: 404 that says so', async () => {
     const r = await replayResponse(coll(), { ...req, url: 'http://site.example/only-revisit' });
     expect(r.status).toBe(404);
-    expect(Buffer.from(r.body).toString('utf8')).toContain('is a revisit record whose original');
+    expect((await bodyBytes(r.body)).toString('utf8')).toContain('is a revisit record whose original');
   });
 
   it('a miss escapes what it shows and loads only the helper script', async () => {
     const r = await replayResponse(coll(), { ...req, url: 'http://site.example/<script>alert(1)</script>' });
     expect(r.status).toBe(404);
-    const html = Buffer.from(r.body).toString('utf8');
+    const html = (await bodyBytes(r.body)).toString('utf8');
     expect(html).not.toContain('<script>alert');
     expect(html.match(/<script[^>]*>/g)).toEqual(['<script nonce="N" src="/__as/frame.js">']);
     expect(html).toContain(`href="http://127.0.0.1:4000/c/20200101000000/http://site.example/dir/"`); // the host's page

@@ -174,6 +174,27 @@ describe.skipIf(!existsSync(IANA))('the replay origin', () => {
     ]);
   });
 
+  it('sends a payload read as it is sent with its length: the whole of it to GET, only the headers to HEAD', async () => {
+    const font = at('20140126200625', 'http://www.iana.org/_css/2013.1/fonts/OpenSans-Semibold.ttf', 'id_');
+    const get = await ask(font, from(at('20140126200624', PAGE), 'font'));
+    expect([get.status, get.headers['content-length'], get.body.length]).toEqual([200, '221328', 221328]);
+    expect(get.body.subarray(0, 4).toString('hex')).toBe('00010000'); // a TrueType font's version tag
+    const head = await ask(font, from(at('20140126200624', PAGE), 'font'), 'HEAD');
+    expect([head.status, head.headers['content-length'], head.body.length]).toEqual([200, '221328', 0]);
+  });
+
+  it('writes what the desktop shell refused into the view of its page, as electron:<reason>, and refuses other bodies', async () => {
+    await ask(at('20140126200624', PAGE), document);
+    const documentUrl = `${replay.origin}${at('20140126200624', PAGE)}`;
+    const post = (body: string) => ask('/__as/shell-report', { 'content-type': 'application/json' }, 'POST', body);
+    expect((await post(JSON.stringify({ documentUrl, blockedUrl: 'wss://live.example/', reason: 'WebSocket (replay opens no live connections)' }))).status).toBe(204);
+    expect((await post('[{"type": "csp-violation", "body": {}}]')).status).toBe(400);
+    expect((await ask('/__as/shell-report')).status).toBe(405);
+    expect(replay.ledgerFor('iana docs', '20140126200624', PAGE).filter((e) => e.blockedBy?.startsWith('electron:')).map((e) => [e.url, e.blockedBy])).toEqual([
+      ['wss://live.example/', 'electron:WebSocket (replay opens no live connections)'],
+    ]);
+  });
+
   it('writes the navigations and windows the helper script stopped into the view of the page that tried them', async () => {
     await ask(at('20140126200624', PAGE, 'js_'), document);
     const referer = from(at('20140126200624', PAGE, 'js_'), 'image');

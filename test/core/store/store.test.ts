@@ -41,7 +41,8 @@ describe('Collection', () => {
     const db = new Database(p);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    expect(() => Collection.open(p)).toThrow(/newer/);
+    expect(() => Collection.open(p)).toThrow(expect.objectContaining({ code: 'collection-too-new', message: expect.stringContaining('later version') }));
+    expect(() => Collection.open(p, { readonly: true })).toThrow(expect.objectContaining({ code: 'collection-too-new' }));
   });
 
   it('keeps pages_fts in step with pages: the writer on insert, the triggers on update and delete', () => {

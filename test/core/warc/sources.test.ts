@@ -2,7 +2,7 @@
 // return the same bytes for the same reads, clip at end of file, and handle an empty file.
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileSource } from '../../../src/core/warc/file-source.js';
-import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, truncateSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { openArchive } from '../../../src/core/warc/index.js';
 import { MmapSource, mmapHandlesWideOffsets } from '../../../src/core/warc/mmap-source.js';
@@ -75,12 +75,57 @@ describe('the mmap source is zero-copy', () => {
 
 describe('openSource', () => {
   it('gives the asked kind', () => {
+    utimesSync(path, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
     const m = openSource(path, 'mmap');
     const f = openSource(path, 'file');
     expect(m).toBeInstanceOf(MmapSource);
     expect(f).toBeInstanceOf(FileSource);
     m.close();
     f.close();
+  });
+
+  it('reads a file modified in the last seconds (perhaps still being written) with positional reads, never mapped', () => {
+    const fresh = tmp.write('fresh.bin', bytes);
+    const s = openSource(fresh, 'mmap');
+    expect(s).toBeInstanceOf(FileSource);
+    s.close();
+  });
+});
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// A file cut or rewritten under a mapping raises SIGBUS at the next read of a vanished page; the sources look at the
+// file first and report the change. Reads here stay inside what is left of the file, so that a source that did not
+// look would return stale bytes (and the test fail) rather than take the test runner down with a SIGBUS.
+describe.each(kinds)('%s source, file changed under it', (_name, open) => {
+  it('reports a file truncated since it was opened, with the offset of the read', async () => {
+    const p = tmp.write(`cut-${_name}.bin`, bytes);
+    const s = open(p);
+    expect(s.read(0, 10).length).toBe(10);
+    truncateSync(p, 5000);
+    await pause(80); // past the interval between looks
+    expect(() => s.read(4000, 100)).toThrow(expect.objectContaining({ code: 'file-changed', file: p, offset: 4000 }));
+    s.close();
+  });
+
+  it('reports a file rewritten in place with the same size', async () => {
+    const p = tmp.write(`rewritten-${_name}.bin`, bytes);
+    utimesSync(p, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const s = open(p);
+    writeFileSync(p, Buffer.alloc(bytes.length, 0x41));
+    await pause(80);
+    expect(() => s.read(0, 100)).toThrow(/changed while being read \(was 10000 bytes.*now 10000 bytes/);
+    s.close();
+  });
+});
+
+describe('the positional-read source, file cut between looks', () => {
+  it('reports a read that comes back short as a change, not as the end of the data', () => {
+    const p = tmp.write('short.bin', bytes);
+    const s = new FileSource(p);
+    truncateSync(p, 5000);
+    expect(() => s.read(4000, 2000)).toThrow(expect.objectContaining({ code: 'file-changed', file: p }));
+    s.close();
   });
 });
 

@@ -6,36 +6,42 @@ export interface FixtureEntry {
   name: string;
   data: Buffer | string;
   deflate?: boolean;
+  /** Deflated bytes made elsewhere (a bomb too large to hold inflated), with the size and CRC-32 they inflate to;
+   *  `data` is then unused. */
+  compressed?: { body: Buffer; size: number; crc: number };
 }
 
-export function makeZip(files: FixtureEntry[], opts: { zip64?: boolean; comment?: string; prefix?: Buffer } = {}): Buffer {
+/** `zip64Extra` replaces the zip64 extra field written for each entry (to make it damaged). */
+export function makeZip(files: FixtureEntry[], opts: { zip64?: boolean; comment?: string; prefix?: Buffer; zip64Extra?: Buffer } = {}): Buffer {
   const parts: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = opts.prefix?.length ?? 0;
   if (opts.prefix) parts.push(opts.prefix);
   for (const f of files) {
-    const data = Buffer.isBuffer(f.data) ? f.data : Buffer.from(f.data);
-    const body = f.deflate ? deflateRawSync(data) : data;
+    const plain = Buffer.isBuffer(f.data) ? f.data : Buffer.from(f.data);
+    const deflated = f.deflate || f.compressed !== undefined;
+    const body = f.compressed?.body ?? (f.deflate ? deflateRawSync(plain) : plain);
+    const data = { length: f.compressed?.size ?? plain.length };
     const name = Buffer.from(f.name);
-    const crc = crc32(data);
+    const crc = f.compressed?.crc ?? crc32(plain);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(opts.zip64 ? 45 : 20, 4);
     local.writeUInt16LE(0x800, 6);
-    local.writeUInt16LE(f.deflate ? 8 : 0, 8);
+    local.writeUInt16LE(deflated ? 8 : 0, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(data.length, 22);
     local.writeUInt16LE(name.length, 26);
     parts.push(local, name, body);
 
-    let extra = Buffer.alloc(0);
+    let extra: Buffer = Buffer.alloc(0);
     const cen = Buffer.alloc(46);
     cen.writeUInt32LE(0x02014b50, 0);
     cen.writeUInt16LE(opts.zip64 ? 45 : 20, 4);
     cen.writeUInt16LE(opts.zip64 ? 45 : 20, 6);
     cen.writeUInt16LE(0x800, 8);
-    cen.writeUInt16LE(f.deflate ? 8 : 0, 10);
+    cen.writeUInt16LE(deflated ? 8 : 0, 10);
     cen.writeUInt32LE(crc, 16);
     if (opts.zip64) {
       // Every 32-bit field saturated; the real values live in the zip64 extra field.
@@ -48,6 +54,7 @@ export function makeZip(files: FixtureEntry[], opts: { zip64?: boolean; comment?
       extra.writeBigUInt64LE(BigInt(data.length), 4);
       extra.writeBigUInt64LE(BigInt(body.length), 12);
       extra.writeBigUInt64LE(BigInt(offset), 20);
+      if (opts.zip64Extra) extra = opts.zip64Extra;
     } else {
       cen.writeUInt32LE(body.length, 20);
       cen.writeUInt32LE(data.length, 24);

@@ -1,0 +1,39 @@
+// Messages between the engine and the ingest's writer thread (ingestInThread in thread.ts, writer-thread.ts), which
+// runs a whole ingest, pool and single writer, off the thread that answers requests. Only plain options cross; the
+// callbacks of IngestOptions become messages: progress and the text backend's choice out, cancellation in, and, for a
+// text backend the engine holds (a client's GPU), each batch of HTML out and its texts back.
+import type { IngestProgress } from '../../shared/records.js';
+import type { ExtractedText, GpuBackendErrorCode } from '../extract-gpu/index.js';
+import type { ThreadError } from '../threads.js';
+import type { IngestSummary, IngestTextChoice } from './index.js';
+
+/** The writer thread's workerData. */
+export interface WriterInit {
+  dbPath: string;
+  paths: string[];
+  workers?: number;
+  batchRecords?: number;
+  batchBytes?: number;
+  /** IngestOptions.maxTextBytes: the text-extraction bound a payload is cut at. */
+  maxTextBytes?: number;
+  /** IngestOptions.reextract: read unchanged files again and replace their pages. */
+  reextract?: boolean;
+  /** IngestTextOptions.kind, when the text goes through a backend the engine holds. */
+  text: 'gpu' | 'auto' | null;
+}
+
+export type ToWriter =
+  | { type: 'cancel' }
+  /** The answer to 'gpu': the engine holds a backend now, or could not have one (with a GpuBackendError's code when
+   *  that is why: 'auto' then keeps the CPU). */
+  | { type: 'gpu'; error: (ThreadError & { gpuCode?: GpuBackendErrorCode }) | null }
+  | { type: 'extracted'; id: number; texts: ExtractedText[] | null; error: ThreadError | null };
+
+export type FromWriter =
+  | { type: 'progress'; progress: IngestProgress }
+  | { type: 'choice'; choice: IngestTextChoice }
+  | { type: 'gpu' }
+  | { type: 'extract'; id: number; pages: string[] }
+  | { type: 'gpuClose' }
+  | { type: 'done'; summary: IngestSummary }
+  | { type: 'failed'; error: ThreadError };

@@ -1,0 +1,75 @@
+// The ingest's writer thread (writer-protocol.ts): ingestCollection, pool and single writer, with its callbacks turned
+// into messages to the engine, so no commit, checkpoint wait or progress count runs on the thread answering requests.
+import { parentPort, workerData } from 'node:worker_threads';
+import { GpuBackendError, type ExtractedText, type TextBackend } from '../extract-gpu/index.js';
+import { fromThreadError, toThreadError } from '../threads.js';
+import { ingestCollection, type IngestTextOptions } from './index.js';
+import type { FromWriter, ToWriter, WriterInit } from './writer-protocol.js';
+
+const init = workerData as WriterInit;
+const port = parentPort!;
+const send = (m: FromWriter): void => port.postMessage(m);
+const controller = new AbortController();
+let onGpuAnswer: ((m: Extract<ToWriter, { type: 'gpu' }>) => void) | null = null;
+const extracting = new Map<number, { resolve: (t: ExtractedText[]) => void; reject: (e: Error) => void }>();
+let nextBatch = 0;
+
+port.on('message', (m: ToWriter) => {
+  switch (m.type) {
+    case 'cancel':
+      controller.abort();
+      return;
+    case 'gpu':
+      onGpuAnswer?.(m);
+      onGpuAnswer = null;
+      return;
+    case 'extracted': {
+      const waiting = extracting.get(m.id);
+      extracting.delete(m.id);
+      if (m.error) waiting?.reject(fromThreadError(m.error));
+      else waiting?.resolve(m.texts ?? []);
+      return;
+    }
+  }
+});
+
+/** The engine's text backend (a client's GPU), a batch at a time through messages. */
+const engineBackend: TextBackend = {
+  name: 'gpu',
+  extractBatch: (pages) =>
+    new Promise((resolve, reject) => {
+      const id = nextBatch++;
+      extracting.set(id, { resolve, reject });
+      send({ type: 'extract', id, pages });
+    }),
+  close: async () => send({ type: 'gpuClose' }),
+};
+
+const text: IngestTextOptions | undefined = init.text === null ? undefined : {
+  kind: init.text,
+  gpu: () =>
+    new Promise((resolve, reject) => {
+      onGpuAnswer = ({ error }) => {
+        if (!error) resolve(engineBackend);
+        else reject(error.gpuCode ? new GpuBackendError(error.gpuCode, error.message) : fromThreadError(error));
+      };
+      send({ type: 'gpu' });
+    }),
+  onChoice: (choice) => send({ type: 'choice', choice }),
+};
+
+ingestCollection(init.dbPath, init.paths, {
+  workers: init.workers,
+  batchRecords: init.batchRecords,
+  batchBytes: init.batchBytes,
+  maxTextBytes: init.maxTextBytes,
+  reextract: init.reextract,
+  signal: controller.signal,
+  text,
+  onProgress: (progress) => send({ type: 'progress', progress }),
+})
+  .then(
+    (summary) => send({ type: 'done', summary }),
+    (e: unknown) => send({ type: 'failed', error: toThreadError(e) }),
+  )
+  .finally(() => port.close());

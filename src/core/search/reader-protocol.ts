@@ -1,0 +1,24 @@
+// Messages between SearchReaders (readers.ts) and its reader threads (reader-thread.ts). Plain data only.
+import type { SearchFacetsView } from '../../shared/api-collections.js';
+import type { ThreadError } from '../threads.js';
+import type { SearchOptions, SearchResult } from './index.js';
+import type { captureStats } from './stats.js';
+
+/** What a reader thread runs, on the collection at `dbPath`. */
+export type ReaderCall =
+  | { op: 'search'; dbPath: string; query: string; opts: SearchOptions }
+  | { op: 'facets'; dbPath: string; query: string }
+  | { op: 'stats'; dbPath: string; top: number }
+  /** Closes the thread's connection to the collection (it is being deleted). */
+  | { op: 'forget'; dbPath: string };
+
+export interface ReaderResults {
+  search: SearchResult;
+  facets: SearchFacetsView;
+  stats: ReturnType<typeof captureStats>;
+  forget: null;
+}
+
+export type ToReader = ReaderCall & { id: number };
+
+export type FromReader = { id: number; value: ReaderResults[ReaderCall['op']]; error?: undefined } | { id: number; error: ThreadError };

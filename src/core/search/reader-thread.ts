@@ -1,0 +1,44 @@
+// A reader thread of SearchReaders (readers.ts): runs searches on read-only connections of its own, one per
+// collection, kept open between calls. WAL lets them read while the ingest's writer commits.
+import { parentPort } from 'node:worker_threads';
+import { Collection } from '../store/index.js';
+import { toThreadError } from '../threads.js';
+import { captureStats, search, searchFacets } from './index.js';
+import type { FromReader, ReaderCall, ReaderResults, ToReader } from './reader-protocol.js';
+
+const port = parentPort!;
+const open = new Map<string, Collection>(); // by database file
+
+function collection(dbPath: string): Collection {
+  let c = open.get(dbPath);
+  if (!c) {
+    c = Collection.open(dbPath, { readonly: true });
+    open.set(dbPath, c);
+  }
+  return c;
+}
+
+function run(call: ReaderCall): ReaderResults[ReaderCall['op']] {
+  switch (call.op) {
+    case 'search':
+      return search(collection(call.dbPath), call.query, call.opts);
+    case 'facets':
+      return searchFacets(collection(call.dbPath), call.query);
+    case 'stats':
+      return captureStats(collection(call.dbPath), call.top);
+    case 'forget':
+      open.get(call.dbPath)?.close();
+      open.delete(call.dbPath);
+      return null;
+  }
+}
+
+port.on('message', ({ id, ...call }: ToReader) => {
+  let reply: FromReader;
+  try {
+    reply = { id, value: run(call) };
+  } catch (e) {
+    reply = { id, error: toThreadError(e) };
+  }
+  port.postMessage(reply);
+});

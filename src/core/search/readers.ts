@@ -1,0 +1,92 @@
+// Search off the calling thread: a small pool of reader threads (reader-thread.ts), each with read-only connections of
+// its own. The engine's thread that answers requests hands a search over and goes on answering others; a long search
+// or an ingest's commits no longer hold up a ping (issue 13: searches during an ingest waited seconds).
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { fromThreadError, startThread } from '../threads.js';
+import type { SearchOptions } from './index.js';
+import type { FromReader, ReaderCall, ReaderResults, ToReader } from './reader-protocol.js';
+
+/** Reader threads at most: searches are short, and more threads would take cores from an ingest's workers. */
+export const MAX_READERS = 2;
+
+interface Reader {
+  thread: Worker;
+  waiting: Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>;
+}
+
+export class SearchReaders {
+  private readonly readers: Reader[] = [];
+  private nextId = 0;
+  private closed = false;
+
+  /** Threads start on first use, up to `size` (default the number of cores, at most MAX_READERS). */
+  constructor(private readonly size = Math.min(availableParallelism(), MAX_READERS)) {}
+
+  search(dbPath: string, query: string, opts: SearchOptions = {}) {
+    return this.call({ op: 'search', dbPath, query, opts });
+  }
+
+  facets(dbPath: string, query: string) {
+    return this.call({ op: 'facets', dbPath, query });
+  }
+
+  stats(dbPath: string, top: number) {
+    return this.call({ op: 'stats', dbPath, top });
+  }
+
+  /** Every thread closes its connection to the collection, before the collection's files are deleted. */
+  async forget(dbPath: string): Promise<void> {
+    await Promise.all(this.readers.map((r) => this.send(r, { op: 'forget', dbPath })));
+  }
+
+  /** Ends every thread; calls still waiting fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.readers.splice(0).map((r) => r.thread.terminate()));
+  }
+
+  private call<C extends ReaderCall>(call: C): Promise<ReaderResults[C['op']]> {
+    if (this.closed) return Promise.reject(new Error('the search threads are closed'));
+    // The least busy thread, or a new one while some are yet to start.
+    const idlest = this.readers.reduce<Reader | null>((best, r) => (!best || r.waiting.size < best.waiting.size ? r : best), null);
+    const reader = !idlest || (idlest.waiting.size > 0 && this.readers.length < this.size) ? this.spawn() : idlest;
+    return this.send(reader, call);
+  }
+
+  private send<C extends ReaderCall>(reader: Reader, call: C): Promise<ReaderResults[C['op']]> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (reader.waiting.size === 0) reader.thread.ref();
+      reader.waiting.set(id, { resolve, reject });
+      reader.thread.postMessage({ ...call, id } satisfies ToReader);
+    });
+  }
+
+  private spawn(): Reader {
+    const thread = startThread('search-reader', new URL('./reader-thread.ts', import.meta.url));
+    // A call waiting for its answer keeps the process alive, an idle thread does not.
+    thread.unref();
+    const reader: Reader = { thread, waiting: new Map() };
+    this.readers.push(reader);
+    let failure = 'a search thread stopped';
+    thread.on('message', (m: FromReader) => {
+      const w = reader.waiting.get(m.id);
+      reader.waiting.delete(m.id);
+      if (reader.waiting.size === 0) thread.unref();
+      if (m.error) w?.reject(fromThreadError(m.error));
+      else w?.resolve(m.value as never);
+    });
+    thread.on('error', (e) => {
+      failure = `a search thread stopped: ${e.message}`;
+    });
+    // A thread that dies fails the calls it had; the next call starts another.
+    thread.on('exit', () => {
+      const i = this.readers.indexOf(reader);
+      if (i >= 0) this.readers.splice(i, 1);
+      for (const w of reader.waiting.values()) w.reject(new Error(failure));
+      reader.waiting.clear();
+    });
+    return reader;
+  }
+}

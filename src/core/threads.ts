@@ -1,0 +1,29 @@
+// Starting the core's worker threads, and carrying their errors back. A thread runs its bundle in out/node (every
+// chunk is bundled flat there, so the bundle's name resolves beside this one), or, running from the TypeScript
+// sources (vitest, tsx), its source file through dev-thread.mjs, which registers tsx first.
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { CodedError, type ErrorCode } from '../shared/errors.js';
+
+/** Starts `bundle` (an entry of scripts/build-node.mjs, e.g. 'ingest-writer') or, from the sources, `source`. */
+export function startThread(bundle: string, source: URL, options: WorkerOptions = {}): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(`./${bundle}.mjs`, import.meta.url), options);
+  return new Worker(new URL('./dev-thread.mjs', import.meta.url), { ...options, argv: [source.href] });
+}
+
+/** An error as it crosses a thread: structured cloning keeps an Error's message but drops its code, file and offset. */
+export interface ThreadError {
+  message: string;
+  code?: ErrorCode;
+  file?: string;
+  offset?: number;
+}
+
+export function toThreadError(e: unknown): ThreadError {
+  if (e instanceof CodedError) return { message: e.message, code: e.code, file: e.file, offset: e.offset };
+  return { message: e instanceof Error ? e.message : String(e) };
+}
+
+/** The error a thread reported, as the calling thread throws it: a CodedError keeps its code for the client. */
+export function fromThreadError(e: ThreadError): Error {
+  return e.code ? new CodedError(e.code, e.message, e.file, e.offset) : new Error(e.message);
+}

@@ -1,0 +1,75 @@
+// The engine opening a collection whose last ingest was killed before it rebuilt the capture indexes: it builds them
+// off the thread that answers, says so (engine.notice, which the log and the UI show) with each index built, and an
+// ingest started meanwhile waits for them.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3'; // test-only: puts the database in the state a kill -9 leaves, and reads its schema
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ApiEvents, ArgsOf, Method, ResultOf } from '../../src/shared/api.js';
+import { dispatch } from '../../src/engine/dispatch.js';
+import { EventBus } from '../../src/engine/events.js';
+import { createHandlers } from '../../src/engine/handlers.js';
+import { CAPTURE_INDEX_NAMES, META_INDEXES_DEFERRED } from '../../src/core/store/schema.js';
+import { html, warcFile } from '../core/ingest/warc-builder.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'as-engine-debt-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function engine(dataDir: string) {
+  const events = new EventBus();
+  const notices: string[] = [];
+  events.subscribe((name, payload) => {
+    if (name === 'engine.notice') notices.push((payload as ApiEvents['engine.notice']).message);
+  });
+  const handlers = createHandlers({ mode: 'http', events, dataDir, allowDirs: [dir] });
+  const call = async <M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> => {
+    const r = await dispatch(handlers, method, args);
+    if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
+    return r.value as ResultOf<M>;
+  };
+  return { call, notices, close: () => handlers.close() };
+}
+
+function indexesOf(db: string): string[] {
+  const raw = new Database(db, { readonly: true });
+  try {
+    const names = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'captures'").all() as Array<{ name: string }>).map((r) => r.name);
+    return CAPTURE_INDEX_NAMES.filter((n) => names.includes(n));
+  } finally {
+    raw.close();
+  }
+}
+
+describe('capture indexes owed when the engine opens a collection', () => {
+  it('are built in the background, with a notice for each, and the collection answers meanwhile', async () => {
+    const dataDir = mkdtempSync(join(dir, 'data-'));
+    const warc = join(dir, 'a.warc');
+    writeFileSync(warc, warcFile([{ uri: 'http://example.com/', date: '2020-01-01T00:00:00Z', body: html('Home', 'welcome') }]));
+    const first = engine(dataDir);
+    await first.call('collections.create', { name: 'c' });
+    await first.call('files.add', { collection: 'c', paths: [warc] });
+    await first.call('ingest.start', { collection: 'c', backend: 'cpu' });
+    await vi.waitFor(async () => expect((await first.call('collections.get', { collection: 'c' })).ingest.running).toBe(false), { timeout: 20_000 });
+    first.close();
+
+    // What a kill -9 after the last file was marked done leaves: the indexes dropped, by a process that is gone.
+    const registry = JSON.parse(readFileSync(join(dataDir, 'archivestream.json'), 'utf8')) as { collections: Array<{ db: string }> };
+    const db = join(dataDir, registry.collections[0].db);
+    const raw = new Database(db);
+    for (const name of CAPTURE_INDEX_NAMES) raw.exec(`DROP INDEX ${name}`);
+    raw.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(META_INDEXES_DEFERRED, String(spawnSync(process.execPath, ['-e', '']).pid));
+    raw.close();
+
+    const second = engine(dataDir);
+    expect((await second.call('collections.get', { collection: 'c' })).captures).toBe(1);
+    expect(second.notices[0]).toMatch(/^“c”: building the lookup indexes an interrupted ingest left out/);
+    await vi.waitFor(() => expect(second.notices).toContain('“c”: lookup index 5 of 5 built.'), { timeout: 20_000 });
+    expect(indexesOf(db)).toEqual(CAPTURE_INDEX_NAMES);
+    second.close();
+  });
+});

@@ -1,0 +1,73 @@
+// A collection whose database file cannot be written (here made immutable with chattr +i, which binds root too; a
+// read-only mount is what users meet, and the CLI's tests use one): the engine opens it read-only, says that writes
+// are unavailable, answers searches, and refuses what would write with 'read-only'. Skips, saying so, where chattr
+// is not available.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ApiError, ApiEvents, ArgsOf, Method, ResultOf } from '../../src/shared/api.js';
+import { dispatch } from '../../src/engine/dispatch.js';
+import { EventBus } from '../../src/engine/events.js';
+import { createHandlers } from '../../src/engine/handlers.js';
+import { html, warcFile } from '../core/ingest/warc-builder.js';
+
+let dir: string;
+let locked: string | null = null;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'as-engine-ro-'));
+});
+afterAll(() => {
+  if (locked) spawnSync('chattr', ['-i', locked]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function engine(dataDir: string) {
+  const events = new EventBus();
+  const notices: string[] = [];
+  events.subscribe((name, payload) => {
+    if (name === 'engine.notice') notices.push((payload as ApiEvents['engine.notice']).message);
+  });
+  const handlers = createHandlers({ mode: 'http', events, dataDir, allowDirs: [dir] });
+  const call = async <M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> => {
+    const r = await dispatch(handlers, method, args);
+    if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
+    return r.value as ResultOf<M>;
+  };
+  const fail = async (method: Method, args: unknown): Promise<ApiError> => {
+    const r = await dispatch(handlers, method, args);
+    if (r.ok) throw new Error(`${method} should have failed`);
+    return r.error;
+  };
+  return { call, fail, notices, close: () => handlers.close() };
+}
+
+describe('a collection the engine cannot write', () => {
+  it('is searched and read, says writes are unavailable, and refuses to ingest', async (ctx) => {
+    const dataDir = mkdtempSync(join(dir, 'data-'));
+    const warc = join(dir, 'a.warc');
+    writeFileSync(warc, warcFile([{ uri: 'http://example.com/', date: '2020-01-01T00:00:00Z', body: html('Home', 'welcome aboard') }]));
+    const first = engine(dataDir);
+    await first.call('collections.create', { name: 'c' });
+    await first.call('files.add', { collection: 'c', paths: [warc] });
+    await first.call('ingest.start', { collection: 'c', backend: 'cpu' });
+    await vi.waitFor(async () => expect((await first.call('collections.get', { collection: 'c' })).ingest.running).toBe(false), { timeout: 20_000 });
+    first.close();
+
+    const registry = JSON.parse(readFileSync(join(dataDir, 'archivestream.json'), 'utf8')) as { collections: Array<{ db: string }> };
+    const db = join(dataDir, registry.collections[0].db);
+    if (spawnSync('chattr', ['+i', db]).status !== 0) {
+      console.log('read-only collection: chattr +i is not available here, so this case skips');
+      ctx.skip();
+    }
+    locked = db;
+
+    const e = engine(dataDir);
+    expect((await e.call('search.query', { collection: 'c', q: 'aboard' })).hits).toHaveLength(1);
+    expect(e.notices).toContain('“c”: its file or disk is read-only: it can be searched and read, but not added to or ingested.');
+    expect(await e.fail('ingest.start', { collection: 'c', backend: 'cpu' })).toMatchObject({ code: 'read-only', file: db });
+    expect((await e.fail('files.remove', { collection: 'c', paths: [warc] })).code).toBe('read-only');
+    e.close();
+  });
+});
