@@ -13,7 +13,8 @@ import { gzipMember, tempDir, warcRecord } from '../core/warc/fixtures.js';
 
 const tmp = tempDir('archivestream-bomb-ping-');
 const events = new EventBus();
-const handlers = createHandlers({ mode: 'http', events, dataDir: mkdtempSync(join(tmpdir(), 'as-engine-')) });
+// The bombs are written to `tmp`, which the API may therefore read.
+const handlers = createHandlers({ mode: 'http', events, dataDir: mkdtempSync(join(tmpdir(), 'as-engine-')), allowDirs: [tmp.dir] });
 let engine: HttpEngine;
 
 beforeAll(async () => {

@@ -41,7 +41,7 @@ describe('the engine stays responsive while it ingests and searches', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'as-responsive-'));
-    handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir: dir });
+    handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir: dir, allowDirs: [dir] }); // its archives are written here
     await ok('collections.create', { name: 'seed' });
     await ok('files.add', { collection: 'seed', paths: files('seed', 2) });
     await ok('ingest.start', { collection: 'seed' });

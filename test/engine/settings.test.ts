@@ -51,7 +51,7 @@ describe('settings', () => {
 
   it('keep the text-extraction bound (maxTextMb, default 16), refuse one outside 1-4096, and ingest with it', async () => {
     const data = mkdtempSync(join(dir, 'data-'));
-    const e = engine(data);
+    const e = engine(data, [data]); // the archive it ingests is written into this folder
     expect(await e.call('settings.get', {})).toMatchObject({ maxTextMb: 16 });
     for (const bad of [0, 4097]) expect((await e.fail('settings.update', { maxTextMb: bad })).code).toBe('bad-request');
     expect((await e.fail('settings.update', { maxTextMb: 1.5 })).code).toBe('bad-request');

@@ -140,12 +140,12 @@ describe('archivestream text (built binary)', () => {
   });
 
   describe.skipIf(!existsSync(WARC))('on IAH-urls-wget.warc', () => {
-    it('--json: one line per HTML record with offset, uri, title, text', () => {
+    it('--json: one line per HTML record with offset, uri, title, text and whether a main content was found', () => {
       const r = run(WARC, '--json');
       expect(r.status).toBe(0);
       const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines.length).toBeGreaterThan(3);
-      for (const l of lines) expect(Object.keys(l)).toEqual(['offset', 'uri', 'title', 'text']);
+      for (const l of lines) expect(Object.keys(l)).toEqual(['offset', 'uri', 'title', 'text', 'mainFound']);
       expect(lines.some((l) => String(l.title).startsWith('Internet Archive'))).toBe(true);
     });
 
