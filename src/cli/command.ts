@@ -29,7 +29,9 @@ export interface ParsedArgs {
 }
 
 /** Minimal flag parser: `--name value` for names in `withValue`, `--name` alone otherwise, `--name=value` always. */
-export function parseArgs(args: string[], withValue: readonly string[] = []): ParsedArgs {
+/** Splits a command's arguments into positional ones and flags: `withValue` flags take the next argument (or
+ *  `--name=value`), `switches` take none; any other flag is a usage error. */
+export function parseArgs(args: string[], withValue: readonly string[] = [], switches: readonly string[] = []): ParsedArgs {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < args.length; i++) {
@@ -40,6 +42,8 @@ export function parseArgs(args: string[], withValue: readonly string[] = []): Pa
     }
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');
+      const name = a.slice(2, eq > 0 ? eq : undefined);
+      if (!withValue.includes(name) && !switches.includes(name)) throw new UsageError(`unknown option --${name}`);
       if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
       else if (withValue.includes(a.slice(2))) {
         const v = args[++i];

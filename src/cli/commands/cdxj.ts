@@ -11,8 +11,7 @@ export const cdxj: Command = {
   usage: 'cdxj <file...>',
   summary: 'CDXJ index lines of WARC/ARC/WACZ files (as warcio cdx-index)',
   run(args: string[], io: CliIo): number {
-    const { positional, flags } = parseArgs(args);
-    if (flags.size > 0) throw new UsageError(`unknown option --${[...flags.keys()][0]}`);
+    const { positional } = parseArgs(args);
     if (positional.length === 0) throw new UsageError('no files given');
     let problems = 0;
     let unreadable = 0;

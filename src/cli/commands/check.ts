@@ -8,8 +8,7 @@ export const check: Command = {
   usage: 'check <file...>',
   summary: 'validate WARC/ARC files: fields, lengths, digests, gzip members',
   run(args: string[], io: CliIo): number {
-    const { positional, flags } = parseArgs(args);
-    if (flags.size > 0) throw new UsageError(`unknown option --${[...flags.keys()][0]}`);
+    const { positional } = parseArgs(args);
     if (positional.length === 0) throw new UsageError('no files given');
     let status = 0;
     for (const path of positional) {

@@ -6,8 +6,7 @@ export const errors: Command = {
   usage: 'errors <db> [--file <path>] [--json]',
   summary: 'problems found while indexing a collection',
   run(args: string[], io: CliIo): number {
-    const { positional, flags } = parseArgs(args, ['file']);
-    for (const f of flags.keys()) if (f !== 'file' && f !== 'json') throw new UsageError(`unknown option --${f}`);
+    const { positional, flags } = parseArgs(args, ['file'], ['json']);
     if (positional.length !== 1) throw new UsageError('give one <db>');
     const file = flags.get('file');
     return readCollection(positional[0], io, (coll) => {

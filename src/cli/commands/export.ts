@@ -37,7 +37,6 @@ export const exportCommand: Command = {
   summary: 'captures as CDXJ/CSV, or pages as JSON lines',
   run(args: string[], io: CliIo): number {
     const { positional, flags } = parseArgs(args, ['format']);
-    for (const f of flags.keys()) if (f !== 'format') throw new UsageError(`unknown option --${f}`);
     const format = flags.get('format');
     if (format !== 'cdxj' && format !== 'csv' && format !== 'jsonl') throw new UsageError('--format is cdxj, csv or jsonl');
     if (positional.length !== 1) throw new UsageError('give one <db>');

@@ -37,10 +37,7 @@ export const index: Command = {
   usage: 'index <db> <file-or-folder...> [--backend cpu|gpu|auto] [--json] [--workers N] [--max-text-mb N] | index <db> --reextract [file...]',
   summary: 'index WARC/ARC/WACZ files into a searchable collection',
   async run(args: string[], io: CliIo): Promise<number> {
-    const { positional, flags } = parseArgs(args, ['workers', 'backend', 'max-text-mb']);
-    for (const f of flags.keys()) {
-      if (!['json', 'workers', 'backend', 'reextract', 'max-text-mb'].includes(f)) throw new UsageError(`unknown option --${f}`);
-    }
+    const { positional, flags } = parseArgs(args, ['workers', 'backend', 'max-text-mb'], ['json', 'reextract']);
     const maxTextBytes = maxTextOption(flags);
     const reextract = flags.has('reextract');
     if (positional.length < (reextract ? 1 : 2)) throw new UsageError('give <db> and at least one file or folder');

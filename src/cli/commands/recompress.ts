@@ -10,8 +10,7 @@ export const recompress: Command = {
   usage: 'recompress <in> <out>',
   summary: 'rewrite a WARC/ARC (plain or gzip) as per-record gzip',
   run(args: string[], io: CliIo): number {
-    const { positional, flags } = parseArgs(args);
-    if (flags.size > 0) throw new UsageError(`unknown option --${[...flags.keys()][0]}`);
+    const { positional } = parseArgs(args);
     if (positional.length !== 2) throw new UsageError('give <in> and <out>');
     const [input, output] = positional;
     if (resolve(input) === resolve(output)) throw new UsageError('<out> must differ from <in>');

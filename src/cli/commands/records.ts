@@ -18,8 +18,7 @@ export const records: Command = {
   usage: 'records <file> [--json]',
   summary: 'one line per record: offset, length, type, URI, date, id, content type, status, digest',
   run(args: string[], io: CliIo): number {
-    const { positional, flags } = parseArgs(args);
-    for (const f of flags.keys()) if (f !== 'json') throw new UsageError(`unknown option --${f}`);
+    const { positional, flags } = parseArgs(args, [], ['json']);
     if (positional.length !== 1) throw new UsageError('give one <file>');
     const json = flags.has('json');
     let problems = 0;

@@ -56,8 +56,7 @@ export const replayLedger: Command = {
   usage: 'replay-ledger <db> <url> [--at <ts>] [--scripts] [--json]',
   summary: 'load an archived page in headless Chromium and list where each request was answered from',
   async run(args: string[], io: CliIo): Promise<number> {
-    const { positional, flags } = parseArgs(args, ['at']);
-    for (const f of flags.keys()) if (!['at', 'scripts', 'json'].includes(f)) throw new UsageError(`unknown option --${f}`);
+    const { positional, flags } = parseArgs(args, ['at'], ['scripts', 'json']);
     if (positional.length !== 2) throw new UsageError('give <db> and <url>');
     const [db, url] = positional;
     const at = ledgerTimestamp(flags.get('at'));

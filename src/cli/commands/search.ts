@@ -40,10 +40,7 @@ export const search: Command = {
   usage: 'search <db> <query> [--limit N] [--offset N] [--sort relevance|date] [--json] | --queries <file> --json',
   summary: 'full-text search of a collection',
   run(args: string[], io: CliIo): number {
-    const { positional, flags } = parseArgs(args, ['limit', 'offset', 'sort', 'queries']);
-    for (const f of flags.keys()) {
-      if (!['limit', 'offset', 'sort', 'queries', 'json'].includes(f)) throw new UsageError(`unknown option --${f}`);
-    }
+    const { positional, flags } = parseArgs(args, ['limit', 'offset', 'sort', 'queries'], ['json']);
     const limit = intFlag(flags, 'limit', 10);
     const offset = intFlag(flags, 'offset', 0);
     const sort = flags.get('sort') ?? 'relevance';

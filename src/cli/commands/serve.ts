@@ -35,7 +35,6 @@ export const serve: Command = {
   summary: 'browser mode on one collection, for a machine with no display (prints the address)',
   async run(args: string[], io: CliIo): Promise<number> {
     const { positional, flags } = parseArgs(args, ['port']);
-    for (const f of flags.keys()) if (f !== 'port') throw new UsageError(`unknown option --${f}`);
     if (positional.length !== 1) throw new UsageError('give one <db>');
     const port = flags.get('port') ?? '0';
     if (port === true || !/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new UsageError('--port needs a port number (0-65535)');

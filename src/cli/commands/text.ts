@@ -36,9 +36,7 @@ export const text: Command = {
   usage: 'text <file> [--content main|full] [--backend cpu|gpu|auto] [--json] [--max-text-mb N]',
   summary: 'extracted title and text (full, or the main content) of each HTML record or of an HTML file (JSON Lines with --json)',
   async run(args: string[], io: CliIo): Promise<number> {
-    const { positional, flags } = parseArgs(args, ['backend', 'content', 'max-text-mb']);
-    for (const name of flags.keys())
-      if (!['backend', 'content', 'json', 'max-text-mb'].includes(name)) throw new UsageError(`unknown option --${name}`);
+    const { positional, flags } = parseArgs(args, ['backend', 'content', 'max-text-mb'], ['json']);
     const maxTextBytes = maxTextOption(flags);
     if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'no file given' : 'one file at a time');
     const kind = flags.get('backend') ?? 'cpu';

@@ -15,6 +15,8 @@ import type { ArchiveFile, WarcProblem } from '../../../src/core/warc/types.js';
 import { openWaczSource, type WaczArchive } from '../../../src/core/warc/wacz.js';
 import { deflatedEntry, gzipOf, makeZip, zerosDeflated } from './bomb-fixtures.js';
 import { gzipMember, gzipRecords, httpResponse, responseRecord, warcRecord } from './fixtures.js';
+// The benchmarks' seeded generator, so that a failing case can be named by its seed and replayed.
+import { prng as random } from '../../../bench/lib/corpus-gen.js';
 
 export type Mode = 'quick' | 'full';
 
@@ -23,17 +25,6 @@ export interface FuzzCase {
   bytes: () => Buffer;
 }
 
-/** mulberry32: a small seeded generator, so that a failing case can be named and replayed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SMALL = 16 * 1024;
 
