@@ -3,16 +3,16 @@
 // a user sees (captures, pages, file states, problems, search results) to compare with a clean run's.
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { segmentWords } from '../../src/core/search/segment.js';
-import { CAPTURE_INDEXES, SEGMENT_FUNCTION } from '../../src/core/store/schema.js';
+import { registerSqlFunctions } from '../../src/core/store/index.js';
+import { CAPTURE_INDEXES } from '../../src/core/store/schema.js';
 
 export const INDEX_NAMES = CAPTURE_INDEXES.map((ix) => ix.split(' ')[0]).sort();
 
 export function open(db: string): Database.Database {
   const c = new Database(db, { readonly: true, fileMustExist: true });
   c.pragma('busy_timeout = 5000');
-  // FTS5 reads page text back through this function (schema.ts): needed for its integrity check.
-  c.function(SEGMENT_FUNCTION, { deterministic: true }, (t: unknown) => (typeof t === 'string' ? segmentWords(t) : t));
+  // FTS5 reads page text back through the store's SQL functions: needed for its integrity check.
+  registerSqlFunctions(c);
   return c;
 }
 
@@ -85,7 +85,7 @@ export function fingerprint(db: string, queries: string[]): Fingerprint {
  *  it changes nothing), or what they said. Only called while no run is going. */
 export function integrity(db: string): string {
   const c = new Database(db, { fileMustExist: true });
-  c.function(SEGMENT_FUNCTION, { deterministic: true }, (t: unknown) => (typeof t === 'string' ? segmentWords(t) : t));
+  registerSqlFunctions(c);
   try {
     const rows = (c.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
     if (rows.join() !== 'ok') return `sqlite: ${rows.slice(0, 3).join('; ')}`;

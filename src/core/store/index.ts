@@ -219,6 +219,18 @@ function bindable(t: string | Uint8Array): string | Buffer {
   return typeof t === 'string' ? t : bytesOf(t);
 }
 
+/** The SQL functions the schema's view and triggers call (FTS5 reads page text back through them: snippet(), the
+ *  triggers' 'delete', 'rebuild', 'integrity-check'). Every connection that touches pages needs them; the store
+ *  registers them on its own, and a tool with a connection of its own (the kill -9 trial) calls this. */
+export function registerSqlFunctions(db: Database.Database): void {
+  db.function(SEGMENT_FUNCTION, { deterministic: true }, (text: unknown) =>
+    typeof text === 'string' ? segmentWords(text) : text);
+  db.function(MAIN_FUNCTION, { deterministic: true }, (text: unknown, lines: unknown) =>
+    typeof text === 'string' ? mainOf(text, typeof lines === 'string' ? lines : null) : text);
+  db.function(REST_FUNCTION, { deterministic: true }, (text: unknown, lines: unknown) =>
+    typeof text === 'string' ? restOf(text, typeof lines === 'string' ? lines : null) : '');
+}
+
 export class Collection {
   readonly path: string;
   private readonly db: Database.Database;
@@ -278,12 +290,7 @@ export class Collection {
       db.pragma('cache_size = -65536');
       db.pragma('temp_store = MEMORY');
       db.pragma('busy_timeout = 5000');
-      db.function(SEGMENT_FUNCTION, { deterministic: true }, (text: unknown) =>
-        typeof text === 'string' ? segmentWords(text) : text);
-      db.function(MAIN_FUNCTION, { deterministic: true }, (text: unknown, lines: unknown) =>
-        typeof text === 'string' ? mainOf(text, typeof lines === 'string' ? lines : null) : text);
-      db.function(REST_FUNCTION, { deterministic: true }, (text: unknown, lines: unknown) =>
-        typeof text === 'string' ? restOf(text, typeof lines === 'string' ? lines : null) : '');
+      registerSqlFunctions(db);
       const c = new Collection(path, db, opts.trace ?? noTrace, onReadOnlyMedia);
       const version = c.schemaVersion();
       if (version > SCHEMA_VERSION) {
