@@ -17,7 +17,7 @@ const file = tmp.write(
   ]),
 );
 test.beforeAll(async () => {
-  engine = await startEngine();
+  engine = await startEngine({ allowDirs: [tmp.dir] }); // the archives it opens are written there
 });
 test.afterAll(async () => {
   await engine.stop();

@@ -1,6 +1,7 @@
 // ingestCollection on a thread of its own (writer-thread.ts), for the engine: the thread that answers requests only
 // forwards progress, cancellation and, when the engine holds the text backend, batches of HTML.
 import { GpuBackendError, type TextBackend } from '../extract-gpu/index.js';
+import { withSpan } from '../telemetry/index.js';
 import { fromThreadError, startThread, toThreadError } from '../threads.js';
 import type { IngestOptions, IngestSummary } from './index.js';
 import type { FromWriter, ToWriter, WriterInit } from './writer-protocol.js';
@@ -32,6 +33,12 @@ export function ingestInThread(dbPath: string, paths: string[], opts: IngestOpti
         opts.onProgress?.(m.progress);
         return;
       case 'choice':
+        // The writer thread has no span store of its own, so the choice its pool made is recorded here, on the
+        // engine's, as chooseBackend records it in one thread.
+        void withSpan('extract.choose-backend', {
+          kind: opts.text?.kind ?? 'cpu', choice: m.choice.choice, cpuMBps: m.choice.cpuMBps,
+          ...(m.choice.gpuMBps !== null ? { gpuMBps: m.choice.gpuMBps } : {}),
+        }, () => undefined);
         opts.text?.onChoice?.(m.choice);
         return;
       case 'gpu':
