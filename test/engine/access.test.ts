@@ -4,14 +4,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ApiError, ArgsOf, Method, ResultOf } from '../../src/shared/api.js';
+import type { Method } from '../../src/shared/api.js';
 import { dispatch } from '../../src/engine/dispatch.js';
 import { EventBus } from '../../src/engine/events.js';
-import { createHandlers } from '../../src/engine/handlers.js';
 import { serveIpc } from '../../src/engine/ipc.js';
 import { EventEmitter } from 'node:events';
 import type { FromEngine } from '../../src/shared/api.js';
 import { html, warcFile } from '../core/ingest/warc-builder.js';
+import { testEngine } from './harness.js';
 
 let dir: string;
 let allowed: string;
@@ -29,20 +29,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function engine(opts: { announce?: (m: string) => void } = {}) {
-  const handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir: mkdtempSync(join(dir, 'data-')), allowDirs: [allowed], ...opts });
-  const call = async <M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> => {
-    const r = await dispatch(handlers, method, args);
-    if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
-    return r.value as ResultOf<M>;
-  };
-  const fail = async (method: Method, args: unknown): Promise<ApiError> => {
-    const r = await dispatch(handlers, method, args);
-    if (r.ok) throw new Error(`${method} should have failed`);
-    return r.error;
-  };
-  return { handlers, call, fail };
-}
+const engine = (opts: { announce?: (m: string) => void } = {}) =>
+  testEngine({ dataDir: mkdtempSync(join(dir, 'data-')), allowDirs: [allowed], ...opts });
 
 /** Every method that reads a file the caller names, on `file`. */
 const readers = (file: string): Array<[Method, unknown]> => [

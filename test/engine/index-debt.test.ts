@@ -7,12 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3'; // test-only: puts the database in the state a kill -9 leaves, and reads its schema
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ApiEvents, ArgsOf, Method, ResultOf } from '../../src/shared/api.js';
-import { dispatch } from '../../src/engine/dispatch.js';
-import { EventBus } from '../../src/engine/events.js';
-import { createHandlers } from '../../src/engine/handlers.js';
 import { CAPTURE_INDEX_NAMES, META_INDEXES_DEFERRED } from '../../src/core/store/schema.js';
 import { html, warcFile } from '../core/ingest/warc-builder.js';
+import { testEngine } from './harness.js';
 
 let dir: string;
 beforeAll(() => {
@@ -20,20 +17,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function engine(dataDir: string) {
-  const events = new EventBus();
-  const notices: string[] = [];
-  events.subscribe((name, payload) => {
-    if (name === 'engine.notice') notices.push((payload as ApiEvents['engine.notice']).message);
-  });
-  const handlers = createHandlers({ mode: 'http', events, dataDir, allowDirs: [dir] });
-  const call = async <M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> => {
-    const r = await dispatch(handlers, method, args);
-    if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
-    return r.value as ResultOf<M>;
-  };
-  return { call, notices, close: () => handlers.close() };
-}
+const engine = (dataDir: string) => testEngine({ dataDir, allowDirs: [dir] });
 
 function indexesOf(db: string): string[] {
   const raw = new Database(db, { readonly: true });

@@ -7,11 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ApiError, ApiEvents, ArgsOf, Method, ResultOf } from '../../src/shared/api.js';
-import { dispatch } from '../../src/engine/dispatch.js';
-import { EventBus } from '../../src/engine/events.js';
-import { createHandlers } from '../../src/engine/handlers.js';
 import { html, warcFile } from '../core/ingest/warc-builder.js';
+import { testEngine } from './harness.js';
 
 let dir: string;
 let locked: string | null = null;
@@ -23,25 +20,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function engine(dataDir: string) {
-  const events = new EventBus();
-  const notices: string[] = [];
-  events.subscribe((name, payload) => {
-    if (name === 'engine.notice') notices.push((payload as ApiEvents['engine.notice']).message);
-  });
-  const handlers = createHandlers({ mode: 'http', events, dataDir, allowDirs: [dir] });
-  const call = async <M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> => {
-    const r = await dispatch(handlers, method, args);
-    if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
-    return r.value as ResultOf<M>;
-  };
-  const fail = async (method: Method, args: unknown): Promise<ApiError> => {
-    const r = await dispatch(handlers, method, args);
-    if (r.ok) throw new Error(`${method} should have failed`);
-    return r.error;
-  };
-  return { call, fail, notices, close: () => handlers.close() };
-}
+const engine = (dataDir: string) => testEngine({ dataDir, allowDirs: [dir] });
 
 describe('a collection the engine cannot write', () => {
   it('is searched and read, says writes are unavailable, and refuses to ingest', async (ctx) => {
