@@ -1,5 +1,8 @@
 // One engine for a test: its handlers over a data folder, called through dispatch as a transport calls them, with
-// the notices it gave. `call` throws what fails (with its code); `fail` returns the error of a call that must fail.
+// the notices it gave, and a collection ingested to the end (`ingested`). `call` throws what fails (with its code); `fail` returns the error of a call that must fail.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { vi } from 'vitest';
 import type { ApiError, ApiEvents, ArgsOf, Method, ResultOf } from '../../src/shared/api.js';
 import type { EngineContext } from '../../src/engine/context.js';
 import { dispatch } from '../../src/engine/dispatch.js';
@@ -23,5 +26,16 @@ export function testEngine(ctx: Omit<EngineContext, 'mode' | 'events'>) {
     if (r.ok) throw new Error(`${method} should have failed`);
     return r.error;
   };
-  return { handlers, notices, call, fail, close: () => handlers.close() };
+  /** A collection of `paths`, ingested on the CPU to the end; its database file. */
+  const ingested = async (name: string, paths: string[]): Promise<string> => {
+    await call('collections.create', { name });
+    await call('files.add', { collection: name, paths });
+    await call('ingest.start', { collection: name, backend: 'cpu' });
+    await vi.waitFor(async () => {
+      if ((await call('collections.get', { collection: name })).ingest.running) throw new Error(`${name} is still ingesting`);
+    }, { timeout: 20_000 });
+    const registry = JSON.parse(readFileSync(join(ctx.dataDir, 'archivestream.json'), 'utf8')) as { collections: Array<{ name: string; db: string }> };
+    return join(ctx.dataDir, registry.collections.find((c) => c.name === name)!.db);
+  };
+  return { handlers, notices, call, fail, ingested, close: () => handlers.close() };
 }

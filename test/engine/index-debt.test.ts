@@ -2,7 +2,7 @@
 // off the thread that answers, says so (engine.notice, which the log and the UI show) with each index built, and an
 // ingest started meanwhile waits for them.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3'; // test-only: puts the database in the state a kill -9 leaves, and reads its schema
@@ -35,15 +35,10 @@ describe('capture indexes owed when the engine opens a collection', () => {
     const warc = join(dir, 'a.warc');
     writeFileSync(warc, warcFile([{ uri: 'http://example.com/', date: '2020-01-01T00:00:00Z', body: html('Home', 'welcome') }]));
     const first = engine(dataDir);
-    await first.call('collections.create', { name: 'c' });
-    await first.call('files.add', { collection: 'c', paths: [warc] });
-    await first.call('ingest.start', { collection: 'c', backend: 'cpu' });
-    await vi.waitFor(async () => expect((await first.call('collections.get', { collection: 'c' })).ingest.running).toBe(false), { timeout: 20_000 });
+    const db = await first.ingested('c', [warc]);
     first.close();
 
     // What a kill -9 after the last file was marked done leaves: the indexes dropped, by a process that is gone.
-    const registry = JSON.parse(readFileSync(join(dataDir, 'archivestream.json'), 'utf8')) as { collections: Array<{ db: string }> };
-    const db = join(dataDir, registry.collections[0].db);
     const raw = new Database(db);
     for (const name of CAPTURE_INDEX_NAMES) raw.exec(`DROP INDEX ${name}`);
     raw.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(META_INDEXES_DEFERRED, String(spawnSync(process.execPath, ['-e', '']).pid));

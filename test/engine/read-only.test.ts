@@ -3,10 +3,10 @@
 // are unavailable, answers searches, and refuses what would write with 'read-only'. Skips, saying so, where chattr
 // is not available.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { html, warcFile } from '../core/ingest/warc-builder.js';
 import { testEngine } from './harness.js';
 
@@ -28,14 +28,9 @@ describe('a collection the engine cannot write', () => {
     const warc = join(dir, 'a.warc');
     writeFileSync(warc, warcFile([{ uri: 'http://example.com/', date: '2020-01-01T00:00:00Z', body: html('Home', 'welcome aboard') }]));
     const first = engine(dataDir);
-    await first.call('collections.create', { name: 'c' });
-    await first.call('files.add', { collection: 'c', paths: [warc] });
-    await first.call('ingest.start', { collection: 'c', backend: 'cpu' });
-    await vi.waitFor(async () => expect((await first.call('collections.get', { collection: 'c' })).ingest.running).toBe(false), { timeout: 20_000 });
+    const db = await first.ingested('c', [warc]);
     first.close();
 
-    const registry = JSON.parse(readFileSync(join(dataDir, 'archivestream.json'), 'utf8')) as { collections: Array<{ db: string }> };
-    const db = join(dataDir, registry.collections[0].db);
     if (spawnSync('chattr', ['+i', db]).status !== 0) {
       console.log('read-only collection: chattr +i is not available here, so this case skips');
       ctx.skip();
