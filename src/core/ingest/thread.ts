@@ -9,11 +9,8 @@ import type { FromWriter, ToWriter, WriterInit } from './writer-protocol.js';
 /** As ingestCollection, the same options and summary (IngestOptions.trace aside: the thread has no span store), with
  *  the pool and the single writer on a thread. Settles once that thread, and with it every thread of the run, is gone. */
 export function ingestInThread(dbPath: string, paths: string[], opts: IngestOptions = {}): Promise<IngestSummary> {
-  const workerData: WriterInit = {
-    dbPath, paths, workers: opts.workers, batchRecords: opts.batchRecords, batchBytes: opts.batchBytes, maxTextBytes: opts.maxTextBytes,
-    reextract: opts.reextract,
-    text: opts.text?.kind ?? null,
-  };
+  const { signal: _signal, onProgress: _onProgress, trace: _trace, text: _text, ...options } = opts;
+  const workerData: WriterInit = { dbPath, paths, options, text: opts.text?.kind ?? null };
   const thread = startThread('ingest-writer', new URL('./writer-thread.ts', import.meta.url), { workerData });
   const tell = (m: ToWriter): void => thread.postMessage(m);
   const cancel = (): void => tell({ type: 'cancel' });

@@ -5,19 +5,17 @@
 import type { IngestProgress } from '../../shared/records.js';
 import type { ExtractedText, GpuBackendErrorCode } from '../extract-gpu/index.js';
 import type { ThreadError } from '../threads.js';
-import type { IngestSummary, IngestTextChoice } from './index.js';
+import type { IngestOptions, IngestSummary, IngestTextChoice } from './index.js';
+
+/** IngestOptions that cross to the writer thread as data, whole: all but the signal, the callbacks and the text
+ *  backend, which cross as messages (ToWriter, FromWriter). */
+export type WriterOptions = Omit<IngestOptions, 'signal' | 'onProgress' | 'trace' | 'text'>;
 
 /** The writer thread's workerData. */
 export interface WriterInit {
   dbPath: string;
   paths: string[];
-  workers?: number;
-  batchRecords?: number;
-  batchBytes?: number;
-  /** IngestOptions.maxTextBytes: the text-extraction bound a payload is cut at. */
-  maxTextBytes?: number;
-  /** IngestOptions.reextract: read unchanged files again and replace their pages. */
-  reextract?: boolean;
+  options: WriterOptions;
   /** IngestTextOptions.kind, when the text goes through a backend the engine holds. */
   text: 'gpu' | 'auto' | null;
 }

@@ -59,11 +59,7 @@ const text: IngestTextOptions | undefined = init.text === null ? undefined : {
 };
 
 ingestCollection(init.dbPath, init.paths, {
-  workers: init.workers,
-  batchRecords: init.batchRecords,
-  batchBytes: init.batchBytes,
-  maxTextBytes: init.maxTextBytes,
-  reextract: init.reextract,
+  ...init.options,
   signal: controller.signal,
   text,
   onProgress: (progress) => send({ type: 'progress', progress }),
