@@ -130,10 +130,13 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** A count and its noun, singular for exactly one: '1 request', '0 requests', '1,200 requests'. `many` is for nouns
- *  that do not just take an s. */
+const pluralRules = new Intl.PluralRules('en-US');
+
+/** A count and its noun in the form the language's plural rules pick: '1 request', '0 requests', '1,200 requests'.
+ *  `many` is for nouns that do not just take an s. Every count shown beside a noun goes through here, so that the UI
+ *  never says "1 results" and a translation can follow by giving its own forms to Intl.PluralRules' categories. */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`;
+  return `${formatCount(n)} ${pluralRules.select(n) === 'one' ? one : many}`;
 }
 
 /** Splits a snippet on the U+0002/U+0003 marks into parts to render as text (never as HTML): odd parts matched. */

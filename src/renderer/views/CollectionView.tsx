@@ -5,12 +5,11 @@ import type { CollectionFile, IngestErrorView, IngestTextStatus } from '../../sh
 import type { IngestProgress } from '../../shared/records.js';
 import { call, engine } from '../api/client.js';
 import { FolderBrowser } from '../components/FolderBrowser.js';
-import { formatBytes, formatCount, formatDuration } from '../format.js';
+import { formatBytes, formatCount, formatDuration, plural } from '../format.js';
 import { textStatusLine } from '../gpu/text-status.js';
 import { useApp } from '../store.js';
 import { InspectForm } from './InspectView.js';
 
-const plural = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 
 export function CreateCollection({ compact = false }: { compact?: boolean }) {
   const [name, setName] = useState('');
