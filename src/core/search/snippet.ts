@@ -51,10 +51,13 @@ function escapeRegExp(s: string): string {
  *  when there is none. */
 export function termPattern(q: ParsedQuery): RegExp | null {
   const parts: string[] = [];
+  let folded = false;
   for (const clause of q.clauses) {
     if (clause.negated) continue;
     for (const term of clause.anyOf) {
-      const words = foldText(term.text).split(NON_TOKEN_RUN).filter(Boolean);
+      const plain = foldText(term.text);
+      if (plain !== term.text.toLowerCase()) folded = true;
+      const words = plain.split(NON_TOKEN_RUN).filter(Boolean);
       if (words.length === 0) continue;
       let body = escapeRegExp(words[0]);
       for (let i = 1; i < words.length; i++) {
@@ -68,7 +71,10 @@ export function termPattern(q: ParsedQuery): RegExp | null {
       parts.push(`(${before}${body}${after})`);
     }
   }
-  return parts.length ? new RegExp(parts.join('|'), 'giu') : null;
+  if (!parts.length) return null;
+  const pattern = new RegExp(parts.join('|'), 'giu');
+  patternTerms.set(pattern, { count: parts.length, folded });
+  return pattern;
 }
 
 interface Match {
@@ -88,6 +94,15 @@ function findMatches(folded: string, pattern: RegExp): Match[] {
   }
   return out;
 }
+
+function distinctTerms(matches: Match[]): number {
+  return new Set(matches.map((m) => m.term)).size;
+}
+
+/** What snippetOf needs to know of a termPattern's terms: how many there are, and whether folding changed any (the
+ *  query spelled one with a diacritic, so the text may hold it only so). Kept beside the pattern, which serves every
+ *  hit of a query. */
+const patternTerms = new WeakMap<RegExp, { count: number; folded: boolean }>();
 
 /** The index of the match that starts the window holding the most distinct terms (then the most matches). */
 function bestWindow(matches: Match[]): number {
@@ -119,10 +134,16 @@ function bestWindow(matches: Match[]): number {
  *  collapsed, with an ellipsis where it is cut; null when no term is found. */
 export function snippetOf(text: string, pattern: RegExp): string | null {
   if (!text) return null;
-  // The terms are folded; the text is folded only when they are not found as it is, ignoring case (folding costs a
-  // pass over the text; most pages hold the terms without diacritics to remove).
-  let matches = findMatches(text, pattern);
-  if (matches.length === 0) matches = findMatches(foldText(text), pattern);
+  // The terms are folded; the text is folded only when some term is not found as it is, ignoring case, or when the
+  // query spelled a term with diacritics (folding costs a pass over the text; most pages hold the terms as typed).
+  // Some term, not every term: with 'пожарной безопасности' the second is found as written while the first, folded
+  // to 'пожарнои' (й is и with a breve), is found only in the folded text.
+  const terms = patternTerms.get(pattern);
+  let matches = terms?.folded ? [] : findMatches(text, pattern);
+  if (!terms || terms.folded || distinctTerms(matches) < terms.count) {
+    const folded = findMatches(foldText(text), pattern);
+    if (distinctTerms(folded) >= distinctTerms(matches)) matches = folded;
+  }
   if (matches.length === 0) return null;
   const first = bestWindow(matches);
   let start = Math.max(0, matches[first].start - LEAD_CHARS);

@@ -44,3 +44,25 @@ describe('snippets from stored text', () => {
     expect(termPattern(parseQuery('site:example.com'))).toBeNull();
   });
 });
+
+describe('snippets mark every term whatever its diacritics', () => {
+  // Each case: a term found in the text as written beside one found only once diacritics fold (or the other way).
+  it('marks a Russian word ending in -ой beside a second word (й folds to и)', () => {
+    expect(snip('Правила пожарной безопасности в зданиях', 'пожарной безопасности')).toBe('Правила [пожарной] [безопасности] в зданиях');
+    expect(snip('Правила пожарной безопасности в зданиях', 'пожарной')).toBe('Правила [пожарной] безопасности в зданиях');
+    expect(snip('Правила ПОЖАРНОЙ безопасности', '"пожарной безопасности"')).toBe('Правила [ПОЖАРНОЙ безопасности]');
+    expect(snip('ёлка и елка', 'ёлка')).toBe('[ёлка] и [елка]');
+  });
+
+  it('marks Greek with tonos, Latin with accents, Arabic with harakat, beside plain words', () => {
+    expect(snip('Η Αθήνα είναι πόλη', 'αθηνα πόλη')).toBe('Η [Αθήνα] είναι [πόλη]');
+    expect(snip('Un café crème à Paris', 'cafe paris')).toBe('Un [café] crème à [Paris]');
+    expect(snip('Un cafe et un café à Paris', 'café')).toBe('Un [cafe] et un [café] à Paris');
+    // Harakat are marks of their own (not precomposed): the index keeps them in the word, and so does the snippet.
+    expect(snip('قرأتُ الكِتَابَ في المكتبة', 'الكِتَابَ المكتبة')).toBe('قرأتُ [الكِتَابَ] في [المكتبة]');
+  });
+
+  it('marks two CJK words side by side', () => {
+    expect(snip('我在東京大学读书', '東京 大学')).toBe('我在[東京][大学]读书');
+  });
+});
