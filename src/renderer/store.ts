@@ -14,9 +14,10 @@ import type {
 import type { IngestProgress } from '../shared/records.js';
 import { call, engine } from './api/client.js';
 import { describeError } from './format.js';
-import { parseRoute, routeHash, type ReplayRoute } from './route.js';
+import { parseRoute, routeCollection, routeHash, type ReplayRoute, type Route, type RouteKind, type RouteOf } from './route.js';
 
-export type View = 'collection' | 'search' | 'captures' | 'stats' | 'settings' | 'inspect';
+/** The screens of the menu: every route but those shown over a screen (the record viewer, the replay view). */
+export type View = Exclude<RouteKind, 'record' | 'replay'>;
 
 /** The first page fills a screen and comes back fast: every hit reads its page's text for the snippet (at 200k pages
  *  50 hits took 6-15 ms of reading where 20 take a third of that); the list loads on in bigger pages as it scrolls. */
@@ -48,8 +49,12 @@ interface AppState {
   search: SearchState;
   /** The capture open in the record viewer. */
   viewing: CaptureView | null;
-  /** The page open in the replay view, over the record viewer and the views; its address is the location hash. */
+  /** The page open in the replay view, over the record viewer and the views. */
   replay: ReplayRoute | null;
+  /** What the location hash names and the screen shows (route.ts); null before the first is shown. */
+  route: Route | null;
+  /** The last route each screen showed, so that coming back to it from the menu finds it as it was left. */
+  screens: Partial<Record<View, Route>>;
   /** Times on screen: local or UTC (citations and exports stay UTC). Kept in the engine's settings; a copy here so
    *  that times can be drawn before the settings arrive and a choice shows at once. */
   timeZone: TimeZoneChoice;
@@ -58,14 +63,20 @@ interface AppState {
   /** Archives picked or dropped while no collection is chosen: a new collection is offered for them. */
   offer: string[] | null;
 
+  /** Shows a screen of the menu (a new history entry), as it was last left in the current collection. */
   setView(v: View): void;
+  /** Shows a route: a new history entry (or, with `replace`, in place of the current one), then the screen. */
+  navigate(route: Route | null, how?: { replace?: boolean }): Promise<void>;
   setError(e: unknown): void;
   init(): Promise<void>;
   refreshCollections(): Promise<void>;
+  /** Opens a collection on the screen shown, fresh: no query, no lookup of the one before. */
   select(name: string | null): Promise<void>;
   refreshDetail(): Promise<void>;
-  runSearch(q: string, sort?: SortOrder): Promise<void>;
+  /** Searches the current collection; the query is part of the address (typing replaces it, a new query pushes). */
+  runSearch(q: string, sort?: SortOrder, how?: { replace?: boolean }): Promise<void>;
   loadMoreHits(): Promise<void>;
+  /** Opens a capture in the record viewer (its own address when it is the collection's), or closes it (null). */
   open(c: CaptureView | null): void;
   /** Opens the replay view on a page (a new history entry, so that Back returns to where the person was), or closes
    *  it (null). */
@@ -87,8 +98,63 @@ interface AppState {
 
 /** init may run twice (React's StrictMode in development); Back/Forward must be answered once. */
 let listeningToHistory = false;
+/** Routes shown so far: a route still loading when another is shown gives way to it. */
+let routesApplied = 0;
 
-export const useApp = create<AppState>((set, get) => ({
+export const useApp = create<AppState>((set, get) => {
+  /** Makes `name` the current collection, fresh: its detail loading, no query, no hits, no capture open. */
+  async function enterCollection(name: string | null): Promise<void> {
+    const search: SearchState = { ...get().search, q: '', hits: [], facets: null, more: false, error: null, loading: false, tookMs: null, seq: get().search.seq + 1 };
+    set({ current: name, detail: null, viewing: null, search });
+    if (!name) return;
+    try {
+      set({ detail: await call('collections.get', { collection: name }) });
+      if (get().settings?.lastCollection !== name) set({ settings: await call('settings.update', { lastCollection: name }) });
+    } catch (e) {
+      get().setError(e);
+    }
+  }
+
+  /** The collection to show when an address names none: the last one chosen, else the first. */
+  function lastCollection(): string | null {
+    const { settings, collections } = get();
+    return settings?.lastCollection && collections.some((c) => c.name === settings.lastCollection) ? settings.lastCollection : (collections[0]?.name ?? null);
+  }
+
+  /** Runs a query on the current collection. The hits on screen stay with the facets they came with until the new
+   *  hits arrive; then the facets are counted for them (the view says so meanwhile), never old hits beside none. */
+  async function query(q: string, sort: SortOrder): Promise<void> {
+    const collection = get().current;
+    const seq = get().search.seq + 1;
+    set((s) => ({ search: { ...s.search, q, sort, seq, loading: !!q.trim(), error: null, ...(q.trim() ? {} : { hits: [], facets: null, more: false, tookMs: null }) } }));
+    if (!collection || !q.trim()) return;
+    const current = () => get().search.seq === seq;
+    try {
+      // Hits first, facets after: the list shows as soon as its first page is ready.
+      const r = await call('search.query', { collection, q, sort, limit: FIRST_PAGE });
+      if (!current()) return;
+      set((s) => ({ search: { ...s.search, hits: r.hits, more: r.hits.length === FIRST_PAGE, tookMs: r.tookMs, loading: false, facets: null } }));
+      const facets = await call('search.facets', { collection, q });
+      if (current()) set((s) => ({ search: { ...s.search, facets } }));
+    } catch (e) {
+      if (current()) set((s) => ({ search: { ...s.search, loading: false, hits: [], facets: null, more: false, error: describeError(e) } }));
+    }
+  }
+
+  /** Opens the capture a record route names: found by its id in its URL's timeline. */
+  async function showRecord(route: RouteOf<'record'>, stale: () => boolean): Promise<void> {
+    try {
+      const timeline = await call('captures.timeline', { collection: route.collection, url: route.url });
+      if (stale()) return;
+      const capture = timeline.find((c) => c.id === route.id) ?? timeline.find((c) => c.original?.id === route.id)?.original;
+      if (capture) set({ viewing: capture });
+      else set({ viewing: null, error: `Capture ${route.id} of ${route.url} is not in ${route.collection} (re-indexed since the link was made?).` });
+    } catch (e) {
+      get().setError(e);
+    }
+  }
+
+  return {
   view: 'collection',
   collections: [],
   current: null,
@@ -99,13 +165,24 @@ export const useApp = create<AppState>((set, get) => ({
   search: { q: '', sort: 'relevance', hits: [], more: false, facets: null, loading: false, error: null, tookMs: null, seq: 0 },
   viewing: null,
   replay: null,
+  route: null,
+  screens: {},
   timeZone: 'local',
   adding: null,
   offer: null,
 
   setView(view) {
-    if (get().replay) void get().viewPage(null);
-    set({ view });
+    const route = screenRoute(get(), view, get().current);
+    // A screen of a collection with none chosen has no address: it says to choose one.
+    if (route) void get().navigate(route);
+    else set({ view, viewing: null, replay: null });
+  },
+
+  async navigate(route, how) {
+    const hash = route ? routeHash(route) : '';
+    // pushState, not an assignment to location.hash: closing leaves no bare '#' behind, and no hashchange runs twice.
+    if (hash !== location.hash) history[how?.replace ? 'replaceState' : 'pushState'](null, '', hash || location.pathname + location.search);
+    await get().applyRoute();
   },
 
   setError(e) {
@@ -131,10 +208,11 @@ export const useApp = create<AppState>((set, get) => ({
       set({ settings, timeZone: settings.timeZone, collections });
       if (!listeningToHistory) window.addEventListener('popstate', () => void get().applyRoute());
       listeningToHistory = true;
-      // A reloaded or pasted address opens its own collection instead of the last one.
+      // A reloaded or pasted address opens its own screen; without one, the last collection's files.
       if (parseRoute(location.hash)) return await get().applyRoute();
-      const last = settings.lastCollection && collections.some((c) => c.name === settings.lastCollection) ? settings.lastCollection : (collections[0]?.name ?? null);
-      if (last) await get().select(last);
+      if (location.hash.length > 1) set({ error: `The address ${location.hash} names no screen of this app; showing the collection instead.` });
+      const last = lastCollection();
+      if (last) await get().navigate({ kind: 'collection', collection: last }, { replace: true });
     } catch (e) {
       get().setError(e);
     }
@@ -149,18 +227,15 @@ export const useApp = create<AppState>((set, get) => ({
   },
 
   async select(name) {
-    // Another collection is another set of pages: the replay view of this one closes.
-    if (get().replay) await get().viewPage(null);
-    const search = { ...get().search, hits: [], facets: null, more: false, error: null, seq: get().search.seq + 1 };
-    set({ current: name, detail: null, viewing: null, search });
-    if (!name) return;
-    try {
-      set({ detail: await call('collections.get', { collection: name }) });
-      if (get().settings?.lastCollection !== name) set({ settings: await call('settings.update', { lastCollection: name }) });
-      if (get().search.q.trim()) void get().runSearch(get().search.q);
-    } catch (e) {
-      get().setError(e);
+    if (!name) {
+      await enterCollection(null);
+      return get().navigate(null, { replace: true });
     }
+    // Another collection is another set of pages: the record and replay views of this one close. A screen of the whole
+    // app (Settings) stays, the collection changing under it.
+    const route = screenRoute(get(), get().view, name) ?? { kind: 'collection', collection: name };
+    if (routeCollection(route) === null && get().current !== name) await enterCollection(name);
+    await get().navigate(route);
   },
 
   async refreshDetail() {
@@ -175,23 +250,9 @@ export const useApp = create<AppState>((set, get) => ({
     }
   },
 
-  async runSearch(q, sort) {
+  async runSearch(q, sort, how) {
     const collection = get().current;
-    const seq = get().search.seq + 1;
-    const order = sort ?? get().search.sort;
-    set((s) => ({ search: { ...s.search, q, sort: order, seq, loading: !!q.trim(), error: null, ...(q.trim() ? {} : { hits: [], facets: null, more: false }) } }));
-    if (!collection || !q.trim()) return;
-    const current = () => get().search.seq === seq;
-    try {
-      // Hits first, facets after: the list shows as soon as its first page is ready.
-      const r = await call('search.query', { collection, q, sort: order, limit: FIRST_PAGE });
-      if (!current()) return;
-      set((s) => ({ search: { ...s.search, hits: r.hits, more: r.hits.length === FIRST_PAGE, tookMs: r.tookMs, loading: false, facets: null } }));
-      const facets = await call('search.facets', { collection, q });
-      if (current()) set((s) => ({ search: { ...s.search, facets } }));
-    } catch (e) {
-      if (current()) set((s) => ({ search: { ...s.search, loading: false, hits: [], facets: null, more: false, error: describeError(e) } }));
-    }
+    if (collection) await get().navigate({ kind: 'search', collection, q, sort: sort ?? get().search.sort }, how);
   },
 
   async loadMoreHits() {
@@ -209,27 +270,54 @@ export const useApp = create<AppState>((set, get) => ({
   },
 
   open(viewing) {
+    const collection = get().current;
+    if (!viewing) return void get().navigate(screenRoute(get(), get().view, collection));
+    // A record read from a file (Inspect), not a capture of the collection, has no address: it opens over the screen.
+    if (viewing.id < 0 || !viewing.uri || !collection) return set({ viewing });
     set({ viewing });
+    void get().navigate({ kind: 'record', collection, id: viewing.id, url: viewing.uri });
   },
 
   async viewPage(page, how) {
-    const hash = page ? routeHash({ kind: 'replay', ...page }) : '';
-    if (hash === location.hash) return;
-    // pushState, not an assignment to location.hash: closing leaves no bare '#' behind, and no hashchange runs twice.
-    history[how?.replace ? 'replaceState' : 'pushState'](null, '', hash || location.pathname + location.search);
-    await get().applyRoute();
+    if (page) return get().navigate({ kind: 'replay', ...page }, how);
+    // Closing goes back to what the page was opened over: the record viewer, or the screen.
+    const { viewing, current, view } = get();
+    const under: Route | null = viewing && viewing.id >= 0 && viewing.uri && current ? { kind: 'record', collection: current, id: viewing.id, url: viewing.uri } : screenRoute(get(), view, current);
+    await get().navigate(under, how);
   },
 
   async applyRoute() {
     const route = parseRoute(location.hash);
-    if (!route) return set({ replay: null });
-    const known = get().collections.some((c) => c.name === route.collection);
-    // The replay view says when the collection is not there; the open one stays open behind it.
-    if (known && get().current !== route.collection) {
-      set({ replay: null });
-      await get().select(route.collection);
+    // Back/Forward can move on while a collection loads: an older route stops where a newer one took over.
+    const mine = ++routesApplied;
+    const stale = () => routesApplied !== mine;
+    if (!route) return set({ route: null, replay: null, viewing: null });
+    const collection = routeCollection(route);
+    // A screen of the whole app opened by address (Settings reloaded) has the last collection beside it.
+    const wanted = collection ?? (get().current === null ? lastCollection() : null);
+    if (wanted !== null && wanted !== get().current) {
+      if (get().collections.some((c) => c.name === wanted)) await enterCollection(wanted);
+      // The replay view says itself when the collection is not there; the open one stays open behind it.
+      else if (route.kind !== 'replay') set({ error: `There is no collection named “${collection}” here.` });
+      if (stale()) return;
     }
-    set({ replay: route });
+    set({ route });
+    switch (route.kind) {
+      case 'replay':
+        return set({ replay: route });
+      case 'record':
+        set({ replay: null });
+        if (get().viewing?.id !== route.id) await showRecord(route, stale);
+        return;
+      case 'search': {
+        const { q, sort, hits, facets, error, loading } = get().search;
+        const done = hits.length > 0 || facets !== null || error !== null || loading;
+        if (q !== route.q || sort !== route.sort || !done) void query(route.q, route.sort);
+        break;
+      }
+    }
+    const view: View = route.kind;
+    set((s) => ({ view, viewing: null, replay: null, screens: { ...s.screens, [view]: route } }));
   },
 
   async updateSettings(args) {
@@ -291,4 +379,13 @@ export const useApp = create<AppState>((set, get) => ({
   dismissOffer() {
     set({ offer: null });
   },
-}));
+  };
+});
+
+/** The route a screen of the menu shows for a collection: as it was last left there, else the screen fresh; null for
+ *  a screen of a collection when there is none. */
+function screenRoute(s: Pick<AppState, 'screens'>, view: View, collection: string | null): Route | null {
+  const last = s.screens[view];
+  if (last && (routeCollection(last) ?? collection) === collection) return last;
+  return parseRoute(`#/${view}`) ?? (collection === null ? null : parseRoute(`#/${view}/${encodeURIComponent(collection)}`));
+}

@@ -19,7 +19,7 @@ describe('parseRoute', () => {
   });
 
   it('keeps slashes and a fragment of the archived URL', () => {
-    expect(parseRoute('#/replay/c/20140126200624/http://example.com/a//b#top')?.url).toBe('http://example.com/a//b#top');
+    expect(parseRoute('#/replay/c/20140126200624/http://example.com/a//b#top')).toMatchObject({ url: 'http://example.com/a//b#top' });
   });
 
   it('answers null for no route and for addresses it cannot read', () => {
@@ -27,7 +27,17 @@ describe('parseRoute', () => {
       '',
       '#',
       '#/',
-      '#/search',
+      '#/search', // no collection
+      '#/nowhere/c', // no such screen
+      '#/constructor/c', // not a screen, though every object has one
+      '#/search/c/extra', // a segment too many
+      '#/search/c?sort=popularity', // no such order
+      '#/search/c%2', // a broken escape in a segment
+      '#/search/c?q=%E0%A4%A', // a broken escape in a parameter
+      '#/captures/c?by=domain&url=example.com', // no such lookup
+      '#/settings/c', // settings belong to no collection
+      '#/record/c/abc/http://example.com/', // not a capture id
+      '#/record/c/12/example.com', // not an absolute URL
       '#/replay/c/20140126200624', // no URL
       '#/replay/c/2014012620062412/http://example.com/', // 16 digits
       '#/replay/c/latest/http://example.com/', // not a timestamp
@@ -37,6 +47,49 @@ describe('parseRoute', () => {
     ]) {
       expect(parseRoute(hash), hash).toBeNull();
     }
+  });
+});
+
+describe('routes of every screen', () => {
+  // States the app is in, as the person leaves them: each must come back whole from its address, after the browser
+  // has parsed the address (as on reload or a pasted link).
+  const states: Route[] = [
+    { kind: 'collection', collection: 'pywb samples' },
+    { kind: 'collection', collection: 'a/b?c#d%&e=f' },
+    { kind: 'search', collection: 'ru', q: 'пожарной безопасности', sort: 'relevance' },
+    { kind: 'search', collection: 'c', q: '"exact phrase" site:example.com -spam a+b&c=d #x 100%', sort: 'date' },
+    { kind: 'search', collection: 'c', q: '', sort: 'relevance' },
+    { kind: 'record', collection: 'iana', id: 4711, url: 'http://www.iana.org/_css/2013.1/screen.css?v=2' },
+    { kind: 'captures', collection: 'c', by: 'host', url: 'example.com', timeline: '' },
+    { kind: 'captures', collection: 'c', by: 'url', url: 'http://example.com/?a=1&b=2', timeline: 'http://example.com/?a=1&b=2' },
+    { kind: 'captures', collection: 'c', by: 'prefix', url: '', timeline: '' },
+    { kind: 'stats', collection: '統計' },
+    { kind: 'inspect', path: '/data/warc/ünï code/a b#1.warc.gz' },
+    { kind: 'inspect', path: '' },
+    { kind: 'settings' },
+    { kind: 'replay', collection: 'c', ts: '20140126200624', url: 'http://example.com/' },
+  ];
+
+  it('reads back every screen from its address, through the browser', () => {
+    for (const r of states) expect(parseRoute(throughLocation(routeHash(r))), routeHash(r)).toEqual(r);
+  });
+
+  it('gives different states different addresses', () => {
+    const hashes = states.map(routeHash);
+    expect(new Set(hashes).size).toBe(hashes.length);
+  });
+
+  it('writes short addresses, leaving defaults out', () => {
+    expect(routeHash({ kind: 'search', collection: 'my coll', q: 'a b', sort: 'relevance' })).toBe('#/search/my%20coll?q=a%20b');
+    expect(routeHash({ kind: 'search', collection: 'c', q: '', sort: 'relevance' })).toBe('#/search/c');
+    expect(routeHash({ kind: 'captures', collection: 'c', by: 'url', url: '', timeline: '' })).toBe('#/captures/c');
+    expect(routeHash({ kind: 'settings' })).toBe('#/settings');
+    expect(routeHash({ kind: 'record', collection: 'c', id: 3, url: 'http://e.com/?x=1' })).toBe('#/record/c/3/http://e.com/?x=1');
+  });
+
+  it('reads addresses typed by hand: a + as a space, parameters in any order, unknown ones ignored', () => {
+    expect(parseRoute('#/search/c?sort=date&q=climate+policy&utm=x')).toEqual({ kind: 'search', collection: 'c', q: 'climate policy', sort: 'date' });
+    expect(parseRoute('/stats/c')).toEqual({ kind: 'stats', collection: 'c' });
   });
 });
 

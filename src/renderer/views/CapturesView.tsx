@@ -1,14 +1,17 @@
-// Browse captures by URL, URL prefix or host; per URL a timeline chart and the version list.
-import { useMemo, useState } from 'react';
+// Browse captures by URL, URL prefix or host; per URL a timeline chart and the version list. What is looked up and
+// whose timeline is shown are the address's (route.ts 'captures'): the form and the URL links navigate, and the view
+// loads what the route names, so Back/Forward and a pasted link show the same lookup.
+import { useEffect, useMemo, useState } from 'react';
 import type { ResolvedCapture } from '../../shared/api-collections.js';
 import { call } from '../api/client.js';
 import { Chart } from '../components/Chart.js';
 import { Time, useFormatTime } from '../components/Time.js';
 import { describeError, monthlySeries } from '../format.js';
+import type { CaptureLookup, RouteOf } from '../route.js';
 import { useApp } from '../store.js';
 import { ViewPageButton } from './ViewPage.js';
 
-type Mode = 'url' | 'prefix' | 'host';
+type Mode = CaptureLookup;
 const METHOD = { url: 'captures.byUrl', prefix: 'captures.byPrefix', host: 'captures.byHost' } as const;
 
 function Timeline({ url, versions }: { url: string; versions: ResolvedCapture[] }) {
@@ -46,37 +49,50 @@ function Timeline({ url, versions }: { url: string; versions: ResolvedCapture[] 
   );
 }
 
+const NO_LOOKUP = { by: 'url', url: '', timeline: '' } as const;
+
 export function CapturesView() {
-  const { current, open } = useApp();
-  const [mode, setMode] = useState<Mode>('url');
-  const [url, setUrl] = useState('');
+  const { current, open, navigate } = useApp();
+  const route = useApp((s) => s.route);
+  const shown: Pick<RouteOf<'captures'>, 'by' | 'url' | 'timeline'> = route?.kind === 'captures' ? route : NO_LOOKUP;
+  const [mode, setMode] = useState<Mode>(shown.by);
+  const [url, setUrl] = useState(shown.url);
   const [rows, setRows] = useState<ResolvedCapture[] | null>(null);
   const [timeline, setTimeline] = useState<{ url: string; versions: ResolvedCapture[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const formatTime = useFormatTime();
+  // An exact URL's lookup shows its timeline unasked.
+  const timelineUrl = shown.timeline || (shown.by === 'url' ? shown.url : '');
+
+  useEffect(() => {
+    setMode(shown.by);
+    setUrl(shown.url);
+    setRows(null);
+    setError(null);
+    if (!current || !shown.url) return;
+    let live = true;
+    call(METHOD[shown.by], { collection: current, url: shown.url, limit: 2000 }).then(
+      (r) => live && setRows(r),
+      (e) => live && setError(describeError(e)),
+    );
+    return () => void (live = false);
+  }, [current, shown.by, shown.url]);
+
+  useEffect(() => {
+    setTimeline(null);
+    if (!current || !timelineUrl) return;
+    let live = true;
+    call('captures.timeline', { collection: current, url: timelineUrl }).then(
+      (versions) => live && versions.length > 0 && setTimeline({ url: timelineUrl, versions }),
+      (e) => live && setError(describeError(e)),
+    );
+    return () => void (live = false);
+  }, [current, timelineUrl]);
 
   if (!current) return <p className="empty">Choose or create a collection to browse its captures.</p>;
 
-  const showTimeline = async (u: string) => {
-    try {
-      setTimeline({ url: u, versions: await call('captures.timeline', { collection: current, url: u }) });
-    } catch (e) {
-      setError(describeError(e));
-    }
-  };
-
-  const lookup = async () => {
-    setError(null);
-    setTimeline(null);
-    try {
-      const r = await call(METHOD[mode], { collection: current, url: url.trim(), limit: 2000 });
-      setRows(r);
-      if (mode === 'url' && r.length > 0) await showTimeline(url.trim());
-    } catch (e) {
-      setRows(null);
-      setError(describeError(e));
-    }
-  };
+  const showTimeline = (u: string) => void navigate({ kind: 'captures', collection: current, by: shown.by, url: shown.url, timeline: u });
+  const lookup = () => void navigate({ kind: 'captures', collection: current, by: mode, url: url.trim(), timeline: '' });
 
   return (
     <section aria-label="Captures" className="captures">
@@ -85,7 +101,7 @@ export function CapturesView() {
         aria-label="Look up captures"
         onSubmit={(e) => {
           e.preventDefault();
-          if (url.trim()) void lookup();
+          if (url.trim()) lookup();
         }}
       >
         <label>
@@ -126,7 +142,7 @@ export function CapturesView() {
               {rows.map((c) => (
                 <tr key={c.id}>
                   <td className="uri">
-                    <button type="button" className="link" onClick={() => void showTimeline(c.uri!)} aria-label={`Timeline of ${c.uri} (capture ${formatTime(c.timestamp)})`}>
+                    <button type="button" className="link" onClick={() => showTimeline(c.uri!)} aria-label={`Timeline of ${c.uri} (capture ${formatTime(c.timestamp)})`}>
                       {c.uri}
                     </button>
                   </td>

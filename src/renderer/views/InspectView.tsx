@@ -1,11 +1,11 @@
 // Inspect one archive file without a collection: list its records in file order and read one. Useful for a damaged
 // file, whose problems are listed with their offsets.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { create } from 'zustand';
 import type { OpenedFile, ProblemSummary, RecordDetail, RecordSummary } from '../../shared/api.js';
 import { call } from '../api/client.js';
 import { Time } from '../components/Time.js';
-import { describeError } from '../format.js';
+import { describeError, plural } from '../format.js';
 import { useApp } from '../store.js';
 
 interface InspectState {
@@ -70,7 +70,7 @@ function RecordDetailPane({ selected }: { selected: RecordDetail | null }) {
         {selected.type} <small>{selected.uri ?? ''}</small>
       </h2>
       <p className="meta">
-        {selected.file} @ {selected.offset} ({selected.length} bytes on disk){' '}
+        {selected.file} @ {selected.offset} ({plural(selected.length, 'byte')} on disk){' '}
         <button
           type="button"
           onClick={() =>
@@ -101,7 +101,7 @@ function RecordDetailPane({ selected }: { selected: RecordDetail | null }) {
           <pre className="headers" tabIndex={0}>{[selected.http.startLine, ...selected.http.headers.map(([k, v]) => `${k}: ${v}`)].join('\n')}</pre>
         </>
       )}
-      <h3>Payload ({selected.payloadSize} bytes)</h3>
+      <h3>Payload ({plural(selected.payloadSize, 'byte')})</h3>
       <pre className="payload" tabIndex={0}>{selected.payloadText ?? '(binary payload)'}</pre>
     </article>
   );
@@ -109,16 +109,18 @@ function RecordDetailPane({ selected }: { selected: RecordDetail | null }) {
 
 export function InspectForm() {
   const { openFile, loading } = useInspect();
-  const setView = useApp((s) => s.setView);
-  const [path, setPath] = useState('');
+  const navigate = useApp((s) => s.navigate);
+  const route = useApp((s) => s.route);
+  const [path, setPath] = useState(route?.kind === 'inspect' ? route.path : '');
   return (
     <form
       className="row"
       onSubmit={(e) => {
         e.preventDefault();
         if (!path.trim()) return;
-        setView('inspect');
-        void openFile(path.trim());
+        // The file is the address's (route.ts 'inspect'): InspectView opens what it names.
+        if (route?.kind === 'inspect' && route.path === path.trim()) void openFile(path.trim());
+        else void navigate({ kind: 'inspect', path: path.trim() });
       }}
     >
       <label>
@@ -133,7 +135,12 @@ export function InspectForm() {
 }
 
 export function InspectView() {
-  const { file, records, problems, next, loading, error, loadMore, select, selected } = useInspect();
+  const { file, records, problems, next, loading, error, loadMore, select, selected, openFile } = useInspect();
+  const route = useApp((s) => s.route);
+  const path = route?.kind === 'inspect' ? route.path : '';
+  useEffect(() => {
+    if (path && path !== useInspect.getState().file?.path) void openFile(path);
+  }, [path, openFile]);
   return (
     <section aria-label="Inspect a file" className="inspect">
       <h2>Inspect a file</h2>
@@ -147,9 +154,9 @@ export function InspectView() {
         <div className="split">
           <section aria-label="Records" className="records">
             <p className="meta">
-              {file.path}: {file.format.toUpperCase()}, {file.compression}, {file.size.toLocaleString()} bytes — {records.length} records
+              {file.path}: {file.format.toUpperCase()}, {file.compression}, {file.size.toLocaleString()} bytes — {plural(records.length, 'record')}
               {next !== null ? ' so far' : ''}
-              {problems.length > 0 && `, ${problems.length} problems`}
+              {problems.length > 0 && `, ${plural(problems.length, 'problem')}`}
             </p>
             {file.randomAccess !== 'direct' && (
               <p className="meta" role="note">

@@ -6,7 +6,7 @@ import type { ExportFormat, FacetName, SearchHitView } from '../../shared/api-co
 import { call } from '../api/client.js';
 import { Time } from '../components/Time.js';
 import { download } from '../download.js';
-import { formatCount, snippetParts } from '../format.js';
+import { formatCount, plural, snippetParts } from '../format.js';
 import { useApp } from '../store.js';
 import { canViewPage, useViewPage } from './ViewPage.js';
 
@@ -80,9 +80,14 @@ const FACET_FILTER: Record<FacetName, (v: string) => string> = {
 };
 
 function Facets() {
-  const { facets, q } = useApp((s) => s.search);
+  const { facets, q, hits, error } = useApp((s) => s.search);
   const runSearch = useApp((s) => s.runSearch);
-  if (!facets) return <aside aria-label="Facets" className="facets" data-testid="facets" data-ready="false" />;
+  if (!facets)
+    return (
+      <aside aria-label="Facets" className="facets" data-testid="facets" data-ready="false" aria-busy={hits.length > 0 && !error}>
+        {hits.length > 0 && !error && <p className="meta">Counting hosts, types and years…</p>}
+      </aside>
+    );
   return (
     <aside aria-label="Facets" className="facets" data-testid="facets" data-ready="true">
       {(Object.keys(FACET_TITLE) as FacetName[]).map((name) =>
@@ -135,7 +140,7 @@ function HitRow({ hit, active, onOpen, onViewPage }: { hit: SearchHitView; activ
           </span>
         )}
         <span className="uri">{hit.url}</span> · <Time value={hit.timestamp} />
-        {hit.captureCount > 1 && ` · ${hit.captureCount} captures`}
+        {hit.captureCount > 1 && ` · ${plural(hit.captureCount, 'capture')}`}
       </div>
       <Snippet text={hit.snippet} />
     </div>
@@ -225,7 +230,7 @@ function ExportButtons() {
     try {
       const r = await call('export.results', { collection: current, q: search.q, sort: search.sort, format });
       download(`${current}-results.${format}`, r.content, format === 'csv' ? 'text/csv' : 'application/x-ndjson');
-      if (r.truncated) setError(new Error(`Exported the first ${formatCount(r.rows)} results only.`));
+      if (r.truncated) setError(new Error(`Exported the first ${plural(r.rows, 'result')} only.`));
     } catch (e) {
       setError(e);
     } finally {
@@ -246,7 +251,7 @@ function ExportButtons() {
 
 export function SearchBox() {
   const { q, sort } = useApp((s) => s.search);
-  const { runSearch, setView, current } = useApp();
+  const { runSearch, current } = useApp();
   const [text, setText] = useState(q);
   const input = useRef<HTMLInputElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -266,10 +271,9 @@ export function SearchBox() {
 
   const submit = (value: string, now = false) => {
     if (timer.current) clearTimeout(timer.current);
-    const go = () => {
-      setView('search');
-      void runSearch(value, sort);
-    };
+    // Typing refines the query in place in the history; Enter, or typing from another screen, makes a new entry, so
+    // that Back returns to the query before and not to each letter of this one.
+    const go = () => void runSearch(value, sort, { replace: !now && useApp.getState().route?.kind === 'search' });
     if (now) go();
     else timer.current = setTimeout(go, DEBOUNCE_MS);
   };
@@ -302,7 +306,13 @@ export function SearchBox() {
 export function SearchView() {
   const { search, runSearch, current } = useApp();
   if (!current) return <p className="empty">Choose or create a collection to search it.</p>;
-  const total = search.facets ? `${search.facets.totalIsEstimate ? 'about ' : ''}${formatCount(search.facets.total)} results` : search.hits.length ? `${formatCount(search.hits.length)}${search.more ? '+' : ''} results` : '';
+  const total = search.facets
+    ? `${search.facets.totalIsEstimate ? 'about ' : ''}${plural(search.facets.total, 'result')}`
+    : search.hits.length
+      ? search.more
+        ? `${formatCount(search.hits.length)}+ results`
+        : plural(search.hits.length, 'result')
+      : '';
   return (
     <section aria-label="Search" className="search">
       <div className="row spread">
