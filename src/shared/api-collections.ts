@@ -104,6 +104,9 @@ export interface SearchHitView {
   score: number | null;
   captureCount: number;
   capture: CaptureView;
+  /** Set when the hit is a crawler's own record rather than a page of the web (a WACZ page snapshot at
+   *  file:///dom-snapshot.html, urn:text:…): what it is, as a short label (core/search/internal.ts). */
+  internal: string | null;
 }
 
 export type SortOrder = 'relevance' | 'date';

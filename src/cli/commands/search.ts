@@ -31,6 +31,7 @@ function runOne(coll: Collection, query: string, limit: number, offset: number, 
       file: h.capture.file,
       offset: h.capture.offset,
       captures: h.captureCount,
+      internal: h.internal,
     })),
   };
 }
@@ -83,7 +84,7 @@ export const search: Command = {
         io.out(`${r.totalIsEstimate ? '~' : ''}${r.total} hits (${r.tookMs} ms)`);
         for (const h of r.hits) {
           io.out('');
-          io.out(`${h.title || '(no title)'}`);
+          io.out(`${h.internal ? `[${h.internal}] ` : ''}${h.title || '(no title)'}`);
           io.out(`  ${h.url}  ${h.timestamp ?? ''}  ${h.captures > 1 ? `(${h.captures} captures)` : ''}`);
           io.out(`  ${mark(h.snippet.replace(/\s+/g, ' '))}`);
         }

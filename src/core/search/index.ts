@@ -4,6 +4,7 @@ import type { FacetCount, FacetName, SearchFacetsView, SearchHitView } from '../
 import { captureOf, hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
 import { parseQuery, toFtsMatch, hasFilters, mainFirstMatch, type Clause, type ParsedQuery } from './query.js';
 import { unsegment } from './segment.js';
+import { archiveInternal } from './internal.js';
 import { snippetOf, termPattern } from './snippet.js';
 import {
   buildFacetRowsSql,
@@ -165,6 +166,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
       score: r.score,
       captureCount: r.captureCount,
       capture: captureOf(r),
+      internal: archiveInternal(r.uri ?? r.pageUrl, r.file),
     };
   });
   return { hits, tookMs: performance.now() - t0 };

@@ -123,7 +123,9 @@ function Facets() {
 function HitRow({ hit, active, onOpen, onViewPage }: { hit: SearchHitView; active: boolean; onOpen(): void; onViewPage(): void }) {
   return (
     <div className={`hit${active ? ' active' : ''}`} onClick={onOpen}>
-      <div className="hit-title">{hit.title || hit.url}</div>
+      <div className="hit-title">
+        {hit.internal && <span className="badge internal">{hit.internal}</span>} {hit.title || hit.url}
+      </div>
       <div className="hit-meta">
         {/* An option may hold no control of its own (its children are presentational): this is the pointer's way to
             the page, and V is the keyboard's (Results' onKey). */}
