@@ -209,10 +209,7 @@ export const useApp = create<AppState>((set, get) => {
       if (!listeningToHistory) window.addEventListener('popstate', () => void get().applyRoute());
       listeningToHistory = true;
       // A reloaded or pasted address opens its own screen; without one, the last collection's files.
-      if (parseRoute(location.hash)) return await get().applyRoute();
-      if (location.hash.length > 1) set({ error: `The address ${location.hash} names no screen of this app; showing the collection instead.` });
-      const last = lastCollection();
-      if (last) await get().navigate({ kind: 'collection', collection: last }, { replace: true });
+      await get().applyRoute();
     } catch (e) {
       get().setError(e);
     }
@@ -291,7 +288,12 @@ export const useApp = create<AppState>((set, get) => {
     // Back/Forward can move on while a collection loads: an older route stops where a newer one took over.
     const mine = ++routesApplied;
     const stale = () => routesApplied !== mine;
-    if (!route) return set({ route: null, replay: null, viewing: null });
+    if (!route) {
+      if (location.hash.length > 1) set({ error: `The address ${location.hash} names no screen of this app.` });
+      const last = lastCollection();
+      if (last) return get().navigate({ kind: 'collection', collection: last }, { replace: true });
+      return set({ route: null, replay: null, viewing: null });
+    }
     const collection = routeCollection(route);
     // A screen of the whole app opened by address (Settings reloaded) has the last collection beside it.
     const wanted = collection ?? (get().current === null ? lastCollection() : null);

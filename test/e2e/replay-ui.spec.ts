@@ -118,12 +118,13 @@ test('the address comes back after reload, and Back/Forward move between search 
   await expect(replay().getByTestId('replay-capture')).toContainText('Captured 2014-01-26 15:06:24');
   await replayedFrame();
 
-  // Back leaves the replay view for the address before it (the reload made that entry another document's, so the
-  // app starts afresh there), Forward comes back to it.
+  // Back leaves the replay view for the address before it: the search with its query (the reload made that entry
+  // another document's, so the app shows it afresh from its address), Forward comes back to the page.
   await page.goBack();
   await expect(replay()).toBeHidden();
-  await expect(page).toHaveURL(`${engine.origin}/`);
-  await expect(page.getByRole('navigation', { name: 'Views' })).toBeVisible();
+  await expect(page).toHaveURL(`${engine.origin}/#/search/${encodeURIComponent(COLLECTION)}?q=Internet%20Assigned%20Numbers%20Authority`);
+  await expect(page.getByRole('searchbox')).toHaveValue('Internet Assigned Numbers Authority');
+  await expect(page.getByRole('listbox', { name: 'Results' }).getByRole('option').first()).toBeVisible();
   await page.goForward();
   await expect(replay().getByRole('heading', { name: HOME })).toBeVisible();
   await expect(page).toHaveURL(`${engine.origin}/${hashOf('20140126200624', HOME)}`);

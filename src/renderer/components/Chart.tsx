@@ -71,7 +71,8 @@ export function Chart({
     const grid = cssVar('--border');
     const config: ChartConfiguration<'bar' | 'line'> = {
       type: kind,
-      data: { labels: series.labels, datasets: [{ label: title, data: series.values, backgroundColor: accent, borderColor: accent, pointRadius: 3 }] },
+      // A bar no wider than a thumb: one month of captures is one bar, not a block across the whole chart.
+      data: { labels: series.labels, datasets: [{ label: title, data: series.values, backgroundColor: accent, borderColor: accent, pointRadius: 3, maxBarThickness: 40 }] },
       options: {
         indexAxis: horizontal ? 'y' : 'x',
         animation: false,

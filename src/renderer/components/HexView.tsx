@@ -6,11 +6,17 @@ import { base64ToBytes, describeError, formatCount, hexRows, type HexRow } from 
 
 export const HEX_PAGE = 4096;
 
+/** A file offset as a hex dump writes it: ten hexadecimal digits. The page line gives the same in decimal, which is
+ *  how the rest of the app (the record's header, citations, errors) names offsets. */
+const hexOffset = (n: number) => n.toString(16).padStart(10, '0');
+
 export function HexView({ file, offset, length }: { file: string; offset: number; length: number }) {
   const [page, setPage] = useState(0);
   const [rows, setRows] = useState<HexRow[]>([]);
   const [error, setError] = useState<string | null>(null);
   const pages = Math.max(1, Math.ceil(length / HEX_PAGE));
+  const first = offset + page * HEX_PAGE;
+  const last = Math.min(offset + length, offset + (page + 1) * HEX_PAGE) - 1;
 
   useEffect(() => setPage(0), [file, offset]);
   useEffect(() => {
@@ -40,7 +46,8 @@ export function HexView({ file, offset, length }: { file: string; offset: number
           Previous page
         </button>
         <span className="meta" aria-live="polite">
-          Page {page + 1} of {formatCount(pages)} · bytes {formatCount(offset + page * HEX_PAGE)}–{formatCount(Math.min(offset + length, offset + (page + 1) * HEX_PAGE) - 1)} of the file
+          Page {page + 1} of {formatCount(pages)} · bytes {formatCount(first)}–{formatCount(last)} of the file (hexadecimal {hexOffset(first)}–{hexOffset(last)}, as in
+          the offsets column)
         </span>
         <button type="button" disabled={page >= pages - 1} onClick={() => setPage(page + 1)}>
           Next page
@@ -55,7 +62,7 @@ export function HexView({ file, offset, length }: { file: string; offset: number
         </p>
       )}
       <pre className="hex" aria-label="Hex dump" data-testid="hex-dump" tabIndex={0}>
-        {rows.map((r) => `${r.offset.toString(16).padStart(10, '0')}  ${r.hex}  |${r.ascii}|`).join('\n')}
+        {rows.map((r) => `${hexOffset(r.offset)}  ${r.hex}  |${r.ascii}|`).join('\n')}
       </pre>
     </div>
   );

@@ -124,9 +124,10 @@ export function CapturesView() {
         </p>
       )}
       {rows && rows.length === 0 && <p className="empty">No captures found.</p>}
-      <div className="split">
+      {/* Two columns only with a timeline beside the table: alone, the table has the width for its URLs. */}
+      <div className={timeline ? 'split' : undefined}>
         {rows && rows.length > 0 && (
-          <table aria-label="Captures found">
+          <table aria-label="Captures found" className="captures-found">
             <thead>
               <tr>
                 <th>URL</th>
@@ -141,12 +142,12 @@ export function CapturesView() {
             <tbody>
               {rows.map((c) => (
                 <tr key={c.id}>
-                  <td className="uri">
+                  <td className="uri" title={c.uri ?? undefined}>
                     <button type="button" className="link" onClick={() => showTimeline(c.uri!)} aria-label={`Timeline of ${c.uri} (capture ${formatTime(c.timestamp)})`}>
                       {c.uri}
                     </button>
                   </td>
-                  <td>
+                  <td className="nowrap">
                     <button type="button" className="link" onClick={() => open(c)}>
                       <Time value={c.timestamp} />
                     </button>

@@ -111,7 +111,9 @@ export function InspectForm() {
   const { openFile, loading } = useInspect();
   const navigate = useApp((s) => s.navigate);
   const route = useApp((s) => s.route);
-  const [path, setPath] = useState(route?.kind === 'inspect' ? route.path : '');
+  const routePath = route?.kind === 'inspect' ? route.path : '';
+  const [path, setPath] = useState(routePath);
+  useEffect(() => setPath(routePath), [routePath]);
   return (
     <form
       className="row"
@@ -140,6 +142,8 @@ export function InspectView() {
   const path = route?.kind === 'inspect' ? route.path : '';
   useEffect(() => {
     if (path && path !== useInspect.getState().file?.path) void openFile(path);
+    // An address without a file (Back to before one was opened) shows none.
+    if (!path) useInspect.setState({ file: null, records: [], problems: [], next: null, selected: null, error: null });
   }, [path, openFile]);
   return (
     <section aria-label="Inspect a file" className="inspect">
