@@ -225,8 +225,11 @@ export const useApp = create<AppState>((set, get) => {
 
   async select(name) {
     if (!name) {
+      // None chosen (the collection was deleted): the start screen, with no address to come back to it by.
       await enterCollection(null);
-      return get().navigate(null, { replace: true });
+      history.replaceState(null, '', location.pathname + location.search);
+      set({ route: null, view: 'collection', replay: null, viewing: null, screens: {} });
+      return get().refreshCollections();
     }
     // Another collection is another set of pages: the record and replay views of this one close. A screen of the whole
     // app (Settings) stays, the collection changing under it.

@@ -10,6 +10,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { html, warcFile } from '../core/ingest/warc-builder.js';
+import { makeZip } from '../core/warc/zip-fixture.js';
 import { CORPUS, ROOT, startEngine, type RunningEngine } from './support.js';
 
 const IANA = join(CORPUS, 'warc/webrecorder+pywb/sample_archive/warcs/iana.warc.gz');
@@ -17,6 +19,8 @@ const BLACKBOOK = join(CORPUS, 'warc/netarchivesuite+jwat/jwat-warc/src/test/res
 const SCREENS = join(ROOT, 'test-results/screens');
 const DNSSEC = 'http://www.iana.org/dnssec';
 const RU_URL = 'http://pozhar.example.ru/pravila.html';
+/** cbeams/warc's file with one malformed record among good ones (MANIFEST.tsv: the strict reader finds one problem). */
+const DAMAGED = join(CORPUS, 'warc/cbeams+warc/src/test/resources/io/webgraph/warc/multi-with-malformed-record.warc');
 
 test.describe.configure({ mode: 'serial' });
 test.skip(!existsSync(IANA) || !existsSync(BLACKBOOK), 'needs ../shared/corpus (pywb iana.warc.gz, jwat blackbook WARC)');
@@ -24,6 +28,19 @@ test.skip(!existsSync(IANA) || !existsSync(BLACKBOOK), 'needs ../shared/corpus (
 let engine: RunningEngine;
 let page: Page;
 let ruWarc = '';
+let wacz = '';
+
+/** A WACZ holding a page and the page snapshot its writer stored beside it at file:///dom-snapshot.html. */
+function snapshotWacz(dir: string): string {
+  const page = html('Lighthouse keepers', 'The lighthouse keepers of the northern coast kept a log of every ship that passed.');
+  const warc = warcFile([
+    { uri: 'https://example.org/keepers', date: '2023-05-01T10:00:00Z', body: page },
+    { type: 'resource', uri: 'file:///dom-snapshot.html', date: '2023-05-01T10:00:01Z', body: page.replace('</body>', '<div id="banner"></div></body>'), contentType: 'text/html' },
+  ]);
+  const file = join(dir, 'keepers.wacz');
+  writeFileSync(file, makeZip([{ name: 'datapackage.json', data: '{"profile":"data-package","wacz_version":"1.1.1"}' }, { name: 'archive/data.warc', data: warc }]));
+  return file;
+}
 
 /** windows-1251 bytes of Russian text (Cyrillic letters and ASCII; enough for the page below). */
 function cp1251(text: string): Buffer {
@@ -75,6 +92,7 @@ test.beforeAll(async ({ browser }) => {
   mkdirSync(SCREENS, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'as-nav-'));
   ruWarc = russianWarc(dir);
+  wacz = snapshotWacz(dir);
   engine = await startEngine({ allowDirs: [CORPUS, dir] });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, timezoneId: 'UTC' });
   // The first page trades the engine's token for its cookie and is closed: the collections are made through the API
@@ -83,6 +101,7 @@ test.beforeAll(async ({ browser }) => {
   await page.goto(engine.url);
   await ingest('archive.org 2008', [BLACKBOOK]);
   await ingest('ru', [ruWarc]);
+  await ingest('wacz', [wacz]);
   await ingest('iana 2014', [IANA]);
   await api('settings.update', { lastCollection: 'iana 2014' });
   await page.close();
@@ -246,6 +265,7 @@ test('an address that names no screen says so and shows the collection', async (
   await expect(page.getByRole('heading', { name: 'iana 2014', level: 2 })).toBeVisible();
   await page.goto(`${engine.origin}/#/search/no%20such%20collection?q=x`);
   await expect(page.getByRole('alert')).toContainText('There is no collection named “no such collection”');
+  await page.getByRole('button', { name: 'Dismiss the message' }).click();
 });
 
 test('another collection starts without the last one’s query', async () => {
@@ -281,7 +301,8 @@ test('a two-word Russian query marks both words, and one result is “1 result�
   await expect(hit.locator('.snippet mark').first()).toHaveText('пожарной');
 });
 
-test('a URL with one capture: its timeline is one narrow bar, not the whole chart', async () => {
+// The bar's width is drawn on a canvas: nav-04-one-capture-timeline.png shows it (one narrow bar, not a block).
+test('a URL with one capture: its address shows its one version and its timeline', async () => {
   await page.goto(`${engine.origin}/#/captures/ru?url=${encodeURIComponent(RU_URL)}`);
   const timeline = page.getByRole('region', { name: `Timeline of ${RU_URL}` });
   await expect(timeline.getByRole('list', { name: 'Versions' }).getByRole('listitem')).toHaveCount(1);
@@ -295,4 +316,43 @@ test('the archive.org site: hits show article text, not the site’s navigation'
   const snippets = await results().locator('.snippet').allTextContents();
   // The same navigation text as every snippet is what the issue saw; distinct article text is what it asked for.
   expect(new Set(snippets).size).toBeGreaterThan(snippets.length / 2);
+});
+
+test('a WACZ page snapshot among the hits is named for what it is', async () => {
+  await page.goto(`${engine.origin}/#/search/wacz?q=lighthouse`);
+  const hits = results().getByRole('option');
+  await expect(hits).toHaveCount(2);
+  await expect(hits.filter({ hasText: 'file:///dom-snapshot.html' }).locator('.badge')).toHaveText('WACZ page snapshot');
+  await expect(hits.filter({ hasText: 'https://example.org/keepers' }).locator('.badge')).toHaveCount(0);
+  await expect(page.getByTestId('result-count')).toHaveText(/^2 results /);
+  await shot('06-wacz-snapshot-badge');
+  await axe('wacz hits');
+});
+
+test('the hex view names its offsets in both bases; a file with one problem says “1 problem”', async () => {
+  await page.goto(`${engine.origin}/#/search/iana%202014?q=dnssec`);
+  await results().getByRole('option').first().click();
+  await viewer().getByRole('tab', { name: 'Raw bytes' }).click();
+  const line = viewer().locator('.hexview .meta');
+  await expect(line).toHaveText(/bytes ([\d,]+)–([\d,]+) of the file \(hexadecimal ([0-9a-f]{10})–([0-9a-f]{10}), as in the offsets column\)/);
+  const [, from, , hexFrom] = /bytes ([\d,]+)–([\d,]+) of the file \(hexadecimal ([0-9a-f]{10})/.exec((await line.textContent())!)!;
+  expect(parseInt(hexFrom, 16)).toBe(Number(from.replace(/,/g, '')));
+  await expect(viewer().getByTestId('hex-dump')).toHaveText(new RegExp(`^${hexFrom} `));
+  await shot('07-hex-view');
+
+  await page.goto(`${engine.origin}/#/inspect?path=${encodeURIComponent(DAMAGED)}`);
+  const records = page.getByRole('region', { name: 'Records' });
+  await expect(records.locator('.meta').first()).toContainText(/ records, 1 problem$/);
+  await shot('08-inspect-one-problem');
+});
+
+test('a deleted collection leaves the start screen, not an address to it', async () => {
+  await page.goto(`${engine.origin}/#/collection/wacz`);
+  await expect(page.getByRole('heading', { name: 'wacz', level: 2 })).toBeVisible();
+  page.once('dialog', (d) => void d.accept());
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByRole('heading', { name: 'Choose a collection' })).toBeVisible();
+  expect(new URL(page.url()).hash).toBe('');
+  await expect(page.getByRole('navigation', { name: 'Collections' }).getByRole('button', { name: /^wacz/ })).toHaveCount(0);
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });
