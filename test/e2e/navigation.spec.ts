@@ -283,6 +283,34 @@ test('another collection starts without the last one’s query', async () => {
   await expect(page.getByTestId('facets')).toHaveAttribute('data-ready', 'true');
 });
 
+test('a re-search shows its hits with their facets, or says they are being counted: never old facets, never none', async () => {
+  await page.goto(`${engine.origin}/#/search/iana%202014?q=dnssec`);
+  const facets = page.getByTestId('facets');
+  await expect(facets).toHaveAttribute('data-ready', 'true');
+  // The next query's facets come late (as on a large collection): its hits show first.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route('**/api/search.facets', async (route) => {
+    await held;
+    await route.continue();
+  });
+  try {
+    await page.getByRole('searchbox').fill('root zone');
+    await page.getByRole('searchbox').press('Enter');
+    await expect(results().getByRole('option').first()).toContainText(/root|zone/i);
+    await expect(facets).toHaveAttribute('data-ready', 'false');
+    await expect(facets).toHaveText('Counting hosts, types and years…');
+    await expect(facets.getByRole('button')).toHaveCount(0);
+    await shot('09-facets-counting');
+    await axe('facets counting');
+  } finally {
+    release();
+  }
+  await expect(facets).toHaveAttribute('data-ready', 'true');
+  await expect(facets.getByRole('region', { name: 'Host facet' })).toBeVisible();
+  await page.unroute('**/api/search.facets');
+});
+
 test('a two-word Russian query marks both words, and one result is “1 result”', async () => {
   await page.goto(`${engine.origin}/#/search/ru?q=${encodeURIComponent('пожарной безопасности')}`);
   const hit = results().getByRole('option');
