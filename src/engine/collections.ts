@@ -85,7 +85,7 @@ function csvCell(v: string | number | null): string {
 export function createCollectionHandlers(
   ctx: EngineContext,
   extractors: RemoteExtractors,
-): { handlers: CollectionHandlers; access: FileAccess; close(): void } {
+): { handlers: CollectionHandlers; access: FileAccess; close(): Promise<void> } {
   const registry = new Registry(ctx.dataDir);
   if (registry.brokenCopy) {
     const message = `The list of collections could not be read; it was kept as ${registry.brokenCopy} and a new one started.`;
@@ -501,9 +501,14 @@ export function createCollectionHandlers(
   return {
     handlers,
     access,
-    close() {
-      for (const r of running.values()) r.controller.abort();
-      void readers.close();
+    /** Cancels running ingests and waits for them (their threads hold connections of their own), ends the reader
+     *  threads, and closes the databases last: the last connection to close checkpoints the WAL and removes it, which a
+     *  reader's read-only connection cannot. */
+    async close() {
+      const runs = [...running.values()];
+      for (const r of runs) r.controller.abort();
+      await Promise.allSettled(runs.map((r) => r.done));
+      await readers.close();
       for (const c of open.values()) c.close();
       open.clear();
     },
