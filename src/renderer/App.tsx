@@ -4,7 +4,7 @@
 // (ArchiveIntake).
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { ArchiveIntake } from './components/ArchiveIntake.js';
-import { formatCount } from './format.js';
+import { plural } from './format.js';
 import { useApp, type View } from './store.js';
 import { CapturesView } from './views/CapturesView.js';
 import { CollectionView, CreateCollection } from './views/CollectionView.js';
@@ -53,7 +53,7 @@ function CollectionList() {
               >
                 <span className="name">{c.name}</span>
                 <small>
-                  {c.ingesting && p ? `ingesting ${Math.round((p.bytesDone / Math.max(1, p.bytesTotal)) * 100)} %` : `${formatCount(c.captures)} captures`}
+                  {c.ingesting ? (p ? `ingesting ${Math.round((p.bytesDone / Math.max(1, p.bytesTotal)) * 100)} %` : 'ingesting…') : plural(c.captures, 'capture')}
                 </small>
               </button>
             </li>

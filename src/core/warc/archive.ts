@@ -3,7 +3,8 @@
 import { ArchiveError } from './errors.js';
 import { inflateMember, isGzipMagic } from './gzip.js';
 import { parseArcHead, parseWarcHead } from './heads.js';
-import { describeContent, sniffPlain } from './sniff.js';
+import { describeContent } from './magic.js';
+import { sniffPlain } from './sniff.js';
 import { MemberRun, reportBadMember, scanMembers, scanPlain, type ReadContext, type Step } from './reader.js';
 import type { ArchiveFile, ArchiveFormat, ArchiveRecord, ByteSource, Compression, OpenOptions, WarcProblem } from './types.js';
 
