@@ -46,6 +46,7 @@ export const collectionShapes: Shapes<keyof CollectionsApi> = {
     textBackend: backend,
     timeZone: { oneOf: TIME_ZONES, optional: true },
     maxTextMb: 'int?',
+    remeasureText: 'bool?',
   },
   'fs.browse': { path: 'string?' },
 };

@@ -2,7 +2,7 @@
 // Each collection is one SQLite database in the data folder; the registry (registry.ts) names them and lists their
 // archive files, so a file added but not yet ingested is remembered too.
 import { existsSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import {
   CAPTURE_VIEW_FIELDS,
   type CaptureView,
@@ -15,13 +15,15 @@ import {
   type ResolvedCapture,
   type SearchHitView,
   type Settings,
+  type TextMeasurement,
 } from '../shared/api-collections.js';
 import type { ArgsOf, ResultOf } from '../shared/api.js';
-import { CodedError } from '../shared/errors.js';
+import { CodedError, type IngestProblemCode } from '../shared/errors.js';
 import { pick } from '../shared/pick.js';
 import { rateFigures } from '../shared/text-rate.js';
 import { expandPaths, fingerprint, type IngestTextOptions } from '../core/ingest/index.js';
 import { ingestInThread } from '../core/ingest/thread.js';
+import { sniffFile } from '../core/warc/index.js';
 import { capturesOfUrl, MARK_END, MARK_START, resolveRevisit, type SearchHit, type UrlMatch } from '../core/search/index.js';
 import { SearchReaders } from '../core/search/readers.js';
 import { Collection, type StoredCapture } from '../core/store/index.js';
@@ -32,6 +34,7 @@ import { isMaxTextMb, Registry, type RegistryCollection } from './registry.js';
 import { MB } from '../core/extract/bound.js';
 import type { RemoteExtractors } from './remote-extract.js';
 import { diffLines } from './text-diff.js';
+import { machineId, measurementFor, measureTextBackends } from './text-choice.js';
 
 export type CollectionHandlers = { [M in keyof CollectionsApi]: (args: ArgsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
 
@@ -54,6 +57,16 @@ function toHitView(h: SearchHit): SearchHitView {
   return { ...h, capture: toCaptureView(h.capture) };
 }
 
+/** What a file is when it is not an archive ("PNG image", "empty file", why it cannot be read), else null. */
+function notAnArchive(path: string): string | null {
+  try {
+    const sniffed = sniffFile(path);
+    return sniffed.archive ? null : sniffed.what;
+  } catch (e) {
+    return `unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+  }
+}
+
 function sizeOf(path: string): number {
   try {
     return statSync(path).size;
@@ -68,6 +81,12 @@ const NO_GPU_FOR_INGEST =
   'browser or machine does not offer. Choose “Automatic” or “CPU” under Settings › Text extraction.';
 /** The note of an 'auto' run that had no GPU to measure. */
 const NO_GPU_NOTE = 'no open window offers a GPU text extractor (WebGL2), so the CPU extracts the text';
+
+/** Problems that say what became of a whole file, before any other it has (CollectionFile.problem). */
+const TELLING_PROBLEMS: readonly IngestProblemCode[] = [
+  'not-an-archive', 'empty-file', 'file-not-found', 'file-unreadable', 'wacz-bad-package', 'worker-crashed', 'file-changed',
+  'gzip-truncated', 'warc-truncated', 'gzip-corrupt', 'decompression-bomb',
+];
 
 const plainSnippet = (s: string) => s.split(MARK_START).join('').split(MARK_END).join('');
 
@@ -85,7 +104,7 @@ function csvCell(v: string | number | null): string {
 export function createCollectionHandlers(
   ctx: EngineContext,
   extractors: RemoteExtractors,
-): { handlers: CollectionHandlers; access: FileAccess; close(): void } {
+): { handlers: CollectionHandlers; access: FileAccess; close(): Promise<void> } {
   const registry = new Registry(ctx.dataDir);
   if (registry.brokenCopy) {
     const message = `The list of collections could not be read; it was kept as ${registry.brokenCopy} and a new one started.`;
@@ -107,6 +126,28 @@ export function createCollectionHandlers(
   const readers = new SearchReaders();
 
   const dbPath = (e: RegistryCollection) => join(ctx.dataDir, e.db);
+
+  const machine = machineId();
+  let measuring: Promise<TextMeasurement | null> | null = null;
+  /** Measures the CPU and the offered GPU extractor once at a time, and remembers the result in the settings. */
+  function measureText(renderer: string, warn: (message: string) => void): Promise<TextMeasurement | null> {
+    measuring ??= measureTextBackends(async () => extractors.backend(warn), machine, renderer)
+      .then((m) => {
+        if (m) {
+          registry.settings.textMeasurement = m;
+          registry.save();
+        }
+        return m;
+      })
+      .catch((err: unknown) => {
+        warn(`measuring the text extractors failed: ${err instanceof Error ? err.message : String(err)}`);
+        return null;
+      })
+      .finally(() => {
+        measuring = null;
+      });
+    return measuring;
+  }
 
   /** Capture indexes being built for a collection whose last ingest was killed before it built them: an ingest
    *  waits for them, so that the two do not contend for the write lock. By database file. */
@@ -187,6 +228,7 @@ export function createCollectionHandlers(
 
   function fileList(e: RegistryCollection): CollectionFile[] {
     const rows = new Map(db(e).files().map((f) => [f.path, f]));
+    const problems = new Map(db(e).fileProblems(TELLING_PROBLEMS).map((p) => [p.file, { code: p.code, offset: p.offset, message: p.message }]));
     const ingesting = running.has(e.db);
     return e.files.map((path): CollectionFile => {
       const row = rows.get(path);
@@ -205,6 +247,7 @@ export function createCollectionHandlers(
         errors: row?.errorCount ?? 0,
         format: row?.format ?? null,
         indexedAt: row?.indexedAt ?? null,
+        problem: problems.get(path) ?? null,
       };
     });
   }
@@ -247,6 +290,7 @@ export function createCollectionHandlers(
       textBackend: s.textBackend,
       timeZone: s.timeZone,
       maxTextMb: s.maxTextMb,
+      textMeasurement: s.textMeasurement,
     };
   }
 
@@ -287,8 +331,20 @@ export function createCollectionHandlers(
       if (found.length === 0) {
         throw new CodedError('not-an-archive', `No WARC, ARC or WACZ files in ${paths.map((p) => `“${p}”`).join(', ')}.`, paths[0]);
       }
+      // Said now, from the first bytes, rather than as a failure at ingest: what the file is instead.
+      const refused = found.flatMap((f) => {
+        const what = notAnArchive(f);
+        return what ? [{ path: f, what }] : [];
+      });
+      const said = (r: { path: string; what: string }) => `“${basename(r.path)}”: ${r.what}, not an archive`;
+      if (refused.length === found.length) {
+        const more = refused.length > 1 ? ` (and ${refused.length - 1} more such file${refused.length > 2 ? 's' : ''})` : '';
+        throw new CodedError('not-an-archive', `${said(refused[0])}${more}. Add WARC (.warc, .warc.gz), ARC or WACZ files.`, refused[0].path, 0);
+      }
+      if (refused.length > 0) notice(e, 'warn', `not added: ${refused.slice(0, 5).map(said).join('; ')}${refused.length > 5 ? `; ${refused.length - 5} more` : ''}.`);
+      const skip = new Set(refused.map((r) => r.path));
       const have = new Set(e.files);
-      for (const f of found) if (!have.has(f)) e.files.push(f);
+      for (const f of found) if (!have.has(f) && !skip.has(f)) e.files.push(f);
       registry.save();
       return fileList(e);
     },
@@ -331,27 +387,41 @@ export function createCollectionHandlers(
       const existing = running.get(e.db);
       if (existing) return ingestState(e);
       writable(e);
-      const gpuOffered = extractors.renderer() !== null;
+      const renderer = extractors.renderer();
       // Said at once rather than after the first batch: the user asked for something this engine cannot do now.
-      if (backend === 'gpu' && !gpuOffered) throw new CodedError('no-gpu-extractor', NO_GPU_FOR_INGEST);
+      if (backend === 'gpu' && renderer === null) throw new CodedError('no-gpu-extractor', NO_GPU_FOR_INGEST);
       const controller = new AbortController();
-      // 'auto' with no GPU to measure takes the CPU path from the start: nothing to choose between, and no error.
-      const noGpuToMeasure = backend === 'auto' && !gpuOffered;
-      const text: IngestTextStatus = noGpuToMeasure
-        ? { requested: backend, choice: 'cpu', cpuMBps: null, gpuMBps: null, note: NO_GPU_NOTE }
-        : { requested: backend, choice: backend === 'auto' ? null : backend, cpuMBps: null, gpuMBps: null, note: null };
+      // 'auto' uses what was measured on this machine and renderer; with no such measurement the run extracts on
+      // the CPU (no GPU is used unmeasured) while the two are measured beside it (text-choice.ts).
+      const remembered = backend === 'auto' && renderer !== null ? measurementFor(registry.settings.textMeasurement, machine, renderer) : null;
+      const measureNow = backend === 'auto' && renderer !== null && !remembered;
+      const uses = backend === 'auto' ? (remembered?.choice ?? 'cpu') : backend;
+      const text: IngestTextStatus = {
+        requested: backend, choice: uses, cpuMBps: remembered?.cpuMBps ?? null, gpuMBps: remembered?.gpuMBps ?? null,
+        note: backend === 'auto' && renderer === null ? NO_GPU_NOTE : null,
+        ...(measureNow ? { measuring: true } : {}), ...(remembered ? { measuredAt: remembered.measuredAt } : {}),
+      };
       const state: IngestState = { running: true, progress: null, stopped: null, text };
       lastRun.set(e.db, state);
       const notice = (level: 'info' | 'warn', message: string) =>
         ctx.events.emit('engine.notice', { level, message: `Ingest of “${e.name}”: ${message}` });
-      if (noGpuToMeasure) notice('info', `text backend ${textLine(text)}`);
+      if (backend === 'auto') notice('info', `text backend ${textLine(text)}`);
+      if (measureNow) {
+        void measureText(renderer, (m) => notice('warn', m)).then((m) => {
+          Object.assign(text, { measuring: false, note: m ? null : 'the GPU could not be measured; the CPU extracts the text' });
+          if (m) Object.assign(text, { cpuMBps: m.cpuMBps, gpuMBps: m.gpuMBps, measuredAt: m.measuredAt });
+          notice('info', `text backend ${textLine(text)}${m?.choice === 'gpu' ? ': the GPU measured faster and is used from the next ingest on' : ''}`);
+          // The clients re-read the collection on progress: the status line ends with the measurement, also after the run.
+          if (state.progress) ctx.events.emit('ingest.progress', state.progress);
+        });
+      }
       // The CPU path is the default one: the CPU extractor inside the ingest workers.
-      const textOption: IngestTextOptions | undefined = backend === 'cpu' || noGpuToMeasure ? undefined : {
-        kind: backend,
+      const textOption: IngestTextOptions | undefined = uses === 'cpu' ? undefined : {
+        kind: 'gpu',
         gpu: async () => extractors.backend((m) => notice('warn', m)),
         onChoice: (c) => {
-          Object.assign(text, c);
-          notice('info', `text backend ${textLine(text)}${c.choice === 'gpu' ? ` on ${extractors.renderer() ?? 'a GPU'}` : ''}`);
+          if (backend === 'gpu') Object.assign(text, c);
+          notice('info', `text backend ${textLine(text)} on ${extractors.renderer() ?? 'a GPU'}`);
         },
       };
       // On a thread of its own, writer and all: this thread keeps answering requests at once while it runs.
@@ -469,8 +539,9 @@ export function createCollectionHandlers(
 
     'settings.get': () => settings(),
 
-    'settings.update': ({ theme, lastCollection, addRoot, confirmCode, removeRoot, textBackend, timeZone, maxTextMb }) => {
+    'settings.update': ({ theme, lastCollection, addRoot, confirmCode, removeRoot, textBackend, timeZone, maxTextMb, remeasureText }) => {
       const s = registry.settings;
+      if (remeasureText) s.textMeasurement = null;
       if (maxTextMb !== undefined) {
         if (!isMaxTextMb(maxTextMb)) throw new CodedError('bad-request', `maxTextMb must be a whole number of MB from 1 to 4096, not ${maxTextMb}`);
         s.maxTextMb = maxTextMb;
@@ -501,9 +572,14 @@ export function createCollectionHandlers(
   return {
     handlers,
     access,
-    close() {
-      for (const r of running.values()) r.controller.abort();
-      void readers.close();
+    /** Cancels running ingests and waits for them (their threads hold connections of their own), ends the reader
+     *  threads, and closes the databases last: the last connection to close checkpoints the WAL and removes it, which a
+     *  reader's read-only connection cannot. */
+    async close() {
+      const runs = [...running.values()];
+      for (const r of runs) r.controller.abort();
+      await Promise.allSettled(runs.map((r) => r.done));
+      await readers.close();
       for (const c of open.values()) c.close();
       open.clear();
     },

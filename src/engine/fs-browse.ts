@@ -5,12 +5,25 @@ import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'no
 import { dirname, join, resolve } from 'node:path';
 import type { BrowseEntry, BrowseResult } from '../shared/api-collections.js';
 import { CodedError } from '../shared/errors.js';
+import { sniffFile } from '../core/warc/index.js';
 import { rootOf } from './access.js';
 
 /** Names of the archive files ingest reads (a file added by hand may be named anything). */
 export const ARCHIVE_FILE = /\.(warc|arc|wacz)(\.gz)?$/i;
 
 const ENTRY_LIMIT = 5000;
+/** Bytes a listing reads of each file named like an archive: enough to see a gzip member's record start. */
+const LIST_SNIFF_BYTES = 4096;
+
+/** A file named like an archive is offered only when its first bytes are one. */
+function sniffed(path: string): Pick<BrowseEntry, 'kind' | 'what'> {
+  try {
+    const s = sniffFile(path, LIST_SNIFF_BYTES);
+    return s.archive ? { kind: 'archive' } : { kind: 'not-archive', what: `${s.what}, not an archive` };
+  } catch (e) {
+    return { kind: 'not-archive', what: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+  }
+}
 
 export function browse(roots: readonly string[], path: string | undefined): BrowseResult {
   if (path === undefined) {
@@ -39,9 +52,10 @@ export function browse(roots: readonly string[], path: string | undefined): Brow
       continue; // a dangling link or a file that went away while listing
     }
     if (st.isDirectory()) entries.push({ name: d.name, path: full, kind: 'dir', size: null });
-    else if (st.isFile() && ARCHIVE_FILE.test(d.name)) entries.push({ name: d.name, path: full, kind: 'archive', size: st.size });
+    else if (st.isFile() && ARCHIVE_FILE.test(d.name)) entries.push({ name: d.name, path: full, size: st.size, ...sniffed(full) });
     if (entries.length >= ENTRY_LIMIT) break;
   }
-  entries.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
+  const isDir = (e: BrowseEntry) => e.kind === 'dir';
+  entries.sort((a, b) => (isDir(a) === isDir(b) ? a.name.localeCompare(b.name) : isDir(a) ? -1 : 1));
   return { path: dir, parent: dir === root ? null : dirname(dir), entries };
 }

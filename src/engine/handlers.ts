@@ -29,7 +29,7 @@ interface OpenArchive {
 
 /** The handlers, with what only the engine's own transports call: `grant` takes the paths the desktop shell's open
  *  dialog returned (over its own IPC message, never through the contract). */
-export function createHandlers(ctx: EngineContext): Handlers & { close(): void; grant(paths: readonly string[]): void } {
+export function createHandlers(ctx: EngineContext): Handlers & { close(): Promise<void>; grant(paths: readonly string[]): void } {
   const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const open = new Map<string, OpenArchive>();
   // Sampled every 10 ms: a call that blocks this thread for longer shows as a delay (engine.info reports it).
@@ -180,14 +180,15 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void; 
   return {
     ...handlers,
     grant: (paths) => access.grant(paths),
-    close() {
+    /** Settles once every database is closed (an ingest running is cancelled and waited for). */
+    async close() {
       loopDelay.disable();
-      collections.close();
       extractors.close();
       payloadCursor = null;
       payloadSizes = null;
       for (const { archive } of open.values()) archive.close();
       open.clear();
+      await collections.close();
     },
   };
 }

@@ -1,9 +1,7 @@
 // The engine process: a plain Node process (ARCHITECTURE.md: mmap'd Buffers cannot live in Electron's V8 memory cage).
-//   node out/node/engine.mjs --ipc               served to the Electron shell over the IPC channel
-//   node out/node/engine.mjs [--port N]          browser mode on 127.0.0.1, prints the URL to open
-//   --data-dir DIR                               where collections live (default: the platform's user data folder)
-//   --allow-dir DIR (repeatable)                 a folder whose archives the API may open (and the folder browser show)
-//   --replay-port N                              the replay origin's port (default: any free one)
+// Its flags are USAGE below (`--help` prints them). However it is told to stop (SIGINT, SIGTERM, SIGHUP, its parent
+// gone, the shell's channel closed), it stops one way: `stopEngine()` cancels a running ingest, closes every database and
+// only then exits, so no -wal file or half-written transaction is left behind.
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +15,19 @@ import { logEvents, logFailures, logsDirOf, openEngineLog } from './log.js';
 import { startReplay } from './replay-handlers.js';
 
 const argv = process.argv.slice(2);
+
+const USAGE = `Usage: node out/node/engine.mjs [flags]   (npm start -- [flags] runs it for you)
+  --data-dir DIR       where collections, settings and logs live (default: the platform's user-data folder)
+  --allow-dir DIR      a folder whose archives may be opened and browsed (repeatable); more can be allowed in Settings
+  --port N             browser mode: the UI's port on 127.0.0.1 (default: any free one)
+  --replay-port N      the replay origin's port, where archived pages are served from (default: any free one)
+  --ipc                serve the desktop shell over the IPC channel it started the engine with
+  --help               print this and exit
+`;
+if (argv.includes('--help') || argv.includes('-h')) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const events = new EventBus();
 
 function flag(name: string): string | undefined {
@@ -34,6 +45,24 @@ process.on('uncaughtException', (e) => {
   process.exit(70);
 });
 process.on('unhandledRejection', (e) => log.write('error', 'unhandled rejection', e));
+/** How often browser mode checks that its parent is still there. */
+const PARENT_POLL_MS = 1000;
+let closeServing: () => Promise<void> = async () => {};
+let stopping: Promise<void> | null = null;
+function stopWith(close: () => Promise<void>): void {
+  closeServing = close;
+}
+/** The one way the engine stops; a second signal while stopping changes nothing. */
+function stopEngine(why: string): Promise<void> {
+  stopping ??= closeServing()
+    .catch((e: unknown) => log.write('error', 'stopping the engine failed', e))
+    .then(async () => {
+      log.write('info', `engine ${process.pid} stopped: ${why}`);
+      await telemetry.shutdown(); // flushes spans still on their way to an OTLP receiver
+      process.exit(0);
+    });
+  return stopping;
+}
 const allowDirs = argv.flatMap((a, i) => (a === '--allow-dir' && argv[i + 1] ? [argv[i + 1]] : []));
 // The terminal is where the person who started us sees what no API caller can: a code that confirms a folder to allow.
 // The log says only that one was shown (the log's folder is no secret to the API).
@@ -56,13 +85,12 @@ if (argv.includes('--ipc')) {
   const handlers = createHandlers({ mode: 'ipc', events, dataDir, telemetry, allowDirs, announce, replay });
   const stop = serveIpc(process, logFailures(handlers, log), events, (paths) => handlers.grant(paths));
   // The shell owns us: when its end of the channel closes, we go too.
-  process.on('disconnect', () => {
+  stopWith(async () => {
     stop();
-    handlers.close();
-    void replay.close();
-    log.write('info', `engine ${process.pid} stopped: the shell closed the channel`);
-    process.exit(0);
+    await replay.close();
+    await handlers.close();
   });
+  process.on('disconnect', () => void stopEngine('the shell closed the channel'));
 } else {
   const here = dirname(fileURLToPath(import.meta.url));
   const staticDir = join(here, '..', 'renderer');
@@ -80,14 +108,15 @@ if (argv.includes('--ipc')) {
     process.stderr.write('archivestream: the UI is not built (run `npm run build`); serving the API only\n');
   }
   process.stdout.write(`ArchiveStream is running in browser mode: ${engine.url}\n`);
-  const shutdown = () => {
-    void Promise.all([engine.close(), replay.close()]).then(async () => {
-      handlers.close();
-      log.write('info', `engine ${process.pid} stopped`);
-      await telemetry.shutdown(); // flushes spans still on their way to an OTLP receiver
-      process.exit(0);
-    });
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  stopWith(async () => {
+    await Promise.all([engine.close(), replay.close()]);
+    await handlers.close();
+  });
+  // Whoever started us (`npm start`'s script, a shell) is gone without telling us: a parent killed by SIGKILL, or
+  // npm stopped by a signal it did not pass on. Its children are reparented, so our parent's pid changes.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stopEngine('the process that started it went away');
+  }, PARENT_POLL_MS).unref();
 }
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopEngine(signal));

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TextBackendKind, Theme, TimeZoneChoice } from '../shared/api-collections.js';
+import type { TextBackendKind, TextMeasurement, Theme, TimeZoneChoice } from '../shared/api-collections.js';
 import { CodedError } from '../shared/errors.js';
 import { TEXT_BACKENDS, THEMES, TIME_ZONES } from './collections-shapes.js';
 import { DEFAULT_MAX_TEXT_MB } from '../core/extract/bound.js';
@@ -31,9 +31,22 @@ export interface RegistrySettings {
   textBackend: TextBackendKind;
   timeZone: TimeZoneChoice;
   maxTextMb: number;
+  textMeasurement: TextMeasurement | null;
 }
 
-const DEFAULT_SETTINGS: RegistrySettings = { theme: 'system', lastCollection: null, allowedRoots: [], textBackend: 'auto', timeZone: 'local', maxTextMb: DEFAULT_MAX_TEXT_MB };
+const DEFAULT_SETTINGS: RegistrySettings = {
+  theme: 'system', lastCollection: null, allowedRoots: [], textBackend: 'auto', timeZone: 'local', maxTextMb: DEFAULT_MAX_TEXT_MB,
+  textMeasurement: null,
+};
+
+/** A remembered measurement as read back: anything malformed is dropped (the next 'auto' ingest measures again). */
+function measurementFrom(v: unknown): TextMeasurement | null {
+  const m = v as Partial<TextMeasurement> | null;
+  const ok = !!m && typeof m === 'object' && typeof m.machine === 'string' && typeof m.renderer === 'string' &&
+    (m.choice === 'cpu' || m.choice === 'gpu') && typeof m.cpuMBps === 'number' && typeof m.gpuMBps === 'number' &&
+    typeof m.measuredAt === 'string';
+  return ok ? (m as TextMeasurement) : null;
+}
 
 /** Whether `v` is a text-extraction bound the settings accept, in MB. */
 export function isMaxTextMb(v: unknown): v is number {
@@ -53,6 +66,7 @@ function settingsFrom(loaded: Partial<Record<keyof RegistrySettings, unknown>> =
     textBackend: oneOf(TEXT_BACKENDS, loaded.textBackend, d.textBackend),
     timeZone: oneOf(TIME_ZONES, loaded.timeZone, d.timeZone),
     maxTextMb: isMaxTextMb(loaded.maxTextMb) ? loaded.maxTextMb : d.maxTextMb,
+    textMeasurement: measurementFrom(loaded.textMeasurement),
   };
 }
 

@@ -5,7 +5,7 @@
  *  is true or false;
  *  `{ oneOf }` is an enumeration and `{ listOf }` a list of objects of one shape, optional when `optional` is set. */
 export type Field =
-  | 'string' | 'string?' | 'text' | 'body' | 'bool' | 'int' | 'int?' | 'string[]'
+  | 'string' | 'string?' | 'text' | 'body' | 'bool' | 'bool?' | 'int' | 'int?' | 'string[]'
   | { oneOf: readonly string[]; optional?: boolean }
   | { listOf: Shape; optional?: boolean };
 export interface Shape {

@@ -59,7 +59,9 @@ function checkField(name: string, kind: Field, value: unknown): void {
     case 'body':
       if (typeof value !== 'string') fail('a string');
       return;
+    case 'bool?':
     case 'bool':
+      if (kind === 'bool?' && value === undefined) return;
       if (typeof value !== 'boolean') fail('true or false');
       return;
     case 'text':

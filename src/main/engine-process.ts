@@ -17,6 +17,9 @@ export interface EngineProcessEvents {
 }
 
 const MAX_RESTARTS = 5;
+/** How long a stopping engine gets to cancel its ingest and close its databases before it is killed: killing it
+ *  sooner would leave the WAL of a database mid-write (it takes well under a second on an idle machine). */
+export const STOP_GRACE_MS = 15_000;
 
 export class EngineProcess {
   private child: ChildProcess | null = null;
@@ -90,6 +93,8 @@ export class EngineProcess {
     if (paths.length) this.child?.send({ kind: 'allow', paths } satisfies ToEngine);
   }
 
+  /** What closing the window calls: the engine is told by its channel closing, stops as it does on SIGTERM (a running
+   *  ingest cancelled, every database closed) and exits; killed only after STOP_GRACE_MS. */
   async stop(): Promise<void> {
     this.stopping = true;
     const child = this.child;
@@ -97,7 +102,7 @@ export class EngineProcess {
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.disconnect();
-      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS).unref();
     });
   }
 }

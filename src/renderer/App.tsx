@@ -53,7 +53,7 @@ function CollectionList() {
               >
                 <span className="name">{c.name}</span>
                 <small>
-                  {c.ingesting && p ? `ingesting ${Math.round((p.bytesDone / Math.max(1, p.bytesTotal)) * 100)} %` : plural(c.captures, 'capture')}
+                  {c.ingesting ? (p ? `ingesting ${Math.round((p.bytesDone / Math.max(1, p.bytesTotal)) * 100)} %` : 'ingesting…') : plural(c.captures, 'capture')}
                 </small>
               </button>
             </li>

@@ -244,7 +244,7 @@ export const useApp = create<AppState>((set, get) => {
     try {
       const detail = await call('collections.get', { collection: name });
       if (get().current === name) set({ detail });
-      if (!detail.ingest.running) void get().refreshCollections();
+      void get().refreshCollections(); // the sidebar's counts and 'ingesting' move with the run
     } catch (e) {
       get().setError(e);
     }
@@ -360,9 +360,10 @@ export const useApp = create<AppState>((set, get) => {
     if (paths.length === 0) return;
     const collection = get().current;
     if (!collection) return set({ offer: paths });
+    // Cleared before, not after: a warning the engine sends meanwhile (files it did not add) stays on screen.
+    set({ error: null });
     try {
       await call('files.add', { collection, paths });
-      set({ error: null });
     } catch (e) {
       get().setError(e);
     }

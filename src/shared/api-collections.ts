@@ -25,6 +25,8 @@ export interface CollectionFile {
   errors: number;
   format: string | null;
   indexedAt: string | null;
+  /** The problem that says most about the file (not an archive, cut short, ...; else its first), null without any. */
+  problem: { code: IngestProblemCode; offset: number; message: string } | null;
 }
 
 /** Where an ingest run extracts page text: 'cpu' is the CPU extractor in the ingest threads (the default), 'gpu' a
@@ -41,6 +43,23 @@ export interface IngestTextStatus {
   gpuMBps: number | null;
   /** Why the GPU was not measured under 'auto' (no extractor offered, ...), else null. */
   note: string | null;
+  /** 'auto' with no measurement for this machine and renderer yet: the run extracts on the CPU while both are
+   *  measured beside it (true until that ends); the result is remembered for the next runs. */
+  measuring?: boolean;
+  /** When the figures were measured, for figures remembered from an earlier run (ISO 8601); absent when measured now. */
+  measuredAt?: string;
+}
+
+/** What 'auto' measured on one machine and GPU renderer, remembered (Settings) and used until either changes or the
+ *  user asks to measure again. */
+export interface TextMeasurement {
+  /** The machine (host name and CPU) and the window's WebGL renderer string it was measured with. */
+  machine: string;
+  renderer: string;
+  choice: 'cpu' | 'gpu';
+  cpuMBps: number;
+  gpuMBps: number;
+  measuredAt: string;
 }
 
 export interface IngestState {
@@ -195,13 +214,17 @@ export interface Settings {
   /** How much of one payload text extraction reads, in MB (default 16; 1 to 4096): a longer payload's text is taken
    *  from its start and the cut is reported ('payload-truncated-for-text'). */
   maxTextMb: number;
+  /** What 'auto' last measured (null: not yet, or forgotten with remeasureText). */
+  textMeasurement: TextMeasurement | null;
 }
 
 export interface BrowseEntry {
   name: string;
   path: string;
-  kind: 'dir' | 'archive';
+  /** 'not-archive': named like an archive, but its first bytes are something else (`what` says what). */
+  kind: 'dir' | 'archive' | 'not-archive';
   size: number | null;
+  what?: string;
 }
 
 export interface BrowseResult {
@@ -257,6 +280,8 @@ export interface CollectionsApi {
       textBackend?: TextBackendKind;
       timeZone?: TimeZoneChoice;
       maxTextMb?: number;
+      /** Forgets textMeasurement: the next 'auto' ingest measures again. */
+      remeasureText?: boolean;
     },
     Settings,
   ];

@@ -3,10 +3,12 @@
 // handful of iana.org URLs; example.warc.gz: http://example.com?example=1 captured twice, the second a revisit); skipped without it.
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, ApiEvents, ArgsOf, Method, ResultOf } from '../../src/shared/api.js';
 import { dispatch } from '../../src/engine/dispatch.js';
+import { html, warcRecord } from '../core/ingest/warc-builder.js';
 import { EventBus } from '../../src/engine/events.js';
 import { createHandlers } from '../../src/engine/handlers.js';
 
@@ -96,7 +98,8 @@ describe('collections without the corpus', () => {
   it('browses only inside allowed roots, and a symlink cannot lead out', async () => {
     const root = join(dir, 'root');
     mkdirSync(join(root, 'sub'), { recursive: true });
-    writeFileSync(join(root, 'a.warc.gz'), 'x');
+    writeFileSync(join(root, 'a.warc.gz'), gzipSync('WARC/1.1\r\nWARC-Type: warcinfo\r\n'));
+    writeFileSync(join(root, 'logo.warc'), Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')); // a PNG named .warc
     writeFileSync(join(root, 'notes.txt'), 'x');
     symlinkSync(tmpdir(), join(root, 'escape'));
     mkdirSync(join(dir, 'd'));
@@ -104,7 +107,9 @@ describe('collections without the corpus', () => {
     const roots = await e.call('fs.browse', {});
     expect(roots.entries.map((x) => x.path)).toEqual([root]);
     const listing = await e.call('fs.browse', { path: root });
-    expect(listing.entries.map((x) => `${x.kind}:${x.name}`)).toEqual(['dir:escape', 'dir:sub', 'archive:a.warc.gz']);
+    // Named like an archive is not enough: the first bytes decide, and say what the file is instead.
+    expect(listing.entries.map((x) => `${x.kind}:${x.name}`)).toEqual(['dir:escape', 'dir:sub', 'archive:a.warc.gz', 'not-archive:logo.warc']);
+    expect(listing.entries.at(-1)!.what).toBe('PNG image, not an archive');
     expect(listing.parent).toBeNull();
     expect((await e.call('fs.browse', { path: join(root, 'sub') })).parent).toBe(root);
     expect((await e.fail('fs.browse', { path: join(root, 'escape') })).code).toBe('not-allowed');
@@ -124,6 +129,51 @@ describe('collections without the corpus', () => {
     expect(await again.call('settings.get', {})).toMatchObject({ allowedRoots: [other], theme: 'dark' });
     again.close();
     rmSync(other, { recursive: true });
+  });
+});
+
+describe('what a file is, said when it is added and after ingest (issue 15)', () => {
+  it('refuses a file that is not an archive at once, saying what it is; a folder keeps its archives and names the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'as-sniff-'));
+    const png = join(dir, 'photo.png');
+    writeFileSync(png, Buffer.from('89504e470d0a1a0a0000000d4948445200000010', 'hex'));
+    writeFileSync(join(dir, 'notes.warc'), 'Meeting notes, not a crawl.\n');
+    writeFileSync(join(dir, 'good.warc.gz'), gzipSync(warcRecord({ uri: 'https://example.org/', date: '2024-01-01T00:00:00Z', body: html('t', 'b') })));
+    mkdirSync(join(dir, 'd'));
+    const e = engine(join(dir, 'd'), [dir]);
+    const notices: string[] = [];
+    e.events.subscribe((name, payload) => {
+      if (name === 'engine.notice') notices.push((payload as ApiEvents['engine.notice']).message);
+    });
+    await e.call('collections.create', { name: 'c' });
+    const refused = await e.fail('files.add', { collection: 'c', paths: [png] });
+    expect(refused).toMatchObject({ code: 'not-an-archive', file: png, offset: 0 });
+    expect(refused.message).toBe('“photo.png”: PNG image, not an archive. Add WARC (.warc, .warc.gz), ARC or WACZ files.');
+    expect((await e.call('collections.get', { collection: 'c' })).fileList).toEqual([]);
+
+    const files = await e.call('files.add', { collection: 'c', paths: [dir] });
+    expect(files.map((f) => f.path)).toEqual([join(dir, 'good.warc.gz')]);
+    expect(notices).toEqual(['“c”: not added: “notes.warc”: text file, not an archive.']);
+    await e.close();
+  });
+
+  it('keeps the problem that says what became of a file cut short, and how many records came before the break', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'as-states-'));
+    const records = Array.from({ length: 30 }, (_, i) => warcRecord({ uri: `https://example.org/${i}`, date: '2024-01-01T00:00:00Z', body: html(`p${i}`, `text ${i} `.repeat(200)) }));
+    const whole = gzipSync(Buffer.concat(records)); // one gzip stream, as many clipped downloads are
+    const clipped = join(dir, 'clipped.warc.gz');
+    writeFileSync(clipped, whole.subarray(0, Math.floor(whole.length / 2)));
+    mkdirSync(join(dir, 'd'));
+    const e = engine(join(dir, 'd'), [dir]);
+    await e.call('collections.create', { name: 'c' });
+    await e.call('files.add', { collection: 'c', paths: [clipped] });
+    await e.call('ingest.start', { collection: 'c', backend: 'cpu' });
+    await waitIngest(e, 'c');
+    const [f] = (await e.call('collections.get', { collection: 'c' })).fileList;
+    expect(f.records).toBeGreaterThan(0);
+    expect(f.records).toBeLessThan(30);
+    expect(f.problem).toMatchObject({ code: 'gzip-truncated', message: expect.stringMatching(/^file ends inside a gzip member \(\d+ bytes inflated before the end\)$/) });
+    await e.close();
   });
 });
 

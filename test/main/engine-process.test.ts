@@ -1,10 +1,11 @@
 // The Electron shell's engine supervision, run without Electron: it forks the real built engine over IPC.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EngineProcess } from '../../src/main/engine-process.js';
+import { html, warcFile } from '../core/ingest/warc-builder.js';
 import { engineCommand, externalLinkAction, mayNavigate, windowOptions } from '../../src/main/shell.js';
 
 const ROOT = join(__dirname, '..', '..');
@@ -35,6 +36,30 @@ describe('EngineProcess', () => {
     const log = readFileSync(join(DATA_DIR, 'logs', 'engine.log'), 'utf8');
     expect(log).toContain(`engine ${pid} started`);
     expect(log).toMatch(/engine \d+ stopped: the shell closed the channel/);
+  });
+
+  it('stops the engine as closing the window does: an ingest cancelled, the database closed, no process left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'as-shell-stop-'));
+    const data = join(dir, 'data');
+    for (let f = 0; f < 3; f++) {
+      const records = Array.from({ length: 300 }, (_, i) => ({
+        uri: `https://example.org/${f}/${i}`, date: '2024-01-01T00:00:00Z', body: html(`page ${i}`, 'words to index '.repeat(400)),
+      }));
+      writeFileSync(join(dir, `f${f}.warc.gz`), warcFile(records, true));
+    }
+    const engine = new EngineProcess({ node: process.execPath, script: ENGINE, args: ['--data-dir', data, '--allow-dir', dir] });
+    await engine.start();
+    const ok = async (method: string, args: unknown) => expect(await engine.call(method, args)).toMatchObject({ ok: true });
+    await ok('collections.create', { name: 'c' });
+    await ok('files.add', { collection: 'c', paths: [dir] });
+    await ok('ingest.start', { collection: 'c', backend: 'cpu' });
+    const wal = () => readdirSync(data).filter((f) => f.endsWith('-wal'));
+    expect(wal()).toHaveLength(1); // open and being written
+    const pid = engine.pid!;
+    await engine.stop();
+    expect(() => process.kill(pid, 0)).toThrow(); // gone
+    expect(wal()).toEqual([]);
+    expect(readFileSync(join(data, 'logs', 'engine.log'), 'utf8')).toContain(`engine ${pid} stopped: the shell closed the channel`);
   });
 
   it('lets the engine read a file only once the shell allows it (its dialog), never on a call alone', async () => {

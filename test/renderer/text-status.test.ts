@@ -20,6 +20,14 @@ describe('textStatusLine', () => {
     expect(textStatusLine({ ...status, choice: null, cpuMBps: null, gpuMBps: null })).toBe('text: measuring cpu and gpu…');
   });
 
+  it('ends the measuring line with the measurement, and dates remembered figures', () => {
+    // The engine's run state while it measures beside the ingest, then after (issue 15: the line ends with the work).
+    const measuring = { requested: 'auto', choice: 'cpu', cpuMBps: null, gpuMBps: null, note: null, measuring: true } as const;
+    expect(textStatusLine(measuring)).toBe('text: cpu (measuring cpu and gpu beside this ingest…)');
+    expect(textStatusLine({ ...measuring, measuring: false, cpuMBps: 241.7, gpuMBps: 3.14 })).toBe('text: cpu (cpu 242 MB/s, gpu 3.1 MB/s)');
+    expect(textStatusLine({ ...status, measuredAt: '2026-12-01T10:00:00.000Z' })).toBe('text: cpu (cpu 242 MB/s, gpu 3.1 MB/s, measured 2026-12-01)');
+  });
+
   it('names a forced backend without figures', () => {
     expect(textStatusLine({ requested: 'gpu', choice: 'gpu', cpuMBps: 200, gpuMBps: null, note: null })).toBe('text: gpu');
     expect(textStatusLine({ requested: 'cpu', choice: 'cpu', cpuMBps: null, gpuMBps: null, note: null })).toBe('text: cpu');

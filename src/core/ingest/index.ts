@@ -11,6 +11,7 @@ import type { Worker } from 'node:worker_threads';
 import type { IngestProgress } from '../../shared/records.js';
 import { DEFAULT_MAX_TEXT_MB, MB } from '../extract/bound.js';
 import { chooseBackend, type TextBackend } from '../extract-gpu/index.js';
+import { SAMPLE_CHARS } from '../extract-gpu/sample.js';
 import { Collection, type TraceHook } from '../store/index.js';
 import { startThread } from '../threads.js';
 import { CANCEL, CREDITS, SEND_HTML, SHARED_SLOTS, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
@@ -84,9 +85,6 @@ export const MAX_WORKERS = 2;
 /** Batches a worker may have in flight: enough to keep it busy while the writer commits, little memory. */
 const CREDITS_PER_WORKER = 4;
 const FINGERPRINT_SPAN = 1 << 20;
-/** Decoded text that 'auto' measures both backends on: enough to see a GPU's steady rate after its warm-up run (which
- *  pays shader compilation), small enough that software WebGL (1-3 MB/s) does not hold the ingest up for long. */
-const SAMPLE_CHARS = 512 * 1024;
 
 /** Folders expanded recursively to archive files (by name); files named explicitly are taken as they are. */
 export function expandPaths(paths: string[]): string[] {
@@ -276,6 +274,8 @@ class IngestPool {
     return new Promise<void>((resolve, reject) => {
       this.settle = (error) => (error === undefined ? resolve() : reject(error));
       this.opts.signal?.addEventListener('abort', this.onAbort, { once: true });
+      // The files queued, before any worker has read a byte: a client shows the run from its first moment.
+      this.progress.report();
       const n = Math.max(1, Math.min(this.opts.workers ?? availableParallelism(), MAX_WORKERS, this.tasks.length));
       for (let i = 0; i < n; i++) this.spawn();
     });
@@ -497,6 +497,9 @@ class IngestPool {
   }
 }
 
+/** The least span of reading a time-left estimate is made from. */
+const ETA_MIN_WINDOW_MS = 3000;
+
 /** Progress for IngestOptions.onProgress: counts, and a rate over the last 5 s of bytes read. */
 class ProgressMeter {
   records = 0;
@@ -531,6 +534,8 @@ class ProgressMeter {
     while (samples.length > 2 && now - samples[0][0] > 5000) samples.shift();
     const [t0, b0] = samples[0];
     const rate = now > t0 ? ((done - b0) * 1000) / (now - t0) : 0;
+    // A rate over less than ETA_MIN_WINDOW_MS (the first batches, a burst after a pause) promises a time it cannot keep.
+    const eta = rate > 0 && now - t0 >= ETA_MIN_WINDOW_MS ? (this.bytesTotal - done) / rate : null;
     this.onProgress({
       collection: this.collection,
       filesDone: this.filesDone,
@@ -541,7 +546,7 @@ class ProgressMeter {
       pages: this.pages,
       errors: this.errors,
       rate,
-      etaSeconds: rate > 0 ? (this.bytesTotal - done) / rate : null,
+      etaSeconds: eta,
       files: inFlight.map((t) => ({ path: t.path, bytesDone: t.bytesDone, bytes: t.size, records: t.records, state: t.state })),
     });
   }

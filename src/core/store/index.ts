@@ -649,6 +649,18 @@ export class Collection {
     return { title: row.title, text: row.text, main: mainOf(row.text, row.mainLines), mainFound };
   }
 
+  /** One problem a file with any: the first (by offset) whose code is in `telling` (what decides how the file is
+   *  shown: not an archive, cut short, ...), else its first. One row a file, from the errors_file index. */
+  fileProblems(telling: readonly string[]): StoredError[] {
+    return this.stmt(
+      `SELECT e.file_id AS fileId, f.path AS file, e.offset AS offset, e.code AS code, e.message AS message
+       FROM warc_files f JOIN errors e ON e.id = (
+         SELECT x.id FROM errors x WHERE x.file_id = f.id
+         ORDER BY x.code IN (SELECT value FROM json_each(@telling)) DESC, x.offset, x.id LIMIT 1)
+       WHERE f.error_count > 0`,
+    ).all({ telling: JSON.stringify(telling) }) as StoredError[];
+  }
+
   errors(opts: { file?: string; limit?: number; offset?: number } = {}): StoredError[] {
     return this.stmt(
       `SELECT e.file_id AS fileId, f.path AS file, e.offset AS offset, e.code AS code, e.message AS message

@@ -1,8 +1,10 @@
 // One WARC or ARC archive in a window of a byte source, whatever its compression: the format sniffed, records read
 // in order or one at an offset. openArchive (index.ts) and the WACZ reader (wacz.ts) both open archives through it.
-import { ArchiveError, escapeBytes } from './errors.js';
+import { ArchiveError } from './errors.js';
 import { inflateMember, isGzipMagic } from './gzip.js';
-import { isArcStart, parseArcHead, parseWarcHead } from './heads.js';
+import { parseArcHead, parseWarcHead } from './heads.js';
+import { describeContent } from './magic.js';
+import { sniffPlain } from './sniff.js';
 import { MemberRun, reportBadMember, scanMembers, scanPlain, type ReadContext, type Step } from './reader.js';
 import type { ArchiveFile, ArchiveFormat, ArchiveRecord, ByteSource, Compression, OpenOptions, WarcProblem } from './types.js';
 
@@ -53,7 +55,7 @@ export class Archive implements ArchiveFile {
       this.compression = sniff.single ? 'gzip-single' : 'gzip-members';
     } else {
       const format = sniffPlain(first);
-      if (!format) throw new ArchiveError('not-an-archive', path, start, `not WARC, ARC or gzip: "${escapeBytes(first)}"`);
+      if (!format) throw new ArchiveError('not-an-archive', path, start, `${describeContent(first)}, not an archive (WARC, ARC or WACZ)`);
       this.format = format;
       this.compression = 'none';
     }
@@ -127,14 +129,6 @@ export class Archive implements ArchiveFile {
   }
 }
 
-function sniffPlain(buf: Buffer): 'warc' | 'arc' | null {
-  let i = 0;
-  while (i < buf.length && (buf[i] === 0x0d || buf[i] === 0x0a)) i++;
-  const text = buf.toString('latin1', i, i + 16);
-  if (/^WARC\/\d/.test(text)) return 'warc';
-  if (text.toLowerCase().startsWith('filedesc:') || isArcStart(buf, i)) return 'arc';
-  return null;
-}
 
 /** Inflates the first member: its text says WARC or ARC, and whether it holds more than one record says whether the
  *  file is one gzip member per record or a whole archive gzipped at once. */

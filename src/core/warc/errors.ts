@@ -1,3 +1,4 @@
+import { describeContent, isBinary } from './magic.js';
 import { CodedError } from '../../shared/errors.js';
 import type { WarcProblem, WarcProblemCode } from './types.js';
 
@@ -16,6 +17,12 @@ export class ArchiveError extends CodedError {
 }
 
 /** Up to `max` bytes from `offset`, printable ASCII kept, the rest escaped: enough context to recognise the damage. */
+/** Bytes quoted for a message: text as escaped text in quotes, binary in words with its length ("binary data (300
+ *  bytes)", "PNG image (300 bytes)"): a person cannot read \x9f\xc4\xe9. */
+export function quoteBytes(buf: Buffer, max = 40): string {
+  return isBinary(buf.subarray(0, 256)) ? `${describeContent(buf)} (${buf.length} bytes)` : `"${escapeBytes(buf, 0, max)}"`;
+}
+
 export function escapeBytes(buf: Buffer, offset = 0, max = 40): string {
   let s = '';
   const end = Math.min(buf.length, offset + max);

@@ -1,6 +1,6 @@
 // Record heads: the WARC header block and the ARC URL-record line. Both parse from a Buffer that starts at the record,
 // and say whether they need more bytes, so one scanning loop serves plain files, inflated gzip members and ARC.
-import { escapeBytes } from './errors.js';
+import { escapeBytes, quoteBytes } from './errors.js';
 import { Fields, headerEnd, parseHeaderLines } from './headers.js';
 import type { WarcProblemCode } from './types.js';
 
@@ -47,7 +47,7 @@ export function parseWarcHead(buf: Buffer, atEof: boolean): Head {
   if (!isWarcStart(buf, 0)) {
     if (atEof && buf.length < 6 && 'WARC/1'.startsWith(buf.toString('latin1')))
       return { ok: false, more: false, code: 'warc-truncated', message: 'file ends inside a WARC version line' };
-    return { ok: false, more: false, code: 'warc-garbage', message: `not a record: "${escapeBytes(buf)}"` };
+    return { ok: false, more: false, code: 'warc-garbage', message: `not a record: ${quoteBytes(buf)}` };
   }
   const end = headerEnd(buf);
   if (end < 0) {

@@ -9,6 +9,8 @@ import { openWacz } from './wacz.js';
 export type * from './types.js';
 export { ArchiveError } from './errors.js';
 export { openSource } from './source.js';
+export { describeContent } from './magic.js';
+export { sniffFile, type Sniffed } from './sniff.js';
 export { openArchiveSource, type SourceWindowOptions } from './archive.js';
 
 /** Opens an archive file. Throws ArchiveError ('file-not-found', 'empty-file', 'not-an-archive') when the file as a

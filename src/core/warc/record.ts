@@ -1,4 +1,4 @@
-import { escapeBytes } from './errors.js';
+import { quoteBytes } from './errors.js';
 import { Fields } from './headers.js';
 import { blockRange, bodyPieces, parseHttp, type BodyDecoding } from './http.js';
 import type { ArchiveRecord, ByteSource, HttpMessage, WarcProblem } from './types.js';
@@ -140,7 +140,7 @@ export class Record implements ArchiveRecord {
       if (msg && msg.bodyOffset === head.length && head.length < this.contentLength)
         msg = parseHttp(this.home.source.read(this.home.start, Math.min(this.contentLength, HTTP_HEAD_MAX)));
       if (!msg && (this.contentType ?? '').toLowerCase().startsWith('application/http'))
-        this.onProblem?.({ code: 'http-bad-message', file: this.file, offset: this.offset, message: `block is declared application/http but starts "${escapeBytes(head)}"` });
+        this.onProblem?.({ code: 'http-bad-message', file: this.file, offset: this.offset, message: `block is declared application/http but starts ${quoteBytes(head)}` });
     }
     this.httpCache = msg;
     return msg;

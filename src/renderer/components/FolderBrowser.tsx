@@ -66,9 +66,13 @@ export function FolderBrowser({ onPick, onClose, note = null }: { onPick(paths: 
                   📁 {e.name}
                 </button>
               </>
-            ) : (
+            ) : e.kind === 'archive' ? (
               <label>
                 <input type="checkbox" checked={chosen.has(e.path)} onChange={() => toggle(e.path)} /> {e.name} <small>{formatBytes(e.size)}</small>
+              </label>
+            ) : (
+              <label className="not-archive">
+                <input type="checkbox" disabled /> {e.name} <small>{e.what}</small>
               </label>
             )}
           </li>

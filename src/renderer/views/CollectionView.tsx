@@ -6,6 +6,7 @@ import type { IngestProgress } from '../../shared/records.js';
 import { call, engine } from '../api/client.js';
 import { FolderBrowser } from '../components/FolderBrowser.js';
 import { formatBytes, formatCount, formatDuration, plural } from '../format.js';
+import { fileStatus } from '../file-status.js';
 import { textStatusLine } from '../gpu/text-status.js';
 import { useApp } from '../store.js';
 import { InspectForm } from './InspectView.js';
@@ -51,55 +52,94 @@ function Progress({ label, value, max }: { label: string; value: number; max: nu
   );
 }
 
-function IngestPanel({ progress, running, text }: { progress: IngestProgress | null; running: boolean; text: IngestTextStatus | null }) {
-  if (!progress) return null;
-  const done = !running && progress.filesDone === progress.filesTotal;
+function IngestPanel({ progress, running, text, queued }: { progress: IngestProgress | null; running: boolean; text: IngestTextStatus | null; queued: number }) {
+  if (!progress && !running) return null;
+  const done = !running && progress !== null && progress.filesDone === progress.filesTotal;
   return (
     <section aria-label="Ingest progress" className="ingest">
       <h3>{running ? 'Ingesting…' : done ? 'Ingest done' : 'Ingest stopped'}</h3>
       {text && <p className="meta" title={text.note ?? undefined}>{textStatusLine(text)}</p>}
-      <Progress label="Collection progress" value={progress.bytesDone} max={progress.bytesTotal} />
-      <dl className="figures">
-        <dt>Files</dt>
-        <dd>
-          {progress.filesDone} / {progress.filesTotal}
-        </dd>
-        <dt>Records</dt>
-        <dd>{formatCount(progress.records)}</dd>
-        <dt>Pages</dt>
-        <dd>{formatCount(progress.pages)}</dd>
-        <dt>Bytes</dt>
-        <dd>
-          {formatBytes(progress.bytesDone)} / {formatBytes(progress.bytesTotal)}
-        </dd>
-        <dt>Rate</dt>
-        <dd>{running ? `${formatBytes(Math.round(progress.rate))}/s` : '—'}</dd>
-        <dt>Time left</dt>
-        <dd>{running ? formatDuration(progress.etaSeconds) : '—'}</dd>
-        <dt>Errors</dt>
-        <dd>{formatCount(progress.errors)}</dd>
-      </dl>
-      {running &&
-        progress.files.map((f) => (
-          <div key={f.path} className="file-progress">
-            <span className="uri">{f.path.split('/').pop()}</span>
-            <Progress label={`Progress of ${f.path.split('/').pop()}`} value={f.bytesDone} max={f.bytes} />
-            <small>{formatCount(f.records)} records</small>
+      {!progress ? (
+        // The run has started and no file has been opened yet (the ingest thread is starting, files are being looked at).
+        <>
+          <div className="progress">
+            <progress aria-label="Collection progress" />
+            <span>starting</span>
           </div>
-        ))}
+          <p className="meta">{plural(queued, 'file')} queued; looking at them…</p>
+        </>
+      ) : (
+        <>
+          <Progress label="Collection progress" value={progress.bytesDone} max={progress.bytesTotal} />
+          <dl className="figures">
+            <dt>Files</dt>
+            <dd>
+              {formatCount(progress.filesDone)} of {plural(progress.filesTotal, 'file')}
+            </dd>
+            <dt>Records</dt>
+            <dd>{formatCount(progress.records)}</dd>
+            <dt>Pages</dt>
+            <dd>{formatCount(progress.pages)}</dd>
+            <dt>Bytes read</dt>
+            <dd>
+              {formatBytes(progress.bytesDone)} of {formatBytes(progress.bytesTotal)}
+            </dd>
+            <dt>Rate</dt>
+            <dd>{running ? `${formatBytes(Math.round(progress.rate))}/s` : '—'}</dd>
+            {running && (
+              <>
+                <dt>Time left</dt>
+                {/* The engine gives an estimate only once it has read for a few seconds; until then, none. */}
+                <dd>{progress.etaSeconds === null ? 'estimating…' : formatDuration(progress.etaSeconds)}</dd>
+              </>
+            )}
+            <dt>Problems</dt>
+            <dd>{formatCount(progress.errors)}</dd>
+          </dl>
+          {running &&
+            progress.files.map((f) => (
+              <div key={f.path} className="file-progress">
+                <span className="uri">{f.path.split('/').pop()}</span>
+                <Progress label={`Progress of ${f.path.split('/').pop()}`} value={f.bytesDone} max={f.bytes} />
+                <small>{plural(f.records, 'record')}</small>
+              </div>
+            ))}
+        </>
+      )}
     </section>
   );
 }
 
-const STATE_TEXT: Record<CollectionFile['state'], string> = {
-  pending: 'not indexed yet',
-  indexing: 'indexing',
-  done: 'indexed',
-  error: 'failed',
-  skipped: 'skipped',
-  missing: 'missing on disk',
-  changed: 'changed since indexed',
-};
+/** A long message is cut to this many characters, the whole a click away. */
+const MESSAGE_CUT = 140;
+
+/** Text that may be long (a problem's message): cut, with the whole of it a click away. */
+function LongText({ text }: { text: string }) {
+  if (text.length <= MESSAGE_CUT) return <>{text}</>;
+  return (
+    <details className="long-text">
+      <summary>
+        <span className="cut">{text.slice(0, MESSAGE_CUT).trimEnd()}…</span>
+        <span className="less">show less</span>
+      </summary>
+      <p>{text}</p>
+    </details>
+  );
+}
+
+function FileState({ file, ingesting }: { file: CollectionFile; ingesting: boolean }) {
+  const s = fileStatus(file, ingesting);
+  return (
+    <>
+      <span className={`state tone-${s.tone}`}>{s.label}</span>
+      {s.detail && (
+        <small className="state-detail">
+          <LongText text={s.detail} />
+        </small>
+      )}
+    </>
+  );
+}
 
 function FileTable({ files, busy, onRemove, onRelink }: { files: CollectionFile[]; busy: boolean; onRemove(p: string): void; onRelink(p: string): void }) {
   return (
@@ -123,7 +163,7 @@ function FileTable({ files, busy, onRemove, onRelink }: { files: CollectionFile[
               {f.path}
             </td>
             <td>
-              <span className={`state state-${f.state}`}>{STATE_TEXT[f.state]}</span>
+              <FileState file={f} ingesting={busy} />
             </td>
             <td className="num">{formatBytes(f.size)}</td>
             <td className="num">{formatCount(f.records)}</td>
@@ -154,10 +194,8 @@ function ErrorList({ collection, count }: { collection: string; count: number })
   if (errors.length === 0) return null;
   return (
     <details className="errors" open={count <= 20}>
-      <summary>
-        {formatCount(count)} problem{count === 1 ? '' : 's'} found while reading
-      </summary>
-      <table aria-label="Ingest errors">
+      <summary>{plural(count, 'problem')} found while reading</summary>
+      <table aria-label="Ingest errors" className="errors-table">
         <thead>
           <tr>
             <th>File</th>
@@ -169,12 +207,16 @@ function ErrorList({ collection, count }: { collection: string; count: number })
         <tbody>
           {errors.map((e, i) => (
             <tr key={i}>
-              <td className="uri">{e.file.split('/').pop()}</td>
+              <td className="file" title={e.file}>
+                {e.file.split('/').pop()}
+              </td>
               <td className="num">{e.offset}</td>
               <td>
                 <code>{e.code}</code>
               </td>
-              <td>{e.message}</td>
+              <td className="message">
+                <LongText text={e.message} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -218,7 +260,7 @@ export function CollectionView() {
         <p className="row">
           <OpenButtons />
         </p>
-        <CreateCollection />
+        <p className="meta">Opening files makes a collection of them; “New collection” in the sidebar makes an empty one.</p>
         <h3>Or look inside one file</h3>
         <InspectForm />
       </section>
@@ -229,9 +271,10 @@ export function CollectionView() {
   const running = detail.ingest.running;
   const live = progress[current] ?? detail.ingest.progress;
   const act = async (fn: () => Promise<unknown>) => {
+    // Cleared before, not after: a warning the engine sends while doing it (files it did not add) stays on screen.
+    setError(null);
     try {
       await fn();
-      setError(null);
     } catch (e) {
       setError(e);
     }
@@ -254,10 +297,13 @@ export function CollectionView() {
           >
             Rename
           </button>
+          {running && <small className="meta" id="delete-why">Delete waits for the ingest to end (or cancel it).</small>}
           <button
             type="button"
             className="danger"
             disabled={running}
+            title={running ? 'A collection cannot be deleted while it is being ingested: cancel the ingest or wait for it to end.' : undefined}
+            aria-describedby={running ? 'delete-why' : undefined}
             onClick={() => {
               if (window.confirm(`Delete the collection “${current}”? The archive files stay where they are.`)) {
                 void act(async () => {
@@ -328,7 +374,7 @@ export function CollectionView() {
             )}
             {detail.ingest.stopped && !running && <span className="meta">Last run: {detail.ingest.stopped}. Start again to resume.</span>}
           </div>
-          <IngestPanel progress={live} running={running} text={detail.ingest.text} />
+          <IngestPanel progress={live} running={running} text={detail.ingest.text} queued={detail.fileList.filter((f) => f.state === 'pending' || f.state === 'changed').length} />
           <FileTable
             files={detail.fileList}
             busy={running}

@@ -5,7 +5,7 @@ import { create } from 'zustand';
 import type { OpenedFile, ProblemSummary, RecordDetail, RecordSummary } from '../../shared/api.js';
 import { call } from '../api/client.js';
 import { Time } from '../components/Time.js';
-import { describeError, plural } from '../format.js';
+import { describeError, formatBytes, plural } from '../format.js';
 import { useApp } from '../store.js';
 
 interface InspectState {
@@ -107,6 +107,33 @@ function RecordDetailPane({ selected }: { selected: RecordDetail | null }) {
   );
 }
 
+/** Problems that mean the file ends early (a clipped download, a copy cut short). */
+const CUT_SHORT = new Set(['gzip-truncated', 'warc-truncated']);
+
+/** A file that ends early: say so first, with what was read before the break (issue 15: "0 records, 1 problems"
+ *  said nothing of the 75 KB inflated before it). */
+function CutShort({ problems, records, complete, file }: { problems: ProblemSummary[]; records: number; complete: boolean; file: OpenedFile }) {
+  const cut = problems.filter((p) => CUT_SHORT.has(p.code));
+  if (cut.length === 0) return null;
+  // In one gzip stream, offsets are positions in the inflated bytes: the break's is how much inflated before it.
+  const inflated = file.compression === 'gzip-single' ? Math.max(...cut.map((p) => p.offset)) : null;
+  return (
+    <div role="note" className="damage">
+      <strong>Damaged: this file ends early.</strong>{' '}
+      {inflated !== null && `${formatBytes(inflated)} inflated before the break; `}
+      {records === 0 ? 'no record is complete before it' : `${plural(records, 'complete record')} ${records === 1 ? 'was' : 'were'} read before it${complete ? '' : ' so far'}`}
+      ; what follows cannot be read.
+      <ul>
+        {cut.map((p, i) => (
+          <li key={i}>
+            At offset {p.offset.toLocaleString('en-US')}: {p.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function InspectForm() {
   const { openFile, loading } = useInspect();
   const navigate = useApp((s) => s.navigate);
@@ -158,10 +185,11 @@ export function InspectView() {
         <div className="split">
           <section aria-label="Records" className="records">
             <p className="meta">
-              {file.path}: {file.format.toUpperCase()}, {file.compression}, {file.size.toLocaleString()} bytes — {plural(records.length, 'record')}
+              {file.path}: {file.format.toUpperCase()}, {file.compression}, {formatBytes(file.size)} — {plural(records.length, 'record')}
               {next !== null ? ' so far' : ''}
               {problems.length > 0 && `, ${plural(problems.length, 'problem')}`}
             </p>
+            <CutShort problems={problems} records={records.length} complete={next === null} file={file} />
             {file.randomAccess !== 'direct' && (
               <p className="meta" role="note">
                 This file is one gzip stream, so its records are read in order from the start (offsets are positions in

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { TextBackendKind, Theme } from '../../shared/api-collections.js';
 import type { ResultOf } from '../../shared/api.js';
 import { call, engine } from '../api/client.js';
+import { rate } from '../../shared/text-rate.js';
 import { describeError } from '../format.js';
 import { useApp } from '../store.js';
 
@@ -91,6 +92,23 @@ const TEXT_BACKENDS: Array<[TextBackendKind, string]> = [
   ['gpu', 'GPU'],
 ];
 
+/** What Automatic measured, and a way to measure again (a new driver, a machine that was busy when it measured). */
+function TextMeasurementLine() {
+  const m = useApp((s) => s.settings?.textMeasurement ?? null);
+  const forget = async () => useApp.setState({ settings: await call('settings.update', { remeasureText: true }) });
+  if (!m) return <p className="meta">Not measured yet on this machine: the next ingest measures.</p>;
+  return (
+    <p className="meta row">
+      <span title={`${m.machine}; ${m.renderer}`}>
+        Measured {m.measuredAt.slice(0, 10)}: CPU {rate(m.cpuMBps)}, GPU {rate(m.gpuMBps)}, so {m.choice.toUpperCase()} is used.
+      </span>
+      <button type="button" onClick={() => void forget()}>
+        Measure again
+      </button>
+    </p>
+  );
+}
+
 /** Allowing a folder takes two steps: the engine prints a code on the terminal it was started from, and the person
  *  types it here. No page (nor anything else that can only call the API) can take the second step by itself. */
 function AllowFolder() {
@@ -169,9 +187,10 @@ export function SettingsView() {
           </label>
         ))}
         <small className="meta">
-          Automatic times the CPU against this window’s GPU on the first pages of an ingest and keeps the faster (the CPU
-          when there is no GPU). GPU needs WebGL2.
+          Automatic times the CPU against this window’s GPU once per machine and GPU, beside the first ingest (which
+          uses the CPU meanwhile), and from then on uses the faster. GPU needs WebGL2.
         </small>
+        <TextMeasurementLine />
       </fieldset>
       <h3>Folders the file browser may show</h3>
       <ul aria-label="Allowed folders">

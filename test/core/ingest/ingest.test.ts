@@ -169,7 +169,10 @@ describe('cancel and resume', () => {
     expect(last.records).toBe(600);
     expect(last.filesDone).toBe(4);
     expect(last.bytesDone).toBe(last.bytesTotal);
-    expect(events.length).toBeLessThanOrEqual(4 * 4 + 4); // <= batches + file ends
+    expect(events.length).toBeLessThanOrEqual(1 + 4 * 4 + 4); // <= the start + batches + file ends
+    // The first, before any byte is read: the files queued (issue 15: feedback from the first second).
+    expect(events[0]).toMatchObject({ filesDone: 0, filesTotal: 4, bytesDone: 0, records: 0, etaSeconds: null });
+    expect(events[0].bytesTotal).toBe(last.bytesTotal);
     expect(events.length).toBeGreaterThanOrEqual(4);
   });
 
