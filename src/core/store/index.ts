@@ -627,6 +627,12 @@ export class Collection {
 
   // ---- reading -----------------------------------------------------------------------------------------------
 
+  /** A number that changes when another connection commits to the database (PRAGMA data_version): what was read
+   *  here holds while it does not, unless this connection wrote. */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
   counts(): CollectionCounts {
     return this.stmt(
       `SELECT (SELECT count(*) FROM warc_files) AS files, (SELECT count(*) FROM captures) AS captures,
