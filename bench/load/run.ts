@@ -3,7 +3,7 @@
 // ingest's own rate is compared with the same ingest without the load.
 //
 //   npx tsx bench/load/run.ts [--pages 10000] [--clients 50] [--idle-seconds 15] [--engine out/node/engine.mjs]
-//                             [--label NAME]
+//                             [--label NAME] [--profile DIR]
 //
 // Steps, on one engine process: ingest a generated collection ('base', bench/lib/corpus-gen.ts) with nobody searching;
 // `clients` searches at a time on it for idle-seconds (idle); ingest the same files again into 'loaded' with `clients`
@@ -12,7 +12,8 @@
 // event-loop delay (engine.info eventLoopDelayMs, since it started) is read at the end of each step. Every failed
 // request is counted: an error reply or a transport error. The ingests use the engine's default worker count.
 // --engine runs another build (e.g. a worktree of main) with this same driver. Results go to
-// bench/data/load-results-<label>.json.
+// bench/data/load-results-<label>.json. --profile writes the engine's CPU profiles (node --cpu-prof: one file per
+// thread, the thread id in its name) to DIR, to see what each thread spends its time on under the load.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,7 @@ interface Flags {
   idleSeconds: number;
   engine: string;
   label: string;
+  profile: string | null;
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -48,12 +50,14 @@ function parseFlags(argv: string[]): Flags {
     idleSeconds: Number(get('idle-seconds') ?? 15),
     engine: resolve(get('engine') ?? join(ROOT, 'out/node/engine.mjs')),
     label: get('label') ?? 'this',
+    profile: get('profile') ? resolve(get('profile')!) : null,
   };
 }
 
 /** The engine in browser mode on a free port; resolves once it printed its address. */
-async function startEngine(engine: string, dataDir: string, allowDir: string): Promise<{ child: ChildProcess; origin: string; token: string }> {
-  const child = spawn(process.execPath, [engine, '--port', '0', '--data-dir', dataDir, '--allow-dir', allowDir], {
+async function startEngine(engine: string, dataDir: string, allowDir: string, profile: string | null): Promise<{ child: ChildProcess; origin: string; token: string }> {
+  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const child = spawn(process.execPath, [...nodeArgs, engine, '--port', '0', '--data-dir', dataDir, '--allow-dir', allowDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<URL>((resolveUrl, reject) => {
@@ -114,7 +118,7 @@ async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   const manifest = await buildCollection({ pages: flags.pages });
   const dataDir = mkdtempSync(join(tmpdir(), 'as-load-'));
-  const { child, origin, token } = await startEngine(flags.engine, dataDir, dirname(manifest.files[0]));
+  const { child, origin, token } = await startEngine(flags.engine, dataDir, dirname(manifest.files[0]), flags.profile);
   const call = client(origin, token);
   const must = async (method: string, args: unknown) => {
     const r = await call(method, args);
@@ -177,7 +181,10 @@ async function main(): Promise<void> {
     steps.during = { ...(await step(true, async () => (figures = await ingest('loaded')))), ingest: figures, eventLoopDelayMs: await loopDelay() };
     steps.unloadedAgain = { ...(await step(false, async () => (figures = await ingest('again')))), ingest: figures, eventLoopDelayMs: await loopDelay() };
   } finally {
+    // Its end is awaited: the engine writes its CPU profiles as it exits, and closes its databases before they go.
+    const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
+    await exited;
     rmSync(dataDir, { recursive: true, force: true });
   }
 

@@ -26,7 +26,7 @@ import { ingestInThread } from '../core/ingest/thread.js';
 import { sniffFile } from '../core/warc/index.js';
 import { capturesOfUrl, MARK_END, MARK_START, resolveRevisit, type SearchHit, type UrlMatch } from '../core/search/index.js';
 import { SearchReaders } from '../core/search/readers.js';
-import { Collection, type StoredCapture } from '../core/store/index.js';
+import { Collection, type CollectionCounts, type StoredCapture } from '../core/store/index.js';
 import { FileAccess } from './access.js';
 import { browse } from './fs-browse.js';
 import type { EngineContext } from './context.js';
@@ -43,6 +43,8 @@ const LOOKUP_MAX = 10_000;
 const SEARCH_PAGE_MAX = 1000;
 const EXPORT_MAX = 100_000;
 const TOP = 20;
+/** While an ingest commits, a collection's counts are taken again at most this often. */
+const RECOUNT_MS = 1000;
 
 interface Running {
   controller: AbortController;
@@ -184,6 +186,7 @@ export function createCollectionHandlers(
   function closeDb(e: RegistryCollection): void {
     open.get(e.db)?.close();
     open.delete(e.db);
+    counted.delete(e.db);
   }
 
   const coll = (name: string) => db(registry.find(name));
@@ -212,8 +215,25 @@ export function createCollectionHandlers(
     return sizeOf(p) + sizeOf(`${p}-wal`) + sizeOf(`${p}-shm`);
   }
 
+  /** Counts by database file and the data version they were read at. Counting scans the tables (captures has no
+   *  index while an ingest runs), on the thread that answers requests: a UI that polls its collection list counts
+   *  again only after another connection committed, and during an ingest at most every RECOUNT_MS. This thread's own
+   *  writes (files.remove, files.relink) drop the entry. */
+  const counted = new Map<string, { counts: CollectionCounts; version: number; at: number }>();
+
+  function counts(e: RegistryCollection): CollectionCounts {
+    const c = db(e);
+    const version = c.dataVersion();
+    const now = performance.now();
+    const last = counted.get(e.db);
+    if (last && (last.version === version || (running.has(e.db) && now - last.at < RECOUNT_MS))) return last.counts;
+    const fresh = c.counts();
+    counted.set(e.db, { counts: fresh, version, at: now });
+    return fresh;
+  }
+
   function summary(e: RegistryCollection) {
-    const n = db(e).counts();
+    const n = counts(e);
     return {
       name: e.name,
       createdAt: e.createdAt,
@@ -357,6 +377,7 @@ export function createCollectionHandlers(
       e.files = e.files.filter((f) => !drop.has(f));
       registry.save();
       for (const p of drop) c.forgetFile(p);
+      counted.delete(e.db);
       return fileList(e);
     },
 
@@ -376,6 +397,7 @@ export function createCollectionHandlers(
         const same = row.size === size && row.fingerprint === fingerprint(dst, size);
         if (same) c.moveFile(src, dst, Math.floor(statSync(dst).mtimeMs));
         else c.forgetFile(src);
+        counted.delete(e.db);
       }
       e.files = e.files.map((f) => (f === src ? dst : f));
       registry.save();

@@ -3,7 +3,7 @@
 import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { cdxjLines } from '../../core/warc/cdxj.js';
 import { formatProblem } from './records.js';
-import { ArchiveError, openArchive } from '../../core/warc/index.js';
+import { ArchiveError, openArchive, scanUntilChanged } from '../../core/warc/index.js';
 import type { ArchiveFile, WarcProblem } from '../../core/warc/types.js';
 
 export const cdxj: Command = {
@@ -30,7 +30,9 @@ export const cdxj: Command = {
         continue;
       }
       try {
-        for (const line of cdxjLines(file)) io.out(line);
+        scanUntilChanged(() => {
+          for (const line of cdxjLines(file)) io.out(line);
+        }, onProblem);
       } finally {
         file.close();
       }

@@ -1,6 +1,6 @@
 // `archivestream records <file> [--json]`: one line per record, the fields an index needs.
 import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
-import { ArchiveError, openArchive } from '../../core/warc/index.js';
+import { ArchiveError, openArchive, scanUntilChanged } from '../../core/warc/index.js';
 import { summarizeRecord } from '../../core/record-view.js';
 import type { ArchiveFile, WarcProblem } from '../../core/warc/types.js';
 
@@ -22,24 +22,25 @@ export const records: Command = {
     if (positional.length !== 1) throw new UsageError('give one <file>');
     const json = flags.has('json');
     let problems = 0;
+    const onProblem = (p: WarcProblem) => {
+      problems++;
+      io.err(formatProblem(p));
+    };
     let file: ArchiveFile;
     try {
-      file = openArchive(positional[0], {
-        onProblem: (p) => {
-          problems++;
-          io.err(formatProblem(p));
-        },
-      });
+      file = openArchive(positional[0], { onProblem });
     } catch (e) {
       if (!(e instanceof ArchiveError)) throw e;
       io.err(formatProblem(e.toProblem()));
       return 2;
     }
     try {
-      for (const r of file.records()) {
-        const l = summarizeRecord(r);
-        io.out(json ? JSON.stringify(l) : [l.offset, l.length, l.type, l.uri, l.date, l.id, l.contentType, l.status, l.digest].map(cell).join('\t'));
-      }
+      scanUntilChanged(() => {
+        for (const r of file.records()) {
+          const l = summarizeRecord(r);
+          io.out(json ? JSON.stringify(l) : [l.offset, l.length, l.type, l.uri, l.date, l.id, l.contentType, l.status, l.digest].map(cell).join('\t'));
+        }
+      }, onProblem);
     } finally {
       file.close();
     }

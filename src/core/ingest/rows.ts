@@ -5,7 +5,7 @@ import { decodeHtml } from '../decode/charset.js';
 import { DEFAULT_MAX_TEXT_MB, MB } from '../extract/bound.js';
 import { extractText, type ExtractedText } from '../extract/index.js';
 import { ftsCopy } from '../search/segment.js';
-import { mainLinesOf } from '../store/main-lines.js';
+import { mainLinesOf, mainOf, restOf } from '../store/main-lines.js';
 import { sha1Base32 } from '../warc/cdxj.js';
 import { surt } from '../warc/surt.js';
 import type { ArchiveRecord, HttpMessage } from '../warc/types.js';
@@ -87,22 +87,28 @@ export function htmlPage(r: ArchiveRecord, c: CaptureRow, maxTextBytes = DEFAULT
 
 /** The stored row of a page from its extracted text. */
 export function textRow(p: HtmlPage, ex: ExtractedText): PageRow {
+  const mainLines = mainLinesOf(ex.text, ex.main);
+  // The index must hold what fts_source derives from the stored row, since FTS5 deletes or replaces a row by deriving
+  // it again: the main content and rest as the runs give them back. They differ from the extractor's when a line of
+  // the article also stands before it (a menu entry naming the article's heading): the runs take the first such line.
+  const main = mainOf(ex.text, mainLines);
+  const rest = restOf(ex.text, mainLines);
   return {
     digest: p.digest,
     url: p.url,
     title: ex.title,
     description: ex.description,
     text: ex.text,
-    main: ex.main,
-    rest: ex.rest,
+    main,
+    rest,
     mainFound: ex.mainFound,
     lang: p.lang,
     // Segmenting and finding the main lines here keeps the CPU work in the worker threads, off the single writer
     // (when a text backend extracts, this runs in the pool's thread instead).
-    mainLines: mainLinesOf(ex.text, ex.main),
+    mainLines,
     ftsTitle: ftsCopy(ex.title),
-    ftsMain: ftsCopy(ex.main),
-    ftsRest: ftsCopy(ex.rest),
+    ftsMain: ftsCopy(main),
+    ftsRest: ftsCopy(rest),
   };
 }
 

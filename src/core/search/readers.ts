@@ -10,13 +10,22 @@ import type { FromReader, ReaderCall, ReaderResults, ToReader } from './reader-p
 /** Reader threads at most: searches are short, and more threads would take cores from an ingest's workers. */
 export const MAX_READERS = 2;
 
+interface Waiting {
+  resolve: (v: never) => void;
+  reject: (e: Error) => void;
+}
+
 interface Reader {
   thread: Worker;
-  waiting: Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>;
+  waiting: Map<number, Waiting>;
 }
 
 export class SearchReaders {
-  private readonly readers: Reader[] = [];
+  private readers: Reader[] = [];
+  /** Calls no thread has taken yet, oldest first. A thread takes one when it has none: searches vary a thousandfold
+   *  in cost (a common word under a date filter against a rare word), and a call handed at once to a thread already
+   *  holding a queue would wait behind a slow search there while another thread stood idle. */
+  private readonly queue: Array<{ call: ReaderCall } & Waiting> = [];
   private nextId = 0;
   private closed = false;
 
@@ -43,24 +52,37 @@ export class SearchReaders {
   /** Ends every thread; calls still waiting fail. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const q of this.queue.splice(0)) q.reject(new Error('the search threads are closed'));
     await Promise.all(this.readers.splice(0).map((r) => r.thread.terminate()));
   }
 
   private call<C extends ReaderCall>(call: C): Promise<ReaderResults[C['op']]> {
     if (this.closed) return Promise.reject(new Error('the search threads are closed'));
-    // The least busy thread, or a new one while some are yet to start.
-    const idlest = this.readers.reduce<Reader | null>((best, r) => (!best || r.waiting.size < best.waiting.size ? r : best), null);
-    const reader = !idlest || (idlest.waiting.size > 0 && this.readers.length < this.size) ? this.spawn() : idlest;
-    return this.send(reader, call);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ call, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Hands queued calls to threads that have none, starting threads up to `size`. */
+  private dispatch(): void {
+    while (this.queue.length > 0 && !this.closed) {
+      const reader = this.readers.find((r) => r.waiting.size === 0) ?? (this.readers.length < this.size ? this.spawn() : null);
+      if (!reader) return;
+      const { call, ...waiting } = this.queue.shift()!;
+      this.post(reader, call, waiting);
+    }
   }
 
   private send<C extends ReaderCall>(reader: Reader, call: C): Promise<ReaderResults[C['op']]> {
+    return new Promise((resolve, reject) => this.post(reader, call, { resolve, reject }));
+  }
+
+  private post(reader: Reader, call: ReaderCall, waiting: Waiting): void {
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      if (reader.waiting.size === 0) reader.thread.ref();
-      reader.waiting.set(id, { resolve, reject });
-      reader.thread.postMessage({ ...call, id } satisfies ToReader);
-    });
+    if (reader.waiting.size === 0) reader.thread.ref();
+    reader.waiting.set(id, waiting);
+    reader.thread.postMessage({ ...call, id } satisfies ToReader);
   }
 
   private spawn(): Reader {
@@ -76,16 +98,17 @@ export class SearchReaders {
       if (reader.waiting.size === 0) thread.unref();
       if (m.error) w?.reject(fromThreadError(m.error));
       else w?.resolve(m.value as never);
+      this.dispatch();
     });
     thread.on('error', (e) => {
       failure = `a search thread stopped: ${e.message}`;
     });
     // A thread that dies fails the calls it had; the next call starts another.
     thread.on('exit', () => {
-      const i = this.readers.indexOf(reader);
-      if (i >= 0) this.readers.splice(i, 1);
+      this.readers = this.readers.filter((r) => r !== reader);
       for (const w of reader.waiting.values()) w.reject(new Error(failure));
       reader.waiting.clear();
+      this.dispatch();
     });
     return reader;
   }

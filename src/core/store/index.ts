@@ -481,8 +481,9 @@ export class Collection {
           }
           // The same copies fts_source derives when FTS5 reads the row back; workers compute them off this thread.
           const title = p.ftsTitle === undefined ? segmentWords(p.title) : (p.ftsTitle ?? p.title);
-          const main = p.ftsMain === undefined ? segmentWords(textOf(p.main)) : (p.ftsMain ?? bindable(p.main));
-          const rest = p.ftsRest === undefined ? segmentWords(textOf(p.rest)) : (p.ftsRest ?? bindable(p.rest));
+          // Main and rest as the runs give them back, as fts_source does (textRow says why not the extractor's).
+          const main = p.ftsMain === undefined ? segmentWords(mainOf(textOf(p.text), mainLines)) : (p.ftsMain ?? bindable(p.main));
+          const rest = p.ftsRest === undefined ? segmentWords(restOf(textOf(p.text), mainLines)) : (p.ftsRest ?? bindable(p.rest));
           fts.run(r.lastInsertRowid, title, p.description, main, rest);
         }
         for (const e of b.errors) err.run(fileId, e.offset, e.code, e.message);
@@ -625,6 +626,12 @@ export class Collection {
   }
 
   // ---- reading -----------------------------------------------------------------------------------------------
+
+  /** A number that changes when another connection commits to the database (PRAGMA data_version): what was read
+   *  here holds while it does not, unless this connection wrote. */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
 
   counts(): CollectionCounts {
     return this.stmt(

@@ -1,7 +1,7 @@
 // Validation of every record against WARC 1.1 (ISO 28500:2017) and of every gzip member's trailer. Reading problems
 // (truncation, garbage, bad lengths) come from the reader itself; this adds what a reader may let pass.
 import { digestMatches, parseDigest } from './digest.js';
-import { ArchiveError } from './errors.js';
+import { ArchiveError, scanUntilChanged } from './errors.js';
 import { inflateMember } from './gzip.js';
 import { openArchive } from './index.js';
 import { Record } from './record.js';
@@ -38,14 +38,16 @@ export function checkArchive(path: string, opts: CheckOptions = {}): CheckReport
   }
   try {
     let first = true;
-    for (const r of file.records()) {
-      records++;
-      if (r.format === 'warc') checkWarcRecord(r, onProblem);
-      else if (first && r.type !== 'warcinfo')
-        onProblem({ code: 'arc-bad-header', file: r.file, offset: r.offset, message: 'ARC file does not start with a filedesc:// record' });
-      first = false;
-    }
-    if (file.compression !== 'none' && file.format !== 'wacz') checkGzipMembers(path, opts.source, onProblem);
+    scanUntilChanged(() => {
+      for (const r of file.records()) {
+        records++;
+        if (r.format === 'warc') checkWarcRecord(r, onProblem);
+        else if (first && r.type !== 'warcinfo')
+          onProblem({ code: 'arc-bad-header', file: r.file, offset: r.offset, message: 'ARC file does not start with a filedesc:// record' });
+        first = false;
+      }
+      if (file.compression !== 'none' && file.format !== 'wacz') checkGzipMembers(path, opts.source, onProblem);
+    }, onProblem);
   } finally {
     file.close();
   }

@@ -39,3 +39,15 @@ export function escapeBytes(buf: Buffer, offset = 0, max = 40): string {
 }
 
 export type ProblemSink = (problem: WarcProblem) => void;
+
+/** Runs `scan` over an archive. A file found changed under it (truncated or rewritten: ArchiveError 'file-changed')
+ *  ends the scan there and goes to `report` as one more problem, with its file and offset, so a command reports it
+ *  like any damage (exit 1) instead of failing as an internal error; what was read before it stands. */
+export function scanUntilChanged(scan: () => void, report: ProblemSink): void {
+  try {
+    scan();
+  } catch (e) {
+    if (!(e instanceof ArchiveError) || e.code !== 'file-changed') throw e;
+    report({ ...e.toProblem(), message: `${e.message}; run the same command again to read it as it is now` });
+  }
+}

@@ -7,7 +7,7 @@ import type { ArchiveFile, OpenOptions } from './types.js';
 import { openWacz } from './wacz.js';
 
 export type * from './types.js';
-export { ArchiveError } from './errors.js';
+export { ArchiveError, scanUntilChanged } from './errors.js';
 export { openSource } from './source.js';
 export { describeContent } from './magic.js';
 export { sniffFile, type Sniffed } from './sniff.js';

@@ -1,0 +1,52 @@
+// SearchReaders hands a search to a thread only when that thread has none: a slow search holds up no search sent
+// after it while another thread is free. Handing each call at once to the least busy thread queued a call behind the
+// slow one as soon as both threads held one (under 50 concurrent searches, one slow query held 25 behind it).
+// Orders are asserted, never durations.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestCollection } from '../../../src/core/ingest/index.js';
+import { SearchReaders } from '../../../src/core/search/readers.js';
+import { html, warcFile } from '../ingest/warc-builder.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'as-readers-'));
+const db = join(dir, 'c.sqlite');
+const readers = new SearchReaders(2);
+
+beforeAll(async () => {
+  const records = Array.from({ length: 3000 }, (_, i) => ({
+    uri: `http://site${i % 7}.example/${i}`,
+    date: new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+    body: html(`page ${i}`, `archive unique${i} ${'filler words of a page '.repeat(40)}`),
+  }));
+  const warc = join(dir, 'c.warc.gz');
+  writeFileSync(warc, warcFile(records, true));
+  await ingestCollection(db, [warc], { workers: 1 });
+}, 180_000);
+
+afterAll(async () => {
+  await readers.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('SearchReaders', () => {
+  it('answers searches sent after a slow one on the other thread, before the slow one', async () => {
+    // Warm both threads (each opens its connection on first use), so the order below is the searches' own.
+    await Promise.all([readers.search(db, 'unique1'), readers.search(db, 'unique2')]);
+    const order: string[] = [];
+    const slow = readers.search(db, 'archive OR filler', { sort: 'date', limit: 1000 }).then(() => order.push('slow'));
+    const fast = Array.from({ length: 4 }, (_, i) =>
+      readers.search(db, `unique${100 + i}`, { limit: 1 }).then((r) => order.push(`fast ${r.hits.length}`)));
+    await Promise.all([slow, ...fast]);
+    expect(order).toEqual(['fast 1', 'fast 1', 'fast 1', 'fast 1', 'slow']);
+  }, 60_000);
+
+  it('fails the calls still queued when it closes', async () => {
+    const mine = new SearchReaders(1);
+    const settling = Promise.allSettled([mine.search(db, 'archive', { limit: 1000 }), mine.search(db, 'unique5')]);
+    await mine.close();
+    const settled = await settling;
+    expect(settled[1]).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ message: expect.stringMatching(/closed|stopped/) }) });
+  });
+});
