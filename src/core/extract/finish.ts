@@ -227,8 +227,8 @@ export class Assembler {
     const text = trimEdges(this.out.replace(SPACE_OR_BREAK_RUN, spaceOrBreak));
     const layout = this.layout;
     layout?.lineBreak(this.out.length);
-    const mask = layout && chooseMain(layout, this.out);
     const title = this.title ?? '';
+    const mask = layout && chooseMain(layout, this.out, title);
     const description = this.description ?? '';
     if (!mask) return { title, description, text, main: text, rest: '', mainFound: false };
     return { title, description, text, main: this.pick(text, mask, 1), rest: this.pick(text, mask, 0), mainFound: true };
