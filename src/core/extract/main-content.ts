@@ -114,12 +114,16 @@ const { WORD_NEXT, WORD_MATCH } = (() => {
   return { WORD_NEXT: table, WORD_MATCH: Int32Array.from(match) };
 })();
 
-/** The W_ bits of the words in `value` (read as if white space were before and after it). */
-function wordsIn(value: string): number {
+/** symbolOf for ASCII; every other code unit is 38. */
+const ASCII_SYMBOL = Uint8Array.from({ length: 128 }, (_, c) => symbolOf(c));
+
+/** The W_ bits of the words in html[start, end) (read as if white space were before and after it). */
+function wordsIn(html: string, start: number, end: number): number {
   let st = WORD_NEXT[0]; // after the leading ' '
   let bits = WORD_MATCH[st];
-  for (let i = 0; i < value.length; i++) {
-    st = WORD_NEXT[st * SYMBOLS + symbolOf(value.charCodeAt(i))];
+  for (let i = start; i < end; i++) {
+    const c = html.charCodeAt(i);
+    st = WORD_NEXT[st * SYMBOLS + (c < 128 ? ASCII_SYMBOL[c] : 38)];
     bits |= WORD_MATCH[st];
   }
   return bits | WORD_MATCH[WORD_NEXT[st * SYMBOLS]];
@@ -127,24 +131,62 @@ function wordsIn(value: string): number {
 
 const UNLIKELY_ROLES = /^(?:navigation|banner|contentinfo|complementary|menu|menubar|search|dialog|alert|alertdialog)$/;
 
-/** The class, id, role and itemprop attributes of a start tag, with the value (quoted or not) in group 2, 3 or 4. */
-const HINT_ATTRIBUTE = /[\s/](class|id|role|itemprop)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c;
+}
 
-/** The flags that the class, id, role and itemprop attributes of the start tag html[start, end) give. */
+/** Whether html[start, end) is `name` (lower-case ASCII) in any case. */
+function isName(html: string, start: number, end: number, name: string): boolean {
+  if (end - start !== name.length) return false;
+  for (let i = 0; i < name.length; i++) if ((html.charCodeAt(start + i) | 0x20) !== name.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * The flags that the class, id, role and itemprop attributes of the start tag html[start, end) give. The attributes
+ * are walked in place (as tagAttributes in finish.ts splits them, without decoding or slicing): this runs for every
+ * element that holds text.
+ */
 function attributeFlags(html: string, start: number, end: number): number {
-  const tag = html.slice(start, end);
   let words = 0;
   let flags = 0;
-  HINT_ATTRIBUTE.lastIndex = 0;
-  for (let m = HINT_ATTRIBUTE.exec(tag); m; m = HINT_ATTRIBUTE.exec(tag)) {
-    const name = m[1].toLowerCase();
-    const value = m[2] ?? m[3] ?? m[4];
-    if (name === 'class' || name === 'id') words |= wordsIn(value);
-    else if (name === 'role') {
-      const role = value.trim().toLowerCase();
+  let p = start + 1;
+  while (p < end && !isSpace(html.charCodeAt(p)) && html.charCodeAt(p) !== 0x2f && html.charCodeAt(p) !== 0x3e) p++;
+  for (;;) {
+    while (p < end && (isSpace(html.charCodeAt(p)) || html.charCodeAt(p) === 0x2f)) p++;
+    if (p >= end || html.charCodeAt(p) === 0x3e) break;
+    const nameStart = p++;
+    while (p < end) {
+      const c = html.charCodeAt(p);
+      if (isSpace(c) || c === 0x2f || c === 0x3e || c === 0x3d) break;
+      p++;
+    }
+    const nameEnd = p;
+    while (p < end && isSpace(html.charCodeAt(p))) p++;
+    if (html.charCodeAt(p) !== 0x3d) continue; // no value
+    p++;
+    while (p < end && isSpace(html.charCodeAt(p))) p++;
+    const quote = html.charCodeAt(p);
+    let valueStart = p;
+    let valueEnd: number;
+    if (quote === 0x22 || quote === 0x27) {
+      valueStart = p + 1;
+      valueEnd = html.indexOf(quote === 0x22 ? '"' : "'", valueStart);
+      if (valueEnd < 0 || valueEnd > end) valueEnd = end;
+      p = valueEnd + 1;
+    } else {
+      while (p < end && !isSpace(html.charCodeAt(p)) && html.charCodeAt(p) !== 0x3e) p++;
+      valueEnd = p;
+    }
+    if (isName(html, nameStart, nameEnd, 'class') || isName(html, nameStart, nameEnd, 'id')) {
+      words |= wordsIn(html, valueStart, valueEnd);
+    } else if (isName(html, nameStart, nameEnd, 'role')) {
+      const role = html.slice(valueStart, valueEnd).trim().toLowerCase();
       if (role === 'main' || role === 'article') flags |= F_MAIN;
       else if (UNLIKELY_ROLES.test(role)) flags |= F_UNLIKELY;
-    } else if (/articlebody/i.test(value)) flags |= F_MAIN;
+    } else if (isName(html, nameStart, nameEnd, 'itemprop') && /articlebody/i.test(html.slice(valueStart, valueEnd))) {
+      flags |= F_MAIN;
+    }
   }
   if ((words & (W_UNLIKELY | W_MAYBE)) === W_UNLIKELY) flags |= F_UNLIKELY_NAME;
   if (words & W_NEGATIVE) flags |= F_NEGATIVE;
@@ -177,7 +219,10 @@ export class Layout {
   readonly elTag: number[] = [-1];
   readonly elStart: number[] = [0];
   readonly elEnd: number[] = [0];
+  /** The open elements: stack[0, depth); a depth instead of truncating the array (setting an array's length is
+   *  slow in V8). */
   private stack: number[] = [0];
+  private depth = 1;
   // Segments.
   readonly segStart: number[] = [];
   readonly segEnd: number[] = [];
@@ -208,9 +253,9 @@ export class Layout {
     if (tag < FIRST_CONTAINER) return;
     const stack = this.stack;
     if (isEnd) {
-      for (let k = stack.length - 1; k > 0; k--) {
+      for (let k = this.depth - 1; k > 0; k--) {
         if (this.elTag[stack[k]] === tag) {
-          stack.length = k;
+          this.depth = k;
           return;
         }
       }
@@ -218,18 +263,17 @@ export class Layout {
     }
     // Cells and rows close the open cell or row (their end tags are often left out).
     if (tag === ID.td || tag === ID.th || tag === ID.tr) {
-      let top = this.elTag[stack[stack.length - 1]];
-      if (top === ID.td || top === ID.th) stack.pop();
-      top = this.elTag[stack[stack.length - 1]];
-      if (tag === ID.tr && top === ID.tr) stack.pop();
+      let top = this.elTag[stack[this.depth - 1]];
+      if (top === ID.td || top === ID.th) this.depth--;
+      top = this.elTag[stack[this.depth - 1]];
+      if (tag === ID.tr && top === ID.tr) this.depth--;
     }
     const id = this.elParent.length;
-    this.elParent.push(stack[stack.length - 1]);
+    this.elParent.push(stack[this.depth - 1]);
     this.elTag.push(tag);
     this.elStart.push(start);
     this.elEnd.push(end);
-    stack.push(id);
-    // A container inside a heading (<h1><div>Title) leaves the line a heading.
+    stack[this.depth++] = id;
     if (tag !== ID.body && !(this.blockTag >= ID.h1 && this.blockTag <= ID.h6)) this.blockTag = tag;
   }
 
@@ -237,7 +281,7 @@ export class Layout {
   firstText(at: number): void {
     this.hasText = true;
     this.start = at;
-    this.elem = this.stack[this.stack.length - 1];
+    this.elem = this.stack[this.depth - 1];
   }
 
   linkText(length: number): void {

@@ -87,6 +87,13 @@ describe('M3 boilerplate', () => {
     expect(r.rest).toMatch(/The role.*\nThe comment.*\nThe cookie/);
     expect(r.main).toMatch(/^The valley.*\nThe meadow/);
   });
+  it('reads class and id however they are quoted or cased, and not from inside another attribute\'s value', () => {
+    for (const open of ["<div CLASS='share-bar'>", '<div id=sidebar>', '<div data-x=1 class = "x comments">']) {
+      expect(run(`${open}${prose('dropped')}</div><div>${article('valley', 'meadow')}</div>`).rest, open).toMatch(/^The dropped/);
+    }
+    const r = run(`<div title="see class=sidebar">${article('valley', 'meadow')}</div><div>${prose('other')}</div>`);
+    expect(r.main).toMatch(/^The valley/);
+  });
   it('never drops <article>, role=main or itemprop=articleBody', () => {
     for (const open of ['<article class=sidebar>', '<div class=sidebar role=main>', '<div class=footer itemprop="articleBody">']) {
       const r = run(`${NAV}${open}${article('valley', 'meadow')}</div></article>`);
