@@ -34,7 +34,9 @@
  *      article main aside nav header footer ul ol dl table tr td th form figure blockquote center details menu
  *      dialog); a container ends at its end tag (closing those opened inside it), a td/th at the next cell or row, a
  *      tr at the next row; an end tag with no open element of its name is ignored. A line's length is its extent in
- *      the output (before white space is collapsed); its link text is what lies inside <a>.
+ *      the output (before white space is collapsed); its link text is what lies inside <a>. A line's block is the
+ *      last block tag opened since the line before it (p, li, h1-h6, ... or a container; a container opened inside
+ *      a heading leaves the line a heading).
  *  M3  Boilerplate: an element and all inside it are out of the running when its tag is nav, aside, header, footer,
  *      menu, dialog, form or figure (an image's caption and credit are not the article's text); or its role is navigation, banner, contentinfo, complementary, menu, menubar, search,
  *      dialog, alert or alertdialog; or its class or id holds a boilerplate word (comment, footer, header, menu,
@@ -52,10 +54,17 @@
  *  M6  Cleaning: inside the article an element is dropped with its content when its class weight plus its score is
  *      below 0; or, when it has fewer than 10 commas, if it is no list and has more list items than paragraphs, or
  *      is no list with class weight below 25 and link density above 0.2, or has class weight 25+ and link density
- *      above 0.5.
+ *      above 0.5; or when its class or id names a byline, date, caption or credit (byline, author, dateline,
+ *      timestamp, writtenby, caption, credit) and it holds fewer than 100 code units. An element at least half of
+ *      whose text is in a data table (a table with a th cell) is not cleaned.
  *  M7  No article: when nothing scores, or the lines chosen total fewer than 200 code units, the choice is made once
  *      more with the class/id boilerplate words of M3 ignored (tags and roles still count); if that also fails,
  *      mainFound is false.
+ *  M8  Lines: a line of the article goes to rest when it is shorter than 200 code units with link text at least 0.8
+ *      of it (a related-story link, "READ MORE: ..."), or is only an advertising label (Advertisement, Advert, Ad,
+ *      Sponsored, Anzeige, Publicité, ... trimmed, any case), or is an h1 or h2 line that the page's title (T4)
+ *      contains or that contains the title, compared with white space collapsed and in lower case (the headline is
+ *      stored as the title). If no line is left, mainFound is false.
  * The rules run on what the finish step sees (runs of text and markup), so the GPU path gets the same main content.
  *
  * This module fuses the FSM scan with skipping (it jumps straight to the next code unit that can change the state)

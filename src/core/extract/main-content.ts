@@ -28,6 +28,7 @@ const F_POSITIVE = 4; // class/id suggests content (+25)
 const F_MAIN = 8; // <main>, <article>, role=main, itemprop=articleBody: never unlikely, and a bonus
 const F_LIST = 16;
 const F_UNLIKELY_NAME = 32; // boilerplate by a class/id word: the second attempt ignores it (M7)
+const F_BYLINE = 64; // class/id names a byline, a date, a caption or a credit (M6)
 
 // Class/id words (Readability's lists, with a few more boilerplate words), matched as substrings of the lower-cased
 // class and id values; ' ' stands for white space or the start or end of a value.
@@ -47,6 +48,9 @@ const W_UNLIKELY = 1;
 const W_MAYBE = 2;
 const W_NEGATIVE = 4;
 const W_POSITIVE = 8;
+const W_BYLINE = 16;
+/** A byline, date line, caption or credit (M6). */
+const BYLINE_WORDS = 'byline author dateline timestamp writtenby caption credit';
 
 /** Code unit -> symbol of the word matcher: 0 white space, 1-26 letters (either case), 27-36 digits, 37 '-', 38
  *  anything else. */
@@ -80,7 +84,7 @@ const { WORD_NEXT, WORD_MATCH } = (() => {
     match[st] |= bit;
   };
   for (const [words, bit] of [[UNLIKELY_WORDS, W_UNLIKELY], [MAYBE_WORDS, W_MAYBE], [NEGATIVE_WORDS, W_NEGATIVE],
-    [POSITIVE_WORDS, W_POSITIVE]] as const) for (const w of words.split(' ')) add(w, bit);
+    [POSITIVE_WORDS, W_POSITIVE], [BYLINE_WORDS, W_BYLINE]] as const) for (const w of words.split(' ')) add(w, bit);
   // Readability's '^nav', '\snav' and '^hid$', ' hid$', ' hid ', '^hid ': a word that starts (and, for hid, ends)
   // at white space or the value's edge.
   add(' nav', W_UNLIKELY);
@@ -110,12 +114,16 @@ const { WORD_NEXT, WORD_MATCH } = (() => {
   return { WORD_NEXT: table, WORD_MATCH: Int32Array.from(match) };
 })();
 
-/** The W_ bits of the words in `value` (read as if white space were before and after it). */
-function wordsIn(value: string): number {
+/** symbolOf for ASCII; every other code unit is 38. */
+const ASCII_SYMBOL = Uint8Array.from({ length: 128 }, (_, c) => symbolOf(c));
+
+/** The W_ bits of the words in html[start, end) (read as if white space were before and after it). */
+function wordsIn(html: string, start: number, end: number): number {
   let st = WORD_NEXT[0]; // after the leading ' '
   let bits = WORD_MATCH[st];
-  for (let i = 0; i < value.length; i++) {
-    st = WORD_NEXT[st * SYMBOLS + symbolOf(value.charCodeAt(i))];
+  for (let i = start; i < end; i++) {
+    const c = html.charCodeAt(i);
+    st = WORD_NEXT[st * SYMBOLS + (c < 128 ? ASCII_SYMBOL[c] : 38)];
     bits |= WORD_MATCH[st];
   }
   return bits | WORD_MATCH[WORD_NEXT[st * SYMBOLS]];
@@ -123,28 +131,67 @@ function wordsIn(value: string): number {
 
 const UNLIKELY_ROLES = /^(?:navigation|banner|contentinfo|complementary|menu|menubar|search|dialog|alert|alertdialog)$/;
 
-/** The class, id, role and itemprop attributes of a start tag, with the value (quoted or not) in group 2, 3 or 4. */
-const HINT_ATTRIBUTE = /[\s/](class|id|role|itemprop)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c;
+}
 
-/** The flags that the class, id, role and itemprop attributes of the start tag html[start, end) give. */
+/** Whether html[start, end) is `name` (lower-case ASCII) in any case. */
+function isName(html: string, start: number, end: number, name: string): boolean {
+  if (end - start !== name.length) return false;
+  for (let i = 0; i < name.length; i++) if ((html.charCodeAt(start + i) | 0x20) !== name.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * The flags that the class, id, role and itemprop attributes of the start tag html[start, end) give. The attributes
+ * are walked in place (as tagAttributes in finish.ts splits them, without decoding or slicing): this runs for every
+ * element that holds text.
+ */
 function attributeFlags(html: string, start: number, end: number): number {
-  const tag = html.slice(start, end);
   let words = 0;
   let flags = 0;
-  HINT_ATTRIBUTE.lastIndex = 0;
-  for (let m = HINT_ATTRIBUTE.exec(tag); m; m = HINT_ATTRIBUTE.exec(tag)) {
-    const name = m[1].toLowerCase();
-    const value = m[2] ?? m[3] ?? m[4];
-    if (name === 'class' || name === 'id') words |= wordsIn(value);
-    else if (name === 'role') {
-      const role = value.trim().toLowerCase();
+  let p = start + 1;
+  while (p < end && !isSpace(html.charCodeAt(p)) && html.charCodeAt(p) !== 0x2f && html.charCodeAt(p) !== 0x3e) p++;
+  for (;;) {
+    while (p < end && (isSpace(html.charCodeAt(p)) || html.charCodeAt(p) === 0x2f)) p++;
+    if (p >= end || html.charCodeAt(p) === 0x3e) break;
+    const nameStart = p++;
+    while (p < end) {
+      const c = html.charCodeAt(p);
+      if (isSpace(c) || c === 0x2f || c === 0x3e || c === 0x3d) break;
+      p++;
+    }
+    const nameEnd = p;
+    while (p < end && isSpace(html.charCodeAt(p))) p++;
+    if (html.charCodeAt(p) !== 0x3d) continue; // no value
+    p++;
+    while (p < end && isSpace(html.charCodeAt(p))) p++;
+    const quote = html.charCodeAt(p);
+    let valueStart = p;
+    let valueEnd: number;
+    if (quote === 0x22 || quote === 0x27) {
+      valueStart = p + 1;
+      valueEnd = html.indexOf(quote === 0x22 ? '"' : "'", valueStart);
+      if (valueEnd < 0 || valueEnd > end) valueEnd = end;
+      p = valueEnd + 1;
+    } else {
+      while (p < end && !isSpace(html.charCodeAt(p)) && html.charCodeAt(p) !== 0x3e) p++;
+      valueEnd = p;
+    }
+    if (isName(html, nameStart, nameEnd, 'class') || isName(html, nameStart, nameEnd, 'id')) {
+      words |= wordsIn(html, valueStart, valueEnd);
+    } else if (isName(html, nameStart, nameEnd, 'role')) {
+      const role = html.slice(valueStart, valueEnd).trim().toLowerCase();
       if (role === 'main' || role === 'article') flags |= F_MAIN;
       else if (UNLIKELY_ROLES.test(role)) flags |= F_UNLIKELY;
-    } else if (/articlebody/i.test(value)) flags |= F_MAIN;
+    } else if (isName(html, nameStart, nameEnd, 'itemprop') && /articlebody/i.test(html.slice(valueStart, valueEnd))) {
+      flags |= F_MAIN;
+    }
   }
   if ((words & (W_UNLIKELY | W_MAYBE)) === W_UNLIKELY) flags |= F_UNLIKELY_NAME;
   if (words & W_NEGATIVE) flags |= F_NEGATIVE;
   if (words & W_POSITIVE) flags |= F_POSITIVE;
+  if (words & W_BYLINE) flags |= F_BYLINE;
   return flags;
 }
 
@@ -172,7 +219,10 @@ export class Layout {
   readonly elTag: number[] = [-1];
   readonly elStart: number[] = [0];
   readonly elEnd: number[] = [0];
+  /** The open elements: stack[0, depth); a depth instead of truncating the array (setting an array's length is
+   *  slow in V8). */
   private stack: number[] = [0];
+  private depth = 1;
   // Segments.
   readonly segStart: number[] = [];
   readonly segEnd: number[] = [];
@@ -203,9 +253,9 @@ export class Layout {
     if (tag < FIRST_CONTAINER) return;
     const stack = this.stack;
     if (isEnd) {
-      for (let k = stack.length - 1; k > 0; k--) {
+      for (let k = this.depth - 1; k > 0; k--) {
         if (this.elTag[stack[k]] === tag) {
-          stack.length = k;
+          this.depth = k;
           return;
         }
       }
@@ -213,25 +263,25 @@ export class Layout {
     }
     // Cells and rows close the open cell or row (their end tags are often left out).
     if (tag === ID.td || tag === ID.th || tag === ID.tr) {
-      let top = this.elTag[stack[stack.length - 1]];
-      if (top === ID.td || top === ID.th) stack.pop();
-      top = this.elTag[stack[stack.length - 1]];
-      if (tag === ID.tr && top === ID.tr) stack.pop();
+      let top = this.elTag[stack[this.depth - 1]];
+      if (top === ID.td || top === ID.th) this.depth--;
+      top = this.elTag[stack[this.depth - 1]];
+      if (tag === ID.tr && top === ID.tr) this.depth--;
     }
     const id = this.elParent.length;
-    this.elParent.push(stack[stack.length - 1]);
+    this.elParent.push(stack[this.depth - 1]);
     this.elTag.push(tag);
     this.elStart.push(start);
     this.elEnd.push(end);
-    stack.push(id);
-    if (tag !== ID.body) this.blockTag = tag;
+    stack[this.depth++] = id;
+    if (tag !== ID.body && !(this.blockTag >= ID.h1 && this.blockTag <= ID.h6)) this.blockTag = tag;
   }
 
   /** The open segment's first text starts at output position `at`. */
   firstText(at: number): void {
     this.hasText = true;
     this.start = at;
-    this.elem = this.stack[this.stack.length - 1];
+    this.elem = this.stack[this.depth - 1];
   }
 
   linkText(length: number): void {
@@ -240,10 +290,13 @@ export class Layout {
 
   /** A line break at output position `at` ends the open segment. */
   lineBreak(at: number): void {
-    if (this.hasText) this.push(at);
-    this.hasText = false;
+    // A break with no text before it (the one a block's own start tag makes) keeps the block's tag for the next line.
+    if (this.hasText) {
+      this.push(at);
+      this.hasText = false;
+      this.blockTag = -1;
+    }
     this.link = 0;
-    this.blockTag = -1;
   }
 
   private push(at: number): void {
@@ -276,12 +329,14 @@ function classWeight(flags: number): number {
 
 /** A page has an article when its main content has at least this many characters. */
 const MIN_MAIN_LENGTH = 200;
+/** M6: a byline, date or caption element holds less text than this. */
+const BYLINE_MAX_LENGTH = 100;
 
 /**
  * Which segments are main content: a mask over the Layout's segments, or undefined when the page has no article.
  * `out` is the Assembler's output (for counting commas).
  */
-export function chooseMain(layout: Layout, out: string): Uint8Array | undefined {
+export function chooseMain(layout: Layout, out: string, title = ''): Uint8Array | undefined {
   const { html, elParent, elTag, elStart, elEnd, segStart, segEnd, segElem, segLink } = layout;
   const nEl = elParent.length;
   const nSeg = segStart.length;
@@ -307,8 +362,48 @@ export function chooseMain(layout: Layout, out: string): Uint8Array | undefined 
     while (s < nSeg && segEnd[s] <= p) s++;
     if (s < nSeg && p >= segStart[s]) commas[s]++;
   }
-  const page: Features = { layout, elFlags, segLen, commas };
-  return attempt(page, F_UNLIKELY | F_UNLIKELY_NAME) ?? attempt(page, F_UNLIKELY);
+  // Data tables (M6): a table with a header cell, and everything inside it.
+  const inDataTable = new Uint8Array(nEl);
+  for (let e = 1; e < nEl; e++) {
+    if (elTag[e] !== ID.th) continue;
+    let t = elParent[e];
+    while (t > 0 && elTag[t] !== ID.table) t = elParent[t];
+    if (t > 0) inDataTable[t] = 1;
+  }
+  for (let e = 1; e < nEl; e++) inDataTable[e] |= inDataTable[elParent[e]];
+  const page: Features = { layout, elFlags, segLen, commas, inDataTable };
+  const mask = attempt(page, F_UNLIKELY | F_UNLIKELY_NAME) ?? attempt(page, F_UNLIKELY);
+  if (!mask) return undefined;
+  dropBoilerplateLines(layout, out, mask, title);
+  return mask.includes(1) ? mask : undefined;
+}
+
+/** M8: lines of the article that are still boilerplate. */
+const LINK_LINE_DENSITY = 0.8;
+const LINK_LINE_MAX_LENGTH = 200;
+/** An advertising label on its own line, in the languages of the benchmarks' pages and a few more. */
+const AD_LABEL = /^(?:advertisements?|advert|ads?|sponsored|anzeige|werbung|publicit[ée]|publicidad|pubblicit[àa]|reklama|iklan|реклама)$/i;
+const AD_LABEL_MAX_LENGTH = 40;
+const HEADING_MAX_LENGTH = 400;
+
+/**
+ * M8: a line of the chosen article goes to the rest when it is mostly link text and short (a related-story link,
+ * "READ MORE: ..."), only an advertising label, or a heading (h1, h2) that repeats the page's title (the title is
+ * stored apart, and the headline is not the article's body).
+ */
+function dropBoilerplateLines(layout: Layout, out: string, mask: Uint8Array, title: string): void {
+  const { segStart, segEnd, segLink, segTag } = layout;
+  const lowerTitle = title.toLowerCase();
+  for (let s = 0; s < mask.length; s++) {
+    if (!mask[s]) continue;
+    const length = segEnd[s] - segStart[s];
+    if (length < LINK_LINE_MAX_LENGTH && segLink[s] >= length * LINK_LINE_DENSITY) mask[s] = 0;
+    else if (length < AD_LABEL_MAX_LENGTH && AD_LABEL.test(out.slice(segStart[s], segEnd[s]).trim())) mask[s] = 0;
+    else if ((segTag[s] === ID.h1 || segTag[s] === ID.h2) && lowerTitle && length < HEADING_MAX_LENGTH) {
+      const line = out.slice(segStart[s], segEnd[s]).replace(/[\t\n\f\r \u00a0]+/g, ' ').trim().toLowerCase();
+      if (line && (lowerTitle.includes(line) || line.includes(lowerTitle))) mask[s] = 0;
+    }
+  }
 }
 
 interface Features {
@@ -316,11 +411,13 @@ interface Features {
   elFlags: Uint32Array;
   segLen: Float64Array;
   commas: Uint32Array;
+  /** The element is a data table or inside one. */
+  inDataTable: Uint8Array;
 }
 
 /** One attempt at the article, with the elements that have one of the `unlikely` flags out of the running. */
 function attempt(page: Features, unlikely: number): Uint8Array | undefined {
-  const { layout, elFlags, segLen, commas } = page;
+  const { layout, elFlags, segLen, commas, inDataTable } = page;
   const { elParent, elTag, segElem, segLink } = layout;
   const nEl = elParent.length;
   const nSeg = segLen.length;
@@ -337,6 +434,7 @@ function attempt(page: Features, unlikely: number): Uint8Array | undefined {
   const sumCommas = new Float64Array(nEl);
   const sumP = new Float64Array(nEl);
   const sumLi = new Float64Array(nEl);
+  const sumTable = new Float64Array(nEl);
   for (let s = 0; s < nSeg; s++) {
     const c = commas[s];
     const e = segElem[s];
@@ -346,6 +444,7 @@ function attempt(page: Features, unlikely: number): Uint8Array | undefined {
     sumCommas[e] += c;
     if (layout.segTag[s] === ID.p) sumP[e]++;
     else if (layout.segTag[s] === ID.li) sumLi[e]++;
+    if (inDataTable[e]) sumTable[e] += segLen[s];
   }
   for (let e = nEl - 1; e > 0; e--) {
     const p = elParent[e];
@@ -354,6 +453,7 @@ function attempt(page: Features, unlikely: number): Uint8Array | undefined {
     sumCommas[p] += sumCommas[e];
     sumP[p] += sumP[e];
     sumLi[p] += sumLi[e];
+    sumTable[p] += sumTable[e];
   }
 
   // Readability's scoring: each paragraph of 25+ characters scores its element and up to four ancestors.
@@ -396,12 +496,14 @@ function attempt(page: Features, unlikely: number): Uint8Array | undefined {
   for (let e = 1; e < nEl; e++) {
     if (excluded[e]) continue;
     if (!root[e] && !inMain[elParent[e]]) continue;
-    if (!root[e]) {
+    // An element that is mostly a data table is kept whole: its cells are short, often links, and score little.
+    if (!root[e] && sumTable[e] * 2 < sumLen[e]) {
       const f = elFlags[e];
       const weight = classWeight(f);
       const ld = sumLen[e] > 0 ? sumLink[e] / sumLen[e] : 0;
       const isList = (f & F_LIST) !== 0;
       if (weight + score[e] < 0) continue;
+      if (f & F_BYLINE && sumLen[e] < BYLINE_MAX_LENGTH) continue;
       if (sumCommas[e] < 10) {
         if (!isList && sumLi[e] > sumP[e]) continue;
         if (!isList && weight < 25 && ld > 0.2) continue;

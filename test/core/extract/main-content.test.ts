@@ -1,4 +1,4 @@
-// The main-content clauses M1-M7 (src/core/extract/index.ts), one describe each. Every case also checks that the
+// The main-content clauses M1-M8 (src/core/extract/index.ts), one describe each. Every case also checks that the
 // fused CPU scan and finish(t, statesOf(t)) (the GPU path's finish step) agree.
 import { describe, expect, it } from 'vitest';
 import { extractFullText, extractText, finish, statesOf, type ExtractedText } from '../../../src/core/extract/index.js';
@@ -57,6 +57,20 @@ describe('M2 structure', () => {
   });
 });
 
+describe('M2 structure: a line\'s block', () => {
+  it('keeps a heading a heading when a container opens inside it, so M8 knows the headline', () => {
+    const r = run(`<title>Harbour news</title><div class=story><h1><div><span>Harbour news</span></div></h1>${article('quay', 'crane')}</div>`);
+    expect(r.text.split('\n')[0]).toBe('Harbour news');
+    expect(r.rest).toBe('Harbour news');
+  });
+  it('counts paragraphs and list items by their own tag, so a list-heavy block inside the article is dropped', () => {
+    const items = Array.from({ length: 6 }, (_, i) => `<li>Item number ${i} of a long list</li>`).join('');
+    const r = run(`<div class=story>${article('quay', 'crane')}<div class=x><p>One paragraph only</p>${items.replace(/li>/g, 'p>').replace(/<p>/g, '<li>').replace(/<\/p>/g, '</li>')}</div>${article('dock')}</div>`);
+    expect(r.main).not.toContain('Item number');
+    expect(r.main).toContain('The dock');
+  });
+});
+
 describe('M3 boilerplate', () => {
   it('drops nav, aside, header, footer, form and figure even when they hold prose', () => {
     const html = `<header>${prose('masthead')}</header><aside>${prose('advert')}</aside>` +
@@ -72,6 +86,13 @@ describe('M3 boilerplate', () => {
     const r = run(html);
     expect(r.rest).toMatch(/The role.*\nThe comment.*\nThe cookie/);
     expect(r.main).toMatch(/^The valley.*\nThe meadow/);
+  });
+  it('reads class and id however they are quoted or cased, and not from inside another attribute\'s value', () => {
+    for (const open of ["<div CLASS='share-bar'>", '<div id=sidebar>', '<div data-x=1 class = "x comments">']) {
+      expect(run(`${open}${prose('dropped')}</div><div>${article('valley', 'meadow')}</div>`).rest, open).toMatch(/^The dropped/);
+    }
+    const r = run(`<div title="see class=sidebar">${article('valley', 'meadow')}</div><div>${prose('other')}</div>`);
+    expect(r.main).toMatch(/^The valley/);
   });
   it('never drops <article>, role=main or itemprop=articleBody', () => {
     for (const open of ['<article class=sidebar>', '<div class=sidebar role=main>', '<div class=footer itemprop="articleBody">']) {
@@ -129,6 +150,29 @@ describe('M6 cleaning', () => {
   });
 });
 
+describe('M6 cleaning: bylines and data tables', () => {
+  it('drops a short byline, date or caption element even with a positive word beside it', () => {
+    const html = `<div class=story><div class="story-byline">By Ann Reporter</div><div class=story-timestamp>Nov. 20, 2019</div>` +
+      `${article('quay', 'crane')}<div class="photo-caption">A crane at dusk (Image: Agency)</div>${article('dock')}</div>`;
+    const r = run(html);
+    expect(lines(r.rest)).toEqual(['By Ann Reporter', 'Nov. 20, 2019', 'A crane at dusk (Image: Agency)']);
+  });
+  it('keeps a long element whose class says author (an author\'s essay, not a byline)', () => {
+    const r = run(`<div class=story><div class=author-text>${article('quay', 'crane')}</div>${article('dock')}</div>`);
+    expect(r.main).toContain('The quay');
+  });
+  it('keeps a data table (one with a th cell) whose cells are short links, drops a layout table of links', () => {
+    const rows = ['Alpha', 'Beta', 'Gamma'].map((n) => `<tr><td><a href=/${n}>${n}</a></td><td>${n} row</td></tr>`).join('');
+    const data = `<div class=frame><table><tr><th>Name</th><th>Note</th></tr>${rows}</table></div>`;
+    const r = run(`<div class=story>${article('quay', 'crane')}${data}${article('dock')}</div>`);
+    expect(r.main).toContain('Name Note');
+    expect(r.main).toContain('Gamma Gamma row');
+    const layoutTable = `<div class=frame><table>${rows}</table></div>`;
+    const s = run(`<div class=story>${article('quay', 'crane')}${layoutTable}${article('dock')}</div>`);
+    expect(s.rest).toContain('Gamma Gamma row');
+  });
+});
+
 describe('M7 no article', () => {
   it('needs 200 code units of main content', () => {
     const r = run(`${NAV}<div>${prose('one')}</div>`);
@@ -140,5 +184,27 @@ describe('M7 no article', () => {
     expect(r.mainFound).toBe(true);
     expect(r.main).toMatch(/^The one.*\nThe two.*\nThe three[^\n]*$/);
     expect(lines(r.rest)).toEqual(['Home', 'News', 'Sport']);
+  });
+});
+
+describe('M8 lines', () => {
+  it('sends short lines of links, advertising labels and the repeated headline to rest', () => {
+    const html = `<title>Harbour reopens - Daily Port</title><div class=story><h1>Harbour reopens</h1>${article('quay', 'crane')}` +
+      `<p><a href=/x>Dock workers strike again</a></p><p>READ MORE: <a href=/y>The tides of the old town and its harbour, explained</a></p>` +
+      `<div><span>ADVERTISEMENT</span></div>${article('dock')}<p><strong>Advertisement</strong></p></div>`;
+    const r = run(html);
+    expect(lines(r.rest)).toEqual(['Harbour reopens', 'Dock workers strike again', 'READ MORE: The tides of the old town and its harbour, explained',
+      'ADVERTISEMENT', 'Advertisement']);
+    expect(r.main).toMatch(/^The quay[^\n]*\nThe crane[^\n]*\nThe dock[^\n]*$/);
+  });
+  it('keeps prose with a link in it, a heading that is not the title, and a long line of links', () => {
+    const longLinks = Array.from({ length: 12 }, (_, i) => `<a href=/${i}>Reference number ${i}</a>`).join(' ');
+    const html = `<title>Harbour reopens</title><div class=story><h2>What happened next</h2>${article('quay', 'crane')}` +
+      `<p>The mayor said, in <a href=/s>a statement</a>, that the port would reopen on Monday at dawn.</p><p>${longLinks}</p></div>`;
+    const r = run(html);
+    expect(r.main).toContain('What happened next');
+    expect(r.main).toContain('The mayor said, in a statement');
+    expect(r.main).toContain('Reference number 11');
+    expect(r.rest).toBe('');
   });
 });
