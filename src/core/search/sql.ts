@@ -225,15 +225,6 @@ function restOnlyMatch(match: string, mainFirst: string): string {
   return `(${match}) NOT (${mainFirst})`;
 }
 
-/** Candidates (pid, score) kept to the given pages, best score first: the intersection runs inside SQLite, which
- *  reads even a word's whole doclist in a fraction of the time it takes to step through it row by row. */
-export function amongPages(candidates: SqlQuery, pageIds: number[]): SqlQuery {
-  return {
-    sql: `SELECT pid, score FROM (${candidates.sql}) WHERE pid IN (SELECT value FROM json_each(@among)) ORDER BY score, pid`,
-    params: { ...candidates.params, among: JSON.stringify(pageIds) },
-  };
-}
-
 /** Candidates past the first `offset`, at most `limit` of them: SQLite skips the offset itself (a list scrolled to its
  *  100,000th hit), for when no candidate is judged row by row. */
 export function buildCandidatePageSql(candidates: SqlQuery, limit: number, offset: number): SqlQuery {
