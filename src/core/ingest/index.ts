@@ -222,6 +222,8 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
     if (opts.signal?.aborted) summary.cancelled = true;
     if (replaced && !summary.cancelled) coll.prunePages();
     summary.pages = coll.counts().pages - pagesBefore;
+    // A bulk run (the one that deferred the capture indexes) pays once for a merged full-text index.
+    if (deferred && summary.filesIndexed > 0 && !summary.cancelled) coll.optimizeSearchIndex();
     if (summary.filesIndexed > 0) coll.analyze();
   } finally {
     try {

@@ -11,8 +11,8 @@ import { openSource } from './source.js';
 import type { ReadOutput, ReadWindow, WindowResult } from './read-protocol.js';
 import type { ArchiveFile, ByteSource } from './types.js';
 
-/** A file smaller than this is read on one core: a thread's start-up (~50 ms) costs more than it saves. */
-export const PARALLEL_MIN_BYTES = 16 << 20;
+/** A file smaller than this is read on one core: a thread's start-up (~50 ms) costs about what it saves. */
+export const PARALLEL_MIN_BYTES = 8 << 20;
 
 /** The target URI of the record a gzip member at `pos` begins (undefined: none), and where the member ends; null
  *  when no whole member there inflates to a WARC record's head. A 1f 8b 08 inside compressed data fails here. */

@@ -177,6 +177,21 @@ describe('cancel and resume', () => {
     expect(() => workerCount(MAX_WORKERS + 1, 4)).toThrow(/workers must be/);
   });
 
+  it('leaves the full-text index of a bulk run merged into one segment, searchable as before', async () => {
+    const db = join(dir, 'merged.sqlite');
+    // 120 commits of 5 records: many segments, which automerge alone leaves on several levels.
+    await ingestCollection(db, files, { workers: 2, batchRecords: 5 });
+    const c = Collection.open(db, { readonly: true });
+    try {
+      const segments = c.get<{ n: number }>({ sql: 'SELECT count(DISTINCT segid) AS n FROM pages_fts_idx', params: {} })!.n;
+      expect(segments).toBe(1);
+      // word3 is on pages 3, 10, ..., 143 of each file: 21 of site2's.
+      expect(search(c, 'word3 site:site2.example', { limit: 100 }).hits).toHaveLength(21);
+    } finally {
+      c.close();
+    }
+  });
+
   it('progress is reported per batch, not per record', async () => {
     const events: IngestProgress[] = [];
     await ingestCollection(join(dir, 'progress.sqlite'), files, { workers: 2, batchRecords: 50, onProgress: (p) => events.push(p) });
