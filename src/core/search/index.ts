@@ -11,6 +11,7 @@ import {
   buildCandidatePageSql,
   buildHitsOfPagesSql,
   buildFilteredPagesSql,
+  amongPages,
   buildRankedMatchesSql,
   buildNewestMatchesSql,
   buildNewestCapturesSql,
@@ -62,6 +63,9 @@ export interface SearchTuning {
   exactCountLimit: number;
   /** A word on more than this share of all pages (and on more than rankWindow pages) is "very common". */
   commonShare: number;
+  /** A selective filter's pages are tested on the ranked candidates in JavaScript when the page of hits should fill
+   *  within this many candidates; else the intersection runs in SQL. */
+  walkCandidates: number;
   /** Date order: up to this many matches are sorted by their newest capture; above it, captures are walked newest
    *  first until the page of hits is full. */
   dateSortMatches: number;
@@ -74,6 +78,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   exactCountLimit: 2000,
   commonShare: 0.1,
   dateSortMatches: 5000,
+  walkCandidates: 2000,
 };
 
 function asQuery(q: string | ParsedQuery): ParsedQuery {
@@ -117,20 +122,23 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
     const allowed = filtered ? selectivePages(coll, q, t) : null;
     if (allowed && allowed.length === 0) rows = [];
     else if (common.size > 0 || allowed) {
-      // A selective filter is the set of its pages, a broad one a capture lookup per candidate (it passes most of
-      // them); either is tested on the candidates as they come, best first, so the walk stops with the page of hits.
-      // Not in SQL: SQLite pushes a `pid IN (...)` down into the FTS5 subquery as rowid constraints, one FTS5 lookup
-      // per allowed page, each walking the doclist from its start (41 s for 'will site:<host>' at 20k pages).
+      // A broad filter is a capture lookup per candidate (it passes most of them). A selective one is the set of its
+      // pages: tested in JavaScript on the candidates as they come, best first, when the page of hits should fill
+      // within walkCandidates of them (at the filter's share of all pages), so the walk stops early; else intersected
+      // inside SQLite (amongPages), which reads the whole match set but steps no row it does not keep (a common word
+      // and a small site: 110 ms walked, 23 ms in SQL at 20k pages; a large site: 8.5 ms walked, 69 ms in SQL).
       const passes = filtered && !allowed ? filterCheck(coll, q) : null;
-      const allowedSet = allowed ? new Set(allowed) : null;
+      const walk = allowed !== null && need * pageSpan(coll) <= t.walkCandidates * allowed.length;
+      const allowedSet = walk ? new Set(allowed) : null;
       const filterKeep = allowedSet ? (pid: number) => allowedSet.has(pid) : passes;
+      const among = (c: SqlQuery): SqlQuery => (allowed && !walk ? amongPages(c, allowed) : c);
       let keep = filterKeep;
       let candidates: (window: number) => SqlQuery;
-      if (common.size === positive) candidates = () => buildNewestMatchesSql(match!, mainFirstMatch(q));
+      if (common.size === positive) candidates = () => among(buildNewestMatchesSql(match!, mainFirstMatch(q)));
       else {
         const rankQuery = { ...q, clauses: q.clauses.filter((c) => !common.has(c)) };
         const rankMatch = toFtsMatch(rankQuery)!;
-        candidates = (w) => buildRankedMatchesSql(rankMatch, w, mainFirstMatch(rankQuery));
+        candidates = (w) => among(buildRankedMatchesSql(rankMatch, w, mainFirstMatch(rankQuery)));
         if (common.size > 0) {
           // Scored by the rarer words alone: the whole query's unranked match set says which pages match every word.
           const all = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match!)).map((r) => r.pid));
@@ -271,6 +279,12 @@ function rowsOfPicked(coll: Collection, q: ParsedQuery, picked: Map<number, numb
   const rows = coll.all<Row>(buildHitsOfPagesSql(q, [...picked.keys()]));
   for (const r of rows) r.score = picked.get(r.pageId)!;
   return rows.sort((a, b) => a.score! - b.score! || a.pageId - b.pageId);
+}
+
+/** How many page ids the collection spans (its pages, and ids freed by pruned ones). */
+function pageSpan(coll: Collection): number {
+  const span = coll.get<{ lo: number | null; hi: number | null }>(buildPageSpanSql());
+  return span?.hi != null && span.lo != null ? span.hi - span.lo + 1 : 0;
 }
 
 /** 0 when the words match at most `window` pages, else the rowid below the newest `window` matches. */

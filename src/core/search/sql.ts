@@ -225,6 +225,17 @@ function restOnlyMatch(match: string, mainFirst: string): string {
   return `(${match}) NOT (${mainFirst})`;
 }
 
+/** Candidates (pid, score) kept to the given pages, best score first, the intersection inside SQLite (no row crosses
+ *  to JavaScript that is not kept). `+pid`, not `pid`: SQLite pushes the IN down into the FTS5 subquery, and on the
+ *  bare column FTS5 takes it as rowid constraints, one doclist walk from the start per allowed page (41 s for a common
+ *  word and a site of 1,700 pages at 20k pages); on an expression it only filters the rows FTS5 reads once. */
+export function amongPages(candidates: SqlQuery, pageIds: number[]): SqlQuery {
+  return {
+    sql: `SELECT pid, score FROM (${candidates.sql}) WHERE +pid IN (SELECT value FROM json_each(@among)) ORDER BY score, pid`,
+    params: { ...candidates.params, among: JSON.stringify(pageIds) },
+  };
+}
+
 /** Candidates past the first `offset`, at most `limit` of them: SQLite skips the offset itself (a list scrolled to its
  *  100,000th hit), for when no candidate is judged row by row. */
 export function buildCandidatePageSql(candidates: SqlQuery, limit: number, offset: number): SqlQuery {

@@ -62,6 +62,8 @@ interface PlanProbe {
 const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
   // The ranked walk reads the ranked matches whole (no LIMIT: it stops itself) and keeps the filter's pages.
   ['ranked walk', {}, { query: 'crawler site:example.com', options: {}, statement: /\) ORDER BY score$/ }],
+  // The same, the filter's pages intersected with the matches inside SQLite (a page of hits the walk would reach late).
+  ['ranked walk in SQL', { walkCandidates: 0 }, { query: 'crawler site:example.com', options: {}, statement: /\+pid IN \(SELECT value FROM json_each\(@among\)\)/ }],
   ['candidate join', { selectivePages: 0 }, { query: 'crawler site:example.com', options: {}, statement: /LIMIT @cap/ }],
   ['common words', { rankWindow: 1, commonShare: 0 }, { query: 'archive', options: {}, statement: /-rowid AS score/ }],
   // Date order walks the captures newest first instead of sorting the matches (a match set above dateSortMatches).
@@ -92,7 +94,7 @@ describe.each(PLANS)('search (%s)', (plan, tuning, probe) => {
       statementsOf(coll(), probe.query, { ...probe.options, tuning: t }).some((sql) => probe.statement.test(sql));
     expect(ran(tuning)).toBe(true);
     // Another plan for the same query: the default one, or for the default itself, the candidate join.
-    expect(ran(plan === 'ranked walk' ? PLANS[1][1] : {})).toBe(false);
+    expect(ran(plan === 'ranked walk' ? PLANS.find(([name]) => name === 'candidate join')![1] : {})).toBe(false);
   });
 
   const run = (q: string, o: SearchOptions = {}) => search(coll(), q, { ...o, tuning });
