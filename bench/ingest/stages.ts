@@ -1,17 +1,30 @@
-// Where ingest's CPU goes, per page, against its floor (issue "Collections and offline full-text search": ingest
-// >= 1,500 HTML pages/s on 2 cores, i.e. <= 1.33 ms CPU a page all in). One archive is read once into rows, then:
-//   extract  - the worker's work per record (captureRow + pageRow: decode, extract, segment), on this thread
+// Where ingest's CPU goes, per page, stage by stage, and what that predicts for more cores (issue "A million pages,
+// every core": the model of ingest on 4, 8 and 16 cores, checked against 1 and 2 workers here). One archive is read
+// once per stage, each stage timed alone on this thread:
+//   read     - records iterated (a gzip member inflated each), the capture row, the HTTP payload de-chunked/decoded
+//   decode   - charset decoding of the HTML (decodeHtml)
+//   extract  - the text transform (extractText)
+//   rows     - the page row: main lines, FTS copies segmented, text as UTF-8 bytes to transfer to the writer
 //   write    - Collection.writeBatch of those rows (the single writer), batches of 500 records
 //   peer     - the same segmented texts into a bare FTS5 table with the same tokenizer (the floor any writer pays),
 //              with FTS5's default merge settings and with the store's (schema.ts FTS_HASH_SIZE, FTS_AUTOMERGE)
+// The first four run in the workers, in parallel; write runs on one thread. With w = worker ms/page and s = writer
+// ms/page, N workers on C cores give min(N / w, 1 / s, C / (w + s)) pages per ms: all cores busy until the writer,
+// alone on its thread, is the bound, past C = (w + s) / s cores.
 // CPU time is process.cpuUsage (user + sys), steadier than wall time on a shared machine.
 //
-//   npx tsx bench/ingest/stages.ts [archive.warc.gz] [--repeat 2]
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+//   npx tsx bench/ingest/stages.ts [archive.warc.gz] [--repeat 2] [--check file...]
+// --check also runs the built CLI's `index --workers 1` and `--workers 2` over the given archives (default: the 20k
+// collection's files) and sets the measured pages/s and pages per CPU second beside the model's.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3'; // bench-only: the peer is a bare FTS5 table, outside the store
-import { captureRow, isHtmlPage, pageRow } from '../../src/core/ingest/rows.js';
+import { decodeHtml } from '../../src/core/decode/charset.js';
+import { extractText, type ExtractedText } from '../../src/core/extract/index.js';
+import { captureRow, isHtmlPage, textRow } from '../../src/core/ingest/rows.js';
 import { Collection, type PageInput } from '../../src/core/store/index.js';
 import { FTS_AUTOMERGE, FTS_HASH_SIZE, FTS_TOKENIZER } from '../../src/core/store/schema.js';
 import { openArchive } from '../../src/core/warc/index.js';
@@ -21,13 +34,19 @@ import { machineLine } from '../lib/machine.js';
 import { fmt, formatTable, MB } from '../lib/stats.js';
 
 // The first file of the index benchmark's 20k collection.
-const DEFAULT_INPUT = join(poolDir(DEFAULT_OUT_DIR, DEFAULT_SEED, 6, DEFAULT_SHAPE), fileName(0, 5000));
+const POOL = poolDir(DEFAULT_OUT_DIR, DEFAULT_SEED, 6, DEFAULT_SHAPE);
+const DEFAULT_INPUT = join(POOL, fileName(0, 5000));
 const BATCH = 500;
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 const args = process.argv.slice(2);
-const at = args.indexOf('--repeat');
+const flagAt = (name: string): number => args.indexOf(name);
+const at = flagAt('--repeat');
 const repeat = at >= 0 ? Number(args[at + 1]) : 2;
-const input = resolve(args.find((a, i) => !a.startsWith('--') && (at < 0 || i !== at + 1)) ?? DEFAULT_INPUT);
+const checkAt = flagAt('--check');
+const positional = args.filter((a, i) => !a.startsWith('--') && (at < 0 || i !== at + 1) && (checkAt < 0 || i <= checkAt));
+const checkFiles = checkAt < 0 ? null : args.slice(checkAt + 1).filter((a) => !a.startsWith('--'));
+const input = resolve(positional[0] ?? DEFAULT_INPUT);
 if (!existsSync(input)) {
   console.error(`no input ${input}: generate it with bench/index/run.ts, or pass an archive`);
   process.exit(2);
@@ -43,10 +62,16 @@ function cpuMs<T>(fn: () => T): { ms: number; value: T } {
 const utf8 = new TextEncoder();
 const bytes = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
-/** As a worker does (ingest/worker.ts), down to the text's UTF-8 bytes it sends the writer. */
-function extract(): { captures: CaptureRow[]; pages: PageInput[] } {
+interface Payload {
+  capture: CaptureRow;
+  bytes: Buffer;
+  contentType: string | undefined;
+}
+
+/** read: as a worker reads (ingest/worker.ts), down to each new HTML page's payload bytes. */
+function read(): { captures: CaptureRow[]; payloads: Payload[] } {
   const captures: CaptureRow[] = [];
-  const pages: PageInput[] = [];
+  const payloads: Payload[] = [];
   const seen = new Set<string>();
   const file = openArchive(input);
   try {
@@ -55,14 +80,31 @@ function extract(): { captures: CaptureRow[]; pages: PageInput[] } {
       captures.push(c);
       if (isHtmlPage(c) && !seen.has(c.digest!)) {
         seen.add(c.digest!);
-        const row = pageRow(r, c);
-        pages.push({ ...row, text: utf8.encode(row.text), main: utf8.encode(row.main), rest: utf8.encode(row.rest) });
+        let contentType = r.contentType;
+        try {
+          contentType = r.http()?.headers.get('content-type') ?? contentType;
+        } catch {
+          // as htmlPage: a record whose HTTP head does not parse is decoded by its WARC content type
+        }
+        // A copy: the record's view does not outlive the archive.
+        payloads.push({ capture: c, bytes: Buffer.from(r.payloadUpTo(Infinity).bytes), contentType });
       }
     }
   } finally {
     file.close();
   }
-  return { captures, pages };
+  return { captures, payloads };
+}
+
+const decode = (payloads: Payload[]): string[] => payloads.map((p) => decodeHtml(p.bytes, p.contentType).text);
+const extract = (htmls: string[]): ExtractedText[] => htmls.map((h) => extractText(h));
+
+/** rows: the page rows a worker sends, text as UTF-8 bytes. */
+function rows(payloads: Payload[], htmls: string[], texts: ExtractedText[]): PageInput[] {
+  return texts.map((ex, i) => {
+    const row = textRow({ digest: payloads[i].capture.digest!, url: payloads[i].capture.uri ?? '', html: htmls[i], lang: null }, ex);
+    return { ...row, text: utf8.encode(row.text), main: utf8.encode(row.main), rest: utf8.encode(row.rest) };
+  });
 }
 
 function write(dir: string, rows: { captures: CaptureRow[]; pages: PageInput[] }): number {
@@ -81,11 +123,15 @@ function write(dir: string, rows: { captures: CaptureRow[]; pages: PageInput[] }
   return statSync(path).size;
 }
 
-function peer(dir: string, pages: PageInput[], tuned: boolean): void {
+/** Prefix indexes weighed for short prefix queries (`abc*`): what they would add to the writer. */
+const PREFIX_INDEXES = '2 3 4';
+
+function peer(dir: string, pages: PageInput[], tuned: boolean, prefix = false): void {
   const db = new Database(join(dir, `p${Math.random().toString(36).slice(2)}.sqlite`));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.exec(`CREATE VIRTUAL TABLE f USING fts5(title, description, main, rest, content = '', tokenize = "${FTS_TOKENIZER}")`);
+  const prefixOption = prefix ? `, prefix = '${PREFIX_INDEXES}'` : '';
+  db.exec(`CREATE VIRTUAL TABLE f USING fts5(title, description, main, rest, content = ''${prefixOption}, tokenize = "${FTS_TOKENIZER}")`);
   if (tuned) {
     db.exec(`INSERT INTO f (f, rank) VALUES ('hashsize', ${FTS_HASH_SIZE}); INSERT INTO f (f, rank) VALUES ('automerge', ${FTS_AUTOMERGE})`);
   }
@@ -103,36 +149,91 @@ function peer(dir: string, pages: PageInput[], tuned: boolean): void {
   db.close();
 }
 
+/** Children's CPU seconds so far (user + system of waited-for children, /proc/self/stat fields 16 and 17). */
+function childCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) / 100;
+}
+
+/** The built CLI's `index` over `files` on `workers` workers: pages/s (the CLI's own seconds) and pages per CPU s. */
+function measure(files: string[], workers: number, dir: string): { pagesPerS: number; pagesPerCpuS: number; pages: number; load: number } {
+  const db = join(dir, `check-w${workers}.sqlite`);
+  const load = loadavg()[0];
+  const c0 = childCpuSeconds();
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/archivestream.mjs'), 'index', db, ...files, '--json', '--workers', String(workers)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const cpu = childCpuSeconds() - c0;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`index exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  const last = JSON.parse(r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1)!) as { pages: number; seconds: number };
+  for (const sfx of ['', '-wal', '-shm']) rmSync(db + sfx, { force: true });
+  return { pagesPerS: last.pages / last.seconds, pagesPerCpuS: last.pages / cpu, pages: last.pages, load };
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'as-bench-ingest-'));
 try {
   console.log(machineLine(dir));
-  console.log(`input ${input} (${fmt(statSync(input).size / MB, 1)} MB)`);
-  const rows: string[][] = [];
-  let best = { extract: Infinity, write: Infinity, peer: Infinity, tuned: Infinity };
+  console.log(`input ${input} (${fmt(statSync(input).size / MB, 1)} MB); load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+  const best = {
+    read: Infinity, decode: Infinity, extract: Infinity, rows: Infinity, write: Infinity, peer: Infinity, tuned: Infinity,
+    prefix: Infinity,
+  };
   let n = 0;
   let dbBytes = 0;
   let textBytes = 0;
   for (let r = 0; r < repeat; r++) {
-    const ex = cpuMs(extract);
-    n = ex.value.pages.length;
-    textBytes = ex.value.pages.reduce((s, p) => s + (p.text as Uint8Array).byteLength, 0);
-    const wr = cpuMs(() => write(dir, ex.value));
+    const rd = cpuMs(read);
+    const dc = cpuMs(() => decode(rd.value.payloads));
+    const ex = cpuMs(() => extract(dc.value));
+    const rw = cpuMs(() => rows(rd.value.payloads, dc.value, ex.value));
+    const pages = rw.value;
+    n = pages.length;
+    textBytes = pages.reduce((s, p) => s + (p.text as Uint8Array).byteLength, 0);
+    const wr = cpuMs(() => write(dir, { captures: rd.value.captures, pages }));
     dbBytes = wr.value;
-    const pe = cpuMs(() => peer(dir, ex.value.pages, false));
-    const pt = cpuMs(() => peer(dir, ex.value.pages, true));
-    best = {
-      extract: Math.min(best.extract, ex.ms), write: Math.min(best.write, wr.ms), peer: Math.min(best.peer, pe.ms),
-      tuned: Math.min(best.tuned, pt.ms),
-    };
+    const pe = cpuMs(() => peer(dir, pages, false));
+    const pt = cpuMs(() => peer(dir, pages, true));
+    const pp = cpuMs(() => peer(dir, pages, true, true));
+    const now = { read: rd.ms, decode: dc.ms, extract: ex.ms, rows: rw.ms, write: wr.ms, peer: pe.ms, tuned: pt.ms, prefix: pp.ms };
+    for (const k of Object.keys(best) as (keyof typeof best)[]) best[k] = Math.min(best[k], now[k]);
   }
-  const per = (ms: number) => fmt(ms / n, 3);
-  rows.push(['extract (worker)', per(best.extract), '']);
-  rows.push(['write (writer)', per(best.write), `${fmt(best.write / best.tuned, 2)}x tuned peer`]);
-  rows.push(['peer: bare FTS5, same tokenizer', per(best.peer), `${fmt(best.peer / best.tuned, 2)}x tuned peer`]);
-  rows.push(['peer, store merge settings', per(best.tuned), '1.00x']);
-  rows.push(['all in (extract + write)', per(best.extract + best.write), `target <= 1.333`]);
+  const per = (ms: number): number => ms / n;
+  const worker = per(best.read + best.decode + best.extract + best.rows);
+  const writer = per(best.write);
+  const stageRows: string[][] = [
+    ['read (inflate, capture row, payload)', 'worker', fmt(per(best.read), 3), ''],
+    ['decode (charset)', 'worker', fmt(per(best.decode), 3), ''],
+    ['extract (text transform)', 'worker', fmt(per(best.extract), 3), ''],
+    ['rows (main lines, segment, UTF-8)', 'worker', fmt(per(best.rows), 3), ''],
+    ['write (writeBatch: captures, pages, FTS)', 'writer', fmt(writer, 3), `${fmt(best.write / best.tuned, 2)}x tuned peer`],
+    ['  of which FTS5 at least (tuned peer)', 'writer', fmt(per(best.tuned), 3), '1.00x'],
+    ['peer: bare FTS5, default merge settings', '-', fmt(per(best.peer), 3), `${fmt(best.peer / best.tuned, 2)}x tuned peer`],
+    [`peer, store settings + prefix='${PREFIX_INDEXES}'`, '-', fmt(per(best.prefix), 3), `${fmt(best.prefix / best.tuned, 2)}x tuned peer`],
+    ['all in (worker + writer)', '', fmt(worker + writer, 3), 'target <= 1.333 (1,500 pages/s on 2 cores)'],
+  ];
   console.log(`${n} pages, best of ${repeat}; database ${fmt(dbBytes / MB, 1)} MB for ${fmt(textBytes / MB, 1)} MB of page text`);
-  console.log(formatTable(['stage', 'CPU ms/page', 'ratio'], rows));
+  console.log(formatTable(['stage', 'thread', 'CPU ms/page', 'ratio'], stageRows));
+
+  const predict = (workers: number, cores: number): number => 1000 * Math.min(workers / worker, 1 / writer, cores / (worker + writer));
+  const bound = (workers: number, cores: number): string => {
+    const p = predict(workers, cores);
+    return p === 1000 / writer ? 'the writer' : p === (1000 * workers) / worker ? 'the workers' : 'the cores';
+  };
+  console.log(`\nModel: w = ${fmt(worker, 3)} ms/page in parallel workers, s = ${fmt(writer, 3)} ms/page on the one writer; the writer is ` +
+    `the bound past ${fmt((worker + writer) / writer, 1)} cores (${fmt(1000 / writer, 0)} pages/s)`);
+  const measured = new Map<number, ReturnType<typeof measure>>();
+  if (checkFiles) {
+    const files = checkFiles.length ? checkFiles.map((f) => resolve(f)) :
+      readdirSync(POOL).filter((f) => f.endsWith('.warc.gz')).sort().slice(0, 4).map((f) => join(POOL, f));
+    for (const w of [1, 2]) measured.set(w, measure(files, w, dir));
+  }
+  const cores = availableParallelism();
+  const modelRows = [1, 2, 4, 8, 16].map((c) => {
+    const m = measured.get(c);
+    return [String(c), fmt(predict(c, c), 0), bound(c, c), fmt(1000 / (worker + writer), 0),
+      m ? fmt(m.pagesPerS, 0) : '', m ? fmt(m.pagesPerCpuS, 0) : '', m ? `${fmt(m.pagesPerS / predict(c, cores), 2)}x of ${fmt(predict(c, cores), 0)}` : '',
+      m ? fmt(m.load, 1) : ''];
+  });
+  console.log(formatTable(['workers = cores', 'model pages/s', 'bound by', 'model pages/CPU-s', 'measured pages/s', 'measured pages/CPU-s', 'measured/model', 'load avg'], modelRows));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -9,7 +9,7 @@
 // Everything is a function of (seed, page index): page i is the same in a 20k and a 200k collection, so the smaller
 // collection is a prefix of the larger one: all sizes share one pool of files, and no file is generated twice.
 //
-//   npx tsx bench/lib/corpus-gen.ts --pages 20000 [--shape web|text-heavy] [--jobs 2] [--out bench/data/index] [--level 6]
+//   npx tsx bench/lib/corpus-gen.ts --pages 20000 [--shape web|text-heavy|real] [--jobs 2] [--out bench/data/index] [--level 6]
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -52,7 +52,10 @@ export const PAGE_SHAPES = {
   // The first generator's shape: nearly all article, ~21 K of text in ~52 K of HTML (41%), 2.5x the web shape's text.
   'text-heavy': { article: 33_000, head: 9_000, chrome: 6_000 },
 } as const satisfies Record<string, PageShape>;
-export type ShapeName = keyof typeof PAGE_SHAPES;
+/** 'real' (corpus mode): each page is a whole real page of the corpus (those of at most REAL_MAX_BYTES), markup and
+ *  all (scripts, styles, nested tags), with its words substituted as prose words are, so every page is distinct. Real
+ *  markup costs an extractor more than generated paragraphs do. */
+export type ShapeName = keyof typeof PAGE_SHAPES | 'real';
 export const DEFAULT_SHAPE: ShapeName = 'web';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -122,6 +125,9 @@ interface SourcePage {
   /** Indices into SourceModel.headBlocks / chromeBlocks. */
   head: number[];
   chrome: number[];
+  /** The whole page with the positions of its text's words (not in tags, scripts, styles or comments): what a 'real'
+   *  page is made from. */
+  whole: Paragraph;
 }
 
 export interface SourceModel {
@@ -157,7 +163,31 @@ function splitWords(html: string): Paragraph {
   return { text: html, starts: Int32Array.from(starts), ends: Int32Array.from(ends) };
 }
 
+/** The words of a whole page's text: splitWords over what lies outside tags, comments, scripts and styles. */
+function textWords(html: string): Paragraph {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const skip = /<!--[\s\S]*?-->|<(script|style)\b[\s\S]*?<\/\1\s*>|<[^>]*>/gi;
+  let cursor = 0;
+  const text = (to: number): void => {
+    for (const m of html.slice(cursor, to).matchAll(WORD)) {
+      if (m[0].startsWith('&')) continue;
+      starts.push(cursor + m.index);
+      ends.push(cursor + m.index + m[0].length);
+    }
+  };
+  for (const m of html.matchAll(skip)) {
+    text(m.index);
+    cursor = m.index + m[0].length;
+  }
+  text(html.length);
+  return { text: html, starts: Int32Array.from(starts), ends: Int32Array.from(ends) };
+}
+
 const MAX_BLOCK = 20_000;
+/** The corpus pages a 'real' page is made from: those of at most this size (87 of the 130, mean 58 KB); the larger
+ *  ones (up to several MB) are not what a crawl mostly holds. */
+export const REAL_MAX_BYTES = 200_000;
 
 export function loadSourceModel(dir = DEFAULT_SOURCE_DIR): SourceModel {
   const model: SourceModel = { pages: [], paragraphs: [], headBlocks: [], chromeBlocks: [], vocabulary: [], prose: [] };
@@ -171,6 +201,7 @@ export function loadSourceModel(dir = DEFAULT_SOURCE_DIR): SourceModel {
       paragraphs: [],
       head: [],
       chrome: [],
+      whole: textWords(html),
     };
     for (const m of html.matchAll(/<p(?:\s[^>]*)?>([\s\S]*?)<\/p>/gi)) {
       const inner = m[1];
@@ -285,7 +316,7 @@ interface SiteTheme {
 const themes = new Map<string, SiteTheme>();
 
 /** A site's look: the same scripts, styles and navigation on every page of the host, as on a real site. */
-function siteTheme(model: SourceModel, seed: number, rank: number, shape: ShapeName): SiteTheme {
+function siteTheme(model: SourceModel, seed: number, rank: number, shape: keyof typeof PAGE_SHAPES): SiteTheme {
   const key = `${shape} ${seed} ${rank}`;
   let t = themes.get(key);
   if (t) return t;
@@ -375,6 +406,7 @@ export function generatePage(
   };
 
   const hostRank = zipfRank(rng, hostCount(index));
+  if (shape === 'real') return realPage(model, index, rng, hostRank, render, words);
   const theme = siteTheme(model, seed, hostRank, shape);
   const date = DATE_START + Math.floor(Math.pow(rng(), 0.8) * (DATE_END - DATE_START));
 
@@ -430,6 +462,27 @@ export function generatePage(
     `<p class="byline">By ${draw('A')} ${draw('A')} &middot; <time datetime="${iso}">${d.toUTCString()}</time></p>\n` +
     `${body.join('')}</article></main>\n${theme.footer}\n</body>\n</html>\n`;
   return { index, url, host: theme.host, date, html, words };
+}
+
+const realSources = new WeakMap<SourceModel, SourcePage[]>();
+
+/** A 'real' page: a whole corpus page with its words substituted (`render`), on a host and at a date drawn as for
+ *  generated pages (so site: and date queries mean the same), its URL holding the page index. */
+function realPage(
+  model: SourceModel, index: number, rng: Rng, hostRank: number, render: (p: Paragraph, out: string[]) => void,
+  words: string[] | undefined,
+): GeneratedPage {
+  let sources = realSources.get(model);
+  if (!sources) realSources.set(model, (sources = model.pages.filter((p) => p.whole.text.length <= REAL_MAX_BYTES)));
+  const date = DATE_START + Math.floor(Math.pow(rng(), 0.8) * (DATE_END - DATE_START));
+  const src = pick(rng, sources);
+  const host = hostAt(hostRank);
+  const url = `https://${host}/p/${index}/${src.name.replace(/\.html$/, '')}`;
+  const out: string[] = [];
+  render(src.whole, out);
+  // The canonical link makes the page distinct even where no word was substituted.
+  const html = out.join('').replace(/<head\b[^>]*>/i, (h) => `${h}\n<link rel="canonical" href="${escapeHtml(url)}">`);
+  return { index, url, host, date, html, words };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -782,8 +835,8 @@ interface ChildJob {
 
 /** A shape's name from the command line, or an error that lists the shapes. */
 export function shapeName(s: string): ShapeName {
-  if (s in PAGE_SHAPES) return s as ShapeName;
-  throw new Error(`unknown page shape '${s}' (one of: ${Object.keys(PAGE_SHAPES).join(', ')})`);
+  if (s in PAGE_SHAPES || s === 'real') return s as ShapeName;
+  throw new Error(`unknown page shape '${s}' (one of: ${[...Object.keys(PAGE_SHAPES), 'real'].join(', ')})`);
 }
 
 async function cli(argv: string[]): Promise<void> {

@@ -21,7 +21,7 @@ import type { ArgsOf, ResultOf } from '../shared/api.js';
 import { CodedError, type IngestProblemCode } from '../shared/errors.js';
 import { pick } from '../shared/pick.js';
 import { rateFigures } from '../shared/text-rate.js';
-import { expandPaths, fingerprint, type IngestTextOptions } from '../core/ingest/index.js';
+import { expandPaths, fingerprint, MAX_WORKERS, type IngestTextOptions } from '../core/ingest/index.js';
 import { ingestInThread } from '../core/ingest/thread.js';
 import { sniffFile } from '../core/warc/index.js';
 import { capturesOfUrl, MARK_END, MARK_START, resolveRevisit, type SearchHit, type UrlMatch } from '../core/search/index.js';
@@ -409,6 +409,9 @@ export function createCollectionHandlers(
       const existing = running.get(e.db);
       if (existing) return ingestState(e);
       writable(e);
+      if (workers !== undefined && (workers < 1 || workers > MAX_WORKERS)) {
+        throw new CodedError('bad-request', `workers must be from 1 to ${MAX_WORKERS}, not ${workers}`);
+      }
       const renderer = extractors.renderer();
       // Said at once rather than after the first batch: the user asked for something this engine cannot do now.
       if (backend === 'gpu' && renderer === null) throw new CodedError('no-gpu-extractor', NO_GPU_FOR_INGEST);

@@ -153,6 +153,22 @@ describe.skipIf(!existsSync(SOURCE))('corpus-gen over the readability pages', ()
     expect(heavy.text / web.text).toBeGreaterThan(1.8);
   });
 
+  it("makes 'real' pages from whole corpus pages (their scripts and styles kept), each distinct, ~58 KB mean", () => {
+    const pages = Array.from({ length: 120 }, (_, k) => generatePage(model, 5_000 + k, undefined, false, 'real'));
+    expect(new Set(pages.map((p) => p.html)).size).toBe(pages.length);
+    expect(generatePage(model, 5_000, undefined, false, 'real').html).toBe(pages[0].html);
+    const mean = pages.reduce((n, p) => n + p.html.length, 0) / pages.length;
+    expect(mean).toBeGreaterThan(35_000);
+    expect(mean).toBeLessThan(90_000);
+    // Real markup: most pages carry scripts or styles, which generated pages hold only in their head.
+    expect(pages.filter((p) => /<script\b/i.test(p.html) && /<\/div>/i.test(p.html)).length).toBeGreaterThan(60);
+    // Words were substituted: a page differs from its source page beyond the canonical link added to it.
+    const src = readFileSync(join(SOURCE, pages[0].url.split('/').pop()! + '.html'), 'utf8').replace(/^\uFEFF/, '');
+    const extracted = (h: string) => extractText(h).text;
+    expect(extracted(pages[0].html)).not.toBe(extracted(src));
+    expect(pages.every((p) => p.url.includes(`/p/${p.index}/`))).toBe(true);
+  });
+
   it("keeps finding new words as the collection grows (Heaps' law) with distinct words for distinct ranks", () => {
     expect(vocabularySize(model, 200_000)).toBeGreaterThan(3 * vocabularySize(model, 20_000));
     const synthetic = Array.from({ length: 5000 }, (_, k) => wordAt(model, model.vocabulary.length + k * 97));

@@ -218,6 +218,11 @@ describe.skipIf(!existsSync(WARCS))('collections over the pywb sample WARCs (cor
     expect(after.captures).toBe(d.captures);
   });
 
+  it('refuses a worker count out of range instead of capping it silently', async () => {
+    expect((await e.fail('ingest.start', { collection: 'pywb', workers: 0 })).code).toBe('bad-request');
+    expect((await e.fail('ingest.start', { collection: 'pywb', workers: 100_000 })).message).toMatch(/workers must be from 1 to/);
+  });
+
   it('a second ingest skips unchanged files (resume)', async () => {
     const before = (await e.call('collections.get', { collection: 'pywb' })).captures;
     await e.call('ingest.start', { collection: 'pywb' });

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { createGpuBackend, GpuBackendError, type GpuBackend } from '../../core/extract-gpu/index.js';
-import { ingestCollection, type IngestTextOptions } from '../../core/ingest/index.js';
+import { ingestCollection, MAX_WORKERS, type IngestTextOptions } from '../../core/ingest/index.js';
 import { Collection, collectionError } from '../../core/store/index.js';
 import type { IngestTextStatus, TextBackendKind } from '../../shared/api-collections.js';
 import type { IngestProgress } from '../../shared/records.js';
@@ -42,7 +42,9 @@ export const index: Command = {
     const reextract = flags.has('reextract');
     if (positional.length < (reextract ? 1 : 2)) throw new UsageError('give <db> and at least one file or folder');
     const w = flags.get('workers');
-    if (w !== undefined && (w === true || !/^[1-9]\d*$/.test(w))) throw new UsageError('--workers needs a number >= 1');
+    if (w !== undefined && (w === true || !/^[1-9]\d*$/.test(w) || Number(w) > MAX_WORKERS)) {
+      throw new UsageError(`--workers needs a number from 1 to ${MAX_WORKERS} (default: the machine's cores)`);
+    }
     const asked = flags.get('backend');
     if (asked !== undefined && (asked === true || !(BACKENDS as readonly string[]).includes(asked)))
       throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}`);

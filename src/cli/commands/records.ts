@@ -1,7 +1,9 @@
 // `archivestream records <file> [--json]`: one line per record, the fields an index needs.
+import { availableParallelism } from 'node:os';
 import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { ArchiveError, openArchive, scanUntilChanged } from '../../core/warc/index.js';
 import { summarizeRecord } from '../../core/record-view.js';
+import { readOnThreads } from '../../core/warc/parallel.js';
 import type { ArchiveFile, WarcProblem } from '../../core/warc/types.js';
 
 /** One problem, one line: file, offset, code, message (tabs and line breaks in the message flattened). */
@@ -10,17 +12,26 @@ export function formatProblem(p: WarcProblem): string {
   return `${p.file}\t${p.offset}\t${p.code}\t${message.replace(/[\t\r\n]+/g, ' ')}`;
 }
 
+/** `--workers N`: threads reading one per-record-gzip file (default: the machine's cores; 1 reads on this thread). */
+export function workersOption(flags: Map<string, string | true>): number {
+  const w = flags.get('workers');
+  if (w === undefined) return availableParallelism();
+  if (w === true || !/^[1-9]\d{0,2}$/.test(w)) throw new UsageError('--workers needs a number from 1 to 999');
+  return Number(w);
+}
+
 /** A table cell: '-' for nothing, on one line. */
 export const cell = (v: string | number | null): string => (v === null || v === '' ? '-' : String(v).replace(/[\t\r\n]+/g, ' '));
 
 export const records: Command = {
   name: 'records',
-  usage: 'records <file> [--json]',
+  usage: 'records <file> [--json] [--workers N]',
   summary: 'one line per record: offset, length, type, URI, date, id, content type, status, digest',
-  run(args: string[], io: CliIo): number {
-    const { positional, flags } = parseArgs(args, [], ['json']);
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { positional, flags } = parseArgs(args, ['workers'], ['json']);
     if (positional.length !== 1) throw new UsageError('give one <file>');
     const json = flags.has('json');
+    const workers = workersOption(flags);
     let problems = 0;
     const onProblem = (p: WarcProblem) => {
       problems++;
@@ -35,6 +46,11 @@ export const records: Command = {
       return 2;
     }
     try {
+      const lines = json ? await readOnThreads(file, 'records-json', workers) : null;
+      if (lines) {
+        for (const line of lines) io.out(line);
+        return problems > 0 ? 1 : 0; // readOnThreads gives lines only for a file its threads read without a problem
+      }
       scanUntilChanged(() => {
         for (const r of file.records()) {
           const l = summarizeRecord(r);

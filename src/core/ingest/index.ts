@@ -39,7 +39,8 @@ export interface IngestTextOptions {
 }
 
 export interface IngestOptions {
-  /** Worker threads; default the number of cores, at most MAX_WORKERS. */
+  /** Worker threads; default the number of cores (availableParallelism). Honoured as given up to MAX_WORKERS, and never
+   *  more than the files to read; more than MAX_WORKERS is an error rather than a silent cap. */
   workers?: number;
   signal?: AbortSignal;
   /** Called after every committed batch and every finished file. */
@@ -81,7 +82,18 @@ export interface IngestSummary {
 }
 
 const ARCHIVE_NAME = /\.(warc|arc)(\.gz)?$|\.wacz$/i;
-export const MAX_WORKERS = 2;
+/** A bound on `workers` against typing mistakes (`--workers 1000`), not a tuning: each worker holds a few batches of
+ *  rows, and past the cores they only take turns. The writer's cost per page (bench/ingest/stages.ts) sets how many
+ *  workers one writer keeps up with; see ARCHITECTURE.md, Ingest. */
+export const MAX_WORKERS = 256;
+
+/** The worker count a run uses: `asked` (default: the machine's cores), no more than there are files. */
+export function workerCount(asked: number | undefined, files: number): number {
+  if (asked !== undefined && (!Number.isInteger(asked) || asked < 1 || asked > MAX_WORKERS)) {
+    throw new RangeError(`workers must be a whole number from 1 to ${MAX_WORKERS}, not ${asked}`);
+  }
+  return Math.max(1, Math.min(asked ?? availableParallelism(), files));
+}
 /** Batches a worker may have in flight: enough to keep it busy while the writer commits, little memory. */
 const CREDITS_PER_WORKER = 4;
 const FINGERPRINT_SPAN = 1 << 20;
@@ -208,6 +220,8 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
     if (opts.signal?.aborted) summary.cancelled = true;
     if (replaced && !summary.cancelled) coll.prunePages();
     summary.pages = coll.counts().pages - pagesBefore;
+    // A bulk run (the one that deferred the capture indexes) pays once for a merged full-text index.
+    if (deferred && summary.filesIndexed > 0 && !summary.cancelled) coll.optimizeSearchIndex();
     if (summary.filesIndexed > 0) coll.analyze();
   } finally {
     try {
@@ -276,7 +290,7 @@ class IngestPool {
       this.opts.signal?.addEventListener('abort', this.onAbort, { once: true });
       // The files queued, before any worker has read a byte: a client shows the run from its first moment.
       this.progress.report();
-      const n = Math.max(1, Math.min(this.opts.workers ?? availableParallelism(), MAX_WORKERS, this.tasks.length));
+      const n = workerCount(this.opts.workers, this.tasks.length);
       for (let i = 0; i < n; i++) this.spawn();
     });
   }

@@ -225,11 +225,13 @@ function restOnlyMatch(match: string, mainFirst: string): string {
   return `(${match}) NOT (${mainFirst})`;
 }
 
-/** Candidates (pid, score) kept to the given pages, best score first: the intersection runs inside SQLite, which
- *  reads even a word's whole doclist in a fraction of the time it takes to step through it row by row. */
+/** Candidates (pid, score) kept to the given pages, best score first, the intersection inside SQLite (no row crosses
+ *  to JavaScript that is not kept). `+pid`, not `pid`: SQLite pushes the IN down into the FTS5 subquery, and on the
+ *  bare column FTS5 takes it as rowid constraints, one doclist walk from the start per allowed page (41 s for a common
+ *  word and a site of 1,700 pages at 20k pages); on an expression it only filters the rows FTS5 reads once. */
 export function amongPages(candidates: SqlQuery, pageIds: number[]): SqlQuery {
   return {
-    sql: `SELECT pid, score FROM (${candidates.sql}) WHERE pid IN (SELECT value FROM json_each(@among)) ORDER BY score, pid`,
+    sql: `SELECT pid, score FROM (${candidates.sql}) WHERE +pid IN (SELECT value FROM json_each(@among)) ORDER BY score, pid`,
     params: { ...candidates.params, among: JSON.stringify(pageIds) },
   };
 }

@@ -605,6 +605,15 @@ export class Collection {
     if (code !== 0) throw new Error(`${this.path}: building the capture indexes stopped (thread exit ${code})`);
   }
 
+  /** Merges the full-text index into one segment per level's worth (FTS5 'optimize'), after a bulk load: a query then
+   *  reads each term's doclist from one b-tree instead of merging it from every segment automerge left (measured at
+   *  20k pages: common words' first hits p95 64 -> 12 ms, two common words with totals 257 -> 112 ms). It rewrites
+   *  the index once (1 s of CPU for 20k pages, ~0.05 ms a page), so it runs after a run that added at least as much
+   *  as the collection held, never after a small one. */
+  optimizeSearchIndex(): void {
+    this.db.exec(`INSERT INTO pages_fts(pages_fts) VALUES ('optimize')`);
+  }
+
   /** Refreshes the planner's statistics after a bulk load. 'PRAGMA optimize' at close skips a table whose stats
    *  are stale when it was not queried: a collection first indexed from a tiny file kept "pages: 1 row" and a
    *  one-word search took 4 s instead of 20 ms. analysis_limit keeps ANALYZE cheap on large tables. */

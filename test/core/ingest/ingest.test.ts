@@ -2,10 +2,10 @@
 // after cancel equals one uninterrupted run; errors stored with file/offset/code and ingest goes on; dedupe by payload
 // digest; revisits resolve; progress per batch). WARC files are built here (warc-builder.ts).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestCollection, expandPaths } from '../../../src/core/ingest/index.js';
+import { ingestCollection, expandPaths, MAX_WORKERS, workerCount } from '../../../src/core/ingest/index.js';
 import { Collection } from '../../../src/core/store/index.js';
 import { capturesOfPage, capturesOfUrl, search } from '../../../src/core/search/index.js';
 import type { IngestProgress } from '../../../src/shared/records.js';
@@ -159,6 +159,36 @@ describe('cancel and resume', () => {
       const p = join(big, `f${f}.warc.gz`);
       writeFileSync(p, warcFile(recs, true));
       files.push(p);
+    }
+  });
+
+  it('reads as many files at once as workers were asked for, beyond two, and no more than there are files', async () => {
+    // Each worker holds one file; progress lists the files being read. Small batches and one credit's worth of
+    // commits keep every worker on its file long enough for all of them to be seen at once.
+    let most = 0;
+    const s = await ingestCollection(join(dir, 'workers4.sqlite'), files, {
+      workers: 4, batchRecords: 5, onProgress: (p) => { most = Math.max(most, p.files.length); },
+    });
+    expect(s.records).toBe(600);
+    expect(most).toBeGreaterThan(2);
+    expect(workerCount(16, files.length)).toBe(files.length);
+    expect(workerCount(undefined, 1000)).toBe(availableParallelism());
+    expect(() => workerCount(0, 4)).toThrow(RangeError);
+    expect(() => workerCount(MAX_WORKERS + 1, 4)).toThrow(/workers must be/);
+  });
+
+  it('leaves the full-text index of a bulk run merged into one segment, searchable as before', async () => {
+    const db = join(dir, 'merged.sqlite');
+    // 120 commits of 5 records: many segments, which automerge alone leaves on several levels.
+    await ingestCollection(db, files, { workers: 2, batchRecords: 5 });
+    const c = Collection.open(db, { readonly: true });
+    try {
+      const segments = c.get<{ n: number }>({ sql: 'SELECT count(DISTINCT segid) AS n FROM pages_fts_idx', params: {} })!.n;
+      expect(segments).toBe(1);
+      // word3 is on pages 3, 10, ..., 143 of each file: 21 of site2's.
+      expect(search(c, 'word3 site:site2.example', { limit: 100 }).hits).toHaveLength(21);
+    } finally {
+      c.close();
     }
   });
 
