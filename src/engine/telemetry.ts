@@ -3,7 +3,7 @@
 // data folder; the metrics token in `metrics-token` beside it, which Prometheus reads through
 // authorization.credentials_file (infra/observability/prometheus.yml): the per-run UI token changes every start.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { engineMetrics, startMetrics, type Metrics } from '../core/telemetry/metrics.js';
@@ -46,7 +46,7 @@ export function engineTelemetry(dataDir: string, telemetry: Telemetry | undefine
   } catch {
     // a broken settings file means defaults: export off, hashes only, no /metrics
   }
-  const secret = querySecret(dataDir);
+  let secret: Buffer | null = null; // made on the first search, not before: the data folder may not exist yet
   const queued = new Map<string, number>(); // files waiting, by collection
   let metrics: Metrics | null = null;
   let token: string | null = null;
@@ -61,6 +61,7 @@ export function engineTelemetry(dataDir: string, telemetry: Telemetry | undefine
   };
   const applyMetrics = (): void => {
     if (settings.metrics && !metrics) {
+      mkdirSync(dataDir, { recursive: true });
       if (!existsSync(tokenFile)) writeFileSync(tokenFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
       token = readFileSync(tokenFile, 'utf8').trim();
       metrics = startMetrics({ queueDepth: () => [...queued.values()].reduce((a, b) => a + b, 0), openCollections });
@@ -110,6 +111,7 @@ export function engineTelemetry(dataDir: string, telemetry: Telemetry | undefine
       }
       if (queryText !== undefined) settings.queryText = queryText;
       if (metricsOn !== undefined) settings.metrics = metricsOn;
+      mkdirSync(dataDir, { recursive: true });
       writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
       applyExport();
       applyMetrics();
@@ -120,7 +122,7 @@ export function engineTelemetry(dataDir: string, telemetry: Telemetry | undefine
 
   return {
     handlers,
-    queryAttribute: (q) => queryAttribute(q, settings.queryText, secret),
+    queryAttribute: (q) => queryAttribute(q, settings.queryText, settings.queryText ? Buffer.alloc(0) : (secret ??= querySecret(dataDir))),
     serveMetrics(req, res) {
       if (!metrics || !token) return false;
       const auth = req.headers.authorization ?? '';

@@ -6,7 +6,7 @@
 // OTEL_RESOURCE_ATTRIBUTES). A collector that is down or slow costs at most the queue: spans beyond it are counted
 // as dropped, never waited for.
 import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { toOtlpJson } from '../../shared/otlp-json.js';
@@ -237,9 +237,13 @@ export function startTelemetry(opts: { process: SpanProcess; capacity?: number; 
 export function querySecret(dataDir: string): Buffer {
   const file = join(dataDir, 'telemetry-secret');
   if (existsSync(file)) return readFileSync(file);
-  const secret = randomBytes(32);
-  writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
-  return secret;
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    writeFileSync(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; // another engine on this folder made it first
+  }
+  return readFileSync(file);
 }
 
 /** The attribute a span carries for query text: the text itself when the person allowed it, else its keyed hash. */
