@@ -24,7 +24,8 @@ export interface EngineMetrics {
 let instruments: EngineMetrics | null = null;
 
 /** The instruments, on whatever meter provider is installed (none: they record nothing). Names are Prometheus's
- *  once exported: archivestream_ingest_pages_total, archivestream_search_duration_seconds_bucket, ... */
+ *  once exported (the unit is in the name, as Prometheus names go): archivestream_ingest_pages_total,
+ *  archivestream_search_duration_seconds_bucket, ... */
 export function engineMetrics(): EngineMetrics {
   if (instruments) return instruments;
   const meter = metrics.getMeter('archivestream');
@@ -33,10 +34,10 @@ export function engineMetrics(): EngineMetrics {
     ingestBytes: meter.createCounter('archivestream.ingest.bytes', { description: 'archive bytes an ingest read', unit: 'By' }),
     ingestRecords: meter.createCounter('archivestream.ingest.records', { description: 'archive records an ingest read' }),
     ingestErrors: meter.createCounter('archivestream.ingest.errors', { description: 'problems an ingest recorded, by code' }),
-    searchDuration: meter.createHistogram('archivestream.search.duration', {
+    searchDuration: meter.createHistogram('archivestream.search.duration_seconds', {
       description: 'time to answer a search, by the plan chosen', unit: 's', advice: { explicitBucketBoundaries: LATENCY_BUCKETS },
     }),
-    replayDuration: meter.createHistogram('archivestream.replay.duration', {
+    replayDuration: meter.createHistogram('archivestream.replay.duration_seconds', {
       description: 'time to serve a replayed resource', unit: 's', advice: { explicitBucketBoundaries: LATENCY_BUCKETS },
     }),
   };
@@ -65,7 +66,7 @@ export function startMetrics(sources: MetricsSources): Metrics {
     .addCallback((r) => r.observe(sources.queueDepth()));
   meter.createObservableGauge('archivestream.collections.open', { description: 'collections the engine holds open' })
     .addCallback((r) => r.observe(sources.openCollections()));
-  meter.createObservableGauge('archivestream.process.memory', { description: 'engine memory, by kind (rss, heap_used)', unit: 'By' })
+  meter.createObservableGauge('archivestream.process.memory_bytes', { description: 'engine memory, by kind (rss, heap_used)', unit: 'By' })
     .addCallback((r) => {
       const m = process.memoryUsage();
       r.observe(m.rss, { kind: 'rss' });
