@@ -16,7 +16,7 @@ import { call, engine, uiTracer } from './api/client.js';
 import { describeError } from './format.js';
 import { parseRoute, routeHash, type ReplayRoute } from './route.js';
 
-export type View = 'collection' | 'search' | 'captures' | 'stats' | 'settings' | 'inspect';
+export type View = 'collection' | 'search' | 'captures' | 'stats' | 'settings' | 'inspect' | 'profiler';
 
 /** The first page fills a screen and comes back fast: every hit reads its page's text for the snippet (at 200k pages
  *  50 hits took 6-15 ms of reading where 20 take a third of that); the list loads on in bigger pages as it scrolls. */

@@ -151,7 +151,7 @@ export interface ApiEvents {
   'engine.notice': { level: 'info' | 'warn' | 'error'; message: string };
   /** The engine asks the client that offered `extractor` for the text of a batch of decoded HTML pages; it answers
    *  with 'extract.reply' and the same id. Other clients ignore it. */
-  'extract.request': { extractor: string; id: number; pages: string[] };
+  'extract.request': { extractor: string; id: number; pages: string[]; traceparent?: string };
 }
 export type EventName = keyof ApiEvents;
 

@@ -1,7 +1,7 @@
 // ingestCollection on a thread of its own (writer-thread.ts), for the engine: the thread that answers requests only
 // forwards progress, cancellation and, when the engine holds the text backend, batches of HTML.
 import { GpuBackendError, type TextBackend } from '../extract-gpu/index.js';
-import { currentTraceparent, withSpan } from '../telemetry/index.js';
+import { currentTraceparent, withSpan, withTraceparent } from '../telemetry/index.js';
 import { adoptSpans } from '../telemetry/sink.js';
 import { fromThreadError, startThread, toThreadError } from '../threads.js';
 import type { IngestOptions, IngestSummary } from './index.js';
@@ -55,7 +55,7 @@ export function ingestInThread(dbPath: string, paths: string[], opts: IngestOpti
         );
         return;
       case 'extract':
-        void (async () => backend!.extractBatch(m.pages, opts.signal))().then(
+        void withTraceparent(m.traceparent, async () => backend!.extractBatch(m.pages, opts.signal)).then(
           (texts) => tell({ type: 'extracted', id: m.id, texts, error: null }),
           (e: unknown) => tell({ type: 'extracted', id: m.id, texts: null, error: toThreadError(e) }),
         );

@@ -37,7 +37,8 @@ export type FromWriter = (
   | { type: 'errors'; codes: Record<string, number> }
   | { type: 'choice'; choice: IngestTextChoice }
   | { type: 'gpu' }
-  | { type: 'extract'; id: number; pages: string[] }
+  /** `traceparent`: the batch's 'ingest.extract' span, which the GPU's spans (in the renderer) join. */
+  | { type: 'extract'; id: number; pages: string[]; traceparent?: string }
   | { type: 'gpuClose' }
   | { type: 'done'; summary: IngestSummary }
   | { type: 'failed'; error: ThreadError }

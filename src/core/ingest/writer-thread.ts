@@ -2,7 +2,7 @@
 // into messages to the engine, so no commit, checkpoint wait or progress count runs on the thread answering requests.
 import { parentPort, workerData } from 'node:worker_threads';
 import { GpuBackendError, type ExtractedText, type TextBackend } from '../extract-gpu/index.js';
-import { withTraceparent } from '../telemetry/index.js';
+import { currentTraceparent, withTraceparent } from '../telemetry/index.js';
 import { startThreadTelemetry, takeSpans } from '../telemetry/sink.js';
 import { fromThreadError, toThreadError } from '../threads.js';
 import { ingestCollection, type IngestTextOptions } from './index.js';
@@ -46,7 +46,7 @@ const engineBackend: TextBackend = {
     new Promise((resolve, reject) => {
       const id = nextBatch++;
       extracting.set(id, { resolve, reject });
-      send({ type: 'extract', id, pages });
+      send({ type: 'extract', id, pages, traceparent: currentTraceparent() });
     }),
   close: async () => send({ type: 'gpuClose' }),
 };

@@ -6,6 +6,7 @@ import type { ResultOf } from '../../shared/api.js';
 import { call, engine } from '../api/client.js';
 import { describeError } from '../format.js';
 import { useApp } from '../store.js';
+import { TelemetrySettings } from './TelemetrySettings.js';
 
 function CopyablePath({ label, path }: { label: string; path: string }) {
   const [copied, setCopied] = useState<string | null>(null);
@@ -191,6 +192,7 @@ export function SettingsView() {
       </ul>
       <AllowFolder />
       <AppPaths />
+      <TelemetrySettings />
     </section>
   );
 }
