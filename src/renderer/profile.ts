@@ -86,19 +86,19 @@ export function waterfall(spans: readonly SpanRecord[]): WaterfallRow[] {
 
 export interface StageTotal {
   stage: string;
-  /** Time in spans of this name not covered by their children (self time), summed. */
+  /** Time in spans of this name, summed. */
   ms: number;
   share: number;
 }
 
-/** Where a trace's time went: self time by span name, largest first, shares of the sum. A child that ran in another
- *  thread at the same time as its parent (a worker's batch while the writer waits) is taken out of the parent's time
- *  as well, so the shares say what each stage did, not who waited for it. */
+/** Where a trace's time went: the time of its stages, the spans that have no children (read, inflate, extract, the
+ *  FTS write, a query's plan), summed by name, largest first, with shares of their sum. A span with children only
+ *  holds them, often across threads at once (the writer's file while a worker reads it), so its time is theirs and
+ *  waiting, not a stage. */
 export function stageTotals(spans: readonly SpanRecord[]): StageTotal[] {
-  const childTime = new Map<string, number>();
-  for (const s of spans) if (s.parentSpanId) childTime.set(s.parentSpanId, (childTime.get(s.parentSpanId) ?? 0) + s.durationMs);
+  const parents = new Set(spans.map((s) => s.parentSpanId));
   const byName = new Map<string, number>();
-  for (const s of spans) byName.set(s.name, (byName.get(s.name) ?? 0) + Math.max(0, s.durationMs - (childTime.get(s.spanId) ?? 0)));
+  for (const s of spans) if (!parents.has(s.spanId)) byName.set(s.name, (byName.get(s.name) ?? 0) + s.durationMs);
   const sum = [...byName.values()].reduce((a, b) => a + b, 0);
   return [...byName].map(([stage, ms]) => ({ stage, ms, share: sum > 0 ? ms / sum : 0 })).sort((a, b) => b.ms - a.ms);
 }

@@ -202,7 +202,8 @@ export const useApp = create<AppState>((set, get) => ({
     const seq = search.seq;
     set((s) => ({ search: { ...s.search, loading: true } }));
     try {
-      const r = await call('search.query', { collection, q: search.q, sort: search.sort, limit: NEXT_PAGE, offset: search.hits.length });
+      const r = await uiTracer.action('ui.search.more', { offset: search.hits.length }, (traceparent) =>
+        call('search.query', { collection, q: search.q, sort: search.sort, limit: NEXT_PAGE, offset: search.hits.length }, traceparent));
       if (get().search.seq !== seq) return;
       set((s) => ({ search: { ...s.search, hits: [...s.search.hits, ...r.hits], more: r.hits.length === NEXT_PAGE, loading: false } }));
     } catch (e) {

@@ -83,7 +83,7 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
     const held = !final && prev ? captures.pop() : undefined;
     if (captures.length + pages.length + html.length + errors.length > 0 || final) {
       if (batch) {
-        clock.end(batch.context);
+        clock.end(batch.context, 'ingest.other');
         batch.end({ 'offset.end': bytesDone, bytes: bytesDone - batchStart, records: captures.length, pages: pages.length + html.length, problems: errors.length, 'extract.backend': html.length > 0 ? 'pool' : 'cpu' });
       }
       const waited = performance.now();

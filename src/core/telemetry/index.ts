@@ -129,9 +129,14 @@ export class StageClock {
     for (const [k, v] of Object.entries(attrs)) t.attrs[k] = ((t.attrs[k] as number | undefined) ?? 0) + v;
   }
 
-  /** Records the stages as child spans of `parent` (default the active span), and forgets them. */
-  end(parent: Context = context.active()): void {
+  /** Records the stages as child spans of `parent` (default the active span), and forgets them. The unit's time in
+   *  none of them (the loop's own work between stages) is a stage too, `unattributed`, so the stages add up to the
+   *  unit's time. */
+  end(parent: Context = context.active(), unattributed = 'unattributed'): void {
     if (!this.on) return;
+    const timed = [...this.totals.values()].reduce((sum, t) => sum + t.ms, 0);
+    const rest = epochNow() - this.startMs - timed;
+    if (rest > 0) this.totals.set(unattributed, { ms: rest, calls: 1, attrs: {} });
     let at = this.startMs;
     for (const [stage, t] of this.totals) {
       tracer.startSpan(stage, { startTime: at, attributes: { ...t.attrs, calls: t.calls, summed: true } }, parent).end(at + t.ms);

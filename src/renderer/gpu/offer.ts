@@ -26,8 +26,8 @@ export function offerGpuExtractor(engine: EngineClient, uiTracer: UiTracer): () 
   let unsubscribe: (() => void) | undefined;
   let stopped = false;
   const post = (message: ToGpuWorker) => worker.postMessage(message);
-  /** Batches the worker is extracting: their 'gpu.batch' span, ended once the reply is delivered. */
-  const inFlight = new Map<number, { traceparent: string; end: () => void }>();
+  /** Batches the worker is extracting: what ends their 'gpu.batch' span, and the engine's span they answer. */
+  const inFlight = new Map<number, { traceparent: string | undefined; end: () => void }>();
 
   const offer = async () => {
     const client = engine.clientId;
@@ -52,10 +52,11 @@ export function offerGpuExtractor(engine: EngineClient, uiTracer: UiTracer): () 
         // Subscribing first opens the event stream that will carry the requests (browser mode), under clientId.
         unsubscribe = engine.on('extract.request', (req) => {
           if (req.extractor !== extractor) return;
-          // A span from request to reply under the engine's batch (one trace with the ingest); the reply carries it.
-          void uiTracer.child('gpu.batch', { pages: req.pages.length, renderer }, req.traceparent, (traceparent) =>
+          // A span from request to result under the engine's batch (one trace with the ingest). The reply goes under the
+          // engine's batch too, beside it: the GPU's span then holds only the GPU's work, a stage of its own.
+          void uiTracer.child('gpu.batch', { pages: req.pages.length, renderer }, req.traceparent, () =>
             new Promise<void>((resolve) => {
-              inFlight.set(req.id, { traceparent, end: resolve });
+              inFlight.set(req.id, { traceparent: req.traceparent, end: resolve });
               post({ type: 'extract', id: req.id, pages: req.pages });
             }));
         });
@@ -69,8 +70,9 @@ export function offerGpuExtractor(engine: EngineClient, uiTracer: UiTracer): () 
       case 'failed': {
         const batch = inFlight.get(m.id);
         inFlight.delete(m.id);
+        batch?.end();
         const reply = m.type === 'done' ? { extractor, id: m.id, results: m.results } : { extractor, id: m.id, error: m.message };
-        void engine.invoke('extract.reply', reply, batch?.traceparent).finally(() => batch?.end());
+        void engine.invoke('extract.reply', reply, batch?.traceparent);
         return;
       }
     }

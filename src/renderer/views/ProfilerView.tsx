@@ -92,6 +92,7 @@ function Trace({ op, spans, onExport }: { op: Operation; spans: SpanRecord[]; on
       <p aria-label="Time by stage" className="stage-totals">
         {totals.map((t) => `${pct(t.share)} ${t.stage}`).join(', ')}
       </p>
+      <p className="meta">Stages are the spans that hold no others; the time around them is spent waiting for them (threads starting, queues).</p>
       <ol className="waterfall">
         {rows.map(({ span, depth, left, width }) => (
           <li key={span.spanId} className={`process-${span.process}`} title={Object.entries(span.attributes).map(([k, v]) => `${k}: ${String(v)}`).join('\n')}>
