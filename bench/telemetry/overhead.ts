@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   console.log(formatTable(['mode', 'runs', 'wall s (median)', 'wall spread', 'wall / off', 'CPU s (median)', 'CPU spread', 'CPU / off'], rows));
   const spread = (xs: number[]) => (Math.max(...xs) - Math.min(...xs)) / median(xs);
   console.log(`noise: the 'off' runs alone spread ${(spread(of('off', 'wall')) * 100).toFixed(1)}% in wall time and ${(spread(of('off', 'cpu')) * 100).toFixed(1)}% in CPU time;` +
-    ` an overhead smaller than that is not resolved by this run. OTLP receiver took ${(rx.bytes() / 1e6).toFixed(2)} MB.`);
+    ` an overhead smaller than that is not resolved by this run. OTLP receiver took ${(rx.bytes() / 1e3).toFixed(1)} KB (gzip).`);
 }
 
 void main();
