@@ -1,7 +1,12 @@
 import { EXIT_COLLECTION, UsageError, type CliIo } from './command.js';
 import { CodedError } from '../shared/errors.js';
+import { writeFileSync } from 'node:fs';
 import { withSpan } from '../core/telemetry/index.js';
+import { toOtlpJson } from '../shared/otlp-json.js';
 import { commands } from './commands/index.js';
+
+/** Spans a --trace file holds at most (the newest). */
+const TRACE_FILE_SPANS = 200_000;
 
 function help(io: CliIo): void {
   io.out('usage: archivestream <command> [options]');
@@ -26,10 +31,20 @@ export async function main(argv: string[]): Promise<number> {
     help(io);
     return 2;
   }
-  // Traces leave the process only when asked (docker-compose.observability.yml runs a receiver); the SDK is not even
-  // loaded otherwise, so the CLI starts fast.
-  const telemetry = process.env.OTEL_EXPORTER_OTLP_ENDPOINT
-    ? (await import('../core/telemetry/sdk.js')).startTelemetry({ serviceName: 'archivestream-cli' })
+  // `--trace FILE`, on any command, writes the command's trace there as OTLP/JSON (Jaeger's UI loads it). Traces leave
+  // the process only when asked (OTEL_EXPORTER_OTLP_ENDPOINT; docker-compose.observability.yml runs a receiver); the
+  // SDK is not even loaded otherwise, so the CLI starts fast.
+  const traceAt = rest.indexOf('--trace');
+  const traceFile = traceAt >= 0 ? rest[traceAt + 1] : undefined;
+  if (traceAt >= 0) {
+    if (!traceFile || traceFile.startsWith('--')) {
+      io.err(`archivestream ${name}: --trace needs a file to write the trace to`);
+      return 2;
+    }
+    rest.splice(traceAt, 2);
+  }
+  const telemetry = traceFile || process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+    ? (await import('../core/telemetry/sdk.js')).startTelemetry({ process: 'cli', capacity: TRACE_FILE_SPANS, warn: io.err })
     : null;
   try {
     return await withSpan(`cli.${name}`, {}, () => command.run(rest, io));
@@ -45,6 +60,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   } finally {
+    if (telemetry && traceFile) {
+      const { stored, storeDropped } = telemetry.status();
+      writeFileSync(traceFile, JSON.stringify(toOtlpJson(telemetry.store.recent())));
+      if (storeDropped > 0) io.err(`archivestream ${name}: the trace kept the last ${stored} spans; ${storeDropped} earlier ones were dropped`);
+    }
     await telemetry?.shutdown();
   }
 }

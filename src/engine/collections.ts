@@ -27,12 +27,15 @@ import { sniffFile } from '../core/warc/index.js';
 import { capturesOfUrl, MARK_END, MARK_START, resolveRevisit, type SearchHit, type UrlMatch } from '../core/search/index.js';
 import { SearchReaders } from '../core/search/readers.js';
 import { Collection, type CollectionCounts, type StoredCapture } from '../core/store/index.js';
+import { annotate, withSpan } from '../core/telemetry/index.js';
+import { engineMetrics } from '../core/telemetry/metrics.js';
 import { FileAccess } from './access.js';
 import { browse } from './fs-browse.js';
 import type { EngineContext } from './context.js';
 import { isMaxTextMb, Registry, type RegistryCollection } from './registry.js';
 import { MB } from '../core/extract/bound.js';
 import type { RemoteExtractors } from './remote-extract.js';
+import type { EngineTelemetry } from './telemetry.js';
 import { diffLines } from './text-diff.js';
 import { machineId, measurementFor, measureTextBackends } from './text-choice.js';
 
@@ -106,7 +109,8 @@ function csvCell(v: string | number | null): string {
 export function createCollectionHandlers(
   ctx: EngineContext,
   extractors: RemoteExtractors,
-): { handlers: CollectionHandlers; access: FileAccess; close(): Promise<void> } {
+  telemetry: EngineTelemetry,
+): { handlers: CollectionHandlers; access: FileAccess; openCount(): number; close(): Promise<void> } {
   const registry = new Registry(ctx.dataDir);
   if (registry.brokenCopy) {
     const message = `The list of collections could not be read; it was kept as ${registry.brokenCopy} and a new one started.`;
@@ -449,9 +453,13 @@ export function createCollectionHandlers(
           notice('info', `text backend ${textLine(text)} on ${extractors.renderer() ?? 'a GPU'}`);
         },
       };
-      // On a thread of its own, writer and all: this thread keeps answering requests at once while it runs.
-      const done = (rebuilding.get(e.db) ?? Promise.resolve()).then(() => ingestInThread(dbPath(e), [...e.files], {
+      const meter = telemetry.ingestMeter(e.name);
+      // On a thread of its own, writer and all: this thread keeps answering requests at once while it runs. Its span
+      // is the root of the ingest's stages in every thread (the caller's trace, when the UI sent one).
+      const ingestSpan = { collection: e.name, files: e.files.length, backend, mode };
+      const done = (rebuilding.get(e.db) ?? Promise.resolve()).then(() => withSpan('ingest.collection', ingestSpan, () => ingestInThread(dbPath(e), [...e.files], {
         workers,
+        onErrors: meter.errors,
         maxTextBytes: registry.settings.maxTextMb * MB,
         signal: controller.signal,
         text: textOption,
@@ -459,9 +467,13 @@ export function createCollectionHandlers(
         onProgress: (p) => {
           const named = { ...p, collection: e.name };
           state.progress = named;
+          meter.progress(p);
           ctx.events.emit('ingest.progress', named);
         },
-      }))
+      }).then((s) => {
+        annotate({ records: s.records, pages: s.pages, bytes: s.bytes, errors: s.errors, filesIndexed: s.filesIndexed, cancelled: s.cancelled });
+        return s;
+      })))
         .then((s) => {
           if (s.cancelled) state.stopped = 'cancelled';
         })
@@ -471,6 +483,7 @@ export function createCollectionHandlers(
         })
         .finally(() => {
           state.running = false;
+          meter.end();
           running.delete(e.db);
           // A last event so every client sees the run end, also when it was cancelled before any progress.
           if (state.progress) ctx.events.emit('ingest.progress', state.progress);
@@ -495,11 +508,17 @@ export function createCollectionHandlers(
         .map(({ file: f, offset: o, code, message }) => ({ file: f, offset: o, code, message })),
 
     'search.query': async ({ collection, q, sort, limit, offset }) => {
+      annotate({ collection, ...telemetry.queryAttribute(q) });
       const r = await readers.search(readable(collection), q, { sort, limit: Math.min(limit ?? 50, SEARCH_PAGE_MAX), offset });
+      annotate({ plan: r.plan, hits: r.hits.length });
+      engineMetrics().searchDuration.record(r.tookMs / 1000, { plan: r.plan });
       return { hits: r.hits.map(toHitView), tookMs: r.tookMs };
     },
 
-    'search.facets': ({ collection, q }) => readers.facets(readable(collection), q),
+    'search.facets': ({ collection, q }) => {
+      annotate({ collection, ...telemetry.queryAttribute(q) });
+      return readers.facets(readable(collection), q);
+    },
 
     'captures.byUrl': lookup('exact'),
     'captures.byPrefix': lookup('prefix'),
@@ -532,7 +551,7 @@ export function createCollectionHandlers(
       return { scope: 'query', mime: f.mime, status: f.status, hosts: f.site, months: [], years: [...f.year].sort((x, y) => x.value.localeCompare(y.value)) };
     },
 
-    'export.results': async ({ collection, q, format, sort, limit }) => {
+    'export.results': ({ collection, q, format, sort, limit }) => withSpan('export.results', { collection, format, ...telemetry.queryAttribute(q) }, async () => {
       const path = readable(collection);
       const want = Math.min(limit ?? EXPORT_MAX, EXPORT_MAX);
       const lines: string[] = format === 'csv' ? ['title,url,timestamp,status,mime,captures,snippet,file,offset,length'] : [];
@@ -559,8 +578,9 @@ export function createCollectionHandlers(
       }
       const truncated = rows >= want && (await readers.search(path, q, { sort, limit: 1, offset: rows })).hits.length > 0;
       const result: ExportResult = { format, rows, truncated, content: lines.join('\n') + (lines.length ? '\n' : '') };
+      annotate({ rows, truncated, bytes: result.content.length });
       return result;
-    },
+    }),
 
     'settings.get': () => settings(),
 
@@ -597,6 +617,7 @@ export function createCollectionHandlers(
   return {
     handlers,
     access,
+    openCount: () => open.size,
     /** Cancels running ingests and waits for them (their threads hold connections of their own), ends the reader
      *  threads, and closes the databases last: the last connection to close checkpoints the WAL and removes it, which a
      *  reader's read-only connection cannot. */

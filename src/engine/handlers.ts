@@ -11,6 +11,7 @@ import { createCollectionHandlers } from './collections.js';
 import type { EngineContext, Handlers } from './context.js';
 import { RemoteExtractors } from './remote-extract.js';
 import { createReplayHandlers } from './replay-handlers.js';
+import { engineTelemetry, type EngineTelemetry } from './telemetry.js';
 
 const PAGE_DEFAULT = 200;
 const PAGE_MAX = 5000;
@@ -29,7 +30,7 @@ interface OpenArchive {
 
 /** The handlers, with what only the engine's own transports call: `grant` takes the paths the desktop shell's open
  *  dialog returned (over its own IPC message, never through the contract). */
-export function createHandlers(ctx: EngineContext): Handlers & { close(): Promise<void>; grant(paths: readonly string[]): void } {
+export function createHandlers(ctx: EngineContext): Handlers & { close(): Promise<void>; grant(paths: readonly string[]): void; serveMetrics: EngineTelemetry['serveMetrics'] } {
   const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const open = new Map<string, OpenArchive>();
   // Sampled every 10 ms: a call that blocks this thread for longer shows as a delay (engine.info reports it).
@@ -93,12 +94,16 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): Promis
   }
 
   const extractors = new RemoteExtractors(ctx.events, ctx.remoteExtract);
-  const collections = createCollectionHandlers(ctx, extractors);
+  let openCollections = () => 0;
+  const telemetry = engineTelemetry(ctx.dataDir, ctx.telemetry, () => openCollections());
+  const collections = createCollectionHandlers(ctx, extractors, telemetry);
+  openCollections = collections.openCount;
   const { access } = collections;
   const handlers: Handlers = {
     ...collections.handlers,
     ...extractors.handlers(),
     ...createReplayHandlers(ctx.replay ?? null),
+    ...telemetry.handlers,
     'engine.info': () => ({
       version, node: process.version, pid: process.pid, mode: ctx.mode,
       eventLoopDelayMs: { max: ms(loopDelay.max), p99: ms(loopDelay.percentile(99)) },
@@ -157,11 +162,6 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): Promis
 
     'app.paths': () => ({ dataDir: ctx.dataDir, logsDir: logsDirOf(ctx.dataDir) }),
 
-    'telemetry.recent': ({ limit }) => ({
-      spans: ctx.telemetry?.store.recent(Math.min(limit ?? 500, 5000)) ?? [],
-      exportEndpoint: ctx.telemetry?.endpoint ?? null,
-    }),
-
     'archive.record': ({ file, offset, length }) => recordDetail(get(file).archive.readRecord(offset, length)),
 
     'archive.raw': ({ file, offset, length, from, size }) => {
@@ -180,8 +180,10 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): Promis
   return {
     ...handlers,
     grant: (paths) => access.grant(paths),
+    serveMetrics: (req, res) => telemetry.serveMetrics(req, res),
     /** Settles once every database is closed (an ingest running is cancelled and waited for). */
     async close() {
+      void telemetry.close();
       loopDelay.disable();
       extractors.close();
       payloadCursor = null;

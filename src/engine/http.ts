@@ -8,6 +8,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import { TRACEPARENT } from '../shared/telemetry.js';
 import { dispatch } from './dispatch.js';
 import type { EventBus } from './events.js';
 import type { Handlers } from './context.js';
@@ -101,6 +102,8 @@ export async function serveHttp(opts: {
   token?: string;
   /** The replay origin (replay-handlers.ts), the one origin the UI may frame. */
   replayOrigin?: string;
+  /** Answers GET /metrics when it is on and the request carries the metrics token (engine/telemetry.ts); false: 404. */
+  metrics?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }): Promise<HttpEngine> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const open = new Set<ServerResponse>();
@@ -115,6 +118,12 @@ export async function serveHttp(opts: {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Prometheus scrapes from a container as host.docker.internal, a name the host check below refuses; /metrics
+    // takes its own token, which a rebinding page cannot know, and answers nothing else.
+    if (req.method === 'GET' && req.url === '/metrics') {
+      if (opts.metrics?.(req, res)) return;
+      return send(res, 404, 'metrics are off (Settings, Telemetry)');
+    }
     // DNS rebinding: a page on another name resolving to 127.0.0.1 must not reach us.
     const host = req.headers.host ?? '';
     const port = (server.address() as AddressInfo).port;
@@ -153,7 +162,8 @@ export async function serveHttp(opts: {
         if (e instanceof BodyTooLarge) return refuseBody(res, max);
         return sendJsonError(res, 400, 'bad-request', 'body is not JSON');
       }
-      const reply = await dispatch(opts.handlers, method, args);
+      const traceparent = req.headers[TRACEPARENT];
+      const reply = await dispatch(opts.handlers, method, args, typeof traceparent === 'string' ? traceparent : undefined);
       return send(res, 200, JSON.stringify(reply), 'application/json');
     }
 

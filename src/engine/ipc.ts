@@ -10,7 +10,7 @@ export function serveIpc(channel: NodeJS.Process, handlers: Handlers, events: Ev
   const onMessage = (m: ToEngine) => {
     if (m?.kind === 'allow' && Array.isArray(m.paths)) return grant(m.paths.filter((p): p is string => typeof p === 'string'));
     if (!m || m.kind !== 'call' || typeof m.id !== 'number') return;
-    void dispatch(handlers, m.method, m.args).then((reply) => send({ kind: 'reply', id: m.id, reply }));
+    void dispatch(handlers, m.method, m.args, typeof m.traceparent === 'string' ? m.traceparent : undefined).then((reply) => send({ kind: 'reply', id: m.id, reply }));
   };
   channel.on('message', onMessage);
   const unsubscribe = events.subscribe((event, payload) => send({ kind: 'event', event, payload }));

@@ -70,8 +70,9 @@ const announce = (message: string) => {
   process.stderr.write(`${message}\n`);
   log.write('info', 'a code to confirm a folder to allow was printed on the terminal');
 };
-// Always on: the app shows its own recent spans; they also go to OTEL_EXPORTER_OTLP_ENDPOINT when that is set.
-const telemetry = startTelemetry({ serviceName: 'archivestream-engine' });
+// Always on: the app shows its own recent spans (the Profiler); they are also exported when Settings or the OTEL_*
+// variables say where.
+const telemetry = startTelemetry({ process: 'engine', warn: (m) => log.write('warn', m) });
 // Archived pages are served from an origin of their own, in both modes: never the API's, so their scripts cannot call
 // the engine.
 const replay = await startReplay(dataDir, flag('--replay-port') ? Number(flag('--replay-port')) : 0);
@@ -103,6 +104,7 @@ if (argv.includes('--ipc')) {
     // `npm start` hands the engine its token, so that an engine it restarts accepts the tabs already open.
     token: process.env.ARCHIVESTREAM_TOKEN || undefined,
     replayOrigin: replay.server.origin,
+    metrics: handlers.serveMetrics,
   });
   if (!existsSync(join(staticDir, 'index.html'))) {
     process.stderr.write('archivestream: the UI is not built (run `npm run build`); serving the API only\n');

@@ -5,6 +5,7 @@
 //
 // Nothing is lost when the client is not there: a batch whose reply does not come in time, whose client's event stream
 // closes, or whose reply is an error or malformed is extracted on the CPU here instead, and an 'engine.notice' says so.
+import { currentTraceparent } from '../core/telemetry/index.js';
 import { extractText, type ExtractedText } from '../core/extract/index.js';
 import { GpuBackendError, type TextBackend } from '../core/extract-gpu/index.js';
 import type { ArgsOf, EXTRACT_METHODS, ResultOf } from '../shared/api.js';
@@ -198,7 +199,9 @@ export class RemoteExtractors {
             reject(new Error(why));
           },
         });
-        this.events.emit('extract.request', { extractor: offer.extractor, id, pages });
+        // The ingest's span for this batch, so the renderer's GPU spans and its reply join the ingest's trace.
+        const traceparent = currentTraceparent();
+        this.events.emit('extract.request', { extractor: offer.extractor, id, pages, ...(traceparent ? { traceparent } : {}) });
       });
     const result = this.line.then(send, send);
     this.line = result.catch(() => {});

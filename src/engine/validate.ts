@@ -25,6 +25,17 @@ const shapes: Shapes<Method> = {
   'record.payload': { file: 'string', offset: 'int', length: 'int', from: 'int?', size: 'int?' },
   'app.paths': {},
   'telemetry.recent': { limit: 'int?' },
+  'telemetry.submit': {
+    spans: {
+      listOf: {
+        name: 'string', traceId: 'string', spanId: 'string', parentSpanId: 'string?', process: { oneOf: ['renderer', 'gpu-page'] },
+        startMs: 'number', durationMs: 'number', attributes: 'attrs', error: 'string?',
+      },
+    },
+  },
+  'telemetry.export': { traceId: 'string' },
+  'telemetry.configure': { exportOn: 'bool?', endpoint: 'string?', queryText: 'bool?', metrics: 'bool?' },
+  'telemetry.testExport': { endpoint: 'string' },
   'extract.offer': { extractor: 'string', renderer: 'string', client: 'string?' },
   'extract.withdraw': { extractor: 'string' },
   'extract.reply': {
@@ -40,6 +51,7 @@ const shapes: Shapes<Method> = {
 
 const MAX_STRING = 4096;
 const MAX_LIST = 100_000;
+const MAX_ATTRS = 64;
 
 function checkField(name: string, kind: Field, value: unknown): void {
   const fail = (what: string) => {
@@ -77,6 +89,20 @@ function checkField(name: string, kind: Field, value: unknown): void {
       if (kind === 'int?' && value === undefined) return;
       if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) fail('a non-negative integer');
       return;
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) fail('a finite number');
+      return;
+    case 'attrs': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('an object');
+      const entries = Object.entries(value as object);
+      if (entries.length > MAX_ATTRS) fail(`an object of at most ${MAX_ATTRS} attributes`);
+      for (const [k, v] of entries) {
+        if (typeof v === 'number' ? !Number.isFinite(v) : typeof v === 'string' ? v.length > MAX_STRING : typeof v !== 'boolean') {
+          fail(`an object of strings, finite numbers and booleans ('${k}' is not)`);
+        }
+      }
+      return;
+    }
     case 'string[]':
       if (!Array.isArray(value) || value.length === 0 || value.length > 10_000) fail('a non-empty list of strings');
       for (const v of value as unknown[]) checkField(name + '[]', 'string', v);

@@ -76,14 +76,15 @@ export class EngineProcess {
     return this.child?.pid;
   }
 
-  async call(method: string, args: unknown): Promise<Reply<unknown>> {
+  /** `traceparent`: the renderer's span the call belongs to, carried to the engine on the message (W3C Trace Context). */
+  async call(method: string, args: unknown, traceparent?: string): Promise<Reply<unknown>> {
     await this.ready.catch(() => undefined);
     const child = this.child;
     if (!child?.connected) return { ok: false, error: { code: 'internal', message: 'the engine is not running' } };
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      child.send({ kind: 'call', id, method, args } satisfies ToEngine);
+      child.send({ kind: 'call', id, method, args, ...(traceparent ? { traceparent } : {}) } satisfies ToEngine);
     });
   }
 

@@ -184,11 +184,11 @@ app.whenReady().then(async () => {
         message: `The engine stopped unexpectedly and was restarted (attempt ${attempt}).`,
       }),
   });
-  ipcMain.handle(IPC_INVOKE, (_event, method: unknown, args: unknown) => {
+  ipcMain.handle(IPC_INVOKE, (_event, method: unknown, args: unknown, traceparent: unknown) => {
     if (typeof method !== 'string' || !(METHODS as readonly string[]).includes(method)) {
       return { ok: false, error: { code: 'unknown-method', message: `no method '${String(method)}'` } };
     }
-    return engine!.call(method, args).then((reply) => {
+    return engine!.call(method, args, typeof traceparent === 'string' ? traceparent : undefined).then((reply) => {
       const theme = themeFromReply(method, reply);
       if (theme) nativeTheme.themeSource = theme;
       return reply;

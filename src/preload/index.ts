@@ -27,7 +27,7 @@ const shell = {
 } satisfies ShellBridge;
 
 const bridge = {
-  invoke: (method, args) => ipcRenderer.invoke(IPC_INVOKE, method, args),
+  invoke: (method, args, traceparent) => ipcRenderer.invoke(IPC_INVOKE, method, args, traceparent),
   on: (event, listener) => {
     const wrapped = (_e: IpcRendererEvent, name: EventName, payload: unknown) => {
       if (name === event) (listener as (p: unknown) => void)(payload);

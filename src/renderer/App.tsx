@@ -9,6 +9,7 @@ import { useApp, type View } from './store.js';
 import { CapturesView } from './views/CapturesView.js';
 import { CollectionView, CreateCollection } from './views/CollectionView.js';
 import { InspectView } from './views/InspectView.js';
+import { ProfilerView } from './views/ProfilerView.js';
 import { RecordViewer } from './views/RecordViewer.js';
 import { ReplayView } from './views/ReplayView.js';
 import { SearchBox, SearchView } from './views/SearchView.js';
@@ -22,6 +23,7 @@ const NAV: Array<[View, string]> = [
   ['stats', 'Statistics'],
   ['inspect', 'Inspect a file'],
   ['settings', 'Settings'],
+  ['profiler', 'Profiler'],
 ];
 
 function CollectionList() {
@@ -80,6 +82,8 @@ function Main() {
       return <SettingsView />;
     case 'inspect':
       return <InspectView />;
+    case 'profiler':
+      return <ProfilerView />;
   }
 }
 

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
-import { engine } from './api/client.js';
+import { engine, uiTracer } from './api/client.js';
 import { offerGpuExtractor } from './gpu/offer.js';
 import './styles.css';
 
@@ -12,4 +12,4 @@ createRoot(document.getElementById('root')!).render(
 );
 
 // The window's GPU extracts page text for ingests that ask for it ('gpu' or 'auto'), from a worker off the UI thread.
-offerGpuExtractor(engine);
+offerGpuExtractor(engine, uiTracer);

@@ -94,6 +94,11 @@ export const ROUTES = {
     parse: (segments) => (segments.length === 0 ? {} : null),
     write: () => ({ segments: [] }),
   }),
+  /** The profiler: recent operations and their waterfalls, `#/profiler`. */
+  profiler: spec<Record<never, never>>({
+    parse: (segments) => (segments.length === 0 ? {} : null),
+    write: () => ({ segments: [] }),
+  }),
 };
 
 type Routes = typeof ROUTES;

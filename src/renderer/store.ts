@@ -12,7 +12,7 @@ import type {
   TimeZoneChoice,
 } from '../shared/api-collections.js';
 import type { IngestProgress } from '../shared/records.js';
-import { call, engine } from './api/client.js';
+import { call, engine, uiTracer } from './api/client.js';
 import { describeError } from './format.js';
 import { parseRoute, routeCollection, routeHash, type ReplayRoute, type Route, type RouteKind, type RouteOf } from './route.js';
 
@@ -130,12 +130,14 @@ export const useApp = create<AppState>((set, get) => {
     if (!collection || !q.trim()) return;
     const current = () => get().search.seq === seq;
     try {
-      // Hits first, facets after: the list shows as soon as its first page is ready.
-      const r = await call('search.query', { collection, q, sort, limit: FIRST_PAGE });
-      if (!current()) return;
-      set((s) => ({ search: { ...s.search, hits: r.hits, more: r.hits.length === FIRST_PAGE, tookMs: r.tookMs, loading: false, facets: null } }));
-      const facets = await call('search.facets', { collection, q });
-      if (current()) set((s) => ({ search: { ...s.search, facets } }));
+      // Hits first, facets after: the list shows as soon as its first page is ready. One trace for both (Profiler).
+      await uiTracer.action('ui.search', { sort }, async (traceparent) => {
+        const r = await call('search.query', { collection, q, sort, limit: FIRST_PAGE }, traceparent);
+        if (!current()) return;
+        set((s) => ({ search: { ...s.search, hits: r.hits, more: r.hits.length === FIRST_PAGE, tookMs: r.tookMs, loading: false, facets: null } }));
+        const facets = await call('search.facets', { collection, q }, traceparent);
+        if (current()) set((s) => ({ search: { ...s.search, facets } }));
+      });
     } catch (e) {
       if (current()) set((s) => ({ search: { ...s.search, loading: false, hits: [], facets: null, more: false, error: describeError(e) } }));
     }
@@ -261,7 +263,8 @@ export const useApp = create<AppState>((set, get) => {
     const seq = search.seq;
     set((s) => ({ search: { ...s.search, loading: true } }));
     try {
-      const r = await call('search.query', { collection, q: search.q, sort: search.sort, limit: NEXT_PAGE, offset: search.hits.length });
+      const r = await uiTracer.action('ui.search.more', { offset: search.hits.length }, (traceparent) =>
+        call('search.query', { collection, q: search.q, sort: search.sort, limit: NEXT_PAGE, offset: search.hits.length }, traceparent));
       if (get().search.seq !== seq) return;
       set((s) => ({ search: { ...s.search, hits: [...s.search.hits, ...r.hits], more: r.hits.length === NEXT_PAGE, loading: false } }));
     } catch (e) {

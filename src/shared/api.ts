@@ -6,6 +6,8 @@ import { COLLECTION_METHODS, type CollectionsApi } from './api-collections.js';
 import { REPLAY_METHODS, type ReplayApi } from './api-replay.js';
 import type { ErrorCode, ProblemCode } from './errors.js';
 import type { IngestProgress } from './records.js';
+import type { OtlpTraceRequest } from './otlp-json.js';
+import type { ExportTest, SpanRecord, TelemetryStatus, UiSpan } from './telemetry.js';
 
 export type { ErrorCode, IngestProblemCode, ProblemCode } from './errors.js';
 
@@ -90,16 +92,7 @@ export interface PayloadBytes {
 }
 
 /** A finished span, as the app's own trace view shows it (src/core/telemetry/sdk.ts keeps the recent ones). */
-export interface SpanSummary {
-  name: string;
-  traceId: string;
-  spanId: string;
-  parentSpanId: string | null;
-  startMs: number;
-  durationMs: number;
-  attributes: Record<string, unknown>;
-  error: string | null;
-}
+export type SpanSummary = SpanRecord;
 
 /** The text extracted from one page (src/core/extract's ExtractedText, restated: src/shared imports nothing but
  *  itself). */
@@ -128,8 +121,18 @@ export interface Api extends CollectionsApi, ReplayApi {
   'record.payload': [{ file: string; offset: number; length: number; from?: number; size?: number }, PayloadBytes];
   /** Where the engine keeps its data and its log (engine.log), for bug reports. */
   'app.paths': [Record<string, never>, { dataDir: string; logsDir: string }];
-  /** The engine's most recent spans (newest last), and where they are also exported, if anywhere. */
-  'telemetry.recent': [{ limit?: number }, { spans: SpanSummary[]; exportEndpoint: string | null }];
+  /** The engine's most recent spans (newest last), and what its telemetry is doing (export, drops, settings). */
+  'telemetry.recent': [{ limit?: number }, { spans: SpanSummary[]; exportEndpoint: string | null; status: TelemetryStatus }];
+  /** Spans the UI recorded (renderer, GPU page), for the engine's store and exporter: the UI never posts spans to the
+   *  network itself. */
+  'telemetry.submit': [{ spans: UiSpan[] }, { accepted: number }];
+  /** One trace, every span still held of it, as an OTLP/JSON ExportTraceServiceRequest (what Jaeger's UI loads). */
+  'telemetry.export': [{ traceId: string }, OtlpTraceRequest];
+  /** Telemetry settings (kept in the data folder): OTLP/HTTP export (`exportOn`) to `endpoint` (a base URL such as
+   *  http://127.0.0.1:4318), query text in spans (else a keyed hash), the Prometheus endpoint /metrics. */
+  'telemetry.configure': [{ exportOn?: boolean; endpoint?: string; queryText?: boolean; metrics?: boolean }, TelemetryStatus];
+  /** Posts an empty trace to an OTLP/HTTP endpoint and says what happened. */
+  'telemetry.testExport': [{ endpoint: string }, ExportTest];
   /** A client offers (or renews) a GPU text extractor, named by a random id of its own; `client` is its event stream
    *  (EngineClient.clientId), whose closing withdraws the offer. The offer lapses after leaseMs without renewal. */
   'extract.offer': [{ extractor: string; renderer: string; client?: string }, { leaseMs: number }];
@@ -148,7 +151,7 @@ export interface ApiEvents {
   'engine.notice': { level: 'info' | 'warn' | 'error'; message: string };
   /** The engine asks the client that offered `extractor` for the text of a batch of decoded HTML pages; it answers
    *  with 'extract.reply' and the same id. Other clients ignore it. */
-  'extract.request': { extractor: string; id: number; pages: string[] };
+  'extract.request': { extractor: string; id: number; pages: string[]; traceparent?: string };
 }
 export type EventName = keyof ApiEvents;
 
@@ -183,13 +186,14 @@ export interface EngineClient {
   /** The id that this client's event stream carries (browser mode), so that the engine withdraws what the client
    *  offered when the stream closes; the Electron bridge has none (one window, whose engine goes with it). */
   readonly clientId?: string;
-  invoke<M extends Method>(method: M, args: ArgsOf<M>): Promise<Reply<ResultOf<M>>>;
+  /** `traceparent`: the UI span this call belongs to (W3C Trace Context), so the engine's spans join its trace. */
+  invoke<M extends Method>(method: M, args: ArgsOf<M>, traceparent?: string): Promise<Reply<ResultOf<M>>>;
   /** Subscribe to an event; returns its own unsubscribe (CONTRIBUTING.md, 'Own what you start'). */
   on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
 }
 
 /** The method names, for validation at the engine's edge and for the preload bridge. */
-export const ARCHIVE_METHODS = ['engine.info', 'archive.open', 'archive.records', 'archive.record', 'archive.raw', 'record.payload', 'app.paths', 'telemetry.recent'] as const satisfies readonly Method[];
+export const ARCHIVE_METHODS = ['engine.info', 'archive.open', 'archive.records', 'archive.record', 'archive.raw', 'record.payload', 'app.paths', 'telemetry.recent', 'telemetry.submit', 'telemetry.export', 'telemetry.configure', 'telemetry.testExport'] as const satisfies readonly Method[];
 export const EXTRACT_METHODS = ['extract.offer', 'extract.withdraw', 'extract.reply'] as const satisfies readonly Method[];
 export const METHODS = [...ARCHIVE_METHODS, ...EXTRACT_METHODS, ...COLLECTION_METHODS, ...REPLAY_METHODS] as const satisfies readonly Method[];
 export const EVENTS = ['ingest.progress', 'engine.notice', 'extract.request'] as const satisfies readonly EventName[];
@@ -215,7 +219,7 @@ export const IPC_ALLOW_DROPPED = 'archivestream:allow-dropped';
 /** Messages on the shell <-> engine IPC channel. */
 /** 'allow' is the desktop shell's alone: the paths its native open dialog returned, which the engine may then read
  *  (src/engine/access.ts). The renderer's calls reach the engine only as 'call'. */
-export type ToEngine = { kind: 'call'; id: number; method: string; args: unknown } | { kind: 'allow'; paths: string[] };
+export type ToEngine = { kind: 'call'; id: number; method: string; args: unknown; traceparent?: string } | { kind: 'allow'; paths: string[] };
 export type FromEngine =
   | { kind: 'reply'; id: number; reply: Reply<unknown> }
   | { kind: 'event'; event: EventName; payload: ApiEvents[EventName] }

@@ -102,6 +102,18 @@ test('the page offers its worker GPU, and a gpu ingest stores the same texts as 
   const replies = spans.filter((s: SpanSummary) => s.name === 'api.extract.reply');
   expect(replies.length).toBeGreaterThan(0);
   expect(replies.every((s) => s.error === null)).toBe(true);
+  // Issue 17: one trace across the GPU boundary. The page's 'gpu.batch' spans (sent to the engine within a second) sit
+  // under the writer thread's span of this ingest that asked for the batch, in the ingest's trace.
+  await expect.poll(async () => (await call('telemetry.recent', { limit: 20_000 })).spans.some((s) => s.name === 'gpu.batch'), { timeout: 10_000 }).toBe(true);
+  const all = (await call('telemetry.recent', { limit: 20_000 })).spans;
+  const byId = new Map(all.map((s) => [s.spanId, s]));
+  const run = all.filter((s) => s.name === 'ingest.collection' && s.attributes.collection === 'gpu').at(-1)!;
+  const gpuBatches = all.filter((s) => s.name === 'gpu.batch' && s.traceId === run.traceId);
+  expect(gpuBatches.length).toBeGreaterThan(0);
+  for (const b of gpuBatches) {
+    expect(b.process).toBe('renderer');
+    expect(byId.get(b.parentSpanId!)?.process).toBe('ingest-writer');
+  }
   const { logsDir } = await call('app.paths', {});
   const log = readFileSync(join(logsDir, 'engine.log'), 'utf8');
   expect(log).toMatch(/Ingest of “gpu”: text backend gpu \(asked gpu; cpu [\d.]+ MB\/s\) on .*SwiftShader/);

@@ -84,6 +84,23 @@ describe('EngineProcess', () => {
     await engine.stop();
   });
 
+  it('carries the renderer\'s trace context to the engine on the IPC message (issue 17)', async () => {
+    const engine = new EngineProcess({ node: process.execPath, script: ENGINE, args: DATA });
+    await engine.start();
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const parent = '00f067aa0ba902b7';
+    await engine.call('engine.info', {}, `00-${traceId}-${parent}-01`);
+    await engine.call('app.paths', {}); // no context: a trace of its own
+    const reply = (await engine.call('telemetry.recent', {})) as { ok: true; value: { spans: Array<{ name: string; traceId: string; parentSpanId: string | null }> } };
+    const info = reply.value.spans.filter((s) => s.name === 'api.engine.info');
+    expect(info).toHaveLength(1);
+    expect(info[0]).toMatchObject({ traceId, parentSpanId: parent });
+    const paths = reply.value.spans.find((s) => s.name === 'api.app.paths');
+    expect(paths?.traceId).not.toBe(traceId);
+    expect(paths?.parentSpanId).toBeNull();
+    await engine.stop();
+  });
+
   it('passes validation errors back as data', async () => {
     const engine = new EngineProcess({ node: process.execPath, script: ENGINE, args: DATA });
     await engine.start();

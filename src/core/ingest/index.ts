@@ -13,6 +13,8 @@ import { DEFAULT_MAX_TEXT_MB, MB } from '../extract/bound.js';
 import { chooseBackend, type TextBackend } from '../extract-gpu/index.js';
 import { SAMPLE_CHARS } from '../extract-gpu/sample.js';
 import { Collection, type TraceHook } from '../store/index.js';
+import { openSpan, tracing, withSpan, type OpenSpan } from '../telemetry/index.js';
+import { adoptSpans } from '../telemetry/sink.js';
 import { startThread } from '../threads.js';
 import { CANCEL, CREDITS, SEND_HTML, SHARED_SLOTS, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 import { textRow } from './rows.js';
@@ -45,8 +47,10 @@ export interface IngestOptions {
   signal?: AbortSignal;
   /** Called after every committed batch and every finished file. */
   onProgress?: (p: IngestProgress) => void;
-  /** Telemetry seam: wraps each batch commit. */
+  /** Telemetry seam: wraps each batch commit and statement (default: a span each, telemetry/index.ts withSpan). */
   trace?: TraceHook;
+  /** Told the problems of every committed batch, counted by code (the engine's errors-by-code metric). */
+  onErrors?: (codes: Record<string, number>) => void;
   /** Records per batch (default 500) and approximate text bytes per batch (default 4 MB). */
   batchRecords?: number;
   batchBytes?: number;
@@ -148,6 +152,8 @@ interface FileTask {
   mtime: number;
   fingerprint: string;
   fileId?: number;
+  /** 'ingest.file', from the file's start on a worker to its end. */
+  span?: OpenSpan;
   bytesDone: number;
   records: number;
   state: IngestProgress['files'][number]['state'];
@@ -155,7 +161,7 @@ interface FileTask {
 
 export async function ingestCollection(dbPath: string, paths: string[], opts: IngestOptions = {}): Promise<IngestSummary> {
   const t0 = performance.now();
-  const coll = Collection.open(dbPath, { trace: opts.trace });
+  const coll = Collection.open(dbPath, { trace: opts.trace ?? withSpan });
   const summary: IngestSummary = {
     files: 0, filesIndexed: 0, filesSkipped: 0, filesFailed: 0, records: 0, pages: 0, errors: 0, bytes: 0, seconds: 0,
     cancelled: false, changed: [],
@@ -164,6 +170,7 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
   let replaced = false;
   let deferred = false;
   const tasks: FileTask[] = [];
+  const scan = openSpan('ingest.scan', { paths: paths.length });
   try {
     for (const path of expandPaths(paths)) {
       summary.files++;
@@ -195,6 +202,7 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
       if (old && old.status !== 'indexing') replaced = true;
       tasks.push(task);
     }
+    scan.end({ files: summary.files, toIndex: tasks.length, skipped: summary.filesSkipped });
     // Largest first, so two workers finish close together.
     tasks.sort((a, b) => b.size - a.size);
     if (tasks.length > 0 && !opts.signal?.aborted) {
@@ -209,11 +217,11 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
       }
       const endCheckpoints = coll.checkpointInBackground();
       try {
-        await new IngestPool(coll, tasks, opts, summary).run();
+        await withSpan('ingest.pool', { files: tasks.length, bytes: bytesTotal }, () => new IngestPool(coll, tasks, opts, summary).run());
       } finally {
-        await endCheckpoints();
+        await withSpan('ingest.checkpoint', {}, endCheckpoints);
       }
-      if (deferred) coll.ensureCaptureIndexes();
+      if (deferred) withSpan('ingest.indexes', {}, () => coll.ensureCaptureIndexes());
     } else if (!opts.signal?.aborted && coll.indexDebt() === 'abandoned') {
       coll.ensureCaptureIndexes(); // a run killed after its last file, before building them, left them owed
     }
@@ -221,8 +229,8 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
     if (replaced && !summary.cancelled) coll.prunePages();
     summary.pages = coll.counts().pages - pagesBefore;
     // A bulk run (the one that deferred the capture indexes) pays once for a merged full-text index.
-    if (deferred && summary.filesIndexed > 0 && !summary.cancelled) coll.optimizeSearchIndex();
-    if (summary.filesIndexed > 0) coll.analyze();
+    if (deferred && summary.filesIndexed > 0 && !summary.cancelled) withSpan('ingest.optimize', {}, () => coll.optimizeSearchIndex());
+    if (summary.filesIndexed > 0) withSpan('ingest.analyze', {}, () => coll.analyze());
   } finally {
     try {
       if (deferred) coll.ensureCaptureIndexes();
@@ -354,13 +362,18 @@ class IngestPool {
   }
 
   private onMessage(w: PoolWorker, msg: FromWorker): void {
+    adoptSpans(msg.spans);
     if (this.state === 'stopping') return;
     switch (msg.type) {
       case 'idle':
         this.nextFile(w);
         return;
       case 'batch': {
-        this.coll.writeBatch(msg, { replacePages: this.opts.reextract });
+        const file = this.byId.get(msg.fileId)!;
+        const write = () => this.coll.writeBatch(msg, { replacePages: this.opts.reextract });
+        if (file.span) file.span.run(write);
+        else write();
+        this.reportErrors(msg.errors);
         Atomics.add(w.shared, CREDITS, 1);
         Atomics.notify(w.shared, CREDITS);
         const t = this.byId.get(msg.fileId)!;
@@ -381,6 +394,7 @@ class IngestPool {
         const offset = msg.offset ?? 0;
         const errors = [...msg.errors, { fileId: msg.fileId, offset, code: msg.code, message: msg.message }];
         this.coll.writeBatch({ fileId: msg.fileId, captures: [], pages: [], errors });
+        this.reportErrors(errors);
         this.countErrors(errors.length);
         const t = this.release(w);
         if (msg.code === 'file-changed') this.summary.changed.push({ path: t.path, offset, message: msg.message });
@@ -401,10 +415,11 @@ class IngestPool {
     }
     t.fileId = this.coll.beginFile(t);
     t.state = 'indexing';
+    if (tracing()) t.span = openSpan('ingest.file', { file: t.path, bytes: t.size });
     this.byId.set(t.fileId, t);
     w.state = 'indexing';
     w.file = t;
-    w.thread.postMessage({ type: 'file', fileId: t.fileId, path: t.path } satisfies ToWorker);
+    w.thread.postMessage({ type: 'file', fileId: t.fileId, path: t.path, traceparent: t.span?.traceparent } satisfies ToWorker);
   }
 
   /** Takes a worker's finished file off it: the worker is ready for the next. */
@@ -416,11 +431,20 @@ class IngestPool {
   }
 
   private endFile(t: FileTask, state: 'done' | 'error' | 'changed', format?: string): void {
+    t.span?.end({ state, records: t.records, ...(format ? { format } : {}) }, state === 'done' ? undefined : state);
     t.state = state;
     this.coll.finishFile(t.fileId!, state, format);
     if (state === 'done') this.summary.filesIndexed++;
     else this.summary.filesFailed++;
     this.progress.fileEnded(t);
+  }
+
+  /** Problems by code, for IngestOptions.onErrors. */
+  private reportErrors(errors: readonly { code: string }[]): void {
+    if (!this.opts.onErrors || errors.length === 0) return;
+    const codes: Record<string, number> = {};
+    for (const e of errors) codes[e.code] = (codes[e.code] ?? 0) + 1;
+    this.opts.onErrors(codes);
   }
 
   private countErrors(n: number): void {
@@ -463,7 +487,10 @@ class IngestPool {
     if (msg.type !== 'batch' || msg.html.length === 0) return;
     const pages = msg.html.map((p) => p.html);
     const backend = await this.backendFor(pages);
-    const results = await backend.extractBatch(pages, this.opts.signal);
+    const span = this.byId.get(msg.fileId)?.span;
+    const extract = () => withSpan('ingest.extract', { backend: backend.name, pages: pages.length, 'html.bytes': pages.reduce((n, p) => n + p.length * 2, 0) },
+      () => backend.extractBatch(pages, this.opts.signal));
+    const results = await (span ? span.run(extract) : extract());
     if (results.length !== pages.length) throw new Error(`the ${backend.name} text backend returned ${results.length} results for ${pages.length} pages`);
     msg.html.forEach((p, i) => msg.pages.push(textRow(p, results[i])));
     msg.html = [];

@@ -1,6 +1,7 @@
 // Messages between the ingest pool (main thread) and its workers. Plain data only (structured clone).
 import type { IngestProblemCode } from '../../shared/errors.js';
 import type { CaptureRow, IngestErrorRow } from '../../shared/records.js';
+import type { SpanRecord } from '../../shared/telemetry.js';
 import type { PageInput } from '../store/index.js';
 
 /** Int32 slots of the shared buffer each worker gets. */
@@ -26,9 +27,11 @@ export interface HtmlPage {
   lang: string | null;
 }
 
-export type ToWorker = { type: 'file'; fileId: number; path: string } | { type: 'exit' };
+/** `traceparent`: the file's span in the pool (absent when nothing traces), which the worker's batch spans join. */
+export type ToWorker = { type: 'file'; fileId: number; path: string; traceparent?: string } | { type: 'exit' };
 
-export type FromWorker =
+/** Every message may carry the spans the worker finished since its last one (telemetry/sink.ts). */
+export type FromWorker = (
   | { type: 'idle' }
   | {
       type: 'batch';
@@ -45,4 +48,5 @@ export type FromWorker =
     }
   | { type: 'fileDone'; fileId: number; format: string; records: number }
   /** The file as a whole: unreadable (at offset 0, or where given), or changed while read ('file-changed'). */
-  | { type: 'fileFailed'; fileId: number; code: IngestProblemCode; message: string; offset?: number; errors: IngestErrorRow[] };
+  | { type: 'fileFailed'; fileId: number; code: IngestProblemCode; message: string; offset?: number; errors: IngestErrorRow[] }
+) & { spans?: SpanRecord[] };

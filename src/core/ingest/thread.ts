@@ -1,16 +1,18 @@
 // ingestCollection on a thread of its own (writer-thread.ts), for the engine: the thread that answers requests only
 // forwards progress, cancellation and, when the engine holds the text backend, batches of HTML.
 import { GpuBackendError, type TextBackend } from '../extract-gpu/index.js';
-import { withSpan } from '../telemetry/index.js';
+import { currentTraceparent, withSpan, withTraceparent } from '../telemetry/index.js';
+import { adoptSpans } from '../telemetry/sink.js';
 import { fromThreadError, startThread, toThreadError } from '../threads.js';
 import type { IngestOptions, IngestSummary } from './index.js';
 import type { FromWriter, ToWriter, WriterInit } from './writer-protocol.js';
 
-/** As ingestCollection, the same options and summary (IngestOptions.trace aside: the thread has no span store), with
+/** As ingestCollection, the same options and summary (IngestOptions.trace aside: the thread's spans come back on its
+ *  messages and are adopted here, under the caller's active span), with
  *  the pool and the single writer on a thread. Settles once that thread, and with it every thread of the run, is gone. */
 export function ingestInThread(dbPath: string, paths: string[], opts: IngestOptions = {}): Promise<IngestSummary> {
-  const { signal: _signal, onProgress: _onProgress, trace: _trace, text: _text, ...options } = opts;
-  const workerData: WriterInit = { dbPath, paths, options, text: opts.text?.kind ?? null };
+  const { signal: _signal, onProgress: _onProgress, onErrors: _onErrors, trace: _trace, text: _text, ...options } = opts;
+  const workerData: WriterInit = { dbPath, paths, options, text: opts.text?.kind ?? null, traceparent: currentTraceparent() };
   const thread = startThread('ingest-writer', new URL('./writer-thread.ts', import.meta.url), { workerData });
   const tell = (m: ToWriter): void => thread.postMessage(m);
   const cancel = (): void => tell({ type: 'cancel' });
@@ -25,9 +27,13 @@ export function ingestInThread(dbPath: string, paths: string[], opts: IngestOpti
   let outcome: Extract<FromWriter, { type: 'done' | 'failed' }> | null = null;
   let failure = 'the ingest writer thread stopped';
   thread.on('message', (m: FromWriter) => {
+    adoptSpans(m.spans);
     switch (m.type) {
       case 'progress':
         opts.onProgress?.(m.progress);
+        return;
+      case 'errors':
+        opts.onErrors?.(m.codes);
         return;
       case 'choice':
         // The writer thread has no span store of its own, so the choice its pool made is recorded here, on the
@@ -49,7 +55,7 @@ export function ingestInThread(dbPath: string, paths: string[], opts: IngestOpti
         );
         return;
       case 'extract':
-        void (async () => backend!.extractBatch(m.pages, opts.signal))().then(
+        void withTraceparent(m.traceparent, async () => backend!.extractBatch(m.pages, opts.signal)).then(
           (texts) => tell({ type: 'extracted', id: m.id, texts, error: null }),
           (e: unknown) => tell({ type: 'extracted', id: m.id, texts: null, error: toThreadError(e) }),
         );

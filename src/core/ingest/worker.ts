@@ -12,6 +12,8 @@ import { cdxjEntry } from '../warc/cdxj.js';
 import type { ArchiveRecord } from '../warc/types.js';
 import { textCutProblem } from '../extract/bound.js';
 import { extractText } from '../extract/index.js';
+import { openSpan, StageClock, tracing, withTraceparent } from '../telemetry/index.js';
+import { startThreadTelemetry, takeSpans } from '../telemetry/sink.js';
 import { captureRow, htmlPage, isHtmlPage, textRow } from './rows.js';
 import { CANCEL, CREDITS, SEND_HTML, type FromWorker, type HtmlPage, type ToWorker, type WorkerInit } from './protocol.js';
 
@@ -21,8 +23,10 @@ const port = parentPort!;
 
 const utf8 = new TextEncoder();
 
+/** Sends a message, with the spans finished since the last one. */
 function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
-  port.postMessage(msg, transfer);
+  const spans = takeSpans();
+  port.postMessage(spans ? { ...msg, spans } : msg, transfer);
 }
 
 /** Takes a credit, sleeping while there is none; false when the ingest was cancelled. */
@@ -48,6 +52,14 @@ function message(e: unknown): string {
 }
 
 function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
+  if (task.traceparent) startThreadTelemetry('ingest-worker');
+  withTraceparent(task.traceparent, () => indexFileTraced(task));
+}
+
+/** One span per batch, 'ingest.batch', with the time its records spent in each stage as children (StageClock):
+ *  ingest.read (reading and inflating records), ingest.rows (capture rows, CDXJ keys), ingest.decode (charset
+ *  decoding of HTML), ingest.extract (text extraction on the CPU). */
+function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
   const { fileId, path } = task;
   let captures: CaptureRow[] = [];
   let pages: PageInput[] = [];
@@ -62,12 +74,26 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
   // The last row stays out of a batch until the next record is seen: a request record right after a response adds
   // its method and body to the response's CDXJ key (cdxj.ts pairs them the same way).
   let prev: { record: ArchiveRecord; row: CaptureRow } | null = null;
+  const traced = tracing();
+  let batchStart = 0;
+  let batch = traced ? openSpan('ingest.batch', { file: path, 'offset.start': 0 }) : null;
+  let clock = new StageClock(traced);
 
   const flush = (final: boolean): boolean => {
     const held = !final && prev ? captures.pop() : undefined;
     if (captures.length + pages.length + html.length + errors.length > 0 || final) {
+      if (batch) {
+        clock.end(batch.context, 'ingest.other');
+        batch.end({ 'offset.end': bytesDone, bytes: bytesDone - batchStart, records: captures.length, pages: pages.length + html.length, problems: errors.length, 'extract.backend': html.length > 0 ? 'pool' : 'cpu' });
+      }
+      const waited = performance.now();
       if (!takeCredit()) return false;
       post({ type: 'batch', fileId, captures, pages, html, errors, bytesDone, records }, texts);
+      if (traced && !final) {
+        batchStart = bytesDone;
+        batch = openSpan('ingest.batch', { file: path, 'offset.start': bytesDone, 'credit.waitMs': performance.now() - waited });
+        clock = new StageClock(true);
+      }
     }
     captures = held ? [held] : [];
     pages = [];
@@ -88,12 +114,16 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
     return;
   }
   try {
-    for (const record of file.records()) {
+    const it = file.records()[Symbol.iterator]();
+    for (;;) {
+      const next = clock.time('ingest.read', () => it.next());
+      if (next.done) break;
+      const record = next.value;
       records++;
       bytesDone = record.offset + record.length;
       let row: CaptureRow;
       try {
-        row = captureRow(record, fileId);
+        row = clock.time('ingest.rows', () => captureRow(record, fileId));
       } catch (e) {
         errors.push({ fileId, offset: record.offset, code: problemCode(e, 'record-unreadable'), message: message(e) });
         continue;
@@ -114,15 +144,17 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
       if (isHtmlPage(row) && !seen.has(row.digest!)) {
         seen.add(row.digest!);
         try {
-          const page = htmlPage(record, row, init.maxTextBytes, () => {
+          const page = clock.time('ingest.decode', () => htmlPage(record, row, init.maxTextBytes, () => {
             const p = textCutProblem(path, record.offset, init.maxTextBytes);
             errors.push({ fileId, offset: p.offset, code: p.code, message: p.message });
-          });
+          }));
           if (Atomics.load(shared, SEND_HTML)) {
             html.push(page);
             batchBytes += page.html.length * 2;
           } else {
+            const t0 = clock.on ? performance.now() : 0;
             const row = textRow(page, extractText(page.html));
+            if (clock.on) clock.add('ingest.extract', performance.now() - t0, { 'html.bytes': page.html.length * 2, pages: 1 });
             // The writer binds the bytes as they are (store/index.ts PageInput).
             const [text, main, rest] = [row.text, row.main, row.rest].map((s) => {
               const bytes = utf8.encode(s);

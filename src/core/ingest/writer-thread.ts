@@ -2,13 +2,19 @@
 // into messages to the engine, so no commit, checkpoint wait or progress count runs on the thread answering requests.
 import { parentPort, workerData } from 'node:worker_threads';
 import { GpuBackendError, type ExtractedText, type TextBackend } from '../extract-gpu/index.js';
+import { currentTraceparent, withTraceparent } from '../telemetry/index.js';
+import { startThreadTelemetry, takeSpans } from '../telemetry/sink.js';
 import { fromThreadError, toThreadError } from '../threads.js';
 import { ingestCollection, type IngestTextOptions } from './index.js';
 import type { FromWriter, ToWriter, WriterInit } from './writer-protocol.js';
 
 const init = workerData as WriterInit;
 const port = parentPort!;
-const send = (m: FromWriter): void => port.postMessage(m);
+if (init.traceparent) startThreadTelemetry('ingest-writer');
+const send = (m: FromWriter): void => {
+  const spans = takeSpans();
+  port.postMessage(spans ? { ...m, spans } : m);
+};
 const controller = new AbortController();
 let onGpuAnswer: ((m: Extract<ToWriter, { type: 'gpu' }>) => void) | null = null;
 const extracting = new Map<number, { resolve: (t: ExtractedText[]) => void; reject: (e: Error) => void }>();
@@ -40,7 +46,7 @@ const engineBackend: TextBackend = {
     new Promise((resolve, reject) => {
       const id = nextBatch++;
       extracting.set(id, { resolve, reject });
-      send({ type: 'extract', id, pages });
+      send({ type: 'extract', id, pages, traceparent: currentTraceparent() });
     }),
   close: async () => send({ type: 'gpuClose' }),
 };
@@ -58,12 +64,13 @@ const text: IngestTextOptions | undefined = init.text === null ? undefined : {
   onChoice: (choice) => send({ type: 'choice', choice }),
 };
 
-ingestCollection(init.dbPath, init.paths, {
+withTraceparent(init.traceparent, () => ingestCollection(init.dbPath, init.paths, {
   ...init.options,
   signal: controller.signal,
   text,
   onProgress: (progress) => send({ type: 'progress', progress }),
-})
+  onErrors: (codes) => send({ type: 'errors', codes }),
+}))
   .then(
     (summary) => send({ type: 'done', summary }),
     (e: unknown) => send({ type: 'failed', error: toThreadError(e) }),

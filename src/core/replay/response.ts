@@ -18,6 +18,7 @@ import { missPageHtml, unreadablePageHtml } from './pages.js';
 import { ArchivePool, type RecordReader, type StreamedRecord } from './records.js';
 import { resolve } from './resolve.js';
 import type { ReplayCapture, ReplayFlag, ReplayRequest, ReplayResponse, Resolution, RewriteDrop, StreamedBody } from './types.js';
+import { annotate, withSpan } from '../telemetry/index.js';
 
 /** How many redirects back to their own URL (http -> https, say) are skipped before one is served as it is. */
 const SELF_REDIRECT_SKIPS = 4;
@@ -218,12 +219,14 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
   const nonce = req.nonce ?? newNonce();
   const policy = policyHeaders(req.flag, nonce);
   const exclude = new Set<number>();
-  let r = resolve(coll, req.url, req.at);
+  let r = withSpan('replay.resolve', {}, () => resolve(coll, req.url, req.at));
+  annotate({ resolved: r.capture !== null });
   let archived: Archived | null = null;
   for (let skips = 0; r.payload && r.capture; skips++) {
     let a: Archived;
     try {
-      a = await openArchived(reader, r.payload, req);
+      const payload = r.payload;
+      a = await withSpan('replay.read', { file: payload.file, offset: payload.offset, length: payload.length }, () => openArchived(reader, payload, req));
     } catch (e) {
       const why = e instanceof ArchiveError ? `${e.code}: ${e.message}` : (e as Error).message;
       return htmlResponse(502, 'Record Unreadable', unreadablePageHtml(r.payload, why, nonce), r, policy);
@@ -257,20 +260,23 @@ export async function replayResponse(coll: Collection, req: ReplayRequest, reade
   const contentType = ctIndex >= 0 ? headers[ctIndex][1] : (capture.mime ?? '');
   const mime = mimeOf(contentType);
   // A streamed body is one sent as archived (openArchived): only a body read whole may be rewritten.
-  if (Buffer.isBuffer(body) && req.flag !== 'id_') {
+  if (Buffer.isBuffer(body) && req.flag !== 'id_' && (isHtml(mime) || mime === 'text/css')) {
+    const whole = body;
+    body = withSpan('replay.rewrite', { mime, bytes: whole.length }, () => rewriteBody(whole));
+  }
+  /** The HTML or CSS body with its links into the archive. */
+  function rewriteBody(whole: Buffer): Buffer {
     if (isHtml(mime)) {
-      const { charset, fromMeta } = documentCharset(contentType, body);
-      const out = rewriteHtml(body, { target, url: base, charset, scripts: req.flag === 'js_', nonce });
-      body = out.bytes;
+      const { charset, fromMeta } = documentCharset(contentType, whole);
+      const out = rewriteHtml(whole, { target, url: base, charset, scripts: req.flag === 'js_', nonce });
       rangeable = false;
       drops.push(...out.drops);
       if (fromMeta && ctIndex >= 0) headers[ctIndex] = [headers[ctIndex][0], `${contentType}; charset=${charset}`];
-    } else if (mime === 'text/css') {
-      const declared = charsetParam(contentType);
-      const decoder = new TextDecoder((declared && resolveLabel(declared)) || 'utf-8');
-      const css: Buffer = body;
-      body = Buffer.from(rewriteCss(css.toString('latin1'), target, base, (s) => decoder.decode(Buffer.from(s, 'latin1'))), 'latin1');
+      return out.bytes;
     }
+    const declared = charsetParam(contentType);
+    const decoder = new TextDecoder((declared && resolveLabel(declared)) || 'utf-8');
+    return Buffer.from(rewriteCss(whole.toString('latin1'), target, base, (s) => decoder.decode(Buffer.from(s, 'latin1'))), 'latin1');
   }
 
   let status = archived.status;

@@ -7,6 +7,8 @@
 // record, and what was refused (anything outside the scheme, another Host, a method other than GET/HEAD, workers,
 // WebSockets), with what the browser, the helper script or the desktop shell stopped and reported (CSP violations,
 // navigations out, what the shell's partition refused).
+import { annotate, withSpan } from '../telemetry/index.js';
+import { engineMetrics } from '../telemetry/metrics.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable, type Duplex } from 'node:stream';
@@ -278,13 +280,19 @@ export async function startReplayServer(opts: ReplayServerOptions): Promise<Repl
       return refuse(res, 404, message);
     }
 
-    const reply = await replayResponse(coll, {
-      url: address.url,
-      at: address.ts,
-      flag: address.flag,
-      range: req.headers.range,
-      prefix: `${origin}/${encodeURIComponent(address.collection)}`,
+    const started = performance.now();
+    const reply = await withSpan('replay.request', { collection: address.collection, flag: address.flag ?? '', 'url.host': hostOf(address.url) }, async () => {
+      const r = await replayResponse(coll, {
+        url: address.url,
+        at: address.ts,
+        flag: address.flag,
+        range: req.headers.range,
+        prefix: `${origin}/${encodeURIComponent(address.collection)}`,
+      });
+      annotate({ status: r.status });
+      return r;
     });
+    engineMetrics().replayDuration.record((performance.now() - started) / 1000, { status: String(reply.status) });
     // Drift is measured from the page's own capture: the document's, which is the view's first answer.
     if (view.entries.length === 0 && view.url === address.url) view.captureTime = reply.resolution.capture?.timestamp ?? null;
     record(view, servedEntry(reply.resolution, reply.status, view.captureTime ?? view.at));
@@ -345,4 +353,13 @@ export async function startReplayServer(opts: ReplayServerOptions): Promise<Repl
         server.closeAllConnections();
       }),
   };
+}
+
+/** A URL's host for a span attribute (never the whole URL: paths and queries may say what the person read). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
 }

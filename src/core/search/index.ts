@@ -6,6 +6,7 @@ import { parseQuery, toFtsMatch, hasFilters, mainFirstMatch, type Clause, type P
 import { unsegment } from './segment.js';
 import { archiveInternal } from './internal.js';
 import { snippetOf, termPattern } from './snippet.js';
+import { annotate, openSpan, withSpan } from '../telemetry/index.js';
 import {
   buildFacetRowsSql,
   buildHitsSql,
@@ -49,6 +50,9 @@ export interface SearchHit extends Omit<SearchHitView, 'capture'> {
 export interface SearchResult {
   hits: SearchHit[];
   tookMs: number;
+  /** How the hits were found: 'newest-matches', 'rarer-words', 'selective-filter', 'ranked-sql', 'date-scan' or
+   *  'date-sql' (the comments in search() say when each is taken). */
+  plan: string;
 }
 
 /** The bounds that keep a query's work small. Defaults suit collections of up to a few hundred thousand pages;
@@ -89,10 +93,14 @@ function asQuery(q: string | ParsedQuery): ParsedQuery {
 /** The first page of hits and their snippets. Throws QuerySyntaxError for malformed query text. */
 export function search(coll: Collection, query: string | ParsedQuery, opts: SearchOptions = {}): SearchResult {
   const t0 = performance.now();
-  const q = asQuery(query);
+  const [q, match] = withSpan('search.parse', {}, () => {
+    const parsed = asQuery(query);
+    const m = toFtsMatch(parsed);
+    annotate({ clauses: parsed.clauses.length, filtered: hasFilters(parsed.filters) });
+    return [parsed, m] as const;
+  });
   const limit = Math.max(0, Math.min(opts.limit ?? 20, 1000));
   const offset = Math.max(0, opts.offset ?? 0);
-  const match = toFtsMatch(q);
   const sort = match === null ? 'date' : (opts.sort ?? 'relevance');
   const filtered = hasFilters(q.filters);
   const t = { ...DEFAULT_TUNING, ...opts.tuning };
@@ -117,6 +125,9 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   // of the match set (for a prefix, a merge of every expansion's doclist).
   let windowedKnown: boolean | undefined;
   const windowed = (): boolean => (windowedKnown ??= windowFloor(coll, match!, window) > 0);
+  // Which of the ways below answered: search spans and the latency metric are labelled with it.
+  let plan = sort === 'relevance' ? 'ranked-sql' : 'date-sql';
+  const planned = openSpan('search.plan', { sort });
   if (sort === 'relevance') {
     const common = commonClauses(coll, q, t);
     const positive = q.clauses.filter((c) => !c.negated).length;
@@ -135,6 +146,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
       const among = (c: SqlQuery): SqlQuery => (allowed && !walk ? amongPages(c, allowed) : c);
       let keep = filterKeep;
       let candidates: (window: number) => SqlQuery;
+      plan = allowed ? 'selective-filter' : common.size === positive ? 'newest-matches' : 'rarer-words';
       if (common.size === positive) candidates = () => among(buildNewestMatchesSql(match!, mainFirstMatch(q)));
       else {
         const rankQuery = { ...q, clauses: q.clauses.filter((c) => !common.has(c)) };
@@ -152,6 +164,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
     }
   }
   if (sort === 'date' && match !== null && windowFloor(coll, match, t.dateSortMatches) > 0) {
+    plan = 'date-scan';
     rows = dateOrderScan(coll, q, match, offset, limit);
   }
   if (!rows) {
@@ -164,7 +177,8 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
     if (sort === 'relevance' && rows.length < limit && windowed()) rows = hitsOf(-1, -1);
   }
 
-  const snippets = snippetsOf(coll, q, match, (rows ?? []).map((r) => r.pageId));
+  planned.end({ plan, rows: rows.length });
+  const snippets = withSpan('search.snippets', { pages: rows.length }, () => snippetsOf(coll, q, match, (rows ?? []).map((r) => r.pageId)));
   const hits = (rows ?? []).map((r): SearchHit => {
     const snippet = snippets.get(r.pageId) ?? '';
     return {
@@ -179,7 +193,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
       internal: archiveInternal(r.uri ?? r.pageUrl, r.file),
     };
   });
-  return { hits, tookMs: performance.now() - t0 };
+  return { hits, tookMs: performance.now() - t0, plan };
 }
 
 /** The positive clauses that are one plain word (no OR, no prefix) found on more than commonShare of the newest

@@ -1,5 +1,6 @@
 // Messages between SearchReaders (readers.ts) and its reader threads (reader-thread.ts). Plain data only.
 import type { SearchFacetsView } from '../../shared/api-collections.js';
+import type { SpanRecord } from '../../shared/telemetry.js';
 import type { ThreadError } from '../threads.js';
 import type { SearchOptions, SearchResult } from './index.js';
 import type { captureStats } from './stats.js';
@@ -19,6 +20,9 @@ export interface ReaderResults {
   forget: null;
 }
 
-export type ToReader = ReaderCall & { id: number };
+/** `traceparent`: the caller's span, absent when nothing traces; the reply carries the spans the call finished. */
+export type ToReader = ReaderCall & { id: number; traceparent?: string };
 
-export type FromReader = { id: number; value: ReaderResults[ReaderCall['op']]; error?: undefined } | { id: number; error: ThreadError };
+export type FromReader = ({ id: number; value: ReaderResults[ReaderCall['op']]; error?: undefined } | { id: number; error: ThreadError }) & {
+  spans?: SpanRecord[];
+};

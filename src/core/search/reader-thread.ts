@@ -2,6 +2,8 @@
 // collection, kept open between calls. WAL lets them read while the ingest's writer commits.
 import { parentPort } from 'node:worker_threads';
 import { Collection } from '../store/index.js';
+import { withSpan, withTraceparent } from '../telemetry/index.js';
+import { startThreadTelemetry, takeSpans } from '../telemetry/sink.js';
 import { toThreadError } from '../threads.js';
 import { captureStats, search, searchFacets } from './index.js';
 import type { FromReader, ReaderCall, ReaderResults, ToReader } from './reader-protocol.js';
@@ -33,12 +35,14 @@ function run(call: ReaderCall): ReaderResults[ReaderCall['op']] {
   }
 }
 
-port.on('message', ({ id, ...call }: ToReader) => {
+port.on('message', ({ id, traceparent, ...call }: ToReader) => {
+  if (traceparent) startThreadTelemetry('search-reader');
   let reply: FromReader;
   try {
-    reply = { id, value: run(call) };
+    reply = { id, value: withTraceparent(traceparent, () => withSpan(`search.${call.op}`, { db: call.dbPath }, () => run(call))) };
   } catch (e) {
     reply = { id, error: toThreadError(e) };
   }
-  port.postMessage(reply);
+  const spans = takeSpans();
+  port.postMessage(spans ? { ...reply, spans } : reply);
 });

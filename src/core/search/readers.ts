@@ -3,6 +3,8 @@
 // or an ingest's commits no longer hold up a ping (issue 13: searches during an ingest waited seconds).
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
+import { currentTraceparent } from '../telemetry/index.js';
+import { adoptSpans } from '../telemetry/sink.js';
 import { fromThreadError, startThread } from '../threads.js';
 import type { SearchOptions } from './index.js';
 import type { FromReader, ReaderCall, ReaderResults, ToReader } from './reader-protocol.js';
@@ -82,7 +84,7 @@ export class SearchReaders {
     const id = this.nextId++;
     if (reader.waiting.size === 0) reader.thread.ref();
     reader.waiting.set(id, waiting);
-    reader.thread.postMessage({ ...call, id } satisfies ToReader);
+    reader.thread.postMessage({ ...call, id, traceparent: currentTraceparent() } satisfies ToReader);
   }
 
   private spawn(): Reader {
@@ -93,6 +95,7 @@ export class SearchReaders {
     this.readers.push(reader);
     let failure = 'a search thread stopped';
     thread.on('message', (m: FromReader) => {
+      adoptSpans(m.spans);
       const w = reader.waiting.get(m.id);
       reader.waiting.delete(m.id);
       if (reader.waiting.size === 0) thread.unref();

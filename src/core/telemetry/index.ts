@@ -1,8 +1,13 @@
-// Spans around every stage (ingest batches, SQL, extraction backends). The API is a no-op until startTelemetry()
-// installs an SDK, so library code traces unconditionally and costs nothing in tests or when tracing is off.
-import { SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+// Spans around every stage (ingest batches, SQL, extraction backends). The API is a no-op until a process installs an
+// SDK (sdk.ts: startTelemetry in the engine and CLI, startThreadTelemetry in their worker threads), so library code
+// traces unconditionally and costs next to nothing in tests or when tracing is off.
+// Trace context never travels implicitly between processes or threads: a caller hands `currentTraceparent()` over
+// with its message (an HTTP header, an IPC field, a thread message) and the other side runs under `withTraceparent`.
+import { context, defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, SpanStatusCode, trace, TraceFlags, type Attributes, type Context } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 const tracer = trace.getTracer('archivestream');
+const propagator = new W3CTraceContextPropagator();
 
 /** Runs fn inside a span named `name`; works for sync and async fn, records a thrown error on the span. */
 export function withSpan<T>(name: string, attrs: Attributes, fn: () => T): T {
@@ -38,4 +43,105 @@ export function withSpan<T>(name: string, attrs: Attributes, fn: () => T): T {
 /** Attributes added to the active span (e.g. figures known only at the end of a stage). */
 export function annotate(attrs: Attributes): void {
   trace.getActiveSpan()?.setAttributes(attrs);
+}
+
+/** The active span as a W3C traceparent, to hand to another process or thread; undefined when nothing is traced. */
+export function currentTraceparent(): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagator.inject(context.active(), carrier, defaultTextMapSetter);
+  return carrier.traceparent;
+}
+
+/** Runs fn with the span a traceparent names (from another process or thread) as its parent; a missing or malformed
+ *  one starts fn's spans in a trace of their own. */
+export function withTraceparent<T>(traceparent: string | undefined, fn: () => T): T {
+  if (!traceparent) return fn();
+  return context.with(propagator.extract(ROOT_CONTEXT, { traceparent }, defaultTextMapGetter), fn);
+}
+
+/** Whether the active context is a sampled trace (an SDK is installed, or a traced caller handed its context over):
+ *  lets a hot loop skip its clock reads when it would time nothing. */
+export function tracing(): boolean {
+  // A parent from another thread is a remote, non-recording span: what matters is that its trace is sampled.
+  const span = trace.getActiveSpan();
+  return span !== undefined && (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0;
+}
+
+/** A span that stays open across callbacks (a file, from the message that starts it to the one that ends it). */
+export interface OpenSpan {
+  /** The span as a traceparent, for the message that hands its work to another thread. */
+  readonly traceparent: string | undefined;
+  readonly context: Context;
+  /** Runs fn with this span active. */
+  run<T>(fn: () => T): T;
+  end(attrs?: Attributes, error?: string): void;
+}
+
+/** Starts a child of the active span, ended by the caller. */
+export function openSpan(name: string, attrs: Attributes): OpenSpan {
+  const span = tracer.startSpan(name, { attributes: attrs });
+  const ctx = trace.setSpan(context.active(), span);
+  const carrier: Record<string, string> = {};
+  propagator.inject(ctx, carrier, defaultTextMapSetter);
+  return {
+    traceparent: carrier.traceparent,
+    context: ctx,
+    run: (fn) => context.with(ctx, fn),
+    end(attrs = {}, error) {
+      span.setAttributes(attrs);
+      if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error });
+      span.end();
+    },
+  };
+}
+
+const epochNow = (): number => performance.timeOrigin + performance.now();
+
+/** Time a unit of work (a batch) spends in each of its stages, summed over its records, which run interleaved: read,
+ *  decode, extract for record after record. `end()` records one child span per stage under the active span, laid
+ *  end to end from the unit's start, each with its summed duration and the number of calls it sums (`calls`): a span
+ *  per batch and stage, never one per record. */
+export class StageClock {
+  private readonly totals = new Map<string, { ms: number; calls: number; attrs: Attributes }>();
+  private readonly startMs = epochNow();
+
+  /** `on`: whether to time at all (default: whether the active span records). */
+  constructor(readonly on = tracing()) {}
+
+  /** Runs fn, adding its time to `stage`. */
+  time<T>(stage: string, fn: () => T): T {
+    if (!this.on) return fn();
+    const t0 = performance.now();
+    try {
+      return fn();
+    } finally {
+      this.add(stage, performance.now() - t0);
+    }
+  }
+
+  /** Adds ms (and numeric attributes, summed) to `stage`. */
+  add(stage: string, ms: number, attrs: Record<string, number> = {}): void {
+    if (!this.on) return;
+    let t = this.totals.get(stage);
+    if (!t) this.totals.set(stage, (t = { ms: 0, calls: 0, attrs: {} }));
+    t.ms += ms;
+    t.calls++;
+    for (const [k, v] of Object.entries(attrs)) t.attrs[k] = ((t.attrs[k] as number | undefined) ?? 0) + v;
+  }
+
+  /** Records the stages as child spans of `parent` (default the active span), and forgets them. The unit's time in
+   *  none of them (the loop's own work between stages) is a stage too, `unattributed`, so the stages add up to the
+   *  unit's time. */
+  end(parent: Context = context.active(), unattributed = 'unattributed'): void {
+    if (!this.on) return;
+    const timed = [...this.totals.values()].reduce((sum, t) => sum + t.ms, 0);
+    const rest = epochNow() - this.startMs - timed;
+    if (rest > 0) this.totals.set(unattributed, { ms: rest, calls: 1, attrs: {} });
+    let at = this.startMs;
+    for (const [stage, t] of this.totals) {
+      tracer.startSpan(stage, { startTime: at, attributes: { ...t.attrs, calls: t.calls, summed: true } }, parent).end(at + t.ms);
+      at += t.ms;
+    }
+    this.totals.clear();
+  }
 }

@@ -1,5 +1,7 @@
 // The renderer's only way to the engine: the preload bridge inside Electron, HTTP + Server-Sent Events in browser
 // mode. Both are the same EngineClient, typed by the contract.
+import { TRACEPARENT } from '../../shared/telemetry.js';
+import { UiTracer } from '../telemetry.js';
 import { EVENTS, type ApiEvents, type ArgsOf, type EngineClient, type EventName, type Method, type Reply, type ResultOf } from '../../shared/api.js';
 
 export function httpClient(base = ''): EngineClient {
@@ -21,11 +23,11 @@ export function httpClient(base = ''): EngineClient {
 
   return {
     clientId,
-    async invoke<M extends Method>(method: M, args: ArgsOf<M>): Promise<Reply<ResultOf<M>>> {
+    async invoke<M extends Method>(method: M, args: ArgsOf<M>, traceparent?: string): Promise<Reply<ResultOf<M>>> {
       try {
         const res = await fetch(`${base}/api/${method}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...(traceparent ? { [TRACEPARENT]: traceparent } : {}) },
           body: JSON.stringify(args),
           credentials: 'same-origin',
         });
@@ -49,9 +51,12 @@ export function httpClient(base = ''): EngineClient {
 
 export const engine: EngineClient = window.archivestream ?? httpClient();
 
-/** invoke, throwing the ApiError's message for code that would rather await a value. */
-export async function call<M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
-  const reply = await engine.invoke(method, args);
+/** invoke, throwing the ApiError's message for code that would rather await a value; `traceparent` as invoke's. */
+export async function call<M extends Method>(method: M, args: ArgsOf<M>, traceparent?: string): Promise<ResultOf<M>> {
+  const reply = await engine.invoke(method, args, traceparent);
   if (!reply.ok) throw Object.assign(new Error(reply.error.message), { apiError: reply.error });
   return reply.value;
 }
+
+/** The renderer's spans, sent to this engine (renderer/telemetry.ts). */
+export const uiTracer = new UiTracer((spans) => call('telemetry.submit', { spans }));

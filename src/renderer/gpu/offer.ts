@@ -9,13 +9,15 @@
  * same isolation from the UI, which the worker already gives.
  */
 import type { EngineClient } from '../../shared/api.js';
+import type { UiTracer } from '../telemetry.js';
 import type { FromGpuWorker, ToGpuWorker } from './extract-worker.js';
 
 /** How soon a failed offer is tried again. */
 const RETRY_MS = 10_000;
 
-/** Starts the worker and, when it has WebGL2, offers it; returns what stops both (and withdraws the offer). */
-export function offerGpuExtractor(engine: EngineClient): () => void {
+/** Starts the worker and, when it has WebGL2, offers it; returns what stops both (and withdraws the offer). Each batch
+ *  is a 'gpu.batch' span of `uiTracer`, under the engine's span that sent it. */
+export function offerGpuExtractor(engine: EngineClient, uiTracer: UiTracer): () => void {
   if (typeof Worker === 'undefined') return () => {};
   const worker = new Worker(new URL('./extract-worker.ts', import.meta.url), { type: 'module' });
   const extractor = crypto.randomUUID();
@@ -24,6 +26,8 @@ export function offerGpuExtractor(engine: EngineClient): () => void {
   let unsubscribe: (() => void) | undefined;
   let stopped = false;
   const post = (message: ToGpuWorker) => worker.postMessage(message);
+  /** Batches the worker is extracting: what ends their 'gpu.batch' span, and the engine's span they answer. */
+  const inFlight = new Map<number, { traceparent: string | undefined; end: () => void }>();
 
   const offer = async () => {
     const client = engine.clientId;
@@ -47,7 +51,14 @@ export function offerGpuExtractor(engine: EngineClient): () => void {
         renderer = m.renderer;
         // Subscribing first opens the event stream that will carry the requests (browser mode), under clientId.
         unsubscribe = engine.on('extract.request', (req) => {
-          if (req.extractor === extractor) post({ type: 'extract', id: req.id, pages: req.pages });
+          if (req.extractor !== extractor) return;
+          // A span from request to result under the engine's batch (one trace with the ingest). The reply goes under the
+          // engine's batch too, beside it: the GPU's span then holds only the GPU's work, a stage of its own.
+          void uiTracer.child('gpu.batch', { pages: req.pages.length, renderer }, req.traceparent, () =>
+            new Promise<void>((resolve) => {
+              inFlight.set(req.id, { traceparent: req.traceparent, end: resolve });
+              post({ type: 'extract', id: req.id, pages: req.pages });
+            }));
         });
         void offer();
         return;
@@ -56,11 +67,14 @@ export function offerGpuExtractor(engine: EngineClient): () => void {
         stop();
         return;
       case 'done':
-        void engine.invoke('extract.reply', { extractor, id: m.id, results: m.results });
+      case 'failed': {
+        const batch = inFlight.get(m.id);
+        inFlight.delete(m.id);
+        batch?.end();
+        const reply = m.type === 'done' ? { extractor, id: m.id, results: m.results } : { extractor, id: m.id, error: m.message };
+        void engine.invoke('extract.reply', reply, batch?.traceparent);
         return;
-      case 'failed':
-        void engine.invoke('extract.reply', { extractor, id: m.id, error: m.message });
-        return;
+      }
     }
   };
   worker.onerror = (e) => {

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { CollectionFile, IngestErrorView, IngestTextStatus } from '../../shared/api-collections.js';
 import type { IngestProgress } from '../../shared/records.js';
-import { call, engine } from '../api/client.js';
+import { call, engine, uiTracer } from '../api/client.js';
 import { FolderBrowser } from '../components/FolderBrowser.js';
 import { formatBytes, formatCount, formatDuration, plural } from '../format.js';
 import { fileStatus } from '../file-status.js';
@@ -358,7 +358,7 @@ export function CollectionView() {
               </button>
             ) : (
               <>
-                <button type="button" className="primary" onClick={() => void act(() => call('ingest.start', { collection: current, backend: settings?.textBackend }))}>
+                <button type="button" className="primary" onClick={() => void act(() => uiTracer.action('ui.ingest.start', { backend: settings?.textBackend ?? 'cpu' }, (tp) => call('ingest.start', { collection: current, backend: settings?.textBackend }, tp)))}>
                   {detail.fileList.some((f) => f.state === 'done') ? 'Ingest new and changed files' : 'Start ingest'}
                 </button>
                 {detail.fileList.some((f) => f.state === 'done') && (

@@ -7,6 +7,7 @@ import { call, engine } from '../api/client.js';
 import { rate } from '../../shared/text-rate.js';
 import { describeError } from '../format.js';
 import { useApp } from '../store.js';
+import { TelemetrySettings } from './TelemetrySettings.js';
 
 function CopyablePath({ label, path }: { label: string; path: string }) {
   const [copied, setCopied] = useState<string | null>(null);
@@ -210,6 +211,7 @@ export function SettingsView() {
       </ul>
       <AllowFolder />
       <AppPaths />
+      <TelemetrySettings />
     </section>
   );
 }

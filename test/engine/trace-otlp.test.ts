@@ -1,0 +1,170 @@
+// Issue 17, must-show 1: one user action is one trace across every process and thread. The built engine runs in
+// browser mode with OTEL_EXPORTER_OTLP_ENDPOINT pointing at a real OTLP/HTTP receiver inside this test; the UI side is
+// the renderer's own tracer (src/renderer/telemetry.ts), calling the engine over HTTP with the traceparent header
+// as its client does, and handing its spans over with 'telemetry.submit'. An ingest and a search must each arrive
+// as one trace whose spans link parent to child from the UI span down to the ingest worker's batches and the search
+// reader's plan.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UiTracer } from '../../src/renderer/telemetry.js';
+import type { ArgsOf, Method, Reply, ResultOf } from '../../src/shared/api.js';
+import { gzipRecords, httpResponse, responseRecord } from '../core/warc/fixtures.js';
+import { startReceiver, type ReceivedSpan, type Receiver } from '../core/telemetry/otlp-receiver.js';
+
+const ROOT = join(__dirname, '..', '..');
+const TOKEN = 'trace-test-token-0123456789';
+const PAGES = 40;
+const dir = mkdtempSync(join(tmpdir(), 'as-trace-'));
+const warc = join(dir, 'pages.warc.gz');
+writeFileSync(warc, gzipRecords(Array.from({ length: PAGES }, (_, i) =>
+  responseRecord(`http://example.com/p/${i}`, httpResponse(200, [['Content-Type', 'text/html; charset=utf-8']], `<title>Page ${i}</title><p>heron word${i} marsh</p>`)))));
+
+let receiver: Receiver;
+let engine: ChildProcess;
+let origin = '';
+
+async function api<M extends Method>(method: M, args: ArgsOf<M>, traceparent?: string): Promise<ResultOf<M>> {
+  const res = await fetch(`${origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...(traceparent ? { traceparent } : {}) },
+    body: JSON.stringify(args),
+  });
+  const reply = (await res.json()) as Reply<ResultOf<M>>;
+  if (!reply.ok) throw new Error(`${method}: ${reply.error.code}: ${reply.error.message}`);
+  return reply.value;
+}
+
+const ui = new UiTracer((spans) => api('telemetry.submit', { spans }));
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  engine = spawn(process.execPath, [join(ROOT, 'out/node/engine.mjs'), '--data-dir', join(dir, 'data'), '--allow-dir', dir], {
+    env: { ...process.env, ARCHIVESTREAM_TOKEN: TOKEN, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  origin = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    engine.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (m) resolve(m[1]);
+    });
+    engine.once('exit', (code) => reject(new Error(`engine exited (${code}): ${out}`)));
+  });
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => {
+    engine.once('exit', () => resolve());
+    engine.kill('SIGTERM');
+  });
+  await receiver.close();
+});
+
+/** The spans of one trace, once `last` has arrived (exports are batched: up to a second late). */
+async function traceOf(root: string, last: string): Promise<ReceivedSpan[]> {
+  for (let i = 0; i < 100; i++) {
+    const rootSpan = receiver.spans.find((s) => s.name === root);
+    if (rootSpan && receiver.spans.some((s) => s.traceId === rootSpan.traceId && s.name === last)) {
+      return receiver.spans.filter((s) => s.traceId === rootSpan.traceId);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no trace from ${root} with ${last} arrived; got ${[...new Set(receiver.spans.map((s) => s.name))].join(', ')}`);
+}
+
+function only(spans: ReceivedSpan[], name: string): ReceivedSpan {
+  const found = spans.filter((s) => s.name === name);
+  expect(found, name).toHaveLength(1);
+  return found[0];
+}
+
+function parentOf(spans: ReceivedSpan[], s: ReceivedSpan): ReceivedSpan {
+  const p = spans.find((x) => x.spanId === s.parentSpanId);
+  if (!p) throw new Error(`${s.name} (${s.service}) has no parent in its trace`);
+  return p;
+}
+
+describe('one trace per user action, across processes (issue 17, must-show 1)', () => {
+  it('an ingest started from the UI: renderer -> engine -> writer thread -> worker threads, one trace', async () => {
+    await api('collections.create', { name: 'c' });
+    await api('files.add', { collection: 'c', paths: [warc] });
+    await ui.action('ui.ingest.start', { collection: 'c' }, (tp) => api('ingest.start', { collection: 'c', backend: 'cpu' }, tp));
+    for (let i = 0; i < 200 && (await api('collections.get', { collection: 'c' })).ingest.running; i++) await new Promise((r) => setTimeout(r, 100));
+    await ui.flush();
+    const spans = await traceOf('ui.ingest.start', 'ingest.analyze');
+
+    const uiSpan = only(spans, 'ui.ingest.start');
+    expect(uiSpan.service).toBe('archivestream-renderer');
+    expect(uiSpan.parentSpanId).toBeNull();
+    const call = only(spans, 'api.ingest.start');
+    expect(call.service).toBe('archivestream-engine');
+    expect(parentOf(spans, call)).toBe(uiSpan);
+    const ingest = only(spans, 'ingest.collection');
+    expect(parentOf(spans, ingest)).toBe(call);
+    expect(ingest.attributes).toMatchObject({ collection: 'c', backend: 'cpu', records: PAGES, pages: PAGES });
+
+    // The writer thread's spans join the engine's ingest span.
+    const pool = only(spans, 'ingest.pool');
+    expect(pool.service).toBe('archivestream-ingest-writer');
+    expect(parentOf(spans, pool)).toBe(ingest);
+    const file = only(spans, 'ingest.file');
+    expect(parentOf(spans, file)).toBe(pool);
+    expect(file.attributes).toMatchObject({ file: warc, state: 'done', records: PAGES });
+    const writes = spans.filter((s) => s.name === 'store.writeBatch');
+    expect(writes.length).toBeGreaterThan(0);
+    for (const w of writes) expect(parentOf(spans, w)).toBe(file);
+    expect(writes.reduce((n, w) => n + Number(w.attributes.captures), 0)).toBe(PAGES);
+    expect(parentOf(spans, only(spans, 'ingest.checkpoint'))).toBe(ingest);
+
+    // The worker thread's batches join the file's span, with the stages under them.
+    const batches = spans.filter((s) => s.name === 'ingest.batch');
+    expect(batches.length).toBeGreaterThan(0);
+    expect(batches.length).toBeLessThan(PAGES); // per batch, never per record
+    for (const b of batches) {
+      expect(b.service).toBe('archivestream-ingest-worker');
+      expect(parentOf(spans, b)).toBe(file);
+    }
+    expect(batches.reduce((n, b) => n + Number(b.attributes.records), 0)).toBe(PAGES);
+    expect(Math.max(...batches.map((b) => Number(b.attributes['offset.end'])))).toBeGreaterThan(0);
+    const extract = spans.filter((s) => s.name === 'ingest.extract');
+    expect(extract.length).toBeGreaterThan(0);
+    expect(extract.reduce((n, s) => n + Number(s.attributes.pages), 0)).toBe(PAGES);
+    for (const stage of ['ingest.read', 'ingest.decode', 'ingest.extract']) {
+      const s = spans.find((x) => x.name === stage);
+      expect(s, stage).toBeDefined();
+      expect(parentOf(spans, s!).name).toBe('ingest.batch');
+    }
+
+    // Every span of the action shares the UI's trace id, in every process.
+    expect(new Set(spans.map((s) => s.service))).toEqual(new Set([
+      'archivestream-renderer', 'archivestream-engine', 'archivestream-ingest-writer', 'archivestream-ingest-worker',
+    ]));
+    expect(receiver.encodings).toContain('gzip/length');
+  });
+
+  it('a search from the UI: renderer -> engine -> search reader thread, one trace, the query hashed', async () => {
+    await ui.action('ui.search', {}, async (tp) => {
+      await api('search.query', { collection: 'c', q: 'heron marsh' }, tp);
+      await api('search.facets', { collection: 'c', q: 'heron marsh' }, tp);
+    });
+    await ui.flush();
+    const spans = await traceOf('ui.search', 'search.facets');
+    const root = only(spans, 'ui.search');
+    const query = only(spans, 'api.search.query');
+    expect(parentOf(spans, query)).toBe(root);
+    expect(query.attributes['query.hash']).toMatch(/^[0-9a-f]{16}$/);
+    expect(query.attributes['query.text']).toBeUndefined(); // not allowed by default
+    expect(JSON.stringify(spans.map((s) => s.attributes))).not.toContain('heron');
+    expect(query.attributes.hits).toBe(PAGES); // every page has both words
+    const inReader = only(spans, 'search.search');
+    expect(inReader.service).toBe('archivestream-search-reader');
+    expect(parentOf(spans, inReader)).toBe(query);
+    for (const stage of ['search.parse', 'search.plan', 'search.snippets']) expect(parentOf(spans, only(spans, stage))).toBe(inReader);
+    expect(only(spans, 'search.plan').attributes.plan).toBe(query.attributes.plan);
+    expect(parentOf(spans, only(spans, 'search.facets'))).toBe(only(spans, 'api.search.facets'));
+  });
+});
