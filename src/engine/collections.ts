@@ -31,6 +31,7 @@ import type { EngineContext } from './context.js';
 import { isMaxTextMb, Registry, type RegistryCollection } from './registry.js';
 import { MB } from '../core/extract/bound.js';
 import type { RemoteExtractors } from './remote-extract.js';
+import type { CollectionAccess } from './notes-handlers.js';
 import { diffLines } from './text-diff.js';
 
 export type CollectionHandlers = { [M in keyof CollectionsApi]: (args: ArgsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
@@ -85,7 +86,7 @@ function csvCell(v: string | number | null): string {
 export function createCollectionHandlers(
   ctx: EngineContext,
   extractors: RemoteExtractors,
-): { handlers: CollectionHandlers; access: FileAccess; close(): void } {
+): { handlers: CollectionHandlers; access: FileAccess; db: CollectionAccess; close(): void } {
   const registry = new Registry(ctx.dataDir);
   if (registry.brokenCopy) {
     const message = `The list of collections could not be read; it was kept as ${registry.brokenCopy} and a new one started.`;
@@ -233,7 +234,7 @@ export function createCollectionHandlers(
     const page = from.digest ? c.page(from.digest) : undefined;
     return {
       title: page?.title ?? '', text: page?.text ?? '', main: page?.main ?? '', mainFound: page?.mainFound ?? null,
-      from: toCaptureView(from), capture: toCaptureView(cap),
+      pageCount: page?.pageCount ?? null, from: toCaptureView(from), capture: toCaptureView(cap),
     };
   }
 
@@ -418,8 +419,8 @@ export function createCollectionHandlers(
     },
 
     'record.text': ({ collection, captureId }) => {
-      const { title, text, main, mainFound, from } = textOf(coll(collection), captureId);
-      return { title, text, main, mainFound, from };
+      const { title, text, main, mainFound, pageCount, from } = textOf(coll(collection), captureId);
+      return { title, text, main, mainFound, pageCount, from };
     },
 
     'record.diff': ({ collection, a, b }) => {
@@ -440,7 +441,8 @@ export function createCollectionHandlers(
     'export.results': async ({ collection, q, format, sort, limit }) => {
       const path = readable(collection);
       const want = Math.min(limit ?? EXPORT_MAX, EXPORT_MAX);
-      const lines: string[] = format === 'csv' ? ['title,url,timestamp,status,mime,captures,snippet,file,offset,length'] : [];
+      const lines: string[] = format === 'csv' ? ['title,url,timestamp,status,mime,captures,snippet,file,offset,length,tags,page_note,capture_note'] : [];
+      const labels = coll(collection).labelIndex();
       let rows = 0;
       while (rows < want) {
         const page = (await readers.search(path, q, { sort, limit: Math.min(SEARCH_PAGE_MAX, want - rows), offset: rows })).hits;
@@ -457,7 +459,10 @@ export function createCollectionHandlers(
             offset: h.capture.offset,
             length: h.capture.length,
           };
-          lines.push(format === 'csv' ? Object.values(row).map(csvCell).join(',') : JSON.stringify(row));
+          const l = labels.capture(h.capture);
+          lines.push(format === 'csv'
+            ? [...Object.values(row), l.tags.join(' '), l.pageNote, l.captureNote].map(csvCell).join(',')
+            : JSON.stringify({ ...row, ...l }));
         }
         rows += page.length;
         if (page.length < SEARCH_PAGE_MAX) break;
@@ -501,6 +506,7 @@ export function createCollectionHandlers(
   return {
     handlers,
     access,
+    db: { read: coll, write: (name) => writable(registry.find(name)) },
     close() {
       for (const r of running.values()) r.controller.abort();
       void readers.close();

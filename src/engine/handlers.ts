@@ -11,6 +11,7 @@ import { createCollectionHandlers } from './collections.js';
 import type { EngineContext, Handlers } from './context.js';
 import { RemoteExtractors } from './remote-extract.js';
 import { createReplayHandlers } from './replay-handlers.js';
+import { createNotesHandlers } from './notes-handlers.js';
 
 const PAGE_DEFAULT = 200;
 const PAGE_MAX = 5000;
@@ -99,6 +100,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void; 
     ...collections.handlers,
     ...extractors.handlers(),
     ...createReplayHandlers(ctx.replay ?? null),
+    ...createNotesHandlers(collections.db),
     'engine.info': () => ({
       version, node: process.version, pid: process.pid, mode: ctx.mode,
       eventLoopDelayMs: { max: ms(loopDelay.max), p99: ms(loopDelay.percentile(99)) },

@@ -43,6 +43,20 @@ export interface AnnotationsExport {
   } & Annotations>;
 }
 
+/** What an export row says of a capture's notes and tags: its page's and its own tags together, each note apart. */
+export interface CaptureLabels {
+  tags: string[];
+  pageNote: string | null;
+  captureNote: string | null;
+}
+
+/** The note and tags of a capture and of its page (null when the capture has no payload digest, so no page). */
+export interface CaptureAnnotations {
+  captureId: number;
+  page: Annotations | null;
+  capture: Annotations;
+}
+
 /** Longest tag, in characters. */
 export const TAG_MAX = 64;
 /** Longest note, in characters. */

@@ -9,7 +9,9 @@ import { Worker } from 'node:worker_threads';
 import { pick } from '../../shared/pick.js';
 import { CodedError, type IngestProblemCode } from '../../shared/errors.js';
 import type { CaptureRow, FileState, IngestErrorRow, PageRow } from '../../shared/records.js';
-import { normalizeTag, NOTE_MAX, type Annotations, type AnnotationsExport, type NoteScope, type SavedSearch, type TagCount } from '../../shared/notes.js';
+import {
+  normalizeTag, NOTE_MAX, type Annotations, type AnnotationsExport, type CaptureLabels, type NoteScope, type SavedSearch, type TagCount,
+} from '../../shared/notes.js';
 import { segmentWords } from '../search/segment.js';
 import { reverseHost } from './hostkey.js';
 import { mainLinesOf, mainOf, restOf } from './main-lines.js';
@@ -207,6 +209,11 @@ export function collectionError(e: unknown, path: string): CodedError | null {
     return new CodedError('collection-unreadable', `${path} cannot be opened (${(e as Error).message}): check that it is a collection file you may read.`, path);
   }
   return null;
+}
+
+/** The key of a page's notes and tags (schema.ts NOTE_TARGET spells the same in SQL). */
+function pageTarget(digest: string): string {
+  return `page:${digest}`;
 }
 
 /** better-sqlite3 binds a Buffer as bytes; a Uint8Array that crossed a thread arrives without Buffer's prototype. */
@@ -686,7 +693,7 @@ export class Collection {
   static noteTarget(capture: Pick<CaptureRow, 'fileId' | 'offset' | 'digest'>, scope: NoteScope): string {
     if (scope === 'capture') return `capture:${capture.fileId}:${capture.offset}`;
     if (!capture.digest) throw new CodedError('bad-request', 'This capture has no payload digest, so it has no page to note: note the capture itself.');
-    return `page:${capture.digest}`;
+    return pageTarget(capture.digest);
   }
 
   annotations(target: string): Annotations {
@@ -742,6 +749,34 @@ export class Collection {
   deleteSavedSearch(id: number): SavedSearch[] {
     this.stmt('DELETE FROM saved_searches WHERE id = ?').run(id);
     return this.savedSearches();
+  }
+
+  /** Every note and tag read once, for an export that labels each of its rows (they are few: a person writes them):
+   *  a capture's labels (its page's and its own) and a page's, from memory. A collection opened read-only before
+   *  migration 6 has none. */
+  labelIndex(): { capture(c: Pick<CaptureRow, 'fileId' | 'offset' | 'digest'>): CaptureLabels; page(digest: string): Annotations } {
+    const notes = new Map<string, string>();
+    const tags = new Map<string, string[]>();
+    if (this.stmt(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notes'`).get() !== undefined) {
+      for (const r of this.stmt('SELECT target, body FROM notes').all() as Array<{ target: string; body: string }>) notes.set(r.target, r.body);
+      for (const r of this.stmt('SELECT target, tag FROM tags ORDER BY tag').all() as Array<{ target: string; tag: string }>) {
+        const list = tags.get(r.target);
+        if (list) list.push(r.tag);
+        else tags.set(r.target, [r.tag]);
+      }
+    }
+    const page = (digest: string): Annotations => {
+      const target = pageTarget(digest);
+      return { note: notes.get(target) ?? null, tags: tags.get(target) ?? [] };
+    };
+    return {
+      page,
+      capture: (c) => {
+        const own = Collection.noteTarget(c, 'capture');
+        const ofPage = c.digest ? page(c.digest) : { note: null, tags: [] };
+        return { tags: [...new Set([...ofPage.tags, ...(tags.get(own) ?? [])])].sort(), pageNote: ofPage.note, captureNote: notes.get(own) ?? null };
+      },
+    };
   }
 
   /**
