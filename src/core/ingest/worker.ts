@@ -11,10 +11,9 @@ import type { PageInput } from '../store/index.js';
 import { ArchiveError, openArchive } from '../warc/index.js';
 import { cdxjEntry } from '../warc/cdxj.js';
 import type { ArchiveRecord } from '../warc/types.js';
-import { textCutProblem } from '../extract/bound.js';
+import { MB, textCutProblem } from '../extract/bound.js';
 import { extractText } from '../extract/index.js';
 import { endsLikePdf, PdfReader } from '../documents/index.js';
-import { MB } from '../extract/bound.js';
 import { captureRow, documentKind, documentRow, htmlPage, isHtmlPage, plainText, textRow, type DocumentKind } from './rows.js';
 import { CANCEL, CREDITS, SEND_HTML, type FromWorker, type HtmlPage, type ToWorker, type WorkerInit } from './protocol.js';
 
