@@ -41,7 +41,7 @@ export function SavedSearches({ collection }: { collection: string }) {
   const q = search.q;
 
   return (
-    <div className="research" aria-label="Saved searches and tags" role="region">
+    <div className="research" aria-label="Saved queries and tag filter" role="group">
       <div className="row">
         {naming ? (
           <form className="row" onSubmit={(e) => {
