@@ -102,7 +102,7 @@ const extract = (htmls: string[]): ExtractedText[] => htmls.map((h) => extractTe
 /** rows: the page rows a worker sends, text as UTF-8 bytes. */
 function rows(payloads: Payload[], htmls: string[], texts: ExtractedText[]): PageInput[] {
   return texts.map((ex, i) => {
-    const row = textRow({ digest: payloads[i].capture.digest!, url: payloads[i].capture.uri ?? '', html: htmls[i], lang: null }, ex);
+    const row = textRow({ digest: payloads[i].capture.digest!, url: payloads[i].capture.uri ?? '', lang: null }, ex);
     return { ...row, text: utf8.encode(row.text), main: utf8.encode(row.main), rest: utf8.encode(row.rest) };
   });
 }

@@ -36,6 +36,7 @@ import { isMaxTextMb, Registry, type RegistryCollection } from './registry.js';
 import { MB } from '../core/extract/bound.js';
 import type { RemoteExtractors } from './remote-extract.js';
 import type { EngineTelemetry } from './telemetry.js';
+import type { CollectionAccess } from './notes-handlers.js';
 import { diffLines } from './text-diff.js';
 import { machineId, measurementFor, measureTextBackends } from './text-choice.js';
 
@@ -110,7 +111,7 @@ export function createCollectionHandlers(
   ctx: EngineContext,
   extractors: RemoteExtractors,
   telemetry: EngineTelemetry,
-): { handlers: CollectionHandlers; access: FileAccess; openCount(): number; close(): Promise<void> } {
+): { handlers: CollectionHandlers; access: FileAccess; db: CollectionAccess; openCount(): number; close(): Promise<void> } {
   const registry = new Registry(ctx.dataDir);
   if (registry.brokenCopy) {
     const message = `The list of collections could not be read; it was kept as ${registry.brokenCopy} and a new one started.`;
@@ -300,7 +301,7 @@ export function createCollectionHandlers(
     const page = from.digest ? c.page(from.digest) : undefined;
     return {
       title: page?.title ?? '', text: page?.text ?? '', main: page?.main ?? '', mainFound: page?.mainFound ?? null,
-      from: toCaptureView(from), capture: toCaptureView(cap),
+      pageCount: page?.pageCount ?? null, from: toCaptureView(from), capture: toCaptureView(cap),
     };
   }
 
@@ -532,8 +533,8 @@ export function createCollectionHandlers(
     },
 
     'record.text': ({ collection, captureId }) => {
-      const { title, text, main, mainFound, from } = textOf(coll(collection), captureId);
-      return { title, text, main, mainFound, from };
+      const { title, text, main, mainFound, pageCount, from } = textOf(coll(collection), captureId);
+      return { title, text, main, mainFound, pageCount, from };
     },
 
     'record.diff': ({ collection, a, b }) => {
@@ -554,7 +555,8 @@ export function createCollectionHandlers(
     'export.results': ({ collection, q, format, sort, limit }) => withSpan('export.results', { collection, format, ...telemetry.queryAttribute(q) }, async () => {
       const path = readable(collection);
       const want = Math.min(limit ?? EXPORT_MAX, EXPORT_MAX);
-      const lines: string[] = format === 'csv' ? ['title,url,timestamp,status,mime,captures,snippet,file,offset,length'] : [];
+      const lines: string[] = format === 'csv' ? ['title,url,timestamp,status,mime,captures,snippet,file,offset,length,tags,page_note,capture_note'] : [];
+      const labels = coll(collection).labelIndex();
       let rows = 0;
       while (rows < want) {
         const page = (await readers.search(path, q, { sort, limit: Math.min(SEARCH_PAGE_MAX, want - rows), offset: rows })).hits;
@@ -571,7 +573,10 @@ export function createCollectionHandlers(
             offset: h.capture.offset,
             length: h.capture.length,
           };
-          lines.push(format === 'csv' ? Object.values(row).map(csvCell).join(',') : JSON.stringify(row));
+          const l = labels.capture(h.capture);
+          lines.push(format === 'csv'
+            ? [...Object.values(row), l.tags.join(' '), l.pageNote, l.captureNote].map(csvCell).join(',')
+            : JSON.stringify({ ...row, ...l }));
         }
         rows += page.length;
         if (page.length < SEARCH_PAGE_MAX) break;
@@ -617,6 +622,7 @@ export function createCollectionHandlers(
   return {
     handlers,
     access,
+    db: { read: coll, write: (name) => writable(registry.find(name)) },
     openCount: () => open.size,
     /** Cancels running ingests and waits for them (their threads hold connections of their own), ends the reader
      *  threads, and closes the databases last: the last connection to close checkpoints the WAL and removes it, which a

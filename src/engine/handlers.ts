@@ -12,6 +12,7 @@ import type { EngineContext, Handlers } from './context.js';
 import { RemoteExtractors } from './remote-extract.js';
 import { createReplayHandlers } from './replay-handlers.js';
 import { engineTelemetry, type EngineTelemetry } from './telemetry.js';
+import { createNotesHandlers } from './notes-handlers.js';
 
 const PAGE_DEFAULT = 200;
 const PAGE_MAX = 5000;
@@ -104,6 +105,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): Promis
     ...extractors.handlers(),
     ...createReplayHandlers(ctx.replay ?? null),
     ...telemetry.handlers,
+    ...createNotesHandlers(collections.db),
     'engine.info': () => ({
       version, node: process.version, pid: process.pid, mode: ctx.mode,
       eventLoopDelayMs: { max: ms(loopDelay.max), p99: ms(loopDelay.percentile(99)) },

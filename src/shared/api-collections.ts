@@ -167,6 +167,8 @@ export interface RecordText {
   /** Whether an article was found; null when the page was extracted before main content was (an ingest with mode
    *  'reextract' extracts it again). */
   mainFound: boolean | null;
+  /** A document's number of pages (PDF); null for HTML and plain text. */
+  pageCount: number | null;
   /** The capture whose payload the text came from (the original, for a revisit). */
   from: CaptureView;
 }

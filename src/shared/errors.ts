@@ -34,7 +34,11 @@ export type IngestProblemCode =
   | 'record-unreadable' // a record whose fields could not be read into a capture
   | 'extract-failed' // a page whose text could not be extracted
   | 'file-unreadable' // reading stopped inside the file; what came before it is kept
-  | 'worker-crashed'; // the ingest worker reading the file stopped
+  | 'worker-crashed' // the ingest worker reading the file stopped
+  | 'document-encrypted' // a PDF that needs a password: its text cannot be read
+  | 'document-unreadable' // a PDF whose structure or a page of it cannot be parsed (damaged); text of the pages before is kept
+  | 'document-truncated' // a PDF that ends without its %%EOF marker: cut short; text of the pages that could be read is kept
+  | 'document-timeout'; // a document's text extraction passed its time bound: text of the pages read before is kept
 
 /** Every code that crosses a process boundary, as an ApiError's or as a problem's: data, never Error objects. An
  *  error thrown with one of these (a CodedError, below) reaches the client as it is; any other failure

@@ -46,6 +46,8 @@ export interface PageRow {
   ftsTitle?: string | null;
   ftsMain?: string | null;
   ftsRest?: string | null;
+  /** A document's number of pages (PDF); null or absent for HTML and plain text. */
+  pageCount?: number | null;
 }
 
 export interface IngestErrorRow {

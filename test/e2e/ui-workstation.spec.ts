@@ -249,7 +249,7 @@ test('search with "/", facets filter on click, and results export', async () => 
     });
   });
   const rows = parseCsv(csv);
-  expect(rows[0]).toEqual(['title', 'url', 'timestamp', 'status', 'mime', 'captures', 'snippet', 'file', 'offset', 'length']);
+  expect(rows[0]).toEqual(['title', 'url', 'timestamp', 'status', 'mime', 'captures', 'snippet', 'file', 'offset', 'length', 'tags', 'page_note', 'capture_note']);
   expect(rows.length).toBe((await results.getByRole('option').count()) + 1);
   expect(rows.slice(1).every((r) => new URL(r[1]).hostname.endsWith(host))).toBe(true);
 });

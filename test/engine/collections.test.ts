@@ -314,7 +314,7 @@ describe.skipIf(!existsSync(WARCS))('collections over the pywb sample WARCs (cor
     const lines = jsonl.content.trim().split('\n').map((l) => JSON.parse(l) as { url: string; snippet: string });
     expect(lines).toHaveLength(jsonl.rows);
     expect(lines[0].snippet).not.toMatch(/[\u0002\u0003]/);
-    expect(csv.content.split('\n')[0]).toBe('title,url,timestamp,status,mime,captures,snippet,file,offset,length');
+    expect(csv.content.split('\n')[0]).toBe('title,url,timestamp,status,mime,captures,snippet,file,offset,length,tags,page_note,capture_note');
     const one = await e.call('export.results', { collection: 'pywb', q: 'iana', format: 'jsonl', limit: 1 });
     expect(one).toMatchObject({ rows: 1, truncated: jsonl.rows > 1 });
   });

@@ -1,5 +1,6 @@
 // `archivestream export <db> --format cdxj|csv|jsonl`: the collection's captures as CDXJ or CSV, or its pages as JSON
-// lines ({url, timestamp, title, text}).
+// lines ({url, timestamp, title, text, tags, note}). CSV rows carry each capture's tags (its page's and its own) and
+// notes.
 import { basename } from 'node:path';
 import { parseArgs, readCollection, UsageError, type CliIo, type Command } from '../command.js';
 import { type StoredCapture } from '../../core/store/index.js';
@@ -25,6 +26,7 @@ export function cdxjOfCapture(c: StoredCapture): CdxjEntry | null {
 }
 
 const CSV_COLUMNS = ['urlkey', 'timestamp', 'url', 'type', 'mime', 'status', 'digest', 'length', 'offset', 'file'] as const;
+const LABEL_COLUMNS = ['tags', 'page_note', 'capture_note'] as const;
 
 function csvField(v: unknown): string {
   const s = v === null || v === undefined ? '' : String(v);
@@ -41,9 +43,11 @@ export const exportCommand: Command = {
     if (format !== 'cdxj' && format !== 'csv' && format !== 'jsonl') throw new UsageError('--format is cdxj, csv or jsonl');
     if (positional.length !== 1) throw new UsageError('give one <db>');
     return readCollection(positional[0], io, (coll) => {
+      const labels = coll.labelIndex();
       if (format === 'jsonl') {
         for (const p of coll.iteratePages()) {
-          io.out(JSON.stringify({ url: p.url, timestamp: p.timestamp, title: p.title, text: p.text }));
+          const { note, tags } = labels.page(p.digest);
+          io.out(JSON.stringify({ url: p.url, timestamp: p.timestamp, title: p.title, text: p.text, tags, note }));
         }
       } else if (format === 'cdxj') {
         for (const c of coll.iterateCaptures()) {
@@ -51,9 +55,11 @@ export const exportCommand: Command = {
           if (entry) io.out(formatCdxj(entry));
         }
       } else {
-        io.out(CSV_COLUMNS.join(','));
+        io.out([...CSV_COLUMNS, ...LABEL_COLUMNS].join(','));
         for (const c of coll.iterateCaptures()) {
-          io.out(CSV_COLUMNS.map((k) => csvField(k === 'url' ? c.uri : c[k])).join(','));
+          const l = labels.capture(c);
+          const cells = [...CSV_COLUMNS.map((k) => (k === 'url' ? c.uri : c[k])), l.tags.join(' '), l.pageNote, l.captureNote];
+          io.out(cells.map(csvField).join(','));
         }
       }
       return 0;

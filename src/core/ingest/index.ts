@@ -16,6 +16,7 @@ import { Collection, type TraceHook } from '../store/index.js';
 import { openSpan, tracing, withSpan, type OpenSpan } from '../telemetry/index.js';
 import { adoptSpans } from '../telemetry/sink.js';
 import { startThread } from '../threads.js';
+import { DEFAULT_DOCUMENT_TIMEOUT_MS } from '../documents/index.js';
 import { CANCEL, CREDITS, SEND_HTML, SHARED_SLOTS, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 import { textRow } from './rows.js';
 
@@ -57,6 +58,9 @@ export interface IngestOptions {
   /** Payload bytes text extraction reads at most (default DEFAULT_MAX_TEXT_MB); a longer payload's text is taken from
    *  its start and a 'payload-truncated-for-text' problem is stored. */
   maxTextBytes?: number;
+  /** How long one document's text extraction (a PDF's) may take, in ms (default DEFAULT_DOCUMENT_TIMEOUT_MS): past it,
+   *  the text of the pages read so far is kept and a 'document-timeout' problem stored. */
+  documentTimeoutMs?: number;
   /** Extract page text through an async backend in this thread; absent, the workers extract it on the CPU (the
    *  fastest way on a machine without a fast GPU: no page crosses a thread twice). */
   text?: IngestTextOptions;
@@ -337,6 +341,7 @@ class IngestPool {
     const workerData: WorkerInit = {
       shared: buffer, batchRecords: this.opts.batchRecords ?? 500, batchBytes: this.opts.batchBytes ?? 4 << 20,
       maxTextBytes: this.opts.maxTextBytes ?? DEFAULT_MAX_TEXT_MB * MB,
+      documentTimeoutMs: this.opts.documentTimeoutMs ?? DEFAULT_DOCUMENT_TIMEOUT_MS,
     };
     const w: PoolWorker = {
       thread: startThread('ingest-worker', new URL('./worker.ts', import.meta.url), { workerData }), shared, state: 'starting', file: null, chain: Promise.resolve(),

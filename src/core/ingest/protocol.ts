@@ -17,6 +17,8 @@ export interface WorkerInit {
   batchBytes: number;
   /** Payload bytes text extraction reads at most (IngestOptions.maxTextBytes). */
   maxTextBytes: number;
+  /** How long one document (PDF) may take (IngestOptions.documentTimeoutMs). */
+  documentTimeoutMs: number;
 }
 
 /** A page whose text the pool extracts (IngestOptions.text): charset decoding stays in the worker, done once. */

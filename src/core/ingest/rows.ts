@@ -7,12 +7,18 @@ import { extractText, type ExtractedText } from '../extract/index.js';
 import { ftsCopy } from '../search/segment.js';
 import { mainLinesOf, mainOf, restOf } from '../store/main-lines.js';
 import { sha1Base32 } from '../warc/cdxj.js';
+import { looksLikePdf } from '../documents/index.js';
+import { withoutControls } from '../documents/controls.js';
 import { surt } from '../warc/surt.js';
 import type { ArchiveRecord, HttpMessage } from '../warc/types.js';
 import type { HtmlPage } from './protocol.js';
 
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 const PAYLOAD_TYPES = new Set(['response', 'resource']);
+const TEXT_TYPES = new Set(['text/plain']);
+const PDF_TYPES = new Set(['application/pdf', 'application/x-pdf']);
+/** What servers send a file as when they do not say what it is: a PDF among them is known by its bytes. */
+const UNTYPED = new Set(['application/octet-stream', 'binary/octet-stream', 'application/download', 'application/x-download', 'application/force-download']);
 
 /** '2008-04-30T20:48:25Z' (or with fractions) -> '20080430204825'; null when it is not a date. */
 export function timestamp14(iso: string | undefined): string | null {
@@ -70,8 +76,23 @@ export function captureRow(r: ArchiveRecord, fileId: number): CaptureRow {
 /** Whether a capture holds an HTML page worth extracting: a response/resource with a 2xx status (or none, for
  *  resource records) and an HTML media type. */
 export function isHtmlPage(c: CaptureRow): boolean {
-  if (!PAYLOAD_TYPES.has(c.type) || !c.digest || !c.mime || !HTML_TYPES.has(c.mime)) return false;
+  return servesPayload(c) && c.mime !== null && HTML_TYPES.has(c.mime);
+}
+
+/** A response/resource with a payload digest and a 2xx status (or none, for resource records). */
+function servesPayload(c: CaptureRow): boolean {
+  if (!PAYLOAD_TYPES.has(c.type) || !c.digest) return false;
   return c.status === null ? c.type === 'resource' : c.status >= 200 && c.status < 300;
+}
+
+/** A document indexed besides HTML pages: a PDF (by its media type, or by its `%PDF-` bytes when served untyped), or
+ *  plain text. `head` gives the payload's first bytes, read only for an untyped payload. */
+export type DocumentKind = 'pdf' | 'text';
+export function documentKind(c: CaptureRow, head: () => Uint8Array): DocumentKind | null {
+  if (!servesPayload(c)) return null;
+  if (c.mime !== null && TEXT_TYPES.has(c.mime)) return 'text';
+  if (c.mime !== null && PDF_TYPES.has(c.mime)) return 'pdf';
+  return (c.mime === null || UNTYPED.has(c.mime)) && looksLikePdf(head()) ? 'pdf' : null;
 }
 
 /** Decodes the charset once; also reads the cheap `<html lang>`. Reads at most `maxTextBytes` of the payload, and
@@ -86,7 +107,7 @@ export function htmlPage(r: ArchiveRecord, c: CaptureRow, maxTextBytes = DEFAULT
 }
 
 /** The stored row of a page from its extracted text. */
-export function textRow(p: HtmlPage, ex: ExtractedText): PageRow {
+export function textRow(p: Pick<HtmlPage, 'digest' | 'url' | 'lang'>, ex: ExtractedText): PageRow {
   const mainLines = mainLinesOf(ex.text, ex.main);
   // The index must hold what fts_source derives from the stored row, since FTS5 deletes or replaces a row by deriving
   // it again: the main content and rest as the runs give them back. They differ from the extractor's when a line of
@@ -116,4 +137,19 @@ export function textRow(p: HtmlPage, ex: ExtractedText): PageRow {
 export function pageRow(r: ArchiveRecord, c: CaptureRow): PageRow {
   const p = htmlPage(r, c);
   return textRow(p, extractText(p.html));
+}
+
+/** The stored row of a document (a PDF's text, or plain text as it is): all of it main content, since no article is
+ *  looked for outside HTML; a PDF keeps its page count. */
+export function documentRow(c: CaptureRow, doc: { title: string; description: string; text: string; pageCount: number | null }): PageRow {
+  const ex: ExtractedText = { title: doc.title, description: doc.description, text: doc.text, main: doc.text, rest: '', mainFound: false };
+  return { ...textRow({ digest: c.digest!, url: c.uri ?? '', lang: null }, ex), pageCount: doc.pageCount };
+}
+
+/** Plain text as it is, its charset decoded as a page's is (BOM, header, UTF-8 validity, detection), without controls
+ *  (documents/controls.ts). */
+export function plainText(r: ArchiveRecord, bytes: Uint8Array): string {
+  const http = safeHttp(r);
+  const text = decodeHtml(bytes, http?.headers.get('content-type') ?? r.contentType).text.replace(/\r\n?/g, '\n');
+  return withoutControls(text);
 }

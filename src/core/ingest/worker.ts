@@ -2,19 +2,21 @@
 // the main thread. Back-pressure is a credit counter in shared memory: each posted batch takes a credit, the writer
 // returns it after committing, and the worker sleeps (Atomics.wait) when none are left, so a slow disk cannot make
 // batches pile up in memory. The loop stays synchronous, which the record iterator is. While the pool extracts text
-// through a backend of its own (SEND_HTML set), pages go out as decoded HTML instead of extracted rows.
+// through a backend of its own (SEND_HTML set), pages go out as decoded HTML instead of extracted rows. PDFs and plain
+// text are documents (documents/index.ts): a PDF's text is read on this worker's PDF thread, which it waits for.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IngestProblemCode } from '../../shared/errors.js';
-import type { CaptureRow, IngestErrorRow } from '../../shared/records.js';
+import type { CaptureRow, IngestErrorRow, PageRow } from '../../shared/records.js';
 import type { PageInput } from '../store/index.js';
 import { ArchiveError, openArchive } from '../warc/index.js';
 import { cdxjEntry } from '../warc/cdxj.js';
 import type { ArchiveRecord } from '../warc/types.js';
-import { textCutProblem } from '../extract/bound.js';
+import { MB, textCutProblem } from '../extract/bound.js';
 import { extractText } from '../extract/index.js';
 import { openSpan, StageClock, tracing, withTraceparent } from '../telemetry/index.js';
 import { startThreadTelemetry, takeSpans } from '../telemetry/sink.js';
-import { captureRow, htmlPage, isHtmlPage, textRow } from './rows.js';
+import { endsLikePdf, PdfReader } from '../documents/index.js';
+import { captureRow, documentKind, documentRow, htmlPage, isHtmlPage, plainText, textRow, type DocumentKind } from './rows.js';
 import { CANCEL, CREDITS, SEND_HTML, type FromWorker, type HtmlPage, type ToWorker, type WorkerInit } from './protocol.js';
 
 const init = workerData as WorkerInit;
@@ -22,6 +24,7 @@ const shared = new Int32Array(init.shared);
 const port = parentPort!;
 
 const utf8 = new TextEncoder();
+const pdfs = new PdfReader({ timeoutMs: init.documentTimeoutMs, maxTextChars: init.maxTextBytes });
 
 /** Sends a message, with the spans finished since the last one. */
 function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
@@ -78,6 +81,17 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
   let batchStart = 0;
   let batch = traced ? openSpan('ingest.batch', { file: path, 'offset.start': 0 }) : null;
   let clock = new StageClock(traced);
+
+  const addPage = (row: PageRow): void => {
+    // The writer binds the bytes as they are (store/index.ts PageInput).
+    const [text, main, rest] = [row.text, row.main, row.rest].map((s) => {
+      const bytes = utf8.encode(s);
+      if (bytes.byteLength === bytes.buffer.byteLength) texts.push(bytes.buffer as ArrayBuffer); // else copied
+      return bytes;
+    });
+    pages.push({ ...row, text, main, rest });
+    batchBytes += row.text.length * 2;
+  };
 
   const flush = (final: boolean): boolean => {
     const held = !final && prev ? captures.pop() : undefined;
@@ -155,14 +169,18 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
             const t0 = clock.on ? performance.now() : 0;
             const row = textRow(page, extractText(page.html));
             if (clock.on) clock.add('ingest.extract', performance.now() - t0, { 'html.bytes': page.html.length * 2, pages: 1 });
-            // The writer binds the bytes as they are (store/index.ts PageInput).
-            const [text, main, rest] = [row.text, row.main, row.rest].map((s) => {
-              const bytes = utf8.encode(s);
-              if (bytes.byteLength === bytes.buffer.byteLength) texts.push(bytes.buffer as ArrayBuffer); // else copied
-              return bytes;
-            });
-            pages.push({ ...row, text, main, rest });
-            batchBytes += row.text.length * 2;
+            addPage(row);
+          }
+        } catch (e) {
+          errors.push({ fileId, offset: record.offset, code: problemCode(e, 'extract-failed'), message: message(e) });
+        }
+      } else if (row.digest && !seen.has(row.digest)) {
+        try {
+          const kind = documentKind(row, () => record.payloadUpTo(1024).bytes);
+          if (kind) {
+            seen.add(row.digest);
+            const doc = documentOf(kind, record, row, path, (code, msg) => errors.push({ fileId, offset: record.offset, code, message: msg }));
+            if (doc) addPage(doc);
           }
         } catch (e) {
           errors.push({ fileId, offset: record.offset, code: problemCode(e, 'extract-failed'), message: message(e) });
@@ -192,6 +210,31 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
   }
 }
 
+/** A document's row, or null when it has no text to give; its problems (cut, truncated, encrypted, damaged, too slow)
+ *  go to `problem`, at the record's offset. */
+function documentOf(kind: DocumentKind, record: ArchiveRecord, row: CaptureRow, path: string, problem: (code: IngestProblemCode, message: string) => void): PageRow | null {
+  const payload = record.payloadUpTo(init.maxTextBytes);
+  if (payload.cut) {
+    const p = textCutProblem(path, record.offset, init.maxTextBytes);
+    problem(p.code, p.message);
+  }
+  if (kind === 'text') return documentRow(row, { title: '', description: '', text: plainText(record, payload.bytes), pageCount: null });
+  // A PDF cut short by the text bound is our cut, already said; one that ends without %%EOF came to us cut.
+  const truncated = !payload.cut && !endsLikePdf(payload.bytes);
+  const read = pdfs.read(payload.bytes);
+  if (!read.ok) {
+    problem(truncated ? 'document-truncated' : read.code, truncated ? `PDF ends without %%EOF (cut short) and cannot be read: ${read.message}` : read.message);
+    return null;
+  }
+  const d = read.doc;
+  const kept = `text of its first ${d.pagesRead} of ${d.pageCount} pages kept`;
+  if (truncated) problem('document-truncated', `PDF ends without %%EOF (cut short): ${kept}`);
+  if (d.stopped === 'deadline') problem('document-timeout', `PDF text extraction passed its ${init.documentTimeoutMs / 1000} s bound: ${kept}`);
+  else if (d.stopped === 'damaged' && !truncated) problem('document-unreadable', `${d.damage}: ${kept}`);
+  else if (d.stopped === 'text-bound') problem('payload-truncated-for-text', `PDF text longer than the ${init.maxTextBytes / MB} MB text bound (--max-text-mb): ${kept}`);
+  return documentRow(row, d);
+}
+
 function refineKey(row: CaptureRow, record: ArchiveRecord, request: ArchiveRecord): void {
   const entry = cdxjEntry(record, '', { request });
   if (entry?.method) {
@@ -202,6 +245,7 @@ function refineKey(row: CaptureRow, record: ArchiveRecord, request: ArchiveRecor
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'exit') {
+    pdfs.close();
     port.close();
     return;
   }

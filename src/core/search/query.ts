@@ -6,11 +6,14 @@
 //   status:200 or status:4xx                 from:/to: YYYY, YYYY-MM, YYYY-MM-DD (or YYYYMMDD..., digits only)
 //   in:main        only pages whose title, description or main content (the article) holds the words
 //   in:all         the whole page alike, main content and the rest (navigation, footers) weighed by bm25 alone
+//   tag:name       pages tagged so, or with a capture tagged so (the researcher's tags; each tag: given must hold)
+//   note:word      pages whose note, or a capture's, holds the word (note:arch* a prefix; each note: must hold)
 // Without in:, the words may be anywhere on the page, and pages that hold them in their main content (or title or
 // description) rank above those that hold them only in the rest (search/sql.ts rankedWindow).
 // User text never reaches SQL as SQL: every term becomes an FTS5 string literal ("..." with quotes doubled) and every
 // filter a bound parameter.
 import { CodedError } from '../../shared/errors.js';
+import { normalizeTag } from '../../shared/notes.js';
 import { FTS_MAIN_COLUMNS } from '../store/schema.js';
 import { segmentWords } from './segment.js';
 
@@ -49,6 +52,10 @@ export interface QueryFilters {
   /** Inclusive 14-digit bounds. */
   from?: string;
   to?: string;
+  /** Tags (normalized, shared/notes.ts) a page or its capture must carry: all of them. */
+  tags: string[];
+  /** Words a note on the page or its capture must hold: each one. */
+  notes: Term[];
 }
 
 /** Where on a page the words are looked for (in:main, in:all); absent: anywhere, main content ranked first. */
@@ -60,7 +67,7 @@ export interface ParsedQuery {
   scope?: QueryScope;
 }
 
-const FILTER_FIELDS = new Set(['site', 'host', 'mime', 'status', 'from', 'to', 'in']);
+const FILTER_FIELDS = new Set(['site', 'host', 'mime', 'status', 'from', 'to', 'in', 'tag', 'note']);
 const SCOPES: readonly QueryScope[] = ['main', 'all'];
 const WORDLIKE = /[\p{L}\p{N}]/u;
 
@@ -153,6 +160,10 @@ function example(field: string): string {
       return 'status:200';
     case 'in':
       return 'in:main';
+    case 'tag':
+      return 'tag:to-read';
+    case 'note':
+      return 'note:source';
     default:
       return `${field}:2020-05`;
   }
@@ -162,7 +173,7 @@ function example(field: string): string {
 export function parseQuery(q: string): ParsedQuery {
   const tokens = tokenize(q);
   const clauses: Clause[] = [];
-  const filters: QueryFilters = { sites: [], mimes: [], statuses: [] };
+  const filters: QueryFilters = { sites: [], mimes: [], statuses: [], tags: [], notes: [] };
   let scope: QueryScope | undefined;
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k];
@@ -202,7 +213,7 @@ export function parseQuery(q: string): ParsedQuery {
 }
 
 export function hasFilters(f: QueryFilters): boolean {
-  return f.sites.length + f.mimes.length + f.statuses.length > 0 || f.from !== undefined || f.to !== undefined;
+  return f.sites.length + f.mimes.length + f.statuses.length + f.tags.length + f.notes.length > 0 || f.from !== undefined || f.to !== undefined;
 }
 
 function addFilter(f: QueryFilters, field: string, value: string, pos: number): void {
@@ -229,6 +240,19 @@ function addFilter(f: QueryFilters, field: string, value: string, pos: number): 
       else throw new QuerySyntaxError(`status: '${value}' is not a status (e.g. 200 or 4xx)`, pos);
       return;
     }
+    case 'tag': {
+      const tag = normalizeTag(value);
+      if (!tag) throw new QuerySyntaxError(`tag: '${value}' is not a tag (letters, digits and _ - . /)`, pos);
+      f.tags.push(tag);
+      return;
+    }
+    case 'note': {
+      const prefix = value.endsWith('*');
+      const text = value.replace(/\*+$/, '');
+      if (!WORDLIKE.test(text) || text.includes('*')) throw new QuerySyntaxError(`note: '${value}' is not a word to look for in notes`, pos);
+      f.notes.push({ text, phrase: false, prefix, position: pos });
+      return;
+    }
     case 'from':
     case 'to': {
       const digits = dateDigits(value);
@@ -251,7 +275,8 @@ function dateDigits(v: string): string | null {
   return d;
 }
 
-function ftsTerm(t: Term): string {
+/** A term as an FTS5 string literal (also for the notes' index: search/sql.ts). */
+export function ftsTerm(t: Term): string {
   // Same segmentation as at index time, so a CJK word typed without spaces meets the words the index holds.
   const text = segmentWords(t.text).trim().replace(/"/g, '""');
   return `"${text}"${t.prefix ? '*' : ''}`;

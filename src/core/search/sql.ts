@@ -3,8 +3,8 @@
 import type { FacetName } from '../../shared/api-collections.js';
 import type { SqlQuery } from '../store/index.js';
 import { CAPTURE_COLUMNS, hostRange } from '../store/index.js';
-import { MAIN_FUNCTION, REST_FUNCTION } from '../store/schema.js';
-import { hasFilters, mainFirstMatch, toFtsMatch, type ParsedQuery } from './query.js';
+import { MAIN_FUNCTION, NOTE_TARGET, REST_FUNCTION } from '../store/schema.js';
+import { ftsTerm, hasFilters, mainFirstMatch, toFtsMatch, type ParsedQuery } from './query.js';
 
 /** Snippet markers: STX/ETX around each matched term. Control characters cannot occur in extracted text, so the
  *  UI splits on them and renders the parts as text (never as HTML). */
@@ -65,6 +65,17 @@ export function captureFilterSql(q: ParsedQuery, params: Params): string {
     params.to = f.to;
     and.push('c.timestamp <= @to');
   }
+  // A note or tag is on the capture's page or on the capture itself (schema.ts NOTE_TARGET): two key lookups each.
+  const targets = `(${NOTE_TARGET.page('c.digest')}, ${NOTE_TARGET.capture('c.file_id', 'c.offset')})`;
+  f.tags.forEach((tag, i) => {
+    params[`tag${i}`] = tag;
+    and.push(`EXISTS (SELECT 1 FROM tags t WHERE t.tag = @tag${i} AND t.target IN ${targets})`);
+  });
+  f.notes.forEach((term, i) => {
+    params[`note${i}`] = ftsTerm(term);
+    and.push(`EXISTS (SELECT 1 FROM notes n WHERE n.target IN ${targets}
+      AND n.id IN (SELECT rowid FROM notes_fts WHERE notes_fts MATCH @note${i}))`);
+  });
   return and.join(' AND ');
 }
 

@@ -9,6 +9,9 @@ import { Worker } from 'node:worker_threads';
 import { pick } from '../../shared/pick.js';
 import { CodedError, type IngestProblemCode } from '../../shared/errors.js';
 import type { CaptureRow, FileState, IngestErrorRow, PageRow } from '../../shared/records.js';
+import {
+  normalizeTag, NOTE_MAX, type Annotations, type AnnotationsExport, type CaptureLabels, type NoteScope, type SavedSearch, type TagCount,
+} from '../../shared/notes.js';
 import { segmentWords } from '../search/segment.js';
 import { reverseHost } from './hostkey.js';
 import { mainLinesOf, mainOf, restOf } from './main-lines.js';
@@ -82,6 +85,8 @@ export interface StoredPage {
   main: string;
   /** Whether an article was found; null when the page was stored before main content was extracted. */
   mainFound: boolean | null;
+  /** A document's number of pages (PDF), else null. */
+  pageCount: number | null;
 }
 
 /** What one worker batch adds; written in one transaction. */
@@ -204,6 +209,11 @@ export function collectionError(e: unknown, path: string): CodedError | null {
     return new CodedError('collection-unreadable', `${path} cannot be opened (${(e as Error).message}): check that it is a collection file you may read.`, path);
   }
   return null;
+}
+
+/** The key of a page's notes and tags (schema.ts NOTE_TARGET spells the same in SQL). */
+function pageTarget(digest: string): string {
+  return `page:${digest}`;
 }
 
 /** better-sqlite3 binds a Buffer as bytes; a Uint8Array that crossed a thread arrives without Buffer's prototype. */
@@ -451,8 +461,8 @@ export class Collection {
       );
       // CAST: bytes bound for the text are stored as TEXT (for a string it changes nothing).
       const page = this.stmt(
-        `INSERT INTO pages (digest, url, title, description, text, lang, main_lines, main_found)
-         VALUES (?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?) ON CONFLICT (digest) DO NOTHING`,
+        `INSERT INTO pages (digest, url, title, description, text, lang, main_lines, main_found, page_count)
+         VALUES (?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING`,
       );
       const fts = this.stmt(
         `INSERT INTO pages_fts (rowid, title, description, main, rest)
@@ -460,8 +470,8 @@ export class Collection {
       );
       // The pages_au trigger replaces the page's index entry, from the row as fts_source reads it.
       const replace = this.stmt(
-        `UPDATE pages SET title = ?, description = ?, text = CAST(? AS TEXT), lang = ?, main_lines = ?, main_found = ?
-         WHERE digest = ?`,
+        `UPDATE pages SET title = ?, description = ?, text = CAST(? AS TEXT), lang = ?, main_lines = ?, main_found = ?,
+         page_count = ? WHERE digest = ?`,
       );
       const err = this.stmt('INSERT INTO errors (file_id, offset, code, message) VALUES (?, ?, ?, ?)');
       const fileId = b.fileId;
@@ -474,9 +484,10 @@ export class Collection {
           const text = bindable(p.text);
           const mainLines = p.mainLines === undefined ? mainLinesOf(textOf(p.text), textOf(p.main)) : p.mainLines;
           const found = p.mainFound === null ? null : Number(p.mainFound);
-          const r = page.run(p.digest, p.url, p.title, p.description, text, p.lang, mainLines, found);
+          const pageCount = p.pageCount ?? null;
+          const r = page.run(p.digest, p.url, p.title, p.description, text, p.lang, mainLines, found, pageCount);
           if (r.changes === 0) {
-            if (opts.replacePages) replace.run(p.title, p.description, text, p.lang, mainLines, found, p.digest);
+            if (opts.replacePages) replace.run(p.title, p.description, text, p.lang, mainLines, found, pageCount, p.digest);
             continue;
           }
           // The same copies fts_source derives when FTS5 reads the row back; workers compute them off this thread.
@@ -658,11 +669,12 @@ export class Collection {
 
   /** The title, text and main content of the page with this payload digest, if one was extracted. */
   page(digest: string): StoredPage | undefined {
-    const row = this.stmt('SELECT title, text, main_lines AS mainLines, main_found AS mainFound FROM pages WHERE digest = ?')
-      .get(digest) as { title: string; text: string; mainLines: string | null; mainFound: number | null } | undefined;
+    const row = this.stmt(
+      'SELECT title, text, main_lines AS mainLines, main_found AS mainFound, page_count AS pageCount FROM pages WHERE digest = ?',
+    ).get(digest) as { title: string; text: string; mainLines: string | null; mainFound: number | null; pageCount: number | null } | undefined;
     if (!row) return undefined;
     const mainFound = row.mainFound === null ? null : row.mainFound === 1;
-    return { title: row.title, text: row.text, main: mainOf(row.text, row.mainLines), mainFound };
+    return { title: row.title, text: row.text, main: mainOf(row.text, row.mainLines), mainFound, pageCount: row.pageCount };
   }
 
   /** One problem a file with any: the first (by offset) whose code is in `telling` (what decides how the file is
@@ -702,4 +714,136 @@ export class Collection {
       )
       .iterate() as IterableIterator<ExportedPage>;
   }
+
+  // ---- notes, tags, saved searches (migration 6) ----------------------------------------------------------------
+
+  /** The target key a note or tag of this capture is stored under (schema.ts NOTE_TARGET): its page's, or its own. */
+  static noteTarget(capture: Pick<CaptureRow, 'fileId' | 'offset' | 'digest'>, scope: NoteScope): string {
+    if (scope === 'capture') return `capture:${capture.fileId}:${capture.offset}`;
+    if (!capture.digest) throw new CodedError('bad-request', 'This capture has no payload digest, so it has no page to note: note the capture itself.');
+    return pageTarget(capture.digest);
+  }
+
+  annotations(target: string): Annotations {
+    const note = this.stmt('SELECT body FROM notes WHERE target = ?').get(target) as { body: string } | undefined;
+    const tags = (this.stmt('SELECT tag FROM tags WHERE target = ? ORDER BY tag').all(target) as Array<{ tag: string }>).map((r) => r.tag);
+    return { note: note?.body ?? null, tags };
+  }
+
+  /** Sets the note on a target; an empty (or all white space) note removes it. */
+  setNote(target: string, body: string): Annotations {
+    if (body.length > NOTE_MAX) throw new CodedError('bad-request', `A note holds at most ${NOTE_MAX} characters, not ${body.length}.`);
+    if (body.trim() === '') this.stmt('DELETE FROM notes WHERE target = ?').run(target);
+    else {
+      this.stmt(`INSERT INTO notes (target, body, updated_at) VALUES (@target, @body, @now)
+        ON CONFLICT (target) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`)
+        .run({ target, body, now: new Date().toISOString() });
+    }
+    return this.annotations(target);
+  }
+
+  addTag(target: string, tag: string): Annotations {
+    const t = normalizeTag(tag);
+    if (!t) throw new CodedError('bad-request', `“${tag}” is not a tag: use letters, digits and _ - . / (no spaces), at most 64.`);
+    this.stmt('INSERT OR IGNORE INTO tags (tag, target, created_at) VALUES (?, ?, ?)').run(t, target, new Date().toISOString());
+    return this.annotations(target);
+  }
+
+  removeTag(target: string, tag: string): Annotations {
+    this.stmt('DELETE FROM tags WHERE tag = ? AND target = ?').run(normalizeTag(tag) ?? tag, target);
+    return this.annotations(target);
+  }
+
+  /** Every tag with how many pages and captures carry it, most used first. */
+  tagCounts(): TagCount[] {
+    return this.stmt('SELECT tag, count(*) AS count FROM tags GROUP BY tag ORDER BY count DESC, tag').all() as TagCount[];
+  }
+
+  savedSearches(): SavedSearch[] {
+    return this.stmt('SELECT id, name, query, sort, created_at AS createdAt FROM saved_searches ORDER BY name COLLATE NOCASE, id')
+      .all() as SavedSearch[];
+  }
+
+  /** Saves a search under a name; saving again under the same name replaces it. */
+  saveSearch(s: { name: string; query: string; sort: SavedSearch['sort'] }): SavedSearch[] {
+    const name = s.name.trim();
+    if (!name || name.length > 200) throw new CodedError('bad-request', 'A saved search needs a name of 1 to 200 characters.');
+    this.stmt(`INSERT INTO saved_searches (name, query, sort, created_at) VALUES (@name, @query, @sort, @now)
+      ON CONFLICT (name) DO UPDATE SET query = excluded.query, sort = excluded.sort`)
+      .run({ name, query: s.query, sort: s.sort, now: new Date().toISOString() });
+    return this.savedSearches();
+  }
+
+  deleteSavedSearch(id: number): SavedSearch[] {
+    this.stmt('DELETE FROM saved_searches WHERE id = ?').run(id);
+    return this.savedSearches();
+  }
+
+  /** Every note and tag read once, for an export that labels each of its rows (they are few: a person writes them):
+   *  a capture's labels (its page's and its own) and a page's, from memory. A collection opened read-only before
+   *  migration 6 has none. */
+  labelIndex(): { capture(c: Pick<CaptureRow, 'fileId' | 'offset' | 'digest'>): CaptureLabels; page(digest: string): Annotations } {
+    const notes = new Map<string, string>();
+    const tags = new Map<string, string[]>();
+    if (this.stmt(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notes'`).get() !== undefined) {
+      for (const r of this.stmt('SELECT target, body FROM notes').all() as Array<{ target: string; body: string }>) notes.set(r.target, r.body);
+      for (const r of this.stmt('SELECT target, tag FROM tags ORDER BY tag').all() as Array<{ target: string; tag: string }>) {
+        const list = tags.get(r.target);
+        if (list) list.push(r.tag);
+        else tags.set(r.target, [r.tag]);
+      }
+    }
+    const page = (digest: string): Annotations => {
+      const target = pageTarget(digest);
+      return { note: notes.get(target) ?? null, tags: tags.get(target) ?? [] };
+    };
+    return {
+      page,
+      capture: (c) => {
+        const own = Collection.noteTarget(c, 'capture');
+        const ofPage = c.digest ? page(c.digest) : { note: null, tags: [] };
+        return { tags: [...new Set([...ofPage.tags, ...(tags.get(own) ?? [])])].sort(), pageNote: ofPage.note, captureNote: notes.get(own) ?? null };
+      },
+    };
+  }
+
+  /**
+   * The notes and tags of a set of captures and of their pages, as a JSON value an export carries (the WACZ's
+   * annotations file; AnnotationsExport): every capture-level note or tag of the given captures, and every page-level
+   * one of a page that one of them shows. Without `captureIds`, all of the collection's. Annotated targets are few (a
+   * person writes them), so each is looked up by its key (UNIQUE (file_id, offset), the digest indexes) and tested
+   * against the subset, instead of the subset being joined to them.
+   */
+  annotationsFor(captureIds?: Iterable<number>): AnnotationsExport {
+    const subset = captureIds ? new Set(captureIds) : null;
+    const out: AnnotationsExport = { format: 'archivestream-annotations', version: 1, pages: [], captures: [] };
+    const targets = this.stmt('SELECT target FROM notes UNION SELECT target FROM tags ORDER BY target').all() as Array<{ target: string }>;
+    for (const { target } of targets) {
+      const capture = /^capture:(\d+):(\d+)$/.exec(target);
+      if (capture) {
+        const row = this.stmt(
+          `SELECT c.id, c.uri AS url, c.timestamp, c.digest, c.record_id AS recordId, f.path AS file, c.offset
+           FROM captures c JOIN warc_files f ON f.id = c.file_id WHERE c.file_id = ? AND c.offset = ?`,
+        ).get(Number(capture[1]), Number(capture[2])) as (AnnotationsExport['captures'][number] & { id: number }) | undefined;
+        if (!row || (subset && !subset.has(row.id))) continue;
+        const { id: _id, ...view } = row;
+        out.captures.push({ ...view, ...this.annotations(target) });
+      } else if (target.startsWith('page:')) {
+        const digest = target.slice('page:'.length);
+        const page = this.stmt('SELECT digest, url, title FROM pages WHERE digest = ?').get(digest) as
+          | { digest: string; url: string; title: string }
+          | undefined;
+        if (!page) continue;
+        if (subset) {
+          const ids = this.db.prepare('SELECT id FROM captures WHERE digest = ?').pluck().iterate(digest) as IterableIterator<number>;
+          let shown = false;
+          for (const id of ids) if ((shown = subset.has(id))) break;
+          if (!shown) continue;
+        }
+        out.pages.push({ ...page, ...this.annotations(target) });
+      }
+    }
+    return out;
+  }
+
 }

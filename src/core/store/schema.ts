@@ -237,6 +237,38 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO pages_fts(rowid, title, description, main, rest) VALUES (new.id, ${ftsColumns('new.')});
   END;
   `,
+  // 6: what the researcher adds (notes, tags, saved searches), and a document's page count. A note or tag is on a
+  // target (NOTE_TARGET: a page by digest, or one capture by file and offset), not on a row id: re-indexing a file
+  // drops and re-inserts its captures and prunes pages, and what a person wrote must outlive that. Notes have a
+  // full-text index of their own (the note: operator) with the pages' tokenizer; page_count is a PDF's number of pages
+  // (NULL for HTML and plain text).
+  `
+  ALTER TABLE pages ADD COLUMN page_count INTEGER;
+  CREATE TABLE notes (id INTEGER PRIMARY KEY, target TEXT NOT NULL UNIQUE, body TEXT NOT NULL, updated_at TEXT NOT NULL);
+  CREATE VIRTUAL TABLE notes_fts USING fts5(body, content = 'notes', content_rowid = 'id', tokenize = "${FTS_TOKENIZER}");
+  CREATE TRIGGER notes_ai AFTER INSERT ON notes BEGIN
+    INSERT INTO notes_fts(rowid, body) VALUES (new.id, new.body);
+  END;
+  CREATE TRIGGER notes_ad AFTER DELETE ON notes BEGIN
+    INSERT INTO notes_fts(notes_fts, rowid, body) VALUES ('delete', old.id, old.body);
+  END;
+  CREATE TRIGGER notes_au AFTER UPDATE OF body ON notes BEGIN
+    INSERT INTO notes_fts(notes_fts, rowid, body) VALUES ('delete', old.id, old.body);
+    INSERT INTO notes_fts(rowid, body) VALUES (new.id, new.body);
+  END;
+  CREATE TABLE tags (tag TEXT NOT NULL, target TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (tag, target)) WITHOUT ROWID;
+  CREATE INDEX tags_target ON tags(target);
+  CREATE TABLE saved_searches (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, query TEXT NOT NULL, sort TEXT NOT NULL, created_at TEXT NOT NULL
+  );
+  `,
 ];
+
+/** The target key of a note or tag, as the SQL of migration 6 and of the tag:/note: filters build it: a page by its
+ *  payload digest, a capture by its file row and offset (stable while the file is re-indexed in place). */
+export const NOTE_TARGET = {
+  page: (digestSql: string) => `'page:' || ${digestSql}`,
+  capture: (fileIdSql: string, offsetSql: string) => `'capture:' || ${fileIdSql} || ':' || ${offsetSql}`,
+} as const;
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

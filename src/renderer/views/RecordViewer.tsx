@@ -10,7 +10,8 @@ import { TextDiff } from '../components/TextDiff.js';
 import { Time, useFormatTime } from '../components/Time.js';
 import { useAsync } from '../use-async.js';
 import { ViewPageButton } from './ViewPage.js';
-import { describeError, formatBytes, formatCitation } from '../format.js';
+import { NotesPanel } from './NotesPanel.js';
+import { describeError, formatBytes, formatCitation, plural } from '../format.js';
 import { useApp } from '../store.js';
 
 const TABS = ['Text', 'WARC headers', 'HTTP headers', 'Raw bytes', 'Compare'] as const;
@@ -167,6 +168,14 @@ function mainContentNote(mainFound: boolean | null): string | null {
  *  text, with a note when the page has no article apart from its full text. */
 function PageText({ text }: { text: RecordText }) {
   const [view, setView] = useState<(typeof TEXT_VIEWS)[number]>('Main content');
+  // A document (a PDF) has no article apart from its text: one view, nothing to say.
+  if (text.pageCount !== null) {
+    return (
+      <pre className="payload" tabIndex={0} aria-label="Full text">
+        {text.text}
+      </pre>
+    );
+  }
   const note = mainContentNote(text.mainFound);
   return (
     <>
@@ -243,6 +252,7 @@ export function RecordViewer({ capture }: { capture: CaptureView }) {
             {inCollection && <ViewPageButton capture={capture} className="primary" />}
             <RecordActions capture={capture} detail={d} />
           </div>
+          {inCollection && <NotesPanel collection={collection} captureId={capture.id} />}
         </div>
         <div className="row">
           {list.length > 1 && (
@@ -294,6 +304,7 @@ export function RecordViewer({ capture }: { capture: CaptureView }) {
               text.value.text ? (
                 <article className="text">
                   <h3>{text.value.title}</h3>
+                  {text.value.pageCount !== null && <p className="meta" data-testid="page-count">PDF document, {plural(text.value.pageCount, 'page')}</p>}
                   {text.value.from.id !== capture.id && <p className="meta">Text of the original capture, <Time value={text.value.from.timestamp} />.</p>}
                   <PageText text={text.value} />
                 </article>

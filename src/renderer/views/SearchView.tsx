@@ -9,6 +9,7 @@ import { download } from '../download.js';
 import { formatCount, plural, snippetParts } from '../format.js';
 import { useApp } from '../store.js';
 import { canViewPage, useViewPage } from './ViewPage.js';
+import { SavedSearches } from './SavedSearches.js';
 
 export const DEBOUNCE_MS = 200;
 const ROW_HEIGHT = 84;
@@ -66,6 +67,10 @@ function QueryHelp() {
           only pages with the words in their main content (the article); or the whole page ranked as one. By default
           words match anywhere, and pages with them in the main content come first
         </dd>
+        <dt>
+          <code>tag:to-read</code>, <code>note:source</code>
+        </dt>
+        <dd>pages (or captures) you tagged so, or whose note holds the word; add tags and notes in the record viewer</dd>
       </dl>
     </details>
   );
@@ -334,6 +339,7 @@ export function SearchView() {
         {search.hits.length > 0 && <ExportButtons />}
       </div>
       <QueryHelp />
+      <SavedSearches collection={current} />
       {search.error && (
         <p role="alert" className="error">
           {search.error}

@@ -79,7 +79,7 @@ describe('CLI commands', () => {
     expect(cdx.lines[0]).toMatch(/^com,example\)\/ 20200101000000 \{"url":"http:\/\/example.com\/","mime":"text\/html","status":"200","digest":"[A-Z2-7]{32}","length":"\d+","offset":"0","filename":"a.warc.gz"\}$/);
     const csv = capture();
     await exportCommand.run([db, '--format', 'csv'], csv);
-    expect(csv.lines[0]).toBe('urlkey,timestamp,url,type,mime,status,digest,length,offset,file');
+    expect(csv.lines[0]).toBe('urlkey,timestamp,url,type,mime,status,digest,length,offset,file,tags,page_note,capture_note');
     expect(csv.lines).toHaveLength(3);
     const jl = capture();
     await exportCommand.run([db, '--format', 'jsonl'], jl);

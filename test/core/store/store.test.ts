@@ -202,7 +202,7 @@ describe('Collection', () => {
 
     const coll = Collection.open(p);
     expect(coll.schemaVersion()).toBe(SCHEMA_VERSION);
-    expect(coll.page('d1')).toEqual({ title: 'Old', text: oldText, main: oldText, mainFound: null });
+    expect(coll.page('d1')).toEqual({ title: 'Old', text: oldText, main: oldText, mainFound: null, pageCount: null });
     // Still found as before: anywhere, and in the main content, which is all of its text.
     expect(search(coll, '大学').hits.map((h) => h.capture.digest)).toEqual(['d1']);
     expect(search(coll, 'zebra in:main').hits.map((h) => h.capture.digest)).toEqual(['d1']);
