@@ -60,6 +60,7 @@ export type ErrorCode =
   | 'registry-unreadable' // the collections list (archivestream.json) is not JSON; a read-only reader leaves it be
   | 'collection-empty' // a collection whose database does not exist yet (nothing ingested): nothing to replay
   | 'replay-unavailable' // the engine runs without a replay origin
+  | 'cancelled' // a long operation (a WACZ export) stopped at the user's request; nothing was left behind
   | 'internal';
 
 /** An error whose code is part of the contract: src/engine/errors.ts passes its code, file and offset on to the client

@@ -13,6 +13,7 @@ import type { ArchiveRecord } from '../warc/types.js';
 import { textCutProblem } from '../extract/bound.js';
 import { extractText } from '../extract/index.js';
 import { captureRow, htmlPage, isHtmlPage, textRow } from './rows.js';
+import { packageTexts, type PackageTexts } from './package-text.js';
 import { CANCEL, CREDITS, SEND_HTML, type FromWorker, type HtmlPage, type ToWorker, type WorkerInit } from './protocol.js';
 
 const init = workerData as WorkerInit;
@@ -57,6 +58,7 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
   let batchBytes = 0;
   let bytesDone = 0;
   let records = 0;
+  let textsFromPackage = 0;
   const seen = new Set<string>();
 
   // The last row stays out of a batch until the next record is seen: a request record right after a response adds
@@ -87,7 +89,9 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
     post({ type: 'fileFailed', fileId, code: problemCode(e, 'not-an-archive'), message: message(e), errors });
     return;
   }
+  let carried: PackageTexts | null = null;
   try {
+    carried = packageTexts(file);
     for (const record of file.records()) {
       records++;
       bytesDone = record.offset + record.length;
@@ -113,7 +117,13 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
       prev = { record, row };
       if (isHtmlPage(row) && !seen.has(row.digest!)) {
         seen.add(row.digest!);
-        try {
+        const given = carried?.text(row);
+        if (given) {
+          const text = textRow({ digest: row.digest!, url: row.uri ?? '', html: '', lang: given.lang }, given);
+          pages.push(text);
+          batchBytes += text.text.length * 2;
+          textsFromPackage++;
+        } else try {
           const page = htmlPage(record, row, init.maxTextBytes, () => {
             const p = textCutProblem(path, record.offset, init.maxTextBytes);
             errors.push({ fileId, offset: p.offset, code: p.code, message: p.message });
@@ -143,7 +153,7 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
     }
     bytesDone = file.size;
     if (!flush(true)) return;
-    post({ type: 'fileDone', fileId, format: file.format, records });
+    post({ type: 'fileDone', fileId, format: file.format, records, textsFromPackage });
   } catch (e) {
     // Reading stopped past what the reader could skip: keep what was read, record why, go on with the next file. A
     // file that changed under the reader fails as a whole ('changed'), so that the next run indexes it again.
@@ -154,8 +164,9 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
     }
     errors.push({ fileId, offset: bytesDone, code: problemCode(e, 'file-unreadable'), message: message(e) });
     if (!flush(true)) return;
-    post({ type: 'fileDone', fileId, format: file.format, records });
+    post({ type: 'fileDone', fileId, format: file.format, records, textsFromPackage });
   } finally {
+    carried?.close();
     file.close();
   }
 }

@@ -88,6 +88,14 @@ export class Archive implements ArchiveFile {
     throw new ArchiveError(p?.code ?? 'warc-bad-header', this.path, offset, p?.message ?? 'no record here');
   }
 
+  storedBytes(offset: number, length: number): { gzip: boolean; pieces: Iterable<Buffer> } {
+    const single = this.compression === 'gzip-single';
+    const source = single ? this.stream() : this.source;
+    if (offset < (single ? 0 : this.start) || length <= 0 || offset + length > (single ? source.size : this.end))
+      throw new ArchiveError('warc-bad-length', this.path, offset, `no record at ${offset}+${length}: outside the data`);
+    return { gzip: this.compression === 'gzip-members', pieces: pieces(source, offset, length) };
+  }
+
   close(): void {
     this.inflated = null;
     if (this.ownsSource) this.source.close();
@@ -125,6 +133,12 @@ export class Archive implements ArchiveFile {
     this.inflated = run.source(this.source, this.path);
     return this.inflated;
   }
+}
+
+/** Bytes [offset, offset + length) of a source, copied out a piece at a time (a mapped view would outlive nothing). */
+function* pieces(source: ByteSource, offset: number, length: number): Generator<Buffer> {
+  const PIECE = 1024 * 1024;
+  for (let at = offset; at < offset + length; at += PIECE) yield Buffer.from(source.read(at, Math.min(PIECE, offset + length - at)));
 }
 
 function sniffPlain(buf: Buffer): 'warc' | 'arc' | null {
