@@ -85,7 +85,8 @@ export function referencedUrls(c: StoredCapture, record: ReturnType<ArchiveFile[
   if (isCss(c)) rewriteCss(bytes.toString('utf8'), target, c.uri ?? '');
   else {
     const charset = declaredCharset(bytes, contentType)?.charset ?? 'utf-8';
-    rewriteHtml(bytes, { target, url: c.uri ?? '', charset, scripts: false, nonce: null });
+    // Scripts on: their src is what a replay with scripts (js_) loads, and the rewriter drops it with scripts off.
+    rewriteHtml(bytes, { target, url: c.uri ?? '', charset, scripts: true, nonce: null });
   }
   found.delete(c.uri ?? '');
   return [...found].filter((u) => /^https?:/i.test(u));
