@@ -85,7 +85,7 @@ function csvCell(v: string | number | null): string {
 export function createCollectionHandlers(
   ctx: EngineContext,
   extractors: RemoteExtractors,
-): { handlers: CollectionHandlers; access: FileAccess; close(): void } {
+): { handlers: CollectionHandlers; access: FileAccess; collection(name: string): Collection; close(): void } {
   const registry = new Registry(ctx.dataDir);
   if (registry.brokenCopy) {
     const message = `The list of collections could not be read; it was kept as ${registry.brokenCopy} and a new one started.`;
@@ -501,6 +501,7 @@ export function createCollectionHandlers(
   return {
     handlers,
     access,
+    collection: coll,
     close() {
       for (const r of running.values()) r.controller.abort();
       void readers.close();

@@ -11,6 +11,7 @@ import { createCollectionHandlers } from './collections.js';
 import type { EngineContext, Handlers } from './context.js';
 import { RemoteExtractors } from './remote-extract.js';
 import { createReplayHandlers } from './replay-handlers.js';
+import { createExportHandlers } from './export-handlers.js';
 
 const PAGE_DEFAULT = 200;
 const PAGE_MAX = 5000;
@@ -95,8 +96,10 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void; 
   const extractors = new RemoteExtractors(ctx.events, ctx.remoteExtract);
   const collections = createCollectionHandlers(ctx, extractors);
   const { access } = collections;
+  const exports = createExportHandlers(ctx, { collection: collections.collection });
   const handlers: Handlers = {
     ...collections.handlers,
+    ...exports.handlers,
     ...extractors.handlers(),
     ...createReplayHandlers(ctx.replay ?? null),
     'engine.info': () => ({
@@ -182,6 +185,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): void; 
     grant: (paths) => access.grant(paths),
     close() {
       loopDelay.disable();
+      exports.close();
       collections.close();
       extractors.close();
       payloadCursor = null;

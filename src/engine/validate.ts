@@ -6,6 +6,7 @@ import { CodedError } from '../shared/errors.js';
 import { collectionShapes } from './collections-shapes.js';
 import type { Field, Shape, Shapes } from './shape.js';
 import { replayShapes } from './replay-handlers.js';
+import { exportShapes } from './export-shapes.js';
 
 /** Arguments that do not fit the method's shape: the client's mistake, named in words. */
 export class BadRequest extends CodedError {
@@ -17,6 +18,7 @@ export class BadRequest extends CodedError {
 const shapes: Shapes<Method> = {
   ...(collectionShapes satisfies Shapes<keyof CollectionsApi>),
   ...replayShapes,
+  ...exportShapes,
   'engine.info': {},
   'archive.open': { paths: 'string[]' },
   'archive.records': { file: 'string', after: 'int?', limit: 'int?' },
