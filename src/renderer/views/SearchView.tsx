@@ -9,6 +9,7 @@ import { download } from '../download.js';
 import { formatCount, snippetParts } from '../format.js';
 import { useApp } from '../store.js';
 import { canViewPage, useViewPage } from './ViewPage.js';
+import { ExportWacz } from './ExportWacz.js';
 
 export const DEBOUNCE_MS = 200;
 const ROW_HEIGHT = 84;
@@ -240,6 +241,7 @@ function ExportButtons() {
       <button type="button" disabled={busy} onClick={() => void run('jsonl')}>
         Export JSONL
       </button>
+      {current && <ExportWacz collection={current} q={search.q} />}
     </div>
   );
 }
