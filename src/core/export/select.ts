@@ -56,7 +56,9 @@ export function selectionCaptures(coll: Collection, sel: WaczSelection): StoredC
     const out: StoredCapture[] = [];
     const want = sel.limit ?? QUERY_LIMIT_DEFAULT;
     while (out.length < want) {
-      const hits = search(coll, sel.query, { limit: Math.min(100, want - out.length), offset: out.length }).hits;
+      // Date order pages through every match exactly once (relevance pages of an all-common-word query repeat the
+      // same hits at every offset); over `limit` matches it keeps the newest.
+      const hits = search(coll, sel.query, { sort: 'date', limit: Math.min(100, want - out.length), offset: out.length }).hits;
       out.push(...hits.map((h) => h.capture));
       if (hits.length < 100) break;
     }

@@ -135,10 +135,11 @@ export class Archive implements ArchiveFile {
   }
 }
 
-/** Bytes [offset, offset + length) of a source, copied out a piece at a time (a mapped view would outlive nothing). */
+/** Bytes [offset, offset + length) of a source a piece at a time, as the source gives them (a view of a mapping is
+ *  not copied: valid while the archive is open). */
 function* pieces(source: ByteSource, offset: number, length: number): Generator<Buffer> {
   const PIECE = 1024 * 1024;
-  for (let at = offset; at < offset + length; at += PIECE) yield Buffer.from(source.read(at, Math.min(PIECE, offset + length - at)));
+  for (let at = offset; at < offset + length; at += PIECE) yield source.read(at, Math.min(PIECE, offset + length - at));
 }
 
 function sniffPlain(buf: Buffer): 'warc' | 'arc' | null {
