@@ -10,6 +10,7 @@
 //   ui       search-as-you-type and scrolling in the browser UI against a large collection
 //   replay   time to first byte of a record from a 4.4 GB .warc.gz, and a full page load, vs node:http + warcio.js
 //   load     50 concurrent API searches and pings before and during an ingest, and the ingest's rate under them
+//   export   anon RSS exporting a WACZ subset of 1x and 10x the bytes, vs zip -0 storing the same WARC
 // Extra arguments after the names go to every benchmark (e.g. `npm run bench -- warc -- --mb 50`).
 import { spawnSync } from 'node:child_process';
 
@@ -23,6 +24,7 @@ const BENCHES = {
   ui: ['bench/ui/run.ts'],
   replay: ['bench/replay/run.ts'],
   load: ['bench/load/run.ts'],
+  export: ['bench/export/run.ts'],
 };
 
 const argv = process.argv.slice(2);

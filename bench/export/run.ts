@@ -7,11 +7,11 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ingestCollection } from '../../src/core/ingest/index.js';
 import { sha1Base32 } from '../../src/core/warc/cdxj.js';
+import { machineLine } from '../lib/machine.js';
 import { anonBytes } from '../lib/proc.js';
 import { formatTable, MB } from '../lib/stats.js';
 
@@ -80,6 +80,6 @@ for (const scale of [1, 10]) {
   rows.push([`${scale}x`, String(r.records), (statSync(warc).size / MB).toFixed(0), (r.bytes / MB).toFixed(0), r.seconds.toFixed(1),
     (r.before / MB).toFixed(1), (ours.peak / MB).toFixed(1), (peer.peak / MB).toFixed(1), peer.seconds.toFixed(1)]);
 }
-console.log(`# WACZ export memory; ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`# WACZ export memory; ${machineLine(DATA)}`);
 console.log(formatTable(['subset', 'records', 'source MB', 'wacz MB', 'export s', 'anon MB open', 'anon MB peak', 'zip -0 anon MB', 'zip -0 s'], rows));
 console.log(`peak anon RSS 10x / 1x: ${(peaks[1]! / peaks[0]!).toFixed(2)}`);
