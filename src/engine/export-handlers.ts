@@ -4,11 +4,11 @@
 // still answered while it writes.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExportApi, WaczExportRequest } from '../shared/api-export.js';
+import type { ExportApi } from '../shared/api-export.js';
 import type { ArgsOf, ResultOf } from '../shared/api.js';
 import { CodedError } from '../shared/errors.js';
 import { exportWacz } from '../core/export/wacz.js';
-import type { WaczSelection } from '../core/export/select.js';
+import { selectionOf } from '../core/export/select.js';
 import type { Collection } from '../core/store/index.js';
 import type { EngineContext } from './context.js';
 
@@ -22,15 +22,6 @@ export interface ExportSources {
   log?(line: string): void;
 }
 
-function selectionOf(r: WaczExportRequest): WaczSelection {
-  const given = [r.q, r.url, r.host].filter((v) => v !== undefined);
-  if (given.length !== 1) throw new CodedError('bad-request', 'Give exactly one of q, url or host.');
-  for (const t of [r.at, r.from, r.to]) if (t !== undefined && !/^\d{1,14}$/.test(t)) throw new CodedError('bad-request', `“${t}” is not 1 to 14 digits (yyyyMMddhhmmss).`);
-  if (r.q !== undefined) return { query: r.q, limit: r.limit };
-  if (r.url !== undefined) return { url: r.url, at: r.at };
-  return { host: r.host!, from: r.from, to: r.to };
-}
-
 /** 2024-05-06T07:08:09Z -> 20240506070809: a file name that sorts by time. */
 const stamp = () => new Date().toISOString().replace(/\D/g, '').slice(0, 14);
 const fileSafe = (s: string) => s.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'export';
@@ -39,7 +30,7 @@ export function createExportHandlers(ctx: EngineContext, sources: ExportSources)
   const running = new Map<string, AbortController>();
   const handlers: ExportHandlers = {
     'export.wacz': async (r) => {
-      const sel = selectionOf(r);
+      const sel = selectionOf({ query: r.q, limit: r.limit, url: r.url, at: r.at, host: r.host, from: r.from, to: r.to });
       const coll = sources.collection(r.collection);
       if (running.has(r.collection)) throw new CodedError('busy', `An export of “${r.collection}” is running: cancel or wait for it first.`);
       const dir = join(ctx.dataDir, 'exports');

@@ -53,7 +53,7 @@ describe.skipIf(!FILES.every(existsSync))('archivestream export --format wacz', 
   });
 
   it('exits 2 on a usage error and writes nothing', () => {
-    expect(run(db, '--format', 'wacz', '-o', join(dir, 'none.wacz')).err).toMatch(/one of --query, --url or --host/);
+    expect(run(db, '--format', 'wacz', '-o', join(dir, 'none.wacz')).err).toMatch(/exactly one of a query, a URL or a host/);
     expect(run(db, '--format', 'wacz', '--query', 'x').status).toBe(2);
     expect(run(db, '--format', 'wacz', '--url', 'http://www.iana.org/', '--at', 'yesterday', '-o', join(dir, 'none.wacz')).status).toBe(2);
     expect(readdirSync(dir).filter((n) => n.includes('none'))).toEqual([]);

@@ -3,7 +3,8 @@
 import { resolve } from 'node:path';
 import { openCollection, parseArgs, readCollection, UsageError, type CliIo, type Command } from '../command.js';
 import { cdxjOfCapture, exportWacz, type WaczExportProgress } from '../../core/export/wacz.js';
-import type { WaczSelection } from '../../core/export/select.js';
+import { selectionOf, type WaczSelection } from '../../core/export/select.js';
+import { CodedError } from '../../shared/errors.js';
 import { formatCdxj } from '../../core/warc/cdxj.js';
 
 const CSV_COLUMNS = ['urlkey', 'timestamp', 'url', 'type', 'mime', 'status', 'digest', 'length', 'offset', 'file'] as const;
@@ -45,27 +46,26 @@ export const exportCommand: Command = {
   },
 };
 
-/** The selection the flags name: exactly one of --query, --url, --host. */
-function selectionOf(flags: Map<string, string | true>): WaczSelection {
+/** The selection the flags name (selectionOf says what is wrong, as a usage error). */
+function selectionOfFlags(flags: Map<string, string | true>): WaczSelection {
   const str = (name: string) => {
     const v = flags.get(name);
     if (v === true) throw new UsageError(`--${name} needs a value`);
     return v;
   };
-  const given = ['query', 'url', 'host'].filter((k) => flags.has(k));
-  if (given.length !== 1) throw new UsageError('--format wacz takes one of --query, --url or --host');
-  for (const t of ['at', 'from', 'to']) if (str(t) !== undefined && !/^\d{1,14}$/.test(str(t)!)) throw new UsageError(`--${t} is 1 to 14 digits (yyyyMMddhhmmss)`);
-  if (given[0] === 'query') {
-    const limit = str('limit');
-    if (limit !== undefined && !/^[1-9]\d*$/.test(limit)) throw new UsageError('--limit is a positive number');
-    return { query: str('query')!, limit: limit === undefined ? undefined : Number(limit) };
+  const limit = str('limit');
+  try {
+    return selectionOf({
+      query: str('query'), limit: limit === undefined ? undefined : Number(limit), url: str('url'), at: str('at'), host: str('host'), from: str('from'), to: str('to'),
+    });
+  } catch (e) {
+    if (e instanceof CodedError) throw new UsageError(e.message);
+    throw e;
   }
-  if (given[0] === 'url') return { url: str('url')!, at: str('at') };
-  return { host: str('host')!, from: str('from'), to: str('to') };
 }
 
 async function exportWaczCommand(db: string, flags: Map<string, string | true>, io: CliIo): Promise<number> {
-  const sel = selectionOf(flags);
+  const sel = selectionOfFlags(flags);
   const out = flags.get('o');
   if (typeof out !== 'string') throw new UsageError('--format wacz needs -o <out.wacz>');
   const title = flags.get('title');

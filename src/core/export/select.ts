@@ -10,12 +10,36 @@ import { rewriteHtml } from '../replay/html.js';
 import { capturesOfUrl, resolveRevisit, search } from '../search/index.js';
 import type { Collection, StoredCapture } from '../store/index.js';
 import type { ArchiveFile } from '../warc/types.js';
+import { CodedError } from '../../shared/errors.js';
 
 export type WaczSelection =
   | { query: string; limit?: number }
   | { url: string; at?: string }
   | { host: string; from?: string; to?: string }
   | { captureIds: number[] };
+
+/** A selection as a person names it (CLI flags, API arguments): exactly one of query, url or host. */
+export interface SelectionArgs {
+  query?: string;
+  limit?: number;
+  url?: string;
+  at?: string;
+  host?: string;
+  from?: string;
+  to?: string;
+}
+
+/** The selection the arguments name; CodedError('bad-request') saying what is wrong with them. */
+export function selectionOf(a: SelectionArgs): WaczSelection {
+  const given = [a.query, a.url, a.host].filter((v) => v !== undefined);
+  if (given.length !== 1) throw new CodedError('bad-request', 'Give exactly one of a query, a URL or a host to export.');
+  for (const t of [a.at, a.from, a.to])
+    if (t !== undefined && !/^\d{1,14}$/.test(t)) throw new CodedError('bad-request', `“${t}” is not a time: 1 to 14 digits (yyyyMMddhhmmss).`);
+  if (a.limit !== undefined && !(Number.isInteger(a.limit) && a.limit > 0)) throw new CodedError('bad-request', 'The limit is a positive whole number.');
+  if (a.query !== undefined) return { query: a.query, limit: a.limit };
+  if (a.url !== undefined) return { url: a.url, at: a.at };
+  return { host: a.host!, from: a.from, to: a.to };
+}
 
 export interface SelectOptions {
   /** Reads a capture's record (the export's open archives). */

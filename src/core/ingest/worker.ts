@@ -117,30 +117,33 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
       prev = { record, row };
       if (isHtmlPage(row) && !seen.has(row.digest!)) {
         seen.add(row.digest!);
-        const given = carried?.text(row);
-        if (given) {
-          const text = textRow({ digest: row.digest!, url: row.uri ?? '', html: '', lang: given.lang }, given);
-          pages.push(text);
-          batchBytes += text.text.length * 2;
-          textsFromPackage++;
-        } else try {
-          const page = htmlPage(record, row, init.maxTextBytes, () => {
-            const p = textCutProblem(path, record.offset, init.maxTextBytes);
-            errors.push({ fileId, offset: p.offset, code: p.code, message: p.message });
-          });
-          if (Atomics.load(shared, SEND_HTML)) {
-            html.push(page);
-            batchBytes += page.html.length * 2;
+        try {
+          const given = carried?.text(row);
+          if (given) {
+            // The package carried this page's text: nothing to decode or extract.
+            const text = textRow({ digest: row.digest!, url: row.uri ?? '', html: '', lang: given.lang }, given);
+            pages.push(text);
+            batchBytes += text.text.length * 2;
+            textsFromPackage++;
           } else {
-            const row = textRow(page, extractText(page.html));
-            // The writer binds the bytes as they are (store/index.ts PageInput).
-            const [text, main, rest] = [row.text, row.main, row.rest].map((s) => {
-              const bytes = utf8.encode(s);
-              if (bytes.byteLength === bytes.buffer.byteLength) texts.push(bytes.buffer as ArrayBuffer); // else copied
-              return bytes;
+            const page = htmlPage(record, row, init.maxTextBytes, () => {
+              const p = textCutProblem(path, record.offset, init.maxTextBytes);
+              errors.push({ fileId, offset: p.offset, code: p.code, message: p.message });
             });
-            pages.push({ ...row, text, main, rest });
-            batchBytes += row.text.length * 2;
+            if (Atomics.load(shared, SEND_HTML)) {
+              html.push(page);
+              batchBytes += page.html.length * 2;
+            } else {
+              const row = textRow(page, extractText(page.html));
+              // The writer binds the bytes as they are (store/index.ts PageInput).
+              const [text, main, rest] = [row.text, row.main, row.rest].map((s) => {
+                const bytes = utf8.encode(s);
+                if (bytes.byteLength === bytes.buffer.byteLength) texts.push(bytes.buffer as ArrayBuffer); // else copied
+                return bytes;
+              });
+              pages.push({ ...row, text, main, rest });
+              batchBytes += row.text.length * 2;
+            }
           }
         } catch (e) {
           errors.push({ fileId, offset: record.offset, code: problemCode(e, 'extract-failed'), message: message(e) });

@@ -6,7 +6,7 @@
 // The package is checked by independent tools (Debian's unzip and sha256sum, Node's zlib on every CDXJ line), read
 // back by our reader, opened again as a collection whose search needs no extraction, and replayed on its own.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,6 +22,8 @@ import { Collection } from '../../../src/core/store/index.js';
 import { openPortableIndex, PORTABLE_INDEX_PATH } from '../../../src/core/store/portable-index.js';
 import { openArchive } from '../../../src/core/warc/index.js';
 import { openWacz } from '../../../src/core/warc/wacz.js';
+import { ZipWriter } from '../../../src/core/warc/zip-writer.js';
+import { html, warcFile } from '../ingest/warc-builder.js';
 
 const CORPUS = resolve(__dirname, '../../..', '../shared/corpus/warc');
 const FILES = [
@@ -187,6 +189,30 @@ describe.skipIf(!FILES.every(existsSync))('WACZ subset export', () => {
   });
 
   it('uses the text of a pages.jsonl from another tool instead of extracting again', async () => {
+    // A package as py-wacz --text writes it: no full-text file, pages.jsonl with text. The text there holds a word
+    // the HTML does not, so finding it proves where the page's text came from.
+    const wacz = join(dir, 'other-tool.wacz');
+    const fd = openSync(wacz, 'w');
+    const zip = new ZipWriter(fd);
+    const url = 'http://other.example/page';
+    zip.add('archive/data.warc', warcFile([{ uri: url, date: '2021-03-04T05:06:07Z', body: html('Other tool', 'what the HTML says') }]));
+    zip.add('pages/pages.jsonl', Buffer.from([
+      JSON.stringify({ format: 'json-pages-1.0', id: 'pages', title: 'All Pages', hasText: true }),
+      JSON.stringify({ id: 'p1', url, ts: '2021-03-04T05:06:07Z', title: 'Other tool', text: 'what the package says: zebrafishmarker' }),
+    ].join('\n') + '\n'));
+    zip.add('datapackage.json', Buffer.from(JSON.stringify({ profile: 'data-package', wacz_version: '1.1.1', resources: [] })));
+    zip.finish();
+    closeSync(fd);
+    const other = await ingestCollection(join(dir, 'other.sqlite'), [wacz], { workers: 1 });
+    expect(other.textsFromPackage).toBe(1);
+    const c = Collection.open(join(dir, 'other.sqlite'), { readonly: true });
+    try {
+      expect(search(c, 'zebrafishmarker').hits.map((h) => h.url)).toEqual([url]);
+      expect(search(c, '"what the HTML says"').hits).toEqual([]);
+    } finally {
+      c.close();
+    }
+
     // py-wacz's own fixture has pages.jsonl without text: its pages are extracted.
     const plain = join(CORPUS, 'webrecorder+py-wacz/tests/fixtures/valid_example_1.wacz');
     const s = await ingestCollection(join(dir, 'plain.sqlite'), [plain], { workers: 1 });
