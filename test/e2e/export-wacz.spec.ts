@@ -1,12 +1,11 @@
 // Export WACZ from a search's results in Debian Chromium against the real engine in browser mode: the button beside
 // the CSV/JSONL exports, the progress and the saved package's path, a package that unzip tests; then the Record
 // viewer's citation formats. Axe on each screen. Needs the corpus's pywb sample iana.warc.gz; skipped without it.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORPUS, ROOT, startEngine, type RunningEngine } from './support.js';
+import { CORPUS, expectAccessible, ingestViaApi, ROOT, startEngine, type RunningEngine } from './support.js';
 
 const IANA = join(CORPUS, 'warc/webrecorder+pywb/sample_archive/warcs/iana.warc.gz');
 const SCREENS = join(ROOT, 'test-results/screens');
@@ -18,19 +17,6 @@ test.skip(!existsSync(IANA), 'needs ../shared/corpus (pywb sample iana.warc.gz)'
 let engine: RunningEngine;
 let page: Page;
 
-async function api<T>(method: string, args: object): Promise<T> {
-  const res = await page.request.post(`${engine.origin}/api/${method}`, { data: args });
-  const reply = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
-  if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`);
-  return reply.value;
-}
-
-async function axe(name: string) {
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).exclude('.replay-frame').analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
-
 const shot = (name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
 
 test.beforeAll(async ({ browser }) => {
@@ -39,11 +25,7 @@ test.beforeAll(async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 1400, height: 950 }, permissions: ['clipboard-read', 'clipboard-write'] });
   page = await context.newPage();
   await page.goto(engine.url);
-  await api('collections.create', { name: COLLECTION });
-  await api('files.add', { collection: COLLECTION, paths: [IANA] });
-  await api('ingest.start', { collection: COLLECTION });
-  await expect.poll(async () => (await api<{ ingest: { running: boolean }; captures: number }>('collections.get', { collection: COLLECTION })).captures, { timeout: 60_000 }).toBeGreaterThan(100);
-  await expect.poll(async () => (await api<{ ingest: { running: boolean } }>('collections.get', { collection: COLLECTION })).ingest.running, { timeout: 60_000 }).toBe(false);
+  await ingestViaApi(page, engine, COLLECTION, [IANA]);
   await page.reload();
 });
 test.afterAll(async () => {
@@ -60,7 +42,7 @@ test("Export WACZ writes the search's results as a package and says where", asyn
   const status = page.getByTestId('export-wacz-status');
   await expect(status).toHaveText(/^Saved .*\.wacz: \d+ pages, \d+ records, [\d.]+ [KM]B/, { timeout: 60_000 });
   await shot('export-wacz-01-saved');
-  await axe('export saved');
+  await expectAccessible(page, 'export saved');
   const path = /^Saved (.*\.wacz):/.exec((await status.textContent())!)![1];
   const t = spawnSync('unzip', ['-t', path]);
   expect(t.status, t.stdout.toString()).toBe(0);
@@ -77,5 +59,5 @@ test('Copy citation offers BibTeX, CSL-JSON and Memento besides plain text', asy
   const copied = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText()).catch(() => null);
   if (copied !== null) expect(copied).toMatch(/^@misc\{[\s\S]*url = \{http/);
   await shot('export-wacz-02-citation');
-  await axe('citation formats');
+  await expectAccessible(page, 'citation formats');
 });
