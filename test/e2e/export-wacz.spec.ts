@@ -61,3 +61,16 @@ test('Copy citation offers BibTeX, CSL-JSON and Memento besides plain text', asy
   await shot('export-wacz-02-citation');
   await expectAccessible(page, 'citation formats');
 });
+
+test('Export WACZ from the replay view packs the page shown, with its resources', async () => {
+  // The replay view's own address (tested in replay-ui.spec.ts), as a bookmark would open it.
+  await page.goto(`${engine.origin}/#/replay/${encodeURIComponent(COLLECTION)}/2014/http://www.iana.org/`);
+  const replay = page.getByRole('region', { name: 'Replay' });
+  await expect(replay.getByRole('heading', { name: 'http://www.iana.org/' })).toBeVisible();
+  await replay.getByRole('button', { name: 'Export WACZ' }).click();
+  const status = replay.getByTestId('export-wacz-status');
+  // One page: its stylesheets, scripts, images and fonts come with it.
+  await expect(status).toHaveText(/^Saved .*\.wacz: 1 page, \d\d+ records/, { timeout: 60_000 });
+  await shot('export-wacz-03-replayed-page');
+  await expectAccessible(page, 'export from replay');
+});

@@ -134,6 +134,9 @@ export async function exportWacz(coll: Collection, sel: WaczSelection, out: stri
     const problems: WaczExportSummary['problems'] = [];
     const cdxj: string[] = [];
     const resources: WrittenEntry[] = [];
+    /** Where each page's record went (its citation names that place), and in which entry. */
+    const pageIds = new Set(selected.pages.map((p) => p.id));
+    const placed = new Map<number, { entry: string; offset: number }>();
     let copied = 0;
     for (const [entryName, wantArc] of [[WARC_ENTRY, false], [ARC_ENTRY, true]] as const) {
       let entry: ZipEntryWriter | null = null;
@@ -162,6 +165,7 @@ export async function exportWacz(coll: Collection, sel: WaczSelection, out: stri
           problems.push({ file: c.file, offset: c.offset, message: `copied in part: ${(e as Error).message}` });
           continue;
         }
+        if (pageIds.has(c.id)) placed.set(c.id, { entry: entryName, offset: start });
         const line = cdxjOfCapture({ ...c, file: entryName, offset: start, length: at - start });
         if (line) cdxj.push(formatCdxj(line));
         copied++;
@@ -197,7 +201,8 @@ export async function exportWacz(coll: Collection, sel: WaczSelection, out: stri
           digest: c.digest, url: c.uri ?? '', ts: c.timestamp ?? '', title: stored.title, description: '', text: stored.text,
           mainLines: mainLinesOf(stored.text, stored.main), mainFound: stored.mainFound, lang: null,
         });
-      cited.push({ ...c, file: WARC_ENTRY, id: c.recordId, title: stored?.title || null });
+      const place = placed.get(c.id);
+      if (place) cited.push({ ...c, file: place.entry, offset: place.offset, id: c.recordId, title: stored?.title || null });
       if (++pageCount % 200 === 0) {
         cancelled(o.signal);
         progress('pages', pageCount, selected.pages.length);

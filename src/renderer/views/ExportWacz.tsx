@@ -1,9 +1,10 @@
-// "Export WACZ": the search's results, with what their pages need to replay, as a WACZ package the engine writes into
-// its data folder (export.wacz); progress from 'export.progress', and Cancel while it runs.
+// "Export WACZ": a search's results, or the page the replay view shows, with what their pages need to replay, as a
+// WACZ package the engine writes into its data folder (export.wacz); progress from 'export.progress', and Cancel
+// while it runs.
 import { useEffect, useRef, useState } from 'react';
-import type { WaczExportProgressEvent, WaczExportResult } from '../../shared/api-export.js';
+import type { WaczExportProgressEvent, WaczExportRequest, WaczExportResult } from '../../shared/api-export.js';
 import { call, engine } from '../api/client.js';
-import { describeError, formatBytes, formatCount } from '../format.js';
+import { describeError, formatBytes, formatCount, plural } from '../format.js';
 
 const PHASES: Record<WaczExportProgressEvent['phase'], string> = {
   selecting: 'Finding pages and their resources',
@@ -13,7 +14,10 @@ const PHASES: Record<WaczExportProgressEvent['phase'], string> = {
   done: 'Done',
 };
 
-export function ExportWacz({ collection, q }: { collection: string; q: string }) {
+/** What to export: a search's results (q) or one page at a time (url, at). */
+type Selection = Pick<WaczExportRequest, 'q' | 'url' | 'at'>;
+
+export function ExportWacz({ collection, selection, title }: { collection: string; selection: Selection; title: string }) {
   const [progress, setProgress] = useState<WaczExportProgressEvent | null>(null);
   const [result, setResult] = useState<{ done?: WaczExportResult; error?: string } | null>(null);
   const running = progress !== null;
@@ -26,7 +30,7 @@ export function ExportWacz({ collection, q }: { collection: string; q: string })
     setResult(null);
     setProgress({ collection, phase: 'selecting', done: 0, total: 0, bytes: 0 });
     try {
-      setResult({ done: await call('export.wacz', { collection, q, title: `“${q}” in ${collection}` }) });
+      setResult({ done: await call('export.wacz', { collection, ...selection, title }) });
     } catch (e) {
       setResult({ error: describeError(e) });
     } finally {
@@ -37,7 +41,7 @@ export function ExportWacz({ collection, q }: { collection: string; q: string })
 
   return (
     <>
-      <button type="button" disabled={running || !q.trim()} onClick={() => void run()}>
+      <button type="button" disabled={running || (selection.q !== undefined && !selection.q.trim())} onClick={() => void run()}>
         Export WACZ
       </button>
       {running && (
@@ -49,8 +53,8 @@ export function ExportWacz({ collection, q }: { collection: string; q: string })
         {progress &&
           `${PHASES[progress.phase]}${progress.total ? ` ${formatCount(progress.done)}/${formatCount(progress.total)}` : ''}${progress.bytes ? `, ${formatBytes(progress.bytes)}` : ''}…`}
         {result?.done &&
-          `Saved ${result.done.path}: ${formatCount(result.done.pages)} pages, ${formatCount(result.done.records)} records, ${formatBytes(result.done.bytes)}` +
-            (result.done.missing ? ` (${formatCount(result.done.missing)} resources not in the collection)` : '')}
+          `Saved ${result.done.path}: ${plural(result.done.pages, 'page')}, ${plural(result.done.records, 'record')}, ${formatBytes(result.done.bytes)}` +
+            (result.done.missing ? ` (${plural(result.done.missing, 'resource')} not in the collection)` : '')}
         {result?.error && `Export failed: ${result.error}`}
       </span>
     </>

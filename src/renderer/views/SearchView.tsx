@@ -241,7 +241,7 @@ function ExportButtons() {
       <button type="button" disabled={busy} onClick={() => void run('jsonl')}>
         Export JSONL
       </button>
-      {current && <ExportWacz collection={current} q={search.q} />}
+      {current && <ExportWacz collection={current} selection={{ q: search.q }} title={`“${search.q}” in ${current}`} />}
     </div>
   );
 }

@@ -10,7 +10,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportWacz, type WaczExportSummary } from '../../../src/core/export/wacz.js';
 import { referencedUrls } from '../../../src/core/export/select.js';
@@ -170,6 +170,13 @@ describe.skipIf(!FILES.every(existsSync))('WACZ subset export', () => {
       expect(csl.map((c) => c.URL).sort()).toEqual([...hitUrls].sort());
       expect(csl[0]).toMatchObject({ type: 'webpage', archive: 'data.warc.gz' });
       expect(String(csl[0].archive_location)).toMatch(/sha1:/);
+      // Each citation's offset is where the record is in the package: reading there gives the page's record.
+      const warc = unzipText(out, 'archive/data.warc.gz');
+      for (const c of csl) {
+        const offset = Number(/offset (\d+)/.exec(String(c.archive_location))![1]);
+        const record = gunzipSync(warc.subarray(offset, offset + 64 * 1024), { finishFlush: zlibConstants.Z_SYNC_FLUSH }).toString('latin1');
+        expect(record, String(c.URL)).toContain(`WARC-Target-URI: ${c.URL}`);
+      }
       const bib = unzipText(out, 'citations/citations.bib').toString();
       expect(bib.match(/@misc\{/g)!.length).toBe(hitUrls.length);
     });
