@@ -297,6 +297,30 @@ describe.skipIf(!FILES.every(existsSync))('WACZ subset export', () => {
     });
   });
 
+  it('puts ARC records in archive/data.arc.gz, each gzipped alone, indexed there', async () => {
+    // pywb's example.arc: an uncompressed ARC with the example.com page.
+    const arc = join(CORPUS, 'webrecorder+pywb/sample_archive/warcs/example.arc');
+    await ingestCollection(join(dir, 'arc.sqlite'), [arc], { workers: 1 });
+    const c = Collection.open(join(dir, 'arc.sqlite'), { readonly: true });
+    const out = join(dir, 'arc.wacz');
+    try {
+      await exportWacz(c, { host: 'example.com' }, out);
+    } finally {
+      c.close();
+    }
+    expect(spawnSync('unzip', ['-t', out]).status).toBe(0);
+    const lines = unzipText(out, 'indexes/index.cdxj').toString().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const e = JSON.parse(lines[0].slice(lines[0].indexOf('{'))) as { offset: string; length: string; filename: string };
+    expect(e.filename).toBe('data.arc.gz');
+    const data = unzipText(out, 'archive/data.arc.gz');
+    const record = gunzipSync(data.subarray(Number(e.offset), Number(e.offset) + Number(e.length))).toString('latin1');
+    expect(record).toMatch(/^http:\/\/example\.com\/ [\d.]+ 20140216050221 text\/html \d+\n/);
+    // The original's bytes, unchanged inside the member.
+    const source = readFileSync(arc, 'latin1');
+    expect(source.includes(record.trimEnd())).toBe(true);
+  }, 60_000);
+
   it('writes the file atomically: an existing output stays whole until the new one is complete', async () => {
     const out = join(dir, 'atomic.wacz');
     writeFileSync(out, 'previous');
