@@ -11,6 +11,7 @@
 //   replay   time to first byte of a record from a 4.4 GB .warc.gz, and a full page load, vs node:http + warcio.js
 //   load     50 concurrent API searches and pings before and during an ingest, and the ingest's rate under them
 //   telemetry  ingest with tracing off, the in-app span store only, and OTLP export: medians, spread, CPU time
+//   export   anon RSS exporting a WACZ subset of 1x and 10x the bytes, vs zip -0 storing the same WARC
 // Extra arguments after the names go to every benchmark (e.g. `npm run bench -- warc -- --mb 50`).
 import { spawnSync } from 'node:child_process';
 
@@ -25,6 +26,7 @@ const BENCHES = {
   replay: ['bench/replay/run.ts'],
   load: ['bench/load/run.ts'],
   telemetry: ['bench/telemetry/overhead.ts'],
+  export: ['bench/export/run.ts'],
 };
 
 const argv = process.argv.slice(2);

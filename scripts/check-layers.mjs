@@ -23,6 +23,7 @@ const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const BROWSER_SAFE = [
   'core/extract',
   'core/extract-webgl',
+  'core/cite',
   'core/replay/urls.ts',
   'core/replay/frame.ts',
   'core/replay/client-rewrite.ts',

@@ -111,7 +111,7 @@ export function createCollectionHandlers(
   ctx: EngineContext,
   extractors: RemoteExtractors,
   telemetry: EngineTelemetry,
-): { handlers: CollectionHandlers; access: FileAccess; db: CollectionAccess; openCount(): number; close(): Promise<void> } {
+): { handlers: CollectionHandlers; access: FileAccess; db: CollectionAccess; collection(name: string): Collection; openCount(): number; close(): Promise<void> } {
   const registry = new Registry(ctx.dataDir);
   if (registry.brokenCopy) {
     const message = `The list of collections could not be read; it was kept as ${registry.brokenCopy} and a new one started.`;
@@ -622,6 +622,7 @@ export function createCollectionHandlers(
   return {
     handlers,
     access,
+    collection: coll,
     db: { read: coll, write: (name) => writable(registry.find(name)) },
     openCount: () => open.size,
     /** Cancels running ingests and waits for them (their threads hold connections of their own), ends the reader

@@ -13,6 +13,7 @@ import { RemoteExtractors } from './remote-extract.js';
 import { createReplayHandlers } from './replay-handlers.js';
 import { engineTelemetry, type EngineTelemetry } from './telemetry.js';
 import { createNotesHandlers } from './notes-handlers.js';
+import { createExportHandlers } from './export-handlers.js';
 
 const PAGE_DEFAULT = 200;
 const PAGE_MAX = 5000;
@@ -100,8 +101,10 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): Promis
   const collections = createCollectionHandlers(ctx, extractors, telemetry);
   openCollections = collections.openCount;
   const { access } = collections;
+  const exports = createExportHandlers(ctx, { collection: collections.collection });
   const handlers: Handlers = {
     ...collections.handlers,
+    ...exports.handlers,
     ...extractors.handlers(),
     ...createReplayHandlers(ctx.replay ?? null),
     ...telemetry.handlers,
@@ -187,6 +190,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): Promis
     async close() {
       void telemetry.close();
       loopDelay.disable();
+      exports.close();
       extractors.close();
       payloadCursor = null;
       payloadSizes = null;

@@ -7,6 +7,7 @@ import { collectionShapes } from './collections-shapes.js';
 import type { Field, Shape, Shapes } from './shape.js';
 import { replayShapes } from './replay-handlers.js';
 import { notesShapes } from './notes-handlers.js';
+import { exportShapes } from './export-shapes.js';
 
 /** Arguments that do not fit the method's shape: the client's mistake, named in words. */
 export class BadRequest extends CodedError {
@@ -19,6 +20,7 @@ const shapes: Shapes<Method> = {
   ...(collectionShapes satisfies Shapes<keyof CollectionsApi>),
   ...replayShapes,
   ...notesShapes,
+  ...exportShapes,
   'engine.info': {},
   'archive.open': { paths: 'string[]' },
   'archive.records': { file: 'string', after: 'int?', limit: 'int?' },

@@ -2,20 +2,9 @@
 import type { TimeZoneChoice } from '../shared/api-collections.js';
 import { timestampText } from '../shared/timestamp.js';
 
-const FULL_TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
-/** WARC-Date (ISO 28500:2017 §5.4: W3C-ISO8601, UTC; WARC/1.1 allows a fraction of a second). */
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+import { captureInstant } from '../core/search/timestamp.js';
 
-/** The instant of a 14-digit WARC timestamp or an ISO 8601 date, in ms since the epoch; null for anything less
- *  precise than a second (a partial timestamp) or not a date at all. */
-export function captureInstant(value: string | null | undefined): number | null {
-  if (!value) return null;
-  const m = FULL_TIMESTAMP.exec(value);
-  if (m) return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
-  if (!ISO_DATE.test(value)) return null;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? null : t;
-}
+export { captureInstant };
 
 /** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one, and lists format many times. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -70,14 +59,6 @@ export function timestampTitle(value: string | null | undefined, zone: TimeZoneC
 export function isoUtc(value: string | null | undefined): string | null {
   const t = captureInstant(value);
   return t === null ? null : new Date(t).toISOString().replace(/\.000Z$/, 'Z');
-}
-
-/** One line a researcher can paste: `<url>, archived <ISO time, UTC>, in <file> (record <id>, offset <n>)`. Always
- *  UTC, whichever zone the screen shows, so that a citation reads the same wherever it was made. */
-export function formatCitation(c: { uri: string | null; type: string; timestamp: string | null; date?: string | null; file: string; id?: string | null; offset: number }): string {
-  const id = c.id ? `record ${c.id.replace(/^<|>$/g, '')}, ` : '';
-  const when = isoUtc(c.timestamp) ?? c.date ?? c.timestamp ?? 'at an unknown time';
-  return `${c.uri ?? `${c.type} record`}, archived ${when}, in ${c.file.split(/[\\/]/).pop()} (${id}offset ${c.offset})`;
 }
 
 /** A name for a new collection holding `paths`: the first archive's or folder's name without its archive extension,

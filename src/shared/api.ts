@@ -5,6 +5,7 @@
 import { COLLECTION_METHODS, type CollectionsApi } from './api-collections.js';
 import { REPLAY_METHODS, type ReplayApi } from './api-replay.js';
 import { NOTES_METHODS, type NotesApi } from './api-notes.js';
+import { EXPORT_METHODS, type ExportApi, type WaczExportProgressEvent } from './api-export.js';
 import type { ErrorCode, ProblemCode } from './errors.js';
 import type { IngestProgress } from './records.js';
 import type { OtlpTraceRequest } from './otlp-json.js';
@@ -111,7 +112,7 @@ export interface PageText {
 
 /** Method name -> [arguments, result]. Collections, search and browsing live in api-collections.ts, replay in
  *  api-replay.ts. */
-export interface Api extends CollectionsApi, ReplayApi, NotesApi {
+export interface Api extends CollectionsApi, ReplayApi, NotesApi, ExportApi {
   /** The engine's build and process; `eventLoopDelayMs`: how late its thread that answers requests was to run, since
    *  the engine started (the longest, and the 99th percentile): what any call may have waited before it began. */
   'engine.info': [Record<string, never>, { version: string; node: string; pid: number; mode: 'ipc' | 'http'; eventLoopDelayMs: { max: number; p99: number } }];
@@ -153,6 +154,7 @@ export interface ApiEvents {
   /** The engine asks the client that offered `extractor` for the text of a batch of decoded HTML pages; it answers
    *  with 'extract.reply' and the same id. Other clients ignore it. */
   'extract.request': { extractor: string; id: number; pages: string[]; traceparent?: string };
+  'export.progress': WaczExportProgressEvent;
 }
 export type EventName = keyof ApiEvents;
 
@@ -196,8 +198,8 @@ export interface EngineClient {
 /** The method names, for validation at the engine's edge and for the preload bridge. */
 export const ARCHIVE_METHODS = ['engine.info', 'archive.open', 'archive.records', 'archive.record', 'archive.raw', 'record.payload', 'app.paths', 'telemetry.recent', 'telemetry.submit', 'telemetry.export', 'telemetry.configure', 'telemetry.testExport'] as const satisfies readonly Method[];
 export const EXTRACT_METHODS = ['extract.offer', 'extract.withdraw', 'extract.reply'] as const satisfies readonly Method[];
-export const METHODS = [...ARCHIVE_METHODS, ...EXTRACT_METHODS, ...COLLECTION_METHODS, ...REPLAY_METHODS, ...NOTES_METHODS] as const satisfies readonly Method[];
-export const EVENTS = ['ingest.progress', 'engine.notice', 'extract.request'] as const satisfies readonly EventName[];
+export const METHODS = [...ARCHIVE_METHODS, ...EXTRACT_METHODS, ...COLLECTION_METHODS, ...REPLAY_METHODS, ...NOTES_METHODS, ...EXPORT_METHODS] as const satisfies readonly Method[];
+export const EVENTS = ['ingest.progress', 'engine.notice', 'extract.request', 'export.progress'] as const satisfies readonly EventName[];
 
 // Compile-time proof that METHODS and EVENTS list every name of the contract.
 type Missing<All, Listed> = Exclude<All, Listed> extends never ? true : Exclude<All, Listed>;

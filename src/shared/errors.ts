@@ -65,6 +65,7 @@ export type ErrorCode =
   | 'collection-empty' // a collection whose database does not exist yet (nothing ingested): nothing to replay
   | 'replay-unavailable' // the engine runs without a replay origin
   | 'trace-not-found' // no span of that trace is held any more (the span store keeps the most recent ones)
+  | 'cancelled' // a long operation (a WACZ export) stopped at the user's request; nothing was left behind
   | 'internal';
 
 /** An error whose code is part of the contract: src/engine/errors.ts passes its code, file and offset on to the client

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page } from '@playwright/test';
 import type { LaunchOptions } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -90,4 +92,29 @@ export function electronSetup(): { electron: string | null; xvfb: string | null;
       ? 'no display: DISPLAY is unset and Xvfb is not installed'
       : null;
   return { electron, xvfb, skipReason };
+}
+
+/** A call to the engine's API from the page's context (its cookie), throwing the error's message. */
+export async function callApi<T>(page: Page, engine: RunningEngine, method: string, args: object): Promise<T> {
+  const res = await page.request.post(`${engine.origin}/api/${method}`, { data: args });
+  const reply = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
+  if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`);
+  return reply.value;
+}
+
+/** A collection of `paths` made and ingested through the API, to the end (the UI's own ingest flow has its test). */
+export async function ingestViaApi(page: Page, engine: RunningEngine, collection: string, paths: string[]): Promise<void> {
+  type Detail = { ingest: { running: boolean }; captures: number };
+  await callApi(page, engine, 'collections.create', { name: collection });
+  await callApi(page, engine, 'files.add', { collection, paths });
+  await callApi(page, engine, 'ingest.start', { collection });
+  await expect.poll(async () => (await callApi<Detail>(page, engine, 'collections.get', { collection })).captures, { timeout: 60_000 }).toBeGreaterThan(0);
+  await expect.poll(async () => (await callApi<Detail>(page, engine, 'collections.get', { collection })).ingest.running, { timeout: 60_000 }).toBe(false);
+}
+
+/** No serious or critical WCAG 2.1 A/AA violations in the UI; archived pages in replay frames are the archive's. */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).exclude('.replay-frame').analyze();
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }

@@ -8,7 +8,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatBytes,
-  formatCitation,
   formatDrift,
   formatDuration,
   formatTimestamp,
@@ -117,17 +116,6 @@ describe('formatting', () => {
     expect(isoUtc('2014-01-03T04:03:21+01:00')).toBe('2014-01-03T03:03:21Z');
     expect(isoUtc('201401')).toBeNull();
     expect(isoUtc(null)).toBeNull();
-  });
-
-  it('cites a capture in UTC whatever the screen shows: URL, ISO time, file, record id and offset', () => {
-    const capture = { uri: 'http://example.com/', type: 'response', timestamp: '20140103030321', file: '/data/warcs/example.warc.gz', offset: 1043 };
-    expect(formatCitation({ ...capture, id: '<urn:uuid:6d058047-ede2-4a13-be79-90c17c631dd4>' })).toBe(
-      'http://example.com/, archived 2014-01-03T03:03:21Z, in example.warc.gz (record urn:uuid:6d058047-ede2-4a13-be79-90c17c631dd4, offset 1043)',
-    );
-    // No 14-digit timestamp: the record's own WARC-Date, as written.
-    expect(formatCitation({ ...capture, uri: null, type: 'warcinfo', timestamp: null, date: '2014-01-03T03:03:21.5Z' })).toBe(
-      'warcinfo record, archived 2014-01-03T03:03:21.5Z, in example.warc.gz (offset 1043)',
-    );
   });
 
   it('names a collection for opened archives after the first one, unique among the names taken', () => {

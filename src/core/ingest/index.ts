@@ -79,6 +79,8 @@ export interface IngestSummary {
   /** Records and errors stored by this run; pages added by this run. */
   records: number;
   pages: number;
+  /** Pages whose text came from a WACZ's own full-text index or pages.jsonl instead of being extracted again. */
+  textsFromPackage: number;
   errors: number;
   bytes: number;
   seconds: number;
@@ -167,7 +169,7 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
   const t0 = performance.now();
   const coll = Collection.open(dbPath, { trace: opts.trace ?? withSpan });
   const summary: IngestSummary = {
-    files: 0, filesIndexed: 0, filesSkipped: 0, filesFailed: 0, records: 0, pages: 0, errors: 0, bytes: 0, seconds: 0,
+    files: 0, filesIndexed: 0, filesSkipped: 0, filesFailed: 0, records: 0, pages: 0, textsFromPackage: 0, errors: 0, bytes: 0, seconds: 0,
     cancelled: false, changed: [],
   };
   const pagesBefore = coll.counts().pages;
@@ -393,6 +395,7 @@ class IngestPool {
         return;
       }
       case 'fileDone':
+        this.summary.textsFromPackage += msg.textsFromPackage;
         this.endFile(this.release(w), 'done', msg.format);
         return;
       case 'fileFailed': {

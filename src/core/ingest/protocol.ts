@@ -48,7 +48,8 @@ export type FromWorker = (
       bytesDone: number;
       records: number;
     }
-  | { type: 'fileDone'; fileId: number; format: string; records: number }
+  /** textsFromPackage: pages whose text a WACZ carried (package-text.ts), not extracted. */
+  | { type: 'fileDone'; fileId: number; format: string; records: number; textsFromPackage: number }
   /** The file as a whole: unreadable (at offset 0, or where given), or changed while read ('file-changed'). */
   | { type: 'fileFailed'; fileId: number; code: IngestProblemCode; message: string; offset?: number; errors: IngestErrorRow[] }
 ) & { spans?: SpanRecord[] };

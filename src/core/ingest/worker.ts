@@ -17,6 +17,7 @@ import { openSpan, StageClock, tracing, withTraceparent } from '../telemetry/ind
 import { startThreadTelemetry, takeSpans } from '../telemetry/sink.js';
 import { endsLikePdf, PdfReader } from '../documents/index.js';
 import { captureRow, documentKind, documentRow, htmlPage, isHtmlPage, plainText, textRow, type DocumentKind } from './rows.js';
+import { packageTexts, type PackageTexts } from './package-text.js';
 import { CANCEL, CREDITS, SEND_HTML, type FromWorker, type HtmlPage, type ToWorker, type WorkerInit } from './protocol.js';
 
 const init = workerData as WorkerInit;
@@ -72,6 +73,7 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
   let batchBytes = 0;
   let bytesDone = 0;
   let records = 0;
+  let textsFromPackage = 0;
   const seen = new Set<string>();
 
   // The last row stays out of a batch until the next record is seen: a request record right after a response adds
@@ -127,7 +129,9 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
     post({ type: 'fileFailed', fileId, code: problemCode(e, 'not-an-archive'), message: message(e), errors });
     return;
   }
+  let carried: PackageTexts | null = null;
   try {
+    carried = packageTexts(file);
     const it = file.records()[Symbol.iterator]();
     for (;;) {
       const next = clock.time('ingest.read', () => it.next());
@@ -158,18 +162,25 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
       if (isHtmlPage(row) && !seen.has(row.digest!)) {
         seen.add(row.digest!);
         try {
-          const page = clock.time('ingest.decode', () => htmlPage(record, row, init.maxTextBytes, () => {
-            const p = textCutProblem(path, record.offset, init.maxTextBytes);
-            errors.push({ fileId, offset: p.offset, code: p.code, message: p.message });
-          }));
-          if (Atomics.load(shared, SEND_HTML)) {
-            html.push(page);
-            batchBytes += page.html.length * 2;
+          const given = carried?.text(row);
+          if (given) {
+            // The package carried this page's text: nothing to decode or extract.
+            addPage(textRow({ digest: row.digest!, url: row.uri ?? '', lang: given.lang }, given));
+            textsFromPackage++;
           } else {
-            const t0 = clock.on ? performance.now() : 0;
-            const row = textRow(page, extractText(page.html));
-            if (clock.on) clock.add('ingest.extract', performance.now() - t0, { 'html.bytes': page.html.length * 2, pages: 1 });
-            addPage(row);
+            const page = clock.time('ingest.decode', () => htmlPage(record, row, init.maxTextBytes, () => {
+              const p = textCutProblem(path, record.offset, init.maxTextBytes);
+              errors.push({ fileId, offset: p.offset, code: p.code, message: p.message });
+            }));
+            if (Atomics.load(shared, SEND_HTML)) {
+              html.push(page);
+              batchBytes += page.html.length * 2;
+            } else {
+              const t0 = clock.on ? performance.now() : 0;
+              const row = textRow(page, extractText(page.html));
+              if (clock.on) clock.add('ingest.extract', performance.now() - t0, { 'html.bytes': page.html.length * 2, pages: 1 });
+              addPage(row);
+            }
           }
         } catch (e) {
           errors.push({ fileId, offset: record.offset, code: problemCode(e, 'extract-failed'), message: message(e) });
@@ -193,7 +204,7 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
     }
     bytesDone = file.size;
     if (!flush(true)) return;
-    post({ type: 'fileDone', fileId, format: file.format, records });
+    post({ type: 'fileDone', fileId, format: file.format, records, textsFromPackage });
   } catch (e) {
     // Reading stopped past what the reader could skip: keep what was read, record why, go on with the next file. A
     // file that changed under the reader fails as a whole ('changed'), so that the next run indexes it again.
@@ -204,8 +215,9 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
     }
     errors.push({ fileId, offset: bytesDone, code: problemCode(e, 'file-unreadable'), message: message(e) });
     if (!flush(true)) return;
-    post({ type: 'fileDone', fileId, format: file.format, records });
+    post({ type: 'fileDone', fileId, format: file.format, records, textsFromPackage });
   } finally {
+    carried?.close();
     file.close();
   }
 }

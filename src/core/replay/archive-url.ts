@@ -9,6 +9,10 @@ export interface ArchiveTarget {
   prefix: string;
   ts: string;
   flag: ReplayFlag;
+  /** Told every absolute URL pointed into the archive, and whether the page loads it or a person would follow it (a
+   *  link, a form): how the WACZ export learns which resources a page loads from the same discovery the rewriters
+   *  do (src/core/export/select.ts). */
+  seen?: (absolute: string, kind: 'load' | 'link') => void;
 }
 
 /** Schemes that fetch nothing from a network: left as written. (javascript: is the HTML rewriter's business.) */
@@ -16,6 +20,7 @@ const INERT = /^(?:data|blob|about|mailto|tel|sms|javascript):/i;
 
 /** The archive address of an absolute http(s) URL. */
 export function archiveUrl(t: ArchiveTarget, absolute: string): string {
+  t.seen?.(absolute, 'load');
   return t.prefix + replayTail(t.ts, t.flag, absolute);
 }
 

@@ -41,6 +41,8 @@ export interface HtmlRewriteResult {
 const URL_ATTRS = new Set(['href', 'src', 'action', 'formaction', 'poster', 'background', 'cite', 'longdesc', 'lowsrc',
   'dynsrc', 'codebase', 'manifest', 'icon', 'profile', 'xlink:href']);
 const SRCSET_ATTRS = new Set(['srcset', 'imagesrcset']);
+/** URL attributes a person follows (with <a>/<area> href) rather than ones the page loads by itself. */
+const LINK_ATTRS = new Set(['action', 'formaction', 'cite', 'longdesc']);
 /** Resource hints: the browser opens connections or fetches on its own, outside anything the archive answers. */
 const HINTS = new Set(['preconnect', 'dns-prefetch', 'prefetch', 'prerender']);
 /** Elements whose content is text up to their end tag, not markup (HTML 13.1.2 raw text and escapable raw text). */
@@ -224,6 +226,11 @@ class Rewriter {
   }
 
   private readonly rewrite = (raw: string): string | null => rewriteUrl(this.o.target, raw, this.base);
+  /** For URLs a person follows rather than ones the page loads: the same address, reported to `seen` as a link. */
+  private readonly rewriteLink = (raw: string): string | null => {
+    const { seen } = this.o.target;
+    return rewriteUrl(seen ? { ...this.o.target, seen: (u) => seen(u, 'link') } : this.o.target, raw, this.base);
+  };
 
   /** Replaces s[from, to) with `text`. */
   private replace(from: number, to: number, text: string): void {
@@ -367,7 +374,7 @@ class Rewriter {
           continue;
         }
         // <base href> was resolved above; what stays in the document must not lead out either
-        const to = this.rewrite(v);
+        const to = (LINK_ATTRS.has(an) || (an === 'href' && (name === 'a' || name === 'area')) ? this.rewriteLink : this.rewrite)(v);
         if (to !== null) edits.set(a, to);
       } else if (SRCSET_ATTRS.has(an)) {
         const v = this.value(a);

@@ -1,5 +1,6 @@
-// A collection: one SQLite database. This is the only module that imports better-sqlite3 (CONTRIBUTING.md, 'SQL'); the
-// rest of the engine sees `Collection` and plain row types.
+// A collection: one SQLite database. This is the only module that imports better-sqlite3 for a collection
+// (CONTRIBUTING.md, 'SQL'; portable-index.ts beside it writes a WACZ's full-text file); the rest of the engine sees
+// `Collection` and plain row types.
 import Database from 'better-sqlite3';
 import { once } from 'node:events';
 import { accessSync, constants, existsSync, statSync, type Stats } from 'node:fs';

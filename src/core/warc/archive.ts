@@ -90,6 +90,14 @@ export class Archive implements ArchiveFile {
     throw new ArchiveError(p?.code ?? 'warc-bad-header', this.path, offset, p?.message ?? 'no record here');
   }
 
+  storedBytes(offset: number, length: number): { gzip: boolean; pieces: Iterable<Buffer> } {
+    const single = this.compression === 'gzip-single';
+    const source = single ? this.stream() : this.source;
+    if (offset < (single ? 0 : this.start) || length <= 0 || offset + length > (single ? source.size : this.end))
+      throw new ArchiveError('warc-bad-length', this.path, offset, `no record at ${offset}+${length}: outside the data`);
+    return { gzip: this.compression === 'gzip-members', pieces: pieces(source, offset, length) };
+  }
+
   close(): void {
     this.inflated = null;
     if (this.ownsSource) this.source.close();
@@ -129,6 +137,21 @@ export class Archive implements ArchiveFile {
   }
 }
 
+/** Bytes [offset, offset + length) of a source a piece at a time, as the source gives them (a view of a mapping is
+ *  not copied: valid while the archive is open). */
+function* pieces(source: ByteSource, offset: number, length: number): Generator<Buffer> {
+  const PIECE = 1024 * 1024;
+  for (let at = offset; at < offset + length; at += PIECE) yield source.read(at, Math.min(PIECE, offset + length - at));
+}
+
+function sniffPlain(buf: Buffer): 'warc' | 'arc' | null {
+  let i = 0;
+  while (i < buf.length && (buf[i] === 0x0d || buf[i] === 0x0a)) i++;
+  const text = buf.toString('latin1', i, i + 16);
+  if (/^WARC\/\d/.test(text)) return 'warc';
+  if (text.toLowerCase().startsWith('filedesc:') || isArcStart(buf, i)) return 'arc';
+  return null;
+}
 
 /** Inflates the first member: its text says WARC or ARC, and whether it holds more than one record says whether the
  *  file is one gzip member per record or a whole archive gzipped at once. */

@@ -117,5 +117,9 @@ export interface ArchiveFile {
   steps(): Iterable<ArchiveRecord | null>;
   /** O(1) read of one record by its on-disk (offset, length), as records() reported them. */
   readRecord(offset: number, length: number): ArchiveRecord;
+  /** The record at (offset, length) as the file stores it, in pieces of at most 1 MiB: its gzip member(s) for
+   *  per-record gzip ('gzip' true), its plain bytes otherwise (a single-member gzip's from the inflated stream). How
+   *  the WACZ export copies a record without touching its bytes. */
+  storedBytes(offset: number, length: number): { gzip: boolean; pieces: Iterable<Buffer> };
   close(): void;
 }

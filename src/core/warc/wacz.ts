@@ -36,6 +36,9 @@ export interface WaczArchive extends ArchiveFile {
   pages(): WaczPage[];
   /** The CDXJ lines of indexes/index.cdx.gz or indexes/index.cdx(j) as the package holds them; [] when absent. */
   indexLines(): string[];
+  /** Any other entry's bytes (at most LIST_MAX), or null when the package has no such entry or it cannot be read
+   *  (reported as a problem). */
+  readEntry(name: string): Buffer | null;
 }
 
 /** Reports a package problem ('wacz-bad-package' unless said otherwise). */
@@ -124,8 +127,24 @@ export function openWaczSource(source: ByteSource, opts: OpenOptions = {}): Wacz
       if (!entry) throw new ArchiveError('wacz-bad-package', path, offset, 'no stored WARC entry holds this offset');
       return storedArchive(entry).readRecord(offset, length);
     },
+    storedBytes(offset: number, length: number) {
+      const entry = warcs.find((e) => e.method === 0 && offset >= e.dataOffset && offset < e.dataOffset + e.size);
+      if (!entry) throw new ArchiveError('wacz-bad-package', path, offset, 'no stored WARC entry holds this offset');
+      return storedArchive(entry).storedBytes(offset, length);
+    },
     pages: () => readPages(zip, problem),
     indexLines: () => readIndex(zip, problem),
+    readEntry(name: string) {
+      const entry = zip.entry(name);
+      if (!entry) return null;
+      try {
+        return zip.read(entry, LIST_MAX);
+      } catch (e) {
+        if (!(e instanceof ArchiveError)) throw e;
+        problem(e.offset, e.message, e.code);
+        return null;
+      }
+    },
     close() {
       for (const a of stored.values()) a.close();
       stored.clear();

@@ -11,7 +11,8 @@ import { Time, useFormatTime } from '../components/Time.js';
 import { useAsync } from '../use-async.js';
 import { ViewPageButton } from './ViewPage.js';
 import { NotesPanel } from './NotesPanel.js';
-import { describeError, formatBytes, formatCitation, plural } from '../format.js';
+import { describeError, formatBytes, plural } from '../format.js';
+import { CITATION_FORMATS, formatCitation, type CitationFormat } from '../../core/cite/index.js';
 import { useApp } from '../store.js';
 
 const TABS = ['Text', 'WARC headers', 'HTTP headers', 'Raw bytes', 'Compare'] as const;
@@ -75,9 +76,12 @@ async function fetchPayload(capture: CaptureView): Promise<Blob> {
   return new Blob(parts);
 }
 
+const CITATION_LABELS: Record<CitationFormat, string> = { plain: 'Plain text', bibtex: 'BibTeX', 'csl-json': 'CSL-JSON', memento: 'Memento / PWID' };
+
 function RecordActions({ capture, detail }: { capture: CaptureView; detail: RecordDetail | null }) {
   const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
   const [saving, setSaving] = useState(false);
+  const [citeAs, setCiteAs] = useState<CitationFormat>('plain');
   useEffect(() => {
     if (!status) return;
     const t = setTimeout(() => setStatus(null), 5000);
@@ -103,7 +107,7 @@ function RecordActions({ capture, detail }: { capture: CaptureView; detail: Reco
     }
   };
   const copy = async () => {
-    const citation = formatCitation({ ...capture, date: detail?.date, id: detail?.id });
+    const citation = formatCitation({ ...capture, date: detail?.date, id: detail?.id }, citeAs);
     try {
       await navigator.clipboard.writeText(citation);
       setStatus({ text: 'Citation copied', error: false });
@@ -119,6 +123,13 @@ function RecordActions({ capture, detail }: { capture: CaptureView; detail: Reco
       <button type="button" onClick={() => void copy()}>
         Copy citation
       </button>
+      <select aria-label="Citation format" value={citeAs} onChange={(e) => setCiteAs(e.target.value as CitationFormat)}>
+        {CITATION_FORMATS.map((f) => (
+          <option key={f} value={f}>
+            {CITATION_LABELS[f]}
+          </option>
+        ))}
+      </select>
       <span role="status" className={status?.error ? 'error' : 'meta'} data-testid="record-action-status">
         {status?.text}
       </span>

@@ -18,6 +18,7 @@ import { scrollSync, type Side } from '../scroll-sync.js';
 import { useShellReplay } from '../shell-replay.js';
 import { useApp } from '../store.js';
 import { useAsync } from '../use-async.js';
+import { ExportWacz } from './ExportWacz.js';
 import { LedgerPanel } from './LedgerPanel.js';
 
 /** The replay origin does not change while the engine runs: asked once. */
@@ -270,6 +271,7 @@ export function ReplayView({ route }: { route: ReplayRoute }) {
           <button type="button" disabled={!me} onClick={() => me && (open(me), void viewPage(null))}>
             Open record
           </button>
+          {me && <ExportWacz collection={route.collection} selection={{ url: route.url, at: shownTs }} title={`${route.url} at ${shownTs}`} />}
           {close}
         </div>
       </header>

@@ -10,6 +10,7 @@ import { formatCount, plural, snippetParts } from '../format.js';
 import { useApp } from '../store.js';
 import { canViewPage, useViewPage } from './ViewPage.js';
 import { SavedSearches } from './SavedSearches.js';
+import { ExportWacz } from './ExportWacz.js';
 
 export const DEBOUNCE_MS = 200;
 const ROW_HEIGHT = 84;
@@ -252,6 +253,7 @@ function ExportButtons() {
       <button type="button" disabled={busy} onClick={() => void run('jsonl')}>
         Export JSONL
       </button>
+      {current && <ExportWacz collection={current} selection={{ q: search.q }} title={`“${search.q}” in ${current}`} />}
     </div>
   );
 }

@@ -1,0 +1,62 @@
+// "Export WACZ": a search's results, or the page the replay view shows, with what their pages need to replay, as a
+// WACZ package the engine writes into its data folder (export.wacz); progress from 'export.progress', and Cancel
+// while it runs.
+import { useEffect, useRef, useState } from 'react';
+import type { WaczExportProgressEvent, WaczExportRequest, WaczExportResult } from '../../shared/api-export.js';
+import { call, engine } from '../api/client.js';
+import { describeError, formatBytes, formatCount, plural } from '../format.js';
+
+const PHASES: Record<WaczExportProgressEvent['phase'], string> = {
+  selecting: 'Finding pages and their resources',
+  records: 'Copying records',
+  pages: 'Writing pages and the full-text index',
+  finishing: 'Finishing',
+  done: 'Done',
+};
+
+/** What to export: a search's results (q) or one page at a time (url, at). */
+type Selection = Pick<WaczExportRequest, 'q' | 'url' | 'at'>;
+
+export function ExportWacz({ collection, selection, title }: { collection: string; selection: Selection; title: string }) {
+  const [progress, setProgress] = useState<WaczExportProgressEvent | null>(null);
+  const [result, setResult] = useState<{ done?: WaczExportResult; error?: string } | null>(null);
+  const running = progress !== null;
+  // Events can arrive after the call answered (they travel apart): only those of a run still going are shown.
+  const active = useRef(false);
+  useEffect(() => engine.on('export.progress', (p) => active.current && p.collection === collection && setProgress(p)), [collection]);
+
+  const run = async () => {
+    active.current = true;
+    setResult(null);
+    setProgress({ collection, phase: 'selecting', done: 0, total: 0, bytes: 0 });
+    try {
+      setResult({ done: await call('export.wacz', { collection, ...selection, title }) });
+    } catch (e) {
+      setResult({ error: describeError(e) });
+    } finally {
+      active.current = false;
+      setProgress(null);
+    }
+  };
+
+  return (
+    <>
+      <button type="button" disabled={running || (selection.q !== undefined && !selection.q.trim())} onClick={() => void run()}>
+        Export WACZ
+      </button>
+      {running && (
+        <button type="button" onClick={() => void call('export.cancel', { collection })}>
+          Cancel export
+        </button>
+      )}
+      <span role="status" className={result?.error ? 'error' : 'meta'} data-testid="export-wacz-status">
+        {progress &&
+          `${PHASES[progress.phase]}${progress.total ? ` ${formatCount(progress.done)}/${formatCount(progress.total)}` : ''}${progress.bytes ? `, ${formatBytes(progress.bytes)}` : ''}…`}
+        {result?.done &&
+          `Saved ${result.done.path}: ${plural(result.done.pages, 'page')}, ${plural(result.done.records, 'record')}, ${formatBytes(result.done.bytes)}` +
+            (result.done.missing ? ` (${plural(result.done.missing, 'resource')} not in the collection)` : '')}
+        {result?.error && `Export failed: ${result.error}`}
+      </span>
+    </>
+  );
+}
