@@ -144,15 +144,6 @@ function* pieces(source: ByteSource, offset: number, length: number): Generator<
   for (let at = offset; at < offset + length; at += PIECE) yield source.read(at, Math.min(PIECE, offset + length - at));
 }
 
-function sniffPlain(buf: Buffer): 'warc' | 'arc' | null {
-  let i = 0;
-  while (i < buf.length && (buf[i] === 0x0d || buf[i] === 0x0a)) i++;
-  const text = buf.toString('latin1', i, i + 16);
-  if (/^WARC\/\d/.test(text)) return 'warc';
-  if (text.toLowerCase().startsWith('filedesc:') || isArcStart(buf, i)) return 'arc';
-  return null;
-}
-
 /** Inflates the first member: its text says WARC or ARC, and whether it holds more than one record says whether the
  *  file is one gzip member per record or a whole archive gzipped at once. */
 function sniffGzip(source: ByteSource, start: number, end: number): { format: 'warc' | 'arc'; single: boolean } | null {
