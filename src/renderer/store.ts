@@ -127,8 +127,11 @@ export const useApp = create<AppState>((set, get) => ({
 
   async navigate(route, how) {
     const hash = route ? routeHash(route) : '';
+    // Compared as the browser spells it (a URL's spaces and non-ASCII letters escaped), or the same address would be
+    // pushed again and Back would seem to do nothing.
+    const same = hash ? new URL(hash, location.href).hash === location.hash : !location.hash;
     // pushState, not an assignment to location.hash: closing leaves no bare '#' behind, and no hashchange runs twice.
-    if (hash !== location.hash) history[how?.replace ? 'replaceState' : 'pushState'](null, '', hash || location.pathname + location.search);
+    if (!same) history[how?.replace ? 'replaceState' : 'pushState'](null, '', hash || location.pathname + location.search);
     await get().applyRoute();
   },
 
