@@ -101,62 +101,7 @@ let listeningToHistory = false;
 /** Routes shown so far: a route still loading when another is shown gives way to it. */
 let routesApplied = 0;
 
-export const useApp = create<AppState>((set, get) => {
-  /** Makes `name` the current collection, fresh: its detail loading, no query, no hits, no capture open. */
-  async function enterCollection(name: string | null): Promise<void> {
-    const search: SearchState = { ...get().search, q: '', hits: [], facets: null, more: false, error: null, loading: false, tookMs: null, seq: get().search.seq + 1 };
-    set({ current: name, detail: null, viewing: null, search });
-    if (!name) return;
-    try {
-      set({ detail: await call('collections.get', { collection: name }) });
-      if (get().settings?.lastCollection !== name) set({ settings: await call('settings.update', { lastCollection: name }) });
-    } catch (e) {
-      get().setError(e);
-    }
-  }
-
-  /** The collection to show when an address names none: the last one chosen, else the first. */
-  function lastCollection(): string | null {
-    const { settings, collections } = get();
-    return settings?.lastCollection && collections.some((c) => c.name === settings.lastCollection) ? settings.lastCollection : (collections[0]?.name ?? null);
-  }
-
-  /** Runs a query on the current collection. The hits on screen stay with the facets they came with until the new
-   *  hits arrive; then the facets are counted for them (the view says so meanwhile), never old hits beside none. */
-  async function query(q: string, sort: SortOrder): Promise<void> {
-    const collection = get().current;
-    const seq = get().search.seq + 1;
-    set((s) => ({ search: { ...s.search, q, sort, seq, loading: !!q.trim(), error: null, ...(q.trim() ? {} : { hits: [], facets: null, more: false, tookMs: null }) } }));
-    if (!collection || !q.trim()) return;
-    const current = () => get().search.seq === seq;
-    try {
-      // Hits first, facets after: the list shows as soon as its first page is ready. One trace for both (Profiler).
-      await uiTracer.action('ui.search', { sort }, async (traceparent) => {
-        const r = await call('search.query', { collection, q, sort, limit: FIRST_PAGE }, traceparent);
-        if (!current()) return;
-        set((s) => ({ search: { ...s.search, hits: r.hits, more: r.hits.length === FIRST_PAGE, tookMs: r.tookMs, loading: false, facets: null } }));
-        const facets = await call('search.facets', { collection, q }, traceparent);
-        if (current()) set((s) => ({ search: { ...s.search, facets } }));
-      });
-    } catch (e) {
-      if (current()) set((s) => ({ search: { ...s.search, loading: false, hits: [], facets: null, more: false, error: describeError(e) } }));
-    }
-  }
-
-  /** Opens the capture a record route names: found by its id in its URL's timeline. */
-  async function showRecord(route: RouteOf<'record'>, stale: () => boolean): Promise<void> {
-    try {
-      const timeline = await call('captures.timeline', { collection: route.collection, url: route.url });
-      if (stale()) return;
-      const capture = timeline.find((c) => c.id === route.id) ?? timeline.find((c) => c.original?.id === route.id)?.original;
-      if (capture) set({ viewing: capture });
-      else set({ viewing: null, error: `Capture ${route.id} of ${route.url} is not in ${route.collection} (re-indexed since the link was made?).` });
-    } catch (e) {
-      get().setError(e);
-    }
-  }
-
-  return {
+export const useApp = create<AppState>((set, get) => ({
   view: 'collection',
   collections: [],
   current: null,
@@ -182,8 +127,11 @@ export const useApp = create<AppState>((set, get) => {
 
   async navigate(route, how) {
     const hash = route ? routeHash(route) : '';
+    // Compared as the browser spells it (a URL's spaces and non-ASCII letters escaped), or the same address would be
+    // pushed again and Back would seem to do nothing.
+    const same = hash ? new URL(hash, location.href).hash === location.hash : !location.hash;
     // pushState, not an assignment to location.hash: closing leaves no bare '#' behind, and no hashchange runs twice.
-    if (hash !== location.hash) history[how?.replace ? 'replaceState' : 'pushState'](null, '', hash || location.pathname + location.search);
+    if (!same) history[how?.replace ? 'replaceState' : 'pushState'](null, '', hash || location.pathname + location.search);
     await get().applyRoute();
   },
 
@@ -305,8 +253,13 @@ export const useApp = create<AppState>((set, get) => {
     const wanted = collection ?? (get().current === null ? lastCollection() : null);
     if (wanted !== null && wanted !== get().current) {
       if (get().collections.some((c) => c.name === wanted)) await enterCollection(wanted);
-      // The replay view says itself when the collection is not there; the open one stays open behind it.
-      else if (route.kind !== 'replay') set({ error: `There is no collection named “${collection}” here.` });
+      // The replay view says itself when the collection is not there; the open one stays open behind it. Any other
+      // screen of a collection not there would show another's: the last collection's files instead.
+      else if (route.kind !== 'replay') {
+        set({ error: `There is no collection named “${collection}” here.` });
+        const last = lastCollection();
+        return last ? get().navigate({ kind: 'collection', collection: last }, { replace: true }) : undefined;
+      }
       if (stale()) return;
     }
     set({ route });
@@ -388,8 +341,7 @@ export const useApp = create<AppState>((set, get) => {
   dismissOffer() {
     set({ offer: null });
   },
-  };
-});
+}));
 
 /** The route a screen of the menu shows for a collection: as it was last left there, else the screen fresh; null for
  *  a screen of a collection when there is none. */
@@ -397,4 +349,63 @@ function screenRoute(s: Pick<AppState, 'screens'>, view: View, collection: strin
   const last = s.screens[view];
   if (last && (routeCollection(last) ?? collection) === collection) return last;
   return parseRoute(`#/${view}`) ?? (collection === null ? null : parseRoute(`#/${view}/${encodeURIComponent(collection)}`));
+}
+
+// The steps of showing a route, shared by the store's actions (module functions over the store, so that the store's
+// object stays one list of actions).
+const state = () => useApp.getState();
+const update = useApp.setState;
+
+/** Makes `name` the current collection, fresh: its detail loading, no query, no hits, no capture open. */
+async function enterCollection(name: string | null): Promise<void> {
+  const search: SearchState = { ...state().search, q: '', hits: [], facets: null, more: false, error: null, loading: false, tookMs: null, seq: state().search.seq + 1 };
+  update({ current: name, detail: null, viewing: null, search });
+  if (!name) return;
+  try {
+    update({ detail: await call('collections.get', { collection: name }) });
+    if (state().settings?.lastCollection !== name) update({ settings: await call('settings.update', { lastCollection: name }) });
+  } catch (e) {
+    state().setError(e);
+  }
+}
+
+/** The collection to show when an address names none: the last one chosen, else the first. */
+function lastCollection(): string | null {
+  const { settings, collections } = state();
+  return settings?.lastCollection && collections.some((c) => c.name === settings.lastCollection) ? settings.lastCollection : (collections[0]?.name ?? null);
+}
+
+/** Runs a query on the current collection. The hits on screen stay with the facets they came with until the new
+ *  hits arrive; then the facets are counted for them (the view says so meanwhile), never old hits beside none. */
+async function query(q: string, sort: SortOrder): Promise<void> {
+  const collection = state().current;
+  const seq = state().search.seq + 1;
+  update((s) => ({ search: { ...s.search, q, sort, seq, loading: !!q.trim(), error: null, ...(q.trim() ? {} : { hits: [], facets: null, more: false, tookMs: null }) } }));
+  if (!collection || !q.trim()) return;
+  const current = () => state().search.seq === seq;
+  try {
+    // Hits first, facets after: the list shows as soon as its first page is ready. One trace for both (Profiler).
+    await uiTracer.action('ui.search', { sort }, async (traceparent) => {
+      const r = await call('search.query', { collection, q, sort, limit: FIRST_PAGE }, traceparent);
+      if (!current()) return;
+      update((s) => ({ search: { ...s.search, hits: r.hits, more: r.hits.length === FIRST_PAGE, tookMs: r.tookMs, loading: false, facets: null } }));
+      const facets = await call('search.facets', { collection, q }, traceparent);
+      if (current()) update((s) => ({ search: { ...s.search, facets } }));
+    });
+  } catch (e) {
+    if (current()) update((s) => ({ search: { ...s.search, loading: false, hits: [], facets: null, more: false, error: describeError(e) } }));
+  }
+}
+
+/** Opens the capture a record route names: found by its id in its URL's timeline. */
+async function showRecord(route: RouteOf<'record'>, stale: () => boolean): Promise<void> {
+  try {
+    const timeline = await call('captures.timeline', { collection: route.collection, url: route.url });
+    if (stale()) return;
+    const capture = timeline.find((c) => c.id === route.id) ?? timeline.find((c) => c.original?.id === route.id)?.original;
+    if (capture) update({ viewing: capture });
+    else update({ viewing: null, error: `Capture ${route.id} of ${route.url} is not in ${route.collection} (re-indexed since the link was made?).` });
+  } catch (e) {
+    state().setError(e);
+  }
 }
