@@ -1,6 +1,7 @@
 // Full-text search over a collection: parse the query, build the SQL (sql.ts), run it through the store.
 // A hit is a page (one distinct text) with the newest of its captures that meets the filters.
 import type { FacetCount, FacetName, SearchFacetsView, SearchHitView } from '../../shared/api-collections.js';
+import { CodedError } from '../../shared/errors.js';
 import { captureOf, hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
 import { parseQuery, toFtsMatch, hasFilters, mainFirstMatch, type Clause, type ParsedQuery } from './query.js';
 import { unsegment } from './segment.js';
@@ -86,15 +87,20 @@ export const DEFAULT_TUNING: SearchTuning = {
   walkCandidates: 2000,
 };
 
-function asQuery(q: string | ParsedQuery): ParsedQuery {
-  return typeof q === 'string' ? parseQuery(q) : q;
+function asQuery(q: string | ParsedQuery, coll?: Collection): ParsedQuery {
+  const parsed = typeof q === 'string' ? parseQuery(q) : q;
+  // A collection opened read-only as it was before notes existed (store/schema.ts migration 6) has no tags to filter.
+  if (coll && parsed.filters.tags.length + parsed.filters.notes.length > 0 && !coll.hasNotes()) {
+    throw new CodedError('read-only', `${coll.path} predates notes and tags, and a read-only open cannot add them: open it once where it is writable to use tag: and note:.`, coll.path);
+  }
+  return parsed;
 }
 
 /** The first page of hits and their snippets. Throws QuerySyntaxError for malformed query text. */
 export function search(coll: Collection, query: string | ParsedQuery, opts: SearchOptions = {}): SearchResult {
   const t0 = performance.now();
   const [q, match] = withSpan('search.parse', {}, () => {
-    const parsed = asQuery(query);
+    const parsed = asQuery(query, coll);
     const m = toFtsMatch(parsed);
     annotate({ clauses: parsed.clauses.length, filtered: hasFilters(parsed.filters) });
     return [parsed, m] as const;
@@ -312,7 +318,7 @@ function windowFloor(coll: Collection, match: string, window: number): number {
 export function searchFacets(coll: Collection, query: string | ParsedQuery, tuning: Partial<SearchTuning> = {}): SearchFacetsView {
   const t = { ...DEFAULT_TUNING, ...tuning };
   const t0 = performance.now();
-  const q = asQuery(query);
+  const q = asQuery(query, coll);
   const match = toFtsMatch(q);
   const filtered = hasFilters(q.filters);
   const exactHits = filtered && match !== null ? selectiveHitIds(coll, q, match, t.selectivePages) : null;

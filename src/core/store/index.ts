@@ -783,10 +783,15 @@ export class Collection {
   /** Every note and tag read once, for an export that labels each of its rows (they are few: a person writes them):
    *  a capture's labels (its page's and its own) and a page's, from memory. A collection opened read-only before
    *  migration 6 has none. */
+  /** Whether the collection has the notes and tags tables (migration 6): a read-only open of an older one has not. */
+  hasNotes(): boolean {
+    return this.stmt(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notes'`).get() !== undefined;
+  }
+
   labelIndex(): { capture(c: Pick<CaptureRow, 'fileId' | 'offset' | 'digest'>): CaptureLabels; page(digest: string): Annotations } {
     const notes = new Map<string, string>();
     const tags = new Map<string, string[]>();
-    if (this.stmt(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notes'`).get() !== undefined) {
+    if (this.hasNotes()) {
       for (const r of this.stmt('SELECT target, body FROM notes').all() as Array<{ target: string; body: string }>) notes.set(r.target, r.body);
       for (const r of this.stmt('SELECT target, tag FROM tags ORDER BY tag').all() as Array<{ target: string; tag: string }>) {
         const list = tags.get(r.target);

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { SavedSearch, TagCount } from '../../shared/api-notes.js';
 import { call } from '../api/client.js';
 import { formatCount } from '../format.js';
+import { hasFilter, toggleFilter } from '../query-filter.js';
 import { useApp } from '../store.js';
 
 export function SavedSearches({ collection }: { collection: string }) {
@@ -83,11 +84,11 @@ export function SavedSearches({ collection }: { collection: string }) {
         <ul className="tags" aria-label="Filter by tag">
           {tags.map((t) => {
             const filter = `tag:${t.tag}`;
-            const active = q.split(/\s+/).includes(filter);
+            const active = hasFilter(q, filter);
             return (
               <li key={t.tag}>
                 <button type="button" className={`facet${active ? ' active' : ''}`} aria-pressed={active}
-                  onClick={() => void runSearch(active ? q.split(/\s+/).filter((w) => w !== filter).join(' ') : `${q} ${filter}`.trim())}>
+                  onClick={() => void runSearch(toggleFilter(q, filter))}>
                   <span>{t.tag}</span> <span className="count">{formatCount(t.count)}</span>
                 </button>
               </li>

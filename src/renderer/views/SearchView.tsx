@@ -11,6 +11,7 @@ import { useApp } from '../store.js';
 import { canViewPage, useViewPage } from './ViewPage.js';
 import { SavedSearches } from './SavedSearches.js';
 import { ExportWacz } from './ExportWacz.js';
+import { hasFilter, toggleFilter } from '../query-filter.js';
 
 export const DEBOUNCE_MS = 200;
 const ROW_HEIGHT = 84;
@@ -103,14 +104,14 @@ function Facets() {
             <ul>
               {facets.facets[name].slice(0, 10).map((f) => {
                 const filter = FACET_FILTER[name](f.value);
-                const active = q.includes(filter);
+                const active = hasFilter(q, filter);
                 return (
                   <li key={f.value}>
                     <button
                       type="button"
                       className={`facet${active ? ' active' : ''}`}
                       aria-pressed={active}
-                      onClick={() => void runSearch(active ? q.replace(filter, '').replace(/\s+/g, ' ').trim() : `${q} ${filter}`.trim())}
+                      onClick={() => void runSearch(toggleFilter(q, filter))}
                     >
                       <span className="uri">{f.value}</span> <span className="count">{formatCount(f.count)}</span>
                     </button>

@@ -25,6 +25,17 @@ function dbPath(): string {
 /** The migration that added notes, found by what it creates (not by its number: the list grows). */
 const NOTES_MIGRATION = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE notes'));
 
+/** A database of the schema before notes, as that version's store left it (its SQL functions registered). */
+function preNotesDatabase(p: string): Database.Database {
+  const db = new Database(p);
+  db.function(SEGMENT_FUNCTION, { deterministic: true }, (t: unknown) => (typeof t === 'string' ? segmentWords(t) : t));
+  db.function(MAIN_FUNCTION, { deterministic: true }, (t: unknown, l: unknown) => (typeof t === 'string' ? mainOf(t, (l as string) ?? null) : t));
+  db.function(REST_FUNCTION, { deterministic: true }, (t: unknown, l: unknown) => (typeof t === 'string' ? restOf(t, (l as string) ?? null) : ''));
+  for (const m of MIGRATIONS.slice(0, NOTES_MIGRATION)) db.exec(m);
+  db.pragma(`user_version = ${NOTES_MIGRATION}`);
+  return db;
+}
+
 function twoPages(p: string): Collection {
   return buildCollection(p, [
     { digest: 'dA', title: 'Okapi report', text: 'okapis live in the forest', captures: [
@@ -43,12 +54,7 @@ describe('notes and tags', () => {
   it('upgrades a collection of the schema before notes in place: its pages stay searchable and take notes', () => {
     expect(NOTES_MIGRATION).toBeGreaterThan(0);
     const p = dbPath();
-    const db = new Database(p);
-    db.function(SEGMENT_FUNCTION, { deterministic: true }, (t: unknown) => (typeof t === 'string' ? segmentWords(t) : t));
-    db.function(MAIN_FUNCTION, { deterministic: true }, (t: unknown, l: unknown) => (typeof t === 'string' ? mainOf(t, (l as string) ?? null) : t));
-    db.function(REST_FUNCTION, { deterministic: true }, (t: unknown, l: unknown) => (typeof t === 'string' ? restOf(t, (l as string) ?? null) : ''));
-    for (const m of MIGRATIONS.slice(0, NOTES_MIGRATION)) db.exec(m);
-    db.pragma(`user_version = ${NOTES_MIGRATION}`);
+    const db = preNotesDatabase(p);
     db.prepare(`INSERT INTO warc_files (id, path, size, mtime, fingerprint, status) VALUES (1, '/fake/a.warc', 1, 1, 'x', 'done')`).run();
     db.prepare(`INSERT INTO captures (file_id, offset, length, type, uri, urlkey, rhost, timestamp, status, mime, digest)
       VALUES (1, 0, 1, 'response', 'http://a.com/', 'com,a)/', 'com.a.', '20200101000000', 200, 'text/html', 'd1')`).run();
@@ -67,6 +73,18 @@ describe('notes and tags', () => {
     expect(digests(search(coll, 'tag:field-work').hits)).toEqual(['d1']);
     expect(digests(search(coll, 'okapi note:zoo').hits)).toEqual(['d1']);
     expect(search(coll, 'okapi note:giraffe').hits).toEqual([]);
+  });
+
+  it('says what to do when tag: is asked of a collection opened read-only as it was before notes', () => {
+    const p = dbPath();
+    const db = preNotesDatabase(p);
+    db.close();
+    const ro = Collection.open(p, { readonly: true });
+    cleanups.push(() => ro.close());
+    expect(ro.hasNotes()).toBe(false);
+    expect(search(ro, 'okapi').hits).toEqual([]);
+    expect(() => search(ro, 'okapi tag:x')).toThrow(expect.objectContaining({ code: 'read-only', file: p, message: expect.stringContaining('writable') }));
+    expect(ro.labelIndex().page('d1')).toEqual({ note: null, tags: [] });
   });
 
   it('a page tag finds every capture of the page; a capture tag makes that capture the hit', () => {
