@@ -5,12 +5,11 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiError, ArgsOf, Method, ResultOf } from '../../src/shared/api.js';
 import { gzipRecords, httpResponse, responseRecord } from '../core/warc/fixtures.js';
-import { startReceiver } from '../core/telemetry/otlp-receiver.js';
+import { startReceiver, unusedPort } from '../core/telemetry/otlp-receiver.js';
 import { chromiumLaunchOptions, ROOT, startEngine, type RunningEngine } from './support.js';
 
 const SCREENS = join(ROOT, 'test-results/screens');
@@ -112,7 +111,7 @@ test('Settings, Telemetry: test connection says what happened, and export turns 
     const section = page.getByRole('region', { name: 'Telemetry' });
     const endpoint = section.getByRole('textbox', { name: 'Endpoint' });
     // A port nothing listens on: the failure is said in words, at once.
-    const closed = await closedPort();
+    const closed = await unusedPort();
     await endpoint.fill(`http://127.0.0.1:${closed}`);
     await section.getByRole('button', { name: 'Test connection' }).click();
     await expect(section.getByRole('status')).toContainText(`Failed: could not post to http://127.0.0.1:${closed}/v1/traces: ECONNREFUSED`);
@@ -139,12 +138,3 @@ test('Settings, Telemetry: test connection says what happened, and export turns 
   }
 });
 
-/** A port nothing listens on: bound, then closed. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
