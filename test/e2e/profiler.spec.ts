@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiError, ArgsOf, Method, ResultOf } from '../../src/shared/api.js';
 import { gzipRecords, httpResponse, responseRecord } from '../core/warc/fixtures.js';
-import { startReceiver } from '../core/telemetry/otlp-receiver.js';
+import { startReceiver, unusedPort } from '../core/telemetry/otlp-receiver.js';
 import { chromiumLaunchOptions, ROOT, startEngine, type RunningEngine } from './support.js';
 
 const SCREENS = join(ROOT, 'test-results/screens');
@@ -103,3 +103,38 @@ test('an ingest and a search from the UI show in the Profiler as waterfalls; an 
     await receiver.close();
   }
 });
+
+test('Settings, Telemetry: test connection says what happened, and export turns on', async () => {
+  const receiver = await startReceiver();
+  try {
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
+    const section = page.getByRole('region', { name: 'Telemetry' });
+    const endpoint = section.getByRole('textbox', { name: 'Endpoint' });
+    // A port nothing listens on: the failure is said in words, at once.
+    const closed = await unusedPort();
+    await endpoint.fill(`http://127.0.0.1:${closed}`);
+    await section.getByRole('button', { name: 'Test connection' }).click();
+    await expect(section.getByRole('status')).toContainText(`Failed: could not post to http://127.0.0.1:${closed}/v1/traces: ECONNREFUSED`);
+    await endpoint.fill(receiver.endpoint);
+    await section.getByRole('button', { name: 'Test connection' }).click();
+    await expect(section.getByRole('status')).toContainText('Connected: the collector accepted an empty trace (HTTP 200)');
+    // The box shows the engine's answer, so it turns checked once the engine has taken the setting.
+    const exportBox = section.getByRole('checkbox', { name: /Export traces/ });
+    await exportBox.click();
+    await expect(exportBox).toBeChecked();
+    await expect(section).toContainText('spans sent');
+    await page.screenshot({ path: join(SCREENS, 'settings-telemetry.png'), fullPage: true });
+    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+    // The next UI action's spans reach the receiver through the engine (the UI posts nothing to it itself).
+    await page.getByRole('searchbox').fill('nest');
+    await page.getByRole('searchbox').press('Enter');
+    await expect.poll(() => receiver.spans.some((s) => s.name === 'ui.search' && s.service === 'archivestream-renderer'), { timeout: 15_000 }).toBe(true);
+    const trace = receiver.spans.find((s) => s.name === 'ui.search')!.traceId;
+    await expect.poll(() => receiver.spans.some((s) => s.traceId === trace && s.name === 'search.search'), { timeout: 15_000 }).toBe(true);
+  } finally {
+    await call('telemetry.configure', { exportOn: false });
+    await receiver.close();
+  }
+});
+

@@ -5,13 +5,13 @@
 // only in its target port and token path, and answering a query with the engine's figure.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { ArgsOf, Method, Reply, ResultOf } from '../../src/shared/api.js';
+import { unusedPort } from '../core/telemetry/otlp-receiver.js';
 import { gzipRecords, httpResponse, responseRecord } from '../core/warc/fixtures.js';
 
 const ROOT = join(__dirname, '..', '..');
@@ -170,7 +170,7 @@ describe('a real Prometheus scrapes the engine (Debian\'s prometheus)', () => {
     const port = Number(new URL(origin).port);
     const config = join(dir, 'prometheus-test.yml');
     writeFileSync(config, adaptedConfig('prometheus.linux.yml', port, tokenFile()));
-    const webPort = await freePort();
+    const webPort = await unusedPort();
     prometheus = spawn(PROMETHEUS, [
       `--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${webPort}`,
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -190,15 +190,6 @@ describe('a real Prometheus scrapes the engine (Debian\'s prometheus)', () => {
     expect(value, log.slice(-2000)).toBe(String(PAGES));
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A JSON schema without its draft-4 `id` labels (a string-valued `id`; a property named id is an object). */
 function withoutIds(node: unknown): unknown {

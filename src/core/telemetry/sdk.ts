@@ -165,6 +165,7 @@ function describeFailure(e: unknown): string {
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
   if (e instanceof Error && e.name === 'TimeoutError') return `no answer within ${EXPORT_TIMEOUT_MS / 1000} s`;
   if (cause?.code) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
+  if (cause?.message) return cause.message; // e.g. "bad port": fetch refuses ports of other protocols (9, 25, ...)
   return e instanceof Error ? e.message : String(e);
 }
 

@@ -28,10 +28,12 @@ export function TelemetrySettings() {
   return (
     <section aria-labelledby="telemetry-title">
       <h3 id="telemetry-title">Telemetry</h3>
+      <div>
       <label>
         <input type="checkbox" checked={status.exportEndpoint !== null} onChange={(e) => void configure({ exportOn: e.target.checked, endpoint })} />{' '}
         Export traces to an OpenTelemetry collector (OTLP over HTTP)
       </label>
+      </div>
       <div className="row">
         <label>
           Endpoint <input type="url" value={endpoint} onChange={(e) => setEndpoint(e.target.value)} aria-describedby="telemetry-endpoint-hint" />
@@ -50,14 +52,18 @@ export function TelemetrySettings() {
           {status.lastExportError ? ` (last failure: ${status.lastExportError})` : ''}. A collector that is down never slows the app: spans it cannot take are counted here and dropped.
         </p>
       )}
+      <div>
       <label>
         <input type="checkbox" checked={status.queryText} onChange={(e) => void configure({ queryText: e.target.checked })} />{' '}
         Put search text in traces (otherwise a keyed hash that cannot be read back)
       </label>
+      </div>
+      <div>
       <label>
         <input type="checkbox" checked={status.metricsEnabled} onChange={(e) => void configure({ metrics: e.target.checked })} />{' '}
         Serve Prometheus metrics at /metrics
       </label>
+      </div>
       {status.metricsEnabled && <small className="meta">Prometheus sends the token in <code>{status.metricsTokenFile}</code> (authorization.credentials_file).</small>}
       {error && <p role="alert" className="error">{error}</p>}
     </section>

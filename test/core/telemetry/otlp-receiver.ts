@@ -3,6 +3,7 @@
 // Content-Length or chunked (Node's parser undoes the chunking; the body is read as a stream either way). Protobuf
 // bodies are answered 415, as a JSON-only collector would.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 
@@ -82,4 +83,14 @@ export async function startReceiver(opts: { status?: number } = {}): Promise<Rec
     encodings,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** A port nothing listens on (bound, then closed): a collector that is down, or a free port to start one on. */
+export function unusedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }

@@ -1,7 +1,6 @@
 // The engine's span store and export queue (issue 17): the store is a ring that counts what it let go; export never
 // waits on a collector that is down (a bounded queue, drops counted, the failure in words); "test connection" says
 // what happened; OTLP/JSON is what OpenTelemetry's own serializer writes for the same span (a peer).
-import { createServer } from 'node:net';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,22 +8,13 @@ import { EXPORT_QUEUE, ExportQueue, SpanStore, testExport } from '../../../src/c
 import { toRecord } from '../../../src/core/telemetry/sink.js';
 import { toOtlpJson } from '../../../src/shared/otlp-json.js';
 import type { SpanRecord } from '../../../src/shared/telemetry.js';
-import { startReceiver, type Receiver } from './otlp-receiver.js';
+import { startReceiver, unusedPort, type Receiver } from './otlp-receiver.js';
 
 const span = (i: number): SpanRecord => ({
   name: `s${i}`, traceId: '0af7651916cd43dd8448eb211c80319c', spanId: i.toString(16).padStart(16, '0'), parentSpanId: null,
   process: 'engine', startMs: 1_700_000_000_000 + i, durationMs: 1.5, attributes: { i }, error: null,
 });
 
-/** A port nothing listens on: bound, then closed. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let receiver: Receiver;
 beforeAll(async () => {
@@ -45,7 +35,7 @@ describe('SpanStore', () => {
 
 describe('ExportQueue', () => {
   it('with the collector down: push never waits, the queue is bounded, every span is counted dropped', async () => {
-    const url = `http://127.0.0.1:${await closedPort()}/v1/traces`;
+    const url = `http://127.0.0.1:${await unusedPort()}/v1/traces`;
     const q = new ExportQueue({ url, service: 'archivestream', resource: {} });
     const extra = 100;
     for (let i = 0; i < EXPORT_QUEUE + extra; i++) q.push(span(i)); // synchronous: nothing here can wait on the network
@@ -71,7 +61,7 @@ describe('testExport ("test connection")', () => {
     const up = await testExport(receiver.endpoint);
     expect(up).toMatchObject({ ok: true, url: `${receiver.endpoint}/v1/traces` });
     expect(up.message).toContain('HTTP 200');
-    const down = await testExport(`http://127.0.0.1:${await closedPort()}`);
+    const down = await testExport(`http://127.0.0.1:${await unusedPort()}`);
     expect(down.ok).toBe(false);
     expect(down.message).toMatch(/could not post to http:\/\/127\.0\.0\.1:\d+\/v1\/traces: ECONNREFUSED/);
     const refusing = await startReceiver({ status: 503 });
