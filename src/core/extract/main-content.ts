@@ -345,15 +345,18 @@ class Scratch {
   }
 
   f64(n: number): Float64Array {
-    return new Float64Array(this.buffer, this.take(n * 8), n).fill(0);
+    const at = this.take(n * 8); // first: it may replace the buffer
+    return new Float64Array(this.buffer, at, n).fill(0);
   }
 
   u32(n: number): Uint32Array {
-    return new Uint32Array(this.buffer, this.take(n * 4), n).fill(0);
+    const at = this.take(n * 4); // first: it may replace the buffer
+    return new Uint32Array(this.buffer, at, n).fill(0);
   }
 
   u8(n: number): Uint8Array {
-    return new Uint8Array(this.buffer, this.take(n), n).fill(0);
+    const at = this.take(n); // first: it may replace the buffer
+    return new Uint8Array(this.buffer, at, n).fill(0);
   }
 
   /** The offset of `bytes` free bytes (8-aligned). */
