@@ -327,53 +327,6 @@ function classWeight(flags: number): number {
   return (flags & F_NEGATIVE ? -25 : 0) + (flags & F_POSITIVE ? 25 : 0) + (flags & F_MAIN ? 25 : 0);
 }
 
-/**
- * Scratch memory for chooseMain's per-element and per-segment arrays: zeroed views into one buffer reused from page
- * to page, instead of two dozen fresh typed arrays per page, each a backing store for the allocator and the collector
- * to track (measured: beside other work in the same heap, main content cost twice the full text without this). When
- * the buffer runs out a bigger one replaces it (views already handed out keep the old one alive); a buffer above
- * SCRATCH_KEEP bytes is dropped at the next page.
- */
-class Scratch {
-  private buffer = new ArrayBuffer(1 << 16);
-  private used = 0;
-
-  /** A new page: everything handed out before is free again. */
-  reset(): void {
-    if (this.buffer.byteLength > SCRATCH_KEEP) this.buffer = new ArrayBuffer(SCRATCH_KEEP);
-    this.used = 0;
-  }
-
-  f64(n: number): Float64Array {
-    const at = this.take(n * 8); // first: it may replace the buffer
-    return new Float64Array(this.buffer, at, n).fill(0);
-  }
-
-  u32(n: number): Uint32Array {
-    const at = this.take(n * 4); // first: it may replace the buffer
-    return new Uint32Array(this.buffer, at, n).fill(0);
-  }
-
-  u8(n: number): Uint8Array {
-    const at = this.take(n); // first: it may replace the buffer
-    return new Uint8Array(this.buffer, at, n).fill(0);
-  }
-
-  /** The offset of `bytes` free bytes (8-aligned). */
-  private take(bytes: number): number {
-    const size = (bytes + 7) & ~7;
-    if (this.used + size > this.buffer.byteLength) {
-      this.buffer = new ArrayBuffer(Math.max(size, this.buffer.byteLength * 2));
-      this.used = 0;
-    }
-    const at = this.used;
-    this.used += size;
-    return at;
-  }
-}
-const SCRATCH_KEEP = 8 << 20;
-const scratch = new Scratch();
-
 /** A page has an article when its main content has at least this many characters. */
 const MIN_MAIN_LENGTH = 200;
 /** M6: a byline, date or caption element holds less text than this. */
@@ -388,15 +341,14 @@ export function chooseMain(layout: Layout, out: string, title = ''): Uint8Array 
   const nEl = elParent.length;
   const nSeg = segStart.length;
   if (nSeg === 0) return undefined;
-  scratch.reset();
-  const segLen = scratch.f64(nSeg);
+  const segLen = new Float64Array(nSeg);
   for (let s = 0; s < nSeg; s++) segLen[s] = segEnd[s] - segStart[s];
 
   // Which elements hold text: only their hints are read.
-  const holdsText = scratch.u8(nEl);
+  const holdsText = new Uint8Array(nEl);
   for (let s = 0; s < nSeg; s++) holdsText[segElem[s]] = 1;
   for (let e = nEl - 1; e > 0; e--) if (holdsText[e]) holdsText[elParent[e]] = 1;
-  const elFlags = scratch.u32(nEl);
+  const elFlags = new Uint32Array(nEl);
   for (let e = 1; e < nEl; e++) {
     if (!holdsText[e]) continue;
     const tag = elTag[e];
@@ -404,14 +356,14 @@ export function chooseMain(layout: Layout, out: string, title = ''): Uint8Array 
     elFlags[e] = tagFlags(tag) | (withAttributes ? attributeFlags(html, elStart[e], elEnd[e]) : 0);
   }
 
-  const commas = scratch.u32(nSeg);
+  const commas = new Uint32Array(nSeg);
   // One pass over the commas of the output, each counted for the segment it falls in.
   for (let p = out.indexOf(','), s = 0; p >= 0 && s < nSeg; p = out.indexOf(',', p + 1)) {
     while (s < nSeg && segEnd[s] <= p) s++;
     if (s < nSeg && p >= segStart[s]) commas[s]++;
   }
   // Data tables (M6): a table with a header cell, and everything inside it.
-  const inDataTable = scratch.u8(nEl);
+  const inDataTable = new Uint8Array(nEl);
   for (let e = 1; e < nEl; e++) {
     if (elTag[e] !== ID.th) continue;
     let t = elParent[e];
@@ -470,19 +422,19 @@ function attempt(page: Features, unlikely: number): Uint8Array | undefined {
   const nEl = elParent.length;
   const nSeg = segLen.length;
   // Elements out of the running: unlikely ones and everything inside them.
-  const excluded = scratch.u8(nEl);
+  const excluded = new Uint8Array(nEl);
   for (let e = 1; e < nEl; e++) {
     const f = elFlags[e];
     excluded[e] = excluded[elParent[e]] || ((f & unlikely) && !(f & F_MAIN) && elTag[e] !== ID.body) ? 1 : 0;
   }
 
   // Subtree sums (a parent's id is below its children's).
-  const sumLen = scratch.f64(nEl);
-  const sumLink = scratch.f64(nEl);
-  const sumCommas = scratch.f64(nEl);
-  const sumP = scratch.f64(nEl);
-  const sumLi = scratch.f64(nEl);
-  const sumTable = scratch.f64(nEl);
+  const sumLen = new Float64Array(nEl);
+  const sumLink = new Float64Array(nEl);
+  const sumCommas = new Float64Array(nEl);
+  const sumP = new Float64Array(nEl);
+  const sumLi = new Float64Array(nEl);
+  const sumTable = new Float64Array(nEl);
   for (let s = 0; s < nSeg; s++) {
     const c = commas[s];
     const e = segElem[s];
@@ -505,8 +457,8 @@ function attempt(page: Features, unlikely: number): Uint8Array | undefined {
   }
 
   // Readability's scoring: each paragraph of 25+ characters scores its element and up to four ancestors.
-  const score = scratch.f64(nEl);
-  const candidate = scratch.u8(nEl);
+  const score = new Float64Array(nEl);
+  const candidate = new Uint8Array(nEl);
   for (let s = 0; s < nSeg; s++) {
     let e = segElem[s];
     if (excluded[e] || segLen[s] < 25) continue;
@@ -532,7 +484,7 @@ function attempt(page: Features, unlikely: number): Uint8Array | undefined {
   if (top < 0) return undefined;
 
   // The article: the top element and its siblings that score well.
-  const root = scratch.u8(nEl);
+  const root = new Uint8Array(nEl);
   root[top] = 1;
   const parent = elParent[top];
   const threshold = Math.max(10, topScore * 0.2);
@@ -540,7 +492,7 @@ function attempt(page: Features, unlikely: number): Uint8Array | undefined {
   for (let e = parent + 1; e < top; e++) if (elParent[e] === parent && candidate[e] && score[e] >= threshold) root[e] = 1;
 
   // Inside it, elements that look like boilerplate are dropped (Readability's conditional cleaning, simplified).
-  const inMain = scratch.u8(nEl);
+  const inMain = new Uint8Array(nEl);
   for (let e = 1; e < nEl; e++) {
     if (excluded[e]) continue;
     if (!root[e] && !inMain[elParent[e]]) continue;
