@@ -31,6 +31,16 @@ describe('M1 output', () => {
     expect(r.main).toBe(r.text);
     expect(r.text).toContain('Second link');
   });
+  it('gives a page the same main content whatever was extracted before it (scratch memory is reused and grows)', () => {
+    const big = `<body>${NAV}` + Array.from({ length: 10000 }, (_, i) => `<div class=c${i % 7}><p>Cell ${i}</p></div>`).join('') +
+      `<div class=story>${article('river', 'bridge', 'tunnel')}</div>`;
+    const small = `<body>${NAV}<div class=story>${article('lake')}${article('pond', 'marsh')}</div>`;
+    const first = run(big);
+    expect(first.main).toMatch(/^The river[^\n]*\nThe bridge[^\n]*\nThe tunnel[^\n]*$/);
+    const smallFirst = run(small);
+    expect(run(big)).toEqual(first);
+    expect(run(small)).toEqual(smallFirst);
+  });
   it('is not looked for by extractFullText, which gives the same text', () => {
     const html = `<body>${NAV}<div class=story>${article('river', 'bridge', 'tunnel')}</div>`;
     const full = extractFullText(html);
