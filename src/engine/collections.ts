@@ -23,7 +23,7 @@ import { pick } from '../shared/pick.js';
 import { rateFigures } from '../shared/text-rate.js';
 import { expandPaths, fingerprint, MAX_WORKERS, type IngestTextOptions } from '../core/ingest/index.js';
 import { ingestInThread } from '../core/ingest/thread.js';
-import { sniffFile } from '../core/warc/index.js';
+import { notAnArchive } from '../core/warc/index.js';
 import { capturesOfUrl, MARK_END, MARK_START, resolveRevisit, type SearchHit, type UrlMatch } from '../core/search/index.js';
 import { SearchReaders } from '../core/search/readers.js';
 import { Collection, type CollectionCounts, type StoredCapture } from '../core/store/index.js';
@@ -61,16 +61,6 @@ function toCaptureView(c: StoredCapture): CaptureView {
 
 function toHitView(h: SearchHit): SearchHitView {
   return { ...h, capture: toCaptureView(h.capture) };
-}
-
-/** What a file is when it is not an archive ("PNG image", "empty file", why it cannot be read), else null. */
-function notAnArchive(path: string): string | null {
-  try {
-    const sniffed = sniffFile(path);
-    return sniffed.archive ? null : sniffed.what;
-  } catch (e) {
-    return `unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
-  }
 }
 
 function sizeOf(path: string): number {

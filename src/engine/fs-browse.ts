@@ -5,7 +5,7 @@ import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'no
 import { dirname, join, resolve } from 'node:path';
 import type { BrowseEntry, BrowseResult } from '../shared/api-collections.js';
 import { CodedError } from '../shared/errors.js';
-import { sniffFile } from '../core/warc/index.js';
+import { notAnArchive } from '../core/warc/index.js';
 import { rootOf } from './access.js';
 
 /** Names of the archive files ingest reads (a file added by hand may be named anything). */
@@ -17,12 +17,8 @@ const LIST_SNIFF_BYTES = 4096;
 
 /** A file named like an archive is offered only when its first bytes are one. */
 function sniffed(path: string): Pick<BrowseEntry, 'kind' | 'what'> {
-  try {
-    const s = sniffFile(path, LIST_SNIFF_BYTES);
-    return s.archive ? { kind: 'archive' } : { kind: 'not-archive', what: `${s.what}, not an archive` };
-  } catch (e) {
-    return { kind: 'not-archive', what: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
-  }
+  const what = notAnArchive(path, LIST_SNIFF_BYTES);
+  return what === null ? { kind: 'archive' } : { kind: 'not-archive', what: `${what}, not an archive` };
 }
 
 export function browse(roots: readonly string[], path: string | undefined): BrowseResult {

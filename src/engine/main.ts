@@ -63,6 +63,8 @@ function stopEngine(why: string): Promise<void> {
     });
   return stopping;
 }
+// Listening before anything is served: a signal that comes the moment the shell hears 'ready' finds it.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopEngine(signal));
 const allowDirs = argv.flatMap((a, i) => (a === '--allow-dir' && argv[i + 1] ? [argv[i + 1]] : []));
 // The terminal is where the person who started us sees what no API caller can: a code that confirms a folder to allow.
 // The log says only that one was shown (the log's folder is no secret to the API).
@@ -121,4 +123,3 @@ if (argv.includes('--ipc')) {
     if (process.ppid !== parent) void stopEngine('the process that started it went away');
   }, PARENT_POLL_MS).unref();
 }
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopEngine(signal));

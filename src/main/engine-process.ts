@@ -66,7 +66,8 @@ export class EngineProcess {
       resolve({ ok: false, error: { code: 'internal', message: 'the engine stopped while answering; it is being restarted' } });
     }
     this.pending.clear();
-    if (this.stopping || this.restarts >= MAX_RESTARTS) return;
+    // Exit code 0 is an engine that was told to stop (a signal from the terminal, Ctrl+C) and did: not a crash.
+    if (this.stopping || (code === 0 && !signal) || this.restarts >= MAX_RESTARTS) return;
     this.restarts++;
     this.listeners.restart?.({ code, signal, attempt: this.restarts });
     void this.start().catch(() => undefined);

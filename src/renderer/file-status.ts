@@ -14,7 +14,7 @@ export interface FileStatus {
 }
 
 /** Problems that mean the file ends early: what came before the break was read. */
-const CUT_SHORT = new Set(['gzip-truncated', 'warc-truncated']);
+export const CUT_SHORT: ReadonlySet<string> = new Set(['gzip-truncated', 'warc-truncated']);
 
 export function fileStatus(f: CollectionFile, ingesting: boolean): FileStatus {
   // The row names the file already: a message that starts with its path ("<path>: PNG image, ...") is shown without.

@@ -62,6 +62,19 @@ describe('EngineProcess', () => {
     expect(readFileSync(join(data, 'logs', 'engine.log'), 'utf8')).toContain(`engine ${pid} stopped: the shell closed the channel`);
   });
 
+  it('does not restart an engine that stopped when told to (SIGTERM, or Ctrl+C in its terminal): a crash is what it restarts', async () => {
+    const restarts: number[] = [];
+    const engine = new EngineProcess({ node: process.execPath, script: ENGINE, args: DATA }, { restart: ({ attempt }) => restarts.push(attempt) });
+    await engine.start();
+    const pid = engine.pid!;
+    process.kill(pid, 'SIGTERM');
+    await expect.poll(() => engine.pid, { timeout: 15_000 }).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 500)); // a restart would have begun by now
+    expect(restarts).toEqual([]);
+    expect(engine.pid).toBeUndefined();
+    await engine.stop();
+  });
+
   it('lets the engine read a file only once the shell allows it (its dialog), never on a call alone', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'as-shell-pick-')), 'picked.warc');
     writeFileSync(file, 'WARC/1.0\r\nWARC-Type: warcinfo\r\nWARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000000>\r\nWARC-Date: 2020-01-01T00:00:00Z\r\nContent-Length: 0\r\n\r\n\r\n\r\n');

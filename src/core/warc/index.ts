@@ -10,7 +10,7 @@ export type * from './types.js';
 export { ArchiveError, scanUntilChanged } from './errors.js';
 export { openSource } from './source.js';
 export { describeContent } from './magic.js';
-export { sniffFile, type Sniffed } from './sniff.js';
+export { notAnArchive, sniffFile, type Sniffed } from './sniff.js';
 export { openArchiveSource, type SourceWindowOptions } from './archive.js';
 
 /** Opens an archive file. Throws ArchiveError ('file-not-found', 'empty-file', 'not-an-archive') when the file as a

@@ -53,3 +53,14 @@ export function sniffFile(path: string, bytes = SNIFF_BYTES): Sniffed {
     closeSync(fd);
   }
 }
+
+/** What a file is when it is not an archive ("PNG image", "empty file", "unreadable (EACCES)"), or null when its first
+ *  `bytes` are an archive's: what files.add and the folder browser say about a file. */
+export function notAnArchive(path: string, bytes = SNIFF_BYTES): string | null {
+  try {
+    const sniffed = sniffFile(path, bytes);
+    return sniffed.archive ? null : sniffed.what;
+  } catch (e) {
+    return `unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+  }
+}

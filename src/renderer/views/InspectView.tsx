@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import type { OpenedFile, ProblemSummary, RecordDetail, RecordSummary } from '../../shared/api.js';
 import { call } from '../api/client.js';
 import { Time } from '../components/Time.js';
+import { CUT_SHORT } from '../file-status.js';
 import { describeError, formatBytes, plural } from '../format.js';
 import { useApp } from '../store.js';
 
@@ -106,9 +107,6 @@ function RecordDetailPane({ selected }: { selected: RecordDetail | null }) {
     </article>
   );
 }
-
-/** Problems that mean the file ends early (a clipped download, a copy cut short). */
-const CUT_SHORT = new Set(['gzip-truncated', 'warc-truncated']);
 
 /** A file that ends early: say so first, with what was read before the break (issue 15: "0 records, 1 problems"
  *  said nothing of the 75 KB inflated before it). */
