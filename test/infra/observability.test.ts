@@ -27,8 +27,10 @@ const dataDir = join(dir, 'data');
 const warc = join(dir, 'pages.warc.gz');
 writeFileSync(warc, gzipRecords(Array.from({ length: PAGES }, (_, i) =>
   responseRecord(`http://example.org/p/${i}`, httpResponse(200, [['Content-Type', 'text/html']], `<title>P${i}</title><p>kestrel ${i}</p>`)))));
-const notAnArchive = join(dir, 'broken.warc');
-writeFileSync(notAnArchive, 'this is no archive at all\n');
+// A WARC cut short in its only gzip member: added like any archive (its first bytes say so), it fails at ingest.
+const cutShort = join(dir, 'cut.warc.gz');
+const whole = gzipRecords([responseRecord('http://example.org/cut', httpResponse(200, [['Content-Type', 'text/html']], `<p>${'cut short '.repeat(2000)}</p>`))]);
+writeFileSync(cutShort, whole.subarray(0, whole.length >> 1));
 
 /** The project's config with the engine's port and the data folder's token file put in (what a person edits). */
 function adaptedConfig(file: string, port: number, tokenFile: string, extra = ''): string {
@@ -70,10 +72,10 @@ beforeAll(async () => {
   expect((await scrape()).status).toBe(404); // off by default
   const status = await api('telemetry.configure', { metrics: true });
   expect(status.metricsTokenFile).toBe(tokenFile());
-  // An ingest with a file that is no archive (a problem by code), a search and a replayed page: every metric the
+  // An ingest with a file cut short (a problem by code), a search and a replayed page: every metric the
   // dashboard plots then has a series.
   await api('collections.create', { name: 'obs' });
-  await api('files.add', { collection: 'obs', paths: [warc, notAnArchive] });
+  await api('files.add', { collection: 'obs', paths: [warc, cutShort] });
   await api('ingest.start', { collection: 'obs', backend: 'cpu' });
   for (let i = 0; i < 300 && (await api('collections.get', { collection: 'obs' })).ingest.running; i++) await new Promise((r) => setTimeout(r, 100));
   await api('search.query', { collection: 'obs', q: 'kestrel' });
@@ -104,7 +106,7 @@ describe('the engine\'s /metrics (the metrics token, the dashboard\'s names)', (
   it('counts the ingest: pages, records, bytes, a problem by its code', () => {
     expect(metricsText).toMatch(new RegExp(`^archivestream_ingest_pages_total(\\{[^}]*\\})? ${PAGES}$`, 'm'));
     expect(metricsText).toMatch(new RegExp(`^archivestream_ingest_records_total(\\{[^}]*\\})? ${PAGES}$`, 'm'));
-    expect(metricsText).toMatch(/^archivestream_ingest_errors_total\{code="not-an-archive"\} 1$/m);
+    expect(metricsText).toMatch(/^archivestream_ingest_errors_total\{code="gzip-truncated"\} 1$/m);
     expect(metricsText).toMatch(/^archivestream_search_duration_seconds_count\{plan="[a-z-]+"\} 1$/m);
     expect(metricsText).toMatch(/^archivestream_collections_open(\{[^}]*\})? 1$/m);
   });

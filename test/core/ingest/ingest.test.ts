@@ -165,11 +165,18 @@ describe('cancel and resume', () => {
   it('reads as many files at once as workers were asked for, beyond two, and no more than there are files', async () => {
     // Each worker holds one file; progress lists the files being read. Small batches and one credit's worth of
     // commits keep every worker on its file long enough for all of them to be seen at once.
+    // Files of their own, larger than the others: on a loaded machine a worker must still be on its file when the
+    // third and fourth threads have started.
+    const wide = files.map((_, f) => {
+      const p = join(dir, 'big', `wide${f}.warc.gz`);
+      writeFileSync(p, warcFile(Array.from({ length: 600 }, (_, i) => ({ uri: `http://wide${f}.example/p${i}`, date: '2020-03-03T00:00:00Z', body: html(`Page ${f}-${i}`, `text of page ${f} ${i}`) })), true));
+      return p;
+    });
     let most = 0;
-    const s = await ingestCollection(join(dir, 'workers4.sqlite'), files, {
+    const s = await ingestCollection(join(dir, 'workers4.sqlite'), wide, {
       workers: 4, batchRecords: 5, onProgress: (p) => { most = Math.max(most, p.files.length); },
     });
-    expect(s.records).toBe(600);
+    expect(s.records).toBe(2400);
     expect(most).toBeGreaterThan(2);
     expect(workerCount(16, files.length)).toBe(files.length);
     expect(workerCount(undefined, 1000)).toBe(availableParallelism());

@@ -133,14 +133,14 @@ describe('WACZ packages', () => {
     ['records', records],
     ['check', check],
     ['cdxj', cdxj],
-  ] as const)('%s: both packages give problem lines and exit 1 or 2, never a throw (exit 70)', (_, command) => {
+  ] as const)('%s: both packages give problem lines and exit 1 or 2, never a throw (exit 70)', async (_, command) => {
     for (const [path, want] of [
       [bigPackage, 1],
       [shortZip64, 2],
     ] as const) {
       const out: string[] = [];
       const err: string[] = [];
-      const status = command.run([path], { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false });
+      const status = await command.run([path], { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false });
       expect(status).toBe(want);
       const problemLines = [...out, ...err].filter((l) => l.startsWith(`${path}\t`));
       expect(problemLines.length).toBeGreaterThan(0);
