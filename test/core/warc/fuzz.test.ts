@@ -34,16 +34,18 @@ interface Summary {
   crashes: Array<{ crash: number; name: string; error: string }>;
   hangs: Array<{ case: number; name?: string; ms?: number }>;
   peakRssMb: number;
+  /** The case that last raised the peak by a step (fuzz-driver.ts), to look at when the peak passes the bound. */
+  peakCase: string;
   seconds: number;
 }
 
-function runChild(from: number): Promise<{ total: number; lastStarted: number; ended: boolean; crashes: Summary['crashes']; slow: Summary['hangs']; maxRssMb: number }> {
+function runChild(from: number): Promise<{ total: number; lastStarted: number; ended: boolean; crashes: Summary['crashes']; slow: Summary['hangs']; maxRssMb: number; peakCase: string }> {
   return new Promise((done, fail) => {
     const args = [MODE, String(SEED), String(from), String(from + CHUNK), String(BUDGET_MS), HAS_CORPUS ? CORPUS : ''];
     const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', resolve(__dirname, 'fuzz-driver.ts'), ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const state = { total: 0, lastStarted: from - 1, ended: false, crashes: [] as Summary['crashes'], slow: [] as Summary['hangs'], maxRssMb: 0 };
+    const state = { total: 0, lastStarted: from - 1, ended: false, crashes: [] as Summary['crashes'], slow: [] as Summary['hangs'], maxRssMb: 0, peakCase: '' };
     let timer = setTimeout(() => child.kill('SIGKILL'), START_MS);
     let rest = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -58,6 +60,7 @@ function runChild(from: number): Promise<{ total: number; lastStarted: number; e
           if (m.total !== undefined) state.total = m.total;
           else if (m.crash !== undefined) state.crashes.push(m);
           else if (m.slow !== undefined) state.slow.push({ case: m.slow, name: m.name, ms: m.ms });
+          else if (m.peak !== undefined) state.peakCase = `case ${m.peak} (${m.name}) at ${m.rssMb} MB`;
           else if (m.end) Object.assign(state, { ended: true, maxRssMb: m.maxRssMb });
         }
       }
@@ -72,17 +75,18 @@ function runChild(from: number): Promise<{ total: number; lastStarted: number; e
 
 async function fuzz(): Promise<Summary> {
   const started = Date.now();
-  const summary: Summary = { cases: 0, crashes: [], hangs: [], peakRssMb: 0, seconds: 0 };
+  const summary: Summary = { cases: 0, crashes: [], hangs: [], peakRssMb: 0, peakCase: '', seconds: 0 };
   for (let from = FROM; ; ) {
     const run = await runChild(from);
     if (run.total === 0) throw new Error(`the fuzz child for cases from ${from} died before it listed them (start-up past ${START_MS / 1000} s?)`);
     summary.cases = run.total;
     summary.crashes.push(...run.crashes);
     summary.hangs.push(...run.slow);
+    if (run.maxRssMb > summary.peakRssMb) summary.peakCase = run.peakCase;
     summary.peakRssMb = Math.max(summary.peakRssMb, run.maxRssMb);
     // A full run takes hours: say where it is after every child, so that an interrupted run still has its figures.
     if (MODE === 'full')
-      console.log(`fuzz full: ${Math.min(run.lastStarted + 1, run.total)}/${run.total} cases, ${summary.crashes.length} crashes, ${summary.hangs.length} hangs, peak RSS ${summary.peakRssMb} MB, ${Math.round((Date.now() - started) / 1000)} s`);
+      console.log(`fuzz full: ${Math.min(run.lastStarted + 1, run.total)}/${run.total} cases, ${summary.crashes.length} crashes, ${summary.hangs.length} hangs, peak RSS ${summary.peakRssMb} MB${summary.peakCase ? ` (raised by ${summary.peakCase})` : ''}, ${Math.round((Date.now() - started) / 1000)} s`);
     if (run.ended) {
       from += CHUNK;
       if (from >= run.total) break;
@@ -101,7 +105,7 @@ describe(`fuzzing the reader (${MODE}, seed ${SEED})`, () => {
   it('no crash, no hang, bounded memory', async () => {
     if (!HAS_CORPUS) console.log(`fuzz: ${CORPUS} is absent: generated files only`);
     const s = await fuzz();
-    console.log(`fuzz ${MODE}: ${s.cases} cases${FROM ? ` (from case ${FROM})` : ''}, ${s.crashes.length} crashes, ${s.hangs.length} hangs, peak RSS ${s.peakRssMb} MB, ${s.seconds} s`);
+    console.log(`fuzz ${MODE}: ${s.cases} cases${FROM ? ` (from case ${FROM})` : ''}, ${s.crashes.length} crashes, ${s.hangs.length} hangs, peak RSS ${s.peakRssMb} MB${s.peakCase ? ` (raised by ${s.peakCase})` : ''}, ${s.seconds} s`);
     expect(s.cases).toBeGreaterThan(HAS_CORPUS ? 2500 : 800);
     expect(s.crashes).toEqual([]);
     expect(s.hangs).toEqual([]);
