@@ -77,6 +77,15 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** Shuffles `items` in place (Fisher-Yates) with `rand`, and returns them. */
+export function shuffle<T>(items: T[], rand: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
 /** Mixes integers into one 32-bit seed (murmur3 finaliser per step), so nearby page numbers get unrelated streams. */
 export function mix(...xs: number[]): number {
   let h = 0x9e3779b9;

@@ -81,12 +81,17 @@ export function fingerprint(db: string, queries: string[]): Fingerprint {
   }
 }
 
+/** What integrity() says of a database created but killed before its schema was in place (a sound state). */
+export const NO_SCHEMA = 'no schema yet';
+
 /** 'ok' from PRAGMA integrity_check and FTS5's own integrity-check (a write statement, hence a writable connection;
  *  it changes nothing), or what they said. Only called while no run is going. */
 export function integrity(db: string): string {
   const c = new Database(db, { fileMustExist: true });
   registerSqlFunctions(c);
   try {
+    // Killed before its first migration committed: a database with no schema at all, which the next run creates.
+    if (c.pragma('user_version', { simple: true }) === 0) return NO_SCHEMA;
     const rows = (c.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
     if (rows.join() !== 'ok') return `sqlite: ${rows.slice(0, 3).join('; ')}`;
     c.prepare(`INSERT INTO pages_fts(pages_fts, rank) VALUES ('integrity-check', 1)`).run();

@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { diff, fingerprint, INDEX_NAMES, indexNames, integrity, pickQueries, state } from './collection-checks.js';
+import { diff, fingerprint, INDEX_NAMES, indexNames, integrity, NO_SCHEMA, pickQueries, state } from './collection-checks.js';
 import { loadSourceModel, prng, writeWarcFile } from '../lib/corpus-gen.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -164,7 +164,7 @@ async function main(): Promise<void> {
     const t: Trial = {
       n, aim, ...kill, hitEndWindow, integrityAfterKill, resumeExit: resume.code, resumeMs: Math.round(resume.ms), integrity: check,
       indexesAfterResume: indexes.length, differences,
-      ok: check === 'ok' && (integrityAfterKill === 'ok' || integrityAfterKill === 'no database yet') && differences.length === 0,
+      ok: check === 'ok' && ['ok', 'no database yet', NO_SCHEMA].includes(integrityAfterKill) && differences.length === 0,
     };
     trials.push(t);
     const where = t.finishedBeforeKill ? 'run finished before the kill' : `killed at ${t.killAtMs} ms with ${t.atKill?.done ?? 0}/${t.atKill?.files ?? 0} files done, ${t.atKill?.indexes ?? 0}/5 indexes${t.hitEndWindow ? ' (end-of-run window)' : ''}`;

@@ -9,7 +9,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, 
 import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { sha1Base32 as sha1Base32Bare } from '../../src/core/warc/cdxj.js';
-import { prng } from '../lib/corpus-gen.js';
+import { prng, shuffle } from '../lib/corpus-gen.js';
 
 /** Bump when the bytes the generator writes change, so cached files are rebuilt. */
 const GENERATOR_VERSION = 1;
@@ -346,10 +346,3 @@ function isoSeconds(time: number): string {
 /** The corpus generator's seeded PRNG (mulberry32), under the name this benchmark's tests use. */
 export const mulberry32 = prng;
 
-function shuffle<T>(items: T[], rand: () => number): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
-}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diff, fingerprint, INDEX_NAMES, indexNames, integrity, pickQueries, state } from '../../bench/reliability/collection-checks.js';
+import { diff, fingerprint, INDEX_NAMES, indexNames, integrity, NO_SCHEMA, pickQueries, state } from '../../bench/reliability/collection-checks.js';
 import { ingestCollection } from '../../src/core/ingest/index.js';
 import { html, warcFile } from '../core/ingest/warc-builder.js';
 
@@ -63,5 +63,15 @@ describe('the kill trial checks', () => {
     const unindexed = damaged('unindexed', (c) => c.exec('DROP INDEX captures_urlkey'));
     expect(indexNames(unindexed)).toEqual(INDEX_NAMES.filter((n) => n !== 'captures_urlkey'));
     expect(integrity(unindexed)).toBe('ok');
+  });
+
+  it('call a database killed before its first migration committed schema-less, and a schema with its index dropped damaged', () => {
+    // As a kill at start-up leaves it: the file created, no table in it yet.
+    const empty = join(dir, 'empty.sqlite');
+    new Database(empty).close();
+    expect(integrity(empty)).toBe(NO_SCHEMA);
+    // A schema in place whose full-text index is gone is damage, not a start-up state.
+    const noFts = damaged('no-fts', (c) => c.exec('DROP TABLE pages_fts'));
+    expect(integrity(noFts)).toMatch(/^fts5: no such table/);
   });
 });

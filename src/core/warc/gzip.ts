@@ -56,6 +56,7 @@ export function bombMessage(what: string, bytesIn: number, bytesOut: number): st
 interface NativeHandle {
   writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
   onerror: (message: string, errno: number) => void;
+  close(): void;
 }
 
 export type Coding = 'deflate-raw' | 'zlib' | 'gzip' | 'br';
@@ -138,8 +139,16 @@ export class Decoder {
   }
 
   close(): void {
-    this.stream.close();
+    // The native handle is closed here and now, as zlib's own close does inside, rather than by stream.close(): that
+    // destroys the stream on the next tick, so a synchronous scan that never yields (the CLI's commands, the fuzz
+    // driver) held every member's closed decoder to its end (a cut gzip file's 6 members, scanned 400 times: 55 MB).
+    if (this.closed) return;
+    this.closed = true;
+    this.handle.close();
+    (this.stream as unknown as { _handle: NativeHandle | null })._handle = null;
   }
+
+  private closed = false;
 }
 
 export type Member =
