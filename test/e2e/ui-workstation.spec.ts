@@ -324,7 +324,7 @@ test('the record viewer: text, WARC and HTTP headers, raw bytes at the real offs
   await shot('06a-viewer-citation');
   const id = oracle.headers.get('warc-record-id')!.replace(/^<|>$/g, '');
   expect(await clipboardText()).toBe(
-    `${oracle.headers.get('warc-target-uri')}, archived ${oracle.headers.get('warc-date')}, in ${file} (record ${id}, offset ${offset})`,
+    `${oracle.headers.get('warc-target-uri')}, archived ${oracle.headers.get('warc-date')}, in ${file} (record ${id}, digest ${oracle.headers.get('warc-payload-digest')}, offset ${offset})`,
   );
   await viewer.getByRole('button', { name: 'Close the record viewer' }).click();
 });
