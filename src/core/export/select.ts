@@ -100,7 +100,9 @@ export function selectionCaptures(coll: Collection, sel: WaczSelection): StoredC
   if ('host' in sel) {
     const from = (sel.from ?? '').padEnd(14, '0');
     const to = (sel.to ?? '99991231235959').padEnd(14, '9');
-    return capturesOfUrl(coll, `http://${sel.host}/`, { match: 'host' }).filter(
+    // A host as typed (example.com) or a URL of it, as the captures view's host lookup takes either.
+    const url = sel.host.includes('://') ? sel.host : `http://${sel.host}/`;
+    return capturesOfUrl(coll, url, { match: 'host' }).filter(
       (c) => c.type !== 'request' && c.timestamp !== null && c.timestamp >= from && c.timestamp <= to,
     );
   }
