@@ -76,6 +76,22 @@ describe.skipIf(!existsSync(IANA))('export.wacz', () => {
     }
   }, 60_000);
 
+  it('takes a host as the captures view does, its name or a URL of it, and keeps the pages of the range only', async () => {
+    const range = { from: '20140126200600', to: '20140126200659' }; // one minute of the crawl
+    const pagesOf = async (host: string) => {
+      const wacz = openWacz((await engine.call('export.wacz', { collection: 'iana docs', host, ...range })).path);
+      try {
+        return wacz.pages().map((p) => `${p.ts} ${p.url}`).sort();
+      } finally {
+        wacz.close();
+      }
+    };
+    const byName = await pagesOf('www.iana.org');
+    expect(byName.length).toBeGreaterThan(0);
+    for (const p of byName) expect(p).toMatch(/^2014-01-26T20:06:\d\dZ http:\/\/www\.iana\.org\//);
+    expect(await pagesOf('http://www.iana.org/')).toEqual(byName);
+  }, 60_000);
+
   it('refuses an empty or stale capture selection, naming the missing ids', async () => {
     expect((await engine.fail('export.wacz', { collection: 'iana docs', captureIds: [] })).code).toBe('bad-request');
     expect((await engine.fail('export.wacz', { collection: 'iana docs', captureIds: [1.5] })).code).toBe('bad-request');
