@@ -7,11 +7,12 @@ import type { ResolvedCapture } from '../../shared/api-collections.js';
 import { call } from '../api/client.js';
 import { Chart } from '../components/Chart.js';
 import { Time, useFormatTime } from '../components/Time.js';
-import { dayTimestamp, describeError, monthlySeries, plural } from '../format.js';
+import { dayTimestamp, describeError, monthlySeries } from '../format.js';
 import type { CaptureLookup, RouteOf } from '../route.js';
 import { useApp } from '../store.js';
 import { ViewPageButton } from './ViewPage.js';
 import { ExportWacz } from './ExportWacz.js';
+import { PickedExport, usePicked } from './PickedExport.js';
 
 type Mode = CaptureLookup;
 const METHOD = { url: 'captures.byUrl', prefix: 'captures.byPrefix', host: 'captures.byHost' } as const;
@@ -48,25 +49,6 @@ function Timeline({ url, versions }: { url: string; versions: ResolvedCapture[] 
         ))}
       </ol>
     </section>
-  );
-}
-
-/** The picked captures' count, select all / none over the rows found, and their export. */
-function PickedExport({ collection, rows, picked, onPick }: { collection: string; rows: ResolvedCapture[]; picked: ReadonlySet<number>; onPick(ids: ReadonlySet<number>): void }) {
-  const ids = rows.filter((c) => picked.has(c.id)).map((c) => c.id);
-  return (
-    <div className="row picked" role="group" aria-label="Selected captures">
-      <span className="meta" aria-live="polite" data-testid="picked-count">
-        {plural(ids.length, 'capture')} selected
-      </span>
-      <button type="button" disabled={ids.length === rows.length} onClick={() => onPick(new Set(rows.map((c) => c.id)))}>
-        Select all
-      </button>
-      <button type="button" disabled={ids.length === 0} onClick={() => onPick(new Set())}>
-        Select none
-      </button>
-      <ExportWacz collection={collection} selection={{ captureIds: ids }} title={`${plural(ids.length, 'capture')} of ${collection}`} />
-    </div>
   );
 }
 
@@ -107,7 +89,7 @@ export function CapturesView() {
   const [rows, setRows] = useState<ResolvedCapture[] | null>(null);
   const [timeline, setTimeline] = useState<{ url: string; versions: ResolvedCapture[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [picked, setPicked] = useState<ReadonlySet<number>>(new Set());
+  const [picked, setPicked, togglePicked] = usePicked();
   const formatTime = useFormatTime();
   // An exact URL's lookup shows its timeline unasked.
   const timelineUrl = shown.timeline || (shown.by === 'url' ? shown.url : '');
@@ -141,12 +123,6 @@ export function CapturesView() {
   if (!current) return <p className="empty">Choose or create a collection to browse its captures.</p>;
 
   const showTimeline = (u: string) => void navigate({ kind: 'captures', collection: current, by: shown.by, url: shown.url, timeline: u });
-  const togglePicked = (id: number) =>
-    setPicked((p) => {
-      const next = new Set(p);
-      if (!next.delete(id)) next.add(id);
-      return next;
-    });
   const lookup = () => void navigate({ kind: 'captures', collection: current, by: mode, url: url.trim(), timeline: '' });
 
   return (
@@ -180,7 +156,7 @@ export function CapturesView() {
       )}
       {rows && rows.length === 0 && <p className="empty">No captures found.</p>}
       {shown.by === 'host' && rows && rows.length > 0 && <HostExport collection={current} host={shown.url} />}
-      {rows && rows.length > 0 && <PickedExport collection={current} rows={rows} picked={picked} onPick={setPicked} />}
+      {rows && rows.length > 0 && <PickedExport collection={current} shown={rows.map((c) => c.id)} picked={picked} onPick={setPicked} noun="capture" />}
       {/* Two columns only with a timeline beside the table: alone, the table has the width for its URLs. */}
       <div className={timeline ? 'split' : undefined}>
         {rows && rows.length > 0 && (

@@ -20,7 +20,8 @@ type Selection = Pick<WaczExportRequest, 'q' | 'url' | 'at' | 'captureIds' | 'ho
 /** A selection with nothing in it yet (an empty query, no capture picked): the button waits for one. */
 const isEmpty = (s: Selection) => (s.q !== undefined && !s.q.trim()) || (s.captureIds !== undefined && s.captureIds.length === 0);
 
-export function ExportWacz({ collection, selection, title }: { collection: string; selection: Selection; title: string }) {
+/** `label`: the button's words, where the screen has another export beside this one ("Export selected as WACZ"). */
+export function ExportWacz({ collection, selection, title, label = 'Export WACZ' }: { collection: string; selection: Selection; title: string; label?: string }) {
   const [progress, setProgress] = useState<WaczExportProgressEvent | null>(null);
   const [result, setResult] = useState<{ done?: WaczExportResult; error?: string } | null>(null);
   const running = progress !== null;
@@ -45,7 +46,7 @@ export function ExportWacz({ collection, selection, title }: { collection: strin
   return (
     <>
       <button type="button" disabled={running || isEmpty(selection)} onClick={() => void run()}>
-        Export WACZ
+        {label}
       </button>
       {running && (
         <button type="button" onClick={() => void call('export.cancel', { collection })}>
