@@ -1,5 +1,6 @@
-// Export WACZ from the captures view in Debian Chromium against the real engine in browser mode: captures picked with
-// checkboxes (count, select all / none), and a host over a range of days. Each package is read back with Debian's
+// Export WACZ of what a person picks, in Debian Chromium against the real engine in browser mode: captures picked with
+// the Captures screen's checkboxes (count, select all / none), a host over a range of days, and search results picked
+// with the pointer and with Space. Each package is read back with Debian's
 // unzip, and its pages and index hold exactly what was picked. The collection is pywb's example.com captures, from four
 // crawls (2014-01-03, 2014-02-16, 2015-03-30, 2016-02-25; ../shared/corpus, skipped without it). The browser's zone is
 // New York, so the date fields are local days (UTC-5). Axe on each screen.
@@ -76,7 +77,7 @@ test('two picked captures export as a package holding those two and nothing else
   const picked = page.getByRole('group', { name: 'Selected captures' });
   const count = picked.getByTestId('picked-count');
   await expect(count).toHaveText('0 captures selected');
-  await expect(picked.getByRole('button', { name: 'Export WACZ' })).toBeDisabled();
+  await expect(picked.getByRole('button', { name: 'Export selected as WACZ' })).toBeDisabled();
 
   const rows = page.getByRole('table', { name: 'Captures found' }).getByRole('row');
   const total = (await rows.count()) - 1; // the header row
@@ -90,7 +91,7 @@ test('two picked captures export as a package holding those two and nothing else
   await rows.filter({ hasText: '2014-01-02 22:03:21' }).filter({ hasText: 'response' }).getByRole('checkbox').check();
   await rows.filter({ hasText: '2016-02-24 23:23:29' }).filter({ hasText: 'response' }).getByRole('checkbox').check();
   await expect(count).toHaveText('2 captures selected');
-  await picked.getByRole('button', { name: 'Export WACZ' }).click();
+  await picked.getByRole('button', { name: 'Export selected as WACZ' }).click();
   const path = await savedPath(picked);
   await expect(picked.getByTestId('export-wacz-status')).toContainText(': 2 pages, 2 records,');
   await shot('export-selection-01-picked');
@@ -116,4 +117,32 @@ test('a host over a range of local days exports the captures of those days only'
   const { pages, index } = packaged(path);
   expect(pages.map(([, ts]) => ts).sort()).toEqual(['2014-02-16T01:29:08Z', '2015-03-30T23:50:46Z']);
   expect(index).toEqual(['com,example)/ 20140216012908', 'com,example)/ 20150330235046']);
+});
+
+test('search results picked with the pointer and with Space export as those pages only', async () => {
+  await page.getByRole('searchbox').fill('example');
+  await page.getByRole('searchbox').press('Enter');
+  const results = page.getByRole('listbox', { name: 'Results' });
+  const hits = results.getByRole('option');
+  await expect(hits.nth(1)).toBeVisible();
+  const picked = page.getByRole('group', { name: 'Selected results' });
+  await expect(picked.getByTestId('picked-count')).toHaveText('0 results selected');
+
+  // The first hit by its pick box (the row itself opens the record), the second by Space on the keyboard.
+  await hits.nth(0).locator('.pick').click();
+  await results.focus();
+  await results.press('ArrowDown');
+  await results.press(' ');
+  await expect(picked.getByTestId('picked-count')).toHaveText('2 results selected');
+  await expect(hits.nth(0)).toHaveAttribute('aria-selected', 'true');
+  await expect(hits.nth(1)).toHaveAttribute('aria-selected', 'true');
+  await expect(results.locator('[role=option][aria-selected=true]')).toHaveCount(2);
+  const urls = await Promise.all([0, 1].map((i) => hits.nth(i).locator('.uri').first().textContent()));
+
+  await picked.getByRole('button', { name: 'Export selected as WACZ' }).click();
+  const path = await savedPath(picked);
+  await shot('export-selection-03-search-picked');
+  await expectAccessible(page, 'search results picked and exported');
+  const { pages } = packaged(path);
+  expect(pages.map(([url]) => url).sort()).toEqual([...urls].sort());
 });
