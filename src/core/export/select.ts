@@ -32,12 +32,14 @@ export interface SelectionArgs {
 
 /** The selection the arguments name; CodedError('bad-request') saying what is wrong with them. */
 export function selectionOf(a: SelectionArgs): WaczSelection {
-  const given = [a.query, a.url, a.host, a.captureIds].filter((v) => v !== undefined);
-  if (given.length !== 1) throw new CodedError('bad-request', 'Give exactly one of a query, a URL, a host or captures to export.');
+  const given = [a.query, a.url, a.host].filter((v) => v !== undefined);
+  // Picked captures come from the UI only (the CLI names no ids), so the usual message keeps to what the CLI offers.
   if (a.captureIds !== undefined) {
+    if (given.length) throw new CodedError('bad-request', 'Picked captures are exported alone: give no query, URL or host with them.');
     if (a.captureIds.length === 0) throw new CodedError('bad-request', 'Select at least one capture to export.');
     return { captureIds: a.captureIds };
   }
+  if (given.length !== 1) throw new CodedError('bad-request', 'Give exactly one of a query, a URL or a host to export.');
   for (const t of [a.at, a.from, a.to])
     if (t !== undefined && !/^\d{1,14}$/.test(t)) throw new CodedError('bad-request', `“${t}” is not a time: 1 to 14 digits (yyyyMMddhhmmss).`);
   if (a.limit !== undefined && !(Number.isInteger(a.limit) && a.limit > 0)) throw new CodedError('bad-request', 'The limit is a positive whole number.');
