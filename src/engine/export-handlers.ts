@@ -30,7 +30,7 @@ export function createExportHandlers(ctx: EngineContext, sources: ExportSources)
   const running = new Map<string, AbortController>();
   const handlers: ExportHandlers = {
     'export.wacz': async (r) => {
-      const sel = selectionOf({ query: r.q, limit: r.limit, url: r.url, at: r.at, host: r.host, from: r.from, to: r.to });
+      const sel = selectionOf({ query: r.q, limit: r.limit, url: r.url, at: r.at, host: r.host, from: r.from, to: r.to, captureIds: r.captureIds });
       const coll = sources.collection(r.collection);
       if (running.has(r.collection)) throw new CodedError('busy', `An export of “${r.collection}” is running: cancel or wait for it first.`);
       const dir = join(ctx.dataDir, 'exports');

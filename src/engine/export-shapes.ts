@@ -4,7 +4,7 @@ import type { Shapes } from './shape.js';
 
 export const exportShapes: Shapes<keyof ExportApi> = {
   'export.wacz': {
-    collection: 'string', q: 'string?', limit: 'int?', url: 'string?', at: 'string?', host: 'string?', from: 'string?', to: 'string?', title: 'string?',
+    collection: 'string', q: 'string?', limit: 'int?', url: 'string?', at: 'string?', host: 'string?', from: 'string?', to: 'string?', captureIds: 'int[]?', title: 'string?',
   },
   'export.cancel': { collection: 'string' },
 };

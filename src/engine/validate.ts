@@ -107,6 +107,11 @@ function checkField(name: string, kind: Field, value: unknown): void {
       }
       return;
     }
+    case 'int[]?':
+      if (value === undefined) return;
+      if (!Array.isArray(value) || value.length === 0 || value.length > 10_000) fail('a non-empty list of at most 10000 integers');
+      for (const v of value as unknown[]) checkField(name + '[]', 'int', v);
+      return;
     case 'string[]':
       if (!Array.isArray(value) || value.length === 0 || value.length > 10_000) fail('a non-empty list of strings');
       for (const v of value as unknown[]) checkField(name + '[]', 'string', v);

@@ -61,6 +61,17 @@ export function isoUtc(value: string | null | undefined): string | null {
   return t === null ? null : new Date(t).toISOString().replace(/\.000Z$/, 'Z');
 }
 
+/** A day from a date field ('2014-02-01') as the 14-digit UTC timestamp of its first second, or with `end` of its
+ *  last, the day taken in the zone times are shown in: a range of days then holds exactly the captures listed on
+ *  them. undefined for an empty or malformed field (no bound). */
+export function dayTimestamp(day: string, zone: TimeZoneChoice, end = false): string | undefined {
+  const m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(day);
+  if (!m) return undefined;
+  const [y, month, d] = [Number(m[1]), Number(m[2]) - 1, Number(m[3]) + (end ? 1 : 0)];
+  const next = zone === 'utc' ? Date.UTC(y, month, d) : new Date(y, month, d).getTime();
+  return new Date(next - (end ? 1000 : 0)).toISOString().replace(/\D/g, '').slice(0, 14);
+}
+
 /** A name for a new collection holding `paths`: the first archive's or folder's name without its archive extension,
  *  made unique against `taken` ('iana', 'iana 2', ...). */
 export function suggestCollectionName(paths: string[], taken: Iterable<string>): string {

@@ -1,7 +1,8 @@
 // The WACZ export part of the contract (src/core/export/wacz.ts does the work). Merged into Api in api.ts. Types
 // only, plus the method list.
 
-/** What to export: exactly one of q (a search's results), url (one page, nearest `at`) or host (from/to). */
+/** What to export: exactly one of q (a search's results), url (one page, nearest `at`), host (from/to) or captureIds
+ *  (captures a person picked). */
 export interface WaczExportRequest {
   collection: string;
   q?: string;
@@ -13,6 +14,8 @@ export interface WaczExportRequest {
   host?: string;
   from?: string;
   to?: string;
+  /** Captures of the collection by id (ResolvedCapture.id), each with what its page needs to replay. */
+  captureIds?: number[];
   title?: string;
 }
 

@@ -39,7 +39,7 @@ test("Export WACZ writes the search's results as a package and says where", asyn
   await expect(page.getByRole('listbox', { name: 'Results' }).getByRole('option').first()).toBeVisible();
   const group = page.getByRole('group', { name: 'Export results' });
   await group.getByRole('button', { name: 'Export WACZ' }).click();
-  const status = page.getByTestId('export-wacz-status');
+  const status = group.getByTestId('export-wacz-status');
   await expect(status).toHaveText(/^Saved .*\.wacz: \d+ pages, \d+ records, [\d.]+ [KM]B/, { timeout: 60_000 });
   await shot('export-wacz-01-saved');
   await expectAccessible(page, 'export saved');

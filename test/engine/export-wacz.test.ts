@@ -10,6 +10,14 @@ import { EventBus } from '../../src/engine/events.js';
 import type { ApiEvents } from '../../src/shared/api.js';
 import { testEngine } from './harness.js';
 
+/** 20140126200624 -> 2014-01-26T20:06:24Z, as pages.jsonl writes a capture's time. */
+const isoOf = (ts: string) => ts.replace(/^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)$/, '$1-$2-$3T$4:$5:$6Z');
+/** http://www.iana.org/a/b -> org,iana)/a/b: the CDXJ key of a plain URL (no query), www. dropped as SURT does. */
+const surt = (url: string) => {
+  const u = new URL(url);
+  return `${u.hostname.replace(/^www\./, '').split('.').reverse().join(',')})${u.pathname.toLowerCase()}`;
+};
+
 const IANA = resolve(__dirname, '../..', '../shared/corpus/warc/webrecorder+pywb/sample_archive/warcs/iana.warc.gz');
 
 describe.skipIf(!existsSync(IANA))('export.wacz', () => {
@@ -46,6 +54,52 @@ describe.skipIf(!existsSync(IANA))('export.wacz', () => {
     }
     expect(progress.at(-1)).toMatchObject({ collection: 'iana docs', phase: 'done', done: r.records });
   }, 60_000);
+
+  it('exports captures picked by id: the picked page and image, with only what the page needs besides', async () => {
+    const found = await engine.call('captures.byHost', { collection: 'iana docs', url: 'www.iana.org', limit: 2000 });
+    const image = found.find((c) => c.type === 'response' && c.mime === 'image/png')!;
+    const page = found.find((c) => c.type === 'response' && c.mime === 'text/html' && c.uri === 'http://www.iana.org/domains/root')!;
+    expect(image && page).toBeTruthy();
+    const r = await engine.call('export.wacz', { collection: 'iana docs', captureIds: [image.id, page.id, image.id] });
+    const wacz = openWacz(r.path);
+    try {
+      // Pages are the picked HTML only (the image is a record, not a page; the repeated id counts once).
+      expect(wacz.pages().map((p) => [p.url, p.ts])).toEqual([[page.uri, isoOf(page.timestamp!)]]);
+      const indexed = wacz.indexLines().map((l) => l.split(' ').slice(0, 2).join(' '));
+      expect(indexed).toContain(`${surt(image.uri!)} ${image.timestamp}`);
+      expect(indexed).toContain(`${surt(page.uri!)} ${page.timestamp}`);
+      // The page's stylesheets and scripts came along; the other pages of the host did not.
+      expect(r.records).toBeGreaterThan(2);
+      expect(indexed.filter((l) => l.startsWith('org,iana)/domains/root ') || l.startsWith('org,iana)/ ')).map((l) => l.split(' ')[0])).toEqual(['org,iana)/domains/root']);
+    } finally {
+      wacz.close();
+    }
+  }, 60_000);
+
+  it('takes a host as the captures view does, its name or a URL of it, and keeps the pages of the range only', async () => {
+    const range = { from: '20140126200600', to: '20140126200659' }; // one minute of the crawl
+    const pagesOf = async (host: string) => {
+      const wacz = openWacz((await engine.call('export.wacz', { collection: 'iana docs', host, ...range })).path);
+      try {
+        return wacz.pages().map((p) => `${p.ts} ${p.url}`).sort();
+      } finally {
+        wacz.close();
+      }
+    };
+    const byName = await pagesOf('www.iana.org');
+    expect(byName.length).toBeGreaterThan(0);
+    for (const p of byName) expect(p).toMatch(/^2014-01-26T20:06:\d\dZ http:\/\/www\.iana\.org\//);
+    expect(await pagesOf('http://www.iana.org/')).toEqual(byName);
+  }, 60_000);
+
+  it('refuses an empty or stale capture selection, naming the missing ids', async () => {
+    expect((await engine.fail('export.wacz', { collection: 'iana docs', captureIds: [] })).code).toBe('bad-request');
+    expect((await engine.fail('export.wacz', { collection: 'iana docs', captureIds: [1.5] })).code).toBe('bad-request');
+    const stale = await engine.fail('export.wacz', { collection: 'iana docs', captureIds: [1, 987654] });
+    expect(stale.code).toBe('record-not-found');
+    expect(stale.message).toContain('987654');
+    expect((await engine.fail('export.wacz', { collection: 'iana docs', captureIds: [1], host: 'www.iana.org' })).code).toBe('bad-request');
+  });
 
   it('refuses a request naming no selection or two, and a time that is not digits', async () => {
     expect((await engine.fail('export.wacz', { collection: 'iana docs' })).code).toBe('bad-request');

@@ -7,6 +7,7 @@
 
 import { describe, expect, it } from 'vitest';
 import {
+  dayTimestamp,
   formatBytes,
   formatDrift,
   formatDuration,
@@ -137,5 +138,22 @@ describe('formatting', () => {
     expect(monthlySeries(captures, 'utc')).toEqual({ labels: ['2014-01'], values: [2] });
     // 03:00 UTC on 1 January is 22:00 on 31 December in New York.
     expect(monthlySeries(captures, 'local')).toEqual({ labels: ['2013-12', '2014-01'], values: [1, 1] });
+  });
+});
+
+describe('dayTimestamp', () => {
+  it('bounds a day in UTC from its first to its last second', () => {
+    expect(dayTimestamp('2014-02-01', 'utc')).toBe('20140201000000');
+    expect(dayTimestamp('2014-02-28', 'utc', true)).toBe('20140228235959');
+    expect(dayTimestamp('2015-12-31', 'utc', true)).toBe('20151231235959');
+  });
+  it("takes the day in local time (New York here), so its bounds are that day's midnights in UTC", () => {
+    expect(dayTimestamp('2014-01-03', 'local')).toBe('20140103050000');
+    expect(dayTimestamp('2014-01-03', 'local', true)).toBe('20140104045959');
+    expect(dayTimestamp('2014-07-01', 'local')).toBe('20140701040000');
+  });
+  it('is no bound for an empty or malformed field', () => {
+    expect(dayTimestamp('', 'utc')).toBeUndefined();
+    expect(dayTimestamp('2014-2-1', 'local')).toBeUndefined();
   });
 });

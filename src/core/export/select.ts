@@ -18,7 +18,7 @@ export type WaczSelection =
   | { host: string; from?: string; to?: string }
   | { captureIds: number[] };
 
-/** A selection as a person names it (CLI flags, API arguments): exactly one of query, url or host. */
+/** A selection as a person names it (CLI flags, API arguments): exactly one of query, url, host or captureIds. */
 export interface SelectionArgs {
   query?: string;
   limit?: number;
@@ -27,11 +27,18 @@ export interface SelectionArgs {
   host?: string;
   from?: string;
   to?: string;
+  captureIds?: number[];
 }
 
 /** The selection the arguments name; CodedError('bad-request') saying what is wrong with them. */
 export function selectionOf(a: SelectionArgs): WaczSelection {
   const given = [a.query, a.url, a.host].filter((v) => v !== undefined);
+  // Picked captures come from the UI only (the CLI names no ids), so the usual message keeps to what the CLI offers.
+  if (a.captureIds !== undefined) {
+    if (given.length) throw new CodedError('bad-request', 'Picked captures are exported alone: give no query, URL or host with them.');
+    if (a.captureIds.length === 0) throw new CodedError('bad-request', 'Select at least one capture to export.');
+    return { captureIds: a.captureIds };
+  }
   if (given.length !== 1) throw new CodedError('bad-request', 'Give exactly one of a query, a URL or a host to export.');
   for (const t of [a.at, a.from, a.to])
     if (t !== undefined && !/^\d{1,14}$/.test(t)) throw new CodedError('bad-request', `“${t}” is not a time: 1 to 14 digits (yyyyMMddhhmmss).`);
@@ -95,11 +102,19 @@ export function selectionCaptures(coll: Collection, sel: WaczSelection): StoredC
   if ('host' in sel) {
     const from = (sel.from ?? '').padEnd(14, '0');
     const to = (sel.to ?? '99991231235959').padEnd(14, '9');
-    return capturesOfUrl(coll, `http://${sel.host}/`, { match: 'host' }).filter(
+    // A host as typed (example.com) or a URL of it, as the captures view's host lookup takes either.
+    const url = sel.host.includes('://') ? sel.host : `http://${sel.host}/`;
+    return capturesOfUrl(coll, url, { match: 'host' }).filter(
       (c) => c.type !== 'request' && c.timestamp !== null && c.timestamp >= from && c.timestamp <= to,
     );
   }
-  return sel.captureIds.map((id) => coll.capture(id)).filter((c): c is StoredCapture => c !== undefined);
+  const ids = [...new Set(sel.captureIds)];
+  const picked = ids.map((id) => coll.capture(id));
+  // A picked id the collection lacks comes from a stale list (the collection was rebuilt since): say so rather than
+  // export less than was picked.
+  const lacking = ids.filter((_, i) => picked[i] === undefined);
+  if (lacking.length) throw new CodedError('record-not-found', `No capture ${lacking.slice(0, 5).join(', ')}${lacking.length > 5 ? '…' : ''} in this collection.`);
+  return picked as StoredCapture[];
 }
 
 /** Every URL a replay of this HTML or CSS record would fetch, as the rewriters resolve them. */

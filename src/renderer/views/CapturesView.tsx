@@ -1,15 +1,18 @@
 // Browse captures by URL, URL prefix or host; per URL a timeline chart and the version list. What is looked up and
 // whose timeline is shown are the address's (route.ts 'captures'): the form and the URL links navigate, and the view
-// loads what the route names, so Back/Forward and a pasted link show the same lookup.
-import { useEffect, useMemo, useState } from 'react';
+// loads what the route names, so Back/Forward and a pasted link show the same lookup. Captures found can be picked
+// (checkboxes; the pick is the view's, not the address's) and exported as a WACZ, and a host over a range of days.
+import { useEffect, useId, useMemo, useState } from 'react';
 import type { ResolvedCapture } from '../../shared/api-collections.js';
 import { call } from '../api/client.js';
 import { Chart } from '../components/Chart.js';
 import { Time, useFormatTime } from '../components/Time.js';
-import { describeError, monthlySeries } from '../format.js';
+import { dayTimestamp, describeError, monthlySeries } from '../format.js';
 import type { CaptureLookup, RouteOf } from '../route.js';
 import { useApp } from '../store.js';
 import { ViewPageButton } from './ViewPage.js';
+import { ExportWacz } from './ExportWacz.js';
+import { PickedExport, usePicked } from './PickedExport.js';
 
 type Mode = CaptureLookup;
 const METHOD = { url: 'captures.byUrl', prefix: 'captures.byPrefix', host: 'captures.byHost' } as const;
@@ -49,6 +52,32 @@ function Timeline({ url, versions }: { url: string; versions: ResolvedCapture[] 
   );
 }
 
+/** A host's captures between two days (either may be left empty), taken in the zone times are shown in. */
+function HostExport({ collection, host }: { collection: string; host: string }) {
+  const zone = useApp((s) => s.timeZone);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const title = useId();
+  const range = from || to ? ` from ${from || 'the first capture'} to ${to || 'the last'}` : '';
+  return (
+    <div className="row" role="group" aria-labelledby={title}>
+      <strong id={title}>Export this host</strong>
+      <label>
+        From <input type="date" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} />
+      </label>
+      <label>
+        To <input type="date" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} />
+      </label>
+      <span className="meta">{zone === 'utc' ? 'days in UTC' : 'days in local time'}; empty for no limit</span>
+      <ExportWacz
+        collection={collection}
+        selection={{ host, from: dayTimestamp(from, zone), to: dayTimestamp(to, zone, true) }}
+        title={`${host}${range} in ${collection}`}
+      />
+    </div>
+  );
+}
+
 const NO_LOOKUP = { by: 'url', url: '', timeline: '' } as const;
 
 export function CapturesView() {
@@ -60,6 +89,7 @@ export function CapturesView() {
   const [rows, setRows] = useState<ResolvedCapture[] | null>(null);
   const [timeline, setTimeline] = useState<{ url: string; versions: ResolvedCapture[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [picked, setPicked, togglePicked] = usePicked();
   const formatTime = useFormatTime();
   // An exact URL's lookup shows its timeline unasked.
   const timelineUrl = shown.timeline || (shown.by === 'url' ? shown.url : '');
@@ -68,6 +98,7 @@ export function CapturesView() {
     setMode(shown.by);
     setUrl(shown.url);
     setRows(null);
+    setPicked(new Set());
     setError(null);
     if (!current || !shown.url) return;
     let live = true;
@@ -124,12 +155,17 @@ export function CapturesView() {
         </p>
       )}
       {rows && rows.length === 0 && <p className="empty">No captures found.</p>}
+      {shown.by === 'host' && rows && rows.length > 0 && <HostExport collection={current} host={shown.url} />}
+      {rows && rows.length > 0 && <PickedExport collection={current} shown={rows.map((c) => c.id)} picked={picked} onPick={setPicked} noun="capture" />}
       {/* Two columns only with a timeline beside the table: alone, the table has the width for its URLs. */}
       <div className={timeline ? 'split' : undefined}>
         {rows && rows.length > 0 && (
           <table aria-label="Captures found" className="captures-found">
             <thead>
               <tr>
+                <th>
+                  <span className="sr-only">Selected</span>
+                </th>
                 <th>URL</th>
                 <th>Captured</th>
                 <th>Type</th>
@@ -142,6 +178,9 @@ export function CapturesView() {
             <tbody>
               {rows.map((c) => (
                 <tr key={c.id}>
+                  <td>
+                    <input type="checkbox" checked={picked.has(c.id)} onChange={() => togglePicked(c.id)} aria-label={`Select ${c.uri} at ${formatTime(c.timestamp)}`} />
+                  </td>
                   <td className="uri" title={c.uri ?? undefined}>
                     <button type="button" className="link" onClick={() => showTimeline(c.uri!)} aria-label={`Timeline of ${c.uri} (capture ${formatTime(c.timestamp)})`}>
                       {c.uri}

@@ -1,5 +1,5 @@
-// "Export WACZ": a search's results, or the page the replay view shows, with what their pages need to replay, as a
-// WACZ package the engine writes into its data folder (export.wacz); progress from 'export.progress', and Cancel
+// "Export WACZ": a search's results, the page the replay view shows, captures picked in the captures view, or a host
+// over a range of days, with what their pages need to replay, as a WACZ package the engine writes into its data folder (export.wacz); progress from 'export.progress', and Cancel
 // while it runs.
 import { useEffect, useRef, useState } from 'react';
 import type { WaczExportProgressEvent, WaczExportRequest, WaczExportResult } from '../../shared/api-export.js';
@@ -14,10 +14,14 @@ const PHASES: Record<WaczExportProgressEvent['phase'], string> = {
   done: 'Done',
 };
 
-/** What to export: a search's results (q) or one page at a time (url, at). */
-type Selection = Pick<WaczExportRequest, 'q' | 'url' | 'at'>;
+/** What to export: a search's results (q), one page at a time (url, at), picked captures, or a host (from, to). */
+type Selection = Pick<WaczExportRequest, 'q' | 'url' | 'at' | 'captureIds' | 'host' | 'from' | 'to'>;
 
-export function ExportWacz({ collection, selection, title }: { collection: string; selection: Selection; title: string }) {
+/** A selection with nothing in it yet (an empty query, no capture picked): the button waits for one. */
+const isEmpty = (s: Selection) => (s.q !== undefined && !s.q.trim()) || (s.captureIds !== undefined && s.captureIds.length === 0);
+
+/** `label`: the button's words, where the screen has another export beside this one ("Export selected as WACZ"). */
+export function ExportWacz({ collection, selection, title, label = 'Export WACZ' }: { collection: string; selection: Selection; title: string; label?: string }) {
   const [progress, setProgress] = useState<WaczExportProgressEvent | null>(null);
   const [result, setResult] = useState<{ done?: WaczExportResult; error?: string } | null>(null);
   const running = progress !== null;
@@ -41,8 +45,8 @@ export function ExportWacz({ collection, selection, title }: { collection: strin
 
   return (
     <>
-      <button type="button" disabled={running || (selection.q !== undefined && !selection.q.trim())} onClick={() => void run()}>
-        Export WACZ
+      <button type="button" disabled={running || isEmpty(selection)} onClick={() => void run()}>
+        {label}
       </button>
       {running && (
         <button type="button" onClick={() => void call('export.cancel', { collection })}>

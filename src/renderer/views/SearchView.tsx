@@ -1,5 +1,5 @@
 // Search: the query box (focus with '/'), inline help, facets that filter on click, a virtualised result list that
-// loads on as it scrolls, and export of the results.
+// loads on as it scrolls, and export of the results or of the ones picked (Space, or the pick box).
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ExportFormat, FacetName, SearchHitView } from '../../shared/api-collections.js';
@@ -11,6 +11,7 @@ import { useApp } from '../store.js';
 import { canViewPage, useViewPage } from './ViewPage.js';
 import { SavedSearches } from './SavedSearches.js';
 import { ExportWacz } from './ExportWacz.js';
+import { PickedExport, usePicked } from './PickedExport.js';
 import { hasFilter, toggleFilter } from '../query-filter.js';
 
 export const DEBOUNCE_MS = 200;
@@ -127,10 +128,19 @@ function Facets() {
   );
 }
 
-function HitRow({ hit, active, onOpen, onViewPage }: { hit: SearchHitView; active: boolean; onOpen(): void; onViewPage(): void }) {
+function HitRow({ hit, active, picked, onOpen, onViewPage, onPick }: { hit: SearchHitView; active: boolean; picked: boolean; onOpen(): void; onViewPage(): void; onPick(): void }) {
   return (
     <div className={`hit${active ? ' active' : ''}`} onClick={onOpen}>
       <div className="hit-title">
+        {/* The pointer's way to pick a hit for export; Space is the keyboard's, and aria-selected says it (Results). */}
+        <span
+          className={`pick${picked ? ' on' : ''}`}
+          title="Select for export (Space)"
+          onClick={(e) => {
+            e.stopPropagation();
+            onPick();
+          }}
+        />{' '}
         {hit.internal && <span className="badge internal">{hit.internal}</span>} {hit.title || hit.url}
       </div>
       <div className="hit-meta">
@@ -156,7 +166,7 @@ function HitRow({ hit, active, onOpen, onViewPage }: { hit: SearchHitView; activ
   );
 }
 
-function Results() {
+function Results({ picked, onPick }: { picked: ReadonlySet<number>; onPick(captureId: number): void }) {
   const { hits, more, loading } = useApp((s) => s.search);
   const { loadMoreHits, open } = useApp();
   const viewPage = useViewPage();
@@ -186,6 +196,10 @@ function Results() {
     else if (e.key === 'Home') move(0);
     else if (e.key === 'End') move(hits.length - 1);
     else if (e.key === 'Enter' && hits[active]) open(hits[active].capture);
+    else if (e.key === ' ' && hits[active]) {
+      e.preventDefault();
+      onPick(hits[active].capture.id);
+    }
     else if ((e.key === 'v' || e.key === 'V') && !e.ctrlKey && !e.metaKey && !e.altKey && hits[active]) {
       e.preventDefault();
       viewPage(hits[active].capture);
@@ -198,7 +212,8 @@ function Results() {
       className="results"
       role="listbox"
       aria-label="Results"
-      aria-keyshortcuts="Enter V"
+      aria-keyshortcuts="Enter V Space"
+      aria-multiselectable
       tabIndex={0}
       aria-activedescendant={hits[active] ? `hit-${active}` : undefined}
       onKeyDown={onKey}
@@ -210,13 +225,15 @@ function Results() {
             key={v.key}
             id={`hit-${v.index}`}
             role="option"
-            aria-selected={v.index === active}
+            aria-selected={picked.has(hits[v.index].capture.id)}
             aria-label={hits[v.index].title || hits[v.index].url}
             style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${v.start}px)` }}
           >
             <HitRow
               hit={hits[v.index]}
               active={v.index === active}
+              picked={picked.has(hits[v.index].capture.id)}
+              onPick={() => onPick(hits[v.index].capture.id)}
               onOpen={() => {
                 setActive(v.index);
                 open(hits[v.index].capture);
@@ -315,6 +332,8 @@ export function SearchBox() {
 
 export function SearchView() {
   const { search, runSearch, current } = useApp();
+  const [picked, setPicked, togglePicked] = usePicked();
+  useEffect(() => setPicked(new Set()), [search.q, current]);
   if (!current) return <p className="empty">Choose or create a collection to search it.</p>;
   const total = search.facets
     ? `${search.facets.totalIsEstimate ? 'about ' : ''}${plural(search.facets.total, 'result')}`
@@ -350,9 +369,12 @@ export function SearchView() {
       )}
       {!search.q.trim() && <p className="empty">Type words to search the pages of this collection. Press / to jump to the search box.</p>}
       {search.q.trim() && !search.loading && !search.error && search.hits.length === 0 && <p className="empty">No pages match “{search.q}”.</p>}
+      {search.hits.length > 0 && (
+        <PickedExport collection={current} shown={search.hits.map((h) => h.capture.id)} picked={picked} onPick={setPicked} noun="result" />
+      )}
       <div className="search-body">
         <Facets />
-        {search.hits.length > 0 ? <Results /> : <div />}
+        {search.hits.length > 0 ? <Results picked={picked} onPick={togglePicked} /> : <div />}
       </div>
     </section>
   );
