@@ -182,7 +182,7 @@ export function InspectView() {
       {file && (
         <div className="split">
           <section aria-label="Records" className="records">
-            <p className="meta">
+            <p className="meta file-line">
               {file.path}: {file.format.toUpperCase()}, {file.compression}, {formatBytes(file.size)} — {plural(records.length, 'record')}
               {next !== null ? ' so far' : ''}
               {problems.length > 0 && `, ${plural(problems.length, 'problem')}`}
@@ -210,8 +210,10 @@ export function InspectView() {
                   <tr key={r.offset} tabIndex={0} onClick={() => void select(r)} onKeyDown={(e) => e.key === 'Enter' && void select(r)}>
                     <td>{r.offset}</td>
                     <td>{r.type}</td>
-                    <td className="uri">{r.uri}</td>
-                    <td>
+                    <td className="uri" title={r.uri ?? undefined}>
+                      {r.uri}
+                    </td>
+                    <td className="date">
                       <Time value={r.date} />
                     </td>
                     <td>{r.status ?? ''}</td>
