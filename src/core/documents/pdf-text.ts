@@ -4,7 +4,9 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { withoutControls } from './controls.js';
+import { hasRtl, withArabicLetters, withRtlClustersInOrder } from './rtl-text.js';
 // pdf.js runs its parser in a "fake worker" on this thread when it finds the worker module here, instead of importing
 // it by a path relative to its own file (which a bundle moves).
 import * as pdfjsWorker from 'pdfjs-dist/legacy/build/pdf.worker.mjs';
@@ -49,19 +51,43 @@ function clean(s: unknown): string {
 }
 
 /** One page's text: the items in the order pdf.js reads them (a column at a time in a multi-column layout), a line
- *  break where pdf.js saw one. */
-function pageText(items: Array<{ str?: string; hasEOL?: boolean }>): string {
-  let out = '';
-  for (const it of items) {
-    if (typeof it.str !== 'string') continue; // marked-content items
-    out += it.str;
-    if (it.hasEOL) out += '\n';
+ *  break where pdf.js saw one, right-to-left words in reading order (rtl-text.ts) and in the letters a reader types
+ *  (pdf.js's Unicode normalization, done here after the reordering, and the Arabic presentation forms' letters). */
+async function pageText(page: pdfjs.PDFPageProxy): Promise<string> {
+  // Without pdf.js's normalization the items' characters are their glyphs', which rtl-text.ts matches them with.
+  const items = (await page.getTextContent({ disableNormalization: true })).items.filter(
+    (it): it is TextItem => 'str' in it, // not the marked-content items
+  );
+  let strs = items.map((it) => it.str);
+  if (strs.some(hasRtl)) {
+    // A page whose drawing pdf.js cannot list still has its text, in pdf.js's order.
+    const glyphs = await drawnGlyphs(page).catch(() => null);
+    if (glyphs) strs = withRtlClustersInOrder(strs, glyphs);
   }
+  let out = '';
+  strs.forEach((str, i) => {
+    out += pdfjs.normalizeUnicode(withArabicLetters(str));
+    if (items[i].hasEOL) out += '\n';
+  });
   return withoutControls(out)
     .split('\n')
     .map((line) => line.replace(/[ \t]+/g, ' ').trim())
     .filter((line) => line !== '')
     .join('\n');
+}
+
+/** The Unicode of a page's glyphs in the order they are drawn: its operator list's text operations. Asked only for
+ *  pages with right-to-left text, since it costs a second pass over the page (images included). */
+async function drawnGlyphs(page: pdfjs.PDFPageProxy): Promise<string[]> {
+  const ops = await page.getOperatorList({ annotationMode: pdfjs.AnnotationMode.DISABLE });
+  const glyphs: string[] = [];
+  ops.fnArray.forEach((fn, i) => {
+    if (fn !== pdfjs.OPS.showText) return;
+    for (const g of ops.argsArray[i][0] as Array<number | { unicode?: string } | null>) {
+      if (g !== null && typeof g === 'object') glyphs.push(g.unicode ?? '');
+    }
+  });
+  return glyphs;
 }
 
 export async function pdfText(data: Uint8Array, opts: { maxTextChars: number; deadline: number }): Promise<PdfText> {
@@ -99,7 +125,7 @@ export async function pdfText(data: Uint8Array, opts: { maxTextChars: number; de
       let text: string;
       try {
         const page = await doc.getPage(n);
-        text = pageText((await page.getTextContent()).items as Array<{ str?: string; hasEOL?: boolean }>);
+        text = await pageText(page);
         page.cleanup();
       } catch (e) {
         // A page that does not parse (a truncated file's last pages) ends the text; what came before is kept.

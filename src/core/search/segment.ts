@@ -17,6 +17,12 @@ const CANDIDATE = /[^\u0000-\u0dff]/g;
 const BEYOND_LATIN = /[^\u0000-\u02ff]/;
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+/** Arabic vowel marks (harakat: tanwin, fatha, damma, kasra, shadda, sukun, the dagger alef) and the tatweel that
+ *  stretches a word. Most Arabic is written without them and a reader types a word either way, so the indexed copy
+ *  and the query both leave them out: حَبيبي and حبيبي find each other. The text shown keeps them. */
+export const ARABIC_MARK_CLASS = '\\u0640\\u064b-\\u0652\\u0670';
+const ARABIC_MARKS = new RegExp(`[${ARABIC_MARK_CLASS}]`, 'g');
+export const withoutArabicMarks = (s: string): string => s.replace(ARABIC_MARKS, '');
 /** Joins a page's runs for one segmenter pass: a line break is a word boundary, so no word spans two runs. */
 const RUN_JOINER = '\n';
 
@@ -59,12 +65,12 @@ function remember(run: string, words: string[]): void {
   runCacheChars += run.length + seg.length;
 }
 
-/** The text with a space between every pair of words inside runs of CJK/Thai-like scripts; other text unchanged
- *  (NFC-normalised, so composed and decomposed accents index alike). Only those runs go through the segmenter: it
- *  is far slower than a scan and has nothing to add to space-separated scripts. */
+/** The text with a space between every pair of words inside runs of CJK/Thai-like scripts, and without Arabic vowel
+ *  marks; other text unchanged (NFC-normalised, so composed and decomposed accents index alike). Only those runs go
+ *  through the segmenter: it is far slower than a scan and has nothing to add to space-separated scripts. */
 export function segmentWords(text: string): string {
   if (!BEYOND_LATIN.test(text)) return text;
-  const nfc = text.normalize('NFC');
+  const nfc = withoutArabicMarks(text.normalize('NFC'));
   const starts: number[] = [];
   const ends: number[] = [];
   CANDIDATE.lastIndex = 0;

@@ -5,6 +5,7 @@
 // and private-use characters; case and diacritics fold. Where this finds no term (a case the tokenizers see
 // differently), the caller falls back to snippet().
 import type { ParsedQuery } from './query.js';
+import { ARABIC_MARK_CLASS, withoutArabicMarks } from './segment.js';
 import { MARK_END, MARK_START, SNIPPET_ELLIPSIS } from './sql.js';
 
 const TOKEN = '[\\p{L}\\p{N}\\p{Co}\\p{M}]';
@@ -47,6 +48,14 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const ARABIC_LETTER = /[\u0621-\u063a\u0641-\u064a\u0671-\u06d3]/g;
+
+/** A query word as a pattern: Arabic vowel marks are left out of the index and the query alike (segment.ts), so the
+ *  word matches the text's with or without them. */
+function wordPattern(word: string): string {
+  return escapeRegExp(withoutArabicMarks(word)).replace(ARABIC_LETTER, `$&[${ARABIC_MARK_CLASS}]*`);
+}
+
 /** One regex finding every positive term of the query (folded, matched ignoring case), a capture group per term; null
  *  when there is none. */
 export function termPattern(q: ParsedQuery): RegExp | null {
@@ -59,10 +68,10 @@ export function termPattern(q: ParsedQuery): RegExp | null {
       if (plain !== term.text.toLowerCase()) folded = true;
       const words = plain.split(NON_TOKEN_RUN).filter(Boolean);
       if (words.length === 0) continue;
-      let body = escapeRegExp(words[0]);
+      let body = wordPattern(words[0]);
       for (let i = 1; i < words.length; i++) {
         const tight = NO_SPACE.test(words[i - 1].slice(-1)) || NO_SPACE.test(words[i][0]);
-        body += (tight ? `[^\\p{L}\\p{N}\\p{Co}\\p{M}]*` : `[^\\p{L}\\p{N}\\p{Co}\\p{M}]+`) + escapeRegExp(words[i]);
+        body += (tight ? `[^\\p{L}\\p{N}\\p{Co}\\p{M}]*` : `[^\\p{L}\\p{N}\\p{Co}\\p{M}]+`) + wordPattern(words[i]);
       }
       const first = words[0][0];
       const last = words[words.length - 1].slice(-1);

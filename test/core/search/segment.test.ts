@@ -15,6 +15,12 @@ describe('segmentWords', () => {
   it('normalises to NFC so decomposed accents index like composed ones', () => {
     expect(segmentWords('cafe\u0301')).toBe('café');
   });
+  it('leaves Arabic vowel marks and tatweel out, the letters kept', () => {
+    expect(segmentWords('قرأتُ الكِتَابَ')).toBe('قرأت الكتاب');
+    expect(segmentWords('حَبيـــبي')).toBe('حبيبي');
+    expect(ftsCopy('حَبيبي')).toBe('حبيبي');
+    expect(ftsCopy('حبيبي')).toBeNull();
+  });
   it('ftsCopy is null when the text needs no copy', () => {
     expect(ftsCopy('hello world')).toBeNull();
     expect(ftsCopy('东京大学')).toBe('东京 大学');
