@@ -321,6 +321,26 @@ describe.skipIf(!FILES.every(existsSync))('WACZ subset export', () => {
     expect(source.includes(record.trimEnd())).toBe(true);
   }, 60_000);
 
+  it("carries the notes and tags of what it exports, and none of another page's", async () => {
+    const PAGE = 'http://www.iana.org/';
+    const writable = Collection.open(join(dir, 'source.sqlite'));
+    try {
+      const page = resolveCapture(writable, PAGE, '2014').capture!;
+      const other = search(writable, QUERY, { limit: 50 }).hits.find((h) => !h.url.startsWith('http://www.iana.org/'))!;
+      writable.setNote(`page:${page.digest}`, 'the home page as the 2014 crawl saw it');
+      writable.addTag(`page:${page.digest}`, 'homepage');
+      writable.addTag(`page:${other.digest}`, 'elsewhere');
+      const out = join(dir, 'annotated.wacz');
+      await exportWacz(writable, { url: PAGE, at: '2014' }, out);
+      const a = JSON.parse(unzipText(out, 'annotations/annotations.json').toString()) as { pages: Array<{ url: string; note: string | null; tags: string[] }> };
+      expect(a.pages).toEqual([expect.objectContaining({ url: page.uri, note: 'the home page as the 2014 crawl saw it', tags: ['homepage'] })]);
+      const dp = JSON.parse(unzipText(out, 'datapackage.json').toString()) as { resources: Array<{ path: string }> };
+      expect(dp.resources.map((r) => r.path)).toContain('annotations/annotations.json');
+    } finally {
+      writable.close();
+    }
+  });
+
   it('writes the file atomically: an existing output stays whole until the new one is complete', async () => {
     const out = join(dir, 'atomic.wacz');
     writeFileSync(out, 'previous');
