@@ -4,14 +4,13 @@
 // (file table and Inspect); long problem messages are cut with the whole a click away; Delete says why it waits; the
 // text backend's status line ends with its measurement, also after a reload; counts take their plural forms.
 // The archives are built here (no corpus needed): several gzipped WARCs, one clipped single-stream gzip, a PNG.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { html, warcFile, warcRecord } from '../core/ingest/warc-builder.js';
-import { ROOT, startEngine, type RunningEngine } from './support.js';
+import { expectAccessible, ROOT, type RunningEngine, startEngine } from './support.js';
 
 const SCREENS = join(ROOT, 'test-results/screens');
 const dir = mkdtempSync(join(tmpdir(), 'as-e2e-files-'));
@@ -54,11 +53,7 @@ test.afterAll(async () => {
   await engine?.stop();
 });
 
-async function axe(name: string) {
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
+const axe = (name: string) => expectAccessible(page, name);
 const shot = (name: string) => page.screenshot({ path: join(SCREENS, `ux-files-${name}.png`), fullPage: true });
 
 test('the welcome screen has one way to create a collection', async () => {

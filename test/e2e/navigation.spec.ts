@@ -5,14 +5,13 @@
 // archive.org site's hits show article text. Screenshots go to test-results/screens/nav-*.png.
 // Needs the corpus's pywb sample iana.warc.gz and jwat's IAH-20080430204825-00000-blackbook.warc.gz (a 2008 crawl of
 // www.archive.org, 273 responses); skipped without them. The Russian page is written by the test as windows-1251.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { html, warcFile } from '../core/ingest/warc-builder.js';
 import { makeZip } from '../core/warc/zip-fixture.js';
-import { CORPUS, ROOT, startEngine, type RunningEngine } from './support.js';
+import { CORPUS, expectAccessible, ROOT, type RunningEngine, startEngine } from './support.js';
 
 const IANA = join(CORPUS, 'warc/webrecorder+pywb/sample_archive/warcs/iana.warc.gz');
 const BLACKBOOK = join(CORPUS, 'warc/netarchivesuite+jwat/jwat-warc/src/test/resources/IAH-20080430204825-00000-blackbook.warc.gz');
@@ -113,11 +112,7 @@ test.afterAll(async () => {
   await engine?.stop();
 });
 
-async function axe(name: string) {
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
+const axe = (name: string) => expectAccessible(page, name);
 
 const shot = (name: string) => page.screenshot({ path: join(SCREENS, `nav-${name}.png`) });
 const views = () => page.getByRole('navigation', { name: 'Views' });

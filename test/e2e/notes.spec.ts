@@ -2,13 +2,12 @@
 // note and a tag added in the record viewer, the search filtered by that tag, a search saved and rerun from its list;
 // a PDF's text and page count in the record viewer. The WARC is written here: three HTML pages and, when the corpus is
 // there, a real PDF from ../shared/corpus/pdf (py-pdf/sample-files' 4-page pdflatex document).
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { html, warcFile, type RecordSpec } from '../core/ingest/warc-builder.js';
-import { CORPUS, ROOT, startEngine, type RunningEngine } from './support.js';
+import { CORPUS, expectAccessible, ROOT, type RunningEngine, startEngine } from './support.js';
 
 const SCREENS = join(ROOT, 'test-results/screens');
 const PDF = join(CORPUS, 'pdf/004-pdflatex-4-pages/pdflatex-4-pages.pdf');
@@ -57,11 +56,7 @@ test.afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function axe(name: string) {
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
+const axe = (name: string) => expectAccessible(page, name);
 
 const shot = (name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
 const searchBox = () => page.getByRole('searchbox', { name: /Search the collection/ });

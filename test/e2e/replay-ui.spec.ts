@@ -3,11 +3,10 @@
 // scripts switch, side by side with scroll in step and the text diff, the provenance ledger and its exports; the
 // address surviving reload, Back/Forward and pasting; the states a wrong address lands on; axe on every screen.
 // Needs the corpus's pywb sample iana.warc.gz (../shared/corpus); skipped without it.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Download, type Frame, type Page } from '@playwright/test';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORPUS, ROOT, startEngine, type RunningEngine } from './support.js';
+import { CORPUS, expectAccessible, ROOT, type RunningEngine, startEngine } from './support.js';
 
 const IANA = join(CORPUS, 'warc/webrecorder+pywb/sample_archive/warcs/iana.warc.gz');
 const SCREENS = join(ROOT, 'test-results/screens');
@@ -56,11 +55,7 @@ test.afterAll(async () => {
 
 /** No serious or critical WCAG 2.1 A/AA violations in the UI; the archived pages in the frames are the archive's,
  *  not ours, and are left out. */
-async function axe(name: string) {
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).exclude('.replay-frame').analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
+const axe = (name: string) => expectAccessible(page, name);
 
 const shot = (name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
 const replay = () => page.getByRole('region', { name: 'Replay' });

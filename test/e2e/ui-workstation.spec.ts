@@ -4,12 +4,11 @@
 // Ctrl+O and dropped from screens other than the collection's; times show in local time (the browser is put in New
 // York) or in UTC, as chosen in Settings; Settings' text extraction choice is what Start ingest asks for.
 // Needs the corpus's pywb sample WARCs (iana.warc.gz, example.warc.gz: http://example.com?example=1 twice, once as a revisit).
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import { CORPUS, ROOT, startEngine, type RunningEngine } from './support.js';
+import { CORPUS, expectAccessible, ROOT, type RunningEngine, startEngine } from './support.js';
 
 const WARCS = join(CORPUS, 'warc/webrecorder+pywb/sample_archive/warcs');
 const DAMAGED = join(CORPUS, 'warc/cbeams+warc/src/test/resources/io/webgraph/warc/multi-with-malformed-record.warc');
@@ -37,12 +36,7 @@ test.afterAll(async () => {
   await engine?.stop();
 });
 
-/** No serious or critical WCAG 2.1 A/AA violations on what is on screen now. */
-async function axe(name: string) {
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
+const axe = (name: string) => expectAccessible(page, name);
 
 /** RFC 4180: quoted cells may hold commas, quotes (doubled) and line breaks. */
 function parseCsv(text: string): string[][] {

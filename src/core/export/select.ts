@@ -11,6 +11,7 @@ import { capturesOfUrl, resolveRevisit, search } from '../search/index.js';
 import type { Collection, StoredCapture } from '../store/index.js';
 import type { ArchiveFile } from '../warc/types.js';
 import { CodedError } from '../../shared/errors.js';
+import type { WaczExportRequest } from '../../shared/api-export.js';
 
 export type WaczSelection =
   | { query: string; limit?: number }
@@ -18,17 +19,9 @@ export type WaczSelection =
   | { host: string; from?: string; to?: string }
   | { captureIds: number[] };
 
-/** A selection as a person names it (CLI flags, API arguments): exactly one of query, url, host or captureIds. */
-export interface SelectionArgs {
-  query?: string;
-  limit?: number;
-  url?: string;
-  at?: string;
-  host?: string;
-  from?: string;
-  to?: string;
-  captureIds?: number[];
-}
+/** A selection as a person names it (CLI flags, API arguments): exactly one of query, url, host or captureIds; the
+ *  API's request with its query spelled out. */
+export type SelectionArgs = Omit<WaczExportRequest, 'collection' | 'title' | 'q'> & { query?: string };
 
 /** The selection the arguments name; CodedError('bad-request') saying what is wrong with them. */
 export function selectionOf(a: SelectionArgs): WaczSelection {

@@ -326,7 +326,8 @@ describe.skipIf(!FILES.every(existsSync))('WACZ subset export', () => {
     const writable = Collection.open(join(dir, 'source.sqlite'));
     try {
       const page = resolveCapture(writable, PAGE, '2014').capture!;
-      const other = search(writable, QUERY, { limit: 50 }).hits.find((h) => !h.url.startsWith('http://www.iana.org/'))!;
+      const elsewhere = search(writable, QUERY, { limit: 50 }).hits.find((h) => !h.url.startsWith('http://www.iana.org/'))!;
+      const other = resolveCapture(writable, elsewhere.url, elsewhere.timestamp ?? '').capture!;
       writable.setNote(`page:${page.digest}`, 'the home page as the 2014 crawl saw it');
       writable.addTag(`page:${page.digest}`, 'homepage');
       writable.addTag(`page:${other.digest}`, 'elsewhere');

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { Collection } from '../../../src/core/store/index.js';
 import type { CaptureRow, PageRow } from '../../../src/shared/records.js';
 import { surt } from '../../../src/core/warc/surt.js';
@@ -21,6 +21,25 @@ export interface FakePage {
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'as-store-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Fresh collection paths for a test file (call once at its top level): `path()` gives a new one, `defer(fn)` runs fn
+ *  after the current test; each path's folder is removed after the test that asked for it. */
+export function tempDbs(): { path: () => string; defer: (fn: () => void) => void } {
+  let cleanups: Array<() => void> = [];
+  afterEach(() => {
+    for (const c of cleanups) c();
+    cleanups = [];
+  });
+  const defer = (fn: () => void) => void cleanups.push(fn);
+  return {
+    path: () => {
+      const t = tempDir();
+      defer(t.cleanup);
+      return join(t.dir, 'c.sqlite');
+    },
+    defer,
+  };
 }
 
 /** Main content and rest of a fake page: its `main` lines, or all of its text when it has none. */

@@ -1,25 +1,15 @@
 // Arabic vowel marks (harakat) in the index: the indexed copy and the query both leave them out (search/segment.ts),
 // so a word is found typed with or without them, in pages and in notes; a collection indexed before keeps being found
 // after its upgrade (the migration that rebuilds the index, found by what it does, not by its number).
-import { join } from 'node:path';
 import Database from 'better-sqlite3'; // test-only: builds a collection as the store before this migration left it
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Collection, SCHEMA_VERSION } from '../../../src/core/store/index.js';
 import { MAIN_FUNCTION, MIGRATIONS, REST_FUNCTION, SEGMENT_FUNCTION } from '../../../src/core/store/schema.js';
 import { mainOf, restOf } from '../../../src/core/store/main-lines.js';
 import { search } from '../../../src/core/search/index.js';
-import { buildCollection, tempDir } from '../search/helpers.js';
+import { buildCollection, tempDbs } from '../search/helpers.js';
 
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
-function dbPath(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return join(t.dir, 'c.sqlite');
-}
+const { path: dbPath, defer } = tempDbs();
 const digests = (hits: Array<{ capture: { digest: string | null } }>) => hits.map((h) => h.capture.digest).sort();
 
 const WITH_MARKS = 'قرأتُ الكِتَابَ في المكتبة';
@@ -30,7 +20,7 @@ describe('Arabic vowel marks', () => {
       { digest: 'dA', title: 'Marked', text: WITH_MARKS, captures: [{ uri: 'http://a.com/', timestamp: '20200101000000' }] },
       { digest: 'dB', title: 'Bare', text: 'هذا الكتاب جديد', captures: [{ uri: 'http://b.com/', timestamp: '20200101000000' }] },
     ]);
-    cleanups.push(() => coll.close());
+    defer(() => coll.close());
     expect(digests(search(coll, 'الكِتَابَ').hits)).toEqual(['dA', 'dB']);
     expect(digests(search(coll, 'الكتاب').hits)).toEqual(['dA', 'dB']);
     expect(digests(search(coll, '"قرأت الكتاب"').hits)).toEqual(['dA']);
@@ -61,7 +51,7 @@ describe('Arabic vowel marks', () => {
     db.close();
 
     const coll = Collection.open(p);
-    cleanups.push(() => coll.close());
+    defer(() => coll.close());
     expect(coll.schemaVersion()).toBe(SCHEMA_VERSION);
     expect(digests(search(coll, 'الكِتَابَ').hits)).toEqual(['d1']);
     expect(digests(search(coll, 'الكتاب').hits)).toEqual(['d1']);

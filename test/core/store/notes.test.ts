@@ -2,25 +2,16 @@
 // with tag: and note:, kept across a re-index of their file, and given to an export as JSON (annotationsFor).
 import { join } from 'node:path';
 import Database from 'better-sqlite3'; // test-only: builds a collection of the schema before notes existed
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Collection, SCHEMA_VERSION } from '../../../src/core/store/index.js';
 import { MIGRATIONS, SEGMENT_FUNCTION, MAIN_FUNCTION, REST_FUNCTION } from '../../../src/core/store/schema.js';
 import { mainOf, restOf } from '../../../src/core/store/main-lines.js';
 import { search, searchFacets } from '../../../src/core/search/index.js';
 import { parseQuery } from '../../../src/core/search/query.js';
 import { segmentWords } from '../../../src/core/search/segment.js';
-import { buildCollection, tempDir } from '../search/helpers.js';
+import { buildCollection, tempDbs } from '../search/helpers.js';
 
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
-function dbPath(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return join(t.dir, 'c.sqlite');
-}
+const { path: dbPath, defer } = tempDbs();
 
 /** The migration that added notes, found by what it creates (not by its number: the list grows). */
 const NOTES_MIGRATION = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE notes'));
@@ -63,7 +54,7 @@ describe('notes and tags', () => {
     db.close();
 
     const coll = Collection.open(p);
-    cleanups.push(() => coll.close());
+    defer(() => coll.close());
     expect(coll.schemaVersion()).toBe(SCHEMA_VERSION);
     expect(coll.page('d1')).toMatchObject({ title: 'Old', pageCount: null });
     expect(digests(search(coll, 'okapi').hits)).toEqual(['d1']);
@@ -80,7 +71,7 @@ describe('notes and tags', () => {
     const db = preNotesDatabase(p);
     db.close();
     const ro = Collection.open(p, { readonly: true });
-    cleanups.push(() => ro.close());
+    defer(() => ro.close());
     expect(ro.hasNotes()).toBe(false);
     expect(search(ro, 'okapi').hits).toEqual([]);
     expect(() => search(ro, 'okapi tag:x')).toThrow(expect.objectContaining({ code: 'read-only', file: p, message: expect.stringContaining('writable') }));
@@ -89,7 +80,7 @@ describe('notes and tags', () => {
 
   it('a page tag finds every capture of the page; a capture tag makes that capture the hit', () => {
     const coll = twoPages(dbPath());
-    cleanups.push(() => coll.close());
+    defer(() => coll.close());
     const okapi = search(coll, 'okapis').hits.find((h) => h.capture.digest === 'dA')!;
     // The hit shows the newest capture; tag the older one alone.
     expect(okapi.capture.timestamp).toBe('20210101000000');
@@ -115,7 +106,7 @@ describe('notes and tags', () => {
 
   it('notes are found by their words (prefixes, diacritics folded), changed in place, and removed when emptied', () => {
     const coll = twoPages(dbPath());
-    cleanups.push(() => coll.close());
+    defer(() => coll.close());
     const zebra = coll.capture(search(coll, 'zebras').hits[0].capture.id)!;
     const target = Collection.noteTarget(zebra, 'page');
     coll.setNote(target, 'Cited in the Café chapter; check the photographer');
@@ -132,7 +123,7 @@ describe('notes and tags', () => {
   it('keeps notes and tags when their file is indexed again', () => {
     const p = dbPath();
     const coll = twoPages(p);
-    cleanups.push(() => coll.close());
+    defer(() => coll.close());
     const zebra = coll.capture(search(coll, 'zebras').hits[0].capture.id)!;
     coll.addTag(Collection.noteTarget(zebra, 'capture'), 'keep');
     // beginFile drops the file's captures, as a re-index does; the same records come back at the same offsets.
@@ -144,7 +135,7 @@ describe('notes and tags', () => {
 
   it('refuses what is not a tag, in the store and in a query, naming it', () => {
     const coll = twoPages(dbPath());
-    cleanups.push(() => coll.close());
+    defer(() => coll.close());
     expect(() => coll.addTag('page:dA', 'two words')).toThrow(expect.objectContaining({ code: 'bad-request', message: expect.stringContaining('two words') }));
     expect(() => parseQuery('okapi tag:"x"')).toThrow(expect.objectContaining({ code: 'query-syntax' }));
     expect(() => parseQuery('tag:')).toThrow(/tag: needs a value/);
@@ -156,7 +147,7 @@ describe('notes and tags', () => {
 describe('saved searches', () => {
   it('saves a query with its sort under a name, replaces it under the same name, and deletes it', () => {
     const coll = twoPages(dbPath());
-    cleanups.push(() => coll.close());
+    defer(() => coll.close());
     coll.saveSearch({ name: 'Okapis', query: 'okapis site:a.com', sort: 'date' });
     const list = coll.saveSearch({ name: 'Zebras', query: 'zebras', sort: 'relevance' });
     expect(list.map((s) => [s.name, s.query, s.sort])).toEqual([['Okapis', 'okapis site:a.com', 'date'], ['Zebras', 'zebras', 'relevance']]);
@@ -171,7 +162,7 @@ describe('saved searches', () => {
 describe('annotationsFor (the export of notes and tags)', () => {
   it('gives the notes and tags of the captures asked for and of their pages, naming each outside the collection', () => {
     const coll = twoPages(dbPath());
-    cleanups.push(() => coll.close());
+    defer(() => coll.close());
     const okapi = coll.capture(search(coll, 'okapis').hits.find((h) => h.capture.digest === 'dA')!.capture.id)!;
     const zebra = coll.capture(search(coll, 'zebras').hits[0].capture.id)!;
     coll.setNote(Collection.noteTarget(okapi, 'page'), 'the okapi page');

@@ -3,23 +3,14 @@
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3'; // test-only: reads the raw schema the store wrote
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Collection, SCHEMA_VERSION, hostRange, reverseHost } from '../../../src/core/store/index.js';
 import { FTS_AUTOMERGE, FTS_HASH_SIZE, MIGRATIONS, PAGE_SIZE, SEGMENT_FUNCTION } from '../../../src/core/store/schema.js';
 import { search } from '../../../src/core/search/index.js';
 import { segmentWords } from '../../../src/core/search/segment.js';
-import { buildCollection, tempDir } from '../search/helpers.js';
+import { buildCollection, tempDbs } from '../search/helpers.js';
 
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
-function dbPath(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return join(t.dir, 'c.sqlite');
-}
+const { path: dbPath } = tempDbs();
 
 describe('Collection', () => {
   it('creates the schema once, records its version, and reopens without change', () => {
