@@ -67,6 +67,8 @@ const REDIRECT_HOPS = 5;
 const PARSE_MAX = 8 * 1024 * 1024;
 /** Search results a query export takes by default. */
 export const QUERY_LIMIT_DEFAULT = 1000;
+/** Search results a query export asks for at a time. */
+const QUERY_PAGE = 100;
 
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 const isHtml = (c: StoredCapture) => c.mime !== null && HTML_TYPES.has(c.mime);
@@ -80,11 +82,12 @@ export function selectionCaptures(coll: Collection, sel: WaczSelection): StoredC
     const out: StoredCapture[] = [];
     const want = sel.limit ?? QUERY_LIMIT_DEFAULT;
     while (out.length < want) {
-      // Date order pages through every match exactly once (relevance pages of an all-common-word query repeat the
-      // same hits at every offset); over `limit` matches it keeps the newest.
-      const hits = search(coll, sel.query, { sort: 'date', limit: Math.min(100, want - out.length), offset: out.length }).hits;
+      // Relevance pages hold every hit once, in the order of one big page (search/index.ts, consistent paging): over
+      // `limit` matches the export keeps the best-ranked, as the search shows them.
+      const asked = Math.min(QUERY_PAGE, want - out.length);
+      const hits = search(coll, sel.query, { limit: asked, offset: out.length }).hits;
       out.push(...hits.map((h) => h.capture));
-      if (hits.length < 100) break;
+      if (hits.length < asked) break;
     }
     return out;
   }

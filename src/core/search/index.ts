@@ -10,12 +10,12 @@ import { snippetOf, termPattern } from './snippet.js';
 import { annotate, openSpan, withSpan } from '../telemetry/index.js';
 import {
   buildFacetRowsSql,
-  buildHitsSql,
+  buildDateHitsSql,
   buildCandidatePageSql,
   buildHitsOfPagesSql,
   buildFilteredPagesSql,
   amongPages,
-  buildRankedMatchesSql,
+  buildRankedTiersSql,
   buildNewestMatchesSql,
   buildNewestCapturesSql,
   buildPagePassesSql,
@@ -51,7 +51,7 @@ export interface SearchHit extends Omit<SearchHitView, 'capture'> {
 export interface SearchResult {
   hits: SearchHit[];
   tookMs: number;
-  /** How the hits were found: 'newest-matches', 'rarer-words', 'selective-filter', 'ranked-sql', 'date-scan' or
+  /** How the hits were found: 'newest-matches', 'rarer-words', 'selective-filter', 'ranked-matches', 'date-scan' or
    *  'date-sql' (the comments in search() say when each is taken). */
   plan: string;
 }
@@ -59,11 +59,10 @@ export interface SearchResult {
 /** The bounds that keep a query's work small. Defaults suit collections of up to a few hundred thousand pages;
  *  tests and benchmarks pass other values to drive each plan. */
 export interface SearchTuning {
-  /** Relevance ranking joins this many best candidates first; a filtered query short of hits then takes all. */
-  firstCandidates: number;
   /** A filter keeping at most this many pages is selective: read from the capture indexes first. */
   selectivePages: number;
-  /** Above this many matches, relevance is ranked within the newest this-many matches (buildWindowFloorSql). */
+  /** Above this many matches, relevance ranks the newest this-many matches first, then the older ones
+   *  (buildRankedTiersSql). */
   rankWindow: number;
   /** Above this many matches, the total is estimated and facets are counted on this many matches. */
   exactCountLimit: number;
@@ -78,7 +77,6 @@ export interface SearchTuning {
 }
 
 export const DEFAULT_TUNING: SearchTuning = {
-  firstCandidates: 1000,
   selectivePages: 5000,
   rankWindow: 1000,
   exactCountLimit: 2000,
@@ -113,12 +111,6 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
 
   const need = offset + limit;
   let rows: Row[] | null = null;
-  // Unfiltered, every candidate is a hit, so the first `need` suffice; filtered, more are taken at once since a share
-  // of them will fail the filter.
-  const cap = filtered ? Math.max(t.firstCandidates, need) : need;
-  // Whole multiples of the window, so every page of hits within the first window ranks the same set (consistent
-  // paging); paging past it re-ranks a wider window, whose order may differ from the pages already shown.
-  const window = Math.ceil(Math.max(1, need) / t.rankWindow) * t.rankWindow;
   // FTS5's bm25() counts each phrase's pages by walking the phrase's whole doclist (xQueryPhrase) on every new cursor,
   // whatever rowid window the query is held to, so a word on most pages costs time in proportion to the collection.
   // Such a word's bm25 weight is near zero anyway: when every word of a query is that common it is answered newest
@@ -126,20 +118,19 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   // and the common ones only filter (the stopword-aware plan). A filter that keeps few pages is applied as a set of
   // page ids read from the capture indexes, never as one FTS5 lookup per page: FTS5 pins a rowid by walking the
   // doclist from its start (7 ms a lookup for a word on 80% of 200k pages).
-  // Ranking takes the newest `window` matches first (all of them when there are fewer). Whether there were more, and
-  // so whether a short page should widen to all matches, is asked only when a page comes up short: it costs a walk
-  // of the match set (for a prefix, a merge of every expansion's doclist).
-  let windowedKnown: boolean | undefined;
-  const windowed = (): boolean => (windowedKnown ??= windowFloor(coll, match!, window) > 0);
+  // Every plan walks one order of the candidates that does not depend on the page asked for (tiers of ranked matches,
+  // sql.ts buildRankedTiersSql): so paging is consistent, each hit on exactly one page, in the order of one big page.
+  // An earlier design ranked a window that grew with offset + limit and widened to all matches when a page came up
+  // short; the pages past either step were cut from another order than the pages before them.
   // Which of the ways below answered: search spans and the latency metric are labelled with it.
-  let plan = sort === 'relevance' ? 'ranked-sql' : 'date-sql';
+  let plan = sort === 'relevance' ? 'ranked-matches' : 'date-sql';
   const planned = openSpan('search.plan', { sort });
   if (sort === 'relevance') {
     const common = commonClauses(coll, q, t);
     const positive = q.clauses.filter((c) => !c.negated).length;
     const allowed = filtered ? selectivePages(coll, q, t) : null;
     if (allowed && allowed.length === 0) rows = [];
-    else if (common.size > 0 || allowed) {
+    else {
       // A broad filter is a capture lookup per candidate (it passes most of them). A selective one is the set of its
       // pages: tested in JavaScript on the candidates as they come, best first, when the page of hits should fill
       // within walkCandidates of them (at the filter's share of all pages), so the walk stops early; else intersected
@@ -151,37 +142,29 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
       const filterKeep = allowedSet ? (pid: number) => allowedSet.has(pid) : passes;
       const among = (c: SqlQuery): SqlQuery => (allowed && !walk ? amongPages(c, allowed) : c);
       let keep = filterKeep;
-      let candidates: (window: number) => SqlQuery;
-      plan = allowed ? 'selective-filter' : common.size === positive ? 'newest-matches' : 'rarer-words';
-      if (common.size === positive) candidates = () => among(buildNewestMatchesSql(match!, mainFirstMatch(q)));
+      let tiers: SqlQuery[];
+      if (allowed) plan = 'selective-filter';
+      else if (common.size > 0) plan = common.size === positive ? 'newest-matches' : 'rarer-words';
+      if (common.size === positive) tiers = [buildNewestMatchesSql(match!, mainFirstMatch(q))];
       else {
+        // Ranked by all the words, the newest rankWindow matches first; by the rarer words, all of theirs (few, as
+        // rarer).
         const rankQuery = { ...q, clauses: q.clauses.filter((c) => !common.has(c)) };
-        const rankMatch = toFtsMatch(rankQuery)!;
-        candidates = (w) => among(buildRankedMatchesSql(rankMatch, w, mainFirstMatch(rankQuery)));
+        tiers = buildRankedTiersSql(toFtsMatch(rankQuery)!, common.size === 0 ? t.rankWindow : -1, mainFirstMatch(rankQuery));
         if (common.size > 0) {
           // Scored by the rarer words alone: the whole query's unranked match set says which pages match every word.
           const all = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match!)).map((r) => r.pid));
           keep = (pid) => all.has(pid) && (!filterKeep || filterKeep(pid));
         }
       }
-      // Ranked by all the words, the newest `window` matches first; by the rarer words, all of theirs (few, as rarer).
-      const firstWindow = common.size === 0 ? window : -1;
-      rows = rowsOfPicked(coll, q, pick(coll, candidates, keep, offset, limit, firstWindow, windowed));
+      rows = rowsOfPicked(coll, q, pick(coll, tiers.map(among), keep, offset, limit));
     }
   }
   if (sort === 'date' && match !== null && windowFloor(coll, match, t.dateSortMatches) > 0) {
     plan = 'date-scan';
     rows = dateOrderScan(coll, q, match, offset, limit);
   }
-  if (!rows) {
-    const hitsOf = (candidateCap: number, rankWindow: number): Row[] =>
-      coll.all<Row>(buildHitsSql(q, { sort, limit, offset, candidateCap, window: rankWindow }));
-    rows = hitsOf(cap, window);
-    // A short page means the filter is selective (or the match set ends): rank every candidate in the window (when
-    // `cap` took fewer than it holds), then, only if still short and there are more matches than the window, all.
-    if (sort === 'relevance' && rows.length < limit && cap < window) rows = hitsOf(-1, window);
-    if (sort === 'relevance' && rows.length < limit && windowed()) rows = hitsOf(-1, -1);
-  }
+  rows ??= coll.all<Row>(buildDateHitsSql(q, { limit, offset }));
 
   planned.end({ plan, rows: rows.length });
   const snippets = withSpan('search.snippets', { pages: rows.length }, () => snippetsOf(coll, q, match, (rows ?? []).map((r) => r.pageId)));
@@ -219,23 +202,27 @@ function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning): Set<C
   return found;
 }
 
-/** Walks candidates in their order (the newest `window` first when window > 0, then all when those fall short and
- *  there are more), keeping pages `keep` accepts (all when null), past `offset`, until `limit` are kept: pid -> score. */
+/** Walks the tiers of candidates one after the other, each best first, keeping pages `keep` accepts (all when null),
+ *  past the first `offset` kept, until `limit` are kept: pid -> score. A tier is read only when those before it fell
+ *  short, and only as far as the page of hits needs. */
 function pick(
-  coll: Collection, candidates: (window: number) => SqlQuery, keep: ((pid: number) => boolean) | null, offset: number,
-  limit: number, window: number, windowed: () => boolean,
+  coll: Collection, tiers: SqlQuery[], keep: ((pid: number) => boolean) | null, offset: number, limit: number,
 ): Map<number, number> {
   const picked = new Map<number, number>();
-  for (const w of window > 0 ? [window, -1] : [-1]) {
-    // The window held every match: widening would walk the same ones again.
-    if (w === -1 && window > 0 && !windowed()) break;
-    picked.clear();
-    let skipped = 0;
-    let c = candidates(w);
-    if (!keep) c = buildCandidatePageSql(c, limit, offset);
+  if (limit === 0) return picked;
+  let skip = offset;
+  for (const [i, tier] of tiers.entries()) {
+    // Nothing judged row by row: the last tier lets SQLite skip the offset itself (a list scrolled to its 100,000th
+    // hit); earlier tiers must be counted, to know how much of the offset they used.
+    const last = !keep && i === tiers.length - 1;
+    const c = last ? buildCandidatePageSql(tier, limit - picked.size, skip) : tier;
+    if (last) skip = 0;
     for (const m of coll.iterate<{ pid: number; score: number }>(c)) {
       if (keep && !keep(m.pid)) continue;
-      if (keep && skipped++ < offset) continue;
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
       picked.set(m.pid, m.score);
       if (picked.size >= limit) return picked;
     }
@@ -245,7 +232,7 @@ function pick(
 
 /** Date order for a large match set: sorting every match by its newest capture cost 4.5 s for "the" at 200k pages;
  *  walking captures newest first (the timestamp index) and keeping the pages that match stops after the page of
- *  hits. Pages whose newest captures tie come in descending page id, as buildHitsSql orders them. */
+ *  hits. Pages whose newest captures tie come in descending page id, as buildDateHitsSql orders them. */
 function dateOrderScan(coll: Collection, q: ParsedQuery, match: string, offset: number, limit: number): Row[] {
   const matches = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match)).map((r) => r.pid));
   const order: number[] = [];
@@ -295,12 +282,14 @@ function filterCheck(coll: Collection, q: ParsedQuery): (pid: number) => boolean
   return (pid) => coll.get({ sql: sql.sql, params: { ...sql.params, pid } }) !== undefined;
 }
 
-/** The hit rows of the picked pages, in the order of their scores. */
+/** The hit rows of the picked pages (pid -> score), in the order they were picked: not sorted by score, since an
+ *  older tier's hit may score better than a newer tier's and still comes after it (buildRankedTiersSql). */
 function rowsOfPicked(coll: Collection, q: ParsedQuery, picked: Map<number, number>): Row[] {
   if (picked.size === 0) return [];
+  const order = new Map([...picked.keys()].map((pid, i) => [pid, i]));
   const rows = coll.all<Row>(buildHitsOfPagesSql(q, [...picked.keys()]));
   for (const r of rows) r.score = picked.get(r.pageId)!;
-  return rows.sort((a, b) => a.score! - b.score! || a.pageId - b.pageId);
+  return rows.sort((a, b) => order.get(a.pageId)! - order.get(b.pageId)!);
 }
 
 /** How many page ids the collection spans (its pages, and ids freed by pruned ones). */

@@ -80,13 +80,8 @@ export function captureFilterSql(q: ParsedQuery, params: Params): string {
 }
 
 export interface HitsSqlOptions {
-  sort: 'relevance' | 'date';
   limit: number;
   offset: number;
-  /** Relevance sort: rank only this many best FTS candidates (-1: all). */
-  candidateCap: number;
-  /** Relevance sort: rank only the newest this-many matches (-1 or absent: all); see buildWindowFloorSql. */
-  window?: number;
 }
 
 const HIT_COLUMNS = `p.id AS pageId, p.title AS title, p.url AS pageUrl, p.digest AS digest, p.lang AS lang`;
@@ -98,39 +93,17 @@ function withCaptureCount(sql: string): string {
 }
 
 /**
- * The hits query.
- * Relevance: ranking stays inside FTS5. `ORDER BY rank LIMIT cap` on the FTS table scores matches from the index's
- * own doclists (bm25 with the weights set once by the 'rank' config; no row of pages or captures is read) and only
- * the best `cap` leave it to be joined to pages and captures, never a join, snippet or capture lookup per matching
- * page. Scoring itself still grows with the match count, so a huge match set is ranked within a window of its newest
- * matches (`window`, rankedWindow). With filters the top `cap` may hold too few hits; the caller then
- * widens the candidates (search/index.ts).
- * Date: no bm25 at all; the match set is read as rowids only and each page's newest matching capture sorts it.
+ * The hits in date order (or of filters only): no bm25 at all; the match set is read as rowids only and each page's
+ * newest matching capture sorts it, via the timestamp-bearing digest index. Relevance order is the ranked tiers'
+ * (buildRankedTiersSql), walked by search/index.ts.
  */
-export function buildHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
+export function buildDateHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
   const params: Params = { limit: o.limit, offset: o.offset };
   const cf = captureFilterSql(q, params);
   const match = toFtsMatch(q);
-  const best = `(SELECT c.id FROM captures c WHERE c.digest = p.digest AND ${cf} ORDER BY c.timestamp DESC, c.id DESC LIMIT 1)`;
-  let inner: string;
-  if (match !== null && o.sort === 'relevance') {
-    params.match = match;
-    params.cap = o.candidateCap;
-    const candidates = `SELECT pid, score FROM (${rankedWindow(o.window ?? -1, params, mainFirstMatch(q))}) ORDER BY score LIMIT @cap`;
-    inner = `SELECT ${HIT_COLUMNS}, m.score AS score, ${best} AS bestCapture
-      FROM (${candidates}) m
-      JOIN pages p ON p.id = m.pid`;
-    return {
-      sql: withCaptureCount(`SELECT h.*, ${CAPTURE_COLUMNS} FROM (${inner}) h
-        JOIN captures c ON c.id = h.bestCapture JOIN warc_files f ON f.id = c.file_id
-        ORDER BY h.score, h.pageId LIMIT @limit OFFSET @offset`) + ' ORDER BY x.score, x.pageId',
-      params,
-    };
-  }
-  // Date order (or filters only): newest matching capture per page, via the timestamp-bearing digest index.
   const inMatch = match !== null ? 'AND p.id IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH @match)' : '';
   if (match !== null) params.match = match;
-  inner = `SELECT ${HIT_COLUMNS}, NULL AS score, c.id AS bestCapture, max(c.timestamp) AS bestTs
+  const inner = `SELECT ${HIT_COLUMNS}, NULL AS score, c.id AS bestCapture, max(c.timestamp) AS bestTs
     FROM captures c JOIN pages p ON p.digest = c.digest
     WHERE ${cf} ${inMatch}
     GROUP BY p.id`;
@@ -143,12 +116,9 @@ export function buildHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
 }
 
 /**
- * The rowid below the newest `window` matches, or no row when there are at most `window` matches.
- * Why: FTS5 scores every match for `ORDER BY rank` (and bm25 decodes each match's position lists), so ranking a word
- * found on most pages costs time in proportion to the collection. Ranking is bounded instead to a window of the
- * newest `window` matches (doclists are in rowid order, rowid = ingest order, so this is an index seek from the end
- * and a short walk, no scoring). For a word that common bm25's idf is near zero anyway and the order within the whole
- * set carries little meaning; smaller match sets (every two-word query of rarer words) are still ranked whole.
+ * The rowid below the newest `window` matches, or no row when there are at most `window` matches: whether a match
+ * set is larger than a bound (date order sorts a small one, search/index.ts). Doclists are in rowid order, rowid =
+ * ingest order, so this is an index seek from the end and a short walk, no scoring, never the whole set.
  */
 export function buildWindowFloorSql(match: string, window: number): SqlQuery {
   return {
@@ -186,34 +156,41 @@ export function buildMatchIdsSql(match: string): SqlQuery {
   return { sql: `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match`, params: { match } };
 }
 
-/** Every match (the newest `window` of them, -1: all; see buildWindowFloorSql) in rank order, best first, rowids and
- *  scores only: read lazily and stopped early. With `mainFirst` (query.ts mainFirstMatch), its matches rank first. */
-export function buildRankedMatchesSql(match: string, window = -1, mainFirst: string | null = null): SqlQuery {
-  const params: Params = { match };
-  return { sql: `SELECT pid, score FROM (${rankedWindow(window, params, mainFirst)}) ORDER BY score`, params };
-}
-
 /** What a page that holds the words only outside its main content adds to its bm25 score (lower is better): more
  *  than any page's score can differ from another's (bm25 gives at most about 2.2 x idf a phrase, idf below 20 up to
  *  a billion pages), so every page that holds them in its main content ranks above it. */
 export const REST_ONLY_PENALTY = 1e6;
 
-/** Matches with their bm25 score (`rank`), the newest `window` of them (-1: all). The window is read newest first
- *  with a LIMIT, not as `rowid > floor`: FTS5 honours a rowid floor by walking the doclist from its start, which cost
- *  12 ms for a word on 13k of 200k pages where reading the newest 1,000 backwards costs 0.8 ms.
- *  With `mainFirst`, in two tiers: its matches (the words in the main content), then the others, REST_ONLY_PENALTY
- *  lower. No column weight can do that: FTS5's bm25 normalizes by the length of the whole page, so one navigation
- *  word on a short page outscored the same word once in a long article. Each tier is one FTS5 query. */
-function rankedWindow(window: number, params: Params, mainFirst: string | null = null): string {
-  const ranked = (match: string, score: string): string => {
-    const all = `SELECT rowid AS pid, ${score} AS score FROM pages_fts WHERE pages_fts MATCH ${match}`;
-    return window < 0 ? all : `SELECT * FROM (${all} ORDER BY rowid DESC LIMIT @window)`;
-  };
-  if (window >= 0) params.window = window;
-  if (mainFirst === null) return ranked('@match', 'rank');
-  params.mainMatch = mainFirst;
-  params.restOnlyMatch = restOnlyMatch(String(params.match), mainFirst);
-  return `${ranked('@mainMatch', 'rank')} UNION ALL ${ranked('@restOnlyMatch', `rank + ${REST_ONLY_PENALTY}`)}`;
+/**
+ * Every match in rank order, as tiers: queries of (pid, score), each best first, whose concatenation is the order of
+ * all matches. Each tier is read lazily and only when the ones before it fall short of a page of hits.
+ * Ties in score (pages of the same text length and word counts) are cut by page id: `ORDER BY score` alone let SQLite
+ * return tied rows in any order, so a LIMIT kept a different set each time and pages of hits repeated one another.
+ * With `window` >= 0 each match set is ranked within its newest `window` matches first, then all older ones: FTS5
+ * scores every match for `ORDER BY rank` (and bm25 decodes each match's position lists), so ranking a word found on
+ * most pages costs time in proportion to the collection, and most queries need only the first tier. The newest are
+ * read with a LIMIT, not as `rowid > floor`: FTS5 honours a rowid floor by walking the doclist from its start (12 ms
+ * for a word on 13k of 200k pages where reading the newest 1,000 backwards costs 0.8 ms). The older tier's bound is
+ * an upper one, which FTS5 meets walking from the start. Ranking the set in fixed tiers, not in a window that grows
+ * with the page asked for, keeps one order for every page of hits (consistent paging).
+ * With `mainFirst` (query.ts mainFirstMatch), its matches (the words in the main content) come first, then the
+ * others, REST_ONLY_PENALTY lower, each windowed in turn. No column weight can do that: FTS5's bm25 normalizes by the
+ * length of the whole page, so one navigation word on a short page outscored the same word once in a long article.
+ */
+export function buildRankedTiersSql(match: string, window = -1, mainFirst: string | null = null): SqlQuery[] {
+  const arms: Array<[string, string]> = mainFirst === null
+    ? [[match, 'rank']]
+    : [[mainFirst, 'rank'], [restOnlyMatch(match, mainFirst), `rank + ${REST_ONLY_PENALTY}`]];
+  return arms.flatMap(([m, score]) => {
+    const all = `SELECT rowid AS pid, ${score} AS score FROM pages_fts WHERE pages_fts MATCH @match`;
+    if (window < 0) return [{ sql: `${all} ORDER BY score, pid`, params: { match: m } }];
+    const params = { match: m, window };
+    const newest = `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rowid DESC LIMIT @window`;
+    return [
+      { sql: `SELECT * FROM (${all} ORDER BY rowid DESC LIMIT @window) ORDER BY score, pid`, params },
+      { sql: `${all} AND rowid < (SELECT min(pid) FROM (${newest})) ORDER BY score, pid`, params },
+    ];
+  });
 }
 
 /** Every match newest first, with -rowid as its score (lower is better, as with bm25): the order of a query of only

@@ -1,7 +1,7 @@
 // The query language (issue "Collections and offline full-text search": query.ts parse -> AST -> FTS5 MATCH + filters).
 import { describe, expect, it } from 'vitest';
 import { parseQuery, QuerySyntaxError, toFtsMatch } from '../../../src/core/search/query.js';
-import { buildHitsSql } from '../../../src/core/search/sql.js';
+import { buildDateHitsSql } from '../../../src/core/search/sql.js';
 
 function syntaxError(q: string): QuerySyntaxError {
   try {
@@ -79,8 +79,8 @@ describe('parseQuery / toFtsMatch', () => {
     }
   });
   it('user text is a bound parameter, never part of the SQL text (CONTRIBUTING.md, "SQL")', () => {
-    const { sql, params } = buildHitsSql(parseQuery("robert'); DROP TABLE pages;-- site:evil.com"), {
-      sort: 'relevance', limit: 10, offset: 0, candidateCap: 100,
+    const { sql, params } = buildDateHitsSql(parseQuery("robert'); DROP TABLE pages;-- site:evil.com"), {
+      limit: 10, offset: 0,
     });
     expect(sql).not.toMatch(/robert|DROP|evil/);
     expect(Object.values(params).join(' ')).toMatch(/robert/);

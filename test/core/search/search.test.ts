@@ -47,31 +47,33 @@ const PAGES: FakePage[] = [
 
 const coll = collectionOf(PAGES);
 
-// Queries take one of four plans (search/index.ts): walk the ranked matches keeping filtered pages (a selective
-// filter), join ranked candidates to captures (a broad filter or none), or the stopword-aware walk (very common words
-// only filter; with commonShare 0 every word on the newest page counts as very common). Every behaviour below must
-// hold whichever plan runs.
-// A search does not report its plan, so each plan is known by a statement only it runs (its probe query's), which
-// must run under its tuning and not under a tuning that picks another plan for the same query.
+// Queries take one of several plans (search/index.ts): walk the ranked matches keeping filtered pages (a selective
+// filter, in JavaScript or inside SQLite), walk them testing each candidate's captures (a broad filter), or the
+// stopword-aware walk (very common words only filter; with commonShare 0 every word on the newest page counts as very
+// common), or date order walking captures newest first. Every behaviour below must hold whichever plan runs.
+// Each plan is known by the name the search reports and, where two share a name, a statement only it runs (its probe
+// query's), which must run under its tuning and not under a tuning that picks another plan for the same query.
 interface PlanProbe {
   query: string;
   options: SearchOptions;
-  /** Matches the SQL text of the statement only this plan runs. */
-  statement: RegExp;
+  /** The plan the search reports (SearchResult.plan). */
+  plan: string;
+  /** Matches the SQL text of a statement only this plan runs. */
+  statement?: RegExp;
 }
 const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
-  // The ranked walk reads the ranked matches whole (no LIMIT: it stops itself) and keeps the filter's pages.
-  ['ranked walk', {}, { query: 'crawler site:example.com', options: {}, statement: /\) ORDER BY score$/ }],
+  // The ranked walk tests the filter's page set in JavaScript: no statement holds the set.
+  ['ranked walk', {}, { query: 'crawler site:example.com', options: {}, plan: 'selective-filter' }],
   // The same, the filter's pages intersected with the matches inside SQLite (a page of hits the walk would reach late).
-  ['ranked walk in SQL', { walkCandidates: 0 }, { query: 'crawler site:example.com', options: {}, statement: /\+pid IN \(SELECT value FROM json_each\(@among\)\)/ }],
-  ['candidate join', { selectivePages: 0 }, { query: 'crawler site:example.com', options: {}, statement: /LIMIT @cap/ }],
-  ['common words', { rankWindow: 1, commonShare: 0 }, { query: 'archive', options: {}, statement: /-rowid AS score/ }],
+  ['ranked walk in SQL', { walkCandidates: 0 }, { query: 'crawler site:example.com', options: {}, plan: 'selective-filter', statement: /\+pid IN \(SELECT value FROM json_each\(@among\)\)/ }],
+  ['broad filter', { selectivePages: 0 }, { query: 'crawler site:example.com', options: {}, plan: 'ranked-matches', statement: /WHERE p\.id = @pid/ }],
+  ['common words', { rankWindow: 1, commonShare: 0 }, { query: 'archive', options: {}, plan: 'newest-matches', statement: /-rowid AS score/ }],
   // Date order walks the captures newest first instead of sorting the matches (a match set above dateSortMatches).
-  ['date scan', { dateSortMatches: 0 }, { query: 'archive', options: { sort: 'date' }, statement: /c\.timestamp AS ts/ }],
+  ['date scan', { dateSortMatches: 0 }, { query: 'archive', options: { sort: 'date' }, plan: 'date-scan', statement: /c\.timestamp AS ts/ }],
 ];
 
 /** The SQL texts the store ran for `query`. */
-function statementsOf(coll: Collection, query: string, opts: SearchOptions): string[] {
+function statementsOf(coll: Collection, query: string, opts: SearchOptions): { plan: string; statements: string[] } {
   const seen: string[] = [];
   const spy = new Proxy(coll, {
     get(target, prop) {
@@ -84,17 +86,18 @@ function statementsOf(coll: Collection, query: string, opts: SearchOptions): str
       };
     },
   });
-  search(spy, query, opts);
-  return seen;
+  return { plan: search(spy, query, opts).plan, statements: seen };
 }
 
 describe.each(PLANS)('search (%s)', (plan, tuning, probe) => {
   it('runs the plan its tuning asks for', () => {
-    const ran = (t: Partial<SearchTuning>) =>
-      statementsOf(coll(), probe.query, { ...probe.options, tuning: t }).some((sql) => probe.statement.test(sql));
+    const ran = (t: Partial<SearchTuning>) => {
+      const { plan: reported, statements } = statementsOf(coll(), probe.query, { ...probe.options, tuning: t });
+      return reported === probe.plan && (!probe.statement || statements.some((sql) => probe.statement!.test(sql)));
+    };
     expect(ran(tuning)).toBe(true);
-    // Another plan for the same query: the default one, or for the default itself, the candidate join.
-    expect(ran(plan === 'ranked walk' ? PLANS.find(([name]) => name === 'candidate join')![1] : {})).toBe(false);
+    // Another plan for the same query: the default one, or for the default itself, the broad filter.
+    expect(ran(plan === 'ranked walk' ? PLANS.find(([name]) => name === 'broad filter')![1] : {})).toBe(false);
   });
 
   const run = (q: string, o: SearchOptions = {}) => search(coll(), q, { ...o, tuning });
@@ -188,9 +191,10 @@ describe.each(PLANS)('search (%s)', (plan, tuning, probe) => {
 });
 
 describe('search plans', () => {
-  it('a broad filter that the first candidates miss widens to every match (candidate join)', () => {
-    // 'archive' ranks the title match (title.example.org) first; with one candidate the filter finds none.
-    const hits = search(coll(), 'archive site:example.com', { limit: 1, tuning: { selectivePages: 0, firstCandidates: 1 } }).hits;
+  it('a broad filter passes over the best candidates it does not keep', () => {
+    // 'archive' ranks the title match (title.example.org) first, which the filter leaves out.
+    expect(search(coll(), 'archive', { limit: 1 }).hits[0].url).toBe('http://title.example.org/');
+    const hits = search(coll(), 'archive site:example.com', { limit: 1, tuning: { selectivePages: 0 } }).hits;
     expect(hits.map((h) => h.url)).toHaveLength(1);
     expect(hits[0].url).toMatch(/example\.com/);
   });

@@ -1,0 +1,81 @@
+// Consistent paging by relevance: pages of hits asked one after another (offset 0, 100, 200, ...) hold every hit
+// exactly once, in the order of one big page, under every plan, with filters, for words found only outside the main
+// content, and across the rank window's edge. Many pages score the same (the same text): the ties are what made pages
+// repeat one another when the order within a tie was left to SQLite.
+import { describe, expect, it } from 'vitest';
+import { search, type SearchTuning } from '../../../src/core/search/index.js';
+import { collectionOf, type FakePage } from './helpers.js';
+
+const N = 330;
+const SITES = ['one.example.com', 'two.example.org', 'three.example.net'];
+// Every page: an article holding 'benchmark', a menu holding 'sitenav' (so 'sitenav' is only outside the main
+// content). 'mixed' is in the article of every fourth page and in the menu of the others, so it is ranked in two
+// tiers. Two text lengths only: large groups of pages tie in bm25.
+const PAGES: FakePage[] = Array.from({ length: N }, (_, i) => {
+  const main = [`benchmark article ${i % 4 === 0 ? 'mixed' : 'plain'}`, i % 2 ? 'a longer closing line of words' : 'end'].join('\n');
+  return {
+    digest: `sha1:B${String(i).padStart(4, '0')}`,
+    title: 'Result page',
+    text: [`Home sitenav ${i % 4 === 0 ? 'plain' : 'mixed'}`, main].join('\n'),
+    main,
+    captures: [{ uri: `http://${SITES[i % 3]}/p/${i}`, timestamp: `2021${String((i % 12) + 1).padStart(2, '0')}01000000` }],
+  };
+});
+const onSite = (site: string) => PAGES.filter((_, i) => SITES[i % 3] === site).length;
+
+const coll = collectionOf(PAGES);
+
+// Each plan a relevance query may take (search/index.ts), with a rank window that a page of 100 crosses (150) or
+// that holds every match (the default).
+const TUNINGS: Array<[string, Partial<SearchTuning>]> = [
+  ['ranked, one window', {}],
+  ['ranked, window of 150', { rankWindow: 150, commonShare: 1 }],
+  ['very common words, newest first', { rankWindow: 150, commonShare: 0.5 }],
+  ['selective filter walked', { rankWindow: 150, commonShare: 1 }],
+  ['selective filter in SQL', { rankWindow: 150, commonShare: 1, walkCandidates: 0 }],
+  ['broad filter', { rankWindow: 150, commonShare: 1, selectivePages: 0 }],
+];
+
+const QUERIES: Array<[string, number]> = [
+  ['benchmark', N],
+  ['sitenav', N],
+  ['mixed', N],
+  [`benchmark site:${SITES[1]}`, onSite(SITES[1])],
+  [`mixed site:${SITES[0]}`, onSite(SITES[0])],
+  ['sitenav to:2021-06-30', PAGES.filter((_, i) => i % 12 < 6).length],
+];
+
+const ids = (q: string, limit: number, offset: number, tuning: Partial<SearchTuning>) =>
+  search(coll(), q, { limit, offset, tuning }).hits.map((h) => h.pageId);
+
+describe.each(TUNINGS)('paging by relevance (%s)', (_name, tuning) => {
+  it.each(QUERIES)('%s: pages of 100 and of 70 hold every hit once, in the order of one page', (q, count) => {
+    const whole = ids(q, 1000, 0, tuning);
+    expect(whole).toHaveLength(count);
+    expect(new Set(whole).size).toBe(count);
+    for (const size of [100, 70]) {
+      const paged: number[] = [];
+      for (let offset = 0; offset < count + size; offset += size) paged.push(...ids(q, size, offset, tuning));
+      expect(paged).toEqual(whole);
+    }
+  });
+});
+
+describe('paging by relevance keeps the ranking', () => {
+  it('pages score no better than the page before them (ties broken by page id)', () => {
+    const hits = [0, 100, 200, 300].flatMap((offset) => search(coll(), 'mixed', { limit: 100, offset }).hits);
+    expect(hits).toHaveLength(N);
+    for (let k = 1; k < hits.length; k++) {
+      const [a, b] = [hits[k - 1], hits[k]];
+      expect(a.score! < b.score! || (a.score === b.score && a.pageId < b.pageId), `hit ${k}`).toBe(true);
+    }
+    // The article matches (every fourth page) first, then the menu matches.
+    expect(hits.slice(0, N / 4 + 1).map((h) => PAGES[h.pageId - 1].main!.includes('mixed'))).not.toContain(false);
+  });
+  it('with a window, the newest window of matches is ranked first, then the older ones', () => {
+    const hits = [0, 100, 200, 300].flatMap((offset) => search(coll(), 'benchmark', { limit: 100, offset, tuning: { rankWindow: 150, commonShare: 1 } }).hits);
+    const newest = hits.slice(0, 150).map((h) => h.pageId);
+    expect(Math.min(...newest)).toBe(N - 150 + 1);
+    expect(Math.max(...hits.slice(150).map((h) => h.pageId))).toBe(N - 150);
+  });
+});
