@@ -71,6 +71,14 @@ export class UiTracer {
     }
   }
 
+  /** Records work timed elsewhere (a GPU worker's stages, epoch ms) as children of `parent`, which is still open. */
+  stages(parent: Span, stages: ReadonlyArray<{ name: string; startMs: number; durationMs: number; attributes: Attributes }>): void {
+    const ctx = trace.setSpan(ROOT_CONTEXT, parent);
+    for (const s of stages) {
+      this.tracer.startSpan(s.name, { startTime: s.startMs, attributes: s.attributes }, ctx).end(s.startMs + s.durationMs);
+    }
+  }
+
   private queue(s: UiSpan): void {
     this.pending.push(s);
     if (this.pending.length > PENDING_MAX) this.dropped += this.pending.splice(0, this.pending.length - PENDING_MAX).length;
