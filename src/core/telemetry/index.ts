@@ -95,6 +95,11 @@ export function openSpan(name: string, attrs: Attributes): OpenSpan {
   };
 }
 
+/** A child of the active span for work another process timed (epoch ms by its clock): a page's load in Chromium. */
+export function recordSpan(name: string, attrs: Attributes, startMs: number, endMs: number): void {
+  tracer.startSpan(name, { startTime: startMs, attributes: attrs }).end(endMs);
+}
+
 const epochNow = (): number => performance.timeOrigin + performance.now();
 
 /** Time a unit of work (a batch) spends in each of its stages, summed over its records, which run interleaved: read,
