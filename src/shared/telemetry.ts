@@ -41,6 +41,10 @@ export interface TelemetryStatus {
   /** Whether /metrics is served, and the file holding the token Prometheus sends. */
   metricsEnabled: boolean;
   metricsTokenFile: string;
+  /** Desktop mode's own /metrics listener while metrics are on (null: browser mode, whose UI server answers /metrics,
+   *  or off), and why it could not listen (the port in use). */
+  metricsUrl: string | null;
+  metricsError: string | null;
 }
 
 /** A span the UI recorded (the renderer, or the GPU page it drives), as it sends it to the engine: a SpanRecord whose
