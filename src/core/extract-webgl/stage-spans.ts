@@ -6,7 +6,7 @@
  *
  * Browser code: no Node or DOM types.
  */
-import type { SpanRecord } from '../../shared/telemetry.js';
+import { parseTraceparent, type SpanRecord } from '../../shared/telemetry.js';
 import type { GpuTimings } from './page-api.js';
 
 export interface GpuStage {
@@ -29,8 +29,6 @@ export function gpuStages(startMs: number, t: GpuTimings): GpuStage[] {
   return stages;
 }
 
-const TRACEPARENT_FORMAT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
-
 function spanId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -39,13 +37,13 @@ function spanId(): string {
 /** The stages as the headless page's spans, children of the (sampled) span `traceparent` names; none for a missing,
  *  unsampled or malformed one, since there is then no trace to join. */
 export function stageRecords(traceparent: string | undefined, stages: GpuStage[]): SpanRecord[] {
-  const m = traceparent ? TRACEPARENT_FORMAT.exec(traceparent) : null;
-  if (!m) return [];
+  const parent = traceparent ? parseTraceparent(traceparent) : null;
+  if (!parent || (parent.flags & 1) === 0) return [];
   return stages.map((s) => ({
     name: s.name,
-    traceId: m[1],
+    traceId: parent.traceId,
     spanId: spanId(),
-    parentSpanId: m[2],
+    parentSpanId: parent.spanId,
     process: 'gpu-page',
     startMs: s.startMs,
     durationMs: s.durationMs,
