@@ -40,9 +40,10 @@ describe.skipIf(!CHROMIUM)('the GPU page in the CLI\'s trace', () => {
         expect(own.map((s) => s.name)).toEqual(['gpu.upload', 'gpu.kernels', 'gpu.readback', 'gpu.finish']);
         for (const s of own) {
           expect(s).toMatchObject({ traceId: command.traceId, process: 'gpu-page' });
-          // Laid out inside the batch that asked for them (clocks of two processes: a millisecond of slack).
-          expect(s.startMs).toBeGreaterThanOrEqual(b.startMs - 1);
-          expect(s.startMs + s.durationMs).toBeLessThanOrEqual(b.startMs + b.durationMs + 1);
+          // Laid out inside the batch that asked for them (epoch clocks of two processes, which may differ by a little:
+          // a few milliseconds of slack; a stage on the page's own time origin would be off by decades).
+          expect(s.startMs).toBeGreaterThanOrEqual(b.startMs - 5);
+          expect(s.startMs + s.durationMs).toBeLessThanOrEqual(b.startMs + b.durationMs + 5);
         }
         expect(own.reduce((n, s) => n + Number(s.attributes.chars), 0)).toBeGreaterThan(0);
       }
