@@ -24,4 +24,6 @@ export interface EngineContext {
   remoteExtract?: RemoteExtractOptions;
   /** The replay origin, started beside the engine (replay-handlers.ts); its owner closes it. */
   replay?: EngineReplay;
+  /** Desktop mode: the port of /metrics' own 127.0.0.1 listener while metrics are on (engine/metrics-listener.ts). */
+  metricsPort?: number;
 }

@@ -97,7 +97,7 @@ export function createHandlers(ctx: EngineContext): Handlers & { close(): Promis
 
   const extractors = new RemoteExtractors(ctx.events, ctx.remoteExtract);
   let openCollections = () => 0;
-  const telemetry = engineTelemetry(ctx.dataDir, ctx.telemetry, () => openCollections());
+  const telemetry = engineTelemetry(ctx.dataDir, ctx.telemetry, () => openCollections(), { metricsPort: ctx.metricsPort });
   const collections = createCollectionHandlers(ctx, extractors, telemetry);
   openCollections = collections.openCount;
   const { access } = collections;

@@ -12,6 +12,7 @@ import { createHandlers } from './handlers.js';
 import { serveHttp } from './http.js';
 import { serveIpc } from './ipc.js';
 import { logEvents, logFailures, logsDirOf, openEngineLog } from './log.js';
+import { DEFAULT_METRICS_PORT } from './metrics-listener.js';
 import { startReplay } from './replay-handlers.js';
 
 const argv = process.argv.slice(2);
@@ -22,6 +23,8 @@ const USAGE = `Usage: node out/node/engine.mjs [flags]   (npm start -- [flags] r
   --port N             browser mode: the UI's port on 127.0.0.1 (default: any free one)
   --replay-port N      the replay origin's port, where archived pages are served from (default: any free one)
   --ipc                serve the desktop shell over the IPC channel it started the engine with
+  --metrics-port N     with --ipc: while metrics are on (Settings, Telemetry), /metrics listens on 127.0.0.1:N
+                       (default: ARCHIVESTREAM_METRICS_PORT, else 9464); browser mode serves it on --port
   --help               print this and exit
 `;
 if (argv.includes('--help') || argv.includes('-h')) {
@@ -85,7 +88,13 @@ if (argv.includes('--ipc')) {
     process.stderr.write('archivestream engine: --ipc needs to be started with an IPC channel\n');
     process.exit(2);
   }
-  const handlers = createHandlers({ mode: 'ipc', events, dataDir, telemetry, allowDirs, announce, replay });
+  // The shell forks us with its environment, so ARCHIVESTREAM_METRICS_PORT reaches a desktop user's engine.
+  const metricsPort = Number(flag('--metrics-port') ?? process.env.ARCHIVESTREAM_METRICS_PORT ?? DEFAULT_METRICS_PORT);
+  if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) {
+    process.stderr.write(`archivestream engine: --metrics-port (or ARCHIVESTREAM_METRICS_PORT) must be a port number, not "${flag('--metrics-port') ?? process.env.ARCHIVESTREAM_METRICS_PORT}"\n`);
+    process.exit(2);
+  }
+  const handlers = createHandlers({ mode: 'ipc', events, dataDir, telemetry, allowDirs, announce, replay, metricsPort });
   const stop = serveIpc(process, logFailures(handlers, log), events, (paths) => handlers.grant(paths));
   // The shell owns us: when its end of the channel closes, we go too.
   stopWith(async () => {

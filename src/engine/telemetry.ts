@@ -13,6 +13,7 @@ import type { IngestProgress } from '../shared/records.js';
 import type { SpanRecord, TelemetryStatus } from '../shared/telemetry.js';
 import { CodedError } from '../shared/errors.js';
 import { toOtlpJson } from '../shared/otlp-json.js';
+import { listenForMetrics, type MetricsListener } from './metrics-listener.js';
 
 interface TelemetrySettings {
   /** Export set from Settings: on with this base endpoint, or off; absent: as the OTEL_* variables say. */
@@ -37,7 +38,13 @@ export interface EngineTelemetry {
 
 const MAX_SUBMIT = 10_000;
 
-export function engineTelemetry(dataDir: string, telemetry: Telemetry | undefined, openCollections: () => number): EngineTelemetry {
+export interface EngineTelemetryOptions {
+  /** Desktop mode, which serves no HTTP: while metrics are on, /metrics gets a 127.0.0.1 listener of its own on this
+   *  port (metrics-listener.ts). Browser mode leaves it out: its UI server answers /metrics. */
+  metricsPort?: number;
+}
+
+export function engineTelemetry(dataDir: string, telemetry: Telemetry | undefined, openCollections: () => number, opts: EngineTelemetryOptions = {}): EngineTelemetry {
   const file = join(dataDir, 'telemetry.json');
   const tokenFile = join(dataDir, 'metrics-token');
   let settings: TelemetrySettings = { queryText: false, metrics: false };
@@ -50,6 +57,10 @@ export function engineTelemetry(dataDir: string, telemetry: Telemetry | undefine
   const queued = new Map<string, number>(); // files waiting, by collection
   let metrics: Metrics | null = null;
   let token: string | null = null;
+  let listener: MetricsListener | null = null;
+  let listenerError: string | null = null;
+  /** The listener starting or stopping; status waits for it, so Settings shows the outcome. */
+  let listenerChange: Promise<void> = Promise.resolve();
 
   const applyExport = (): void => {
     if (!telemetry) return;
@@ -65,11 +76,38 @@ export function engineTelemetry(dataDir: string, telemetry: Telemetry | undefine
       if (!existsSync(tokenFile)) writeFileSync(tokenFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
       token = readFileSync(tokenFile, 'utf8').trim();
       metrics = startMetrics({ queueDepth: () => [...queued.values()].reduce((a, b) => a + b, 0), openCollections });
+      if (opts.metricsPort !== undefined) {
+        const port = opts.metricsPort;
+        listenerChange = listenerChange.then(() => listenForMetrics(port, serveMetrics)).then(
+          (l) => {
+            listener = l;
+            listenerError = null;
+          },
+          (e: Error) => {
+            listenerError = e.message;
+          },
+        );
+      }
     } else if (!settings.metrics && metrics) {
       void metrics.shutdown();
       metrics = null;
+      listenerChange = listenerChange.then(async () => {
+        await listener?.close();
+        listener = null;
+        listenerError = null;
+      });
     }
   };
+  function serveMetrics(req: IncomingMessage, res: ServerResponse): boolean {
+    if (!metrics || !token) return false;
+    const auth = req.headers.authorization ?? '';
+    if (auth !== `Bearer ${token}`) {
+      res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' }).end('a metrics token is needed (the file metrics-token in the data folder)\n');
+      return true;
+    }
+    metrics.handle(req, res);
+    return true;
+  }
   if (settings.export) applyExport();
   applyMetrics();
 
@@ -80,10 +118,13 @@ export function engineTelemetry(dataDir: string, telemetry: Telemetry | undefine
     queryText: settings.queryText,
     metricsEnabled: metrics !== null,
     metricsTokenFile: tokenFile,
+    metricsUrl: listener?.url ?? null,
+    metricsError: listenerError,
   });
 
   const handlers: TelemetryHandlers = {
-    'telemetry.recent': ({ limit }) => {
+    'telemetry.recent': async ({ limit }) => {
+      await listenerChange;
       const s = status();
       return { spans: telemetry?.store.recent(Math.min(limit ?? 500, 20_000)) ?? [], exportEndpoint: s.exportEndpoint, status: s };
     },
@@ -100,7 +141,7 @@ export function engineTelemetry(dataDir: string, telemetry: Telemetry | undefine
       if (spans.length === 0) throw new CodedError('trace-not-found', `no spans of trace ${traceId} are held (the store keeps the most recent ones)`);
       return toOtlpJson(spans);
     },
-    'telemetry.configure': ({ exportOn, endpoint, queryText, metrics: metricsOn }) => {
+    'telemetry.configure': async ({ exportOn, endpoint, queryText, metrics: metricsOn }) => {
       if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
         throw new CodedError('bad-request', `the export endpoint must be an http(s) URL such as http://127.0.0.1:4318, not "${endpoint}"`);
       }
@@ -115,6 +156,7 @@ export function engineTelemetry(dataDir: string, telemetry: Telemetry | undefine
       writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
       applyExport();
       applyMetrics();
+      await listenerChange;
       return status();
     },
     'telemetry.testExport': ({ endpoint }) => testExport(endpoint),
@@ -123,16 +165,7 @@ export function engineTelemetry(dataDir: string, telemetry: Telemetry | undefine
   return {
     handlers,
     queryAttribute: (q) => queryAttribute(q, settings.queryText, settings.queryText ? Buffer.alloc(0) : (secret ??= querySecret(dataDir))),
-    serveMetrics(req, res) {
-      if (!metrics || !token) return false;
-      const auth = req.headers.authorization ?? '';
-      if (auth !== `Bearer ${token}`) {
-        res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' }).end('a metrics token is needed (the file metrics-token in the data folder)\n');
-        return true;
-      }
-      metrics.handle(req, res);
-      return true;
-    },
+    serveMetrics,
     ingestMeter(collection) {
       const m = engineMetrics();
       let last = { pages: 0, bytesDone: 0, records: 0 };
@@ -153,6 +186,9 @@ export function engineTelemetry(dataDir: string, telemetry: Telemetry | undefine
     async close() {
       await metrics?.shutdown();
       metrics = null;
+      await listenerChange;
+      await listener?.close();
+      listener = null;
     },
   };
 }

@@ -4,7 +4,7 @@
 // header, or a field of the Electron IPC message), so the engine's spans, and its threads', join the same trace.
 import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { WebTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-web';
-import type { UiSpan } from '../shared/telemetry.js';
+import { parseTraceparent, type UiSpan } from '../shared/telemetry.js';
 
 /** Spans held for the engine at most; when it does not take them (it is down), older ones are let go. */
 const PENDING_MAX = 2000;
@@ -71,6 +71,14 @@ export class UiTracer {
     }
   }
 
+  /** Records work timed elsewhere (a GPU worker's stages, epoch ms) as children of `parent`, which is still open. */
+  stages(parent: Span, stages: ReadonlyArray<{ name: string; startMs: number; durationMs: number; attributes: Attributes }>): void {
+    const ctx = trace.setSpan(ROOT_CONTEXT, parent);
+    for (const s of stages) {
+      this.tracer.startSpan(s.name, { startTime: s.startMs, attributes: s.attributes }, ctx).end(s.startMs + s.durationMs);
+    }
+  }
+
   private queue(s: UiSpan): void {
     this.pending.push(s);
     if (this.pending.length > PENDING_MAX) this.dropped += this.pending.splice(0, this.pending.length - PENDING_MAX).length;
@@ -100,11 +108,9 @@ export function traceparentOf(span: Span): string {
   return `00-${traceId}-${spanId}-01`;
 }
 
-const TRACEPARENT_FORMAT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
-
 /** The context whose parent is the span a traceparent names (a malformed one: a new trace). */
 function contextOf(traceparent: string) {
-  const m = TRACEPARENT_FORMAT.exec(traceparent);
-  if (!m) return ROOT_CONTEXT;
-  return trace.setSpanContext(ROOT_CONTEXT, { traceId: m[1], spanId: m[2], traceFlags: parseInt(m[3], 16), isRemote: true });
+  const p = parseTraceparent(traceparent);
+  if (!p) return ROOT_CONTEXT;
+  return trace.setSpanContext(ROOT_CONTEXT, { traceId: p.traceId, spanId: p.spanId, traceFlags: p.flags, isRemote: true });
 }

@@ -5,6 +5,15 @@
 /** The W3C Trace Context header (and the field name on every message that carries it): "00-<trace>-<span>-<flags>". */
 export const TRACEPARENT = 'traceparent';
 
+const TRACEPARENT_FORMAT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/** A traceparent's trace id, span id and flags (bit 0: sampled), for code without an SDK to do it (the browser's);
+ *  null when malformed. */
+export function parseTraceparent(traceparent: string): { traceId: string; spanId: string; flags: number } | null {
+  const m = TRACEPARENT_FORMAT.exec(traceparent);
+  return m ? { traceId: m[1], spanId: m[2], flags: parseInt(m[3], 16) } : null;
+}
+
 /** Which process (or thread) recorded a span: the profiler lays its waterfall out by these. */
 export type SpanProcess = 'engine' | 'cli' | 'ingest-writer' | 'ingest-worker' | 'search-reader' | 'renderer' | 'gpu-page';
 
@@ -41,6 +50,10 @@ export interface TelemetryStatus {
   /** Whether /metrics is served, and the file holding the token Prometheus sends. */
   metricsEnabled: boolean;
   metricsTokenFile: string;
+  /** Desktop mode's own /metrics listener while metrics are on (null: browser mode, whose UI server answers /metrics,
+   *  or off), and why it could not listen (the port in use). */
+  metricsUrl: string | null;
+  metricsError: string | null;
 }
 
 /** A span the UI recorded (the renderer, or the GPU page it drives), as it sends it to the engine: a SpanRecord whose

@@ -5,7 +5,7 @@
 // /usr/bin/chromium or ARCHIVESTREAM_CHROMIUM); its cases skip without one, except the one that checks the refusal. Every case
 // that needs the collection skips, saying so through its name, when the corpus is absent.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -107,6 +107,25 @@ describe('archivestream replay-ledger: arguments', () => {
       const jquery = (JSON.parse(r.out) as LedgerEntry[]).find((e) => e.url === PAGE + '_js/2013.1/jquery.js');
       expect(jquery).toMatchObject({ status: 200, blockedBy: null });
       expect(cdxj().get(jquery!.url)).toContainEqual([jquery!.record!.offset, jquery!.record!.length]);
+    });
+
+    // Issue 17: --trace holds Chromium's side too: each request the page made, answered by the replay server, is a
+    // replay.request span in the command's trace (the traceparent rode on every request), and the page's own load.
+    it('with --trace, puts the page\'s requests and its load into the command\'s trace', () => {
+      const out = join(dir, 'ledger-trace.json');
+      const r = run(['replay-ledger', db, PAGE, '--at', AT, '--json', '--trace', out]);
+      expect(r.status, r.err).toBe(0);
+      const served = (JSON.parse(r.out) as LedgerEntry[]).filter((e) => e.how !== 'blocked');
+      type Span = { traceId: string; spanId: string; parentSpanId?: string; name: string };
+      const otlp = JSON.parse(readFileSync(out, 'utf8')) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Span[] }> }> };
+      const spans = otlp.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+      const command = spans.find((s) => s.name === 'cli.replay-ledger')!;
+      const load = spans.find((s) => s.name === 'replay-ledger.load')!;
+      expect(load).toMatchObject({ traceId: command.traceId, parentSpanId: command.spanId });
+      const requests = spans.filter((s) => s.name === 'replay.request');
+      expect(requests.length).toBeGreaterThanOrEqual(served.length);
+      for (const q of requests) expect(q).toMatchObject({ traceId: command.traceId, parentSpanId: load.spanId });
+      expect(spans.filter((s) => s.name === 'page.load' && s.parentSpanId === load.spanId)).toHaveLength(1);
     });
 
     it('names the revisit record and the original it was served from (the /numbers page, 27 s after the first)', () => {

@@ -113,6 +113,11 @@ test('the page offers its worker GPU, and a gpu ingest stores the same texts as 
   for (const b of gpuBatches) {
     expect(b.process).toBe('renderer');
     expect(byId.get(b.parentSpanId!)?.process).toBe('ingest-writer');
+    // The worker's gpu.js work inside it: one span per stage and batch, recorded by the renderer's web tracer.
+    const stages = all.filter((s) => s.parentSpanId === b.spanId);
+    expect(stages.map((s) => s.name)).toEqual(['gpu.upload', 'gpu.kernels', 'gpu.readback', 'gpu.finish']);
+    for (const s of stages) expect(s).toMatchObject({ traceId: run.traceId, process: 'renderer' });
+    expect(stages.reduce((n, s) => n + Number(s.attributes.chars), 0)).toBeGreaterThan(0);
   }
   const { logsDir } = await call('app.paths', {});
   const log = readFileSync(join(logsDir, 'engine.log'), 'utf8');

@@ -38,6 +38,23 @@ describe('EngineProcess', () => {
     expect(log).toMatch(/engine \d+ stopped: the shell closed the channel/);
   });
 
+  // Issue 17: the desktop engine serves no HTTP, so with metrics on it opens /metrics on a 127.0.0.1 port of its own.
+  it('serves /metrics on its own port once metrics are on, for the data folder\'s token', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'as-shell-metrics-'));
+    const engine = new EngineProcess({ node: process.execPath, script: ENGINE, args: ['--data-dir', data, '--metrics-port', '0'] });
+    await engine.start();
+    try {
+      const on = (await engine.call('telemetry.configure', { metrics: true })) as { ok: true; value: { metricsUrl: string | null } };
+      expect(on.value.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      const token = readFileSync(join(data, 'metrics-token'), 'utf8').trim();
+      const res = await fetch(on.value.metricsUrl!, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(/^archivestream_process_memory_bytes\{kind="rss"\} \d+/m);
+    } finally {
+      await engine.stop();
+    }
+  });
+
   it('stops the engine as closing the window does: an ingest cancelled, the database closed, no process left', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'as-shell-stop-'));
     const data = join(dir, 'data');

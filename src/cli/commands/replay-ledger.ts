@@ -4,7 +4,7 @@
 // Archived scripts stay off unless --scripts (the replay address's js_ flag). Without a Chromium the command cannot
 // load the page, and exits 2 saying so.
 import { basename } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { openCollection, parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { cell } from './records.js';
 import { GpuBackendError, launchChromium } from '../../core/extract-gpu/chromium.js';
@@ -14,6 +14,8 @@ import type { LedgerEntry, LedgerRecord } from '../../core/replay/types.js';
 import { parseReplayPath, replayPath } from '../../core/replay/urls.js';
 import type { Collection } from '../../core/store/index.js';
 import { CodedError } from '../../shared/errors.js';
+import { TRACEPARENT } from '../../shared/telemetry.js';
+import { currentTraceparent, recordSpan, tracing, withSpan } from '../../core/telemetry/index.js';
 
 /** The page's load may take this long (a large page read from a slow disk), then the ledger is what arrived. */
 const LOAD_TIMEOUT_MS = 30_000;
@@ -74,7 +76,7 @@ export const replayLedger: Command = {
         return 2;
       }
       const path = replayPath({ collection: name, ts: at, flag: flags.has('scripts') ? 'js_' : '', url });
-      const refused = await loadPage(browser, server.origin + path, server.origin, io);
+      const refused = await withSpan('replay-ledger.load', { at, scripts: flags.has('scripts') }, () => loadPage(browser!, server.origin + path, server.origin, io));
       // The server files the view under the URL as it reads it from the address (scheme lower-cased, say).
       const entries = server.ledgerFor(name, at, parseReplayPath(path)?.url ?? url);
       // Requests Chromium was stopped from making never reached the server: they join its ledger here, once each.
@@ -109,7 +111,9 @@ export const replayLedger: Command = {
  *  the machine even where the page's CSP would not have stopped it. */
 async function loadPage(browser: Browser, address: string, origin: string, io: CliIo): Promise<Array<{ url: string; blockedBy: string }>> {
   const refused: Array<{ url: string; blockedBy: string }> = [];
-  const context = await browser.newContext({ serviceWorkers: 'block' });
+  // Every request the page makes carries the command's traceparent: the replay server's spans for them join its trace.
+  const traceparent = currentTraceparent();
+  const context = await browser.newContext({ serviceWorkers: 'block', ...(traceparent ? { extraHTTPHeaders: { [TRACEPARENT]: traceparent } } : {}) });
   try {
     await context.route(
       (u) => u.origin !== origin,
@@ -130,6 +134,7 @@ async function loadPage(browser: Browser, address: string, origin: string, io: C
     try {
       await page.goto(address, { waitUntil: 'load', timeout: LOAD_TIMEOUT_MS });
       await page.waitForLoadState('networkidle', { timeout: LOAD_TIMEOUT_MS });
+      if (tracing()) await recordPageLoad(page);
     } catch (e) {
       io.err(`archivestream replay-ledger: the page did not finish loading: ${(e as Error).message.split('\n')[0]}`);
     }
@@ -138,4 +143,16 @@ async function loadPage(browser: Browser, address: string, origin: string, io: C
     await context.close();
   }
   return refused;
+}
+
+/** The page's load as Chromium timed it (Navigation Timing, by the page's clock): a span beside the server's. */
+async function recordPageLoad(page: Page): Promise<void> {
+  // A string, run in the page: this file is typed for Node, without the DOM's timing types.
+  const t = await page.evaluate<{ start: number; end: number; domReadyMs: number; resources: number } | null>(`(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    if (!nav) return null;
+    return { start: performance.timeOrigin + nav.startTime, end: performance.timeOrigin + nav.loadEventEnd,
+      domReadyMs: nav.domContentLoadedEventEnd - nav.startTime, resources: performance.getEntriesByType('resource').length };
+  })()`);
+  if (t) recordSpan('page.load', { domReadyMs: t.domReadyMs, resources: t.resources }, t.start, t.end);
 }

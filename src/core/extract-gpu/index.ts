@@ -8,7 +8,8 @@ import { extractText, type ExtractedText } from '../extract/index.js';
 import type { GpuPageApi, GpuTimings, StateMismatch } from '../extract-webgl/page-api.js';
 import { GpuBackendError, launchChromium, type LaunchOptions } from './chromium.js';
 import { pageScript } from './bundle.js';
-import { annotate, withSpan } from '../telemetry/index.js';
+import { annotate, currentTraceparent, withSpan } from '../telemetry/index.js';
+import { adoptSpans } from '../telemetry/sink.js';
 
 export {
   GpuBackendError, findChromium, chromiumArgs, type GpuBackendErrorCode, type LaunchOptions, type PlaywrightLoader,
@@ -96,17 +97,26 @@ export async function createGpuBackend(opts: GpuBackendOptions = {}): Promise<Gp
       async resize(batchChars) {
         if (batchChars !== info.batchChars) info = await init(batchChars);
       },
-      async extractBatch(pages) {
-        const results: ExtractedText[] = [];
-        const total = emptyTimings();
-        for (const chunk of chunks(pages, MAX_CHARS_PER_CALL)) {
-          const r = await page.evaluate((p) => (globalThis as unknown as PageGlobal).archiveStreamGpu.extract(p), chunk);
-          results.push(...r.results);
-          addTimings(total, r.timings);
-        }
-        lastTimings = total;
-        return results;
-      },
+      // A 'gpu.batch' span per call, whose traceparent goes into the page with each chunk: the page's stage spans
+      // (upload, kernels, readback, finish) come back with its results and join this process's trace.
+      extractBatch: (pages) =>
+        withSpan('gpu.batch', { pages: pages.length }, async () => {
+          const traceparent = currentTraceparent();
+          const results: ExtractedText[] = [];
+          const total = emptyTimings();
+          for (const chunk of chunks(pages, MAX_CHARS_PER_CALL)) {
+            const r = await page.evaluate(
+              ([p, tp]) => (globalThis as unknown as PageGlobal).archiveStreamGpu.extract(p, tp),
+              [chunk, traceparent] as const,
+            );
+            results.push(...r.results);
+            addTimings(total, r.timings);
+            adoptSpans(r.spans);
+          }
+          lastTimings = total;
+          annotate({ chars: total.chars, dispatches: total.batches });
+          return results;
+        }),
       cpuInPage: (pages) => page.evaluate((p) => (globalThis as unknown as PageGlobal).archiveStreamGpu.cpuExtract(p), pages),
       compareStates: (pages) =>
         page.evaluate((p) => (globalThis as unknown as PageGlobal).archiveStreamGpu.compareStates(p), pages),

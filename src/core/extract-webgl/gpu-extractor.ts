@@ -193,7 +193,8 @@ export class GpuExtractor {
     return states;
   }
 
-  async extractBatchTimed(pages: string[]): Promise<{ results: ExtractedText[]; timings: GpuTimings }> {
+  /** startMs: when the batch started, in epoch milliseconds (what its stage spans start from: stage-spans.ts). */
+  async extractBatchTimed(pages: string[]): Promise<{ results: ExtractedText[]; timings: GpuTimings; startMs: number }> {
     const timings = emptyTimings();
     const t0 = now();
     const states = this.computeStates(pages, timings);
@@ -202,7 +203,7 @@ export class GpuExtractor {
     timings.finishMs = now() - t1;
     timings.totalMs = now() - t0;
     this.lastTimings = timings;
-    return { results, timings };
+    return { results, timings, startMs: performance.timeOrigin + t0 };
   }
 
   private computeStates(pages: string[], timings: GpuTimings): Uint8Array[] {

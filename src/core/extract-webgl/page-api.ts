@@ -2,6 +2,7 @@
  * The contract between the Node runner (src/core/extract-gpu/index.ts) and the GPU page (page-entry.ts) that it loads
  * into Chromium. Types only, and no Node or DOM types: both sides import it.
  */
+import type { SpanRecord } from '../../shared/telemetry.js';
 import type { ExtractedText } from '../extract/finish.js';
 
 export interface GpuTimings {
@@ -32,7 +33,8 @@ export interface GpuPageApi {
   /** Compiles the kernels for a dispatch size; returns what the kernels' WebGL context reports about itself
    *  (version: e.g. "WebGL 2.0 (OpenGL ES 3.0 Chromium)"). */
   init(batchChars: number): { renderer: string; vendor: string; version: string; batchChars: number };
-  extract(pages: string[]): Promise<{ results: ExtractedText[]; timings: GpuTimings }>;
+  /** `traceparent`: the runner's span for the batch; the page then returns its stages as spans under it. */
+  extract(pages: string[], traceparent?: string): Promise<{ results: ExtractedText[]; timings: GpuTimings; spans: SpanRecord[] }>;
   /** Pages whose GPU states differ from the CPU's statesOf(). */
   compareStates(pages: string[]): StateMismatch[];
   /** The CPU extractor (extractText) in the same page, for a same-page comparison. */

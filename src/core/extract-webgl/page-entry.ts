@@ -7,6 +7,7 @@ import { statesOf } from '../extract/fsm.js';
 import { extractText } from '../extract/index.js';
 import type { GpuPageApi, StateMismatch } from './page-api.js';
 import { GpuExtractor } from './gpu-extractor.js';
+import { gpuStages, stageRecords } from './stage-spans.js';
 
 declare global {
   interface Window {
@@ -37,7 +38,10 @@ window.archiveStreamGpu = {
       batchChars,
     };
   },
-  extract: (pages) => ready().extractBatchTimed(pages),
+  async extract(pages, traceparent) {
+    const { results, timings, startMs } = await ready().extractBatchTimed(pages);
+    return { results, timings, spans: stageRecords(traceparent, gpuStages(startMs, timings)) };
+  },
   compareStates(pages) {
     const gpuStates = ready().statesOf(pages);
     const mismatches: StateMismatch[] = [];

@@ -7,7 +7,8 @@
 // record, and what was refused (anything outside the scheme, another Host, a method other than GET/HEAD, workers,
 // WebSockets), with what the browser, the helper script or the desktop shell stopped and reported (CSP violations,
 // navigations out, what the shell's partition refused).
-import { annotate, withSpan } from '../telemetry/index.js';
+import { annotate, withSpan, withTraceparent } from '../telemetry/index.js';
+import { TRACEPARENT } from '../../shared/telemetry.js';
 import { engineMetrics } from '../telemetry/metrics.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -281,7 +282,10 @@ export async function startReplayServer(opts: ReplayServerOptions): Promise<Repl
     }
 
     const started = performance.now();
-    const reply = await withSpan('replay.request', { collection: address.collection, flag: address.flag ?? '', 'url.host': hostOf(address.url) }, async () => {
+    // A browser driven by a traced caller (the CLI's replay-ledger) sends its traceparent with every request, so the
+    // page's requests join the caller's trace.
+    const traceparent = req.headers[TRACEPARENT];
+    const reply = await withTraceparent(typeof traceparent === 'string' ? traceparent : undefined, () => withSpan('replay.request', { collection: address.collection, flag: address.flag ?? '', 'url.host': hostOf(address.url) }, async () => {
       const r = await replayResponse(coll, {
         url: address.url,
         at: address.ts,
@@ -291,7 +295,7 @@ export async function startReplayServer(opts: ReplayServerOptions): Promise<Repl
       });
       annotate({ status: r.status });
       return r;
-    });
+    }));
     engineMetrics().replayDuration.record((performance.now() - started) / 1000, { status: String(reply.status) });
     // Drift is measured from the page's own capture: the document's, which is the view's first answer.
     if (view.entries.length === 0 && view.url === address.url) view.captureTime = reply.resolution.capture?.timestamp ?? null;

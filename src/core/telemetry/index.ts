@@ -95,6 +95,11 @@ export function openSpan(name: string, attrs: Attributes): OpenSpan {
   };
 }
 
+/** A child of the active span for work another process timed (epoch ms by its clock): a page's load in Chromium. */
+export function recordSpan(name: string, attrs: Attributes, startMs: number, endMs: number, parent: Context = context.active()): void {
+  tracer.startSpan(name, { startTime: startMs, attributes: attrs }, parent).end(endMs);
+}
+
 const epochNow = (): number => performance.timeOrigin + performance.now();
 
 /** Time a unit of work (a batch) spends in each of its stages, summed over its records, which run interleaved: read,
@@ -139,7 +144,7 @@ export class StageClock {
     if (rest > 0) this.totals.set(unattributed, { ms: rest, calls: 1, attrs: {} });
     let at = this.startMs;
     for (const [stage, t] of this.totals) {
-      tracer.startSpan(stage, { startTime: at, attributes: { ...t.attrs, calls: t.calls, summed: true } }, parent).end(at + t.ms);
+      recordSpan(stage, { ...t.attrs, calls: t.calls, summed: true }, at, at + t.ms, parent);
       at += t.ms;
     }
     this.totals.clear();

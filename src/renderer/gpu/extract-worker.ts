@@ -7,13 +7,14 @@
  */
 import { GPU } from 'gpu.js';
 import type { ExtractedText } from '../../core/extract/finish.js';
-import { GpuExtractor } from '../../core/extract-webgl/gpu-extractor.js';
+import { GpuExtractor, type GpuTimings } from '../../core/extract-webgl/gpu-extractor.js';
 
 export type ToGpuWorker = { type: 'probe' } | { type: 'extract'; id: number; pages: string[] };
 export type FromGpuWorker =
   | { type: 'ready'; renderer: string }
   | { type: 'unavailable'; reason: string }
-  | { type: 'done'; id: number; results: ExtractedText[] }
+  // timings and startMs (epoch ms): what the page's 'gpu.batch' span draws its stages from (stage-spans.ts).
+  | { type: 'done'; id: number; results: ExtractedText[]; timings: GpuTimings; startMs: number }
   | { type: 'failed'; id: number; message: string };
 
 const scope = self as unknown as {
@@ -40,10 +41,10 @@ function probe(): FromGpuWorker {
 
 /** The kernels compile on the first batch (seconds on software WebGL), not when the app starts. A failure (a lost
  *  context, a shader that does not compile) rejects. */
-async function extract(pages: string[]): Promise<ExtractedText[]> {
+async function extract(pages: string[]) {
   if (!canvas || !context) throw new Error('no WebGL2 context: probe first');
   extractor ??= new GpuExtractor(new GPU({ mode: 'webgl2', canvas, context }));
-  return extractor.extractBatch(pages);
+  return extractor.extractBatchTimed(pages);
 }
 
 scope.onmessage = (e) => {
@@ -54,7 +55,7 @@ scope.onmessage = (e) => {
   }
   // extractBatch does its work synchronously (kernels, readback, finish), so batches run one after another.
   extract(msg.pages).then(
-    (results) => scope.postMessage({ type: 'done', id: msg.id, results }),
+    (done) => scope.postMessage({ type: 'done', id: msg.id, ...done }),
     (err: unknown) => scope.postMessage({ type: 'failed', id: msg.id, message: err instanceof Error ? err.message : String(err) }),
   );
 };

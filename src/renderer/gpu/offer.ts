@@ -8,6 +8,7 @@
  * A hidden window would be a second renderer process with its own preload bridge and its own engine client for the
  * same isolation from the UI, which the worker already gives.
  */
+import { gpuStages } from '../../core/extract-webgl/stage-spans.js';
 import type { EngineClient } from '../../shared/api.js';
 import type { UiTracer } from '../telemetry.js';
 import type { FromGpuWorker, ToGpuWorker } from './extract-worker.js';
@@ -16,7 +17,8 @@ import type { FromGpuWorker, ToGpuWorker } from './extract-worker.js';
 const RETRY_MS = 10_000;
 
 /** Starts the worker and, when it has WebGL2, offers it; returns what stops both (and withdraws the offer). Each batch
- *  is a 'gpu.batch' span of `uiTracer`, under the engine's span that sent it. */
+ *  is a 'gpu.batch' span of `uiTracer`, under the engine's span that sent it, with the worker's stages (upload,
+ *  kernels, readback, finish) as its children. */
 export function offerGpuExtractor(engine: EngineClient, uiTracer: UiTracer): () => void {
   if (typeof Worker === 'undefined') return () => {};
   const worker = new Worker(new URL('./extract-worker.ts', import.meta.url), { type: 'module' });
@@ -27,7 +29,7 @@ export function offerGpuExtractor(engine: EngineClient, uiTracer: UiTracer): () 
   let stopped = false;
   const post = (message: ToGpuWorker) => worker.postMessage(message);
   /** Batches the worker is extracting: what ends their 'gpu.batch' span, and the engine's span they answer. */
-  const inFlight = new Map<number, { traceparent: string | undefined; end: () => void }>();
+  const inFlight = new Map<number, { traceparent: string | undefined; end: (m: FromGpuWorker) => void }>();
 
   const offer = async () => {
     const client = engine.clientId;
@@ -54,9 +56,13 @@ export function offerGpuExtractor(engine: EngineClient, uiTracer: UiTracer): () 
           if (req.extractor !== extractor) return;
           // A span from request to result under the engine's batch (one trace with the ingest). The reply goes under the
           // engine's batch too, beside it: the GPU's span then holds only the GPU's work, a stage of its own.
-          void uiTracer.child('gpu.batch', { pages: req.pages.length, renderer }, req.traceparent, () =>
+          void uiTracer.child('gpu.batch', { pages: req.pages.length, renderer }, req.traceparent, (_, span) =>
             new Promise<void>((resolve) => {
-              inFlight.set(req.id, { traceparent: req.traceparent, end: resolve });
+              const end = (m: FromGpuWorker) => {
+                if (m.type === 'done') uiTracer.stages(span, gpuStages(m.startMs, m.timings));
+                resolve();
+              };
+              inFlight.set(req.id, { traceparent: req.traceparent, end });
               post({ type: 'extract', id: req.id, pages: req.pages });
             }));
         });
@@ -70,7 +76,7 @@ export function offerGpuExtractor(engine: EngineClient, uiTracer: UiTracer): () 
       case 'failed': {
         const batch = inFlight.get(m.id);
         inFlight.delete(m.id);
-        batch?.end();
+        batch?.end(m);
         const reply = m.type === 'done' ? { extractor, id: m.id, results: m.results } : { extractor, id: m.id, error: m.message };
         void engine.invoke('extract.reply', reply, batch?.traceparent);
         return;

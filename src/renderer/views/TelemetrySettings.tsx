@@ -65,6 +65,8 @@ export function TelemetrySettings() {
       </label>
       </div>
       {status.metricsEnabled && <small className="meta">Prometheus sends the token in <code>{status.metricsTokenFile}</code> (authorization.credentials_file).</small>}
+      {status.metricsUrl && <small className="meta"> It scrapes <code>{status.metricsUrl}</code>.</small>}
+      {status.metricsError && <p role="alert" className="error">{status.metricsError}</p>}
       {error && <p role="alert" className="error">{error}</p>}
     </section>
   );
