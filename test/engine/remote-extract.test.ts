@@ -108,8 +108,14 @@ class StandIn {
       const req = payload as Request;
       if (name !== 'extract.request' || req.extractor !== this.extractor) return;
       this.requests.push(req);
-      // A transport delivers the event after the engine has moved on; so does the stand-in.
-      setImmediate(() => void this.behave(req));
+      // A transport delivers the event after the engine has moved on; so does the stand-in. On a loaded machine the
+      // engine may have given up on a request (its timeout) before the answer comes: the late reply is refused,
+      // as a real window's would be, and is no failure of the test.
+      setImmediate(() => {
+        void Promise.resolve(this.behave(req)).catch((e: { apiError?: { message?: string } }) => {
+          if (!/is waiting for a reply/.test(e.apiError?.message ?? '')) throw e;
+        });
+      });
     });
   }
 
@@ -304,9 +310,10 @@ describe('a GPU extractor offered through the contract', () => {
     expect(none.ingest).toMatchObject({ stopped: null, text: { requested: 'auto', choice: 'cpu', cpuMBps: null, gpuMBps: null, note: expect.stringContaining('no open window offers a GPU') } });
     expect(client.requests).toHaveLength(sentBefore);
     expect(await e.texts('auto-none')).toEqual(expected);
-    expect(e.notices.at(-1)).toEqual(
+    // Its own notice (the measurement of the run before may end after this run, with a notice of its own).
+    expect(e.notices.filter((n) => n.message.includes('“auto-none”'))).toEqual([
       { level: 'info', message: 'Ingest of “auto-none”: text backend cpu (asked auto; gpu unavailable: no open window offers a GPU text extractor (WebGL2), so the CPU extracts the text)' },
-    );
+    ]);
     await e.close();
   });
 
