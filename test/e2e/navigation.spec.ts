@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { html, warcFile } from '../core/ingest/warc-builder.js';
 import { makeZip } from '../core/warc/zip-fixture.js';
-import { CORPUS, expectAccessible, ROOT, type RunningEngine, startEngine } from './support.js';
+import { callApi, CORPUS, expectAccessible, ROOT, type RunningEngine, startEngine } from './support.js';
 
 const IANA = join(CORPUS, 'warc/webrecorder+pywb/sample_archive/warcs/iana.warc.gz');
 const BLACKBOOK = join(CORPUS, 'warc/netarchivesuite+jwat/jwat-warc/src/test/resources/IAH-20080430204825-00000-blackbook.warc.gz');
@@ -72,12 +72,7 @@ function russianWarc(dir: string): string {
   return file;
 }
 
-async function api<T>(method: string, args: object): Promise<T> {
-  const res = await page.context().request.post(`${engine.origin}/api/${method}`, { data: args });
-  const reply = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
-  if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`);
-  return reply.value;
-}
+const api = <T>(method: string, args: object): Promise<T> => callApi<T>(page, engine, method, args);
 
 async function ingest(collection: string, paths: string[]) {
   await api('collections.create', { name: collection });

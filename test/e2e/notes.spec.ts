@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { html, warcFile, type RecordSpec } from '../core/ingest/warc-builder.js';
-import { CORPUS, expectAccessible, ROOT, type RunningEngine, startEngine } from './support.js';
+import { callApi, CORPUS, expectAccessible, ROOT, type RunningEngine, startEngine } from './support.js';
 
 const SCREENS = join(ROOT, 'test-results/screens');
 const PDF = join(CORPUS, 'pdf/004-pdflatex-4-pages/pdflatex-4-pages.pdf');
@@ -19,12 +19,7 @@ let engine: RunningEngine;
 let page: Page;
 let dir: string;
 
-async function api<T>(method: string, args: object): Promise<T> {
-  const res = await page.request.post(`${engine.origin}/api/${method}`, { data: args });
-  const reply = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
-  if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`);
-  return reply.value;
-}
+const api = <T>(method: string, args: object): Promise<T> => callApi<T>(page, engine, method, args);
 
 test.beforeAll(async ({ browser }) => {
   mkdirSync(SCREENS, { recursive: true });

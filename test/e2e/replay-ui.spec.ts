@@ -6,7 +6,7 @@
 import { expect, test, type Download, type Frame, type Page } from '@playwright/test';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORPUS, expectAccessible, ROOT, type RunningEngine, startEngine } from './support.js';
+import { callApi, CORPUS, expectAccessible, ROOT, type RunningEngine, startEngine } from './support.js';
 
 const IANA = join(CORPUS, 'warc/webrecorder+pywb/sample_archive/warcs/iana.warc.gz');
 const SCREENS = join(ROOT, 'test-results/screens');
@@ -24,12 +24,7 @@ let replayOrigin = '';
 /** Every request the browser made, by origin: the UI's and the replay origin's, nothing else. */
 const requestOrigins = new Set<string>();
 
-async function api<T>(method: string, args: object): Promise<T> {
-  const res = await page.request.post(`${engine.origin}/api/${method}`, { data: args });
-  const reply = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
-  if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`);
-  return reply.value;
-}
+const api = <T>(method: string, args: object): Promise<T> => callApi<T>(page, engine, method, args);
 
 test.beforeAll(async ({ browser }) => {
   mkdirSync(SCREENS, { recursive: true });
