@@ -4,17 +4,16 @@
 // as its client does, and handing its spans over with 'telemetry.submit'. An ingest and a search must each arrive
 // as one trace whose spans link parent to child from the UI span down to the ingest worker's batches and the search
 // reader's plan.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UiTracer } from '../../src/renderer/telemetry.js';
-import type { ArgsOf, Method, Reply, ResultOf } from '../../src/shared/api.js';
+import type { ArgsOf, Method } from '../../src/shared/api.js';
+import { spawnEngine, type EngineChild } from './engine-child.js';
 import { gzipRecords, httpResponse, responseRecord } from '../core/warc/fixtures.js';
 import { startReceiver, type ReceivedSpan, type Receiver } from '../core/telemetry/otlp-receiver.js';
 
-const ROOT = join(__dirname, '..', '..');
 const TOKEN = 'trace-test-token-0123456789';
 const PAGES = 40;
 const dir = mkdtempSync(join(tmpdir(), 'as-trace-'));
@@ -23,44 +22,18 @@ writeFileSync(warc, gzipRecords(Array.from({ length: PAGES }, (_, i) =>
   responseRecord(`http://example.com/p/${i}`, httpResponse(200, [['Content-Type', 'text/html; charset=utf-8']], `<title>Page ${i}</title><p>heron word${i} marsh</p>`)))));
 
 let receiver: Receiver;
-let engine: ChildProcess;
-let origin = '';
-
-async function api<M extends Method>(method: M, args: ArgsOf<M>, traceparent?: string): Promise<ResultOf<M>> {
-  const res = await fetch(`${origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...(traceparent ? { traceparent } : {}) },
-    body: JSON.stringify(args),
-  });
-  const reply = (await res.json()) as Reply<ResultOf<M>>;
-  if (!reply.ok) throw new Error(`${method}: ${reply.error.code}: ${reply.error.message}`);
-  return reply.value;
-}
+let engine: EngineChild;
+const api = <M extends Method>(method: M, args: ArgsOf<M>, traceparent?: string) => engine.api(method, args, traceparent);
 
 const ui = new UiTracer((spans) => api('telemetry.submit', { spans }));
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  engine = spawn(process.execPath, [join(ROOT, 'out/node/engine.mjs'), '--data-dir', join(dir, 'data'), '--allow-dir', dir], {
-    env: { ...process.env, ARCHIVESTREAM_TOKEN: TOKEN, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  origin = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    engine.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-      if (m) resolve(m[1]);
-    });
-    engine.once('exit', (code) => reject(new Error(`engine exited (${code}): ${out}`)));
-  });
+  engine = await spawnEngine({ dataDir: join(dir, 'data'), allowDir: dir, token: TOKEN, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint } });
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => {
-    engine.once('exit', () => resolve());
-    engine.kill('SIGTERM');
-  });
+  await engine.stop();
   await receiver.close();
 });
 

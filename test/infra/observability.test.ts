@@ -10,7 +10,8 @@ import { delimiter, join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { ArgsOf, Method, Reply, ResultOf } from '../../src/shared/api.js';
+import type { ArgsOf, Method } from '../../src/shared/api.js';
+import { spawnEngine, type EngineChild } from '../engine/engine-child.js';
 import { unusedPort } from '../core/telemetry/otlp-receiver.js';
 import { gzipRecords, httpResponse, responseRecord } from '../core/warc/fixtures.js';
 
@@ -40,35 +41,17 @@ function adaptedConfig(file: string, port: number, tokenFile: string, extra = ''
     .replace('scrape_interval: 15s', `scrape_interval: 1s${extra}`);
 }
 
-let engine: ChildProcess;
+let engine: EngineChild;
 let origin = '';
 let metricsText = '';
-
-async function api<M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
-  const res = await fetch(`${origin}/api/${method}`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(args),
-  });
-  const reply = (await res.json()) as Reply<ResultOf<M>>;
-  if (!reply.ok) throw new Error(`${method}: ${reply.error.code}: ${reply.error.message}`);
-  return reply.value;
-}
+const api = <M extends Method>(method: M, args: ArgsOf<M>) => engine.api(method, args);
 
 const tokenFile = () => join(dataDir, 'metrics-token');
 const scrape = (token?: string) => fetch(`${origin}/metrics`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
 
 beforeAll(async () => {
-  engine = spawn(process.execPath, [join(ROOT, 'out/node/engine.mjs'), '--data-dir', dataDir, '--allow-dir', dir], {
-    env: { ...process.env, ARCHIVESTREAM_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  origin = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    engine.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-      if (m) resolve(m[1]);
-    });
-    engine.once('exit', (code) => reject(new Error(`engine exited (${code}): ${out}`)));
-  });
+  engine = await spawnEngine({ dataDir, allowDir: dir, token: TOKEN });
+  origin = engine.origin;
   expect((await scrape()).status).toBe(404); // off by default
   const status = await api('telemetry.configure', { metrics: true });
   expect(status.metricsTokenFile).toBe(tokenFile());
@@ -87,10 +70,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => {
-    engine.once('exit', () => resolve());
-    engine.kill('SIGTERM');
-  });
+  await engine.stop();
 });
 
 /** Metric names a PromQL expression reads (ours all start archivestream_). */
