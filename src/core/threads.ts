@@ -1,6 +1,7 @@
 // Starting the core's worker threads, and carrying their errors back. A thread runs its bundle in out/node (every
 // chunk is bundled flat there, so the bundle's name resolves beside this one), or, running from the TypeScript
 // sources (vitest, tsx), its source file through dev-thread.mjs, which registers tsx first.
+import { once } from 'node:events';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { CodedError, type ErrorCode } from '../shared/errors.js';
 
@@ -26,4 +27,22 @@ export function toThreadError(e: unknown): ThreadError {
 /** The error a thread reported, as the calling thread throws it: a CodedError keeps its code for the client. */
 export function fromThreadError(e: ThreadError): Error {
   return e.code ? new CodedError(e.code, e.message, e.file, e.offset) : new Error(e.message);
+}
+
+/**
+ * Waits for a thread told to stop (by a message or a shared flag) to end on its own, and terminates it only when it
+ * has not after `graceMs`. Terminating a thread that is running is not safe while it builds a zlib stream: Node
+ * then aborts the whole process at the thread's teardown ("close before init", node_zlib.cc), and the ingest and
+ * read threads build one per gzip member. A thread that stops at a point of its own choosing holds none half-built.
+ */
+export async function endThread(thread: Worker, graceMs: number): Promise<void> {
+  if (thread.threadId === -1) return; // already gone
+  const exited = once(thread, 'exit').then(() => true, () => true);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), graceMs);
+  });
+  const ended = await Promise.race([exited, late]);
+  clearTimeout(timer);
+  if (!ended) await thread.terminate();
 }

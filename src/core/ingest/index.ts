@@ -15,7 +15,7 @@ import { SAMPLE_CHARS } from '../extract-gpu/sample.js';
 import { Collection, type TraceHook } from '../store/index.js';
 import { openSpan, tracing, withSpan, type OpenSpan } from '../telemetry/index.js';
 import { adoptSpans } from '../telemetry/sink.js';
-import { startThread } from '../threads.js';
+import { endThread, startThread } from '../threads.js';
 import { DEFAULT_DOCUMENT_TIMEOUT_MS } from '../documents/index.js';
 import { CANCEL, CREDITS, SEND_HTML, SHARED_SLOTS, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 import { textRow } from './rows.js';
@@ -106,6 +106,8 @@ export function workerCount(asked: number | undefined, files: number): number {
 }
 /** Batches a worker may have in flight: enough to keep it busy while the writer commits, little memory. */
 const CREDITS_PER_WORKER = 4;
+/** How long a retired worker has to end on its own: it checks CANCEL at every record, so only a stuck one takes it. */
+const RETIRE_GRACE_MS = 5000;
 const FINGERPRINT_SPAN = 1 << 20;
 
 /** Folders expanded recursively to archive files (by name); files named explicitly are taken as they are. */
@@ -282,7 +284,7 @@ class IngestPool {
   private text: TextStage;
   private readonly queue: FileTask[];
   private readonly workers = new Set<PoolWorker>(); // not retired
-  private readonly exits: Promise<number>[] = [];
+  private readonly exits: Promise<void>[] = [];
   private readonly byId = new Map<number, FileTask>();
   private readonly progress: ProgressMeter;
   private settle: (error?: unknown) => void = () => {};
@@ -329,10 +331,13 @@ class IngestPool {
       .then(() => this.settle(error));
   }
 
+  /** Tells the worker to end (after its file, at once when the ingest was cancelled: it checks CANCEL at every
+   *  record) and waits for it to; only a worker stuck past the grace is terminated (endThread says why). */
   private retire(w: PoolWorker): void {
     w.state = 'retired';
     this.workers.delete(w);
-    this.exits.push(w.thread.terminate());
+    w.thread.postMessage({ type: 'exit' } satisfies ToWorker);
+    this.exits.push(endThread(w.thread, RETIRE_GRACE_MS));
   }
 
   private spawn(): void {
@@ -416,7 +421,6 @@ class IngestPool {
   private nextFile(w: PoolWorker): void {
     const t = this.queue.shift();
     if (!t) {
-      w.thread.postMessage({ type: 'exit' } satisfies ToWorker);
       this.retire(w);
       if (this.workers.size === 0) this.stop();
       return;

@@ -134,6 +134,8 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
     carried = packageTexts(file);
     const it = file.records()[Symbol.iterator]();
     for (;;) {
+      // Cancelled: stop here, between records, so that the thread ends with no zlib stream half-built (endThread).
+      if (Atomics.load(shared, CANCEL)) return;
       const next = clock.time('ingest.read', () => it.next());
       if (next.done) break;
       const record = next.value;

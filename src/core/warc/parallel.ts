@@ -5,7 +5,7 @@
 // read on one core (see checkWindows).
 import { availableParallelism } from 'node:os';
 import { once } from 'node:events';
-import { startThread } from '../threads.js';
+import { endThread, startThread } from '../threads.js';
 import { findGzipMagic, inflateMember } from './gzip.js';
 import { openSource } from './source.js';
 import type { ReadOutput, ReadWindow, WindowResult } from './read-protocol.js';
@@ -91,7 +91,7 @@ async function readWindowOnThread(window: ReadWindow): Promise<WindowResult> {
   const thread = startThread('warc-reader', new URL('./read-thread.ts', import.meta.url), { workerData: window });
   const message = once(thread, 'message') as Promise<[WindowResult | { error: string }]>;
   const [result] = await message;
-  await thread.terminate();
+  await endThread(thread, 1000); // its message is its last act
   if ('error' in result) throw new Error(result.error);
   return result;
 }
