@@ -56,6 +56,7 @@ export function bombMessage(what: string, bytesIn: number, bytesOut: number): st
 interface NativeHandle {
   writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
   onerror: (message: string, errno: number) => void;
+  reset(): void;
   close(): void;
 }
 
@@ -84,7 +85,7 @@ export class Decoder {
   more = false;
   ended = false;
 
-  constructor(coding: Coding) {
+  constructor(private readonly coding: Coding) {
     const s =
       coding === 'deflate-raw' ? createInflateRaw() : coding === 'zlib' ? createInflate() : coding === 'gzip' ? createGunzip() : createBrotliDecompress();
     const internals = s as unknown as { _handle: NativeHandle; _writeState: Uint32Array; _defaultFlushFlag: number; _finishFlushFlag: number };
@@ -138,6 +139,25 @@ export class Decoder {
     } while (this.more);
   }
 
+  /** A decoder of `coding` that ended cleanly before (see release), or a new one. Building one costs a Transform
+   *  stream, a native handle and a 256 KiB output buffer: per gzip member of a per-record-gzip WARC, that was a tenth
+   *  of a scan's time; and a thread ended while it builds one aborts the process (src/core/threads.ts). */
+  static take(coding: Coding): Decoder {
+    return idle[coding].pop() ?? new Decoder(coding);
+  }
+
+  /** Done with it: a decoder whose stream ended cleanly is reset and kept for the next take() (a few per coding),
+   *  any other is closed. The pieces it gave are overwritten by its next user. */
+  release(): void {
+    const pool = idle[this.coding];
+    if (this.closed || this.error !== null || !this.ended || pool.length >= IDLE_PER_CODING) return this.close();
+    this.handle.reset();
+    if (this.error !== null) return this.close();
+    this.bytesIn = this.bytesOut = this.used = 0;
+    this.more = this.ended = false;
+    pool.push(this);
+  }
+
   close(): void {
     // The native handle is closed here and now, as zlib's own close does inside, rather than by stream.close(): that
     // destroys the stream on the next tick, so a synchronous scan that never yields (the CLI's commands, the fuzz
@@ -150,6 +170,10 @@ export class Decoder {
 
   private closed = false;
 }
+
+/** Decoders released clean, per coding, for take(); per thread, as modules are. */
+const IDLE_PER_CODING = 4;
+const idle: Record<Coding, Decoder[]> = { 'deflate-raw': [], zlib: [], gzip: [], br: [] };
 
 export type Member =
   | {
@@ -247,7 +271,7 @@ export function inflateMember(src: ByteSource, pos: number, end: number, opts: M
   if (h === -2) return { ok: false, code: 'gzip-corrupt', message: 'no gzip member header here', notGzip: true };
   if (h === -1) return { ok: false, code: 'gzip-truncated', message: 'file ends inside a gzip member header' };
 
-  const decoder = new Decoder('deflate-raw');
+  const decoder = Decoder.take('deflate-raw');
   const kept: Buffer[] = [];
   let keptBytes = 0;
   let tail = Buffer.alloc(0);
@@ -266,6 +290,8 @@ export function inflateMember(src: ByteSource, pos: number, end: number, opts: M
   };
   const data = () => (kept.length === 1 ? kept[0] : Buffer.concat(kept));
   let p = pos + h;
+  let ended: boolean;
+  let size: number;
   try {
     while (!decoder.ended && p < end && !bomb) {
       for (const piece of decoder.pieces(src.read(p, Math.min(IN_CHUNK, end - p)))) {
@@ -279,23 +305,26 @@ export function inflateMember(src: ByteSource, pos: number, end: number, opts: M
   } catch (e) {
     return { ok: false, code: 'gzip-corrupt', message: `deflate data does not inflate (${(e as Error).message})` };
   } finally {
-    decoder.close();
+    // Read before release(), which resets them.
+    ended = decoder.ended;
+    size = decoder.bytesOut;
+    decoder.release();
   }
-  if (bomb) return { ok: false, code: 'decompression-bomb', message: bombMessage('gzip member', p - pos, decoder.bytesOut), resumeAt: p };
-  if (!decoder.ended)
+  if (bomb) return { ok: false, code: 'decompression-bomb', message: bombMessage('gzip member', p - pos, size), resumeAt: p };
+  if (!ended)
     return {
       ok: false,
       code: 'gzip-truncated',
-      message: `file ends inside a gzip member (${decoder.bytesOut} bytes inflated before the end)`,
-      partial: { data: data(), size: decoder.bytesOut, tail },
+      message: `file ends inside a gzip member (${size} bytes inflated before the end)`,
+      partial: { data: data(), size, tail },
     };
   const trailer = src.read(p, 8);
   if (trailer.length < 8)
-    return { ok: false, code: 'gzip-truncated', message: `file ends inside a gzip member's trailer`, partial: { data: data(), size: decoder.bytesOut, tail } };
+    return { ok: false, code: 'gzip-truncated', message: `file ends inside a gzip member's trailer`, partial: { data: data(), size, tail } };
   const member: Member & { ok: true } = {
     ok: true,
     data: data(),
-    size: decoder.bytesOut,
+    size,
     tail,
     end: p + 8,
     headerLength: h,
