@@ -12,7 +12,7 @@ export function formatProblem(p: WarcProblem): string {
   return `${p.file}\t${p.offset}\t${p.code}\t${message.replace(/[\t\r\n]+/g, ' ')}`;
 }
 
-/** `--workers N`: threads reading one per-record-gzip file (default: the machine's cores; 1 reads on this thread). */
+/** `--workers N`: threads reading one large WARC, plain or per-record gzip (default: the machine's cores; 1 reads on this thread). */
 export function workersOption(flags: Map<string, string | true>): number {
   const w = flags.get('workers');
   if (w === undefined) return availableParallelism();

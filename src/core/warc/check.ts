@@ -6,7 +6,7 @@ import { inflateMember } from './gzip.js';
 import { openArchive } from './index.js';
 import { Record } from './record.js';
 import { openSource } from './source.js';
-import type { ArchiveRecord, SourceKind, WarcProblem, WarcProblemCode } from './types.js';
+import type { ArchiveRecord, ByteSource, SourceKind, WarcProblem, WarcProblemCode } from './types.js';
 
 export interface CheckOptions {
   source?: SourceKind;
@@ -23,11 +23,7 @@ export interface CheckReport {
 /** Every problem in one archive. A file that is no archive at all yields its ArchiveError as the one problem. */
 export function checkArchive(path: string, opts: CheckOptions = {}): CheckReport {
   const problems: WarcProblem[] = [];
-  // The digest check and the decoding check may read the same bad chunking: say it once.
-  const same = (a: WarcProblem, b: WarcProblem | undefined) => b && a.code === b.code && a.offset === b.offset && a.message === b.message;
-  const onProblem = (p: WarcProblem) => {
-    if (!same(p, problems.at(-1))) problems.push(p);
-  };
+  const onProblem = (p: WarcProblem) => void problems.push(p);
   let records = 0;
   let file;
   try {
@@ -46,13 +42,28 @@ export function checkArchive(path: string, opts: CheckOptions = {}): CheckReport
           onProblem({ code: 'arc-bad-header', file: r.file, offset: r.offset, message: 'ARC file does not start with a filedesc:// record' });
         first = false;
       }
-      if (file.compression !== 'none' && file.format !== 'wacz') checkGzipMembers(path, opts.source, onProblem);
+      if (file.compression !== 'none' && file.format !== 'wacz') {
+        const src = openSource(path, opts.source);
+        try {
+          checkGzipMembers(src, 0, src.size, onProblem);
+        } finally {
+          src.close();
+        }
+      }
     }, onProblem);
   } finally {
     file.close();
   }
-  problems.sort((a, b) => a.offset - b.offset);
-  return { records, problems, unreadable: false };
+  return { records, problems: reportProblems(problems), unreadable: false };
+}
+
+/** The problems a pass reported, as the report gives them: in file order, and a problem reported twice in a row said
+ *  once (the digest check and the decoding check may read the same bad chunking). */
+export function reportProblems(reported: readonly WarcProblem[]): WarcProblem[] {
+  const problems: WarcProblem[] = [];
+  const same = (a: WarcProblem, b: WarcProblem | undefined) => b && a.code === b.code && a.offset === b.offset && a.message === b.message;
+  for (const p of reported) if (!same(p, problems.at(-1))) problems.push(p);
+  return problems.sort((a, b) => a.offset - b.offset);
 }
 
 /** Fields that WARC 1.1 section 5 allows once per record (WARC-Concurrent-To may repeat). */
@@ -141,18 +152,13 @@ function checkDigests(r: ArchiveRecord, problem: (code: WarcProblemCode, message
   if (parseDigest(pd)) problem('warc-payload-digest', `WARC-Payload-Digest ${pd} does not match the payload`);
 }
 
-/** RFC 1952 2.3.1: CRC32 and ISIZE of every member. */
-function checkGzipMembers(path: string, kind: SourceKind | undefined, report: (p: WarcProblem) => void): void {
-  const src = openSource(path, kind);
-  try {
-    let pos = 0;
-    while (pos < src.size) {
-      const m = inflateMember(src, pos, src.size, { keep: 0, crc: true });
-      if (!m.ok) return; // the reader has reported it already
-      if (m.crc !== m.dataCrc) report({ code: 'gzip-corrupt', file: path, offset: pos, message: 'gzip member CRC32 does not match its data' });
-      pos = m.end;
-    }
-  } finally {
-    src.close();
+/** RFC 1952 2.3.1: the CRC32 of every member in [start, end) of `src`. */
+export function checkGzipMembers(src: ByteSource, start: number, end: number, report: (p: WarcProblem) => void): void {
+  let pos = start;
+  while (pos < end) {
+    const m = inflateMember(src, pos, end, { keep: 0, crc: true });
+    if (!m.ok) return; // the reader has reported it already
+    if (m.crc !== m.dataCrc) report({ code: 'gzip-corrupt', file: src.path, offset: pos, message: 'gzip member CRC32 does not match its data' });
+    pos = m.end;
   }
 }

@@ -1,12 +1,17 @@
-// Reading one per-record-gzip WARC on every core: the file is cut at gzip member boundaries into one window per
-// thread, each thread (read-thread.ts) inflates and reads its window's records over its own mapping of the file, and
+// Reading one WARC, plain or per-record gzip, on every core: the file is cut at record (gzip member) boundaries into
+// one window per thread, each thread (read-thread.ts) inflates and reads its window's records over its own mapping of the file, and
 // the windows' output lines are joined in file order. The one-core path (the CLI's loop over file.records()) stays
 // the reference: a window's output is used only when it provably equals what that loop gives, else the whole file is
 // read on one core (see checkWindows).
 import { availableParallelism } from 'node:os';
 import { once } from 'node:events';
 import { endThread, startThread } from '../threads.js';
+import { checkArchive, reportProblems, type CheckReport } from './check.js';
+import { ArchiveError } from './errors.js';
 import { findGzipMagic, inflateMember } from './gzip.js';
+import { parseWarcHead, type Head } from './heads.js';
+import { findRecordStart } from './reader.js';
+import { openArchive } from './index.js';
 import { openSource } from './source.js';
 import type { ReadOutput, ReadWindow, WindowResult } from './read-protocol.js';
 import type { ArchiveFile, ByteSource } from './types.js';
@@ -14,33 +19,46 @@ import type { ArchiveFile, ByteSource } from './types.js';
 /** A file smaller than this is read on one core: a thread's start-up (~50 ms) costs about what it saves. */
 export const PARALLEL_MIN_BYTES = 8 << 20;
 
-/** The target URI of the record a gzip member at `pos` begins (undefined: none), and where the member ends; null
- *  when no whole member there inflates to a WARC record's head. A 1f 8b 08 inside compressed data fails here. */
-function memberRecord(src: ByteSource, pos: number, end: number): { uri: string | undefined; end: number } | null {
-  const m = inflateMember(src, pos, end, { keep: HEAD_BYTES });
-  if (!m.ok || m.data.toString('latin1', 0, 5) !== 'WARC/') return null;
-  const head = m.data.toString('latin1');
-  const uri = /\r\nWARC-Target-URI: *([^\r\n]*)/i.exec(head.slice(0, head.indexOf('\r\n\r\n') >>> 0))?.[1]?.trim();
-  return { uri, end: m.end };
+/** The target URI of the record that starts at `pos` (undefined: none) and where it ends; null when no whole record
+ *  starts there: for per-record gzip, no whole member inflating to a WARC head (a 1f 8b 08 inside compressed data
+ *  fails here); for a plain file, no WARC head whose block is followed by CRLF CRLF ('WARC/1.1' inside a payload
+ *  rarely passes, and where it does, checkWindows refuses the cut). */
+function recordAt(src: ByteSource, pos: number, end: number, gzip: boolean): { uri: string | undefined; end: number } | null {
+  let head: Head;
+  let after: number;
+  if (gzip) {
+    const m = inflateMember(src, pos, end, { keep: HEAD_BYTES });
+    if (!m.ok) return null;
+    head = parseWarcHead(m.data, m.size === m.data.length);
+    after = m.end;
+  } else {
+    head = parseWarcHead(src.read(pos, Math.min(HEAD_BYTES, end - pos)), HEAD_BYTES >= end - pos);
+    if (!head.ok || head.contentLength < 0) return null;
+    const blockEnd = pos + head.headerLength + head.contentLength;
+    if (src.read(blockEnd, 4).toString('latin1') !== '\r\n\r\n') return null;
+    after = blockEnd + 4;
+  }
+  return head.ok ? { uri: head.fields.get('WARC-Target-URI')?.trim(), end: after } : null;
 }
 
 const HEAD_BYTES = 8192;
 
-/** Where a window may start at or after `from`: a gzip member that begins a WARC record whose target URI differs from
- *  the record of the member just before it (CDXJ pairs neighbours of one URI: a request and its response stay in one
+/** Where a window may start at or after `from`: a record (its gzip member, for per-record gzip) whose target URI
+ *  differs from the record's just before it (CDXJ pairs neighbours of one URI: a request and its response stay in one
  *  window); -1 when there is none before `end`. */
-export function memberStartAfter(path: string, from: number, end: number): number {
+export function recordStartAfter(path: string, from: number, end: number, gzip: boolean): number {
   const src = openSource(path, 'mmap');
+  const next = (p: number) => (gzip ? findGzipMagic(src, p, end) : findRecordStart(src, p, end, 'warc'));
   try {
-    for (let p = findGzipMagic(src, from, end); p >= 0 && p < end; p = findGzipMagic(src, p + 1, end)) {
-      let before = memberRecord(src, p, end);
-      // From a member that begins a record, walk member to member until one's URI differs from the one before.
+    for (let p = next(from); p >= 0 && p < end; p = next(p + 1)) {
+      let before = recordAt(src, p, end, gzip);
+      // From a record, walk record to record until one's URI differs from the one before.
       for (let q = before?.end ?? end; before && q < end;) {
-        const next = memberRecord(src, q, end);
-        if (!next) break; // not a clean run of members here: look for the next magic
-        if (next.uri !== before.uri) return q;
-        before = next;
-        q = next.end;
+        const record = recordAt(src, q, end, gzip);
+        if (!record) break; // not a clean run of records here: look for the next candidate
+        if (record.uri !== before.uri) return q;
+        before = record;
+        q = record.end;
       }
     }
     return -1;
@@ -50,11 +68,11 @@ export function memberStartAfter(path: string, from: number, end: number): numbe
 }
 
 /** The windows a file is cut into for `parts` threads (fewer when members are scarce): cut points near equal
- *  shares of the bytes, each moved to the next member that starts a record. */
-export function windowsOf(path: string, size: number, parts: number, output: ReadOutput): ReadWindow[] {
+ *  shares of the bytes, each moved to the next record (gzip member) that may start a window. */
+export function windowsOf(path: string, size: number, parts: number, output: ReadOutput, gzip = true): ReadWindow[] {
   const cuts = [0];
   for (let k = 1; k < parts; k++) {
-    const at = memberStartAfter(path, Math.max(cuts[cuts.length - 1] + 1, Math.floor((size * k) / parts)), size);
+    const at = recordStartAfter(path, Math.max(cuts[cuts.length - 1] + 1, Math.floor((size * k) / parts)), size, gzip);
     if (at < 0) break;
     if (at > cuts[cuts.length - 1]) cuts.push(at);
   }
@@ -74,17 +92,53 @@ export function checkWindows(windows: readonly ReadWindow[], results: readonly W
   });
 }
 
-/** The file's output lines read on `threads` threads, in file order; null when the file is not one to read so (not
- *  a per-record-gzip WARC, smaller than minBytes, one thread) or when checkWindows finds the windows' output might
- *  differ from one pass: the caller then reads it on one core, as it always did. */
+/** The file's output lines read on `threads` threads, in file order; null when the file is not one to read so (see
+ *  readWindows) or when checkWindows finds the windows' output might differ from one pass: the caller then reads it on
+ *  one core, as it always did. */
 export async function readOnThreads(
   file: ArchiveFile, output: ReadOutput, threads = availableParallelism(), minBytes = PARALLEL_MIN_BYTES,
 ): Promise<string[] | null> {
-  if (threads < 2 || file.format !== 'warc' || file.compression !== 'gzip-members' || file.size < minBytes) return null;
-  const windows = windowsOf(file.path, file.size, threads, output);
+  return (await readWindows(file, output, threads, minBytes))?.flatMap((r) => r.lines) ?? null;
+}
+
+/** What each window's thread read, in file order; null when the file is not one to read on threads (not a WARC, plain
+ *  or per-record gzip; smaller than minBytes; one thread) or when checkWindows refuses the windows. */
+export async function readWindows(
+  file: ArchiveFile, output: ReadOutput, threads = availableParallelism(), minBytes = PARALLEL_MIN_BYTES,
+): Promise<WindowResult[] | null> {
+  const gzip = file.compression === 'gzip-members';
+  if (threads < 2 || file.format !== 'warc' || !(gzip || file.compression === 'none') || file.size < minBytes) return null;
+  const windows = windowsOf(file.path, file.size, threads, output, gzip);
   if (windows.length < 2) return null;
   const results = await Promise.all(windows.map(readWindowOnThread));
-  return checkWindows(windows, results) ? results.flatMap((r) => r.lines) : null;
+  return checkWindows(windows, results) ? results : null;
+}
+
+/** checkArchive's report (check.ts), for a large WARC read on `threads` threads where the windows' reading provably
+ *  equals one pass's; else checkArchive's own pass. */
+export async function checkArchiveOnThreads(path: string, threads: number, minBytes?: number): Promise<CheckReport> {
+  let file;
+  try {
+    file = openArchive(path, { onProblem: () => {} });
+  } catch (e) {
+    if (e instanceof ArchiveError) return checkArchive(path);
+    throw e;
+  }
+  try {
+    const windows = await readWindows(file, 'check', threads, minBytes);
+    if (windows) return checkReportOf(windows);
+  } finally {
+    file.close();
+  }
+  return checkArchive(path);
+}
+
+/** The check report of a file from its windows' results (readWindows, output 'check'). */
+export function checkReportOf(windows: readonly WindowResult[]): CheckReport {
+  const records = windows.reduce((n, w) => n + w.records, 0);
+  // One pass reports every record's problems, then every member's CRC problems: so are the windows' joined.
+  const reported = [...windows.flatMap((w) => w.checked), ...windows.flatMap((w) => w.crc)];
+  return { records, problems: reportProblems(reported), unreadable: false };
 }
 
 async function readWindowOnThread(window: ReadWindow): Promise<WindowResult> {

@@ -1,10 +1,10 @@
 // What readOnThreads (parallel.ts) and its threads (read-thread.ts) pass each other.
 import type { WarcProblem } from './types.js';
 
-/** What a thread makes of each record: CDXJ lines (`cdxj`) or `records --json` lines. */
-export type ReadOutput = 'cdxj' | 'records-json';
+/** What a thread makes of each record: CDXJ lines (`cdxj`), `records --json` lines, or `check`'s problems. */
+export type ReadOutput = 'cdxj' | 'records-json' | 'check';
 
-/** A window [start, end) of the file, starting at a gzip member that holds a WARC record's head. */
+/** A window [start, end) of the file, starting at a WARC record (its gzip member, for per-record gzip). */
 export interface ReadWindow {
   path: string;
   start: number;
@@ -15,7 +15,12 @@ export interface ReadWindow {
 /** What a thread read in its window. `first` and `last` are its first and last records (offset, end, target URI). */
 export interface WindowResult {
   lines: string[];
+  /** What the reader met while finding the window's records (any makes checkWindows refuse the windows). */
   problems: WarcProblem[];
+  records: number;
+  /** `check` only: what checking the records found, and the gzip members' CRC problems, each in file order. */
+  checked: WarcProblem[];
+  crc: WarcProblem[];
   first: { offset: number; uri: string | null } | null;
   last: { end: number; uri: string | null } | null;
 }

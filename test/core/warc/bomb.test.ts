@@ -82,9 +82,9 @@ describe('HTTP Content-Encoding', () => {
     expect(problems[0].message).toMatch(/Content-Encoding 'gzip' inflates past/);
   });
 
-  it('check reports it once and goes on', () => {
+  it('check reports it once and goes on', async () => {
     const lines: string[] = [];
-    const status = check.run([path], { out: (l) => lines.push(l), err: (l) => lines.push(l), isTTY: false });
+    const status = await check.run([path], { out: (l) => lines.push(l), err: (l) => lines.push(l), isTTY: false });
     expect(status).toBe(1);
     expect(lines.filter((l) => l.includes('decompression-bomb'))).toHaveLength(1);
   });
