@@ -32,7 +32,7 @@ export const cdxj: Command = {
         continue;
       }
       try {
-        // A large per-record-gzip file on every core; the same lines as one pass gives, else one pass.
+        // A large WARC on every core; the same lines as one pass gives, else one pass.
         const lines = await readOnThreads(file, 'cdxj', workers);
         if (lines) for (const line of lines) io.out(line);
         else
