@@ -2,6 +2,7 @@
 // `npm run bench [-- name...]`: every benchmark under bench/, one after the other, each printing its own table of
 // figures and ratios against its peer (measured in the same run) with a line describing the machine.
 //   warc     WARC scan and CDXJ vs warcio.js, zlib and indexOf ceilings; random access; memory at 1x and 10x
+//   warc-cores  cdxj, records --json and check on one file at 1 and 2 threads vs warcio.js, and a per-core model
 //   extract  CPU text extractor vs html-to-text and htmlparser2
 //   article  main-content quality on the article-extraction benchmark's held-out half (F1, its own scorer)
 //   gpu      gpu.js text extraction in headless Chromium, batch sizes swept, vs the CPU extractor
@@ -17,6 +18,7 @@ import { spawnSync } from 'node:child_process';
 
 const BENCHES = {
   warc: ['bench/warc/run.ts', '--mb', '500', '--memory'],
+  'warc-cores': ['bench/warc/cores.ts'],
   extract: ['bench/extract/speed.ts'],
   article: ['bench/extract/article-benchmark.ts', '--half', 'heldout'],
   gpu: ['bench/extract-gpu.ts'],

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ArchiveFile, ArchiveRecord, OpenOptions, SourceKind, WarcProblem } from '../../src/core/warc/types.js';
 import { DATA_DIR, PROJECT_ROOT } from './generate.js';
-import type { ScanCount } from './peers.js';
+import { runToFile, type ScanCount } from './peers.js';
 
 export interface WarcCore {
   openArchive(path: string, options?: OpenOptions): ArchiveFile;
@@ -40,6 +40,12 @@ export async function bundleCore(outfile = CORE_BUNDLE): Promise<string> {
     logLevel: 'warning',
   });
   return outfile;
+}
+
+/** The CLI as shipped: out/node built by scripts/build-node.mjs; returns bin/archivestream.mjs, which runs it. */
+export async function buildCli(): Promise<string> {
+  await runToFile(process.execPath, [join(PROJECT_ROOT, 'scripts/build-node.mjs')], '/dev/null');
+  return join(PROJECT_ROOT, 'bin/archivestream.mjs');
 }
 
 export async function loadCore(bundle = CORE_BUNDLE): Promise<WarcCore> {

@@ -15,7 +15,7 @@ import { machineInfo, machineLine } from '../lib/machine.js';
 import { type BenchFiles, DATA_DIR, PROJECT_ROOT, ensureBenchFiles, mulberry32, readMembers } from './generate.js';
 import type { MemoryReport } from './memory-probe.js';
 import {
-  CORE_BUNDLE, type Latency, type WarcCore, bundleCore, coreAvailable, loadCore, openForBench, randomAccess, scanArchive,
+  CORE_BUNDLE, type Latency, type WarcCore, buildCli, bundleCore, coreAvailable, loadCore, openForBench, randomAccess, scanArchive,
 } from './ours.js';
 import { MMAP_LIMIT, indexOfCeiling, runToFile, warcioCdxIndex, warcioCdxj, warcioScan, zlibCeiling } from './peers.js';
 
@@ -109,24 +109,22 @@ async function main(): Promise<void> {
           return { records: NaN, lines: countLines(target) };
         },
       });
-      // The line above reads a per-record-gzip file on every core (src/core/warc/parallel.ts); this one on one.
-      if (format === 'gz') {
-        contenders.push({
-          format, name: 'ArchiveStream cdxj (CLI, --workers 1)', kind: 'ours',
-          run: async () => {
-            const target = join(DATA_DIR, `archivestream-${format}-w1.cdxj`);
-            await runToFile(process.execPath, [bin, 'cdxj', file, '--workers', '1'], target);
-            const lines = countLines(target);
-            // The threads' output must be the one-core output, byte for byte.
-            const threaded = join(DATA_DIR, `archivestream-${format}.cdxj`);
-            if (existsSync(threaded) && readFileSync(threaded).compare(readFileSync(target)) !== 0) {
-              warnings.push('gz: cdxj on all cores differs from cdxj --workers 1');
-            }
-            rmSync(target, { force: true });
-            return { records: NaN, lines };
-          },
-        });
-      }
+      // The line above reads the file on every core (src/core/warc/parallel.ts); this one on one.
+      contenders.push({
+        format, name: 'ArchiveStream cdxj (CLI, --workers 1)', kind: 'ours',
+        run: async () => {
+          const target = join(DATA_DIR, `archivestream-${format}-w1.cdxj`);
+          await runToFile(process.execPath, [bin, 'cdxj', file, '--workers', '1'], target);
+          const lines = countLines(target);
+          // The threads' output must be the one-core output, byte for byte.
+          const threaded = join(DATA_DIR, `archivestream-${format}.cdxj`);
+          if (existsSync(threaded) && readFileSync(threaded).compare(readFileSync(target)) !== 0) {
+            warnings.push(`${format}: cdxj on all cores differs from cdxj --workers 1`);
+          }
+          rmSync(target, { force: true });
+          return { records: NaN, lines };
+        },
+      });
     }
     contenders.push({
       format, name: 'warcio.js CDXIndexer (API)', kind: 'peer',
@@ -404,8 +402,7 @@ async function prepareCli(): Promise<{ bin?: string; error?: string }> {
   if (!existsSync(join(PROJECT_ROOT, 'src/cli/commands/cdxj.ts'))) return { error: 'src/cli/commands/cdxj.ts does not exist yet' };
   try {
     log('building out/node (scripts/build-node.mjs) ...');
-    await runToFile(process.execPath, [join(PROJECT_ROOT, 'scripts/build-node.mjs')], '/dev/null');
-    return { bin: join(PROJECT_ROOT, 'bin/archivestream.mjs') };
+    return { bin: await buildCli() };
   } catch (e) {
     return { error: message(e) };
   }

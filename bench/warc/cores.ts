@@ -1,0 +1,188 @@
+// Reading one file on every core: ArchiveStream's `cdxj`, `records --json` and `check` at --workers 1 and 2 against
+// warcio.js's `cdx-index` CLI, on the same generated files (plain and per-record gzip), interleaved round by round in
+// one run, with a per-core model fitted to the 1- and 2-worker times.
+//   npx tsx bench/warc/cores.ts [--mb 200] [--rounds 5]
+// Every round runs each contender once, in the same order, so load on a shared machine hits all alike; a ratio is
+// taken per round (peer seconds / ours, the same round) and reported as its median and range. The threads' output is
+// compared byte for byte with --workers 1's in the first round. Figures go to bench/data/warc-cores-results.json.
+//
+// The model (Amdahl): a run at n workers takes s + p / n seconds on n free cores, s the part on one thread (node's
+// start-up, cutting the file into windows, writing the output) and p the part the windows split. From the best
+// times at 1 and 2 workers: p = 2 (t1 - t2), s = t1 - p. On a machine whose second core is busy with other work,
+// t2 comes out high and the prediction for more cores low: the load average printed with the figures says how far.
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { machineInfo, machineLine } from '../lib/machine.js';
+import { formatTable, percentile } from '../lib/stats.js';
+import { DATA_DIR, ensureBenchFiles } from './generate.js';
+import { buildCli } from './ours.js';
+import { runToFile, warcioCdxIndex } from './peers.js';
+
+type Format = 'plain' | 'gz';
+const FORMATS: Format[] = ['gz', 'plain'];
+const COMMANDS = [['cdxj'], ['records', '--json'], ['check']] as const;
+const WORKERS = [1, 2] as const;
+/** What the model predicts for. */
+const PREDICT = [1, 2, 4, 8, 16];
+const TARGET: Record<Format, number> = { gz: 5, plain: 4 };
+
+interface Contender {
+  format: Format;
+  name: string;
+  /** Seconds of each round, and the CPU seconds (user + system, every thread) of each. */
+  seconds: number[];
+  cpu: number[];
+  run: (out: string) => Promise<void>;
+}
+
+const out = (line = ''): void => void process.stdout.write(line + '\n');
+const log = (line: string): void => void process.stderr.write(line + '\n');
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const option = (name: string, fallback: number) => {
+    const at = args.indexOf(name);
+    const v = at >= 0 ? Number(args[at + 1]) : fallback;
+    if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} needs a positive number`);
+    return v;
+  };
+  const mb = option('--mb', 200);
+  const rounds = Math.round(option('--rounds', 5));
+  out(`# machine: ${machineLine(DATA_DIR)}`);
+  const files = ensureBenchFiles({ mb, log });
+  out(`# input: ${(files.uncompressedBytes / 1e6).toFixed(0)} MB .warc, ${(files.gzBytes / 1e6).toFixed(0)} MB .warc.gz, ${files.records} records`);
+  log('building out/node (scripts/build-node.mjs) ...');
+  const bin = await buildCli();
+  // A file modified in the last 5 s is read with positional reads, not mapped (src/core/warc/source.ts): wait that out.
+  for (const f of [files.plain, files.gz]) await waitUntilOlder(f, 6000);
+
+  const contenders: Contender[] = [];
+  for (const format of FORMATS) {
+    const file = format === 'gz' ? files.gz : files.plain;
+    contenders.push({ format, name: 'warcio.js cdx-index', seconds: [], cpu: [], run: (o) => warcioCdxIndex(file, o) });
+    for (const command of COMMANDS) {
+      for (const w of WORKERS) {
+        contenders.push({
+          format, name: `${command.join(' ')} --workers ${w}`, seconds: [], cpu: [],
+          // check exits 1 on a problem: the generated files have none, so that fails the run too.
+          run: (o) => runToFile(process.execPath, [bin, ...command, file, '--workers', String(w)], o),
+        });
+      }
+    }
+  }
+
+  const loads: number[] = [];
+  const mismatches: string[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    loads.push(loadavg()[0]!);
+    for (const c of contenders) {
+      log(`[${round}/${rounds}] ${c.format} ${c.name} ...`);
+      const target = outputPath(c);
+      const cpuBefore = childrenCpuSeconds();
+      const start = performance.now();
+      await c.run(target);
+      c.seconds.push((performance.now() - start) / 1000);
+      c.cpu.push(childrenCpuSeconds() - cpuBefore);
+    }
+    if (round === 1) mismatches.push(...compareOutputs(contenders));
+    for (const c of contenders) if (round > 1 || !c.name.includes('--workers')) rmSync(outputPath(c), { force: true });
+  }
+  for (const c of contenders) rmSync(outputPath(c), { force: true });
+  loads.push(loadavg()[0]!);
+
+  out(`\n## Each contender, ${rounds} rounds interleaved (seconds: best, median, worst; CPU: median user + system seconds)`);
+  out(formatTable(['file: contender', 'best s', 'median s', 'worst s', 'CPU s'], contenders.map((c) =>
+    [`${label(c.format)}: ${c.name}`, fix(min(c.seconds)), fix(median(c.seconds)), fix(max(c.seconds)), fix(median(c.cpu))])));
+
+  out('\n## cdxj vs warcio.js cdx-index (peer seconds / ours, per round: median and range)');
+  const ratioRows: string[][] = [];
+  const ratios: Record<string, { median: number; min: number; max: number }> = {};
+  for (const format of FORMATS) {
+    const peer = find(contenders, format, 'warcio.js cdx-index');
+    for (const w of WORKERS) {
+      const ours = find(contenders, format, `cdxj --workers ${w}`);
+      const perRound = peer.seconds.map((s, i) => s / ours.seconds[i]!);
+      const r = { median: median(perRound), min: min(perRound), max: max(perRound) };
+      ratios[`${format} w${w}`] = r;
+      ratioRows.push([`${label(format)}, --workers ${w}`, `${r.median.toFixed(2)}x`, `${r.min.toFixed(2)}-${r.max.toFixed(2)}x`,
+        `>= ${TARGET[format]}x`, r.median >= TARGET[format] ? 'met' : 'missed']);
+    }
+  }
+  out(formatTable(['file, workers', 'median', 'range', 'target', ''], ratioRows));
+
+  out('\n## Per-core model: t(n) = s + p/n, fitted to the best times at 1 and 2 workers; predicted ratio to warcio.js');
+  const model: Record<string, { s: number; p: number; predicted: Record<number, number> }> = {};
+  const modelRows: string[][] = [];
+  for (const format of FORMATS) {
+    const peer = min(find(contenders, format, 'warcio.js cdx-index').seconds);
+    for (const command of COMMANDS) {
+      const name = command.join(' ');
+      const t1 = min(find(contenders, format, `${name} --workers 1`).seconds);
+      const t2 = min(find(contenders, format, `${name} --workers 2`).seconds);
+      const p = Math.max(0, 2 * (t1 - t2));
+      const s = t1 - p;
+      const predicted = Object.fromEntries(PREDICT.map((n) => [n, s + p / n]));
+      model[`${format} ${name}`] = { s, p, predicted };
+      // Only cdxj has a peer to divide by; the others show their seconds.
+      const cell = (n: number) => (name === 'cdxj' ? `${(peer / predicted[n]!).toFixed(2)}x` : `${predicted[n]!.toFixed(2)} s`);
+      modelRows.push([`${label(format)}: ${name}`, fix(s), fix(p), ...PREDICT.map(cell)]);
+    }
+  }
+  out(formatTable(['file: command', 's (one thread)', 'p (split)', ...PREDICT.map((n) => `${n} cores`)], modelRows));
+  out(`# load average (1 min) at each round's start and at the end: ${loads.map((l) => l.toFixed(2)).join(', ')}`);
+  for (const m of mismatches) out(`WARNING: ${m}`);
+  if (mismatches.length === 0) out('# output at --workers 2 is byte for byte the --workers 1 output, for every command and file');
+
+  const resultsPath = join(DATA_DIR, 'warc-cores-results.json');
+  writeFileSync(resultsPath, JSON.stringify({
+    date: new Date().toISOString(), machine: machineInfo(DATA_DIR), mb, rounds, loads, mismatches, ratios, model,
+    contenders: contenders.map(({ format, name, seconds, cpu }) => ({ format, name, seconds, cpu })),
+  }, null, 2) + '\n');
+  out(`\nfigures written to ${resultsPath}`);
+}
+
+/** The --workers 2 output of each command must be its --workers 1 output, byte for byte. */
+function compareOutputs(contenders: Contender[]): string[] {
+  const problems: string[] = [];
+  for (const format of FORMATS) {
+    for (const command of COMMANDS) {
+      const name = command.join(' ');
+      const one = readFileSync(outputPath(find(contenders, format, `${name} --workers 1`)));
+      const two = readFileSync(outputPath(find(contenders, format, `${name} --workers 2`)));
+      if (one.length === 0 && name !== 'check') problems.push(`${format} ${name}: no output`);
+      if (one.compare(two) !== 0) problems.push(`${format} ${name}: --workers 2 output differs from --workers 1`);
+    }
+  }
+  return problems;
+}
+
+/** CPU seconds (user + system) of this process's children that have ended, from /proc (0 where there is none). */
+function childrenCpuSeconds(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 16 and 17 of proc(5) (cutime, cstime), counted from field 3 after the command name; in clock ticks.
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+async function waitUntilOlder(path: string, ms: number): Promise<void> {
+  const age = Date.now() - statSync(path).mtimeMs;
+  if (age < ms) await new Promise((resolve) => setTimeout(resolve, ms - age));
+}
+
+const outputPath = (c: Contender) => join(DATA_DIR, `cores-${c.format}-${c.name.replace(/[^a-z0-9]+/gi, '-')}.out`);
+const find = (cs: Contender[], format: Format, name: string) => cs.find((c) => c.format === format && c.name === name)!;
+const label = (format: Format) => (format === 'gz' ? '.warc.gz' : '.warc');
+const fix = (n: number) => n.toFixed(3);
+const min = (xs: number[]) => Math.min(...xs);
+const max = (xs: number[]) => Math.max(...xs);
+const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench/warc/cores.ts: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
