@@ -1,50 +1,11 @@
-// A thread of readOnThreads (parallel.ts): reads the records of one window of a WARC (plain or per-record gzip), over
-// its own mapping of the file, and posts their output lines (or check's problems) with what checkWindows needs to
-// know of the window's edges.
-import { basename } from 'node:path';
+// A thread of readWindows (parallel.ts): reads one window of the file over its own mapping (read-window.ts) and posts
+// what it read, as its last act.
 import { parentPort, workerData } from 'node:worker_threads';
-import { summarizeRecord } from '../record-view.js';
-import { openArchiveSource } from './archive.js';
-import { cdxjEntries, cdxLength, formatCdxj } from './cdxj.js';
-import { checkGzipMembers, checkWarcRecord } from './check.js';
-import type { ReadWindow, WindowResult } from './read-protocol.js';
-import { openSource } from './source.js';
-import type { ArchiveRecord, WarcProblem } from './types.js';
+import type { ReadWindow } from './read-protocol.js';
+import { readWindow } from './read-window.js';
 
-const window = workerData as ReadWindow;
-const result: WindowResult = { lines: [], problems: [], records: 0, checked: [], crc: [], first: null, last: null };
 try {
-  const source = openSource(window.path, 'mmap');
-  try {
-    // A problem check meets in a record (its digests, its payload's decoding) is check's to report; one met while the
-    // reader finds the records may be one a single pass meets differently (it resynchronises across the cut), and so
-    // is any the other outputs meet (they print problems only from one pass).
-    let inRecord = false;
-    const onProblem = (p: WarcProblem) => (inRecord && window.output === 'check' ? result.checked : result.problems).push(p);
-    const file = openArchiveSource(source, { start: window.start, end: window.end, file: window.path, onProblem });
-    function* edges(): Generator<ArchiveRecord> {
-      for (const r of file.records()) {
-        result.first ??= { offset: r.offset, uri: r.targetUri ?? null };
-        result.last = { end: r.offset + r.length, uri: r.targetUri ?? null };
-        result.records++;
-        inRecord = true;
-        yield r;
-        inRecord = false;
-      }
-    }
-    if (window.output === 'cdxj') {
-      // As cdxjLines does for a file of its own (the lengths from the file's bytes).
-      for (const e of cdxjEntries(edges(), basename(window.path), (r) => cdxLength(r, source))) result.lines.push(formatCdxj(e));
-    } else if (window.output === 'records-json') {
-      for (const r of edges()) result.lines.push(JSON.stringify(summarizeRecord(r)));
-    } else {
-      for (const r of edges()) checkWarcRecord(r, onProblem);
-      if (file.compression !== 'none') checkGzipMembers(source, window.start, window.end, (p) => result.crc.push(p));
-    }
-  } finally {
-    source.close();
-  }
-  parentPort!.postMessage(result);
+  parentPort!.postMessage(readWindow(workerData as ReadWindow));
 } catch (e) {
   parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) });
 }
