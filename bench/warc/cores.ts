@@ -1,16 +1,19 @@
 // Reading one file on every core: ArchiveStream's `cdxj`, `records --json` and `check` at --workers 1 and 2 against
 // warcio.js's `cdx-index` CLI, on the same generated files (plain and per-record gzip), interleaved round by round in
 // one run, with a per-core model fitted to the 1- and 2-worker times.
-//   npx tsx bench/warc/cores.ts [--mb 200] [--rounds 5]
+//   npx tsx bench/warc/cores.ts [--mb 500] [--rounds 5]
 // Every round runs each contender once, in the same order, so load on a shared machine hits all alike; a ratio is
 // taken per round (peer seconds / ours, the same round) and reported as its median and range. The threads' output is
 // compared byte for byte with --workers 1's in the first round. Figures go to bench/data/warc-cores-results.json.
 //
-// The model (Amdahl): a run at n workers takes s + p / n seconds on n free cores, s the part on one thread (node's
-// start-up, cutting the file into windows, writing the output) and p the part the windows split. From the best
-// times at 1 and 2 workers: p = 2 (t1 - t2), s = t1 - p. On a machine whose second core is busy with other work,
-// t2 comes out high and the prediction for more cores low: the load average printed with the figures says how far.
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// The model, from CPU seconds (user + system, all threads: what load on a shared machine changes least). A run on
+// one worker spends S starting up (node, the CLI's modules: measured on a file of one record) and W reading; on n
+// workers it reads W/n on each of n threads (the first window on the main thread), and each further thread costs o
+// more CPU (its start-up and compiling the reader afresh) while it runs alongside: so on n free cores
+//   t(n) = S + o + W/n   (t(1) = S + W),   o = CPU(2 workers) - CPU(1 worker),
+// and the predicted ratio to warcio.js is warcio.js's CPU seconds (one thread) over t(n). On a quiet machine the
+// measured wall times at 1 and 2 workers check the model.
+import { closeSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { machineInfo, machineLine } from '../lib/machine.js';
@@ -47,7 +50,7 @@ async function main(): Promise<void> {
     if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} needs a positive number`);
     return v;
   };
-  const mb = option('--mb', 200);
+  const mb = option('--mb', 500);
   const rounds = Math.round(option('--rounds', 5));
   out(`# machine: ${machineLine(DATA_DIR)}`);
   const files = ensureBenchFiles({ mb, log });
@@ -57,7 +60,12 @@ async function main(): Promise<void> {
   // A file modified in the last 5 s is read with positional reads, not mapped (src/core/warc/source.ts): wait that out.
   for (const f of [files.plain, files.gz]) await waitUntilOlder(f, 6000);
 
-  const contenders: Contender[] = [];
+  const tiny = join(DATA_DIR, 'cores-one-record.warc');
+  writeFileSync(tiny, firstRecord(files.plain));
+  await waitUntilOlder(tiny, 6000);
+  const startup: Contender = { format: 'plain', name: 'start-up (cdxj of one record)', seconds: [], cpu: [],
+    run: (o) => runToFile(process.execPath, [bin, 'cdxj', tiny, '--workers', '1'], o) };
+  const contenders: Contender[] = [startup];
   for (const format of FORMATS) {
     const file = format === 'gz' ? files.gz : files.plain;
     contenders.push({ format, name: 'warcio.js cdx-index', seconds: [], cpu: [], run: (o) => warcioCdxIndex(file, o) });
@@ -89,6 +97,7 @@ async function main(): Promise<void> {
     for (const c of contenders) if (round > 1 || !c.name.includes('--workers')) rmSync(outputPath(c), { force: true });
   }
   for (const c of contenders) rmSync(outputPath(c), { force: true });
+  rmSync(tiny, { force: true });
   loads.push(loadavg()[0]!);
 
   out(`\n## Each contender, ${rounds} rounds interleaved (seconds: best, median, worst; CPU: median user + system seconds)`);
@@ -111,25 +120,27 @@ async function main(): Promise<void> {
   }
   out(formatTable(['file, workers', 'median', 'range', 'target', ''], ratioRows));
 
-  out('\n## Per-core model: t(n) = s + p/n, fitted to the best times at 1 and 2 workers; predicted ratio to warcio.js');
-  const model: Record<string, { s: number; p: number; predicted: Record<number, number> }> = {};
+  out('\n## Per-core model from CPU seconds: t(n) = S + o + W/n on n free cores; predicted ratio to warcio.js (its CPU s / t(n))');
+  const S = median(startup.cpu);
+  const model: Record<string, { S: number; W: number; o: number; predicted: Record<number, number> }> = {};
   const modelRows: string[][] = [];
   for (const format of FORMATS) {
-    const peer = min(find(contenders, format, 'warcio.js cdx-index').seconds);
+    const peer = median(find(contenders, format, 'warcio.js cdx-index').cpu);
     for (const command of COMMANDS) {
       const name = command.join(' ');
-      const t1 = min(find(contenders, format, `${name} --workers 1`).seconds);
-      const t2 = min(find(contenders, format, `${name} --workers 2`).seconds);
-      const p = Math.max(0, 2 * (t1 - t2));
-      const s = t1 - p;
-      const predicted = Object.fromEntries(PREDICT.map((n) => [n, s + p / n]));
-      model[`${format} ${name}`] = { s, p, predicted };
-      // Only cdxj has a peer to divide by; the others show their seconds.
+      const c1 = median(find(contenders, format, `${name} --workers 1`).cpu);
+      const c2 = median(find(contenders, format, `${name} --workers 2`).cpu);
+      const W = Math.max(0, c1 - S);
+      const o = Math.max(0, c2 - c1);
+      const predicted = Object.fromEntries(PREDICT.map((n) => [n, n === 1 ? c1 : S + o + W / n]));
+      model[`${format} ${name}`] = { S, W, o, predicted };
+      // Only cdxj has a peer to divide by; the others show their predicted seconds.
       const cell = (n: number) => (name === 'cdxj' ? `${(peer / predicted[n]!).toFixed(2)}x` : `${predicted[n]!.toFixed(2)} s`);
-      modelRows.push([`${label(format)}: ${name}`, fix(s), fix(p), ...PREDICT.map(cell)]);
+      modelRows.push([`${label(format)}: ${name}`, fix(S), fix(W), fix(o), ...PREDICT.map(cell)]);
     }
   }
-  out(formatTable(['file: command', 's (one thread)', 'p (split)', ...PREDICT.map((n) => `${n} cores`)], modelRows));
+  out(formatTable(['file: command', 'S', 'W', 'o', ...PREDICT.map((n) => `${n} cores`)], modelRows));
+  out('# S: start-up CPU s; W: CPU s reading on one worker, less S; o: CPU s each further thread adds.');
   out(`# load average (1 min) at each round's start and at the end: ${loads.map((l) => l.toFixed(2)).join(', ')}`);
   for (const m of mismatches) out(`WARNING: ${m}`);
   if (mismatches.length === 0) out('# output at --workers 2 is byte for byte the --workers 1 output, for every command and file');
@@ -155,6 +166,21 @@ function compareOutputs(contenders: Contender[]): string[] {
     }
   }
   return problems;
+}
+
+/** The plain file's first record (the generator writes a Content-Length and CRLF CRLF after each; records are far
+ *  smaller than the 4 MiB read). */
+function firstRecord(path: string): Buffer {
+  const head = Buffer.alloc(4 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const blank = head.indexOf('\r\n\r\n');
+  const length = Number(/\r\nContent-Length: *(\d+)/i.exec(head.subarray(0, blank).toString('latin1'))?.[1]);
+  return head.subarray(0, blank + 4 + length + 4);
 }
 
 /** CPU seconds (user + system) of this process's children that have ended, from /proc (0 where there is none). */
