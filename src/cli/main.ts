@@ -3,12 +3,13 @@ import { CodedError } from '../shared/errors.js';
 import { writeFileSync } from 'node:fs';
 import { withSpan } from '../core/telemetry/index.js';
 import { toOtlpJson } from '../shared/otlp-json.js';
-import { commands } from './commands/index.js';
+import { COMMANDS } from './commands/index.js';
 
 /** Spans a --trace file holds at most (the newest). */
 const TRACE_FILE_SPANS = 200_000;
 
-function help(io: CliIo): void {
+async function help(io: CliIo): Promise<void> {
+  const commands = await Promise.all(COMMANDS.map(([, load]) => load()));
   io.out('usage: archivestream <command> [options]');
   io.out('');
   for (const c of commands) io.out(`  ${c.usage.padEnd(48)} ${c.summary}`);
@@ -22,15 +23,16 @@ export async function main(argv: string[]): Promise<number> {
   };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    help(io);
+    await help(io);
     return name ? 0 : 2;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const load = COMMANDS.find(([n]) => n === name)?.[1];
+  if (!load) {
     io.err(`archivestream: unknown command '${name}'`);
-    help(io);
+    await help(io);
     return 2;
   }
+  const command = await load();
   // `--trace FILE`, on any command, writes the command's trace there as OTLP/JSON (Jaeger's UI loads it). Traces leave
   // the process only when asked (OTEL_EXPORTER_OTLP_ENDPOINT; docker-compose.observability.yml runs a receiver); the
   // SDK is not even loaded otherwise, so the CLI starts fast.
