@@ -17,8 +17,12 @@ import type { ReadOutput, ReadWindow, WindowResult } from './read-protocol.js';
 import { readWindow } from './read-window.js';
 import type { ArchiveFile, ByteSource } from './types.js';
 
-/** A file smaller than this is read on one core: a thread's start-up (~50 ms) costs about what it saves. */
-export const PARALLEL_MIN_BYTES = 8 << 20;
+/** A file smaller than this is read on one core. A further thread costs 0.1-0.3 s of CPU (its start-up, compiling
+ *  the reader afresh, V8's helper threads for a second heap: 'o' in bench/warc/cores.ts), more than it saves reading
+ *  less: a per-record gzip WARC costs ~16 ms of CPU a compressed MB to read, a plain one 1-3 ms a MB. */
+export const PARALLEL_MIN_BYTES = { gzip: 32 << 20, plain: 256 << 20 };
+
+const minBytesOf = (file: ArchiveFile) => (file.compression === 'none' ? PARALLEL_MIN_BYTES.plain : PARALLEL_MIN_BYTES.gzip);
 
 /** The target URI of the record that starts at `pos` (undefined: none) and where it ends; null when no whole record
  *  starts there: for per-record gzip, no whole member inflating to a WARC head (a 1f 8b 08 inside compressed data
@@ -97,7 +101,7 @@ export function checkWindows(windows: readonly ReadWindow[], results: readonly W
  *  readWindows) or when checkWindows finds the windows' output might differ from one pass: the caller then reads it on
  *  one core, as it always did. */
 export async function readOnThreads(
-  file: ArchiveFile, output: ReadOutput, threads = availableParallelism(), minBytes = PARALLEL_MIN_BYTES,
+  file: ArchiveFile, output: ReadOutput, threads = availableParallelism(), minBytes = minBytesOf(file),
 ): Promise<string[] | null> {
   return (await readWindows(file, output, threads, minBytes))?.flatMap((r) => r.lines) ?? null;
 }
@@ -105,7 +109,7 @@ export async function readOnThreads(
 /** What each window's thread read, in file order; null when the file is not one to read on threads (not a WARC, plain
  *  or per-record gzip; smaller than minBytes; one thread) or when checkWindows refuses the windows. */
 export async function readWindows(
-  file: ArchiveFile, output: ReadOutput, threads = availableParallelism(), minBytes = PARALLEL_MIN_BYTES,
+  file: ArchiveFile, output: ReadOutput, threads = availableParallelism(), minBytes = minBytesOf(file),
 ): Promise<WindowResult[] | null> {
   const gzip = file.compression === 'gzip-members';
   if (threads < 2 || file.format !== 'warc' || !(gzip || file.compression === 'none') || file.size < minBytes) return null;
