@@ -16,20 +16,21 @@ export interface WarcCore {
 }
 
 export const CORE_ENTRY = join(PROJECT_ROOT, 'src/core/warc/index.ts');
-const CDXJ_ENTRY = join(PROJECT_ROOT, 'src/core/warc/cdxj.ts');
 export const CORE_BUNDLE = join(DATA_DIR, 'archivestream-warc.mjs');
 
 export function coreAvailable(): boolean {
   return existsSync(CORE_ENTRY);
 }
 
-/** Bundles src/core/warc/index.ts (and cdxj.ts when present) into bench/data/archivestream-warc.mjs; returns its path. */
-export async function bundleCore(outfile = CORE_BUNDLE): Promise<string> {
-  let contents = `export * from ${JSON.stringify(CORE_ENTRY)};\n`;
-  if (existsSync(CDXJ_ENTRY)) contents += `export { cdxjLines } from ${JSON.stringify(CDXJ_ENTRY)};\n`;
+/** Bundles src/core/warc/index.ts (and cdxj.ts when present) of `root` (default this tree; bench/warc/ab.ts passes an
+ *  earlier one) into `outfile`; returns its path. */
+export async function bundleCore(outfile = CORE_BUNDLE, root = PROJECT_ROOT): Promise<string> {
+  const cdxjEntry = join(root, 'src/core/warc/cdxj.ts');
+  let contents = `export * from ${JSON.stringify(join(root, 'src/core/warc/index.ts'))};\n`;
+  if (existsSync(cdxjEntry)) contents += `export { cdxjLines } from ${JSON.stringify(cdxjEntry)};\n`;
   await build({
     absWorkingDir: PROJECT_ROOT,
-    stdin: { contents, resolveDir: PROJECT_ROOT, loader: 'ts', sourcefile: 'bench-warc-entry.ts' },
+    stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: 'bench-warc-entry.ts' },
     outfile,
     bundle: true,
     format: 'esm',
