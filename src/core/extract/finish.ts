@@ -92,8 +92,10 @@ const WS_RUN = /[\t\n\f\r \u00a0]+/g;
 /** Block breaks are marked with U+0000 while assembling (the tokenizer drops NUL from text, so it is free). */
 const BREAK = '\0';
 /** One pass for T8: a white-space run that holds a break becomes '\n', any other run of two or more (or of one
- *  that is not a plain space) becomes ' '. Single spaces are not matched at all, which is most of the speed. */
-const SPACE_OR_BREAK_RUN = /[ \t\n\f\r\u00a0]*[\0\t\n\f\r\u00a0][ \t\n\f\r\u00a0\0]*| {2,}/g;
+ *  that is not a plain space) becomes ' '. Single spaces are not matched at all, which is most of the speed; a run is
+ *  matched by its first character and then greedily (no backtracking into a leading part, measured 10% faster than
+ *  looking for the run's first non-space). */
+const SPACE_OR_BREAK_RUN = /[\0\t\n\f\r\u00a0][ \t\n\f\r\u00a0\0]*| [ \t\n\f\r\u00a0\0]+/g;
 const spaceOrBreak = (run: string) => (run.indexOf(BREAK) >= 0 ? '\n' : ' ');
 
 /** The text without the spaces and line breaks at its ends. A loop: the regex /^[\n ]+|[\n ]+$/g tries its second
@@ -280,16 +282,17 @@ function isCollapsible(c: number): boolean {
  * Whether the run of text html[start, end), decoded as `piece`, has a character that T8 does not collapse (so its
  * segment makes a line). The page itself is read, not the piece: a slice of it is slower to read code unit by code
  * unit (measured: this check was a fifth of main content's cost), and the two differ only where a reference or a NUL
- * is, which sends the check to the decoded piece.
+ * is. A run of white space (most runs between two tags) is read once: only a reference sends the check to the
+ * decoded piece.
  */
 function hasContent(html: string, start: number, end: number, piece: string): boolean {
   for (let i = start; i < end; i++) {
     const c = html.charCodeAt(i);
     if (isCollapsible(c)) continue;
     if (c !== 0x26) return true;
-    break;
+    for (let k = 0; k < piece.length; k++) if (!isCollapsible(piece.charCodeAt(k))) return true;
+    return false;
   }
-  for (let i = 0; i < piece.length; i++) if (!isCollapsible(piece.charCodeAt(i))) return true;
   return false;
 }
 
