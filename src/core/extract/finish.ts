@@ -179,7 +179,7 @@ export class Assembler {
     private readonly html: string,
     options: ExtractOptions = {},
   ) {
-    this.layout = options.main === false ? undefined : new Layout(html);
+    this.layout = options.main === false ? undefined : Layout.take(html);
   }
 
   text(start: number, end: number): void {
@@ -233,9 +233,10 @@ export class Assembler {
     layout?.lineBreak(this.out.length);
     const title = this.title ?? '';
     const mask = layout && chooseMain(layout, this.out, title);
+    layout?.release();
     const description = this.description ?? '';
     if (!mask) return { title, description, text, main: text, rest: '', mainFound: false };
-    return { title, description, text, main: this.pick(text, mask, 1), rest: this.pick(text, mask, 0), mainFound: true };
+    return { title, description, text, ...this.split(text, mask), mainFound: true };
   }
 
   private lineBreak(): void {
@@ -244,28 +245,28 @@ export class Assembler {
   }
 
   /**
-   * The lines of `text` whose segment's mask entry is `which`, joined by '\n'. Line k of text is segment k: a kept
-   * segment holds a character that T8 does not collapse and no break, so it becomes exactly one line, and the
-   * segments the Layout drops (white space only) become none. A run of wanted lines is one slice of text.
+   * The lines of `text` whose segment's mask entry is 1 (main) and 0 (rest), each joined by '\n', in one pass. Line k
+   * of text is segment k: a kept segment holds a character that T8 does not collapse and no break, so it becomes
+   * exactly one line, and the segments the Layout drops (white space only) become none. A run of lines on one side
+   * is one slice of text.
    */
-  private pick(text: string, mask: Uint8Array, which: number): string {
-    let picked = '';
+  private split(text: string, mask: Uint8Array): { main: string; rest: string } {
+    const picked = ['', ''];
     let lineStart = 0;
     for (let s = 0; s < mask.length; s++) {
+      const side = mask[s];
       let lineEnd = text.indexOf('\n', lineStart);
       if (lineEnd < 0) lineEnd = text.length;
-      if (mask[s] === which) {
-        const runStart = lineStart;
-        while (s + 1 < mask.length && mask[s + 1] === which) {
-          lineEnd = text.indexOf('\n', lineEnd + 1);
-          if (lineEnd < 0) lineEnd = text.length;
-          s++;
-        }
-        picked += (picked ? '\n' : '') + text.slice(runStart, lineEnd);
+      while (s + 1 < mask.length && mask[s + 1] === side) {
+        lineEnd = text.indexOf('\n', lineEnd + 1);
+        if (lineEnd < 0) lineEnd = text.length;
+        s++;
       }
+      const run = text.slice(lineStart, lineEnd);
+      picked[side] = picked[side] ? picked[side] + '\n' + run : run;
       lineStart = lineEnd + 1;
     }
-    return picked;
+    return { main: picked[1], rest: picked[0] };
   }
 
   private clean(s: string): string {
