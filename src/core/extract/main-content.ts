@@ -129,6 +129,8 @@ function wordsIn(html: string, start: number, end: number): number {
   return bits | WORD_MATCH[WORD_NEXT[st * SYMBOLS]];
 }
 
+/** A style that hides the element (M3: what is not shown is not the article). */
+const INVISIBLE_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
 const UNLIKELY_ROLES = /^(?:navigation|banner|contentinfo|complementary|menu|menubar|search|dialog|alert|alertdialog)$/;
 
 function isSpace(c: number): boolean {
@@ -163,7 +165,10 @@ function attributeFlags(html: string, start: number, end: number): number {
     }
     const nameEnd = p;
     while (p < end && isSpace(html.charCodeAt(p))) p++;
-    if (html.charCodeAt(p) !== 0x3d) continue; // no value
+    if (html.charCodeAt(p) !== 0x3d) { // no value
+      if (isName(html, nameStart, nameEnd, 'hidden')) flags |= F_UNLIKELY;
+      continue;
+    }
     p++;
     while (p < end && isSpace(html.charCodeAt(p))) p++;
     const quote = html.charCodeAt(p);
@@ -186,6 +191,10 @@ function attributeFlags(html: string, start: number, end: number): number {
       else if (UNLIKELY_ROLES.test(role)) flags |= F_UNLIKELY;
     } else if (isName(html, nameStart, nameEnd, 'itemprop') && /articlebody/i.test(html.slice(valueStart, valueEnd))) {
       flags |= F_MAIN;
+    } else if (isName(html, nameStart, nameEnd, 'hidden') ||
+      (isName(html, nameStart, nameEnd, 'aria-hidden') && /^\s*true\s*$/i.test(html.slice(valueStart, valueEnd))) ||
+      (isName(html, nameStart, nameEnd, 'style') && INVISIBLE_STYLE.test(html.slice(valueStart, valueEnd)))) {
+      flags |= F_UNLIKELY;
     }
   }
   if ((words & (W_UNLIKELY | W_MAYBE)) === W_UNLIKELY) flags |= F_UNLIKELY_NAME;
@@ -433,6 +442,10 @@ const LINK_LINE_MAX_LENGTH = 200;
 /** An advertising label on its own line, in the languages of the benchmarks' pages and a few more. */
 const AD_LABEL = /^(?:advertisements?|advert|ads?|sponsored|anzeige|werbung|publicit[ée]|publicidad|pubblicit[àa]|reklama|iklan|реклама)$/i;
 const AD_LABEL_MAX_LENGTH = 40;
+/** An image's credit or caption left in the article's flow (outside <figure>, which M3 drops): a line that starts with
+ *  a copyright sign or a "Photo:"-style label, or ends with a "(Image: ...)"-style credit. */
+const CREDIT_LINE = /^(?:©|(?:photo|image|picture|credit)s?:)|\((?:photo|image|picture|credit)s?:[^()]*\)$/i;
+const CREDIT_LINE_MAX_LENGTH = 300;
 const HEADING_MAX_LENGTH = 400;
 
 /**
@@ -448,6 +461,7 @@ function dropBoilerplateLines(layout: Layout, out: string, mask: Uint8Array, tit
     const length = segEnd[s] - segStart[s];
     if (length < LINK_LINE_MAX_LENGTH && segLink[s] >= length * LINK_LINE_DENSITY) mask[s] = 0;
     else if (length < AD_LABEL_MAX_LENGTH && AD_LABEL.test(out.slice(segStart[s], segEnd[s]).trim())) mask[s] = 0;
+    else if (length < CREDIT_LINE_MAX_LENGTH && CREDIT_LINE.test(out.slice(segStart[s], segEnd[s]).trim())) mask[s] = 0;
     else if ((segTag[s] === ID.h1 || segTag[s] === ID.h2) && lowerTitle && length < HEADING_MAX_LENGTH) {
       const line = out.slice(segStart[s], segEnd[s]).replace(/[\t\n\f\r \u00a0]+/g, ' ').trim().toLowerCase();
       if (line && (lowerTitle.includes(line) || line.includes(lowerTitle))) mask[s] = 0;
