@@ -170,6 +170,8 @@ export function tagAttributes(text: string, start: number, end: number): Map<str
  */
 export class Assembler {
   private out = '';
+  /** How many code units shorter out is than with every white-space run appended whole (see text()). */
+  private shrunk = 0;
   private title: string | undefined;
   private description: string | undefined;
   /** Undefined when the main content is not wanted (ExtractOptions.main false). */
@@ -183,15 +185,38 @@ export class Assembler {
   }
 
   text(start: number, end: number): void {
-    let piece = this.html.slice(start, end);
+    const html = this.html;
+    const layout = this.layout;
+    // A run of white space only (most runs between two tags: the page's indentation, nearly three quarters of the
+    // output on the corpus) is appended as one space: T8 makes the same of it, and the final pass then has a
+    // fraction of the output to collapse. The Layout's lengths still count it whole (M2).
+    let i = start;
+    let nul = 0;
+    for (; i < end; i++) {
+      const c = html.charCodeAt(i);
+      if (!isCollapsible(c)) break;
+      if (c === 0) nul++;
+    }
+    if (i === end) {
+      const length = end - start - nul;
+      if (length === 0) return;
+      this.out += ' ';
+      this.shrunk += length - 1;
+      if (layout?.inLink) layout.linkText(length);
+      return;
+    }
+    let piece = html.slice(start, end);
     // Per run, not once per page: V8 finds '\0' in a two-byte string by memchr on a 0 byte, which every ASCII
     // character has, so a page-wide search costs more than these searches of the text runs alone (measured).
     if (piece.indexOf('\0') >= 0) piece = piece.replace(/\0/g, '');
     if (piece.indexOf('&') >= 0) piece = decodeEntities(piece);
     this.out += piece;
-    const layout = this.layout;
     if (!layout) return;
-    if (!layout.hasText && hasContent(this.html, start, end, piece)) layout.firstText(this.out.length - piece.length);
+    // The run has a character T8 keeps unless its first one that is not white space starts a reference.
+    if (!layout.hasText && (html.charCodeAt(i) !== 0x26 || hasContent(piece))) {
+      const at = this.out.length - piece.length;
+      layout.firstText(at, at + this.shrunk);
+    }
     if (layout.inLink) layout.linkText(piece.length);
   }
 
@@ -230,7 +255,7 @@ export class Assembler {
   result(): ExtractedText {
     const text = trimEdges(this.out.replace(SPACE_OR_BREAK_RUN, spaceOrBreak));
     const layout = this.layout;
-    layout?.lineBreak(this.out.length);
+    layout?.lineBreak(this.out.length, this.out.length + this.shrunk);
     const title = this.title ?? '';
     const mask = layout && chooseMain(layout, this.out, title);
     layout?.release();
@@ -240,7 +265,7 @@ export class Assembler {
   }
 
   private lineBreak(): void {
-    this.layout?.lineBreak(this.out.length);
+    this.layout?.lineBreak(this.out.length, this.out.length + this.shrunk);
     this.out += BREAK;
   }
 
@@ -279,21 +304,9 @@ function isCollapsible(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c || c === 0xa0 || c === 0;
 }
 
-/**
- * Whether the run of text html[start, end), decoded as `piece`, has a character that T8 does not collapse (so its
- * segment makes a line). The page itself is read, not the piece: a slice of it is slower to read code unit by code
- * unit (measured: this check was a fifth of main content's cost), and the two differ only where a reference or a NUL
- * is. A run of white space (most runs between two tags) is read once: only a reference sends the check to the
- * decoded piece.
- */
-function hasContent(html: string, start: number, end: number, piece: string): boolean {
-  for (let i = start; i < end; i++) {
-    const c = html.charCodeAt(i);
-    if (isCollapsible(c)) continue;
-    if (c !== 0x26) return true;
-    for (let k = 0; k < piece.length; k++) if (!isCollapsible(piece.charCodeAt(k))) return true;
-    return false;
-  }
+/** Whether a decoded run of text has a character that T8 does not collapse (so its segment makes a line). */
+function hasContent(piece: string): boolean {
+  for (let k = 0; k < piece.length; k++) if (!isCollapsible(piece.charCodeAt(k))) return true;
   return false;
 }
 

@@ -243,12 +243,16 @@ export class Layout {
   segElem = new Int32Array(1024);
   segLink = new Int32Array(1024);
   segTag = new Int32Array(1024);
+  /** A segment's length (M2): its extent in the output as it would be with every run of white space appended whole
+   *  (the Assembler appends a run between two tags as one space, see Assembler.text). */
+  segLen = new Int32Array(1024);
   nSeg = 0;
   /** The open segment has text (the Assembler then stops looking). */
   hasText = false;
   /** Inside <a>: the Assembler reports the text's length to linkText(). */
   inLink = false;
   private start = 0;
+  private rawStart = 0;
   private link = 0;
   private elem = 0;
   private blockTag = -1;
@@ -322,10 +326,11 @@ export class Layout {
     if (tag !== ID.body && !(this.blockTag >= ID.h1 && this.blockTag <= ID.h6)) this.blockTag = tag;
   }
 
-  /** The open segment's first text starts at output position `at`. */
-  firstText(at: number): void {
+  /** The open segment's first text starts at output position `at`, `rawAt` in the output with white space whole. */
+  firstText(at: number, rawAt: number): void {
     this.hasText = true;
     this.start = at;
+    this.rawStart = rawAt;
     this.elem = this.stack[this.depth - 1];
   }
 
@@ -333,18 +338,18 @@ export class Layout {
     this.link += length;
   }
 
-  /** A line break at output position `at` ends the open segment. */
-  lineBreak(at: number): void {
+  /** A line break at output position `at` (`rawAt` with white space whole) ends the open segment. */
+  lineBreak(at: number, rawAt: number): void {
     // A break with no text before it (the one a block's own start tag makes) keeps the block's tag for the next line.
     if (this.hasText) {
-      this.push(at);
+      this.push(at, rawAt);
       this.hasText = false;
       this.blockTag = -1;
     }
     this.link = 0;
   }
 
-  private push(at: number): void {
+  private push(at: number, rawAt: number): void {
     const s = this.nSeg++;
     if (s === this.segStart.length) {
       this.segStart = grown(this.segStart);
@@ -352,12 +357,14 @@ export class Layout {
       this.segElem = grown(this.segElem);
       this.segLink = grown(this.segLink);
       this.segTag = grown(this.segTag);
+      this.segLen = grown(this.segLen);
     }
     this.segStart[s] = this.start;
     this.segEnd[s] = at;
     this.segElem[s] = this.elem;
     this.segLink[s] = this.link;
     this.segTag[s] = this.blockTag;
+    this.segLen[s] = rawAt - this.rawStart;
   }
 }
 
@@ -397,10 +404,8 @@ const BYLINE_MAX_LENGTH = 100;
  * `out` is the Assembler's output (for counting commas).
  */
 export function chooseMain(layout: Layout, out: string, title = ''): Uint8Array | undefined {
-  const { html, elParent, elTag, elStart, elEnd, segStart, segEnd, segElem, nEl, nSeg } = layout;
+  const { html, elParent, elTag, elStart, elEnd, segStart, segEnd, segElem, segLen, nEl, nSeg } = layout;
   if (nSeg === 0) return undefined;
-  const segLen = new Float64Array(nSeg);
-  for (let s = 0; s < nSeg; s++) segLen[s] = segEnd[s] - segStart[s];
 
   // Which elements hold text: only their hints are read.
   const holdsText = new Uint8Array(nEl);
@@ -454,11 +459,11 @@ const HEADING_MAX_LENGTH = 400;
  * stored apart, and the headline is not the article's body).
  */
 function dropBoilerplateLines(layout: Layout, out: string, mask: Uint8Array, title: string): void {
-  const { segStart, segEnd, segLink, segTag, nSeg } = layout;
+  const { segStart, segEnd, segLink, segTag, segLen, nSeg } = layout;
   const lowerTitle = title.toLowerCase();
   for (let s = 0; s < nSeg; s++) {
     if (!mask[s]) continue;
-    const length = segEnd[s] - segStart[s];
+    const length = segLen[s];
     if (length < LINK_LINE_MAX_LENGTH && segLink[s] >= length * LINK_LINE_DENSITY) mask[s] = 0;
     else if (length < AD_LABEL_MAX_LENGTH && AD_LABEL.test(out.slice(segStart[s], segEnd[s]).trim())) mask[s] = 0;
     else if (length < CREDIT_LINE_MAX_LENGTH && CREDIT_LINE.test(out.slice(segStart[s], segEnd[s]).trim())) mask[s] = 0;
@@ -472,7 +477,7 @@ function dropBoilerplateLines(layout: Layout, out: string, mask: Uint8Array, tit
 interface Features {
   layout: Layout;
   elFlags: Uint32Array;
-  segLen: Float64Array;
+  segLen: Int32Array;
   commas: Uint32Array;
   /** The element is a data table or inside one. */
   inDataTable: Uint8Array;
