@@ -96,6 +96,8 @@ const BREAK = '\0';
  *  matched by its first character and then greedily (no backtracking into a leading part, measured 10% faster than
  *  looking for the run's first non-space). */
 const SPACE_OR_BREAK_RUN = /[\0\t\n\f\r\u00a0][ \t\n\f\r\u00a0\0]*| [ \t\n\f\r\u00a0\0]+/g;
+/** White space but NUL, from lastIndex on. */
+const WHITE_RUN = /[\t\n\f\r \u00a0]*/y;
 const spaceOrBreak = (run: string) => (run.indexOf(BREAK) >= 0 ? '\n' : ' ');
 
 /** The text without the spaces and line breaks at its ends. A loop: the regex /^[\n ]+|[\n ]+$/g tries its second
@@ -192,10 +194,16 @@ export class Assembler {
     // fraction of the output to collapse. The Layout's lengths still count it whole (M2).
     let i = start;
     let nul = 0;
-    for (; i < end; i++) {
-      const c = html.charCodeAt(i);
-      if (!isCollapsible(c)) break;
-      if (c === 0) nul++;
+    if (isCollapsible(html.charCodeAt(i))) {
+      // Runs of indentation are long (130 code units on average on the corpus): a regex crosses them faster than a
+      // loop; the loop then goes on only past a NUL, which it counts.
+      WHITE_RUN.lastIndex = i;
+      WHITE_RUN.test(html);
+      for (i = Math.min(WHITE_RUN.lastIndex, end); i < end; i++) {
+        const c = html.charCodeAt(i);
+        if (!isCollapsible(c)) break;
+        if (c === 0) nul++;
+      }
     }
     if (i === end) {
       const length = end - start - nul;
