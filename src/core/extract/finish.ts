@@ -172,8 +172,12 @@ export function tagAttributes(text: string, start: number, end: number): Map<str
  */
 export class Assembler {
   private out = '';
-  /** How many code units shorter out is than with every white-space run appended whole (see text()). */
+  /** How many code units shorter out is than with every white-space run appended whole (see text()); runs left
+   *  out after a break are not counted (no line is open there, see Layout.lineBreak). */
   private shrunk = 0;
+  /** Nothing but white space has been appended since the last break (or the start, which T8 trims the same way):
+   *  a further break or space would only join the break's run, so it is not appended (fewer runs to collapse). */
+  private afterBreak = true;
   private title: string | undefined;
   private description: string | undefined;
   /** Undefined when the main content is not wanted (ExtractOptions.main false). */
@@ -208,7 +212,7 @@ export class Assembler {
     if (i === end) {
       const length = end - start - nul;
       if (length === 0) return;
-      this.out += ' ';
+      this.space();
       this.shrunk += length - 1;
       if (layout?.inLink) layout.linkText(length);
       return;
@@ -219,6 +223,7 @@ export class Assembler {
     if (piece.indexOf('\0') >= 0) piece = piece.replace(/\0/g, '');
     if (piece.indexOf('&') >= 0) piece = decodeEntities(piece);
     this.out += piece;
+    this.afterBreak = false;
     if (!layout) return;
     // The run has a character T8 keeps unless its first one that is not white space starts a reference.
     if (!layout.hasText && (html.charCodeAt(i) !== 0x26 || hasContent(piece))) {
@@ -238,7 +243,7 @@ export class Assembler {
       if (code >> TRACK_SHIFT && this.layout) this.layout.tag((code >> TRACK_SHIFT) - 1, start, end, isEnd);
       const kind = code & KIND_MASK;
       if (kind === KIND_BLOCK) this.lineBreak();
-      else if (kind === KIND_SPACE) this.out += ' ';
+      else if (kind === KIND_SPACE) this.space();
       else if (kind === KIND_META && this.description === undefined && !isEnd) {
         const attrs = tagAttributes(html, start, end);
         const content = attrs.get('content');
@@ -253,9 +258,9 @@ export class Assembler {
         if (this.title === undefined) this.title = this.clean(decodeEntities(html.slice(open, end)));
         this.lineBreak();
       } else {
-        this.out += ' ';
+        this.space();
         this.text(open, end);
-        this.out += ' ';
+        this.space();
       }
     }
   }
@@ -274,7 +279,14 @@ export class Assembler {
 
   private lineBreak(): void {
     this.layout?.lineBreak(this.out.length, this.out.length + this.shrunk);
+    if (this.afterBreak) return;
     this.out += BREAK;
+    this.afterBreak = true;
+  }
+
+  /** A space; none right after a break, whose white-space run it would only join (T8 makes the run one '\n'). */
+  private space(): void {
+    if (!this.afterBreak) this.out += ' ';
   }
 
   /**
