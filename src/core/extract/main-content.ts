@@ -451,6 +451,21 @@ const AD_LABEL_MAX_LENGTH = 40;
  *  a copyright sign or a "Photo:"-style label, or ends with a "(Image: ...)"-style credit. */
 const CREDIT_LINE = /^(?:©|(?:photo|image|picture|credit)s?:)|\((?:photo|image|picture|credit)s?:[^()]*\)$/i;
 const CREDIT_LINE_MAX_LENGTH = 300;
+
+/** Whether out[start, end) can match CREDIT_LINE, from its first and last characters that are not white space:
+ *  most lines cannot, and are then not sliced and trimmed for the regex. */
+function mayBeCredit(out: string, start: number, end: number): boolean {
+  while (start < end && isTrimmed(out.charCodeAt(start))) start++;
+  while (end > start && isTrimmed(out.charCodeAt(end - 1))) end--;
+  const first = out.charCodeAt(start) | 0x20;
+  return first === 0xa9 || first === 0x70 || first === 0x69 || first === 0x63 || out.charCodeAt(end - 1) === 0x29;
+}
+
+/** What String.prototype.trim removes (ECMAScript's WhiteSpace and LineTerminator). */
+function isTrimmed(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
 const HEADING_MAX_LENGTH = 400;
 
 /**
@@ -466,7 +481,8 @@ function dropBoilerplateLines(layout: Layout, out: string, mask: Uint8Array, tit
     const length = segLen[s];
     if (length < LINK_LINE_MAX_LENGTH && segLink[s] >= length * LINK_LINE_DENSITY) mask[s] = 0;
     else if (length < AD_LABEL_MAX_LENGTH && AD_LABEL.test(out.slice(segStart[s], segEnd[s]).trim())) mask[s] = 0;
-    else if (length < CREDIT_LINE_MAX_LENGTH && CREDIT_LINE.test(out.slice(segStart[s], segEnd[s]).trim())) mask[s] = 0;
+    else if (length < CREDIT_LINE_MAX_LENGTH && mayBeCredit(out, segStart[s], segEnd[s]) &&
+      CREDIT_LINE.test(out.slice(segStart[s], segEnd[s]).trim())) mask[s] = 0;
     else if ((segTag[s] === ID.h1 || segTag[s] === ID.h2) && lowerTitle && length < HEADING_MAX_LENGTH) {
       const line = out.slice(segStart[s], segEnd[s]).replace(/[\t\n\f\r \u00a0]+/g, ' ').trim().toLowerCase();
       if (line && (lowerTitle.includes(line) || line.includes(lowerTitle))) mask[s] = 0;

@@ -221,10 +221,10 @@ describe('M8 lines', () => {
   it('sends image credits and captions in the flow to rest, not prose that mentions a photo', () => {
     const html = `<div class=story>${article('quay')}<p>© Jane Doe A crane at dawn over the quay.</p>` +
       `<p>Photo: John Smith, AP</p>${article('crane')}<p>The dock workers at the gate (Image: GETTY )</p>` +
-      `<p>Credits: Harbour Archive</p><p>She showed us a photo: the quay in 1900 (image: archive) with its cranes.</p></div>`;
+      `<p>Credits: Harbour Archive</p><p>\u2003Picture: the old quay</p><p>She showed us a photo: the quay in 1900 (image: archive) with its cranes.</p></div>`;
     const r = run(html);
     expect(lines(r.rest)).toEqual(['© Jane Doe A crane at dawn over the quay.', 'Photo: John Smith, AP',
-      'The dock workers at the gate (Image: GETTY )', 'Credits: Harbour Archive']);
+      'The dock workers at the gate (Image: GETTY )', 'Credits: Harbour Archive', '\u2003Picture: the old quay']);
     expect(r.main).toMatch(/^The quay[^\n]*\nThe crane[^\n]*\nShe showed us a photo: the quay in 1900 \(image: archive\) with its cranes\.$/);
   });
   it('keeps prose with a link in it, a heading that is not the title, and a long line of links', () => {
