@@ -1,6 +1,8 @@
 // Text extraction speed on one core (this thread): ours with and without main content, against Readability.js on
 // linkedom (a main-content extractor, parse included) and two whole-page text extractors, on the same pages.
-//   npx tsx bench/extract/speed.ts [--pages N] [--rounds R]
+//   npx tsx bench/extract/speed.ts [--pages N] [--rounds R] [--baseline DIR]
+// --baseline DIR adds another version of our extractor, from DIR/src/core/extract (for example
+// `git archive <commit> src/core/extract | tar -x -C DIR`), so before and after are timed in the same run.
 // Input: the readability test pages in ../shared/corpus/html/readability-test-pages (130 pages, ~26 MB) and the
 // article-extraction benchmark's pages in ../shared/corpus/article-extraction/html (181 pages, ~30 MB), decoded once
 // with decodeHtml as ingest decodes them (decoding is not timed); --pages N takes the first N of each. Each round
@@ -55,9 +57,15 @@ function htmlparser2Text(html: string): string {
   return out;
 }
 
-const EXTRACTORS: ReadonlyArray<readonly [string, (html: string) => unknown]> = [
+type Extractor = (html: string) => unknown;
+const baselineDir = process.argv.includes('--baseline') ? process.argv[process.argv.indexOf('--baseline') + 1] : undefined;
+const baseline = baselineDir &&
+  ((await import(resolve(baselineDir, 'src/core/extract/index.ts'))) as { extractText: Extractor; extractFullText: Extractor });
+
+const EXTRACTORS: ReadonlyArray<readonly [string, Extractor]> = [
   ['archivestream main (extractText)', extractText],
   ['archivestream full (extractFullText)', extractFullText],
+  ...(baseline ? [['baseline main', baseline.extractText], ['baseline full', baseline.extractFullText]] as const : []),
   ['Readability.js 0.6 + linkedom', readabilityText],
   ['htmlparser2 ontext', htmlparser2Text],
   ['html-to-text convert', (html) => convert(html, { wordwrap: false })],
@@ -116,12 +124,17 @@ function main(): void {
   });
   console.log(formatTable(['extractor', 'MB/s (best wall)', 'MB/s (all rounds)', 'MB/s (median CPU)', 'wall vs main',
     'CPU vs main'], rows));
-  const [main, full, readability] = best;
-  const [mainCpu, fullCpu, readabilityCpu] = cpuMedian;
-  console.log(`\nmain content adds ${((main / full - 1) * 100).toFixed(0)}% to the full-text extraction time (best wall rounds), ` +
-    `${((mainCpu / fullCpu - 1) * 100).toFixed(0)}% (median CPU rounds)`);
-  console.log(`main content is ${(readability / main).toFixed(0)}x Readability.js's throughput (best wall rounds), ` +
-    `${(readabilityCpu / mainCpu).toFixed(0)}x (median CPU rounds)`);
+  const at = (prefix: string) => EXTRACTORS.findIndex(([name]) => name.startsWith(prefix));
+  const summary = (label: string, main: number, full: number) => {
+    const peer = at('Readability');
+    console.log(`${label}: main content adds ${((best[main] / best[full] - 1) * 100).toFixed(0)}% to the full-text ` +
+      `extraction time (best wall rounds), ${((cpuMedian[main] / cpuMedian[full] - 1) * 100).toFixed(0)}% (median CPU ` +
+      `rounds); main is ${(best[peer] / best[main]).toFixed(0)}x Readability.js's throughput (best wall rounds), ` +
+      `${(cpuMedian[peer] / cpuMedian[main]).toFixed(0)}x (median CPU rounds)`);
+  };
+  console.log('');
+  summary('archivestream', at('archivestream main'), at('archivestream full'));
+  if (baseline) summary('baseline', at('baseline main'), at('baseline full'));
 }
 
 main();
