@@ -452,13 +452,22 @@ const AD_LABEL_MAX_LENGTH = 40;
 const CREDIT_LINE = /^(?:©|(?:photo|image|picture|credit)s?:)|\((?:photo|image|picture|credit)s?:[^()]*\)$/i;
 const CREDIT_LINE_MAX_LENGTH = 300;
 
-/** Whether out[start, end) can match CREDIT_LINE, from its first and last characters that are not white space:
- *  most lines cannot, and are then not sliced and trimmed for the regex. */
-function mayBeCredit(out: string, start: number, end: number): boolean {
+/**
+ * M8: whether the line out[start, end) of `length` is only an advertising label or is an image credit. It is sliced
+ * for the regexes only when its first or last character (trimmed) can start or end one: most lines cannot, and each
+ * slice is garbage to collect.
+ */
+function isLabelOrCredit(out: string, start: number, end: number, length: number): boolean {
   while (start < end && isTrimmed(out.charCodeAt(start))) start++;
   while (end > start && isTrimmed(out.charCodeAt(end - 1))) end--;
-  const first = out.charCodeAt(start) | 0x20;
-  return first === 0xa9 || first === 0x70 || first === 0x69 || first === 0x63 || out.charCodeAt(end - 1) === 0x29;
+  const first = out.charCodeAt(start);
+  const lower = first | 0x20;
+  const mayBeLabel = lower === 0x61 || lower === 0x73 || lower === 0x77 || lower === 0x70 || lower === 0x72 ||
+    lower === 0x69 || first === 0x440 || first === 0x420; // a s w p r i, р Р
+  if (length < AD_LABEL_MAX_LENGTH && mayBeLabel && AD_LABEL.test(out.slice(start, end))) return true;
+  const mayBeCredit = lower === 0xa9 || lower === 0x70 || lower === 0x69 || lower === 0x63 || // © p i c
+    out.charCodeAt(end - 1) === 0x29; // ')'
+  return mayBeCredit && CREDIT_LINE.test(out.slice(start, end));
 }
 
 /** What String.prototype.trim removes (ECMAScript's WhiteSpace and LineTerminator). */
@@ -480,9 +489,7 @@ function dropBoilerplateLines(layout: Layout, out: string, mask: Uint8Array, tit
     if (!mask[s]) continue;
     const length = segLen[s];
     if (length < LINK_LINE_MAX_LENGTH && segLink[s] >= length * LINK_LINE_DENSITY) mask[s] = 0;
-    else if (length < AD_LABEL_MAX_LENGTH && AD_LABEL.test(out.slice(segStart[s], segEnd[s]).trim())) mask[s] = 0;
-    else if (length < CREDIT_LINE_MAX_LENGTH && mayBeCredit(out, segStart[s], segEnd[s]) &&
-      CREDIT_LINE.test(out.slice(segStart[s], segEnd[s]).trim())) mask[s] = 0;
+    else if (length < CREDIT_LINE_MAX_LENGTH && isLabelOrCredit(out, segStart[s], segEnd[s], length)) mask[s] = 0;
     else if ((segTag[s] === ID.h1 || segTag[s] === ID.h2) && lowerTitle && length < HEADING_MAX_LENGTH) {
       const line = out.slice(segStart[s], segEnd[s]).replace(/[\t\n\f\r \u00a0]+/g, ' ').trim().toLowerCase();
       if (line && (lowerTitle.includes(line) || line.includes(lowerTitle))) mask[s] = 0;
