@@ -1,17 +1,26 @@
 // Text extraction speed on one core (this thread): ours with and without main content, against Readability.js on
 // linkedom (a main-content extractor, parse included) and two whole-page text extractors, on the same pages.
-//   npx tsx bench/extract/speed.ts [--pages N] [--rounds R]
-// Input: the readability test pages in ../shared/corpus/html/readability-test-pages (130 pages, ~25 MB), decoded
-// once with decodeHtml (decoding is not timed). Rounds interleave the extractors page by page (each does every page
-// once per round, after one warm-up round), so noise on a shared machine hits all of them; the table gives the best
-// round's MB/s (the least disturbed) and the spread over the rounds, and the MB/s of the median round in CPU time
-// (under heavy load wall time measures the scheduler more than the code); ratios are given for both.
+//   npx tsx bench/extract/speed.ts [--pages N] [--rounds R] [--baseline DIR]
+// --baseline DIR adds another version of our extractor, from DIR/src/core/extract (for example
+// `git archive <commit> src/core/extract | tar -x -C DIR`), so before and after are timed in the same run.
+// Input: the readability test pages in ../shared/corpus/html/readability-test-pages (130 pages, ~26 MB) and the
+// article-extraction benchmark's pages in ../shared/corpus/article-extraction/html (181 pages, ~30 MB), decoded once
+// with decodeHtml as ingest decodes them (decoding is not timed); --pages N takes the first N of each. Each round
+// runs every extractor over all the pages, one after the other in an order that rotates from round to round, after
+// one warm-up round; before each extractor's turn the heap is collected (untimed), so an extractor pays for its own
+// garbage and not for the DOM another one left behind (interleaving page by page, as this benchmark did first,
+// charged our extractors with the collection of linkedom's trees). The table gives the best round's MB/s (the least
+// disturbed) and the spread over the rounds, and the MB/s of the median round in CPU time (under heavy load wall
+// time measures the scheduler more than the code); ratios are given for both.
 //   main (extractText)      full text + main content: what ingest stores
 //   full (extractFullText)  full text only: the extractor without main content, the baseline for its cost
 //   Readability.js          @mozilla/readability on a linkedom DOM, parse included
 //   htmlparser2, html-to-text  whole-page text (htmlparser2's ontext skipping script/style; html-to-text convert)
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { gunzipSync } from 'node:zlib';
 import { Parser } from 'htmlparser2';
 import { decodeHtml } from '../../src/core/decode/charset.js';
 import { extractFullText, extractText } from '../../src/core/extract/index.js';
@@ -23,7 +32,12 @@ import { readabilityText } from './readability-peer.js';
 const HTML_TO_TEXT = 'html-to-text';
 const { convert } = (await import(HTML_TO_TEXT)) as { convert: (html: string, options?: object) => string };
 
-const PAGES_DIR = resolve(import.meta.dirname, '../../../shared/corpus/html/readability-test-pages');
+const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus');
+const PAGE_DIRS = [resolve(CORPUS, 'html/readability-test-pages'), resolve(CORPUS, 'article-extraction/html')];
+
+// A full collection between two extractors' turns, without asking for node --expose-gc.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -43,49 +57,55 @@ function htmlparser2Text(html: string): string {
   return out;
 }
 
-const EXTRACTORS: ReadonlyArray<readonly [string, (html: string) => unknown]> = [
+type Extractor = (html: string) => unknown;
+const baselineDir = process.argv.includes('--baseline') ? process.argv[process.argv.indexOf('--baseline') + 1] : undefined;
+const baseline = baselineDir &&
+  ((await import(resolve(baselineDir, 'src/core/extract/index.ts'))) as { extractText: Extractor; extractFullText: Extractor });
+
+const EXTRACTORS: ReadonlyArray<readonly [string, Extractor]> = [
   ['archivestream main (extractText)', extractText],
   ['archivestream full (extractFullText)', extractFullText],
+  ...(baseline ? [['baseline main', baseline.extractText], ['baseline full', baseline.extractFullText]] as const : []),
   ['Readability.js 0.6 + linkedom', readabilityText],
   ['htmlparser2 ontext', htmlparser2Text],
   ['html-to-text convert', (html) => convert(html, { wordwrap: false })],
 ];
 
 function main(): void {
-  if (!existsSync(PAGES_DIR)) {
-    console.error(`corpus not found: ${PAGES_DIR}`);
+  const missing = PAGE_DIRS.find((dir) => !existsSync(dir));
+  if (missing) {
+    console.error(`corpus not found: ${missing}`);
     process.exit(1);
   }
   const limit = arg('--pages', Infinity);
   const rounds = Math.max(1, arg('--rounds', 5));
-  const files = readdirSync(PAGES_DIR).filter((f) => f.endsWith('.html')).sort().slice(0, limit);
-  const pages = files.map((f) => decodeHtml(readFileSync(resolve(PAGES_DIR, f))).text);
+  const pages = PAGE_DIRS.flatMap((dir) =>
+    readdirSync(dir).filter((f) => /\.html(?:\.gz)?$/.test(f)).sort().slice(0, limit).map((f) => {
+      const bytes = readFileSync(resolve(dir, f));
+      return decodeHtml(f.endsWith('.gz') ? gunzipSync(bytes) : bytes).text;
+    }));
   const mb = pages.reduce((sum, p) => sum + Buffer.byteLength(p, 'utf8'), 0) / 1e6;
 
   console.log(machineLine());
-  console.log(`input: ${pages.length} pages, ${mb.toFixed(1)} MB (UTF-8); ${rounds} interleaved rounds after a warm-up, one thread\n`);
+  console.log(`input: ${pages.length} pages, ${mb.toFixed(1)} MB (UTF-8); ${rounds} rounds after a warm-up, one thread\n`);
 
   for (const [, fn] of EXTRACTORS) for (const p of pages) fn(p); // warm-up
-  // Interleaved page by page: on a shared machine a burst of load then lands on every extractor alike. Each call is
-  // timed twice: wall clock, and the process's CPU time (process.cpuUsage), which under heavy load is what the code
-  // costs rather than what the scheduler gave it (it also counts the collector's helper threads while they run).
+  // Each turn is timed twice: wall clock, and the process's CPU time (process.cpuUsage), which under heavy load is
+  // what the code costs rather than what the scheduler gave it (it also counts the collector's helper threads).
   const wall = EXTRACTORS.map(() => [] as number[]);
   const cpu = EXTRACTORS.map(() => [] as number[]);
   for (let r = 0; r < rounds; r++) {
-    const wallMs = EXTRACTORS.map(() => 0);
-    const cpuMs = EXTRACTORS.map(() => 0);
-    for (const p of pages) {
-      EXTRACTORS.forEach(([, fn], k) => {
-        const c0 = process.cpuUsage();
-        const t0 = performance.now();
-        fn(p);
-        wallMs[k] += performance.now() - t0;
-        const c = process.cpuUsage(c0);
-        cpuMs[k] += (c.user + c.system) / 1000;
-      });
+    for (let turn = 0; turn < EXTRACTORS.length; turn++) {
+      const k = (r + turn) % EXTRACTORS.length;
+      const fn = EXTRACTORS[k][1];
+      gc();
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      for (const p of pages) fn(p);
+      wall[k].push((performance.now() - t0) / 1000);
+      const c = process.cpuUsage(c0);
+      cpu[k].push((c.user + c.system) / 1e6);
     }
-    wallMs.forEach((m, k) => wall[k].push(m / 1000));
-    cpuMs.forEach((m, k) => cpu[k].push(m / 1000));
   }
 
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -104,12 +124,17 @@ function main(): void {
   });
   console.log(formatTable(['extractor', 'MB/s (best wall)', 'MB/s (all rounds)', 'MB/s (median CPU)', 'wall vs main',
     'CPU vs main'], rows));
-  const [main, full, readability] = best;
-  const [mainCpu, fullCpu, readabilityCpu] = cpuMedian;
-  console.log(`\nmain content adds ${((main / full - 1) * 100).toFixed(0)}% to the full-text extraction time (best wall rounds), ` +
-    `${((mainCpu / fullCpu - 1) * 100).toFixed(0)}% (median CPU rounds)`);
-  console.log(`main content is ${(readability / main).toFixed(0)}x Readability.js's throughput (best wall rounds), ` +
-    `${(readabilityCpu / mainCpu).toFixed(0)}x (median CPU rounds)`);
+  const at = (prefix: string) => EXTRACTORS.findIndex(([name]) => name.startsWith(prefix));
+  const summary = (label: string, main: number, full: number) => {
+    const peer = at('Readability');
+    console.log(`${label}: main content adds ${((best[main] / best[full] - 1) * 100).toFixed(0)}% to the full-text ` +
+      `extraction time (best wall rounds), ${((cpuMedian[main] / cpuMedian[full] - 1) * 100).toFixed(0)}% (median CPU ` +
+      `rounds); main is ${(best[peer] / best[main]).toFixed(0)}x Readability.js's throughput (best wall rounds), ` +
+      `${(cpuMedian[peer] / cpuMedian[main]).toFixed(0)}x (median CPU rounds)`);
+  };
+  console.log('');
+  summary('archivestream', at('archivestream main'), at('archivestream full'));
+  if (baseline) summary('baseline', at('baseline main'), at('baseline full'));
 }
 
 main();

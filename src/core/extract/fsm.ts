@@ -178,21 +178,28 @@ function isWs(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c;
 }
 
+/** LT_NAMES by their length: a tag name is read to its end once and compared only with the names as long. */
+const LT_NAMES_BY_LENGTH: ReadonlyArray<ReadonlyArray<readonly [string, number]>> = Array.from({ length: 9 }, (_, len) =>
+  LT_NAMES.filter(([name]) => name.length === len));
+
 /** Index (0..6) of the special name at text[p..] followed by a delimiter, or -1. */
 function specialName(text: string, p: number): number {
   const n = text.length;
   const first = text.charCodeAt(p) | 0x20;
   if (first !== 0x73 && first !== 0x74 && first !== 0x6e && first !== 0x69) return -1; // s t n i: most tags are none
-  for (let k = 0; k < LT_NAMES.length; k++) {
-    const name = LT_NAMES[k][0];
-    const len = name.length;
-    if (p + len > n) continue;
-    let j = 0;
+  // The name's letters, at most one more than the longest special name (8): a longer name is none of them.
+  let e = p + 1;
+  while (e < n && e <= p + 8 && isLetter(text.charCodeAt(e))) e++;
+  const len = e - p;
+  if (len > 8) return -1;
+  if (e < n) {
+    const d = text.charCodeAt(e);
+    if (!isWs(d) && d !== 0x2f && d !== 0x3e) return -1;
+  }
+  for (const [name, k] of LT_NAMES_BY_LENGTH[len]) {
+    let j = 1;
     while (j < len && (text.charCodeAt(p + j) | 0x20) === name.charCodeAt(j)) j++;
-    if (j < len) continue;
-    if (p + len === n) return LT_NAMES[k][1];
-    const d = text.charCodeAt(p + len);
-    if (isWs(d) || d === 0x2f || d === 0x3e) return LT_NAMES[k][1];
+    if (j === len && first === name.charCodeAt(0)) return k;
   }
   return -1;
 }

@@ -41,8 +41,9 @@
  *      menu, dialog, form or figure (an image's caption and credit are not the article's text); or its role is navigation, banner, contentinfo, complementary, menu, menubar, search,
  *      dialog, alert or alertdialog; or its class or id holds a boilerplate word (comment, footer, header, menu,
  *      sidebar, share, related, cookie, banner, breadcrumb, nav..., see UNLIKELY) and no rescue word (article,
- *      body, content, main, column, ...). <main>, <article>, role=main|article and itemprop=articleBody are never
- *      out of the running.
+ *      body, content, main, column, ...); or it is not shown: a hidden attribute, aria-hidden="true", or a style
+ *      with display: none or visibility: hidden. <main>, <article>, role=main|article and itemprop=articleBody are
+ *      never out of the running.
  *  M4  Scoring (Readability's): each line of 25+ characters in the running scores 1 + its commas +
  *      min(floor(length / 100), 3) for its element and its ancestors up to four levels, divided by 1, 2, 6, 9, 12.
  *      A scored element starts from its tag (div +5; pre, td, blockquote +3; ul, ol, dl, form -3; th -5) and its
@@ -62,9 +63,11 @@
  *      mainFound is false.
  *  M8  Lines: a line of the article goes to rest when it is shorter than 200 code units with link text at least 0.8
  *      of it (a related-story link, "READ MORE: ..."), or is only an advertising label (Advertisement, Advert, Ad,
- *      Sponsored, Anzeige, Publicité, ... trimmed, any case), or is an h1 or h2 line that the page's title (T4)
- *      contains or that contains the title, compared with white space collapsed and in lower case (the headline is
- *      stored as the title). If no line is left, mainFound is false.
+ *      Sponsored, Anzeige, Publicité, ... trimmed, any case), or is an image's credit or caption: shorter than 300
+ *      code units and, trimmed, starting with '©' or 'Photo:', 'Image:', 'Picture:', 'Credit:' (or their plurals,
+ *      any case) or ending with such a label's parenthesis ('... (Image: GETTY)'); or is an h1 or h2 line that the
+ *      page's title (T4) contains or that contains the title, compared with white space collapsed and in lower case
+ *      (the headline is stored as the title). If no line is left, mainFound is false.
  * The rules run on what the finish step sees (runs of text and markup), so the GPU path gets the same main content.
  *
  * This module fuses the FSM scan with skipping (it jumps straight to the next code unit that can change the state)

@@ -129,6 +129,8 @@ function wordsIn(html: string, start: number, end: number): number {
   return bits | WORD_MATCH[WORD_NEXT[st * SYMBOLS]];
 }
 
+/** A style that hides the element (M3: what is not shown is not the article). */
+const INVISIBLE_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
 const UNLIKELY_ROLES = /^(?:navigation|banner|contentinfo|complementary|menu|menubar|search|dialog|alert|alertdialog)$/;
 
 function isSpace(c: number): boolean {
@@ -163,7 +165,10 @@ function attributeFlags(html: string, start: number, end: number): number {
     }
     const nameEnd = p;
     while (p < end && isSpace(html.charCodeAt(p))) p++;
-    if (html.charCodeAt(p) !== 0x3d) continue; // no value
+    if (html.charCodeAt(p) !== 0x3d) { // no value
+      if (isName(html, nameStart, nameEnd, 'hidden')) flags |= F_UNLIKELY;
+      continue;
+    }
     p++;
     while (p < end && isSpace(html.charCodeAt(p))) p++;
     const quote = html.charCodeAt(p);
@@ -186,6 +191,10 @@ function attributeFlags(html: string, start: number, end: number): number {
       else if (UNLIKELY_ROLES.test(role)) flags |= F_UNLIKELY;
     } else if (isName(html, nameStart, nameEnd, 'itemprop') && /articlebody/i.test(html.slice(valueStart, valueEnd))) {
       flags |= F_MAIN;
+    } else if (isName(html, nameStart, nameEnd, 'hidden') ||
+      (isName(html, nameStart, nameEnd, 'aria-hidden') && /^\s*true\s*$/i.test(html.slice(valueStart, valueEnd))) ||
+      (isName(html, nameStart, nameEnd, 'style') && INVISIBLE_STYLE.test(html.slice(valueStart, valueEnd)))) {
+      flags |= F_UNLIKELY;
     }
   }
   if ((words & (W_UNLIKELY | W_MAYBE)) === W_UNLIKELY) flags |= F_UNLIKELY_NAME;
@@ -214,31 +223,65 @@ function tagFlags(tag: number): number {
  * hints are read in chooseMain, and only for elements that hold text.
  */
 export class Layout {
-  // Elements; 0 is the document.
-  readonly elParent: number[] = [-1];
-  readonly elTag: number[] = [-1];
-  readonly elStart: number[] = [0];
-  readonly elEnd: number[] = [0];
+  /** The Layout of the page before, whose columns the next page takes over (see take()). */
+  private static spare: Layout | undefined;
+  // Elements; 0 is the document. The columns are longer than nEl and nSeg: they grow by doubling and are reused
+  // from page to page, so a page allocates nothing here (measured: main content a few per cent faster than with
+  // number[] columns and their pushes).
+  elParent = new Int32Array(1024);
+  elTag = new Int32Array(1024);
+  elStart = new Int32Array(1024);
+  elEnd = new Int32Array(1024);
+  nEl = 1;
   /** The open elements: stack[0, depth); a depth instead of truncating the array (setting an array's length is
    *  slow in V8). */
   private stack: number[] = [0];
   private depth = 1;
   // Segments.
-  readonly segStart: number[] = [];
-  readonly segEnd: number[] = [];
-  readonly segElem: number[] = [];
-  readonly segLink: number[] = [];
-  readonly segTag: number[] = [];
+  segStart = new Int32Array(1024);
+  segEnd = new Int32Array(1024);
+  segElem = new Int32Array(1024);
+  segLink = new Int32Array(1024);
+  segTag = new Int32Array(1024);
+  /** A segment's length (M2): its extent in the output as it would be with every run of white space appended whole
+   *  (the Assembler appends a run between two tags as one space, see Assembler.text). */
+  segLen = new Int32Array(1024);
+  nSeg = 0;
   /** The open segment has text (the Assembler then stops looking). */
   hasText = false;
   /** Inside <a>: the Assembler reports the text's length to linkText(). */
   inLink = false;
   private start = 0;
+  private rawStart = 0;
   private link = 0;
   private elem = 0;
   private blockTag = -1;
 
-  constructor(readonly html: string) {}
+  private constructor(public html: string) {
+    this.elParent[0] = -1;
+    this.elTag[0] = -1;
+  }
+
+  /** A Layout for the page `html`: the spare one when there is one (a page's Layout is released by chooseMain). */
+  static take(html: string): Layout {
+    const layout = Layout.spare;
+    if (!layout) return new Layout(html);
+    Layout.spare = undefined;
+    layout.html = html;
+    layout.nEl = 1;
+    layout.nSeg = 0;
+    layout.depth = 1;
+    layout.hasText = layout.inLink = false;
+    layout.link = 0;
+    layout.blockTag = -1;
+    return layout;
+  }
+
+  /** Gives the columns to the next page: this Layout is not to be read any more. */
+  release(): void {
+    this.html = '';
+    Layout.spare = this;
+  }
 
   /** A tracked tag html[start, end); `end` is true for an end tag. */
   tag(tag: number, start: number, end: number, isEnd: boolean): void {
@@ -268,19 +311,26 @@ export class Layout {
       top = this.elTag[stack[this.depth - 1]];
       if (tag === ID.tr && top === ID.tr) this.depth--;
     }
-    const id = this.elParent.length;
-    this.elParent.push(stack[this.depth - 1]);
-    this.elTag.push(tag);
-    this.elStart.push(start);
-    this.elEnd.push(end);
+    const id = this.nEl++;
+    if (id === this.elParent.length) {
+      this.elParent = grown(this.elParent);
+      this.elTag = grown(this.elTag);
+      this.elStart = grown(this.elStart);
+      this.elEnd = grown(this.elEnd);
+    }
+    this.elParent[id] = stack[this.depth - 1];
+    this.elTag[id] = tag;
+    this.elStart[id] = start;
+    this.elEnd[id] = end;
     stack[this.depth++] = id;
     if (tag !== ID.body && !(this.blockTag >= ID.h1 && this.blockTag <= ID.h6)) this.blockTag = tag;
   }
 
-  /** The open segment's first text starts at output position `at`. */
-  firstText(at: number): void {
+  /** The open segment's first text starts at output position `at`, `rawAt` in the output with white space whole. */
+  firstText(at: number, rawAt: number): void {
     this.hasText = true;
     this.start = at;
+    this.rawStart = rawAt;
     this.elem = this.stack[this.depth - 1];
   }
 
@@ -288,24 +338,41 @@ export class Layout {
     this.link += length;
   }
 
-  /** A line break at output position `at` ends the open segment. */
-  lineBreak(at: number): void {
+  /** A line break at output position `at` (`rawAt` with white space whole) ends the open segment. */
+  lineBreak(at: number, rawAt: number): void {
     // A break with no text before it (the one a block's own start tag makes) keeps the block's tag for the next line.
     if (this.hasText) {
-      this.push(at);
+      this.push(at, rawAt);
       this.hasText = false;
       this.blockTag = -1;
     }
     this.link = 0;
   }
 
-  private push(at: number): void {
-    this.segStart.push(this.start);
-    this.segEnd.push(at);
-    this.segElem.push(this.elem);
-    this.segLink.push(this.link);
-    this.segTag.push(this.blockTag);
+  private push(at: number, rawAt: number): void {
+    const s = this.nSeg++;
+    if (s === this.segStart.length) {
+      this.segStart = grown(this.segStart);
+      this.segEnd = grown(this.segEnd);
+      this.segElem = grown(this.segElem);
+      this.segLink = grown(this.segLink);
+      this.segTag = grown(this.segTag);
+      this.segLen = grown(this.segLen);
+    }
+    this.segStart[s] = this.start;
+    this.segEnd[s] = at;
+    this.segElem[s] = this.elem;
+    this.segLink[s] = this.link;
+    this.segTag[s] = this.blockTag;
+    this.segLen[s] = rawAt - this.rawStart;
   }
+}
+
+/** The column with twice the room, its entries kept. */
+function grown(column: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(column.length * 2);
+  bigger.set(column);
+  return bigger;
 }
 
 /** Readability's content score for a paragraph of `len` characters with `commas` commas. */
@@ -337,12 +404,8 @@ const BYLINE_MAX_LENGTH = 100;
  * `out` is the Assembler's output (for counting commas).
  */
 export function chooseMain(layout: Layout, out: string, title = ''): Uint8Array | undefined {
-  const { html, elParent, elTag, elStart, elEnd, segStart, segEnd, segElem, segLink } = layout;
-  const nEl = elParent.length;
-  const nSeg = segStart.length;
+  const { html, elParent, elTag, elStart, elEnd, segStart, segEnd, segElem, segLen, nEl, nSeg } = layout;
   if (nSeg === 0) return undefined;
-  const segLen = new Float64Array(nSeg);
-  for (let s = 0; s < nSeg; s++) segLen[s] = segEnd[s] - segStart[s];
 
   // Which elements hold text: only their hints are read.
   const holdsText = new Uint8Array(nEl);
@@ -384,6 +447,34 @@ const LINK_LINE_MAX_LENGTH = 200;
 /** An advertising label on its own line, in the languages of the benchmarks' pages and a few more. */
 const AD_LABEL = /^(?:advertisements?|advert|ads?|sponsored|anzeige|werbung|publicit[ée]|publicidad|pubblicit[àa]|reklama|iklan|реклама)$/i;
 const AD_LABEL_MAX_LENGTH = 40;
+/** An image's credit or caption left in the article's flow (outside <figure>, which M3 drops): a line that starts with
+ *  a copyright sign or a "Photo:"-style label, or ends with a "(Image: ...)"-style credit. */
+const CREDIT_LINE = /^(?:©|(?:photo|image|picture|credit)s?:)|\((?:photo|image|picture|credit)s?:[^()]*\)$/i;
+const CREDIT_LINE_MAX_LENGTH = 300;
+
+/**
+ * M8: whether the line out[start, end) of `length` is only an advertising label or is an image credit. It is sliced
+ * for the regexes only when its first or last character (trimmed) can start or end one: most lines cannot, and each
+ * slice is garbage to collect.
+ */
+function isLabelOrCredit(out: string, start: number, end: number, length: number): boolean {
+  while (start < end && isTrimmed(out.charCodeAt(start))) start++;
+  while (end > start && isTrimmed(out.charCodeAt(end - 1))) end--;
+  const first = out.charCodeAt(start);
+  const lower = first | 0x20;
+  const mayBeLabel = lower === 0x61 || lower === 0x73 || lower === 0x77 || lower === 0x70 || lower === 0x72 ||
+    lower === 0x69 || first === 0x440 || first === 0x420; // a s w p r i, р Р
+  if (length < AD_LABEL_MAX_LENGTH && mayBeLabel && AD_LABEL.test(out.slice(start, end))) return true;
+  const mayBeCredit = lower === 0xa9 || lower === 0x70 || lower === 0x69 || lower === 0x63 || // © p i c
+    out.charCodeAt(end - 1) === 0x29; // ')'
+  return mayBeCredit && CREDIT_LINE.test(out.slice(start, end));
+}
+
+/** What String.prototype.trim removes (ECMAScript's WhiteSpace and LineTerminator). */
+function isTrimmed(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
 const HEADING_MAX_LENGTH = 400;
 
 /**
@@ -392,13 +483,13 @@ const HEADING_MAX_LENGTH = 400;
  * stored apart, and the headline is not the article's body).
  */
 function dropBoilerplateLines(layout: Layout, out: string, mask: Uint8Array, title: string): void {
-  const { segStart, segEnd, segLink, segTag } = layout;
+  const { segStart, segEnd, segLink, segTag, segLen, nSeg } = layout;
   const lowerTitle = title.toLowerCase();
-  for (let s = 0; s < mask.length; s++) {
+  for (let s = 0; s < nSeg; s++) {
     if (!mask[s]) continue;
-    const length = segEnd[s] - segStart[s];
+    const length = segLen[s];
     if (length < LINK_LINE_MAX_LENGTH && segLink[s] >= length * LINK_LINE_DENSITY) mask[s] = 0;
-    else if (length < AD_LABEL_MAX_LENGTH && AD_LABEL.test(out.slice(segStart[s], segEnd[s]).trim())) mask[s] = 0;
+    else if (length < CREDIT_LINE_MAX_LENGTH && isLabelOrCredit(out, segStart[s], segEnd[s], length)) mask[s] = 0;
     else if ((segTag[s] === ID.h1 || segTag[s] === ID.h2) && lowerTitle && length < HEADING_MAX_LENGTH) {
       const line = out.slice(segStart[s], segEnd[s]).replace(/[\t\n\f\r \u00a0]+/g, ' ').trim().toLowerCase();
       if (line && (lowerTitle.includes(line) || line.includes(lowerTitle))) mask[s] = 0;
@@ -409,7 +500,7 @@ function dropBoilerplateLines(layout: Layout, out: string, mask: Uint8Array, tit
 interface Features {
   layout: Layout;
   elFlags: Uint32Array;
-  segLen: Float64Array;
+  segLen: Int32Array;
   commas: Uint32Array;
   /** The element is a data table or inside one. */
   inDataTable: Uint8Array;
@@ -418,9 +509,7 @@ interface Features {
 /** One attempt at the article, with the elements that have one of the `unlikely` flags out of the running. */
 function attempt(page: Features, unlikely: number): Uint8Array | undefined {
   const { layout, elFlags, segLen, commas, inDataTable } = page;
-  const { elParent, elTag, segElem, segLink } = layout;
-  const nEl = elParent.length;
-  const nSeg = segLen.length;
+  const { elParent, elTag, segElem, segLink, segTag, nEl, nSeg } = layout;
   // Elements out of the running: unlikely ones and everything inside them.
   const excluded = new Uint8Array(nEl);
   for (let e = 1; e < nEl; e++) {
@@ -442,8 +531,8 @@ function attempt(page: Features, unlikely: number): Uint8Array | undefined {
     sumLen[e] += segLen[s];
     sumLink[e] += segLink[s];
     sumCommas[e] += c;
-    if (layout.segTag[s] === ID.p) sumP[e]++;
-    else if (layout.segTag[s] === ID.li) sumLi[e]++;
+    if (segTag[s] === ID.p) sumP[e]++;
+    else if (segTag[s] === ID.li) sumLi[e]++;
     if (inDataTable[e]) sumTable[e] += segLen[s];
   }
   for (let e = nEl - 1; e > 0; e--) {

@@ -164,4 +164,8 @@ describe('T8 white space', () => {
     expect(run('<title>a\0b</title>c\0d').title).toBe('ab');
     expect(text('c\0d')).toBe('cd');
   });
+  it('makes a run of white space between two tags one space, and a run of NUL alone nothing', () => {
+    expect(text('a<b>\n\t \u00a0</b>c<i> </i>d<i>\0\0</i>e<i>\0 \0</i>f<p>\r\n  </p>g')).toBe('a c de f\ng');
+    expect(text('<textarea>\n  </textarea>x<textarea>\0</textarea>y')).toBe('x y');
+  });
 });

@@ -104,6 +104,17 @@ describe('M3 boilerplate', () => {
     const r = run(`<div title="see class=sidebar">${article('valley', 'meadow')}</div><div>${prose('other')}</div>`);
     expect(r.main).toMatch(/^The valley/);
   });
+  it('drops what is not shown: the hidden attribute, aria-hidden=true, display:none and visibility:hidden', () => {
+    for (const open of ['<div hidden>', '<div aria-hidden="true">', '<div style="color: red; DISPLAY : none">',
+      '<div style=visibility:hidden>']) {
+      // The hidden copy has more paragraphs than the visible article, so it would win the scoring if it were shown.
+      const r = run(`<div>${article('valley', 'meadow')}</div>${open}${article('copy', 'copy', 'copy', 'copy')}</div>`);
+      expect(r.main, open).toMatch(/^The valley[^\n]*\nThe meadow[^\n]*$/);
+    }
+    const shown = run(`<div>${article('valley', 'meadow')}</div><div aria-hidden="false" style="display: block">` +
+      `${article('copy', 'copy', 'copy', 'copy')}</div>`);
+    expect(lines(shown.main).filter((l) => l.startsWith('The copy'))).toHaveLength(4);
+  });
   it('never drops <article>, role=main or itemprop=articleBody', () => {
     for (const open of ['<article class=sidebar>', '<div class=sidebar role=main>', '<div class=footer itemprop="articleBody">']) {
       const r = run(`${NAV}${open}${article('valley', 'meadow')}</div></article>`);
@@ -206,6 +217,15 @@ describe('M8 lines', () => {
     expect(lines(r.rest)).toEqual(['Harbour reopens', 'Dock workers strike again', 'READ MORE: The tides of the old town and its harbour, explained',
       'ADVERTISEMENT', 'Advertisement']);
     expect(r.main).toMatch(/^The quay[^\n]*\nThe crane[^\n]*\nThe dock[^\n]*$/);
+  });
+  it('sends image credits and captions in the flow to rest, not prose that mentions a photo', () => {
+    const html = `<div class=story>${article('quay')}<p>© Jane Doe A crane at dawn over the quay.</p>` +
+      `<p>Photo: John Smith, AP</p>${article('crane')}<p>The dock workers at the gate (Image: GETTY )</p>` +
+      `<p>Credits: Harbour Archive</p><p>\u2003Picture: the old quay</p><p>She showed us a photo: the quay in 1900 (image: archive) with its cranes.</p></div>`;
+    const r = run(html);
+    expect(lines(r.rest)).toEqual(['© Jane Doe A crane at dawn over the quay.', 'Photo: John Smith, AP',
+      'The dock workers at the gate (Image: GETTY )', 'Credits: Harbour Archive', '\u2003Picture: the old quay']);
+    expect(r.main).toMatch(/^The quay[^\n]*\nThe crane[^\n]*\nShe showed us a photo: the quay in 1900 \(image: archive\) with its cranes\.$/);
   });
   it('keeps prose with a link in it, a heading that is not the title, and a long line of links', () => {
     const longLinks = Array.from({ length: 12 }, (_, i) => `<a href=/${i}>Reference number ${i}</a>`).join(' ');
