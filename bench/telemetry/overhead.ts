@@ -145,9 +145,11 @@ async function ingest(round: number, mode: Mode, files: string[], rx: Awaited<Re
 
 const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
 const median = (xs: readonly number[]) => percentile(sorted(xs), 50);
-const iqr = (xs: readonly number[]) => `${fmt(percentile(sorted(xs), 25), 3)}-${fmt(percentile(sorted(xs), 75), 3)}`;
+
 const range = (xs: readonly number[], d: number) => `${fmt(Math.min(...xs), d)}-${fmt(Math.max(...xs), d)}`;
 const pct = (ratio: number) => `${ratio >= 1 ? '+' : ''}${fmt((ratio - 1) * 100, 1)}%`;
+/** The interquartile range of ratios, as percentages over 1. */
+const iqr = (xs: readonly number[]) => `${pct(percentile(sorted(xs), 25))} .. ${pct(percentile(sorted(xs), 75))}`;
 
 /** A 90% interval of the median by resampling (seeded): how well this run pins the median paired ratio down. */
 function bootstrap90(xs: readonly number[], rnd: () => number): [number, number] {

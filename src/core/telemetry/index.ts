@@ -1,7 +1,7 @@
 // Spans around every stage (ingest batches, SQL, extraction backends). The API is a no-op until a process installs an
 // SDK (sdk.ts: startTelemetry in the engine and CLI, startThreadTelemetry in their worker threads), so library code
 // traces unconditionally and costs next to nothing in tests or when tracing is off. This file needs nothing but the
-// API: a thread that traces nothing never loads the SDK (sink.ts loads it when a tracer is installed).
+// API (not even @opentelemetry/core's propagator: tracing off loads no more than the API).
 // Trace context never travels implicitly between processes or threads: a caller hands `currentTraceparent()` over
 // with its message (an HTTP header, an IPC field, a thread message) and the other side runs under `withTraceparent`.
 import { context, isSpanContextValid, ROOT_CONTEXT, SpanStatusCode, trace, TraceFlags, type Attributes, type Context } from '@opentelemetry/api';
