@@ -21,7 +21,7 @@
 // - perf stat: hardware counters (instructions, cycles) are not supported in the VM this was written on
 //   (`perf stat -e instructions` reports <not supported>); task-clock is, and it is the same user+sys figure as above.
 //
-//   npx tsx bench/telemetry/overhead.ts [--pages 10000] [--rounds 8] [--workers 2] [--seed 1] [--cli out/node/cli.mjs]
+//   npx tsx bench/telemetry/overhead.ts [--pages 10000] [--rounds 8] [--workers 2] [--seed 1] [--cli a/cli.mjs,b/cli.mjs]
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,8 +45,9 @@ const pages = arg('--pages', 10_000);
 const rounds = arg('--rounds', 8);
 const workers = arg('--workers', 2);
 const seed = arg('--seed', 1);
-/** The CLI bundle to run (another build, to compare before and after a change). */
-const CLI = resolve(process.argv.includes('--cli') ? process.argv[process.argv.indexOf('--cli') + 1] : join(ROOT, 'out/node/cli.mjs'));
+/** The CLI bundles to run: this checkout's build, or several (`--cli a.mjs,b.mjs`: a build before and after a change,
+ *  each round running every mode of every build, so both see the same machine). */
+const CLIS = (process.argv.includes('--cli') ? process.argv[process.argv.indexOf('--cli') + 1].split(',') : [join(ROOT, 'out/node/cli.mjs')]).map((p) => resolve(p));
 
 type Mode = 'off' | 'store' | 'otlp';
 const MODES: Mode[] = ['off', 'store', 'otlp'];
@@ -55,6 +56,7 @@ const EXPECTED = ['cli.index', 'ingest.file', 'ingest.batch', 'ingest.read', 'in
 
 interface Run {
   round: number;
+  cli: string;
   mode: Mode;
   /** Seconds, spawn to exit. */
   wall: number;
@@ -116,11 +118,11 @@ async function receiver(): Promise<{ endpoint: string; bytes: () => number; take
 }
 
 /** One ingest into a fresh database. An async spawn, so the receiver in this process keeps answering. */
-async function ingest(round: number, mode: Mode, files: string[], rx: Awaited<ReturnType<typeof receiver>>): Promise<Run> {
+async function ingest(round: number, cli: string, mode: Mode, files: string[], rx: Awaited<ReturnType<typeof receiver>>): Promise<Run> {
   const db = join(DATA, `db-${mode}.sqlite`);
   const traceFile = join(DATA, 'trace.json');
   for (const f of [db, `${db}-wal`, `${db}-shm`, traceFile]) rmSync(f, { force: true });
-  const args = [CLI, 'index', db, ...files, '--json', '--workers', String(workers), ...(mode === 'store' ? ['--trace', traceFile] : [])];
+  const args = [cli, 'index', db, ...files, '--json', '--workers', String(workers), ...(mode === 'store' ? ['--trace', traceFile] : [])];
   const env = { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: mode === 'otlp' ? rx.endpoint : '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' };
   rx.take();
   const load1 = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
@@ -140,7 +142,7 @@ async function ingest(round: number, mode: Mode, files: string[], rx: Awaited<Re
   const names = mode === 'store' ? spanNames(JSON.parse(readFileSync(traceFile, 'utf8')) as OtlpJson) : mode === 'otlp' ? rx.take() : [];
   const missing = mode === 'off' ? [] : EXPECTED.filter((n) => !names.includes(n));
   if (missing.length) throw new Error(`the ${mode} run's trace lacks ${missing.join(', ')} (${names.length} spans)`);
-  return { round, mode, wall, cpu, others: Math.max(0, (busy - cpu) / wall), load1, spans: names.length };
+  return { round, cli, mode, wall, cpu, others: Math.max(0, (busy - cpu) / wall), load1, spans: names.length };
 }
 
 const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
@@ -166,17 +168,32 @@ async function main(): Promise<void> {
   const rnd = random(seed);
   const runs: Run[] = [];
   try {
-    for (const mode of MODES) await ingest(0, mode, files, rx); // warm-up: page cache, bundles, each mode once
+    const jobs = CLIS.flatMap((cli) => MODES.map((mode) => ({ cli, mode })));
+    for (const { cli, mode } of jobs) await ingest(0, cli, mode, files, rx); // warm-up: page cache, bundles, each once
     for (let r = 1; r <= rounds; r++) {
-      for (const mode of shuffled(MODES, rnd)) {
-        const run = await ingest(r, mode, files, rx);
+      for (const { cli, mode } of shuffled(jobs, rnd)) {
+        const run = await ingest(r, cli, mode, files, rx);
         runs.push(run);
-        console.error(`round ${r}/${rounds} ${mode.padEnd(5)} ${run.wall.toFixed(2)} s wall, ${run.cpu.toFixed(2)} s CPU, others ${run.others.toFixed(2)} cores, load ${run.load1}, ${run.spans} spans`);
+        console.error(`round ${r}/${rounds} ${CLIS.length > 1 ? `${cli} ` : ''}${mode.padEnd(5)} ${run.wall.toFixed(2)} s wall, ${run.cpu.toFixed(2)} s CPU, others ${run.others.toFixed(2)} cores, load ${run.load1}, ${run.spans} spans`);
       }
     }
   } finally {
     rx.close();
   }
+  console.log(`ingest of ${m.pages} generated pages (${(m.warcBytes / 1e6).toFixed(0)} MB of WARC, ${files.length} files), ${workers} workers, ${rounds} rounds in shuffled order (seed ${seed})`);
+  console.log(machineLine(DATA));
+  for (const cli of CLIS) table(runs.filter((x) => x.cli === cli), cli, rnd);
+  const loads = runs.map((x) => x.load1);
+  console.log(`load average (1 min) before the runs: median ${fmt(median(loads), 2)}, ${range(loads, 2)}; 'others busy': cores other processes kept busy during a run (median).`);
+  if (CLIS.length > 1) {
+    const cpuOf = (cli: string, mode: Mode) => runs.filter((x) => x.cli === cli && x.mode === mode).sort((a, b) => a.round - b.round).map((x) => x.cpu);
+    console.log(MODES.map((mode) => `${mode}: ${CLIS[1]} over ${CLIS[0]} ${pct(median(cpuOf(CLIS[1], mode).map((c, i) => c / cpuOf(CLIS[0], mode)[i])))} CPU`).join('; ') + ' (paired per round, median)');
+  }
+  console.log(`OTLP receiver took ${(rx.bytes() / 1e3).toFixed(1)} KB (gzip).`);
+}
+
+/** The table of one build's runs: figures per mode, and each traced mode paired with the same round's 'off' run. */
+function table(runs: Run[], cli: string, rnd: () => number): void {
   const of = (mode: Mode) => runs.filter((x) => x.mode === mode).sort((a, b) => a.round - b.round);
   const paired = (mode: Mode, k: 'wall' | 'cpu') => of(mode).map((x, i) => x[k] / of('off')[i][k]);
   const rows = MODES.map((mode) => {
@@ -196,17 +213,12 @@ async function main(): Promise<void> {
     ];
   });
   const spread = (xs: number[]) => (Math.max(...xs) - Math.min(...xs)) / median(xs);
-  const loads = runs.map((x) => x.load1);
-  console.log(`${CLI}: ingest of ${m.pages} generated pages (${(m.warcBytes / 1e6).toFixed(0)} MB of WARC, ${files.length} files), ${workers} workers, ${rounds} rounds in shuffled order (seed ${seed})`);
-  console.log(machineLine(DATA));
   console.log(formatTable(
     ['mode', 'runs', 'spans', 'wall s', 'wall min-max', 'CPU s', 'CPU min-max', 'wall vs off, paired [IQR]', 'CPU vs off, paired [IQR]', 'CPU 90% CI', 'others busy'],
     rows,
   ));
-  console.log(`load average (1 min) before the runs: median ${fmt(median(loads), 2)}, ${range(loads, 2)}; 'others busy': cores other processes kept busy during a run (median).`);
   console.log(`noise: the 'off' runs alone spread ${(spread(of('off').map((x) => x.wall)) * 100).toFixed(1)}% (min-max over median) in wall time and ` +
-    `${(spread(of('off').map((x) => x.cpu)) * 100).toFixed(1)}% in CPU time; a paired ratio's 90% interval wider than the effect means this run does not resolve it.` +
-    ` OTLP receiver took ${(rx.bytes() / 1e3).toFixed(1)} KB (gzip).`);
+    `${(spread(of('off').map((x) => x.cpu)) * 100).toFixed(1)}% in CPU time; a paired ratio's 90% interval wider than the effect means this run does not resolve it.`);
 }
 
 void main();
