@@ -56,3 +56,12 @@ export function cpuSeconds(pid: number): number {
   }
   return ticks / USER_HZ;
 }
+
+/** CPU seconds the whole machine has spent busy (every core, every process: /proc/stat's first line, all but idle
+ *  and iowait) since boot; the difference over a run, minus the run's own CPU time, is what other work took. */
+export function busyCoreSeconds(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already counted in user)
+  const [user, nice, system, , , irq, softirq, steal] = f;
+  return (user + nice + system + irq + softirq + (steal ?? 0)) / USER_HZ;
+}

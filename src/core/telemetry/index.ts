@@ -1,13 +1,20 @@
 // Spans around every stage (ingest batches, SQL, extraction backends). The API is a no-op until a process installs an
 // SDK (sdk.ts: startTelemetry in the engine and CLI, startThreadTelemetry in their worker threads), so library code
-// traces unconditionally and costs next to nothing in tests or when tracing is off.
+// traces unconditionally and costs next to nothing in tests or when tracing is off. This file needs nothing but the
+// API (not even @opentelemetry/core's propagator: tracing off loads no more than the API).
 // Trace context never travels implicitly between processes or threads: a caller hands `currentTraceparent()` over
 // with its message (an HTTP header, an IPC field, a thread message) and the other side runs under `withTraceparent`.
-import { context, defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, SpanStatusCode, trace, TraceFlags, type Attributes, type Context } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { context, isSpanContextValid, ROOT_CONTEXT, SpanStatusCode, trace, TraceFlags, type Attributes, type Context } from '@opentelemetry/api';
+import { parseTraceparent } from '../../shared/telemetry.js';
 
 const tracer = trace.getTracer('archivestream');
-const propagator = new W3CTraceContextPropagator();
+
+/** A context's span as a W3C traceparent (as @opentelemetry/core's W3CTraceContextPropagator writes it). */
+function traceparentOf(ctx: Context): string | undefined {
+  const span = trace.getSpanContext(ctx);
+  if (!span || !isSpanContextValid(span)) return undefined;
+  return `00-${span.traceId}-${span.spanId}-0${(span.traceFlags & TraceFlags.SAMPLED).toString(16)}`;
+}
 
 /** Runs fn inside a span named `name`; works for sync and async fn, records a thrown error on the span. */
 export function withSpan<T>(name: string, attrs: Attributes, fn: () => T): T {
@@ -47,16 +54,16 @@ export function annotate(attrs: Attributes): void {
 
 /** The active span as a W3C traceparent, to hand to another process or thread; undefined when nothing is traced. */
 export function currentTraceparent(): string | undefined {
-  const carrier: Record<string, string> = {};
-  propagator.inject(context.active(), carrier, defaultTextMapSetter);
-  return carrier.traceparent;
+  return traceparentOf(context.active());
 }
 
 /** Runs fn with the span a traceparent names (from another process or thread) as its parent; a missing or malformed
  *  one starts fn's spans in a trace of their own. */
 export function withTraceparent<T>(traceparent: string | undefined, fn: () => T): T {
   if (!traceparent) return fn();
-  return context.with(propagator.extract(ROOT_CONTEXT, { traceparent }, defaultTextMapGetter), fn);
+  const parent = parseTraceparent(traceparent.trim());
+  const remote = parent && { traceId: parent.traceId, spanId: parent.spanId, traceFlags: parent.flags, isRemote: true };
+  return context.with(remote && isSpanContextValid(remote) ? trace.setSpanContext(ROOT_CONTEXT, remote) : ROOT_CONTEXT, fn);
 }
 
 /** Whether the active context is a sampled trace (an SDK is installed, or a traced caller handed its context over):
@@ -81,10 +88,8 @@ export interface OpenSpan {
 export function openSpan(name: string, attrs: Attributes): OpenSpan {
   const span = tracer.startSpan(name, { attributes: attrs });
   const ctx = trace.setSpan(context.active(), span);
-  const carrier: Record<string, string> = {};
-  propagator.inject(ctx, carrier, defaultTextMapSetter);
   return {
-    traceparent: carrier.traceparent,
+    traceparent: traceparentOf(ctx),
     context: ctx,
     run: (fn) => context.with(ctx, fn),
     end(attrs = {}, error) {

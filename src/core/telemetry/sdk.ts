@@ -7,6 +7,8 @@
 // as dropped, never waited for.
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { toOtlpJson } from '../../shared/otlp-json.js';
@@ -150,22 +152,42 @@ export class ExportQueue {
   }
 }
 
-function postSpans(target: ExportTarget, spans: readonly SpanRecord[]): Promise<Response> {
+/** A collector's answer to one post. */
+interface Answer {
+  ok: boolean;
+  status: number;
+  statusText: string;
+  text: string;
+}
+
+/** Posts spans as one gzip'd OTLP/JSON request. Through node:http(s), not fetch: fetch loads undici on its first use
+ *  in a process, about 40 ms of CPU, and costs some 10 ms a post; that was most of what export added to an ingest
+ *  (bench/telemetry/overhead.ts). */
+function postSpans(target: ExportTarget, spans: readonly SpanRecord[]): Promise<Answer> {
   const body = gzipSync(JSON.stringify(toOtlpJson(spans, target.service, target.resource)));
-  return fetch(target.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
-    body,
-    signal: AbortSignal.timeout(EXPORT_TIMEOUT_MS),
+  return new Promise((resolve, reject) => {
+    const url = new URL(target.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`not an http(s) URL: ${target.url}`);
+    const headers = { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': body.length };
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: 'POST', headers, signal: AbortSignal.timeout(EXPORT_TIMEOUT_MS) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        resolve({ ok: status >= 200 && status < 300, status, statusText: res.statusMessage ?? '', text: Buffer.concat(chunks).toString() });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
   });
 }
 
-/** A failed post in words: fetch hides the socket's error code in `cause`. */
+/** A failed post in words: the socket's error code (ECONNREFUSED, ...), or the timeout. */
 function describeFailure(e: unknown): string {
-  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  if (e instanceof Error && e.name === 'TimeoutError') return `no answer within ${EXPORT_TIMEOUT_MS / 1000} s`;
-  if (cause?.code) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
-  if (cause?.message) return cause.message; // e.g. "bad port": fetch refuses ports of other protocols (9, 25, ...)
+  const err = e as { name?: string; code?: unknown; message?: string; cause?: { name?: string } };
+  if (err.name === 'TimeoutError' || err.cause?.name === 'TimeoutError') return `no answer within ${EXPORT_TIMEOUT_MS / 1000} s`;
+  if (typeof err.code === 'string') return `${err.code}${err.message ? `: ${err.message}` : ''}`;
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -176,7 +198,7 @@ export async function testExport(baseEndpoint: string): Promise<{ ok: boolean; u
   try {
     const res = await postSpans({ url, service: 'archivestream', resource: {} }, []);
     const ms = performance.now() - t0;
-    const text = (await res.text()).slice(0, 200);
+    const text = res.text.slice(0, 200);
     return res.ok
       ? { ok: true, url, ms, message: `the collector accepted an empty trace (HTTP ${res.status}) in ${ms.toFixed(0)} ms` }
       : { ok: false, url, ms, message: `the collector answered HTTP ${res.status} ${res.statusText}${text ? `: ${text}` : ''}` };

@@ -3,30 +3,8 @@
 // threads inside the messages they already exchange, so every span ends in the engine's (or CLI's) one store.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { context, ROOT_CONTEXT, trace, type Context, type ContextManager } from '@opentelemetry/api';
-import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { SpanProcess, SpanRecord } from '../../shared/telemetry.js';
-
-const hrMs = ([s, ns]: [number, number]): number => s * 1e3 + ns / 1e6;
-
-/** A finished span as plain data (structured-clone safe). */
-export function toRecord(span: ReadableSpan, process: SpanProcess): SpanRecord {
-  const attributes: SpanRecord['attributes'] = {};
-  for (const [k, v] of Object.entries(span.attributes)) {
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') attributes[k] = v;
-    else if (Array.isArray(v)) attributes[k] = v.join(',');
-  }
-  return {
-    name: span.name,
-    traceId: span.spanContext().traceId,
-    spanId: span.spanContext().spanId,
-    parentSpanId: span.parentSpanContext?.spanId ?? null,
-    process,
-    startMs: hrMs(span.startTime),
-    durationMs: hrMs(span.duration),
-    attributes,
-    error: span.status.code === 2 ? (span.status.message ?? 'error') : null,
-  };
-}
+import { recordingTracer } from './tracer.js';
 
 /** Context across awaits, for any thread (the SDK's own manager for Node lives in a package the app does not
  *  depend on; this is all of it that is needed). */
@@ -57,17 +35,10 @@ let sink: ((r: SpanRecord) => void) | null = null;
 /** Installs the tracer for this thread: every span that ends goes to `accept` as a SpanRecord of `process`. */
 export function installTracer(process: SpanProcess, accept: (r: SpanRecord) => void): () => Promise<void> {
   sink = accept;
-  const processor: SpanProcessor = {
-    onStart: () => {},
-    onEnd: (span) => accept(toRecord(span, process)),
-    forceFlush: () => Promise.resolve(),
-    shutdown: () => Promise.resolve(),
-  };
-  const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+  const tracer = recordingTracer(process, accept);
   context.setGlobalContextManager(new AsyncContextManager());
-  trace.setGlobalTracerProvider(provider);
+  trace.setGlobalTracerProvider({ getTracer: () => tracer });
   return async () => {
-    await provider.shutdown();
     trace.disable();
     context.disable();
     sink = null;

@@ -5,7 +5,6 @@ import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_QUEUE, ExportQueue, SpanStore, testExport } from '../../../src/core/telemetry/sdk.js';
-import { toRecord } from '../../../src/core/telemetry/sink.js';
 import { toOtlpJson } from '../../../src/shared/otlp-json.js';
 import type { SpanRecord } from '../../../src/shared/telemetry.js';
 import { startReceiver, unusedPort, type Receiver } from './otlp-receiver.js';
@@ -91,7 +90,14 @@ describe('OTLP/JSON', () => {
       resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }>;
     };
     const theirs = peer.resourceSpans[0].scopeSpans[0].spans[0];
-    const ours = toOtlpJson([toRecord(ended!, 'engine')]).resourceSpans[0].scopeSpans[0].spans[0];
+    // The same span as the app's tracer records it (tracer.test.ts checks that it records what the SDK does).
+    const hrMs = ([s, ns]: [number, number]) => s * 1e3 + ns / 1e6;
+    const record: SpanRecord = {
+      name: ended!.name, traceId: ended!.spanContext().traceId, spanId: ended!.spanContext().spanId,
+      parentSpanId: ended!.parentSpanContext?.spanId ?? null, process: 'engine', startMs: hrMs(ended!.startTime),
+      durationMs: hrMs(ended!.duration), attributes: ended!.attributes as SpanRecord['attributes'], error: ended!.status.message ?? null,
+    };
+    const ours = toOtlpJson([record]).resourceSpans[0].scopeSpans[0].spans[0];
     for (const key of ['traceId', 'spanId', 'parentSpanId', 'name', 'kind', 'status'] as const) expect(ours[key], key).toEqual(theirs[key]);
     // Times: theirs to the nanosecond, ours to the microsecond.
     for (const key of ['startTimeUnixNano', 'endTimeUnixNano'] as const) {
