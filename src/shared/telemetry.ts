@@ -5,13 +5,15 @@
 /** The W3C Trace Context header (and the field name on every message that carries it): "00-<trace>-<span>-<flags>". */
 export const TRACEPARENT = 'traceparent';
 
-const TRACEPARENT_FORMAT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const TRACEPARENT_FORMAT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
 
 /** A traceparent's trace id, span id and flags (bit 0: sampled), for code without an SDK to do it (the browser's);
- *  null when malformed. */
+ *  null when malformed. As W3C Trace Context says (3.3, versioning): version ff is invalid, version 00 has exactly four
+ *  fields, and a later version is read for its first four, whatever follows them. */
 export function parseTraceparent(traceparent: string): { traceId: string; spanId: string; flags: number } | null {
   const m = TRACEPARENT_FORMAT.exec(traceparent);
-  return m ? { traceId: m[1], spanId: m[2], flags: parseInt(m[3], 16) } : null;
+  if (!m || m[1] === 'ff' || (m[1] === '00' && m[5] !== undefined)) return null;
+  return { traceId: m[2], spanId: m[3], flags: parseInt(m[4], 16) };
 }
 
 /** Which process (or thread) recorded a span: the profiler lays its waterfall out by these. */

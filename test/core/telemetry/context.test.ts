@@ -28,13 +28,21 @@ describe('traceparent', () => {
   });
 
   it('a malformed one starts a trace of its own, even inside a traced call', () => {
-    for (const bad of ['garbage', '00-00000000000000000000000000000000-00f067aa0ba902b7-01']) {
+    for (const bad of [
+      'garbage', '00-00000000000000000000000000000000-00f067aa0ba902b7-01',
+      'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra',
+    ]) {
       withSpan('side.outer', {}, () => withTraceparent(bad, () => withSpan('side.orphan', {}, () => {})));
       const outer = stored('side.outer').at(-1)!;
       const orphan = stored('side.orphan').at(-1)!;
       expect(orphan.parentSpanId, bad).toBeNull();
       expect(orphan.traceId, bad).not.toBe(outer.traceId);
     }
+  });
+
+  it('a later version is read for its first four fields, whatever follows (W3C Trace Context, versioning)', () => {
+    withTraceparent('01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-what-version-1-adds', () => withSpan('side.v1', {}, () => {}));
+    expect(stored('side.v1').at(-1)).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentSpanId: '00f067aa0ba902b7' });
   });
 
   it('an unsampled one records nothing under it', () => {
