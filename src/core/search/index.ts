@@ -14,6 +14,7 @@ import {
   buildCandidatePageSql,
   buildHitsOfPagesSql,
   buildFilteredPagesSql,
+  buildIndexedCaptureCountSql,
   amongPages,
   buildRankedTiersSql,
   buildNewestMatchesSql,
@@ -266,9 +267,18 @@ function dateOrderScan(coll: Collection, q: ParsedQuery, match: string, offset: 
  *  indexes without the words; null when the filter keeps more. */
 function selectivePages(coll: Collection, q: ParsedQuery, t: SearchTuning): number[] | null {
   if (!indexedFilter(q)) return null;
+  // The captures in the filter's host and time ranges, counted from one index alone, bound its pages from above: a
+  // filter with more than CAPTURES_PER_PAGE times selectivePages of them is taken as broad without reading its pages
+  // (a join per capture up to selectivePages + 1 pages: 9 ms to learn that a date range is broad, twice a query).
+  const bound = t.selectivePages * CAPTURES_PER_PAGE;
+  if (coll.get<{ n: number }>(buildIndexedCaptureCountSql(q, bound + 1))!.n > bound) return null;
   const ids = coll.all<{ id: number }>(buildFilteredPagesSql(q, t.selectivePages + 1));
   return ids.length > t.selectivePages ? null : ids.map((r) => r.id);
 }
+
+/** Captures a page of a selective filter is expected to have at most within the filter's ranges: its response and
+ *  request records, and a revisit or two. */
+const CAPTURES_PER_PAGE = 4;
 
 /** Whether a capture index (by host, by time) can find the filter's pages. Without one (mime:, status: alone) finding
  *  whether they are few scans the captures until selectivePages of them are found (126 ms for mime:text/html at 20k
@@ -311,7 +321,7 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
   const q = asQuery(query, coll);
   const match = toFtsMatch(q);
   const filtered = hasFilters(q.filters);
-  const exactHits = filtered && match !== null ? selectiveHitIds(coll, q, match, t.selectivePages) : null;
+  const exactHits = filtered && match !== null ? selectiveHitIds(coll, q, match, t) : null;
   if (exactHits) {
     const { facets } = countFacets(coll, q, exactHits);
     return { total: exactHits.length, totalIsEstimate: false, facets, facetsAreSample: false, tookMs: performance.now() - t0 };
@@ -362,11 +372,10 @@ function countFacets(coll: Collection, q: ParsedQuery, pageIds?: number[]): { fa
 }
 
 /** The exact hits of a query whose filter keeps few pages: those pages that the words match (unranked). */
-function selectiveHitIds(coll: Collection, q: ParsedQuery, match: string, selectivePages: number): number[] | null {
-  if (!indexedFilter(q)) return null;
-  const ids = coll.all<{ id: number }>(buildFilteredPagesSql(q, selectivePages + 1));
-  if (ids.length > selectivePages) return null;
-  return coll.rows(buildMatchIdsAmongSql(match, ids.map((r) => r.id))).map((r) => r[0] as number);
+function selectiveHitIds(coll: Collection, q: ParsedQuery, match: string, t: SearchTuning): number[] | null {
+  const ids = selectivePages(coll, q, t);
+  if (ids === null) return null;
+  return coll.rows(buildMatchIdsAmongSql(match, ids)).map((r) => r[0] as number);
 }
 
 type Row = StoredCapture & {

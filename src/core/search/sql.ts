@@ -17,10 +17,12 @@ const PAGE_CAPTURE_TYPES = `c.type IN ('response', 'revisit', 'resource')`;
 
 type Params = SqlQuery['params'];
 
-/** The WHERE condition a capture `c` must meet for its page to be a hit, with its parameters. */
-export function captureFilterSql(q: ParsedQuery, params: Params): string {
+/** The WHERE condition a capture `c` must meet for its page to be a hit, with its parameters. With `indexedOnly`, only
+ *  the conditions a capture index answers (host range, time range): a looser condition, which every capture of a hit
+ *  meets. */
+export function captureFilterSql(q: ParsedQuery, params: Params, indexedOnly = false): string {
   const f = q.filters;
-  const and: string[] = [PAGE_CAPTURE_TYPES];
+  const and: string[] = indexedOnly ? [] : [PAGE_CAPTURE_TYPES];
   const any = (parts: string[]) => and.push(parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`);
   if (f.sites.length) {
     any(
@@ -32,6 +34,15 @@ export function captureFilterSql(q: ParsedQuery, params: Params): string {
       }),
     );
   }
+  if (f.from !== undefined) {
+    params.from = f.from;
+    and.push('c.timestamp >= @from');
+  }
+  if (f.to !== undefined) {
+    params.to = f.to;
+    and.push('c.timestamp <= @to');
+  }
+  if (indexedOnly) return and.length ? and.join(' AND ') : 'TRUE';
   if (f.mimes.length) {
     any(
       f.mimes.map((m, i) => {
@@ -56,14 +67,6 @@ export function captureFilterSql(q: ParsedQuery, params: Params): string {
         return `c.status BETWEEN @statusMin${i} AND @statusMax${i}`;
       }),
     );
-  }
-  if (f.from !== undefined) {
-    params.from = f.from;
-    and.push('c.timestamp >= @from');
-  }
-  if (f.to !== undefined) {
-    params.to = f.to;
-    and.push('c.timestamp <= @to');
   }
   // A note or tag is on the capture's page or on the capture itself (schema.ts NOTE_TARGET): two key lookups each.
   const targets = `(${NOTE_TARGET.page('c.digest')}, ${NOTE_TARGET.capture('c.file_id', 'c.offset')})`;
@@ -257,6 +260,14 @@ export function buildFilteredPagesSql(q: ParsedQuery, max: number): SqlQuery {
     sql: `SELECT DISTINCT p.id AS id FROM captures c CROSS JOIN pages p ON p.digest = c.digest WHERE ${cf} LIMIT @max`,
     params,
   };
+}
+
+/** How many captures of any type meet the filter's host and time ranges, counted up to `cap`: read from one capture
+ *  index alone (no row, no page), it bounds from above the pages the whole filter keeps. */
+export function buildIndexedCaptureCountSql(q: ParsedQuery, cap: number): SqlQuery {
+  const params: Params = { cap };
+  const cf = captureFilterSql(q, params, true);
+  return { sql: `SELECT count(*) AS n FROM (SELECT 1 FROM captures c WHERE ${cf} LIMIT @cap)`, params };
 }
 
 /** Captures within the filters, newest first, each with its page: date order for a match set too large to sort
