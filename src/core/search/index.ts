@@ -9,7 +9,7 @@ import { archiveInternal } from './internal.js';
 import { snippetOf, termPattern } from './snippet.js';
 import { annotate, openSpan, withSpan } from '../telemetry/index.js';
 import {
-  buildFacetCountsSql,
+  buildFacetRowsSql,
   buildDateHitsSql,
   buildCandidatePageSql,
   buildHitsOfPagesSql,
@@ -323,7 +323,7 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
   const filtered = hasFilters(q.filters);
   const exactHits = filtered && match !== null ? selectiveHitIds(coll, q, match, t) : null;
   if (exactHits) {
-    const { facets } = countFacets(coll, q, exactHits);
+    const { facets } = countFacets(coll, buildFacetRowsSql(q, exactHits));
     return { total: exactHits.length, totalIsEstimate: false, facets, facetsAreSample: false, tookMs: performance.now() - t0 };
   }
   // Without words the filters are counted exactly from the capture indexes. With words, one read of the newest
@@ -341,7 +341,7 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
     sample = sampled ? newest.slice(0, t.exactCountLimit) : newest;
     matchCount = sampled ? estimateMatches(coll, t.exactCountLimit, newest[t.exactCountLimit]) : newest.length;
   }
-  const { facets, pages } = countFacets(coll, q, sample);
+  const { facets, pages } = countFacets(coll, buildFacetRowsSql(q, sample));
   // Filtered, the hits among the sample, scaled to the whole set when it is a sample.
   const total = !filtered ? matchCount : sampled ? Math.round((pages / t.exactCountLimit) * matchCount) : pages;
   return { total, totalIsEstimate: sampled, facets, facetsAreSample: sampled, tookMs: performance.now() - t0 };
@@ -358,17 +358,31 @@ const FACETS = FACET_NAMES;
 
 const FACET_TOP = 20;
 
-/** Hits per value of each facet among the given pages (all pages when none are given), most first (ties by value), the
- *  top FACET_TOP; a hit counts once per value among its captures within the filters. Also how many distinct pages
- *  have such a capture. */
-function countFacets(coll: Collection, q: ParsedQuery, pageIds?: number[]): { facets: Record<FacetName, FacetCount[]>; pages: number } {
-  const facets = Object.fromEntries(FACETS.map((f) => [f, [] as FacetCount[]])) as Record<FacetName, FacetCount[]>;
-  let pages = 0;
-  for (const [facet, value, hits] of coll.rows(buildFacetCountsSql(q, pageIds, FACET_TOP)) as [number, string | number, number][]) {
-    if (facet < 0) pages = hits;
-    else facets[FACETS[facet]].push({ value: FACETS[facet] === 'site' ? hostOfKey(String(value)) : String(value), count: hits });
+/** Hits per value of each facet, most first (ties by value), the top FACET_TOP; a hit counts once per value among its
+ *  matching captures. Also how many distinct pages the rows hold. */
+function countFacets(coll: Collection, sql: SqlQuery): { facets: Record<FacetName, FacetCount[]>; pages: number } {
+  const seen = FACETS.map(() => new Map<string | number, Set<number>>());
+  const pages = new Set<number>();
+  for (const r of coll.rows(sql)) {
+    const pid = r[0] as number;
+    pages.add(pid);
+    for (let f = 0; f < FACETS.length; f++) {
+      const v = r[f + 1] as string | number | null;
+      if (v === null) continue;
+      let pages = seen[f].get(v);
+      if (!pages) seen[f].set(v, (pages = new Set()));
+      pages.add(pid);
+    }
   }
-  return { facets, pages };
+  const out = {} as Record<FacetName, FacetCount[]>;
+  FACETS.forEach((f, i) => {
+    out[f] = [...seen[i]]
+      .map(([value, pages]) => ({ value, count: pages.size }))
+      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+      .slice(0, FACET_TOP)
+      .map(({ value, count }) => ({ value: f === 'site' ? hostOfKey(String(value)) : String(value), count }));
+  });
+  return { facets: out, pages: pages.size };
 }
 
 /** The exact hits of a query whose filter keeps few pages: those pages that the words match (unranked). */

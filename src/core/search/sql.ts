@@ -358,13 +358,11 @@ export function buildCaptureCountsSql(group: CaptureGroup, limit: number): SqlQu
   };
 }
 
-/** The facet counts of the given pages (the matches, or a sample of them), or of all pages: rows (facet, value, hits),
- *  facet the index into FACET_NAMES, hits the pages with a capture within the filters that has the value, at most
- *  `top` values a facet, most hits first (ties by value); and one row (-1, NULL, pages) with how many distinct pages
- *  have a capture within the filters. Counted inside SQLite over one materialized pass of the capture join: returning
- *  a row per (page, capture) and counting in JavaScript cost 4x the join itself. */
-export function buildFacetCountsSql(q: ParsedQuery, pageIds: number[] | undefined, top: number): SqlQuery {
-  const params: Params = { top };
+/** One row per (page, capture within the filters) with every facet's value, over the given pages (the matches, or a
+ *  sample of them), or over all pages. One pass serves all facets (search/index.ts counts them): four GROUP BY
+ *  queries would each repeat the capture join. */
+export function buildFacetRowsSql(q: ParsedQuery, pageIds?: number[]): SqlQuery {
+  const params: Params = {};
   const cf = captureFilterSql(q, params);
   let from = 'pages p';
   if (pageIds) {
@@ -372,17 +370,7 @@ export function buildFacetCountsSql(q: ParsedQuery, pageIds: number[] | undefine
     from = '(SELECT value AS pid FROM json_each(@ids)) m JOIN pages p ON p.id = m.pid';
   }
   const cols = FACET_NAMES.map((f) => `${FACET_EXPR[f]} AS ${f}`).join(', ');
-  const counted = FACET_NAMES.map(
-    (f, i) => `SELECT ${i} AS facet, ${f} AS value, count(DISTINCT pid) AS hits FROM r WHERE ${f} IS NOT NULL GROUP BY ${f}`,
-  ).join(' UNION ALL ');
-  return {
-    sql: `WITH r AS MATERIALIZED (SELECT p.id AS pid, ${cols} FROM ${from} JOIN captures c ON c.digest = p.digest WHERE ${cf})
-      SELECT facet, value, hits FROM (
-        SELECT facet, value, hits, row_number() OVER (PARTITION BY facet ORDER BY hits DESC, value) AS k FROM (${counted}))
-      WHERE k <= @top
-      UNION ALL SELECT -1, NULL, count(DISTINCT pid) FROM r`,
-    params,
-  };
+  return { sql: `SELECT p.id AS pid, ${cols} FROM ${from} JOIN captures c ON c.digest = p.digest WHERE ${cf}`, params };
 }
 
 export { hasFilters };
