@@ -95,4 +95,29 @@ describe('the engine stays responsive while it ingests and searches', () => {
     await search;
     expect(order).toEqual(['ping', 'ping', 'ping', 'search']);
   });
+
+  // Lookups and texts run on the reader threads too: a host lookup of every seed capture, a capture's text and the
+  // diff of two texts each let three pings through before they answer. On the engine's own thread each ran to its end
+  // before any ping was read.
+  it('answers pings sent while a lookup, a text or a diff runs before that call', async () => {
+    const [first, second] = await ok('captures.byPrefix', { collection: 'seed', url: 'http://seed0.example/1', limit: 2 });
+    expect((await ok('captures.byHost', { collection: 'seed', url: 'example', limit: 10_000 })).length).toBe(2 * 600);
+    const slowCalls: Array<[Method, unknown]> = [
+      ['captures.byHost', { collection: 'seed', url: 'example', limit: 10_000 }],
+      ['record.text', { collection: 'seed', captureId: first.id }],
+      ['record.diff', { collection: 'seed', a: first.id, b: second.id }],
+    ];
+    for (const [method, args] of slowCalls) {
+      const order: string[] = [];
+      const slow = call(method, args).then((r) => {
+        order.push(r.ok ? method : `${method} failed: ${r.error.message}`);
+      });
+      for (let i = 0; i < 3; i++) {
+        const r = await call('engine.info', {});
+        order.push(r.ok ? 'ping' : 'ping failed');
+      }
+      await slow;
+      expect(order).toEqual(['ping', 'ping', 'ping', method]);
+    }
+  });
 });
