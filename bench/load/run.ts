@@ -2,8 +2,17 @@
 // reaches it, answering concurrent searches through its HTTP API before an ingest (idle) and during one, while the
 // ingest's own rate is compared with the same ingest without the load.
 //
-//   npx tsx bench/load/run.ts [--pages 10000] [--clients 50] [--idle-seconds 15] [--engine out/node/engine.mjs]
-//                             [--label NAME] [--profile DIR]
+//   npx tsx bench/load/run.ts [--pages 10000] [--clients 50] [--think-ms 200-2000] [--idle-seconds 15]
+//                             [--engine out/node/engine.mjs] [--label NAME] [--profile DIR]
+//
+// The client model is a researcher's UI: `clients` clients, each sends a search (the UI's first page, 20 hits), waits
+// for its answer, then thinks for a time drawn evenly from --think-ms (seeded, so every run draws the same) before
+// the next: at least the UI's typing debounce (SearchView's DEBOUNCE_MS, 200 ms: the user types on and the next search
+// goes), at most the two seconds of a glance at the first results. Without a think time (--think-ms 0) every client
+// sends its next search the moment it has its answer: the readers are then always saturated, the latency is only the
+// queue's length over the readers' throughput, and the ratio during/idle measures how much CPU the ingest leaves the
+// readers, not what a user waits (that was this benchmark's model until the think time was added). The idle step and
+// the one during the ingest always use the same model, in the same run.
 //
 // Steps, on one engine process: ingest a generated collection ('base', bench/lib/corpus-gen.ts) with nobody searching;
 // `clients` searches at a time on it for idle-seconds (idle); ingest the same files again into 'loaded' with `clients`
@@ -33,6 +42,8 @@ const PING_EVERY_MS = 100;
 interface Flags {
   pages: number;
   clients: number;
+  /** A client's think time between an answer and its next search, drawn evenly from [min, max] ms. */
+  thinkMs: { min: number; max: number };
   idleSeconds: number;
   engine: string;
   label: string;
@@ -47,11 +58,19 @@ function parseFlags(argv: string[]): Flags {
   return {
     pages: Number(get('pages') ?? 10_000),
     clients: Number(get('clients') ?? 50),
+    thinkMs: thinkRange(get('think-ms') ?? '200-2000'),
     idleSeconds: Number(get('idle-seconds') ?? 15),
     engine: resolve(get('engine') ?? join(ROOT, 'out/node/engine.mjs')),
     label: get('label') ?? 'this',
     profile: get('profile') ? resolve(get('profile')!) : null,
   };
+}
+
+/** '200-2000' or '0': a think time's bounds in ms. */
+function thinkRange(flag: string): Flags['thinkMs'] {
+  const [min, max = min] = flag.split('-').map(Number);
+  if (!(min >= 0 && max >= min)) throw new Error(`--think-ms takes MIN-MAX in ms (e.g. 200-2000), not ${flag}`);
+  return { min, max };
 }
 
 /** The engine in browser mode on a free port; resolves once it printed its address. */
@@ -142,10 +161,13 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, PING_EVERY_MS));
       }
     })();
-    const clients = Array.from({ length: searching ? flags.clients : 0 }, async () => {
+    const clients = Array.from({ length: searching ? flags.clients : 0 }, async (_, i) => {
+      const think = prng(1000 + i);
       while (!over) {
         const q = queries[nextQuery++ % queries.length];
         await searches.time(() => call('search.query', { collection: 'base', q, limit: 20 }));
+        const ms = flags.thinkMs.min + think() * (flags.thinkMs.max - flags.thinkMs.min);
+        if (ms > 0 && !over) await new Promise((r) => setTimeout(r, ms));
       }
     });
     await until();
@@ -205,7 +227,7 @@ async function main(): Promise<void> {
     s.ingest ? fmt(s.ingest.pagesPerS) : '-',
   ];
   console.log(machineLine());
-  console.log(`engine ${flags.engine} (${flags.label}); ${manifest.pages} pages in ${manifest.files.length} files; ${flags.clients} concurrent searches on 'base'`);
+  console.log(`engine ${flags.engine} (${flags.label}); ${manifest.pages} pages in ${manifest.files.length} files; ${flags.clients} clients searching 'base', thinking ${flags.thinkMs.min}-${flags.thinkMs.max} ms between an answer and the next search`);
   console.log(formatTable(
     ['step', 'searches', 'p50 ms', 'p95 ms', 'max ms', 'failed', 'ping p50', 'ping p95', 'ping max', 'loop max ms*', 'pages/s'],
     Object.entries(steps).map(([name, s]) => row(name, s)),
