@@ -46,7 +46,7 @@ const TOP = 20;
 /** The nice level of an ingest's worker threads: the search reader threads (nice 0) go first when both want the
  *  cores, and the ingest takes what the searches leave. Chosen by bench/load/run.ts on 2 cores (ARCHITECTURE.md,
  *  Processes). */
-const INGEST_WORKER_NICE = 10;
+export const INGEST_WORKER_NICE = 10;
 /** While an ingest commits, a collection's counts are taken again at most this often. */
 const RECOUNT_MS = 1000;
 

@@ -1,11 +1,12 @@
 // endThread: a thread told to stop ends on its own and is not terminated; one that does not stop is terminated after
 // the grace. Terminating a thread while it builds a zlib stream aborts the whole process (node_zlib.cc "close before
 // init"), which took a CI run down; the ingest's and reader's threads now end through endThread.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { endThread, lowerThreadPriority, startThread } from '../../src/core/threads.js';
+import { niceOf } from './threads/nice.js';
 
 // Builds zlib streams as fast as it can, as a reader thread does per gzip member, until the flag is set.
 const BUILDER = `
@@ -50,13 +51,6 @@ describe('endThread', () => {
     await endThread(thread, 60_000);
   });
 });
-
-/** A thread's nice level as the kernel reports it (field 19 of /proc/PID/task/TID/stat; the name, field 2, may hold
- *  spaces, so fields are counted after its closing parenthesis). */
-function niceOf(tid: number): number {
-  const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19 - 3]);
-}
 
 // The engine lowers its ingest's worker threads so that its search threads go first: the level must land on the
 // thread that asked, and on no other thread of the process (a process-wide nice would slow the searches too).

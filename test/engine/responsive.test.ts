@@ -2,15 +2,17 @@
 // answers requests (ingestInThread, SearchReaders), so searches and pings sent during an ingest all succeed, and a
 // ping sent while a search runs is answered before that search. Orders and failures are asserted, never durations:
 // speed is bench/load/run.ts's to measure.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArgsOf, Method, Reply, ResultOf } from '../../src/shared/api.js';
 import { dispatch } from '../../src/engine/dispatch.js';
 import { EventBus } from '../../src/engine/events.js';
+import { INGEST_WORKER_NICE } from '../../src/engine/collections.js';
 import { createHandlers } from '../../src/engine/handlers.js';
 import { html, warcFile, type RecordSpec } from '../core/ingest/warc-builder.js';
+import { niceOf, threadNiceLevels } from '../core/threads/nice.js';
 
 const WORDS = ['harbour', 'lantern', 'meadow', 'quarry', 'saddle', 'thistle', 'orchard', 'glacier', 'ferry', 'copper'];
 
@@ -63,7 +65,11 @@ describe('the engine stays responsive while it ingests and searches', () => {
       const reply = await call(method, args);
       replies.push({ method, reply, duringIngest: ingesting });
     };
+    // The ingest's workers run at a lower priority than the rest (INGEST_WORKER_NICE): seen from /proc, where there is one.
+    const levelsSeen = new Set<number>();
+    const onProc = existsSync('/proc/thread-self');
     while (ingesting) {
+      if (onProc) for (const level of threadNiceLevels().values()) levelsSeen.add(level);
       const round = WORDS.flatMap((w) => [
         send('search.query', { collection: 'seed', q: `archive ${w}` }),
         send('search.query', { collection: 'live', q: w }),
@@ -72,6 +78,10 @@ describe('the engine stays responsive while it ingests and searches', () => {
       round.push(send('engine.info', {}));
       await Promise.all(round);
       ingesting = (await ok('collections.get', { collection: 'live' })).ingest.running;
+    }
+    if (onProc) {
+      const own = niceOf(process.pid);
+      expect([...levelsSeen].sort((a, b) => a - b)).toEqual(own < INGEST_WORKER_NICE ? [own, INGEST_WORKER_NICE] : [own]);
     }
     const failed = replies.filter((r) => !r.reply.ok);
     expect(failed).toEqual([]);
