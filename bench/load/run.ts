@@ -17,10 +17,12 @@
 // Steps, on one engine process: ingest a generated collection ('base', bench/lib/corpus-gen.ts) with nobody searching;
 // the clients search it for 10 s untimed (a warm-up), then for idle-seconds (idle); ingest the same files again into
 // 'loaded' while the clients search 'base' until it ends (during); the clients search for idle-seconds again
-// (idleAgain); ingest them once more, unloaded, into 'again'. The machine may be shared: the idle figures are the mean of the two idle steps and the
-// unloaded rate that of the two unloaded ingests, so a drift between the steps weighs on both sides. A ping
-// (engine.info) goes every 100 ms throughout; the engine's own event-loop delay (engine.info eventLoopDelayMs, since it
-// started) is read at the end of each step. Every failed request is counted: an error reply or a transport error. The ingests use the engine's default worker count.
+// (idleAgain); ingest them once more, unloaded, into 'again'. The machine may be shared: the idle figures are the mean
+// of the two idle steps and the unloaded rate that of the two unloaded ingests, so a drift between the steps weighs on
+// both sides. A ping (engine.info) goes every 100 ms throughout; the engine's own event-loop delay (engine.info
+// eventLoopDelayMs, since it started) is read at the end of each step. Every failed request is counted: an error reply
+// or a transport error. The ingests use the engine's default worker count. A run takes 3-5 minutes on 2 cores (the
+// first also generates the pages, about 30 s, kept in bench/data for the next).
 // --engine runs another build (e.g. a worktree of main) with this same driver. Results go to
 // bench/data/load-results-<label>.json. --profile writes the engine's CPU profiles (node --cpu-prof: one file per
 // thread, the thread id in its name) to DIR, to see what each thread spends its time on under the load.
