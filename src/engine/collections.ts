@@ -43,10 +43,10 @@ const LOOKUP_MAX = 10_000;
 const SEARCH_PAGE_MAX = 1000;
 const EXPORT_MAX = 100_000;
 const TOP = 20;
-/** The nice level of an ingest's worker threads: the search reader threads (nice 0) go first when both want the
- *  cores, and the ingest takes what the searches leave. Chosen by bench/load/run.ts on 2 cores (ARCHITECTURE.md,
- *  Processes). */
-export const INGEST_WORKER_NICE = 10;
+/** The nice level of an ingest's threads, its writer and workers: the search reader threads and this thread (nice 0)
+ *  go first when they want the cores, and the ingest takes what they leave. Chosen by bench/load/run.ts on 2 cores
+ *  (ARCHITECTURE.md, Processes: Thread priorities). */
+export const INGEST_NICE = 10;
 /** While an ingest commits, a collection's counts are taken again at most this often. */
 const RECOUNT_MS = 1000;
 
@@ -423,7 +423,7 @@ export function createCollectionHandlers(
       const ingestSpan = { collection: e.name, files: e.files.length, backend, mode };
       const done = (rebuilding.get(e.db) ?? Promise.resolve()).then(() => withSpan('ingest.collection', ingestSpan, () => ingestInThread(dbPath(e), [...e.files], {
         workers,
-        workerNice: INGEST_WORKER_NICE,
+        ingestNice: INGEST_NICE,
         onErrors: meter.errors,
         maxTextBytes: registry.settings.maxTextMb * MB,
         signal: controller.signal,

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArgsOf, Method, Reply, ResultOf } from '../../src/shared/api.js';
 import { dispatch } from '../../src/engine/dispatch.js';
 import { EventBus } from '../../src/engine/events.js';
-import { INGEST_WORKER_NICE } from '../../src/engine/collections.js';
+import { INGEST_NICE } from '../../src/engine/collections.js';
 import { createHandlers } from '../../src/engine/handlers.js';
 import { html, warcFile, type RecordSpec } from '../core/ingest/warc-builder.js';
 import { niceOf, threadNiceLevels } from '../core/threads/nice.js';
@@ -65,7 +65,7 @@ describe('the engine stays responsive while it ingests and searches', () => {
       const reply = await call(method, args);
       replies.push({ method, reply, duringIngest: ingesting });
     };
-    // The ingest's workers run at a lower priority than the rest (INGEST_WORKER_NICE): seen from /proc, where there is one.
+    // The ingest's workers run at a lower priority than the rest (INGEST_NICE): seen from /proc, where there is one.
     const levelsSeen = new Set<number>();
     const onProc = existsSync('/proc/thread-self');
     while (ingesting) {
@@ -81,7 +81,7 @@ describe('the engine stays responsive while it ingests and searches', () => {
     }
     if (onProc) {
       const own = niceOf(process.pid);
-      expect([...levelsSeen].sort((a, b) => a - b)).toEqual(own < INGEST_WORKER_NICE ? [own, INGEST_WORKER_NICE] : [own]);
+      expect([...levelsSeen].sort((a, b) => a - b)).toEqual(own < INGEST_NICE ? [own, INGEST_NICE] : [own]);
     }
     const failed = replies.filter((r) => !r.reply.ok);
     expect(failed).toEqual([]);

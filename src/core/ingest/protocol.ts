@@ -19,7 +19,7 @@ export interface WorkerInit {
   maxTextBytes: number;
   /** How long one document (PDF) may take (IngestOptions.documentTimeoutMs). */
   documentTimeoutMs: number;
-  /** IngestOptions.workerNice: the thread lowers its own priority to it first. */
+  /** IngestOptions.ingestNice: the thread lowers its own priority to it first. */
   nice: number | null;
 }
 
