@@ -10,7 +10,7 @@
 //   index    collection ingest (1 and 2 workers) and query latency at 20k and 200k pages
 //   ui       search-as-you-type and scrolling in the browser UI against a large collection
 //   replay   time to first byte of a record from a 4.4 GB .warc.gz, and a full page load, vs node:http + warcio.js
-//   load     50 concurrent API searches and pings before and during an ingest, and the ingest's rate under them
+//   load     50 API clients searching (with a think time) and pings before, during and after an ingest, and the ingest's rate under them
 //   telemetry  ingest with tracing off, the in-app span store only, and OTLP export: medians, spread, CPU time
 //   export   anon RSS exporting a WACZ subset of 1x and 10x the bytes, vs zip -0 storing the same WARC
 // Extra arguments after the names go to every benchmark (e.g. `npm run bench -- warc -- --mb 50`).

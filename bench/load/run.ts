@@ -2,15 +2,27 @@
 // reaches it, answering concurrent searches through its HTTP API before an ingest (idle) and during one, while the
 // ingest's own rate is compared with the same ingest without the load.
 //
-//   npx tsx bench/load/run.ts [--pages 10000] [--clients 50] [--idle-seconds 15] [--engine out/node/engine.mjs]
-//                             [--label NAME] [--profile DIR]
+//   npx tsx bench/load/run.ts [--pages 10000] [--clients 50] [--think-ms 200-2000] [--idle-seconds 15]
+//                             [--engine out/node/engine.mjs] [--label NAME] [--profile DIR]
+//
+// The client model is a researcher's UI: `clients` clients, each sends a search (the UI's first page, 20 hits), waits
+// for its answer, then thinks for a time drawn evenly from --think-ms (seeded, so every run draws the same) before
+// the next: at least the UI's typing debounce (SearchView's DEBOUNCE_MS, 200 ms: the user types on and the next search
+// goes), at most the two seconds of a glance at the first results. Without a think time (--think-ms 0) every client
+// sends its next search the moment it has its answer: the readers are then always saturated, the latency is only the
+// queue's length over the readers' throughput, and the ratio during/idle measures how much CPU the ingest leaves the
+// readers, not what a user waits (that was this benchmark's model until the think time was added). The idle step and
+// the one during the ingest always use the same model, in the same run.
 //
 // Steps, on one engine process: ingest a generated collection ('base', bench/lib/corpus-gen.ts) with nobody searching;
-// `clients` searches at a time on it for idle-seconds (idle); ingest the same files again into 'loaded' with `clients`
-// searches at a time on 'base' until it ends (during); ingest them once more, unloaded, into 'again' (the machine is
-// shared: two unloaded runs show its drift). A ping (engine.info) goes every 100 ms throughout; the engine's own
-// event-loop delay (engine.info eventLoopDelayMs, since it started) is read at the end of each step. Every failed
-// request is counted: an error reply or a transport error. The ingests use the engine's default worker count.
+// the clients search it for 10 s untimed (a warm-up), then for idle-seconds (idle); ingest the same files again into
+// 'loaded' while the clients search 'base' until it ends (during); the clients search for idle-seconds again
+// (idleAgain); ingest them once more, unloaded, into 'again'. The machine may be shared: the idle figures are the mean
+// of the two idle steps and the unloaded rate that of the two unloaded ingests, so a drift between the steps weighs on
+// both sides. A ping (engine.info) goes every 100 ms throughout; the engine's own event-loop delay (engine.info
+// eventLoopDelayMs, since it started) is read at the end of each step. Every failed request is counted: an error reply
+// or a transport error. The ingests use the engine's default worker count. A run takes 3-5 minutes on 2 cores (the
+// first also generates the pages, about 30 s, kept in bench/data for the next).
 // --engine runs another build (e.g. a worktree of main) with this same driver. Results go to
 // bench/data/load-results-<label>.json. --profile writes the engine's CPU profiles (node --cpu-prof: one file per
 // thread, the thread id in its name) to DIR, to see what each thread spends its time on under the load.
@@ -29,10 +41,14 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const TARGET_SLOWDOWN = 2;
 const TARGET_INGEST_SHARE = 0.7;
 const PING_EVERY_MS = 100;
+/** The clients search this long before the idle step, untimed. */
+const WARM_UP_SECONDS = 10;
 
 interface Flags {
   pages: number;
   clients: number;
+  /** A client's think time between an answer and its next search, drawn evenly from [min, max] ms. */
+  thinkMs: { min: number; max: number };
   idleSeconds: number;
   engine: string;
   label: string;
@@ -47,11 +63,19 @@ function parseFlags(argv: string[]): Flags {
   return {
     pages: Number(get('pages') ?? 10_000),
     clients: Number(get('clients') ?? 50),
+    thinkMs: thinkRange(get('think-ms') ?? '200-2000'),
     idleSeconds: Number(get('idle-seconds') ?? 15),
     engine: resolve(get('engine') ?? join(ROOT, 'out/node/engine.mjs')),
     label: get('label') ?? 'this',
     profile: get('profile') ? resolve(get('profile')!) : null,
   };
+}
+
+/** '200-2000' or '0': a think time's bounds in ms. */
+function thinkRange(flag: string): Flags['thinkMs'] {
+  const [min, max = min] = flag.split('-').map(Number);
+  if (!(min >= 0 && max >= min)) throw new Error(`--think-ms takes MIN-MAX in ms (e.g. 200-2000), not ${flag}`);
+  return { min, max };
 }
 
 /** The engine in browser mode on a free port; resolves once it printed its address. */
@@ -142,10 +166,13 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, PING_EVERY_MS));
       }
     })();
-    const clients = Array.from({ length: searching ? flags.clients : 0 }, async () => {
+    const clients = Array.from({ length: searching ? flags.clients : 0 }, async (_, i) => {
+      const think = prng(1000 + i);
       while (!over) {
         const q = queries[nextQuery++ % queries.length];
         await searches.time(() => call('search.query', { collection: 'base', q, limit: 20 }));
+        const ms = flags.thinkMs.min + think() * (flags.thinkMs.max - flags.thinkMs.min);
+        if (ms > 0 && !over) await new Promise((r) => setTimeout(r, ms));
       }
     });
     await until();
@@ -180,8 +207,12 @@ async function main(): Promise<void> {
   try {
     let figures: StepFigures['ingest'] = null;
     steps.unloaded = { ...(await step(false, async () => (figures = await ingest('base')))), ingest: figures, eventLoopDelayMs: await loopDelay() };
+    // Unmeasured: the reader threads start and open their connections, and the searches' code is compiled, on the first
+    // searches; timed, they made the idle step four times slower at p95 than the same step after the ingest.
+    await step(true, () => new Promise((r) => setTimeout(r, WARM_UP_SECONDS * 1000)));
     steps.idle = { ...(await step(true, () => new Promise((r) => setTimeout(r, flags.idleSeconds * 1000)))), ingest: null, eventLoopDelayMs: await loopDelay() };
     steps.during = { ...(await step(true, async () => (figures = await ingest('loaded')))), ingest: figures, eventLoopDelayMs: await loopDelay() };
+    steps.idleAgain = { ...(await step(true, () => new Promise((r) => setTimeout(r, flags.idleSeconds * 1000)))), ingest: null, eventLoopDelayMs: await loopDelay() };
     steps.unloadedAgain = { ...(await step(false, async () => (figures = await ingest('again')))), ingest: figures, eventLoopDelayMs: await loopDelay() };
   } finally {
     // Its end is awaited: the engine writes its CPU profiles as it exits, and closes its databases before they go.
@@ -205,17 +236,19 @@ async function main(): Promise<void> {
     s.ingest ? fmt(s.ingest.pagesPerS) : '-',
   ];
   console.log(machineLine());
-  console.log(`engine ${flags.engine} (${flags.label}); ${manifest.pages} pages in ${manifest.files.length} files; ${flags.clients} concurrent searches on 'base'`);
+  console.log(`engine ${flags.engine} (${flags.label}); ${manifest.pages} pages in ${manifest.files.length} files; ${flags.clients} clients searching 'base', thinking ${flags.thinkMs.min}-${flags.thinkMs.max} ms between an answer and the next search`);
   console.log(formatTable(
     ['step', 'searches', 'p50 ms', 'p95 ms', 'max ms', 'failed', 'ping p50', 'ping p95', 'ping max', 'loop max ms*', 'pages/s'],
     Object.entries(steps).map(([name, s]) => row(name, s)),
   ));
   console.log('* engine.info eventLoopDelayMs.max at the end of the step: the longest delay since the engine started');
-  const idle = steps.idle.searches!;
+  // Idle latency is the mean of the two idle steps, before and after the ingest, as the unloaded rate is the mean of
+  // the two unloaded ingests: a shared machine drifts between them.
+  const idle = { p50: (steps.idle.searches!.p50 + steps.idleAgain.searches!.p50) / 2, p95: (steps.idle.searches!.p95 + steps.idleAgain.searches!.p95) / 2 };
   const during = steps.during.searches!;
   const unloaded = (steps.unloaded.ingest!.pagesPerS + steps.unloadedAgain.ingest!.pagesPerS) / 2;
   const share = steps.during.ingest!.pagesPerS / unloaded;
-  console.log(`search during ingest / idle: p50 ${fmt(during.p50 / idle.p50)}x, p95 ${fmt(during.p95 / idle.p95)}x (target at most ${TARGET_SLOWDOWN}x)`);
+  console.log(`search during ingest / idle: p50 ${fmt(during.p50 / idle.p50)}x, p95 ${fmt(during.p95 / idle.p95)}x (target at most ${TARGET_SLOWDOWN}x; idle: mean of the two idle steps)`);
   console.log(`ingest under load / unloaded (mean of the two unloaded runs): ${fmt(share * 100, 0)}% (target at least ${TARGET_INGEST_SHARE * 100}%)`);
   const failed = Object.values(steps).reduce((n, s) => n + (s.searches?.failed ?? 0) + s.pings.failed, 0) + polls.failures.length;
   console.log(`failed requests: ${failed} (of them polls of an ingest's state: ${polls.failures.length})`);

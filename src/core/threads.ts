@@ -2,6 +2,8 @@
 // chunk is bundled flat there, so the bundle's name resolves beside this one), or, running from the TypeScript
 // sources (vitest, tsx), its source file through dev-thread.mjs, which registers tsx first.
 import { once } from 'node:events';
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { CodedError, type ErrorCode } from '../shared/errors.js';
 
@@ -45,4 +47,24 @@ export async function endThread(thread: Worker, graceMs: number): Promise<void> 
   const ended = await Promise.race([exited, late]);
   clearTimeout(timer);
   if (!ended) await thread.terminate();
+}
+
+/**
+ * Lowers the calling thread's CPU priority to the nice level `nice` (0 to 19), leaving the process's other threads as
+ * they are: on Linux a nice level belongs to a thread, and os.setPriority given the thread's own id (read from
+ * /proc/thread-self, which links to /proc/PID/task/TID) changes that thread only. The engine lowers its ingest's
+ * worker threads so that its search threads are served first when both want the cores (bench/load/run.ts measured the
+ * levels). It only ever lowers: raising a priority takes a privilege a user's process has not. False, and nothing
+ * changed, where there is no /proc (macOS, Windows) or the level asked is not lower than the thread's.
+ */
+export function lowerThreadPriority(nice: number): boolean {
+  let tid: number;
+  try {
+    tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(tid) || nice <= getPriority(tid)) return false;
+  setPriority(tid, Math.min(nice, 19));
+  return true;
 }

@@ -4,29 +4,26 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import {
-  CAPTURE_VIEW_FIELDS,
-  type CaptureView,
   type CollectionDetail,
   type CollectionFile,
   type CollectionsApi,
   type ExportResult,
   type IngestState,
   type IngestTextStatus,
-  type ResolvedCapture,
   type SearchHitView,
   type Settings,
   type TextMeasurement,
 } from '../shared/api-collections.js';
 import type { ArgsOf, ResultOf } from '../shared/api.js';
 import { CodedError, type IngestProblemCode } from '../shared/errors.js';
-import { pick } from '../shared/pick.js';
 import { rateFigures } from '../shared/text-rate.js';
 import { expandPaths, fingerprint, MAX_WORKERS, type IngestTextOptions } from '../core/ingest/index.js';
 import { ingestInThread } from '../core/ingest/thread.js';
 import { notAnArchive } from '../core/warc/index.js';
-import { capturesOfUrl, MARK_END, MARK_START, resolveRevisit, type SearchHit, type UrlMatch } from '../core/search/index.js';
+import { MARK_END, MARK_START, type SearchHit, type UrlMatch } from '../core/search/index.js';
+import { toCaptureView } from '../core/search/records.js';
 import { SearchReaders } from '../core/search/readers.js';
-import { Collection, type CollectionCounts, type StoredCapture } from '../core/store/index.js';
+import { Collection, type CollectionCounts } from '../core/store/index.js';
 import { annotate, withSpan } from '../core/telemetry/index.js';
 import { engineMetrics } from '../core/telemetry/metrics.js';
 import { FileAccess } from './access.js';
@@ -37,7 +34,6 @@ import { MB } from '../core/extract/bound.js';
 import type { RemoteExtractors } from './remote-extract.js';
 import type { EngineTelemetry } from './telemetry.js';
 import type { CollectionAccess } from './notes-handlers.js';
-import { diffLines } from './text-diff.js';
 import { machineId, measurementFor, measureTextBackends } from './text-choice.js';
 
 export type CollectionHandlers = { [M in keyof CollectionsApi]: (args: ArgsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
@@ -47,16 +43,16 @@ const LOOKUP_MAX = 10_000;
 const SEARCH_PAGE_MAX = 1000;
 const EXPORT_MAX = 100_000;
 const TOP = 20;
+/** The nice level of an ingest's threads, its writer and workers: the search reader threads and this thread (nice 0)
+ *  go first when they want the cores, and the ingest takes what they leave. Chosen by bench/load/run.ts on 2 cores
+ *  (ARCHITECTURE.md, Processes: Thread priorities). */
+export const INGEST_NICE = 10;
 /** While an ingest commits, a collection's counts are taken again at most this often. */
 const RECOUNT_MS = 1000;
 
 interface Running {
   controller: AbortController;
   done: Promise<void>;
-}
-
-function toCaptureView(c: StoredCapture): CaptureView {
-  return pick(c, CAPTURE_VIEW_FIELDS);
 }
 
 function toHitView(h: SearchHit): SearchHitView {
@@ -267,32 +263,9 @@ export function createCollectionHandlers(
     });
   }
 
-  function captureById(c: Collection, id: number): StoredCapture {
-    const row = c.capture(id);
-    if (!row) throw new CodedError('record-not-found', `No capture with id ${id} in this collection.`);
-    return row;
-  }
-
-  function resolved(c: Collection, cap: StoredCapture): ResolvedCapture {
-    const original = resolveRevisit(c, cap);
-    return { ...toCaptureView(cap), original: original ? toCaptureView(original) : null };
-  }
-
   function lookup(match: UrlMatch) {
-    return ({ collection, url, limit, offset }: { collection: string; url: string; limit?: number; offset?: number }) => {
-      const c = coll(collection);
-      return capturesOfUrl(c, url, { match, limit: Math.min(limit ?? LOOKUP_DEFAULT, LOOKUP_MAX), offset }).map((x) => resolved(c, x));
-    };
-  }
-
-  function textOf(c: Collection, id: number) {
-    const cap = captureById(c, id);
-    const from = resolveRevisit(c, cap) ?? cap;
-    const page = from.digest ? c.page(from.digest) : undefined;
-    return {
-      title: page?.title ?? '', text: page?.text ?? '', main: page?.main ?? '', mainFound: page?.mainFound ?? null,
-      pageCount: page?.pageCount ?? null, from: toCaptureView(from), capture: toCaptureView(cap),
-    };
+    return ({ collection, url, limit, offset }: { collection: string; url: string; limit?: number; offset?: number }) =>
+      readers.captures(readable(collection), url, { match, limit: Math.min(limit ?? LOOKUP_DEFAULT, LOOKUP_MAX), offset });
   }
 
   function settings(): Settings {
@@ -450,6 +423,7 @@ export function createCollectionHandlers(
       const ingestSpan = { collection: e.name, files: e.files.length, backend, mode };
       const done = (rebuilding.get(e.db) ?? Promise.resolve()).then(() => withSpan('ingest.collection', ingestSpan, () => ingestInThread(dbPath(e), [...e.files], {
         workers,
+        ingestNice: INGEST_NICE,
         onErrors: meter.errors,
         maxTextBytes: registry.settings.maxTextMb * MB,
         signal: controller.signal,
@@ -515,25 +489,11 @@ export function createCollectionHandlers(
     'captures.byPrefix': lookup('prefix'),
     'captures.byHost': lookup('host'),
 
-    'captures.timeline': ({ collection, url }) => {
-      const c = coll(collection);
-      return capturesOfUrl(c, url, { match: 'exact', limit: LOOKUP_MAX })
-        .sort((a, b) => (a.timestamp ?? '').localeCompare(b.timestamp ?? '') || a.id - b.id)
-        .map((x) => resolved(c, x));
-    },
+    'captures.timeline': ({ collection, url }) => readers.captures(readable(collection), url, { match: 'exact', limit: LOOKUP_MAX, byTime: true }),
 
-    'record.text': ({ collection, captureId }) => {
-      const { title, text, main, mainFound, pageCount, from } = textOf(coll(collection), captureId);
-      return { title, text, main, mainFound, pageCount, from };
-    },
+    'record.text': ({ collection, captureId }) => readers.text(readable(collection), captureId),
 
-    'record.diff': ({ collection, a, b }) => {
-      const c = coll(collection);
-      const ta = textOf(c, a);
-      const tb = textOf(c, b);
-      const d = diffLines(ta.text, tb.text);
-      return { a: ta.capture, b: tb.capture, ops: d.ops, added: d.added, removed: d.removed, coarse: d.coarse };
-    },
+    'record.diff': ({ collection, a, b }) => readers.diff(readable(collection), a, b),
 
     'stats.get': async ({ collection, q }) => {
       const path = readable(collection);

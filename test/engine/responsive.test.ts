@@ -2,15 +2,17 @@
 // answers requests (ingestInThread, SearchReaders), so searches and pings sent during an ingest all succeed, and a
 // ping sent while a search runs is answered before that search. Orders and failures are asserted, never durations:
 // speed is bench/load/run.ts's to measure.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArgsOf, Method, Reply, ResultOf } from '../../src/shared/api.js';
 import { dispatch } from '../../src/engine/dispatch.js';
 import { EventBus } from '../../src/engine/events.js';
+import { INGEST_NICE } from '../../src/engine/collections.js';
 import { createHandlers } from '../../src/engine/handlers.js';
 import { html, warcFile, type RecordSpec } from '../core/ingest/warc-builder.js';
+import { niceOf, threadNiceLevels } from '../core/threads/nice.js';
 
 const WORDS = ['harbour', 'lantern', 'meadow', 'quarry', 'saddle', 'thistle', 'orchard', 'glacier', 'ferry', 'copper'];
 
@@ -63,7 +65,11 @@ describe('the engine stays responsive while it ingests and searches', () => {
       const reply = await call(method, args);
       replies.push({ method, reply, duringIngest: ingesting });
     };
+    // The ingest's workers run at a lower priority than the rest (INGEST_NICE): seen from /proc, where there is one.
+    const levelsSeen = new Set<number>();
+    const onProc = existsSync('/proc/thread-self');
     while (ingesting) {
+      if (onProc) for (const level of threadNiceLevels().values()) levelsSeen.add(level);
       const round = WORDS.flatMap((w) => [
         send('search.query', { collection: 'seed', q: `archive ${w}` }),
         send('search.query', { collection: 'live', q: w }),
@@ -72,6 +78,10 @@ describe('the engine stays responsive while it ingests and searches', () => {
       round.push(send('engine.info', {}));
       await Promise.all(round);
       ingesting = (await ok('collections.get', { collection: 'live' })).ingest.running;
+    }
+    if (onProc) {
+      const own = niceOf(process.pid);
+      expect([...levelsSeen].sort((a, b) => a - b)).toEqual(own < INGEST_NICE ? [own, INGEST_NICE] : [own]);
     }
     const failed = replies.filter((r) => !r.reply.ok);
     expect(failed).toEqual([]);
@@ -94,5 +104,30 @@ describe('the engine stays responsive while it ingests and searches', () => {
     }
     await search;
     expect(order).toEqual(['ping', 'ping', 'ping', 'search']);
+  });
+
+  // Lookups and texts run on the reader threads too: a host lookup of every seed capture, a capture's text and the
+  // diff of two texts each let three pings through before they answer. On the engine's own thread each ran to its end
+  // before any ping was read.
+  it('answers pings sent while a lookup, a text or a diff runs before that call', async () => {
+    const [first, second] = await ok('captures.byPrefix', { collection: 'seed', url: 'http://seed0.example/1', limit: 2 });
+    expect((await ok('captures.byHost', { collection: 'seed', url: 'example', limit: 10_000 })).length).toBe(2 * 600);
+    const slowCalls: Array<[Method, unknown]> = [
+      ['captures.byHost', { collection: 'seed', url: 'example', limit: 10_000 }],
+      ['record.text', { collection: 'seed', captureId: first.id }],
+      ['record.diff', { collection: 'seed', a: first.id, b: second.id }],
+    ];
+    for (const [method, args] of slowCalls) {
+      const order: string[] = [];
+      const slow = call(method, args).then((r) => {
+        order.push(r.ok ? method : `${method} failed: ${r.error.message}`);
+      });
+      for (let i = 0; i < 3; i++) {
+        const r = await call('engine.info', {});
+        order.push(r.ok ? 'ping' : 'ping failed');
+      }
+      await slow;
+      expect(order).toEqual(['ping', 'ping', 'ping', method]);
+    }
   });
 });

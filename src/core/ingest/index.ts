@@ -45,6 +45,10 @@ export interface IngestOptions {
   /** Worker threads; default the number of cores (availableParallelism). Honoured as given up to MAX_WORKERS, and never
    *  more than the files to read; more than MAX_WORKERS is an error rather than a silent cap. */
   workers?: number;
+  /** The nice level of the ingest's threads (lowerThreadPriority in threads.ts): its workers, and the writer thread
+   *  when ingestInThread runs it; absent, they keep the caller's. The engine sets it so that its search threads go
+   *  first; the CLI answers nobody meanwhile and leaves it. */
+  ingestNice?: number;
   signal?: AbortSignal;
   /** Called after every committed batch and every finished file. */
   onProgress?: (p: IngestProgress) => void;
@@ -349,6 +353,7 @@ class IngestPool {
       shared: buffer, batchRecords: this.opts.batchRecords ?? 500, batchBytes: this.opts.batchBytes ?? 4 << 20,
       maxTextBytes: this.opts.maxTextBytes ?? DEFAULT_MAX_TEXT_MB * MB,
       documentTimeoutMs: this.opts.documentTimeoutMs ?? DEFAULT_DOCUMENT_TIMEOUT_MS,
+      nice: this.opts.ingestNice ?? null,
     };
     const w: PoolWorker = {
       thread: startThread('ingest-worker', new URL('./worker.ts', import.meta.url), { workerData }), shared, state: 'starting', file: null, chain: Promise.resolve(),

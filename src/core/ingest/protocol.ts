@@ -19,6 +19,8 @@ export interface WorkerInit {
   maxTextBytes: number;
   /** How long one document (PDF) may take (IngestOptions.documentTimeoutMs). */
   documentTimeoutMs: number;
+  /** IngestOptions.ingestNice: the thread lowers its own priority to it first. */
+  nice: number | null;
 }
 
 /** A page whose text the pool extracts (IngestOptions.text): charset decoding stays in the worker, done once. */

@@ -15,12 +15,14 @@ import { MB, textCutProblem } from '../extract/bound.js';
 import { extractText } from '../extract/index.js';
 import { openSpan, StageClock, tracing, withTraceparent } from '../telemetry/index.js';
 import { startThreadTelemetry, takeSpans } from '../telemetry/sink.js';
+import { lowerThreadPriority } from '../threads.js';
 import { endsLikePdf, PdfReader } from '../documents/index.js';
 import { captureRow, documentKind, documentRow, htmlPage, isHtmlPage, plainText, textRow, type DocumentKind } from './rows.js';
 import { packageTexts, type PackageTexts } from './package-text.js';
 import { CANCEL, CREDITS, SEND_HTML, type FromWorker, type HtmlPage, type ToWorker, type WorkerInit } from './protocol.js';
 
 const init = workerData as WorkerInit;
+if (init.nice !== null) lowerThreadPriority(init.nice);
 const shared = new Int32Array(init.shared);
 const port = parentPort!;
 

@@ -4,12 +4,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { GpuBackendError, type ExtractedText, type TextBackend } from '../extract-gpu/index.js';
 import { currentTraceparent, withTraceparent } from '../telemetry/index.js';
 import { startThreadTelemetry, takeSpans } from '../telemetry/sink.js';
-import { fromThreadError, toThreadError } from '../threads.js';
+import { fromThreadError, lowerThreadPriority, toThreadError } from '../threads.js';
 import { ingestCollection, type IngestTextOptions } from './index.js';
 import type { FromWriter, ToWriter, WriterInit } from './writer-protocol.js';
 
 const init = workerData as WriterInit;
 const port = parentPort!;
+if (init.options.ingestNice !== undefined) lowerThreadPriority(init.options.ingestNice);
 if (init.traceparent) startThreadTelemetry('ingest-writer');
 const send = (m: FromWriter): void => {
   const spans = takeSpans();

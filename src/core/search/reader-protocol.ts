@@ -1,8 +1,9 @@
 // Messages between SearchReaders (readers.ts) and its reader threads (reader-thread.ts). Plain data only.
-import type { SearchFacetsView } from '../../shared/api-collections.js';
+import type { RecordText, ResolvedCapture, SearchFacetsView, TextDiff } from '../../shared/api-collections.js';
 import type { SpanRecord } from '../../shared/telemetry.js';
 import type { ThreadError } from '../threads.js';
 import type { SearchOptions, SearchResult } from './index.js';
+import type { UrlLookupOptions } from './lookup.js';
 import type { captureStats } from './stats.js';
 
 /** What a reader thread runs, on the collection at `dbPath`. */
@@ -10,6 +11,10 @@ export type ReaderCall =
   | { op: 'search'; dbPath: string; query: string; opts: SearchOptions }
   | { op: 'facets'; dbPath: string; query: string }
   | { op: 'stats'; dbPath: string; top: number }
+  /** A URL's or host's captures (resolvedCaptures in records.ts). */
+  | { op: 'captures'; dbPath: string; url: string; opts: UrlLookupOptions & { byTime?: boolean } }
+  | { op: 'text'; dbPath: string; captureId: number }
+  | { op: 'diff'; dbPath: string; a: number; b: number }
   /** Closes the thread's connection to the collection (it is being deleted). */
   | { op: 'forget'; dbPath: string };
 
@@ -17,6 +22,9 @@ export interface ReaderResults {
   search: SearchResult;
   facets: SearchFacetsView;
   stats: ReturnType<typeof captureStats>;
+  captures: ResolvedCapture[];
+  text: RecordText;
+  diff: TextDiff;
   forget: null;
 }
 

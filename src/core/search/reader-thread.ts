@@ -1,4 +1,4 @@
-// A reader thread of SearchReaders (readers.ts): runs searches on read-only connections of its own, one per
+// A reader thread of SearchReaders (readers.ts): runs searches, lookups and texts (records.ts) on read-only connections of its own, one per
 // collection, kept open between calls. WAL lets them read while the ingest's writer commits.
 import { parentPort } from 'node:worker_threads';
 import { Collection } from '../store/index.js';
@@ -6,6 +6,7 @@ import { withSpan, withTraceparent } from '../telemetry/index.js';
 import { startThreadTelemetry, takeSpans } from '../telemetry/sink.js';
 import { toThreadError } from '../threads.js';
 import { captureStats, search, searchFacets } from './index.js';
+import { recordDiff, recordText, resolvedCaptures } from './records.js';
 import type { FromReader, ReaderCall, ReaderResults, ToReader } from './reader-protocol.js';
 
 const port = parentPort!;
@@ -28,6 +29,12 @@ function run(call: ReaderCall): ReaderResults[ReaderCall['op']] {
       return searchFacets(collection(call.dbPath), call.query);
     case 'stats':
       return captureStats(collection(call.dbPath), call.top);
+    case 'captures':
+      return resolvedCaptures(collection(call.dbPath), call.url, call.opts);
+    case 'text':
+      return recordText(collection(call.dbPath), call.captureId);
+    case 'diff':
+      return recordDiff(collection(call.dbPath), call.a, call.b);
     case 'forget':
       open.get(call.dbPath)?.close();
       open.delete(call.dbPath);

@@ -1,12 +1,13 @@
-// Search off the calling thread: a small pool of reader threads (reader-thread.ts), each with read-only connections of
-// its own. The engine's thread that answers requests hands a search over and goes on answering others; a long search
-// or an ingest's commits no longer hold up a ping (issue 13: searches during an ingest waited seconds).
+// Searches, lookups and texts off the calling thread: a small pool of reader threads (reader-thread.ts), each with
+// read-only connections of its own. The engine's thread that answers requests hands a call over and goes on answering
+// others; a long search, a host lookup or an ingest's commits no longer hold up a ping (issue 13: searches during an ingest waited seconds).
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { currentTraceparent } from '../telemetry/index.js';
 import { adoptSpans } from '../telemetry/sink.js';
 import { fromThreadError, startThread } from '../threads.js';
 import type { SearchOptions } from './index.js';
+import type { UrlLookupOptions } from './lookup.js';
 import type { FromReader, ReaderCall, ReaderResults, ToReader } from './reader-protocol.js';
 
 /** Reader threads at most: searches are short, and more threads would take cores from an ingest's workers. */
@@ -44,6 +45,18 @@ export class SearchReaders {
 
   stats(dbPath: string, top: number) {
     return this.call({ op: 'stats', dbPath, top });
+  }
+
+  captures(dbPath: string, url: string, opts: UrlLookupOptions & { byTime?: boolean }) {
+    return this.call({ op: 'captures', dbPath, url, opts });
+  }
+
+  text(dbPath: string, captureId: number) {
+    return this.call({ op: 'text', dbPath, captureId });
+  }
+
+  diff(dbPath: string, a: number, b: number) {
+    return this.call({ op: 'diff', dbPath, a, b });
   }
 
   /** Every thread closes its connection to the collection, before the collection's files are deleted. */

@@ -1,6 +1,6 @@
 // Line diff of two extracted texts (two captures of one URL): Myers' O(ND) algorithm ("An O(ND) Difference Algorithm
 // and Its Variations", 1986), after trimming the common head and tail, which is most of two captures of one page.
-import type { DiffOp } from '../shared/api-collections.js';
+import type { DiffOp } from '../../shared/api-collections.js';
 
 export interface LineDiff {
   ops: DiffOp[];

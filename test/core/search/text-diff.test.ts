@@ -1,6 +1,6 @@
 // The line diff behind 'record.diff': a shortest edit script (Myers 1986) that, applied to a, gives b.
 import { describe, expect, it } from 'vitest';
-import { diffLines } from '../../src/engine/text-diff.js';
+import { diffLines } from '../../../src/core/search/text-diff.js';
 
 function apply(ops: ReturnType<typeof diffLines>['ops']): { a: string; b: string } {
   const a: string[] = [];
