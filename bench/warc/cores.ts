@@ -51,6 +51,8 @@ async function main(): Promise<void> {
     return v;
   };
   const mb = option('--mb', 500);
+  // Threads at any size, children included: what a thread costs is what this measures (PARALLEL_MIN_BYTES is from it).
+  process.env.ARCHIVESTREAM_THREADS_FROM_MB = '1';
   const rounds = Math.round(option('--rounds', 5));
   out(`# machine: ${machineLine(DATA_DIR)}`);
   const files = ensureBenchFiles({ mb, log });

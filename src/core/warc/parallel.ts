@@ -17,12 +17,20 @@ import type { ReadOutput, ReadWindow, WindowResult } from './read-protocol.js';
 import { readWindow } from './read-window.js';
 import type { ArchiveFile, ByteSource } from './types.js';
 
-/** A file smaller than this is read on one core. A further thread costs 0.1-0.3 s of CPU (its start-up, compiling
- *  the reader afresh, V8's helper threads for a second heap: 'o' in bench/warc/cores.ts), more than it saves reading
- *  less: a per-record gzip WARC costs ~16 ms of CPU a compressed MB to read, a plain one 1-3 ms a MB. */
-export const PARALLEL_MIN_BYTES = { gzip: 32 << 20, plain: 256 << 20 };
+/** A file smaller than this is read on one core: a second thread pays when the half of the reading it takes off the
+ *  first is more than what the thread costs itself ('o' in bench/warc/cores.ts: its start-up, compiling the reader
+ *  afresh, V8's helper threads for a second heap). On a quiet 2-core run (500 MB plain, 108 MB per-record gzip) o was
+ *  0.54 s of CPU beside 11 ms a compressed MB of gzip reading, and 0.34 s beside 0.6 ms a MB of plain reading: so a
+ *  second thread pays from about 100 MB of gzip and 1.1 GB of plain WARC (at 500 MB plain, two threads were slower). */
+export const PARALLEL_MIN_BYTES = { gzip: 96 << 20, plain: 1 << 30 };
 
-const minBytesOf = (file: ArchiveFile) => (file.compression === 'none' ? PARALLEL_MIN_BYTES.plain : PARALLEL_MIN_BYTES.gzip);
+/** ARCHIVESTREAM_THREADS_FROM_MB sets one threshold for both kinds: bench/warc/cores.ts reads files below the
+ *  defaults on threads to measure what a thread costs (CONTRIBUTING.md). */
+const minBytesOf = (file: ArchiveFile): number => {
+  const forced = Number(process.env.ARCHIVESTREAM_THREADS_FROM_MB);
+  if (forced > 0) return forced * 2 ** 20;
+  return file.compression === 'none' ? PARALLEL_MIN_BYTES.plain : PARALLEL_MIN_BYTES.gzip;
+};
 
 /** The target URI of the record that starts at `pos` (undefined: none) and where it ends; null when no whole record
  *  starts there: for per-record gzip, no whole member inflating to a WARC head (a 1f 8b 08 inside compressed data
