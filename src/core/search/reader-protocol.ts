@@ -29,7 +29,12 @@ export interface ReaderResults {
 }
 
 /** `traceparent`: the caller's span, absent when nothing traces; the reply carries the spans the call finished. */
-export type ToReader = ReaderCall & { id: number; traceparent?: string };
+export type ToReader = (ReaderCall & { id: number; traceparent?: string }) | ExitReader;
+
+/** After the calls already sent: close every connection and end (SearchReaders.close). */
+export interface ExitReader {
+  op: 'exit';
+}
 
 export type FromReader = ({ id: number; value: ReaderResults[ReaderCall['op']]; error?: undefined } | { id: number; error: ThreadError }) & {
   spans?: SpanRecord[];

@@ -42,7 +42,14 @@ function run(call: ReaderCall): ReaderResults[ReaderCall['op']] {
   }
 }
 
-port.on('message', ({ id, traceparent, ...call }: ToReader) => {
+port.on('message', (msg: ToReader) => {
+  if (msg.op === 'exit') {
+    for (const c of open.values()) c.close();
+    open.clear();
+    port.close(); // nothing else keeps the thread: it ends here, between calls
+    return;
+  }
+  const { id, traceparent, ...call } = msg;
   if (traceparent) startThreadTelemetry('search-reader');
   let reply: FromReader;
   try {

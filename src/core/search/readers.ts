@@ -5,13 +5,15 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { currentTraceparent } from '../telemetry/index.js';
 import { adoptSpans } from '../telemetry/sink.js';
-import { fromThreadError, startThread } from '../threads.js';
+import { endThread, fromThreadError, startThread } from '../threads.js';
 import type { SearchOptions } from './index.js';
 import type { UrlLookupOptions } from './lookup.js';
 import type { FromReader, ReaderCall, ReaderResults, ToReader } from './reader-protocol.js';
 
 /** Reader threads at most: searches are short, and more threads would take cores from an ingest's workers. */
 export const MAX_READERS = 2;
+/** How long close() lets a thread finish the calls it holds. */
+const CLOSE_GRACE_MS = 5000;
 
 interface Waiting {
   resolve: (v: never) => void;
@@ -64,11 +66,17 @@ export class SearchReaders {
     await Promise.all(this.readers.map((r) => this.send(r, { op: 'forget', dbPath })));
   }
 
-  /** Ends every thread; calls still waiting fail. */
+  /** Ends every thread once it has answered the calls it holds; calls not yet handed to a thread fail. A thread is
+   *  asked to exit rather than terminated (endThread: a record's text builds zlib streams), and terminated only when
+   *  its calls outlast the grace. */
   async close(): Promise<void> {
     this.closed = true;
     for (const q of this.queue.splice(0)) q.reject(new Error('the search threads are closed'));
-    await Promise.all(this.readers.splice(0).map((r) => r.thread.terminate()));
+    await Promise.all(this.readers.splice(0).map((r) => {
+      r.thread.ref();
+      r.thread.postMessage({ op: 'exit' } satisfies ToReader);
+      return endThread(r.thread, CLOSE_GRACE_MS);
+    }));
   }
 
   private call<C extends ReaderCall>(call: C): Promise<ReaderResults[C['op']]> {
