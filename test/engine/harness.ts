@@ -1,6 +1,7 @@
 // One engine for a test: its handlers over a data folder, called through dispatch as a transport calls them, with
 // the notices it gave, and a collection ingested to the end (`ingested`). `call` throws what fails (with its code); `fail` returns the error of a call that must fail.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi } from 'vitest';
 import type { ApiError, ApiEvents, ArgsOf, Method, ResultOf } from '../../src/shared/api.js';
@@ -8,6 +9,7 @@ import type { EngineContext } from '../../src/engine/context.js';
 import { dispatch } from '../../src/engine/dispatch.js';
 import { EventBus } from '../../src/engine/events.js';
 import { createHandlers } from '../../src/engine/handlers.js';
+import { warcFile, type RecordSpec } from '../core/ingest/warc-builder.js';
 
 export function testEngine(ctx: Omit<EngineContext, 'mode' | 'events'>) {
   const events = new EventBus();
@@ -38,4 +40,24 @@ export function testEngine(ctx: Omit<EngineContext, 'mode' | 'events'>) {
     return join(ctx.dataDir, registry.collections.find((c) => c.name === name)!.db);
   };
   return { handlers, notices, call, fail, ingested, close: () => handlers.close() };
+}
+
+/** An engine over a temporary folder (`prefix` names it) holding one WARC of `records`, ingested to the end as
+ *  collection 'c'; `close` ends the engine and removes the folder. */
+export async function engineWithCollection(prefix: string, records: RecordSpec[]) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const warc = join(dir, 'a.warc');
+  writeFileSync(warc, warcFile(records));
+  const engine = testEngine({ dataDir: mkdtempSync(join(dir, 'data-')), allowDirs: [dir] });
+  const close = async () => {
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await engine.ingested('c', [warc]);
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { ...engine, close };
 }

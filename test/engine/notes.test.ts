@@ -1,19 +1,16 @@
 // The notes, tags and saved-search methods (issue 18) through dispatch, as the UI calls them: a note and tags on a
 // page and on one capture, found by tag: and note:, listed, carried by export.results; saved searches; and a PDF's
 // page count in record.text.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { html, warcFile, type RecordSpec } from '../core/ingest/warc-builder.js';
-import { testEngine } from './harness.js';
+import { html, type RecordSpec } from '../core/ingest/warc-builder.js';
+import { engineWithCollection } from './harness.js';
 
 const PDF = join(__dirname, '../../../shared/corpus/pdf/004-pdflatex-4-pages/pdflatex-4-pages.pdf');
 
-let dir: string;
-let e: ReturnType<typeof testEngine>;
+let e: Awaited<ReturnType<typeof engineWithCollection>>;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'as-engine-notes-'));
   const page = html('Quagga field notes', 'the quagga was a zebra of the plains');
   const records: RecordSpec[] = [
     { uri: 'http://example.com/quagga', date: '2020-01-01T00:00:00Z', body: page },
@@ -21,15 +18,9 @@ beforeAll(async () => {
     { uri: 'http://example.com/okapi', date: '2020-02-01T00:00:00Z', body: html('Okapi', 'the okapi lives in forests, unlike the quagga') },
   ];
   if (existsSync(PDF)) records.push({ uri: 'http://example.com/paper.pdf', date: '2020-03-01T00:00:00Z', contentType: 'application/pdf', body: readFileSync(PDF) });
-  const warc = join(dir, 'a.warc');
-  writeFileSync(warc, warcFile(records));
-  e = testEngine({ dataDir: mkdtempSync(join(dir, 'data-')), allowDirs: [dir] });
-  await e.ingested('c', [warc]);
+  e = await engineWithCollection('as-engine-notes-', records);
 }, 60_000);
-afterAll(() => {
-  e?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => e?.close());
 
 const collection = 'c';
 const hitsOf = async (q: string) => (await e.call('search.query', { collection, q })).hits;

@@ -1,31 +1,20 @@
 // Paging by relevance through the API (search.query with offset): 320 ingested pages that all hold
 // 'benchmark' and score alike come back each exactly once, in the order of one big page, as date order always did.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { html, warcFile, type RecordSpec } from '../core/ingest/warc-builder.js';
-import { testEngine } from './harness.js';
+import { html, type RecordSpec } from '../core/ingest/warc-builder.js';
+import { engineWithCollection } from './harness.js';
 
 const N = 320;
-let dir: string;
-let e: ReturnType<typeof testEngine>;
+let e: Awaited<ReturnType<typeof engineWithCollection>>;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'as-engine-paging-'));
   // Distinct texts of one length and one count of 'benchmark': every page has the same bm25 score.
   const records: RecordSpec[] = Array.from({ length: N }, (_, i) => {
     const n = String(i).padStart(3, '0');
     return { uri: `http://site${i % 2}.example.com/r${n}`, date: `2020-01-01T00:${String(i % 60).padStart(2, '0')}:00Z`, body: html(`Report ${n}`, `benchmark result number ${n}`) };
   });
-  const warc = join(dir, 'a.warc');
-  writeFileSync(warc, warcFile(records));
-  e = testEngine({ dataDir: mkdtempSync(join(dir, 'data-')), allowDirs: [dir] });
-  await e.ingested('c', [warc]);
+  e = await engineWithCollection('as-engine-paging-', records);
 }, 60_000);
-afterAll(() => {
-  e?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => e?.close());
 
 const urls = async (q: string, limit: number, offset: number) =>
   (await e.call('search.query', { collection: 'c', q, sort: 'relevance', limit, offset })).hits.map((h) => h.url);
