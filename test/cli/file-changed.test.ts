@@ -8,18 +8,13 @@ import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { html, warcFile } from '../core/ingest/warc-builder.js';
+import { longPages, warcFile } from '../core/ingest/warc-builder.js';
 
 const ROOT = resolve(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'as-cli-changed-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** 6000 responses of about 2 KB each: the child prints one line per record, far more than a pipe holds. */
-const records = Array.from({ length: 6000 }, (_, i) => ({
-  uri: `http://example.com/page/${i}`,
-  date: '2020-01-01T00:00:00Z',
-  body: html(`Page ${i}`, `word${i} `.repeat(200)),
-}));
+const records = longPages();
 const whole = warcFile(records, false);
 const CUT = Math.floor(whole.length / 3);
 /** The same length, other bytes: only the mtime and the content tell it from the original. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { html, warcFile } from './warc-builder.js';
+import { longPages, warcFile } from './warc-builder.js';
 
 const ROOT = resolve(__dirname, '../../..');
 const dir = mkdtempSync(join(tmpdir(), 'as-changed-'));
@@ -64,12 +64,7 @@ function fileRow(db: string): { status: string; records: number } {
   }
 }
 
-/** 6000 responses of about 2 KB of HTML each, uncompressed: long enough to cut in the middle of its reading. */
-const records = Array.from({ length: 6000 }, (_, i) => ({
-  uri: `http://example.com/page/${i}`,
-  date: '2020-01-01T00:00:00Z',
-  body: html(`Page ${i}`, `word${i} `.repeat(200)),
-}));
+const records = longPages();
 const whole = warcFile(records, false);
 const CUT = Math.floor(whole.length / 3);
 

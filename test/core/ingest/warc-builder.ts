@@ -71,3 +71,13 @@ export function html(title: string, body: string, extraHead = ''): string {
 }
 
 export const sha1hex = (b: Buffer) => createHash('sha1').update(b).digest('hex');
+
+/** 6000 responses of about 2 KB of HTML each: written plain, a file long enough to cut or rewrite in the middle of its
+ *  reading, whose `records` prints far more lines than a pipe holds. */
+export function longPages(): RecordSpec[] {
+  return Array.from({ length: 6000 }, (_, i) => ({
+    uri: `http://example.com/page/${i}`,
+    date: '2020-01-01T00:00:00Z',
+    body: html(`Page ${i}`, `word${i} `.repeat(200)),
+  }));
+}
