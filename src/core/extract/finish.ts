@@ -126,6 +126,8 @@ const BREAK = '\0';
 const SPACE_OR_BREAK_RUN = /[\0\t\n\f\r\u00a0][ \t\n\f\r\u00a0\0]*| [ \t\n\f\r\u00a0\0]+/g;
 /** White space but NUL, from lastIndex on. */
 const WHITE_RUN = /[\t\n\f\r \u00a0]*/y;
+/** Runs of white space up to this long are crossed without WHITE_RUN (see Assembler.text). */
+const SHORT_RUN = 16;
 const spaceOrBreak = (run: string) => (run.indexOf(BREAK) >= 0 ? '\n' : ' ');
 
 /** The text without the spaces and line breaks at its ends. A loop: the regex /^[\n ]+|[\n ]+$/g tries its second
@@ -227,11 +229,14 @@ export class Assembler {
     let i = start;
     let nul = 0;
     if (isCollapsible(html.charCodeAt(i))) {
-      // Runs of indentation are long (130 code units on average on the corpus): a regex crosses them faster than a
-      // loop; the loop then goes on only past a NUL, which it counts.
-      WHITE_RUN.lastIndex = i;
-      WHITE_RUN.test(html);
-      for (i = Math.min(WHITE_RUN.lastIndex, end); i < end; i++) {
+      // Runs of indentation can be long: a regex crosses them faster than a loop, but costs a call, so a short run
+      // is crossed by the loop alone. The loop goes on past what the regex crossed only past a NUL, which it counts.
+      if (end - start > SHORT_RUN) {
+        WHITE_RUN.lastIndex = i;
+        WHITE_RUN.test(html);
+        i = Math.min(WHITE_RUN.lastIndex, end);
+      }
+      for (; i < end; i++) {
         const c = html.charCodeAt(i);
         if (!isCollapsible(c)) break;
         if (c === 0) nul++;

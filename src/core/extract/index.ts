@@ -154,7 +154,8 @@ function scan(html: string, asm: Assembler): void {
   let i = 0;
   while (i < n) {
     let s = TEXT;
-    let j = html.indexOf('<', i);
+    // Markup often follows markup at once ("</a></li>"): then no search.
+    let j = html.charCodeAt(i) === 0x3c ? i : html.indexOf('<', i);
     while (j >= 0) {
       s = TRANSITIONS[classAt(html, j) * STATE_COUNT + TEXT];
       if (s !== TEXT) break;
