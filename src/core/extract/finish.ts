@@ -277,7 +277,7 @@ export class Assembler {
       const kind = code & KIND_MASK;
       if (kind === KIND_BLOCK) this.lineBreak();
       else if (kind === KIND_SPACE) this.space();
-      else if (kind === KIND_META && this.description === undefined && !isEnd) {
+      else if (kind === KIND_META && this.description === undefined && !isEnd && mayDescribe(html, start, end)) {
         const attrs = tagAttributes(html, start, end);
         const content = attrs.get('content');
         if (content !== undefined && attrs.get('name')?.trim().toLowerCase() === 'description') {
@@ -351,6 +351,14 @@ export class Assembler {
     return collapse(s.replace(/\0/g, ''));
   }
 }
+
+/** Whether the meta tag html[start, end) can be <meta name="description">: its name can be "description" only if the
+ *  tag holds that word (in any case) or a reference that may spell it. Most meta tags are not (Open Graph, viewport,
+ *  ...), and a page without a description would otherwise split all of them into attribute maps. */
+function mayDescribe(html: string, start: number, end: number): boolean {
+  return DESCRIPTION_OR_REFERENCE.test(html.slice(start, end));
+}
+const DESCRIPTION_OR_REFERENCE = /description|&/i;
 
 /** Whether a character is one that T8 collapses (or, NUL, drops). */
 function isCollapsible(c: number): boolean {
