@@ -84,7 +84,7 @@ export { decodeEntities } from './entities.js';
 // Module-local copies: loaders that bind imports through getters (tsx, vitest) would otherwise pay a call per use.
 const {
   TRANSITIONS, STATE_COUNT, TEXT, TAG, TAG_EQ, TAG_DQ, TAG_SQ, COMMENT, BOGUS, SCRIPT, SCRIPT_ESC, SCRIPT_DESC, SVG_TAG,
-  classAt,
+  classAt, isWs,
 } = fsm;
 const family_ = FAMILY;
 
@@ -143,10 +143,6 @@ function tagEnd(html: string, k: number, n: number): number {
     } else if (c === 0x3e) return k;
     k++;
   }
-}
-
-function isWs(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c;
 }
 
 function scan(html: string, asm: Assembler): void {
