@@ -2,7 +2,9 @@
 // linkedom (a main-content extractor, parse included) and two whole-page text extractors, on the same pages.
 //   npx tsx bench/extract/speed.ts [--pages N] [--rounds R] [--baseline DIR]
 // --baseline DIR adds another version of our extractor, from DIR/src/core/extract (for example
-// `git archive <commit> src/core/extract | tar -x -C DIR`), so before and after are timed in the same run.
+// `git archive <commit> src/core/extract package.json | tar -x -C DIR`), so before and after are timed in the same
+// run. DIR needs the package.json (its "type": "module"): without it tsx compiles the baseline as CommonJS, which ran
+// the same code 5-7% faster than as the ES module ours is (an A/A run), so the comparison would favour the baseline.
 // Input: the readability test pages in ../shared/corpus/html/readability-test-pages (130 pages, ~26 MB) and the
 // article-extraction benchmark's pages in ../shared/corpus/article-extraction/html (181 pages, ~30 MB), decoded once
 // with decodeHtml as ingest decodes them (decoding is not timed); --pages N takes the first N of each. Each round
@@ -59,8 +61,21 @@ function htmlparser2Text(html: string): string {
 
 type Extractor = (html: string) => unknown;
 const baselineDir = process.argv.includes('--baseline') ? process.argv[process.argv.indexOf('--baseline') + 1] : undefined;
+if (baselineDir && !isModulePackage(resolve(baselineDir, 'package.json'))) {
+  console.error(`--baseline ${baselineDir}: no package.json with "type": "module" there, so its extractor would run as ` +
+    'CommonJS and not as the ES module ours is; add it (git archive <commit> src/core/extract package.json | tar -x -C DIR)');
+  process.exit(1);
+}
 const baseline = baselineDir &&
   ((await import(resolve(baselineDir, 'src/core/extract/index.ts'))) as { extractText: Extractor; extractFullText: Extractor });
+
+function isModulePackage(file: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { type?: string }).type === 'module';
+  } catch {
+    return false;
+  }
+}
 
 const EXTRACTORS: ReadonlyArray<readonly [string, Extractor]> = [
   ['archivestream main (extractText)', extractText],

@@ -75,17 +75,45 @@ function nameKey(text: string, p: number, end: number): number {
   return key;
 }
 
-const TAG_CODES: Map<number, number> = (() => {
-  const m = new Map<number, number>();
-  for (const n of BLOCK_TAGS) m.set(nameKey(n, 0, n.length), KIND_BLOCK);
-  for (const n of SPACE_TAGS) m.set(nameKey(n, 0, n.length), KIND_SPACE);
-  m.set(nameKey('meta', 0, 4), KIND_META);
+/** The slot of a nameKey in TAG_KEYS. A table of typed arrays rather than a Map: keys of six letters or more are no
+ *  small integers, and a Map boxes and hashes each such key it is asked for (in a profile, that Map's lookup took
+ *  3% of the extraction's time). */
+const TAG_SLOTS = 256;
+function tagSlot(key: number): number {
+  return Math.imul(key | 0, 0x9e3779b1) >>> 24; // key | 0: its low 32 bits
+}
+
+/** An open-addressed table from nameKey to the tag's code (TAG_CODES[slot], 0: none), probed linearly from tagSlot. */
+const { TAG_KEYS, TAG_CODES } = (() => {
+  const codes = new Map<number, number>();
+  for (const n of BLOCK_TAGS) codes.set(nameKey(n, 0, n.length), KIND_BLOCK);
+  for (const n of SPACE_TAGS) codes.set(nameKey(n, 0, n.length), KIND_SPACE);
+  codes.set(nameKey('meta', 0, 4), KIND_META);
   TRACKED_TAGS.forEach((n, id) => {
     const key = nameKey(n, 0, n.length);
-    m.set(key, (m.get(key) ?? 0) | ((id + 1) << TRACK_SHIFT));
+    codes.set(key, (codes.get(key) ?? 0) | ((id + 1) << TRACK_SHIFT));
   });
-  return m;
+  const keys = new Float64Array(TAG_SLOTS).fill(-1);
+  const table = new Int32Array(TAG_SLOTS);
+  for (const [key, code] of codes) {
+    let slot = tagSlot(key);
+    while (keys[slot] >= 0) slot = (slot + 1) & (TAG_SLOTS - 1);
+    keys[slot] = key;
+    table[slot] = code;
+  }
+  return { TAG_KEYS: keys, TAG_CODES: table };
 })();
+
+/** The code of the tag whose name starts at text[p] (the tag ends before `end`), 0 when it is none we treat. */
+function tagCode(text: string, p: number, end: number): number {
+  const key = nameKey(text, p, end);
+  if (key < 0) return 0;
+  for (let slot = tagSlot(key); ; slot = (slot + 1) & (TAG_SLOTS - 1)) {
+    const k = TAG_KEYS[slot];
+    if (k === key) return TAG_CODES[slot];
+    if (k < 0) return 0;
+  }
+}
 
 /** Collapsible white space: ASCII white space and U+00A0 (a decoded &nbsp; separates words like a space). */
 const WS_RUN = /[\t\n\f\r \u00a0]+/g;
@@ -98,6 +126,8 @@ const BREAK = '\0';
 const SPACE_OR_BREAK_RUN = /[\0\t\n\f\r\u00a0][ \t\n\f\r\u00a0\0]*| [ \t\n\f\r\u00a0\0]+/g;
 /** White space but NUL, from lastIndex on. */
 const WHITE_RUN = /[\t\n\f\r \u00a0]*/y;
+/** Runs of white space up to this long are crossed without WHITE_RUN (see Assembler.text). */
+const SHORT_RUN = 16;
 const spaceOrBreak = (run: string) => (run.indexOf(BREAK) >= 0 ? '\n' : ' ');
 
 /** The text without the spaces and line breaks at its ends. A loop: the regex /^[\n ]+|[\n ]+$/g tries its second
@@ -199,11 +229,14 @@ export class Assembler {
     let i = start;
     let nul = 0;
     if (isCollapsible(html.charCodeAt(i))) {
-      // Runs of indentation are long (130 code units on average on the corpus): a regex crosses them faster than a
-      // loop; the loop then goes on only past a NUL, which it counts.
-      WHITE_RUN.lastIndex = i;
-      WHITE_RUN.test(html);
-      for (i = Math.min(WHITE_RUN.lastIndex, end); i < end; i++) {
+      // Runs of indentation can be long: a regex crosses them faster than a loop, but costs a call, so a short run
+      // is crossed by the loop alone. The loop goes on past what the regex crossed only past a NUL, which it counts.
+      if (end - start > SHORT_RUN) {
+        WHITE_RUN.lastIndex = i;
+        WHITE_RUN.test(html);
+        i = Math.min(WHITE_RUN.lastIndex, end);
+      }
+      for (; i < end; i++) {
         const c = html.charCodeAt(i);
         if (!isCollapsible(c)) break;
         if (c === 0) nul++;
@@ -238,13 +271,13 @@ export class Assembler {
     if (family === TAG) {
       const isEnd = html.charCodeAt(start + 1) === 0x2f;
       const nameStart = isEnd ? start + 2 : start + 1;
-      const code = TAG_CODES.get(nameKey(html, nameStart, end));
-      if (code === undefined) return;
+      const code = tagCode(html, nameStart, end);
+      if (code === 0) return;
       if (code >> TRACK_SHIFT && this.layout) this.layout.tag((code >> TRACK_SHIFT) - 1, start, end, isEnd);
       const kind = code & KIND_MASK;
       if (kind === KIND_BLOCK) this.lineBreak();
       else if (kind === KIND_SPACE) this.space();
-      else if (kind === KIND_META && this.description === undefined && !isEnd) {
+      else if (kind === KIND_META && this.description === undefined && !isEnd && mayDescribe(html, start, end)) {
         const attrs = tagAttributes(html, start, end);
         const content = attrs.get('content');
         if (content !== undefined && attrs.get('name')?.trim().toLowerCase() === 'description') {
@@ -318,6 +351,14 @@ export class Assembler {
     return collapse(s.replace(/\0/g, ''));
   }
 }
+
+/** Whether the meta tag html[start, end) can be <meta name="description">: its name can be "description" only if the
+ *  tag holds that word (in any case) or a reference that may spell it. Most meta tags are not (Open Graph, viewport,
+ *  ...), and a page without a description would otherwise split all of them into attribute maps. */
+function mayDescribe(html: string, start: number, end: number): boolean {
+  return DESCRIPTION_OR_REFERENCE.test(html.slice(start, end));
+}
+const DESCRIPTION_OR_REFERENCE = /description|&/i;
 
 /** Whether a character is one that T8 collapses (or, NUL, drops). */
 function isCollapsible(c: number): boolean {

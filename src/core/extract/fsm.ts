@@ -164,44 +164,54 @@ function buildTransitions(): Uint8Array {
 /** index = cls * STATE_COUNT + state -> next state. */
 export const TRANSITIONS: Uint8Array = buildTransitions();
 
-const LT_NAMES: ReadonlyArray<readonly [string, number]> = [
-  ['script', 0], ['style', 1], ['title', 2], ['textarea', 3],
-  ['noscript', 4], ['iframe', 4], ['noembed', 4], ['noframes', 4],
-  ['template', 5], ['svg', 6],
-];
-
 function isLetter(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 }
 
-function isWs(c: number): boolean {
+/** HTML's ASCII white space (the WS class). */
+export function isWs(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c;
 }
 
-/** LT_NAMES by their length: a tag name is read to its end once and compared only with the names as long. */
-const LT_NAMES_BY_LENGTH: ReadonlyArray<ReadonlyArray<readonly [string, number]>> = Array.from({ length: 9 }, (_, len) =>
-  LT_NAMES.filter(([name]) => name.length === len));
-
-/** Index (0..6) of the special name at text[p..] followed by a delimiter, or -1. */
-function specialName(text: string, p: number): number {
+/** Whether text[p..] is `name` (lower-case ASCII, its first letter already matched) in any case, followed by a
+ *  delimiter. */
+function isNameAt(text: string, p: number, name: string): boolean {
+  const len = name.length;
+  const e = p + len;
   const n = text.length;
+  if (e > n) return false;
+  for (let j = 1; j < len; j++) if ((text.charCodeAt(p + j) | 0x20) !== name.charCodeAt(j)) return false;
+  if (e === n) return true;
+  const d = text.charCodeAt(e);
+  return isWs(d) || d === 0x2f || d === 0x3e;
+}
+
+/**
+ * Index of the special name at text[p..] followed by a delimiter, or -1: 0 script, 1 style, 2 title, 3 textarea,
+ * 4 noscript|iframe|noembed|noframes, 5 template, 6 svg (the order of the LT_ and END_ classes). Dispatched on the
+ * first two letters: most tags are none, and this runs for every '<' + letter.
+ */
+function specialName(text: string, p: number): number {
   const first = text.charCodeAt(p) | 0x20;
-  if (first !== 0x73 && first !== 0x74 && first !== 0x6e && first !== 0x69) return -1; // s t n i: most tags are none
-  // The name's letters, at most one more than the longest special name (8): a longer name is none of them.
-  let e = p + 1;
-  while (e < n && e <= p + 8 && isLetter(text.charCodeAt(e))) e++;
-  const len = e - p;
-  if (len > 8) return -1;
-  if (e < n) {
-    const d = text.charCodeAt(e);
-    if (!isWs(d) && d !== 0x2f && d !== 0x3e) return -1;
+  const second = text.charCodeAt(p + 1) | 0x20; // NaN | 0x20 past the end: no letter
+  switch (first) {
+    case 0x73: // s
+      if (second === 0x63) return isNameAt(text, p, 'script') ? 0 : -1;
+      if (second === 0x74) return isNameAt(text, p, 'style') ? 1 : -1;
+      if (second === 0x76) return isNameAt(text, p, 'svg') ? 6 : -1;
+      return -1;
+    case 0x74: // t
+      if (second === 0x69) return isNameAt(text, p, 'title') ? 2 : -1;
+      if (second === 0x65) return isNameAt(text, p, 'textarea') ? 3 : isNameAt(text, p, 'template') ? 5 : -1;
+      return -1;
+    case 0x6e: // n
+      if (second !== 0x6f) return -1;
+      return isNameAt(text, p, 'noscript') || isNameAt(text, p, 'noembed') || isNameAt(text, p, 'noframes') ? 4 : -1;
+    case 0x69: // i
+      return second === 0x66 && isNameAt(text, p, 'iframe') ? 4 : -1;
+    default:
+      return -1;
   }
-  for (const [name, k] of LT_NAMES_BY_LENGTH[len]) {
-    let j = 1;
-    while (j < len && (text.charCodeAt(p + j) | 0x20) === name.charCodeAt(j)) j++;
-    if (j === len && first === name.charCodeAt(0)) return k;
-  }
-  return -1;
 }
 
 /** The character class of text[i]; reads only text[i-3 .. i+10]. */

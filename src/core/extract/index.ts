@@ -84,7 +84,7 @@ export { decodeEntities } from './entities.js';
 // Module-local copies: loaders that bind imports through getters (tsx, vitest) would otherwise pay a call per use.
 const {
   TRANSITIONS, STATE_COUNT, TEXT, TAG, TAG_EQ, TAG_DQ, TAG_SQ, COMMENT, BOGUS, SCRIPT, SCRIPT_ESC, SCRIPT_DESC, SVG_TAG,
-  classAt,
+  classAt, isWs,
 } = fsm;
 const family_ = FAMILY;
 
@@ -118,12 +118,40 @@ function nextCandidate(html: string, s: number, k: number, n: number): number {
   return p < 0 ? n : p;
 }
 
+/**
+ * The position of the '>' that ends the tag (states TAG..TAG_SQ) going on at k in state TAG, or -1 when it runs to the
+ * end of the input. The TAG family's transitions, written out: in TAG only '>' (to TEXT) and '=' (to TAG_EQ) count;
+ * in TAG_EQ white space waits, a quote opens a value that only its own quote closes, '>' closes the tag and any other
+ * code unit starts an unquoted value (back to TAG). Most markup is tags, and this walks one without a class lookup
+ * or a table step per transition (the generic loop in scan() gives the same states, see TRANSITIONS).
+ */
+function tagEnd(html: string, k: number, n: number): number {
+  for (;;) {
+    let c = 0;
+    for (; k < n; k++) {
+      c = html.charCodeAt(k);
+      if (c === 0x3e || c === 0x3d) break;
+    }
+    if (k >= n) return -1;
+    if (c === 0x3e) return k;
+    k++;
+    while (k < n && isWs(c = html.charCodeAt(k))) k++;
+    if (k >= n) return -1;
+    if (c === 0x22 || c === 0x27) {
+      k = html.indexOf(c === 0x22 ? '"' : "'", k + 1);
+      if (k < 0) return -1;
+    } else if (c === 0x3e) return k;
+    k++;
+  }
+}
+
 function scan(html: string, asm: Assembler): void {
   const n = html.length;
   let i = 0;
   while (i < n) {
     let s = TEXT;
-    let j = html.indexOf('<', i);
+    // Markup often follows markup at once ("</a></li>"): then no search.
+    let j = html.charCodeAt(i) === 0x3c ? i : html.indexOf('<', i);
     while (j >= 0) {
       s = TRANSITIONS[classAt(html, j) * STATE_COUNT + TEXT];
       if (s !== TEXT) break;
@@ -137,18 +165,12 @@ function scan(html: string, asm: Assembler): void {
     let start = j;
     let family = family_[s];
     let k = j + 1;
-    for (;;) {
+    // The TAG family is left only for TEXT, so a run that reaches TAG ends at the tag's end.
+    while (s !== TAG) {
       k = nextCandidate(html, s, k, n);
-      if (k >= n) {
-        asm.markup(family, start, n);
-        return;
-      }
+      if (k >= n) break;
       const next = TRANSITIONS[classAt(html, k) * STATE_COUNT + s];
-      if (next === TEXT) {
-        asm.markup(family, start, k + 1);
-        i = k + 1;
-        break;
-      }
+      if (next === TEXT) break;
       if (family_[next] !== family) {
         asm.markup(family, start, k);
         start = k;
@@ -157,6 +179,13 @@ function scan(html: string, asm: Assembler): void {
       s = next;
       k++;
     }
+    if (s === TAG) k = tagEnd(html, k, n);
+    if (k < 0 || k >= n) {
+      asm.markup(family, start, n);
+      return;
+    }
+    asm.markup(family, start, k + 1);
+    i = k + 1;
   }
 }
 
