@@ -3,7 +3,7 @@
 import type { FacetCount, FacetName, SearchFacetsView, SearchHitView } from '../../shared/api-collections.js';
 import { CodedError } from '../../shared/errors.js';
 import { captureOf, hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
-import { parseQuery, toFtsMatch, hasFilters, mainFirstMatch, type Clause, type ParsedQuery } from './query.js';
+import { parseQuery, toFtsMatch, hasFilters, mainFirstMatch, phraseWordTerms, type Clause, type ParsedQuery } from './query.js';
 import { unsegment } from './segment.js';
 import { archiveInternal } from './internal.js';
 import { snippetOf, termPattern } from './snippet.js';
@@ -195,11 +195,16 @@ function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning): Set<C
   const hi = coll.get<{ hi: number | null }>(buildPageSpanSql())?.hi ?? 0;
   if (hi <= t.rankWindow) return found;
   const floor = hi - t.rankWindow;
+  const isCommon = (match: string) =>
+    (coll.get<{ n: number }>(buildRecentShareSql(match, floor, t.rankWindow))?.n ?? 0) > t.commonShare * t.rankWindow;
   for (const c of q.clauses) {
     if (c.negated || c.anyOf.length !== 1 || c.anyOf[0].prefix) continue;
-    const word = toFtsMatch({ clauses: [c], filters: q.filters })!;
-    const n = coll.get<{ n: number }>(buildRecentShareSql(word, floor, t.rankWindow))?.n ?? 0;
-    if (n > t.commonShare * t.rankWindow) found.add(c);
+    // A phrase is on no more pages than any of its words, so a word that is not very common settles it: reading a
+    // word's newest matches stops early or is short, while the phrase's decodes the position lists of every page
+    // holding all its words, back to its 1,000th match or the collection's start ("weird the": 54 ms at 200k pages,
+    // "weird" alone 0.5 ms). The same answer as asking the phrase, without its walk.
+    if (phraseWordTerms(c.anyOf[0]).some((w) => !isCommon(w))) continue;
+    if (isCommon(toFtsMatch({ clauses: [c], filters: q.filters })!)) found.add(c);
   }
   return found;
 }

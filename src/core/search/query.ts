@@ -282,6 +282,15 @@ export function ftsTerm(t: Term): string {
   return `"${text}"${t.prefix ? '*' : ''}`;
 }
 
+/** The words of a phrase of several words, each as an FTS5 string literal, segmented as ftsTerm segments the phrase:
+ *  a page that holds the phrase holds every one of them (each is a run of the phrase's tokens). Empty for any other
+ *  term. */
+export function phraseWordTerms(t: Term): string[] {
+  if (!t.phrase || t.prefix) return [];
+  const words = segmentWords(t.text).trim().split(/\s+/).filter((w) => WORDLIKE.test(w));
+  return words.length > 1 ? words.map((w) => `"${w.replace(/"/g, '""')}"`) : [];
+}
+
 function ftsClause(c: Clause): string {
   const alts = c.anyOf.map(ftsTerm);
   return alts.length === 1 ? alts[0] : `(${alts.join(' OR ')})`;

@@ -101,6 +101,19 @@ describe('the stopword-aware plan', () => {
     const hits = search(coll(), 'common -odd', { limit: 3, tuning: t }).hits;
     expect(hits.map((h) => h.capture.digest)).toEqual([N - 2, N - 4, N - 6].map((i) => PAGES[i].digest));
   });
+  it('a phrase is very common exactly when it is on more than the share of the newest pages, whichever word is rare', () => {
+    // A phrase whose words are each checked first: 'word and' has two very common words yet is on one newest page in
+    // eight; 'odd ones' has a word ('odd') that is not very common. The truth is counted from the pages' own words.
+    const words = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    const holds = (text: string, phrase: string[]) =>
+      words(text).some((_, i, w) => phrase.every((p, j) => w[i + j] === p));
+    for (const phrase of ['common word', 'word filler', 'filler and', 'word and', 'odd ones', 'and even']) {
+      const onNewest = PAGES.slice(N - t.rankWindow).filter((p) => holds(p.text, words(phrase))).length;
+      const r = search(coll(), `"${phrase}"`, { limit: 50, tuning: t });
+      expect([phrase, r.plan]).toEqual([phrase, onNewest > t.commonShare * t.rankWindow ? 'newest-matches' : 'ranked-matches']);
+      expect(r.hits).toHaveLength(PAGES.filter((p) => holds(p.text, words(phrase))).length);
+    }
+  });
   it('a word on fewer pages than the rank window is ranked with bm25, however common (the title match first)', () => {
     const hits = search(coll(), 'common', { limit: 3, tuning: { rankWindow: 1000, commonShare: 0.5 } }).hits;
     expect(hits[0].title).toBe('common knowledge');
