@@ -142,12 +142,13 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
       const walk = allowed !== null && need * pageSpan(coll) <= t.walkCandidates * allowed.length;
       const allowedSet = walk ? new Set(allowed) : null;
       const filterKeep = allowedSet ? (pid: number) => allowedSet.has(pid) : passes;
-      const among = (c: SqlQuery): SqlQuery => (allowed && !walk ? amongPages(c, allowed) : c);
+      const newestFirst = common.size === positive;
+      const among = (c: SqlQuery): SqlQuery => (allowed && !walk ? amongPages(c, allowed, newestFirst) : c);
       let keep = filterKeep;
       let tiers: SqlQuery[];
       if (allowed) plan = 'selective-filter';
-      else if (common.size > 0) plan = common.size === positive ? 'newest-matches' : 'rarer-words';
-      if (common.size === positive) tiers = [buildNewestMatchesSql(match!, mainFirstMatch(q))];
+      else if (common.size > 0) plan = newestFirst ? 'newest-matches' : 'rarer-words';
+      if (newestFirst) tiers = [buildNewestMatchesSql(match!, mainFirstMatch(q))];
       else {
         // Ranked by all the words, the newest rankWindow matches first; by the rarer words, all of theirs (few, as
         // rarer).
