@@ -3,7 +3,7 @@
 import type { FacetName } from '../../shared/api-collections.js';
 import type { SqlQuery } from '../store/index.js';
 import { CAPTURE_COLUMNS, hostRange } from '../store/index.js';
-import { MAIN_FUNCTION, NOTE_TARGET, REST_FUNCTION } from '../store/schema.js';
+import { FTS_TOKENIZER, MAIN_FUNCTION, NOTE_TARGET, REST_FUNCTION } from '../store/schema.js';
 import { ftsTerm, hasFilters, mainFirstMatch, toFtsMatch, type ParsedQuery } from './query.js';
 
 /** Snippet markers: STX/ETX around each matched term. Control characters cannot occur in extracted text, so the
@@ -330,6 +330,33 @@ export function buildSnippetSql(match: string, pageId: number, tokens = 24): Sql
  *  by walking a doclist from its start, newest-first with a LIMIT stops after `n`. */
 export function buildNewestMatchIdsSql(match: string, n: number): SqlQuery {
   return { sql: `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rowid DESC LIMIT @n`, params: { match, n } };
+}
+
+/** Temporary tables (per connection, so also on a read-only collection) to list the words of the pages' index: one
+ *  that folds a text as the pages' index folds it (the same tokenizer, one row), and the words of each. */
+export const WORD_TABLES_SQL: readonly SqlQuery[] = [
+  `CREATE VIRTUAL TABLE IF NOT EXISTS temp.as_fold USING fts5(x, tokenize = "${FTS_TOKENIZER}")`,
+  'CREATE VIRTUAL TABLE IF NOT EXISTS temp.as_fold_words USING fts5vocab(temp, as_fold, row)',
+  'CREATE VIRTUAL TABLE IF NOT EXISTS temp.as_page_words USING fts5vocab(main, pages_fts, row)',
+].map((sql) => ({ sql, params: {} }));
+
+/** Fold a text (buildFoldedWordsSql then reads its words). */
+export function buildFoldSql(text: string): SqlQuery[] {
+  return [{ sql: 'DELETE FROM temp.as_fold', params: {} }, { sql: 'INSERT INTO temp.as_fold (x) VALUES (@text)', params: { text } }];
+}
+
+/** The words of the folded text, in the index's order, each with how many times it occurs. */
+export function buildFoldedWordsSql(): SqlQuery {
+  return { sql: 'SELECT term, cnt FROM temp.as_fold_words', params: {} };
+}
+
+/** The words of the pages' index that begin with `prefix` (folded), at most `max`. fts5vocab reads each word's
+ *  doclist to count it, but only its rowids (no position list), and never merges them. */
+export function buildWordsBeginningSql(prefix: string, max: number): SqlQuery {
+  return {
+    sql: `SELECT term FROM temp.as_page_words WHERE term >= @prefix AND term < @prefix || char(1114111) LIMIT @max`,
+    params: { prefix, max },
+  };
 }
 
 /** The facets, in the column order of buildFacetRowsSql's rows (after the page id). */

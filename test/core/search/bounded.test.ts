@@ -114,8 +114,44 @@ describe('the stopword-aware plan', () => {
       expect(r.hits).toHaveLength(PAGES.filter((p) => holds(p.text, words(phrase))).length);
     }
   });
+  it('a very common prefix is listed newest first, as a very common word is, and finds every page a word of it is on', () => {
+    // Typed with case and accents the index folds away; 'fill*' is on six pages in seven (not on i % 7 === 0).
+    const holding = (re: RegExp) => PAGES.filter((p) => p.text.split(/\s+/).some((w) => re.test(w)));
+    for (const [q, re] of [['CÔMM*', /^comm/], ['fill*', /^fill/], ['"fille"*', /^fille/]] as Array<[string, RegExp]>) {
+      const r = search(coll(), q, { limit: 50, tuning: t });
+      expect([q, r.plan]).toEqual([q, 'newest-matches']);
+      const expected = holding(re).map((p) => p.digest).reverse();
+      expect(r.hits.map((h) => h.capture.digest)).toEqual(expected);
+      expect(searchFacets(coll(), q, t)).toMatchObject({ total: expected.length, totalIsEstimate: false });
+    }
+  });
+  it('a prefix that is not very common keeps bm25 ranking, and one of several words (a phrase) is left whole', () => {
+    expect(search(coll(), 'knowl*', { limit: 5, tuning: t })).toMatchObject({ plan: 'ranked-matches', hits: [{ title: 'common knowledge' }] });
+    const phrase = search(coll(), '"common wo"*', { limit: 50, tuning: t });
+    expect(phrase.hits).toHaveLength(N);
+    expect(searchFacets(coll(), '"word fill"*', t).total).toBe(PAGES.filter((p) => /word filler/.test(p.text)).length);
+  });
   it('a word on fewer pages than the rank window is ranked with bm25, however common (the title match first)', () => {
     const hits = search(coll(), 'common', { limit: 3, tuning: { rankWindow: 1000, commonShare: 0.5 } }).hits;
     expect(hits[0].title).toBe('common knowledge');
+  });
+});
+
+describe('a prefix of very many words', () => {
+  // 520 words begin with 'zz', more than are written out as an OR: the prefix is left to FTS5 whole, still exact.
+  const MANY: FakePage[] = Array.from({ length: N }, (_, i) => ({
+    digest: `sha1:Z${String(i).padStart(3, '0')}`,
+    title: `page ${i}`,
+    text: Array.from({ length: 13 }, (_, k) => `zz${i * 13 + k}`).join(' '),
+    captures: [{ uri: `http://many.example.org/${i}`, timestamp: '20200101000000' }],
+  }));
+  const many = collectionOf(MANY);
+  it('is ranked as it was, and counted exactly', () => {
+    const t = { rankWindow: 8, commonShare: 0.5 };
+    expect(search(many(), 'zz*', { limit: 50, tuning: t })).toMatchObject({ plan: 'ranked-matches' });
+    expect(search(many(), 'zz*', { limit: 50, tuning: t }).hits).toHaveLength(N);
+    expect(searchFacets(many(), 'zz*', t).total).toBe(N);
+    // Fewer words (zz1, zz10..zz19, zz100..zz199): written out as an OR, the same pages.
+    expect(searchFacets(many(), 'zz1*', t).total).toBe(MANY.filter((p) => /\bzz1/.test(p.text)).length);
   });
 });
