@@ -154,9 +154,11 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
       let tiers: SqlQuery[];
       if (allowed) plan = 'selective-filter';
       else if (common.size > 0) plan = newestFirst ? 'newest-matches' : 'rarer-words';
-      // Unranked, a prefix is read as its words (prefixCompletions): the same pages, newest first, without the merge.
-      const unranked = toFtsMatch(q, completions)!;
-      if (newestFirst) tiers = [buildNewestMatchesSql(unranked, mainFirstMatch(q, completions))];
+      // Newest first, a prefix is read as its words (prefixCompletions): the same pages, without the merge, as long as
+      // the read stops early; intersected with a filter's pages inside SQLite it may read every match, and an OR
+      // pays each row a step per word.
+      const lazy = allowed && !walk ? undefined : completions;
+      if (newestFirst) tiers = [buildNewestMatchesSql(toFtsMatch(q, lazy)!, mainFirstMatch(q, lazy))];
       else {
         // Ranked by all the words, the newest rankWindow matches first; by the rarer words, all of theirs (few, as
         // rarer).
@@ -164,7 +166,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
         tiers = buildRankedTiersSql(toFtsMatch(rankQuery)!, common.size === 0 ? t.rankWindow : -1, mainFirstMatch(rankQuery));
         if (common.size > 0) {
           // Scored by the rarer words alone: the whole query's unranked match set says which pages match every word.
-          const all = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(unranked)).map((r) => r.pid));
+          const all = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match!)).map((r) => r.pid));
           keep = (pid) => all.has(pid) && (!filterKeep || filterKeep(pid));
         }
       }
@@ -218,8 +220,9 @@ function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning, comple
   return found;
 }
 
-/** Above this many words a prefix is left to FTS5 whole: an OR costs each row a step per word. */
-const MAX_COMPLETIONS = 500;
+/** Above this many words a prefix is left to FTS5 whole: an OR costs each row a step per word (~20 ns), so reading
+ *  the newest 1,000 matches of 2,000 words costs about what merging them does at 200k pages. */
+export const MAX_COMPLETIONS = 2000;
 
 /** Connections whose temporary word tables exist (WORD_TABLES_SQL). */
 const withWordTables = new WeakSet<Collection>();
@@ -228,8 +231,9 @@ const withWordTables = new WeakSet<Collection>();
  *  FTS5 OR. They match the same pages as the prefix, but FTS5 reads an OR lazily, while a prefix without a prefix
  *  index has every doclist it covers merged, position lists and all, before its first row (at 200k pages, the newest
  *  1,000 matches of a 3-letter prefix: 22-29 ms, of its words' OR 4.5-8.6 ms, listing the words 2-3 ms). Only for
- *  what does not rank: bm25 weighs an OR word by word, the prefix as one term. A prefix whose words are not found
- *  (none, or more than the bound) is left as it is. */
+ *  reads that do not rank and stop early (an OR pays each row a step per word: every match of 614 words cost 15x
+ *  their merge): bm25 weighs an OR word by word, the prefix as one term. A prefix whose words are not found (none,
+ *  or more than the bound) is left as it is. */
 function prefixCompletions(coll: Collection, q: ParsedQuery): Map<Term, string> {
   const out = new Map<Term, string>();
   for (const term of q.clauses.flatMap((c) => c.anyOf)) {
@@ -364,8 +368,7 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
   const t = { ...DEFAULT_TUNING, ...tuning };
   const t0 = performance.now();
   const q = asQuery(query, coll);
-  // Nothing here ranks: a prefix is read as its words (prefixCompletions), the same pages.
-  const match = toFtsMatch(q, prefixCompletions(coll, q));
+  const match = toFtsMatch(q);
   const filtered = hasFilters(q.filters);
   const exactHits = filtered && match !== null ? selectiveHitIds(coll, q, match, t) : null;
   if (exactHits) {
@@ -382,7 +385,9 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
   let sampled = false;
   if (match === null) matchCount = coll.get<{ n: number }>(buildPageCountSql())!.n;
   else {
-    const newest = coll.rows(buildNewestMatchIdsSql(match, t.exactCountLimit + 1)).map((r) => r[0] as number);
+    // At most exactCountLimit + 1 matches, newest first: a prefix is read as its words (prefixCompletions).
+    const lazy = toFtsMatch(q, prefixCompletions(coll, q))!;
+    const newest = coll.rows(buildNewestMatchIdsSql(lazy, t.exactCountLimit + 1)).map((r) => r[0] as number);
     sampled = newest.length > t.exactCountLimit;
     sample = sampled ? newest.slice(0, t.exactCountLimit) : newest;
     matchCount = sampled ? estimateMatches(coll, t.exactCountLimit, newest[t.exactCountLimit]) : newest.length;

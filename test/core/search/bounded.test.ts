@@ -2,7 +2,7 @@
 // on more pages than the rank window is ranked within its newest matches, totals above the exact-count limit are
 // estimated and flagged, and filters still find hits that lie outside the window.
 import { describe, expect, it } from 'vitest';
-import { search, searchFacets } from '../../../src/core/search/index.js';
+import { MAX_COMPLETIONS, search, searchFacets } from '../../../src/core/search/index.js';
 import { collectionOf, type FakePage } from './helpers.js';
 
 const N = 40;
@@ -138,11 +138,12 @@ describe('the stopword-aware plan', () => {
 });
 
 describe('a prefix of very many words', () => {
-  // 520 words begin with 'zz', more than are written out as an OR: the prefix is left to FTS5 whole, still exact.
+  // More words begin with 'zz' than are written out as an OR: the prefix is left to FTS5 whole, still exact.
+  const perPage = Math.ceil((MAX_COMPLETIONS + 1) / N);
   const MANY: FakePage[] = Array.from({ length: N }, (_, i) => ({
     digest: `sha1:Z${String(i).padStart(3, '0')}`,
     title: `page ${i}`,
-    text: Array.from({ length: 13 }, (_, k) => `zz${i * 13 + k}`).join(' '),
+    text: Array.from({ length: perPage }, (_, k) => `zz${i * perPage + k}`).join(' '),
     captures: [{ uri: `http://many.example.org/${i}`, timestamp: '20200101000000' }],
   }));
   const many = collectionOf(MANY);
@@ -151,7 +152,8 @@ describe('a prefix of very many words', () => {
     expect(search(many(), 'zz*', { limit: 50, tuning: t })).toMatchObject({ plan: 'ranked-matches' });
     expect(search(many(), 'zz*', { limit: 50, tuning: t }).hits).toHaveLength(N);
     expect(searchFacets(many(), 'zz*', t).total).toBe(N);
-    // Fewer words (zz1, zz10..zz19, zz100..zz199): written out as an OR, the same pages.
+    // Fewer words (zz1, zz10..zz19, zz100..zz199, zz1000..zz1999): written out as an OR, the same pages.
     expect(searchFacets(many(), 'zz1*', t).total).toBe(MANY.filter((p) => /\bzz1/.test(p.text)).length);
+    expect(search(many(), 'zz1*', { limit: 50, tuning: t }).hits).toHaveLength(MANY.filter((p) => /\bzz1/.test(p.text)).length);
   });
 });
