@@ -25,14 +25,19 @@ function dir(): string {
   return t.dir;
 }
 
-function captureIndexes(path: string): string[] {
+/** Every index of the captures table, whatever its name. */
+function allIndexes(path: string): string[] {
   const db = new Database(path, { readonly: true });
   try {
-    const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'captures'").all() as Array<{ name: string }>).map((r) => r.name);
-    return CAPTURE_INDEX_NAMES.filter((n) => names.includes(n));
+    return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'captures'").all() as Array<{ name: string }>).map((r) => r.name);
   } finally {
     db.close();
   }
+}
+
+function captureIndexes(path: string): string[] {
+  const names = allIndexes(path);
+  return CAPTURE_INDEX_NAMES.filter((n) => names.includes(n));
 }
 
 /** A pid no process has: one that just exited. */
@@ -172,15 +177,6 @@ describe('retired capture indexes', () => {
     raw.exec('CREATE INDEX captures_rhost ON captures(rhost); CREATE INDEX captures_timestamp ON captures(timestamp);');
     raw.close();
   }
-  const allIndexes = (db: string) => {
-    const raw = new Database(db, { readonly: true });
-    try {
-      return (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'captures'").all() as Array<{ name: string }>)
-        .map((r) => r.name);
-    } finally {
-      raw.close();
-    }
-  };
 
   it('a collection holding the narrow host and time indexes builds their replacements in the background, then drops them', async () => {
     const d = dir();
