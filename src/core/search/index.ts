@@ -238,12 +238,19 @@ function prefixCompletions(coll: Collection, q: ParsedQuery): Map<Term, string> 
   const out = new Map<Term, string>();
   for (const term of q.clauses.flatMap((c) => c.anyOf)) {
     if (!term.prefix) continue;
-    if (!withWordTables.has(coll)) {
-      for (const sql of WORD_TABLES_SQL) coll.run(sql);
-      withWordTables.add(coll);
+    try {
+      if (!withWordTables.has(coll)) {
+        for (const sql of WORD_TABLES_SQL) coll.run(sql);
+        withWordTables.add(coll);
+      }
+      // Folded by the index's own tokenizer, so the prefix meets the words as they were indexed (case, accents).
+      for (const sql of buildFoldSql(segmentWords(term.text))) coll.run(sql);
+    } catch (e) {
+      // better-sqlite3 refuses any write, even to a temporary table, while a statement of the connection is being
+      // iterated (TypeError): the prefix is then left to FTS5 whole, the same pages, only slower.
+      if (e instanceof TypeError) continue;
+      throw e;
     }
-    // Folded by the index's own tokenizer, so the prefix meets the words as they were indexed (case, accents).
-    for (const sql of buildFoldSql(segmentWords(term.text))) coll.run(sql);
     const folded = coll.all<{ term: string; cnt: number }>(buildFoldedWordsSql());
     if (folded.length !== 1 || folded[0].cnt !== 1) continue;
     const words = coll.all<{ term: string }>(buildWordsBeginningSql(folded[0].term, MAX_COMPLETIONS + 1));

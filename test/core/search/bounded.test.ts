@@ -125,6 +125,18 @@ describe('the stopword-aware plan', () => {
       expect(searchFacets(coll(), q, t)).toMatchObject({ total: expected.length, totalIsEstimate: false });
     }
   });
+  it('a prefix searched while the connection is iterating a statement is left whole: the same pages', () => {
+    const c = coll();
+    const open = c.iterate<{ id: number }>({ sql: 'SELECT id FROM pages', params: {} });
+    expect(open.next().done).toBe(false);
+    try {
+      const expected = PAGES.filter((p) => /\bfiller\b/.test(p.text)).length;
+      expect(searchFacets(c, 'fill*', t)).toMatchObject({ total: expected, totalIsEstimate: false });
+      expect(search(c, 'fill*', { limit: 50, tuning: t }).hits).toHaveLength(expected);
+    } finally {
+      open.return?.(undefined);
+    }
+  });
   it('a prefix that is not very common keeps bm25 ranking, and one of several words (a phrase) is left whole', () => {
     expect(search(coll(), 'knowl*', { limit: 5, tuning: t })).toMatchObject({ plan: 'ranked-matches', hits: [{ title: 'common knowledge' }] });
     const phrase = search(coll(), '"common wo"*', { limit: 50, tuning: t });
