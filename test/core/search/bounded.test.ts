@@ -125,6 +125,12 @@ describe('the stopword-aware plan', () => {
       expect(searchFacets(coll(), q, t)).toMatchObject({ total: expected.length, totalIsEstimate: false });
     }
   });
+  it('an excluded prefix excludes every page a word of it is on, newest first', () => {
+    const hits = search(coll(), 'common -fill*', { limit: 50, tuning: t });
+    expect(hits.plan).toBe('newest-matches');
+    expect(hits.hits.map((h) => h.capture.digest)).toEqual(PAGES.filter((p) => !/filler/.test(p.text)).map((p) => p.digest).reverse());
+    expect(searchFacets(coll(), 'common -fill*', t).total).toBe(PAGES.filter((p) => !/filler/.test(p.text)).length);
+  });
   it('a prefix searched while the connection is iterating a statement is left whole: the same pages', () => {
     const c = coll();
     const open = c.iterate<{ id: number }>({ sql: 'SELECT id FROM pages', params: {} });
