@@ -21,6 +21,7 @@ function runOne(coll: Collection, query: string, limit: number, offset: number, 
     totalIsEstimate: facets.totalIsEstimate,
     tookMs: Math.round((performance.now() - t0) * 100) / 100,
     hitsMs: Math.round(result.tookMs * 100) / 100,
+    plan: result.plan,
     facets: facets.facets,
     hits: result.hits.map((h) => ({
       url: h.url,
@@ -59,7 +60,7 @@ export const search: Command = {
           try {
             const r = runOne(coll, query, limit, offset, sort);
             io.out(JSON.stringify({ query, total: r.total, totalIsEstimate: r.totalIsEstimate, tookMs: r.tookMs,
-              hitsMs: r.hitsMs, hits: r.hits.length }));
+              hitsMs: r.hitsMs, hits: r.hits.length, plan: r.plan }));
           } catch (e) {
             if (!(e instanceof QuerySyntaxError)) throw e;
             io.out(JSON.stringify({ query, error: { code: e.code, message: e.message } }));

@@ -275,25 +275,40 @@ function dateDigits(v: string): string | null {
   return d;
 }
 
-/** A term as an FTS5 string literal (also for the notes' index: search/sql.ts). */
-export function ftsTerm(t: Term): string {
+/** Prefix terms written out as the words of the index that begin with them (an FTS5 OR, search/index.ts
+ *  prefixCompletions): the same pages as the prefix, for the uses that do not rank. */
+export type Completions = ReadonlyMap<Term, string>;
+
+/** A term as an FTS5 string literal (also for the notes' index: search/sql.ts), or its completions when given. */
+export function ftsTerm(t: Term, completions?: Completions): string {
+  const completed = completions?.get(t);
+  if (completed !== undefined) return completed;
   // Same segmentation as at index time, so a CJK word typed without spaces meets the words the index holds.
   const text = segmentWords(t.text).trim().replace(/"/g, '""');
   return `"${text}"${t.prefix ? '*' : ''}`;
 }
 
-function ftsClause(c: Clause): string {
-  const alts = c.anyOf.map(ftsTerm);
+/** The words of a phrase of several words, each as an FTS5 string literal, segmented as ftsTerm segments the phrase:
+ *  a page that holds the phrase holds every one of them (each is a run of the phrase's tokens). Empty for any other
+ *  term. */
+export function phraseWordTerms(t: Term): string[] {
+  if (!t.phrase || t.prefix) return [];
+  const words = segmentWords(t.text).trim().split(/\s+/).filter((w) => WORDLIKE.test(w));
+  return words.length > 1 ? words.map((w) => `"${w.replace(/"/g, '""')}"`) : [];
+}
+
+function ftsClause(c: Clause, completions?: Completions): string {
+  const alts = c.anyOf.map((t) => ftsTerm(t, completions));
   return alts.length === 1 ? alts[0] : `(${alts.join(' OR ')})`;
 }
 
 /** The FTS5 MATCH expression for the query's words, or null when it has only filters. In the main content (in:main),
  *  the words must be in the title, description or main content; an -exclusion still excludes a page that has the
  *  word anywhere. */
-export function toFtsMatch(q: ParsedQuery): string | null {
-  const pos = q.clauses.filter((c) => !c.negated).map(ftsClause);
+export function toFtsMatch(q: ParsedQuery, completions?: Completions): string | null {
+  const pos = q.clauses.filter((c) => !c.negated).map((c) => ftsClause(c, completions));
   if (pos.length === 0) return null;
-  const neg = q.clauses.filter((c) => c.negated).map(ftsClause);
+  const neg = q.clauses.filter((c) => c.negated).map((c) => ftsClause(c, completions));
   let expr = pos.length === 1 ? pos[0] : `(${pos.join(' AND ')})`;
   if (q.scope === 'main') expr = `${FTS_MAIN_COLUMNS} : (${expr})`;
   for (const n of neg) expr += ` NOT ${n}`;
@@ -302,6 +317,6 @@ export function toFtsMatch(q: ParsedQuery): string | null {
 
 /** For a query ranked main content first (no in:), the MATCH of the pages that hold its words in their main content:
  *  they rank above the others. Null when the query has no words, or its scope ranks the page as a whole. */
-export function mainFirstMatch(q: ParsedQuery): string | null {
-  return q.scope === undefined ? toFtsMatch({ ...q, scope: 'main' }) : null;
+export function mainFirstMatch(q: ParsedQuery, completions?: Completions): string | null {
+  return q.scope === undefined ? toFtsMatch({ ...q, scope: 'main' }, completions) : null;
 }

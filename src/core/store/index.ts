@@ -21,6 +21,7 @@ import {
   CAPTURE_INDEXES,
   MAIN_FUNCTION,
   META_INDEXES_DEFERRED,
+  RETIRED_CAPTURE_INDEXES,
   MIGRATIONS,
   PAGE_SIZE,
   REST_FUNCTION,
@@ -560,7 +561,7 @@ export class Collection {
    *  before it builds them leaves the debt where the next open sees it (indexDebt). */
   deferCaptureIndexes(): void {
     this.db.transaction(() => {
-      for (const name of CAPTURE_INDEX_NAMES) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
+      for (const name of [...CAPTURE_INDEX_NAMES, ...RETIRED_CAPTURE_INDEXES]) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
       this.stmt('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(META_INDEXES_DEFERRED, String(process.pid));
     })();
   }
@@ -568,15 +569,31 @@ export class Collection {
   /** Builds whichever capture indexes are missing, one transaction each, and clears the debt with the last;
    *  cheap when none is missing. `onBuilt` hears of each one built. */
   ensureCaptureIndexes(onBuilt?: (built: number, total: number) => void): void {
-    const missing = this.missingCaptureIndexes();
-    missing.forEach((ix, i) => {
+    const work = this.captureIndexWork();
+    work.forEach((sql, i) => {
       this.db.transaction(() => {
-        this.db.exec(`CREATE INDEX IF NOT EXISTS ${ix}`);
-        if (i === missing.length - 1) this.clearIndexDebt();
+        this.db.exec(sql);
+        if (i === work.length - 1) this.clearIndexDebt();
       })();
-      onBuilt?.(i + 1, missing.length);
+      onBuilt?.(i + 1, work.length);
     });
-    if (missing.length === 0 && !this.db.readonly) this.clearIndexDebt();
+    if (work.length === 0 && !this.db.readonly) this.clearIndexDebt();
+  }
+
+  /** The statements that bring the capture indexes to CAPTURE_INDEXES: the missing ones built, then the retired ones
+   *  they replace dropped (so a query always has one or the other). */
+  private captureIndexWork(): string[] {
+    const present = this.captureIndexNames();
+    return [
+      ...this.missingCaptureIndexes().map((ix) => `CREATE INDEX IF NOT EXISTS ${ix}`),
+      ...RETIRED_CAPTURE_INDEXES.filter((name) => present.has(name)).map((name) => `DROP INDEX IF EXISTS ${name}`),
+    ];
+  }
+
+  private captureIndexNames(): Set<string> {
+    return new Set(
+      (this.stmt(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'captures'`).all() as Array<{ name: string }>).map((r) => r.name),
+    );
   }
 
   private clearIndexDebt(): void {
@@ -584,9 +601,7 @@ export class Collection {
   }
 
   private missingCaptureIndexes(): string[] {
-    const present = new Set(
-      (this.stmt(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'captures'`).all() as Array<{ name: string }>).map((r) => r.name),
-    );
+    const present = this.captureIndexNames();
     return CAPTURE_INDEXES.filter((_, i) => !present.has(CAPTURE_INDEX_NAMES[i]));
   }
 
@@ -603,12 +618,12 @@ export class Collection {
   /** Builds the missing capture indexes on a thread of its own (index-worker.mjs), so that an open that finds them
    *  owed answers while they are built; resolves when they are. `onBuilt` hears of each one. */
   async buildCaptureIndexesInBackground(onBuilt: (built: number, total: number) => void): Promise<void> {
-    const missing = this.missingCaptureIndexes();
-    if (missing.length === 0) return;
+    const work = this.captureIndexWork();
+    if (work.length === 0) return;
     const worker = new Worker(new URL('./index-worker.mjs', import.meta.url), {
       workerData: {
         path: this.path,
-        create: missing.map((ix) => `CREATE INDEX IF NOT EXISTS ${ix}`),
+        create: work,
         clear: { sql: 'DELETE FROM meta WHERE key = ?', key: META_INDEXES_DEFERRED },
       },
     });

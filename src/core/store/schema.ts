@@ -38,12 +38,19 @@ export const REST_FUNCTION = 'as_rest_content';
 export const CAPTURE_INDEXES: readonly string[] = [
   'captures_urlkey ON captures(urlkey, timestamp)',
   'captures_uri ON captures(uri, timestamp)',
-  'captures_rhost ON captures(rhost)',
+  // The host and time indexes cover what a site: or from:/to: filter reads to find its pages (type, digest): no lookup
+  // of each capture row (measured at 200k pages: a year's first 5,000 pages 31 -> 13 ms). Named anew, so that a
+  // collection holding the narrow ones builds these as any owed index and drops those (RETIRED_CAPTURE_INDEXES).
+  'captures_rhost_pages ON captures(rhost, type, digest)',
   // Covering for what search reads of a page's captures (best capture, capture count, filters, facets): no lookup
   // of the capture row itself (measured: facets of a 700-hit query 6.9 -> 4.3 ms at 200k pages).
   'captures_digest ON captures(digest, timestamp, type, status, mime, rhost)',
-  'captures_timestamp ON captures(timestamp)',
+  'captures_timestamp_pages ON captures(timestamp, type, digest)',
 ];
+
+/** Capture indexes replaced by wider ones of CAPTURE_INDEXES: dropped once their replacements are built (and when an
+ *  ingest defers the indexes), or a bulk load would keep them up to date row by row. */
+export const RETIRED_CAPTURE_INDEXES: readonly string[] = ['captures_rhost', 'captures_timestamp'];
 
 /** What the index holds of a pages row (`row` is 'old.' or 'new.' in a trigger, '' in a query of pages): title,
  *  description, main content and rest, as fts_source gives them to FTS5. Part of migration 5's text: a later change

@@ -67,7 +67,7 @@ describe('CLI commands', () => {
     expect(await search.run([db, '--queries', q, '--json'], io)).toBe(0);
     const rows = io.lines.map((l) => JSON.parse(l));
     expect(rows.map((r) => r.query)).toEqual(['zebras', 'lions', 'AND']);
-    expect(rows[1]).toMatchObject({ total: 1, hits: 1 });
+    expect(rows[1]).toMatchObject({ total: 1, hits: 1, plan: 'ranked-matches' });
     expect(typeof rows[0].tookMs).toBe('number');
     expect(rows[2].error.code).toBe('query-syntax');
   });

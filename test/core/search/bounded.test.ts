@@ -2,7 +2,7 @@
 // on more pages than the rank window is ranked within its newest matches, totals above the exact-count limit are
 // estimated and flagged, and filters still find hits that lie outside the window.
 import { describe, expect, it } from 'vitest';
-import { search, searchFacets } from '../../../src/core/search/index.js';
+import { MAX_COMPLETIONS, search, searchFacets } from '../../../src/core/search/index.js';
 import { collectionOf, type FakePage } from './helpers.js';
 
 const N = 40;
@@ -101,8 +101,77 @@ describe('the stopword-aware plan', () => {
     const hits = search(coll(), 'common -odd', { limit: 3, tuning: t }).hits;
     expect(hits.map((h) => h.capture.digest)).toEqual([N - 2, N - 4, N - 6].map((i) => PAGES[i].digest));
   });
+  it('a phrase is very common exactly when it is on more than the share of the newest pages, whichever word is rare', () => {
+    // A phrase whose words are each checked first: 'word and' has two very common words yet is on one newest page in
+    // eight; 'odd ones' has a word ('odd') that is not very common. The truth is counted from the pages' own words.
+    const words = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    const holds = (text: string, phrase: string[]) =>
+      words(text).some((_, i, w) => phrase.every((p, j) => w[i + j] === p));
+    for (const phrase of ['common word', 'word filler', 'filler and', 'word and', 'odd ones', 'and even']) {
+      const onNewest = PAGES.slice(N - t.rankWindow).filter((p) => holds(p.text, words(phrase))).length;
+      const r = search(coll(), `"${phrase}"`, { limit: 50, tuning: t });
+      expect([phrase, r.plan]).toEqual([phrase, onNewest > t.commonShare * t.rankWindow ? 'newest-matches' : 'ranked-matches']);
+      expect(r.hits).toHaveLength(PAGES.filter((p) => holds(p.text, words(phrase))).length);
+    }
+  });
+  it('a very common prefix is listed newest first, as a very common word is, and finds every page a word of it is on', () => {
+    // Typed with case and accents the index folds away; 'fill*' is on six pages in seven (not on i % 7 === 0).
+    const holding = (re: RegExp) => PAGES.filter((p) => p.text.split(/\s+/).some((w) => re.test(w)));
+    for (const [q, re] of [['CÔMM*', /^comm/], ['fill*', /^fill/], ['"fille"*', /^fille/]] as Array<[string, RegExp]>) {
+      const r = search(coll(), q, { limit: 50, tuning: t });
+      expect([q, r.plan]).toEqual([q, 'newest-matches']);
+      const expected = holding(re).map((p) => p.digest).reverse();
+      expect(r.hits.map((h) => h.capture.digest)).toEqual(expected);
+      expect(searchFacets(coll(), q, t)).toMatchObject({ total: expected.length, totalIsEstimate: false });
+    }
+  });
+  it('an excluded prefix excludes every page a word of it is on, newest first', () => {
+    const hits = search(coll(), 'common -fill*', { limit: 50, tuning: t });
+    expect(hits.plan).toBe('newest-matches');
+    expect(hits.hits.map((h) => h.capture.digest)).toEqual(PAGES.filter((p) => !/filler/.test(p.text)).map((p) => p.digest).reverse());
+    expect(searchFacets(coll(), 'common -fill*', t).total).toBe(PAGES.filter((p) => !/filler/.test(p.text)).length);
+  });
+  it('a prefix searched while the connection is iterating a statement is left whole: the same pages', () => {
+    const c = coll();
+    const open = c.iterate<{ id: number }>({ sql: 'SELECT id FROM pages', params: {} });
+    expect(open.next().done).toBe(false);
+    try {
+      const expected = PAGES.filter((p) => /\bfiller\b/.test(p.text)).length;
+      expect(searchFacets(c, 'fill*', t)).toMatchObject({ total: expected, totalIsEstimate: false });
+      expect(search(c, 'fill*', { limit: 50, tuning: t }).hits).toHaveLength(expected);
+    } finally {
+      open.return?.(undefined);
+    }
+  });
+  it('a prefix that is not very common keeps bm25 ranking, and one of several words (a phrase) is left whole', () => {
+    expect(search(coll(), 'knowl*', { limit: 5, tuning: t })).toMatchObject({ plan: 'ranked-matches', hits: [{ title: 'common knowledge' }] });
+    const phrase = search(coll(), '"common wo"*', { limit: 50, tuning: t });
+    expect(phrase.hits).toHaveLength(N);
+    expect(searchFacets(coll(), '"word fill"*', t).total).toBe(PAGES.filter((p) => /word filler/.test(p.text)).length);
+  });
   it('a word on fewer pages than the rank window is ranked with bm25, however common (the title match first)', () => {
     const hits = search(coll(), 'common', { limit: 3, tuning: { rankWindow: 1000, commonShare: 0.5 } }).hits;
     expect(hits[0].title).toBe('common knowledge');
+  });
+});
+
+describe('a prefix of very many words', () => {
+  // More words begin with 'zz' than are written out as an OR: the prefix is left to FTS5 whole, still exact.
+  const perPage = Math.ceil((MAX_COMPLETIONS + 1) / N);
+  const MANY: FakePage[] = Array.from({ length: N }, (_, i) => ({
+    digest: `sha1:Z${String(i).padStart(3, '0')}`,
+    title: `page ${i}`,
+    text: Array.from({ length: perPage }, (_, k) => `zz${i * perPage + k}`).join(' '),
+    captures: [{ uri: `http://many.example.org/${i}`, timestamp: '20200101000000' }],
+  }));
+  const many = collectionOf(MANY);
+  it('is ranked as it was, and counted exactly', () => {
+    const t = { rankWindow: 8, commonShare: 0.5 };
+    expect(search(many(), 'zz*', { limit: 50, tuning: t })).toMatchObject({ plan: 'ranked-matches' });
+    expect(search(many(), 'zz*', { limit: 50, tuning: t }).hits).toHaveLength(N);
+    expect(searchFacets(many(), 'zz*', t).total).toBe(N);
+    // Fewer words (zz1, zz10..zz19, zz100..zz199, zz1000..zz1999): written out as an OR, the same pages.
+    expect(searchFacets(many(), 'zz1*', t).total).toBe(MANY.filter((p) => /\bzz1/.test(p.text)).length);
+    expect(search(many(), 'zz1*', { limit: 50, tuning: t }).hits).toHaveLength(MANY.filter((p) => /\bzz1/.test(p.text)).length);
   });
 });

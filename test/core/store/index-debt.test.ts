@@ -8,7 +8,8 @@ import Database from 'better-sqlite3'; // test-only: writes a v3 database as the
 import { afterEach, describe, expect, it } from 'vitest';
 import { ingestCollection } from '../../../src/core/ingest/index.js';
 import { Collection } from '../../../src/core/store/index.js';
-import { CAPTURE_INDEX_NAMES, META_INDEXES_DEFERRED, MIGRATIONS, SEGMENT_FUNCTION } from '../../../src/core/store/schema.js';
+import { CAPTURE_INDEX_NAMES, META_INDEXES_DEFERRED, MIGRATIONS, RETIRED_CAPTURE_INDEXES, SEGMENT_FUNCTION } from '../../../src/core/store/schema.js';
+import { search } from '../../../src/core/search/index.js';
 import { segmentWords } from '../../../src/core/search/segment.js';
 import { html, warcFile } from '../ingest/warc-builder.js';
 import { tempDir } from '../search/helpers.js';
@@ -24,14 +25,19 @@ function dir(): string {
   return t.dir;
 }
 
-function captureIndexes(path: string): string[] {
+/** Every index of the captures table, whatever its name. */
+function allIndexes(path: string): string[] {
   const db = new Database(path, { readonly: true });
   try {
-    const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'captures'").all() as Array<{ name: string }>).map((r) => r.name);
-    return CAPTURE_INDEX_NAMES.filter((n) => names.includes(n));
+    return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'captures'").all() as Array<{ name: string }>).map((r) => r.name);
   } finally {
     db.close();
   }
+}
+
+function captureIndexes(path: string): string[] {
+  const names = allIndexes(path);
+  return CAPTURE_INDEX_NAMES.filter((n) => names.includes(n));
 }
 
 /** A pid no process has: one that just exited. */
@@ -158,5 +164,48 @@ describe('capture indexes owed', () => {
     const check = new Database(db, { readonly: true });
     expect(check.prepare('SELECT count(*) AS n FROM meta').get()).toEqual({ n: 0 });
     check.close();
+  });
+});
+
+describe('retired capture indexes', () => {
+  /** A collection as the build before the covering host and time indexes left it: the narrow ones in their place. */
+  function withNarrowIndexes(db: string): void {
+    const raw = new Database(db);
+    for (const name of CAPTURE_INDEX_NAMES.filter((n) => n.startsWith('captures_rhost') || n.startsWith('captures_timestamp'))) {
+      raw.exec(`DROP INDEX ${name}`);
+    }
+    raw.exec('CREATE INDEX captures_rhost ON captures(rhost); CREATE INDEX captures_timestamp ON captures(timestamp);');
+    raw.close();
+  }
+
+  it('a collection holding the narrow host and time indexes builds their replacements in the background, then drops them', async () => {
+    const d = dir();
+    const db = join(d, 'c.sqlite');
+    await ingestCollection(db, [archive(d)]);
+    withNarrowIndexes(db);
+    const c = Collection.open(db);
+    expect(c.indexDebt()).toBe('abandoned');
+    // Still answered meanwhile, from the narrow indexes.
+    expect(search(c, 'about site:example.com from:2020-01-02').hits.map((h) => h.url)).toEqual(['http://example.com/about']);
+    await c.buildCaptureIndexesInBackground(() => {});
+    expect(c.indexDebt()).toBe('none');
+    expect(search(c, 'about site:example.com from:2020-01-02').hits.map((h) => h.url)).toEqual(['http://example.com/about']);
+    c.close();
+    expect(captureIndexes(db)).toEqual(CAPTURE_INDEX_NAMES);
+    expect(allIndexes(db).filter((n) => RETIRED_CAPTURE_INDEXES.includes(n))).toEqual([]);
+  });
+
+  it('an ingest that defers the indexes drops the retired ones too, so a bulk load never keeps them up to date', () => {
+    const d = dir();
+    const db = join(d, 'c.sqlite');
+    Collection.open(db).close();
+    withNarrowIndexes(db);
+    const c = Collection.open(db);
+    c.deferCaptureIndexes();
+    expect(allIndexes(db).filter((n) => RETIRED_CAPTURE_INDEXES.includes(n) || CAPTURE_INDEX_NAMES.includes(n))).toEqual([]);
+    c.ensureCaptureIndexes();
+    c.close();
+    expect(captureIndexes(db)).toEqual(CAPTURE_INDEX_NAMES);
+    expect(allIndexes(db).filter((n) => RETIRED_CAPTURE_INDEXES.includes(n))).toEqual([]);
   });
 });
