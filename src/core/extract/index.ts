@@ -49,7 +49,7 @@
  *      A scored element starts from its tag (div +5; pre, td, blockquote +3; ul, ol, dl, form -3; th -5) and its
  *      class weight (a negative class/id word -25, a positive one +25, a main hint as in M3 +25), and its total is
  *      multiplied by 1 - its link density (link text / text, over the lines in the running inside it). The article
- *      is the element with the highest score (the first of equals).
+ *      is the element with the highest score (the first of equals), or the ancestor M9 gives.
  *  M5  Siblings: an element with the article's parent that scores at least max(10, 0.2 x the article's score) is
  *      part of it; so is a line directly inside that parent longer than 80 with link density below 0.25.
  *  M6  Cleaning: inside the article an element is dropped with its content when its class weight plus its score is
@@ -68,6 +68,10 @@
  *      any case) or ending with such a label's parenthesis ('... (Image: GETTY)'); or is an h1 or h2 line that the
  *      page's title (T4) contains or that contains the title, compared with white space collapsed and in lower case
  *      (the headline is stored as the title). If no line is left, mainFound is false.
+ *  M9  Split article: when at least 3 of the 4 next-best scored elements (M4) score 0.75 of the best or more, the
+ *      article is the nearest ancestor of the best element (below body) that holds 3 of them (an article cut
+ *      into blocks by section, ad or gallery); an ancestor that no line scored starts from its tag and class weight,
+ *      and M6 does not clean the best element (nor what holds it) inside it.
  * The rules run on what the finish step sees (runs of text and markup), so the GPU path gets the same main content.
  *
  * This module fuses the FSM scan with skipping (it jumps straight to the next code unit that can change the state)

@@ -506,6 +506,44 @@ interface Features {
   inDataTable: Uint8Array;
 }
 
+/** M9: how many of the runners-up, and how close to the top's score, make an article split over several blocks. */
+const RUNNERS_UP = 4;
+const RUNNER_UP_SHARE = 0.75;
+const MIN_RUNNERS_UP = 3;
+
+/**
+ * M9 (Readability's): an article split into several blocks (one per section, or cut by an ad or a gallery) makes
+ * each block a candidate of about the same score, and the top one alone is a part of it. When at least three of
+ * the four runners-up score 0.75 of the top or more, the article is the nearest ancestor of the top (below body)
+ * that holds three of them. (Readability also climbs to an ancestor that scores more than the one below it; on the
+ * dev half that only added boilerplate, so it is left out.)
+ */
+function consolidated(layout: Layout, score: Float64Array, candidate: Uint8Array, top: number): number {
+  const { elParent, elTag, nEl } = layout;
+  // The runners-up, best first (the first of equals), among the candidates other than the top.
+  const runners: number[] = [];
+  for (let e = 1; e < nEl; e++) {
+    if (!candidate[e] || e === top) continue;
+    let i = runners.length;
+    while (i > 0 && score[runners[i - 1]] < score[e]) i--;
+    if (i === RUNNERS_UP) continue;
+    runners.splice(i, 0, e);
+    if (runners.length > RUNNERS_UP) runners.pop();
+  }
+  const close = runners.filter((e) => score[e] >= score[top] * RUNNER_UP_SHARE);
+  if (score[top] <= 0 || close.length < MIN_RUNNERS_UP) return top;
+  for (let a = elParent[top]; a > 0 && elTag[a] !== ID.body; a = elParent[a]) {
+    let holds = 0;
+    for (const e of close) {
+      let x = elParent[e];
+      while (x > a) x = elParent[x]; // an ancestor's id is below its descendants'
+      if (x === a) holds++;
+    }
+    if (holds >= MIN_RUNNERS_UP) return a;
+  }
+  return top;
+}
+
 /** One attempt at the article, with the elements that have one of the `unlikely` flags out of the running. */
 function attempt(page: Features, unlikely: number): Uint8Array | undefined {
   const { layout, elFlags, segLen, commas, inDataTable } = page;
@@ -571,9 +609,14 @@ function attempt(page: Features, unlikely: number): Uint8Array | undefined {
     }
   }
   if (top < 0) return undefined;
+  const root = new Uint8Array(nEl);
+  // The best element stays whole (M6 does not clean it) when M9 takes an ancestor for the article.
+  root[top] = 1;
+  top = consolidated(layout, score, candidate, top);
+  // An ancestor that no line scored starts from its tag and class weight, as a candidate does (M4).
+  topScore = candidate[top] ? score[top] : tagScore(elTag[top]) + classWeight(elFlags[top]);
 
   // The article: the top element and its siblings that score well.
-  const root = new Uint8Array(nEl);
   root[top] = 1;
   const parent = elParent[top];
   const threshold = Math.max(10, topScore * 0.2);

@@ -238,3 +238,32 @@ describe('M8 lines', () => {
     expect(r.rest).toBe('');
   });
 });
+
+describe('M9 split article', () => {
+  // Each part of the article sits in its own block, two containers deep, so no part is a sibling of another (M5).
+  const part = (...topics: string[]) => `<div class=block><div class=cell>${article(...topics)}</div></div>`;
+  it('takes the ancestor of an article cut into blocks of about the same score', () => {
+    const html = `<body>${NAV}<div id=wrap>${part('river', 'bridge')}${part('tunnel', 'canal')}<div>Advertisement here</div>` +
+      `${part('lock', 'weir')}${part('ferry', 'quay')}</div><footer>Contact us</footer>`;
+    const r = run(html);
+    expect(r.main).toMatch(/^The river[^\n]*\nThe bridge[^\n]*\nThe tunnel[^\n]*\nThe canal[^\n]*\nAdvertisement here\nThe lock[^\n]*\nThe weir[^\n]*\nThe ferry[^\n]*\nThe quay[^\n]*$/);
+    expect(lines(r.rest)).toEqual(['Home', 'News', 'Sport', 'Contact us']);
+  });
+  it('keeps the best part when the ancestor\'s cleaning (M6) would drop the block around it', () => {
+    // The first block's share links give it a link density above 0.2: M6 drops such a block inside an article.
+    const share = '<a href=/s1>Share this story on social media</a><a href=/s2>Email a friend today</a>' +
+      '<a href=/s3>Print this article for later reading</a>';
+    const html = `<body><div id=wrap><div class=block><div class=cell>${article('river', 'bridge', 'tunnel')}</div>${share}</div>` +
+      `${part('canal', 'lock')}${part('weir', 'ferry')}${part('quay', 'dock')}</div>`;
+    const r = run(html);
+    expect(r.main).toMatch(/^The river[^\n]*\nThe bridge[^\n]*\nThe tunnel[^\n]*\nThe canal/);
+    expect(r.main).toMatch(/The dock[^\n]*$/);
+  });
+  it('keeps the best block alone when fewer than three others come close to it', () => {
+    const html = `<body><div id=wrap>${part('river', 'bridge', 'tunnel', 'canal')}${part('lock')}${part('weir')}` +
+      `${part('ferry', 'quay', 'dock', 'pier')}</div>`;
+    const r = run(html);
+    expect(r.main).toMatch(/^The river[^\n]*\nThe bridge[^\n]*\nThe tunnel[^\n]*\nThe canal[^\n]*$/);
+    expect(r.rest).toMatch(/^The lock[^\n]*\nThe weir[^\n]*\nThe ferry/);
+  });
+});
