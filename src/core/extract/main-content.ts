@@ -27,7 +27,7 @@ const F_NEGATIVE = 2; // class/id suggests not content (-25)
 const F_POSITIVE = 4; // class/id suggests content (+25)
 const F_MAIN = 8; // <main>, <article>, role=main, itemprop=articleBody: never unlikely, and a bonus
 const F_LIST = 16;
-const F_UNLIKELY_NAME = 32; // boilerplate by a class/id word: the second attempt ignores it (M7)
+const F_UNLIKELY_FIRST = 32; // boilerplate by a class/id word, a form or aria-hidden: the second attempt ignores it (M7)
 const F_BYLINE = 64; // class/id names a byline, a date, a caption or a credit (M6)
 
 // Class/id words (Readability's lists, with a few more boilerplate words), matched as substrings of the lower-cased
@@ -192,12 +192,15 @@ function attributeFlags(html: string, start: number, end: number): number {
     } else if (isName(html, nameStart, nameEnd, 'itemprop') && /articlebody/i.test(html.slice(valueStart, valueEnd))) {
       flags |= F_MAIN;
     } else if (isName(html, nameStart, nameEnd, 'hidden') ||
-      (isName(html, nameStart, nameEnd, 'aria-hidden') && /^\s*true\s*$/i.test(html.slice(valueStart, valueEnd))) ||
       (isName(html, nameStart, nameEnd, 'style') && INVISIBLE_STYLE.test(html.slice(valueStart, valueEnd)))) {
       flags |= F_UNLIKELY;
+    } else if (isName(html, nameStart, nameEnd, 'aria-hidden') && /^\s*true\s*$/i.test(html.slice(valueStart, valueEnd))) {
+      // Modal dialog scripts set aria-hidden on the page's root while a dialog (a cookie banner) is open, so a page
+      // saved then has its article there: the second attempt (M7) looks inside.
+      flags |= F_UNLIKELY_FIRST;
     }
   }
-  if ((words & (W_UNLIKELY | W_MAYBE)) === W_UNLIKELY) flags |= F_UNLIKELY_NAME;
+  if ((words & (W_UNLIKELY | W_MAYBE)) === W_UNLIKELY) flags |= F_UNLIKELY_FIRST;
   if (words & W_NEGATIVE) flags |= F_NEGATIVE;
   if (words & W_POSITIVE) flags |= F_POSITIVE;
   if (words & W_BYLINE) flags |= F_BYLINE;
@@ -208,8 +211,11 @@ function attributeFlags(html: string, start: number, end: number): number {
 function tagFlags(tag: number): number {
   switch (tag) {
     case ID.article: case ID.main: return F_MAIN;
-    case ID.nav: case ID.aside: case ID.footer: case ID.header: case ID.menu: case ID.dialog: case ID.form: case ID.figure:
+    case ID.nav: case ID.aside: case ID.footer: case ID.header: case ID.menu: case ID.dialog: case ID.figure:
       return F_UNLIKELY;
+    // A form is a search box, a sign-up or a comment form, but some frameworks (ASP.NET's Web Forms) wrap the whole
+    // page in one: the second attempt (M7) lets it hold the article.
+    case ID.form: return F_UNLIKELY_FIRST;
     case ID.ul: case ID.ol: case ID.dl: return F_LIST;
     default: return 0;
   }
@@ -435,7 +441,7 @@ export function chooseMain(layout: Layout, out: string, title = ''): Uint8Array 
   }
   for (let e = 1; e < nEl; e++) inDataTable[e] |= inDataTable[elParent[e]];
   const page: Features = { layout, elFlags, segLen, commas, inDataTable };
-  const mask = attempt(page, F_UNLIKELY | F_UNLIKELY_NAME) ?? attempt(page, F_UNLIKELY);
+  const mask = attempt(page, F_UNLIKELY | F_UNLIKELY_FIRST) ?? attempt(page, F_UNLIKELY);
   if (!mask) return undefined;
   dropBoilerplateLines(layout, out, mask, title);
   return mask.includes(1) ? mask : undefined;

@@ -208,6 +208,27 @@ describe('M7 no article', () => {
   });
 });
 
+describe('M7 no article: a page inside a form or behind a dialog', () => {
+  it('lets a form that wraps the whole page hold the article on the second attempt (ASP.NET Web Forms)', () => {
+    const r = run(`<body><form id=aspnetForm method=post action=./story.aspx>${NAV}<div>${article('one', 'two', 'three')}</div></form>`);
+    expect(r.mainFound).toBe(true);
+    expect(r.main).toMatch(/^The one.*\nThe two.*\nThe three[^\n]*$/);
+    expect(lines(r.rest)).toEqual(['Home', 'News', 'Sport']);
+  });
+  it('still drops a form beside the article', () => {
+    const r = run(`<body><div>${article('one', 'two')}</div><form><p>Sign up for our newsletter, every week, free of charge, today.</p></form>`);
+    expect(r.rest).toBe('Sign up for our newsletter, every week, free of charge, today.');
+  });
+  it('looks behind aria-hidden on the second attempt: a modal script set it on the page root', () => {
+    const html = `<body><div id=root aria-hidden=true>${NAV}<div>${article('one', 'two', 'three')}</div></div>` +
+      '<div role=dialog><p>We use cookies to improve your experience on our site.</p><button>Accept</button></div>';
+    const r = run(html);
+    expect(r.mainFound).toBe(true);
+    expect(r.main).toMatch(/^The one.*\nThe two.*\nThe three[^\n]*$/);
+    expect(r.rest).toContain('We use cookies');
+  });
+});
+
 describe('M8 lines', () => {
   it('sends short lines of links, advertising labels and the repeated headline to rest', () => {
     const html = `<title>Harbour reopens - Daily Port</title><div class=story><h1>Harbour reopens</h1>${article('quay', 'crane')}` +
