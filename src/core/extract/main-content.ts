@@ -482,6 +482,12 @@ function isTrimmed(c: number): boolean {
     c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 const HEADING_MAX_LENGTH = 400;
+/** M10 (boilerpipe's terminating blocks): a short line that opens the comments or asks for the reader's opinion
+ *  ends the article (it and the article's lines after it go to rest), when the article has about 60 words before
+ *  it and less after it than before (a page of several stories has a "Comments" line after each). */
+const END_OF_TEXT = /^\s*(?:\d+\s+comments?\b|comments\b|post a comment|leave a (?:comment|reply)|please rate this|© reuters)|what you think|add (?:your )?comment|reader (?:views|comments)|have your say|\d+ users responded in/i;
+const END_LINE_MAX_LENGTH = 100;
+const END_AFTER_LENGTH = 300;
 
 /**
  * M8: a line of the chosen article goes to the rest when it is mostly link text and short (a related-story link,
@@ -491,10 +497,18 @@ const HEADING_MAX_LENGTH = 400;
 function dropBoilerplateLines(layout: Layout, out: string, mask: Uint8Array, title: string): void {
   const { segStart, segEnd, segLink, segTag, segLen, nSeg } = layout;
   const lowerTitle = title.toLowerCase();
+  let total = 0;
+  for (let s = 0; s < nSeg; s++) if (mask[s]) total += segLen[s];
+  let before = 0; // the article's length before line s
+  let ended = false;
   for (let s = 0; s < nSeg; s++) {
     if (!mask[s]) continue;
     const length = segLen[s];
-    if (length < LINK_LINE_MAX_LENGTH && segLink[s] >= length * LINK_LINE_DENSITY) mask[s] = 0;
+    if (!ended && length < END_LINE_MAX_LENGTH && before >= END_AFTER_LENGTH && total - before < before &&
+      END_OF_TEXT.test(out.slice(segStart[s], segEnd[s]))) ended = true;
+    before += length;
+    if (ended) mask[s] = 0;
+    else if (length < LINK_LINE_MAX_LENGTH && segLink[s] >= length * LINK_LINE_DENSITY) mask[s] = 0;
     else if (length < CREDIT_LINE_MAX_LENGTH && isLabelOrCredit(out, segStart[s], segEnd[s], length)) mask[s] = 0;
     else if ((segTag[s] === ID.h1 || segTag[s] === ID.h2) && lowerTitle && length < HEADING_MAX_LENGTH) {
       const line = out.slice(segStart[s], segEnd[s]).replace(/[\t\n\f\r \u00a0]+/g, ' ').trim().toLowerCase();

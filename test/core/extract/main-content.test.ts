@@ -288,3 +288,25 @@ describe('M9 split article', () => {
     expect(r.rest).toMatch(/^The lock[^\n]*\nThe weir[^\n]*\nThe ferry/);
   });
 });
+
+describe('M10 end of text', () => {
+  it('ends the article at a line that opens the comments, with everything of the article after it', () => {
+    const html = `<div class=story>${article('quay', 'crane', 'dock')}<h3>12 Comments</h3>` +
+      '<div><p>Great piece, thanks, I loved the part about the dock, really.</p><p>Mike, 2 days ago</p></div></div>';
+    const r = run(html);
+    expect(r.main).toMatch(/^The quay[^\n]*\nThe crane[^\n]*\nThe dock[^\n]*$/);
+    expect(lines(r.rest)).toEqual(['12 Comments', 'Great piece, thanks, I loved the part about the dock, really.', 'Mike, 2 days ago']);
+  });
+  it('ends it at a call for the reader\'s opinion', () => {
+    const r = run(`<div class=story>${article('quay', 'crane', 'dock')}<p>Tell us what YOU think...</p><p>Your name</p></div>`);
+    expect(lines(r.rest)).toEqual(['Tell us what YOU think...', 'Your name']);
+  });
+  it('does not end it at such a line with more of the article after it than before, or with little before it', () => {
+    const early = run(`<div class=story>${article('quay', 'crane')}<p>Comments (5 posted)</p>${article('dock')}</div>`);
+    expect(early.main).toContain('Comments (5 posted)');
+    const firstHalf = run(`<div class=story>${article('quay', 'crane', 'dock')}<p>Comments (5 posted)</p>` +
+      `${article('pier', 'mole', 'jetty', 'slip')}</div>`);
+    expect(firstHalf.main).toMatch(/Comments \(5 posted\)\nThe pier[^\n]*\nThe mole[^\n]*\nThe jetty[^\n]*\nThe slip[^\n]*$/);
+    expect(firstHalf.rest).toBe('');
+  });
+});
