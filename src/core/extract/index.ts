@@ -67,9 +67,13 @@
  *      of it (a related-story link, "READ MORE: ..."), or is only an advertising label (Advertisement, Advert, Ad,
  *      Sponsored, Anzeige, Publicité, ... trimmed, any case), or is an image's credit or caption: shorter than 300
  *      code units and, trimmed, starting with '©' or 'Photo:', 'Image:', 'Picture:', 'Credit:' (or their plurals,
- *      any case) or ending with such a label's parenthesis ('... (Image: GETTY)'); or is an h1 or h2 line that the
- *      page's title (T4) contains or that contains the title, compared with white space collapsed and in lower case
- *      (the headline is stored as the title). If no line is left, mainFound is false.
+ *      any case) or ending with such a label's parenthesis ('... (Image: GETTY)'); or is a date line or a byline
+ *      (metadata, as Readability's byline and trafilatura's date are): with white space collapsed, shorter than 80
+ *      code units and either a date (English month name, day and year in either order, or digits d/m/y), optionally
+ *      after 'Published', 'Updated', 'Posted', 'Last updated' or 'Modified' (+ 'on', ':'), a time and a weekday, and
+ *      before a time; or 'By' and one to four capitalised words, alone or before ',', '-', '|' or 'and'; or is an h1
+ *      or h2 line that the page's title (T4) contains or that contains the title, compared with white space
+ *      collapsed and in lower case (the headline is stored as the title). If no line is left, mainFound is false.
  *  M9  Split article: when at least 3 of the 4 next-best scored elements (M4) score 0.75 of the best or more, the
  *      article is the nearest ancestor of the best element (below body) that holds 3 of them (an article cut
  *      into blocks by section, ad or gallery); an ancestor that no line scored starts from its tag and class weight,

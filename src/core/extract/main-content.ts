@@ -476,12 +476,33 @@ function isLabelOrCredit(out: string, start: number, end: number, length: number
   return mayBeCredit && CREDIT_LINE.test(out.slice(start, end));
 }
 
+/** The line out[start, end) as it will be output: white space collapsed (T8; the Assembler collapses it later). */
+function collapsed(out: string, start: number, end: number): string {
+  return out.slice(start, end).replace(/[\t\n\f\r \u00a0]+/g, ' ').trim();
+}
+
+function isDateOrByline(line: string): boolean {
+  return line.length < DATE_LINE_MAX_LENGTH && (DATE_LINE.test(line) || BYLINE.test(line));
+}
+
 /** What String.prototype.trim removes (ECMAScript's WhiteSpace and LineTerminator). */
 function isTrimmed(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
     c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 const HEADING_MAX_LENGTH = 400;
+/** M8: a date line or a byline left in the article's flow (M6 drops those whose element's class says so): a date
+ *  (month name, day and year, or digits), after a weekday, a label such as "Updated" or a time; or "By" and a name. */
+const MONTH = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?';
+const DATE = `(?:${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}|\\d{1,2}\\.?\\s+${MONTH},?\\s+\\d{4}|\\d{1,4}[/.-]\\d{1,2}[/.-]\\d{2,4})`;
+const TIME = '\\d{1,2}[:.]\\d{2}\\s*(?:[ap]\\.?m\\.?)?(?:\\s*[a-z]{2,4})?';
+const DATE_LINE = new RegExp(`^(?:(?:published|updated|posted|last updated|modified)(?: on)?:?\\s*)?(?:${TIME},?\\s*)?` +
+  `(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\\.?,?\\s*)?${DATE}(?:,?\\s*(?:at\\s+)?${TIME})?$`, 'i');
+/** A byline ends with no sentence's end ("By Monday, the quay had reopened." is prose). */
+const BYLINE = /^[Bb][Yy]\s+[A-Z][\p{L}.'’-]*(?:\s+[A-Z][\p{L}.'’-]*){0,3}(?:\s*(?:,|-|\||and\b)(?:.*[^.!?])?)?$/u;
+const DATE_LINE_MAX_LENGTH = 80;
+/** Its length with white space whole (M2) is below this: most lines are not sliced. */
+const DATE_LINE_MAX_RAW_LENGTH = 400;
 /** M10 (boilerpipe's terminating blocks): a short line that opens the comments or asks for the reader's opinion
  *  ends the article (it and the article's lines after it go to rest), when the article has about 60 words before
  *  it and less after it than before (a page of several stories has a "Comments" line after each). */
@@ -510,8 +531,9 @@ function dropBoilerplateLines(layout: Layout, out: string, mask: Uint8Array, tit
     if (ended) mask[s] = 0;
     else if (length < LINK_LINE_MAX_LENGTH && segLink[s] >= length * LINK_LINE_DENSITY) mask[s] = 0;
     else if (length < CREDIT_LINE_MAX_LENGTH && isLabelOrCredit(out, segStart[s], segEnd[s], length)) mask[s] = 0;
+    else if (length < DATE_LINE_MAX_RAW_LENGTH && isDateOrByline(collapsed(out, segStart[s], segEnd[s]))) mask[s] = 0;
     else if ((segTag[s] === ID.h1 || segTag[s] === ID.h2) && lowerTitle && length < HEADING_MAX_LENGTH) {
-      const line = out.slice(segStart[s], segEnd[s]).replace(/[\t\n\f\r \u00a0]+/g, ' ').trim().toLowerCase();
+      const line = collapsed(out, segStart[s], segEnd[s]).toLowerCase();
       if (line && (lowerTitle.includes(line) || line.includes(lowerTitle))) mask[s] = 0;
     }
   }

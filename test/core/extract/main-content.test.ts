@@ -248,6 +248,15 @@ describe('M8 lines', () => {
       'The dock workers at the gate (Image: GETTY )', 'Credits: Harbour Archive', '\u2003Picture: the old quay']);
     expect(r.main).toMatch(/^The quay[^\n]*\nThe crane[^\n]*\nShe showed us a photo: the quay in 1900 \(image: archive\) with its cranes\.$/);
   });
+  it('sends date lines and bylines in the flow to rest, not prose that starts with By or holds a date', () => {
+    const html = `<div class=story><p>By Ann Reporter - 11/18/19 11:04 PM EST</p><p>\n  Published\n   4:00 am CST, Wednesday, November 20, 2019 </p>` +
+      `${article('quay', 'crane')}<p>by Jeff Foust</p><p>18 November 2019</p><p>By the numbers</p>` +
+      '<p>By Monday, November 18, 2019, the quay had reopened.</p></div>';
+    const r = run(html);
+    expect(lines(r.rest)).toEqual(['By Ann Reporter - 11/18/19 11:04 PM EST', 'Published 4:00 am CST, Wednesday, November 20, 2019',
+      'by Jeff Foust', '18 November 2019']);
+    expect(r.main).toMatch(/The crane[^\n]*\nBy the numbers\nBy Monday, November 18, 2019, the quay had reopened\.$/);
+  });
   it('keeps prose with a link in it, a heading that is not the title, and a long line of links', () => {
     const longLinks = Array.from({ length: 12 }, (_, i) => `<a href=/${i}>Reference number ${i}</a>`).join(' ');
     const html = `<title>Harbour reopens</title><div class=story><h2>What happened next</h2>${article('quay', 'crane')}` +
