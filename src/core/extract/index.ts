@@ -62,7 +62,8 @@
  *      more with the class/id boilerplate words of M3 ignored, and the form tag (a framework such as ASP.NET's Web
  *      Forms wraps the whole page in one) and aria-hidden="true" (modal scripts set it on the page's root while a
  *      dialog, a cookie banner, is open); the other tags, roles, the hidden attribute and styles still count. If that
- *      also fails, mainFound is false.
+ *      also fails, a third attempt also looks inside what is not shown (hidden, display: none, visibility: hidden:
+ *      an article a script reveals). If that also fails, mainFound is false.
  *  M8  Lines: a line of the article goes to rest when it is shorter than 200 code units with link text at least 0.8
  *      of it (a related-story link, "READ MORE: ..."), or is only an advertising label (Advertisement, Advert, Ad,
  *      Sponsored, Anzeige, Publicité, ... trimmed, any case), or is an image's credit or caption: shorter than 300

@@ -29,6 +29,7 @@ const F_MAIN = 8; // <main>, <article>, role=main, itemprop=articleBody: never u
 const F_LIST = 16;
 const F_UNLIKELY_FIRST = 32; // boilerplate by a class/id word, a form or aria-hidden: the second attempt ignores it (M7)
 const F_BYLINE = 64; // class/id names a byline, a date, a caption or a credit (M6)
+const F_HIDDEN = 128; // not shown (hidden, display: none, visibility: hidden): only the last attempt looks inside (M7)
 
 // Class/id words (Readability's lists, with a few more boilerplate words), matched as substrings of the lower-cased
 // class and id values; ' ' stands for white space or the start or end of a value.
@@ -166,7 +167,7 @@ function attributeFlags(html: string, start: number, end: number): number {
     const nameEnd = p;
     while (p < end && isSpace(html.charCodeAt(p))) p++;
     if (html.charCodeAt(p) !== 0x3d) { // no value
-      if (isName(html, nameStart, nameEnd, 'hidden')) flags |= F_UNLIKELY;
+      if (isName(html, nameStart, nameEnd, 'hidden')) flags |= F_HIDDEN;
       continue;
     }
     p++;
@@ -193,7 +194,7 @@ function attributeFlags(html: string, start: number, end: number): number {
       flags |= F_MAIN;
     } else if (isName(html, nameStart, nameEnd, 'hidden') ||
       (isName(html, nameStart, nameEnd, 'style') && INVISIBLE_STYLE.test(html.slice(valueStart, valueEnd)))) {
-      flags |= F_UNLIKELY;
+      flags |= F_HIDDEN;
     } else if (isName(html, nameStart, nameEnd, 'aria-hidden') && /^\s*true\s*$/i.test(html.slice(valueStart, valueEnd))) {
       // Modal dialog scripts set aria-hidden on the page's root while a dialog (a cookie banner) is open, so a page
       // saved then has its article there: the second attempt (M7) looks inside.
@@ -441,7 +442,8 @@ export function chooseMain(layout: Layout, out: string, title = ''): Uint8Array 
   }
   for (let e = 1; e < nEl; e++) inDataTable[e] |= inDataTable[elParent[e]];
   const page: Features = { layout, elFlags, segLen, commas, inDataTable };
-  const mask = attempt(page, F_UNLIKELY | F_UNLIKELY_FIRST) ?? attempt(page, F_UNLIKELY);
+  const mask = attempt(page, F_UNLIKELY | F_UNLIKELY_FIRST | F_HIDDEN) ?? attempt(page, F_UNLIKELY | F_HIDDEN) ??
+    attempt(page, F_UNLIKELY);
   if (!mask) return undefined;
   dropBoilerplateLines(layout, out, mask, title);
   return mask.includes(1) ? mask : undefined;

@@ -229,6 +229,19 @@ describe('M7 no article: a page inside a form or behind a dialog', () => {
   });
 });
 
+describe('M7 no article: a page whose article is not shown', () => {
+  it('looks inside hidden elements last, when nothing shown holds an article (a script reveals it)', () => {
+    const r = run(`<body>${NAV}<div id=story style="display: none">${article('one', 'two', 'three')}</div><p>Loading the story</p>`);
+    expect(r.mainFound).toBe(true);
+    expect(r.main).toMatch(/^The one.*\nThe two.*\nThe three[^\n]*$/);
+    expect(lines(r.rest)).toEqual(['Home', 'News', 'Sport', 'Loading the story']);
+  });
+  it('leaves hidden elements out when something shown holds an article', () => {
+    const r = run(`<body><div hidden>${article('quay', 'crane', 'dock')}</div><div>${article('one', 'two')}</div>`);
+    expect(r.main).toMatch(/^The one.*\nThe two[^\n]*$/);
+  });
+});
+
 describe('M8 lines', () => {
   it('sends short lines of links, advertising labels and the repeated headline to rest', () => {
     const html = `<title>Harbour reopens - Daily Port</title><div class=story><h1>Harbour reopens</h1>${article('quay', 'crane')}` +
