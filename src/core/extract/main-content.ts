@@ -483,8 +483,24 @@ function collapsed(out: string, start: number, end: number): string {
   return out.slice(start, end).replace(/[\t\n\f\r \u00a0]+/g, ' ').trim();
 }
 
-function isDateOrByline(line: string): boolean {
-  return line.length < DATE_LINE_MAX_LENGTH && (DATE_LINE.test(line) || BYLINE.test(line));
+/**
+ * M8: whether the line out[start, end) is a date line or a byline. It is sliced for a regex only when it may be one:
+ * fewer than DATE_LINE_MAX_LENGTH characters that are not white space, and a first word "by" (a byline) or four
+ * digits or more (a date has at least that many: 1/2/19); most short lines, headings among them, are neither.
+ */
+function isDateOrByline(out: string, start: number, end: number): boolean {
+  while (start < end && isTrimmed(out.charCodeAt(start))) start++;
+  const by = (out.charCodeAt(start) | 0x20) === 0x62 && (out.charCodeAt(start + 1) | 0x20) === 0x79;
+  let digits = 0;
+  for (let i = start, shown = 0; i < end; i++) {
+    const c = out.charCodeAt(i);
+    if (isTrimmed(c)) continue;
+    if (++shown >= DATE_LINE_MAX_LENGTH) return false;
+    if (c >= 0x30 && c <= 0x39) digits++;
+  }
+  if (!by && digits < 4) return false;
+  const line = collapsed(out, start, end);
+  return line.length < DATE_LINE_MAX_LENGTH && (by ? BYLINE.test(line) : DATE_LINE.test(line));
 }
 
 /** What String.prototype.trim removes (ECMAScript's WhiteSpace and LineTerminator). */
@@ -504,7 +520,7 @@ const DATE_LINE = new RegExp(`^(?:(?:published|updated|posted|last updated|modif
 const BYLINE = /^[Bb][Yy]\s+[A-Z][\p{L}.'’-]*(?:\s+[A-Z][\p{L}.'’-]*){0,3}(?:\s*(?:,|-|\||and\b)(?:.*[^.!?])?)?$/u;
 const DATE_LINE_MAX_LENGTH = 80;
 /** Its length with white space whole (M2) is below this: most lines are not sliced. */
-const DATE_LINE_MAX_RAW_LENGTH = 400;
+const DATE_LINE_MAX_RAW_LENGTH = 200;
 /** M10 (boilerpipe's terminating blocks): a short line that opens the comments or asks for the reader's opinion
  *  ends the article (it and the article's lines after it go to rest), when the article has about 60 words before
  *  it and less after it than before (a page of several stories has a "Comments" line after each). */
@@ -533,7 +549,7 @@ function dropBoilerplateLines(layout: Layout, out: string, mask: Uint8Array, tit
     if (ended) mask[s] = 0;
     else if (length < LINK_LINE_MAX_LENGTH && segLink[s] >= length * LINK_LINE_DENSITY) mask[s] = 0;
     else if (length < CREDIT_LINE_MAX_LENGTH && isLabelOrCredit(out, segStart[s], segEnd[s], length)) mask[s] = 0;
-    else if (length < DATE_LINE_MAX_RAW_LENGTH && isDateOrByline(collapsed(out, segStart[s], segEnd[s]))) mask[s] = 0;
+    else if (length < DATE_LINE_MAX_RAW_LENGTH && isDateOrByline(out, segStart[s], segEnd[s])) mask[s] = 0;
     else if ((segTag[s] === ID.h1 || segTag[s] === ID.h2) && lowerTitle && length < HEADING_MAX_LENGTH) {
       const line = collapsed(out, segStart[s], segEnd[s]).toLowerCase();
       if (line && (lowerTitle.includes(line) || line.includes(lowerTitle))) mask[s] = 0;
@@ -562,19 +578,10 @@ const MIN_RUNNERS_UP = 3;
  * that holds three of them. (Readability also climbs to an ancestor that scores more than the one below it; on the
  * dev half that only added boilerplate, so it is left out.)
  */
-function consolidated(layout: Layout, score: Float64Array, candidate: Uint8Array, top: number): number {
-  const { elParent, elTag, nEl } = layout;
-  // The runners-up, best first (the first of equals), among the candidates other than the top.
-  const runners: number[] = [];
-  for (let e = 1; e < nEl; e++) {
-    if (!candidate[e] || e === top) continue;
-    let i = runners.length;
-    while (i > 0 && score[runners[i - 1]] < score[e]) i--;
-    if (i === RUNNERS_UP) continue;
-    runners.splice(i, 0, e);
-    if (runners.length > RUNNERS_UP) runners.pop();
-  }
-  const close = runners.filter((e) => score[e] >= score[top] * RUNNER_UP_SHARE);
+function consolidated(layout: Layout, score: Float64Array, best: readonly number[]): number {
+  const { elParent, elTag } = layout;
+  const top = best[0];
+  const close = best.filter((e, i) => i > 0 && score[e] >= score[top] * RUNNER_UP_SHARE);
   if (score[top] <= 0 || close.length < MIN_RUNNERS_UP) return top;
   for (let a = elParent[top]; a > 0 && elTag[a] !== ID.body; a = elParent[a]) {
     let holds = 0;
@@ -642,23 +649,24 @@ function attempt(page: Features, unlikely: number): Uint8Array | undefined {
       score[e] += cs / (level === 0 ? 1 : level === 1 ? 2 : level * 3);
     }
   }
-  let top = -1;
-  let topScore = 0;
+  // The best candidates, best first (the first of equals): the article (M4) and the runners-up M9 looks at.
+  const best: number[] = [];
   for (let e = 1; e < nEl; e++) {
     if (!candidate[e]) continue;
     score[e] *= 1 - (sumLen[e] > 0 ? sumLink[e] / sumLen[e] : 0);
-    if (top < 0 || score[e] > topScore) {
-      top = e;
-      topScore = score[e];
-    }
+    let i = best.length;
+    while (i > 0 && score[best[i - 1]] < score[e]) i--;
+    if (i > RUNNERS_UP) continue;
+    best.splice(i, 0, e);
+    if (best.length > RUNNERS_UP + 1) best.pop();
   }
-  if (top < 0) return undefined;
+  if (best.length === 0) return undefined;
   const root = new Uint8Array(nEl);
   // The best element stays whole (M6 does not clean it) when M9 takes an ancestor for the article.
-  root[top] = 1;
-  top = consolidated(layout, score, candidate, top);
+  root[best[0]] = 1;
+  const top = consolidated(layout, score, best);
   // An ancestor that no line scored starts from its tag and class weight, as a candidate does (M4).
-  topScore = candidate[top] ? score[top] : tagScore(elTag[top]) + classWeight(elFlags[top]);
+  const topScore = candidate[top] ? score[top] : tagScore(elTag[top]) + classWeight(elFlags[top]);
 
   // The article: the top element and its siblings that score well.
   root[top] = 1;
