@@ -69,10 +69,11 @@
  *      Sponsored, Anzeige, Publicité, ... trimmed, any case), or is an image's credit or caption: shorter than 300
  *      code units and, trimmed, starting with '©' or 'Photo:', 'Image:', 'Picture:', 'Credit:' (or their plurals,
  *      any case) or ending with such a label's parenthesis ('... (Image: GETTY)'); or is a date line or a byline
- *      (metadata, as Readability's byline and trafilatura's date are): with white space collapsed, shorter than 80
- *      code units and either a date (English month name, day and year in either order, or digits d/m/y), optionally
- *      after 'Published', 'Updated', 'Posted', 'Last updated' or 'Modified' (+ 'on', ':'), a time and a weekday, and
- *      before a time; or 'By' and one to four capitalised words, alone or before ',', '-', '|' or 'and'; or is an h1
+ *      (metadata, as Readability's byline and trafilatura's date are): shorter than 200 code units (M2) and, with
+ *      white space collapsed, shorter than 80, and either a date (English month name, day and year in either order,
+ *      or digits d/m/y), optionally after 'Published', 'Updated', 'Posted', 'Last updated' or 'Modified' (+ 'on',
+ *      ':'), a time and a weekday, and before a time; or 'By' and one to four capitalised words, alone or before ',',
+ *      '-', '|' or 'and' and text that does not end a sentence (. ! ?); or is an h1
  *      or h2 line that the page's title (T4) contains or that contains the title, compared with white space
  *      collapsed and in lower case (the headline is stored as the title). If no line is left, mainFound is false.
  *  M9  Split article: when at least 3 of the 4 next-best scored elements (M4) score 0.75 of the best or more, the
