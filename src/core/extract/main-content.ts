@@ -485,22 +485,24 @@ function collapsed(out: string, start: number, end: number): string {
 
 /**
  * M8: whether the line out[start, end) is a date line or a byline. It is sliced for a regex only when it may be one:
- * fewer than DATE_LINE_MAX_LENGTH characters that are not white space, and a first word "by" (a byline) or four
+ * it starts with "by" (a byline), or with a digit or the first letter of a label, weekday or month and has four
  * digits or more (a date has at least that many: 1/2/19); most short lines, headings among them, are neither.
  */
 function isDateOrByline(out: string, start: number, end: number): boolean {
   while (start < end && isTrimmed(out.charCodeAt(start))) start++;
-  const by = (out.charCodeAt(start) | 0x20) === 0x62 && (out.charCodeAt(start + 1) | 0x20) === 0x79;
-  let digits = 0;
-  for (let i = start, shown = 0; i < end; i++) {
-    const c = out.charCodeAt(i);
-    if (isTrimmed(c)) continue;
-    if (++shown >= DATE_LINE_MAX_LENGTH) return false;
-    if (c >= 0x30 && c <= 0x39) digits++;
+  const first = out.charCodeAt(start);
+  const by = (first | 0x20) === 0x62 && (out.charCodeAt(start + 1) | 0x20) === 0x79;
+  if (!by) {
+    if (first >= 128 || !MAY_START_DATE[first]) return false;
+    let digits = 0;
+    for (let i = start; i < end && digits < 4; i++) {
+      const c = out.charCodeAt(i);
+      if (c >= 0x30 && c <= 0x39) digits++;
+    }
+    if (digits < 4) return false;
   }
-  if (!by && digits < 4) return false;
   const line = collapsed(out, start, end);
-  return line.length < DATE_LINE_MAX_LENGTH && (by ? BYLINE.test(line) : DATE_LINE.test(line));
+  return line.length < DATE_LINE_MAX_LENGTH && (by ? BYLINE : DATE_LINE).test(line);
 }
 
 /** What String.prototype.trim removes (ECMAScript's WhiteSpace and LineTerminator). */
@@ -519,6 +521,9 @@ const DATE_LINE = new RegExp(`^(?:(?:published|updated|posted|last updated|modif
 /** A byline ends with no sentence's end ("By Monday, the quay had reopened." is prose). */
 const BYLINE = /^[Bb][Yy]\s+[A-Z][\p{L}.'’-]*(?:\s+[A-Z][\p{L}.'’-]*){0,3}(?:\s*(?:,|-|\||and\b)(?:.*[^.!?])?)?$/u;
 const DATE_LINE_MAX_LENGTH = 80;
+/** The ASCII characters a date line starts with: a digit, or the first letter of a label, a weekday or a month. */
+const MAY_START_DATE = Uint8Array.from({ length: 128 }, (_, c) =>
+  (c >= 0x30 && c <= 0x39) || 'pulmtwfsjaond'.includes(String.fromCharCode(c | 0x20)) ? 1 : 0);
 /** Its length with white space whole (M2) is below this: most lines are not sliced. */
 const DATE_LINE_MAX_RAW_LENGTH = 200;
 /** M10 (boilerpipe's terminating blocks): a short line that opens the comments or asks for the reader's opinion
