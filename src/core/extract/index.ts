@@ -49,7 +49,7 @@
  *      A scored element starts from its tag (div +5; pre, td, blockquote +3; ul, ol, dl, form -3; th -5) and its
  *      class weight (a negative class/id word -25, a positive one +25, a main hint as in M3 +25), and its total is
  *      multiplied by 1 - its link density (link text / text, over the lines in the running inside it). The article
- *      is the element with the highest score (the first of equals).
+ *      is the element with the highest score (the first of equals), or the ancestor M9 gives.
  *  M5  Siblings: an element with the article's parent that scores at least max(10, 0.2 x the article's score) is
  *      part of it; so is a line directly inside that parent longer than 80 with link density below 0.25.
  *  M6  Cleaning: inside the article an element is dropped with its content when its class weight plus its score is
@@ -59,15 +59,32 @@
  *      timestamp, writtenby, caption, credit) and it holds fewer than 100 code units. An element at least half of
  *      whose text is in a data table (a table with a th cell) is not cleaned.
  *  M7  No article: when nothing scores, or the lines chosen total fewer than 200 code units, the choice is made once
- *      more with the class/id boilerplate words of M3 ignored (tags and roles still count); if that also fails,
- *      mainFound is false.
+ *      more with the class/id boilerplate words of M3 ignored, and the form tag (a framework such as ASP.NET's Web
+ *      Forms wraps the whole page in one) and aria-hidden="true" (modal scripts set it on the page's root while a
+ *      dialog, a cookie banner, is open); the other tags, roles, the hidden attribute and styles still count. If that
+ *      also fails, a third attempt also looks inside what is not shown (hidden, display: none, visibility: hidden:
+ *      an article a script reveals). If that also fails, mainFound is false.
  *  M8  Lines: a line of the article goes to rest when it is shorter than 200 code units with link text at least 0.8
  *      of it (a related-story link, "READ MORE: ..."), or is only an advertising label (Advertisement, Advert, Ad,
  *      Sponsored, Anzeige, Publicité, ... trimmed, any case), or is an image's credit or caption: shorter than 300
  *      code units and, trimmed, starting with '©' or 'Photo:', 'Image:', 'Picture:', 'Credit:' (or their plurals,
- *      any case) or ending with such a label's parenthesis ('... (Image: GETTY)'); or is an h1 or h2 line that the
- *      page's title (T4) contains or that contains the title, compared with white space collapsed and in lower case
- *      (the headline is stored as the title). If no line is left, mainFound is false.
+ *      any case) or ending with such a label's parenthesis ('... (Image: GETTY)'); or is a date line or a byline
+ *      (metadata, as Readability's byline and trafilatura's date are): shorter than 200 code units (M2) and, with
+ *      white space collapsed, shorter than 80, and either a date (English month name, day and year in either order,
+ *      or digits d/m/y), optionally after 'Published', 'Updated', 'Posted', 'Last updated' or 'Modified' (+ 'on',
+ *      ':'), a time and a weekday, and before a time; or 'By' and one to four capitalised words, alone or before ',',
+ *      '-', '|' or 'and' and text that does not end a sentence (. ! ?); or is an h1
+ *      or h2 line that the page's title (T4) contains or that contains the title, compared with white space
+ *      collapsed and in lower case (the headline is stored as the title). If no line is left, mainFound is false.
+ *  M9  Split article: when at least 3 of the 4 next-best scored elements (M4) score 0.75 of the best or more, the
+ *      article is the nearest ancestor of the best element (below body) that holds 3 of them (an article cut
+ *      into blocks by section, ad or gallery); an ancestor that no line scored starts from its tag and class weight,
+ *      and M6 does not clean the best element (nor what holds it) inside it.
+ *  M10 End of text (boilerpipe's terminating blocks): a line of the article shorter than 100 code units that
+ *      starts with 'Comments', 'N comments', 'Post a comment', 'Leave a comment', 'Leave a reply', 'Please rate
+ *      this' or '© Reuters', or holds 'what you think', 'add comment', 'add your comment', 'reader views', 'reader
+ *      comments', 'have your say' or 'N users responded in' (any case), goes to rest with every line of the article
+ *      after it, when the article's lines before it total 300 code units or more and those after it total less.
  * The rules run on what the finish step sees (runs of text and markup), so the GPU path gets the same main content.
  *
  * This module fuses the FSM scan with skipping (it jumps straight to the next code unit that can change the state)

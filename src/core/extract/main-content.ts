@@ -27,8 +27,9 @@ const F_NEGATIVE = 2; // class/id suggests not content (-25)
 const F_POSITIVE = 4; // class/id suggests content (+25)
 const F_MAIN = 8; // <main>, <article>, role=main, itemprop=articleBody: never unlikely, and a bonus
 const F_LIST = 16;
-const F_UNLIKELY_NAME = 32; // boilerplate by a class/id word: the second attempt ignores it (M7)
+const F_UNLIKELY_FIRST = 32; // boilerplate by a class/id word, a form or aria-hidden: the second attempt ignores it (M7)
 const F_BYLINE = 64; // class/id names a byline, a date, a caption or a credit (M6)
+const F_HIDDEN = 128; // not shown (hidden, display: none, visibility: hidden): only the last attempt looks inside (M7)
 
 // Class/id words (Readability's lists, with a few more boilerplate words), matched as substrings of the lower-cased
 // class and id values; ' ' stands for white space or the start or end of a value.
@@ -166,7 +167,7 @@ function attributeFlags(html: string, start: number, end: number): number {
     const nameEnd = p;
     while (p < end && isSpace(html.charCodeAt(p))) p++;
     if (html.charCodeAt(p) !== 0x3d) { // no value
-      if (isName(html, nameStart, nameEnd, 'hidden')) flags |= F_UNLIKELY;
+      if (isName(html, nameStart, nameEnd, 'hidden')) flags |= F_HIDDEN;
       continue;
     }
     p++;
@@ -192,12 +193,15 @@ function attributeFlags(html: string, start: number, end: number): number {
     } else if (isName(html, nameStart, nameEnd, 'itemprop') && /articlebody/i.test(html.slice(valueStart, valueEnd))) {
       flags |= F_MAIN;
     } else if (isName(html, nameStart, nameEnd, 'hidden') ||
-      (isName(html, nameStart, nameEnd, 'aria-hidden') && /^\s*true\s*$/i.test(html.slice(valueStart, valueEnd))) ||
       (isName(html, nameStart, nameEnd, 'style') && INVISIBLE_STYLE.test(html.slice(valueStart, valueEnd)))) {
-      flags |= F_UNLIKELY;
+      flags |= F_HIDDEN;
+    } else if (isName(html, nameStart, nameEnd, 'aria-hidden') && /^\s*true\s*$/i.test(html.slice(valueStart, valueEnd))) {
+      // Modal dialog scripts set aria-hidden on the page's root while a dialog (a cookie banner) is open, so a page
+      // saved then has its article there: the second attempt (M7) looks inside.
+      flags |= F_UNLIKELY_FIRST;
     }
   }
-  if ((words & (W_UNLIKELY | W_MAYBE)) === W_UNLIKELY) flags |= F_UNLIKELY_NAME;
+  if ((words & (W_UNLIKELY | W_MAYBE)) === W_UNLIKELY) flags |= F_UNLIKELY_FIRST;
   if (words & W_NEGATIVE) flags |= F_NEGATIVE;
   if (words & W_POSITIVE) flags |= F_POSITIVE;
   if (words & W_BYLINE) flags |= F_BYLINE;
@@ -208,8 +212,11 @@ function attributeFlags(html: string, start: number, end: number): number {
 function tagFlags(tag: number): number {
   switch (tag) {
     case ID.article: case ID.main: return F_MAIN;
-    case ID.nav: case ID.aside: case ID.footer: case ID.header: case ID.menu: case ID.dialog: case ID.form: case ID.figure:
+    case ID.nav: case ID.aside: case ID.footer: case ID.header: case ID.menu: case ID.dialog: case ID.figure:
       return F_UNLIKELY;
+    // A form is a search box, a sign-up or a comment form, but some frameworks (ASP.NET's Web Forms) wrap the whole
+    // page in one: the second attempt (M7) lets it hold the article.
+    case ID.form: return F_UNLIKELY_FIRST;
     case ID.ul: case ID.ol: case ID.dl: return F_LIST;
     default: return 0;
   }
@@ -435,7 +442,8 @@ export function chooseMain(layout: Layout, out: string, title = ''): Uint8Array 
   }
   for (let e = 1; e < nEl; e++) inDataTable[e] |= inDataTable[elParent[e]];
   const page: Features = { layout, elFlags, segLen, commas, inDataTable };
-  const mask = attempt(page, F_UNLIKELY | F_UNLIKELY_NAME) ?? attempt(page, F_UNLIKELY);
+  const mask = attempt(page, F_UNLIKELY | F_UNLIKELY_FIRST | F_HIDDEN) ?? attempt(page, F_UNLIKELY | F_HIDDEN) ??
+    attempt(page, F_UNLIKELY);
   if (!mask) return undefined;
   dropBoilerplateLines(layout, out, mask, title);
   return mask.includes(1) ? mask : undefined;
@@ -470,12 +478,60 @@ function isLabelOrCredit(out: string, start: number, end: number, length: number
   return mayBeCredit && CREDIT_LINE.test(out.slice(start, end));
 }
 
+/** The line out[start, end) as it will be output: white space collapsed (T8; the Assembler collapses it later). */
+function collapsed(out: string, start: number, end: number): string {
+  return out.slice(start, end).replace(/[\t\n\f\r \u00a0]+/g, ' ').trim();
+}
+
+/**
+ * M8: whether the line out[start, end) is a date line or a byline. It is sliced for a regex only when it may be one:
+ * it starts with "by" (a byline), or with a digit or the first letter of a label, weekday or month and has four
+ * digits or more (a date has at least that many: 1/2/19); most short lines, headings among them, are neither.
+ */
+function isDateOrByline(out: string, start: number, end: number): boolean {
+  while (start < end && isTrimmed(out.charCodeAt(start))) start++;
+  const first = out.charCodeAt(start);
+  const by = (first | 0x20) === 0x62 && (out.charCodeAt(start + 1) | 0x20) === 0x79;
+  if (!by) {
+    if (first >= 128 || !MAY_START_DATE[first]) return false;
+    let digits = 0;
+    for (let i = start; i < end && digits < 4; i++) {
+      const c = out.charCodeAt(i);
+      if (c >= 0x30 && c <= 0x39) digits++;
+    }
+    if (digits < 4) return false;
+  }
+  const line = collapsed(out, start, end);
+  return line.length < DATE_LINE_MAX_LENGTH && (by ? BYLINE : DATE_LINE).test(line);
+}
+
 /** What String.prototype.trim removes (ECMAScript's WhiteSpace and LineTerminator). */
 function isTrimmed(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
     c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 const HEADING_MAX_LENGTH = 400;
+/** M8: a date line or a byline left in the article's flow (M6 drops those whose element's class says so): a date
+ *  (month name, day and year, or digits), after a weekday, a label such as "Updated" or a time; or "By" and a name. */
+const MONTH = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?';
+const DATE = `(?:${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}|\\d{1,2}\\.?\\s+${MONTH},?\\s+\\d{4}|\\d{1,4}[/.-]\\d{1,2}[/.-]\\d{2,4})`;
+const TIME = '\\d{1,2}[:.]\\d{2}\\s*(?:[ap]\\.?m\\.?)?(?:\\s*[a-z]{2,4})?';
+const DATE_LINE = new RegExp(`^(?:(?:published|updated|posted|last updated|modified)(?: on)?:?\\s*)?(?:${TIME},?\\s*)?` +
+  `(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\\.?,?\\s*)?${DATE}(?:,?\\s*(?:at\\s+)?${TIME})?$`, 'i');
+/** A byline ends with no sentence's end ("By Monday, the quay had reopened." is prose). */
+const BYLINE = /^[Bb][Yy]\s+[A-Z][\p{L}.'’-]*(?:\s+[A-Z][\p{L}.'’-]*){0,3}(?:\s*(?:,|-|\||and\b)(?:.*[^.!?])?)?$/u;
+const DATE_LINE_MAX_LENGTH = 80;
+/** The ASCII characters a date line starts with: a digit, or the first letter of a label, a weekday or a month. */
+const MAY_START_DATE = Uint8Array.from({ length: 128 }, (_, c) =>
+  (c >= 0x30 && c <= 0x39) || 'pulmtwfsjaond'.includes(String.fromCharCode(c | 0x20)) ? 1 : 0);
+/** Its length with white space whole (M2) is below this: most lines are not sliced. */
+const DATE_LINE_MAX_RAW_LENGTH = 200;
+/** M10 (boilerpipe's terminating blocks): a short line that opens the comments or asks for the reader's opinion
+ *  ends the article (it and the article's lines after it go to rest), when the article has about 60 words before
+ *  it and less after it than before (a page of several stories has a "Comments" line after each). */
+const END_OF_TEXT = /^\s*(?:\d+\s+comments?\b|comments\b|post a comment|leave a (?:comment|reply)|please rate this|© reuters)|what you think|add (?:your )?comment|reader (?:views|comments)|have your say|\d+ users responded in/i;
+const END_LINE_MAX_LENGTH = 100;
+const END_AFTER_LENGTH = 300;
 
 /**
  * M8: a line of the chosen article goes to the rest when it is mostly link text and short (a related-story link,
@@ -485,13 +541,22 @@ const HEADING_MAX_LENGTH = 400;
 function dropBoilerplateLines(layout: Layout, out: string, mask: Uint8Array, title: string): void {
   const { segStart, segEnd, segLink, segTag, segLen, nSeg } = layout;
   const lowerTitle = title.toLowerCase();
+  let total = 0;
+  for (let s = 0; s < nSeg; s++) if (mask[s]) total += segLen[s];
+  let before = 0; // the article's length before line s
+  let ended = false;
   for (let s = 0; s < nSeg; s++) {
     if (!mask[s]) continue;
     const length = segLen[s];
-    if (length < LINK_LINE_MAX_LENGTH && segLink[s] >= length * LINK_LINE_DENSITY) mask[s] = 0;
+    if (!ended && length < END_LINE_MAX_LENGTH && before >= END_AFTER_LENGTH && total - before < before &&
+      END_OF_TEXT.test(out.slice(segStart[s], segEnd[s]))) ended = true;
+    before += length;
+    if (ended) mask[s] = 0;
+    else if (length < LINK_LINE_MAX_LENGTH && segLink[s] >= length * LINK_LINE_DENSITY) mask[s] = 0;
     else if (length < CREDIT_LINE_MAX_LENGTH && isLabelOrCredit(out, segStart[s], segEnd[s], length)) mask[s] = 0;
+    else if (length < DATE_LINE_MAX_RAW_LENGTH && isDateOrByline(out, segStart[s], segEnd[s])) mask[s] = 0;
     else if ((segTag[s] === ID.h1 || segTag[s] === ID.h2) && lowerTitle && length < HEADING_MAX_LENGTH) {
-      const line = out.slice(segStart[s], segEnd[s]).replace(/[\t\n\f\r \u00a0]+/g, ' ').trim().toLowerCase();
+      const line = collapsed(out, segStart[s], segEnd[s]).toLowerCase();
       if (line && (lowerTitle.includes(line) || line.includes(lowerTitle))) mask[s] = 0;
     }
   }
@@ -504,6 +569,35 @@ interface Features {
   commas: Uint32Array;
   /** The element is a data table or inside one. */
   inDataTable: Uint8Array;
+}
+
+/** M9: how many of the runners-up, and how close to the top's score, make an article split over several blocks. */
+const RUNNERS_UP = 4;
+const RUNNER_UP_SHARE = 0.75;
+const MIN_RUNNERS_UP = 3;
+
+/**
+ * M9 (Readability's): an article split into several blocks (one per section, or cut by an ad or a gallery) makes
+ * each block a candidate of about the same score, and the top one alone is a part of it. When at least three of
+ * the four runners-up score 0.75 of the top or more, the article is the nearest ancestor of the top (below body)
+ * that holds three of them. (Readability also climbs to an ancestor that scores more than the one below it; on the
+ * dev half that only added boilerplate, so it is left out.)
+ */
+function consolidated(layout: Layout, score: Float64Array, best: readonly number[]): number {
+  const { elParent, elTag } = layout;
+  const top = best[0];
+  const close = best.filter((e, i) => i > 0 && score[e] >= score[top] * RUNNER_UP_SHARE);
+  if (score[top] <= 0 || close.length < MIN_RUNNERS_UP) return top;
+  for (let a = elParent[top]; a > 0 && elTag[a] !== ID.body; a = elParent[a]) {
+    let holds = 0;
+    for (const e of close) {
+      let x = elParent[e];
+      while (x > a) x = elParent[x]; // an ancestor's id is below its descendants'
+      if (x === a) holds++;
+    }
+    if (holds >= MIN_RUNNERS_UP) return a;
+  }
+  return top;
 }
 
 /** One attempt at the article, with the elements that have one of the `unlikely` flags out of the running. */
@@ -560,20 +654,26 @@ function attempt(page: Features, unlikely: number): Uint8Array | undefined {
       score[e] += cs / (level === 0 ? 1 : level === 1 ? 2 : level * 3);
     }
   }
-  let top = -1;
-  let topScore = 0;
+  // The best candidates, best first (the first of equals): the article (M4) and the runners-up M9 looks at.
+  const best: number[] = [];
   for (let e = 1; e < nEl; e++) {
     if (!candidate[e]) continue;
     score[e] *= 1 - (sumLen[e] > 0 ? sumLink[e] / sumLen[e] : 0);
-    if (top < 0 || score[e] > topScore) {
-      top = e;
-      topScore = score[e];
-    }
+    let i = best.length;
+    while (i > 0 && score[best[i - 1]] < score[e]) i--;
+    if (i > RUNNERS_UP) continue;
+    best.splice(i, 0, e);
+    if (best.length > RUNNERS_UP + 1) best.pop();
   }
-  if (top < 0) return undefined;
+  if (best.length === 0) return undefined;
+  const root = new Uint8Array(nEl);
+  // The best element stays whole (M6 does not clean it) when M9 takes an ancestor for the article.
+  root[best[0]] = 1;
+  const top = consolidated(layout, score, best);
+  // An ancestor that no line scored starts from its tag and class weight, as a candidate does (M4).
+  const topScore = candidate[top] ? score[top] : tagScore(elTag[top]) + classWeight(elFlags[top]);
 
   // The article: the top element and its siblings that score well.
-  const root = new Uint8Array(nEl);
   root[top] = 1;
   const parent = elParent[top];
   const threshold = Math.max(10, topScore * 0.2);

@@ -208,6 +208,40 @@ describe('M7 no article', () => {
   });
 });
 
+describe('M7 no article: a page inside a form or behind a dialog', () => {
+  it('lets a form that wraps the whole page hold the article on the second attempt (ASP.NET Web Forms)', () => {
+    const r = run(`<body><form id=aspnetForm method=post action=./story.aspx>${NAV}<div>${article('one', 'two', 'three')}</div></form>`);
+    expect(r.mainFound).toBe(true);
+    expect(r.main).toMatch(/^The one.*\nThe two.*\nThe three[^\n]*$/);
+    expect(lines(r.rest)).toEqual(['Home', 'News', 'Sport']);
+  });
+  it('still drops a form beside the article', () => {
+    const r = run(`<body><div>${article('one', 'two')}</div><form><p>Sign up for our newsletter, every week, free of charge, today.</p></form>`);
+    expect(r.rest).toBe('Sign up for our newsletter, every week, free of charge, today.');
+  });
+  it('looks behind aria-hidden on the second attempt: a modal script set it on the page root', () => {
+    const html = `<body><div id=root aria-hidden=true>${NAV}<div>${article('one', 'two', 'three')}</div></div>` +
+      '<div role=dialog><p>We use cookies to improve your experience on our site.</p><button>Accept</button></div>';
+    const r = run(html);
+    expect(r.mainFound).toBe(true);
+    expect(r.main).toMatch(/^The one.*\nThe two.*\nThe three[^\n]*$/);
+    expect(r.rest).toContain('We use cookies');
+  });
+});
+
+describe('M7 no article: a page whose article is not shown', () => {
+  it('looks inside hidden elements last, when nothing shown holds an article (a script reveals it)', () => {
+    const r = run(`<body>${NAV}<div id=story style="display: none">${article('one', 'two', 'three')}</div><p>Loading the story</p>`);
+    expect(r.mainFound).toBe(true);
+    expect(r.main).toMatch(/^The one.*\nThe two.*\nThe three[^\n]*$/);
+    expect(lines(r.rest)).toEqual(['Home', 'News', 'Sport', 'Loading the story']);
+  });
+  it('leaves hidden elements out when something shown holds an article', () => {
+    const r = run(`<body><div hidden>${article('quay', 'crane', 'dock')}</div><div>${article('one', 'two')}</div>`);
+    expect(r.main).toMatch(/^The one.*\nThe two[^\n]*$/);
+  });
+});
+
 describe('M8 lines', () => {
   it('sends short lines of links, advertising labels and the repeated headline to rest', () => {
     const html = `<title>Harbour reopens - Daily Port</title><div class=story><h1>Harbour reopens</h1>${article('quay', 'crane')}` +
@@ -227,6 +261,15 @@ describe('M8 lines', () => {
       'The dock workers at the gate (Image: GETTY )', 'Credits: Harbour Archive', '\u2003Picture: the old quay']);
     expect(r.main).toMatch(/^The quay[^\n]*\nThe crane[^\n]*\nShe showed us a photo: the quay in 1900 \(image: archive\) with its cranes\.$/);
   });
+  it('sends date lines and bylines in the flow to rest, not prose that starts with By or holds a date', () => {
+    const html = `<div class=story><p>By Ann Reporter - 11/18/19 11:04 PM EST</p><p>\n  Published\n   4:00 am CST, Wednesday, November 20, 2019 </p>` +
+      `${article('quay', 'crane')}<p>by Jeff Foust</p><p>18 November 2019</p><p>By the numbers</p>` +
+      '<p>By Monday, November 18, 2019, the quay had reopened.</p></div>';
+    const r = run(html);
+    expect(lines(r.rest)).toEqual(['By Ann Reporter - 11/18/19 11:04 PM EST', 'Published 4:00 am CST, Wednesday, November 20, 2019',
+      'by Jeff Foust', '18 November 2019']);
+    expect(r.main).toMatch(/The crane[^\n]*\nBy the numbers\nBy Monday, November 18, 2019, the quay had reopened\.$/);
+  });
   it('keeps prose with a link in it, a heading that is not the title, and a long line of links', () => {
     const longLinks = Array.from({ length: 12 }, (_, i) => `<a href=/${i}>Reference number ${i}</a>`).join(' ');
     const html = `<title>Harbour reopens</title><div class=story><h2>What happened next</h2>${article('quay', 'crane')}` +
@@ -236,5 +279,56 @@ describe('M8 lines', () => {
     expect(r.main).toContain('The mayor said, in a statement');
     expect(r.main).toContain('Reference number 11');
     expect(r.rest).toBe('');
+  });
+});
+
+describe('M9 split article', () => {
+  // Each part of the article sits in its own block, two containers deep, so no part is a sibling of another (M5).
+  const part = (...topics: string[]) => `<div class=block><div class=cell>${article(...topics)}</div></div>`;
+  it('takes the ancestor of an article cut into blocks of about the same score', () => {
+    const html = `<body>${NAV}<div id=wrap>${part('river', 'bridge')}${part('tunnel', 'canal')}<div>Advertisement here</div>` +
+      `${part('lock', 'weir')}${part('ferry', 'quay')}</div><footer>Contact us</footer>`;
+    const r = run(html);
+    expect(r.main).toMatch(/^The river[^\n]*\nThe bridge[^\n]*\nThe tunnel[^\n]*\nThe canal[^\n]*\nAdvertisement here\nThe lock[^\n]*\nThe weir[^\n]*\nThe ferry[^\n]*\nThe quay[^\n]*$/);
+    expect(lines(r.rest)).toEqual(['Home', 'News', 'Sport', 'Contact us']);
+  });
+  it('keeps the best part when the ancestor\'s cleaning (M6) would drop the block around it', () => {
+    // The first block's share links give it a link density above 0.2: M6 drops such a block inside an article.
+    const share = '<a href=/s1>Share this story on social media</a><a href=/s2>Email a friend today</a>' +
+      '<a href=/s3>Print this article for later reading</a>';
+    const html = `<body><div id=wrap><div class=block><div class=cell>${article('river', 'bridge', 'tunnel')}</div>${share}</div>` +
+      `${part('canal', 'lock')}${part('weir', 'ferry')}${part('quay', 'dock')}</div>`;
+    const r = run(html);
+    expect(r.main).toMatch(/^The river[^\n]*\nThe bridge[^\n]*\nThe tunnel[^\n]*\nThe canal/);
+    expect(r.main).toMatch(/The dock[^\n]*$/);
+  });
+  it('keeps the best block alone when fewer than three others come close to it', () => {
+    const html = `<body><div id=wrap>${part('river', 'bridge', 'tunnel', 'canal')}${part('lock')}${part('weir')}` +
+      `${part('ferry', 'quay', 'dock', 'pier')}</div>`;
+    const r = run(html);
+    expect(r.main).toMatch(/^The river[^\n]*\nThe bridge[^\n]*\nThe tunnel[^\n]*\nThe canal[^\n]*$/);
+    expect(r.rest).toMatch(/^The lock[^\n]*\nThe weir[^\n]*\nThe ferry/);
+  });
+});
+
+describe('M10 end of text', () => {
+  it('ends the article at a line that opens the comments, with everything of the article after it', () => {
+    const html = `<div class=story>${article('quay', 'crane', 'dock')}<h3>12 Comments</h3>` +
+      '<div><p>Great piece, thanks, I loved the part about the dock, really.</p><p>Mike, 2 days ago</p></div></div>';
+    const r = run(html);
+    expect(r.main).toMatch(/^The quay[^\n]*\nThe crane[^\n]*\nThe dock[^\n]*$/);
+    expect(lines(r.rest)).toEqual(['12 Comments', 'Great piece, thanks, I loved the part about the dock, really.', 'Mike, 2 days ago']);
+  });
+  it('ends it at a call for the reader\'s opinion', () => {
+    const r = run(`<div class=story>${article('quay', 'crane', 'dock')}<p>Tell us what YOU think...</p><p>Your name</p></div>`);
+    expect(lines(r.rest)).toEqual(['Tell us what YOU think...', 'Your name']);
+  });
+  it('does not end it at such a line with more of the article after it than before, or with little before it', () => {
+    const early = run(`<div class=story>${article('quay', 'crane')}<p>Comments (5 posted)</p>${article('dock')}</div>`);
+    expect(early.main).toContain('Comments (5 posted)');
+    const firstHalf = run(`<div class=story>${article('quay', 'crane', 'dock')}<p>Comments (5 posted)</p>` +
+      `${article('pier', 'mole', 'jetty', 'slip')}</div>`);
+    expect(firstHalf.main).toMatch(/Comments \(5 posted\)\nThe pier[^\n]*\nThe mole[^\n]*\nThe jetty[^\n]*\nThe slip[^\n]*$/);
+    expect(firstHalf.rest).toBe('');
   });
 });
