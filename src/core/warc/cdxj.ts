@@ -120,14 +120,18 @@ export function sha1Base32(data: Uint8Array | Iterable<Uint8Array>): string {
   return base32(hash.digest());
 }
 
-/** `urlkey timestamp {json}`: the JSON keeps warcio.js's key order, numbers written as strings. */
+/** The JSON's keys in warcio.js's order. */
+const JSON_KEYS = ['url', 'mime', 'status', 'digest', 'length', 'offset', 'filename', 'method', 'requestBody'] as const;
+
+/** `urlkey timestamp {json}`: the JSON keeps warcio.js's key order, numbers written as strings. Written field by
+ *  field rather than as JSON.stringify of a copy of the entry: a line per record, this was a tenth of cdxj's CPU. */
 export function formatCdxj(entry: CdxjEntry): string {
-  const { urlkey, timestamp, ...rest } = entry;
-  const json: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rest)) {
-    if (v !== undefined) json[k] = String(v);
+  let json = '';
+  for (const k of JSON_KEYS) {
+    const v = entry[k];
+    if (v !== undefined) json += `${json === '' ? '{' : ','}"${k}":${JSON.stringify(String(v))}`;
   }
-  return `${urlkey} ${timestamp} ${JSON.stringify(json)}`;
+  return `${entry.urlkey} ${entry.timestamp} ${json === '' ? '{' : json}}`;
 }
 
 /** One record's CDXJ line (no newline), or null when it gets none. */
