@@ -32,13 +32,17 @@ const onePass = (path: string, output: ReadOutput, problems: WarcProblem[] = [])
   }
 };
 
+/** The lines of readOnThreads' blocks (each block whole lines joined by '\n'). */
+const linesOfBlocks = (blocks: string[]): string[] => blocks.flatMap((b) => b.split('\n'));
+
 /** What `cdxj` / `records --json` print and report for the file, as the CLI reads it on 3 threads (no size floor):
  *  the threads' lines where readOnThreads accepts them, else one pass. */
 const asTheCliReads = async (path: string, output: ReadOutput) => {
   const problems: WarcProblem[] = [];
   const file = openArchive(path, { onProblem: (p) => problems.push(p) });
   try {
-    const lines = (await readOnThreads(file, output, 3, 0)) ?? linesOf(file, output);
+    const blocks = await readOnThreads(file, output, 3, 0);
+    const lines = blocks ? linesOfBlocks(blocks) : linesOf(file, output);
     return { lines, problems };
   } finally {
     file.close();
@@ -79,7 +83,7 @@ describe('reading one file on several threads', () => {
         if (windows === null) continue;
         threaded[output]++;
         if (output === 'check') expect(checkReportOf(windows), path).toEqual(checkArchive(path));
-        else expect(windows.flatMap((w) => w.lines), `${path} (${output})`).toEqual(onePass(path, output));
+        else expect(linesOfBlocks(windows.flatMap((w) => w.blocks)), `${path} (${output})`).toEqual(onePass(path, output));
         if (output === 'cdxj' && !path.endsWith('.gz')) threaded.plain++;
       }
     }
@@ -91,7 +95,8 @@ describe('reading one file on several threads', () => {
 
   it.each([true, false])('does not cut between a request and its response, and keeps a POST body in the key (gzip: %s)', async (gzip) => {
     const recs: RecordSpec[] = [];
-    for (let i = 0; i < 60; i++) {
+    // 600 lines a window: more than a block of lines (read-window.ts), so blocks are joined too.
+    for (let i = 0; i < 2400; i++) {
       const uri = `http://example.com/form${i}`;
       recs.push({ type: 'request', uri, date: '2020-01-01T00:00:00Z', method: 'POST', body: `q=${i}&page=${i % 3}` });
       recs.push({ uri, date: '2020-01-01T00:00:00Z', body: html(`Result ${i}`, `answer ${i}`) });
@@ -102,9 +107,9 @@ describe('reading one file on several threads', () => {
     try {
       const windows = windowsOf(path, file.size, 4, 'cdxj', gzip);
       expect(windows.length).toBe(4);
-      const lines = await readOnThreads(file, 'cdxj', 4, 0);
+      const lines = linesOfBlocks((await readOnThreads(file, 'cdxj', 4, 0))!);
       expect(lines).toEqual(onePass(path, 'cdxj'));
-      expect(lines!.filter((l) => l.includes('__wb_method=post')).length).toBe(60);
+      expect(lines.filter((l) => l.includes('__wb_method=post')).length).toBe(2400);
     } finally {
       file.close();
     }
@@ -135,7 +140,7 @@ describe('reading one file on several threads', () => {
   it('refuses windows that do not meet, or that meet between two records of one URL', () => {
     const w = (start: number, end: number) => ({ path: 'x', start, end, output: 'cdxj' as const });
     const r = (first: number, uriIn: string, end: number, uriOut: string) =>
-      ({ lines: [], problems: [], records: 1, checked: [], crc: [], first: { offset: first, uri: uriIn }, last: { end, uri: uriOut } });
+      ({ blocks: [], problems: [], records: 1, checked: [], crc: [], first: { offset: first, uri: uriIn }, last: { end, uri: uriOut } });
     expect(checkWindows([w(0, 10), w(10, 20)], [r(0, 'a', 10, 'b'), r(10, 'c', 20, 'd')])).toBe(true);
     expect(checkWindows([w(0, 10), w(10, 20)], [r(0, 'a', 9, 'b'), r(10, 'c', 20, 'd')])).toBe(false);
     expect(checkWindows([w(0, 10), w(10, 20)], [r(0, 'a', 10, 'b'), r(10, 'b', 20, 'd')])).toBe(false);
