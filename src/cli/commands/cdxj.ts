@@ -33,8 +33,8 @@ export const cdxj: Command = {
       }
       try {
         // A large WARC on every core; the same lines as one pass gives, else one pass.
-        const lines = await readOnThreads(file, 'cdxj', workers);
-        if (lines) for (const line of lines) io.out(line);
+        const blocks = await readOnThreads(file, 'cdxj', workers);
+        if (blocks) for (const block of blocks) io.out(block);
         else
           scanUntilChanged(() => {
             for (const line of cdxjLines(file)) io.out(line);

@@ -1,5 +1,6 @@
 // `archivestream errors <db>`: every problem ingest stored, one line each: file, offset, code, message.
-import { parseArgs, readCollection, UsageError, type CliIo, type Command } from '../command.js';
+import { readCollection } from '../collection.js';
+import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 
 export const errors: Command = {
   name: 'errors',

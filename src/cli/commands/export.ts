@@ -2,7 +2,8 @@
 // lines ({url, timestamp, title, text, tags, note}); CSV rows carry each capture's tags (its page's and its own) and
 // notes; `--format wacz` a subset as a WACZ package (src/core/export/wacz.ts).
 import { resolve } from 'node:path';
-import { openCollection, parseArgs, readCollection, UsageError, type CliIo, type Command } from '../command.js';
+import { openCollection, readCollection } from '../collection.js';
+import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { cdxjOfCapture, exportWacz, type WaczExportProgress } from '../../core/export/wacz.js';
 import { selectionOf, type WaczSelection } from '../../core/export/select.js';
 import { CodedError } from '../../shared/errors.js';

@@ -46,9 +46,9 @@ export const records: Command = {
       return 2;
     }
     try {
-      const lines = json ? await readOnThreads(file, 'records-json', workers) : null;
-      if (lines) {
-        for (const line of lines) io.out(line);
+      const blocks = json ? await readOnThreads(file, 'records-json', workers) : null;
+      if (blocks) {
+        for (const block of blocks) io.out(block);
         return problems > 0 ? 1 : 0; // readOnThreads gives lines only for a file its threads read without a problem
       }
       scanUntilChanged(() => {

@@ -5,7 +5,8 @@
 // load the page, and exits 2 saying so.
 import { basename } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { openCollection, parseArgs, UsageError, type CliIo, type Command } from '../command.js';
+import { openCollection } from '../collection.js';
+import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 import { cell } from './records.js';
 import { GpuBackendError, launchChromium } from '../../core/extract-gpu/chromium.js';
 import { blockedEntry, ledgerToJson } from '../../core/replay/ledger.js';

@@ -1,7 +1,8 @@
 // `archivestream search <db> <query>`: full-text search of a collection; `--queries <file> --json` runs one query a
 // line in one process and prints one JSON line each (the benchmark drives it this way).
 import { existsSync, readFileSync } from 'node:fs';
-import { parseArgs, readCollection, UsageError, type CliIo, type Command } from '../command.js';
+import { readCollection } from '../collection.js';
+import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 import type { Collection } from '../../core/store/index.js';
 import { MARK_END, MARK_START, QuerySyntaxError, search as runSearch, searchFacets } from '../../core/search/index.js';
 

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { openCollection, parseArgs, UsageError, type CliIo, type Command } from '../command.js';
+import { openCollection } from '../collection.js';
+import { parseArgs, UsageError, type CliIo, type Command } from '../command.js';
 
 const LINKED_DB = 'collection.sqlite';
 

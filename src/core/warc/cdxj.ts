@@ -11,7 +11,6 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { base32 } from './digest.js';
-import { headerEnd } from './headers.js';
 import { openSource } from './source.js';
 import { requestQuery, surt } from './surt.js';
 import type { ArchiveFile, ArchiveRecord, ByteSource } from './types.js';
@@ -120,14 +119,18 @@ export function sha1Base32(data: Uint8Array | Iterable<Uint8Array>): string {
   return base32(hash.digest());
 }
 
-/** `urlkey timestamp {json}`: the JSON keeps warcio.js's key order, numbers written as strings. */
+/** The JSON's keys in warcio.js's order. */
+const JSON_KEYS = ['url', 'mime', 'status', 'digest', 'length', 'offset', 'filename', 'method', 'requestBody'] as const;
+
+/** `urlkey timestamp {json}`: the JSON keeps warcio.js's key order, numbers written as strings. Written field by
+ *  field rather than as JSON.stringify of a copy of the entry: a line per record, this was a tenth of cdxj's CPU. */
 export function formatCdxj(entry: CdxjEntry): string {
-  const { urlkey, timestamp, ...rest } = entry;
-  const json: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rest)) {
-    if (v !== undefined) json[k] = String(v);
+  let json = '';
+  for (const k of JSON_KEYS) {
+    const v = entry[k];
+    if (v !== undefined) json += `${json === '' ? '{' : ','}"${k}":${JSON.stringify(String(v))}`;
   }
-  return `${urlkey} ${timestamp} ${JSON.stringify(json)}`;
+  return `${entry.urlkey} ${entry.timestamp} ${json === '' ? '{' : json}}`;
 }
 
 /** One record's CDXJ line (no newline), or null when it gets none. */
@@ -198,20 +201,10 @@ export function* cdxjLines(file: ArchiveFile, opts: CdxjOptions = {}): Generator
  * record at record.offset (the archive file, or the .wacz for a stored WARC entry).
  */
 export function cdxLength(record: ArchiveRecord, source: ByteSource): number {
-  const head = source.read(record.offset, Math.min(record.length, HEAD_SNIFF));
-  if (head[0] === 0x1f && head[1] === 0x8b) return record.length;
-  let headerLength: number;
-  if (record.format === 'arc') {
-    headerLength = head.indexOf(0x0a) + 1;
-  } else {
-    headerLength = headerEnd(head);
-    if (headerLength < 0 && head.length < record.length) headerLength = headerEnd(source.read(record.offset, record.length));
-  }
-  if (headerLength <= 0) return record.length;
-  return Math.min(record.length, headerLength + record.contentLength);
+  const magic = source.read(record.offset, 2);
+  if (magic[0] === 0x1f && magic[1] === 0x8b) return record.length;
+  return Math.min(record.length, record.headerLength + record.contentLength);
 }
-
-const HEAD_SNIFF = 64 * 1024;
 
 /** Options for one record's entry. */
 export interface EntryOptions {

@@ -2,7 +2,7 @@
 import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { FileStamp } from './file-stamp.js';
 import type { ByteSource } from './types.js';
 
@@ -13,14 +13,37 @@ let binding: Mmap | Error | undefined;
  *  working (openSource falls back to it), not break every importer of the WARC core. */
 function mmapBinding(): Mmap {
   if (binding === undefined) {
+    const require = createRequire(import.meta.url);
     try {
-      binding = createRequire(import.meta.url)('@riaskov/mmap-io') as Mmap;
+      binding = builtBinding(require) ?? (require('@riaskov/mmap-io') as Mmap);
     } catch (e) {
       binding = e instanceof Error ? e : new Error(String(e));
     }
   }
   if (binding instanceof Error) throw binding;
   return binding;
+}
+
+/** The compiled binding loaded directly, where the package's own entry would find it: that entry asks
+ *  @mapbox/node-pre-gyp, whose loading (npmlog, gauge, semver) costs ~45 ms of CPU in every process and in every
+ *  thread that maps a file (parallel.ts's readers), more than finding a large file's windows. Null where it is not at
+ *  that path (another layout, a future version): the package's entry then finds it. The entry's one addition,
+ *  a wrapped sync(), is not used here. */
+function builtBinding(require: NodeRequire): Mmap | null {
+  try {
+    const manifest = require.resolve('@riaskov/mmap-io/package.json');
+    const { binary } = require(manifest) as { binary?: { module_name?: string; module_path?: string } };
+    if (!binary?.module_name || !binary.module_path) return null;
+    const dir = binary.module_path
+      .replace('{configuration}', 'Release')
+      .replace('{node_abi}', `node-v${process.versions.modules}`)
+      .replace('{platform}', process.platform)
+      .replace('{arch}', process.arch);
+    const raw = require(join(dirname(manifest), dir, `${binary.module_name}.node`)) as Mmap;
+    return typeof raw.map === 'function' && typeof raw.advise === 'function' ? raw : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A Buffer cannot exceed 4 GiB on Node 20, so larger files are mapped in windows of WINDOW bytes that start every

@@ -21,8 +21,13 @@ import type { ArchiveFile, ByteSource } from './types.js';
  *  first is more than what the thread costs itself ('o' in bench/warc/cores.ts: its start-up, compiling the reader
  *  afresh, V8's helper threads for a second heap). On a quiet 2-core run (500 MB plain, 108 MB per-record gzip) o was
  *  0.54 s of CPU beside 11 ms a compressed MB of gzip reading, and 0.34 s beside 0.6 ms a MB of plain reading: so a
- *  second thread pays from about 100 MB of gzip and 1.1 GB of plain WARC (at 500 MB plain, two threads were slower). */
-export const PARALLEL_MIN_BYTES = { gzip: 96 << 20, plain: 1 << 30 };
+ *  second thread pays from about 100 MB of gzip and 1.1 GB of plain WARC (at 500 MB plain, two threads were slower).
+ *  Finding the windows is no part of o (6 ms for a 500 MB plain file). Since the binding loads directly and windows
+ *  hold their lines in blocks, o is 0.24 s beside 0.73 s of reading for a 64 MB cut of the gzip file (threads pay from
+ *  ~45 MB: 64 MB kept as the floor), 0.29 s at 108 MB. On a plain file o grows with the file, as V8's helper threads
+ *  do more for two heaps than for one: two threads only shorten the wall time, and on 2 cores only past ~1 GB
+ *  (ARCHITECTURE.md, "Reading archives", per-thread CPU). */
+export const PARALLEL_MIN_BYTES = { gzip: 64 << 20, plain: 1 << 30 };
 
 /** ARCHIVESTREAM_THREADS_FROM_MB sets one threshold for both kinds: bench/warc/cores.ts reads files below the
  *  defaults on threads to measure what a thread costs (CONTRIBUTING.md). */
@@ -105,13 +110,13 @@ export function checkWindows(windows: readonly ReadWindow[], results: readonly W
   });
 }
 
-/** The file's output lines read on `threads` threads, in file order; null when the file is not one to read so (see
- *  readWindows) or when checkWindows finds the windows' output might differ from one pass: the caller then reads it on
- *  one core, as it always did. */
+/** The file's output lines read on `threads` threads, in file order, in blocks of whole lines joined by '\n' (see
+ *  WindowResult); null when the file is not one to read so (see readWindows) or when checkWindows finds the windows'
+ *  output might differ from one pass: the caller then reads it on one core, as it always did. */
 export async function readOnThreads(
   file: ArchiveFile, output: ReadOutput, threads = availableParallelism(), minBytes = minBytesOf(file),
 ): Promise<string[] | null> {
-  return (await readWindows(file, output, threads, minBytes))?.flatMap((r) => r.lines) ?? null;
+  return (await readWindows(file, output, threads, minBytes))?.flatMap((r) => r.blocks) ?? null;
 }
 
 /** What each window's thread read, in file order; null when the file is not one to read on threads (not a WARC, plain

@@ -14,7 +14,8 @@ export interface ReadWindow {
 
 /** What a thread read in its window. `first` and `last` are its first and last records (offset, end, target URI). */
 export interface WindowResult {
-  lines: string[];
+  /** `cdxj` and `records-json`: the output lines in blocks, each some hundreds of whole lines joined by '\n'. */
+  blocks: string[];
   /** What the reader met while finding the window's records (any makes checkWindows refuse the windows). */
   problems: WarcProblem[];
   records: number;

@@ -11,7 +11,7 @@ import { openSource } from './source.js';
 import type { ArchiveRecord, WarcProblem } from './types.js';
 
 export function readWindow(window: ReadWindow): WindowResult {
-  const result: WindowResult = { lines: [], problems: [], records: 0, checked: [], crc: [], first: null, last: null };
+  const result: WindowResult = { blocks: [], problems: [], records: 0, checked: [], crc: [], first: null, last: null };
   const source = openSource(window.path, 'mmap');
   try {
     // A problem check meets in a record (its digests, its payload's decoding) is check's to report; one met while the
@@ -32,9 +32,10 @@ export function readWindow(window: ReadWindow): WindowResult {
     }
     if (window.output === 'cdxj') {
       // As cdxjLines does for a file of its own (the lengths from the file's bytes).
-      for (const e of cdxjEntries(edges(), basename(window.path), (r) => cdxLength(r, source))) result.lines.push(formatCdxj(e));
+      const entries = cdxjEntries(edges(), basename(window.path), (r) => cdxLength(r, source));
+      result.blocks = inBlocks(entries, formatCdxj);
     } else if (window.output === 'records-json') {
-      for (const r of edges()) result.lines.push(JSON.stringify(summarizeRecord(r)));
+      result.blocks = inBlocks(edges(), (r) => JSON.stringify(summarizeRecord(r)));
     } else {
       for (const r of edges()) checkWarcRecord(r, onProblem);
       if (file.compression !== 'none') checkGzipMembers(source, window.start, window.end, (p) => result.crc.push(p));
@@ -43,4 +44,25 @@ export function readWindow(window: ReadWindow): WindowResult {
     source.close();
   }
   return result;
+}
+
+/** Lines per block of a window's output. */
+const BLOCK_LINES = 512;
+
+/** The line of each item, joined by '\n' in blocks of BLOCK_LINES. A window's thousands of lines are held until the
+ *  window is done (and then copied to the calling thread): as one string each, they grew each thread's heap in many
+ *  small steps, each answered by a full collection on V8's helper threads (19 on two threads for the 500 MB bench
+ *  file, 7 with blocks; ~0.14 s of CPU). */
+function inBlocks<T>(items: Iterable<T>, line: (item: T) => string): string[] {
+  const blocks: string[] = [];
+  let block: string[] = [];
+  for (const item of items) {
+    block.push(line(item));
+    if (block.length === BLOCK_LINES) {
+      blocks.push(block.join('\n'));
+      block = [];
+    }
+  }
+  if (block.length > 0) blocks.push(block.join('\n'));
+  return blocks;
 }

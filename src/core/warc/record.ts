@@ -113,6 +113,10 @@ export class Record implements ArchiveRecord {
     return r;
   }
 
+  get headerLength(): number {
+    return this.home.headerLength;
+  }
+
   block(): Buffer {
     return this.home.source.read(this.home.start, this.contentLength);
   }

@@ -74,6 +74,9 @@ export interface ArchiveRecord {
   recordId?: string;
   contentType?: string;
   contentLength: number;
+  /** Bytes of the record's head (WARC header block with its blank line, ARC URL-record line), uncompressed: the block
+   *  follows it. */
+  headerLength: number;
   payloadDigest?: string;
   blockDigest?: string;
   refersToUri?: string;

@@ -2,7 +2,10 @@
 // the peer whose `cdx-index` output our `cdxj` must reproduce), plus fixed expectations that pin the rules themselves.
 import { describe, expect, it } from 'vitest';
 import { getSurt, postToGetUrl } from 'warcio/utils';
-import { MAX_REQUEST_QUERY, jsonToQuery, requestQuery, surt } from '../../../src/core/warc/surt.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openArchive } from '../../../src/core/warc/index.js';
+import { MAX_REQUEST_QUERY, jsonToQuery, parsedSurt, plainSurt, requestQuery, surt } from '../../../src/core/warc/surt.js';
 
 const URLS = [
   'http://example.com',
@@ -136,4 +139,59 @@ describe('requestQuery (warcio.js postToGetUrl compatible)', () => {
   it('flattens JSON with numbered repeats', () => {
     expect(jsonToQuery('{"a": 1, "b": {"a": 2}, "c": [3, 4]}')).toBe('a=1&a.2_=2&c=3&c.2_=4');
   });
+});
+
+/** URLs the WHATWG parser rewrites (or refuses), next to ones it leaves as they are. */
+const NEAR_PLAIN = [
+  'http://example.com:0080/', 'http://example.com:080/x', 'http://example.com:65536/', 'http://example.com:65535/',
+  'https://example.com:443', 'http://example.com:8080', 'http://www.example.com:8080/x', 'https://www3.example.com/',
+  'http://1.2.3.4/', 'http://a.b.c.1/', 'http://0x7f.1/', 'http://example.123/', 'http://example.0x1f/',
+  'http://example.com./', 'http://a..b/', 'http://-a-.com/', 'http://ab--cd.com/', 'http://xn--nxasmq6b.com/',
+  'http://xn--bad-.com/', 'http://bücher.de/', 'http://EXAMPLE.com/ÄÖ', 'http://exa mple.com/',
+  'http://example.com/a/./b', 'http://example.com/a/../b', 'http://example.com/a/%2e%2e/b', 'http://example.com/a/%2E/b',
+  'http://example.com/a/.', 'http://example.com/..', 'http://example.com/.well-known/x', 'http://example.com/a.b/c..d',
+  'http://example.com/a b', 'http://example.com/a"b', "http://example.com/it's", "http://example.com/?q='x'",
+  'http://example.com/a\\b', 'http://example.com/{x}', 'http://example.com/a|b', 'http://example.com/a^b',
+  'http://example.com/[x]', 'http://example.com/a`b', 'http://example.com/%zz', 'http://example.com/%7Efoo',
+  'http://example.com/\ttab', 'http://example.com/?a=1&&b=2', 'http://example.com/p?x=1?y=2', 'http://example.com/?',
+  'http://example.com/p?q=a%20b&r=<c>', 'http:/example.com/one-slash', 'http://example.com/#', 'https://sub.example.co.uk/a;b,c!d$e*f+g=h@i:j',
+];
+
+const CORPUS = resolve(__dirname, '../../../../shared/corpus/warc');
+
+/** Every WARC-Target-URI of the corpus's WARC files (MANIFEST.tsv), where the corpus is present. */
+function corpusUris(): string[] {
+  if (!existsSync(CORPUS)) return [];
+  const uris = new Set<string>();
+  for (const line of readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8').trim().split('\n').slice(1)) {
+    const [repo, path] = line.split('\t');
+    try {
+      const file = openArchive(join(CORPUS, repo, path), { onProblem: () => {} });
+      try {
+        for (const r of file.records()) if (r.targetUri?.startsWith('http')) uris.add(r.targetUri);
+      } finally {
+        file.close();
+      }
+    } catch {
+      // a file the reader refuses has no URIs to offer
+    }
+  }
+  return [...uris];
+}
+
+describe('surt without the URL parser', () => {
+  it('gives what the URL parser gives, for the URLs it takes, and leaves the rest to it', () => {
+    const urls = [...URLS, ...NEAR_PLAIN, ...corpusUris()].filter((u) => u.startsWith('http:') || u.startsWith('https:'));
+    let taken = 0;
+    for (const url of urls) {
+      const plain = plainSurt(url);
+      if (plain === null) continue;
+      taken++;
+      expect(plain, url).toBe(parsedSurt(url));
+    }
+    // Most real URLs take the plain path, and so do ordinary ones of the lists above.
+    expect(taken).toBeGreaterThan(urls.length / 2);
+    for (const url of ['http://example.com/a/./b', 'http://0x7f.1/', 'http://example.com:0080/', "http://example.com/?q='x'"])
+      expect(plainSurt(url), url).toBeNull();
+  }, 120_000);
 });
