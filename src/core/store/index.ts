@@ -249,6 +249,8 @@ export class Collection {
   private readonly statements = new Map<string, Database.Statement>();
   /** Set while a checkpoint thread runs (checkpointInBackground): its shared slots (CHECKPOINT_SLOTS). */
   private commits: Int32Array | null = null;
+  /** Whether this connection made its temp.window_pages table (writeBatch's `window`). */
+  private windowTable = false;
 
   private constructor(path: string, db: Database.Database, trace: TraceHook, readonly onReadOnlyMedia: boolean) {
     this.path = path;
@@ -451,8 +453,13 @@ export class Collection {
   // ---- ingest ------------------------------------------------------------------------------------------------
 
   /** Writes one batch in one transaction. Pages are keyed by payload digest: the first text stored wins, unless
-   *  `replacePages` (a re-extraction): then a page already stored takes the new text and main content. */
-  writeBatch(b: IngestBatch, opts: { replacePages?: boolean } = {}): void {
+   *  `replacePages` (a re-extraction): then a page already stored takes the new text and main content.
+   *  `window`: the batch is of that window of a file read in windows by several workers (ingest's planReads), whose
+   *  batches are committed in no file order; a page stays the one of the file's first window to hold its payload, as
+   *  one pass over the file keeps its first: a page a later window of the file stored is replaced whole (its URL too),
+   *  one an earlier window stored is left. A file read again in one pass after its windows writes as window -1;
+   *  endWindows forgets what its windows stored. */
+  writeBatch(b: IngestBatch, opts: { replacePages?: boolean; window?: number } = {}): void {
     const attrs = { captures: b.captures.length, pages: b.pages.length, errors: b.errors.length };
     this.trace('store.writeBatch', attrs, () => {
       // Positional parameters: binding by name costs a lookup per column and an object per row.
@@ -476,6 +483,7 @@ export class Collection {
       );
       const err = this.stmt('INSERT INTO errors (file_id, offset, code, message) VALUES (?, ?, ?, ?)');
       const fileId = b.fileId;
+      const owner = opts.window === undefined ? null : this.windowPages();
       this.db.transaction(() => {
         for (const c of b.captures) {
           cap.run(fileId, c.offset, c.length, c.type, c.uri, c.urlkey, c.uri ? reverseHost(c.uri) : null, c.timestamp,
@@ -488,9 +496,19 @@ export class Collection {
           const pageCount = p.pageCount ?? null;
           const r = page.run(p.digest, p.url, p.title, p.description, text, p.lang, mainLines, found, pageCount);
           if (r.changes === 0) {
-            if (opts.replacePages) replace.run(p.title, p.description, text, p.lang, mainLines, found, pageCount, p.digest);
+            const stored = owner?.of.get(fileId, p.digest) as { part: number } | undefined;
+            if (owner && stored) {
+              if (stored.part <= opts.window!) continue;
+              owner.replace.run(p.url, p.title, p.description, text, p.lang, mainLines, found, pageCount, p.digest);
+            } else if (opts.replacePages) {
+              replace.run(p.title, p.description, text, p.lang, mainLines, found, pageCount, p.digest);
+            } else {
+              continue;
+            }
+            owner?.set.run(fileId, p.digest, opts.window);
             continue;
           }
+          owner?.set.run(fileId, p.digest, opts.window);
           // The same copies fts_source derives when FTS5 reads the row back; workers compute them off this thread.
           const title = p.ftsTitle === undefined ? segmentWords(p.title) : (p.ftsTitle ?? p.title);
           // Main and rest as the runs give them back, as fts_source does (textRow says why not the extractor's).
@@ -502,6 +520,28 @@ export class Collection {
       })();
       if (this.commits) this.committed(this.commits);
     });
+  }
+
+  /** The statements of writeBatch's `window`: which window of a file stored a page (a table of this connection's
+   *  own, gone with it), and a page replaced whole. */
+  private windowPages() {
+    if (!this.windowTable) {
+      this.db.exec('CREATE TEMP TABLE IF NOT EXISTS window_pages (file_id INTEGER, digest TEXT, part INTEGER, PRIMARY KEY (file_id, digest)) WITHOUT ROWID');
+      this.windowTable = true;
+    }
+    return {
+      of: this.stmt('SELECT part FROM temp.window_pages WHERE file_id = ? AND digest = ?'),
+      set: this.stmt('INSERT OR REPLACE INTO temp.window_pages (file_id, digest, part) VALUES (?, ?, ?)'),
+      replace: this.stmt(
+        `UPDATE pages SET url = ?, title = ?, description = ?, text = CAST(? AS TEXT), lang = ?, main_lines = ?,
+         main_found = ?, page_count = ? WHERE digest = ?`,
+      ),
+    };
+  }
+
+  /** Forgets which windows of a file stored which pages (writeBatch's `window`), once the file is done with. */
+  endWindows(fileId: number): void {
+    if (this.windowTable) this.stmt('DELETE FROM temp.window_pages WHERE file_id = ?').run(fileId);
   }
 
   /** Tells the checkpoint thread of a commit. Every CHECKPOINT_SYNC commits it also waits for the thread to have
