@@ -203,8 +203,7 @@ interface FileTask {
 }
 
 /** What one worker reads of a file at a time: the whole file (window null) or one window of it. `part`: the window's
- *  place in the file, or -1 for a file read whole again after its windows (Collection.writeBatch's `window`: which
- *  read's page of a payload is kept); absent for a file never cut. */
+ *  place in the file (Collection.writeBatch's `window`: which window's page of a payload is kept). */
 interface ReadTask {
   file: FileTask;
   window: FileWindow | null;
@@ -321,8 +320,7 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
       coll.ensureCaptureIndexes(); // a run killed after its last file, before building them, left them owed
     }
     if (opts.signal?.aborted) summary.cancelled = true;
-    // A file read again whole after its windows may leave a page only its windows held.
-    if ((replaced || summary.filesReadAgain > 0) && !summary.cancelled) coll.prunePages();
+    if (replaced && !summary.cancelled) coll.prunePages();
     summary.pages = coll.counts().pages - pagesBefore;
     // A bulk run (the one that deferred the capture indexes) pays once for a merged full-text index.
     if (deferred && summary.filesIndexed > 0 && !summary.cancelled) withSpan('ingest.optimize', {}, () => coll.optimizeSearchIndex());
@@ -575,9 +573,10 @@ class IngestPool {
     this.summary.bytes -= t.bytesDone;
     this.progress.records -= t.records;
     this.countErrors(t, -t.errors);
-    this.coll.beginFile(t); // drops the windows' captures and errors; the id stays
+    this.coll.endWindows(t.fileId!);
+    this.coll.beginFile(t); // drops the windows' captures, errors and the pages only they held; the id stays
     Object.assign(t, { bytesDone: 0, records: 0, captures: 0, errors: 0 });
-    t.reads = [{ file: t, window: null, part: -1, bytesDone: 0, records: 0, edges: null }];
+    t.reads = [{ file: t, window: null, bytesDone: 0, records: 0, edges: null }];
     t.readsLeft = 1;
     this.queue.unshift(t.reads[0]);
   }

@@ -395,6 +395,9 @@ export class Collection {
     return this.db.transaction(() => {
       const old = this.fileByPath(f.path);
       if (old) {
+        // A file left half read, in windows by several workers, may hold the page of a payload from a later window
+        // where its first is in one not read yet: the pages only it held go too, and are stored again in file order.
+        if (old.status === 'indexing') this.dropPagesOnlyOf(old.id);
         this.dropRowsOf(old.id);
         this.stmt(
           `UPDATE warc_files SET size = @size, mtime = @mtime, fingerprint = @fingerprint, status = 'indexing',
@@ -436,6 +439,14 @@ export class Collection {
     this.stmt('UPDATE warc_files SET path = ?, mtime = ? WHERE path = ?').run(to, mtime, from);
   }
 
+  /** One scan of the captures (a list, not a probe per page: the digest index may be deferred for a bulk load). */
+  private dropPagesOnlyOf(fileId: number): void {
+    this.stmt(
+      `DELETE FROM pages WHERE digest IN (SELECT digest FROM captures WHERE file_id = @id)
+       AND digest NOT IN (SELECT digest FROM captures WHERE file_id != @id AND digest IS NOT NULL)`,
+    ).run({ id: fileId });
+  }
+
   private dropRowsOf(fileId: number): void {
     this.stmt('DELETE FROM captures WHERE file_id = ?').run(fileId);
     this.stmt('DELETE FROM errors WHERE file_id = ?').run(fileId);
@@ -457,8 +468,7 @@ export class Collection {
    *  `window`: the batch is of that window of a file read in windows by several workers (ingest's planReads), whose
    *  batches are committed in no file order; a page stays the one of the file's first window to hold its payload, as
    *  one pass over the file keeps its first: a page a later window of the file stored is replaced whole (its URL too),
-   *  one an earlier window stored is left. A file read again in one pass after its windows writes as window -1;
-   *  endWindows forgets what its windows stored. */
+   *  one an earlier window stored is left. endWindows forgets what a file's windows stored. */
   writeBatch(b: IngestBatch, opts: { replacePages?: boolean; window?: number } = {}): void {
     const attrs = { captures: b.captures.length, pages: b.pages.length, errors: b.errors.length };
     this.trace('store.writeBatch', attrs, () => {

@@ -1,7 +1,7 @@
 // One large file read in windows by several workers (IngestOptions.windowBytes, ARCHITECTURE.md "One large file on
 // several workers") stores exactly what one worker reading it whole stores: the same captures (request/response pairs,
 // revisits), pages, problems (file and offset) and search results; a run stopped mid-file resumes to that same end.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,6 +165,33 @@ describe('one large file on several workers', () => {
     coll.close();
     const second = await ingestCollection(db, [path], { workers: 2, windowBytes });
     expect(second.filesIndexed).toBe(1);
+    expectSame(stored(db), stored(one.db));
+  });
+
+  it('a file that changes while its windows are read ends changed, once, and is read again by the next run', async () => {
+    const path = join(dir, 'changing.warc');
+    writeFileSync(path, warcFile(records()));
+    const windowBytes = Math.floor(statSync(path).size / 5);
+    const db = join(dir, 'changing.sqlite');
+    let grown = false;
+    const s = await ingestCollection(db, [path], {
+      workers: 2, windowBytes, batchRecords: 20,
+      onProgress: (p) => {
+        if (!grown && p.records > 0) {
+          grown = true;
+          appendFileSync(path, warcFile([{ uri: 'http://late.example/', date: '2022-01-01T00:00:00Z', body: html('Late', 'appended') }]));
+        }
+      },
+    });
+    expect(s.windows).toBeGreaterThanOrEqual(4);
+    expect(s.changed).toHaveLength(1);
+    expect(s).toMatchObject({ filesFailed: 1, filesIndexed: 0 });
+    const coll = Collection.open(db, { readonly: true });
+    expect(coll.files().map((f) => f.status)).toEqual(['changed']);
+    coll.close();
+    const again = await ingestCollection(db, [path], { workers: 2, windowBytes });
+    expect(again).toMatchObject({ filesIndexed: 1, changed: [] });
+    const one = await ingest(path, { workers: 1 });
     expectSame(stored(db), stored(one.db));
   });
 
