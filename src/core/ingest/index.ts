@@ -72,8 +72,9 @@ export interface IngestOptions {
   /** Extract page text through an async backend in this thread; absent, the workers extract it on the CPU (the
    *  fastest way on a machine without a fast GPU: no page crosses a thread twice). */
   text?: IngestTextOptions;
-  /** A WARC (plain or gzip per record) at least this large is read in windows of about this many bytes, by as many
-   *  workers as are free, instead of by one (default WINDOW_BYTES; ARCHIVESTREAM_THREADS_FROM_MB, in MB, overrides the
+  /** A WARC (plain or gzip per record) at least this large, and larger than the run's bytes shared among its workers
+   *  (so that one worker reading it whole would be the last to finish), is read in windows of about this many bytes
+   *  by as many workers as are free (default WINDOW_BYTES; ARCHIVESTREAM_THREADS_FROM_MB, in MB, overrides the
    *  default, as it does for the reading side's threads in warc/parallel.ts). */
   windowBytes?: number;
   /** Extract every page again (after the extractor changed, e.g. pages stored before main content was extracted):
@@ -121,9 +122,10 @@ export function workerCount(asked: number | undefined, files: number): number {
   return Math.max(1, Math.min(asked ?? availableParallelism(), files));
 }
 /** The default IngestOptions.windowBytes. A window costs a worker little (no thread of its own: it opens the file
- *  again and looks for the cut), so files are cut as soon as one could keep a second worker busy for a while; the
- *  pages of one payload found in two windows are extracted twice (each window dedupes its own). */
-export const WINDOW_BYTES = 256 << 20;
+ *  again and looks for the cut) and the writer a row per page in a table of its own (Collection.writeBatch's
+ *  `window`); a payload met in two windows is extracted twice (each window dedupes its own). Only a file that would
+ *  otherwise be the run's last to finish is cut, so these costs are paid only where a worker would sit idle. */
+export const WINDOW_BYTES = 64 << 20;
 
 function windowBytesOf(opts: IngestOptions): number {
   const forced = Number(process.env.ARCHIVESTREAM_THREADS_FROM_MB);
@@ -214,13 +216,13 @@ interface ReadTask {
   edges: WindowEdges | null;
 }
 
-/** The reads of a file for `workers` workers: windows of about `windowBytes` bytes, at least one per worker, cut where
- *  warc/parallel.ts cuts a file (at a record whose target URI differs from the one before, so that a request and its
- *  response stay together), when the file is a WARC, plain or gzip per record, of at least windowBytes; else the
- *  whole file. */
-function planReads(t: FileTask, workers: number, windowBytes: number): ReadTask[] {
+/** The reads of a file for `workers` workers sharing `runBytes`: windows of about `windowBytes` bytes, at least one
+ *  per worker, cut where warc/parallel.ts cuts a file (at a record whose target URI differs from the one before, so
+ *  that a request and its response stay together), when the file is a WARC, plain or gzip per record, of at least
+ *  windowBytes and more than a worker's share of the run; else the whole file. */
+function planReads(t: FileTask, workers: number, runBytes: number, windowBytes: number): ReadTask[] {
   const whole = (): ReadTask[] => [{ file: t, window: null, bytesDone: 0, records: 0, edges: null }];
-  if (workers < 2 || t.size < windowBytes) return whole();
+  if (workers < 2 || t.size < windowBytes || t.size <= runBytes / workers) return whole();
   let gzip;
   try {
     const file = openArchive(t.path, { onProblem: () => {} });
@@ -384,8 +386,9 @@ class IngestPool {
     // The reads in file order, largest file first; a large file's windows may go to several workers at once.
     const workers = workerCount(opts.workers, Number.MAX_SAFE_INTEGER);
     const windowBytes = windowBytesOf(opts);
+    const runBytes = tasks.reduce((n, t) => n + t.size, 0);
     for (const t of tasks) {
-      t.reads = planReads(t, workers, windowBytes);
+      t.reads = planReads(t, workers, runBytes, windowBytes);
       t.readsLeft = t.reads.length;
     }
     this.queue = tasks.flatMap((t) => t.reads);
