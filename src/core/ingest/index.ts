@@ -72,10 +72,10 @@ export interface IngestOptions {
   /** Extract page text through an async backend in this thread; absent, the workers extract it on the CPU (the
    *  fastest way on a machine without a fast GPU: no page crosses a thread twice). */
   text?: IngestTextOptions;
-  /** A WARC (plain or gzip per record) at least this large, and larger than the run's bytes shared among its workers
-   *  (so that one worker reading it whole would be the last to finish), is read in windows of about this many bytes
-   *  by as many workers as are free (default WINDOW_BYTES; ARCHIVESTREAM_THREADS_FROM_MB, in MB, overrides the
-   *  default, as it does for the reading side's threads in warc/parallel.ts). */
+  /** A WARC (plain or gzip per record) at least this large, and the run's long pole (LONG_POLE: one worker reading it
+   *  whole would finish well after the others), is read in windows of about this many bytes by as many workers as
+   *  are free (default WINDOW_BYTES; ARCHIVESTREAM_THREADS_FROM_MB, in MB, overrides the default, as it does for the
+   *  reading side's threads in warc/parallel.ts). */
   windowBytes?: number;
   /** Extract every page again (after the extractor changed, e.g. pages stored before main content was extracted):
    *  unchanged files are read too, and a page already stored is replaced by its new extraction. A file no longer
@@ -126,6 +126,9 @@ export function workerCount(asked: number | undefined, files: number): number {
  *  `window`); a payload met in two windows is extracted twice (each window dedupes its own). Only a file that would
  *  otherwise be the run's last to finish is cut, so these costs are paid only where a worker would sit idle. */
 export const WINDOW_BYTES = 64 << 20;
+/** A file is the run's long pole when it is this many times what each other worker has to read of the other files:
+ *  among files of about one size (a crawl's 1 GB WARCs) none is cut, since every worker is busy anyway. */
+const LONG_POLE = 1.5;
 
 function windowBytesOf(opts: IngestOptions): number {
   const forced = Number(process.env.ARCHIVESTREAM_THREADS_FROM_MB);
@@ -219,10 +222,10 @@ interface ReadTask {
 /** The reads of a file for `workers` workers sharing `runBytes`: windows of about `windowBytes` bytes, at least one
  *  per worker, cut where warc/parallel.ts cuts a file (at a record whose target URI differs from the one before, so
  *  that a request and its response stay together), when the file is a WARC, plain or gzip per record, of at least
- *  windowBytes and more than a worker's share of the run; else the whole file. */
+ *  windowBytes and the run's long pole; else the whole file. */
 function planReads(t: FileTask, workers: number, runBytes: number, windowBytes: number): ReadTask[] {
   const whole = (): ReadTask[] => [{ file: t, window: null, bytesDone: 0, records: 0, edges: null }];
-  if (workers < 2 || t.size < windowBytes || t.size <= runBytes / workers) return whole();
+  if (workers < 2 || t.size < windowBytes || t.size <= (LONG_POLE * (runBytes - t.size)) / (workers - 1)) return whole();
   let gzip;
   try {
     const file = openArchive(t.path, { onProblem: () => {} });

@@ -195,6 +195,23 @@ describe('one large file on several workers', () => {
     expectSame(stored(db), stored(one.db));
   });
 
+  it('cuts only the run\'s long pole: not files of about one size, which keep every worker busy anyway', async () => {
+    const a = join(dir, 'even-a.warc');
+    const b = join(dir, 'even-b.warc');
+    writeFileSync(a, warcFile(records()));
+    writeFileSync(b, warcFile(records()));
+    const small = join(dir, 'small.warc');
+    writeFileSync(small, warcFile(records().slice(0, 50)));
+    const windowBytes = Math.floor(statSync(a).size / 5);
+    const even = await ingest(a, { workers: 2, windowBytes });
+    expect(even.summary.windows).toBeGreaterThanOrEqual(4); // alone, it is cut
+    const both = await ingestCollection(join(dir, 'even.sqlite'), [a, b], { workers: 2, windowBytes });
+    expect(both).toMatchObject({ filesIndexed: 2, windows: 0 });
+    const pole = await ingestCollection(join(dir, 'pole.sqlite'), [a, small], { workers: 2, windowBytes });
+    expect(pole).toMatchObject({ filesIndexed: 2 });
+    expect(pole.windows).toBeGreaterThanOrEqual(4);
+  });
+
   it('counts progress over all the windows of the file', async () => {
     const path = join(dir, 'progress.warc');
     writeFileSync(path, warcFile(records()));
