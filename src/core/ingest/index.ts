@@ -193,10 +193,11 @@ interface FileTask {
   fileId?: number;
   /** 'ingest.file', from the file's start on a worker to its end. */
   span?: OpenSpan;
-  /** Bytes read, records seen, and captures and errors stored, over all its reads. */
+  /** Bytes read, records seen, and captures, pages and errors stored, over all its reads. */
   bytesDone: number;
   records: number;
   captures: number;
+  pages: number;
   errors: number;
   state: IngestProgress['files'][number]['state'];
   /** What a worker reads of it: the whole file, or its windows (planReads); the file ends when the last of them does,
@@ -290,7 +291,7 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
       }
       const task: FileTask = {
         path, size: st.size, mtime: Math.floor(st.mtimeMs), fingerprint: fingerprint(path, st.size), bytesDone: 0,
-        records: 0, captures: 0, errors: 0, state: 'pending', reads: [], readsLeft: 0, outcome: 'done',
+        records: 0, captures: 0, pages: 0, errors: 0, state: 'pending', reads: [], readsLeft: 0, outcome: 'done',
       };
       const old = coll.fileByPath(path);
       if (!opts.reextract && old && (old.status === 'done' || old.status === 'error') && old.size === task.size &&
@@ -499,6 +500,7 @@ class IngestPool {
         t.captures += msg.captures.length;
         r.records = msg.records;
         r.bytesDone = bytesDone;
+        t.pages += msg.pages.length;
         this.progress.pages += msg.pages.length;
         this.countErrors(t, msg.errors.length);
         this.progress.report();
@@ -578,10 +580,11 @@ class IngestPool {
     this.summary.records -= t.captures;
     this.summary.bytes -= t.bytesDone;
     this.progress.records -= t.records;
+    this.progress.pages -= t.pages;
     this.countErrors(t, -t.errors);
     this.coll.endWindows(t.fileId!);
     this.coll.beginFile(t); // drops the windows' captures, errors and the pages only they held; the id stays
-    Object.assign(t, { bytesDone: 0, records: 0, captures: 0, errors: 0 });
+    Object.assign(t, { bytesDone: 0, records: 0, captures: 0, pages: 0, errors: 0 });
     t.reads = [{ file: t, window: null, bytesDone: 0, records: 0, edges: null }];
     t.readsLeft = 1;
     this.queue.unshift(t.reads[0]);
