@@ -218,6 +218,7 @@ interface ReadTask {
   records: number;
   /** A window's edges as its worker saw them (null until it ends, or when it could not be read). */
   edges: WindowEdges | null;
+  ended?: boolean;
 }
 
 /** The reads of a file for `workers` workers sharing `runBytes`: windows of about `windowBytes` bytes, at least one
@@ -570,7 +571,14 @@ class IngestPool {
    *  what they stored is dropped and the file is read again, whole, by the next free worker. */
   private readEnded(r: ReadTask): void {
     const t = r.file;
-    if (--t.readsLeft > 0) return;
+    r.ended = true;
+    if (--t.readsLeft > 0) {
+      // The pages of windows before the first still being read can no longer be replaced by an earlier one's. A
+      // re-extraction keeps them all: one of its later windows may meet a payload an earlier one replaced.
+      const first = t.reads.findIndex((x) => !x.ended);
+      if (r.part !== undefined && first > 0 && !this.opts.reextract) this.coll.endWindows(t.fileId!, first);
+      return;
+    }
     if (t.outcome === 'done' && r.window && !windowsJoin(t.reads)) this.readInOnePass(t);
     else this.endFile(t, t.outcome, t.format);
   }

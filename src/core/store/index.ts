@@ -549,9 +549,11 @@ export class Collection {
     };
   }
 
-  /** Forgets which windows of a file stored which pages (writeBatch's `window`), once the file is done with. */
-  endWindows(fileId: number): void {
-    if (this.windowTable) this.stmt('DELETE FROM temp.window_pages WHERE file_id = ?').run(fileId);
+  /** Forgets which windows of a file stored which pages (writeBatch's `window`): all of them once the file is done
+   *  with, or those of windows up to `throughPart` once every window before it has been written (no earlier window
+   *  is left to replace their pages), so that the table holds about the windows being read, not the whole file. */
+  endWindows(fileId: number, throughPart = Number.MAX_SAFE_INTEGER): void {
+    if (this.windowTable) this.stmt('DELETE FROM temp.window_pages WHERE file_id = ? AND part <= ?').run(fileId, throughPart);
   }
 
   /** Tells the checkpoint thread of a commit. Every CHECKPOINT_SYNC commits it also waits for the thread to have

@@ -280,6 +280,12 @@ describe('a file read in windows (writeBatch window)', () => {
     expect([indexed('middle'), indexed('late'), indexed('later')]).toEqual([1, 0, 0]);
     // A page another file stored first is left as one pass leaves it.
     expect(urlOf(coll, 'shared')).toEqual({ url: 'http://other/', title: 'other' });
+    // Windows 0 and 1 written, window 2 still read: what window 1 stored is forgotten, what window 3 stored is not.
+    coll.writeBatch({ fileId, captures: [], errors: [], pages: [page('e', 'http://a.com/950', 'e late')] }, { window: 3 });
+    coll.endWindows(fileId, 1);
+    coll.writeBatch({ fileId, captures: [], errors: [], pages: [page('d', 'http://a.com/800', 'x'), page('e', 'http://a.com/810', 'e first')] }, { window: 2 });
+    expect(urlOf(coll, 'd')).toEqual({ url: 'http://a.com/500', title: 'middle' });
+    expect(urlOf(coll, 'e')).toEqual({ url: 'http://a.com/810', title: 'e first' });
     coll.close();
   });
 
