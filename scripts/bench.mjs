@@ -7,6 +7,7 @@
 //   article  main-content quality on the article-extraction benchmark's held-out half (F1, its own scorer)
 //   gpu      gpu.js text extraction in headless Chromium, batch sizes swept, vs the CPU extractor
 //   ingest   where ingest's CPU goes per page, vs a bare FTS5 table
+//   ingest-one-file  one large .warc.gz indexed whole by one worker and in windows by two, alternated
 //   index    collection ingest (1 and 2 workers) and query latency at 20k and 200k pages
 //   ui       search-as-you-type and scrolling in the browser UI against a large collection
 //   replay   time to first byte of a record from a 4.4 GB .warc.gz, and a full page load, vs node:http + warcio.js
@@ -23,6 +24,7 @@ const BENCHES = {
   article: ['bench/extract/article-benchmark.ts', '--half', 'heldout'],
   gpu: ['bench/extract-gpu.ts'],
   ingest: ['bench/ingest/stages.ts'],
+  'ingest-one-file': ['bench/ingest/one-file.ts'],
   index: ['bench/index/run.ts'],
   ui: ['bench/ui/run.ts'],
   replay: ['bench/replay/run.ts'],

@@ -98,7 +98,7 @@ export const index: Command = {
       if (text?.choice === null && !s.cancelled) say('text backend: none needed (no new HTML pages)');
       if (json) {
         io.out(JSON.stringify({ files: s.files, records: s.records, pages: s.pages, errors: s.errors,
-          seconds: Math.round(s.seconds * 1000) / 1000, skipped: s.filesSkipped, failed: s.filesFailed, cancelled: s.cancelled,
+          seconds: Math.round(s.seconds * 1000) / 1000, windows: s.windows, skipped: s.filesSkipped, failed: s.filesFailed, cancelled: s.cancelled,
           changed: s.changed, ...(text ? { text } : {}) }));
       } else {
         const skipped = reextract ? 'missing, index kept' : 'unchanged';

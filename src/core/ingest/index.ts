@@ -17,7 +17,11 @@ import { openSpan, tracing, withSpan, type OpenSpan } from '../telemetry/index.j
 import { adoptSpans } from '../telemetry/sink.js';
 import { endThread, startThread } from '../threads.js';
 import { DEFAULT_DOCUMENT_TIMEOUT_MS } from '../documents/index.js';
-import { CANCEL, CREDITS, SEND_HTML, SHARED_SLOTS, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+import { openArchive } from '../warc/index.js';
+import { windowsOf } from '../warc/parallel.js';
+import {
+  CANCEL, CREDITS, SEND_HTML, SHARED_SLOTS, type FileWindow, type FromWorker, type ToWorker, type WindowEdges, type WorkerInit,
+} from './protocol.js';
 import { textRow } from './rows.js';
 
 /** What the pool chose to extract text with, and the figures it chose on. */
@@ -68,6 +72,11 @@ export interface IngestOptions {
   /** Extract page text through an async backend in this thread; absent, the workers extract it on the CPU (the
    *  fastest way on a machine without a fast GPU: no page crosses a thread twice). */
   text?: IngestTextOptions;
+  /** A WARC (plain or gzip per record) at least this large, and the run's long pole (LONG_POLE: one worker reading it
+   *  whole would finish well after the others), is read in windows of about this many bytes by as many workers as
+   *  are free (default WINDOW_BYTES; ARCHIVESTREAM_THREADS_FROM_MB, in MB, overrides the default, as it does for the
+   *  reading side's threads in warc/parallel.ts). */
+  windowBytes?: number;
   /** Extract every page again (after the extractor changed, e.g. pages stored before main content was extracted):
    *  unchanged files are read too, and a page already stored is replaced by its new extraction. A file no longer
    *  where it was keeps its index (skipped) instead of being recorded as missing. */
@@ -85,6 +94,10 @@ export interface IngestSummary {
   pages: number;
   /** Pages whose text came from a WACZ's own full-text index or pages.jsonl instead of being extracted again. */
   textsFromPackage: number;
+  /** Windows large files were read in by several workers (IngestOptions.windowBytes; 0: every file read whole), and
+   *  files whose windows were found not to read as one pass would, and read again whole. */
+  windows: number;
+  filesReadAgain: number;
   errors: number;
   bytes: number;
   seconds: number;
@@ -108,6 +121,20 @@ export function workerCount(asked: number | undefined, files: number): number {
   }
   return Math.max(1, Math.min(asked ?? availableParallelism(), files));
 }
+/** The default IngestOptions.windowBytes. A window costs a worker little (no thread of its own: it opens the file
+ *  again and looks for the cut) and the writer a row per page in a table of its own (Collection.writeBatch's
+ *  `window`); a payload met in two windows is extracted twice (each window dedupes its own). Only a file that would
+ *  otherwise be the run's last to finish is cut, so these costs are paid only where a worker would sit idle. */
+export const WINDOW_BYTES = 64 << 20;
+/** A file is the run's long pole when it is this many times what each other worker has to read of the other files:
+ *  among files of about one size (a crawl's 1 GB WARCs) none is cut, since every worker is busy anyway. */
+const LONG_POLE = 1.5;
+
+function windowBytesOf(opts: IngestOptions): number {
+  const forced = Number(process.env.ARCHIVESTREAM_THREADS_FROM_MB);
+  return opts.windowBytes ?? (forced > 0 ? forced * 2 ** 20 : WINDOW_BYTES);
+}
+
 /** Batches a worker may have in flight: enough to keep it busy while the writer commits, little memory. */
 const CREDITS_PER_WORKER = 4;
 /** How long a retired worker has to end on its own: it checks CANCEL at every record, so only a stuck one takes it. */
@@ -166,16 +193,78 @@ interface FileTask {
   fileId?: number;
   /** 'ingest.file', from the file's start on a worker to its end. */
   span?: OpenSpan;
+  /** Bytes read, records seen, and captures, pages and errors stored, over all its reads. */
   bytesDone: number;
   records: number;
+  captures: number;
+  pages: number;
+  errors: number;
   state: IngestProgress['files'][number]['state'];
+  /** What a worker reads of it: the whole file, or its windows (planReads); the file ends when the last of them does,
+   *  as `outcome` says ('done' unless a read failed or found the file changed). */
+  reads: ReadTask[];
+  readsLeft: number;
+  outcome: 'done' | 'error' | 'changed';
+  format?: string;
+}
+
+/** What one worker reads of a file at a time: the whole file (window null) or one window of it. `part`: the window's
+ *  place in the file (Collection.writeBatch's `window`: which window's page of a payload is kept). */
+interface ReadTask {
+  file: FileTask;
+  window: FileWindow | null;
+  part?: number;
+  bytesDone: number;
+  records: number;
+  /** A window's edges as its worker saw them (null until it ends, or when it could not be read). */
+  edges: WindowEdges | null;
+  ended?: boolean;
+}
+
+/** The reads of a file for `workers` workers sharing `runBytes`: windows of about `windowBytes` bytes, at least one
+ *  per worker, cut where warc/parallel.ts cuts a file (at a record whose target URI differs from the one before, so
+ *  that a request and its response stay together), when the file is a WARC, plain or gzip per record, of at least
+ *  windowBytes and the run's long pole; else the whole file. */
+function planReads(t: FileTask, workers: number, runBytes: number, windowBytes: number): ReadTask[] {
+  const whole = (): ReadTask[] => [{ file: t, window: null, bytesDone: 0, records: 0, edges: null }];
+  if (workers < 2 || t.size < windowBytes || t.size <= (LONG_POLE * (runBytes - t.size)) / (workers - 1)) return whole();
+  let gzip;
+  try {
+    const file = openArchive(t.path, { onProblem: () => {} });
+    gzip = file.compression === 'gzip-members';
+    const cuttable = file.format === 'warc' && (gzip || file.compression === 'none');
+    file.close();
+    if (!cuttable) return whole();
+  } catch {
+    return whole(); // its worker says what is wrong with it
+  }
+  const windows = windowsOf(t.path, t.size, Math.max(workers, Math.round(t.size / windowBytes)), 'cdxj', gzip);
+  if (windows.length < 2) return whole();
+  return windows.map((w, part) => ({
+    file: t, window: { start: w.start, end: w.end, fileSize: t.size }, part, bytesDone: 0, records: 0, edges: null,
+  }));
+}
+
+/** Whether a file's windows, each read on its own, gave exactly the rows one pass over the file gives: each window
+ *  after the first starts with a record where it starts, each before the last ends with a record where it ends and met
+ *  no record cut short (its end may have cut it, where one pass reads on), and no cut falls between two records of one
+ *  target URI (a request and its response make one capture key). Damage inside a window is met by one pass alike: the
+ *  reader resynchronises at the next record, at the latest the next window's first. This is checkWindows's rule
+ *  (warc/parallel.ts) less its refusal of any problem, which would read every damaged large file twice. */
+function windowsJoin(reads: readonly ReadTask[]): boolean {
+  return reads.every((r, k) => {
+    const e = r.edges;
+    if (!e || !r.window) return false;
+    if (k + 1 < reads.length && (e.cutShort || e.last?.end !== r.window.end)) return false;
+    return k === 0 || (e.first?.offset === r.window.start && reads[k - 1].edges!.last!.uri !== e.first.uri);
+  });
 }
 
 export async function ingestCollection(dbPath: string, paths: string[], opts: IngestOptions = {}): Promise<IngestSummary> {
   const t0 = performance.now();
   const coll = Collection.open(dbPath, { trace: opts.trace ?? withSpan });
   const summary: IngestSummary = {
-    files: 0, filesIndexed: 0, filesSkipped: 0, filesFailed: 0, records: 0, pages: 0, textsFromPackage: 0, errors: 0, bytes: 0, seconds: 0,
+    files: 0, filesIndexed: 0, filesSkipped: 0, filesFailed: 0, records: 0, pages: 0, textsFromPackage: 0, windows: 0, filesReadAgain: 0, errors: 0, bytes: 0, seconds: 0,
     cancelled: false, changed: [],
   };
   const pagesBefore = coll.counts().pages;
@@ -203,7 +292,7 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
       }
       const task: FileTask = {
         path, size: st.size, mtime: Math.floor(st.mtimeMs), fingerprint: fingerprint(path, st.size), bytesDone: 0,
-        records: 0, state: 'pending',
+        records: 0, captures: 0, pages: 0, errors: 0, state: 'pending', reads: [], readsLeft: 0, outcome: 'done',
       };
       const old = coll.fileByPath(path);
       if (!opts.reextract && old && (old.status === 'done' || old.status === 'error') && old.size === task.size &&
@@ -255,13 +344,13 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
 }
 
 /** One worker thread of the pool. 'starting' until its first message (one that exits before then cannot load its
- *  entry, and neither would a replacement), 'ready' between files, 'indexing' its `file`, 'retired' once told to
+ *  entry, and neither would a replacement), 'ready' between reads, 'indexing' its `task`, 'retired' once told to
  *  exit or gone. */
 interface PoolWorker {
   thread: Worker;
   shared: Int32Array;
   state: 'starting' | 'ready' | 'indexing' | 'retired';
-  file: FileTask | null;
+  task: ReadTask | null;
   /** Its messages are handled one after another, in order, also while a batch awaits its text. */
   chain: Promise<void>;
   /** Why it stopped, should it stop on its own. */
@@ -286,7 +375,7 @@ type TextStage =
 class IngestPool {
   private state: 'running' | 'stopping' = 'running';
   private text: TextStage;
-  private readonly queue: FileTask[];
+  private readonly queue: ReadTask[];
   private readonly workers = new Set<PoolWorker>(); // not retired
   private readonly exits: Promise<void>[] = [];
   private readonly byId = new Map<number, FileTask>();
@@ -299,7 +388,16 @@ class IngestPool {
     private readonly opts: IngestOptions,
     private readonly summary: IngestSummary,
   ) {
-    this.queue = [...tasks];
+    // The reads in file order, largest file first; a large file's windows may go to several workers at once.
+    const workers = workerCount(opts.workers, Number.MAX_SAFE_INTEGER);
+    const windowBytes = windowBytesOf(opts);
+    const runBytes = tasks.reduce((n, t) => n + t.size, 0);
+    for (const t of tasks) {
+      t.reads = planReads(t, workers, runBytes, windowBytes);
+      t.readsLeft = t.reads.length;
+    }
+    this.queue = tasks.flatMap((t) => t.reads);
+    summary.windows = this.queue.filter((r) => r.window).length;
     this.text = opts.text ? { name: 'awaiting-sample', options: opts.text } : { name: 'in-workers' };
     this.progress = new ProgressMeter(coll.path, tasks, opts.onProgress);
   }
@@ -310,7 +408,7 @@ class IngestPool {
       this.opts.signal?.addEventListener('abort', this.onAbort, { once: true });
       // The files queued, before any worker has read a byte: a client shows the run from its first moment.
       this.progress.report();
-      const n = workerCount(this.opts.workers, this.tasks.length);
+      const n = workerCount(this.opts.workers, this.queue.length);
       for (let i = 0; i < n; i++) this.spawn();
     });
   }
@@ -356,7 +454,7 @@ class IngestPool {
       nice: this.opts.ingestNice ?? null,
     };
     const w: PoolWorker = {
-      thread: startThread('ingest-worker', new URL('./worker.ts', import.meta.url), { workerData }), shared, state: 'starting', file: null, chain: Promise.resolve(),
+      thread: startThread('ingest-worker', new URL('./worker.ts', import.meta.url), { workerData }), shared, state: 'starting', task: null, chain: Promise.resolve(),
       failure: 'worker thread stopped',
     };
     this.workers.add(w);
@@ -383,74 +481,138 @@ class IngestPool {
     if (this.state === 'stopping') return;
     switch (msg.type) {
       case 'idle':
-        this.nextFile(w);
+        this.nextRead(w);
         return;
       case 'batch': {
-        const file = this.byId.get(msg.fileId)!;
-        const write = () => this.coll.writeBatch(msg, { replacePages: this.opts.reextract });
-        if (file.span) file.span.run(write);
+        const r = w.task!;
+        const t = r.file;
+        const write = () => this.coll.writeBatch(msg, { replacePages: this.opts.reextract, window: r.part });
+        if (t.span) t.span.run(write);
         else write();
         this.reportErrors(msg.errors);
         Atomics.add(w.shared, CREDITS, 1);
         Atomics.notify(w.shared, CREDITS);
-        const t = this.byId.get(msg.fileId)!;
-        this.progress.records += msg.records - t.records;
+        const bytesDone = msg.bytesDone - (r.window?.start ?? 0);
+        this.progress.records += msg.records - r.records;
         this.summary.records += msg.captures.length;
-        this.summary.bytes += msg.bytesDone - t.bytesDone;
-        t.records = msg.records;
-        t.bytesDone = msg.bytesDone;
+        this.summary.bytes += bytesDone - r.bytesDone;
+        t.records += msg.records - r.records;
+        t.bytesDone += bytesDone - r.bytesDone;
+        t.captures += msg.captures.length;
+        r.records = msg.records;
+        r.bytesDone = bytesDone;
+        t.pages += msg.pages.length;
         this.progress.pages += msg.pages.length;
-        this.countErrors(msg.errors.length);
+        this.countErrors(t, msg.errors.length);
         this.progress.report();
         return;
       }
-      case 'fileDone':
+      case 'fileDone': {
         this.summary.textsFromPackage += msg.textsFromPackage;
-        this.endFile(this.release(w), 'done', msg.format);
+        const r = this.release(w);
+        r.file.format = msg.format;
+        r.edges = msg.edges ?? null;
+        this.readEnded(r);
         return;
+      }
       case 'fileFailed': {
         const offset = msg.offset ?? 0;
         const errors = [...msg.errors, { fileId: msg.fileId, offset, code: msg.code, message: msg.message }];
         this.coll.writeBatch({ fileId: msg.fileId, captures: [], pages: [], errors });
         this.reportErrors(errors);
-        this.countErrors(errors.length);
-        const t = this.release(w);
-        if (msg.code === 'file-changed') this.summary.changed.push({ path: t.path, offset, message: msg.message });
-        this.endFile(t, msg.code === 'file-changed' ? 'changed' : 'error');
+        const r = this.release(w);
+        const t = r.file;
+        this.countErrors(t, errors.length);
+        if (msg.code === 'file-changed') {
+          // Changed under one window, it is changed for all: the next run reads it again.
+          if (t.outcome !== 'changed') this.summary.changed.push({ path: t.path, offset, message: msg.message });
+          t.outcome = 'changed';
+          this.dropQueued(t);
+        } else if (!r.window) {
+          t.outcome = 'error';
+        } // else a window that would not open (its edges stay null): the file is read again in one pass
+        this.readEnded(r);
         return;
       }
     }
   }
 
-  /** Gives a ready worker the next file, or retires it when there is none. */
-  private nextFile(w: PoolWorker): void {
-    const t = this.queue.shift();
-    if (!t) {
+  /** Gives a ready worker the next read (a file begins with its first), or retires it when there is none. */
+  private nextRead(w: PoolWorker): void {
+    const r = this.queue.shift();
+    if (!r) {
       this.retire(w);
       if (this.workers.size === 0) this.stop();
       return;
     }
-    t.fileId = this.coll.beginFile(t);
-    t.state = 'indexing';
-    if (tracing()) t.span = openSpan('ingest.file', { file: t.path, bytes: t.size });
-    this.byId.set(t.fileId, t);
+    const t = r.file;
+    if (t.fileId === undefined) {
+      t.fileId = this.coll.beginFile(t);
+      t.state = 'indexing';
+      if (tracing()) t.span = openSpan('ingest.file', { file: t.path, bytes: t.size, reads: t.reads.length });
+      this.byId.set(t.fileId, t);
+    }
     w.state = 'indexing';
-    w.file = t;
-    w.thread.postMessage({ type: 'file', fileId: t.fileId, path: t.path, traceparent: t.span?.traceparent } satisfies ToWorker);
+    w.task = r;
+    w.thread.postMessage({
+      type: 'file', fileId: t.fileId, path: t.path, ...(r.window ? { window: r.window } : {}), traceparent: t.span?.traceparent,
+    } satisfies ToWorker);
   }
 
-  /** Takes a worker's finished file off it: the worker is ready for the next. */
-  private release(w: PoolWorker): FileTask {
-    const t = w.file!;
+  /** Takes a worker's finished read off it: the worker is ready for the next. */
+  private release(w: PoolWorker): ReadTask {
+    const r = w.task!;
     w.state = 'ready';
-    w.file = null;
-    return t;
+    w.task = null;
+    return r;
+  }
+
+  /** A read of `r.file` has ended; the file ends with its last, unless its windows did not read as one pass would: then
+   *  what they stored is dropped and the file is read again, whole, by the next free worker. */
+  private readEnded(r: ReadTask): void {
+    const t = r.file;
+    r.ended = true;
+    if (--t.readsLeft > 0) {
+      // The pages of windows before the first still being read can no longer be replaced by an earlier one's. A
+      // re-extraction keeps them all: one of its later windows may meet a payload an earlier one replaced.
+      const first = t.reads.findIndex((x) => !x.ended);
+      if (r.part !== undefined && first > 0 && !this.opts.reextract) this.coll.endWindows(t.fileId!, first);
+      return;
+    }
+    if (t.outcome === 'done' && r.window && !windowsJoin(t.reads)) this.readInOnePass(t);
+    else this.endFile(t, t.outcome, t.format);
+  }
+
+  private readInOnePass(t: FileTask): void {
+    this.summary.filesReadAgain++;
+    this.summary.records -= t.captures;
+    this.summary.bytes -= t.bytesDone;
+    this.progress.records -= t.records;
+    this.progress.pages -= t.pages;
+    this.countErrors(t, -t.errors);
+    this.coll.endWindows(t.fileId!);
+    this.coll.beginFile(t); // drops the windows' captures, errors and the pages only they held; the id stays
+    Object.assign(t, { bytesDone: 0, records: 0, captures: 0, pages: 0, errors: 0 });
+    t.reads = [{ file: t, window: null, bytesDone: 0, records: 0, edges: null }];
+    t.readsLeft = 1;
+    this.queue.unshift(t.reads[0]);
+  }
+
+  /** Takes the file's reads still queued off the queue: it is not to be read further. */
+  private dropQueued(t: FileTask): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i].file === t) {
+        this.queue.splice(i, 1);
+        t.readsLeft--;
+      }
+    }
   }
 
   private endFile(t: FileTask, state: 'done' | 'error' | 'changed', format?: string): void {
     t.span?.end({ state, records: t.records, ...(format ? { format } : {}) }, state === 'done' ? undefined : state);
     t.state = state;
     this.coll.finishFile(t.fileId!, state, format);
+    this.coll.endWindows(t.fileId!);
     if (state === 'done') this.summary.filesIndexed++;
     else this.summary.filesFailed++;
     this.progress.fileEnded(t);
@@ -464,7 +626,8 @@ class IngestPool {
     this.opts.onErrors(codes);
   }
 
-  private countErrors(n: number): void {
+  private countErrors(t: FileTask, n: number): void {
+    t.errors += n;
     this.progress.errors += n;
     this.summary.errors += n;
   }
@@ -473,19 +636,21 @@ class IngestPool {
    *  with a new worker. */
   private onExit(w: PoolWorker): void {
     if (w.state === 'retired') return;
-    const { state, file: t } = w;
+    const { state, task: r } = w;
     w.state = 'retired';
     this.workers.delete(w);
     if (state === 'starting') {
       this.stop(new Error(`ingest worker failed to start: ${w.failure}`));
       return;
     }
-    if (t) {
+    if (r) {
+      const t = r.file;
       this.coll.writeBatch({ fileId: t.fileId!, captures: [], pages: [], errors: [
-        { fileId: t.fileId!, offset: t.bytesDone, code: 'worker-crashed', message: w.failure },
+        { fileId: t.fileId!, offset: (r.window?.start ?? 0) + r.bytesDone, code: 'worker-crashed', message: w.failure },
       ] });
-      this.countErrors(1);
-      this.endFile(t, 'error');
+      this.countErrors(t, 1);
+      if (t.outcome === 'done') t.outcome = 'error';
+      this.readEnded(r);
     }
     if (this.queue.length > 0) this.spawn();
     else if (this.workers.size === 0) this.stop();

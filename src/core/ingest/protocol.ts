@@ -31,8 +31,28 @@ export interface HtmlPage {
   lang: string | null;
 }
 
-/** `traceparent`: the file's span in the pool (absent when nothing traces), which the worker's batch spans join. */
-export type ToWorker = { type: 'file'; fileId: number; path: string; traceparent?: string } | { type: 'exit' };
+/** A window [start, end) of a large file, cut at a record no capture key pairs across (windowsOf, warc/parallel.ts). */
+export interface FileWindow {
+  start: number;
+  end: number;
+  /** The file's size when the run began: a window opened later on a file of another size finds it changed. */
+  fileSize: number;
+}
+
+/** Where a window's reading began and ended, for the pool to prove the windows read as one pass over the file would
+ *  (windowsJoin in index.ts): its first record (offset, target URI), its last (end, target URI), and whether the reader
+ *  met a record cut short by the data's end, which the window's end may have caused. */
+export interface WindowEdges {
+  first: { offset: number; uri: string | null } | null;
+  last: { end: number; uri: string | null } | null;
+  cutShort: boolean;
+}
+
+/** `traceparent`: the file's span in the pool (absent when nothing traces), which the worker's batch spans join.
+ *  `window`: read only that part of the file (absent: the whole file). */
+export type ToWorker =
+  | { type: 'file'; fileId: number; path: string; window?: FileWindow; traceparent?: string }
+  | { type: 'exit' };
 
 /** Every message may carry the spans the worker finished since its last one (telemetry/sink.ts). */
 export type FromWorker = (
@@ -46,12 +66,12 @@ export type FromWorker = (
       /** Pages still to be extracted (only while SEND_HTML is set). */
       html: HtmlPage[];
       errors: IngestErrorRow[];
-      /** Bytes of the file read so far and records seen so far (for progress). */
+      /** The offset in the file reading has got to, and records seen so far in the file or window (for progress). */
       bytesDone: number;
       records: number;
     }
-  /** textsFromPackage: pages whose text a WACZ carried (package-text.ts), not extracted. */
-  | { type: 'fileDone'; fileId: number; format: string; records: number; textsFromPackage: number }
+  /** textsFromPackage: pages whose text a WACZ carried (package-text.ts), not extracted. `edges`: for a window. */
+  | { type: 'fileDone'; fileId: number; format: string; records: number; textsFromPackage: number; edges?: WindowEdges }
   /** The file as a whole: unreadable (at offset 0, or where given), or changed while read ('file-changed'). */
   | { type: 'fileFailed'; fileId: number; code: IngestProblemCode; message: string; offset?: number; errors: IngestErrorRow[] }
 ) & { spans?: SpanRecord[] };

@@ -8,9 +8,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { IngestProblemCode } from '../../shared/errors.js';
 import type { CaptureRow, IngestErrorRow, PageRow } from '../../shared/records.js';
 import type { PageInput } from '../store/index.js';
-import { ArchiveError, openArchive } from '../warc/index.js';
+import { ArchiveError, openArchive, openSource } from '../warc/index.js';
+import { Archive } from '../warc/archive.js';
 import { cdxjEntry } from '../warc/cdxj.js';
-import type { ArchiveRecord } from '../warc/types.js';
+import type { ArchiveFile, ArchiveRecord, WarcProblem } from '../warc/types.js';
 import { MB, textCutProblem } from '../extract/bound.js';
 import { extractText } from '../extract/index.js';
 import { openSpan, StageClock, tracing, withTraceparent } from '../telemetry/index.js';
@@ -19,7 +20,7 @@ import { lowerThreadPriority } from '../threads.js';
 import { endsLikePdf, PdfReader } from '../documents/index.js';
 import { captureRow, documentKind, documentRow, htmlPage, isHtmlPage, plainText, textRow, type DocumentKind } from './rows.js';
 import { packageTexts, type PackageTexts } from './package-text.js';
-import { CANCEL, CREDITS, SEND_HTML, type FromWorker, type HtmlPage, type ToWorker, type WorkerInit } from './protocol.js';
+import { CANCEL, CREDITS, SEND_HTML, type FileWindow, type FromWorker, type HtmlPage, type ToWorker, type WindowEdges, type WorkerInit } from './protocol.js';
 
 const init = workerData as WorkerInit;
 if (init.nice !== null) lowerThreadPriority(init.nice);
@@ -57,6 +58,21 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** The file, or its window [start, end) over a source of its own, closed with it (offsets stay the file's). */
+function openTask(path: string, window: FileWindow | undefined, onProblem: (p: WarcProblem) => void): ArchiveFile {
+  if (!window) return openArchive(path, { onProblem });
+  const source = openSource(path);
+  try {
+    if (source.size !== window.fileSize) {
+      throw new ArchiveError('file-changed', path, window.start, `changed while being read (was ${window.fileSize} bytes; now ${source.size})`);
+    }
+    return new Archive(source, window.start, window.end, { onProblem }, path, true);
+  } catch (e) {
+    source.close();
+    throw e;
+  }
+}
+
 function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
   if (task.traceparent) startThreadTelemetry('ingest-worker');
   withTraceparent(task.traceparent, () => indexFileTraced(task));
@@ -66,15 +82,16 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
  *  ingest.read (reading and inflating records), ingest.rows (capture rows, CDXJ keys), ingest.decode (charset
  *  decoding of HTML), ingest.extract (text extraction on the CPU). */
 function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
-  const { fileId, path } = task;
+  const { fileId, path, window } = task;
   let captures: CaptureRow[] = [];
   let pages: PageInput[] = [];
   let texts: ArrayBuffer[] = [];
   let html: HtmlPage[] = [];
   let errors: IngestErrorRow[] = [];
   let batchBytes = 0;
-  let bytesDone = 0;
+  let bytesDone = window?.start ?? 0;
   let records = 0;
+  const edges: WindowEdges = { first: null, last: null, cutShort: false };
   let textsFromPackage = 0;
   const seen = new Set<string>();
 
@@ -83,7 +100,7 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
   let prev: { record: ArchiveRecord; row: CaptureRow } | null = null;
   const traced = tracing();
   let batchStart = 0;
-  let batch = traced ? openSpan('ingest.batch', { file: path, 'offset.start': 0 }) : null;
+  let batch = traced ? openSpan('ingest.batch', { file: path, 'offset.start': bytesDone }) : null;
   let clock = new StageClock(traced);
 
   const addPage = (row: PageRow): void => {
@@ -124,8 +141,10 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
 
   let file;
   try {
-    file = openArchive(path, {
-      onProblem: (p) => errors.push({ fileId, offset: p.offset, code: p.code, message: p.message }),
+    file = openTask(path, window, (p) => {
+      // A record cut short at a window's end may go on past it: the pool then reads the file in one pass.
+      if (p.code === 'warc-truncated' || p.code === 'gzip-truncated') edges.cutShort = true;
+      errors.push({ fileId, offset: p.offset, code: p.code, message: p.message });
     });
   } catch (e) {
     post({ type: 'fileFailed', fileId, code: problemCode(e, 'not-an-archive'), message: message(e), errors });
@@ -143,6 +162,8 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
       const record = next.value;
       records++;
       bytesDone = record.offset + record.length;
+      edges.first ??= { offset: record.offset, uri: record.targetUri ?? null };
+      edges.last = { end: bytesDone, uri: record.targetUri ?? null };
       let row: CaptureRow;
       try {
         row = clock.time('ingest.rows', () => captureRow(record, fileId));
@@ -206,9 +227,9 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
         if (!flush(false)) return;
       }
     }
-    bytesDone = file.size;
+    bytesDone = window?.end ?? file.size;
     if (!flush(true)) return;
-    post({ type: 'fileDone', fileId, format: file.format, records, textsFromPackage });
+    post({ type: 'fileDone', fileId, format: file.format, records, textsFromPackage, ...(window ? { edges } : {}) });
   } catch (e) {
     // Reading stopped past what the reader could skip: keep what was read, record why, go on with the next file. A
     // file that changed under the reader fails as a whole ('changed'), so that the next run indexes it again.
@@ -218,8 +239,9 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
       return;
     }
     errors.push({ fileId, offset: bytesDone, code: problemCode(e, 'file-unreadable'), message: message(e) });
+    edges.cutShort = true; // where one pass would have gone on is not known
     if (!flush(true)) return;
-    post({ type: 'fileDone', fileId, format: file.format, records, textsFromPackage });
+    post({ type: 'fileDone', fileId, format: file.format, records, textsFromPackage, ...(window ? { edges } : {}) });
   } finally {
     carried?.close();
     file.close();

@@ -250,6 +250,8 @@ export class Collection {
   private readonly statements = new Map<string, Database.Statement>();
   /** Set while a checkpoint thread runs (checkpointInBackground): its shared slots (CHECKPOINT_SLOTS). */
   private commits: Int32Array | null = null;
+  /** Whether this connection made its temp.window_pages table (writeBatch's `window`). */
+  private windowTable = false;
 
   private constructor(path: string, db: Database.Database, trace: TraceHook, readonly onReadOnlyMedia: boolean) {
     this.path = path;
@@ -394,6 +396,9 @@ export class Collection {
     return this.db.transaction(() => {
       const old = this.fileByPath(f.path);
       if (old) {
+        // A file left half read, in windows by several workers, may hold the page of a payload from a later window
+        // where its first is in one not read yet: the pages only it held go too, and are stored again in file order.
+        if (old.status === 'indexing') this.dropPagesOnlyOf(old.id);
         this.dropRowsOf(old.id);
         this.stmt(
           `UPDATE warc_files SET size = @size, mtime = @mtime, fingerprint = @fingerprint, status = 'indexing',
@@ -435,6 +440,14 @@ export class Collection {
     this.stmt('UPDATE warc_files SET path = ?, mtime = ? WHERE path = ?').run(to, mtime, from);
   }
 
+  /** One scan of the captures (a list, not a probe per page: the digest index may be deferred for a bulk load). */
+  private dropPagesOnlyOf(fileId: number): void {
+    this.stmt(
+      `DELETE FROM pages WHERE digest IN (SELECT digest FROM captures WHERE file_id = @id)
+       AND digest NOT IN (SELECT digest FROM captures WHERE file_id != @id AND digest IS NOT NULL)`,
+    ).run({ id: fileId });
+  }
+
   private dropRowsOf(fileId: number): void {
     this.stmt('DELETE FROM captures WHERE file_id = ?').run(fileId);
     this.stmt('DELETE FROM errors WHERE file_id = ?').run(fileId);
@@ -452,8 +465,12 @@ export class Collection {
   // ---- ingest ------------------------------------------------------------------------------------------------
 
   /** Writes one batch in one transaction. Pages are keyed by payload digest: the first text stored wins, unless
-   *  `replacePages` (a re-extraction): then a page already stored takes the new text and main content. */
-  writeBatch(b: IngestBatch, opts: { replacePages?: boolean } = {}): void {
+   *  `replacePages` (a re-extraction): then a page already stored takes the new text and main content.
+   *  `window`: the batch is of that window of a file read in windows by several workers (ingest's planReads), whose
+   *  batches are committed in no file order; a page stays the one of the file's first window to hold its payload, as
+   *  one pass over the file keeps its first: a page a later window of the file stored is replaced whole (its URL too),
+   *  one an earlier window stored is left. endWindows forgets what a file's windows stored. */
+  writeBatch(b: IngestBatch, opts: { replacePages?: boolean; window?: number } = {}): void {
     const attrs = { captures: b.captures.length, pages: b.pages.length, errors: b.errors.length };
     this.trace('store.writeBatch', attrs, () => {
       // Positional parameters: binding by name costs a lookup per column and an object per row.
@@ -477,6 +494,7 @@ export class Collection {
       );
       const err = this.stmt('INSERT INTO errors (file_id, offset, code, message) VALUES (?, ?, ?, ?)');
       const fileId = b.fileId;
+      const owner = opts.window === undefined ? null : this.windowPages();
       this.db.transaction(() => {
         for (const c of b.captures) {
           cap.run(fileId, c.offset, c.length, c.type, c.uri, c.urlkey, c.uri ? reverseHost(c.uri) : null, c.timestamp,
@@ -489,9 +507,19 @@ export class Collection {
           const pageCount = p.pageCount ?? null;
           const r = page.run(p.digest, p.url, p.title, p.description, text, p.lang, mainLines, found, pageCount);
           if (r.changes === 0) {
-            if (opts.replacePages) replace.run(p.title, p.description, text, p.lang, mainLines, found, pageCount, p.digest);
+            const stored = owner?.of.get(fileId, p.digest) as { part: number } | undefined;
+            if (owner && stored) {
+              if (stored.part <= opts.window!) continue;
+              owner.replace.run(p.url, p.title, p.description, text, p.lang, mainLines, found, pageCount, p.digest);
+            } else if (opts.replacePages) {
+              replace.run(p.title, p.description, text, p.lang, mainLines, found, pageCount, p.digest);
+            } else {
+              continue;
+            }
+            owner?.set.run(fileId, p.digest, opts.window);
             continue;
           }
+          owner?.set.run(fileId, p.digest, opts.window);
           // The same copies fts_source derives when FTS5 reads the row back; workers compute them off this thread.
           const title = p.ftsTitle === undefined ? segmentWords(p.title) : (p.ftsTitle ?? p.title);
           // Main and rest as the runs give them back, as fts_source does (textRow says why not the extractor's).
@@ -503,6 +531,30 @@ export class Collection {
       })();
       if (this.commits) this.committed(this.commits);
     });
+  }
+
+  /** The statements of writeBatch's `window`: which window of a file stored a page (a table of this connection's
+   *  own, gone with it), and a page replaced whole. */
+  private windowPages() {
+    if (!this.windowTable) {
+      this.db.exec('CREATE TEMP TABLE IF NOT EXISTS window_pages (file_id INTEGER, digest TEXT, part INTEGER, PRIMARY KEY (file_id, digest)) WITHOUT ROWID');
+      this.windowTable = true;
+    }
+    return {
+      of: this.stmt('SELECT part FROM temp.window_pages WHERE file_id = ? AND digest = ?'),
+      set: this.stmt('INSERT OR REPLACE INTO temp.window_pages (file_id, digest, part) VALUES (?, ?, ?)'),
+      replace: this.stmt(
+        `UPDATE pages SET url = ?, title = ?, description = ?, text = CAST(? AS TEXT), lang = ?, main_lines = ?,
+         main_found = ?, page_count = ? WHERE digest = ?`,
+      ),
+    };
+  }
+
+  /** Forgets which windows of a file stored which pages (writeBatch's `window`): all of them once the file is done
+   *  with, or those of windows up to `throughPart` once every window before it has been written (no earlier window
+   *  is left to replace their pages), so that the table holds about the windows being read, not the whole file. */
+  endWindows(fileId: number, throughPart = Number.MAX_SAFE_INTEGER): void {
+    if (this.windowTable) this.stmt('DELETE FROM temp.window_pages WHERE file_id = ? AND part <= ?').run(fileId, throughPart);
   }
 
   /** Tells the checkpoint thread of a commit. Every CHECKPOINT_SYNC commits it also waits for the thread to have

@@ -252,3 +252,54 @@ describe('host keys', () => {
     expect('com.exampleb.' >= r.lo && 'com.exampleb.' < r.hi).toBe(false);
   });
 });
+
+describe('a file read in windows (writeBatch window)', () => {
+  const file = (path: string) => ({ path, size: 1, mtime: 1, fingerprint: 'x' });
+  const capture = (fileId: number, offset: number, digest: string) => ({
+    fileId, offset, length: 100, type: 'response' as const, uri: `http://a.com/${offset}`, urlkey: `com,a)/${offset}`,
+    timestamp: '20200101000000', status: 200, mime: 'text/html', digest, recordId: `<urn:uuid:${offset}>`, refersToUri: null,
+    refersToDate: null, method: null,
+  });
+  const page = (digest: string, url: string, text: string) => ({
+    digest, url, title: text, description: '', lang: null, text, main: text, rest: '', mainFound: false,
+  });
+  const urlOf = (coll: Collection, digest: string) =>
+    coll.get<{ url: string; title: string }>({ sql: 'SELECT url, title FROM pages WHERE digest = @digest', params: { digest } });
+
+  it('keeps the page of the first window to hold a payload, whatever order the windows commit in', () => {
+    const coll = Collection.open(dbPath());
+    const fileId = coll.beginFile(file('/fake/big.warc'));
+    const other = coll.beginFile(file('/fake/other.warc'));
+    coll.writeBatch({ fileId: other, captures: [], errors: [], pages: [page('shared', 'http://other/', 'other')] });
+    coll.writeBatch({ fileId, captures: [], errors: [], pages: [page('d', 'http://a.com/900', 'late'), page('shared', 'http://a.com/901', 'x')] }, { window: 3 });
+    coll.writeBatch({ fileId, captures: [], errors: [], pages: [page('d', 'http://a.com/500', 'middle')] }, { window: 1 });
+    coll.writeBatch({ fileId, captures: [], errors: [], pages: [page('d', 'http://a.com/700', 'later')] }, { window: 2 });
+    expect(urlOf(coll, 'd')).toEqual({ url: 'http://a.com/500', title: 'middle' });
+    // The full-text index follows the page replaced whole.
+    const indexed = (word: string) => coll.get<{ n: number }>({ sql: 'SELECT count(*) AS n FROM pages_fts WHERE pages_fts MATCH @word', params: { word } })!.n;
+    expect([indexed('middle'), indexed('late'), indexed('later')]).toEqual([1, 0, 0]);
+    // A page another file stored first is left as one pass leaves it.
+    expect(urlOf(coll, 'shared')).toEqual({ url: 'http://other/', title: 'other' });
+    // Windows 0 and 1 written, window 2 still read: what window 1 stored is forgotten, what window 3 stored is not.
+    coll.writeBatch({ fileId, captures: [], errors: [], pages: [page('e', 'http://a.com/950', 'e late')] }, { window: 3 });
+    coll.endWindows(fileId, 1);
+    coll.writeBatch({ fileId, captures: [], errors: [], pages: [page('d', 'http://a.com/800', 'x'), page('e', 'http://a.com/810', 'e first')] }, { window: 2 });
+    expect(urlOf(coll, 'd')).toEqual({ url: 'http://a.com/500', title: 'middle' });
+    expect(urlOf(coll, 'e')).toEqual({ url: 'http://a.com/810', title: 'e first' });
+    coll.close();
+  });
+
+  it('a file left half read drops, when begun again, the pages only it held', () => {
+    const coll = Collection.open(dbPath());
+    const a = coll.beginFile(file('/fake/a.warc'));
+    const b = coll.beginFile(file('/fake/b.warc'));
+    coll.writeBatch({ fileId: a, errors: [], captures: [capture(a, 0, 'mine'), capture(a, 100, 'both')],
+      pages: [page('mine', 'http://a.com/0', 'mine'), page('both', 'http://a.com/100', 'both')] });
+    coll.writeBatch({ fileId: b, errors: [], captures: [capture(b, 0, 'both')], pages: [] });
+    coll.finishFile(b, 'done');
+    expect(coll.beginFile(file('/fake/a.warc'))).toBe(a); // 'indexing' still: an interrupted run's
+    expect(urlOf(coll, 'mine')).toBeUndefined();
+    expect(urlOf(coll, 'both')).toBeDefined();
+    coll.close();
+  });
+});
