@@ -486,21 +486,24 @@ function collapsed(out: string, start: number, end: number): string {
 /**
  * M8: whether the line out[start, end) is a date line or a byline. It is sliced for a regex only when it may be one:
  * it starts with "by" (a byline), or with a digit or the first letter of a label, weekday or month and has four
- * digits or more (a date has at least that many: 1/2/19); most short lines, headings among them, are neither.
+ * digits or more (a date has at least that many: 1/2/19), and it shows fewer characters than either may have; most
+ * lines, headings among them, are neither.
  */
 function isDateOrByline(out: string, start: number, end: number): boolean {
   while (start < end && isTrimmed(out.charCodeAt(start))) start++;
   const first = out.charCodeAt(start);
   const by = (first | 0x20) === 0x62 && (out.charCodeAt(start + 1) | 0x20) === 0x79;
-  if (!by) {
-    if (first >= 128 || !MAY_START_DATE[first]) return false;
-    let digits = 0;
-    for (let i = start; i < end && digits < 4; i++) {
-      const c = out.charCodeAt(i);
-      if (c >= 0x30 && c <= 0x39) digits++;
-    }
-    if (digits < 4) return false;
+  if (!by && (first >= 128 || !MAY_START_DATE[first])) return false;
+  // The collapsed line is at least as long as its characters other than white space: a line with as many as a date
+  // line may hold is prose (most long lines end here, unsliced); a date has four digits or more (1/2/19).
+  let digits = 0;
+  let shown = 0;
+  for (let i = start; i < end; i++) {
+    const c = out.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) digits++;
+    if (!isTrimmed(c) && ++shown >= DATE_LINE_MAX_LENGTH) return false;
   }
+  if (!by && digits < 4) return false;
   const line = collapsed(out, start, end);
   return line.length < DATE_LINE_MAX_LENGTH && (by ? BYLINE : DATE_LINE).test(line);
 }
