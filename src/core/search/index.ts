@@ -4,8 +4,7 @@ import type { FacetCount, FacetName, SearchFacetsView, SearchHitView } from '../
 import { CodedError } from '../../shared/errors.js';
 import { captureOf, hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
 import { parseQuery, toFtsMatch, hasFilters, mainFirstMatch, phraseWordTerms, type Clause, type Completions, type ParsedQuery, type Term } from './query.js';
-import { segmentWords } from './segment.js';
-import { unsegment } from './segment.js';
+import { segmentWords, unsegment } from './segment.js';
 import { archiveInternal } from './internal.js';
 import { snippetOf, termPattern } from './snippet.js';
 import { annotate, openSpan, withSpan } from '../telemetry/index.js';
