@@ -18,7 +18,7 @@ import { adoptSpans } from '../telemetry/sink.js';
 import { endThread, startThread } from '../threads.js';
 import { DEFAULT_DOCUMENT_TIMEOUT_MS } from '../documents/index.js';
 import { openArchive } from '../warc/index.js';
-import { windowsOf } from '../warc/parallel.js';
+import { forcedThreadsFromBytes, windowsOf } from '../warc/parallel.js';
 import {
   CANCEL, CREDITS, SEND_HTML, SHARED_SLOTS, type FileWindow, type FromWorker, type ToWorker, type WindowEdges, type WorkerInit,
 } from './protocol.js';
@@ -131,8 +131,7 @@ export const WINDOW_BYTES = 64 << 20;
 const LONG_POLE = 1.5;
 
 function windowBytesOf(opts: IngestOptions): number {
-  const forced = Number(process.env.ARCHIVESTREAM_THREADS_FROM_MB);
-  return opts.windowBytes ?? (forced > 0 ? forced * 2 ** 20 : WINDOW_BYTES);
+  return opts.windowBytes ?? forcedThreadsFromBytes() ?? WINDOW_BYTES;
 }
 
 /** Batches a worker may have in flight: enough to keep it busy while the writer commits, little memory. */

@@ -29,13 +29,16 @@ import type { ArchiveFile, ByteSource } from './types.js';
  *  (ARCHITECTURE.md, "Reading archives", per-thread CPU). */
 export const PARALLEL_MIN_BYTES = { gzip: 64 << 20, plain: 1 << 30 };
 
-/** ARCHIVESTREAM_THREADS_FROM_MB sets one threshold for both kinds: bench/warc/cores.ts reads files below the
- *  defaults on threads to measure what a thread costs (CONTRIBUTING.md). */
-const minBytesOf = (file: ArchiveFile): number => {
-  const forced = Number(process.env.ARCHIVESTREAM_THREADS_FROM_MB);
-  if (forced > 0) return forced * 2 ** 20;
-  return file.compression === 'none' ? PARALLEL_MIN_BYTES.plain : PARALLEL_MIN_BYTES.gzip;
-};
+/** The size from which a file is read on several threads that ARCHIVESTREAM_THREADS_FROM_MB (in MB) sets in place of
+ *  the defaults, for both kinds of file, here and for ingest's windows (ingest/index.ts); null when it is not set.
+ *  bench/warc/cores.ts reads files below the defaults on threads to measure what a thread costs (CONTRIBUTING.md). */
+export function forcedThreadsFromBytes(): number | null {
+  const mb = Number(process.env.ARCHIVESTREAM_THREADS_FROM_MB);
+  return mb > 0 ? mb * 2 ** 20 : null;
+}
+
+const minBytesOf = (file: ArchiveFile): number =>
+  forcedThreadsFromBytes() ?? (file.compression === 'none' ? PARALLEL_MIN_BYTES.plain : PARALLEL_MIN_BYTES.gzip);
 
 /** The target URI of the record that starts at `pos` (undefined: none) and where it ends; null when no whole record
  *  starts there: for per-record gzip, no whole member inflating to a WARC head (a 1f 8b 08 inside compressed data
