@@ -487,10 +487,11 @@ export class Collection {
         `INSERT INTO pages_fts (rowid, title, description, main, rest)
          VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))`,
       );
-      // The pages_au trigger replaces the page's index entry, from the row as fts_source reads it.
+      // The pages_au trigger replaces the page's index entry, from the row as fts_source reads it. The URL is kept
+      // (null) by a re-extraction, replaced by an earlier window's page (`window`).
       const replace = this.stmt(
-        `UPDATE pages SET title = ?, description = ?, text = CAST(? AS TEXT), lang = ?, main_lines = ?, main_found = ?,
-         page_count = ? WHERE digest = ?`,
+        `UPDATE pages SET url = COALESCE(?, url), title = ?, description = ?, text = CAST(? AS TEXT), lang = ?,
+         main_lines = ?, main_found = ?, page_count = ? WHERE digest = ?`,
       );
       const err = this.stmt('INSERT INTO errors (file_id, offset, code, message) VALUES (?, ?, ?, ?)');
       const fileId = b.fileId;
@@ -510,9 +511,9 @@ export class Collection {
             const stored = owner?.of.get(fileId, p.digest) as { part: number } | undefined;
             if (owner && stored) {
               if (stored.part <= opts.window!) continue;
-              owner.replace.run(p.url, p.title, p.description, text, p.lang, mainLines, found, pageCount, p.digest);
+              replace.run(p.url, p.title, p.description, text, p.lang, mainLines, found, pageCount, p.digest);
             } else if (opts.replacePages) {
-              replace.run(p.title, p.description, text, p.lang, mainLines, found, pageCount, p.digest);
+              replace.run(null, p.title, p.description, text, p.lang, mainLines, found, pageCount, p.digest);
             } else {
               continue;
             }
@@ -534,7 +535,7 @@ export class Collection {
   }
 
   /** The statements of writeBatch's `window`: which window of a file stored a page (a table of this connection's
-   *  own, gone with it), and a page replaced whole. */
+   *  own, gone with it). */
   private windowPages() {
     if (!this.windowTable) {
       this.db.exec('CREATE TEMP TABLE IF NOT EXISTS window_pages (file_id INTEGER, digest TEXT, part INTEGER, PRIMARY KEY (file_id, digest)) WITHOUT ROWID');
@@ -543,10 +544,6 @@ export class Collection {
     return {
       of: this.stmt('SELECT part FROM temp.window_pages WHERE file_id = ? AND digest = ?'),
       set: this.stmt('INSERT OR REPLACE INTO temp.window_pages (file_id, digest, part) VALUES (?, ?, ?)'),
-      replace: this.stmt(
-        `UPDATE pages SET url = ?, title = ?, description = ?, text = CAST(? AS TEXT), lang = ?, main_lines = ?,
-         main_found = ?, page_count = ? WHERE digest = ?`,
-      ),
     };
   }
 
