@@ -15,7 +15,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildCollection, PAGES_PER_FILE } from '../lib/corpus-gen.js';
 import { machineLine } from '../lib/machine.js';
-import { formatTable, percentile } from '../lib/stats.js';
+import { formatTable, median } from '../lib/stats.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DATA = join(ROOT, 'bench/data');
@@ -110,7 +110,6 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
   out(formatTable(['contender', 'pages', 'windows', 'pages/s (median)', 'range', 'CPU s (median)', 'pages/CPU s', 'load'], contenders.map((c) => [
     c.name, String(c.pages), String(c.windows), median(c.pagesPerS).toFixed(0),
     `${Math.min(...c.pagesPerS).toFixed(0)}-${Math.max(...c.pagesPerS).toFixed(0)}`, median(c.cpu).toFixed(1),

@@ -32,7 +32,7 @@ import { gunzipSync } from 'node:zlib';
 import { buildCollection } from '../lib/corpus-gen.js';
 import { machineLine } from '../lib/machine.js';
 import { busyCoreSeconds } from '../lib/proc.js';
-import { fmt, formatTable, percentile } from '../lib/stats.js';
+import { fmt, formatTable, median, percentile } from '../lib/stats.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DATA = join(ROOT, 'bench/data/telemetry');
@@ -146,7 +146,6 @@ async function ingest(round: number, cli: string, mode: Mode, files: string[], r
 }
 
 const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
-const median = (xs: readonly number[]) => percentile(sorted(xs), 50);
 
 const range = (xs: readonly number[], d: number) => `${fmt(Math.min(...xs), d)}-${fmt(Math.max(...xs), d)}`;
 const pct = (ratio: number) => `${ratio >= 1 ? '+' : ''}${fmt((ratio - 1) * 100, 1)}%`;

@@ -17,7 +17,7 @@ import { closeSync, openSync, readFileSync, readSync, rmSync, statSync, writeFil
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { machineInfo, machineLine } from '../lib/machine.js';
-import { formatTable, percentile } from '../lib/stats.js';
+import { formatTable, median } from '../lib/stats.js';
 import { DATA_DIR, ensureBenchFiles } from './generate.js';
 import { buildCli } from './ours.js';
 import { runToFile, warcioCdxIndex } from './peers.js';
@@ -208,7 +208,6 @@ const label = (format: Format) => (format === 'gz' ? '.warc.gz' : '.warc');
 const fix = (n: number) => n.toFixed(3);
 const min = (xs: number[]) => Math.min(...xs);
 const max = (xs: number[]) => Math.max(...xs);
-const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 
 main().catch((e: unknown) => {
   process.stderr.write(`bench/warc/cores.ts: ${e instanceof Error ? e.message : String(e)}\n`);
