@@ -8,7 +8,7 @@ import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve, join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { IngestProgress } from '../../shared/records.js';
+import type { IngestErrorRow, IngestProgress } from '../../shared/records.js';
 import { DEFAULT_MAX_TEXT_MB, MB } from '../extract/bound.js';
 import { chooseBackend, type TextBackend } from '../extract-gpu/index.js';
 import { SAMPLE_CHARS } from '../extract-gpu/sample.js';
@@ -198,6 +198,9 @@ interface FileTask {
   captures: number;
   pages: number;
   errors: number;
+  /** A file read in windows: its problems by code, told to IngestOptions.onErrors when it ends, since a file whose
+   *  windows do not join is read again and meets them again. */
+  heldCodes?: Record<string, number>;
   state: IngestProgress['files'][number]['state'];
   /** What a worker reads of it: the whole file, or its windows (planReads); the file ends when the last of them does,
    *  as `outcome` says ('done' unless a read failed or found the file changed). */
@@ -340,6 +343,11 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
   }
   summary.seconds = (performance.now() - t0) / 1000;
   return summary;
+}
+
+function addCodes(codes: Record<string, number>, errors: readonly { code: string }[]): Record<string, number> {
+  for (const e of errors) codes[e.code] = (codes[e.code] ?? 0) + 1;
+  return codes;
 }
 
 /** One worker thread of the pool. 'starting' until its first message (one that exits before then cannot load its
@@ -488,7 +496,6 @@ class IngestPool {
         const write = () => this.coll.writeBatch(msg, { replacePages: this.opts.reextract, window: r.part });
         if (t.span) t.span.run(write);
         else write();
-        this.reportErrors(msg.errors);
         Atomics.add(w.shared, CREDITS, 1);
         Atomics.notify(w.shared, CREDITS);
         const bytesDone = msg.bytesDone - (r.window?.start ?? 0);
@@ -502,7 +509,7 @@ class IngestPool {
         r.bytesDone = bytesDone;
         t.pages += msg.pages.length;
         this.progress.pages += msg.pages.length;
-        this.countErrors(t, msg.errors.length);
+        this.countErrors(t, msg.errors);
         this.progress.report();
         return;
       }
@@ -518,10 +525,9 @@ class IngestPool {
         const offset = msg.offset ?? 0;
         const errors = [...msg.errors, { fileId: msg.fileId, offset, code: msg.code, message: msg.message }];
         this.coll.writeBatch({ fileId: msg.fileId, captures: [], pages: [], errors });
-        this.reportErrors(errors);
         const r = this.release(w);
         const t = r.file;
-        this.countErrors(t, errors.length);
+        this.countErrors(t, errors);
         if (msg.code === 'file-changed') {
           // Changed under one window, it is changed for all: the next run reads it again.
           if (t.outcome !== 'changed') this.summary.changed.push({ path: t.path, offset, message: msg.message });
@@ -588,7 +594,9 @@ class IngestPool {
     this.summary.bytes -= t.bytesDone;
     this.progress.records -= t.records;
     this.progress.pages -= t.pages;
-    this.countErrors(t, -t.errors);
+    this.progress.errors -= t.errors;
+    this.summary.errors -= t.errors;
+    t.heldCodes = undefined;
     this.coll.endWindows(t.fileId!);
     this.coll.beginFile(t); // drops the windows' captures, errors and the pages only they held; the id stays
     Object.assign(t, { bytesDone: 0, records: 0, captures: 0, pages: 0, errors: 0 });
@@ -612,23 +620,22 @@ class IngestPool {
     t.state = state;
     this.coll.finishFile(t.fileId!, state, format);
     this.coll.endWindows(t.fileId!);
+    if (t.heldCodes) this.opts.onErrors?.(t.heldCodes);
+    t.heldCodes = undefined;
     if (state === 'done') this.summary.filesIndexed++;
     else this.summary.filesFailed++;
     this.progress.fileEnded(t);
   }
 
-  /** Problems by code, for IngestOptions.onErrors. */
-  private reportErrors(errors: readonly { code: string }[]): void {
+  /** Counts problems stored for `t`, and tells IngestOptions.onErrors their codes: at once for a file read whole, at
+   *  its end for one read in windows (endFile). */
+  private countErrors(t: FileTask, errors: readonly { code: string }[]): void {
+    t.errors += errors.length;
+    this.progress.errors += errors.length;
+    this.summary.errors += errors.length;
     if (!this.opts.onErrors || errors.length === 0) return;
-    const codes: Record<string, number> = {};
-    for (const e of errors) codes[e.code] = (codes[e.code] ?? 0) + 1;
-    this.opts.onErrors(codes);
-  }
-
-  private countErrors(t: FileTask, n: number): void {
-    t.errors += n;
-    this.progress.errors += n;
-    this.summary.errors += n;
+    if (t.reads.length > 1) addCodes((t.heldCodes ??= {}), errors);
+    else this.opts.onErrors(addCodes({}, errors));
   }
 
   /** A worker we did not retire stopped: that costs its current file, not the collection. Record it and carry on
@@ -644,10 +651,9 @@ class IngestPool {
     }
     if (r) {
       const t = r.file;
-      this.coll.writeBatch({ fileId: t.fileId!, captures: [], pages: [], errors: [
-        { fileId: t.fileId!, offset: (r.window?.start ?? 0) + r.bytesDone, code: 'worker-crashed', message: w.failure },
-      ] });
-      this.countErrors(t, 1);
+      const errors: IngestErrorRow[] = [{ fileId: t.fileId!, offset: (r.window?.start ?? 0) + r.bytesDone, code: 'worker-crashed', message: w.failure }];
+      this.coll.writeBatch({ fileId: t.fileId!, captures: [], pages: [], errors });
+      this.countErrors(t, errors);
       if (t.outcome === 'done') t.outcome = 'error';
       this.readEnded(r);
     }

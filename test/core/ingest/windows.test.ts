@@ -140,8 +140,12 @@ describe('one large file on several workers', () => {
     expect(cutAt()).toBe(offsets[cut]); // still cut there
     const windowBytes = Math.floor(statSync(path).size / 5);
     const last: Record<number, IngestProgress> = {};
-    const one = await ingest(path, { workers: 1, onProgress: (p) => void (last[1] = p) });
-    const two = await ingest(path, { workers: 2, windowBytes, onProgress: (p) => void (last[2] = p) });
+    const told: Record<number, Record<string, number>> = { 1: {}, 2: {} };
+    const tell = (n: number) => (codes: Record<string, number>) => {
+      for (const [code, k] of Object.entries(codes)) told[n][code] = (told[n][code] ?? 0) + k;
+    };
+    const one = await ingest(path, { workers: 1, onProgress: (p) => void (last[1] = p), onErrors: tell(1) });
+    const two = await ingest(path, { workers: 2, windowBytes, onProgress: (p) => void (last[2] = p), onErrors: tell(2) });
     expect(two.summary.filesReadAgain).toBe(1);
     const a = stored(one.db);
     expect(a.errors.length).toBeGreaterThan(0);
@@ -150,6 +154,11 @@ describe('one large file on several workers', () => {
     const counts = (p: IngestProgress) => ({ records: p.records, pages: p.pages, errors: p.errors, bytesDone: p.bytesDone });
     expect(counts(last[2])).toEqual(counts(last[1]));
     expect(two.summary).toMatchObject({ records: one.summary.records, errors: one.summary.errors, bytes: one.summary.bytes });
+    // The errors-by-code metric tells each stored problem once: not also those of the windows read before.
+    const byCode: Record<string, number> = {};
+    for (const e of a.errors as { code: string }[]) byCode[e.code] = (byCode[e.code] ?? 0) + 1;
+    expect(told[1]).toEqual(byCode);
+    expect(told[2]).toEqual(byCode);
   });
 
   it('a run stopped mid-file leaves it to be redone, and the next run ends as one worker does', async () => {
