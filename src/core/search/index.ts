@@ -19,6 +19,7 @@ import {
   filteredCandidates,
   buildRankedTiersSql,
   buildNewestMatchesSql,
+  buildNewestFilterMatchesSql,
   buildNewestCapturesSql,
   buildMatchIdsSql,
   buildNewestMatchIdsSql,
@@ -80,9 +81,9 @@ export interface SearchTuning {
   /** Date order: up to this many matches are sorted by their newest capture; above it, captures are walked newest
    *  first until the page of hits is full. */
   dateSortMatches: number;
-  /** A selective filter's exact total looks each of its pages up in the full-text index when the words match more
-   *  than this many times as many pages as the filter holds captures; else the words' matches are walked (a page's
-   *  lookup costs about this many matches walked: sql.ts buildMatchingFilterPagesSql). */
+  /** What looking a page up in the full-text index by its rowid costs, in matches of a doclist walked (sql.ts
+   *  buildMatchingFilterPagesSql, buildNewestFilterMatchesSql): a selective filter's pages are looked up, for its
+   *  total or for the newest matches, when that costs less than walking the words' matches to meet them. */
   matchesPerPageLookup: number;
   /** A selective filter's hits among a larger match set are all found when that costs at most this many matches
    *  walked (or page lookups worth as much); else they are estimated from those among the newest this-many matches
@@ -173,7 +174,12 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
       // the read stops early; intersected with a filter's set of pages it may read every match, and an OR pays each
       // row a step per word.
       const lazy = filtered && !probeNewest ? undefined : completions;
-      if (newestFirst) tiers = [among(buildNewestMatchesSql(toFtsMatch(q, lazy)!, mainFirstMatch(q, lazy)), probeNewest)];
+      // A filter of so few pages that looking each up in the full-text index costs less than walking the newest
+      // matches to meet it (about need / its share of all pages of them); a prefix is not looked up page by page.
+      const lookUp = captures !== null && !q.clauses.some((c) => c.anyOf.some((term) => term.prefix))
+        && captures * captures * t.matchesPerPageLookup < need * span;
+      if (newestFirst && lookUp) tiers = [buildNewestFilterMatchesSql(match!, mainFirstMatch(q), q)];
+      else if (newestFirst) tiers = [among(buildNewestMatchesSql(toFtsMatch(q, lazy)!, mainFirstMatch(q, lazy)), probeNewest)];
       else {
         // Ranked by all the words, the newest rankWindow matches first; by the rarer words, all of theirs (few, as
         // rarer).

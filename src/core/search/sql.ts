@@ -216,6 +216,23 @@ export function buildNewestMatchesSql(match: string, mainFirst: string | null = 
   };
 }
 
+/** The pages with a capture within the filters that the words match, in the order of buildNewestMatchesSql (which
+ *  filteredCandidates keeps): each of the filter's pages, newest first, looked up in the full-text index by its rowid.
+ *  For a filter of few pages and very common words, where the newest matches would be walked far to meet the filter
+ *  (a host of 190 captures at a million pages: 12 ms walked; a lookup 15 us). */
+export function buildNewestFilterMatchesSql(match: string, mainFirst: string | null, q: ParsedQuery): SqlQuery {
+  const params: Params = {};
+  const pages = `SELECT DISTINCT c.page_id AS pid FROM captures c WHERE ${captureFilterSql(q, params)} AND c.page_id IS NOT NULL
+    ORDER BY pid DESC`;
+  const matching = (m: string, score: string) => `SELECT * FROM (SELECT s.pid AS pid, ${score} AS score FROM (${pages}) s
+    WHERE EXISTS (SELECT 1 FROM pages_fts WHERE pages_fts MATCH ${m} AND rowid >= s.pid AND rowid <= s.pid))`;
+  if (mainFirst === null) return { sql: matching('@match', '-s.pid'), params: { ...params, match } };
+  return {
+    sql: `${matching('@mainMatch', '-s.pid')} UNION ALL ${matching('@restOnlyMatch', `${REST_ONLY_PENALTY} - s.pid`)}`,
+    params: { ...params, mainMatch: mainFirst, restOnlyMatch: restOnlyMatch(match, mainFirst) },
+  };
+}
+
 /** The matches of `match` that are not matches of `mainFirst`: the pages holding the words only outside their main
  *  content. */
 function restOnlyMatch(match: string, mainFirst: string): string {

@@ -32,6 +32,7 @@ const TUNINGS: Array<[string, Partial<SearchTuning>]> = [
   ['ranked, window of 150', { rankWindow: 150, commonShare: 1 }],
   ['very common words, newest first', { rankWindow: 150, commonShare: 0.5 }],
   ['very common words, selective filter as a set', { rankWindow: 150, commonShare: 0.5, walkCandidates: 0 }],
+  ['very common words, selective filter looked up', { rankWindow: 150, commonShare: 0.5, matchesPerPageLookup: 0 }],
   ['selective filter probed', { rankWindow: 150, commonShare: 1 }],
   ['selective filter as a set', { rankWindow: 150, commonShare: 1, walkCandidates: 0 }],
   // A window too small for a site's first page of hits: its matches ranked whole.
@@ -84,7 +85,8 @@ describe('paging by relevance keeps the ranking', () => {
 });
 
 describe('a selective filter gives the same hits in the same order however it is applied', () => {
-  // Probed on each candidate (walkCandidates high) or read as a set of pages (0), for a ranked query
+  // Probed on each candidate (walkCandidates high), read as a set of pages (0), or each of its pages looked up in the
+  // full-text index (matchesPerPageLookup 0: newest first only), for a ranked query
   // and for one of very common words or a very common prefix (newest first, whose intersection keeps the
   // candidates' order unsorted).
   it.each([
@@ -95,8 +97,10 @@ describe('a selective filter gives the same hits in the same order however it is
     for (const q of [`benchmark site:${SITES[1]}`, `mixed site:${SITES[0]}`, `sitenav site:${SITES[2]}`, `benchm* site:${SITES[1]}`]) {
       const walked = ids(q, 1000, 0, { ...tuning, walkCandidates: 1e9 });
       expect(walked).toHaveLength(onSite(q.slice(q.indexOf(':') + 1)));
-      expect(ids(q, 1000, 0, { ...tuning, walkCandidates: 0 })).toEqual(walked);
-      expect(ids(q, 10, 20, { ...tuning, walkCandidates: 0 })).toEqual(walked.slice(20, 30));
+      for (const way of [{ walkCandidates: 0 }, { matchesPerPageLookup: 0 }]) {
+        expect(ids(q, 1000, 0, { ...tuning, ...way })).toEqual(walked);
+        expect(ids(q, 10, 20, { ...tuning, ...way })).toEqual(walked.slice(20, 30));
+      }
     }
   });
 });

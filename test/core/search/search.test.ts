@@ -84,6 +84,10 @@ const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
   ['common words, filter as a set', { rankWindow: 1, commonShare: 0, walkCandidates: 0 }, {
     query: 'archive site:example.com', options: {}, plan: 'selective-filter', statement: new RegExp(`-rowid AS score[^]*${AS_SET.source}`),
   }],
+  // A filter of so few pages that each is looked up in the full-text index, newest first.
+  ['common words, filter looked up', { rankWindow: 1, commonShare: 0, matchesPerPageLookup: 0 }, {
+    query: 'archive site:example.com', options: {}, plan: 'selective-filter', statement: /-s\.pid AS score[^]*rowid >= s\.pid AND rowid <= s\.pid/,
+  }],
   // Date order walks the captures newest first instead of sorting the matches (a match set above dateSortMatches).
   ['date scan', { dateSortMatches: 0 }, { query: 'archive', options: { sort: 'date' }, plan: 'date-scan', statement: /c\.timestamp AS ts/ }],
 ];
