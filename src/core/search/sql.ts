@@ -248,15 +248,21 @@ function restOnlyMatch(match: string, mainFirst: string): string {
 export type FilterWay = 'probe' | 'set';
 
 /** Candidates (pid, score) kept to the pages with a capture within the filters (FilterWay says how), best score
- *  first. `+pid`, not `pid`: SQLite pushes an IN down into the FTS5 subquery, and on the bare column FTS5 takes it as
- *  rowid constraints, one doclist walk from the start per allowed page (41 s for a common word and a site of 1,700
- *  pages at 20k pages); on an expression it only filters the rows FTS5 reads once.
- *  `inOrder`: the candidates come best first already (buildNewestMatchesSql), so they are kept in their order and
+ *  first. Probed, they are tested in their order as they come, so the caller stops at a page of hits: `LIMIT -1`
+ *  keeps SQLite from flattening the candidates' query into this one, which sorted a tier after the filter and so
+ *  probed each of its matches before the first row (1,000 probes for a page of 20 hits, 3-5 ms at a million pages).
+ *  As a set, the filter runs before the sort, so bm25 scores only the candidates kept; `+pid`, not `pid`: SQLite
+ *  pushes an IN down into the FTS5 subquery, and on the bare column FTS5 takes it as rowid constraints, one doclist
+ *  walk from the start per allowed page (41 s for a common word and a site of 1,700 pages at 20k pages).
+ *  `inOrder`: the candidates come best first already (buildNewestMatchesSql), so a set keeps them in their order and
  *  the caller stops at a page of hits, where a sort would wait for every match of the word (a common word on a site
  *  of 94 pages at 200k: both arms' whole doclists, ~60 ms, before the first row). */
 export function filteredCandidates(candidates: SqlQuery, q: ParsedQuery, way: FilterWay, inOrder = false): SqlQuery {
   const params: Params = { ...candidates.params };
-  const kept = way === 'set' ? `+pid IN (${filterPagesSql(q, params)})` : pageHasCaptureSql(q, params, 'pid');
+  if (way === 'probe') {
+    return { sql: `SELECT pid, score FROM (${candidates.sql} LIMIT -1) WHERE ${pageHasCaptureSql(q, params, 'pid')}`, params };
+  }
+  const kept = `+pid IN (${filterPagesSql(q, params)})`;
   return { sql: `SELECT pid, score FROM (${candidates.sql}) WHERE ${kept}${inOrder ? '' : ' ORDER BY score, pid'}`, params };
 }
 
