@@ -222,10 +222,9 @@ export function buildNewestMatchesSql(match: string, mainFirst: string | null = 
  *  (a host of 190 captures at a million pages: 12 ms walked; a lookup 15 us). */
 export function buildNewestFilterMatchesSql(match: string, mainFirst: string | null, q: ParsedQuery): SqlQuery {
   const params: Params = {};
-  const pages = `SELECT DISTINCT c.page_id AS pid FROM captures c WHERE ${captureFilterSql(q, params)} AND c.page_id IS NOT NULL
-    ORDER BY pid DESC`;
+  const pages = `${filterPageIdsSql(q, params)} ORDER BY pid DESC`;
   const matching = (m: string, score: string) => `SELECT * FROM (SELECT s.pid AS pid, ${score} AS score FROM (${pages}) s
-    WHERE EXISTS (SELECT 1 FROM pages_fts WHERE pages_fts MATCH ${m} AND rowid >= s.pid AND rowid <= s.pid))`;
+    WHERE ${pageMatchesSql(m, 's.pid')})`;
   if (mainFirst === null) return { sql: matching('@match', '-s.pid'), params: { ...params, match } };
   return {
     sql: `${matching('@mainMatch', '-s.pid')} UNION ALL ${matching('@restOnlyMatch', `${REST_ONLY_PENALTY} - s.pid`)}`,
@@ -299,14 +298,21 @@ export function buildFilteredMatchIdsSql(match: string, q: ParsedQuery, newest?:
 /** The pages with a capture within the filters that `match` matches, each looked up in the full-text index by its
  *  rowid: for a filter of few pages and a word on most pages, where walking the word's doclist (buildFilteredMatchIdsSql)
  *  costs more than a lookup per page (at a million pages: 760 pages' lookups 11 ms, the walk of a word on 620,000
- *  pages 33 ms). A range, not `rowid = ?`: buildSnippetSql says why. */
+ *  pages 33 ms). */
 export function buildMatchingFilterPagesSql(match: string, q: ParsedQuery): SqlQuery {
   const params: Params = { match };
-  return {
-    sql: `SELECT s.pid FROM (SELECT DISTINCT page_id AS pid FROM (${filterPagesSql(q, params)}) WHERE page_id IS NOT NULL) s
-      WHERE EXISTS (SELECT 1 FROM pages_fts WHERE pages_fts MATCH @match AND rowid >= s.pid AND rowid <= s.pid)`,
-    params,
-  };
+  return { sql: `SELECT s.pid FROM (${filterPageIdsSql(q, params)}) s WHERE ${pageMatchesSql('@match', 's.pid')}`, params };
+}
+
+/** Each page with a capture within the filters once, as `pid`. */
+function filterPageIdsSql(q: ParsedQuery, params: Params): string {
+  return `SELECT DISTINCT c.page_id AS pid FROM captures c WHERE ${captureFilterSql(q, params)} AND c.page_id IS NOT NULL`;
+}
+
+/** Whether the words `match` (an SQL parameter) match the page `pid` (an SQL expression): a lookup of its rowid in
+ *  the full-text index. A range, not `rowid = ?`: buildSnippetSql says why. */
+function pageMatchesSql(match: string, pid: string): string {
+  return `EXISTS (SELECT 1 FROM pages_fts WHERE pages_fts MATCH ${match} AND rowid >= ${pid} AND rowid <= ${pid})`;
 }
 
 /** How many captures of any type meet the filter's host and time ranges, counted up to `cap`: read from one capture

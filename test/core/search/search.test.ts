@@ -92,8 +92,8 @@ const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
   ['date scan', { dateSortMatches: 0 }, { query: 'archive', options: { sort: 'date' }, plan: 'date-scan', statement: /c\.timestamp AS ts/ }],
 ];
 
-/** The SQL texts the store ran for `query`. */
-function statementsOf(coll: Collection, query: string, opts: SearchOptions): { plan: string; statements: string[] } {
+/** The collection, and the SQL texts the store has run through it so far. */
+function spied(coll: Collection): { spy: Collection; seen: string[] } {
   const seen: string[] = [];
   const spy = new Proxy(coll, {
     get(target, prop) {
@@ -106,6 +106,12 @@ function statementsOf(coll: Collection, query: string, opts: SearchOptions): { p
       };
     },
   });
+  return { spy, seen };
+}
+
+/** The SQL texts the store ran for `query`. */
+function statementsOf(coll: Collection, query: string, opts: SearchOptions): { plan: string; statements: string[] } {
+  const { spy, seen } = spied(coll);
   return { plan: search(spy, query, opts).plan, statements: seen };
 }
 
@@ -253,18 +259,7 @@ describe('searchFacets', () => {
     const ways = { walked: { matchesPerPageLookup: 1e9 }, 'looked up': { matchesPerPageLookup: 0 } };
     const statements = { walked: /MATCH @match\) WHERE \+pid IN \(SELECT c\.page_id/, 'looked up': /rowid >= s\.pid AND rowid <= s\.pid/ };
     for (const [way, tuning] of Object.entries(ways) as Array<[keyof typeof ways, Partial<SearchTuning>]>) {
-      const seen: string[] = [];
-      const spy = new Proxy(coll(), {
-        get(target, prop) {
-          const v: unknown = Reflect.get(target, prop, target);
-          if (typeof v !== 'function') return v;
-          return (...args: unknown[]) => {
-            const q = args[0] as Partial<SqlQuery> | undefined;
-            if (typeof q?.sql === 'string') seen.push(q.sql);
-            return (v as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        },
-      });
+      const { spy, seen } = spied(coll());
       const f = searchFacets(spy, 'archive site:example.com', { exactCountLimit: 1, ...tuning });
       expect(seen.some((sql) => statements[way].test(sql)), way).toBe(true);
       expect(f, way).toMatchObject({ total: 2, totalIsEstimate: false, facetsAreSample: false });
