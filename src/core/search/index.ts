@@ -75,8 +75,8 @@ export interface SearchTuning {
   exactCountLimit: number;
   /** A word on more than this share of all pages (and on more than rankWindow pages) is "very common". */
   commonShare: number;
-  /** A selective filter is probed on each candidate (sql.ts FilterWay) when the page of hits should fill within this
-   *  many candidates; else its pages are read as a set. */
+  /** Newest matches first, a selective filter is probed on each candidate (sql.ts FilterWay) when the page of hits
+   *  should fill within this many candidates; else its pages are read as a set. */
   walkCandidates: number;
   /** Date order: up to this many matches are sorted by their newest capture; above it, captures are walked newest
    *  first until the page of hits is full. */
