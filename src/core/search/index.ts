@@ -174,10 +174,12 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
       // the read stops early; intersected with a filter's set of pages it may read every match, and an OR pays each
       // row a step per word.
       const lazy = filtered && !probeNewest ? undefined : completions;
-      // A filter of so few pages that looking each up in the full-text index costs less than walking the newest
-      // matches to meet it (about need / its share of all pages of them); a prefix is not looked up page by page.
+      // A filter of so few pages that looking them up in the full-text index costs less than walking the newest
+      // matches to meet it (about need / its share of all pages of them). Newest first, the words are on more than
+      // commonShare of the pages, so about need / commonShare of its pages are looked up, at most all of them. A
+      // prefix is not looked up page by page.
       const lookUp = captures !== null && !q.clauses.some((c) => c.anyOf.some((term) => term.prefix))
-        && captures * captures * t.matchesPerPageLookup < need * span;
+        && Math.min(captures, need / t.commonShare) * t.matchesPerPageLookup * captures < need * span;
       if (newestFirst && lookUp) tiers = [buildNewestFilterMatchesSql(match!, mainFirstMatch(q), q)];
       else if (newestFirst) tiers = [among(buildNewestMatchesSql(toFtsMatch(q, lazy)!, mainFirstMatch(q, lazy)), probeNewest)];
       else {
