@@ -13,15 +13,15 @@ import {
   buildDateHitsSql,
   buildCandidatePageSql,
   buildHitsOfPagesSql,
-  buildFilteredPagesSql,
   buildIndexedCaptureCountSql,
-  amongPages,
+  buildFilteredMatchIdsSql,
+  buildMatchingFilterPagesSql,
+  filteredCandidates,
   buildRankedTiersSql,
   buildNewestMatchesSql,
+  buildNewestFilterMatchesSql,
   buildNewestCapturesSql,
-  buildPagePassesSql,
   buildMatchIdsSql,
-  buildMatchIdsAmongSql,
   buildNewestMatchIdsSql,
   buildSnippetSql,
   buildWindowFloorSql,
@@ -65,7 +65,8 @@ export interface SearchResult {
 /** The bounds that keep a query's work small. Defaults suit collections of up to a few hundred thousand pages;
  *  tests and benchmarks pass other values to drive each plan. */
 export interface SearchTuning {
-  /** A filter keeping at most this many pages is selective: read from the capture indexes first. */
+  /** A filter whose host and time ranges hold at most this many pages' captures (CAPTURES_PER_PAGE each) is
+   *  selective: its pages may be read as a set, and its total is counted exactly. */
   selectivePages: number;
   /** Above this many matches, relevance ranks the newest this-many matches first, then the older ones
    *  (buildRankedTiersSql). */
@@ -74,12 +75,21 @@ export interface SearchTuning {
   exactCountLimit: number;
   /** A word on more than this share of all pages (and on more than rankWindow pages) is "very common". */
   commonShare: number;
-  /** A selective filter's pages are tested on the ranked candidates in JavaScript when the page of hits should fill
-   *  within this many candidates; else the intersection runs in SQL. */
+  /** Newest matches first, a selective filter is probed on each candidate (sql.ts FilterWay) when the page of hits
+   *  should fill within this many candidates; else its pages are read as a set. */
   walkCandidates: number;
   /** Date order: up to this many matches are sorted by their newest capture; above it, captures are walked newest
    *  first until the page of hits is full. */
   dateSortMatches: number;
+  /** What looking a page up in the full-text index by its rowid costs, in matches of a doclist walked (sql.ts
+   *  buildMatchingFilterPagesSql, buildNewestFilterMatchesSql): a selective filter's pages are looked up, for its
+   *  total or for the newest matches, when that costs less than walking the words' matches to meet them. */
+  matchesPerPageLookup: number;
+  /** A selective filter's hits among a larger match set are all found when that costs at most this many matches
+   *  walked (or page lookups worth as much); else they are estimated from those among the newest this-many matches
+   *  (at a million pages, walking 100,000 matches: 7 ms; a word on 630,000 pages: 23 ms, 45-70 ms with a host's
+   *  pages as a set). */
+  walkMatches: number;
 }
 
 export const DEFAULT_TUNING: SearchTuning = {
@@ -89,7 +99,12 @@ export const DEFAULT_TUNING: SearchTuning = {
   commonShare: 0.1,
   dateSortMatches: 5000,
   walkCandidates: 2000,
+  matchesPerPageLookup: 300,
+  walkMatches: 100_000,
 };
+
+/** Hits of a page when the caller does not say. */
+const DEFAULT_LIMIT = 20;
 
 function asQuery(q: string | ParsedQuery, coll?: Collection): ParsedQuery {
   const parsed = typeof q === 'string' ? parseQuery(q) : q;
@@ -109,7 +124,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
     annotate({ clauses: parsed.clauses.length, filtered: hasFilters(parsed.filters) });
     return [parsed, m] as const;
   });
-  const limit = Math.max(0, Math.min(opts.limit ?? 20, 1000));
+  const limit = Math.max(0, Math.min(opts.limit ?? DEFAULT_LIMIT, 1000));
   const offset = Math.max(0, opts.offset ?? 0);
   const sort = match === null ? 'date' : (opts.sort ?? 'relevance');
   const filtered = hasFilters(q.filters);
@@ -121,9 +136,8 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   // whatever rowid window the query is held to, so a word on most pages costs time in proportion to the collection.
   // Such a word's bm25 weight is near zero anyway: when every word of a query is that common it is answered newest
   // matches first, which FTS5 reads from the end of the doclists; when only some are, the rarer ones alone are scored
-  // and the common ones only filter (the stopword-aware plan). A filter that keeps few pages is applied as a set of
-  // page ids read from the capture indexes, never as one FTS5 lookup per page: FTS5 pins a rowid by walking the
-  // doclist from its start (7 ms a lookup for a word on 80% of 200k pages).
+  // and the common ones only filter (the stopword-aware plan). A filter is applied to the candidates inside SQLite by
+  // page id, a capture lookup per candidate or the filter's pages read as a set (sql.ts FilterWay).
   // Every plan walks one order of the candidates that does not depend on the page asked for (tiers of ranked matches,
   // sql.ts buildRankedTiersSql): so paging is consistent, each hit on exactly one page, in the order of one big page.
   // An earlier design ranked a window that grew with offset + limit and widened to all matches when a page came up
@@ -135,41 +149,52 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
     const completions = prefixCompletions(coll, q);
     const common = commonClauses(coll, q, t, completions);
     const positive = q.clauses.filter((c) => !c.negated).length;
-    const allowed = filtered ? selectivePages(coll, q, t) : null;
-    if (allowed && allowed.length === 0) rows = [];
+    const captures = filtered ? selectiveCaptures(coll, q, t) : null;
+    if (captures === 0) rows = [];
     else {
-      // A broad filter is a capture lookup per candidate (it passes most of them). A selective one is the set of its
-      // pages: tested in JavaScript on the candidates as they come, best first, when the page of hits should fill
-      // within walkCandidates of them (at the filter's share of all pages), so the walk stops early; else intersected
-      // inside SQLite (amongPages), which reads the whole match set but steps no row it does not keep (a common word
-      // and a small site: 110 ms walked, 23 ms in SQL at 20k pages; a large site: 8.5 ms walked, 69 ms in SQL).
-      const passes = filtered && !allowed ? filterCheck(coll, q) : null;
-      const walk = allowed !== null && need * pageSpan(coll) <= t.walkCandidates * allowed.length;
-      const allowedSet = walk ? new Set(allowed) : null;
-      const filterKeep = allowedSet ? (pid: number) => allowedSet.has(pid) : passes;
+      // The filter is applied inside SQLite by page id (sql.ts FilterWay). A broad one is probed on each candidate (it
+      // passes most of them). A selective one is probed on a read that stops early: a tier of the newest rankWindow
+      // matches, or the newest matches when the page of hits should fill within walkCandidates of them (at its share
+      // of all pages); a read of every match takes its pages once as a set, which costs in proportion to them and
+      // makes each candidate's test a step in a small b-tree. Ranked, a selective filter whose first page of hits
+      // would not fill within the newest rankWindow matches has all its matches ranked at once, bm25 scoring only those
+      // it keeps: the window's tier scored every one of its matches to keep a few (a rare word on a host of 350
+      // captures at a million pages: 20 ms, all at once 2 ms). Decided by the first page, not the one asked for, so
+      // that every page of hits is cut from one order.
       const newestFirst = common.size === positive;
-      const among = (c: SqlQuery): SqlQuery => (allowed && !walk ? amongPages(c, allowed, newestFirst) : c);
-      let keep = filterKeep;
+      const span = filtered ? pageSpan(coll) : 0;
+      const probeNewest = captures === null || need * span <= t.walkCandidates * captures;
+      const windowed = captures === null || DEFAULT_LIMIT * span <= t.rankWindow * captures;
+      const among = (c: SqlQuery, probe: boolean): SqlQuery => (filtered ? filteredCandidates(c, q, probe ? 'probe' : 'set', newestFirst) : c);
+      let keep: ((pid: number) => boolean) | null = null;
       let tiers: SqlQuery[];
-      if (allowed) plan = 'selective-filter';
+      if (captures !== null) plan = 'selective-filter';
       else if (common.size > 0) plan = newestFirst ? 'newest-matches' : 'rarer-words';
       // Newest first, a prefix is read as its words (prefixCompletions): the same pages, without the merge, as long as
-      // the read stops early; intersected with a filter's pages inside SQLite it may read every match, and an OR
-      // pays each row a step per word.
-      const lazy = allowed && !walk ? undefined : completions;
-      if (newestFirst) tiers = [buildNewestMatchesSql(toFtsMatch(q, lazy)!, mainFirstMatch(q, lazy))];
+      // the read stops early; intersected with a filter's set of pages it may read every match, and an OR pays each
+      // row a step per word.
+      const lazy = filtered && !probeNewest ? undefined : completions;
+      // A filter of so few pages that looking them up in the full-text index costs less than walking the newest
+      // matches to meet it (about need / its share of all pages of them). Newest first, the words are on more than
+      // commonShare of the pages, so about need / commonShare of its pages are looked up, at most all of them. A
+      // prefix is not looked up page by page.
+      const lookUp = captures !== null && !q.clauses.some((c) => c.anyOf.some((term) => term.prefix))
+        && Math.min(captures, need / t.commonShare) * t.matchesPerPageLookup * captures < need * span;
+      if (newestFirst && lookUp) tiers = [buildNewestFilterMatchesSql(match!, mainFirstMatch(q), q)];
+      else if (newestFirst) tiers = [among(buildNewestMatchesSql(toFtsMatch(q, lazy)!, mainFirstMatch(q, lazy)), probeNewest)];
       else {
         // Ranked by all the words, the newest rankWindow matches first; by the rarer words, all of theirs (few, as
         // rarer).
         const rankQuery = { ...q, clauses: q.clauses.filter((c) => !common.has(c)) };
-        tiers = buildRankedTiersSql(toFtsMatch(rankQuery)!, common.size === 0 ? t.rankWindow : -1, mainFirstMatch(rankQuery));
+        tiers = buildRankedTiersSql(toFtsMatch(rankQuery)!, common.size === 0 && windowed ? t.rankWindow : -1, mainFirstMatch(rankQuery))
+          .map((tier) => among(tier, captures === null || tier.windowed));
         if (common.size > 0) {
           // Scored by the rarer words alone: the whole query's unranked match set says which pages match every word.
           const all = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match!)).map((r) => r.pid));
-          keep = (pid) => all.has(pid) && (!filterKeep || filterKeep(pid));
+          keep = (pid) => all.has(pid);
         }
       }
-      rows = rowsOfPicked(coll, q, pick(coll, tiers.map(among), keep, offset, limit));
+      rows = rowsOfPicked(coll, q, pick(coll, tiers, keep, offset, limit));
     }
   }
   if (sort === 'date' && match !== null && windowFloor(coll, match, t.dateSortMatches) > 0) {
@@ -318,17 +343,14 @@ function dateOrderScan(coll: Collection, q: ParsedQuery, match: string, offset: 
   return rows;
 }
 
-/** The pages with a capture within the filters when they are few (at most selectivePages), read from the capture
- *  indexes without the words; null when the filter keeps more. */
-function selectivePages(coll: Collection, q: ParsedQuery, t: SearchTuning): number[] | null {
+/** How many captures the filter's host and time ranges hold when they are few (at most CAPTURES_PER_PAGE times
+ *  selectivePages): counted from one index alone, without reading a capture row or a page. Null when the filter
+ *  keeps more, or has no such range. */
+function selectiveCaptures(coll: Collection, q: ParsedQuery, t: SearchTuning): number | null {
   if (!indexedFilter(q)) return null;
-  // The captures in the filter's host and time ranges, counted from one index alone, bound its pages from above: a
-  // filter with more than CAPTURES_PER_PAGE times selectivePages of them is taken as broad without reading its pages
-  // (a join per capture up to selectivePages + 1 pages: 9 ms to learn that a date range is broad, twice a query).
   const bound = t.selectivePages * CAPTURES_PER_PAGE;
-  if (coll.get<{ n: number }>(buildIndexedCaptureCountSql(q, bound + 1))!.n > bound) return null;
-  const ids = coll.all<{ id: number }>(buildFilteredPagesSql(q, t.selectivePages + 1));
-  return ids.length > t.selectivePages ? null : ids.map((r) => r.id);
+  const n = coll.get<{ n: number }>(buildIndexedCaptureCountSql(q, bound + 1))!.n;
+  return n > bound ? null : n;
 }
 
 /** Captures a page of a selective filter is expected to have at most within the filter's ranges: its response and
@@ -340,12 +362,6 @@ const CAPTURES_PER_PAGE = 4;
  *  pages, twice a query): such a filter is taken as broad, and tested on the candidates. */
 function indexedFilter(q: ParsedQuery): boolean {
   return q.filters.sites.length > 0 || q.filters.from !== undefined || q.filters.to !== undefined;
-}
-
-/** Whether a page has a capture within the filters: one indexed lookup per call, for filters that keep most pages. */
-function filterCheck(coll: Collection, q: ParsedQuery): (pid: number) => boolean {
-  const sql = buildPagePassesSql(q);
-  return (pid) => coll.get({ sql: sql.sql, params: { ...sql.params, pid } }) !== undefined;
 }
 
 /** The hit rows of the picked pages (pid -> score), in the order they were picked: not sorted by score, since an
@@ -376,16 +392,12 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
   const q = asQuery(query, coll);
   const match = toFtsMatch(q);
   const filtered = hasFilters(q.filters);
-  const exactHits = filtered && match !== null ? selectiveHitIds(coll, q, match, t) : null;
-  if (exactHits) {
-    const { facets } = countFacets(coll, buildFacetRowsSql(q, exactHits));
-    return { total: exactHits.length, totalIsEstimate: false, facets, facetsAreSample: false, tookMs: performance.now() - t0 };
-  }
   // Without words the filters are counted exactly from the capture indexes. With words, one read of the newest
   // matches (at most exactCountLimit + 1, from the end of the doclists) serves the rest: it says whether the set is
   // above the limit, and is then the sample facets are counted on and the total estimated from (its density over its
-  // rowid span); else it is the whole set, counted exactly. The facet rows hold only captures within the filters, so
-  // their pages are the filtered hits.
+  // rowid span); else it is the whole set, counted exactly. A selective filter on a larger set has its hits found
+  // among the matches (selectiveHits). The facet rows hold only captures within the filters, so their pages are the
+  // filtered hits.
   let sample: number[] | undefined;
   let matchCount: number;
   let sampled = false;
@@ -397,6 +409,13 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
     sampled = newest.length > t.exactCountLimit;
     sample = sampled ? newest.slice(0, t.exactCountLimit) : newest;
     matchCount = sampled ? estimateMatches(coll, t.exactCountLimit, newest[t.exactCountLimit]) : newest.length;
+    const selective = sampled && filtered ? selectiveHits(coll, q, match, t, matchCount) : null;
+    if (selective) {
+      const { ids, exact } = selective;
+      const { facets } = countFacets(coll, buildFacetRowsSql(q, exact ? ids : ids.slice(0, t.exactCountLimit)));
+      const total = exact ? ids.length : Math.round((ids.length * matchCount) / t.walkMatches);
+      return { total, totalIsEstimate: !exact, facets, facetsAreSample: !exact, tookMs: performance.now() - t0 };
+    }
   }
   const { facets, pages } = countFacets(coll, buildFacetRowsSql(q, sample));
   // Filtered, the hits among the sample, scaled to the whole set when it is a sample.
@@ -442,12 +461,23 @@ function countFacets(coll: Collection, sql: SqlQuery): { facets: Record<FacetNam
   return { facets: out, pages: pages.size };
 }
 
-/** The exact hits of a query whose filter keeps few pages: those pages that the words match (unranked). */
-function selectiveHitIds(coll: Collection, q: ParsedQuery, match: string, t: SearchTuning): number[] | null {
-  const ids = selectivePages(coll, q, t);
-  if (ids === null) return null;
-  return coll.rows(buildMatchIdsAmongSql(match, ids)).map((r) => r[0] as number);
+/** The hits of a query whose filter keeps few pages (unranked), the words matching about `matches` pages: all of them
+ *  (`exact`), by walking the matches with the filter's pages as a set or, when the words are on many more pages than
+ *  the filter holds captures, by looking each of its pages up in the full-text index (sql.ts
+ *  buildMatchingFilterPagesSql), as long as that costs at most walkMatches matches walked; else those among the
+ *  newest walkMatches matches, a sample. Null for a broad filter. */
+function selectiveHits(
+  coll: Collection, q: ParsedQuery, match: string, t: SearchTuning, matches: number,
+): { ids: number[]; exact: boolean } | null {
+  const captures = selectiveCaptures(coll, q, t);
+  if (captures === null) return null;
+  const lookups = captures * t.matchesPerPageLookup;
+  const exact = Math.min(lookups, matches) <= t.walkMatches;
+  const sql = !exact ? buildFilteredMatchIdsSql(match, q, t.walkMatches)
+    : lookups < matches ? buildMatchingFilterPagesSql(match, q) : buildFilteredMatchIdsSql(match, q);
+  return { ids: coll.rows(sql).map((r) => r[0] as number), exact };
 }
+
 
 type Row = StoredCapture & {
   pageId: number;

@@ -91,7 +91,7 @@ const HIT_COLUMNS = `p.id AS pageId, p.title AS title, p.url AS pageUrl, p.diges
 
 /** The page of hits with each one's capture count: counted for the returned rows only, not for every candidate. */
 function withCaptureCount(sql: string): string {
-  return `SELECT x.*, (SELECT count(*) FROM captures c WHERE c.digest = x.digest AND ${PAGE_CAPTURE_TYPES}) AS captureCount
+  return `SELECT x.*, (SELECT count(*) FROM captures c WHERE c.page_id = x.pageId AND ${PAGE_CAPTURE_TYPES}) AS captureCount
     FROM (${sql}) x`;
 }
 
@@ -107,7 +107,7 @@ export function buildDateHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
   const inMatch = match !== null ? 'AND p.id IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH @match)' : '';
   if (match !== null) params.match = match;
   const inner = `SELECT ${HIT_COLUMNS}, NULL AS score, c.id AS bestCapture, max(c.timestamp) AS bestTs
-    FROM captures c JOIN pages p ON p.digest = c.digest
+    FROM captures c JOIN pages p ON p.id = c.page_id
     WHERE ${cf} ${inMatch}
     GROUP BY p.id`;
   return {
@@ -159,14 +159,10 @@ export function buildMatchIdsSql(match: string): SqlQuery {
   return { sql: `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match`, params: { match } };
 }
 
-/** The matches among the given pages, unranked: the intersection inside SQLite, so only the hits cross to JavaScript
- *  (reading every match of a common word row by row into a set cost 10x the doclist walk itself). `+rowid`, not
- *  `rowid`: on the bare column FTS5 walks the doclist from its start once per page (amongPages says more). */
-export function buildMatchIdsAmongSql(match: string, pageIds: number[]): SqlQuery {
-  return {
-    sql: `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match AND +rowid IN (SELECT value FROM json_each(@among))`,
-    params: { match, among: JSON.stringify(pageIds) },
-  };
+/** A tier of ranked candidates (buildRankedTiersSql): `windowed` when it holds at most the newest `window` matches,
+ *  else it ranks every match it holds, however many. */
+export interface RankedTier extends SqlQuery {
+  windowed: boolean;
 }
 
 /** What a page that holds the words only outside its main content adds to its bm25 score (lower is better): more
@@ -190,18 +186,18 @@ export const REST_ONLY_PENALTY = 1e6;
  * others, REST_ONLY_PENALTY lower, each windowed in turn. No column weight can do that: FTS5's bm25 normalizes by the
  * length of the whole page, so one navigation word on a short page outscored the same word once in a long article.
  */
-export function buildRankedTiersSql(match: string, window = -1, mainFirst: string | null = null): SqlQuery[] {
+export function buildRankedTiersSql(match: string, window = -1, mainFirst: string | null = null): RankedTier[] {
   const arms: Array<[string, string]> = mainFirst === null
     ? [[match, 'rank']]
     : [[mainFirst, 'rank'], [restOnlyMatch(match, mainFirst), `rank + ${REST_ONLY_PENALTY}`]];
-  return arms.flatMap(([m, score]) => {
+  return arms.flatMap(([m, score]): RankedTier[] => {
     const all = `SELECT rowid AS pid, ${score} AS score FROM pages_fts WHERE pages_fts MATCH @match`;
-    if (window < 0) return [{ sql: `${all} ORDER BY score, pid`, params: { match: m } }];
+    if (window < 0) return [{ sql: `${all} ORDER BY score, pid`, params: { match: m }, windowed: false }];
     const params = { match: m, window };
     const newest = `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rowid DESC LIMIT @window`;
     return [
-      { sql: `SELECT * FROM (${all} ORDER BY rowid DESC LIMIT @window) ORDER BY score, pid`, params },
-      { sql: `${all} AND rowid < (SELECT min(pid) FROM (${newest})) ORDER BY score, pid`, params },
+      { sql: `SELECT * FROM (${all} ORDER BY rowid DESC LIMIT @window) ORDER BY score, pid`, params, windowed: true },
+      { sql: `${all} AND rowid < (SELECT min(pid) FROM (${newest})) ORDER BY score, pid`, params, windowed: false },
     ];
   });
 }
@@ -220,24 +216,64 @@ export function buildNewestMatchesSql(match: string, mainFirst: string | null = 
   };
 }
 
+/** The pages with a capture within the filters that the words match, in the order of buildNewestMatchesSql (which
+ *  filteredCandidates keeps): each of the filter's pages, newest first, looked up in the full-text index by its rowid.
+ *  For a filter of few pages and very common words, where the newest matches would be walked far to meet the filter
+ *  (a host of 190 captures at a million pages: 12 ms walked; a lookup 15 us). */
+export function buildNewestFilterMatchesSql(match: string, mainFirst: string | null, q: ParsedQuery): SqlQuery {
+  const params: Params = {};
+  const pages = `${filterPageIdsSql(q, params)} ORDER BY pid DESC`;
+  const matching = (m: string, score: string) => `SELECT * FROM (SELECT s.pid AS pid, ${score} AS score FROM (${pages}) s
+    WHERE ${pageMatchesSql(m, 's.pid')})`;
+  if (mainFirst === null) return { sql: matching('@match', '-s.pid'), params: { ...params, match } };
+  return {
+    sql: `${matching('@mainMatch', '-s.pid')} UNION ALL ${matching('@restOnlyMatch', `${REST_ONLY_PENALTY} - s.pid`)}`,
+    params: { ...params, mainMatch: mainFirst, restOnlyMatch: restOnlyMatch(match, mainFirst) },
+  };
+}
+
 /** The matches of `match` that are not matches of `mainFirst`: the pages holding the words only outside their main
  *  content. */
 function restOnlyMatch(match: string, mainFirst: string): string {
   return `(${match}) NOT (${mainFirst})`;
 }
 
-/** Candidates (pid, score) kept to the given pages, best score first, the intersection inside SQLite (no row crosses
- *  to JavaScript that is not kept). `+pid`, not `pid`: SQLite pushes the IN down into the FTS5 subquery, and on the
- *  bare column FTS5 takes it as rowid constraints, one doclist walk from the start per allowed page (41 s for a common
- *  word and a site of 1,700 pages at 20k pages); on an expression it only filters the rows FTS5 reads once.
- *  `inOrder`: the candidates come best first already (buildNewestMatchesSql), so they are kept in their order and
+/** How candidates are kept to a filter's pages inside SQLite (no row crosses to JavaScript that is not kept), by page
+ *  id (schema.ts migration 8). 'probe': each candidate's captures are looked up (captures_page), for a read that
+ *  stops after a few candidates, or a filter that keeps most pages. 'set': the filter's pages are read once from the
+ *  host or time index into a b-tree each candidate is looked up in, for a read of many candidates and a filter of
+ *  few pages. Measured at a million pages: a common word on a host of 79,000 captures, probed 0.1 ms, as a set 16 ms
+ *  (reading the set); a rare word's whole match set on a host of 6,000 captures, as a set 9 ms, probed 67 ms. */
+export type FilterWay = 'probe' | 'set';
+
+/** Candidates (pid, score) kept to the pages with a capture within the filters (FilterWay says how), best score
+ *  first. Probed, they are tested in their order as they come, so the caller stops at a page of hits: `LIMIT -1`
+ *  keeps SQLite from flattening the candidates' query into this one, which sorted a tier after the filter and so
+ *  probed each of its matches before the first row (1,000 probes for a page of 20 hits, 3-5 ms at a million pages).
+ *  As a set, the filter runs before the sort, so bm25 scores only the candidates kept; `+pid`, not `pid`: SQLite
+ *  pushes an IN down into the FTS5 subquery, and on the bare column FTS5 takes it as rowid constraints, one doclist
+ *  walk from the start per allowed page (41 s for a common word and a site of 1,700 pages at 20k pages).
+ *  `inOrder`: the candidates come best first already (buildNewestMatchesSql), so a set keeps them in their order and
  *  the caller stops at a page of hits, where a sort would wait for every match of the word (a common word on a site
  *  of 94 pages at 200k: both arms' whole doclists, ~60 ms, before the first row). */
-export function amongPages(candidates: SqlQuery, pageIds: number[], inOrder = false): SqlQuery {
-  return {
-    sql: `SELECT pid, score FROM (${candidates.sql}) WHERE +pid IN (SELECT value FROM json_each(@among))${inOrder ? '' : ' ORDER BY score, pid'}`,
-    params: { ...candidates.params, among: JSON.stringify(pageIds) },
-  };
+export function filteredCandidates(candidates: SqlQuery, q: ParsedQuery, way: FilterWay, inOrder = false): SqlQuery {
+  const params: Params = { ...candidates.params };
+  if (way === 'probe') {
+    return { sql: `SELECT pid, score FROM (${candidates.sql} LIMIT -1) WHERE ${pageHasCaptureSql(q, params, 'pid')}`, params };
+  }
+  const kept = `+pid IN (${filterPagesSql(q, params)})`;
+  return { sql: `SELECT pid, score FROM (${candidates.sql}) WHERE ${kept}${inOrder ? '' : ' ORDER BY score, pid'}`, params };
+}
+
+/** The page ids of the captures within the filters (repeated for a page with several), from the host or time
+ *  index where the filter has a range. */
+function filterPagesSql(q: ParsedQuery, params: Params): string {
+  return `SELECT c.page_id FROM captures c WHERE ${captureFilterSql(q, params)}`;
+}
+
+/** Whether the page `pid` (an SQL expression) has a capture within the filters: a range of captures_page. */
+function pageHasCaptureSql(q: ParsedQuery, params: Params, pid: string): string {
+  return `EXISTS (SELECT 1 FROM captures c WHERE c.page_id = ${pid} AND ${captureFilterSql(q, params)})`;
 }
 
 /** Candidates past the first `offset`, at most `limit` of them: SQLite skips the offset itself (a list scrolled to its
@@ -246,23 +282,37 @@ export function buildCandidatePageSql(candidates: SqlQuery, limit: number, offse
   return { sql: `SELECT * FROM (${candidates.sql}) LIMIT @limit OFFSET @offset`, params: { ...candidates.params, limit, offset } };
 }
 
-/** A row when page @pid has a capture within the filters. */
-export function buildPagePassesSql(q: ParsedQuery): SqlQuery {
-  const params: Params = {};
-  const cf = captureFilterSql(q, params);
-  return { sql: `SELECT 1 AS ok FROM pages p JOIN captures c ON c.digest = p.digest WHERE p.id = @pid AND ${cf} LIMIT 1`, params };
+/** The matches of `match` among the pages with a capture within the filters, unranked (or of its `newest` matches,
+ *  newest first): the filter's pages read once (FilterWay 'set'), so only the hits cross to JavaScript; reading every
+ *  match of a common word row by row into a set cost 10x the doclist walk itself. */
+export function buildFilteredMatchIdsSql(match: string, q: ParsedQuery, newest?: number): SqlQuery {
+  const params: Params = { match };
+  let matches = 'SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match';
+  if (newest !== undefined) {
+    params.newest = newest;
+    matches += ' ORDER BY rowid DESC LIMIT @newest';
+  }
+  return { sql: `SELECT pid FROM (${matches}) WHERE +pid IN (${filterPagesSql(q, params)})`, params };
 }
 
-/** Pages with a capture within the filters, at most `max`: read from the capture indexes, without the words. CROSS
- *  JOIN keeps captures the outer loop: with a filter no index serves (mime), the planner otherwise scanned every page
- *  row (0.7 s at 200k pages) to look up its captures by the covering digest index. */
-export function buildFilteredPagesSql(q: ParsedQuery, max: number): SqlQuery {
-  const params: Params = { max };
-  const cf = captureFilterSql(q, params);
-  return {
-    sql: `SELECT DISTINCT p.id AS id FROM captures c CROSS JOIN pages p ON p.digest = c.digest WHERE ${cf} LIMIT @max`,
-    params,
-  };
+/** The pages with a capture within the filters that `match` matches, each looked up in the full-text index by its
+ *  rowid: for a filter of few pages and a word on most pages, where walking the word's doclist (buildFilteredMatchIdsSql)
+ *  costs more than a lookup per page (at a million pages: 760 pages' lookups 11 ms, the walk of a word on 620,000
+ *  pages 33 ms). */
+export function buildMatchingFilterPagesSql(match: string, q: ParsedQuery): SqlQuery {
+  const params: Params = { match };
+  return { sql: `SELECT s.pid FROM (${filterPageIdsSql(q, params)}) s WHERE ${pageMatchesSql('@match', 's.pid')}`, params };
+}
+
+/** Each page with a capture within the filters once, as `pid`. */
+function filterPageIdsSql(q: ParsedQuery, params: Params): string {
+  return `SELECT DISTINCT c.page_id AS pid FROM captures c WHERE ${captureFilterSql(q, params)} AND c.page_id IS NOT NULL`;
+}
+
+/** Whether the words `match` (an SQL parameter) match the page `pid` (an SQL expression): a lookup of its rowid in
+ *  the full-text index. A range, not `rowid = ?`: buildSnippetSql says why. */
+function pageMatchesSql(match: string, pid: string): string {
+  return `EXISTS (SELECT 1 FROM pages_fts WHERE pages_fts MATCH ${match} AND rowid >= ${pid} AND rowid <= ${pid})`;
 }
 
 /** How many captures of any type meet the filter's host and time ranges, counted up to `cap`: read from one capture
@@ -274,12 +324,12 @@ export function buildIndexedCaptureCountSql(q: ParsedQuery, cap: number): SqlQue
 }
 
 /** Captures within the filters, newest first, each with its page: date order for a match set too large to sort
- *  (search/index.ts dateOrderScan). CROSS JOIN keeps the timestamp index the outer loop. */
+ *  (search/index.ts dateOrderScan), from the timestamp index. */
 export function buildNewestCapturesSql(q: ParsedQuery): SqlQuery {
   const params: Params = {};
   const cf = captureFilterSql(q, params);
   return {
-    sql: `SELECT p.id AS pid, c.timestamp AS ts FROM captures c CROSS JOIN pages p ON p.digest = c.digest WHERE ${cf}
+    sql: `SELECT c.page_id AS pid, c.timestamp AS ts FROM captures c WHERE ${cf} AND c.page_id IS NOT NULL
       ORDER BY c.timestamp DESC`,
     params,
   };
@@ -289,7 +339,7 @@ export function buildNewestCapturesSql(q: ParsedQuery): SqlQuery {
 export function buildHitsOfPagesSql(q: ParsedQuery, pageIds: number[]): SqlQuery {
   const params: Params = { ids: JSON.stringify(pageIds) };
   const cf = captureFilterSql(q, params);
-  const best = `(SELECT c.id FROM captures c WHERE c.digest = p.digest AND ${cf} ORDER BY c.timestamp DESC, c.id DESC LIMIT 1)`;
+  const best = `(SELECT c.id FROM captures c WHERE c.page_id = p.id AND ${cf} ORDER BY c.timestamp DESC, c.id DESC LIMIT 1)`;
   return {
     sql: withCaptureCount(`SELECT h.*, ${CAPTURE_COLUMNS} FROM (
         SELECT ${HIT_COLUMNS}, NULL AS score, ${best} AS bestCapture FROM pages p
@@ -394,13 +444,15 @@ export function buildCaptureCountsSql(group: CaptureGroup, limit: number): SqlQu
 export function buildFacetRowsSql(q: ParsedQuery, pageIds?: number[]): SqlQuery {
   const params: Params = {};
   const cf = captureFilterSql(q, params);
-  let from = 'pages p';
-  if (pageIds) {
-    params.ids = JSON.stringify(pageIds);
-    from = '(SELECT value AS pid FROM json_each(@ids)) m JOIN pages p ON p.id = m.pid';
-  }
   const cols = FACET_NAMES.map((f) => `${FACET_EXPR[f]} AS ${f}`).join(', ');
-  return { sql: `SELECT p.id AS pid, ${cols} FROM ${from} JOIN captures c ON c.digest = p.digest WHERE ${cf}`, params };
+  // By page id from captures_page alone: neither page rows nor digests are read.
+  if (!pageIds) return { sql: `SELECT c.page_id AS pid, ${cols} FROM captures c WHERE c.page_id IS NOT NULL AND ${cf}`, params };
+  params.ids = JSON.stringify(pageIds);
+  return {
+    sql: `SELECT c.page_id AS pid, ${cols} FROM (SELECT value AS pid FROM json_each(@ids)) m CROSS JOIN captures c ON c.page_id = m.pid
+      WHERE ${cf}`,
+    params,
+  };
 }
 
 export { hasFilters };

@@ -19,6 +19,7 @@ import { mainLinesOf, mainOf, restOf } from './main-lines.js';
 import {
   CAPTURE_INDEX_NAMES,
   CAPTURE_INDEXES,
+  LINK_CAPTURES_SQL,
   MAIN_FUNCTION,
   META_INDEXES_DEFERRED,
   RETIRED_CAPTURE_INDEXES,
@@ -473,11 +474,18 @@ export class Collection {
   writeBatch(b: IngestBatch, opts: { replacePages?: boolean; window?: number } = {}): void {
     const attrs = { captures: b.captures.length, pages: b.pages.length, errors: b.errors.length };
     this.trace('store.writeBatch', attrs, () => {
-      // Positional parameters: binding by name costs a lookup per column and an object per row.
+      // Positional parameters: binding by name costs a lookup per column and an object per row. A capture takes the
+      // id of its payload's page, stored before it (pages go first) or by an earlier batch.
       const cap = this.stmt(
         `INSERT OR REPLACE INTO captures (file_id, offset, length, type, uri, urlkey, rhost, timestamp, status, mime,
-         digest, record_id, refers_to_uri, refers_to_date, method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         digest, record_id, refers_to_uri, refers_to_date, method, page_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM pages WHERE digest = ?))`,
       );
+      // A capture an earlier batch stored before its page: found by the digest index, when a bulk load has not
+      // dropped it (then the index build links them, LINK_CAPTURES_SQL).
+      const link = this.hasIndex('captures_digest')
+        ? this.stmt('UPDATE captures SET page_id = ? WHERE digest = ? AND page_id IS NULL')
+        : null;
       // CAST: bytes bound for the text are stored as TEXT (for a string it changes nothing).
       const page = this.stmt(
         `INSERT INTO pages (digest, url, title, description, text, lang, main_lines, main_found, page_count)
@@ -497,10 +505,6 @@ export class Collection {
       const fileId = b.fileId;
       const owner = opts.window === undefined ? null : this.windowPages();
       this.db.transaction(() => {
-        for (const c of b.captures) {
-          cap.run(fileId, c.offset, c.length, c.type, c.uri, c.urlkey, c.uri ? reverseHost(c.uri) : null, c.timestamp,
-            c.status, c.mime, c.digest, c.recordId, c.refersToUri, c.refersToDate, c.method);
-        }
         for (const p of b.pages) {
           const text = bindable(p.text);
           const mainLines = p.mainLines === undefined ? mainLinesOf(textOf(p.text), textOf(p.main)) : p.mainLines;
@@ -521,12 +525,17 @@ export class Collection {
             continue;
           }
           owner?.set.run(fileId, p.digest, opts.window);
+          link?.run(r.lastInsertRowid, p.digest);
           // The same copies fts_source derives when FTS5 reads the row back; workers compute them off this thread.
           const title = p.ftsTitle === undefined ? segmentWords(p.title) : (p.ftsTitle ?? p.title);
           // Main and rest as the runs give them back, as fts_source does (textRow says why not the extractor's).
           const main = p.ftsMain === undefined ? segmentWords(mainOf(textOf(p.text), mainLines)) : (p.ftsMain ?? bindable(p.main));
           const rest = p.ftsRest === undefined ? segmentWords(restOf(textOf(p.text), mainLines)) : (p.ftsRest ?? bindable(p.rest));
           fts.run(r.lastInsertRowid, title, p.description, main, rest);
+        }
+        for (const c of b.captures) {
+          cap.run(fileId, c.offset, c.length, c.type, c.uri, c.urlkey, c.uri ? reverseHost(c.uri) : null, c.timestamp,
+            c.status, c.mime, c.digest, c.recordId, c.refersToUri, c.refersToDate, c.method, c.digest);
         }
         for (const e of b.errors) err.run(fileId, e.offset, e.code, e.message);
       })();
@@ -633,10 +642,17 @@ export class Collection {
    *  they replace dropped (so a query always has one or the other). */
   private captureIndexWork(): string[] {
     const present = this.captureIndexNames();
+    const missing = this.missingCaptureIndexes();
     return [
-      ...this.missingCaptureIndexes().map((ix) => `CREATE INDEX IF NOT EXISTS ${ix}`),
+      // The first also gives the page ids writeBatch could not while the digest index was away (it links a capture
+      // stored before its page by that index), so the indexes on them are built with them.
+      ...missing.map((ix, i) => `${i === 0 ? `${LINK_CAPTURES_SQL};\n` : ''}CREATE INDEX IF NOT EXISTS ${ix}`),
       ...RETIRED_CAPTURE_INDEXES.filter((name) => present.has(name)).map((name) => `DROP INDEX IF EXISTS ${name}`),
     ];
+  }
+
+  private hasIndex(name: string): boolean {
+    return this.stmt(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?`).get(name) !== undefined;
   }
 
   private captureIndexNames(): Set<string> {

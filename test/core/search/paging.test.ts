@@ -31,9 +31,12 @@ const TUNINGS: Array<[string, Partial<SearchTuning>]> = [
   ['ranked, one window', {}],
   ['ranked, window of 150', { rankWindow: 150, commonShare: 1 }],
   ['very common words, newest first', { rankWindow: 150, commonShare: 0.5 }],
-  ['very common words, selective filter in SQL', { rankWindow: 150, commonShare: 0.5, walkCandidates: 0 }],
-  ['selective filter walked', { rankWindow: 150, commonShare: 1 }],
-  ['selective filter in SQL', { rankWindow: 150, commonShare: 1, walkCandidates: 0 }],
+  ['very common words, selective filter as a set', { rankWindow: 150, commonShare: 0.5, walkCandidates: 0 }],
+  ['very common words, selective filter looked up', { rankWindow: 150, commonShare: 0.5, matchesPerPageLookup: 0 }],
+  ['selective filter probed', { rankWindow: 150, commonShare: 1 }],
+  ['selective filter as a set', { rankWindow: 150, commonShare: 1, walkCandidates: 0 }],
+  // A window too small for a site's first page of hits: its matches ranked whole.
+  ['selective filter ranked whole', { rankWindow: 20, commonShare: 1 }],
   ['broad filter', { rankWindow: 150, commonShare: 1, selectivePages: 0 }],
 ];
 
@@ -82,19 +85,22 @@ describe('paging by relevance keeps the ranking', () => {
 });
 
 describe('a selective filter gives the same hits in the same order however it is applied', () => {
-  // Tested on the candidates in JavaScript (walkCandidates high) or intersected inside SQLite (0), for a ranked query
+  // Probed on each candidate (walkCandidates high), read as a set of pages (0), or each of its pages looked up in the
+  // full-text index (matchesPerPageLookup 0: newest first only), for a ranked query
   // and for one of very common words or a very common prefix (newest first, whose intersection keeps the
   // candidates' order unsorted).
   it.each([
     ['ranked', { rankWindow: 150, commonShare: 1 }],
     ['very common words', { rankWindow: 150, commonShare: 0.5 }],
   ] as Array<[string, Partial<SearchTuning>]>)('%s', (_name, tuning) => {
-    // A prefix is read as its words when walked, whole by FTS5 when intersected in SQL (search/index.ts).
+    // A prefix is read as its words when probed, whole by FTS5 against a set of pages (search/index.ts).
     for (const q of [`benchmark site:${SITES[1]}`, `mixed site:${SITES[0]}`, `sitenav site:${SITES[2]}`, `benchm* site:${SITES[1]}`]) {
       const walked = ids(q, 1000, 0, { ...tuning, walkCandidates: 1e9 });
       expect(walked).toHaveLength(onSite(q.slice(q.indexOf(':') + 1)));
-      expect(ids(q, 1000, 0, { ...tuning, walkCandidates: 0 })).toEqual(walked);
-      expect(ids(q, 10, 20, { ...tuning, walkCandidates: 0 })).toEqual(walked.slice(20, 30));
+      for (const way of [{ walkCandidates: 0 }, { matchesPerPageLookup: 0 }]) {
+        expect(ids(q, 1000, 0, { ...tuning, ...way })).toEqual(walked);
+        expect(ids(q, 10, 20, { ...tuning, ...way })).toEqual(walked.slice(20, 30));
+      }
     }
   });
 });

@@ -48,7 +48,8 @@ const PAGES: FakePage[] = [
 const coll = collectionOf(PAGES);
 
 // Queries take one of several plans (search/index.ts): walk the ranked matches keeping filtered pages (a selective
-// filter, in JavaScript or inside SQLite), walk them testing each candidate's captures (a broad filter), or the
+// filter, probed on each candidate or read as a set of pages), walk them probing each candidate's captures (a broad
+// filter), or the
 // stopword-aware walk (very common words only filter; with commonShare 0 every word on the newest page counts as very
 // common), or date order walking captures newest first. Every behaviour below must hold whichever plan runs.
 // Each plan is known by the name the search reports and, where two share a name, a statement only it runs (its probe
@@ -61,19 +62,38 @@ interface PlanProbe {
   /** Matches the SQL text of a statement only this plan runs. */
   statement?: RegExp;
 }
+/** The statement that keeps candidates by a capture lookup each (sql.ts FilterWay 'probe'). */
+const PROBED = /EXISTS \(SELECT 1 FROM captures c WHERE c\.page_id = pid /;
+/** The statement that keeps candidates among the filter's pages read as a set (FilterWay 'set'). */
+const AS_SET = /\+pid IN \(SELECT c\.page_id FROM captures c /;
 const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
-  // The ranked walk tests the filter's page set in JavaScript: no statement holds the set.
-  ['ranked walk', {}, { query: 'crawler site:example.com', options: {}, plan: 'selective-filter' }],
-  // The same, the filter's pages intersected with the matches inside SQLite (a page of hits the walk would reach late).
-  ['ranked walk in SQL', { walkCandidates: 0 }, { query: 'crawler site:example.com', options: {}, plan: 'selective-filter', statement: /\+pid IN \(SELECT value FROM json_each\(@among\)\)/ }],
-  ['broad filter', { selectivePages: 0 }, { query: 'crawler site:example.com', options: {}, plan: 'ranked-matches', statement: /WHERE p\.id = @pid/ }],
+  // A selective filter: probed on the tier of the newest ranked matches, its pages read as a set for the older tier.
+  ['ranked walk', {}, { query: 'crawler site:example.com', options: {}, plan: 'selective-filter', statement: AS_SET }],
+  // A selective filter too small for its first page of hits to fill within the newest rankWindow matches: all its
+  // matches ranked at once.
+  ['ranked whole', { rankWindow: 1 }, {
+    query: 'crawler site:example.com', options: {}, plan: 'selective-filter', statement: new RegExp(`MATCH @match ORDER BY score, pid\\) WHERE ${AS_SET.source}`),
+  }],
+  ['broad filter', { selectivePages: 0 }, { query: 'crawler site:example.com', options: {}, plan: 'ranked-matches', statement: PROBED }],
   ['common words', { rankWindow: 1, commonShare: 0 }, { query: 'archive', options: {}, plan: 'newest-matches', statement: /-rowid AS score/ }],
+  // Newest matches first and a selective filter: probed when the page of hits should fill within walkCandidates
+  // candidates, else its pages read as a set.
+  ['common words, filter probed', { rankWindow: 1, commonShare: 0, walkCandidates: 1e9 }, {
+    query: 'archive site:example.com', options: {}, plan: 'selective-filter', statement: new RegExp(`-rowid AS score[^]*${PROBED.source}`),
+  }],
+  ['common words, filter as a set', { rankWindow: 1, commonShare: 0, walkCandidates: 0 }, {
+    query: 'archive site:example.com', options: {}, plan: 'selective-filter', statement: new RegExp(`-rowid AS score[^]*${AS_SET.source}`),
+  }],
+  // A filter of so few pages that each is looked up in the full-text index, newest first.
+  ['common words, filter looked up', { rankWindow: 1, commonShare: 0, matchesPerPageLookup: 0 }, {
+    query: 'archive site:example.com', options: {}, plan: 'selective-filter', statement: /-s\.pid AS score[^]*rowid >= s\.pid AND rowid <= s\.pid/,
+  }],
   // Date order walks the captures newest first instead of sorting the matches (a match set above dateSortMatches).
   ['date scan', { dateSortMatches: 0 }, { query: 'archive', options: { sort: 'date' }, plan: 'date-scan', statement: /c\.timestamp AS ts/ }],
 ];
 
-/** The SQL texts the store ran for `query`. */
-function statementsOf(coll: Collection, query: string, opts: SearchOptions): { plan: string; statements: string[] } {
+/** The collection, and the SQL texts the store has run through it so far. */
+function spied(coll: Collection): { spy: Collection; seen: string[] } {
   const seen: string[] = [];
   const spy = new Proxy(coll, {
     get(target, prop) {
@@ -86,6 +106,12 @@ function statementsOf(coll: Collection, query: string, opts: SearchOptions): { p
       };
     },
   });
+  return { spy, seen };
+}
+
+/** The SQL texts the store ran for `query`. */
+function statementsOf(coll: Collection, query: string, opts: SearchOptions): { plan: string; statements: string[] } {
+  const { spy, seen } = spied(coll);
   return { plan: search(spy, query, opts).plan, statements: seen };
 }
 
@@ -225,6 +251,36 @@ describe('searchFacets', () => {
     expect(searchFacets(coll(), 'archive site:example.com').total).toBe(2);
     expect(searchFacets(coll(), 'archive site:example.com', { selectivePages: 0 }).total).toBe(2);
     expect(searchFacets(coll(), 'site:example.com').total).toBe(2);
+  });
+  it('a selective filter on a match set above the exact-count limit is counted exactly, by walking the matches or looking its pages up', () => {
+    // Above the limit (3 matches of 'archive' and 4 of 'the', limit 1), a broad filter's total is an estimate; a
+    // selective one's is exact whichever way it is counted: the matches walked with the filter's pages as a set, or
+    // each of its pages looked up in the full-text index (matchesPerPageLookup 0: always; 1e9: never).
+    const ways = { walked: { matchesPerPageLookup: 1e9 }, 'looked up': { matchesPerPageLookup: 0 } };
+    const statements = { walked: /MATCH @match\) WHERE \+pid IN \(SELECT c\.page_id/, 'looked up': /rowid >= s\.pid AND rowid <= s\.pid/ };
+    for (const [way, tuning] of Object.entries(ways) as Array<[keyof typeof ways, Partial<SearchTuning>]>) {
+      const { spy, seen } = spied(coll());
+      const f = searchFacets(spy, 'archive site:example.com', { exactCountLimit: 1, ...tuning });
+      expect(seen.some((sql) => statements[way].test(sql)), way).toBe(true);
+      expect(f, way).toMatchObject({ total: 2, totalIsEstimate: false, facetsAreSample: false });
+      expect(Object.fromEntries(f.facets.site.map((x) => [x.value, x.count])), way)
+        .toEqual({ 'www.example.com': 1, 'example.com': 1, 'blog.example.com': 1 });
+      // Filters beyond the host range hold too: 'the' is on AAA and BBB (200) on the host, and on CCC (404) off it.
+      expect(searchFacets(spy, 'the site:example.com status:200', { exactCountLimit: 1, ...tuning }).total, way).toBe(2);
+      expect(searchFacets(spy, 'the site:example.com status:4xx', { exactCountLimit: 1, ...tuning }).total, way).toBe(0);
+      expect(searchFacets(spy, 'archive site:example.com from:2020', { exactCountLimit: 1, ...tuning }).total, way).toBe(2);
+      expect(searchFacets(spy, 'archive site:example.com to:2019-12-31', { exactCountLimit: 1, ...tuning }).total, way).toBe(1);
+    }
+  });
+  it('a selective filter whose hits would cost more than walkMatches to find is estimated from the newest matches', () => {
+    // 'archive' is on AAA, BBB, CCC and HHH (ingest order); from:2017 to:2018 keeps CCC (2018) and HHH (2017). Above
+    // the walk bound, the sample is the newest match, HHH, and so are the facets.
+    const exact = searchFacets(coll(), 'archive from:2017 to:2018', { exactCountLimit: 1 });
+    expect(exact).toMatchObject({ total: 2, totalIsEstimate: false, facetsAreSample: false });
+    expect(exact.facets.year).toEqual([{ value: '2017', count: 1 }, { value: '2018', count: 1 }]);
+    const f = searchFacets(coll(), 'archive from:2017 to:2018', { exactCountLimit: 1, walkMatches: 1 });
+    expect(f).toMatchObject({ totalIsEstimate: true, facetsAreSample: true });
+    expect(f.facets.year).toEqual([{ value: '2017', count: 1 }]);
   });
   it('a match set above the exact-count limit gives a scaled estimate, flagged as such', () => {
     const f = searchFacets(coll(), 'archive status:200', { selectivePages: 0, exactCountLimit: 2 });

@@ -98,7 +98,7 @@ describe('capture indexes owed', () => {
     // The opening thread answers meanwhile.
     expect(c.counts().captures).toBe(2);
     await built;
-    expect(heard).toEqual(['1/5', '2/5', '3/5', '4/5', '5/5']);
+    expect(heard).toEqual(CAPTURE_INDEX_NAMES.map((_, i) => `${i + 1}/${CAPTURE_INDEX_NAMES.length}`));
     expect(c.indexDebt()).toBe('none');
     c.close();
     expect(captureIndexes(db)).toEqual(CAPTURE_INDEX_NAMES);
@@ -131,7 +131,8 @@ describe('capture indexes owed', () => {
     });
     raw.prepare("INSERT INTO warc_files (id, path, size, mtime, fingerprint, status) VALUES (1, '/x.warc', 1, 1, 'f', 'done')").run();
     raw.prepare("INSERT INTO captures (file_id, offset, length, type, uri, urlkey, timestamp) VALUES (1, 0, 10, 'response', 'http://a.com/', 'com,a)/', '20200101000000')").run();
-    for (const name of CAPTURE_INDEX_NAMES) raw.exec(`DROP INDEX ${name}`);
+    // Those of its indexes that exist before the page ids (schema.ts migration 8).
+    for (const name of CAPTURE_INDEX_NAMES) raw.exec(`DROP INDEX IF EXISTS ${name}`);
     raw.close();
 
     // A read-only open cannot migrate, and v3's index lacks the main-content columns search reads: it says so.
