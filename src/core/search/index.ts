@@ -9,6 +9,7 @@ import { archiveInternal } from './internal.js';
 import { snippetOf, termPattern } from './snippet.js';
 import { annotate, openSpan, withSpan } from '../telemetry/index.js';
 import {
+  type RankArm,
   buildFacetRowsSql,
   buildDateHitsSql,
   buildCandidatePageSql,
@@ -16,15 +17,18 @@ import {
   buildFilteredPagesSql,
   buildIndexedCaptureCountSql,
   amongPages,
-  buildRankedTiersSql,
-  buildNewestMatchesSql,
+  rankArms,
+  buildRankedSql,
+  buildNewestRankedSql,
+  buildOlderRankedSql,
+  buildNewestMatchIdsSql,
   buildNewestCapturesSql,
   buildPagePassesSql,
   buildMatchIdsSql,
   buildMatchIdsAmongSql,
-  buildNewestMatchIdsSql,
+  buildMatchIdsBetweenSql,
+  buildCountSql,
   buildSnippetSql,
-  buildWindowFloorSql,
   buildPageCountSql,
   buildPageSpanSql,
   buildPageTextsSql,
@@ -80,6 +84,9 @@ export interface SearchTuning {
   /** Date order: up to this many matches are sorted by their newest capture; above it, captures are walked newest
    *  first until the page of hits is full. */
   dateSortMatches: number;
+  /** How many pages the first window of a newest-first read spans (newestMatches); 0: as many as matches are wanted,
+   *  which a word on every page fills at once. Tests pass 1 to read in many windows. */
+  firstWindowPages: number;
 }
 
 export const DEFAULT_TUNING: SearchTuning = {
@@ -89,6 +96,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   commonShare: 0.1,
   dateSortMatches: 5000,
   walkCandidates: 2000,
+  firstWindowPages: 0,
 };
 
 function asQuery(q: string | ParsedQuery, coll?: Collection): ParsedQuery {
@@ -148,31 +156,37 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
       const allowedSet = walk ? new Set(allowed) : null;
       const filterKeep = allowedSet ? (pid: number) => allowedSet.has(pid) : passes;
       const newestFirst = common.size === positive;
-      const among = (c: SqlQuery): SqlQuery => (allowed && !walk ? amongPages(c, allowed, newestFirst) : c);
       let keep = filterKeep;
-      let tiers: SqlQuery[];
+      let tiers: Tier[];
       if (allowed) plan = 'selective-filter';
       else if (common.size > 0) plan = newestFirst ? 'newest-matches' : 'rarer-words';
-      // Newest first, a prefix is read as its words (prefixCompletions): the same pages, without the merge, as long as
-      // the read stops early; intersected with a filter's pages inside SQLite it may read every match, and an OR
-      // pays each row a step per word.
-      const lazy = allowed && !walk ? undefined : completions;
-      if (newestFirst) tiers = [buildNewestMatchesSql(toFtsMatch(q, lazy)!, mainFirstMatch(q, lazy))];
-      else {
+      const inSql = allowed && !walk ? allowed : undefined;
+      if (newestFirst) {
+        // Newest first, a prefix is read as its words (prefixCompletions): the same pages, without the merge, as long as
+        // the read stops early; intersected with a filter's pages inside SQLite it may read every match, and an OR
+        // pays each row a step per word.
+        const lazy = inSql ? undefined : completions;
+        const whole = hasPrefix(q);
+        tiers = rankArms(toFtsMatch(q, lazy)!, mainFirstMatch(q, lazy)).map((arm) => (skip) =>
+          newestTier(coll, { match: arm.match, whole, among: inSql }, arm.penalty, need, t, skip));
+      } else {
         // Ranked by all the words, the newest rankWindow matches first; by the rarer words, all of theirs (few, as
         // rarer).
         const rankQuery = { ...q, clauses: q.clauses.filter((c) => !common.has(c)) };
-        tiers = buildRankedTiersSql(toFtsMatch(rankQuery)!, common.size === 0 ? t.rankWindow : -1, mainFirstMatch(rankQuery));
+        const among = (c: SqlQuery | null): SqlQuery | null => (c && inSql ? amongPages(c, inSql) : c);
+        const read: NewestRead = { match: toFtsMatch(rankQuery)!, whole: hasPrefix(rankQuery) };
+        const ranked = rankedTiers(coll, rankArms(read.match, mainFirstMatch(rankQuery)), read, common.size === 0 ? t.rankWindow : -1, t);
+        tiers = ranked.map((tier) => () => among(tier()));
         if (common.size > 0) {
           // Scored by the rarer words alone: the whole query's unranked match set says which pages match every word.
           const all = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match!)).map((r) => r.pid));
           keep = (pid) => all.has(pid) && (!filterKeep || filterKeep(pid));
         }
       }
-      rows = rowsOfPicked(coll, q, pick(coll, tiers.map(among), keep, offset, limit));
+      rows = rowsOfPicked(coll, q, pick(coll, tiers, keep, offset, limit));
     }
   }
-  if (sort === 'date' && match !== null && windowFloor(coll, match, t.dateSortMatches) > 0) {
+  if (sort === 'date' && match !== null && newestMatchIds(coll, { match, whole: hasPrefix(q) }, 1, t, t.dateSortMatches).length > 0) {
     plan = 'date-scan';
     rows = dateOrderScan(coll, q, match, offset, limit);
   }
@@ -197,24 +211,24 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   return { hits, tookMs: performance.now() - t0, plan };
 }
 
-/** The positive clauses that are one plain word (no OR, no prefix) found on more than commonShare of the newest
- *  rankWindow pages (a bounded sample: rowids are ingest order), when the collection holds more than rankWindow pages:
- *  words whose bm25 weight is near zero and whose doclists are the longest. */
+/** The positive clauses that are one plain word (no OR; a prefix when written out as its words) found on more than
+ *  commonShare of the newest rankWindow pages (a bounded sample: rowids are ingest order), when the collection holds
+ *  more than rankWindow pages: words whose bm25 weight is near zero and whose doclists are the longest. A phrase is
+ *  very common when one of its words is (ARCHITECTURE.md, "Search", at scale): bm25 counts a phrase's pages by
+ *  walking it over the whole collection, which decodes that word's position list on every page holding the others
+ *  ("meant that" at 1M pages: 37 ms, once per ranked statement), so its first hits could not come in 10 ms; listed
+ *  newest first, they are a forward read of the newest matches. */
 function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning, completions: Completions): Set<Clause> {
   const found = new Set<Clause>();
   const hi = coll.get<{ hi: number | null }>(buildPageSpanSql())?.hi ?? 0;
   if (hi <= t.rankWindow) return found;
   const floor = hi - t.rankWindow;
   const isCommon = (match: string) =>
-    (coll.get<{ n: number }>(buildRecentShareSql(match, floor, t.rankWindow))?.n ?? 0) > t.commonShare * t.rankWindow;
+    (coll.get<{ n: number }>(buildRecentShareSql(match, floor))?.n ?? 0) > t.commonShare * t.rankWindow;
   for (const c of q.clauses) {
     if (c.negated || c.anyOf.length !== 1 || (c.anyOf[0].prefix && !completions.has(c.anyOf[0]))) continue;
-    // A phrase is on no more pages than any of its words, so a word that is not very common settles it: reading a
-    // word's newest matches stops early or is short, while the phrase's decodes the position lists of every page
-    // holding all its words, back to its 1,000th match or the collection's start ("weird the": 54 ms at 200k pages,
-    // "weird" alone 0.5 ms). The same answer as asking the phrase, without its walk.
-    if (phraseWordTerms(c.anyOf[0]).some((w) => !isCommon(w))) continue;
-    if (isCommon(toFtsMatch({ clauses: [c], filters: q.filters }, completions)!)) found.add(c);
+    const words = phraseWordTerms(c.anyOf[0]);
+    if (words.length > 0 ? words.some(isCommon) : isCommon(toFtsMatch({ clauses: [c], filters: q.filters }, completions)!)) found.add(c);
   }
   return found;
 }
@@ -259,25 +273,44 @@ function prefixCompletions(coll: Collection, q: ParsedQuery): Map<Term, string> 
   return out;
 }
 
+/** A candidate for a page of hits: a page and its score (lower is better). */
+interface Candidate {
+  pid: number;
+  score: number;
+}
+
+/** What a page of hits has still to pass over (the offset): shared by the walk and a tier that can pass over whole
+ *  windows of candidates by counting them (newestTier). */
+interface Skip {
+  left: number;
+}
+
+/** One tier of candidates, best first, made only when it is read: a statement, rows read in windows (newestTier), or
+ *  null when it is known to be empty. Given `skip` when nothing is judged row by row, so it may spend the offset
+ *  itself. */
+type Tier = (skip: Skip | null) => SqlQuery | Iterable<Candidate> | null;
+
 /** Walks the tiers of candidates one after the other, each best first, keeping pages `keep` accepts (all when null),
  *  past the first `offset` kept, until `limit` are kept: pid -> score. A tier is read only when those before it fell
  *  short, and only as far as the page of hits needs. */
-function pick(
-  coll: Collection, tiers: SqlQuery[], keep: ((pid: number) => boolean) | null, offset: number, limit: number,
-): Map<number, number> {
+function pick(coll: Collection, tiers: Tier[], keep: ((pid: number) => boolean) | null, offset: number, limit: number): Map<number, number> {
   const picked = new Map<number, number>();
   if (limit === 0) return picked;
-  let skip = offset;
+  const skip: Skip = { left: offset };
   for (const [i, tier] of tiers.entries()) {
+    let made = tier(keep ? null : skip);
+    if (made === null) continue;
     // Nothing judged row by row: the last tier lets SQLite skip the offset itself (a list scrolled to its 100,000th
     // hit); earlier tiers must be counted, to know how much of the offset they used.
-    const last = !keep && i === tiers.length - 1;
-    const c = last ? buildCandidatePageSql(tier, limit - picked.size, skip) : tier;
-    if (last) skip = 0;
-    for (const m of coll.iterate<{ pid: number; score: number }>(c)) {
+    if ('sql' in made && !keep && i === tiers.length - 1) {
+      made = buildCandidatePageSql(made, limit - picked.size, skip.left);
+      skip.left = 0;
+    }
+    const rows: Iterable<Candidate> = 'sql' in made ? coll.iterate<Candidate>(made) : made;
+    for (const m of rows) {
       if (keep && !keep(m.pid)) continue;
-      if (skip > 0) {
-        skip--;
+      if (skip.left > 0) {
+        skip.left--;
         continue;
       }
       picked.set(m.pid, m.score);
@@ -285,6 +318,108 @@ function pick(
     }
   }
   return picked;
+}
+
+/** A match expression to read newest first, and how: `whole` when it holds a prefix, read in one statement, not in
+ *  windows that would each pay what FTS5 does before a prefix's first row: a prefix left whole has every doclist it
+ *  covers merged, and written out as its words (prefixCompletions) it opens up to MAX_COMPLETIONS words' segments. */
+interface NewestRead {
+  match: string;
+  whole: boolean;
+  /** Only these pages (a selective filter intersected in SQL). */
+  among?: number[];
+}
+
+/** Whether the query holds a prefix (NewestRead.whole). */
+function hasPrefix(q: ParsedQuery): boolean {
+  return q.clauses.some((c) => c.anyOf.some((term) => term.prefix));
+}
+
+/** The arms' matches in rank order as tiers: with `window` >= 1, each arm's matches among the query's newest `window`,
+ *  then (only when the query has more) its older ones; else all at once. The newest are bounded by the rowid of the
+ *  query's window-th newest match (one bound for every arm, so one look), found by a forward read in windows
+ *  (newestMatches) when the first tier is read; a match read whole keeps one statement per tier. */
+function rankedTiers(coll: Collection, arms: RankArm[], read: NewestRead, window: number, t: SearchTuning): Array<() => SqlQuery | null> {
+  if (window < 1) return arms.map((arm) => () => buildRankedSql(arm));
+  if (read.whole) return arms.flatMap((arm) => [() => buildNewestRankedSql(arm, window), () => buildOlderRankedSql(arm, window)]);
+  let floor: number | null | undefined;
+  const floorOf = () => {
+    if (floor === undefined) {
+      // The window-th newest match and whether an older one follows it.
+      const [last, older] = newestMatchIds(coll, read, 2, t, window - 1);
+      floor = older !== undefined ? last : null;
+    }
+    return floor;
+  };
+  return arms.flatMap((arm) => [() => buildRankedSql(arm, floorOf() ?? undefined), () => {
+    const f = floorOf();
+    return f === null ? null : buildRankedSql(arm, undefined, f);
+  }]);
+}
+
+/** An arm's matches newest first, each scored by the arm's penalty minus its page id (lower is better, as with bm25):
+ *  the order of a query of only very common words. */
+function* newestTier(coll: Collection, read: NewestRead, penalty: number, want: number, t: SearchTuning, skip: Skip | null): Generator<Candidate> {
+  for (const pid of newestMatches(coll, read, want, t, skip)) yield { pid, score: penalty - pid };
+}
+
+/** Up to `take` matches' page ids, newest first, after the newest `skipped` ones (counted in SQL where a window holds
+ *  no more than those, not read). */
+function newestMatchIds(coll: Collection, read: NewestRead, take: number, t: SearchTuning, skipped = 0): number[] {
+  const out: number[] = [];
+  if (take <= 0) return out;
+  const skip: Skip = { left: skipped };
+  for (const pid of newestMatches(coll, read, skipped + take, t, skip)) {
+    if (skip.left > 0) {
+      skip.left--;
+      continue;
+    }
+    out.push(pid);
+    if (out.length >= take) break;
+  }
+  return out;
+}
+
+/** How much wider than the last one a window of newestMatches may be: a density guessed from few matches may be far
+ *  off, and a window too wide brings that many more rows to JavaScript. */
+const WINDOW_GROWTH = 4;
+
+/** Matches newest first, read forwards in windows of page ids from the newest page back (a match read whole: in one
+ *  statement, backwards). FTS5 reads an AND or a phrase backwards several times slower than forwards (at 1M pages,
+ *  every match of "weird the": 97 ms backwards, 32 ms forwards; the newest 1,000 of "reason with": 27 ms against 10),
+ *  while a rowid range is a seek (the newest 1,000 pages of a word on every page: 0.14 ms). The first window spans
+ *  `want` pages (or firstWindowPages), which holds them when every page matches; each next one is sized by the
+ *  density of the matches seen so far to hold what is still wanted (past it, as many again), at most WINDOW_GROWTH
+ *  times the last. With `skip`, a window holding no more than what is left to pass over is counted in SQL instead of
+ *  read, so a list scrolled far down brings to JavaScript only the rows it shows. */
+function* newestMatches(coll: Collection, read: NewestRead, want: number, t: SearchTuning, skip: Skip | null): Generator<number> {
+  if (read.whole) {
+    for (const r of coll.iterate<{ pid: number }>(buildNewestMatchIdsSql(read.match, read.among))) yield r.pid;
+    return;
+  }
+  const span = coll.get<{ lo: number | null; hi: number | null }>(buildPageSpanSql());
+  if (span?.lo == null || span.hi == null) return;
+  let upto = span.hi + 1;
+  let width = Math.max(1, t.firstWindowPages || want);
+  let found = 0;
+  while (upto > span.lo) {
+    const from = Math.max(span.lo, upto - width);
+    const q = buildMatchIdsBetweenSql(read.match, from, upto, read.among);
+    const counted = skip && skip.left > 0 ? coll.get<{ n: number }>(buildCountSql(q))!.n : -1;
+    if (counted >= 0 && counted <= skip!.left) {
+      skip!.left -= counted;
+      found += counted;
+    } else {
+      const ids = coll.rows(q);
+      found += ids.length;
+      for (let i = ids.length - 1; i >= 0; i--) yield ids[i][0] as number;
+    }
+    const covered = span.hi + 1 - from;
+    upto = from;
+    const wanted = Math.max(want - found, found);
+    width = found === 0 ? width * WINDOW_GROWTH : Math.min(width * WINDOW_GROWTH, Math.ceil((wanted * covered * 1.25) / found));
+    width = Math.max(1, width);
+  }
 }
 
 /** Date order for a large match set: sorting every match by its newest capture cost 4.5 s for "the" at 200k pages;
@@ -364,11 +499,6 @@ function pageSpan(coll: Collection): number {
   return span?.hi != null && span.lo != null ? span.hi - span.lo + 1 : 0;
 }
 
-/** 0 when the words match at most `window` pages, else the rowid below the newest `window` matches. */
-function windowFloor(coll: Collection, match: string, window: number): number {
-  return coll.get<{ pid: number }>(buildWindowFloorSql(match, window))?.pid ?? 0;
-}
-
 /** Totals and facet counts for a query: the second call, so the UI can show hits before these are ready. */
 export function searchFacets(coll: Collection, query: string | ParsedQuery, tuning: Partial<SearchTuning> = {}): SearchFacetsView {
   const t = { ...DEFAULT_TUNING, ...tuning };
@@ -392,8 +522,8 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
   if (match === null) matchCount = coll.get<{ n: number }>(buildPageCountSql())!.n;
   else {
     // At most exactCountLimit + 1 matches, newest first: a prefix is read as its words (prefixCompletions).
-    const lazy = toFtsMatch(q, prefixCompletions(coll, q))!;
-    const newest = coll.rows(buildNewestMatchIdsSql(lazy, t.exactCountLimit + 1)).map((r) => r[0] as number);
+    const completions = prefixCompletions(coll, q);
+    const newest = newestMatchIds(coll, { match: toFtsMatch(q, completions)!, whole: hasPrefix(q) }, t.exactCountLimit + 1, t);
     sampled = newest.length > t.exactCountLimit;
     sample = sampled ? newest.slice(0, t.exactCountLimit) : newest;
     matchCount = sampled ? estimateMatches(coll, t.exactCountLimit, newest[t.exactCountLimit]) : newest.length;

@@ -101,16 +101,16 @@ describe('the stopword-aware plan', () => {
     const hits = search(coll(), 'common -odd', { limit: 3, tuning: t }).hits;
     expect(hits.map((h) => h.capture.digest)).toEqual([N - 2, N - 4, N - 6].map((i) => PAGES[i].digest));
   });
-  it('a phrase is very common exactly when it is on more than the share of the newest pages, whichever word is rare', () => {
-    // A phrase whose words are each checked first: 'word and' has two very common words yet is on one newest page in
-    // eight; 'odd ones' has a word ('odd') that is not very common. The truth is counted from the pages' own words.
+  it('a phrase is very common exactly when one of its words is on more than the share of the newest pages', () => {
+    // 'word and' is itself on one newest page in eight, 'odd ones' has a word ('odd') that is not very common: each
+    // has a very common word all the same. The truth is counted from the pages' own words.
     const words = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
     const holds = (text: string, phrase: string[]) =>
       words(text).some((_, i, w) => phrase.every((p, j) => w[i + j] === p));
+    const veryCommon = (word: string) => PAGES.slice(N - t.rankWindow).filter((p) => holds(p.text, [word])).length > t.commonShare * t.rankWindow;
     for (const phrase of ['common word', 'word filler', 'filler and', 'word and', 'odd ones', 'and even']) {
-      const onNewest = PAGES.slice(N - t.rankWindow).filter((p) => holds(p.text, words(phrase))).length;
       const r = search(coll(), `"${phrase}"`, { limit: 50, tuning: t });
-      expect([phrase, r.plan]).toEqual([phrase, onNewest > t.commonShare * t.rankWindow ? 'newest-matches' : 'ranked-matches']);
+      expect([phrase, r.plan]).toEqual([phrase, words(phrase).some(veryCommon) ? 'newest-matches' : 'ranked-matches']);
       expect(r.hits).toHaveLength(PAGES.filter((p) => holds(p.text, words(phrase))).length);
     }
   });
@@ -174,4 +174,44 @@ describe('a prefix of very many words', () => {
     expect(searchFacets(many(), 'zz1*', t).total).toBe(MANY.filter((p) => /\bzz1/.test(p.text)).length);
     expect(search(many(), 'zz1*', { limit: 50, tuning: t }).hits).toHaveLength(MANY.filter((p) => /\bzz1/.test(p.text)).length);
   });
+});
+
+// A phrase with a very common word is listed newest first (its bm25 would walk that word's positions over the whole
+// collection); a phrase of rarer words keeps bm25 ranking. Pages are read newest first in windows of page ids, here
+// of one page at first (firstWindowPages), so that the windows' seams are crossed.
+describe('phrases with a very common word', () => {
+  const M = 48;
+  // 'the' on every page; 'weird the' on every fifth page (in the title of page 5, the title weighs most in bm25);
+  // 'quiet harbour' on pages 2 and 30, in the title of page 2 (the older).
+  const PHRASED: FakePage[] = Array.from({ length: M }, (_, i) => ({
+    digest: `sha1:W${String(i).padStart(3, '0')}`,
+    title: i === 5 ? 'weird the title' : i === 2 ? 'quiet harbour' : `plain ${i}`,
+    text: `the day ${i % 5 === 0 ? 'was weird the whole' : 'went by as the others'} time${i === 30 ? ' near the quiet harbour' : ''}`,
+    captures: [{ uri: `http://phrase.example.org/${i}`, timestamp: `2021${String((i % 12) + 1).padStart(2, '0')}01000000` }],
+  }));
+  const phrased = collectionOf(PHRASED);
+  const holding = (phrase: string) => PHRASED.filter((p) => `${p.title} ${p.text}`.includes(phrase));
+  for (const firstWindowPages of [0, 1]) {
+    const t = { rankWindow: 8, commonShare: 0.5, firstWindowPages };
+    it(`a phrase with a very common word lists every page holding it, newest first (first window ${firstWindowPages || 'as wanted'})`, () => {
+      const expected = holding('weird the').map((p) => p.digest).reverse();
+      expect(expected.length).toBeGreaterThan(5);
+      const r = search(phrased(), '"weird the"', { limit: 50, tuning: t });
+      expect(r.plan).toBe('newest-matches');
+      expect(r.hits.map((h) => h.capture.digest)).toEqual(expected);
+      const paged = [0, 3, 6, 9].flatMap((offset) => search(phrased(), '"weird the"', { limit: 3, offset, tuning: t }).hits.map((h) => h.capture.digest));
+      expect(paged).toEqual(expected);
+      expect(searchFacets(phrased(), '"weird the"', t)).toMatchObject({ total: expected.length, totalIsEstimate: false });
+    });
+    it(`a phrase of rarer words keeps bm25 ranking: the title match first, though older (first window ${firstWindowPages || 'as wanted'})`, () => {
+      const r = search(phrased(), '"quiet harbour"', { limit: 50, tuning: t });
+      expect(r.plan).toBe('ranked-matches');
+      expect(r.hits.map((h) => h.capture.digest)).toEqual(['sha1:W002', 'sha1:W030']);
+    });
+    it(`a very common phrase beside a rarer word only filters: the rarer word ranks (first window ${firstWindowPages || 'as wanted'})`, () => {
+      const r = search(phrased(), '"weird the" title', { limit: 50, tuning: t });
+      expect(r.plan).toBe('rarer-words');
+      expect(r.hits.map((h) => h.capture.digest)).toEqual(['sha1:W005']);
+    });
+  }
 });

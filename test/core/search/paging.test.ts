@@ -31,6 +31,8 @@ const TUNINGS: Array<[string, Partial<SearchTuning>]> = [
   ['ranked, one window', {}],
   ['ranked, window of 150', { rankWindow: 150, commonShare: 1 }],
   ['very common words, newest first', { rankWindow: 150, commonShare: 0.5 }],
+  ['very common words, newest first in windows from one page', { rankWindow: 150, commonShare: 0.5, firstWindowPages: 1 }],
+  ['ranked, window of 150 found in windows from one page', { rankWindow: 150, commonShare: 1, firstWindowPages: 1 }],
   ['very common words, selective filter in SQL', { rankWindow: 150, commonShare: 0.5, walkCandidates: 0 }],
   ['selective filter walked', { rankWindow: 150, commonShare: 1 }],
   ['selective filter in SQL', { rankWindow: 150, commonShare: 1, walkCandidates: 0 }],
@@ -88,6 +90,7 @@ describe('a selective filter gives the same hits in the same order however it is
   it.each([
     ['ranked', { rankWindow: 150, commonShare: 1 }],
     ['very common words', { rankWindow: 150, commonShare: 0.5 }],
+    ['very common words, in windows from one page', { rankWindow: 150, commonShare: 0.5, firstWindowPages: 1 }],
   ] as Array<[string, Partial<SearchTuning>]>)('%s', (_name, tuning) => {
     // A prefix is read as its words when walked, whole by FTS5 when intersected in SQL (search/index.ts).
     for (const q of [`benchmark site:${SITES[1]}`, `mixed site:${SITES[0]}`, `sitenav site:${SITES[2]}`, `benchm* site:${SITES[1]}`]) {

@@ -67,7 +67,9 @@ const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
   // The same, the filter's pages intersected with the matches inside SQLite (a page of hits the walk would reach late).
   ['ranked walk in SQL', { walkCandidates: 0 }, { query: 'crawler site:example.com', options: {}, plan: 'selective-filter', statement: /\+pid IN \(SELECT value FROM json_each\(@among\)\)/ }],
   ['broad filter', { selectivePages: 0 }, { query: 'crawler site:example.com', options: {}, plan: 'ranked-matches', statement: /WHERE p\.id = @pid/ }],
-  ['common words', { rankWindow: 1, commonShare: 0 }, { query: 'archive', options: {}, plan: 'newest-matches', statement: /-rowid AS score/ }],
+  ['common words', { rankWindow: 1, commonShare: 0 }, { query: 'archive', options: {}, plan: 'newest-matches', statement: /rowid < CAST\(@upto AS INTEGER\)/ }],
+  // The same, the newest matches read in windows of one page at first (the seams between windows crossed).
+  ['common words in windows', { rankWindow: 1, commonShare: 0, firstWindowPages: 1 }, { query: 'archive', options: {}, plan: 'newest-matches', statement: /rowid < CAST\(@upto AS INTEGER\)/ }],
   // Date order walks the captures newest first instead of sorting the matches (a match set above dateSortMatches).
   ['date scan', { dateSortMatches: 0 }, { query: 'archive', options: { sort: 'date' }, plan: 'date-scan', statement: /c\.timestamp AS ts/ }],
 ];
