@@ -105,7 +105,7 @@ function withCaptureCount(sql: string): string {
 /**
  * The hits in date order (or of filters only): no bm25 at all; the match set is read as rowids only and each page's
  * newest matching capture sorts it, via the timestamp-bearing digest index. Relevance order is the ranked tiers'
- * (buildRankedTiersSql), walked by search/index.ts.
+ * (search/index.ts rankedTiers).
  */
 export function buildDateHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
   const params: Params = { limit: o.limit, offset: o.offset };
