@@ -265,6 +265,11 @@ export function buildNewestMatchIdsSql(match: string, among?: number[]): SqlQuer
   return { sql: `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match${kept} ORDER BY rowid DESC`, params };
 }
 
+/** A row when page `pid` matches: a seek (rowidParam). */
+export function buildMatchAtSql(match: string, pid: number): SqlQuery {
+  return { sql: `SELECT 1 AS ok FROM pages_fts WHERE pages_fts MATCH @match AND rowid = ${rowidParam('pid')}`, params: { match, pid } };
+}
+
 /** How many rows a query returns. */
 export function buildCountSql(q: SqlQuery): SqlQuery {
   return { sql: `SELECT count(*) AS n FROM (${q.sql})`, params: q.params };

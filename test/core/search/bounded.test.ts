@@ -182,13 +182,18 @@ describe('a prefix of very many words', () => {
 describe('phrases with a very common word', () => {
   const M = 48;
   // 'the' on every page; 'weird the' on every fifth page (in the title of page 5, the title weighs most in bm25);
-  // 'quiet harbour' on pages 2 and 30, in the title of page 2 (the older).
-  const PHRASED: FakePage[] = Array.from({ length: M }, (_, i) => ({
-    digest: `sha1:W${String(i).padStart(3, '0')}`,
-    title: i === 5 ? 'weird the title' : i === 2 ? 'quiet harbour' : `plain ${i}`,
-    text: `the day ${i % 5 === 0 ? 'was weird the whole' : 'went by as the others'} time${i === 30 ? ' near the quiet harbour' : ''}`,
-    captures: [{ uri: `http://phrase.example.org/${i}`, timestamp: `2021${String((i % 12) + 1).padStart(2, '0')}01000000` }],
-  }));
+  // 'quiet harbour' on pages 2, 30 and 40: in the title of page 2 (the oldest), the text of page 30, and only outside
+  // the main content (a footer line, eight times: it would outscore page 30 in bm25) of page 40, the newest.
+  const PHRASED: FakePage[] = Array.from({ length: M }, (_, i) => {
+    const main = `the day ${i % 5 === 0 ? 'was weird the whole' : 'went by as the others'} time${i === 30 ? ' near the quiet harbour' : ''}`;
+    return {
+      digest: `sha1:W${String(i).padStart(3, '0')}`,
+      title: i === 5 ? 'weird the title' : i === 2 ? 'quiet harbour' : `plain ${i}`,
+      text: i === 40 ? `${main}\nfooter: ${"quiet harbour ".repeat(8)}` : main,
+      main: i === 40 ? main : undefined,
+      captures: [{ uri: `http://phrase.example.org/${i}`, timestamp: `2021${String((i % 12) + 1).padStart(2, '0')}01000000` }],
+    };
+  });
   const phrased = collectionOf(PHRASED);
   const holding = (phrase: string) => PHRASED.filter((p) => `${p.title} ${p.text}`.includes(phrase));
   for (const firstWindowPages of [0, 1]) {
@@ -203,10 +208,16 @@ describe('phrases with a very common word', () => {
       expect(paged).toEqual(expected);
       expect(searchFacets(phrased(), '"weird the"', t)).toMatchObject({ total: expected.length, totalIsEstimate: false });
     });
-    it(`a phrase of rarer words keeps bm25 ranking: the title match first, though older (first window ${firstWindowPages || 'as wanted'})`, () => {
+    it(`a phrase of rarer words keeps bm25 ranking: the title match first, though older, the footer match last (first window ${firstWindowPages || 'as wanted'})`, () => {
       const r = search(phrased(), '"quiet harbour"', { limit: 50, tuning: t });
       expect(r.plan).toBe('ranked-matches');
-      expect(r.hits.map((h) => h.capture.digest)).toEqual(['sha1:W002', 'sha1:W030']);
+      expect(r.hits.map((h) => h.capture.digest)).toEqual(['sha1:W002', 'sha1:W030', 'sha1:W040']);
+      // Paged one at a time: the same order (each part of it read alone).
+      const paged = [0, 1, 2].flatMap((offset) => search(phrased(), '"quiet harbour"', { limit: 1, offset, tuning: t }).hits.map((h) => h.capture.digest));
+      expect(paged).toEqual(['sha1:W002', 'sha1:W030', 'sha1:W040']);
+      expect(search(phrased(), '"quiet harbour" in:main', { limit: 50, tuning: t }).hits.map((h) => h.capture.digest)).toEqual(['sha1:W002', 'sha1:W030']);
+      // Ranked as one page (in:all), the footer's eight outscore page 30's one: main-first is what puts it last.
+      expect(search(phrased(), '"quiet harbour" in:all', { limit: 50, tuning: t }).hits.map((h) => h.capture.digest)).toEqual(['sha1:W002', 'sha1:W040', 'sha1:W030']);
     });
     it(`a very common phrase beside a rarer word only filters: the rarer word ranks (first window ${firstWindowPages || 'as wanted'})`, () => {
       const r = search(phrased(), '"weird the" title', { limit: 50, tuning: t });
