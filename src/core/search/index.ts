@@ -170,14 +170,16 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
         const whole = hasPrefix(q);
         const all = toFtsMatch(q, lazy)!;
         const [first, rest] = rankArms(all, mainFirstMatch(q, lazy));
-        // The first arm's pages as it yields them: once it has yielded every one (none passed over by a count), the
-        // rest-only matches are the query's matches without them, a read of the words once, where the rest-only
-        // expression reads them twice (at 1M pages, every match of "attribution see": 33 ms against 10).
-        const seen: SeenPages = { ids: new Set(), complete: true };
-        tiers = [(skip) => newestTier(coll, { match: first.match, whole, among: inSql }, first.penalty, need, t, skip, rest ? seen : undefined)];
+        // With main-content ranking, the first arm is read as the query's matches told apart by the main-content
+        // expression (newestMatches, `within`), and the others are kept: once the first arm has read every match
+        // (none passed over by a count), they are the rest-only arm, in order, with no read at all. A rare phrase of a
+        // common word is walked once, not in both arms' expressions (at 1M pages, "hat but": 37 -> ~19 ms).
+        const seen: SeenPages = { outside: [], complete: true };
+        const firstRead: NewestRead = rest && !whole ? { match: all, within: first.match, whole, among: inSql } : { match: first.match, whole, among: inSql };
+        tiers = [(skip) => newestTier(coll, firstRead, first.penalty, need, t, skip, rest ? seen : undefined)];
         if (rest) {
-          tiers.push((skip) => seen.complete
-            ? newestTier(coll, { match: all, whole, among: inSql }, rest.penalty, need, t, null, undefined, seen.ids)
+          tiers.push((skip) => firstRead.within && seen.complete
+            ? seen.outside.map((pid) => ({ pid, score: rest.penalty - pid }))
             : newestTier(coll, { match: rest.match, whole, among: inSql }, rest.penalty, need, t, skip));
         }
       } else {
@@ -341,6 +343,10 @@ interface NewestRead {
   whole: boolean;
   /** Only these pages (a selective filter intersected in SQL). */
   among?: number[];
+  /** Only the matches that also match this (the main-content expression): told apart window by window, one page at a
+   *  time when a window holds few (a seek each), so a sparse match set is walked once, in `match`; the others go to
+   *  the SeenPages the read records into. */
+  within?: string;
 }
 
 /** Whether the query holds a prefix (NewestRead.whole). */
@@ -394,23 +400,19 @@ function pagesByArm(coll: Collection, arms: RankArm[], pids: number[]): number[]
   return [[...inFirst], pids.filter((pid) => !inFirst.has(pid))];
 }
 
-/** The pages a newest-first read yielded, and whether it yielded every one it read past (none counted over). */
+/** What a newest-first read with `within` passed over (its matches outside `within`, newest first), and whether it
+ *  read every match (none counted over). */
 interface SeenPages {
-  ids: Set<number>;
+  outside: number[];
   complete: boolean;
 }
 
 /** An arm's matches newest first, each scored by the arm's penalty minus its page id (lower is better, as with bm25):
- *  the order of a query of only very common words. Records what it yields in `record`; leaves out `exclude`. */
+ *  the order of a query of only very common words. */
 function* newestTier(
-  coll: Collection, read: NewestRead, penalty: number, want: number, t: SearchTuning, skip: Skip | null,
-  record?: SeenPages, exclude?: ReadonlySet<number>,
+  coll: Collection, read: NewestRead, penalty: number, want: number, t: SearchTuning, skip: Skip | null, record?: SeenPages,
 ): Generator<Candidate> {
-  for (const pid of newestMatches(coll, read, want, t, skip, record)) {
-    if (exclude?.has(pid)) continue;
-    record?.ids.add(pid);
-    yield { pid, score: penalty - pid };
-  }
+  for (const pid of newestMatches(coll, read, want, t, skip, record)) yield { pid, score: penalty - pid };
 }
 
 /** Up to `take` matches' page ids, newest first, after the newest `skipped` ones (counted in SQL where a window holds
@@ -456,23 +458,36 @@ function* newestMatches(
   let found = 0;
   while (upto > span.lo) {
     const from = Math.max(span.lo, upto - width);
-    const q = buildMatchIdsBetweenSql(read.match, from, upto, read.among);
-    const counted = skip && skip.left > 0 ? coll.get<{ n: number }>(buildCountSql(q))!.n : -1;
+    const wanted = (match: string) => buildMatchIdsBetweenSql(match, from, upto, read.among);
+    const counted = skip && skip.left > 0 ? coll.get<{ n: number }>(buildCountSql(wanted(read.within ?? read.match)))!.n : -1;
     if (counted >= 0 && counted <= skip!.left) {
       skip!.left -= counted;
       found += counted;
       if (record) record.complete = false;
     } else {
-      const ids = coll.rows(q);
+      const ids = read.within ? withinWindow(coll, read.within, coll.rows(wanted(read.match)), () => coll.rows(wanted(read.within!)), record)
+        : coll.rows(wanted(read.match)).map((r) => r[0] as number);
       found += ids.length;
-      for (let i = ids.length - 1; i >= 0; i--) yield ids[i][0] as number;
+      for (let i = ids.length - 1; i >= 0; i--) yield ids[i];
     }
     const covered = span.hi + 1 - from;
     upto = from;
-    const wanted = Math.max(want - found, found);
-    width = found === 0 ? width * WINDOW_GROWTH : Math.min(width * WINDOW_GROWTH, Math.ceil((wanted * covered * 1.25) / found));
+    const more = Math.max(want - found, found);
+    width = found === 0 ? width * WINDOW_GROWTH : Math.min(width * WINDOW_GROWTH, Math.ceil((more * covered * 1.25) / found));
     width = Math.max(1, width);
   }
+}
+
+/** A window's matches (`all`, oldest first) that also match `within`, oldest first; the others are added to
+ *  `record.outside`, newest first. Up to PAGES_LOOKED_UP are looked up one by one; more, the window is read again in
+ *  `within` (`readWithin`). */
+function withinWindow(coll: Collection, within: string, all: unknown[][], readWithin: () => unknown[][], record?: SeenPages): number[] {
+  const ids = all.map((r) => r[0] as number);
+  const inside = new Set(ids.length <= PAGES_LOOKED_UP
+    ? ids.filter((pid) => coll.get(buildMatchAtSql(within, pid)) !== undefined)
+    : readWithin().map((r) => r[0] as number));
+  if (record) for (let i = ids.length - 1; i >= 0; i--) if (!inside.has(ids[i])) record.outside.push(ids[i]);
+  return ids.filter((pid) => inside.has(pid));
 }
 
 /** Date order for a large match set: sorting every match by its newest capture cost 4.5 s for "the" at 200k pages;
