@@ -189,7 +189,11 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
         const inSqlSet = inSql && new Set(inSql);
         const among = (c: SqlQuery | Candidate[] | null) =>
           !c || !inSqlSet ? c : Array.isArray(c) ? c.filter((m) => inSqlSet.has(m.pid)) : amongPages(c, inSql!);
-        const read: NewestRead = { match: toFtsMatch(rankQuery)!, whole: hasPrefix(rankQuery) };
+        // The rank window's bound is read in windows only for a phrase, which FTS5 reads backwards several times
+        // slower than forwards; words are read backwards within the ranked statement, one pass instead of two
+        // (two-term class at 1M: 7.3 ms CPU p95 so, 8.0 in windows).
+        const phrased = rankQuery.clauses.some((c) => c.anyOf.some((term) => phraseWordTerms(term).length > 0));
+        const read: NewestRead = { match: toFtsMatch(rankQuery)!, whole: hasPrefix(rankQuery) || !phrased };
         const ranked = rankedTiers(coll, rankArms(read.match, mainFirstMatch(rankQuery)), read, common.size === 0 ? t.rankWindow : -1, t);
         tiers = ranked.map((tier) => () => among(tier()));
         if (common.size > 0) {
@@ -335,9 +339,10 @@ function pick(coll: Collection, tiers: Tier[], keep: ((pid: number) => boolean) 
   return picked;
 }
 
-/** A match expression to read newest first, and how: `whole` when it holds a prefix, read in one statement, not in
- *  windows that would each pay what FTS5 does before a prefix's first row: a prefix left whole has every doclist it
- *  covers merged, and written out as its words (prefixCompletions) it opens up to MAX_COMPLETIONS words' segments. */
+/** A match expression to read newest first, and how: `whole`, in one statement backwards, not in windows. So is a
+ *  query with a prefix, whose windows would each pay what FTS5 does before a prefix's first row (a prefix left whole
+ *  has every doclist it covers merged; written out as its words, prefixCompletions, it opens up to MAX_COMPLETIONS
+ *  words' segments), and the rank window of a query without a phrase (search()). */
 interface NewestRead {
   match: string;
   whole: boolean;
