@@ -167,7 +167,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
         // the read stops early; intersected with a filter's pages inside SQLite it may read every match, and an OR
         // pays each row a step per word.
         const lazy = inSql ? undefined : completions;
-        const whole = hasPrefix(q);
+        const whole = readWhole(q);
         const all = toFtsMatch(q, lazy)!;
         const [first, rest] = rankArms(all, mainFirstMatch(q, lazy));
         // With main-content ranking, the first arm is read as the query's matches told apart by the main-content
@@ -189,11 +189,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
         const inSqlSet = inSql && new Set(inSql);
         const among = (c: SqlQuery | Candidate[] | null) =>
           !c || !inSqlSet ? c : Array.isArray(c) ? c.filter((m) => inSqlSet.has(m.pid)) : amongPages(c, inSql!);
-        // The rank window's bound is read in windows only for a phrase, which FTS5 reads backwards several times
-        // slower than forwards; words are read backwards within the ranked statement, one pass instead of two
-        // (two-term class at 1M: 7.3 ms CPU p95 so, 8.0 in windows).
-        const phrased = rankQuery.clauses.some((c) => c.anyOf.some((term) => phraseWordTerms(term).length > 0));
-        const read: NewestRead = { match: toFtsMatch(rankQuery)!, whole: hasPrefix(rankQuery) || !phrased };
+        const read: NewestRead = { match: toFtsMatch(rankQuery)!, whole: readWhole(rankQuery) };
         const ranked = rankedTiers(coll, rankArms(read.match, mainFirstMatch(rankQuery)), read, common.size === 0 ? t.rankWindow : -1, t);
         tiers = ranked.map((tier) => () => among(tier()));
         if (common.size > 0) {
@@ -205,7 +201,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
       rows = rowsOfPicked(coll, q, pick(coll, tiers, keep, offset, limit));
     }
   }
-  if (sort === 'date' && match !== null && newestMatchIds(coll, { match, whole: hasPrefix(q) }, 1, t, t.dateSortMatches).length > 0) {
+  if (sort === 'date' && match !== null && newestMatchIds(coll, { match, whole: readWhole(q) }, 1, t, t.dateSortMatches).length > 0) {
     plan = 'date-scan';
     rows = dateOrderScan(coll, q, match, offset, limit);
   }
@@ -339,10 +335,8 @@ function pick(coll: Collection, tiers: Tier[], keep: ((pid: number) => boolean) 
   return picked;
 }
 
-/** A match expression to read newest first, and how: `whole`, in one statement backwards, not in windows. So is a
- *  query with a prefix, whose windows would each pay what FTS5 does before a prefix's first row (a prefix left whole
- *  has every doclist it covers merged; written out as its words, prefixCompletions, it opens up to MAX_COMPLETIONS
- *  words' segments), and the rank window of a query without a phrase (search()). */
+/** A match expression to read newest first, and how: `whole`, in one statement backwards, not in windows
+ *  (readWhole). */
 interface NewestRead {
   match: string;
   whole: boolean;
@@ -354,9 +348,16 @@ interface NewestRead {
   within?: string;
 }
 
-/** Whether the query holds a prefix (NewestRead.whole). */
-function hasPrefix(q: ParsedQuery): boolean {
-  return q.clauses.some((c) => c.anyOf.some((term) => term.prefix));
+/** Whether a query's matches are read newest first in one statement backwards rather than forwards in windows
+ *  (newestMatches): all but those with a phrase of several words and no prefix. FTS5 reads a phrase backwards 4-7x
+ *  slower than forwards, which windows repay; words it reads backwards about 2x slower, and one backwards statement
+ *  costs less than windows that each set up their cursors and overshoot (the newest 2,001 matches of "the": 0.5 ms
+ *  CPU backwards, 1.2-1.6 in windows; the two-term class's first hits: 7.3 ms CPU p95 backwards, 8.0 in windows).
+ *  A prefix's windows would each pay what FTS5 does before its first row: a prefix left whole has every doclist it
+ *  covers merged, and written out as its words (prefixCompletions) it opens up to MAX_COMPLETIONS words' segments. */
+function readWhole(q: ParsedQuery): boolean {
+  const terms = q.clauses.flatMap((c) => c.anyOf);
+  return terms.some((term) => term.prefix) || !terms.some((term) => phraseWordTerms(term).length > 0);
 }
 
 /** The arms' matches in rank order as tiers: with `window` >= 1, each arm's matches among the query's newest `window`,
@@ -394,6 +395,9 @@ function rankedTiers(coll: Collection, arms: RankArm[], read: NewestRead, window
 
 /** At most this many matches are told apart by arm one page at a time (a seek each, ~30 µs at 1M pages). */
 const PAGES_LOOKED_UP = 64;
+
+/** A window whose matches are on at most one page in this many is sparse (withinWindow). */
+const SPARSE_WINDOW = 16;
 
 /** The given matches (all of the query's) split between the two arms (main content, rest only), when they are few
  *  enough to look each up in the first; else null. An arm with none of them is a ranked statement saved, and one with
@@ -470,7 +474,7 @@ function* newestMatches(
       found += counted;
       if (record) record.complete = false;
     } else {
-      const ids = read.within ? withinWindow(coll, read.within, coll.rows(wanted(read.match)), () => coll.rows(wanted(read.within!)), record)
+      const ids = read.within ? withinWindow(coll, read.within, upto - from, coll.rows(wanted(read.match)), () => coll.rows(wanted(read.within!)), record)
         : coll.rows(wanted(read.match)).map((r) => r[0] as number);
       found += ids.length;
       for (let i = ids.length - 1; i >= 0; i--) yield ids[i];
@@ -484,11 +488,14 @@ function* newestMatches(
 }
 
 /** A window's matches (`all`, oldest first) that also match `within`, oldest first; the others are added to
- *  `record.outside`, newest first. Up to PAGES_LOOKED_UP are looked up one by one; more, the window is read again in
- *  `within` (`readWithin`). */
-function withinWindow(coll: Collection, within: string, all: unknown[][], readWithin: () => unknown[][], record?: SeenPages): number[] {
+ *  `record.outside`, newest first. A few matches spread thin (up to PAGES_LOOKED_UP, on at most one page in
+ *  SPARSE_WINDOW of the window's `width`) are looked up one by one; else the window is read again in `within`
+ *  (`readWithin`), one statement where a dense window's lookups would cost more (20 for a page of hits: 0.5 ms). */
+function withinWindow(
+  coll: Collection, within: string, width: number, all: unknown[][], readWithin: () => unknown[][], record?: SeenPages,
+): number[] {
   const ids = all.map((r) => r[0] as number);
-  const inside = new Set(ids.length <= PAGES_LOOKED_UP
+  const inside = new Set(ids.length <= PAGES_LOOKED_UP && ids.length * SPARSE_WINDOW <= width
     ? ids.filter((pid) => coll.get(buildMatchAtSql(within, pid)) !== undefined)
     : readWithin().map((r) => r[0] as number));
   if (record) for (let i = ids.length - 1; i >= 0; i--) if (!inside.has(ids[i])) record.outside.push(ids[i]);
@@ -596,7 +603,7 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
   else {
     // At most exactCountLimit + 1 matches, newest first: a prefix is read as its words (prefixCompletions).
     const completions = prefixCompletions(coll, q);
-    const newest = newestMatchIds(coll, { match: toFtsMatch(q, completions)!, whole: hasPrefix(q) }, t.exactCountLimit + 1, t);
+    const newest = newestMatchIds(coll, { match: toFtsMatch(q, completions)!, whole: readWhole(q) }, t.exactCountLimit + 1, t);
     sampled = newest.length > t.exactCountLimit;
     sample = sampled ? newest.slice(0, t.exactCountLimit) : newest;
     matchCount = sampled ? estimateMatches(coll, t.exactCountLimit, newest[t.exactCountLimit]) : newest.length;

@@ -35,8 +35,8 @@ function QueryHelp() {
           <code>climate policy</code>
         </dt>
         <dd>
-          pages with both words, best matches first; words on most pages (the, that) only narrow the search, and a query
-          of nothing but such words, or a phrase holding one, lists the newest pages first
+          pages with both words, best matches first; words on most pages (the, that) and phrases holding one only narrow
+          the search, and a query made only of those lists the newest pages first
         </dd>
         <dt>
           <code>"exact phrase"</code>

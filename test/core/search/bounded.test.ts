@@ -181,16 +181,20 @@ describe('a prefix of very many words', () => {
 // of one page at first (firstWindowPages), so that the windows' seams are crossed.
 describe('phrases with a very common word', () => {
   const M = 48;
-  // 'the' on every page; 'weird the' on every fifth page (in the title of page 5, the title weighs most in bm25);
-  // 'quiet harbour' on pages 2, 30 and 40: in the title of page 2 (the oldest), the text of page 30, and only outside
-  // the main content (a footer line, eight times: it would outscore page 30 in bm25) of page 40, the newest.
+  // 'the' on every page; 'weird the' on every tenth page in the main content, and on pages 15, 25, 35 and 45 only
+  // in a footer line (outside it), page 5 in its title (the title weighs most in bm25); 'quiet harbour' on pages 2,
+  // 30 and 40: in the title of page 2 (the oldest), the text of page 30, and only outside the main content (a footer
+  // line, eight times: it would outscore page 30 in bm25) of page 40, the newest; 'the lighthouse' on two pages, in
+  // the main content of page 1 and only in a footer of page 12 (matches so sparse that each is looked up by arm).
   const PHRASED: FakePage[] = Array.from({ length: M }, (_, i) => {
-    const main = `the day ${i % 5 === 0 ? 'was weird the whole' : 'went by as the others'} time${i === 30 ? ' near the quiet harbour' : ''}`;
+    const main = `the day ${i % 10 === 0 ? 'was weird the whole' : 'went by as the others'} time${i === 30 ? ' near the quiet harbour' : i === 1 ? ' by the lighthouse' : ''}`;
+    const footer = i === 40 ? `footer: ${'quiet harbour '.repeat(8)}` : i % 10 === 5 ? 'footer: it was weird the whole way'
+      : i === 12 ? 'footer: the lighthouse' : null;
     return {
       digest: `sha1:W${String(i).padStart(3, '0')}`,
       title: i === 5 ? 'weird the title' : i === 2 ? 'quiet harbour' : `plain ${i}`,
-      text: i === 40 ? `${main}\nfooter: ${"quiet harbour ".repeat(8)}` : main,
-      main: i === 40 ? main : undefined,
+      text: footer ? `${main}\n${footer}` : main,
+      main: footer ? main : undefined,
       captures: [{ uri: `http://phrase.example.org/${i}`, timestamp: `2021${String((i % 12) + 1).padStart(2, '0')}01000000` }],
     };
   });
@@ -198,15 +202,24 @@ describe('phrases with a very common word', () => {
   const holding = (phrase: string) => PHRASED.filter((p) => `${p.title} ${p.text}`.includes(phrase));
   for (const firstWindowPages of [0, 1]) {
     const t = { rankWindow: 8, commonShare: 0.5, firstWindowPages };
-    it(`a phrase with a very common word lists every page holding it, newest first (first window ${firstWindowPages || 'as wanted'})`, () => {
-      const expected = holding('weird the').map((p) => p.digest).reverse();
-      expect(expected.length).toBeGreaterThan(5);
+    it(`a phrase with a very common word lists every page holding it, newest first, main content first (first window ${firstWindowPages || 'as wanted'})`, () => {
+      const inMain = (p: FakePage) => `${p.title} ${p.main ?? p.text}`.includes('weird the');
+      const newestFirst = (pages: FakePage[]) => pages.map((p) => p.digest).reverse();
+      const expected = [...newestFirst(holding('weird the').filter(inMain)), ...newestFirst(holding('weird the').filter((p) => !inMain(p)))];
+      expect(expected).toHaveLength(10);
+      expect(expected[0]).toBe('sha1:W040');
+      expect(expected[6]).toBe('sha1:W045');
       const r = search(phrased(), '"weird the"', { limit: 50, tuning: t });
       expect(r.plan).toBe('newest-matches');
       expect(r.hits.map((h) => h.capture.digest)).toEqual(expected);
       const paged = [0, 3, 6, 9].flatMap((offset) => search(phrased(), '"weird the"', { limit: 3, offset, tuning: t }).hits.map((h) => h.capture.digest));
       expect(paged).toEqual(expected);
       expect(searchFacets(phrased(), '"weird the"', t)).toMatchObject({ total: expected.length, totalIsEstimate: false });
+    });
+    it(`a sparse phrase with a very common word: main content first, though older (first window ${firstWindowPages || 'as wanted'})`, () => {
+      const r = search(phrased(), '"the lighthouse"', { limit: 50, tuning: t });
+      expect(r.plan).toBe('newest-matches');
+      expect(r.hits.map((h) => h.capture.digest)).toEqual(['sha1:W001', 'sha1:W012']);
     });
     it(`a phrase of rarer words keeps bm25 ranking: the title match first, though older, the footer match last (first window ${firstWindowPages || 'as wanted'})`, () => {
       const r = search(phrased(), '"quiet harbour"', { limit: 50, tuning: t });

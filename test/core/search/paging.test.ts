@@ -46,6 +46,10 @@ const QUERIES: Array<[string, number]> = [
   [`benchmark site:${SITES[1]}`, onSite(SITES[1])],
   [`mixed site:${SITES[0]}`, onSite(SITES[0])],
   ['sitenav to:2021-06-30', PAGES.filter((_, i) => i % 12 < 6).length],
+  // Phrases: read newest first in windows when very common; one in every article, one only in every menu.
+  ['"benchmark article"', N],
+  ['"home sitenav"', N],
+  [`"benchmark article" site:${SITES[1]}`, onSite(SITES[1])],
 ];
 
 const ids = (q: string, limit: number, offset: number, tuning: Partial<SearchTuning>) =>

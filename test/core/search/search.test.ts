@@ -68,9 +68,9 @@ const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
   // (A word on several pages: the one page of a word on one needs no ranked statement.)
   ['ranked walk in SQL', { walkCandidates: 0 }, { query: 'archive site:example.com', options: {}, plan: 'selective-filter', statement: /\+pid IN \(SELECT value FROM json_each\(@among\)\)/ }],
   ['broad filter', { selectivePages: 0 }, { query: 'crawler site:example.com', options: {}, plan: 'ranked-matches', statement: /WHERE p\.id = @pid/ }],
-  ['common words', { rankWindow: 1, commonShare: 0 }, { query: 'archive', options: {}, plan: 'newest-matches', statement: /rowid < CAST\(@upto AS INTEGER\)/ }],
-  // The same, the newest matches read in windows of one page at first (the seams between windows crossed).
-  ['common words in windows', { rankWindow: 1, commonShare: 0, firstWindowPages: 1 }, { query: 'archive', options: {}, plan: 'newest-matches', statement: /rowid < CAST\(@upto AS INTEGER\)/ }],
+  ['common words', { rankWindow: 1, commonShare: 0 }, { query: 'archive', options: {}, plan: 'newest-matches', statement: /MATCH @match ORDER BY rowid DESC$/ }],
+  // A phrase's newest matches are read forwards in windows of page ids, here of one page at first (the seams crossed).
+  ['common words in windows', { rankWindow: 1, commonShare: 0, firstWindowPages: 1 }, { query: '"web archive"', options: {}, plan: 'newest-matches', statement: /rowid < CAST\(@upto AS INTEGER\)/ }],
   // Date order walks the captures newest first instead of sorting the matches (a match set above dateSortMatches).
   ['date scan', { dateSortMatches: 0 }, { query: 'archive', options: { sort: 'date' }, plan: 'date-scan', statement: /c\.timestamp AS ts/ }],
 ];
