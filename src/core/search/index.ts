@@ -429,6 +429,7 @@ function* newestTier(
 function newestMatchIds(coll: Collection, read: NewestRead, take: number, t: SearchTuning, skipped = 0): number[] {
   const out: number[] = [];
   if (take <= 0) return out;
+  if (read.whole) return coll.rows(buildNewestMatchIdsSql(read.match, read.among, { limit: take, offset: skipped })).map((r) => r[0] as number);
   const skip: Skip = { left: skipped };
   for (const pid of newestMatches(coll, read, skipped + take, t, skip)) {
     if (skip.left > 0) {

@@ -257,12 +257,14 @@ export function buildMatchIdsBetweenSql(match: string, from: number, upto: numbe
   return { sql: `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match AND rowid >= ${rowidParam('from')} AND rowid < ${rowidParam('upto')}${kept}`, params };
 }
 
-/** Every match newest first (unranked), kept to the given pages when there are some: a newest-first read in one
- *  statement, for a match FTS5 merges whole (buildNewestRankedSql). */
-export function buildNewestMatchIdsSql(match: string, among?: number[]): SqlQuery {
+/** Every match newest first (unranked), kept to the given pages when there are some, or only `limit` of them past
+ *  the newest `offset` (SQLite skips those itself): a newest-first read in one statement (search/index.ts readWhole). */
+export function buildNewestMatchIdsSql(match: string, among?: number[], page?: { limit: number; offset: number }): SqlQuery {
   const params: Params = { match };
   const kept = keptTo(params, among);
-  return { sql: `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match${kept} ORDER BY rowid DESC`, params };
+  const sql = `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match${kept} ORDER BY rowid DESC`;
+  if (!page) return { sql, params };
+  return { sql: `${sql} LIMIT @limit OFFSET @offset`, params: { ...params, ...page } };
 }
 
 /** A row when page `pid` matches: a seek (rowidParam). */
