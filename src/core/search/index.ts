@@ -424,8 +424,8 @@ function* newestTier(
   for (const pid of newestMatches(coll, read, want, t, skip, record)) yield { pid, score: penalty - pid };
 }
 
-/** Up to `take` matches' page ids, newest first, after the newest `skipped` ones (counted in SQL where a window holds
- *  no more than those, not read). */
+/** Up to `take` matches' page ids, newest first, after the newest `skipped` ones: passed over by SQLite (a query read
+ *  whole: LIMIT and OFFSET), or counted in SQL where a window holds no more than those, not read. */
 function newestMatchIds(coll: Collection, read: NewestRead, take: number, t: SearchTuning, skipped = 0): number[] {
   const out: number[] = [];
   if (take <= 0) return out;
