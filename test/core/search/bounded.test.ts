@@ -232,6 +232,13 @@ describe('phrases with a very common word', () => {
       // Ranked as one page (in:all), the footer's eight outscore page 30's one: main-first is what puts it last.
       expect(search(phrased(), '"quiet harbour" in:all', { limit: 50, tuning: t }).hits.map((h) => h.capture.digest)).toEqual(['sha1:W002', 'sha1:W040', 'sha1:W030']);
     });
+    it(`date order of a phrase: its size is told by a read in windows, and both ways give one order (first window ${firstWindowPages || 'as wanted'})`, () => {
+      const sorted = search(phrased(), '"weird the"', { sort: 'date', limit: 50, tuning: { ...t, dateSortMatches: 1000 } });
+      const scanned = search(phrased(), '"weird the"', { sort: 'date', limit: 50, tuning: { ...t, dateSortMatches: 3 } });
+      expect([sorted.plan, scanned.plan]).toEqual(['date-sql', 'date-scan']);
+      expect(sorted.hits).toHaveLength(holding('weird the').length);
+      expect(scanned.hits.map((h) => h.pageId)).toEqual(sorted.hits.map((h) => h.pageId));
+    });
     it(`a very common phrase beside a rarer word only filters: the rarer word ranks (first window ${firstWindowPages || 'as wanted'})`, () => {
       const r = search(phrased(), '"weird the" title', { limit: 50, tuning: t });
       expect(r.plan).toBe('rarer-words');
