@@ -9,6 +9,8 @@ import { archiveInternal } from './internal.js';
 import { snippetOf, termPattern } from './snippet.js';
 import { annotate, openSpan, withSpan } from '../telemetry/index.js';
 import {
+  type PageFilter,
+  type RankArm,
   buildFacetRowsSql,
   buildDateHitsSql,
   buildCandidatePageSql,
@@ -17,14 +19,18 @@ import {
   buildFilteredMatchIdsSql,
   buildMatchingFilterPagesSql,
   filteredCandidates,
-  buildRankedTiersSql,
-  buildNewestMatchesSql,
   buildNewestFilterMatchesSql,
+  rankArms,
+  buildRankedSql,
+  buildNewestRankedSql,
+  buildOlderRankedSql,
+  buildNewestMatchIdsSql,
   buildNewestCapturesSql,
   buildMatchIdsSql,
-  buildNewestMatchIdsSql,
+  buildMatchIdsBetweenSql,
+  buildMatchAtSql,
+  buildCountSql,
   buildSnippetSql,
-  buildWindowFloorSql,
   buildPageCountSql,
   buildPageSpanSql,
   buildPageTextsSql,
@@ -69,7 +75,7 @@ export interface SearchTuning {
    *  selective: its pages may be read as a set, and its total is counted exactly. */
   selectivePages: number;
   /** Above this many matches, relevance ranks the newest this-many matches first, then the older ones
-   *  (buildRankedTiersSql). */
+   *  (rankedTiers). */
   rankWindow: number;
   /** Above this many matches, the total is estimated and facets are counted on this many matches. */
   exactCountLimit: number;
@@ -90,6 +96,9 @@ export interface SearchTuning {
    *  (at a million pages, walking 100,000 matches: 7 ms; a word on 630,000 pages: 23 ms, 45-70 ms with a host's
    *  pages as a set). */
   walkMatches: number;
+  /** How many pages the first window of a newest-first read spans (newestMatches); 0: as many as matches are wanted,
+   *  which a word on every page fills at once. Tests pass 1 to read in many windows. */
+  firstWindowPages: number;
 }
 
 export const DEFAULT_TUNING: SearchTuning = {
@@ -101,6 +110,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   walkCandidates: 2000,
   matchesPerPageLookup: 300,
   walkMatches: 100_000,
+  firstWindowPages: 0,
 };
 
 /** Hits of a page when the caller does not say. */
@@ -139,7 +149,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   // and the common ones only filter (the stopword-aware plan). A filter is applied to the candidates inside SQLite by
   // page id, a capture lookup per candidate or the filter's pages read as a set (sql.ts FilterWay).
   // Every plan walks one order of the candidates that does not depend on the page asked for (tiers of ranked matches,
-  // sql.ts buildRankedTiersSql): so paging is consistent, each hit on exactly one page, in the order of one big page.
+  // rankedTiers): so paging is consistent, each hit on exactly one page, in the order of one big page.
   // An earlier design ranked a window that grew with offset + limit and widened to all matches when a page came up
   // short; the pages past either step were cut from another order than the pages before them.
   // Which of the ways below answered: search spans and the latency metric are labelled with it.
@@ -165,29 +175,50 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
       const span = filtered ? pageSpan(coll) : 0;
       const probeNewest = captures === null || need * span <= t.walkCandidates * captures;
       const windowed = captures === null || DEFAULT_LIMIT * span <= t.rankWindow * captures;
-      const among = (c: SqlQuery, probe: boolean): SqlQuery => (filtered ? filteredCandidates(c, q, probe ? 'probe' : 'set', newestFirst) : c);
       let keep: ((pid: number) => boolean) | null = null;
-      let tiers: SqlQuery[];
+      let tiers: Tier[];
       if (captures !== null) plan = 'selective-filter';
       else if (common.size > 0) plan = newestFirst ? 'newest-matches' : 'rarer-words';
-      // Newest first, a prefix is read as its words (prefixCompletions): the same pages, without the merge, as long as
-      // the read stops early; intersected with a filter's set of pages it may read every match, and an OR pays each
-      // row a step per word.
-      const lazy = filtered && !probeNewest ? undefined : completions;
       // A filter of so few pages that looking them up in the full-text index costs less than walking the newest
       // matches to meet it (about need / its share of all pages of them). Newest first, the words are on more than
       // commonShare of the pages, so about need / commonShare of its pages are looked up, at most all of them. A
       // prefix is not looked up page by page.
       const lookUp = captures !== null && !q.clauses.some((c) => c.anyOf.some((term) => term.prefix))
         && Math.min(captures, need / t.commonShare) * t.matchesPerPageLookup * captures < need * span;
-      if (newestFirst && lookUp) tiers = [buildNewestFilterMatchesSql(match!, mainFirstMatch(q), q)];
-      else if (newestFirst) tiers = [among(buildNewestMatchesSql(toFtsMatch(q, lazy)!, mainFirstMatch(q, lazy)), probeNewest)];
-      else {
+      if (newestFirst && lookUp) tiers = [() => buildNewestFilterMatchesSql(match!, mainFirstMatch(q), q)];
+      else if (newestFirst) {
+        // Newest first, a prefix is read as its words (prefixCompletions): the same pages, without the merge, as long as
+        // the read stops early; intersected with a filter's set of pages it may read every match, and an OR pays each
+        // row a step per word.
+        const filter: PageFilter | undefined = filtered ? { q, way: probeNewest ? 'probe' : 'set' } : undefined;
+        const lazy = filter?.way === 'set' ? undefined : completions;
+        const whole = readWhole(q);
+        const all = toFtsMatch(q, lazy)!;
+        const [first, rest] = rankArms(all, mainFirstMatch(q, lazy));
+        // With main-content ranking, the first arm is read as the query's matches told apart by the main-content
+        // expression (newestMatches, `within`), and the others are kept: once the first arm has read every match
+        // (none passed over by a count), they are the rest-only arm, in order, with no read at all. A rare phrase of a
+        // common word is walked once, not in both arms' expressions (at 1M pages, "hat but": 37 -> ~19 ms).
+        const seen: SeenPages = { outside: [], complete: true };
+        const firstRead: NewestRead = rest && !whole ? { match: all, within: first.match, whole, filter } : { match: first.match, whole, filter };
+        tiers = [(skip) => newestTier(coll, firstRead, first.penalty, need, t, skip, rest ? seen : undefined)];
+        if (rest) {
+          tiers.push((skip) => firstRead.within && seen.complete
+            ? seen.outside.map((pid) => ({ pid, score: rest.penalty - pid }))
+            : newestTier(coll, { match: rest.match, whole, filter }, rest.penalty, need, t, skip));
+        }
+      } else {
         // Ranked by all the words, the newest rankWindow matches first; by the rarer words, all of theirs (few, as
-        // rarer).
+        // rarer). A filter keeps each tier's candidates inside SQLite: probed on a tier of the newest matches (or on
+        // all of them for a broad filter), as a set on a tier of every match.
         const rankQuery = { ...q, clauses: q.clauses.filter((c) => !common.has(c)) };
-        tiers = buildRankedTiersSql(toFtsMatch(rankQuery)!, common.size === 0 && windowed ? t.rankWindow : -1, mainFirstMatch(rankQuery))
-          .map((tier) => among(tier, captures === null || tier.windowed));
+        const read: NewestRead = { match: toFtsMatch(rankQuery)!, whole: readWhole(rankQuery) };
+        const arms = rankArms(read.match, mainFirstMatch(rankQuery));
+        const ranked = rankedTiers(coll, arms, read, common.size === 0 && windowed ? t.rankWindow : -1, t, !filtered);
+        tiers = ranked.map(({ read: tier, windowed: newest }) => () => {
+          const c = tier();
+          return c && filtered && 'sql' in c ? filteredCandidates(c, q, captures === null || newest ? 'probe' : 'set') : c;
+        });
         if (common.size > 0) {
           // Scored by the rarer words alone: the whole query's unranked match set says which pages match every word.
           const all = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match!)).map((r) => r.pid));
@@ -197,7 +228,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
       rows = rowsOfPicked(coll, q, pick(coll, tiers, keep, offset, limit));
     }
   }
-  if (sort === 'date' && match !== null && windowFloor(coll, match, t.dateSortMatches) > 0) {
+  if (sort === 'date' && match !== null && newestMatchIds(coll, { match, whole: readWhole(q) }, 1, t, t.dateSortMatches).length > 0) {
     plan = 'date-scan';
     rows = dateOrderScan(coll, q, match, offset, limit);
   }
@@ -222,24 +253,24 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   return { hits, tookMs: performance.now() - t0, plan };
 }
 
-/** The positive clauses that are one plain word (no OR, no prefix) found on more than commonShare of the newest
- *  rankWindow pages (a bounded sample: rowids are ingest order), when the collection holds more than rankWindow pages:
- *  words whose bm25 weight is near zero and whose doclists are the longest. */
+/** The positive clauses that are one plain word (no OR; a prefix when written out as its words) found on more than
+ *  commonShare of the newest rankWindow pages (a bounded sample: rowids are ingest order), when the collection holds
+ *  more than rankWindow pages: words whose bm25 weight is near zero and whose doclists are the longest. A phrase is
+ *  very common when one of its words is (ARCHITECTURE.md, "Search", at scale): bm25 counts a phrase's pages by
+ *  walking it over the whole collection, which decodes that word's position list on every page holding the others
+ *  ("meant that" at 1M pages: 37 ms, once per ranked statement), so its first hits could not come in 10 ms; listed
+ *  newest first, they are a forward read of the newest matches. */
 function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning, completions: Completions): Set<Clause> {
   const found = new Set<Clause>();
   const hi = coll.get<{ hi: number | null }>(buildPageSpanSql())?.hi ?? 0;
   if (hi <= t.rankWindow) return found;
   const floor = hi - t.rankWindow;
   const isCommon = (match: string) =>
-    (coll.get<{ n: number }>(buildRecentShareSql(match, floor, t.rankWindow))?.n ?? 0) > t.commonShare * t.rankWindow;
+    (coll.get<{ n: number }>(buildRecentShareSql(match, floor))?.n ?? 0) > t.commonShare * t.rankWindow;
   for (const c of q.clauses) {
     if (c.negated || c.anyOf.length !== 1 || (c.anyOf[0].prefix && !completions.has(c.anyOf[0]))) continue;
-    // A phrase is on no more pages than any of its words, so a word that is not very common settles it: reading a
-    // word's newest matches stops early or is short, while the phrase's decodes the position lists of every page
-    // holding all its words, back to its 1,000th match or the collection's start ("weird the": 54 ms at 200k pages,
-    // "weird" alone 0.5 ms). The same answer as asking the phrase, without its walk.
-    if (phraseWordTerms(c.anyOf[0]).some((w) => !isCommon(w))) continue;
-    if (isCommon(toFtsMatch({ clauses: [c], filters: q.filters }, completions)!)) found.add(c);
+    const words = phraseWordTerms(c.anyOf[0]);
+    if (words.length > 0 ? words.some(isCommon) : isCommon(toFtsMatch({ clauses: [c], filters: q.filters }, completions)!)) found.add(c);
   }
   return found;
 }
@@ -284,25 +315,44 @@ function prefixCompletions(coll: Collection, q: ParsedQuery): Map<Term, string> 
   return out;
 }
 
+/** A candidate for a page of hits: a page and its score (lower is better). */
+interface Candidate {
+  pid: number;
+  score: number;
+}
+
+/** What a page of hits has still to pass over (the offset): shared by the walk and a tier that can pass over whole
+ *  windows of candidates by counting them (newestTier). */
+interface Skip {
+  left: number;
+}
+
+/** One tier of candidates, best first, made only when it is read: a statement, rows read in windows (newestTier), or
+ *  null when it is known to be empty. Given `skip` when nothing is judged row by row, so it may spend the offset
+ *  itself. */
+type Tier = (skip: Skip | null) => SqlQuery | Iterable<Candidate> | null;
+
 /** Walks the tiers of candidates one after the other, each best first, keeping pages `keep` accepts (all when null),
  *  past the first `offset` kept, until `limit` are kept: pid -> score. A tier is read only when those before it fell
  *  short, and only as far as the page of hits needs. */
-function pick(
-  coll: Collection, tiers: SqlQuery[], keep: ((pid: number) => boolean) | null, offset: number, limit: number,
-): Map<number, number> {
+function pick(coll: Collection, tiers: Tier[], keep: ((pid: number) => boolean) | null, offset: number, limit: number): Map<number, number> {
   const picked = new Map<number, number>();
   if (limit === 0) return picked;
-  let skip = offset;
+  const skip: Skip = { left: offset };
   for (const [i, tier] of tiers.entries()) {
+    let made = tier(keep ? null : skip);
+    if (made === null) continue;
     // Nothing judged row by row: the last tier lets SQLite skip the offset itself (a list scrolled to its 100,000th
     // hit); earlier tiers must be counted, to know how much of the offset they used.
-    const last = !keep && i === tiers.length - 1;
-    const c = last ? buildCandidatePageSql(tier, limit - picked.size, skip) : tier;
-    if (last) skip = 0;
-    for (const m of coll.iterate<{ pid: number; score: number }>(c)) {
+    if ('sql' in made && !keep && i === tiers.length - 1) {
+      made = buildCandidatePageSql(made, limit - picked.size, skip.left);
+      skip.left = 0;
+    }
+    const rows: Iterable<Candidate> = 'sql' in made ? coll.iterate<Candidate>(made) : made;
+    for (const m of rows) {
       if (keep && !keep(m.pid)) continue;
-      if (skip > 0) {
-        skip--;
+      if (skip.left > 0) {
+        skip.left--;
         continue;
       }
       picked.set(m.pid, m.score);
@@ -310,6 +360,193 @@ function pick(
     }
   }
   return picked;
+}
+
+/** A match expression to read newest first, and how: `whole`, in one statement backwards, not in windows
+ *  (readWhole). */
+interface NewestRead {
+  match: string;
+  whole: boolean;
+  /** Only the pages with a capture within these filters, kept inside SQLite (sql.ts FilterWay). */
+  filter?: PageFilter;
+  /** Only the matches that also match this (the main-content expression): told apart window by window, one page at a
+   *  time when a window holds few (a seek each), so a sparse match set is walked once, in `match`; the others go to
+   *  the SeenPages the read records into. */
+  within?: string;
+}
+
+/** Whether a query's matches are read newest first in one statement backwards rather than forwards in windows
+ *  (newestMatches): all but those with a phrase of several words and no prefix. FTS5 reads a phrase backwards 4-7x
+ *  slower than forwards, which windows repay; words it reads backwards about 2x slower, and one backwards statement
+ *  costs less than windows that each set up their cursors and overshoot (the newest 2,001 matches of "the": 0.5 ms
+ *  CPU backwards, 1.2-1.6 in windows; the two-term class's first hits: 7.3 ms CPU p95 backwards, 8.0 in windows).
+ *  A prefix's windows would each pay what FTS5 does before its first row: a prefix left whole has every doclist it
+ *  covers merged, and written out as its words (prefixCompletions) it opens up to MAX_COMPLETIONS words' segments. */
+function readWhole(q: ParsedQuery): boolean {
+  const terms = q.clauses.flatMap((c) => c.anyOf);
+  return terms.some((term) => term.prefix) || !terms.some((term) => phraseWordTerms(term).length > 0);
+}
+
+/** One tier of ranked candidates, made when read; `windowed` when it holds at most the query's newest `window`
+ *  matches (a filter is probed on it: sql.ts FilterWay), else it ranks every match it holds, however many. */
+interface RankedTier {
+  read: () => SqlQuery | Candidate[] | null;
+  windowed: boolean;
+}
+
+/** The arms' matches in rank order as tiers: with `window` >= 1, each arm's matches among the query's newest `window`,
+ *  then (only when the query has more) its older ones; else all at once. The newest are bounded by the rowid of the
+ *  query's window-th newest match (one bound for every arm, so one look), found by a forward read in windows
+ *  (newestMatches) when the first tier is read. When the query has no more than `window` matches, that read found them
+ *  all, and each arm is ranked within their rowid span: FTS5 then walks only that span (bm25 still counts each phrase
+ *  over the collection), where a rare phrase's matches were walked for every arm; and, when every candidate is kept
+ *  (`keepsAll`: no filter), an arm holding one of them is that page, unranked. A match read whole keeps one statement
+ *  per tier. */
+function rankedTiers(coll: Collection, arms: RankArm[], read: NewestRead, window: number, t: SearchTuning, keepsAll: boolean): RankedTier[] {
+  if (window < 1) return arms.map((arm) => ({ read: () => buildRankedSql(arm), windowed: false }));
+  if (read.whole) {
+    return arms.flatMap((arm) => [
+      { read: () => buildNewestRankedSql(arm, window), windowed: true },
+      { read: () => buildOlderRankedSql(arm, window), windowed: false },
+    ]);
+  }
+  let bounds: { from: number; below?: number; older: boolean; byArm: number[][] | null } | null | undefined;
+  const boundsOf = () => {
+    if (bounds === undefined) {
+      const newest = newestMatchIds(coll, read, window + 1, t);
+      bounds = newest.length === 0 ? null
+        : newest.length > window ? { from: newest[window - 1], older: true, byArm: null }
+        : { from: newest[newest.length - 1], below: newest[0] + 1, older: false, byArm: pagesByArm(coll, arms, newest) };
+    }
+    return bounds;
+  };
+  return arms.flatMap((arm, i): RankedTier[] => [{
+    read: () => {
+      const b = boundsOf();
+      const known = b?.byArm?.[i];
+      if (!b || known?.length === 0) return null;
+      // One page needs no ranking: its score is its arm's alone.
+      if (known?.length === 1 && keepsAll) return [{ pid: known[0], score: arm.penalty }];
+      return buildRankedSql(arm, b.from, b.below);
+    },
+    windowed: true,
+  }, {
+    read: () => {
+      const b = boundsOf();
+      return b?.older ? buildRankedSql(arm, undefined, b.from) : null;
+    },
+    windowed: false,
+  }]);
+}
+
+/** At most this many matches are told apart by arm one page at a time (a seek each, ~30 µs at 1M pages). */
+const PAGES_LOOKED_UP = 64;
+
+/** A window whose matches are on at most one page in this many is sparse (withinWindow). */
+const SPARSE_WINDOW = 16;
+
+/** The given matches (all of the query's) split between the two arms (main content, rest only), when they are few
+ *  enough to look each up in the first; else null. An arm with none of them is a ranked statement saved, and one with
+ *  a single page needs no ranking: either saves a bm25 that counts each of its phrases over the whole collection (a
+ *  rare phrase of common words, "trading trading" at 1M pages: 11 ms). */
+function pagesByArm(coll: Collection, arms: RankArm[], pids: number[]): number[][] | null {
+  if (arms.length !== 2 || pids.length > PAGES_LOOKED_UP) return null;
+  const inFirst = new Set(pids.filter((pid) => coll.get(buildMatchAtSql(arms[0].match, pid)) !== undefined));
+  return [[...inFirst], pids.filter((pid) => !inFirst.has(pid))];
+}
+
+/** What a newest-first read with `within` passed over (its matches outside `within`, newest first), and whether it
+ *  read every match (none counted over). */
+interface SeenPages {
+  outside: number[];
+  complete: boolean;
+}
+
+/** An arm's matches newest first, each scored by the arm's penalty minus its page id (lower is better, as with bm25):
+ *  the order of a query of only very common words. */
+function* newestTier(
+  coll: Collection, read: NewestRead, penalty: number, want: number, t: SearchTuning, skip: Skip | null, record?: SeenPages,
+): Generator<Candidate> {
+  for (const pid of newestMatches(coll, read, want, t, skip, record)) yield { pid, score: penalty - pid };
+}
+
+/** Up to `take` matches' page ids, newest first, after the newest `skipped` ones: passed over by SQLite (a query read
+ *  whole: LIMIT and OFFSET), or counted in SQL where a window holds no more than those, not read. */
+function newestMatchIds(coll: Collection, read: NewestRead, take: number, t: SearchTuning, skipped = 0): number[] {
+  const out: number[] = [];
+  if (take <= 0) return out;
+  if (read.whole) return coll.rows(buildNewestMatchIdsSql(read.match, read.filter, { limit: take, offset: skipped })).map((r) => r[0] as number);
+  const skip: Skip = { left: skipped };
+  for (const pid of newestMatches(coll, read, skipped + take, t, skip)) {
+    if (skip.left > 0) {
+      skip.left--;
+      continue;
+    }
+    out.push(pid);
+    if (out.length >= take) break;
+  }
+  return out;
+}
+
+/** How much wider than the last one a window of newestMatches may be: a density guessed from few matches may be far
+ *  off, and a window too wide brings that many more rows to JavaScript. */
+const WINDOW_GROWTH = 4;
+
+/** Matches newest first, read forwards in windows of page ids from the newest page back (a match read whole: in one
+ *  statement, backwards). FTS5 reads an AND or a phrase backwards several times slower than forwards (at 1M pages,
+ *  every match of "weird the": 97 ms backwards, 32 ms forwards; the newest 1,000 of "reason with": 27 ms against 10),
+ *  while a rowid range is a seek (the newest 1,000 pages of a word on every page: 0.14 ms). The first window spans
+ *  `want` pages (or firstWindowPages), which holds them when every page matches; each next one is sized by the
+ *  density of the matches seen so far to hold what is still wanted (past it, as many again), at most WINDOW_GROWTH
+ *  times the last. With `skip`, a window holding no more than what is left to pass over is counted in SQL instead of
+ *  read, so a list scrolled far down brings to JavaScript only the rows it shows. */
+function* newestMatches(
+  coll: Collection, read: NewestRead, want: number, t: SearchTuning, skip: Skip | null, record?: SeenPages,
+): Generator<number> {
+  if (read.whole) {
+    for (const r of coll.iterate<{ pid: number }>(buildNewestMatchIdsSql(read.match, read.filter))) yield r.pid;
+    return;
+  }
+  const span = coll.get<{ lo: number | null; hi: number | null }>(buildPageSpanSql());
+  if (span?.lo == null || span.hi == null) return;
+  let upto = span.hi + 1;
+  let width = Math.max(1, t.firstWindowPages || want);
+  let found = 0;
+  while (upto > span.lo) {
+    const from = Math.max(span.lo, upto - width);
+    const wanted = (match: string) => buildMatchIdsBetweenSql(match, from, upto, read.filter);
+    const counted = skip && skip.left > 0 ? coll.get<{ n: number }>(buildCountSql(wanted(read.within ?? read.match)))!.n : -1;
+    if (counted >= 0 && counted <= skip!.left) {
+      skip!.left -= counted;
+      found += counted;
+      if (record) record.complete = false;
+    } else {
+      const ids = read.within ? withinWindow(coll, read.within, upto - from, coll.rows(wanted(read.match)), () => coll.rows(wanted(read.within!)), record)
+        : coll.rows(wanted(read.match)).map((r) => r[0] as number);
+      found += ids.length;
+      for (let i = ids.length - 1; i >= 0; i--) yield ids[i];
+    }
+    const covered = span.hi + 1 - from;
+    upto = from;
+    const more = Math.max(want - found, found);
+    width = found === 0 ? width * WINDOW_GROWTH : Math.min(width * WINDOW_GROWTH, Math.ceil((more * covered * 1.25) / found));
+    width = Math.max(1, width);
+  }
+}
+
+/** A window's matches (`all`, oldest first) that also match `within`, oldest first; the others are added to
+ *  `record.outside`, newest first. A few matches spread thin (up to PAGES_LOOKED_UP, on at most one page in
+ *  SPARSE_WINDOW of the window's `width`) are looked up one by one; else the window is read again in `within`
+ *  (`readWithin`), one statement where a dense window's lookups would cost more (20 for a page of hits: 0.5 ms). */
+function withinWindow(
+  coll: Collection, within: string, width: number, all: unknown[][], readWithin: () => unknown[][], record?: SeenPages,
+): number[] {
+  const ids = all.map((r) => r[0] as number);
+  const inside = new Set(ids.length <= PAGES_LOOKED_UP && ids.length * SPARSE_WINDOW <= width
+    ? ids.filter((pid) => coll.get(buildMatchAtSql(within, pid)) !== undefined)
+    : readWithin().map((r) => r[0] as number));
+  if (record) for (let i = ids.length - 1; i >= 0; i--) if (!inside.has(ids[i])) record.outside.push(ids[i]);
+  return ids.filter((pid) => inside.has(pid));
 }
 
 /** Date order for a large match set: sorting every match by its newest capture cost 4.5 s for "the" at 200k pages;
@@ -365,7 +602,7 @@ function indexedFilter(q: ParsedQuery): boolean {
 }
 
 /** The hit rows of the picked pages (pid -> score), in the order they were picked: not sorted by score, since an
- *  older tier's hit may score better than a newer tier's and still comes after it (buildRankedTiersSql). */
+ *  older tier's hit may score better than a newer tier's and still comes after it (rankedTiers). */
 function rowsOfPicked(coll: Collection, q: ParsedQuery, picked: Map<number, number>): Row[] {
   if (picked.size === 0) return [];
   const order = new Map([...picked.keys()].map((pid, i) => [pid, i]));
@@ -378,11 +615,6 @@ function rowsOfPicked(coll: Collection, q: ParsedQuery, picked: Map<number, numb
 function pageSpan(coll: Collection): number {
   const span = coll.get<{ lo: number | null; hi: number | null }>(buildPageSpanSql());
   return span?.hi != null && span.lo != null ? span.hi - span.lo + 1 : 0;
-}
-
-/** 0 when the words match at most `window` pages, else the rowid below the newest `window` matches. */
-function windowFloor(coll: Collection, match: string, window: number): number {
-  return coll.get<{ pid: number }>(buildWindowFloorSql(match, window))?.pid ?? 0;
 }
 
 /** Totals and facet counts for a query: the second call, so the UI can show hits before these are ready. */
@@ -404,8 +636,8 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
   if (match === null) matchCount = coll.get<{ n: number }>(buildPageCountSql())!.n;
   else {
     // At most exactCountLimit + 1 matches, newest first: a prefix is read as its words (prefixCompletions).
-    const lazy = toFtsMatch(q, prefixCompletions(coll, q))!;
-    const newest = coll.rows(buildNewestMatchIdsSql(lazy, t.exactCountLimit + 1)).map((r) => r[0] as number);
+    const completions = prefixCompletions(coll, q);
+    const newest = newestMatchIds(coll, { match: toFtsMatch(q, completions)!, whole: readWhole(q) }, t.exactCountLimit + 1, t);
     sampled = newest.length > t.exactCountLimit;
     sample = sampled ? newest.slice(0, t.exactCountLimit) : newest;
     matchCount = sampled ? estimateMatches(coll, t.exactCountLimit, newest[t.exactCountLimit]) : newest.length;

@@ -9,7 +9,7 @@
 //   tag:name       pages tagged so, or with a capture tagged so (the researcher's tags; each tag: given must hold)
 //   note:word      pages whose note, or a capture's, holds the word (note:arch* a prefix; each note: must hold)
 // Without in:, the words may be anywhere on the page, and pages that hold them in their main content (or title or
-// description) rank above those that hold them only in the rest (search/sql.ts buildRankedTiersSql).
+// description) rank above those that hold them only in the rest (search/sql.ts rankArms).
 // User text never reaches SQL as SQL: every term becomes an FTS5 string literal ("..." with quotes doubled) and every
 // filter a bound parameter.
 import { CodedError } from '../../shared/errors.js';

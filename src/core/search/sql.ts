@@ -17,6 +17,13 @@ const PAGE_CAPTURE_TYPES = `c.type IN ('response', 'revisit', 'resource')`;
 
 type Params = SqlQuery['params'];
 
+/** A bound page id as FTS5 takes a rowid bound: better-sqlite3 binds a JavaScript number as a REAL, and FTS5 uses a
+ *  rowid constraint only when its value is an INTEGER; given a REAL it reads every match and leaves the bound to
+ *  SQLite (so `rowid > @floor` walked the whole doclist: 96 ms for a word on every page of 1M, 0.13 ms cast). */
+function rowidParam(name: string): string {
+  return `CAST(@${name} AS INTEGER)`;
+}
+
 /** The WHERE condition a capture `c` must meet for its page to be a hit, with its parameters. With `indexedOnly`, only
  *  the conditions a capture index answers (host range, time range): a looser condition, which every capture of a hit
  *  meets. */
@@ -98,7 +105,7 @@ function withCaptureCount(sql: string): string {
 /**
  * The hits in date order (or of filters only): no bm25 at all; the match set is read as rowids only and each page's
  * newest matching capture sorts it, via the timestamp-bearing digest index. Relevance order is the ranked tiers'
- * (buildRankedTiersSql), walked by search/index.ts.
+ * (search/index.ts rankedTiers).
  */
 export function buildDateHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
   const params: Params = { limit: o.limit, offset: o.offset };
@@ -118,28 +125,12 @@ export function buildDateHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
   };
 }
 
-/**
- * The rowid below the newest `window` matches, or no row when there are at most `window` matches: whether a match
- * set is larger than a bound (date order sorts a small one, search/index.ts). Doclists are in rowid order, rowid =
- * ingest order, so this is an index seek from the end and a short walk, no scoring, never the whole set.
- */
-export function buildWindowFloorSql(match: string, window: number): SqlQuery {
+/** How many of the pages with a rowid above `floor` (the newest pages) hold the word: a forward read of that rowid
+ *  range, which FTS5 starts with a seek (0.14 ms for a word on every page of 1M, over the newest 1,000). */
+export function buildRecentShareSql(match: string, floor: number): SqlQuery {
   return {
-    sql: `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rowid DESC LIMIT 1 OFFSET @window`,
-    params: { match, window },
-  };
-}
-
-/** How many of the pages with a rowid above `floor` (the newest `window` pages) hold the word. Read from the end of
- *  the doclist, newest first, at most `window` matches: FTS5 walks a doclist from its start to honour `rowid > floor`
- *  (29 ms for a word on every page of 200k), while reading backwards stops after the sample (0.1 ms); fts5vocab's doc
- *  count would walk the whole doclist too. */
-export function buildRecentShareSql(match: string, floor: number, window: number): SqlQuery {
-  return {
-    sql: `SELECT count(*) AS n FROM (
-        SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rowid DESC LIMIT @window)
-      WHERE pid > @floor`,
-    params: { match, floor, window },
+    sql: `SELECT count(*) AS n FROM pages_fts WHERE pages_fts MATCH @match AND rowid > ${rowidParam('floor')}`,
+    params: { match, floor },
   };
 }
 
@@ -159,65 +150,74 @@ export function buildMatchIdsSql(match: string): SqlQuery {
   return { sql: `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match`, params: { match } };
 }
 
-/** A tier of ranked candidates (buildRankedTiersSql): `windowed` when it holds at most the newest `window` matches,
- *  else it ranks every match it holds, however many. */
-export interface RankedTier extends SqlQuery {
-  windowed: boolean;
-}
-
 /** What a page that holds the words only outside its main content adds to its bm25 score (lower is better): more
  *  than any page's score can differ from another's (bm25 gives at most about 2.2 x idf a phrase, idf below 20 up to
  *  a billion pages), so every page that holds them in its main content ranks above it. */
 export const REST_ONLY_PENALTY = 1e6;
 
+/** One part of a relevance order: the matches of `match`, each scored bm25 plus `penalty`. The parts are read one
+ *  after the other (rankArms). */
+export interface RankArm {
+  match: string;
+  penalty: number;
+}
+
 /**
- * Every match in rank order, as tiers: queries of (pid, score), each best first, whose concatenation is the order of
- * all matches. Each tier is read lazily and only when the ones before it fall short of a page of hits.
+ * The parts of a relevance order, read one after the other, each only when those before it fall short of a page of
+ * hits. With `mainFirst` (query.ts mainFirstMatch), its matches (the words in the main content) come first, then the
+ * others, REST_ONLY_PENALTY lower. No column weight can do that: FTS5's bm25 normalizes by the length of the whole
+ * page, so one navigation word on a short page outscored the same word once in a long article.
+ */
+export function rankArms(match: string, mainFirst: string | null = null): RankArm[] {
+  return mainFirst === null
+    ? [{ match, penalty: 0 }]
+    : [{ match: mainFirst, penalty: 0 }, { match: restOnlyMatch(match, mainFirst), penalty: REST_ONLY_PENALTY }];
+}
+
+/**
+ * An arm's matches with a rowid in [from, below) (either bound may be absent), in rank order: (pid, score), best
+ * first. search/index.ts ranks a large match set in tiers: its newest rankWindow matches first (from the rowid of the
+ * rankWindow-th newest), then all older ones (below it): FTS5 scores every match for `ORDER BY rank` (and bm25
+ * decodes each match's position lists), so ranking a word found on most pages costs time in proportion to the
+ * collection, and most queries need only the first tier. Ranking the set in fixed tiers, not in a window that grows
+ * with the page asked for, keeps one order for every page of hits (consistent paging).
  * Ties in score (pages of the same text length and word counts) are cut by page id: `ORDER BY score` alone let SQLite
  * return tied rows in any order, so a LIMIT kept a different set each time and pages of hits repeated one another.
- * With `window` >= 0 each match set is ranked within its newest `window` matches first, then all older ones: FTS5
- * scores every match for `ORDER BY rank` (and bm25 decodes each match's position lists), so ranking a word found on
- * most pages costs time in proportion to the collection, and most queries need only the first tier. The newest are
- * read with a LIMIT, not as `rowid > floor`: FTS5 honours a rowid floor by walking the doclist from its start (12 ms
- * for a word on 13k of 200k pages where reading the newest 1,000 backwards costs 0.8 ms). The older tier's bound is
- * an upper one, which FTS5 meets walking from the start. Ranking the set in fixed tiers, not in a window that grows
- * with the page asked for, keeps one order for every page of hits (consistent paging).
- * With `mainFirst` (query.ts mainFirstMatch), its matches (the words in the main content) come first, then the
- * others, REST_ONLY_PENALTY lower, each windowed in turn. No column weight can do that: FTS5's bm25 normalizes by the
- * length of the whole page, so one navigation word on a short page outscored the same word once in a long article.
  */
-export function buildRankedTiersSql(match: string, window = -1, mainFirst: string | null = null): RankedTier[] {
-  const arms: Array<[string, string]> = mainFirst === null
-    ? [[match, 'rank']]
-    : [[mainFirst, 'rank'], [restOnlyMatch(match, mainFirst), `rank + ${REST_ONLY_PENALTY}`]];
-  return arms.flatMap(([m, score]): RankedTier[] => {
-    const all = `SELECT rowid AS pid, ${score} AS score FROM pages_fts WHERE pages_fts MATCH @match`;
-    if (window < 0) return [{ sql: `${all} ORDER BY score, pid`, params: { match: m }, windowed: false }];
-    const params = { match: m, window };
-    const newest = `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rowid DESC LIMIT @window`;
-    return [
-      { sql: `SELECT * FROM (${all} ORDER BY rowid DESC LIMIT @window) ORDER BY score, pid`, params, windowed: true },
-      { sql: `${all} AND rowid < (SELECT min(pid) FROM (${newest})) ORDER BY score, pid`, params, windowed: false },
-    ];
-  });
+export function buildRankedSql(arm: RankArm, from?: number, below?: number): SqlQuery {
+  const params: Params = { match: arm.match };
+  let range = '';
+  if (from !== undefined) {
+    params.from = from;
+    range += ` AND rowid >= ${rowidParam('from')}`;
+  }
+  if (below !== undefined) {
+    params.below = below;
+    range += ` AND rowid < ${rowidParam('below')}`;
+  }
+  return { sql: `${armSql(arm)}${range} ORDER BY score, pid`, params };
 }
 
-/** Every match newest first, with -rowid as its score (lower is better, as with bm25): the order of a query of only
- *  very common words (search/index.ts). With `mainFirst`, its matches first, then the others (REST_ONLY_PENALTY):
- *  one after the other, each read from the end of its doclists, so a caller that stops early reads no more. */
-export function buildNewestMatchesSql(match: string, mainFirst: string | null = null): SqlQuery {
-  const newest = (m: string, score: string) =>
-    `SELECT * FROM (SELECT rowid AS pid, ${score} AS score FROM pages_fts WHERE pages_fts MATCH ${m} ORDER BY rowid DESC)`;
-  if (mainFirst === null) return { sql: newest('@match', '-rowid'), params: { match } };
-  return {
-    // UNION ALL runs its arms in turn, so the rows come in score order without a sort of the whole set.
-    sql: `${newest('@mainMatch', '-rowid')} UNION ALL ${newest('@restOnlyMatch', `${REST_ONLY_PENALTY} - rowid`)}`,
-    params: { match, mainMatch: mainFirst, restOnlyMatch: restOnlyMatch(match, mainFirst) },
-  };
+/** An arm's newest `window` matches in rank order, in one statement, and (buildOlderRankedSql) all older ones: for a
+ *  match FTS5 merges whole before its first row (a prefix not written out as its words), whose merge a read in windows
+ *  of rowids (buildRankedSql's bounds) would pay once a window. */
+export function buildNewestRankedSql(arm: RankArm, window: number): SqlQuery {
+  return { sql: `SELECT * FROM (${armSql(arm)} ORDER BY rowid DESC LIMIT @window) ORDER BY score, pid`, params: { match: arm.match, window } };
 }
 
-/** The pages with a capture within the filters that the words match, in the order of buildNewestMatchesSql (which
- *  filteredCandidates keeps): each of the filter's pages, newest first, looked up in the full-text index by its rowid.
+/** The matches older than an arm's newest `window`, in rank order (buildNewestRankedSql). */
+export function buildOlderRankedSql(arm: RankArm, window: number): SqlQuery {
+  const newest = `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rowid DESC LIMIT @window`;
+  return { sql: `${armSql(arm)} AND rowid < (SELECT min(pid) FROM (${newest})) ORDER BY score, pid`, params: { match: arm.match, window } };
+}
+
+function armSql(arm: RankArm): string {
+  return `SELECT rowid AS pid, ${arm.penalty === 0 ? 'rank' : `rank + ${arm.penalty}`} AS score FROM pages_fts WHERE pages_fts MATCH @match`;
+}
+
+/** The pages with a capture within the filters that the words match, in the order of a newest-first read
+ *  (search/index.ts newestTier: main content first): each of the filter's pages, newest first, looked up in the
+ *  full-text index by its rowid.
  *  For a filter of few pages and very common words, where the newest matches would be walked far to meet the filter
  *  (a host of 190 captures at a million pages: 12 ms walked; a lookup 15 us). */
 export function buildNewestFilterMatchesSql(match: string, mainFirst: string | null, q: ParsedQuery): SqlQuery {
@@ -246,23 +246,20 @@ function restOnlyMatch(match: string, mainFirst: string): string {
  *  (reading the set); a rare word's whole match set on a host of 6,000 captures, as a set 9 ms, probed 67 ms. */
 export type FilterWay = 'probe' | 'set';
 
-/** Candidates (pid, score) kept to the pages with a capture within the filters (FilterWay says how), best score
- *  first. Probed, they are tested in their order as they come, so the caller stops at a page of hits: `LIMIT -1`
+/** Ranked candidates (pid, score) kept to the pages with a capture within the filters (FilterWay says how), best
+ *  score first. Probed, they are tested in their order as they come, so the caller stops at a page of hits: `LIMIT -1`
  *  keeps SQLite from flattening the candidates' query into this one, which sorted a tier after the filter and so
  *  probed each of its matches before the first row (1,000 probes for a page of 20 hits, 3-5 ms at a million pages).
  *  As a set, the filter runs before the sort, so bm25 scores only the candidates kept; `+pid`, not `pid`: SQLite
  *  pushes an IN down into the FTS5 subquery, and on the bare column FTS5 takes it as rowid constraints, one doclist
- *  walk from the start per allowed page (41 s for a common word and a site of 1,700 pages at 20k pages).
- *  `inOrder`: the candidates come best first already (buildNewestMatchesSql), so a set keeps them in their order and
- *  the caller stops at a page of hits, where a sort would wait for every match of the word (a common word on a site
- *  of 94 pages at 200k: both arms' whole doclists, ~60 ms, before the first row). */
-export function filteredCandidates(candidates: SqlQuery, q: ParsedQuery, way: FilterWay, inOrder = false): SqlQuery {
+ *  walk from the start per allowed page (41 s for a common word and a site of 1,700 pages at 20k pages). */
+export function filteredCandidates(candidates: SqlQuery, q: ParsedQuery, way: FilterWay): SqlQuery {
   const params: Params = { ...candidates.params };
   if (way === 'probe') {
     return { sql: `SELECT pid, score FROM (${candidates.sql} LIMIT -1) WHERE ${pageHasCaptureSql(q, params, 'pid')}`, params };
   }
   const kept = `+pid IN (${filterPagesSql(q, params)})`;
-  return { sql: `SELECT pid, score FROM (${candidates.sql}) WHERE ${kept}${inOrder ? '' : ' ORDER BY score, pid'}`, params };
+  return { sql: `SELECT pid, score FROM (${candidates.sql}) WHERE ${kept} ORDER BY score, pid`, params };
 }
 
 /** The page ids of the captures within the filters (repeated for a page with several), from the host or time
@@ -274,6 +271,49 @@ function filterPagesSql(q: ParsedQuery, params: Params): string {
 /** Whether the page `pid` (an SQL expression) has a capture within the filters: a range of captures_page. */
 function pageHasCaptureSql(q: ParsedQuery, params: Params, pid: string): string {
   return `EXISTS (SELECT 1 FROM captures c WHERE c.page_id = ${pid} AND ${captureFilterSql(q, params)})`;
+}
+
+/** The filters a newest-first read of the full-text index keeps its matches to, and how (FilterWay). */
+export interface PageFilter {
+  q: ParsedQuery;
+  way: FilterWay;
+}
+
+/** The condition keeping an FTS5 read to the pages with a capture within the filters, or none without a filter
+ *  (`+rowid` for a set: see filteredCandidates). */
+function keptTo(params: Params, filter?: PageFilter): string {
+  if (!filter) return '';
+  return filter.way === 'probe'
+    ? ` AND ${pageHasCaptureSql(filter.q, params, 'pages_fts.rowid')}`
+    : ` AND +rowid IN (${filterPagesSql(filter.q, params)})`;
+}
+
+/** The matches with a rowid in [from, upto), oldest first (unranked), kept to the filter's pages when there is one:
+ *  one window of a newest-first read (search/index.ts newestMatches). */
+export function buildMatchIdsBetweenSql(match: string, from: number, upto: number, filter?: PageFilter): SqlQuery {
+  const params: Params = { match, from, upto };
+  const kept = keptTo(params, filter);
+  return { sql: `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match AND rowid >= ${rowidParam('from')} AND rowid < ${rowidParam('upto')}${kept}`, params };
+}
+
+/** Every match newest first (unranked), kept to the filter's pages when there is one, or only `limit` of them past
+ *  the newest `offset` (SQLite skips those itself): a newest-first read in one statement (search/index.ts readWhole). */
+export function buildNewestMatchIdsSql(match: string, filter?: PageFilter, page?: { limit: number; offset: number }): SqlQuery {
+  const params: Params = { match };
+  const kept = keptTo(params, filter);
+  const sql = `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match${kept} ORDER BY rowid DESC`;
+  if (!page) return { sql, params };
+  return { sql: `${sql} LIMIT @limit OFFSET @offset`, params: { ...params, ...page } };
+}
+
+/** A row when page `pid` matches: a seek (rowidParam). */
+export function buildMatchAtSql(match: string, pid: number): SqlQuery {
+  return { sql: `SELECT 1 AS ok FROM pages_fts WHERE pages_fts MATCH @match AND rowid = ${rowidParam('pid')}`, params: { match, pid } };
+}
+
+/** How many rows a query returns. */
+export function buildCountSql(q: SqlQuery): SqlQuery {
+  return { sql: `SELECT count(*) AS n FROM (${q.sql})`, params: q.params };
 }
 
 /** Candidates past the first `offset`, at most `limit` of them: SQLite skips the offset itself (a list scrolled to its
@@ -309,8 +349,8 @@ function filterPageIdsSql(q: ParsedQuery, params: Params): string {
   return `SELECT DISTINCT c.page_id AS pid FROM captures c WHERE ${captureFilterSql(q, params)} AND c.page_id IS NOT NULL`;
 }
 
-/** Whether the words `match` (an SQL parameter) match the page `pid` (an SQL expression): a lookup of its rowid in
- *  the full-text index. A range, not `rowid = ?`: buildSnippetSql says why. */
+/** Whether the words `match` (an SQL parameter) match the page `pid` (an SQL expression of an INTEGER column, which
+ *  FTS5 takes as a rowid bound: rowidParam): a lookup of its rowid in the full-text index. */
 function pageMatchesSql(match: string, pid: string): string {
   return `EXISTS (SELECT 1 FROM pages_fts WHERE pages_fts MATCH ${match} AND rowid >= ${pid} AND rowid <= ${pid})`;
 }
@@ -365,21 +405,15 @@ export function buildPageTextsSql(pageIds: number[], leadChars?: number): SqlQue
   };
 }
 
-/** The snippet of one page for the query's words; FTS5 picks the column with the best match.
- *  The rowid is pinned by a range, not `rowid = @id`: with SQLite 3.53.2 (better-sqlite3 12) FTS5 ignores a bound
- *  `rowid = ?` next to MATCH and returns every match, so each hit would get the first match's snippet. */
+/** The snippet of one page for the query's words; FTS5 picks the column with the best match. The page id is cast
+ *  (rowidParam): bound as a REAL, `rowid = @id` was ignored and every match returned, so each hit got the first
+ *  match's snippet. */
 export function buildSnippetSql(match: string, pageId: number, tokens = 24): SqlQuery {
   return {
     sql: `SELECT snippet(pages_fts, -1, @ms, @me, @ell, @tokens) AS snippet
-      FROM pages_fts WHERE pages_fts MATCH @match AND rowid >= @id AND rowid <= @id`,
+      FROM pages_fts WHERE pages_fts MATCH @match AND rowid = ${rowidParam('id')}`,
     params: { match, id: pageId, ms: MARK_START, me: MARK_END, ell: SNIPPET_ELLIPSIS, tokens },
   };
-}
-
-/** The newest `n` matches' rowids, newest first, read from the end of the doclists (no bm25): FTS5 reads `rowid > x`
- *  by walking a doclist from its start, newest-first with a LIMIT stops after `n`. */
-export function buildNewestMatchIdsSql(match: string, n: number): SqlQuery {
-  return { sql: `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match ORDER BY rowid DESC LIMIT @n`, params: { match, n } };
 }
 
 /** Temporary tables (per connection, so also on a read-only collection) to list the words of the pages' index: one

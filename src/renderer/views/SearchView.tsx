@@ -34,7 +34,10 @@ function QueryHelp() {
         <dt>
           <code>climate policy</code>
         </dt>
-        <dd>pages with both words</dd>
+        <dd>
+          pages with both words, best matches first; words on most pages (the, that) and phrases holding one only narrow
+          the search, and a query made only of those lists the newest pages first
+        </dd>
         <dt>
           <code>"exact phrase"</code>
         </dt>

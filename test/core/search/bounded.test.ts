@@ -101,16 +101,16 @@ describe('the stopword-aware plan', () => {
     const hits = search(coll(), 'common -odd', { limit: 3, tuning: t }).hits;
     expect(hits.map((h) => h.capture.digest)).toEqual([N - 2, N - 4, N - 6].map((i) => PAGES[i].digest));
   });
-  it('a phrase is very common exactly when it is on more than the share of the newest pages, whichever word is rare', () => {
-    // A phrase whose words are each checked first: 'word and' has two very common words yet is on one newest page in
-    // eight; 'odd ones' has a word ('odd') that is not very common. The truth is counted from the pages' own words.
+  it('a phrase is very common exactly when one of its words is on more than the share of the newest pages', () => {
+    // 'word and' is itself on one newest page in eight, 'odd ones' has a word ('odd') that is not very common: each
+    // has a very common word all the same. The truth is counted from the pages' own words.
     const words = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
     const holds = (text: string, phrase: string[]) =>
       words(text).some((_, i, w) => phrase.every((p, j) => w[i + j] === p));
+    const veryCommon = (word: string) => PAGES.slice(N - t.rankWindow).filter((p) => holds(p.text, [word])).length > t.commonShare * t.rankWindow;
     for (const phrase of ['common word', 'word filler', 'filler and', 'word and', 'odd ones', 'and even']) {
-      const onNewest = PAGES.slice(N - t.rankWindow).filter((p) => holds(p.text, words(phrase))).length;
       const r = search(coll(), `"${phrase}"`, { limit: 50, tuning: t });
-      expect([phrase, r.plan]).toEqual([phrase, onNewest > t.commonShare * t.rankWindow ? 'newest-matches' : 'ranked-matches']);
+      expect([phrase, r.plan]).toEqual([phrase, words(phrase).some(veryCommon) ? 'newest-matches' : 'ranked-matches']);
       expect(r.hits).toHaveLength(PAGES.filter((p) => holds(p.text, words(phrase))).length);
     }
   });
@@ -174,4 +174,75 @@ describe('a prefix of very many words', () => {
     expect(searchFacets(many(), 'zz1*', t).total).toBe(MANY.filter((p) => /\bzz1/.test(p.text)).length);
     expect(search(many(), 'zz1*', { limit: 50, tuning: t }).hits).toHaveLength(MANY.filter((p) => /\bzz1/.test(p.text)).length);
   });
+});
+
+// A phrase with a very common word is listed newest first (its bm25 would walk that word's positions over the whole
+// collection); a phrase of rarer words keeps bm25 ranking. Pages are read newest first in windows of page ids, here
+// of one page at first (firstWindowPages), so that the windows' seams are crossed.
+describe('phrases with a very common word', () => {
+  const M = 48;
+  // 'the' on every page; 'weird the' on every tenth page in the main content, and on pages 15, 25, 35 and 45 only
+  // in a footer line (outside it), page 5 in its title (the title weighs most in bm25); 'quiet harbour' on pages 2,
+  // 30 and 40: in the title of page 2 (the oldest), the text of page 30, and only outside the main content (a footer
+  // line, eight times: it would outscore page 30 in bm25) of page 40, the newest; 'the lighthouse' on two pages, in
+  // the main content of page 1 and only in a footer of page 12 (matches so sparse that each is looked up by arm).
+  const PHRASED: FakePage[] = Array.from({ length: M }, (_, i) => {
+    const main = `the day ${i % 10 === 0 ? 'was weird the whole' : 'went by as the others'} time${i === 30 ? ' near the quiet harbour' : i === 1 ? ' by the lighthouse' : ''}`;
+    const footer = i === 40 ? `footer: ${'quiet harbour '.repeat(8)}` : i % 10 === 5 ? 'footer: it was weird the whole way'
+      : i === 12 ? 'footer: the lighthouse' : null;
+    return {
+      digest: `sha1:W${String(i).padStart(3, '0')}`,
+      title: i === 5 ? 'weird the title' : i === 2 ? 'quiet harbour' : `plain ${i}`,
+      text: footer ? `${main}\n${footer}` : main,
+      main: footer ? main : undefined,
+      captures: [{ uri: `http://phrase.example.org/${i}`, timestamp: `2021${String((i % 12) + 1).padStart(2, '0')}01000000` }],
+    };
+  });
+  const phrased = collectionOf(PHRASED);
+  const holding = (phrase: string) => PHRASED.filter((p) => `${p.title} ${p.text}`.includes(phrase));
+  for (const firstWindowPages of [0, 1]) {
+    const t = { rankWindow: 8, commonShare: 0.5, firstWindowPages };
+    it(`a phrase with a very common word lists every page holding it, newest first, main content first (first window ${firstWindowPages || 'as wanted'})`, () => {
+      const inMain = (p: FakePage) => `${p.title} ${p.main ?? p.text}`.includes('weird the');
+      const newestFirst = (pages: FakePage[]) => pages.map((p) => p.digest).reverse();
+      const expected = [...newestFirst(holding('weird the').filter(inMain)), ...newestFirst(holding('weird the').filter((p) => !inMain(p)))];
+      expect(expected).toHaveLength(10);
+      expect(expected[0]).toBe('sha1:W040');
+      expect(expected[6]).toBe('sha1:W045');
+      const r = search(phrased(), '"weird the"', { limit: 50, tuning: t });
+      expect(r.plan).toBe('newest-matches');
+      expect(r.hits.map((h) => h.capture.digest)).toEqual(expected);
+      const paged = [0, 3, 6, 9].flatMap((offset) => search(phrased(), '"weird the"', { limit: 3, offset, tuning: t }).hits.map((h) => h.capture.digest));
+      expect(paged).toEqual(expected);
+      expect(searchFacets(phrased(), '"weird the"', t)).toMatchObject({ total: expected.length, totalIsEstimate: false });
+    });
+    it(`a sparse phrase with a very common word: main content first, though older (first window ${firstWindowPages || 'as wanted'})`, () => {
+      const r = search(phrased(), '"the lighthouse"', { limit: 50, tuning: t });
+      expect(r.plan).toBe('newest-matches');
+      expect(r.hits.map((h) => h.capture.digest)).toEqual(['sha1:W001', 'sha1:W012']);
+    });
+    it(`a phrase of rarer words keeps bm25 ranking: the title match first, though older, the footer match last (first window ${firstWindowPages || 'as wanted'})`, () => {
+      const r = search(phrased(), '"quiet harbour"', { limit: 50, tuning: t });
+      expect(r.plan).toBe('ranked-matches');
+      expect(r.hits.map((h) => h.capture.digest)).toEqual(['sha1:W002', 'sha1:W030', 'sha1:W040']);
+      // Paged one at a time: the same order (each part of it read alone).
+      const paged = [0, 1, 2].flatMap((offset) => search(phrased(), '"quiet harbour"', { limit: 1, offset, tuning: t }).hits.map((h) => h.capture.digest));
+      expect(paged).toEqual(['sha1:W002', 'sha1:W030', 'sha1:W040']);
+      expect(search(phrased(), '"quiet harbour" in:main', { limit: 50, tuning: t }).hits.map((h) => h.capture.digest)).toEqual(['sha1:W002', 'sha1:W030']);
+      // Ranked as one page (in:all), the footer's eight outscore page 30's one: main-first is what puts it last.
+      expect(search(phrased(), '"quiet harbour" in:all', { limit: 50, tuning: t }).hits.map((h) => h.capture.digest)).toEqual(['sha1:W002', 'sha1:W040', 'sha1:W030']);
+    });
+    it(`date order of a phrase: its size is told by a read in windows, and both ways give one order (first window ${firstWindowPages || 'as wanted'})`, () => {
+      const sorted = search(phrased(), '"weird the"', { sort: 'date', limit: 50, tuning: { ...t, dateSortMatches: 1000 } });
+      const scanned = search(phrased(), '"weird the"', { sort: 'date', limit: 50, tuning: { ...t, dateSortMatches: 3 } });
+      expect([sorted.plan, scanned.plan]).toEqual(['date-sql', 'date-scan']);
+      expect(sorted.hits).toHaveLength(holding('weird the').length);
+      expect(scanned.hits.map((h) => h.pageId)).toEqual(sorted.hits.map((h) => h.pageId));
+    });
+    it(`a very common phrase beside a rarer word only filters: the rarer word ranks (first window ${firstWindowPages || 'as wanted'})`, () => {
+      const r = search(phrased(), '"weird the" title', { limit: 50, tuning: t });
+      expect(r.plan).toBe('rarer-words');
+      expect(r.hits.map((h) => h.capture.digest)).toEqual(['sha1:W005']);
+    });
+  }
 });

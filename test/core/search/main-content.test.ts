@@ -40,6 +40,8 @@ const PLANS: Array<{ name: string; query: string; word: string; limit: number; t
   { name: 'rank window', query: 'zebra', word: 'zebra', limit: 8, tuning: { rankWindow: 4 } },
   { name: 'common word filters', query: 'zebra common', word: 'zebra', limit: 20, tuning: { rankWindow: 4, commonShare: 0.5 } },
   { name: 'all words very common', query: 'weekly', word: 'weekly', limit: 20, tuning: { rankWindow: 4 } },
+  { name: 'all words very common, read in windows from one page', query: 'weekly', word: 'weekly', limit: 20, tuning: { rankWindow: 4, firstWindowPages: 1 } },
+  { name: 'rank window found in windows from one page', query: 'zebra', word: 'zebra', limit: 8, tuning: { rankWindow: 4, firstWindowPages: 1 } },
   { name: 'selective filter', query: 'zebra site:example.org', word: 'zebra', limit: 20, tuning: { selectivePages: 100 } },
   { name: 'selective filter in SQL', query: 'zebra site:example.org', word: 'zebra', limit: 20, tuning: { selectivePages: 100, walkCandidates: 0 } },
   { name: 'broad filter', query: 'zebra site:example.org', word: 'zebra', limit: 20, tuning: { selectivePages: 0 } },

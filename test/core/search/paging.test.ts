@@ -37,6 +37,10 @@ const TUNINGS: Array<[string, Partial<SearchTuning>]> = [
   ['selective filter as a set', { rankWindow: 150, commonShare: 1, walkCandidates: 0 }],
   // A window too small for a site's first page of hits: its matches ranked whole.
   ['selective filter ranked whole', { rankWindow: 20, commonShare: 1 }],
+  ['very common words, newest first in windows from one page', { rankWindow: 150, commonShare: 0.5, firstWindowPages: 1 }],
+  ['very common words in windows, selective filter probed', { rankWindow: 150, commonShare: 0.5, firstWindowPages: 1, walkCandidates: 1e9 }],
+  ['very common words in windows, selective filter as a set', { rankWindow: 150, commonShare: 0.5, firstWindowPages: 1, walkCandidates: 0 }],
+  ['ranked, window of 150 found in windows from one page', { rankWindow: 150, commonShare: 1, firstWindowPages: 1 }],
   ['broad filter', { rankWindow: 150, commonShare: 1, selectivePages: 0 }],
 ];
 
@@ -47,6 +51,10 @@ const QUERIES: Array<[string, number]> = [
   [`benchmark site:${SITES[1]}`, onSite(SITES[1])],
   [`mixed site:${SITES[0]}`, onSite(SITES[0])],
   ['sitenav to:2021-06-30', PAGES.filter((_, i) => i % 12 < 6).length],
+  // Phrases: read newest first in windows when very common; one in every article, one only in every menu.
+  ['"benchmark article"', N],
+  ['"home sitenav"', N],
+  [`"benchmark article" site:${SITES[1]}`, onSite(SITES[1])],
 ];
 
 const ids = (q: string, limit: number, offset: number, tuning: Partial<SearchTuning>) =>
@@ -92,6 +100,7 @@ describe('a selective filter gives the same hits in the same order however it is
   it.each([
     ['ranked', { rankWindow: 150, commonShare: 1 }],
     ['very common words', { rankWindow: 150, commonShare: 0.5 }],
+    ['very common words, in windows from one page', { rankWindow: 150, commonShare: 0.5, firstWindowPages: 1 }],
   ] as Array<[string, Partial<SearchTuning>]>)('%s', (_name, tuning) => {
     // A prefix is read as its words when probed, whole by FTS5 against a set of pages (search/index.ts).
     for (const q of [`benchmark site:${SITES[1]}`, `mixed site:${SITES[0]}`, `sitenav site:${SITES[2]}`, `benchm* site:${SITES[1]}`]) {

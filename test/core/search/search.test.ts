@@ -66,6 +66,9 @@ interface PlanProbe {
 const PROBED = /EXISTS \(SELECT 1 FROM captures c WHERE c\.page_id = pid /;
 /** The statement that keeps candidates among the filter's pages read as a set (FilterWay 'set'). */
 const AS_SET = /\+pid IN \(SELECT c\.page_id FROM captures c /;
+/** The same two ways on a newest-first read of the full-text index (sql.ts PageFilter). */
+const NEWEST_PROBED = / AND EXISTS \(SELECT 1 FROM captures c WHERE c\.page_id = pages_fts\.rowid /;
+const NEWEST_AS_SET = / AND \+rowid IN \(SELECT c\.page_id FROM captures c /;
 const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
   // A selective filter: probed on the tier of the newest ranked matches, its pages read as a set for the older tier.
   ['ranked walk', {}, { query: 'crawler site:example.com', options: {}, plan: 'selective-filter', statement: AS_SET }],
@@ -75,18 +78,23 @@ const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
     query: 'crawler site:example.com', options: {}, plan: 'selective-filter', statement: new RegExp(`MATCH @match ORDER BY score, pid\\) WHERE ${AS_SET.source}`),
   }],
   ['broad filter', { selectivePages: 0 }, { query: 'crawler site:example.com', options: {}, plan: 'ranked-matches', statement: PROBED }],
-  ['common words', { rankWindow: 1, commonShare: 0 }, { query: 'archive', options: {}, plan: 'newest-matches', statement: /-rowid AS score/ }],
+  ['common words', { rankWindow: 1, commonShare: 0 }, { query: 'archive', options: {}, plan: 'newest-matches', statement: /MATCH @match ORDER BY rowid DESC$/ }],
+  // A phrase's newest matches are read forwards in windows of page ids, here of one page at first (the seams crossed).
+  ['common words in windows', { rankWindow: 1, commonShare: 0, firstWindowPages: 1 }, { query: '"web archive"', options: {}, plan: 'newest-matches', statement: /rowid < CAST\(@upto AS INTEGER\)/ }],
   // Newest matches first and a selective filter: probed when the page of hits should fill within walkCandidates
   // candidates, else its pages read as a set.
   ['common words, filter probed', { rankWindow: 1, commonShare: 0, walkCandidates: 1e9 }, {
-    query: 'archive site:example.com', options: {}, plan: 'selective-filter', statement: new RegExp(`-rowid AS score[^]*${PROBED.source}`),
+    query: 'archive site:example.com', options: {}, plan: 'selective-filter', statement: NEWEST_PROBED,
   }],
   ['common words, filter as a set', { rankWindow: 1, commonShare: 0, walkCandidates: 0 }, {
-    query: 'archive site:example.com', options: {}, plan: 'selective-filter', statement: new RegExp(`-rowid AS score[^]*${AS_SET.source}`),
+    query: 'archive site:example.com', options: {}, plan: 'selective-filter', statement: NEWEST_AS_SET,
   }],
   // A filter of so few pages that each is looked up in the full-text index, newest first.
   ['common words, filter looked up', { rankWindow: 1, commonShare: 0, matchesPerPageLookup: 0 }, {
     query: 'archive site:example.com', options: {}, plan: 'selective-filter', statement: /-s\.pid AS score[^]*rowid >= s\.pid AND rowid <= s\.pid/,
+  }],
+  ['common words in windows, filter probed', { rankWindow: 1, commonShare: 0, firstWindowPages: 1, walkCandidates: 1e9 }, {
+    query: '"web archive" site:example.com', options: {}, plan: 'selective-filter', statement: new RegExp(`rowid < CAST\\(@upto AS INTEGER\\)${NEWEST_PROBED.source}`),
   }],
   // Date order walks the captures newest first instead of sorting the matches (a match set above dateSortMatches).
   ['date scan', { dateSortMatches: 0 }, { query: 'archive', options: { sort: 'date' }, plan: 'date-scan', statement: /c\.timestamp AS ts/ }],
