@@ -6,9 +6,11 @@
 // each query's best of --repeat runs after one untimed run, for each tree, and their ratio. Trees alternate per
 // class, the order flipping each round, so both see the same page cache and load.
 //
-//   npx tsx bench/index/query-cpu.ts <db> --base <checkout with src/> [--rounds 2] [--repeat 2] [--classes phrase,prefix]
+//   npx tsx bench/index/query-cpu.ts <db> --base <checkout with src/> [--base-db <db2>] [--rounds 2] [--repeat 2]
+//                                    [--classes phrase,prefix]
 //
-// The collection is opened read-only by both trees (neither may carry a schema migration the database lacks).
+// The collection is opened read-only by both trees (neither may carry a schema migration the database lacks);
+// --base-db gives the base tree a copy of <db> as its schema left it, as query-compare.ts's option does.
 // Results go to bench/data/index-cpu.json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -87,13 +89,14 @@ async function main(): Promise<void> {
   const db = argv[0];
   const base = flag(argv, 'base');
   if (!db || db.startsWith('--') || !existsSync(db) || !base || !existsSync(join(base, 'src/core/search/index.ts'))) {
-    throw new Error('usage: query-cpu.ts <db> --base <checkout with src/> [--rounds N] [--repeat N] [--classes a,b]');
+    throw new Error('usage: query-cpu.ts <db> --base <checkout with src/> [--base-db <db2>] [--rounds N] [--repeat N] [--classes a,b]');
   }
   const rounds = Number(flag(argv, 'rounds') ?? 2);
   const repeat = Number(flag(argv, 'repeat') ?? 2);
   const only = flag(argv, 'classes')?.split(',');
   const cases = readQuerySet().filter((c) => !only || only.includes(c.cls));
   const trees = [resolve(base), ROOT];
+  const dbs = [flag(argv, 'base-db') ?? db, db];
   const load: number[] = [];
   const figures: Record<string, Record<string, number>> = {};
   const rows: string[][] = [];
@@ -104,7 +107,7 @@ async function main(): Promise<void> {
     const best = trees.map(() => queries.map(() => ({ hitsCpuMs: Infinity, fullCpuMs: Infinity })));
     for (let round = 0; round < rounds; round++) {
       for (const b of round % 2 === 0 ? [0, 1] : [1, 0]) {
-        run(trees[b], db, queries, repeat).forEach((t, k) => {
+        run(trees[b], dbs[b], queries, repeat).forEach((t, k) => {
           best[b][k].hitsCpuMs = Math.min(best[b][k].hitsCpuMs, t.hitsCpuMs);
           best[b][k].fullCpuMs = Math.min(best[b][k].fullCpuMs, t.fullCpuMs);
         });
@@ -123,7 +126,7 @@ async function main(): Promise<void> {
       `\nCPU ms per query (user + system, in-process, best of ${repeat} x ${rounds} rounds); load average ${Math.min(...load).toFixed(2)}-${Math.max(...load).toFixed(2)}\n`,
   );
   mkdirSync(dirname(RESULTS), { recursive: true });
-  writeFileSync(RESULTS, JSON.stringify({ when: new Date().toISOString(), db, base, rounds, repeat, load, figures }, null, 2) + '\n');
+  writeFileSync(RESULTS, JSON.stringify({ when: new Date().toISOString(), db, baseDb: dbs[0], base, rounds, repeat, load, figures }, null, 2) + '\n');
   process.stderr.write(`results written to ${RESULTS}\n`);
 }
 
