@@ -448,6 +448,9 @@ function classWeight(flags: number): number {
   return (flags & F_NEGATIVE ? -25 : 0) + (flags & F_POSITIVE ? 25 : 0) + (flags & F_MAIN ? 25 : 0);
 }
 
+/** In chooseMain's holdsText: the element holds text and is out of the running in every attempt (M3, M7). */
+const ALWAYS_OUT = 2;
+
 /** A page has an article when its main content has at least this many characters. */
 const MIN_MAIN_LENGTH = 200;
 /** M6: a byline, date or caption element holds less text than this. */
@@ -461,16 +464,24 @@ export function chooseMain(layout: Layout, out: string, title = ''): Uint8Array 
   const { html, elParent, elTag, elStart, elEnd, segStart, segEnd, segElem, segLen, nEl, nSeg } = layout;
   if (nSeg === 0) return undefined;
 
-  // Which elements hold text: only their hints are read.
+  // Which elements hold text (1, or ALWAYS_OUT): only their hints are read.
   const holdsText = U8.zeroed(U8_HOLDS_TEXT, nEl);
   for (let s = 0; s < nSeg; s++) holdsText[segElem[s]] = 1;
   for (let e = nEl - 1; e > 0; e--) if (holdsText[e]) holdsText[elParent[e]] = 1;
   const elFlags = U32.zeroed(U32_EL_FLAGS, nEl);
   for (let e = 1; e < nEl; e++) {
     if (!holdsText[e]) continue;
+    // Inside an element that every attempt leaves out (M3 by its tag or role: M7 never lets those in), an element's
+    // own hints change nothing, so its attributes are not read (a parent's id is below its children's).
+    if (holdsText[elParent[e]] === ALWAYS_OUT) {
+      holdsText[e] = ALWAYS_OUT;
+      continue;
+    }
     const tag = elTag[e];
     const withAttributes = elEnd[e] - elStart[e] > TRACKED_TAGS[tag].length + 2;
-    elFlags[e] = tagFlags(tag) | (withAttributes ? attributeFlags(html, elStart[e], elEnd[e]) : 0);
+    const flags = tagFlags(tag) | (withAttributes ? attributeFlags(html, elStart[e], elEnd[e]) : 0);
+    elFlags[e] = flags;
+    if (flags & F_UNLIKELY && !(flags & F_MAIN) && tag !== ID.body) holdsText[e] = ALWAYS_OUT;
   }
 
   const commas = U32.zeroed(U32_COMMAS, nSeg);
