@@ -9,7 +9,7 @@ import * as fsm from './fsm.js';
 import { chooseMain, Layout, TRACKED_TAGS } from './main-content.js';
 
 // Module-local copies: loaders that bind imports through getters (tsx, vitest) would otherwise pay a call per use.
-const { RCDATA, SCRIPT, SCRIPT_DESC, STATE_COUNT, SVG, SVG_TAG, TAG, TAG_SQ, TEXT, TRANSITIONS, classAt } = fsm;
+const { C_LT_SCRIPT, RCDATA, SCRIPT, SCRIPT_DESC, STATE_COUNT, SVG, SVG_TAG, TAG, TAG_SQ, TEXT, TRANSITIONS, classAt } = fsm;
 const { decodeEntities } = entities;
 
 export interface ExtractedText {
@@ -52,8 +52,15 @@ const KIND_BLOCK = 1;
 const KIND_SPACE = 2;
 const KIND_META = 3;
 const KIND_MASK = 3;
-/** A tag's code: its kind in the low bits, 1 + its id in TRACKED_TAGS above them (0: not tracked). */
+/** A tag's code: its kind in the low bits, 1 + its id in TRACKED_TAGS above them (0: not tracked), and above those
+ *  1 + the index of its name among the FSM's raw-text elements (fsm.ts: script, style, title, textarea, the four
+ *  HIDDEN ones, template, svg; 0: none), so that the CPU scan learns both from one look at the name. */
 const TRACK_SHIFT = 2;
+const TRACK_MASK = 0x3f;
+const RAW_SHIFT = 8;
+/** The raw-text elements by their index in the FSM's LT_ and END_ classes (C_LT_SCRIPT + index). */
+const RAW_NAMES = [['script'], ['style'], ['title'], ['textarea'], ['noscript', 'iframe', 'noembed', 'noframes'],
+  ['template'], ['svg']];
 const MAX_KEY_LENGTH = 10; // 'blockquote', 'figcaption'
 
 /**
@@ -89,9 +96,13 @@ const { TAG_KEYS, TAG_CODES } = (() => {
   for (const n of BLOCK_TAGS) codes.set(nameKey(n, 0, n.length), KIND_BLOCK);
   for (const n of SPACE_TAGS) codes.set(nameKey(n, 0, n.length), KIND_SPACE);
   codes.set(nameKey('meta', 0, 4), KIND_META);
+  if (TRACKED_TAGS.length >= TRACK_MASK) throw new Error('TRACKED_TAGS outgrew its bits in a tag code');
   TRACKED_TAGS.forEach((n, id) => {
     const key = nameKey(n, 0, n.length);
     codes.set(key, (codes.get(key) ?? 0) | ((id + 1) << TRACK_SHIFT));
+  });
+  RAW_NAMES.forEach((names, index) => {
+    for (const n of names) codes.set(nameKey(n, 0, n.length), (codes.get(nameKey(n, 0, n.length)) ?? 0) | ((index + 1) << RAW_SHIFT));
   });
   const keys = new Float64Array(TAG_SLOTS).fill(-1);
   const table = new Int32Array(TAG_SLOTS);
@@ -105,7 +116,7 @@ const { TAG_KEYS, TAG_CODES } = (() => {
 })();
 
 /** The code of the tag whose name starts at text[p] (the tag ends before `end`), 0 when it is none we treat. */
-function tagCode(text: string, p: number, end: number): number {
+export function tagCode(text: string, p: number, end: number): number {
   const key = nameKey(text, p, end);
   if (key < 0) return 0;
   for (let slot = tagSlot(key); ; slot = (slot + 1) & (TAG_SLOTS - 1)) {
@@ -113,6 +124,13 @@ function tagCode(text: string, p: number, end: number): number {
     if (k === key) return TAG_CODES[slot];
     if (k < 0) return 0;
   }
+}
+
+/** The FSM's state after the '<' of a start tag whose name has the code `code` (tagCode), from TEXT: TAG, or the
+ *  raw-text state its name opens (the transition of its LT_ class, see fsm.ts). */
+export function startTagState(code: number): number {
+  const raw = code >> RAW_SHIFT;
+  return raw === 0 ? TAG : TRANSITIONS[(C_LT_SCRIPT + raw - 1) * STATE_COUNT + TEXT];
 }
 
 /** Collapsible white space: ASCII white space and U+00A0 (a decoded &nbsp; separates words like a space). */
@@ -270,20 +288,7 @@ export class Assembler {
     const html = this.html;
     if (family === TAG) {
       const isEnd = html.charCodeAt(start + 1) === 0x2f;
-      const nameStart = isEnd ? start + 2 : start + 1;
-      const code = tagCode(html, nameStart, end);
-      if (code === 0) return;
-      if (code >> TRACK_SHIFT && this.layout) this.layout.tag((code >> TRACK_SHIFT) - 1, start, end, isEnd);
-      const kind = code & KIND_MASK;
-      if (kind === KIND_BLOCK) this.lineBreak();
-      else if (kind === KIND_SPACE) this.space();
-      else if (kind === KIND_META && this.description === undefined && !isEnd && mayDescribe(html, start, end)) {
-        const attrs = tagAttributes(html, start, end);
-        const content = attrs.get('content');
-        if (content !== undefined && attrs.get('name')?.trim().toLowerCase() === 'description') {
-          this.description = this.clean(content);
-        }
-      }
+      this.tag(tagCode(html, isEnd ? start + 2 : start + 1, end), start, end, isEnd);
     } else if (family === RCDATA) {
       const open = startTagEnd(html, start, end);
       if (open < 0) return;
@@ -294,6 +299,23 @@ export class Assembler {
         this.space();
         this.text(open, end);
         this.space();
+      }
+    }
+  }
+
+  /** A start or end tag html[start, end) (a TAG-family run) whose name has the code `code` (tagCode): markup()
+   *  reads the name, the CPU scan passes what it read while finding the tag. */
+  tag(code: number, start: number, end: number, isEnd: boolean): void {
+    const track = (code >> TRACK_SHIFT) & TRACK_MASK;
+    if (track && this.layout) this.layout.tag(track - 1, start, end, isEnd);
+    const kind = code & KIND_MASK;
+    if (kind === KIND_BLOCK) this.lineBreak();
+    else if (kind === KIND_SPACE) this.space();
+    else if (kind === KIND_META && this.description === undefined && !isEnd && mayDescribe(this.html, start, end)) {
+      const attrs = tagAttributes(this.html, start, end);
+      const content = attrs.get('content');
+      if (content !== undefined && attrs.get('name')?.trim().toLowerCase() === 'description') {
+        this.description = this.clean(content);
       }
     }
   }

@@ -90,7 +90,7 @@
  * This module fuses the FSM scan with skipping (it jumps straight to the next code unit that can change the state)
  * and feeds the same Assembler as finish(), so extractText(t) equals finish(t, statesOf(t)) (tested on the corpus).
  */
-import { Assembler, FAMILY, type ExtractedText, type ExtractOptions } from './finish.js';
+import { Assembler, FAMILY, startTagState, tagCode, type ExtractedText, type ExtractOptions } from './finish.js';
 import * as fsm from './fsm.js';
 
 export type { ExtractedText } from './finish.js';
@@ -104,6 +104,11 @@ const {
   classAt, isWs,
 } = fsm;
 const family_ = FAMILY;
+
+/** An ASCII letter (NaN, past the end, is none). */
+function isLetter(c: number): boolean {
+  return (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+}
 
 /**
  * The next position >= k whose code unit may move the FSM out of state s (n if none). Only the characters that
@@ -167,9 +172,28 @@ function scan(html: string, asm: Assembler): void {
   let i = 0;
   while (i < n) {
     let s = TEXT;
+    // A tag's name is read once, for its class (here) and for what the Assembler does with it (tagCode): -1 for
+    // other markup, and for a raw-text element's start tag, whose run ends at its end tag.
+    let code = -1;
+    let isEnd = false;
     // Markup often follows markup at once ("</a></li>"): then no search.
     let j = html.charCodeAt(i) === 0x3c ? i : html.indexOf('<', i);
     while (j >= 0) {
+      // '<' + letter and '</' + letter are tags (an end tag is a TAG from TEXT whatever its name, see TRANSITIONS);
+      // anything else is classified.
+      const c1 = html.charCodeAt(j + 1);
+      if (isLetter(c1)) {
+        const name = tagCode(html, j + 1, n);
+        s = startTagState(name);
+        if (s === TAG) code = name;
+        break;
+      }
+      if (c1 === 0x2f && isLetter(html.charCodeAt(j + 2))) {
+        code = tagCode(html, j + 2, n);
+        isEnd = true;
+        s = TAG;
+        break;
+      }
       s = TRANSITIONS[classAt(html, j) * STATE_COUNT + TEXT];
       if (s !== TEXT) break;
       j = html.indexOf('<', j + 1);
@@ -201,7 +225,8 @@ function scan(html: string, asm: Assembler): void {
       asm.markup(family, start, n);
       return;
     }
-    asm.markup(family, start, k + 1);
+    if (code >= 0) asm.tag(code, start, k + 1, isEnd);
+    else asm.markup(family, start, k + 1);
     i = k + 1;
   }
 }

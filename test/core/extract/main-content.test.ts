@@ -38,6 +38,9 @@ describe('M1 output', () => {
     const first = run(big);
     expect(first.main).toMatch(/^The river[^\n]*\nThe bridge[^\n]*\nThe tunnel[^\n]*$/);
     const smallFirst = run(small);
+    // As a fresh extractor gives it: no score, sum or flag of the bigger page's elements is left in the columns.
+    expect(smallFirst.main).toMatch(/^The lake[^\n]*\nThe pond[^\n]*\nThe marsh[^\n]*$/);
+    expect(smallFirst.rest).toBe('Home\nNews\nSport');
     expect(run(big)).toEqual(first);
     expect(run(small)).toEqual(smallFirst);
   });
