@@ -1,5 +1,5 @@
 import { bombMessage, Decoder, isBomb, type Coding } from './gzip.js';
-import { Fields, headerEnd, parseHeaderLines } from './headers.js';
+import { Fields, firstLineEnd, firstLineOf, headerEnd } from './headers.js';
 import type { HttpMessage, WarcProblemCode } from './types.js';
 
 const HEAD_WINDOW = 64 * 1024;
@@ -20,8 +20,10 @@ export function parseHttp(block: Buffer): HttpMessage | null {
   if (end < 0 && block.length > HEAD_WINDOW) end = headerEnd(block);
   const bodyOffset = end < 0 ? block.length : end;
   const text = block.toString('latin1', 0, bodyOffset);
-  const { firstLine, fields } = parseHeaderLines(text.replace(/\r?\n\r?\n$/, ''));
-  const msg: HttpMessage = { kind, startLine: firstLine, headers: fields, bodyOffset };
+  const nl = firstLineEnd(text);
+  const firstLine = firstLineOf(text, nl);
+  // The fields are split when first asked for: of a request, a CDXJ line wants only the method.
+  const msg: HttpMessage = { kind, startLine: firstLine, headers: Fields.of(text, nl + 1), bodyOffset };
   const parts = firstLine.split(' ');
   if (kind === 'response') {
     // 'HTTP/1.1 200 OK', also 'HTTP/1.0 200' without reason (webrecorder+pywb missing-status-text.warc)

@@ -8,6 +8,16 @@ const HEAD_WINDOW = 8 * 1024;
 const HTTP_HEAD_MAX = 1024 * 1024;
 const HTTP_TYPES = new Set(['response', 'request', 'revisit']);
 
+/** WARC 1.1's field names (section 5) as written by the spec and in lower case, each to its lower case: looked up
+ *  rather than lower-cased, since a lower-cased copy of every field name of every record was garbage to collect. */
+const LOWER_NAME = new Map(
+  ['WARC-Type', 'WARC-Record-ID', 'WARC-Date', 'Content-Length', 'Content-Type', 'WARC-Concurrent-To', 'WARC-Block-Digest',
+    'WARC-Payload-Digest', 'WARC-IP-Address', 'WARC-Refers-To', 'WARC-Refers-To-Target-URI', 'WARC-Refers-To-Date',
+    'WARC-Target-URI', 'WARC-Truncated', 'WARC-Warcinfo-ID', 'WARC-Filename', 'WARC-Profile',
+    'WARC-Identified-Payload-Type', 'WARC-Segment-Number', 'WARC-Segment-Origin-ID', 'WARC-Segment-Total-Length']
+    .flatMap((name) => [[name, name.toLowerCase()], [name.toLowerCase(), name.toLowerCase()]] as const),
+);
+
 /** Where a record's block lives: a range of the file (plain archives) or of an inflated gzip member. */
 export interface BlockHome {
   /** The file's source, or a BufferSource over inflated bytes. */
@@ -56,7 +66,7 @@ export class Record implements ArchiveRecord {
     const list = headers.list;
     for (let i = 0; i < list.length; i++) {
       const [name, value] = list[i];
-      switch (name.toLowerCase()) {
+      switch (LOWER_NAME.get(name) ?? name.toLowerCase()) {
         case 'warc-type':
           // Lower-cased: readers compare types, and jwat's valid-warcfile-upper-lower-case.warc writes 'RESPONSE'.
           r.type ||= value.toLowerCase();

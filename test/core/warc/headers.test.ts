@@ -1,0 +1,72 @@
+// Header parsing as the hot path does it (names compared without lower-cased copies, values sliced once, HTTP fields
+// split when first asked for) against what the plain rules give: toLowerCase() equality, slice().trim(), the
+// WARC-Date digits by regular expression.
+import { describe, expect, it } from 'vitest';
+import { timestampOf } from '../../../src/core/warc/cdxj.js';
+import { Fields, parseHeaderLines, sameName } from '../../../src/core/warc/headers.js';
+import { parseHttp } from '../../../src/core/warc/http.js';
+
+describe('sameName', () => {
+  // Pairs whose ASCII codes differ by 0x20 without being letters ('@' and '`', '[' and '{'), non-ASCII letters with
+  // a case (the Kelvin sign lower-cases to an ASCII 'k'), and names of one length that differ.
+  const names = ['Content-Type', 'content-type', 'CONTENT-TYPE', 'Content-Typf', 'Content_Type', 'content-type ',
+    'a@b', 'a`b', 'a[b', 'a{b', 'WARC-Block-Digest', 'warc-bloc\u212a-digest', 'Ä-x', 'ä-x', 'İd', 'id', ''];
+  it('agrees with comparing the lower-cased names, for every pair', () => {
+    let matches = 0;
+    for (const a of names) {
+      for (const b of names) {
+        const same = a.length === b.length && a.toLowerCase() === b.toLowerCase();
+        expect(sameName(a, b), `${a} / ${b}`).toBe(same);
+        if (same && a !== b) matches++;
+      }
+    }
+    expect(matches).toBeGreaterThanOrEqual(8); // the list holds case variants, not only distinct names
+  });
+});
+
+describe('parseHeaderLines', () => {
+  it('trims names and values as trim() does, non-ASCII white space included', () => {
+    const text = 'WARC/1.1\r\nA:  one \r\nB\t: two\t\r\nC:\u00a0three\u00a0\r\nD:\u00a0 \u00a0\r\nE:\r\nF: x\r\n  folded \r\n\r\n';
+    const { firstLine, fields } = parseHeaderLines(text);
+    expect(firstLine).toBe('WARC/1.1');
+    expect(fields.list).toEqual([['A', 'one'], ['B', 'two'], ['C', 'three'], ['D', ''], ['E', ''], ['F', 'x folded']]);
+  });
+});
+
+describe('Fields.of', () => {
+  it('gives the fields of the lines from where it is told, as parseHeaderLines does', () => {
+    const text = 'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Bad\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\n\r\n';
+    const lazy = Fields.of(text, text.indexOf('\n') + 1);
+    expect(lazy.get('CONTENT-TYPE')).toBe('text/html');
+    expect(lazy.getAll('Set-Cookie')).toEqual(['a=1', 'b=2']);
+    expect(lazy.list).toEqual(parseHeaderLines(text).fields.list);
+    expect(Fields.of(text, text.length).list).toEqual([]);
+  });
+
+  it('backs an HTTP message: the start line at once, the fields when asked', () => {
+    const msg = parseHttp(Buffer.from('GET /a?b HTTP/1.1\r\r\nHost: example.com\r\nContent-Type: text/plain\r\n\r\nbody'));
+    expect(msg?.startLine).toBe('GET /a?b HTTP/1.1');
+    expect(msg?.method).toBe('GET');
+    expect(msg?.headers.list).toEqual([['Host', 'example.com'], ['Content-Type', 'text/plain']]);
+    expect(msg?.bodyOffset).toBe(msg && Buffer.byteLength('GET /a?b HTTP/1.1\r\r\nHost: example.com\r\nContent-Type: text/plain\r\n\r\n'));
+  });
+});
+
+describe('timestampOf', () => {
+  it('is the first 14 characters of the date without - : T, for dates as written and as not', () => {
+    const cases: Array<[string, string]> = [
+      ['2024-01-15T08:00:07Z', '20240115080007'],
+      ['2024-01-15T08:00:07.123456Z', '20240115080007'],
+      ['2024-01-15t08:00:07z', '20240115t08000'], // a lower-case t stays, as in warcio.js
+      ['2024-01-15', '20240115'],
+      ['2024-01-15T08:00Z', '202401150800Z'],
+      ['20240115080007', '20240115080007'],
+      ['2024-1-15T08:00:07Z', '2024115080007Z'],
+      ['', ''],
+    ];
+    for (const [date, want] of cases) {
+      expect(timestampOf(date), date).toBe(want);
+      expect(timestampOf(date), date).toBe(date.replace(/[-:T]/g, '').slice(0, 14));
+    }
+  });
+});
