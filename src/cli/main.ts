@@ -1,7 +1,6 @@
 import { EXIT_COLLECTION, UsageError, type CliIo } from './command.js';
 import { CodedError } from '../shared/errors.js';
 import { writeFileSync } from 'node:fs';
-import { withSpan } from '../core/telemetry/index.js';
 import { toOtlpJson } from '../shared/otlp-json.js';
 import { COMMANDS } from './commands/index.js';
 
@@ -79,6 +78,10 @@ export async function main(argv: string[]): Promise<number> {
     ? (await import('../core/telemetry/sdk.js')).startTelemetry({ process: 'cli', capacity: TRACE_FILE_SPANS, warn: io.err })
     : null;
   try {
+    // The command's span exists only when something records it: without an SDK it is a no-op, and loading the
+    // tracing API (~15 ms of CPU) is then a start-up cost for nothing (the start-up row of bench/warc/cores.ts).
+    if (!telemetry) return await command.run(rest, io);
+    const { withSpan } = await import('../core/telemetry/index.js');
     return await withSpan(`cli.${name}`, {}, () => command.run(rest, io));
   } catch (e) {
     if (e instanceof UsageError) {
