@@ -1,51 +1,109 @@
 import type { HeaderFields } from './types.js';
 
-/** Whether two field names are equal ignoring ASCII case, without making a lower-cased copy of either: a lookup per
- *  field of every record, and a copy each was a string to collect. Non-ASCII names compare as toLowerCase does. */
+/** Whether two field names are equal ignoring case, as toLowerCase() says, lower-casing only names of one length
+ *  that are not equal as they stand. */
 export function sameName(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x > 0x7f || y > 0x7f) return a.toLowerCase() === b.toLowerCase();
-    // ASCII letters differ in case by 0x20 alone; any other pair that differs so (e.g. '@' and '`') is no match.
-    if ((x | 0x20) !== (y | 0x20) || (x | 0x20) < 0x61 || (x | 0x20) > 0x7a) return false;
-  }
-  return true;
+  return a.length === b.length && (a === b || a.toLowerCase() === b.toLowerCase());
 }
 
 /** Header fields in file order; lookups compare names case-insensitively (WARC 1.1 section 4, RFC 9110 5.1). Fields
- *  made by `Fields.of(text)` are split into lines only when first looked at: a reader that wants one thing of an HTTP
- *  head (a request's method, say) never pays for the rest of it. */
+ *  made by `Fields.of(text, from)` hold their names as strings and their values as places in the text until asked
+ *  for: a reader that wants three fields of a head of ten (a CDXJ line), or none of a request's, makes no string of
+ *  the others' values. */
 export class Fields implements HeaderFields {
   private parsed: Array<[string, string]> | undefined;
+  private lines: FieldLines | undefined;
 
-  /** `list` as given, or (with `text`) the field lines of `text` from `from` on, split when first looked at. */
-  constructor(list: Array<[string, string]> = [], private readonly text?: string, private readonly from = 0) {
-    this.parsed = text === undefined ? list : undefined;
+  /** `list` as given, or (with `text`) the field lines of `text` from `from` on. */
+  constructor(list: Array<[string, string]> = [], private readonly text = '', private readonly from = 0) {
+    this.parsed = text === '' ? list : undefined;
   }
 
-  /** The fields of a header block whose field lines start at `from` of `text`, split when first looked at. */
+  /** The fields of a header block whose field lines start at `from` of `text`. */
   static of(text: string, from: number): Fields {
-    return new Fields(undefined, text, from);
+    return from >= text.length ? new Fields() : new Fields(undefined, text, from);
   }
 
   get list(): Array<[string, string]> {
-    return (this.parsed ??= parseFieldLines(this.text!, this.from).list);
+    if (this.parsed) return this.parsed;
+    const lines = this.lines;
+    // Without a folded line the names are known and each value is a slice; with one, values join lines.
+    if (lines && !lines.folded) return (this.parsed = lines.names.map((n, i) => [n, this.value(i)]));
+    return (this.parsed = parseFieldLines(this.text, this.from).list);
+  }
+
+  /** The first line that is neither a field nor a continuation, if any (of fields made from text). */
+  get bad(): string | undefined {
+    return this.text === '' ? undefined : this.offsets().bad;
+  }
+
+  /** The names of the fields in order, trimmed; value(i) is the i-th one's value. */
+  names(): readonly string[] {
+    if (this.parsed) return this.parsed.map(([n]) => n);
+    const lines = this.offsets();
+    return lines.folded ? this.list.map(([n]) => n) : lines.names;
+  }
+
+  value(i: number): string {
+    const lines = this.parsed ? undefined : this.offsets();
+    if (!lines || lines.folded) return this.list[i][1];
+    return trimmed(this.text, lines.values[2 * i], lines.values[2 * i + 1]);
+  }
+
+  private offsets(): FieldLines {
+    return (this.lines ??= fieldLines(this.text, this.from));
   }
 
   get(name: string): string | undefined {
-    const list = this.list;
-    for (let i = 0; i < list.length; i++) if (sameName(list[i][0], name)) return list[i][1];
+    const names = this.names();
+    for (let i = 0; i < names.length; i++) if (sameName(names[i], name)) return this.value(i);
     return undefined;
   }
 
   getAll(name: string): string[] {
     const values: string[] = [];
-    for (const [n, v] of this.list) if (sameName(n, name)) values.push(v);
+    const names = this.names();
+    for (let i = 0; i < names.length; i++) if (sameName(names[i], name)) values.push(this.value(i));
     return values;
   }
+}
+
+/** The field lines of a header block: each field's name (trimmed) and where its value lies in the text (after the
+ *  colon, to the end of its line less the CRs before the LF); `folded` when a line continues the field before it (a
+ *  value that goes on over lines is the lines joined: parseFieldLines makes those); `bad`, the first line that is no
+ *  field. The lines are read as parseFieldLines reads them. */
+interface FieldLines {
+  names: string[];
+  values: number[];
+  folded: boolean;
+  bad?: string;
+}
+
+function fieldLines(text: string, from: number): FieldLines {
+  const names: string[] = [];
+  const values: number[] = [];
+  let folded = false;
+  let bad: string | undefined;
+  for (let start = from, pos: number; start < text.length; start = pos + 1) {
+    pos = text.indexOf('\n', start);
+    if (pos < 0) pos = text.length;
+    let end = pos;
+    while (end > start && text.charCodeAt(end - 1) === 13) end--;
+    if (end === start) continue;
+    const c = text.charCodeAt(start);
+    if ((c === 32 || c === 9) && names.length > 0) {
+      folded = true;
+      continue;
+    }
+    const colon = text.indexOf(':', start);
+    if (colon < 0 || colon >= end || colon === start) {
+      bad ??= text.slice(start, end);
+      continue;
+    }
+    names.push(trimmed(text, start, colon));
+    values.push(colon + 1, end);
+  }
+  return { names, values, folded, bad };
 }
 
 /** Result of parsing the lines of a header block (WARC or HTTP). `bad` is the first line that is neither a field nor a

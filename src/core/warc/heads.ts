@@ -1,7 +1,7 @@
 // Record heads: the WARC header block and the ARC URL-record line. Both parse from a Buffer that starts at the record,
 // and say whether they need more bytes, so one scanning loop serves plain files, inflated gzip members and ARC.
 import { escapeBytes, quoteBytes } from './errors.js';
-import { Fields, headerEnd, parseHeaderLines } from './headers.js';
+import { Fields, firstLineEnd, firstLineOf, headerEnd } from './headers.js';
 import type { WarcProblemCode } from './types.js';
 
 export type Head =
@@ -15,9 +15,54 @@ export type Head =
       contentLength: number;
       /** A fault that did not stop the record from being read (a malformed field line, an ARC dash). */
       warning?: { code: WarcProblemCode; message: string };
+      /** Of a WARC head: the fields every reader asks for. */
+      values?: WarcValues;
     }
   | { ok: false; more: true }
   | { ok: false; more: false; code: WarcProblemCode; message: string };
+
+/** The fields of a WARC head that a record copies out (Record.warc) and the scanner needs (Content-Length): the first
+ *  of each name, but the first WARC-Type that is not empty. */
+export interface WarcValues {
+  type?: string;
+  targetUri?: string;
+  date?: string;
+  recordId?: string;
+  contentType?: string;
+  contentLength?: string;
+  payloadDigest?: string;
+  blockDigest?: string;
+  refersToUri?: string;
+  refersToDate?: string;
+}
+
+/** WARC 1.1's field names (section 5), lower-cased, to the value they give (null: none kept). Looked up as written, in
+ *  the spec's spelling or in lower case, and lower-cased only when neither: a Map lookup per field costs the
+ *  interpreter, which runs the first few thousand records before the code is compiled, far less than comparing
+ *  names letter by letter, and a lower-cased copy of every name was garbage. */
+const VALUE_OF = new Map<string, keyof WarcValues | null>();
+for (const [name, key] of [
+  ['WARC-Type', 'type'], ['WARC-Target-URI', 'targetUri'], ['WARC-Date', 'date'], ['WARC-Record-ID', 'recordId'],
+  ['Content-Type', 'contentType'], ['Content-Length', 'contentLength'], ['WARC-Payload-Digest', 'payloadDigest'],
+  ['WARC-Block-Digest', 'blockDigest'], ['WARC-Refers-To-Target-URI', 'refersToUri'], ['WARC-Refers-To-Date', 'refersToDate'],
+  ['WARC-Concurrent-To', null], ['WARC-IP-Address', null], ['WARC-Refers-To', null], ['WARC-Truncated', null],
+  ['WARC-Warcinfo-ID', null], ['WARC-Filename', null], ['WARC-Profile', null], ['WARC-Identified-Payload-Type', null],
+  ['WARC-Segment-Number', null], ['WARC-Segment-Origin-ID', null], ['WARC-Segment-Total-Length', null],
+] as const) {
+  VALUE_OF.set(name, key);
+  VALUE_OF.set(name.toLowerCase(), key);
+}
+
+function warcValues(fields: Fields): WarcValues {
+  const values: WarcValues = {};
+  const names = fields.names();
+  for (let i = 0; i < names.length; i++) {
+    let key = VALUE_OF.get(names[i]);
+    if (key === undefined) key = VALUE_OF.get(names[i].toLowerCase()) ?? null;
+    if (key !== null && (values[key] === undefined || (key === 'type' && values.type === ''))) values[key] = fields.value(i);
+  }
+  return values;
+}
 
 export type FinalHead = Exclude<Head, { more: true }>;
 
@@ -60,21 +105,25 @@ export function parseWarcHead(buf: Buffer, atEof: boolean): Head {
     };
   }
   // WARC 1.1 section 4: header values are UTF-8.
-  const { firstLine, fields, bad } = parseHeaderLines(buf.toString('utf8', 0, end));
-  const version = firstLine.trim().toUpperCase();
+  const text = buf.toString('utf8', 0, end);
+  const nl = firstLineEnd(text);
+  const fields = Fields.of(text, nl + 1);
+  const version = firstLineOf(text, nl).trim().toUpperCase();
   if (!VERSION.test(version))
     return { ok: false, more: false, code: 'warc-bad-header', message: `bad version line "${escapeBytes(buf)}"` };
-  const cl = fields.get('content-length');
+  const values = warcValues(fields);
+  const cl = values.contentLength;
   // Without a usable Content-Length the block cannot be delimited by it: contentLength -1 tells the scanner to end
   // the block where the next record starts (jwat's invalid-warcfile-lonely-*.warc and -fields-*.warc are such).
   if (cl === undefined || !/^\d+$/.test(cl) || !Number.isSafeInteger(Number(cl)))
     return {
-      ok: true, format: 'warc', version, fields, headerLength: end, contentLength: -1,
+      ok: true, format: 'warc', version, fields, values, headerLength: end, contentLength: -1,
       warning: cl === undefined
         ? { code: 'warc-missing-field', message: `${version} record without Content-Length; block taken up to the next record` }
         : { code: 'warc-bad-length', message: `Content-Length "${cl.slice(0, 40)}" is not a number; block taken up to the next record` },
     };
-  const head: Head = { ok: true, format: 'warc', version, fields, headerLength: end, contentLength: Number(cl) };
+  const head: Head = { ok: true, format: 'warc', version, fields, values, headerLength: end, contentLength: Number(cl) };
+  const bad = fields.bad;
   if (bad !== undefined)
     head.warning = { code: 'warc-bad-header', message: `header line without a colon: "${bad.slice(0, 40)}"` };
   return head;

@@ -28,7 +28,7 @@ const parserFor = (format: Format) => (format === 'warc' ? parseWarcHead : parse
 export function makeRecord(ctx: ReadContext, head: Head & { ok: true }, offset: number, length: number, source: ByteSource, blockStart: number): Record {
   const home = { source, start: blockStart, headerLength: head.headerLength };
   return head.format === 'warc'
-    ? Record.warc(ctx.file, offset, length, head.version, head.fields, head.contentLength, home, ctx.onProblem)
+    ? Record.warc(ctx.file, offset, length, head.version, head.fields, head.values ?? {}, head.contentLength, home, ctx.onProblem)
     : Record.arc(ctx.file, offset, length, head.fields, head.contentLength, home, ctx.onProblem);
 }
 
