@@ -64,7 +64,7 @@ export function cdxjEntry(record: ArchiveRecord, filename: string, opts: EntryOp
   let keyUrl = url;
   let method: string | undefined;
   let requestBody: string | undefined;
-  const req = request?.http();
+  const req = request && !isPlainGet(request) ? request.http() : null;
   if (req?.method !== undefined && req.method !== 'GET') {
     const body = request!.block().subarray(req.bodyOffset);
     const q = requestQuery(url, req.method, req.headers.getAll('content-type').join(', '), body);
@@ -108,19 +108,19 @@ export function cdxjEntry(record: ArchiveRecord, filename: string, opts: EntryOp
 /** The 14 digits of a WARC-Date: its first 14 characters once '-', ':' and 'T' are dropped. Read by position when the
  *  date is written as WARC 1.1 section 5.4 says (YYYY-MM-DDThh:mm:ss...), else by the rule itself. */
 export function timestampOf(date: string): string {
-  if (isIsoSecond(date)) return date.slice(0, 4) + date.slice(5, 7) + date.slice(8, 10) + date.slice(11, 13) + date.slice(14, 16) + date.slice(17, 19);
+  if (ISO_SECOND.test(date)) return date.slice(0, 4) + date.slice(5, 7) + date.slice(8, 10) + date.slice(11, 13) + date.slice(14, 16) + date.slice(17, 19);
   return date.replace(/[-:T]/g, '').slice(0, 14);
 }
 
-/** Digits where YYYY-MM-DDThh:mm:ss has them, and its separators between. */
-function isIsoSecond(d: string): boolean {
-  if (d.length < 19) return false;
-  for (let i = 0; i < 19; i++) {
-    const c = d.charCodeAt(i);
-    const want = i === 4 || i === 7 ? 0x2d : i === 10 ? 0x54 : i === 13 || i === 16 ? 0x3a : -1;
-    if (want >= 0 ? c !== want : c < 0x30 || c > 0x39) return false;
-  }
-  return true;
+const ISO_SECOND = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/;
+
+/** Whether a request's block starts with `GET ` and a character that is no white space: a request line parseHttp
+ *  reads as a GET (parseHttp's METHOD; latin1 0xA0 is white space to \S), which adds nothing to the key. Most
+ *  requests are such, and their heads then need no parsing. */
+function isPlainGet(request: ArchiveRecord): boolean {
+  const b = request.blockHead(5);
+  return b.length === 5 && b[0] === 0x47 && b[1] === 0x45 && b[2] === 0x54 && b[3] === 0x20 &&
+    b[4] !== 0x20 && b[4] !== 0xa0 && (b[4] < 0x09 || b[4] > 0x0d);
 }
 
 function mediaType(contentType: string | undefined, separator: RegExp): string | undefined {

@@ -163,16 +163,16 @@ function parseFieldLines(text: string, from: number): { list: Array<[string, str
   return { list, bad };
 }
 
-const isAsciiSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
-
-/** text.slice(from, to).trim() in one slice where the ends are ASCII (the white space around a name or value is):
+/** text.slice(from, to).trim(), in one slice where the ends are ASCII (the white space around a name or value is):
  *  slicing and then trimming made two strings of each value. */
 function trimmed(text: string, from: number, to: number): string {
-  while (from < to && isAsciiSpace(text.charCodeAt(from))) from++;
-  while (to > from && isAsciiSpace(text.charCodeAt(to - 1))) to--;
+  let c = text.charCodeAt(from);
+  while (from < to && (c === 32 || (c >= 9 && c <= 13))) c = text.charCodeAt(++from);
+  c = text.charCodeAt(to - 1);
+  while (to > from && (c === 32 || (c >= 9 && c <= 13))) c = text.charCodeAt(--to - 1);
   const s = text.slice(from, to);
   // trim() also takes non-ASCII white space (NBSP, a latin1-decoded 0xA0 byte among them).
-  return from < to && (text.charCodeAt(from) > 0x7f || text.charCodeAt(to - 1) > 0x7f) ? s.trim() : s;
+  return from < to && (text.charCodeAt(from) > 0x7f || c > 0x7f) ? s.trim() : s;
 }
 
 /** Index just past the blank line that ends a header block starting at `from`, or -1 if `buf` holds no blank line.

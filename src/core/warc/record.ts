@@ -100,6 +100,10 @@ export class Record implements ArchiveRecord {
     return this.home.source.read(this.home.start, this.contentLength);
   }
 
+  blockHead(n: number): Buffer {
+    return this.home.source.read(this.home.start, Math.min(n, this.contentLength));
+  }
+
   /** The head exactly as stored (uncompressed), for rewriting a record without re-serialising it. */
   rawHead(): Buffer {
     return this.home.source.read(this.home.start - this.home.headerLength, this.home.headerLength);
