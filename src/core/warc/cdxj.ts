@@ -210,7 +210,8 @@ export function* cdxjLines(file: ArchiveFile, opts: CdxjOptions = {}): Generator
   // Offsets of a single-member gzip are in uncompressed coordinates: the file's bytes cannot be sniffed there.
   const source = file.compression === 'gzip-single' ? null : openSource(file.path, 'mmap');
   try {
-    const lengthOf = (r: ArchiveRecord) => (source && r.file === file.path ? cdxLength(r, source) : r.length);
+    const uncompressed = file.compression === 'none';
+    const lengthOf = (r: ArchiveRecord) => (source && r.file === file.path ? cdxLength(r, source, uncompressed) : r.length);
     for (const entry of cdxjEntries(file.records(), filename, lengthOf)) yield formatCdxj(entry);
   } finally {
     source?.close();
@@ -221,11 +222,15 @@ export function* cdxjLines(file: ArchiveFile, opts: CdxjOptions = {}): Generator
  * The length a CDX line gives a record: its gzip member(s) when compressed; for an uncompressed record, its header and
  * block without the CRLF CRLF (or ARC LF) that follows, as pywb and warcio.js count it (pywb's own test index has
  * example.warc's first response at offset 460, length 1987, and the next record starts at 2451). `source` holds the
- * record at record.offset (the archive file, or the .wacz for a stored WARC entry).
+ * record at record.offset (the archive file, or the .wacz for a stored WARC entry); `uncompressed` says the file has no
+ * compression.
  */
-export function cdxLength(record: ArchiveRecord, source: ByteSource): number {
-  const magic = source.read(record.offset, 2);
-  if (magic[0] === 0x1f && magic[1] === 0x8b) return record.length;
+export function cdxLength(record: ArchiveRecord, source: ByteSource, uncompressed = false): number {
+  // A file without compression (the reader found no gzip at its start) holds no gzip member: no need to look.
+  if (!uncompressed) {
+    const magic = source.read(record.offset, 2);
+    if (magic[0] === 0x1f && magic[1] === 0x8b) return record.length;
+  }
   return Math.min(record.length, record.headerLength + record.contentLength);
 }
 

@@ -32,7 +32,8 @@ export function readWindow(window: ReadWindow): WindowResult {
     }
     if (window.output === 'cdxj') {
       // As cdxjLines does for a file of its own (the lengths from the file's bytes).
-      const entries = cdxjEntries(edges(), basename(window.path), (r) => cdxLength(r, source));
+      const uncompressed = file.compression === 'none';
+      const entries = cdxjEntries(edges(), basename(window.path), (r) => cdxLength(r, source, uncompressed));
       result.blocks = inBlocks(entries, formatCdxj);
     } else if (window.output === 'records-json') {
       result.blocks = inBlocks(edges(), (r) => JSON.stringify(summarizeRecord(r)));
