@@ -36,10 +36,8 @@ export interface WarcValues {
   refersToDate?: string;
 }
 
-/** WARC 1.1's field names (section 5), lower-cased, to the value they give (null: none kept). Looked up as written, in
- *  the spec's spelling or in lower case, and lower-cased only when neither: a Map lookup per field costs the
- *  interpreter, which runs the first few thousand records before the code is compiled, far less than comparing
- *  names letter by letter, and a lower-cased copy of every name was garbage. */
+/** WARC 1.1's field names (section 5), in the spec's spelling and in lower case, to the value they give (null: none
+ *  kept): a name is lower-cased only when written otherwise, and a lower-cased copy of every name was garbage. */
 const VALUE_OF = new Map<string, keyof WarcValues | null>();
 for (const [name, key] of [
   ['WARC-Type', 'type'], ['WARC-Target-URI', 'targetUri'], ['WARC-Date', 'date'], ['WARC-Record-ID', 'recordId'],
@@ -51,17 +49,6 @@ for (const [name, key] of [
 ] as const) {
   VALUE_OF.set(name, key);
   VALUE_OF.set(name.toLowerCase(), key);
-}
-
-function warcValues(fields: Fields): WarcValues {
-  const values: WarcValues = {};
-  const names = fields.names();
-  for (let i = 0; i < names.length; i++) {
-    let key = VALUE_OF.get(names[i]);
-    if (key === undefined) key = VALUE_OF.get(names[i].toLowerCase()) ?? null;
-    if (key !== null && (values[key] === undefined || (key === 'type' && values.type === ''))) values[key] = fields.value(i);
-  }
-  return values;
 }
 
 export type FinalHead = Exclude<Head, { more: true }>;
@@ -111,7 +98,7 @@ export function parseWarcHead(buf: Buffer, atEof: boolean): Head {
   const version = firstLineOf(text, nl).trim().toUpperCase();
   if (!VERSION.test(version))
     return { ok: false, more: false, code: 'warc-bad-header', message: `bad version line "${escapeBytes(buf)}"` };
-  const values = warcValues(fields);
+  const values: WarcValues = fields.firstValues(VALUE_OF, 'type');
   const cl = values.contentLength;
   // Without a usable Content-Length the block cannot be delimited by it: contentLength -1 tells the scanner to end
   // the block where the next record starts (jwat's invalid-warcfile-lonely-*.warc and -fields-*.warc are such).

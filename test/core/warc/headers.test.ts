@@ -3,7 +3,7 @@
 // WARC-Date digits by regular expression.
 import { describe, expect, it } from 'vitest';
 import { timestampOf } from '../../../src/core/warc/cdxj.js';
-import { Fields, parseHeaderLines, sameName } from '../../../src/core/warc/headers.js';
+import { Fields, headerEnd, parseHeaderLines, sameName } from '../../../src/core/warc/headers.js';
 import { parseHttp } from '../../../src/core/warc/http.js';
 
 describe('sameName', () => {
@@ -68,5 +68,30 @@ describe('timestampOf', () => {
       expect(timestampOf(date), date).toBe(want);
       expect(timestampOf(date), date).toBe(date.replace(/[-:T]/g, '').slice(0, 14));
     }
+  });
+});
+
+describe('headerEnd', () => {
+  // The reference: the first LF followed by LF, CR LF or CR CR LF, found line by line.
+  const byLines = (buf: Buffer, from: number) => {
+    for (let i = buf.indexOf(0x0a, from); i >= 0; i = buf.indexOf(0x0a, i + 1)) {
+      let j = i + 1;
+      while (buf[j] === 0x0d && j < i + 3) j++;
+      if (buf[j] === 0x0a) return j + 1;
+    }
+    return -1;
+  };
+  it('finds the first blank line of any form, CRLF CRLF or another before it', () => {
+    const heads = ['A: b\r\n\r\nbody', 'A: b\n\nx\r\n\r\n', 'A: b\r\r\n\r\r\nx\r\n\r\n', 'A: b\n\r\nx\r\n\r\n', 'A\r\n\r\r\nB\r\n\r\n',
+      '\r\n\r\n', 'A: b\r\nC: d\r\n', 'x\r\n\r\r\r\n\r\n', 'A: b\r\n\r\n'];
+    let fast = 0;
+    for (const text of heads) {
+      for (const from of [0, 1, 3]) {
+        const buf = Buffer.from(text, 'latin1');
+        expect(headerEnd(buf, from), JSON.stringify(text) + ' from ' + from).toBe(byLines(buf, from));
+        if (text.indexOf('\r\n\r\n', from) >= 0 && byLines(buf, from) === text.indexOf('\r\n\r\n', from) + 4) fast++;
+      }
+    }
+    expect(fast).toBeGreaterThan(3);
   });
 });
