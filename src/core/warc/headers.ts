@@ -68,20 +68,20 @@ export class Fields implements HeaderFields {
     return values;
   }
 
-  /** In one pass, the first value of each key that `keys` maps a name to (the name as written, else lower-cased; null:
-   *  no key), or for `nonEmpty` the first value that is not empty. A Map lookup a field: in the interpreter, which
-   *  runs a scan's first few thousand records, cheaper than a comparison a name and key. */
-  firstValues<K extends string>(keys: ReadonlyMap<string, K | null>, nonEmpty?: K): Partial<Record<K, string>> {
-    const found: Partial<Record<K, string>> = {};
+  /** In one pass, for each slot that `slots` maps a name to (the name as written, else lower-cased; -1: none), the
+   *  first value of a field of that name, or for slot `nonEmpty` the first value that is not empty. A Map lookup a
+   *  field: in the interpreter, which runs a scan's first few thousand records, cheaper than a comparison a name
+   *  and slot; slots, not an object's keys, keep the result's shape the same whatever the order of the fields. */
+  firstValues(slots: ReadonlyMap<string, number>, count: number, nonEmpty = -1): Array<string | undefined> {
+    const found: Array<string | undefined> = new Array<string | undefined>(count).fill(undefined);
     const lines = this.inText();
     const list = lines ? null : this.list;
-    const count = lines ? lines.names.length : list!.length;
-    for (let i = 0; i < count; i++) {
+    const fields = lines ? lines.names.length : list!.length;
+    for (let i = 0; i < fields; i++) {
       const name = lines ? lines.names[i] : list![i][0];
-      let key = keys.get(name);
-      if (key === undefined) key = keys.get(name.toLowerCase()) ?? null;
-      if (key === null || (found[key] !== undefined && !(key === nonEmpty && found[key] === ''))) continue;
-      found[key] = lines ? trimmed(this.text, lines.values[2 * i], lines.values[2 * i + 1]) : list![i][1];
+      const slot = slots.get(name) ?? slots.get(name.toLowerCase()) ?? -1;
+      if (slot < 0 || (found[slot] !== undefined && !(slot === nonEmpty && found[slot] === ''))) continue;
+      found[slot] = lines ? trimmed(this.text, lines.values[2 * i], lines.values[2 * i + 1]) : list![i][1];
     }
     return found;
   }

@@ -36,19 +36,23 @@ export interface WarcValues {
   refersToDate?: string;
 }
 
-/** WARC 1.1's field names (section 5), in the spec's spelling and in lower case, to the value they give (null: none
- *  kept): a name is lower-cased only when written otherwise, and a lower-cased copy of every name was garbage. */
-const VALUE_OF = new Map<string, keyof WarcValues | null>();
-for (const [name, key] of [
-  ['WARC-Type', 'type'], ['WARC-Target-URI', 'targetUri'], ['WARC-Date', 'date'], ['WARC-Record-ID', 'recordId'],
-  ['Content-Type', 'contentType'], ['Content-Length', 'contentLength'], ['WARC-Payload-Digest', 'payloadDigest'],
-  ['WARC-Block-Digest', 'blockDigest'], ['WARC-Refers-To-Target-URI', 'refersToUri'], ['WARC-Refers-To-Date', 'refersToDate'],
-  ['WARC-Concurrent-To', null], ['WARC-IP-Address', null], ['WARC-Refers-To', null], ['WARC-Truncated', null],
-  ['WARC-Warcinfo-ID', null], ['WARC-Filename', null], ['WARC-Profile', null], ['WARC-Identified-Payload-Type', null],
-  ['WARC-Segment-Number', null], ['WARC-Segment-Origin-ID', null], ['WARC-Segment-Total-Length', null],
-] as const) {
-  VALUE_OF.set(name, key);
-  VALUE_OF.set(name.toLowerCase(), key);
+/** The names of WarcValues' fields in their order (its slots), and WARC 1.1's other field names (section 5). */
+const KEPT = ['WARC-Type', 'WARC-Target-URI', 'WARC-Date', 'WARC-Record-ID', 'Content-Type', 'Content-Length',
+  'WARC-Payload-Digest', 'WARC-Block-Digest', 'WARC-Refers-To-Target-URI', 'WARC-Refers-To-Date'];
+const OTHERS = ['WARC-Concurrent-To', 'WARC-IP-Address', 'WARC-Refers-To', 'WARC-Truncated', 'WARC-Warcinfo-ID', 'WARC-Filename',
+  'WARC-Profile', 'WARC-Identified-Payload-Type', 'WARC-Segment-Number', 'WARC-Segment-Origin-ID', 'WARC-Segment-Total-Length'];
+
+/** Each name in the spec's spelling and in lower case to its slot (-1: not kept): a name is lower-cased only when
+ *  written otherwise, and a lower-cased copy of every name was garbage. */
+const SLOT_OF = new Map<string, number>(
+  [...KEPT.map((name, slot) => [name, slot] as const), ...OTHERS.map((name) => [name, -1] as const)]
+    .flatMap(([name, slot]) => [[name, slot], [name.toLowerCase(), slot]] as const),
+);
+
+function warcValues(fields: Fields): WarcValues {
+  const v = fields.firstValues(SLOT_OF, KEPT.length, 0);
+  return { type: v[0], targetUri: v[1], date: v[2], recordId: v[3], contentType: v[4], contentLength: v[5],
+    payloadDigest: v[6], blockDigest: v[7], refersToUri: v[8], refersToDate: v[9] };
 }
 
 export type FinalHead = Exclude<Head, { more: true }>;
@@ -98,7 +102,7 @@ export function parseWarcHead(buf: Buffer, atEof: boolean): Head {
   const version = firstLineOf(text, nl).trim().toUpperCase();
   if (!VERSION.test(version))
     return { ok: false, more: false, code: 'warc-bad-header', message: `bad version line "${escapeBytes(buf)}"` };
-  const values: WarcValues = fields.firstValues(VALUE_OF, 'type');
+  const values = warcValues(fields);
   const cl = values.contentLength;
   // Without a usable Content-Length the block cannot be delimited by it: contentLength -1 tells the scanner to end
   // the block where the next record starts (jwat's invalid-warcfile-lonely-*.warc and -fields-*.warc are such).
