@@ -196,17 +196,29 @@ function trimmed(text: string, from: number, to: number): string {
 
 const CRLF_CRLF = Buffer.from('\r\n\r\n');
 
-/** Index just past the blank line that ends a header block starting at `from`, or -1 if `buf` holds no blank line.
- *  CRLF CRLF is the rule; LF LF and CR CR LF line ends are accepted because real files have them
- *  (webrecorder+pywb missing-status-text.warc ends every line in CR CR LF). */
-export function headerEnd(buf: Buffer, from = 0): number {
+/** A header block from `from` through the blank line that ends it, decoded as latin1 (a character a byte, so its
+ *  length is the block's), or null when `buf` holds no blank line. CRLF CRLF is the rule; LF LF and CR CR LF line ends
+ *  are accepted because real files have them (webrecorder+pywb missing-status-text.warc ends every line in CR CR LF). */
+export function headText(buf: Buffer, from = 0): string | null {
   // Most heads end at their first CRLF CRLF, found by one search and taken when no other blank line comes before it;
   // before the reader is compiled, a search a line cost many times more.
   const crlf = buf.indexOf(CRLF_CRLF, from);
   if (crlf >= 0) {
     const head = buf.toString('latin1', from, crlf + 4);
-    if (head.indexOf('\n\n') < 0 && head.indexOf('\n\r\r\n') < 0 && head.indexOf('\n\r\n') === crlf + 1 - from) return crlf + 4;
+    if (head.indexOf('\n\n') < 0 && head.indexOf('\n\r\r\n') < 0 && head.indexOf('\n\r\n') === crlf + 1 - from) return head;
   }
+  const end = blankLineEnd(buf, from);
+  return end < 0 ? null : buf.toString('latin1', from, end);
+}
+
+/** Index just past the blank line that ends a header block starting at `from` (headText), or -1 if `buf` holds none. */
+export function headerEnd(buf: Buffer, from = 0): number {
+  const head = headText(buf, from);
+  return head === null ? -1 : from + head.length;
+}
+
+/** headerEnd line by line: the first LF followed by LF, CR LF or CR CR LF. */
+function blankLineEnd(buf: Buffer, from: number): number {
   let i = buf.indexOf(0x0a, from);
   while (i >= 0) {
     let j = i + 1;

@@ -1,7 +1,7 @@
 // Record heads: the WARC header block and the ARC URL-record line. Both parse from a Buffer that starts at the record,
 // and say whether they need more bytes, so one scanning loop serves plain files, inflated gzip members and ARC.
 import { escapeBytes, quoteBytes } from './errors.js';
-import { Fields, firstLineEnd, firstLineOf, headerEnd } from './headers.js';
+import { Fields, firstLineEnd, firstLineOf, headText } from './headers.js';
 import type { WarcProblemCode } from './types.js';
 
 export type Head =
@@ -63,6 +63,7 @@ export function final(h: Head): FinalHead {
 }
 
 const NEED_MORE: Head = { ok: false, more: true };
+const NON_ASCII = /[^\x00-\x7f]/;
 const VERSION = /^WARC\/\d+\.\d+$/i;
 
 /** 'WARC/' and a digit; the letters in either case (jwat's valid-warcfile-upper-lower-case.warc writes 'warc/1.0'). */
@@ -85,8 +86,8 @@ export function parseWarcHead(buf: Buffer, atEof: boolean): Head {
       return { ok: false, more: false, code: 'warc-truncated', message: 'file ends inside a WARC version line' };
     return { ok: false, more: false, code: 'warc-garbage', message: `not a record: ${quoteBytes(buf)}` };
   }
-  const end = headerEnd(buf);
-  if (end < 0) {
+  const latin1 = headText(buf);
+  if (latin1 === null) {
     if (!atEof) return NEED_MORE;
     return {
       ok: false,
@@ -95,8 +96,9 @@ export function parseWarcHead(buf: Buffer, atEof: boolean): Head {
       message: `file ends inside a record header (${buf.length} bytes, no blank line): "${escapeBytes(buf)}"`,
     };
   }
-  // WARC 1.1 section 4: header values are UTF-8.
-  const text = buf.toString('utf8', 0, end);
+  // WARC 1.1 section 4: header values are UTF-8; a head of ASCII (most are) reads the same in latin1.
+  const end = latin1.length;
+  const text = NON_ASCII.test(latin1) ? buf.toString('utf8', 0, end) : latin1;
   const nl = firstLineEnd(text);
   const fields = Fields.of(text, nl + 1);
   const version = firstLineOf(text, nl).trim().toUpperCase();

@@ -1,5 +1,5 @@
 import { bombMessage, Decoder, isBomb, type Coding } from './gzip.js';
-import { Fields, firstLineEnd, firstLineOf, headerEnd } from './headers.js';
+import { Fields, firstLineEnd, firstLineOf, headText } from './headers.js';
 import type { HttpMessage, WarcProblemCode } from './types.js';
 
 const HEAD_WINDOW = 64 * 1024;
@@ -16,10 +16,10 @@ export function parseHttp(block: Buffer): HttpMessage | null {
   else if (METHOD.test(block.toString('latin1', 0, 24))) kind = 'request';
   else return null;
 
-  let end = headerEnd(block.length > HEAD_WINDOW ? block.subarray(0, HEAD_WINDOW) : block);
-  if (end < 0 && block.length > HEAD_WINDOW) end = headerEnd(block);
-  const bodyOffset = end < 0 ? block.length : end;
-  const text = block.toString('latin1', 0, bodyOffset);
+  let head = headText(block.length > HEAD_WINDOW ? block.subarray(0, HEAD_WINDOW) : block);
+  if (head === null && block.length > HEAD_WINDOW) head = headText(block);
+  const text = head ?? block.toString('latin1');
+  const bodyOffset = text.length;
   const nl = firstLineEnd(text);
   const firstLine = firstLineOf(text, nl);
   // The fields are split when first asked for: of a request, a CDXJ line wants only the method.
