@@ -97,7 +97,7 @@ export function cdxjEntry(record: ArchiveRecord, filename: string, opts: EntryOp
 
   if ((type === 'response' || type === 'revisit') && http?.status !== undefined) entry.status = String(http.status);
 
-  if (record.payloadDigest !== undefined) entry.digest = record.payloadDigest.split(':', 2)[1];
+  if (record.payloadDigest !== undefined) entry.digest = digestValue(record.payloadDigest);
   else if (record.format === 'arc') entry.digest = sha1Base32(record.payloadPieces('none'));
 
   if (method !== undefined) entry.method = method;
@@ -123,9 +123,20 @@ function isPlainGet(request: ArchiveRecord): boolean {
     b[4] !== 0x20 && b[4] !== 0xa0 && (b[4] < 0x09 || b[4] > 0x0d);
 }
 
+/** The media type of a Content-Type: what comes before the first `separator`, trimmed. (String.split with a RegExp
+ *  builds a new RegExp each call; search does not.) */
 function mediaType(contentType: string | undefined, separator: RegExp): string | undefined {
   if (!contentType) return undefined;
-  return contentType.split(separator, 1)[0].trim();
+  const cut = contentType.search(separator);
+  return (cut < 0 ? contentType : contentType.slice(0, cut)).trim();
+}
+
+/** `sha1:ABC` -> `ABC`: what lies between the first colon and the next (split(':', 2)[1]); undefined without one. */
+function digestValue(digest: string): string | undefined {
+  const colon = digest.indexOf(':');
+  if (colon < 0) return undefined;
+  const next = digest.indexOf(':', colon + 1);
+  return digest.slice(colon + 1, next < 0 ? digest.length : next);
 }
 
 /** The digest form CDX files use: RFC 4648 base32 of the SHA-1 (20 bytes: 32 characters, no padding); of bytes, or of
