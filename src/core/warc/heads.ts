@@ -1,5 +1,6 @@
 // Record heads: the WARC header block and the ARC URL-record line. Both parse from a Buffer that starts at the record,
 // and say whether they need more bytes, so one scanning loop serves plain files, inflated gzip members and ARC.
+import { isAscii } from 'node:buffer';
 import { escapeBytes, quoteBytes } from './errors.js';
 import { Fields, firstLineEnd, firstLineOf, headText } from './headers.js';
 import type { WarcProblemCode } from './types.js';
@@ -63,7 +64,6 @@ export function final(h: Head): FinalHead {
 }
 
 const NEED_MORE: Head = { ok: false, more: true };
-const NON_ASCII = /[^\x00-\x7f]/;
 const VERSION = /^WARC\/\d+\.\d+$/i;
 
 /** 'WARC/' and a digit; the letters in either case (jwat's valid-warcfile-upper-lower-case.warc writes 'warc/1.0'). */
@@ -98,7 +98,7 @@ export function parseWarcHead(buf: Buffer, atEof: boolean): Head {
   }
   // WARC 1.1 section 4: header values are UTF-8; a head of ASCII (most are) reads the same in latin1.
   const end = latin1.length;
-  const text = NON_ASCII.test(latin1) ? buf.toString('utf8', 0, end) : latin1;
+  const text = isAscii(buf.subarray(0, end)) ? latin1 : buf.toString('utf8', 0, end);
   const nl = firstLineEnd(text);
   const fields = Fields.of(text, nl + 1);
   const version = firstLineOf(text, nl).trim().toUpperCase();
