@@ -174,12 +174,12 @@ export function cdxjRecord(record: ArchiveRecord, filename: string, opts: EntryO
 }
 
 /**
- * The entries of a record sequence in file order. A response or revisit is paired with an adjacent request for the
- * same target URI (either order), as warcio.js pairs them, so that a POST's body can join its key; any other record
- * stands alone.
+ * The entries of a record sequence in file order (its nulls skipped). A response or revisit is paired with an
+ * adjacent request for the same target URI (either order), as warcio.js pairs them, so that a POST's body can join its
+ * key; any other record stands alone.
  */
 export function* cdxjEntries(
-  records: Iterable<ArchiveRecord>,
+  records: Iterable<ArchiveRecord | null>,
   filename: string,
   lengthOf: (record: ArchiveRecord) => number = (r) => r.length,
 ): Generator<CdxjEntry> {
@@ -187,6 +187,7 @@ export function* cdxjEntries(
   const emit = (record: ArchiveRecord, request: ArchiveRecord | null) =>
     isIndexed(record) ? cdxjEntry(record, filename, { request, length: lengthOf(record) }) : null;
   for (const record of records) {
+    if (!record) continue; // a stretch read past without a record (ArchiveFile.steps)
     if (!last) {
       last = record;
       continue;
@@ -223,7 +224,8 @@ export function* cdxjLines(file: ArchiveFile, opts: CdxjOptions = {}): Generator
   try {
     const uncompressed = file.compression === 'none';
     const lengthOf = (r: ArchiveRecord) => (source && r.file === file.path ? cdxLength(r, source, uncompressed) : r.length);
-    for (const entry of cdxjEntries(file.records(), filename, lengthOf)) yield formatCdxj(entry);
+    // steps(), not records(): records() only drops steps' nulls, a generator layer a record for nothing.
+    for (const entry of cdxjEntries(file.steps(), filename, lengthOf)) yield formatCdxj(entry);
   } finally {
     source?.close();
   }
