@@ -12,7 +12,7 @@ const METHOD = /^[A-Z][A-Z0-9_-]{0,19} \S/;
 export function parseHttp(block: Buffer): HttpMessage | null {
   if (block.length < 5) return null;
   let kind: 'response' | 'request';
-  if (block[0] === 0x48 && block.toString('latin1', 0, 5) === 'HTTP/') kind = 'response';
+  if (block[0] === 0x48 && block[1] === 0x54 && block[2] === 0x54 && block[3] === 0x50 && block[4] === 0x2f) kind = 'response'; // HTTP/
   else if (METHOD.test(block.toString('latin1', 0, 24))) kind = 'request';
   else return null;
 
@@ -24,15 +24,18 @@ export function parseHttp(block: Buffer): HttpMessage | null {
   const firstLine = firstLineOf(text, nl);
   // The fields are split when first asked for: of a request, a CDXJ line wants only the method.
   const msg: HttpMessage = { kind, startLine: firstLine, headers: Fields.of(text, nl + 1), bodyOffset };
-  const parts = firstLine.split(' ');
+  // The first two words split by single spaces (as split(' ') gives them), without the array.
+  const sp = firstLine.indexOf(' ');
+  const next = sp < 0 ? -1 : firstLine.indexOf(' ', sp + 1);
+  const second = sp < 0 ? undefined : firstLine.slice(sp + 1, next < 0 ? firstLine.length : next);
   if (kind === 'response') {
     // 'HTTP/1.1 200 OK', also 'HTTP/1.0 200' without reason (webrecorder+pywb missing-status-text.warc)
-    const status = Number.parseInt(parts[1] ?? '', 10);
+    const status = Number.parseInt(second ?? '', 10);
     if (!(status >= 100 && status <= 999)) return null;
     msg.status = status;
   } else {
-    msg.method = parts[0];
-    msg.requestTarget = parts[1];
+    msg.method = sp < 0 ? firstLine : firstLine.slice(0, sp);
+    msg.requestTarget = second;
   }
   return msg;
 }

@@ -95,3 +95,18 @@ describe('headerEnd', () => {
     expect(fast).toBeGreaterThan(3);
   });
 });
+
+describe('parseHttp start lines', () => {
+  it('reads the words as split(\' \') gives them: a status only in the second, a request target that may be absent', () => {
+    const at = (line: string) => parseHttp(Buffer.from(line + '\r\nA: b\r\n\r\n', 'latin1'));
+    expect(at('HTTP/1.1 200 OK')?.status).toBe(200);
+    expect(at('HTTP/1.0 404')?.status).toBe(404);
+    expect(at('HTTP/1.1  200 OK')).toBeNull(); // the second word is empty
+    expect(at('HTTP/1.1 99 Low')).toBeNull();
+    expect(at('HTTPS/1.1 200 OK')).toBeNull();
+    const post = at('POST /form?a=1 HTTP/1.1');
+    expect([post?.kind, post?.method, post?.requestTarget]).toEqual(['request', 'POST', '/form?a=1']);
+    const bare = at('DELETE x');
+    expect([bare?.method, bare?.requestTarget]).toEqual(['DELETE', 'x']);
+  });
+});
