@@ -26,10 +26,8 @@ export class Fields implements HeaderFields {
 
   get list(): Array<[string, string]> {
     if (this.parsed) return this.parsed;
-    const lines = this.lines;
-    // Without a folded line the names are known and each value is a slice; with one, values join lines.
-    if (lines && !lines.folded) return (this.parsed = lines.names.map((n, i) => [n, trimmed(this.text, lines.values[2 * i], lines.values[2 * i + 1])]));
-    return (this.parsed = parseFieldLines(this.text, this.from).list);
+    const lines = this.inText()!;
+    return (this.parsed = lines.names.map((n, i) => [n, valueOf(this.text, lines, i)]));
   }
 
   /** The first line that is neither a field nor a continuation, if any (of fields made from text). */
@@ -37,20 +35,15 @@ export class Fields implements HeaderFields {
     return this.text === '' ? undefined : (this.lines ??= fieldLines(this.text, this.from)).bad;
   }
 
-  /** The lines as names and value offsets; null once the fields are strings, which a folded line makes them (a value
-   *  that goes on over lines is the lines joined). */
+  /** The lines as names and value offsets; null once the fields are a list (given as one, or made by `list`). */
   private inText(): FieldLines | null {
-    if (this.parsed) return null;
-    const lines = (this.lines ??= fieldLines(this.text, this.from));
-    if (!lines.folded) return lines;
-    this.parsed = parseFieldLines(this.text, this.from).list;
-    return null;
+    return this.parsed ? null : (this.lines ??= fieldLines(this.text, this.from));
   }
 
   get(name: string): string | undefined {
     const lines = this.inText();
     if (lines) {
-      for (let i = 0; i < lines.names.length; i++) if (sameName(lines.names[i], name)) return trimmed(this.text, lines.values[2 * i], lines.values[2 * i + 1]);
+      for (let i = 0; i < lines.names.length; i++) if (sameName(lines.names[i], name)) return valueOf(this.text, lines, i);
       return undefined;
     }
     for (const [n, v] of this.list) if (sameName(n, name)) return v;
@@ -61,7 +54,7 @@ export class Fields implements HeaderFields {
     const values: string[] = [];
     const lines = this.inText();
     if (lines) {
-      for (let i = 0; i < lines.names.length; i++) if (sameName(lines.names[i], name)) values.push(trimmed(this.text, lines.values[2 * i], lines.values[2 * i + 1]));
+      for (let i = 0; i < lines.names.length; i++) if (sameName(lines.names[i], name)) values.push(valueOf(this.text, lines, i));
     } else {
       for (const [n, v] of this.list) if (sameName(n, name)) values.push(v);
     }
@@ -81,28 +74,27 @@ export class Fields implements HeaderFields {
       const name = lines ? lines.names[i] : list![i][0];
       const slot = slots.get(name) ?? slots.get(name.toLowerCase()) ?? -1;
       if (slot < 0 || (found[slot] !== undefined && !(slot === nonEmpty && found[slot] === ''))) continue;
-      found[slot] = lines ? trimmed(this.text, lines.values[2 * i], lines.values[2 * i + 1]) : list![i][1];
+      found[slot] = lines ? valueOf(this.text, lines, i) : list![i][1];
     }
     return found;
   }
 }
 
 /** The field lines of a header block: each field's name (trimmed) and where its value lies in the text (after the
- *  colon, to the end of its line less the CRs before the LF); `folded` when a line continues the field before it (a
- *  value that goes on over lines is the lines joined: parseFieldLines makes those); `bad`, the first line that is no
- *  field. The lines are read as parseFieldLines reads them. */
+ *  colon, to the end of its line less the CRs before the LF), or its value itself when lines continue it (`joined`);
+ *  `bad`, the first line that is no field. */
 interface FieldLines {
   names: string[];
   values: number[];
-  folded: boolean;
+  joined?: Array<string | undefined>;
   bad?: string;
 }
 
+/** The field lines of `text` from `from` (the start of a line) on. Lines end in CRLF or a bare LF (tolerated: seen in
+ *  hand-made files); a line that starts with SP or HT continues the previous value (WARC 1.0 section 5, "folded"
+ *  lines as in RFC 2616 2.2). */
 function fieldLines(text: string, from: number): FieldLines {
-  const names: string[] = [];
-  const values: number[] = [];
-  let folded = false;
-  let bad: string | undefined;
+  const lines: FieldLines = { names: [], values: [] };
   for (let start = from, pos: number; start < text.length; start = pos + 1) {
     pos = text.indexOf('\n', start);
     if (pos < 0) pos = text.length;
@@ -110,19 +102,26 @@ function fieldLines(text: string, from: number): FieldLines {
     while (end > start && text.charCodeAt(end - 1) === 13) end--;
     if (end === start) continue;
     const c = text.charCodeAt(start);
-    if ((c === 32 || c === 9) && names.length > 0) {
-      folded = true;
+    const last = lines.names.length - 1;
+    if ((c === 32 || c === 9) && last >= 0) {
+      const value = valueOf(text, lines, last);
+      const more = text.slice(start, end).trim();
+      (lines.joined ??= [])[last] = value && more ? value + ' ' + more : value || more;
       continue;
     }
     const colon = text.indexOf(':', start);
     if (colon < 0 || colon >= end || colon === start) {
-      bad ??= text.slice(start, end);
+      lines.bad ??= text.slice(start, end);
       continue;
     }
-    names.push(trimmed(text, start, colon));
-    values.push(colon + 1, end);
+    lines.names.push(trimmed(text, start, colon));
+    lines.values.push(colon + 1, end);
   }
-  return { names, values, folded, bad };
+  return lines;
+}
+
+function valueOf(text: string, lines: FieldLines, i: number): string {
+  return lines.joined?.[i] ?? trimmed(text, lines.values[2 * i], lines.values[2 * i + 1]);
 }
 
 /** Result of parsing the lines of a header block (WARC or HTTP). `bad` is the first line that is neither a field nor a
@@ -133,13 +132,11 @@ export interface ParsedLines {
   bad?: string;
 }
 
-/** Splits a decoded header block (without the terminating blank line) into the first line and fields. Lines end in CRLF
- *  or a bare LF (tolerated: seen in hand-made files); a line that starts with SP or HT continues the previous value
- *  (WARC 1.0 section 5, "folded" lines as in RFC 2616 2.2). */
+/** Splits a decoded header block (without the terminating blank line) into the first line and fields (fieldLines). */
 export function parseHeaderLines(text: string): ParsedLines {
   const nl = firstLineEnd(text);
-  const { list, bad } = parseFieldLines(text, nl + 1);
-  return { firstLine: firstLineOf(text, nl), fields: new Fields(list), bad };
+  const fields = Fields.of(text, nl + 1);
+  return { firstLine: firstLineOf(text, nl), fields, bad: fields.bad };
 }
 
 /** Where the first line of a header block ends: its LF, or the text's end. */
@@ -153,33 +150,6 @@ export function firstLineOf(text: string, nl: number): string {
   let end = nl;
   while (end > 0 && text.charCodeAt(end - 1) === 13) end--;
   return text.slice(0, end);
-}
-
-/** The field lines of `text` from `from` (the start of a line) on. */
-function parseFieldLines(text: string, from: number): { list: Array<[string, string]>; bad?: string } {
-  const list: Array<[string, string]> = [];
-  let bad: string | undefined;
-  for (let start = from, pos: number; start < text.length; start = pos + 1) {
-    pos = text.indexOf('\n', start);
-    if (pos < 0) pos = text.length;
-    let end = pos;
-    while (end > start && text.charCodeAt(end - 1) === 13) end--;
-    if (end === start) continue;
-    const c = text.charCodeAt(start);
-    if ((c === 32 || c === 9) && list.length > 0) {
-      const last = list[list.length - 1];
-      const more = text.slice(start, end).trim();
-      last[1] = last[1] && more ? last[1] + ' ' + more : last[1] || more;
-      continue;
-    }
-    const colon = text.indexOf(':', start);
-    if (colon < 0 || colon >= end || colon === start) {
-      bad ??= text.slice(start, end);
-      continue;
-    }
-    list.push([trimmed(text, start, colon), trimmed(text, colon + 1, end)]);
-  }
-  return { list, bad };
 }
 
 /** text.slice(from, to).trim(), in one slice where the ends are ASCII (the white space around a name or value is):

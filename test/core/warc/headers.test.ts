@@ -110,3 +110,19 @@ describe('parseHttp start lines', () => {
     expect([bare?.method, bare?.requestTarget]).toEqual(['DELETE', 'x']);
   });
 });
+
+describe('folded field lines', () => {
+  it('join a value with the lines that continue it, whichever way the fields are read', () => {
+    const text = 'WARC/1.0\r\nA: one\r\n  two \r\n\tthree\r\nB:\r\n  more\r\nC: c\r\n';
+    const want = [['A', 'one two three'], ['B', 'more'], ['C', 'c']];
+    const parsed = parseHeaderLines(text);
+    expect(parsed.fields.get('a')).toBe('one two three');
+    expect(parsed.fields.getAll('B')).toEqual(['more']);
+    expect(parsed.fields.list).toEqual(want);
+    const lazy = Fields.of(text, text.indexOf('\n') + 1);
+    expect(lazy.firstValues(new Map([['A', 0], ['C', 1]]), 2)).toEqual(['one two three', 'c']);
+    expect(lazy.list).toEqual(want);
+    expect(lazy.bad).toBeUndefined();
+    expect(Fields.of('X\r\nno colon\r\nD: d\r\n', 3).bad).toBe('no colon');
+  });
+});
