@@ -71,14 +71,16 @@ export function findRecordStart(src: ByteSource, from: number, end: number, form
 /** The bytes from `pos` a head is first looked for in: most heads are under 2 KB, and a positional-read source copies
  *  what it reads, so a small window there. */
 function headWindow(src: ByteSource, pos: number, end: number): Buffer {
-  return src.read(pos, Math.min(src.cheapRead >= WINDOW ? WINDOW : 8 * 1024, end - pos));
+  return src.read(pos, headWant(src, end - pos));
 }
+
+const headWant = (src: ByteSource, avail: number) => Math.min(src.cheapRead >= WINDOW ? WINDOW : 8 * 1024, avail);
 
 /** Parses the head at `pos` from `first` (headWindow's bytes), widening the window until the head is complete. */
 function readHead(src: ByteSource, pos: number, end: number, format: Format, first = headWindow(src, pos, end)): FinalHead {
   const parse = parserFor(format);
   const avail = end - pos;
-  let want = Math.min(src.cheapRead >= WINDOW ? WINDOW : 8 * 1024, avail);
+  let want = headWant(src, avail);
   let win = first;
   // A read that comes back short is the end of the data too (a source that holds less than it said).
   let head = parse(win, want === avail || win.length < want);
