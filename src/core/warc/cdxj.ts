@@ -64,7 +64,7 @@ export function cdxjEntry(record: ArchiveRecord, filename: string, opts: EntryOp
   let keyUrl = url;
   let method: string | undefined;
   let requestBody: string | undefined;
-  const req = request?.http();
+  const req = request && !isPlainGet(request) ? request.http() : null;
   if (req?.method !== undefined && req.method !== 'GET') {
     const body = request!.block().subarray(req.bodyOffset);
     const q = requestQuery(url, req.method, req.headers.getAll('content-type').join(', '), body);
@@ -75,7 +75,7 @@ export function cdxjEntry(record: ArchiveRecord, filename: string, opts: EntryOp
 
   const entry: CdxjEntry = {
     urlkey: surt(keyUrl),
-    timestamp: (record.date ?? '').replace(/[-:T]/g, '').slice(0, 14),
+    timestamp: timestampOf(record.date ?? ''),
     url,
     mime: undefined,
     status: undefined,
@@ -97,7 +97,7 @@ export function cdxjEntry(record: ArchiveRecord, filename: string, opts: EntryOp
 
   if ((type === 'response' || type === 'revisit') && http?.status !== undefined) entry.status = String(http.status);
 
-  if (record.payloadDigest !== undefined) entry.digest = record.payloadDigest.split(':', 2)[1];
+  if (record.payloadDigest !== undefined) entry.digest = digestValue(record.payloadDigest);
   else if (record.format === 'arc') entry.digest = sha1Base32(record.payloadPieces('none'));
 
   if (method !== undefined) entry.method = method;
@@ -105,9 +105,38 @@ export function cdxjEntry(record: ArchiveRecord, filename: string, opts: EntryOp
   return entry;
 }
 
+/** The 14 digits of a WARC-Date: its first 14 characters once '-', ':' and 'T' are dropped. Read by position when the
+ *  date is written as WARC 1.1 section 5.4 says (YYYY-MM-DDThh:mm:ss...), else by the rule itself. */
+export function timestampOf(date: string): string {
+  if (ISO_SECOND.test(date)) return date.slice(0, 4) + date.slice(5, 7) + date.slice(8, 10) + date.slice(11, 13) + date.slice(14, 16) + date.slice(17, 19);
+  return date.replace(/[-:T]/g, '').slice(0, 14);
+}
+
+const ISO_SECOND = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/;
+
+/** Whether a request's block starts with `GET ` and a character that is no white space: a request line parseHttp
+ *  reads as a GET (parseHttp's METHOD; latin1 0xA0 is white space to \S), which adds nothing to the key. Most
+ *  requests are such, and their heads then need no parsing. */
+function isPlainGet(request: ArchiveRecord): boolean {
+  const b = request.blockHead(5);
+  return b.length === 5 && b[0] === 0x47 && b[1] === 0x45 && b[2] === 0x54 && b[3] === 0x20 &&
+    b[4] !== 0x20 && b[4] !== 0xa0 && (b[4] < 0x09 || b[4] > 0x0d);
+}
+
+/** The media type of a Content-Type: what comes before the first `separator`, trimmed. (String.split with a RegExp
+ *  builds a new RegExp each call; search does not.) */
 function mediaType(contentType: string | undefined, separator: RegExp): string | undefined {
   if (!contentType) return undefined;
-  return contentType.split(separator, 1)[0].trim();
+  const cut = contentType.search(separator);
+  return (cut < 0 ? contentType : contentType.slice(0, cut)).trim();
+}
+
+/** `sha1:ABC` -> `ABC`: what lies between the first colon and the next (split(':', 2)[1]); undefined without one. */
+function digestValue(digest: string): string | undefined {
+  const colon = digest.indexOf(':');
+  if (colon < 0) return undefined;
+  const next = digest.indexOf(':', colon + 1);
+  return digest.slice(colon + 1, next < 0 ? digest.length : next);
 }
 
 /** The digest form CDX files use: RFC 4648 base32 of the SHA-1 (20 bytes: 32 characters, no padding); of bytes, or of
@@ -119,19 +148,24 @@ export function sha1Base32(data: Uint8Array | Iterable<Uint8Array>): string {
   return base32(hash.digest());
 }
 
-/** The JSON's keys in warcio.js's order. */
-const JSON_KEYS = ['url', 'mime', 'status', 'digest', 'length', 'offset', 'filename', 'method', 'requestBody'] as const;
-
-/** `urlkey timestamp {json}`: the JSON keeps warcio.js's key order, numbers written as strings. Written field by
- *  field rather than as JSON.stringify of a copy of the entry: a line per record, this was a tenth of cdxj's CPU. */
+/** `urlkey timestamp {json}`: the JSON keeps warcio.js's key order (url, mime, status, digest, length, offset,
+ *  filename, method, requestBody), numbers written as strings. Written field by field rather than as JSON.stringify of
+ *  a copy of the entry (a line per record, that was a tenth of cdxj's CPU); fields that are digits (length, offset)
+ *  need no quoting, and the file name, the same on every line, is quoted once per file. */
 export function formatCdxj(entry: CdxjEntry): string {
-  let json = '';
-  for (const k of JSON_KEYS) {
-    const v = entry[k];
-    if (v !== undefined) json += `${json === '' ? '{' : ','}"${k}":${JSON.stringify(String(v))}`;
-  }
-  return `${entry.urlkey} ${entry.timestamp} ${json === '' ? '{' : json}}`;
+  let json = `{"url":${JSON.stringify(entry.url)}`;
+  if (entry.mime !== undefined) json += `,"mime":${JSON.stringify(entry.mime)}`;
+  if (entry.status !== undefined) json += `,"status":${JSON.stringify(entry.status)}`;
+  if (entry.digest !== undefined) json += `,"digest":${JSON.stringify(entry.digest)}`;
+  json += `,"length":"${entry.length}","offset":"${entry.offset}","filename":${quotedName(entry.filename)}`;
+  if (entry.method !== undefined) json += `,"method":${JSON.stringify(entry.method)}`;
+  if (entry.requestBody !== undefined) json += `,"requestBody":${JSON.stringify(entry.requestBody)}`;
+  return `${entry.urlkey} ${entry.timestamp} ${json}}`;
 }
+
+let lastName = '';
+let lastQuoted = '""';
+const quotedName = (name: string): string => (name === lastName ? lastQuoted : (lastQuoted = JSON.stringify((lastName = name))));
 
 /** One record's CDXJ line (no newline), or null when it gets none. */
 export function cdxjRecord(record: ArchiveRecord, filename: string, opts: EntryOptions = {}): string | null {
@@ -140,12 +174,12 @@ export function cdxjRecord(record: ArchiveRecord, filename: string, opts: EntryO
 }
 
 /**
- * The entries of a record sequence in file order. A response or revisit is paired with an adjacent request for the
- * same target URI (either order), as warcio.js pairs them, so that a POST's body can join its key; any other record
- * stands alone.
+ * The entries of a record sequence in file order (its nulls skipped). A response or revisit is paired with an
+ * adjacent request for the same target URI (either order), as warcio.js pairs them, so that a POST's body can join its
+ * key; any other record stands alone.
  */
 export function* cdxjEntries(
-  records: Iterable<ArchiveRecord>,
+  records: Iterable<ArchiveRecord | null>,
   filename: string,
   lengthOf: (record: ArchiveRecord) => number = (r) => r.length,
 ): Generator<CdxjEntry> {
@@ -153,6 +187,7 @@ export function* cdxjEntries(
   const emit = (record: ArchiveRecord, request: ArchiveRecord | null) =>
     isIndexed(record) ? cdxjEntry(record, filename, { request, length: lengthOf(record) }) : null;
   for (const record of records) {
+    if (!record) continue; // a stretch read past without a record (ArchiveFile.steps)
     if (!last) {
       last = record;
       continue;
@@ -187,8 +222,10 @@ export function* cdxjLines(file: ArchiveFile, opts: CdxjOptions = {}): Generator
   // Offsets of a single-member gzip are in uncompressed coordinates: the file's bytes cannot be sniffed there.
   const source = file.compression === 'gzip-single' ? null : openSource(file.path, 'mmap');
   try {
-    const lengthOf = (r: ArchiveRecord) => (source && r.file === file.path ? cdxLength(r, source) : r.length);
-    for (const entry of cdxjEntries(file.records(), filename, lengthOf)) yield formatCdxj(entry);
+    const uncompressed = file.compression === 'none';
+    const lengthOf = (r: ArchiveRecord) => (source && r.file === file.path ? cdxLength(r, source, uncompressed) : r.length);
+    // steps(), not records(): records() only drops steps' nulls, a generator layer a record for nothing.
+    for (const entry of cdxjEntries(file.steps(), filename, lengthOf)) yield formatCdxj(entry);
   } finally {
     source?.close();
   }
@@ -198,11 +235,15 @@ export function* cdxjLines(file: ArchiveFile, opts: CdxjOptions = {}): Generator
  * The length a CDX line gives a record: its gzip member(s) when compressed; for an uncompressed record, its header and
  * block without the CRLF CRLF (or ARC LF) that follows, as pywb and warcio.js count it (pywb's own test index has
  * example.warc's first response at offset 460, length 1987, and the next record starts at 2451). `source` holds the
- * record at record.offset (the archive file, or the .wacz for a stored WARC entry).
+ * record at record.offset (the archive file, or the .wacz for a stored WARC entry); `uncompressed` says the file has no
+ * compression.
  */
-export function cdxLength(record: ArchiveRecord, source: ByteSource): number {
-  const magic = source.read(record.offset, 2);
-  if (magic[0] === 0x1f && magic[1] === 0x8b) return record.length;
+export function cdxLength(record: ArchiveRecord, source: ByteSource, uncompressed = false): number {
+  // A file without compression (the reader found no gzip at its start) holds no gzip member: no need to look.
+  if (!uncompressed) {
+    const magic = source.read(record.offset, 2);
+    if (magic[0] === 0x1f && magic[1] === 0x8b) return record.length;
+  }
   return Math.min(record.length, record.headerLength + record.contentLength);
 }
 

@@ -1,7 +1,8 @@
 // Record heads: the WARC header block and the ARC URL-record line. Both parse from a Buffer that starts at the record,
 // and say whether they need more bytes, so one scanning loop serves plain files, inflated gzip members and ARC.
+import { isAscii } from 'node:buffer';
 import { escapeBytes, quoteBytes } from './errors.js';
-import { Fields, headerEnd, parseHeaderLines } from './headers.js';
+import { Fields, firstLineEnd, firstLineOf, headText } from './headers.js';
 import type { WarcProblemCode } from './types.js';
 
 export type Head =
@@ -15,9 +16,45 @@ export type Head =
       contentLength: number;
       /** A fault that did not stop the record from being read (a malformed field line, an ARC dash). */
       warning?: { code: WarcProblemCode; message: string };
+      /** Of a WARC head: the fields every reader asks for. */
+      values?: WarcValues;
     }
   | { ok: false; more: true }
   | { ok: false; more: false; code: WarcProblemCode; message: string };
+
+/** The fields of a WARC head that a record copies out (Record.warc) and the scanner needs (Content-Length): the first
+ *  of each name, but the first WARC-Type that is not empty. */
+export interface WarcValues {
+  type?: string;
+  targetUri?: string;
+  date?: string;
+  recordId?: string;
+  contentType?: string;
+  contentLength?: string;
+  payloadDigest?: string;
+  blockDigest?: string;
+  refersToUri?: string;
+  refersToDate?: string;
+}
+
+/** The names of WarcValues' fields in their order (its slots), and WARC 1.1's other field names (section 5). */
+const KEPT = ['WARC-Type', 'WARC-Target-URI', 'WARC-Date', 'WARC-Record-ID', 'Content-Type', 'Content-Length',
+  'WARC-Payload-Digest', 'WARC-Block-Digest', 'WARC-Refers-To-Target-URI', 'WARC-Refers-To-Date'];
+const OTHERS = ['WARC-Concurrent-To', 'WARC-IP-Address', 'WARC-Refers-To', 'WARC-Truncated', 'WARC-Warcinfo-ID', 'WARC-Filename',
+  'WARC-Profile', 'WARC-Identified-Payload-Type', 'WARC-Segment-Number', 'WARC-Segment-Origin-ID', 'WARC-Segment-Total-Length'];
+
+/** Each name in the spec's spelling and in lower case to its slot (-1: not kept): a name is lower-cased only when
+ *  written otherwise, and a lower-cased copy of every name was garbage. */
+const SLOT_OF = new Map<string, number>(
+  [...KEPT.map((name, slot) => [name, slot] as const), ...OTHERS.map((name) => [name, -1] as const)]
+    .flatMap(([name, slot]) => [[name, slot], [name.toLowerCase(), slot]] as const),
+);
+
+function warcValues(fields: Fields): WarcValues {
+  const v = fields.firstValues(SLOT_OF, KEPT.length, 0);
+  return { type: v[0], targetUri: v[1], date: v[2], recordId: v[3], contentType: v[4], contentLength: v[5],
+    payloadDigest: v[6], blockDigest: v[7], refersToUri: v[8], refersToDate: v[9] };
+}
 
 export type FinalHead = Exclude<Head, { more: true }>;
 
@@ -49,8 +86,8 @@ export function parseWarcHead(buf: Buffer, atEof: boolean): Head {
       return { ok: false, more: false, code: 'warc-truncated', message: 'file ends inside a WARC version line' };
     return { ok: false, more: false, code: 'warc-garbage', message: `not a record: ${quoteBytes(buf)}` };
   }
-  const end = headerEnd(buf);
-  if (end < 0) {
+  const latin1 = headText(buf);
+  if (latin1 === null) {
     if (!atEof) return NEED_MORE;
     return {
       ok: false,
@@ -59,22 +96,27 @@ export function parseWarcHead(buf: Buffer, atEof: boolean): Head {
       message: `file ends inside a record header (${buf.length} bytes, no blank line): "${escapeBytes(buf)}"`,
     };
   }
-  // WARC 1.1 section 4: header values are UTF-8.
-  const { firstLine, fields, bad } = parseHeaderLines(buf.toString('utf8', 0, end));
-  const version = firstLine.trim().toUpperCase();
+  // WARC 1.1 section 4: header values are UTF-8; a head of ASCII (most are) reads the same in latin1.
+  const end = latin1.length;
+  const text = isAscii(buf.subarray(0, end)) ? latin1 : buf.toString('utf8', 0, end);
+  const nl = firstLineEnd(text);
+  const fields = Fields.of(text, nl + 1);
+  const version = firstLineOf(text, nl).trim().toUpperCase();
   if (!VERSION.test(version))
     return { ok: false, more: false, code: 'warc-bad-header', message: `bad version line "${escapeBytes(buf)}"` };
-  const cl = fields.get('content-length');
+  const values = warcValues(fields);
+  const cl = values.contentLength;
   // Without a usable Content-Length the block cannot be delimited by it: contentLength -1 tells the scanner to end
   // the block where the next record starts (jwat's invalid-warcfile-lonely-*.warc and -fields-*.warc are such).
   if (cl === undefined || !/^\d+$/.test(cl) || !Number.isSafeInteger(Number(cl)))
     return {
-      ok: true, format: 'warc', version, fields, headerLength: end, contentLength: -1,
+      ok: true, format: 'warc', version, fields, values, headerLength: end, contentLength: -1,
       warning: cl === undefined
         ? { code: 'warc-missing-field', message: `${version} record without Content-Length; block taken up to the next record` }
         : { code: 'warc-bad-length', message: `Content-Length "${cl.slice(0, 40)}" is not a number; block taken up to the next record` },
     };
-  const head: Head = { ok: true, format: 'warc', version, fields, headerLength: end, contentLength: Number(cl) };
+  const head: Head = { ok: true, format: 'warc', version, fields, values, headerLength: end, contentLength: Number(cl) };
+  const bad = fields.bad;
   if (bad !== undefined)
     head.warning = { code: 'warc-bad-header', message: `header line without a colon: "${bad.slice(0, 40)}"` };
   return head;

@@ -1,5 +1,5 @@
 import { bombMessage, Decoder, isBomb, type Coding } from './gzip.js';
-import { Fields, headerEnd, parseHeaderLines } from './headers.js';
+import { Fields, firstLineEnd, firstLineOf, headText } from './headers.js';
 import type { HttpMessage, WarcProblemCode } from './types.js';
 
 const HEAD_WINDOW = 64 * 1024;
@@ -12,25 +12,30 @@ const METHOD = /^[A-Z][A-Z0-9_-]{0,19} \S/;
 export function parseHttp(block: Buffer): HttpMessage | null {
   if (block.length < 5) return null;
   let kind: 'response' | 'request';
-  if (block[0] === 0x48 && block.toString('latin1', 0, 5) === 'HTTP/') kind = 'response';
+  if (block[0] === 0x48 && block[1] === 0x54 && block[2] === 0x54 && block[3] === 0x50 && block[4] === 0x2f) kind = 'response'; // HTTP/
   else if (METHOD.test(block.toString('latin1', 0, 24))) kind = 'request';
   else return null;
 
-  let end = headerEnd(block.length > HEAD_WINDOW ? block.subarray(0, HEAD_WINDOW) : block);
-  if (end < 0 && block.length > HEAD_WINDOW) end = headerEnd(block);
-  const bodyOffset = end < 0 ? block.length : end;
-  const text = block.toString('latin1', 0, bodyOffset);
-  const { firstLine, fields } = parseHeaderLines(text.replace(/\r?\n\r?\n$/, ''));
-  const msg: HttpMessage = { kind, startLine: firstLine, headers: fields, bodyOffset };
-  const parts = firstLine.split(' ');
+  let head = headText(block.length > HEAD_WINDOW ? block.subarray(0, HEAD_WINDOW) : block);
+  if (head === null && block.length > HEAD_WINDOW) head = headText(block);
+  const text = head ?? block.toString('latin1');
+  const bodyOffset = text.length;
+  const nl = firstLineEnd(text);
+  const firstLine = firstLineOf(text, nl);
+  // The fields are split when first asked for: of a request, a CDXJ line wants only the method.
+  const msg: HttpMessage = { kind, startLine: firstLine, headers: Fields.of(text, nl + 1), bodyOffset };
+  // The first two words split by single spaces (as split(' ') gives them), without the array.
+  const sp = firstLine.indexOf(' ');
+  const next = sp < 0 ? -1 : firstLine.indexOf(' ', sp + 1);
+  const second = sp < 0 ? undefined : firstLine.slice(sp + 1, next < 0 ? firstLine.length : next);
   if (kind === 'response') {
     // 'HTTP/1.1 200 OK', also 'HTTP/1.0 200' without reason (webrecorder+pywb missing-status-text.warc)
-    const status = Number.parseInt(parts[1] ?? '', 10);
+    const status = Number.parseInt(second ?? '', 10);
     if (!(status >= 100 && status <= 999)) return null;
     msg.status = status;
   } else {
-    msg.method = parts[0];
-    msg.requestTarget = parts[1];
+    msg.method = sp < 0 ? firstLine : firstLine.slice(0, sp);
+    msg.requestTarget = second;
   }
   return msg;
 }

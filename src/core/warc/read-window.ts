@@ -21,7 +21,8 @@ export function readWindow(window: ReadWindow): WindowResult {
     const onProblem = (p: WarcProblem) => (inRecord && window.output === 'check' ? result.checked : result.problems).push(p);
     const file = openArchiveSource(source, { start: window.start, end: window.end, file: window.path, onProblem });
     function* edges(): Generator<ArchiveRecord> {
-      for (const r of file.records()) {
+      for (const r of file.steps()) {
+        if (!r) continue; // as records() does, without its generator layer
         result.first ??= { offset: r.offset, uri: r.targetUri ?? null };
         result.last = { end: r.offset + r.length, uri: r.targetUri ?? null };
         result.records++;
@@ -32,7 +33,8 @@ export function readWindow(window: ReadWindow): WindowResult {
     }
     if (window.output === 'cdxj') {
       // As cdxjLines does for a file of its own (the lengths from the file's bytes).
-      const entries = cdxjEntries(edges(), basename(window.path), (r) => cdxLength(r, source));
+      const uncompressed = file.compression === 'none';
+      const entries = cdxjEntries(edges(), basename(window.path), (r) => cdxLength(r, source, uncompressed));
       result.blocks = inBlocks(entries, formatCdxj);
     } else if (window.output === 'records-json') {
       result.blocks = inBlocks(edges(), (r) => JSON.stringify(summarizeRecord(r)));

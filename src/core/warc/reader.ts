@@ -28,7 +28,7 @@ const parserFor = (format: Format) => (format === 'warc' ? parseWarcHead : parse
 export function makeRecord(ctx: ReadContext, head: Head & { ok: true }, offset: number, length: number, source: ByteSource, blockStart: number): Record {
   const home = { source, start: blockStart, headerLength: head.headerLength };
   return head.format === 'warc'
-    ? Record.warc(ctx.file, offset, length, head.version, head.fields, head.contentLength, home, ctx.onProblem)
+    ? Record.warc(ctx.file, offset, length, head.version, head.fields, head.values ?? {}, head.contentLength, home, ctx.onProblem)
     : Record.arc(ctx.file, offset, length, head.fields, head.contentLength, home, ctx.onProblem);
 }
 
@@ -68,13 +68,20 @@ export function findRecordStart(src: ByteSource, from: number, end: number, form
   return -1;
 }
 
-/** Parses the head at `pos`, widening the window until the head is complete. */
-function readHead(src: ByteSource, pos: number, end: number, format: Format): FinalHead {
+/** The bytes from `pos` a head is first looked for in: most heads are under 2 KB, and a positional-read source copies
+ *  what it reads, so a small window there. */
+function headWindow(src: ByteSource, pos: number, end: number): Buffer {
+  return src.read(pos, headWant(src, end - pos));
+}
+
+const headWant = (src: ByteSource, avail: number) => Math.min(src.cheapRead >= WINDOW ? WINDOW : 8 * 1024, avail);
+
+/** Parses the head at `pos` from `first` (headWindow's bytes), widening the window until the head is complete. */
+function readHead(src: ByteSource, pos: number, end: number, format: Format, first = headWindow(src, pos, end)): FinalHead {
   const parse = parserFor(format);
   const avail = end - pos;
-  // Most heads are under 2 KB: a positional-read source copies what it reads, so start small there.
-  let want = Math.min(src.cheapRead >= WINDOW ? WINDOW : 8 * 1024, avail);
-  let win = src.read(pos, want);
+  let want = headWant(src, avail);
+  let win = first;
   // A read that comes back short is the end of the data too (a source that holds less than it said).
   let head = parse(win, want === avail || win.length < want);
   while (!head.ok && head.more) {
@@ -95,9 +102,16 @@ export type Step = Record | null;
 export function* scanPlain(src: ByteSource, start: number, end: number, format: Format, ctx: ReadContext): Generator<Step> {
   let pos = start;
   for (;;) {
-    pos = skipBlank(src, pos, end);
     if (pos >= end) return;
-    const head = readHead(src, pos, end, format);
+    // One read a record where it can be: the head's window also shows whether blank lines come first and, for a
+    // record of up to its size, the bytes after the block.
+    const win = headWindow(src, pos, end);
+    if (win.length === 0) return; // the source holds less than it said (a file cut under us): nothing more here
+    if (isBlank(win[0])) {
+      pos = skipBlank(src, pos, end);
+      continue;
+    }
+    const head = readHead(src, pos, end, format, win);
     if (!head.ok) {
       report(ctx, head.code, pos, head.message);
       if (head.code === 'warc-truncated') return;
@@ -123,7 +137,7 @@ export function* scanPlain(src: ByteSource, start: number, end: number, format: 
       report(ctx, 'warc-truncated', pos, `record declares a ${head.contentLength}-byte block; the data ends ${end - blockStart} bytes into it`);
       return;
     }
-    const next = afterBlock(src, pos, blockStart, blockEnd, end, format, ctx);
+    const next = afterBlock(src, pos, blockStart, blockEnd, end, format, ctx, win);
     const record = next.blockEnd === blockEnd ? head : { ...head, contentLength: next.blockEnd - blockStart };
     yield makeRecord(ctx, record, pos, next.recordEnd - pos, src, blockStart);
     if (next.pos < 0) return;
@@ -151,11 +165,15 @@ function afterBlock(
   end: number,
   format: Format,
   ctx: ReadContext,
+  near: Buffer,
 ): { pos: number; recordEnd: number; blockEnd: number } {
   const want = format === 'warc' ? 4 : 1;
-  const t = src.read(blockEnd, want);
+  // `near` holds the bytes from `pos` on; past its end, they are read.
+  const inNear = blockEnd - pos + want <= near.length;
+  const t = inNear ? near : src.read(blockEnd, want);
+  const at = inNear ? blockEnd - pos : 0;
   let i = 0;
-  while (i < t.length && t[i] === (i % 2 === 0 && format === 'warc' ? 0x0d : 0x0a)) i++;
+  while (i < want && at + i < t.length && t[at + i] === (i % 2 === 0 && format === 'warc' ? 0x0d : 0x0a)) i++;
   if (i === want) return { pos: blockEnd + want, recordEnd: blockEnd + want, blockEnd };
   const rest = skipBlank(src, blockEnd, end);
   if (rest >= end) return { pos: end, recordEnd: end, blockEnd };

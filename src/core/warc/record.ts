@@ -1,5 +1,6 @@
 import { quoteBytes } from './errors.js';
 import { Fields } from './headers.js';
+import type { WarcValues } from './heads.js';
 import { blockRange, bodyPieces, parseHttp, type BodyDecoding } from './http.js';
 import type { ArchiveRecord, ByteSource, HttpMessage, WarcProblem } from './types.js';
 
@@ -41,53 +42,31 @@ export class Record implements ArchiveRecord {
     private readonly onProblem: ((p: WarcProblem) => void) | undefined,
   ) {}
 
-  /** Copies the fields everyone asks for out of the header list in one pass. */
+  /** A WARC record, with the fields everyone asks for copied out of its head. */
   static warc(
     file: string,
     offset: number,
     length: number,
     version: string,
     headers: Fields,
+    values: WarcValues,
     contentLength: number,
     home: BlockHome,
     onProblem: ((p: WarcProblem) => void) | undefined,
   ): Record {
     const r = new Record(file, offset, length, 'warc', version, headers, contentLength, home, onProblem);
-    const list = headers.list;
-    for (let i = 0; i < list.length; i++) {
-      const [name, value] = list[i];
-      switch (name.toLowerCase()) {
-        case 'warc-type':
-          // Lower-cased: readers compare types, and jwat's valid-warcfile-upper-lower-case.warc writes 'RESPONSE'.
-          r.type ||= value.toLowerCase();
-          break;
-        case 'warc-target-uri':
-          // WARC 1.0 wrote the URI inside angle brackets in its examples; some tools copied that.
-          r.targetUri ??= value.startsWith('<') && value.endsWith('>') ? value.slice(1, -1) : value;
-          break;
-        case 'warc-date':
-          r.date ??= value;
-          break;
-        case 'warc-record-id':
-          r.recordId ??= value;
-          break;
-        case 'content-type':
-          r.contentType ??= value;
-          break;
-        case 'warc-payload-digest':
-          r.payloadDigest ??= value;
-          break;
-        case 'warc-block-digest':
-          r.blockDigest ??= value;
-          break;
-        case 'warc-refers-to-target-uri':
-          r.refersToUri ??= value;
-          break;
-        case 'warc-refers-to-date':
-          r.refersToDate ??= value;
-          break;
-      }
-    }
+    // Lower-cased: readers compare types, and jwat's valid-warcfile-upper-lower-case.warc writes 'RESPONSE'.
+    r.type = values.type?.toLowerCase() ?? '';
+    // WARC 1.0 wrote the URI inside angle brackets in its examples; some tools copied that.
+    const uri = values.targetUri;
+    r.targetUri = uri !== undefined && uri.startsWith('<') && uri.endsWith('>') ? uri.slice(1, -1) : uri;
+    r.date = values.date;
+    r.recordId = values.recordId;
+    r.contentType = values.contentType;
+    r.payloadDigest = values.payloadDigest;
+    r.blockDigest = values.blockDigest;
+    r.refersToUri = values.refersToUri;
+    r.refersToDate = values.refersToDate;
     return r;
   }
 
@@ -119,6 +98,10 @@ export class Record implements ArchiveRecord {
 
   block(): Buffer {
     return this.home.source.read(this.home.start, this.contentLength);
+  }
+
+  blockHead(n: number): Buffer {
+    return this.home.source.read(this.home.start, Math.min(n, this.contentLength));
   }
 
   /** The head exactly as stored (uncompressed), for rewriting a record without re-serialising it. */

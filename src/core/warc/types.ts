@@ -83,6 +83,8 @@ export interface ArchiveRecord {
   refersToDate?: string;
   /** The content block (after gzip inflation, before any HTTP decoding). */
   block(): Buffer;
+  /** The block's first `n` bytes (fewer when it is shorter), read without the rest. */
+  blockHead(n: number): Buffer;
   /** The parsed HTTP message when the block is one (response/request/revisit with an HTTP content type or an http(s)
    *  target); null for dns:, warcinfo, metadata and other non-HTTP blocks or when parsing fails. */
   http(): HttpMessage | null;

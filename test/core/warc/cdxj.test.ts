@@ -111,6 +111,31 @@ describe('cdxjLines on a generated WARC', () => {
   });
 });
 
+describe('cdxjLines and the request heads it skips', () => {
+  // A request starting `GET ` and a character that is no white space is not parsed (it adds nothing to the key); one
+  // that only looks so must still be read: a method that merely starts with GET keys the capture, and a request line
+  // with two spaces is no HTTP message, reported as such.
+  const path = join(dir, 'get-like.warc');
+  writeFileSync(path, Buffer.concat([
+    record('request', 'https://example.com/x', req('GETS', '/x', 'application/x-www-form-urlencoded', 'k=v'), HTTP_REQ),
+    record('response', 'https://example.com/x', res('200 OK', 'text/plain', 'x'), HTTP_RES),
+    record('request', 'https://example.com/y', 'GET  /y HTTP/1.1\r\nHost: example.com\r\n\r\n', HTTP_REQ),
+    record('response', 'https://example.com/y', res('200 OK', 'text/plain', 'y'), HTTP_RES),
+    record('request', 'https://example.com/z', 'GET /z HTTP/1.1\r\nHost: example.com\r\n\r\n', HTTP_REQ),
+    record('response', 'https://example.com/z', res('200 OK', 'text/plain', 'z'), HTTP_RES),
+  ]));
+
+  it('keys a method that starts with GET, and reports a request line that does not parse', () => {
+    const problems: string[] = [];
+    const file = openArchive(path, { onProblem: (p) => problems.push(`${p.code} ${p.offset}`) });
+    const keys = [...cdxjLines(file)].map((l) => l.slice(0, l.indexOf(' ')));
+    file.close();
+    expect(keys).toEqual(['com,example)/x?__wb_method=gets&k=v', 'com,example)/y', 'com,example)/z']);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^http-bad-message \d+$/);
+  });
+});
+
 describe('formatCdxj', () => {
   it('writes warcio.js key order, numbers as strings, absent fields left out', () => {
     expect(
