@@ -216,6 +216,13 @@ test('search with "/", facets filter on click, and results export', async () => 
   await expect(page.getByRole('complementary', { name: 'Facets' }).getByRole('region', { name: 'Host facet' })).toBeVisible();
   await shot('04-search');
   await axe('search');
+  // The query help says what a very common word or phrase does to the order of hits.
+  const help = page.getByText('Query help', { exact: true });
+  await help.click();
+  await expect(page.getByText(/a query made only of those lists the newest pages first/)).toBeVisible();
+  await shot('04b-query-help');
+  await axe('query help');
+  await help.click();
 
   const hostFacet = page.getByRole('region', { name: 'Host facet' }).getByRole('button').first();
   const host = (await hostFacet.locator('.uri').textContent())!;
