@@ -2,25 +2,15 @@
 // column gets it filled when it is migrated, and the writer gives it to every capture, also to one stored before its
 // page (a revisit read before its original, a window of a file committed early), whether or not a bulk load has
 // dropped the capture indexes meanwhile.
-import { join } from 'node:path';
 import Database from 'better-sqlite3'; // test-only: writes a collection as the code before page ids did
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Collection, registerSqlFunctions } from '../../../src/core/store/index.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../src/core/store/schema.js';
 import { search, searchFacets } from '../../../src/core/search/index.js';
 import type { CaptureRow } from '../../../src/shared/records.js';
-import { contentOf, tempDir } from '../search/helpers.js';
+import { contentOf, tempDbs } from '../search/helpers.js';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-
-function dbPath(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return join(t.dir, 'c.sqlite');
-}
+const dbs = tempDbs();
 
 const ORIGINAL = 'sha1:ORIGINAL';
 
@@ -42,7 +32,7 @@ function throughRevisit(c: Collection): { urls: string[]; captureCount: number |
 
 describe('page ids of captures', () => {
   it('a revisit written in a batch before its original\'s page is joined to that page', () => {
-    const c = Collection.open(dbPath());
+    const c = Collection.open(dbs.path());
     const f = c.beginFile({ path: '/fake/a.warc', size: 1, mtime: 1, fingerprint: 'x' });
     c.writeBatch({ fileId: f, captures: [capture(f, 0, 'revisit', 'http://mirror.example/', '20210101000000', ORIGINAL)], pages: [], errors: [] });
     expect(throughRevisit(c).urls).toEqual([]);
@@ -52,7 +42,7 @@ describe('page ids of captures', () => {
   });
 
   it('the same while a bulk load has dropped the capture indexes: linked when they are built again', () => {
-    const c = Collection.open(dbPath());
+    const c = Collection.open(dbs.path());
     c.deferCaptureIndexes();
     const f = c.beginFile({ path: '/fake/a.warc', size: 1, mtime: 1, fingerprint: 'x' });
     c.writeBatch({ fileId: f, captures: [capture(f, 0, 'revisit', 'http://mirror.example/', '20210101000000', ORIGINAL)], pages: [], errors: [] });
@@ -64,7 +54,7 @@ describe('page ids of captures', () => {
   });
 
   it('a collection made before page ids gets them when it is migrated', () => {
-    const path = dbPath();
+    const path = dbs.path();
     // The schema as the migrations before the page id column left it, written as that code wrote it.
     const before = MIGRATIONS.findIndex((m) => m.includes('ADD COLUMN page_id'));
     expect(before).toBeGreaterThan(0);
