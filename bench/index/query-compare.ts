@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
+import { flagValue } from '../lib/args.js';
 import { fmt, formatTable, summarize } from '../lib/stats.js';
 import { QUERY_CLASSES, readQuerySet, type QueryClass } from './queries.js';
 
@@ -29,11 +30,6 @@ interface Line {
   total?: number;
   totalIsEstimate?: boolean;
   plan?: string;
-}
-
-function flag(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
 }
 
 function pass(cli: string, db: string, queryFile: string): Line[] {
@@ -53,13 +49,13 @@ function median(xs: number[]): number {
 function main(): void {
   const argv = process.argv.slice(2);
   const db = argv[0];
-  const base = flag(argv, 'base');
+  const base = flagValue(argv, 'base');
   if (!db || db.startsWith('--') || !existsSync(db) || !base) {
-    throw new Error('usage: query-compare.ts <db> --base <checkout> [--rounds N] [--classes a,b]');
+    throw new Error('usage: query-compare.ts <db> --base <checkout> [--base-db <db2>] [--rounds N] [--classes a,b]');
   }
-  const rounds = Number(flag(argv, 'rounds') ?? 3);
-  const baseDb = flag(argv, 'base-db') ?? db;
-  const only = flag(argv, 'classes')?.split(',');
+  const rounds = Number(flagValue(argv, 'rounds') ?? 3);
+  const baseDb = flagValue(argv, 'base-db') ?? db;
+  const only = flagValue(argv, 'classes')?.split(',');
   const cases = readQuerySet().filter((c) => !only || only.includes(c.cls));
   const dataDir = join(ROOT, 'bench/data/index');
   mkdirSync(dataDir, { recursive: true });

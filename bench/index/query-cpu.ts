@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadavg } from 'node:os';
+import { flagValue } from '../lib/args.js';
 import { fmt, formatTable, summarize } from '../lib/stats.js';
 import { QUERY_CLASSES, readQuerySet } from './queries.js';
 
@@ -26,11 +27,6 @@ const RESULTS = join(ROOT, 'bench/data/index-cpu.json');
 interface Timing {
   hitsCpuMs: number;
   fullCpuMs: number;
-}
-
-function flag(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
 }
 
 function cpuMs(since: NodeJS.CpuUsage): number {
@@ -87,16 +83,16 @@ async function main(): Promise<void> {
     return child(argv[1], argv[2], JSON.parse(input) as string[], Number(argv[3]));
   }
   const db = argv[0];
-  const base = flag(argv, 'base');
+  const base = flagValue(argv, 'base');
   if (!db || db.startsWith('--') || !existsSync(db) || !base || !existsSync(join(base, 'src/core/search/index.ts'))) {
     throw new Error('usage: query-cpu.ts <db> --base <checkout with src/> [--base-db <db2>] [--rounds N] [--repeat N] [--classes a,b]');
   }
-  const rounds = Number(flag(argv, 'rounds') ?? 2);
-  const repeat = Number(flag(argv, 'repeat') ?? 2);
-  const only = flag(argv, 'classes')?.split(',');
+  const rounds = Number(flagValue(argv, 'rounds') ?? 2);
+  const repeat = Number(flagValue(argv, 'repeat') ?? 2);
+  const only = flagValue(argv, 'classes')?.split(',');
   const cases = readQuerySet().filter((c) => !only || only.includes(c.cls));
   const trees = [resolve(base), ROOT];
-  const dbs = [flag(argv, 'base-db') ?? db, db];
+  const dbs = [flagValue(argv, 'base-db') ?? db, db];
   const load: number[] = [];
   const figures: Record<string, Record<string, number>> = {};
   const rows: string[][] = [];

@@ -32,6 +32,7 @@ import { Collection } from '../../src/core/store/index.js';
 import { buildCollection, DEFAULT_OUT_DIR, DEFAULT_SHAPE, PAGES_PER_FILE, shapeName, type CollectionManifest, type ShapeName } from '../lib/corpus-gen.js';
 import { cpuProbeMs, machineInfo, machineLine } from '../lib/machine.js';
 import { anonBytes, cpuSeconds } from '../lib/proc.js';
+import { flagValue } from '../lib/args.js';
 import { fmt, formatTable, MB, summarize, type Summary } from '../lib/stats.js';
 import { QUERY_CLASSES, readQuerySet, type QueryCase, type QueryClass } from './queries.js';
 
@@ -116,10 +117,7 @@ interface Flags {
 }
 
 function parseFlags(argv: string[]): Flags {
-  const get = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
+  const get = (name: string): string | undefined => flagValue(argv, name);
   const list = (s: string): number[] => s.split(',').map((x) => Number(x.replace(/k$/i, '000')));
   let sizes = list(get('sizes') ?? '20000,200000');
   const pages = get('pages');

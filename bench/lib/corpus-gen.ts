@@ -29,6 +29,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { base32 } from '../../src/core/warc/digest.js';
+import { flagValue } from './args.js';
 
 /** Bump when the output of generatePage or the record layout changes: cached collections are keyed by it. */
 export const GENERATOR_VERSION = 2;
@@ -857,10 +858,7 @@ async function cli(argv: string[]): Promise<void> {
     });
     return;
   }
-  const flag = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
+  const flag = (name: string): string | undefined => flagValue(argv, name);
   const pages = Number(flag('pages') ?? 20_000);
   const m = await buildCollection({
     pages,
