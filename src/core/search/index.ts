@@ -3,7 +3,7 @@
 import type { FacetCount, FacetName, SearchFacetsView, SearchHitView } from '../../shared/api-collections.js';
 import { CodedError } from '../../shared/errors.js';
 import { captureOf, hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
-import { parseQuery, toFtsMatch, hasFilters, mainFirstMatch, phraseWordTerms, type Clause, type Completions, type ParsedQuery, type Term } from './query.js';
+import { parseQuery, toFtsMatch, hasFilters, mainFirstMatch, phraseWordTerms, type Clause, type ParsedQuery, type Term } from './query.js';
 import { segmentWords, unsegment } from './segment.js';
 import { archiveInternal } from './internal.js';
 import { snippetOf, termPattern } from './snippet.js';
@@ -37,6 +37,7 @@ import {
   buildRecentShareSql,
   buildFoldSql,
   buildFoldedWordsSql,
+  buildWordListTrueSql,
   buildWordsBeginningSql,
   WORD_TABLES_SQL,
   FACET_NAMES,
@@ -157,7 +158,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   const planned = openSpan('search.plan', { sort });
   if (sort === 'relevance') {
     const completions = prefixCompletions(coll, q);
-    const common = commonClauses(coll, q, t, completions);
+    const common = commonClauses(coll, q, t);
     const positive = q.clauses.filter((c) => !c.negated).length;
     const captures = filtered ? selectiveCaptures(coll, q, t) : null;
     if (captures === 0) rows = [];
@@ -253,14 +254,17 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   return { hits, tookMs: performance.now() - t0, plan };
 }
 
-/** The positive clauses that are one plain word (no OR; a prefix when written out as its words) found on more than
- *  commonShare of the newest rankWindow pages (a bounded sample: rowids are ingest order), when the collection holds
- *  more than rankWindow pages: words whose bm25 weight is near zero and whose doclists are the longest. A phrase is
- *  very common when one of its words is (ARCHITECTURE.md, "Search", at scale): bm25 counts a phrase's pages by
- *  walking it over the whole collection, which decodes that word's position list on every page holding the others
- *  ("meant that" at 1M pages: 37 ms, once per ranked statement), so its first hits could not come in 10 ms; listed
- *  newest first, they are a forward read of the newest matches. */
-function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning, completions: Completions): Set<Clause> {
+/** The positive clauses that are not ranked, when the collection holds more than rankWindow pages: one plain word
+ *  (no OR) found on more than commonShare of the newest rankWindow pages (a bounded sample: rowids are ingest order),
+ *  whose bm25 weight is near zero and whose doclist is among the longest; and a prefix. A phrase is very common when
+ *  one of its words is (ARCHITECTURE.md, "Search", at scale): bm25 counts a phrase's pages by walking it over the
+ *  whole collection, which decodes that word's position list on every page holding the others ("meant that" at 1M
+ *  pages: 37 ms, once per ranked statement), so its first hits could not come in 10 ms; listed newest first, they are
+ *  a forward read of the newest matches. A prefix is not ranked by itself, as Lucene and Elasticsearch give every
+ *  match of one the same score: bm25 would weigh the prefix as one term whose doclist is every word's of it merged
+ *  (ranking pov* at a million pages merges ~100,000 pages' positions: ~60 ms), while its words, listed
+ *  (prefixCompletions), are read lazily newest first. */
+function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning): Set<Clause> {
   const found = new Set<Clause>();
   const hi = coll.get<{ hi: number | null }>(buildPageSpanSql())?.hi ?? 0;
   if (hi <= t.rankWindow) return found;
@@ -268,9 +272,9 @@ function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning, comple
   const isCommon = (match: string) =>
     (coll.get<{ n: number }>(buildRecentShareSql(match, floor))?.n ?? 0) > t.commonShare * t.rankWindow;
   for (const c of q.clauses) {
-    if (c.negated || c.anyOf.length !== 1 || (c.anyOf[0].prefix && !completions.has(c.anyOf[0]))) continue;
+    if (c.negated || c.anyOf.length !== 1) continue;
     const words = phraseWordTerms(c.anyOf[0]);
-    if (words.length > 0 ? words.some(isCommon) : isCommon(toFtsMatch({ clauses: [c], filters: q.filters }, completions)!)) found.add(c);
+    if (c.anyOf[0].prefix || (words.length > 0 ? words.some(isCommon) : isCommon(toFtsMatch({ clauses: [c], filters: q.filters })!))) found.add(c);
   }
   return found;
 }
@@ -291,6 +295,7 @@ const withWordTables = new WeakSet<Collection>();
  *  or more than the bound) is left as it is. */
 function prefixCompletions(coll: Collection, q: ParsedQuery): Map<Term, string> {
   const out = new Map<Term, string>();
+  let listed: boolean | undefined;
   for (const term of q.clauses.flatMap((c) => c.anyOf)) {
     if (!term.prefix) continue;
     try {
@@ -308,7 +313,8 @@ function prefixCompletions(coll: Collection, q: ParsedQuery): Map<Term, string> 
     }
     const folded = coll.all<{ term: string; cnt: number }>(buildFoldedWordsSql());
     if (folded.length !== 1 || folded[0].cnt !== 1) continue;
-    const words = coll.all<{ term: string }>(buildWordsBeginningSql(folded[0].term, MAX_COMPLETIONS + 1));
+    listed ??= coll.get<{ listed: number | null }>(buildWordListTrueSql())?.listed === 1;
+    const words = coll.all<{ term: string }>(buildWordsBeginningSql(folded[0].term, MAX_COMPLETIONS + 1, listed));
     if (words.length === 0 || words.length > MAX_COMPLETIONS) continue;
     out.set(term, `(${words.map((w) => `"${w.term.replace(/"/g, '""')}"`).join(' OR ')})`);
   }

@@ -3,7 +3,7 @@
 import type { FacetName } from '../../shared/api-collections.js';
 import type { SqlQuery } from '../store/index.js';
 import { CAPTURE_COLUMNS, hostRange } from '../store/index.js';
-import { FTS_TOKENIZER, MAIN_FUNCTION, NOTE_TARGET, REST_FUNCTION } from '../store/schema.js';
+import { FTS_TOKENIZER, MAIN_FUNCTION, META_WORDS_THROUGH, NOTE_TARGET, REST_FUNCTION } from '../store/schema.js';
 import { ftsTerm, hasFilters, mainFirstMatch, toFtsMatch, type ParsedQuery } from './query.js';
 
 /** Snippet markers: STX/ETX around each matched term. Control characters cannot occur in extracted text, so the
@@ -434,11 +434,21 @@ export function buildFoldedWordsSql(): SqlQuery {
   return { sql: 'SELECT term, cnt FROM temp.as_fold_words', params: {} };
 }
 
-/** The words of the pages' index that begin with `prefix` (folded), at most `max`. fts5vocab reads each word's
- *  doclist to count it, but only its rowids (no position list), and never merges them. */
-export function buildWordsBeginningSql(prefix: string, max: number): SqlQuery {
+/** Whether the word list (page_words) holds the words of every page: 1, else 0 or null. */
+export function buildWordListTrueSql(): SqlQuery {
   return {
-    sql: `SELECT term FROM temp.as_page_words WHERE term >= @prefix AND term < @prefix || char(1114111) LIMIT @max`,
+    sql: `SELECT (SELECT CAST(value AS INTEGER) FROM meta WHERE key = @key) >= (SELECT coalesce(max(id), 0) FROM pages) AS listed`,
+    params: { key: META_WORDS_THROUGH },
+  };
+}
+
+/** The words of the pages' index that begin with `prefix` (folded), at most `max`, in the index's order: from the
+ *  word list when `listed` (buildWordListTrueSql), else from fts5vocab, which reads each word's doclist to count it
+ *  (only its rowids, never merged), and so grows with the collection. */
+export function buildWordsBeginningSql(prefix: string, max: number, listed: boolean): SqlQuery {
+  return {
+    sql: `SELECT term FROM ${listed ? 'page_words' : 'temp.as_page_words'}
+      WHERE term >= @prefix AND term < @prefix || char(1114111) ORDER BY term LIMIT @max`,
     params: { prefix, max },
   };
 }

@@ -143,8 +143,20 @@ describe('the stopword-aware plan', () => {
       open.return?.(undefined);
     }
   });
-  it('a prefix that is not very common keeps bm25 ranking, and one of several words (a phrase) is left whole', () => {
-    expect(search(coll(), 'knowl*', { limit: 5, tuning: t })).toMatchObject({ plan: 'ranked-matches', hits: [{ title: 'common knowledge' }] });
+  it('a prefix is not ranked, however rare: its pages are listed newest first, and beside a rarer word it only narrows', () => {
+    // 'even' is on every other page, not more than the common share of the newest: as a word it is ranked by bm25,
+    // which puts the shorter pages first; as a prefix its pages come newest first.
+    const evenPages = PAGES.filter((_, i) => i % 2 === 0).map((p) => p.digest);
+    expect(search(coll(), 'even', { limit: 50, tuning: t }).plan).toBe('ranked-matches');
+    const prefix = search(coll(), 'eve*', { limit: 50, tuning: t });
+    expect(prefix.plan).toBe('newest-matches');
+    expect(prefix.hits.map((h) => h.capture.digest)).toEqual([...evenPages].reverse());
+    expect(search(coll(), 'knowl*', { limit: 5, tuning: t })).toMatchObject({ plan: 'newest-matches', hits: [{ title: 'common knowledge' }] });
+    // 'odd' ranks; 'fill*' keeps the odd pages with filler (i % 7 > 0).
+    const narrowed = search(coll(), 'odd fill*', { limit: 50, tuning: t });
+    expect(narrowed.plan).toBe('rarer-words');
+    expect(narrowed.hits.map((h) => h.capture.digest).sort()).toEqual(PAGES.filter((_, i) => i % 2 === 1 && i % 7 > 0).map((p) => p.digest));
+    // One of several words (a phrase) is read whole, the same pages.
     const phrase = search(coll(), '"common wo"*', { limit: 50, tuning: t });
     expect(phrase.hits).toHaveLength(N);
     expect(searchFacets(coll(), '"word fill"*', t).total).toBe(PAGES.filter((p) => /word filler/.test(p.text)).length);
@@ -165,9 +177,9 @@ describe('a prefix of very many words', () => {
     captures: [{ uri: `http://many.example.org/${i}`, timestamp: '20200101000000' }],
   }));
   const many = collectionOf(MANY);
-  it('is ranked as it was, and counted exactly', () => {
+  it('is listed newest first as any prefix is, and counted exactly', () => {
     const t = { rankWindow: 8, commonShare: 0.5 };
-    expect(search(many(), 'zz*', { limit: 50, tuning: t })).toMatchObject({ plan: 'ranked-matches' });
+    expect(search(many(), 'zz*', { limit: 50, tuning: t })).toMatchObject({ plan: 'newest-matches' });
     expect(search(many(), 'zz*', { limit: 50, tuning: t }).hits).toHaveLength(N);
     expect(searchFacets(many(), 'zz*', t).total).toBe(N);
     // Fewer words (zz1, zz10..zz19, zz100..zz199, zz1000..zz1999): written out as an OR, the same pages.

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { MARK_END, MARK_START, search, searchFacets, QuerySyntaxError } from '../../../src/core/search/index.js';
 import type { SearchOptions, SearchTuning } from '../../../src/core/search/index.js';
-import type { Collection, SqlQuery } from '../../../src/core/store/index.js';
-import { collectionOf, type FakePage } from './helpers.js';
+import type { Collection } from '../../../src/core/store/index.js';
+import { collectionOf, spied, type FakePage } from './helpers.js';
 
 const PAGES: FakePage[] = [
   {
@@ -99,23 +99,6 @@ const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
   // Date order walks the captures newest first instead of sorting the matches (a match set above dateSortMatches).
   ['date scan', { dateSortMatches: 0 }, { query: 'archive', options: { sort: 'date' }, plan: 'date-scan', statement: /c\.timestamp AS ts/ }],
 ];
-
-/** The collection, and the SQL texts the store has run through it so far. */
-function spied(coll: Collection): { spy: Collection; seen: string[] } {
-  const seen: string[] = [];
-  const spy = new Proxy(coll, {
-    get(target, prop) {
-      const v: unknown = Reflect.get(target, prop, target);
-      if (typeof v !== 'function') return v;
-      return (...args: unknown[]) => {
-        const q = args[0] as Partial<SqlQuery> | undefined;
-        if (typeof q?.sql === 'string') seen.push(q.sql);
-        return (v as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { spy, seen };
-}
 
 /** The SQL texts the store ran for `query`. */
 function statementsOf(coll: Collection, query: string, opts: SearchOptions): { plan: string; statements: string[] } {
