@@ -289,10 +289,11 @@ const withWordTables = new WeakSet<Collection>();
 /** The words of the index that begin with each one-word prefix term of the query (at most MAX_COMPLETIONS), as an
  *  FTS5 OR. They match the same pages as the prefix, but FTS5 reads an OR lazily, while a prefix without a prefix
  *  index has every doclist it covers merged, position lists and all, before its first row (at 200k pages, the newest
- *  1,000 matches of a 3-letter prefix: 22-29 ms, of its words' OR 4.5-8.6 ms, listing the words 2-3 ms). Only for
- *  reads that do not rank and stop early (an OR pays each row a step per word: every match of 614 words cost 15x
- *  their merge): bm25 weighs an OR word by word, the prefix as one term. A prefix whose words are not found (none,
- *  or more than the bound) is left as it is. */
+ *  1,000 matches of a 3-letter prefix: 22-29 ms, of its words' OR 4.5-8.6 ms). The words come from the word list
+ *  while it holds every page's (page_words, store/schema.ts migration 9), else from fts5vocab, which reads each
+ *  word's doclist (at a million pages, 4-48 ms a prefix). Only for reads that do not rank and stop early (an OR pays
+ *  each row a step per word: every match of 614 words cost 15x their merge). A prefix whose words are not found
+ *  (none, or more than the bound) is left as it is. */
 function prefixCompletions(coll: Collection, q: ParsedQuery): Map<Term, string> {
   const out = new Map<Term, string>();
   let listed: boolean | undefined;
