@@ -71,12 +71,15 @@ describe('word list', () => {
 
   it('a run that adds a few pages adds their words; until it ends, the index is read instead', () => {
     const c = buildCollection(dbs.path(), pages(0, 40));
-    addPages(c, 'more', pages(40, 2, 'zeppelin zephyrs'));
+    addPages(c, 'more', pages(40, 2, 'zeppelin zephyrs 博物館の展示 مَتحَف'));
     // Pages past the list's end: the words are read from the index, and found.
     expect(prefixSearch(c, 'zep*')).toEqual({ total: 2, listed: false });
     c.refreshWordList();
     expect(prefixSearch(c, 'zep*')).toEqual({ total: 2, listed: true });
     expect(c.get<{ pages: number }>({ sql: `SELECT pages FROM page_words WHERE term = 'zeppelin'`, params: {} })).toEqual({ pages: 2 });
+    // Words the new pages bring in scripts that are segmented (Japanese) or lose their vowel marks (Arabic).
+    for (const p of ['博物', 'متح']) expect([p, prefixSearch(c, `${p}*`)]).toEqual([p, { total: truth(c, p), listed: true }]);
+    expect([truth(c, '博物'), truth(c, 'متح')]).toEqual([2, 2]);
     // A word the new pages share with the old ones is counted over both.
     const archive = c.get<{ pages: number }>({ sql: `SELECT pages FROM page_words WHERE term = 'archive'`, params: {} })!.pages;
     expect(archive).toBe(truth(c, 'archive'));
