@@ -16,6 +16,7 @@ import {
   buildCandidatePageSql,
   buildHitsOfPagesSql,
   buildIndexedCaptureCountSql,
+  buildCaptureSpanSql,
   buildFilteredMatchIdsSql,
   buildMatchingFilterPagesSql,
   filteredCandidates,
@@ -97,6 +98,9 @@ export interface SearchTuning {
    *  (at a million pages, walking 100,000 matches: 7 ms; a word on 630,000 pages: 23 ms, 45-70 ms with a host's
    *  pages as a set). */
   walkMatches: number;
+  /** Without words, a filter no index narrows (dates, media type, status) is walked newest first through at most
+   *  this many captures for its page of hits (1-3 us each); past them its captures are grouped by page. */
+  walkCaptures: number;
   /** How many pages the first window of a newest-first read spans (newestMatches); 0: as many as matches are wanted,
    *  which a word on every page fills at once. Tests pass 1 to read in many windows. */
   firstWindowPages: number;
@@ -111,6 +115,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   walkCandidates: 2000,
   matchesPerPageLookup: 300,
   walkMatches: 100_000,
+  walkCaptures: 5_000,
   firstWindowPages: 0,
 };
 
@@ -232,6 +237,14 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   if (sort === 'date' && match !== null && newestMatchIds(coll, { match, whole: readWhole(q) }, 1, t, t.dateSortMatches).length > 0) {
     plan = 'date-scan';
     rows = dateOrderScan(coll, q, match, offset, limit);
+  } else if (match === null && walksCaptures(q)) {
+    // Without words, a filter that no index narrows to a few pages (a date range, a media type, a status) keeps
+    // most captures or a run of them: grouping every capture it keeps by page cost 80-1,100 ms at 200k pages (a year,
+    // text/html, status 200), a walk from the newest 2-5 ms. One that keeps few (mime:application/pdf) would be
+    // walked to the end: past walkCaptures, they are grouped after all. A host, a tag or a note has an index of its
+    // own and is grouped at once.
+    rows = dateOrderScan(coll, q, null, offset, limit, t.walkCaptures);
+    if (rows !== null) plan = 'date-scan';
   }
   rows ??= coll.all<Row>(buildDateHitsSql(q, { limit, offset }));
 
@@ -556,11 +569,27 @@ function withinWindow(
   return ids.filter((pid) => inside.has(pid));
 }
 
-/** Date order for a large match set: sorting every match by its newest capture cost 4.5 s for "the" at 200k pages;
- *  walking captures newest first (the timestamp index) and keeping the pages that match stops after the page of
- *  hits. Pages whose newest captures tie come in descending page id, as buildDateHitsSql orders them. */
-function dateOrderScan(coll: Collection, q: ParsedQuery, match: string, offset: number, limit: number): Row[] {
-  const matches = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match)).map((r) => r.pid));
+/** Date order for a large match set (or the pages of a filter alone, `match` null): sorting every match by its newest
+ *  capture cost 4.5 s for "the" at 200k pages; walking captures newest first (newestPages) stops after the page of
+ *  hits. Null when the page of hits is not found within `budget` captures walked. */
+function dateOrderScan(coll: Collection, q: ParsedQuery, match: string | null, offset: number, limit: number, budget = Infinity): Row[] | null {
+  const matches = match === null ? null : new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match)).map((r) => r.pid));
+  const newest = newestPages(coll, q, matches, offset + limit, budget);
+  if (newest === null) return null;
+  const page = newest.order.slice(offset, offset + limit);
+  const rows = rowsOfPicked(coll, q, new Map(page.map((pid, i) => [pid, i])));
+  for (const r of rows) r.score = null;
+  return rows;
+}
+
+/** The pages of the captures within the filters (and in `matches`, when given), by their newest such capture, newest
+ *  first: at least `want` of them unless the captures end first (`exhausted`: then all of them), and how many
+ *  captures were walked for them. Walks the captures of the filter's host and time ranges newest first (the timestamp
+ *  index); pages whose newest captures tie come in descending page id, as buildDateHitsSql orders them. Null when
+ *  `budget` captures are walked first. */
+function newestPages(
+  coll: Collection, q: ParsedQuery, matches: Set<number> | null, want: number, budget: number,
+): { order: number[]; walked: number; exhausted: boolean } | null {
   const order: number[] = [];
   const seen = new Set<number>();
   let tie: number[] = [];
@@ -569,22 +598,22 @@ function dateOrderScan(coll: Collection, q: ParsedQuery, match: string, offset: 
     order.push(...tie.sort((a, b) => b - a));
     tie = [];
   };
-  for (const r of coll.iterate<{ pid: number; ts: string | null }>(buildNewestCapturesSql(q))) {
+  let walked = 0;
+  for (const r of coll.iterate<{ pid: number; ts: string | null; kept: number }>(buildNewestCapturesSql(q))) {
+    if (++walked > budget) return null;
+    if (!r.kept) continue;
     if (r.ts !== tieTs) {
       flush();
-      if (order.length >= offset + limit) break;
+      if (order.length >= want) return { order, walked: walked - 1, exhausted: false };
       tieTs = r.ts;
     }
-    if (matches.has(r.pid) && !seen.has(r.pid)) {
+    if ((matches === null || matches.has(r.pid)) && !seen.has(r.pid)) {
       seen.add(r.pid);
       tie.push(r.pid);
     }
   }
   flush();
-  const page = order.slice(offset, offset + limit);
-  const rows = rowsOfPicked(coll, q, new Map(page.map((pid, i) => [pid, i])));
-  for (const r of rows) r.score = null;
-  return rows;
+  return { order, walked, exhausted: true };
 }
 
 /** How many captures the filter's host and time ranges hold when they are few (at most CAPTURES_PER_PAGE times
@@ -595,6 +624,20 @@ function selectiveCaptures(coll: Collection, q: ParsedQuery, t: SearchTuning): n
   const bound = t.selectivePages * CAPTURES_PER_PAGE;
   const n = coll.get<{ n: number }>(buildIndexedCaptureCountSql(q, bound + 1))!.n;
   return n > bound ? null : n;
+}
+
+/** Whether a query without words has its pages found by walking captures newest first (newestPages): unless a host,
+ *  a tag or a note narrows it, which has an index of its own and few pages. */
+function walksCaptures(q: ParsedQuery): boolean {
+  return q.filters.sites.length + q.filters.tags.length + q.filters.notes.length === 0;
+}
+
+/** How many captures a walk of the filter's time range goes through in all (the whole collection's without one):
+ *  counted on the timestamp index, or the rowid span of the captures. */
+function capturesInRanges(coll: Collection, q: ParsedQuery): number {
+  if (indexedFilter(q)) return coll.get<{ n: number }>(buildIndexedCaptureCountSql(q, Number.MAX_SAFE_INTEGER))!.n;
+  const span = coll.get<{ lo: number | null; hi: number | null }>(buildCaptureSpanSql());
+  return span?.hi != null && span.lo != null ? span.hi - span.lo + 1 : 0;
 }
 
 /** Captures a page of a selective filter is expected to have at most within the filter's ranges: its response and
@@ -640,7 +683,16 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
   let sample: number[] | undefined;
   let matchCount: number;
   let sampled = false;
-  if (match === null) matchCount = coll.get<{ n: number }>(buildPageCountSql())!.n;
+  // Without words, a filter that keeps many pages (a date range, a media type) has the pages of its newest captures
+  // walked, as search lists them: all of them when they are few, else the newest exactCountLimit as the sample, its
+  // total estimated from the share of captures walked to find them (grouping all of text/html's captures by page
+  // cost 700 ms at 200k pages). One that keeps few, or a host, tag or note, is counted exactly.
+  const newest = match === null && walksCaptures(q) ? newestPages(coll, q, null, t.exactCountLimit + 1, t.walkCaptures + t.exactCountLimit) : null;
+  if (newest) {
+    sampled = !newest.exhausted;
+    sample = sampled ? newest.order.slice(0, t.exactCountLimit) : newest.order;
+    matchCount = sampled ? Math.max(newest.order.length, Math.round((newest.order.length * capturesInRanges(coll, q)) / newest.walked)) : newest.order.length;
+  } else if (match === null) matchCount = coll.get<{ n: number }>(buildPageCountSql())!.n;
   else {
     // At most exactCountLimit + 1 matches, newest first: a prefix is read as its words (prefixCompletions).
     const completions = prefixCompletions(coll, q);
@@ -657,8 +709,9 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
     }
   }
   const { facets, pages } = countFacets(coll, buildFacetRowsSql(q, sample));
-  // Filtered, the hits among the sample, scaled to the whole set when it is a sample.
-  const total = !filtered ? matchCount : sampled ? Math.round((pages / t.exactCountLimit) * matchCount) : pages;
+  // Filtered, the hits among the sample, scaled to the whole set when it is a sample (a sample of a filter's own
+  // pages is all hits).
+  const total = !filtered ? matchCount : sampled ? Math.round((pages / sample!.length) * matchCount) : pages;
   return { total, totalIsEstimate: sampled, facets, facetsAreSample: sampled, tookMs: performance.now() - t0 };
 }
 

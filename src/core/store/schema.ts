@@ -362,6 +362,13 @@ export const MIGRATIONS: readonly string[] = [
 export const NOTE_TARGET = {
   page: (digestSql: string) => `'page:' || ${digestSql}`,
   capture: (fileIdSql: string, offsetSql: string) => `'capture:' || ${fileIdSql} || ':' || ${offsetSql}`,
+  /** Read back, from the rows of `table` (its `target` column) holding one kind of target, kept by `where`: the
+   *  digests of the page targets, and (file id, offset) of the capture targets, for `IN` lists a capture index finds. */
+  pageDigests: (table: string, where: string) =>
+    `SELECT substr(target, 6) FROM ${table} WHERE ${where} AND target >= 'page:' AND target < 'page;'`,
+  captureKeys: (table: string, where: string) =>
+    `SELECT CAST(substr(k, 1, instr(k, ':') - 1) AS INTEGER), CAST(substr(k, instr(k, ':') + 1) AS INTEGER)
+      FROM (SELECT substr(target, 9) AS k FROM ${table} WHERE ${where} AND target >= 'capture:' AND target < 'capture;')`,
 } as const;
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -62,6 +62,25 @@ describe('totals and facets above the exact-count limit', () => {
     // Facets count the sample: the six newest odd pages, all on new.example.com.
     expect(f.facets.site).toEqual([{ value: 'new.example.com', count: 6 }]);
   });
+  it('without words, a filter keeping more pages than the limit is estimated from the pages of its newest captures', () => {
+    // One capture a page, twelve months of 2020: the newest 7 pages (the limit and one) are found among 9 captures
+    // (December's, November's, then October's three), so the estimate is 9 pages a 9 captures of the range's 40.
+    const f = searchFacets(coll(), 'from:2020', { exactCountLimit: 6 });
+    expect(f).toMatchObject({ total: N, totalIsEstimate: true, facetsAreSample: true });
+    // Facets count the sample: the six newest pages, all on new.example.com.
+    expect(f.facets.site).toEqual([{ value: 'new.example.com', count: 6 }]);
+    // A filter of few pages is counted exactly: all that the walk finds, or its captures grouped when the walk is cut
+    // short (walkCaptures: 0), which counts a larger one exactly too.
+    const sinceSeptember = PAGES.filter((_, i) => i % 12 >= 8).length;
+    const sinceNovember = PAGES.filter((_, i) => i % 12 >= 10).length;
+    expect(searchFacets(coll(), 'from:2020-09', { exactCountLimit: 6 })).toMatchObject({ total: sinceSeptember, totalIsEstimate: true });
+    for (const tuning of [{ exactCountLimit: 6 }, { exactCountLimit: 6, walkCaptures: 0 }]) {
+      expect(searchFacets(coll(), 'from:2020-11', tuning)).toMatchObject({ total: sinceNovember, totalIsEstimate: false });
+      expect(searchFacets(coll(), 'from:2020-10 site:old.example.org', tuning)).toMatchObject({ total: 0, totalIsEstimate: false });
+      expect(searchFacets(coll(), 'status:200 from:2020-03 to:2020-03', tuning)).toMatchObject({ total: PAGES.filter((_, i) => i % 12 === 2).length, totalIsEstimate: false });
+    }
+    expect(searchFacets(coll(), 'from:2020-09', { exactCountLimit: 6, walkCaptures: 0 })).toMatchObject({ total: sinceSeptember, totalIsEstimate: false });
+  });
   it('facets count each hit once per value, ordered by count then value', () => {
     const f = searchFacets(coll(), 'common');
     expect(f.facets.site).toEqual([{ value: 'new.example.com', count: N - 4 }, { value: 'old.example.org', count: 4 }]);
