@@ -334,6 +334,8 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
     // A bulk run (the one that deferred the capture indexes) pays once for a merged full-text index.
     if (deferred && summary.filesIndexed > 0 && !summary.cancelled) withSpan('ingest.optimize', {}, () => coll.optimizeSearchIndex());
     if (summary.filesIndexed > 0) withSpan('ingest.analyze', {}, () => coll.analyze());
+    // After the merge, so that a whole build reads each word's doclist from one segment.
+    if (summary.filesIndexed > 0 && !summary.cancelled) withSpan('ingest.words', {}, () => coll.refreshWordList());
   } finally {
     try {
       if (deferred) coll.ensureCaptureIndexes();

@@ -3,7 +3,7 @@
 import type { FacetCount, FacetName, SearchFacetsView, SearchHitView } from '../../shared/api-collections.js';
 import { CodedError } from '../../shared/errors.js';
 import { captureOf, hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
-import { parseQuery, toFtsMatch, hasFilters, mainFirstMatch, phraseWordTerms, type Clause, type Completions, type ParsedQuery, type Term } from './query.js';
+import { parseQuery, toFtsMatch, hasFilters, mainFirstMatch, phraseWordTerms, type Clause, type ParsedQuery, type Term } from './query.js';
 import { segmentWords, unsegment } from './segment.js';
 import { archiveInternal } from './internal.js';
 import { snippetOf, termPattern } from './snippet.js';
@@ -16,6 +16,7 @@ import {
   buildCandidatePageSql,
   buildHitsOfPagesSql,
   buildIndexedCaptureCountSql,
+  buildCaptureSpanSql,
   buildFilteredMatchIdsSql,
   buildMatchingFilterPagesSql,
   filteredCandidates,
@@ -37,6 +38,7 @@ import {
   buildRecentShareSql,
   buildFoldSql,
   buildFoldedWordsSql,
+  buildWordListTrueSql,
   buildWordsBeginningSql,
   WORD_TABLES_SQL,
   FACET_NAMES,
@@ -96,6 +98,9 @@ export interface SearchTuning {
    *  (at a million pages, walking 100,000 matches: 7 ms; a word on 630,000 pages: 23 ms, 45-70 ms with a host's
    *  pages as a set). */
   walkMatches: number;
+  /** Without words, a filter no index narrows (dates, media type, status) is walked newest first through at most
+   *  this many captures for its page of hits (1-3 us each); past them its captures are grouped by page. */
+  walkCaptures: number;
   /** How many pages the first window of a newest-first read spans (newestMatches); 0: as many as matches are wanted,
    *  which a word on every page fills at once. Tests pass 1 to read in many windows. */
   firstWindowPages: number;
@@ -110,6 +115,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   walkCandidates: 2000,
   matchesPerPageLookup: 300,
   walkMatches: 100_000,
+  walkCaptures: 5_000,
   firstWindowPages: 0,
 };
 
@@ -157,7 +163,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   const planned = openSpan('search.plan', { sort });
   if (sort === 'relevance') {
     const completions = prefixCompletions(coll, q);
-    const common = commonClauses(coll, q, t, completions);
+    const common = commonClauses(coll, q, t);
     const positive = q.clauses.filter((c) => !c.negated).length;
     const captures = filtered ? selectiveCaptures(coll, q, t) : null;
     if (captures === 0) rows = [];
@@ -231,6 +237,14 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   if (sort === 'date' && match !== null && newestMatchIds(coll, { match, whole: readWhole(q) }, 1, t, t.dateSortMatches).length > 0) {
     plan = 'date-scan';
     rows = dateOrderScan(coll, q, match, offset, limit);
+  } else if (match === null && walksCaptures(q)) {
+    // Without words, a filter that no index narrows to a few pages (a date range, a media type, a status) keeps
+    // most captures or a run of them: grouping every capture it keeps by page cost 80-1,100 ms at 200k pages (a year,
+    // text/html, status 200), a walk from the newest 2-5 ms. One that keeps few (mime:application/pdf) would be
+    // walked to the end: past walkCaptures, they are grouped after all. A host, a tag or a note has an index of its
+    // own and is grouped at once.
+    rows = dateOrderScan(coll, q, null, offset, limit, t.walkCaptures);
+    if (rows !== null) plan = 'date-scan';
   }
   rows ??= coll.all<Row>(buildDateHitsSql(q, { limit, offset }));
 
@@ -253,14 +267,17 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   return { hits, tookMs: performance.now() - t0, plan };
 }
 
-/** The positive clauses that are one plain word (no OR; a prefix when written out as its words) found on more than
- *  commonShare of the newest rankWindow pages (a bounded sample: rowids are ingest order), when the collection holds
- *  more than rankWindow pages: words whose bm25 weight is near zero and whose doclists are the longest. A phrase is
- *  very common when one of its words is (ARCHITECTURE.md, "Search", at scale): bm25 counts a phrase's pages by
- *  walking it over the whole collection, which decodes that word's position list on every page holding the others
- *  ("meant that" at 1M pages: 37 ms, once per ranked statement), so its first hits could not come in 10 ms; listed
- *  newest first, they are a forward read of the newest matches. */
-function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning, completions: Completions): Set<Clause> {
+/** The positive clauses that are not ranked, when the collection holds more than rankWindow pages: one plain word
+ *  (no OR) found on more than commonShare of the newest rankWindow pages (a bounded sample: rowids are ingest order),
+ *  whose bm25 weight is near zero and whose doclist is among the longest; and a prefix. A phrase is very common when
+ *  one of its words is (ARCHITECTURE.md, "Search", at scale): bm25 counts a phrase's pages by walking it over the
+ *  whole collection, which decodes that word's position list on every page holding the others ("meant that" at 1M
+ *  pages: 37 ms, once per ranked statement), so its first hits could not come in 10 ms; listed newest first, they are
+ *  a forward read of the newest matches. A prefix is not ranked by itself, as Lucene and Elasticsearch give every
+ *  match of one the same score: bm25 would weigh the prefix as one term whose doclist is every word's of it merged
+ *  (ranking pov* at a million pages merges ~100,000 pages' positions: ~60 ms), while its words, listed
+ *  (prefixCompletions), are read lazily newest first. */
+function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning): Set<Clause> {
   const found = new Set<Clause>();
   const hi = coll.get<{ hi: number | null }>(buildPageSpanSql())?.hi ?? 0;
   if (hi <= t.rankWindow) return found;
@@ -268,9 +285,9 @@ function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning, comple
   const isCommon = (match: string) =>
     (coll.get<{ n: number }>(buildRecentShareSql(match, floor))?.n ?? 0) > t.commonShare * t.rankWindow;
   for (const c of q.clauses) {
-    if (c.negated || c.anyOf.length !== 1 || (c.anyOf[0].prefix && !completions.has(c.anyOf[0]))) continue;
+    if (c.negated || c.anyOf.length !== 1) continue;
     const words = phraseWordTerms(c.anyOf[0]);
-    if (words.length > 0 ? words.some(isCommon) : isCommon(toFtsMatch({ clauses: [c], filters: q.filters }, completions)!)) found.add(c);
+    if (c.anyOf[0].prefix || (words.length > 0 ? words.some(isCommon) : isCommon(toFtsMatch({ clauses: [c], filters: q.filters })!))) found.add(c);
   }
   return found;
 }
@@ -285,12 +302,14 @@ const withWordTables = new WeakSet<Collection>();
 /** The words of the index that begin with each one-word prefix term of the query (at most MAX_COMPLETIONS), as an
  *  FTS5 OR. They match the same pages as the prefix, but FTS5 reads an OR lazily, while a prefix without a prefix
  *  index has every doclist it covers merged, position lists and all, before its first row (at 200k pages, the newest
- *  1,000 matches of a 3-letter prefix: 22-29 ms, of its words' OR 4.5-8.6 ms, listing the words 2-3 ms). Only for
- *  reads that do not rank and stop early (an OR pays each row a step per word: every match of 614 words cost 15x
- *  their merge): bm25 weighs an OR word by word, the prefix as one term. A prefix whose words are not found (none,
- *  or more than the bound) is left as it is. */
+ *  1,000 matches of a 3-letter prefix: 22-29 ms, of its words' OR 4.5-8.6 ms). The words come from the word list
+ *  while it holds every page's (page_words, store/schema.ts migration 9), else from fts5vocab, which reads each
+ *  word's doclist (at a million pages, 4-48 ms a prefix). Only for reads that do not rank and stop early (an OR pays
+ *  each row a step per word: every match of 614 words cost 15x their merge). A prefix whose words are not found
+ *  (none, or more than the bound) is left as it is. */
 function prefixCompletions(coll: Collection, q: ParsedQuery): Map<Term, string> {
   const out = new Map<Term, string>();
+  let listed: boolean | undefined;
   for (const term of q.clauses.flatMap((c) => c.anyOf)) {
     if (!term.prefix) continue;
     try {
@@ -308,7 +327,8 @@ function prefixCompletions(coll: Collection, q: ParsedQuery): Map<Term, string> 
     }
     const folded = coll.all<{ term: string; cnt: number }>(buildFoldedWordsSql());
     if (folded.length !== 1 || folded[0].cnt !== 1) continue;
-    const words = coll.all<{ term: string }>(buildWordsBeginningSql(folded[0].term, MAX_COMPLETIONS + 1));
+    listed ??= coll.get<{ listed: number | null }>(buildWordListTrueSql())?.listed === 1;
+    const words = coll.all<{ term: string }>(buildWordsBeginningSql(folded[0].term, MAX_COMPLETIONS + 1, listed));
     if (words.length === 0 || words.length > MAX_COMPLETIONS) continue;
     out.set(term, `(${words.map((w) => `"${w.term.replace(/"/g, '""')}"`).join(' OR ')})`);
   }
@@ -549,11 +569,27 @@ function withinWindow(
   return ids.filter((pid) => inside.has(pid));
 }
 
-/** Date order for a large match set: sorting every match by its newest capture cost 4.5 s for "the" at 200k pages;
- *  walking captures newest first (the timestamp index) and keeping the pages that match stops after the page of
- *  hits. Pages whose newest captures tie come in descending page id, as buildDateHitsSql orders them. */
-function dateOrderScan(coll: Collection, q: ParsedQuery, match: string, offset: number, limit: number): Row[] {
-  const matches = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match)).map((r) => r.pid));
+/** Date order for a large match set (or the pages of a filter alone, `match` null): sorting every match by its newest
+ *  capture cost 4.5 s for "the" at 200k pages; walking captures newest first (newestPages) stops after the page of
+ *  hits. Null when the page of hits is not found within `budget` captures walked. */
+function dateOrderScan(coll: Collection, q: ParsedQuery, match: string | null, offset: number, limit: number, budget = Infinity): Row[] | null {
+  const matches = match === null ? null : new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match)).map((r) => r.pid));
+  const newest = newestPages(coll, q, matches, offset + limit, budget);
+  if (newest === null) return null;
+  const page = newest.order.slice(offset, offset + limit);
+  const rows = rowsOfPicked(coll, q, new Map(page.map((pid, i) => [pid, i])));
+  for (const r of rows) r.score = null;
+  return rows;
+}
+
+/** The pages of the captures within the filters (and in `matches`, when given), by their newest such capture, newest
+ *  first: at least `want` of them unless the captures end first (`exhausted`: then all of them), and how many
+ *  captures were walked for them. Walks the captures of the filter's host and time ranges newest first (the timestamp
+ *  index); pages whose newest captures tie come in descending page id, as buildDateHitsSql orders them. Null when
+ *  `budget` captures are walked first. */
+function newestPages(
+  coll: Collection, q: ParsedQuery, matches: Set<number> | null, want: number, budget: number,
+): { order: number[]; walked: number; exhausted: boolean } | null {
   const order: number[] = [];
   const seen = new Set<number>();
   let tie: number[] = [];
@@ -562,22 +598,22 @@ function dateOrderScan(coll: Collection, q: ParsedQuery, match: string, offset: 
     order.push(...tie.sort((a, b) => b - a));
     tie = [];
   };
-  for (const r of coll.iterate<{ pid: number; ts: string | null }>(buildNewestCapturesSql(q))) {
+  let walked = 0;
+  for (const r of coll.iterate<{ pid: number; ts: string | null; kept: number }>(buildNewestCapturesSql(q))) {
+    if (++walked > budget) return null;
+    if (!r.kept) continue;
     if (r.ts !== tieTs) {
       flush();
-      if (order.length >= offset + limit) break;
+      if (order.length >= want) return { order, walked: walked - 1, exhausted: false };
       tieTs = r.ts;
     }
-    if (matches.has(r.pid) && !seen.has(r.pid)) {
+    if ((matches === null || matches.has(r.pid)) && !seen.has(r.pid)) {
       seen.add(r.pid);
       tie.push(r.pid);
     }
   }
   flush();
-  const page = order.slice(offset, offset + limit);
-  const rows = rowsOfPicked(coll, q, new Map(page.map((pid, i) => [pid, i])));
-  for (const r of rows) r.score = null;
-  return rows;
+  return { order, walked, exhausted: true };
 }
 
 /** How many captures the filter's host and time ranges hold when they are few (at most CAPTURES_PER_PAGE times
@@ -588,6 +624,20 @@ function selectiveCaptures(coll: Collection, q: ParsedQuery, t: SearchTuning): n
   const bound = t.selectivePages * CAPTURES_PER_PAGE;
   const n = coll.get<{ n: number }>(buildIndexedCaptureCountSql(q, bound + 1))!.n;
   return n > bound ? null : n;
+}
+
+/** Whether a query without words has its pages found by walking captures newest first (newestPages): unless a host,
+ *  a tag or a note narrows it, which has an index of its own and few pages. */
+function walksCaptures(q: ParsedQuery): boolean {
+  return q.filters.sites.length + q.filters.tags.length + q.filters.notes.length === 0;
+}
+
+/** How many captures a walk of the filter's time range goes through in all (the whole collection's without one):
+ *  counted on the timestamp index, or the rowid span of the captures. */
+function capturesInRanges(coll: Collection, q: ParsedQuery): number {
+  if (indexedFilter(q)) return coll.get<{ n: number }>(buildIndexedCaptureCountSql(q, Number.MAX_SAFE_INTEGER))!.n;
+  const span = coll.get<{ lo: number | null; hi: number | null }>(buildCaptureSpanSql());
+  return span?.hi != null && span.lo != null ? span.hi - span.lo + 1 : 0;
 }
 
 /** Captures a page of a selective filter is expected to have at most within the filter's ranges: its response and
@@ -633,7 +683,16 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
   let sample: number[] | undefined;
   let matchCount: number;
   let sampled = false;
-  if (match === null) matchCount = coll.get<{ n: number }>(buildPageCountSql())!.n;
+  // Without words, a filter that keeps many pages (a date range, a media type) has the pages of its newest captures
+  // walked, as search lists them: all of them when they are few, else the newest exactCountLimit as the sample, its
+  // total estimated from the share of captures walked to find them (grouping all of text/html's captures by page
+  // cost 700 ms at 200k pages). One that keeps few, or a host, tag or note, is counted exactly.
+  const newest = match === null && walksCaptures(q) ? newestPages(coll, q, null, t.exactCountLimit + 1, t.walkCaptures + t.exactCountLimit) : null;
+  if (newest) {
+    sampled = !newest.exhausted;
+    sample = sampled ? newest.order.slice(0, t.exactCountLimit) : newest.order;
+    matchCount = sampled ? Math.max(newest.order.length, Math.round((newest.order.length * capturesInRanges(coll, q)) / newest.walked)) : newest.order.length;
+  } else if (match === null) matchCount = coll.get<{ n: number }>(buildPageCountSql())!.n;
   else {
     // At most exactCountLimit + 1 matches, newest first: a prefix is read as its words (prefixCompletions).
     const completions = prefixCompletions(coll, q);
@@ -650,8 +709,9 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
     }
   }
   const { facets, pages } = countFacets(coll, buildFacetRowsSql(q, sample));
-  // Filtered, the hits among the sample, scaled to the whole set when it is a sample.
-  const total = !filtered ? matchCount : sampled ? Math.round((pages / t.exactCountLimit) * matchCount) : pages;
+  // Filtered, the hits among the sample, scaled to the whole set when it is a sample (a sample of a filter's own
+  // pages is all hits).
+  const total = !filtered ? matchCount : sampled ? Math.round((pages / sample!.length) * matchCount) : pages;
   return { total, totalIsEstimate: sampled, facets, facetsAreSample: sampled, tookMs: performance.now() - t0 };
 }
 

@@ -93,6 +93,21 @@ export const META_INDEXES_DEFERRED = 'capture-indexes-deferred';
 export const LINK_CAPTURES_SQL = `UPDATE captures SET page_id = (SELECT p.id FROM pages p WHERE p.digest = captures.digest)
   WHERE page_id IS NULL AND digest IN (SELECT digest FROM pages)`;
 
+/** The meta row that says how far the word list (page_words, migration 9) is true: the highest page id whose words
+ *  it holds. It is deleted, so the list is not used, when a page's text changes or a page comes in under that id
+ *  (triggers of migration 9), and written again by store/index.ts refreshWordList. */
+export const META_WORDS_THROUGH = 'page-words-through';
+
+/** Fills the word list from the pages' index, whole: fts5vocab reads every doclist to count a word's pages (at a
+ *  million pages, 1.9 million words: ~26 s), so this runs once, when the list is made or most of it is new. */
+export const BUILD_WORD_LIST_SQL = `
+  CREATE VIRTUAL TABLE IF NOT EXISTS temp.as_build_words USING fts5vocab(main, pages_fts, row);
+  DELETE FROM page_words;
+  INSERT INTO page_words (term, pages) SELECT term, doc FROM temp.as_build_words;
+  DROP TABLE temp.as_build_words;
+  INSERT OR REPLACE INTO meta (key, value) VALUES ('${META_WORDS_THROUGH}', (SELECT coalesce(max(id), 0) FROM pages));
+`;
+
 export const MIGRATIONS: readonly string[] = [
   // 1: files, captures, pages + external-content FTS, errors
   `
@@ -325,6 +340,20 @@ export const MIGRATIONS: readonly string[] = [
   ${LINK_CAPTURES_SQL};
   ${RETIRED_CAPTURE_INDEXES.map((name) => `DROP INDEX IF EXISTS ${name};`).join('\n  ')}
   ${CAPTURE_INDEXES.filter(onPageId).map((ix) => `CREATE INDEX IF NOT EXISTS ${ix};`).join('\n  ')}
+  `,  // 9: the words of the pages' index, each with how many pages hold it, so that a prefix is written out as its words
+  // by a range read of a small b-tree: fts5vocab, the only list FTS5 gives, reads each word's doclist to count it
+  // (the words of pri* at a million pages: 48 ms). The list may hold words no page has any more (a pruned page's),
+  // which match nothing; it is used only while META_WORDS_THROUGH says it holds every page's words.
+  `
+  CREATE TABLE page_words (term TEXT PRIMARY KEY, pages INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TRIGGER page_words_au AFTER UPDATE OF title, description, text, main_lines ON pages BEGIN
+    DELETE FROM meta WHERE key = '${META_WORDS_THROUGH}';
+  END;
+  CREATE TRIGGER page_words_ai AFTER INSERT ON pages
+    WHEN new.id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = '${META_WORDS_THROUGH}') BEGIN
+    DELETE FROM meta WHERE key = '${META_WORDS_THROUGH}';
+  END;
+  ${BUILD_WORD_LIST_SQL}
   `,
 ];
 
@@ -333,6 +362,13 @@ export const MIGRATIONS: readonly string[] = [
 export const NOTE_TARGET = {
   page: (digestSql: string) => `'page:' || ${digestSql}`,
   capture: (fileIdSql: string, offsetSql: string) => `'capture:' || ${fileIdSql} || ':' || ${offsetSql}`,
+  /** Read back, from the rows of `table` (its `target` column) holding one kind of target, kept by `where`: the
+   *  digests of the page targets, and (file id, offset) of the capture targets, for `IN` lists a capture index finds. */
+  pageDigests: (table: string, where: string) =>
+    `SELECT substr(target, 6) FROM ${table} WHERE ${where} AND target >= 'page:' AND target < 'page;'`,
+  captureKeys: (table: string, where: string) =>
+    `SELECT CAST(substr(k, 1, instr(k, ':') - 1) AS INTEGER), CAST(substr(k, instr(k, ':') + 1) AS INTEGER)
+      FROM (SELECT substr(target, 9) AS k FROM ${table} WHERE ${where} AND target >= 'capture:' AND target < 'capture;')`,
 } as const;
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

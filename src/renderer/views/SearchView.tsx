@@ -45,7 +45,10 @@ function QueryHelp() {
         <dt>
           <code>archiv*</code>
         </dt>
-        <dd>words starting so</dd>
+        <dd>
+          words starting so; on a large collection a prefix is not ranked: its pages come newest first, and beside
+          another word it only narrows the search
+        </dd>
         <dt>
           <code>cats OR dogs</code>, <code>-spam</code>
         </dt>

@@ -62,6 +62,25 @@ describe('totals and facets above the exact-count limit', () => {
     // Facets count the sample: the six newest odd pages, all on new.example.com.
     expect(f.facets.site).toEqual([{ value: 'new.example.com', count: 6 }]);
   });
+  it('without words, a filter keeping more pages than the limit is estimated from the pages of its newest captures', () => {
+    // One capture a page, twelve months of 2020: the newest 7 pages (the limit and one) are found among 9 captures
+    // (December's, November's, then October's three), so the estimate is 9 pages a 9 captures of the range's 40.
+    const f = searchFacets(coll(), 'from:2020', { exactCountLimit: 6 });
+    expect(f).toMatchObject({ total: N, totalIsEstimate: true, facetsAreSample: true });
+    // Facets count the sample: the six newest pages, all on new.example.com.
+    expect(f.facets.site).toEqual([{ value: 'new.example.com', count: 6 }]);
+    // A filter of few pages is counted exactly: all that the walk finds, or its captures grouped when the walk is cut
+    // short (walkCaptures: 0), which counts a larger one exactly too.
+    const sinceSeptember = PAGES.filter((_, i) => i % 12 >= 8).length;
+    const sinceNovember = PAGES.filter((_, i) => i % 12 >= 10).length;
+    expect(searchFacets(coll(), 'from:2020-09', { exactCountLimit: 6 })).toMatchObject({ total: sinceSeptember, totalIsEstimate: true });
+    for (const tuning of [{ exactCountLimit: 6 }, { exactCountLimit: 6, walkCaptures: 0 }]) {
+      expect(searchFacets(coll(), 'from:2020-11', tuning)).toMatchObject({ total: sinceNovember, totalIsEstimate: false });
+      expect(searchFacets(coll(), 'from:2020-10 site:old.example.org', tuning)).toMatchObject({ total: 0, totalIsEstimate: false });
+      expect(searchFacets(coll(), 'status:200 from:2020-03 to:2020-03', tuning)).toMatchObject({ total: PAGES.filter((_, i) => i % 12 === 2).length, totalIsEstimate: false });
+    }
+    expect(searchFacets(coll(), 'from:2020-09', { exactCountLimit: 6, walkCaptures: 0 })).toMatchObject({ total: sinceSeptember, totalIsEstimate: false });
+  });
   it('facets count each hit once per value, ordered by count then value', () => {
     const f = searchFacets(coll(), 'common');
     expect(f.facets.site).toEqual([{ value: 'new.example.com', count: N - 4 }, { value: 'old.example.org', count: 4 }]);
@@ -143,8 +162,20 @@ describe('the stopword-aware plan', () => {
       open.return?.(undefined);
     }
   });
-  it('a prefix that is not very common keeps bm25 ranking, and one of several words (a phrase) is left whole', () => {
-    expect(search(coll(), 'knowl*', { limit: 5, tuning: t })).toMatchObject({ plan: 'ranked-matches', hits: [{ title: 'common knowledge' }] });
+  it('a prefix is not ranked, however rare: its pages are listed newest first, and beside a rarer word it only narrows', () => {
+    // 'even' is on every other page, not more than the common share of the newest: as a word it is ranked by bm25,
+    // which puts the shorter pages first; as a prefix its pages come newest first.
+    const evenPages = PAGES.filter((_, i) => i % 2 === 0).map((p) => p.digest);
+    expect(search(coll(), 'even', { limit: 50, tuning: t }).plan).toBe('ranked-matches');
+    const prefix = search(coll(), 'eve*', { limit: 50, tuning: t });
+    expect(prefix.plan).toBe('newest-matches');
+    expect(prefix.hits.map((h) => h.capture.digest)).toEqual([...evenPages].reverse());
+    expect(search(coll(), 'knowl*', { limit: 5, tuning: t })).toMatchObject({ plan: 'newest-matches', hits: [{ title: 'common knowledge' }] });
+    // 'odd' ranks; 'fill*' keeps the odd pages with filler (i % 7 > 0).
+    const narrowed = search(coll(), 'odd fill*', { limit: 50, tuning: t });
+    expect(narrowed.plan).toBe('rarer-words');
+    expect(narrowed.hits.map((h) => h.capture.digest).sort()).toEqual(PAGES.filter((_, i) => i % 2 === 1 && i % 7 > 0).map((p) => p.digest));
+    // One of several words (a phrase) is read whole, the same pages.
     const phrase = search(coll(), '"common wo"*', { limit: 50, tuning: t });
     expect(phrase.hits).toHaveLength(N);
     expect(searchFacets(coll(), '"word fill"*', t).total).toBe(PAGES.filter((p) => /word filler/.test(p.text)).length);
@@ -165,9 +196,9 @@ describe('a prefix of very many words', () => {
     captures: [{ uri: `http://many.example.org/${i}`, timestamp: '20200101000000' }],
   }));
   const many = collectionOf(MANY);
-  it('is ranked as it was, and counted exactly', () => {
+  it('is listed newest first as any prefix is, and counted exactly', () => {
     const t = { rankWindow: 8, commonShare: 0.5 };
-    expect(search(many(), 'zz*', { limit: 50, tuning: t })).toMatchObject({ plan: 'ranked-matches' });
+    expect(search(many(), 'zz*', { limit: 50, tuning: t })).toMatchObject({ plan: 'newest-matches' });
     expect(search(many(), 'zz*', { limit: 50, tuning: t }).hits).toHaveLength(N);
     expect(searchFacets(many(), 'zz*', t).total).toBe(N);
     // Fewer words (zz1, zz10..zz19, zz100..zz199, zz1000..zz1999): written out as an OR, the same pages.

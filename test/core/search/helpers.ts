@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { Collection } from '../../../src/core/store/index.js';
+import { Collection, type SqlQuery } from '../../../src/core/store/index.js';
 import type { CaptureRow, PageRow } from '../../../src/shared/records.js';
 import { surt } from '../../../src/core/warc/surt.js';
 import { mainLinesOf, restOf } from '../../../src/core/store/main-lines.js';
@@ -68,6 +68,8 @@ export function buildCollection(path: string, pages: FakePage[]): Collection {
   }
   coll.writeBatch({ fileId, captures, pages: rows, errors: [] });
   coll.finishFile(fileId, 'done', 'warc');
+  // As an ingest run ends: search writes a prefix out as the words of this list.
+  coll.refreshWordList();
   return coll;
 }
 
@@ -86,4 +88,21 @@ export function collectionOf(pages: FakePage[]): () => Collection {
     cleanup();
   });
   return () => coll!;
+}
+
+/** The collection, and the SQL texts the store has run through it so far. */
+export function spied(coll: Collection): { spy: Collection; seen: string[] } {
+  const seen: string[] = [];
+  const spy = new Proxy(coll, {
+    get(target, prop) {
+      const v: unknown = Reflect.get(target, prop, target);
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        const q = args[0] as Partial<SqlQuery> | undefined;
+        if (typeof q?.sql === 'string') seen.push(q.sql);
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { spy, seen };
 }

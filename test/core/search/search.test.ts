@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { MARK_END, MARK_START, search, searchFacets, QuerySyntaxError } from '../../../src/core/search/index.js';
 import type { SearchOptions, SearchTuning } from '../../../src/core/search/index.js';
-import type { Collection, SqlQuery } from '../../../src/core/store/index.js';
-import { collectionOf, type FakePage } from './helpers.js';
+import { Collection } from '../../../src/core/store/index.js';
+import { collectionOf, spied, type FakePage } from './helpers.js';
 
 const PAGES: FakePage[] = [
   {
@@ -96,26 +96,11 @@ const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
   ['common words in windows, filter probed', { rankWindow: 1, commonShare: 0, firstWindowPages: 1, walkCandidates: 1e9 }, {
     query: '"web archive" site:example.com', options: {}, plan: 'selective-filter', statement: new RegExp(`rowid < CAST\\(@upto AS INTEGER\\)${NEWEST_PROBED.source}`),
   }],
+  // Without words, a filter no index narrows is walked newest first; past walkCaptures its captures are grouped.
+  ['filters grouped', { walkCaptures: 0 }, { query: 'from:2019', options: {}, plan: 'date-sql' }],
   // Date order walks the captures newest first instead of sorting the matches (a match set above dateSortMatches).
   ['date scan', { dateSortMatches: 0 }, { query: 'archive', options: { sort: 'date' }, plan: 'date-scan', statement: /c\.timestamp AS ts/ }],
 ];
-
-/** The collection, and the SQL texts the store has run through it so far. */
-function spied(coll: Collection): { spy: Collection; seen: string[] } {
-  const seen: string[] = [];
-  const spy = new Proxy(coll, {
-    get(target, prop) {
-      const v: unknown = Reflect.get(target, prop, target);
-      if (typeof v !== 'function') return v;
-      return (...args: unknown[]) => {
-        const q = args[0] as Partial<SqlQuery> | undefined;
-        if (typeof q?.sql === 'string') seen.push(q.sql);
-        return (v as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { spy, seen };
-}
 
 /** The SQL texts the store ran for `query`. */
 function statementsOf(coll: Collection, query: string, opts: SearchOptions): { plan: string; statements: string[] } {
@@ -165,6 +150,23 @@ describe.each(PLANS)('search (%s)', (plan, tuning, probe) => {
     expect(run('crawler to:2020-12-31').hits[0].timestamp).toBe('20190101000000');
     expect(digests('crawler from:2024')).toEqual([]);
   });
+  it('tag: and note: keep the pages marked so, or the one capture marked, with words or alone', () => {
+    const c = coll();
+    const first = run('crawler to:2020-12-31').hits[0].capture;
+    c.addTag(Collection.noteTarget(first, 'capture'), 'first');
+    c.addTag(Collection.noteTarget(run('cat').hits[0].capture, 'page'), 'pets');
+    c.setNote(Collection.noteTarget(run('mailman').hits[0].capture, 'page'), 'checked the mailman story');
+    expect(digests('archive tag:pets')).toEqual(['sha1:BBB']);
+    expect(digests('tag:pets')).toEqual(['sha1:BBB']);
+    // The tag is on one of the page's three captures: that one is shown.
+    expect(run('tag:first').hits.map((h) => [h.capture.digest, h.timestamp])).toEqual([['sha1:AAA', '20190101000000']]);
+    expect(run('crawler tag:first').hits[0].timestamp).toBe('20190101000000');
+    expect(digests('note:mailman')).toEqual(['sha1:CCC']);
+    expect(digests('archive note:mailman -dogs')).toEqual([]);
+    expect(digests('archive tag:nothing')).toEqual([]);
+    expect(searchFacets(c, 'tag:pets', tuning).total).toBe(1);
+    expect(searchFacets(c, 'archive tag:first', tuning).total).toBe(1);
+  });
   it('mime: and status: filters', () => {
     expect(digests('café mime:application/xhtml+xml')).toEqual(['sha1:DDD']);
     expect(digests('café mime:application/*')).toEqual(['sha1:DDD']);
@@ -185,8 +187,18 @@ describe.each(PLANS)('search (%s)', (plan, tuning, probe) => {
     expect(p1).toHaveLength(2);
     expect(new Set([...p1, ...p2]).size).toBe(4);
   });
-  it('filters-only queries list pages newest first', () => {
+  it('filters-only queries list pages newest first, pages whose newest captures tie by descending page id', () => {
     expect(run('site:example.com').hits.map((h) => h.capture.digest)).toEqual(['sha1:AAA', 'sha1:BBB']);
+    const in2020 = ['sha1:BBB', 'sha1:GGG', 'sha1:FFF', 'sha1:EEE', 'sha1:DDD'];
+    expect(run('from:2020 to:2020').hits.map((h) => h.capture.digest)).toEqual(in2020);
+    const paged = [0, 2, 4].flatMap((offset) => run('from:2020 to:2020', { limit: 2, offset }).hits.map((h) => h.capture.digest));
+    expect(paged).toEqual(in2020);
+    // The shown capture is the newest within the filter: AAA's 2021 one, not its 2023 one.
+    expect(run('to:2022').hits.map((h) => [h.capture.digest, h.timestamp]).slice(0, 2)).toEqual([['sha1:AAA', '20210505120000'], ['sha1:BBB', '20200301000000']]);
+    expect(run('status:404').hits.map((h) => h.capture.digest)).toEqual(['sha1:CCC']);
+    expect(run('mime:application/xhtml+xml to:2020').hits.map((h) => h.capture.digest)).toEqual(['sha1:DDD']);
+    expect(run('to:2018').hits.map((h) => h.capture.digest)).toEqual(['sha1:CCC', 'sha1:HHH']);
+    expect(run('from:2030').hits).toEqual([]);
   });
   it('snippets mark the matched terms with U+0002/U+0003', () => {
     const s = run('crawler').hits[0].snippet;
