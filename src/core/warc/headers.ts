@@ -81,12 +81,12 @@ export class Fields implements HeaderFields {
   }
 }
 
-/** The field lines of a header block: each field's name (trimmed) and where its value lies in the text (after the
- *  colon, to the end of its line less the CRs before the LF), or its value itself when lines continue it (`joined`);
- *  `bad`, the first line that is no field. */
+/** The field lines of a header block: each field's name (trimmed) and the colon its value follows (to the end of its
+ *  line: one number a field, not two, kept two arrays of a head within their first 16 slots), or its value itself
+ *  when lines continue it (`joined`); `bad`, the first line that is no field. */
 interface FieldLines {
   names: string[];
-  values: number[];
+  colons: number[];
   joined?: Array<string | undefined>;
   bad?: string;
 }
@@ -95,7 +95,7 @@ interface FieldLines {
  *  hand-made files); a line that starts with SP or HT continues the previous value (WARC 1.0 section 5, "folded"
  *  lines as in RFC 2616 2.2). */
 function fieldLines(text: string, from: number): FieldLines {
-  const lines: FieldLines = { names: [], values: [] };
+  const lines: FieldLines = { names: [], colons: [] };
   for (let start = from, pos: number; start < text.length; start = pos + 1) {
     pos = text.indexOf('\n', start);
     if (pos < 0) pos = text.length;
@@ -116,13 +116,18 @@ function fieldLines(text: string, from: number): FieldLines {
       continue;
     }
     lines.names.push(trimmed(text, start, colon));
-    lines.values.push(colon + 1, end);
+    lines.colons.push(colon);
   }
   return lines;
 }
 
+/** Field i's value: from its colon to its line's LF (or the text's end), trimmed, which takes the CRs before the LF. */
 function valueOf(text: string, lines: FieldLines, i: number): string {
-  return lines.joined?.[i] ?? trimmed(text, lines.values[2 * i], lines.values[2 * i + 1]);
+  const joined = lines.joined?.[i];
+  if (joined !== undefined) return joined;
+  const colon = lines.colons[i];
+  const lf = text.indexOf('\n', colon);
+  return trimmed(text, colon + 1, lf < 0 ? text.length : lf);
 }
 
 /** Result of parsing the lines of a header block (WARC or HTTP). `bad` is the first line that is neither a field nor a
