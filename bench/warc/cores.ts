@@ -1,6 +1,7 @@
 // Reading one file on every core: ArchiveStream's `cdxj`, `records --json` and `check` at --workers 1 and 2 against
 // warcio.js's `cdx-index` CLI, on the same generated files (plain and per-record gzip), interleaved round by round in
-// one run, with a per-core model fitted to the 1- and 2-worker times.
+// one run, with a per-core model fitted to the 1- and 2-worker times, and `cdxj` as a user runs it (no --workers, no
+// forced threads: on this machine's cores, threads only where PARALLEL_MIN_BYTES says they pay).
 //   npx tsx bench/warc/cores.ts [--mb 500] [--rounds 5]
 // Every round runs each contender once, in the same order, so load on a shared machine hits all alike; a ratio is
 // taken per round (peer seconds / ours, the same round) and reported as its median and range. The threads' output is
@@ -14,7 +15,7 @@
 // and the predicted ratio to warcio.js is warcio.js's CPU seconds (one thread) over t(n). On a quiet machine the
 // measured wall times at 1 and 2 workers check the model.
 import { closeSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { machineInfo, machineLine } from '../lib/machine.js';
 import { formatTable, median } from '../lib/stats.js';
@@ -29,6 +30,8 @@ const WORKERS = [1, 2] as const;
 /** What the model predicts for. */
 const PREDICT = [1, 2, 4, 8, 16];
 const TARGET: Record<Format, number> = { gz: 5, plain: 4 };
+/** `cdxj FILE` as a user runs it: threads (one a core) only where PARALLEL_MIN_BYTES says they pay. */
+const DEFAULT = `cdxj (default, ${availableParallelism()} cores)`;
 
 interface Contender {
   format: Format;
@@ -52,6 +55,9 @@ async function main(): Promise<void> {
   };
   const mb = option('--mb', 500);
   // Threads at any size, children included: what a thread costs is what this measures (PARALLEL_MIN_BYTES is from it).
+  // The default contender runs without it, as a user would.
+  const userEnv = { ...process.env };
+  delete userEnv.ARCHIVESTREAM_THREADS_FROM_MB;
   process.env.ARCHIVESTREAM_THREADS_FROM_MB = '1';
   const rounds = Math.round(option('--rounds', 5));
   out(`# machine: ${machineLine(DATA_DIR)}`);
@@ -71,6 +77,7 @@ async function main(): Promise<void> {
   for (const format of FORMATS) {
     const file = format === 'gz' ? files.gz : files.plain;
     contenders.push({ format, name: 'warcio.js cdx-index', seconds: [], cpu: [], run: (o) => warcioCdxIndex(file, o) });
+    contenders.push({ format, name: DEFAULT, seconds: [], cpu: [], run: (o) => runToFile(process.execPath, [bin, 'cdxj', file], o, userEnv) });
     for (const command of COMMANDS) {
       for (const w of WORKERS) {
         contenders.push({
@@ -96,7 +103,7 @@ async function main(): Promise<void> {
       c.cpu.push(childrenCpuSeconds() - cpuBefore);
     }
     if (round === 1) mismatches.push(...compareOutputs(contenders));
-    for (const c of contenders) if (round > 1 || !c.name.includes('--workers')) rmSync(outputPath(c), { force: true });
+    for (const c of contenders) if (round > 1 || !(c.name.includes('--workers') || c.name === DEFAULT)) rmSync(outputPath(c), { force: true });
   }
   for (const c of contenders) rmSync(outputPath(c), { force: true });
   rmSync(tiny, { force: true });
@@ -111,13 +118,13 @@ async function main(): Promise<void> {
   const ratios: Record<string, { median: number; min: number; max: number }> = {};
   for (const format of FORMATS) {
     const peer = find(contenders, format, 'warcio.js cdx-index');
-    for (const w of WORKERS) {
-      const ours = find(contenders, format, `cdxj --workers ${w}`);
+    for (const w of [...WORKERS, 0]) {
+      const ours = find(contenders, format, w === 0 ? DEFAULT : `cdxj --workers ${w}`);
       const perRound = peer.seconds.map((s, i) => s / ours.seconds[i]!);
       const r = { median: median(perRound), min: min(perRound), max: max(perRound) };
-      ratios[`${format} w${w}`] = r;
-      ratioRows.push([`${label(format)}, --workers ${w}`, `${r.median.toFixed(2)}x`, `${r.min.toFixed(2)}-${r.max.toFixed(2)}x`,
-        `>= ${TARGET[format]}x`, r.median >= TARGET[format] ? 'met' : 'missed']);
+      ratios[`${format} ${w === 0 ? 'default' : `w${w}`}`] = r;
+      ratioRows.push([`${label(format)}, ${w === 0 ? DEFAULT.slice(5) : `--workers ${w}`}`, `${r.median.toFixed(2)}x`,
+        `${r.min.toFixed(2)}-${r.max.toFixed(2)}x`, `>= ${TARGET[format]}x`, r.median >= TARGET[format] ? 'met' : 'missed']);
     }
   }
   out(formatTable(['file, workers', 'median', 'range', 'target', ''], ratioRows));
@@ -145,7 +152,7 @@ async function main(): Promise<void> {
   out('# S: start-up CPU s; W: CPU s reading on one worker, less S; o: CPU s each further thread adds.');
   out(`# load average (1 min) at each round's start and at the end: ${loads.map((l) => l.toFixed(2)).join(', ')}`);
   for (const m of mismatches) out(`WARNING: ${m}`);
-  if (mismatches.length === 0) out('# output at --workers 2 is byte for byte the --workers 1 output, for every command and file');
+  if (mismatches.length === 0) out('# output at --workers 2 (and cdxj\'s default) is byte for byte the --workers 1 output, for every command and file');
 
   const resultsPath = join(DATA_DIR, 'warc-cores-results.json');
   writeFileSync(resultsPath, JSON.stringify({
@@ -165,6 +172,8 @@ function compareOutputs(contenders: Contender[]): string[] {
       const two = readFileSync(outputPath(find(contenders, format, `${name} --workers 2`)));
       if (one.length === 0 && name !== 'check') problems.push(`${format} ${name}: no output`);
       if (one.compare(two) !== 0) problems.push(`${format} ${name}: --workers 2 output differs from --workers 1`);
+      if (name === 'cdxj' && one.compare(readFileSync(outputPath(find(contenders, format, DEFAULT)))) !== 0)
+        problems.push(`${format} ${DEFAULT}: output differs from --workers 1`);
     }
   }
   return problems;

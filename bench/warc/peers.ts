@@ -110,10 +110,10 @@ export function gzipHeaderLength(member: Buffer): number {
 }
 
 /** Runs a command with stdout to a file; rejects with its stderr tail when it fails. */
-export function runToFile(command: string, args: string[], outPath: string): Promise<void> {
+export function runToFile(command: string, args: string[], outPath: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const out = openSync(outPath, 'w');
   return new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', out, 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', out, 'pipe'], env });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     child.on('error', reject);

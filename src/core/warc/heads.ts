@@ -1,6 +1,5 @@
 // Record heads: the WARC header block and the ARC URL-record line. Both parse from a Buffer that starts at the record,
 // and say whether they need more bytes, so one scanning loop serves plain files, inflated gzip members and ARC.
-import { isAscii } from 'node:buffer';
 import { escapeBytes, quoteBytes } from './errors.js';
 import { Fields, firstLineEnd, firstLineOf, headText } from './headers.js';
 import type { WarcProblemCode } from './types.js';
@@ -96,9 +95,10 @@ export function parseWarcHead(buf: Buffer, atEof: boolean): Head {
       message: `file ends inside a record header (${buf.length} bytes, no blank line): "${escapeBytes(buf)}"`,
     };
   }
-  // WARC 1.1 section 4: header values are UTF-8; a head of ASCII (most are) reads the same in latin1.
+  // WARC 1.1 section 4: header values are UTF-8; a head of ASCII (most are) reads the same in latin1. A latin1 text is
+  // ASCII when its UTF-8 takes a byte a character (a fifth of the cost of isAscii over a new view of the bytes).
   const end = latin1.length;
-  const text = isAscii(buf.subarray(0, end)) ? latin1 : buf.toString('utf8', 0, end);
+  const text = Buffer.byteLength(latin1, 'utf8') === end ? latin1 : buf.toString('utf8', 0, end);
   const nl = firstLineEnd(text);
   const fields = Fields.of(text, nl + 1);
   const version = firstLineOf(text, nl).trim().toUpperCase();

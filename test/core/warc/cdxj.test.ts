@@ -143,6 +143,17 @@ describe('formatCdxj', () => {
     ).toBe('k 20240102030405 {"url":"u","status":"200","length":"10","offset":"0","filename":"f","method":"POST"}');
   });
 
+  it('escapes a field as JSON.stringify of the entry does (warcio.js writes that), whatever characters it holds', () => {
+    const odd = ['plain', 'q"uote', 'back\\slash', 'tab\there', 'nul\u0000', 'del\u007f', 'sep\u2028', 'lone\ud800',
+      'low\udc00x', 'pair\ud83d\ude00', 'latin1 \u00e9\u00ff', ''];
+    for (const s of odd) {
+      const line = formatCdxj({ urlkey: 'k', timestamp: 't', url: s, mime: s, status: s, digest: s, length: 1, offset: 2, filename: s,
+        method: s, requestBody: s });
+      const json = JSON.stringify({ url: s, mime: s, status: s, digest: s, length: '1', offset: '2', filename: s, method: s, requestBody: s });
+      expect(line, JSON.stringify(s)).toBe(`k t ${json}`);
+    }
+  });
+
   it('computes base32 SHA-1 as CDX digests are written (RFC 4648)', () => {
     expect(sha1Base32(Buffer.from(''))).toBe('3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ');
   });

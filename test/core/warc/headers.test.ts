@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { timestampOf } from '../../../src/core/warc/cdxj.js';
 import { Fields, headerEnd, parseHeaderLines, sameName } from '../../../src/core/warc/headers.js';
+import { parseWarcHead } from '../../../src/core/warc/heads.js';
 import { parseHttp } from '../../../src/core/warc/http.js';
 
 describe('sameName', () => {
@@ -124,5 +125,19 @@ describe('folded field lines', () => {
     expect(lazy.list).toEqual(want);
     expect(lazy.bad).toBeUndefined();
     expect(Fields.of('X\r\nno colon\r\nD: d\r\n', 3).bad).toBe('no colon');
+  });
+});
+
+describe('WARC head text', () => {
+  const head = (uri: Buffer) =>
+    Buffer.concat([Buffer.from('WARC/1.1\r\nWARC-Type: resource\r\nWARC-Target-URI: '), uri, Buffer.from('\r\nContent-Length: 0\r\n\r\n')]);
+  it('reads a head as UTF-8 (WARC 1.1 section 4) when any byte is not ASCII, and as it stands when all are', () => {
+    const utf8 = parseWarcHead(head(Buffer.from('http://example.com/café', 'utf8')), true);
+    const ascii = parseWarcHead(head(Buffer.from('http://example.com/cafe')), true);
+    const notUtf8 = parseWarcHead(head(Buffer.from('http://example.com/caf\xe9', 'latin1')), true);
+    expect(utf8.ok && utf8.values?.targetUri).toBe('http://example.com/café');
+    expect(utf8.ok && utf8.headerLength).toBe(head(Buffer.from('http://example.com/café', 'utf8')).length);
+    expect(ascii.ok && ascii.values?.targetUri).toBe('http://example.com/cafe');
+    expect(notUtf8.ok && notUtf8.values?.targetUri).toBe('http://example.com/caf\ufffd');
   });
 });

@@ -13,6 +13,8 @@ const URLS = [
   'https://example.com/',
   'http://www.example.com/',
   'http://www2.example.com/index.html',
+  'https://www10.example.com:8443/a?only=1',
+  'https://www.a.b.c.example.org/x?z=1&a&m=',
   'http://www.www.example.com/',
   'http://wwwexample.com/',
   'http://WWW.Example.COM/Path/To/Page.HTML',
