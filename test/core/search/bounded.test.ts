@@ -97,6 +97,24 @@ describe('the stopword-aware plan', () => {
     const paged = [0, 5, 10, 15].flatMap((offset) => search(coll(), 'odd common', { limit: 5, offset, tuning: t }).hits.map((h) => h.pageId));
     expect(paged).toEqual(hits.map((h) => h.pageId));
   });
+  it('ranked by the rarer word, a candidate without the very common one is left out, looked up or tested in a set', () => {
+    // 'filler' is on six pages in seven (very common), 'odd' on every other: ranked by 'odd', the odd pages without
+    // 'filler' (7, 21, 35) are candidates that fail. Looked up one by one (the default), tested in the query's match
+    // set read at once (0), or looked up for the first two candidates and then tested in the set.
+    const expected = PAGES.filter((p) => p.text.includes(' filler ') && p.text.includes(' odd ')).map((p) => p.digest);
+    expect(expected).toHaveLength(N / 2 - 3);
+    const orders = [undefined, 0, 2].map((candidateLookups) => {
+      const tuning = { ...t, ...(candidateLookups === undefined ? {} : { candidateLookups }) };
+      const r = search(coll(), 'filler odd', { limit: 50, tuning });
+      expect(r.plan).toBe('rarer-words');
+      const paged = [0, 4, 8, 12, 16].flatMap((offset) => search(coll(), 'filler odd', { limit: 4, offset, tuning }).hits.map((h) => h.capture.digest));
+      expect(paged).toEqual(r.hits.map((h) => h.capture.digest));
+      return paged;
+    });
+    expect([...orders[0]].sort()).toEqual([...expected].sort());
+    expect(orders[1]).toEqual(orders[0]);
+    expect(orders[2]).toEqual(orders[0]);
+  });
   it('an exclusion still applies when every positive word is common', () => {
     const hits = search(coll(), 'common -odd', { limit: 3, tuning: t }).hits;
     expect(hits.map((h) => h.capture.digest)).toEqual([N - 2, N - 4, N - 6].map((i) => PAGES[i].digest));
