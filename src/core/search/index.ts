@@ -5,6 +5,7 @@ import { CodedError } from '../../shared/errors.js';
 import { captureOf, hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
 import { parseQuery, toFtsMatch, hasFilters, mainFirstMatch, phraseWordTerms, type Clause, type Completions, type ParsedQuery, type Term } from './query.js';
 import { segmentWords, unsegment } from './segment.js';
+import { mainOf, restOf } from '../store/main-lines.js';
 import { archiveInternal } from './internal.js';
 import { snippetOf, termPattern } from './snippet.js';
 import { annotate, openSpan, withSpan } from '../telemetry/index.js';
@@ -34,6 +35,7 @@ import {
   buildPageCountSql,
   buildPageSpanSql,
   buildPageTextsSql,
+  buildPageLeadsSql,
   buildRecentShareSql,
   buildFoldSql,
   buildFoldedWordsSql,
@@ -743,18 +745,23 @@ type Row = StoredCapture & {
 
 /** Each hit's snippet: the query's terms found in the page's stored text (search/snippet.ts), in its main content
  *  first (so a page with the words in its article never shows its menu), then the description, then the rest of the
- *  text, then the title; FTS5's snippet() only where those find none. Without words, the lead of the main content. */
+ *  text (split out only then), then the title; FTS5's snippet() only where those find none. Without words, the lead
+ *  of the main content. */
 function snippetsOf(coll: Collection, q: ParsedQuery, match: string | null, pageIds: number[]): Map<number, string> {
   const out = new Map<number, string>();
   if (pageIds.length === 0) return out;
   const pattern = termPattern(q);
-  const pages = coll.all<{ id: number; title: string; description: string; main: string; rest: string }>(
-    buildPageTextsSql(pageIds, pattern ? undefined : LEAD_CHARS),
-  );
-  for (const p of pages) {
-    const found = pattern && [p.main, p.description, p.rest, p.title].reduce<string | null>(
-      (snippet, part) => snippet ?? snippetOf(part, pattern), null);
-    out.set(p.id, found ?? (match !== null ? unsegment(coll.get<{ snippet: string }>(buildSnippetSql(match, p.id))?.snippet ?? '') : p.main));
+  const ftsSnippet = (id: number) => unsegment(coll.get<{ snippet: string }>(buildSnippetSql(match!, id))?.snippet ?? '');
+  if (!pattern) {
+    for (const p of coll.all<{ id: number; lead: string }>(buildPageLeadsSql(pageIds, LEAD_CHARS))) out.set(p.id, match !== null ? ftsSnippet(p.id) : p.lead);
+    return out;
+  }
+  type PageText = { id: number; title: string; description: string; text: string; mainLines: string | null };
+  for (const p of coll.all<PageText>(buildPageTextsSql(pageIds))) {
+    const main = mainOf(p.text, p.mainLines);
+    const found = snippetOf(main, pattern) ?? snippetOf(p.description, pattern) ?? snippetOf(restOf(p.text, p.mainLines), pattern)
+      ?? snippetOf(p.title, pattern);
+    out.set(p.id, found ?? (match !== null ? ftsSnippet(p.id) : main));
   }
   return out;
 }
