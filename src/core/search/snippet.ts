@@ -88,14 +88,18 @@ export function termPattern(q: ParsedQuery): RegExp | null {
       const words = plain.split(NON_TOKEN_RUN).filter(Boolean);
       if (words.length === 0) continue;
       const last = words[words.length - 1].slice(-1);
-      shapes.push({
+      const shape: TermShape = {
         words: words.map((w) => new RegExp(wordPattern(w), 'iuy')),
         tight: words.map((w, i) => i > 0 && (NO_SPACE.test(words[i - 1].slice(-1)) || NO_SPACE.test(w[0]))),
         boundedBefore: !NO_SPACE.test(words[0][0]),
         boundedAfter: !term.prefix && !NO_SPACE.test(last),
         prefix: term.prefix,
-      });
-      firsts.push(`(${wordPattern(words[0])})`);
+      };
+      shapes.push(shape);
+      // An ASCII letter or digit (a token character) where the term needs a token's edge rules a place out here, in
+      // V8's code: on a long page, 'the' inside 'other' and 'there' were otherwise each checked by termAt.
+      const edgeAfter = words.length > 1 ? !shape.tight[1] : shape.boundedAfter;
+      firsts.push(`(${shape.boundedBefore ? '(?<![a-z0-9])' : ''}${wordPattern(words[0])}${edgeAfter ? '(?![a-z0-9])' : ''})`);
     }
   }
   if (!firsts.length) return null;
