@@ -225,8 +225,11 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
           const c = tier();
           return c && filtered && 'sql' in c ? filteredCandidates(c, q, captures === null || newest ? 'probe' : 'set') : c;
         });
-        // Scored by the rarer words alone: a candidate is kept when it matches every word (matchesWhole).
-        if (common.size > 0) keep = matchesWhole(coll, match!, t.candidateLookups);
+        // Scored by the rarer words alone: a candidate is kept when it matches every word (matchesWhole), looked up
+        // one by one when the page of hits should fill within candidateLookups candidates (a candidate holds the very
+        // common words about as often as the newest pages do); else, a page far down the list, tested in the set.
+        const candidates = need / [...common.values()].reduce((a, b) => a * b, 1);
+        if (common.size > 0) keep = matchesWhole(coll, match!, candidates <= t.candidateLookups ? t.candidateLookups : 0);
       }
       rows = rowsOfPicked(coll, q, pick(coll, tiers, keep, offset, limit));
     }
@@ -256,24 +259,31 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   return { hits, tookMs: performance.now() - t0, plan };
 }
 
-/** The positive clauses that are one plain word (no OR; a prefix when written out as its words) found on more than
- *  commonShare of the newest rankWindow pages (a bounded sample: rowids are ingest order), when the collection holds
+/** The positive clauses, each with its share of the newest pages, that are one plain word (no OR; a prefix when
+ *  written out as its words) found on more than commonShare of the newest rankWindow pages (a bounded sample: rowids are ingest order), when the collection holds
  *  more than rankWindow pages: words whose bm25 weight is near zero and whose doclists are the longest. A phrase is
  *  very common when one of its words is (ARCHITECTURE.md, "Search", at scale): bm25 counts a phrase's pages by
  *  walking it over the whole collection, which decodes that word's position list on every page holding the others
  *  ("meant that" at 1M pages: 37 ms, once per ranked statement), so its first hits could not come in 10 ms; listed
  *  newest first, they are a forward read of the newest matches. */
-function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning, completions: Completions): Set<Clause> {
-  const found = new Set<Clause>();
+function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning, completions: Completions): Map<Clause, number> {
+  const found = new Map<Clause, number>();
   const hi = coll.get<{ hi: number | null }>(buildPageSpanSql())?.hi ?? 0;
   if (hi <= t.rankWindow) return found;
   const floor = hi - t.rankWindow;
-  const isCommon = (match: string) =>
-    (coll.get<{ n: number }>(buildRecentShareSql(match, floor))?.n ?? 0) > t.commonShare * t.rankWindow;
+  // The share of the newest pages a word is on, when that makes it very common; else 0.
+  const commonShareOf = (match: string) => {
+    const share = (coll.get<{ n: number }>(buildRecentShareSql(match, floor))?.n ?? 0) / t.rankWindow;
+    return share > t.commonShare ? share : 0;
+  };
   for (const c of q.clauses) {
     if (c.negated || c.anyOf.length !== 1 || (c.anyOf[0].prefix && !completions.has(c.anyOf[0]))) continue;
     const words = phraseWordTerms(c.anyOf[0]);
-    if (words.length > 0 ? words.some(isCommon) : isCommon(toFtsMatch({ clauses: [c], filters: q.filters }, completions)!)) found.add(c);
+    // A phrase: the share of its first very common word, which bounds the phrase's own from above.
+    let share = 0;
+    for (const word of words) if ((share = commonShareOf(word)) > 0) break;
+    if (words.length === 0) share = commonShareOf(toFtsMatch({ clauses: [c], filters: q.filters }, completions)!);
+    if (share > 0) found.set(c, share);
   }
   return found;
 }

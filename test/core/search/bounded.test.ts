@@ -75,6 +75,13 @@ describe('totals and facets above the exact-count limit', () => {
 // matches first (O(limit)), while a query holding a rarer word keeps bm25 ranking.
 describe('the stopword-aware plan', () => {
   const t = { rankWindow: 8, commonShare: 0.5 };
+  const SPLIT: FakePage[] = Array.from({ length: 40 }, (_, i) => ({
+    digest: `sha1:S${String(i).padStart(3, '0')}`,
+    title: `page ${i}`,
+    text: i < 30 ? `scarce ${i >= 26 ? 'usual' : 'other'} words` : 'usual other words',
+    captures: [{ uri: `http://split.example.org/${i}`, timestamp: '20200101000000' }],
+  }));
+  const split = collectionOf(SPLIT);
   it('a query of only very common words lists the newest matches first', () => {
     const hits = search(coll(), 'common', { limit: 5, tuning: t }).hits;
     expect(hits.map((h) => h.capture.digest)).toEqual(PAGES.slice(N - 5).reverse().map((p) => p.digest));
@@ -114,6 +121,20 @@ describe('the stopword-aware plan', () => {
     expect([...orders[0]].sort()).toEqual([...expected].sort());
     expect(orders[1]).toEqual(orders[0]);
     expect(orders[2]).toEqual(orders[0]);
+  });
+  it('candidates that mostly lack the very common word: looked up one by one, then tested in the match set', () => {
+    // 'usual' is on every one of the newest pages (very common), 'scarce' on the 30 oldest, of which only the last four
+    // hold 'usual' too: ranked by 'scarce' (ties by page id), 26 candidates fail before the first hit, more than the
+    // lookups allowed (10), so the walk goes on in the query's match set; a page far down is tested in it at once.
+    const expected = SPLIT.slice(26, 30).map((p) => p.digest);
+    for (const candidateLookups of [undefined, 0, 10]) {
+      const tuning = { ...t, ...(candidateLookups === undefined ? {} : { candidateLookups }) };
+      const r = search(split(), 'usual scarce', { limit: 50, tuning });
+      expect(r.plan).toBe('rarer-words');
+      expect(r.hits.map((h) => h.capture.digest)).toEqual(expected);
+      const paged = [0, 2].flatMap((offset) => search(split(), 'usual scarce', { limit: 2, offset, tuning }).hits.map((h) => h.capture.digest));
+      expect(paged).toEqual(expected);
+    }
   });
   it('an exclusion still applies when every positive word is common', () => {
     const hits = search(coll(), 'common -odd', { limit: 3, tuning: t }).hits;
