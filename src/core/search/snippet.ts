@@ -9,7 +9,8 @@ import { ARABIC_MARK_CLASS, withoutArabicMarks } from './segment.js';
 import { MARK_END, MARK_START, SNIPPET_ELLIPSIS } from './sql.js';
 
 const TOKEN = '[\\p{L}\\p{N}\\p{Co}\\p{M}]';
-const NON_TOKEN_RUN = /[^\p{L}\p{N}\p{Co}\p{M}]+/u;
+const NON_TOKEN = '[^\\p{L}\\p{N}\\p{Co}\\p{M}]';
+const NON_TOKEN_RUN = new RegExp(`${NON_TOKEN}+`, 'u');
 /** Scripts written without spaces: their words are not bounded by non-letters in the display text (the index sees
  *  them segmented, search/segment.ts), so no boundary is asked for around them. */
 const NO_SPACE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
@@ -72,7 +73,7 @@ interface TermShape {
  *  the rest of its snippets; a regex of the terms' first words alone compiles in 0.03 ms. */
 const TOKEN_AT = new RegExp(TOKEN, 'iuy');
 const TOKEN_RUN_AT = new RegExp(`${TOKEN}*`, 'iuy');
-const SEPARATOR_AT = /[^\p{L}\p{N}\p{Co}\p{M}]*/iuy;
+const SEPARATOR_AT = new RegExp(`${NON_TOKEN}*`, 'iuy');
 
 /** The query's positive terms as a regex finding where any of them may start (each one's first word, a group per
  *  term; null when there is none): snippetOf tells, at each such place, which term is there (termAt). */
