@@ -228,8 +228,10 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
         // Scored by the rarer words alone: a candidate is kept when it matches every word (matchesWhole), looked up
         // one by one when the page of hits should fill within candidateLookups candidates (a candidate holds the very
         // common words about as often as the newest pages do); else, a page far down the list, tested in the set.
-        const candidates = need / [...common.values()].reduce((a, b) => a * b, 1);
-        if (common.size > 0) keep = matchesWhole(coll, match!, candidates <= t.candidateLookups ? t.candidateLookups : 0);
+        if (common.size > 0) {
+          const candidates = need / [...common.values()].reduce((a, b) => a * b, 1);
+          keep = matchesWhole(coll, match!, candidates <= t.candidateLookups ? t.candidateLookups : 0);
+        }
       }
       rows = rowsOfPicked(coll, q, pick(coll, tiers, keep, offset, limit));
     }
@@ -260,13 +262,15 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
 }
 
 /** The positive clauses, each with its share of the newest pages, that are one plain word (no OR; a prefix when
- *  written out as its words) found on more than commonShare of the newest rankWindow pages (a bounded sample: rowids are ingest order), when the collection holds
- *  more than rankWindow pages: words whose bm25 weight is near zero and whose doclists are the longest. A phrase is
- *  very common when one of its words is (ARCHITECTURE.md, "Search", at scale): bm25 counts a phrase's pages by
- *  walking it over the whole collection, which decodes that word's position list on every page holding the others
- *  ("meant that" at 1M pages: 37 ms, once per ranked statement), so its first hits could not come in 10 ms; listed
- *  newest first, they are a forward read of the newest matches. */
-function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning, completions: Completions): Map<Clause, number> {
+ *  written out as its words) found on more than commonShare of the newest rankWindow pages (a bounded sample: rowids
+ *  are ingest order), when the collection holds more than rankWindow pages: words whose bm25 weight is near zero
+ *  and whose doclists are the longest. A phrase is very common when one of its words is (ARCHITECTURE.md, "Search",
+ *  at scale): bm25 counts a phrase's pages by walking it over the whole collection, which decodes that word's
+ *  position list on every page holding the others ("meant that" at 1M pages: 37 ms, once per ranked statement), so
+ *  its first hits could not come in 10 ms; listed newest first, they are a forward read of the newest matches. */
+function commonClauses(
+  coll: Collection, q: ParsedQuery, t: SearchTuning, completions: Completions,
+): Map<Clause, number> {
   const found = new Map<Clause, number>();
   const hi = coll.get<{ hi: number | null }>(buildPageSpanSql())?.hi ?? 0;
   if (hi <= t.rankWindow) return found;
@@ -761,16 +765,19 @@ function snippetsOf(coll: Collection, q: ParsedQuery, match: string | null, page
   const out = new Map<number, string>();
   if (pageIds.length === 0) return out;
   const pattern = termPattern(q);
-  const ftsSnippet = (id: number) => unsegment(coll.get<{ snippet: string }>(buildSnippetSql(match!, id))?.snippet ?? '');
+  const ftsSnippet = (id: number) =>
+    unsegment(coll.get<{ snippet: string }>(buildSnippetSql(match!, id))?.snippet ?? '');
   if (!pattern) {
-    for (const p of coll.all<{ id: number; lead: string }>(buildPageLeadsSql(pageIds, LEAD_CHARS))) out.set(p.id, match !== null ? ftsSnippet(p.id) : p.lead);
+    for (const p of coll.all<{ id: number; lead: string }>(buildPageLeadsSql(pageIds, LEAD_CHARS))) {
+      out.set(p.id, match !== null ? ftsSnippet(p.id) : p.lead);
+    }
     return out;
   }
   type PageText = { id: number; title: string; description: string; text: string; mainLines: string | null };
   for (const p of coll.all<PageText>(buildPageTextsSql(pageIds))) {
     const main = mainOf(p.text, p.mainLines);
-    const found = snippetOf(main, pattern) ?? snippetOf(p.description, pattern) ?? snippetOf(restOf(p.text, p.mainLines), pattern)
-      ?? snippetOf(p.title, pattern);
+    const found = snippetOf(main, pattern) ?? snippetOf(p.description, pattern)
+      ?? snippetOf(restOf(p.text, p.mainLines), pattern) ?? snippetOf(p.title, pattern);
     out.set(p.id, found ?? (match !== null ? ftsSnippet(p.id) : main));
   }
   return out;

@@ -100,7 +100,8 @@ export function termPattern(q: ParsedQuery): RegExp | null {
       // An ASCII letter or digit (a token character) where the term needs a token's edge rules a place out here, in
       // V8's code: on a long page, 'the' inside 'other' and 'there' were otherwise each checked by termAt.
       const edgeAfter = words.length > 1 ? !shape.tight[1] : shape.boundedAfter;
-      firsts.push(`(${shape.boundedBefore ? '(?<![a-z0-9])' : ''}${wordPattern(words[0])}${edgeAfter ? '(?![a-z0-9])' : ''})`);
+      const [before, after] = [shape.boundedBefore ? '(?<![a-z0-9])' : '', edgeAfter ? '(?![a-z0-9])' : ''];
+      firsts.push(`(${before}${wordPattern(words[0])}${after})`);
     }
   }
   if (!firsts.length) return null;
