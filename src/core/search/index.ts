@@ -5,6 +5,7 @@ import { CodedError } from '../../shared/errors.js';
 import { captureOf, hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
 import { parseQuery, toFtsMatch, hasFilters, mainFirstMatch, phraseWordTerms, type Clause, type ParsedQuery, type Term } from './query.js';
 import { segmentWords, unsegment } from './segment.js';
+import { mainOf, restOf } from '../store/main-lines.js';
 import { archiveInternal } from './internal.js';
 import { snippetOf, termPattern } from './snippet.js';
 import { annotate, openSpan, withSpan } from '../telemetry/index.js';
@@ -35,6 +36,7 @@ import {
   buildPageCountSql,
   buildPageSpanSql,
   buildPageTextsSql,
+  buildPageLeadsSql,
   buildRecentShareSql,
   buildFoldSql,
   buildFoldedWordsSql,
@@ -104,6 +106,9 @@ export interface SearchTuning {
   /** How many pages the first window of a newest-first read spans (newestMatches); 0: as many as matches are wanted,
    *  which a word on every page fills at once. Tests pass 1 to read in many windows. */
   firstWindowPages: number;
+  /** Ranked by its rarer words alone, the first this-many candidates are looked up in the whole query's matches one
+   *  by one (matchesWhole); past them, its match set is read once. Tests pass 0 to read it at once. */
+  candidateLookups: number;
 }
 
 export const DEFAULT_TUNING: SearchTuning = {
@@ -117,6 +122,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   walkMatches: 100_000,
   walkCaptures: 5_000,
   firstWindowPages: 0,
+  candidateLookups: 64,
 };
 
 /** Hits of a page when the caller does not say. */
@@ -225,10 +231,12 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
           const c = tier();
           return c && filtered && 'sql' in c ? filteredCandidates(c, q, captures === null || newest ? 'probe' : 'set') : c;
         });
+        // Scored by the rarer words alone: a candidate is kept when it matches every word (matchesWhole), looked up
+        // one by one when the page of hits should fill within candidateLookups candidates (a candidate holds the very
+        // common words about as often as the newest pages do); else, a page far down the list, tested in the set.
         if (common.size > 0) {
-          // Scored by the rarer words alone: the whole query's unranked match set says which pages match every word.
-          const all = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match!)).map((r) => r.pid));
-          keep = (pid) => all.has(pid);
+          const candidates = need / [...common.values()].reduce((a, b) => a * b, 1);
+          keep = matchesWhole(coll, match!, candidates <= t.candidateLookups ? t.candidateLookups : 0);
         }
       }
       rows = rowsOfPicked(coll, q, pick(coll, tiers, keep, offset, limit));
@@ -267,27 +275,39 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   return { hits, tookMs: performance.now() - t0, plan };
 }
 
-/** The positive clauses that are not ranked, when the collection holds more than rankWindow pages: one plain word
- *  (no OR) found on more than commonShare of the newest rankWindow pages (a bounded sample: rowids are ingest order),
- *  whose bm25 weight is near zero and whose doclist is among the longest; and a prefix. A phrase is very common when
- *  one of its words is (ARCHITECTURE.md, "Search", at scale): bm25 counts a phrase's pages by walking it over the
- *  whole collection, which decodes that word's position list on every page holding the others ("meant that" at 1M
- *  pages: 37 ms, once per ranked statement), so its first hits could not come in 10 ms; listed newest first, they are
- *  a forward read of the newest matches. A prefix is not ranked by itself, as Lucene and Elasticsearch give every
- *  match of one the same score: bm25 would weigh the prefix as one term whose doclist is every word's of it merged
- *  (ranking pov* at a million pages merges ~100,000 pages' positions: ~60 ms), while its words, listed
- *  (prefixCompletions), are read lazily newest first. */
-function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning): Set<Clause> {
-  const found = new Set<Clause>();
+/** The positive clauses that are not ranked, each with its share of the newest pages, when the collection holds more
+ *  than rankWindow pages: one plain word (no OR) found on more than commonShare of the newest rankWindow pages (a
+ *  bounded sample: rowids are ingest order), whose bm25 weight is near zero and whose doclist is among the longest;
+ *  and a prefix. A phrase is very common when one of its words is (ARCHITECTURE.md, "Search", at scale): bm25 counts a
+ *  phrase's pages by walking it over the whole collection, which decodes that word's position list on every page
+ *  holding the others ("meant that" at 1M pages: 37 ms, once per ranked statement), so its first hits could not come
+ *  in 10 ms; listed newest first, they are a forward read of the newest matches. A prefix is not ranked by itself, as
+ *  Lucene and Elasticsearch give every match of one the same score: bm25 would weigh the prefix as one term whose
+ *  doclist is every word's of it merged (ranking pov* at a million pages merges ~100,000 pages' positions: ~60 ms),
+ *  while its words, listed (prefixCompletions), are read lazily newest first. Its share is given as 0: a candidate
+ *  looked up in a match holding a prefix would have that merge made again for each (search's candidateLookups). */
+function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning): Map<Clause, number> {
+  const found = new Map<Clause, number>();
   const hi = coll.get<{ hi: number | null }>(buildPageSpanSql())?.hi ?? 0;
   if (hi <= t.rankWindow) return found;
   const floor = hi - t.rankWindow;
-  const isCommon = (match: string) =>
-    (coll.get<{ n: number }>(buildRecentShareSql(match, floor))?.n ?? 0) > t.commonShare * t.rankWindow;
+  // The share of the newest pages a word is on, when that makes it very common; else 0.
+  const commonShareOf = (match: string) => {
+    const share = (coll.get<{ n: number }>(buildRecentShareSql(match, floor))?.n ?? 0) / t.rankWindow;
+    return share > t.commonShare ? share : 0;
+  };
   for (const c of q.clauses) {
     if (c.negated || c.anyOf.length !== 1) continue;
     const words = phraseWordTerms(c.anyOf[0]);
-    if (c.anyOf[0].prefix || (words.length > 0 ? words.some(isCommon) : isCommon(toFtsMatch({ clauses: [c], filters: q.filters })!))) found.add(c);
+    if (c.anyOf[0].prefix) {
+      found.set(c, 0);
+      continue;
+    }
+    // A phrase: the share of its first very common word, which bounds the phrase's own from above.
+    let share = 0;
+    for (const word of words) if ((share = commonShareOf(word)) > 0) break;
+    if (words.length === 0) share = commonShareOf(toFtsMatch({ clauses: [c], filters: q.filters })!);
+    if (share > 0) found.set(c, share);
   }
   return found;
 }
@@ -380,6 +400,24 @@ function pick(coll: Collection, tiers: Tier[], keep: ((pid: number) => boolean) 
     }
   }
   return picked;
+}
+
+/** Whether a page matches `match` (the whole query, for candidates ranked by its rarer words alone): the first
+ *  `lookups` candidates are looked up one by one (a seek each), which is as far as a page of hits usually goes; past
+ *  them, the query's match set is read once and each candidate tested in it. Reading that set first walked the
+ *  common word's doclist at every page of the rarer one's (at 1M pages, "after zobrix": 1.9 ms CPU for the set, 18
+ *  lookups 0.6 ms), and touched as many of its pages, which a cold cache reads from disk. */
+function matchesWhole(coll: Collection, match: string, lookups: number): (pid: number) => boolean {
+  let looked = 0;
+  let all: Set<number> | null = null;
+  return (pid) => {
+    if (all === null && looked < lookups) {
+      looked++;
+      return coll.get(buildMatchAtSql(match, pid)) !== undefined;
+    }
+    all ??= new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match)).map((r) => r.pid));
+    return all.has(pid);
+  };
 }
 
 /** A match expression to read newest first, and how: `whole`, in one statement backwards, not in windows
@@ -548,7 +586,10 @@ function* newestMatches(
     }
     const covered = span.hi + 1 - from;
     upto = from;
-    const more = Math.max(want - found, found);
+    // What is still wanted; once that is found (a reader that keeps only some goes on), as many again. Sized for as
+    // many again before then overshot: at 1M pages, the last of the ten newest matches of "hat but" was read in a
+    // window of 150,000 pages holding 13 (3.8 ms), where 20,000 held the one still wanted.
+    const more = found < want ? want - found : found;
     width = found === 0 ? width * WINDOW_GROWTH : Math.min(width * WINDOW_GROWTH, Math.ceil((more * covered * 1.25) / found));
     width = Math.max(1, width);
   }
@@ -781,18 +822,26 @@ type Row = StoredCapture & {
 
 /** Each hit's snippet: the query's terms found in the page's stored text (search/snippet.ts), in its main content
  *  first (so a page with the words in its article never shows its menu), then the description, then the rest of the
- *  text, then the title; FTS5's snippet() only where those find none. Without words, the lead of the main content. */
+ *  text (split out only then), then the title; FTS5's snippet() only where those find none. Without words, the lead
+ *  of the main content. */
 function snippetsOf(coll: Collection, q: ParsedQuery, match: string | null, pageIds: number[]): Map<number, string> {
   const out = new Map<number, string>();
   if (pageIds.length === 0) return out;
   const pattern = termPattern(q);
-  const pages = coll.all<{ id: number; title: string; description: string; main: string; rest: string }>(
-    buildPageTextsSql(pageIds, pattern ? undefined : LEAD_CHARS),
-  );
-  for (const p of pages) {
-    const found = pattern && [p.main, p.description, p.rest, p.title].reduce<string | null>(
-      (snippet, part) => snippet ?? snippetOf(part, pattern), null);
-    out.set(p.id, found ?? (match !== null ? unsegment(coll.get<{ snippet: string }>(buildSnippetSql(match, p.id))?.snippet ?? '') : p.main));
+  const ftsSnippet = (id: number) =>
+    unsegment(coll.get<{ snippet: string }>(buildSnippetSql(match!, id))?.snippet ?? '');
+  if (!pattern) {
+    for (const p of coll.all<{ id: number; lead: string }>(buildPageLeadsSql(pageIds, LEAD_CHARS))) {
+      out.set(p.id, match !== null ? ftsSnippet(p.id) : p.lead);
+    }
+    return out;
+  }
+  type PageText = { id: number; title: string; description: string; text: string; mainLines: string | null };
+  for (const p of coll.all<PageText>(buildPageTextsSql(pageIds))) {
+    const main = mainOf(p.text, p.mainLines);
+    const found = snippetOf(main, pattern) ?? snippetOf(p.description, pattern)
+      ?? snippetOf(restOf(p.text, p.mainLines), pattern) ?? snippetOf(p.title, pattern);
+    out.set(p.id, found ?? (match !== null ? ftsSnippet(p.id) : main));
   }
   return out;
 }

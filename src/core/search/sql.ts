@@ -3,7 +3,7 @@
 import type { FacetName } from '../../shared/api-collections.js';
 import type { SqlQuery } from '../store/index.js';
 import { CAPTURE_COLUMNS, hostRange } from '../store/index.js';
-import { FTS_TOKENIZER, MAIN_FUNCTION, META_WORDS_THROUGH, NOTE_TARGET, REST_FUNCTION } from '../store/schema.js';
+import { FTS_TOKENIZER, MAIN_FUNCTION, META_WORDS_THROUGH, NOTE_TARGET } from '../store/schema.js';
 import { ftsTerm, hasFilters, mainFirstMatch, toFtsMatch, type ParsedQuery } from './query.js';
 
 /** Snippet markers: STX/ETX around each matched term. Control characters cannot occur in extracted text, so the
@@ -399,19 +399,24 @@ export function buildHitsOfPagesSql(q: ParsedQuery, pageIds: number[]): SqlQuery
   };
 }
 
-/** The stored title and description of the given pages, for their snippets, with the main content and the rest of
- *  their text; or the first `leadChars` characters of the main content (rest '') when only its lead is shown. */
-export function buildPageTextsSql(pageIds: number[], leadChars?: number): SqlQuery {
-  const params: Params = { ids: JSON.stringify(pageIds) };
-  const main = `${MAIN_FUNCTION}(text, main_lines)`;
-  let content = `${main} AS main, ${REST_FUNCTION}(text, main_lines) AS rest`;
-  if (leadChars !== undefined) {
-    params.lead = leadChars;
-    content = `substr(${main}, 1, @lead) AS main, '' AS rest`;
-  }
+/** The stored title, description and text of the given pages, with their main-content runs (store/main-lines.ts),
+ *  for their snippets: split in JavaScript, not through MAIN_FUNCTION and REST_FUNCTION, which carried each text to
+ *  JavaScript and back twice (at 1M pages, ten hits of "hat but", 200 KB: 2.3 ms, read raw and split 0.6 ms). */
+export function buildPageTextsSql(pageIds: number[]): SqlQuery {
   return {
-    sql: `SELECT id, title, description, ${content} FROM pages WHERE id IN (SELECT value FROM json_each(@ids))`,
-    params,
+    sql: `SELECT id, title, description, text, main_lines AS mainLines FROM pages
+      WHERE id IN (SELECT value FROM json_each(@ids))`,
+    params: { ids: JSON.stringify(pageIds) },
+  };
+}
+
+/** The first `leadChars` characters of the given pages' main content, as `lead`: the snippet of a hit of a query
+ *  without words. */
+export function buildPageLeadsSql(pageIds: number[], leadChars: number): SqlQuery {
+  return {
+    sql: `SELECT id, substr(${MAIN_FUNCTION}(text, main_lines), 1, @lead) AS lead FROM pages
+      WHERE id IN (SELECT value FROM json_each(@ids))`,
+    params: { ids: JSON.stringify(pageIds), lead: leadChars },
   };
 }
 

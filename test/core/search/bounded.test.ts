@@ -3,7 +3,7 @@
 // estimated and flagged, and filters still find hits that lie outside the window.
 import { describe, expect, it } from 'vitest';
 import { MAX_COMPLETIONS, search, searchFacets } from '../../../src/core/search/index.js';
-import { collectionOf, type FakePage } from './helpers.js';
+import { collectionOf, spied, type FakePage } from './helpers.js';
 
 const N = 40;
 // Every page has 'common'; page 0 (the oldest) has it in its title too; the oldest four are on old.example.org.
@@ -94,6 +94,13 @@ describe('totals and facets above the exact-count limit', () => {
 // matches first (O(limit)), while a query holding a rarer word keeps bm25 ranking.
 describe('the stopword-aware plan', () => {
   const t = { rankWindow: 8, commonShare: 0.5 };
+  const SPLIT: FakePage[] = Array.from({ length: 40 }, (_, i) => ({
+    digest: `sha1:S${String(i).padStart(3, '0')}`,
+    title: `page ${i}`,
+    text: i < 30 ? `scarce ${i >= 26 ? 'usual' : 'other'} words` : 'usual other words',
+    captures: [{ uri: `http://split.example.org/${i}`, timestamp: '20200101000000' }],
+  }));
+  const split = collectionOf(SPLIT);
   it('a query of only very common words lists the newest matches first', () => {
     const hits = search(coll(), 'common', { limit: 5, tuning: t }).hits;
     expect(hits.map((h) => h.capture.digest)).toEqual(PAGES.slice(N - 5).reverse().map((p) => p.digest));
@@ -115,6 +122,38 @@ describe('the stopword-aware plan', () => {
     expect(hits).toHaveLength(N / 2);
     const paged = [0, 5, 10, 15].flatMap((offset) => search(coll(), 'odd common', { limit: 5, offset, tuning: t }).hits.map((h) => h.pageId));
     expect(paged).toEqual(hits.map((h) => h.pageId));
+  });
+  it('ranked by the rarer word, a candidate without the very common one is left out, looked up or tested in a set', () => {
+    // 'filler' is on six pages in seven (very common), 'odd' on every other: ranked by 'odd', the odd pages without
+    // 'filler' (7, 21, 35) are candidates that fail. Looked up one by one (the default), tested in the query's match
+    // set read at once (0), or looked up for the first two candidates and then tested in the set.
+    const expected = PAGES.filter((p) => p.text.includes(' filler ') && p.text.includes(' odd ')).map((p) => p.digest);
+    expect(expected).toHaveLength(N / 2 - 3);
+    const orders = [undefined, 0, 2].map((candidateLookups) => {
+      const tuning = { ...t, ...(candidateLookups === undefined ? {} : { candidateLookups }) };
+      const r = search(coll(), 'filler odd', { limit: 50, tuning });
+      expect(r.plan).toBe('rarer-words');
+      const paged = [0, 4, 8, 12, 16].flatMap((offset) => search(coll(), 'filler odd', { limit: 4, offset, tuning }).hits.map((h) => h.capture.digest));
+      expect(paged).toEqual(r.hits.map((h) => h.capture.digest));
+      return paged;
+    });
+    expect([...orders[0]].sort()).toEqual([...expected].sort());
+    expect(orders[1]).toEqual(orders[0]);
+    expect(orders[2]).toEqual(orders[0]);
+  });
+  it('candidates that mostly lack the very common word: looked up one by one, then tested in the match set', () => {
+    // 'usual' is on every one of the newest pages (very common), 'scarce' on the 30 oldest, of which only the last four
+    // hold 'usual' too: ranked by 'scarce' (ties by page id), 26 candidates fail before the first hit, more than the
+    // lookups allowed (10), so the walk goes on in the query's match set; a page far down is tested in it at once.
+    const expected = SPLIT.slice(26, 30).map((p) => p.digest);
+    for (const candidateLookups of [undefined, 0, 10]) {
+      const tuning = { ...t, ...(candidateLookups === undefined ? {} : { candidateLookups }) };
+      const r = search(split(), 'usual scarce', { limit: 50, tuning });
+      expect(r.plan).toBe('rarer-words');
+      expect(r.hits.map((h) => h.capture.digest)).toEqual(expected);
+      const paged = [0, 2].flatMap((offset) => search(split(), 'usual scarce', { limit: 2, offset, tuning }).hits.map((h) => h.capture.digest));
+      expect(paged).toEqual(expected);
+    }
   });
   it('an exclusion still applies when every positive word is common', () => {
     const hits = search(coll(), 'common -odd', { limit: 3, tuning: t }).hits;
@@ -172,8 +211,13 @@ describe('the stopword-aware plan', () => {
     expect(prefix.hits.map((h) => h.capture.digest)).toEqual([...evenPages].reverse());
     expect(search(coll(), 'knowl*', { limit: 5, tuning: t })).toMatchObject({ plan: 'newest-matches', hits: [{ title: 'common knowledge' }] });
     // 'odd' ranks; 'fill*' keeps the odd pages with filler (i % 7 > 0).
-    const narrowed = search(coll(), 'odd fill*', { limit: 50, tuning: t });
+    const { spy, seen } = spied(coll());
+    const narrowed = search(spy, 'odd fill*', { limit: 50, tuning: t });
     expect(narrowed.plan).toBe('rarer-words');
+    // The candidates are kept by the query's match set read once, not looked up one by one: each lookup of a match
+    // holding a prefix would merge the prefix's words again.
+    expect(seen.filter((sql) => /AND rowid = CAST\(@pid AS INTEGER\)$/.test(sql))).toEqual([]);
+    expect(seen.filter((sql) => /^SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match$/.test(sql))).toHaveLength(1);
     expect(narrowed.hits.map((h) => h.capture.digest).sort()).toEqual(PAGES.filter((_, i) => i % 2 === 1 && i % 7 > 0).map((p) => p.digest));
     // One of several words (a phrase) is read whole, the same pages.
     const phrase = search(coll(), '"common wo"*', { limit: 50, tuning: t });

@@ -39,6 +39,7 @@ const PLANS: Array<{ name: string; query: string; word: string; limit: number; t
   { name: 'ranked join', query: 'zebra', word: 'zebra', limit: 20, tuning: {} },
   { name: 'rank window', query: 'zebra', word: 'zebra', limit: 8, tuning: { rankWindow: 4 } },
   { name: 'common word filters', query: 'zebra common', word: 'zebra', limit: 20, tuning: { rankWindow: 4, commonShare: 0.5 } },
+  { name: 'common word filters, its match set read', query: 'zebra common', word: 'zebra', limit: 20, tuning: { rankWindow: 4, commonShare: 0.5, candidateLookups: 0 } },
   { name: 'all words very common', query: 'weekly', word: 'weekly', limit: 20, tuning: { rankWindow: 4 } },
   { name: 'all words very common, read in windows from one page', query: 'weekly', word: 'weekly', limit: 20, tuning: { rankWindow: 4, firstWindowPages: 1 } },
   { name: 'rank window found in windows from one page', query: 'zebra', word: 'zebra', limit: 8, tuning: { rankWindow: 4, firstWindowPages: 1 } },

@@ -42,6 +42,9 @@ const TUNINGS: Array<[string, Partial<SearchTuning>]> = [
   ['very common words in windows, selective filter as a set', { rankWindow: 150, commonShare: 0.5, firstWindowPages: 1, walkCandidates: 0 }],
   ['ranked, window of 150 found in windows from one page', { rankWindow: 150, commonShare: 1, firstWindowPages: 1 }],
   ['broad filter', { rankWindow: 150, commonShare: 1, selectivePages: 0 }],
+  // 'benchmark longer': 'longer' is on half of the pages, not very common at 0.5; ranked by it alone, its candidates
+  // tested in the whole query's match set read at once instead of looked up one by one.
+  ['very common word beside a rarer one, match set read', { rankWindow: 150, commonShare: 0.5, candidateLookups: 0 }],
 ];
 
 const QUERIES: Array<[string, number]> = [
@@ -51,6 +54,9 @@ const QUERIES: Array<[string, number]> = [
   [`benchmark site:${SITES[1]}`, onSite(SITES[1])],
   [`mixed site:${SITES[0]}`, onSite(SITES[0])],
   ['sitenav to:2021-06-30', PAGES.filter((_, i) => i % 12 < 6).length],
+  // A very common word and a rarer one (on the odd pages): ranked by the rarer one, more candidates than are looked up
+  // one by one (search/index.ts matchesWhole).
+  ['benchmark longer', N / 2],
   // Phrases: read newest first in windows when very common; one in every article, one only in every menu.
   ['"benchmark article"', N],
   ['"home sitenav"', N],

@@ -98,6 +98,14 @@ const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
   }],
   // Without words, a filter no index narrows is walked newest first; past walkCaptures its captures are grouped.
   ['filters grouped', { walkCaptures: 0 }, { query: 'from:2019', options: {}, plan: 'date-sql' }],
+  // A very common word beside a rarer one only filters: the candidates ranked by the rarer word are looked up in the
+  // whole query's matches one by one, or (candidateLookups 0) tested in its match set read once.
+  ['rarer words, candidates looked up', { rankWindow: 1, commonShare: 0 }, {
+    query: 'archive cat', options: {}, plan: 'rarer-words', statement: /MATCH @match AND rowid = CAST\(@pid AS INTEGER\)$/,
+  }],
+  ['rarer words, match set read', { rankWindow: 1, commonShare: 0, candidateLookups: 0 }, {
+    query: 'archive cat', options: {}, plan: 'rarer-words', statement: /^SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match$/,
+  }],
   // Date order walks the captures newest first instead of sorting the matches (a match set above dateSortMatches).
   ['date scan', { dateSortMatches: 0 }, { query: 'archive', options: { sort: 'date' }, plan: 'date-scan', statement: /c\.timestamp AS ts/ }],
 ];

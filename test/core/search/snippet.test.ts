@@ -21,6 +21,18 @@ describe('snippets from stored text', () => {
     expect(snip('Web archives archived', 'archiv*')).toBe('Web [archives] [archived]');
   });
 
+  it('tells token edges by whole characters outside the Basic Multilingual Plane (surrogate pairs)', () => {
+    // Gothic letters: each two UTF-16 units, letters of a script written with spaces.
+    expect(snip('𐌰𐌱 𐌱 x𐌱 𐌱y 𐌱!', '𐌱')).toBe('𐌰𐌱 [𐌱] x𐌱 𐌱y [𐌱]!');
+    expect(snip('𐌰𐌱 𐌱𐌲 𐌱 𐌲', '"𐌱 𐌲"')).toBe('𐌰𐌱 𐌱𐌲 [𐌱 𐌲]');
+    expect(snip('𐌰𐌱𐌲 𐌱𐌲𐌳', '𐌱*')).toBe('𐌰𐌱𐌲 [𐌱𐌲𐌳]');
+  });
+
+  it('where two terms start at one place, marks the first of the query that is there', () => {
+    expect(snip('cat cats catalog', 'cat cats')).toBe('[cat] [cats] catalog');
+    expect(snip('foo-bar foo bar foobar', '"foo bar" foo')).toBe('[foo-bar] [foo bar] foobar');
+  });
+
   it('does not mark negated terms', () => {
     expect(snip('alpha beta', 'alpha -beta')).toBe('[alpha] beta');
   });
