@@ -624,36 +624,23 @@ function dateOrderScan(coll: Collection, q: ParsedQuery, match: string | null, o
 }
 
 /** The pages of the captures within the filters (and in `matches`, when given), by their newest such capture, newest
- *  first: at least `want` of them unless the captures end first (`exhausted`: then all of them), and how many
- *  captures were walked for them. Walks the captures of the filter's host and time ranges newest first (the timestamp
- *  index); pages whose newest captures tie come in descending page id, as buildDateHitsSql orders them. Null when
- *  `budget` captures are walked first. */
+ *  first, pages whose newest captures tie by descending page id (as buildDateHitsSql orders them): the first `want`,
+ *  or all of them when the captures end first (`exhausted`), and how many captures were walked for them. Null when
+ *  `budget` captures are walked first. A page's place is its first capture in the walk (buildNewestCapturesSql). */
 function newestPages(
   coll: Collection, q: ParsedQuery, matches: Set<number> | null, want: number, budget: number,
 ): { order: number[]; walked: number; exhausted: boolean } | null {
   const order: number[] = [];
   const seen = new Set<number>();
-  let tie: number[] = [];
-  let tieTs: string | null = null;
-  const flush = () => {
-    order.push(...tie.sort((a, b) => b - a));
-    tie = [];
-  };
   let walked = 0;
-  for (const r of coll.iterate<{ pid: number; ts: string | null; kept: number }>(buildNewestCapturesSql(q))) {
+  if (want <= 0) return { order, walked, exhausted: false };
+  for (const r of coll.iterate<{ pid: number; kept: number }>(buildNewestCapturesSql(q))) {
     if (++walked > budget) return null;
-    if (!r.kept) continue;
-    if (r.ts !== tieTs) {
-      flush();
-      if (order.length >= want) return { order, walked: walked - 1, exhausted: false };
-      tieTs = r.ts;
-    }
-    if ((matches === null || matches.has(r.pid)) && !seen.has(r.pid)) {
-      seen.add(r.pid);
-      tie.push(r.pid);
-    }
+    if (!r.kept || seen.has(r.pid) || (matches !== null && !matches.has(r.pid))) continue;
+    seen.add(r.pid);
+    order.push(r.pid);
+    if (order.length >= want) return { order, walked, exhausted: false };
   }
-  flush();
   return { order, walked, exhausted: true };
 }
 

@@ -366,16 +366,18 @@ export function buildIndexedCaptureCountSql(q: ParsedQuery, cap: number): SqlQue
   return { sql: `SELECT count(*) AS n FROM (SELECT 1 FROM captures c WHERE ${cf} LIMIT @cap)`, params };
 }
 
-/** Captures within the filters' host and time ranges, newest first, each with its page and whether it meets the
- *  whole filter and has a page (`kept`, 1 or 0): date order for a match set too large to sort (search/index.ts dateOrderScan), from
- *  the timestamp index. Every capture of the ranges is a row, so the walk can count what it costs. */
+/** Captures within the filters' host and time ranges, newest first and, at one time, by descending page id (as
+ *  buildDateHitsSql orders pages), each with its page and whether it meets the whole filter and has a page (`kept`,
+ *  1 or 0): date order for a match set too large to sort (search/index.ts newestPages), from the timestamp index,
+ *  SQLite sorting each run of one time by page id. Every capture of the ranges is a row, so the walk can count what
+ *  it costs. */
 export function buildNewestCapturesSql(q: ParsedQuery): SqlQuery {
   const params: Params = {};
   const ranges = captureFilterSql(q, params, true);
   const cf = captureFilterSql(q, params);
   return {
-    sql: `SELECT c.page_id AS pid, c.timestamp AS ts, (${cf} AND c.page_id IS NOT NULL) AS kept FROM captures c WHERE ${ranges}
-      ORDER BY c.timestamp DESC`,
+    sql: `SELECT c.page_id AS pid, (${cf} AND c.page_id IS NOT NULL) AS kept FROM captures c WHERE ${ranges}
+      ORDER BY c.timestamp DESC, c.page_id DESC`,
     params,
   };
 }

@@ -63,8 +63,8 @@ describe('totals and facets above the exact-count limit', () => {
     expect(f.facets.site).toEqual([{ value: 'new.example.com', count: 6 }]);
   });
   it('without words, a filter keeping more pages than the limit is estimated from the pages of its newest captures', () => {
-    // One capture a page, twelve months of 2020: the newest 7 pages (the limit and one) are found among 9 captures
-    // (December's, November's, then October's three), so the estimate is 9 pages a 9 captures of the range's 40.
+    // One capture a page, twelve months of 2020: the newest 7 pages (the limit and one) are the first 7 captures
+    // walked, so the estimate is 7 pages a 7 captures of the range's 40.
     const f = searchFacets(coll(), 'from:2020', { exactCountLimit: 6 });
     expect(f).toMatchObject({ total: N, totalIsEstimate: true, facetsAreSample: true });
     // Facets count the sample: the six newest pages, all on new.example.com.

@@ -107,7 +107,7 @@ const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
     query: 'archive cat', options: {}, plan: 'rarer-words', statement: /^SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match$/,
   }],
   // Date order walks the captures newest first instead of sorting the matches (a match set above dateSortMatches).
-  ['date scan', { dateSortMatches: 0 }, { query: 'archive', options: { sort: 'date' }, plan: 'date-scan', statement: /c\.timestamp AS ts/ }],
+  ['date scan', { dateSortMatches: 0 }, { query: 'archive', options: { sort: 'date' }, plan: 'date-scan', statement: /ORDER BY c\.timestamp DESC, c\.page_id DESC$/ }],
 ];
 
 /** The SQL texts the store ran for `query`. */
