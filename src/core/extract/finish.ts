@@ -254,6 +254,8 @@ export class Assembler {
   private raw = 0;
   /** Nothing but white space has been seen since the last break (or the start). */
   private afterBreak = true;
+  /** The NULs the last whiteEnd crossed. */
+  private whiteNul = 0;
   private title: string | undefined;
   private description: string | undefined;
   /** Undefined when the main content is not wanted (ExtractOptions.main false). */
@@ -268,27 +270,48 @@ export class Assembler {
     spareBuffer = undefined;
   }
 
+  /** A run of character data html[start, end). */
   text(start: number, end: number): void {
+    this.textFrom(start, this.whiteEnd(start, end), end);
+  }
+
+  /**
+   * The end of the white space (and NUL) that starts at html[i], at most `end`; the NULs crossed are left in
+   * whiteNul for textFrom. The CPU scan crosses the white space after a tag with it before it looks for the next
+   * '<' (most runs of text between two tags are white space only: then there is nothing to look for).
+   */
+  whiteEnd(i: number, end: number): number {
     const html = this.html;
-    const layout = this.layout;
-    // A run of white space only (most runs between two tags: the page's indentation) is one space to T8, and is
-    // crossed without looking at its characters one by one where it is long. The Layout's lengths count it whole (M2).
-    let i = start;
     let nul = 0;
-    if (isCollapsible(html.charCodeAt(i))) {
-      // Runs of indentation can be long: a regex crosses them faster than a loop, but costs a call, so a short run
-      // is crossed by the loop alone. The loop goes on past what the regex crossed only past a NUL, which it counts.
-      if (end - start > SHORT_RUN) {
-        WHITE_RUN.lastIndex = i;
-        WHITE_RUN.test(html);
-        i = Math.min(WHITE_RUN.lastIndex, end);
-      }
-      for (; i < end; i++) {
+    // Runs of indentation can be long: a regex crosses them faster than a loop, but costs a call, so the loop
+    // crosses a short run alone. It goes on past what the regex crossed only past a NUL, which it counts.
+    const short = Math.min(end, i + SHORT_RUN);
+    for (; i < short; i++) {
+      const c = html.charCodeAt(i);
+      if (!isCollapsible(c)) break;
+      if (c === 0) nul++;
+    }
+    if (i === short && i < end) {
+      WHITE_RUN.lastIndex = i;
+      WHITE_RUN.test(html);
+      for (i = Math.min(WHITE_RUN.lastIndex, end); i < end; i++) {
         const c = html.charCodeAt(i);
         if (!isCollapsible(c)) break;
         if (c === 0) nul++;
       }
     }
+    this.whiteNul = nul;
+    return i;
+  }
+
+  /** A run of character data html[start, end) whose white space ends at i: start, or what whiteEnd(start, ...)
+   *  has just returned. */
+  textFrom(start: number, i: number, end: number): void {
+    const html = this.html;
+    const layout = this.layout;
+    const nul = i === start ? 0 : this.whiteNul;
+    // A run of white space only (most runs between two tags: the page's indentation) is one space to T8. The
+    // Layout's lengths count it whole (M2).
     const leading = i - start - nul;
     if (i === end) {
       if (leading === 0) return;
