@@ -147,24 +147,18 @@ export function startTagState(code: number): number {
 
 /** Collapsible white space: ASCII white space and U+00A0 (a decoded &nbsp; separates words like a space). */
 const WS_RUN = /[\t\n\f\r \u00a0]+/g;
+/** Block breaks are marked with U+0000 while assembling (the tokenizer drops NUL from text, so it is free). */
+const BREAK = '\0';
+/** One pass for T8: a white-space run that holds a break becomes '\n', any other run of two or more (or of one
+ *  that is not a plain space) becomes ' '. Single spaces are not matched at all, which is most of the speed; a run is
+ *  matched by its first character and then greedily (no backtracking into a leading part, measured 10% faster than
+ *  looking for the run's first non-space). */
+const SPACE_OR_BREAK_RUN = /[\0\t\n\f\r\u00a0][ \t\n\f\r\u00a0\0]*| [ \t\n\f\r\u00a0\0]+/g;
 /** White space but NUL, from lastIndex on. */
 const WHITE_RUN = /[\t\n\f\r \u00a0]*/y;
 /** Runs of white space up to this long are crossed without WHITE_RUN (see Assembler.text). */
 const SHORT_RUN = 16;
-
-/** What comes before the next character the text keeps (T8): nothing, one space (a run of white space was seen since
- *  the character before it), or a line break (a block tag was). */
-const NONE = 0;
-const SPACE = 1;
-const LINE = 2;
-/** The text's code units are decoded to a string in one call. A lone surrogate would become U+FFFD there (the UTF-16
- *  decoder's rule), so a page that keeps one takes String.fromCharCode instead (see Assembler.append). ignoreBOM:
- *  a leading U+FEFF is text, not a byte order mark. */
-const UTF16 = new TextDecoder(new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 'utf-16le' : 'utf-16be',
-  { ignoreBOM: true });
-/** The text buffer the last page used, taken by the next (a page allocates none), unless it grew past this. */
-let spareBuffer: Uint16Array | undefined;
-const SPARE_BUFFER_MAX = 1 << 22;
+const spaceOrBreak = (run: string) => (run.indexOf(BREAK) >= 0 ? '\n' : ' ');
 
 /** The text without the spaces and line breaks at its ends. A loop: the regex /^[\n ]+|[\n ]+$/g tries its second
  *  branch at every space of the text (measured: 5% of an ingest worker's time). */
@@ -237,25 +231,13 @@ export function tagAttributes(text: string, start: number, end: number): Map<str
  * everything else (end includes the closing '>' when there is one). Both drivers report identical runs.
  */
 export class Assembler {
-  /** The text so far, as T8 makes it: buf[0, len), each line's characters with one space for each run of white space
-   *  inside the line and '\n' between lines. The separator before the next character kept is `pending` until that
-   *  character comes, so no line starts or ends with one and the text needs no pass of its own at the end (a regex
-   *  over the joined runs, measured: the pass and the flattening of the string it ran on were a fifth of the
-   *  extraction). */
-  private buf: Uint16Array;
-  private len = 0;
-  private pending = NONE;
-  /** A kept code unit is a surrogate without its pair next to it in the page (see UTF16). */
-  private loneSurrogate = false;
-  /** The Layout's measure of the output so far (M2): the length it had when each text run was appended whole, but a
-   *  run of white space only as one space (or none right after a break) plus the rest of its length, each space
-   *  and each break that did not follow a break as one code unit (the output as this finish step once built it and
-   *  then collapsed, whose lengths M4-M10 are tuned on). */
-  private raw = 0;
-  /** Nothing but white space has been seen since the last break (or the start). */
+  private out = '';
+  /** How many code units shorter out is than with every white-space run appended whole (see text()); runs left
+   *  out after a break are not counted (no line is open there, see Layout.lineBreak). */
+  private shrunk = 0;
+  /** Nothing but white space has been appended since the last break (or the start, which T8 trims the same way):
+   *  a further break or space would only join the break's run, so it is not appended (fewer runs to collapse). */
   private afterBreak = true;
-  /** The NULs the last whiteEnd crossed. */
-  private whiteNul = 0;
   private title: string | undefined;
   private description: string | undefined;
   /** Undefined when the main content is not wanted (ExtractOptions.main false). */
@@ -266,125 +248,52 @@ export class Assembler {
     options: ExtractOptions = {},
   ) {
     this.layout = options.main === false ? undefined : Layout.take(html);
-    this.buf = spareBuffer ?? new Uint16Array(1 << 16);
-    spareBuffer = undefined;
   }
 
-  /** A run of character data html[start, end). */
   text(start: number, end: number): void {
-    this.textFrom(start, this.whiteEnd(start, end), end);
-  }
-
-  /**
-   * The end of the white space (and NUL) that starts at html[i], at most `end`; the NULs crossed are left in
-   * whiteNul for textFrom. The CPU scan crosses the white space after a tag with it before it looks for the next
-   * '<' (most runs of text between two tags are white space only: then there is nothing to look for).
-   */
-  whiteEnd(i: number, end: number): number {
     const html = this.html;
+    const layout = this.layout;
+    // A run of white space only (most runs between two tags: the page's indentation, nearly three quarters of the
+    // output on the corpus) is appended as one space: T8 makes the same of it, and the final pass then has a
+    // fraction of the output to collapse. The Layout's lengths still count it whole (M2).
+    let i = start;
     let nul = 0;
-    // Runs of indentation can be long: a regex crosses them faster than a loop, but costs a call, so the loop
-    // crosses a short run alone. It goes on past what the regex crossed only past a NUL, which it counts.
-    const short = Math.min(end, i + SHORT_RUN);
-    for (; i < short; i++) {
-      const c = html.charCodeAt(i);
-      if (!isCollapsible(c)) break;
-      if (c === 0) nul++;
-    }
-    if (i === short && i < end) {
-      WHITE_RUN.lastIndex = i;
-      WHITE_RUN.test(html);
-      for (i = Math.min(WHITE_RUN.lastIndex, end); i < end; i++) {
+    if (isCollapsible(html.charCodeAt(i))) {
+      // Runs of indentation can be long: a regex crosses them faster than a loop, but costs a call, so a short run
+      // is crossed by the loop alone. The loop goes on past what the regex crossed only past a NUL, which it counts.
+      if (end - start > SHORT_RUN) {
+        WHITE_RUN.lastIndex = i;
+        WHITE_RUN.test(html);
+        i = Math.min(WHITE_RUN.lastIndex, end);
+      }
+      for (; i < end; i++) {
         const c = html.charCodeAt(i);
         if (!isCollapsible(c)) break;
         if (c === 0) nul++;
       }
     }
-    this.whiteNul = nul;
-    return i;
-  }
-
-  /** A run of character data html[start, end) whose white space ends at i: start, or what whiteEnd(start, ...)
-   *  has just returned. */
-  textFrom(start: number, i: number, end: number): void {
-    const html = this.html;
-    const layout = this.layout;
-    const nul = i === start ? 0 : this.whiteNul;
-    // A run of white space only (most runs between two tags: the page's indentation) is one space to T8. The
-    // Layout's lengths count it whole (M2).
-    const leading = i - start - nul;
     if (i === end) {
-      if (leading === 0) return;
+      const length = end - start - nul;
+      if (length === 0) return;
       this.space();
-      this.raw += leading - 1;
-      if (layout?.inLink) layout.linkText(leading);
+      this.shrunk += length - 1;
+      if (layout?.inLink) layout.linkText(length);
       return;
     }
-    if (leading > 0 && this.pending === NONE) this.pending = SPACE;
-    const at = this.len;
-    const rawAt = this.raw;
-    const length = leading + this.append(html, i, end, true);
-    this.raw += length;
+    let piece = html.slice(start, end);
+    // Per run, not once per page: V8 finds '\0' in a two-byte string by memchr on a 0 byte, which every ASCII
+    // character has, so a page-wide search costs more than these searches of the text runs alone (measured).
+    if (piece.indexOf('\0') >= 0) piece = piece.replace(/\0/g, '');
+    if (piece.indexOf('&') >= 0) piece = decodeEntities(piece);
+    this.out += piece;
     this.afterBreak = false;
     if (!layout) return;
-    // The run kept a character (it may hold only references to white space): its segment starts there, after the
-    // separator written before it, if any (a kept character is never a space or a line break).
-    if (!layout.hasText && this.len > at) {
-      const c = this.buf[at];
-      layout.firstText(c === 0x20 || c === 0x0a ? at + 1 : at, rawAt);
+    // The run has a character T8 keeps unless its first one that is not white space starts a reference.
+    if (!layout.hasText && (html.charCodeAt(i) !== 0x26 || hasContent(piece))) {
+      const at = this.out.length - piece.length;
+      layout.firstText(at, at + this.shrunk);
     }
-    if (layout.inLink) layout.linkText(length);
-  }
-
-  /**
-   * Appends s[from, end) to the text as T8 makes it: white space becomes the pending space, NUL is dropped, and from
-   * the first '&' on (when `decode`) character references are decoded, after the NULs are dropped, as in a run that
-   * is decoded whole (T6). Returns the run's length as decoded and without NULs (the Layout's measure, M2).
-   */
-  private append(s: string, from: number, end: number, decode: boolean): number {
-    // At most one separator before each character.
-    if (this.len + 2 * (end - from) + 1 > this.buf.length) this.grow(2 * (end - from) + 1);
-    const buf = this.buf;
-    let len = this.len;
-    let pending = this.pending;
-    let nul = 0;
-    for (let k = from; k < end; k++) {
-      const c = s.charCodeAt(k);
-      if (c <= 0x26 || c >= 0xa0) {
-        if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c || c === 0xa0) {
-          if (pending === NONE) pending = SPACE;
-          continue;
-        }
-        if (c === 0) {
-          nul++;
-          continue;
-        }
-        if (c === 0x26 && decode) {
-          this.len = len;
-          this.pending = pending;
-          let rest = s.slice(k, end);
-          if (rest.indexOf('\0') >= 0) rest = rest.replace(/\0/g, '');
-          const decoded = decodeEntities(rest);
-          return k - from - nul + this.append(decoded, 0, decoded.length, false);
-        }
-        if (c >= 0xd800 && c <= 0xdfff && !isPaired(s, k, c)) this.loneSurrogate = true;
-      }
-      if (pending !== NONE) {
-        if (len !== 0) buf[len++] = pending === LINE ? 0x0a : 0x20;
-        pending = NONE;
-      }
-      buf[len++] = c;
-    }
-    this.len = len;
-    this.pending = pending;
-    return end - from - nul;
-  }
-
-  /** Room for `more` code units past len. */
-  private grow(more: number): void {
-    const bigger = new Uint16Array(Math.max(this.buf.length * 2, this.len + more));
-    bigger.set(this.buf.subarray(0, this.len));
-    this.buf = bigger;
+    if (layout.inLink) layout.linkText(piece.length);
   }
 
   markup(family: number, start: number, end: number): void {
@@ -424,39 +333,27 @@ export class Assembler {
   }
 
   result(): ExtractedText {
-    const text = this.textString();
+    const text = trimEdges(this.out.replace(SPACE_OR_BREAK_RUN, spaceOrBreak));
     const layout = this.layout;
-    layout?.lineBreak(this.len, this.raw);
+    layout?.lineBreak(this.out.length, this.out.length + this.shrunk);
     const title = this.title ?? '';
-    const mask = layout && chooseMain(layout, text, title);
+    const mask = layout && chooseMain(layout, this.out, title);
     layout?.release();
     const description = this.description ?? '';
     if (!mask) return { title, description, text, main: text, rest: '', mainFound: false };
     return { title, description, text, ...this.split(text, mask), mainFound: true };
   }
 
-  /** The text as a string; the buffer goes to the next page. */
-  private textString(): string {
-    const units = this.buf.subarray(0, this.len);
-    let text = '';
-    if (!this.loneSurrogate) text = UTF16.decode(units);
-    else for (let k = 0; k < units.length; k += 8192) text += String.fromCharCode(...units.subarray(k, k + 8192));
-    if (this.buf.length <= SPARE_BUFFER_MAX) spareBuffer = this.buf;
-    return text;
-  }
-
   private lineBreak(): void {
-    this.layout?.lineBreak(this.len, this.raw);
-    this.pending = LINE;
+    this.layout?.lineBreak(this.out.length, this.out.length + this.shrunk);
     if (this.afterBreak) return;
-    this.raw++;
+    this.out += BREAK;
     this.afterBreak = true;
   }
 
-  /** A space (a break right before it, or one after it, makes a line break of both). */
+  /** A space; none right after a break, whose white-space run it would only join (T8 makes the run one '\n'). */
   private space(): void {
-    if (this.pending === NONE) this.pending = SPACE;
-    if (!this.afterBreak) this.raw++;
+    if (!this.afterBreak) this.out += ' ';
   }
 
   /**
@@ -502,10 +399,10 @@ function isCollapsible(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c || c === 0xa0 || c === 0;
 }
 
-/** Whether the surrogate c = s[k] has its pair next to it in s. */
-function isPaired(s: string, k: number, c: number): boolean {
-  if (c < 0xdc00) return (s.charCodeAt(k + 1) & 0xfc00) === 0xdc00;
-  return (s.charCodeAt(k - 1) & 0xfc00) === 0xd800;
+/** Whether a decoded run of text has a character that T8 does not collapse (so its segment makes a line). */
+function hasContent(piece: string): boolean {
+  for (let k = 0; k < piece.length; k++) if (!isCollapsible(piece.charCodeAt(k))) return true;
+  return false;
 }
 
 /** Reports the runs of text given its per-code-unit FSM states (see fsm.ts) to an Assembler. */

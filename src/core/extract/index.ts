@@ -177,13 +177,8 @@ function scan(html: string, asm: Assembler): void {
     // other markup, and for a raw-text element's start tag, whose run ends at its end tag.
     let code = -1;
     let isEnd = false;
-    // Markup often follows markup at once ("</a></li>"), or white space and markup: then no search.
-    let w = i;
-    let j = i;
-    if (html.charCodeAt(i) !== 0x3c) {
-      w = asm.whiteEnd(i, n);
-      j = html.charCodeAt(w) === 0x3c ? w : html.indexOf('<', w);
-    }
+    // Markup often follows markup at once ("</a></li>"): then no search.
+    let j = html.charCodeAt(i) === 0x3c ? i : html.indexOf('<', i);
     // Where the walk of the markup at j goes on: after a tag's name, which tagCode has read (it holds no code unit
     // that changes the state), else after the '<'.
     let k = 0;
@@ -213,10 +208,10 @@ function scan(html: string, asm: Assembler): void {
       j = html.indexOf('<', j + 1);
     }
     if (j < 0) {
-      asm.textFrom(i, w, n);
+      asm.text(i, n);
       return;
     }
-    if (j > i) asm.textFrom(i, w, j);
+    if (j > i) asm.text(i, j);
     let start = j;
     let family = family_[s];
     // The TAG family is left only for TEXT, so a run that reaches TAG ends at the tag's end.

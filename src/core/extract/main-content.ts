@@ -458,7 +458,7 @@ const BYLINE_MAX_LENGTH = 100;
 
 /**
  * Which segments are main content: a mask over the Layout's segments, or undefined when the page has no article.
- * `out` is the page's text (T8), in which segment k is line k, out[segStart[k], segEnd[k]).
+ * `out` is the Assembler's output (for counting commas).
  */
 export function chooseMain(layout: Layout, out: string, title = ''): Uint8Array | undefined {
   const { html, elParent, elTag, elStart, elEnd, segStart, segEnd, segElem, segLen, nEl, nSeg } = layout;
@@ -536,10 +536,9 @@ function isLabelOrCredit(out: string, start: number, end: number, length: number
   return mayBeCredit && CREDIT_LINE.test(out.slice(start, end));
 }
 
-/** The line out[start, end) without the white space at its ends that T8 keeps (U+3000, U+2009, ...): T8 has
- *  collapsed the rest. */
-function trimmedLine(out: string, start: number, end: number): string {
-  return out.slice(start, end).trim();
+/** The line out[start, end) as it will be output: white space collapsed (T8; the Assembler collapses it later). */
+function collapsed(out: string, start: number, end: number): string {
+  return out.slice(start, end).replace(/[\t\n\f\r \u00a0]+/g, ' ').trim();
 }
 
 /**
@@ -563,7 +562,7 @@ function isDateOrByline(out: string, start: number, end: number): boolean {
     if (!isTrimmed(c) && ++shown >= DATE_LINE_MAX_LENGTH) return false;
   }
   if (!by && digits < 4) return false;
-  const line = trimmedLine(out, start, end);
+  const line = collapsed(out, start, end);
   return line.length < DATE_LINE_MAX_LENGTH && (by ? BYLINE : DATE_LINE).test(line);
 }
 
@@ -618,7 +617,7 @@ function dropBoilerplateLines(layout: Layout, out: string, mask: Uint8Array, tit
     else if (length < CREDIT_LINE_MAX_LENGTH && isLabelOrCredit(out, segStart[s], segEnd[s], length)) mask[s] = 0;
     else if (length < DATE_LINE_MAX_RAW_LENGTH && isDateOrByline(out, segStart[s], segEnd[s])) mask[s] = 0;
     else if ((segTag[s] === ID.h1 || segTag[s] === ID.h2) && lowerTitle && length < HEADING_MAX_LENGTH) {
-      const line = trimmedLine(out, segStart[s], segEnd[s]).toLowerCase();
+      const line = collapsed(out, segStart[s], segEnd[s]).toLowerCase();
       if (line && (lowerTitle.includes(line) || line.includes(lowerTitle))) mask[s] = 0;
     }
   }
