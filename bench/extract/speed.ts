@@ -2,10 +2,9 @@
 // linkedom (a main-content extractor, parse included) and two whole-page text extractors, on the same pages.
 //   npx tsx bench/extract/speed.ts [--pages N] [--rounds R] [--baseline DIR]
 // --baseline DIR adds another version of our extractor, from DIR/src/core/extract (for example
-// `git archive <commit> src/core/extract package.json | tar -x -C DIR`), so before and after are timed in the same
-// run. DIR needs the package.json (its "type": "module"): without it tsx compiles the baseline as CommonJS, which ran
-// the same code 5-7% faster than as the ES module ours is (an A/A run), so the comparison would favour the baseline.
-// Input: the readability test pages in ../shared/corpus/html/readability-test-pages (130 pages, ~26 MB) and the
+// `git archive <commit> src/core/extract package.json | tar -x -C DIR`, see extractorIn in versions.ts), so before
+// and after are timed in the same run; to tell whether a change of a few per cent is one, bench/extract/ab.ts
+// compares two versions in both load orders. Input: the readability test pages in ../shared/corpus/html/readability-test-pages (130 pages, ~26 MB) and the
 // article-extraction benchmark's pages in ../shared/corpus/article-extraction/html (181 pages, ~30 MB), decoded once
 // with decodeHtml as ingest decodes them (decoding is not timed); --pages N takes the first N of each. Each round
 // runs every extractor over all the pages, one after the other in an order that rotates from round to round, after
@@ -18,28 +17,16 @@
 //   full (extractFullText)  full text only: the extractor without main content, the baseline for its cost
 //   Readability.js          @mozilla/readability on a linkedom DOM, parse included
 //   htmlparser2, html-to-text  whole-page text (htmlparser2's ontext skipping script/style; html-to-text convert)
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { gunzipSync } from 'node:zlib';
 import { Parser } from 'htmlparser2';
-import { decodeHtml } from '../../src/core/decode/charset.js';
 import { extractFullText, extractText } from '../../src/core/extract/index.js';
 import { machineLine } from '../lib/machine.js';
 import { formatTable } from '../lib/stats.js';
 import { readabilityText } from './readability-peer.js';
+import { corpusPages, extractorIn, gc, type Extractor } from './versions.js';
 
 // html-to-text ships no types (and @types/html-to-text is not installed): import it untyped.
 const HTML_TO_TEXT = 'html-to-text';
 const { convert } = (await import(HTML_TO_TEXT)) as { convert: (html: string, options?: object) => string };
-
-const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus');
-const PAGE_DIRS = [resolve(CORPUS, 'html/readability-test-pages'), resolve(CORPUS, 'article-extraction/html')];
-
-// A full collection between two extractors' turns, without asking for node --expose-gc.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -59,23 +46,8 @@ function htmlparser2Text(html: string): string {
   return out;
 }
 
-type Extractor = (html: string) => unknown;
 const baselineDir = process.argv.includes('--baseline') ? process.argv[process.argv.indexOf('--baseline') + 1] : undefined;
-if (baselineDir && !isModulePackage(resolve(baselineDir, 'package.json'))) {
-  console.error(`--baseline ${baselineDir}: no package.json with "type": "module" there, so its extractor would run as ` +
-    'CommonJS and not as the ES module ours is; add it (git archive <commit> src/core/extract package.json | tar -x -C DIR)');
-  process.exit(1);
-}
-const baseline = baselineDir &&
-  ((await import(resolve(baselineDir, 'src/core/extract/index.ts'))) as { extractText: Extractor; extractFullText: Extractor });
-
-function isModulePackage(file: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { type?: string }).type === 'module';
-  } catch {
-    return false;
-  }
-}
+const baseline = baselineDir && (await extractorIn(baselineDir));
 
 const EXTRACTORS: ReadonlyArray<readonly [string, Extractor]> = [
   ['archivestream main (extractText)', extractText],
@@ -87,18 +59,8 @@ const EXTRACTORS: ReadonlyArray<readonly [string, Extractor]> = [
 ];
 
 function main(): void {
-  const missing = PAGE_DIRS.find((dir) => !existsSync(dir));
-  if (missing) {
-    console.error(`corpus not found: ${missing}`);
-    process.exit(1);
-  }
-  const limit = arg('--pages', Infinity);
   const rounds = Math.max(1, arg('--rounds', 5));
-  const pages = PAGE_DIRS.flatMap((dir) =>
-    readdirSync(dir).filter((f) => /\.html(?:\.gz)?$/.test(f)).sort().slice(0, limit).map((f) => {
-      const bytes = readFileSync(resolve(dir, f));
-      return decodeHtml(f.endsWith('.gz') ? gunzipSync(bytes) : bytes).text;
-    }));
+  const pages = corpusPages(arg('--pages', Infinity));
   const mb = pages.reduce((sum, p) => sum + Buffer.byteLength(p, 'utf8'), 0) / 1e6;
 
   console.log(machineLine());

@@ -63,9 +63,14 @@ const RAW_NAMES = [['script'], ['style'], ['title'], ['textarea'], ['noscript', 
   ['template'], ['svg']];
 const MAX_KEY_LENGTH = 10; // 'blockquote', 'figcaption'
 
+/** Where the last nameKey (and so tagCode) stopped reading: every code unit before it, from the name's start, is a
+ *  letter or a digit, so the CPU scan goes on walking the tag from there instead of reading its name again. An
+ *  object's field rather than a second result, so that the call allocates nothing. */
+export const nameRead = { end: 0 };
+
 /**
  * A tag name as a number without allocating: base 37 over a-z (case-folded) and 0-9; -1 when the name is longer
- * than any we look for or has other characters (then it is no element we treat specially).
+ * than any we look for or has other characters (then it is no element we treat specially). Sets nameRead.end.
  */
 function nameKey(text: string, p: number, end: number): number {
   let key = 0;
@@ -75,10 +80,17 @@ function nameKey(text: string, p: number, end: number): number {
     if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) v = (c | 0x20) - 0x60;
     else if (c >= 0x30 && c <= 0x39) v = c - 0x30 + 27;
     else if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c || c === 0x2f || c === 0x3e) break;
-    else return -1;
-    if (++len > MAX_KEY_LENGTH) return -1;
+    else {
+      key = -1;
+      break;
+    }
+    if (++len > MAX_KEY_LENGTH) {
+      key = -1;
+      break;
+    }
     key = key * 37 + v;
   }
+  nameRead.end = p;
   return key;
 }
 

@@ -90,7 +90,7 @@
  * This module fuses the FSM scan with skipping (it jumps straight to the next code unit that can change the state)
  * and feeds the same Assembler as finish(), so extractText(t) equals finish(t, statesOf(t)) (tested on the corpus).
  */
-import { Assembler, FAMILY, startTagState, tagCode, type ExtractedText, type ExtractOptions } from './finish.js';
+import { Assembler, FAMILY, nameRead, startTagState, tagCode, type ExtractedText, type ExtractOptions } from './finish.js';
 import * as fsm from './fsm.js';
 
 export type { ExtractedText } from './finish.js';
@@ -104,6 +104,7 @@ const {
   classAt, isWs,
 } = fsm;
 const family_ = FAMILY;
+const nameRead_ = nameRead;
 
 /** An ASCII letter (NaN, past the end, is none). */
 function isLetter(c: number): boolean {
@@ -178,6 +179,9 @@ function scan(html: string, asm: Assembler): void {
     let isEnd = false;
     // Markup often follows markup at once ("</a></li>"): then no search.
     let j = html.charCodeAt(i) === 0x3c ? i : html.indexOf('<', i);
+    // Where the walk of the markup at j goes on: after a tag's name, which tagCode has read (it holds no code unit
+    // that changes the state), else after the '<'.
+    let k = 0;
     while (j >= 0) {
       // '<' + letter and '</' + letter are tags (an end tag is a TAG from TEXT whatever its name, see TRANSITIONS);
       // anything else is classified.
@@ -186,16 +190,21 @@ function scan(html: string, asm: Assembler): void {
         const name = tagCode(html, j + 1, n);
         s = startTagState(name);
         if (s === TAG) code = name;
+        k = nameRead_.end;
         break;
       }
       if (c1 === 0x2f && isLetter(html.charCodeAt(j + 2))) {
         code = tagCode(html, j + 2, n);
+        k = nameRead_.end;
         isEnd = true;
         s = TAG;
         break;
       }
       s = TRANSITIONS[classAt(html, j) * STATE_COUNT + TEXT];
-      if (s !== TEXT) break;
+      if (s !== TEXT) {
+        k = j + 1;
+        break;
+      }
       j = html.indexOf('<', j + 1);
     }
     if (j < 0) {
@@ -205,7 +214,6 @@ function scan(html: string, asm: Assembler): void {
     if (j > i) asm.text(i, j);
     let start = j;
     let family = family_[s];
-    let k = j + 1;
     // The TAG family is left only for TEXT, so a run that reaches TAG ends at the tag's end.
     while (s !== TAG) {
       k = nextCandidate(html, s, k, n);

@@ -138,6 +138,14 @@ describe('T6 text content and character references', () => {
   it('keeps textarea content as raw text', () => {
     expect(text('a<textarea name=t><b>x</b> &lt;</textarea>b')).toBe('a <b>x</b> < b');
   });
+  it('keeps every code unit of the character data as it is: a leading U+FEFF, pairs, and lone surrogates', () => {
+    expect(text('\ufeffa')).toBe('\ufeffa');
+    expect(text('<p>\ud83d\ude00 \ud83d<b>\ude00</b> x\udc00y \ud800')).toBe('\ud83d\ude00 \ud83d\ude00 x\udc00y \ud800');
+    expect(text('&#x1F600;\ud800&amp;')).toBe('\ud83d\ude00\ud800&');
+  });
+  it('drops NUL before it reads a reference, as written or across it', () => {
+    expect(text('a\0&amp;b &am\0p; &\0#65;')).toBe('a&b & A');
+  });
 });
 
 describe('T7 lines', () => {
