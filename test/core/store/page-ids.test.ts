@@ -2,13 +2,14 @@
 // column gets it filled when it is migrated, and the writer gives it to every capture, also to one stored before its
 // page (a revisit read before its original, a window of a file committed early), whether or not a bulk load has
 // dropped the capture indexes meanwhile.
-import Database from 'better-sqlite3'; // test-only: writes a collection as the code before page ids did
+import Database from 'better-sqlite3'; // test-only: reads the raw column back
 import { describe, expect, it } from 'vitest';
-import { Collection, registerSqlFunctions } from '../../../src/core/store/index.js';
-import { MIGRATIONS, SCHEMA_VERSION } from '../../../src/core/store/schema.js';
+import { Collection } from '../../../src/core/store/index.js';
+import { SCHEMA_VERSION } from '../../../src/core/store/schema.js';
 import { search, searchFacets } from '../../../src/core/search/index.js';
 import type { CaptureRow } from '../../../src/shared/records.js';
 import { contentOf, tempDbs } from '../search/helpers.js';
+import { schemaBefore } from './old-schema.js';
 
 const dbs = tempDbs();
 
@@ -56,14 +57,7 @@ describe('page ids of captures', () => {
   it('a collection made before page ids gets them when it is migrated', () => {
     const path = dbs.path();
     // The schema as the migrations before the page id column left it, written as that code wrote it.
-    const before = MIGRATIONS.findIndex((m) => m.includes('ADD COLUMN page_id'));
-    expect(before).toBeGreaterThan(0);
-    const raw = new Database(path);
-    registerSqlFunctions(raw);
-    MIGRATIONS.slice(0, before).forEach((sql, v) => {
-      raw.exec(sql);
-      raw.pragma(`user_version = ${v + 1}`);
-    });
+    const raw = schemaBefore(path, 'ADD COLUMN page_id');
     raw.exec(`INSERT INTO warc_files (id, path, size, mtime, fingerprint, status) VALUES (1, '/x.warc', 1, 1, 'f', 'done');
       INSERT INTO pages (id, digest, url, title, description, text) VALUES (7, '${ORIGINAL}', 'http://a.example/', 'Lighthouse', '', 'x'),
         (9, 'sha1:OTHER', 'http://a.example/other', 'Other', '', 'y');

@@ -3,15 +3,15 @@
 // the index and not the list.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3'; // test-only: writes a collection as the code before the word list did
 import { describe, expect, it } from 'vitest';
 import { ingestCollection } from '../../../src/core/ingest/index.js';
-import { Collection, registerSqlFunctions } from '../../../src/core/store/index.js';
-import { MIGRATIONS, SCHEMA_VERSION } from '../../../src/core/store/schema.js';
+import { Collection } from '../../../src/core/store/index.js';
+import { SCHEMA_VERSION } from '../../../src/core/store/schema.js';
 import { search, searchFacets } from '../../../src/core/search/index.js';
 import type { PageRow } from '../../../src/shared/records.js';
 import { html, warcFile } from '../ingest/warc-builder.js';
 import { buildCollection, contentOf, spied, tempDbs, tempDir, type FakePage } from '../search/helpers.js';
+import { schemaBefore } from './old-schema.js';
 
 const dbs = tempDbs();
 
@@ -123,14 +123,7 @@ describe('word list', () => {
   it('a collection made before the list gets it when opened', () => {
     const path = dbs.path();
     // The schema as the migrations before the word list left it, written as that code wrote it (the FTS row too).
-    const before = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE page_words'));
-    expect(before).toBeGreaterThan(0);
-    const raw = new Database(path);
-    registerSqlFunctions(raw);
-    MIGRATIONS.slice(0, before).forEach((sql, v) => {
-      raw.exec(sql);
-      raw.pragma(`user_version = ${v + 1}`);
-    });
+    const raw = schemaBefore(path, 'CREATE TABLE page_words');
     raw.exec(`INSERT INTO pages (id, digest, url, title, description, text) VALUES
         (1, 'sha1:A', 'http://a.example/', 'Lighthouses', '', 'The lighthouse keeper logs the lightships.'),
         (2, 'sha1:B', 'http://b.example/', 'Harbours', '', 'A harbour master and a lighthouse.');
