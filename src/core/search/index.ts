@@ -664,8 +664,7 @@ function walksCaptures(q: ParsedQuery): boolean {
  *  counted on the timestamp index, or the rowid span of the captures. */
 function capturesInRanges(coll: Collection, q: ParsedQuery): number {
   if (indexedFilter(q)) return coll.get<{ n: number }>(buildIndexedCaptureCountSql(q, Number.MAX_SAFE_INTEGER))!.n;
-  const span = coll.get<{ lo: number | null; hi: number | null }>(buildCaptureSpanSql());
-  return span?.hi != null && span.lo != null ? span.hi - span.lo + 1 : 0;
+  return rowidSpan(coll, buildCaptureSpanSql());
 }
 
 /** Captures a page of a selective filter is expected to have at most within the filter's ranges: its response and
@@ -691,7 +690,12 @@ function rowsOfPicked(coll: Collection, q: ParsedQuery, picked: Map<number, numb
 
 /** How many page ids the collection spans (its pages, and ids freed by pruned ones). */
 function pageSpan(coll: Collection): number {
-  const span = coll.get<{ lo: number | null; hi: number | null }>(buildPageSpanSql());
+  return rowidSpan(coll, buildPageSpanSql());
+}
+
+/** How many rowids a span statement's `lo` and `hi` (buildPageSpanSql, buildCaptureSpanSql) cover; 0 for no rows. */
+function rowidSpan(coll: Collection, sql: SqlQuery): number {
+  const span = coll.get<{ lo: number | null; hi: number | null }>(sql);
   return span?.hi != null && span.lo != null ? span.hi - span.lo + 1 : 0;
 }
 
