@@ -14,6 +14,7 @@ import {
   normalizeTag, NOTE_MAX, type Annotations, type AnnotationsExport, type CaptureLabels, type NoteScope, type SavedSearch, type TagCount,
 } from '../../shared/notes.js';
 import { segmentWords } from '../search/segment.js';
+import { adoptFtsShard, type FtsRow } from './fts-shard.js';
 import { reverseHost } from './hostkey.js';
 import { mainLinesOf, mainOf, restOf } from './main-lines.js';
 import {
@@ -21,6 +22,7 @@ import {
   CAPTURE_INDEXES,
   LINK_CAPTURES_SQL,
   MAIN_FUNCTION,
+  META_FTS_SHARDS,
   META_INDEXES_DEFERRED,
   META_WORDS_THROUGH,
   BUILD_WORD_LIST_SQL,
@@ -94,6 +96,13 @@ export interface StoredPage {
   mainFound: boolean | null;
   /** A document's number of pages (PDF), else null. */
   pageCount: number | null;
+}
+
+/** The pages' index rows a batch written for shards (writeBatch's `shards`) leaves to them: the new pages' rows, and
+ *  the pages a shard holds, not yet adopted, whose text the batch replaced (the row as indexed, and the new one). */
+export interface ShardRows {
+  added: FtsRow[];
+  replaced: { old: FtsRow; row: FtsRow }[];
 }
 
 /** What one worker batch adds; written in one transaction. */
@@ -474,8 +483,10 @@ export class Collection {
    *  `window`: the batch is of that window of a file read in windows by several workers (ingest's planReads), whose
    *  batches are committed in no file order; a page stays the one of the file's first window to hold its payload, as
    *  one pass over the file keeps its first: a page a later window of the file stored is replaced whole (its URL too),
-   *  one an earlier window stored is left. endWindows forgets what a file's windows stored. */
-  writeBatch(b: IngestBatch, opts: { replacePages?: boolean; window?: number } = {}): void {
+   *  one an earlier window stored is left. endWindows forgets what a file's windows stored.
+   *  `shards`: the pages' index is written in shards (store/fts-shard.ts): the batch's index rows are added to
+   *  `shards` for them instead of to pages_fts. */
+  writeBatch(b: IngestBatch, opts: { replacePages?: boolean; window?: number; shards?: ShardRows } = {}): void {
     const attrs = { captures: b.captures.length, pages: b.pages.length, errors: b.errors.length };
     this.trace('store.writeBatch', attrs, () => {
       // Positional parameters: binding by name costs a lookup per column and an object per row. A capture takes the
@@ -508,6 +519,17 @@ export class Collection {
       const err = this.stmt('INSERT INTO errors (file_id, offset, code, message) VALUES (?, ?, ?, ?)');
       const fileId = b.fileId;
       const owner = opts.window === undefined ? null : this.windowPages();
+      // A page a shard holds, not yet adopted, is not in pages_fts, and the pages_au trigger leaves it (migration 10):
+      // its shard takes the row out as it was indexed (fts_source reads it) and the new one in.
+      const shards = opts.shards;
+      const inShard = shards ? this.stmt('SELECT id FROM pages p WHERE digest = ? AND NOT EXISTS (SELECT 1 FROM pages_fts_docsize d WHERE d.id = p.id)') : null;
+      const indexed = shards ? this.stmt('SELECT id, title, description, main, rest FROM fts_source WHERE id = ?').raw() : null;
+      const replaceText = (url: string | null, p: PageInput, text: string | Uint8Array, mainLines: string | null, found: number | null, pageCount: number | null) => {
+        const held = inShard?.get(p.digest) as { id: number } | undefined;
+        const old = held ? (indexed!.get(held.id) as FtsRow) : null;
+        replace.run(url, p.title, p.description, text, p.lang, mainLines, found, pageCount, p.digest);
+        if (old) shards!.replaced.push({ old, row: indexed!.get(held!.id) as FtsRow });
+      };
       this.db.transaction(() => {
         for (const p of b.pages) {
           const text = bindable(p.text);
@@ -519,9 +541,9 @@ export class Collection {
             const stored = owner?.of.get(fileId, p.digest) as { part: number } | undefined;
             if (owner && stored) {
               if (stored.part <= opts.window!) continue;
-              replace.run(p.url, p.title, p.description, text, p.lang, mainLines, found, pageCount, p.digest);
+              replaceText(p.url, p, text, mainLines, found, pageCount);
             } else if (opts.replacePages) {
-              replace.run(null, p.title, p.description, text, p.lang, mainLines, found, pageCount, p.digest);
+              replaceText(null, p, text, mainLines, found, pageCount);
             } else {
               continue;
             }
@@ -535,7 +557,8 @@ export class Collection {
           // Main and rest as the runs give them back, as fts_source does (textRow says why not the extractor's).
           const main = p.ftsMain === undefined ? segmentWords(mainOf(textOf(p.text), mainLines)) : (p.ftsMain ?? bindable(p.main));
           const rest = p.ftsRest === undefined ? segmentWords(restOf(textOf(p.text), mainLines)) : (p.ftsRest ?? bindable(p.rest));
-          fts.run(r.lastInsertRowid, title, p.description, main, rest);
+          if (shards) shards.added.push([r.lastInsertRowid, title, p.description, main, rest]);
+          else fts.run(r.lastInsertRowid, title, p.description, main, rest);
         }
         for (const c of b.captures) {
           cap.run(fileId, c.offset, c.length, c.type, c.uri, c.urlkey, c.uri ? reverseHost(c.uri) : null, c.timestamp,
@@ -706,6 +729,50 @@ export class Collection {
    *  20k pages: common words' first hits p95 64 -> 12 ms, two common words with totals 257 -> 112 ms). It rewrites
    *  the index once (1 s of CPU for 20k pages, ~0.05 ms a page), so it runs after a run that added at least as much
    *  as the collection held, never after a small one. */
+  /** Moves a sealed shard of the pages' index into pages_fts (store/fts-shard.ts adoptFtsShard); the rows adopted. */
+  adoptFtsShard(shardPath: string): number {
+    return this.trace('store.adoptFtsShard', {}, () => adoptFtsShard(this.path, shardPath));
+  }
+
+  /** Replaces pages' rows in pages_fts (the row as indexed, then the new one): for pages whose text changed while
+   *  their shard was being sealed, once it is adopted (ingest/shards.ts). */
+  replaceFtsRows(replaced: readonly { old: FtsRow; row: FtsRow }[]): void {
+    const cols = 'rowid, title, description, main, rest';
+    const remove = this.stmt(`INSERT INTO pages_fts (pages_fts, ${cols}) VALUES ('delete', ?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))`);
+    const insert = this.stmt(`INSERT INTO pages_fts (${cols}) VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))`);
+    this.db.transaction(() => {
+      for (const { old, row } of replaced) {
+        remove.run(...old);
+        insert.run(...row);
+      }
+    })();
+  }
+
+  /** Marks the start of an ingest that writes the pages' index in shards (META_FTS_SHARDS), after recoverFtsShards. */
+  beginFtsShards(): void {
+    this.stmt('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(META_FTS_SHARDS, String(process.pid));
+  }
+
+  /** Marks every shard adopted: the pages' index holds every page again. */
+  endFtsShards(): void {
+    this.stmt('DELETE FROM meta WHERE key = ?').run(META_FTS_SHARDS);
+  }
+
+  /** After an ingest that wrote the index in shards and died before adopting them all: indexes the pages stored since
+   *  that pages_fts lacks, in one transaction, and clears the mark. Run by the next ingest before it writes; the
+   *  number of pages indexed. */
+  recoverFtsShards(): number {
+    if (!this.stmt('SELECT 1 FROM meta WHERE key = ?').get(META_FTS_SHARDS)) return 0;
+    return this.db.transaction(() => {
+      const n = this.stmt(
+        `INSERT INTO pages_fts (rowid, title, description, main, rest)
+         SELECT id, title, description, main, rest FROM fts_source WHERE id NOT IN (SELECT id FROM pages_fts_docsize)`,
+      ).run().changes;
+      this.endFtsShards();
+      return n;
+    })();
+  }
+
   optimizeSearchIndex(): void {
     this.db.exec(`INSERT INTO pages_fts(pages_fts) VALUES ('optimize')`);
   }

@@ -98,6 +98,11 @@ export const LINK_CAPTURES_SQL = `UPDATE captures SET page_id = (SELECT p.id FRO
  *  id the next page takes: triggers of migration 9), and written again by store/index.ts refreshWordList. */
 export const META_WORDS_THROUGH = 'page-words-through';
 
+/** The meta row an ingest that writes the pages' index in shards (store/fts-shard.ts) holds from its start until
+ *  every shard is adopted: found by the next open, it says the pages stored since may be missing from pages_fts
+ *  (their shards died with the run), and recoverFtsShards indexes them. */
+export const META_FTS_SHARDS = 'fts-shards-open';
+
 /** Fills the word list from the pages' index, whole: fts5vocab reads every doclist to count a word's pages (at a
  *  million pages, 1.9 million words: ~26 s), so this runs once, when the list is made or most of it is new. */
 export const BUILD_WORD_LIST_SQL = `
@@ -356,6 +361,22 @@ export const MIGRATIONS: readonly string[] = [
     DELETE FROM meta WHERE key = '${META_WORDS_THROUGH}';
   END;
   ${BUILD_WORD_LIST_SQL}
+  `,
+  // 10: the pages' index written in shards (store/fts-shard.ts): a page the writer stored whose index row is still in
+  // a shard, not yet adopted, is not in pages_fts, and a change to its text goes to its shard. So the triggers that
+  // keep pages_fts in step with pages act only for a page it holds (one whose row size is in pages_fts_docsize):
+  // a 'delete' of a row the index lacks would take its sizes off the totals bm25 reads.
+  `
+  DROP TRIGGER pages_ad;
+  DROP TRIGGER pages_au;
+  CREATE TRIGGER pages_ad AFTER DELETE ON pages WHEN EXISTS (SELECT 1 FROM pages_fts_docsize WHERE id = old.id) BEGIN
+    INSERT INTO pages_fts(pages_fts, rowid, title, description, main, rest) VALUES ('delete', old.id, ${ftsColumns('old.')});
+  END;
+  CREATE TRIGGER pages_au AFTER UPDATE OF title, description, text, main_lines ON pages
+    WHEN EXISTS (SELECT 1 FROM pages_fts_docsize WHERE id = old.id) BEGIN
+    INSERT INTO pages_fts(pages_fts, rowid, title, description, main, rest) VALUES ('delete', old.id, ${ftsColumns('old.')});
+    INSERT INTO pages_fts(rowid, title, description, main, rest) VALUES (new.id, ${ftsColumns('new.')});
+  END;
   `,
 ];
 

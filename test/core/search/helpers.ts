@@ -1,9 +1,10 @@
 // Builds small collections from plain rows (no WARC files needed) for store and search tests.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { Collection, type SqlQuery } from '../../../src/core/store/index.js';
+import { Collection, type ShardRows, type SqlQuery } from '../../../src/core/store/index.js';
+import { FtsShard } from '../../../src/core/store/fts-shard.js';
 import type { CaptureRow, PageRow } from '../../../src/shared/records.js';
 import { surt } from '../../../src/core/warc/surt.js';
 import { mainLinesOf, restOf } from '../../../src/core/store/main-lines.js';
@@ -48,8 +49,14 @@ export function contentOf(p: { text: string; main?: string }): Pick<PageRow, 'ma
   return { main: p.main, rest: restOf(p.text, mainLinesOf(p.text, p.main)), mainFound: true };
 }
 
+/** How a test collection's full-text index is written: by the store's writer (0), or in `ftsShards` shards (store/
+ *  fts-shard.ts), each sealed and adopted as an ingest's shard threads do (pages by id modulo the count). */
+export interface BuildOptions {
+  ftsShards?: number;
+}
+
 /** A collection with one fake file holding the given pages' captures at consecutive offsets. */
-export function buildCollection(path: string, pages: FakePage[]): Collection {
+export function buildCollection(path: string, pages: FakePage[], opts: BuildOptions = {}): Collection {
   const coll = Collection.open(path);
   const fileId = coll.beginFile({ path: '/fake/a.warc', size: 1, mtime: 1, fingerprint: 'x' });
   const captures: CaptureRow[] = [];
@@ -66,7 +73,17 @@ export function buildCollection(path: string, pages: FakePage[]): Collection {
       offset += 100;
     }
   }
-  coll.writeBatch({ fileId, captures, pages: rows, errors: [] });
+  const k = opts.ftsShards ?? 0;
+  const shardRows: ShardRows | undefined = k > 0 ? { added: [], replaced: [] } : undefined;
+  coll.writeBatch({ fileId, captures, pages: rows, errors: [] }, { shards: shardRows });
+  if (shardRows) {
+    for (let i = 0; i < k; i++) {
+      const shard = new FtsShard(join(dirname(path), `shard-${i}.sqlite`));
+      shard.write(shardRows.added.filter((r) => Number(r[0]) % k === i));
+      shard.seal();
+      coll.adoptFtsShard(shard.path);
+    }
+  }
   coll.finishFile(fileId, 'done', 'warc');
   // As an ingest run ends: search writes a prefix out as the words of this list.
   coll.refreshWordList();
@@ -75,13 +92,13 @@ export function buildCollection(path: string, pages: FakePage[]): Collection {
 
 /** A collection of `pages` in a temporary folder for the tests of one file: built before them, closed and removed
  *  after. Returns its getter. */
-export function collectionOf(pages: FakePage[]): () => Collection {
+export function collectionOf(pages: FakePage[], opts: BuildOptions = {}): () => Collection {
   let coll: Collection | undefined;
   let cleanup = () => {};
   beforeAll(() => {
     const t = tempDir();
     cleanup = t.cleanup;
-    coll = buildCollection(join(t.dir, 'c.sqlite'), pages);
+    coll = buildCollection(join(t.dir, 'c.sqlite'), pages, opts);
   });
   afterAll(() => {
     coll?.close();

@@ -45,7 +45,12 @@ const PAGES: FakePage[] = [
   },
 ];
 
-const coll = collectionOf(PAGES);
+// Every behaviour below holds for an index one writer built and for one adopted from shards (store/fts-shard.ts), as
+// an ingest with shard threads writes it.
+const BUILDS: Array<[string, () => Collection]> = [
+  ['index by one writer', collectionOf(PAGES)],
+  ['index from 2 shards', collectionOf(PAGES, { ftsShards: 2 })],
+];
 
 // Queries take one of several plans (search/index.ts): walk the ranked matches keeping filtered pages (a selective
 // filter, probed on each candidate or read as a set of pages), walk them probing each candidate's captures (a broad
@@ -116,205 +121,207 @@ function statementsOf(coll: Collection, query: string, opts: SearchOptions): { p
   return { plan: search(spy, query, opts).plan, statements: seen };
 }
 
-describe.each(PLANS)('search (%s)', (plan, tuning, probe) => {
-  it('runs the plan its tuning asks for', () => {
-    const ran = (t: Partial<SearchTuning>) => {
-      const { plan: reported, statements } = statementsOf(coll(), probe.query, { ...probe.options, tuning: t });
-      return reported === probe.plan && (!probe.statement || statements.some((sql) => probe.statement!.test(sql)));
-    };
-    expect(ran(tuning)).toBe(true);
-    // Another plan for the same query: the default one, or for the default itself, the broad filter.
-    expect(ran(plan === 'ranked walk' ? PLANS.find(([name]) => name === 'broad filter')![1] : {})).toBe(false);
+describe.each(BUILDS)('%s', (_build, coll) => {
+  describe.each(PLANS)('search (%s)', (plan, tuning, probe) => {
+    it('runs the plan its tuning asks for', () => {
+      const ran = (t: Partial<SearchTuning>) => {
+        const { plan: reported, statements } = statementsOf(coll(), probe.query, { ...probe.options, tuning: t });
+        return reported === probe.plan && (!probe.statement || statements.some((sql) => probe.statement!.test(sql)));
+      };
+      expect(ran(tuning)).toBe(true);
+      // Another plan for the same query: the default one, or for the default itself, the broad filter.
+      expect(ran(plan === 'ranked walk' ? PLANS.find(([name]) => name === 'broad filter')![1] : {})).toBe(false);
+    });
+
+    const run = (q: string, o: SearchOptions = {}) => search(coll(), q, { ...o, tuning });
+    const digests = (q: string, o: SearchOptions = {}) => run(q, o).hits.map((h) => h.capture.digest).sort();
+
+    it('words all must match', () => {
+      expect(digests('archive cat')).toEqual(['sha1:BBB']);
+      expect(digests('archive')).toEqual(['sha1:AAA', 'sha1:BBB', 'sha1:CCC', 'sha1:HHH']);
+    });
+    it('ranks a title match above a body match (bm25 title weight)', () => {
+      expect(run('archive').hits[0].capture.digest).toBe('sha1:HHH');
+    });
+    it('phrases, prefix, OR, exclusion', () => {
+      expect(digests('"web archive"')).toEqual(['sha1:AAA']);
+      expect(digests('"archive web"')).toEqual([]);
+      expect(digests('mail*')).toEqual(['sha1:CCC']);
+      expect(digests('cat OR dogs')).toEqual(['sha1:BBB', 'sha1:CCC']);
+      expect(digests('archive -cat')).toEqual(['sha1:AAA', 'sha1:CCC', 'sha1:HHH']);
+    });
+    it('site:/host: keep a hit when one capture is on the host or a subdomain; the shown capture is in the filter', () => {
+      expect(digests('archive site:example.com')).toEqual(['sha1:AAA', 'sha1:BBB']);
+      expect(digests('archive host:blog.example.com')).toEqual(['sha1:BBB']);
+      expect(digests('archive site:ample.com')).toEqual([]);
+      const hit = run('archive site:mirror.org').hits[0];
+      expect(hit.url).toBe('http://mirror.org/basics');
+      expect(hit.captureCount).toBe(3);
+    });
+    it('the best capture is the newest within the filter', () => {
+      expect(run('crawler').hits[0].timestamp).toBe('20230101000000');
+      expect(run('crawler to:2022').hits[0].timestamp).toBe('20210505120000');
+      expect(run('crawler to:2020-12-31').hits[0].timestamp).toBe('20190101000000');
+      expect(digests('crawler from:2024')).toEqual([]);
+    });
+    it('tag: and note: keep the pages marked so, or the one capture marked, with words or alone', () => {
+      const c = coll();
+      const first = run('crawler to:2020-12-31').hits[0].capture;
+      c.addTag(Collection.noteTarget(first, 'capture'), 'first');
+      c.addTag(Collection.noteTarget(run('cat').hits[0].capture, 'page'), 'pets');
+      c.setNote(Collection.noteTarget(run('mailman').hits[0].capture, 'page'), 'checked the mailman story');
+      expect(digests('archive tag:pets')).toEqual(['sha1:BBB']);
+      expect(digests('tag:pets')).toEqual(['sha1:BBB']);
+      // The tag is on one of the page's three captures: that one is shown.
+      expect(run('tag:first').hits.map((h) => [h.capture.digest, h.timestamp])).toEqual([['sha1:AAA', '20190101000000']]);
+      expect(run('crawler tag:first').hits[0].timestamp).toBe('20190101000000');
+      expect(digests('note:mailman')).toEqual(['sha1:CCC']);
+      expect(digests('archive note:mailman -dogs')).toEqual([]);
+      expect(digests('archive tag:nothing')).toEqual([]);
+      expect(searchFacets(c, 'tag:pets', tuning).total).toBe(1);
+      expect(searchFacets(c, 'archive tag:first', tuning).total).toBe(1);
+    });
+    it('mime: and status: filters', () => {
+      expect(digests('café mime:application/xhtml+xml')).toEqual(['sha1:DDD']);
+      expect(digests('café mime:application/*')).toEqual(['sha1:DDD']);
+      expect(digests('café mime:text/html')).toEqual([]);
+      expect(digests('archive status:4xx')).toEqual(['sha1:CCC']);
+      expect(digests('archive status:200')).toEqual(['sha1:AAA', 'sha1:BBB', 'sha1:HHH']);
+    });
+    it('sort by date and pagination', () => {
+      const byDate = run('archive', { sort: 'date' }).hits.map((h) => h.timestamp);
+      expect(byDate).toEqual(['20230101000000', '20200301000000', '20180101000000', '20170101000000']);
+      const paged = [0, 1, 2, 3].flatMap((offset) => run('archive', { sort: 'date', limit: 1, offset }).hits.map((h) => h.timestamp));
+      expect(paged).toEqual(byDate);
+      expect(run('archive status:200', { sort: 'date' }).hits.map((h) => h.timestamp))
+        .toEqual(byDate.filter((ts) => ts !== run('archive status:4xx').hits[0].timestamp));
+      expect(run('archive', { sort: 'date' }).hits.map((h) => h.score)).toEqual([null, null, null, null]);
+      const p1 = run('archive', { limit: 2 }).hits.map((h) => h.pageId);
+      const p2 = run('archive', { limit: 2, offset: 2 }).hits.map((h) => h.pageId);
+      expect(p1).toHaveLength(2);
+      expect(new Set([...p1, ...p2]).size).toBe(4);
+    });
+    it('filters-only queries list pages newest first, pages whose newest captures tie by descending page id', () => {
+      expect(run('site:example.com').hits.map((h) => h.capture.digest)).toEqual(['sha1:AAA', 'sha1:BBB']);
+      const in2020 = ['sha1:BBB', 'sha1:GGG', 'sha1:FFF', 'sha1:EEE', 'sha1:DDD'];
+      expect(run('from:2020 to:2020').hits.map((h) => h.capture.digest)).toEqual(in2020);
+      const paged = [0, 2, 4].flatMap((offset) => run('from:2020 to:2020', { limit: 2, offset }).hits.map((h) => h.capture.digest));
+      expect(paged).toEqual(in2020);
+      // The shown capture is the newest within the filter: AAA's 2021 one, not its 2023 one.
+      expect(run('to:2022').hits.map((h) => [h.capture.digest, h.timestamp]).slice(0, 2)).toEqual([['sha1:AAA', '20210505120000'], ['sha1:BBB', '20200301000000']]);
+      expect(run('status:404').hits.map((h) => h.capture.digest)).toEqual(['sha1:CCC']);
+      expect(run('mime:application/xhtml+xml to:2020').hits.map((h) => h.capture.digest)).toEqual(['sha1:DDD']);
+      expect(run('to:2018').hits.map((h) => h.capture.digest)).toEqual(['sha1:CCC', 'sha1:HHH']);
+      expect(run('from:2030').hits).toEqual([]);
+    });
+    it('snippets mark the matched terms with U+0002/U+0003', () => {
+      const s = run('crawler').hits[0].snippet;
+      expect(s).toContain(`${MARK_START}crawler${MARK_END}`);
+    });
+    it("each hit's snippet comes from its own page (SQLite 3.53.2 ignores a bound rowid = ? beside MATCH)", () => {
+      const hits = run('archive').hits;
+      expect(hits.length).toBeGreaterThan(2);
+      for (const h of hits) {
+        const text = PAGES.find((p) => p.digest === h.capture.digest)!;
+        const plain = h.snippet.replaceAll(MARK_START, '').replaceAll(MARK_END, '').replaceAll('…', '');
+        expect(text.title + ' ' + text.text, h.title).toContain(plain.trim().split(' ').slice(0, 3).join(' '));
+      }
+    });
+    it('diacritics fold: cafe finds café', () => {
+      expect(digests('cafe')).toEqual(['sha1:DDD']);
+      expect(digests('CAFÉ')).toEqual(['sha1:DDD']);
+    });
+    it('CJK and Thai words are found, two-character words included', () => {
+      for (const w of ['东京', '学习', '中文', '大学', '日本語', '文章']) expect(digests(w), w).toEqual(['sha1:EEE']);
+      expect(digests('东京大学')).toEqual(['sha1:EEE']);
+      expect(digests('京大')).toEqual([]); // not a word: the segmenter never made it one
+      for (const w of ['ภาษา', 'ไทย', 'สวยงาม']) expect(digests(w), w).toEqual(['sha1:FFF']);
+    });
+    it('CJK snippets read as the page wrote them: no segmenting spaces', () => {
+      expect(run('学习').hits[0].snippet).toBe(`我们在东京大学${MARK_START}学习${MARK_END}中文。日本語の文章です。`);
+    });
+    it('Cyrillic, Greek, Arabic are searchable in their own letters, case-folded', () => {
+      expect(digests('москва')).toEqual(['sha1:GGG']);
+      expect(digests('ΑΘΉΝΑ')).toEqual(['sha1:GGG']);
+      expect(digests('القاهرة')).toEqual(['sha1:GGG']);
+    });
+    it('malformed query text throws QuerySyntaxError, never an SQL error', () => {
+      expect(() => run('"unclosed')).toThrow(QuerySyntaxError);
+    });
   });
 
-  const run = (q: string, o: SearchOptions = {}) => search(coll(), q, { ...o, tuning });
-  const digests = (q: string, o: SearchOptions = {}) => run(q, o).hits.map((h) => h.capture.digest).sort();
+  describe('search plans', () => {
+    it('a broad filter passes over the best candidates it does not keep', () => {
+      // 'archive' ranks the title match (title.example.org) first, which the filter leaves out.
+      expect(search(coll(), 'archive', { limit: 1 }).hits[0].url).toBe('http://title.example.org/');
+      const hits = search(coll(), 'archive site:example.com', { limit: 1, tuning: { selectivePages: 0 } }).hits;
+      expect(hits.map((h) => h.url)).toHaveLength(1);
+      expect(hits[0].url).toMatch(/example\.com/);
+    });
+    it('pagination is the same whichever plan runs', () => {
+      for (const [, tuning] of PLANS) {
+        const all = search(coll(), 'archive status:200', { tuning }).hits.map((h) => h.pageId);
+        const paged = [0, 1, 2].flatMap((offset) => search(coll(), 'archive status:200', { limit: 1, offset, tuning }).hits.map((h) => h.pageId));
+        expect(paged).toEqual(all);
+      }
+    });
+  });
 
-  it('words all must match', () => {
-    expect(digests('archive cat')).toEqual(['sha1:BBB']);
-    expect(digests('archive')).toEqual(['sha1:AAA', 'sha1:BBB', 'sha1:CCC', 'sha1:HHH']);
-  });
-  it('ranks a title match above a body match (bm25 title weight)', () => {
-    expect(run('archive').hits[0].capture.digest).toBe('sha1:HHH');
-  });
-  it('phrases, prefix, OR, exclusion', () => {
-    expect(digests('"web archive"')).toEqual(['sha1:AAA']);
-    expect(digests('"archive web"')).toEqual([]);
-    expect(digests('mail*')).toEqual(['sha1:CCC']);
-    expect(digests('cat OR dogs')).toEqual(['sha1:BBB', 'sha1:CCC']);
-    expect(digests('archive -cat')).toEqual(['sha1:AAA', 'sha1:CCC', 'sha1:HHH']);
-  });
-  it('site:/host: keep a hit when one capture is on the host or a subdomain; the shown capture is in the filter', () => {
-    expect(digests('archive site:example.com')).toEqual(['sha1:AAA', 'sha1:BBB']);
-    expect(digests('archive host:blog.example.com')).toEqual(['sha1:BBB']);
-    expect(digests('archive site:ample.com')).toEqual([]);
-    const hit = run('archive site:mirror.org').hits[0];
-    expect(hit.url).toBe('http://mirror.org/basics');
-    expect(hit.captureCount).toBe(3);
-  });
-  it('the best capture is the newest within the filter', () => {
-    expect(run('crawler').hits[0].timestamp).toBe('20230101000000');
-    expect(run('crawler to:2022').hits[0].timestamp).toBe('20210505120000');
-    expect(run('crawler to:2020-12-31').hits[0].timestamp).toBe('20190101000000');
-    expect(digests('crawler from:2024')).toEqual([]);
-  });
-  it('tag: and note: keep the pages marked so, or the one capture marked, with words or alone', () => {
-    const c = coll();
-    const first = run('crawler to:2020-12-31').hits[0].capture;
-    c.addTag(Collection.noteTarget(first, 'capture'), 'first');
-    c.addTag(Collection.noteTarget(run('cat').hits[0].capture, 'page'), 'pets');
-    c.setNote(Collection.noteTarget(run('mailman').hits[0].capture, 'page'), 'checked the mailman story');
-    expect(digests('archive tag:pets')).toEqual(['sha1:BBB']);
-    expect(digests('tag:pets')).toEqual(['sha1:BBB']);
-    // The tag is on one of the page's three captures: that one is shown.
-    expect(run('tag:first').hits.map((h) => [h.capture.digest, h.timestamp])).toEqual([['sha1:AAA', '20190101000000']]);
-    expect(run('crawler tag:first').hits[0].timestamp).toBe('20190101000000');
-    expect(digests('note:mailman')).toEqual(['sha1:CCC']);
-    expect(digests('archive note:mailman -dogs')).toEqual([]);
-    expect(digests('archive tag:nothing')).toEqual([]);
-    expect(searchFacets(c, 'tag:pets', tuning).total).toBe(1);
-    expect(searchFacets(c, 'archive tag:first', tuning).total).toBe(1);
-  });
-  it('mime: and status: filters', () => {
-    expect(digests('café mime:application/xhtml+xml')).toEqual(['sha1:DDD']);
-    expect(digests('café mime:application/*')).toEqual(['sha1:DDD']);
-    expect(digests('café mime:text/html')).toEqual([]);
-    expect(digests('archive status:4xx')).toEqual(['sha1:CCC']);
-    expect(digests('archive status:200')).toEqual(['sha1:AAA', 'sha1:BBB', 'sha1:HHH']);
-  });
-  it('sort by date and pagination', () => {
-    const byDate = run('archive', { sort: 'date' }).hits.map((h) => h.timestamp);
-    expect(byDate).toEqual(['20230101000000', '20200301000000', '20180101000000', '20170101000000']);
-    const paged = [0, 1, 2, 3].flatMap((offset) => run('archive', { sort: 'date', limit: 1, offset }).hits.map((h) => h.timestamp));
-    expect(paged).toEqual(byDate);
-    expect(run('archive status:200', { sort: 'date' }).hits.map((h) => h.timestamp))
-      .toEqual(byDate.filter((ts) => ts !== run('archive status:4xx').hits[0].timestamp));
-    expect(run('archive', { sort: 'date' }).hits.map((h) => h.score)).toEqual([null, null, null, null]);
-    const p1 = run('archive', { limit: 2 }).hits.map((h) => h.pageId);
-    const p2 = run('archive', { limit: 2, offset: 2 }).hits.map((h) => h.pageId);
-    expect(p1).toHaveLength(2);
-    expect(new Set([...p1, ...p2]).size).toBe(4);
-  });
-  it('filters-only queries list pages newest first, pages whose newest captures tie by descending page id', () => {
-    expect(run('site:example.com').hits.map((h) => h.capture.digest)).toEqual(['sha1:AAA', 'sha1:BBB']);
-    const in2020 = ['sha1:BBB', 'sha1:GGG', 'sha1:FFF', 'sha1:EEE', 'sha1:DDD'];
-    expect(run('from:2020 to:2020').hits.map((h) => h.capture.digest)).toEqual(in2020);
-    const paged = [0, 2, 4].flatMap((offset) => run('from:2020 to:2020', { limit: 2, offset }).hits.map((h) => h.capture.digest));
-    expect(paged).toEqual(in2020);
-    // The shown capture is the newest within the filter: AAA's 2021 one, not its 2023 one.
-    expect(run('to:2022').hits.map((h) => [h.capture.digest, h.timestamp]).slice(0, 2)).toEqual([['sha1:AAA', '20210505120000'], ['sha1:BBB', '20200301000000']]);
-    expect(run('status:404').hits.map((h) => h.capture.digest)).toEqual(['sha1:CCC']);
-    expect(run('mime:application/xhtml+xml to:2020').hits.map((h) => h.capture.digest)).toEqual(['sha1:DDD']);
-    expect(run('to:2018').hits.map((h) => h.capture.digest)).toEqual(['sha1:CCC', 'sha1:HHH']);
-    expect(run('from:2030').hits).toEqual([]);
-  });
-  it('snippets mark the matched terms with U+0002/U+0003', () => {
-    const s = run('crawler').hits[0].snippet;
-    expect(s).toContain(`${MARK_START}crawler${MARK_END}`);
-  });
-  it("each hit's snippet comes from its own page (SQLite 3.53.2 ignores a bound rowid = ? beside MATCH)", () => {
-    const hits = run('archive').hits;
-    expect(hits.length).toBeGreaterThan(2);
-    for (const h of hits) {
-      const text = PAGES.find((p) => p.digest === h.capture.digest)!;
-      const plain = h.snippet.replaceAll(MARK_START, '').replaceAll(MARK_END, '').replaceAll('…', '');
-      expect(text.title + ' ' + text.text, h.title).toContain(plain.trim().split(' ').slice(0, 3).join(' '));
-    }
-  });
-  it('diacritics fold: cafe finds café', () => {
-    expect(digests('cafe')).toEqual(['sha1:DDD']);
-    expect(digests('CAFÉ')).toEqual(['sha1:DDD']);
-  });
-  it('CJK and Thai words are found, two-character words included', () => {
-    for (const w of ['东京', '学习', '中文', '大学', '日本語', '文章']) expect(digests(w), w).toEqual(['sha1:EEE']);
-    expect(digests('东京大学')).toEqual(['sha1:EEE']);
-    expect(digests('京大')).toEqual([]); // not a word: the segmenter never made it one
-    for (const w of ['ภาษา', 'ไทย', 'สวยงาม']) expect(digests(w), w).toEqual(['sha1:FFF']);
-  });
-  it('CJK snippets read as the page wrote them: no segmenting spaces', () => {
-    expect(run('学习').hits[0].snippet).toBe(`我们在东京大学${MARK_START}学习${MARK_END}中文。日本語の文章です。`);
-  });
-  it('Cyrillic, Greek, Arabic are searchable in their own letters, case-folded', () => {
-    expect(digests('москва')).toEqual(['sha1:GGG']);
-    expect(digests('ΑΘΉΝΑ')).toEqual(['sha1:GGG']);
-    expect(digests('القاهرة')).toEqual(['sha1:GGG']);
-  });
-  it('malformed query text throws QuerySyntaxError, never an SQL error', () => {
-    expect(() => run('"unclosed')).toThrow(QuerySyntaxError);
-  });
-});
-
-describe('search plans', () => {
-  it('a broad filter passes over the best candidates it does not keep', () => {
-    // 'archive' ranks the title match (title.example.org) first, which the filter leaves out.
-    expect(search(coll(), 'archive', { limit: 1 }).hits[0].url).toBe('http://title.example.org/');
-    const hits = search(coll(), 'archive site:example.com', { limit: 1, tuning: { selectivePages: 0 } }).hits;
-    expect(hits.map((h) => h.url)).toHaveLength(1);
-    expect(hits[0].url).toMatch(/example\.com/);
-  });
-  it('pagination is the same whichever plan runs', () => {
-    for (const [, tuning] of PLANS) {
-      const all = search(coll(), 'archive status:200', { tuning }).hits.map((h) => h.pageId);
-      const paged = [0, 1, 2].flatMap((offset) => search(coll(), 'archive status:200', { limit: 1, offset, tuning }).hits.map((h) => h.pageId));
-      expect(paged).toEqual(all);
-    }
-  });
-});
-
-describe('searchFacets', () => {
-  it('counts hits, not captures, per facet value', () => {
-    const f = searchFacets(coll(), 'archive');
-    expect(f.total).toBe(4);
-    expect(f.totalIsEstimate).toBe(false);
-    const site = Object.fromEntries(f.facets.site.map((x) => [x.value, x.count]));
-    expect(site['www.example.com']).toBe(1);
-    expect(site['mirror.org']).toBe(1);
-    const status = Object.fromEntries(f.facets.status.map((x) => [x.value, x.count]));
-    expect(status).toEqual({ '200': 3, '404': 1 });
-    const year = Object.fromEntries(f.facets.year.map((x) => [x.value, x.count]));
-    expect(year['2019']).toBe(1);
-    expect(year['2021']).toBe(1);
-  });
-  it('total honours filters', () => {
-    expect(searchFacets(coll(), 'archive site:example.com').total).toBe(2);
-    expect(searchFacets(coll(), 'archive site:example.com', { selectivePages: 0 }).total).toBe(2);
-    expect(searchFacets(coll(), 'site:example.com').total).toBe(2);
-  });
-  it('a selective filter on a match set above the exact-count limit is counted exactly, by walking the matches or looking its pages up', () => {
-    // Above the limit (3 matches of 'archive' and 4 of 'the', limit 1), a broad filter's total is an estimate; a
-    // selective one's is exact whichever way it is counted: the matches walked with the filter's pages as a set, or
-    // each of its pages looked up in the full-text index (matchesPerPageLookup 0: always; 1e9: never).
-    const ways = { walked: { matchesPerPageLookup: 1e9 }, 'looked up': { matchesPerPageLookup: 0 } };
-    const statements = { walked: /MATCH @match\) WHERE \+pid IN \(SELECT c\.page_id/, 'looked up': /rowid >= s\.pid AND rowid <= s\.pid/ };
-    for (const [way, tuning] of Object.entries(ways) as Array<[keyof typeof ways, Partial<SearchTuning>]>) {
-      const { spy, seen } = spied(coll());
-      const f = searchFacets(spy, 'archive site:example.com', { exactCountLimit: 1, ...tuning });
-      expect(seen.some((sql) => statements[way].test(sql)), way).toBe(true);
-      expect(f, way).toMatchObject({ total: 2, totalIsEstimate: false, facetsAreSample: false });
-      expect(Object.fromEntries(f.facets.site.map((x) => [x.value, x.count])), way)
-        .toEqual({ 'www.example.com': 1, 'example.com': 1, 'blog.example.com': 1 });
-      // Filters beyond the host range hold too: 'the' is on AAA and BBB (200) on the host, and on CCC (404) off it.
-      expect(searchFacets(spy, 'the site:example.com status:200', { exactCountLimit: 1, ...tuning }).total, way).toBe(2);
-      expect(searchFacets(spy, 'the site:example.com status:4xx', { exactCountLimit: 1, ...tuning }).total, way).toBe(0);
-      expect(searchFacets(spy, 'archive site:example.com from:2020', { exactCountLimit: 1, ...tuning }).total, way).toBe(2);
-      expect(searchFacets(spy, 'archive site:example.com to:2019-12-31', { exactCountLimit: 1, ...tuning }).total, way).toBe(1);
-    }
-  });
-  it('a selective filter whose hits would cost more than walkMatches to find is estimated from the newest matches', () => {
-    // 'archive' is on AAA, BBB, CCC and HHH (ingest order); from:2017 to:2018 keeps CCC (2018) and HHH (2017). Above
-    // the walk bound, the sample is the newest match, HHH, and so are the facets.
-    const exact = searchFacets(coll(), 'archive from:2017 to:2018', { exactCountLimit: 1 });
-    expect(exact).toMatchObject({ total: 2, totalIsEstimate: false, facetsAreSample: false });
-    expect(exact.facets.year).toEqual([{ value: '2017', count: 1 }, { value: '2018', count: 1 }]);
-    const f = searchFacets(coll(), 'archive from:2017 to:2018', { exactCountLimit: 1, walkMatches: 1 });
-    expect(f).toMatchObject({ totalIsEstimate: true, facetsAreSample: true });
-    expect(f.facets.year).toEqual([{ value: '2017', count: 1 }]);
-  });
-  it('a match set above the exact-count limit gives a scaled estimate, flagged as such', () => {
-    const f = searchFacets(coll(), 'archive status:200', { selectivePages: 0, exactCountLimit: 2 });
-    expect(f.totalIsEstimate).toBe(true);
-    expect(f.facetsAreSample).toBe(true);
-    expect(f.total).toBeGreaterThanOrEqual(2);
-    expect(f.total).toBeLessThanOrEqual(4);
+  describe('searchFacets', () => {
+    it('counts hits, not captures, per facet value', () => {
+      const f = searchFacets(coll(), 'archive');
+      expect(f.total).toBe(4);
+      expect(f.totalIsEstimate).toBe(false);
+      const site = Object.fromEntries(f.facets.site.map((x) => [x.value, x.count]));
+      expect(site['www.example.com']).toBe(1);
+      expect(site['mirror.org']).toBe(1);
+      const status = Object.fromEntries(f.facets.status.map((x) => [x.value, x.count]));
+      expect(status).toEqual({ '200': 3, '404': 1 });
+      const year = Object.fromEntries(f.facets.year.map((x) => [x.value, x.count]));
+      expect(year['2019']).toBe(1);
+      expect(year['2021']).toBe(1);
+    });
+    it('total honours filters', () => {
+      expect(searchFacets(coll(), 'archive site:example.com').total).toBe(2);
+      expect(searchFacets(coll(), 'archive site:example.com', { selectivePages: 0 }).total).toBe(2);
+      expect(searchFacets(coll(), 'site:example.com').total).toBe(2);
+    });
+    it('a selective filter on a match set above the exact-count limit is counted exactly, by walking the matches or looking its pages up', () => {
+      // Above the limit (3 matches of 'archive' and 4 of 'the', limit 1), a broad filter's total is an estimate; a
+      // selective one's is exact whichever way it is counted: the matches walked with the filter's pages as a set, or
+      // each of its pages looked up in the full-text index (matchesPerPageLookup 0: always; 1e9: never).
+      const ways = { walked: { matchesPerPageLookup: 1e9 }, 'looked up': { matchesPerPageLookup: 0 } };
+      const statements = { walked: /MATCH @match\) WHERE \+pid IN \(SELECT c\.page_id/, 'looked up': /rowid >= s\.pid AND rowid <= s\.pid/ };
+      for (const [way, tuning] of Object.entries(ways) as Array<[keyof typeof ways, Partial<SearchTuning>]>) {
+        const { spy, seen } = spied(coll());
+        const f = searchFacets(spy, 'archive site:example.com', { exactCountLimit: 1, ...tuning });
+        expect(seen.some((sql) => statements[way].test(sql)), way).toBe(true);
+        expect(f, way).toMatchObject({ total: 2, totalIsEstimate: false, facetsAreSample: false });
+        expect(Object.fromEntries(f.facets.site.map((x) => [x.value, x.count])), way)
+          .toEqual({ 'www.example.com': 1, 'example.com': 1, 'blog.example.com': 1 });
+        // Filters beyond the host range hold too: 'the' is on AAA and BBB (200) on the host, and on CCC (404) off it.
+        expect(searchFacets(spy, 'the site:example.com status:200', { exactCountLimit: 1, ...tuning }).total, way).toBe(2);
+        expect(searchFacets(spy, 'the site:example.com status:4xx', { exactCountLimit: 1, ...tuning }).total, way).toBe(0);
+        expect(searchFacets(spy, 'archive site:example.com from:2020', { exactCountLimit: 1, ...tuning }).total, way).toBe(2);
+        expect(searchFacets(spy, 'archive site:example.com to:2019-12-31', { exactCountLimit: 1, ...tuning }).total, way).toBe(1);
+      }
+    });
+    it('a selective filter whose hits would cost more than walkMatches to find is estimated from the newest matches', () => {
+      // 'archive' is on AAA, BBB, CCC and HHH (ingest order); from:2017 to:2018 keeps CCC (2018) and HHH (2017). Above
+      // the walk bound, the sample is the newest match, HHH, and so are the facets.
+      const exact = searchFacets(coll(), 'archive from:2017 to:2018', { exactCountLimit: 1 });
+      expect(exact).toMatchObject({ total: 2, totalIsEstimate: false, facetsAreSample: false });
+      expect(exact.facets.year).toEqual([{ value: '2017', count: 1 }, { value: '2018', count: 1 }]);
+      const f = searchFacets(coll(), 'archive from:2017 to:2018', { exactCountLimit: 1, walkMatches: 1 });
+      expect(f).toMatchObject({ totalIsEstimate: true, facetsAreSample: true });
+      expect(f.facets.year).toEqual([{ value: '2017', count: 1 }]);
+    });
+    it('a match set above the exact-count limit gives a scaled estimate, flagged as such', () => {
+      const f = searchFacets(coll(), 'archive status:200', { selectivePages: 0, exactCountLimit: 2 });
+      expect(f.totalIsEstimate).toBe(true);
+      expect(f.facetsAreSample).toBe(true);
+      expect(f.total).toBeGreaterThanOrEqual(2);
+      expect(f.total).toBeLessThanOrEqual(4);
+    });
   });
 });
