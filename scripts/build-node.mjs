@@ -14,6 +14,7 @@ const bundle = await build({
     'ingest-worker': 'src/core/ingest/worker.ts',
     'pdf-worker': 'src/core/documents/pdf-thread.ts',
     'ingest-writer': 'src/core/ingest/writer-thread.ts',
+    'ingest-shard': 'src/core/ingest/shard-thread.ts',
     'search-reader': 'src/core/search/reader-thread.ts',
     'warc-reader': 'src/core/warc/read-thread.ts',
     'checkpoint-worker': 'src/core/store/checkpoint-worker.mjs',

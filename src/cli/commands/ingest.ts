@@ -34,16 +34,21 @@ function choiceLine(t: IngestTextStatus, gpu: GpuBackend | undefined): string {
 
 export const index: Command = {
   name: 'index',
-  usage: 'index <db> <file-or-folder...> [--backend cpu|gpu|auto] [--json] [--workers N] [--max-text-mb N] | index <db> --reextract [file...]',
+  usage: 'index <db> <file-or-folder...> [--backend cpu|gpu|auto] [--json] [--workers N] [--fts-shards N] [--max-text-mb N] | index <db> --reextract [file...]',
   summary: 'index WARC/ARC/WACZ files into a searchable collection',
   async run(args: string[], io: CliIo): Promise<number> {
-    const { positional, flags } = parseArgs(args, ['workers', 'backend', 'max-text-mb'], ['json', 'reextract']);
+    const { positional, flags } = parseArgs(args, ['workers', 'fts-shards', 'backend', 'max-text-mb'], ['json', 'reextract']);
     const maxTextBytes = maxTextOption(flags);
     const reextract = flags.has('reextract');
     if (positional.length < (reextract ? 1 : 2)) throw new UsageError('give <db> and at least one file or folder');
     const w = flags.get('workers');
     if (w !== undefined && (w === true || !/^[1-9]\d*$/.test(w) || Number(w) > MAX_WORKERS)) {
       throw new UsageError(`--workers needs a number from 1 to ${MAX_WORKERS} (default: the machine's cores)`);
+    }
+    // The shards of the full-text index (ingest/shards.ts): 0 has the writer index every page itself.
+    const shards = flags.get('fts-shards');
+    if (shards !== undefined && (shards === true || !/^\d+$/.test(shards) || Number(shards) > MAX_WORKERS)) {
+      throw new UsageError(`--fts-shards needs a number from 0 to ${MAX_WORKERS} (default: none up to 4 workers, then one for every 3)`);
     }
     const asked = flags.get('backend');
     if (asked !== undefined && (asked === true || !(BACKENDS as readonly string[]).includes(asked)))
@@ -79,6 +84,7 @@ export const index: Command = {
     try {
       const s = await ingestCollection(db, paths, {
         workers: w === undefined ? undefined : Number(w),
+        ftsShards: shards === undefined ? undefined : Number(shards),
         maxTextBytes,
         signal: controller.signal,
         trace: withSpan,
@@ -98,12 +104,14 @@ export const index: Command = {
       if (text?.choice === null && !s.cancelled) say('text backend: none needed (no new HTML pages)');
       if (json) {
         io.out(JSON.stringify({ files: s.files, records: s.records, pages: s.pages, errors: s.errors,
-          seconds: Math.round(s.seconds * 1000) / 1000, windows: s.windows, skipped: s.filesSkipped, failed: s.filesFailed, cancelled: s.cancelled,
+          seconds: Math.round(s.seconds * 1000) / 1000, windows: s.windows, ftsShards: s.ftsShards, pagesRecovered: s.pagesRecovered,
+          skipped: s.filesSkipped, failed: s.filesFailed, cancelled: s.cancelled,
           changed: s.changed, ...(text ? { text } : {}) }));
       } else {
         const skipped = reextract ? 'missing, index kept' : 'unchanged';
         io.out(`${s.files} files (${s.filesIndexed} ${reextract ? 're-extracted' : 'indexed'}, ${s.filesSkipped} ${skipped}, ` +
           `${s.filesFailed} failed), ${s.records} records, ${s.pages} new pages, ${s.errors} errors in ${s.seconds.toFixed(1)} s`);
+        if (s.pagesRecovered > 0) io.out(`first indexed ${s.pagesRecovered} pages an interrupted run had stored but not yet indexed for search`);
         if (s.errors > 0) io.out(`see: archivestream errors ${db}`);
         if (s.cancelled) io.out('cancelled: run the same command again to finish');
       }

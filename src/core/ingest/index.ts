@@ -12,10 +12,11 @@ import type { IngestErrorRow, IngestProgress } from '../../shared/records.js';
 import { DEFAULT_MAX_TEXT_MB, MB } from '../extract/bound.js';
 import { chooseBackend, type TextBackend } from '../extract-gpu/index.js';
 import { SAMPLE_CHARS } from '../extract-gpu/sample.js';
-import { Collection, type TraceHook } from '../store/index.js';
+import { Collection, type ShardRows, type TraceHook } from '../store/index.js';
 import { openSpan, tracing, withSpan, type OpenSpan } from '../telemetry/index.js';
 import { adoptSpans } from '../telemetry/sink.js';
 import { endThread, startThread } from '../threads.js';
+import { defaultShardCount, FtsShardPool } from './shards.js';
 import { DEFAULT_DOCUMENT_TIMEOUT_MS } from '../documents/index.js';
 import { openArchive } from '../warc/index.js';
 import { forcedThreadsFromBytes, windowsOf } from '../warc/parallel.js';
@@ -81,6 +82,11 @@ export interface IngestOptions {
    *  unchanged files are read too, and a page already stored is replaced by its new extraction. A file no longer
    *  where it was keeps its index (skipped) instead of being recorded as missing. */
   reextract?: boolean;
+  /** Threads writing the pages' full-text index in shards beside the writer (shards.ts; 0: the writer indexes every
+   *  page itself). Default defaultShardCount(workers): none up to 4 workers. */
+  ftsShards?: number;
+  /** Rows a shard takes before it is sealed and adopted (default SEAL_EVERY in shards.ts). */
+  ftsShardRows?: number;
 }
 
 export interface IngestSummary {
@@ -98,6 +104,10 @@ export interface IngestSummary {
    *  files whose windows were found not to read as one pass would, and read again whole. */
   windows: number;
   filesReadAgain: number;
+  /** Shards of the pages' index this run wrote (IngestOptions.ftsShards), and pages a run before it that died left
+   *  out of the index and this run indexed first (Collection.recoverFtsShards). */
+  ftsShards: number;
+  pagesRecovered: number;
   errors: number;
   bytes: number;
   seconds: number;
@@ -266,9 +276,12 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
   const t0 = performance.now();
   const coll = Collection.open(dbPath, { trace: opts.trace ?? withSpan });
   const summary: IngestSummary = {
-    files: 0, filesIndexed: 0, filesSkipped: 0, filesFailed: 0, records: 0, pages: 0, textsFromPackage: 0, windows: 0, filesReadAgain: 0, errors: 0, bytes: 0, seconds: 0,
+    files: 0, filesIndexed: 0, filesSkipped: 0, filesFailed: 0, records: 0, pages: 0, textsFromPackage: 0, windows: 0, filesReadAgain: 0,
+    ftsShards: 0, pagesRecovered: 0, errors: 0, bytes: 0, seconds: 0,
     cancelled: false, changed: [],
   };
+  // Before anything is written: pages a sharded run that died stored but never indexed.
+  summary.pagesRecovered = withSpan('ingest.recover', {}, () => coll.recoverFtsShards());
   const pagesBefore = coll.counts().pages;
   let replaced = false;
   let deferred = false;
@@ -390,6 +403,8 @@ class IngestPool {
   private readonly byId = new Map<number, FileTask>();
   private readonly progress: ProgressMeter;
   private settle: (error?: unknown) => void = () => {};
+  /** The shards of the pages' index, when this run writes it in shards (IngestOptions.ftsShards). */
+  private shards: FtsShardPool | null = null;
 
   constructor(
     private readonly coll: Collection,
@@ -418,6 +433,12 @@ class IngestPool {
       // The files queued, before any worker has read a byte: a client shows the run from its first moment.
       this.progress.report();
       const n = workerCount(this.opts.workers, this.queue.length);
+      const shards = this.opts.ftsShards ?? defaultShardCount(n);
+      if (shards > 0) {
+        this.coll.beginFtsShards();
+        this.shards = new FtsShardPool(this.coll, shards, `${this.coll.path}.shards`, this.opts.ingestNice ?? null, this.opts.ftsShardRows);
+        this.summary.ftsShards = shards;
+      }
       for (let i = 0; i < n; i++) this.spawn();
     });
   }
@@ -437,9 +458,26 @@ class IngestPool {
       this.retire(w);
     }
     void Promise.allSettled(this.exits)
-      .then(() => this.chosenBackend()?.close())
+      .then(() => this.closeShards(error))
+      .then((shardError) => {
+        error ??= shardError;
+        return this.chosenBackend()?.close();
+      })
       .catch(() => {}) // a backend that fails to close has nothing left to tell the ingest's caller
       .then(() => this.settle(error));
+  }
+
+  /** Adopts every shard (unless the run failed: its pages are indexed by the next run, recoverFtsShards) and ends
+   *  their threads; what went wrong, if anything did. */
+  private async closeShards(error: unknown): Promise<unknown> {
+    if (!this.shards) return undefined;
+    try {
+      await this.shards.close(error === undefined);
+      if (error === undefined) this.coll.endFtsShards();
+      return undefined;
+    } catch (e) {
+      return e;
+    }
   }
 
   /** Tells the worker to end (after its file, at once when the ingest was cancelled: it checks CANCEL at every
@@ -471,7 +509,7 @@ class IngestPool {
       if (w.state === 'starting') w.state = 'ready';
       this.inOrder(w, async () => {
         await this.extractHtml(m);
-        this.onMessage(w, m);
+        await this.onMessage(w, m);
       });
     });
     w.thread.on('error', (e) => {
@@ -485,7 +523,7 @@ class IngestPool {
     w.chain = w.chain.then(() => (this.state === 'stopping' ? undefined : fn())).catch((e: unknown) => this.stop(e));
   }
 
-  private onMessage(w: PoolWorker, msg: FromWorker): void {
+  private async onMessage(w: PoolWorker, msg: FromWorker): Promise<void> {
     adoptSpans(msg.spans);
     if (this.state === 'stopping') return;
     switch (msg.type) {
@@ -495,9 +533,14 @@ class IngestPool {
       case 'batch': {
         const r = w.task!;
         const t = r.file;
-        const write = () => this.coll.writeBatch(msg, { replacePages: this.opts.reextract, window: r.part });
+        const shardRows: ShardRows | undefined = this.shards ? { added: [], replaced: [] } : undefined;
+        const write = () => this.coll.writeBatch(msg, { replacePages: this.opts.reextract, window: r.part, shards: shardRows });
         if (t.span) t.span.run(write);
         else write();
+        if (shardRows) {
+          this.shards!.send(shardRows);
+          await this.shards!.room();
+        }
         Atomics.add(w.shared, CREDITS, 1);
         Atomics.notify(w.shared, CREDITS);
         const bytesDone = msg.bytesDone - (r.window?.start ?? 0);
@@ -520,7 +563,7 @@ class IngestPool {
         const r = this.release(w);
         r.file.format = msg.format;
         r.edges = msg.edges ?? null;
-        this.readEnded(r);
+        await this.readEnded(r);
         return;
       }
       case 'fileFailed': {
@@ -538,7 +581,7 @@ class IngestPool {
         } else if (!r.window) {
           t.outcome = 'error';
         } // else a window that would not open (its edges stay null): the file is read again in one pass
-        this.readEnded(r);
+        await this.readEnded(r);
         return;
       }
     }
@@ -576,7 +619,7 @@ class IngestPool {
 
   /** A read of `r.file` has ended; the file ends with its last, unless its windows did not read as one pass would: then
    *  what they stored is dropped and the file is read again, whole, by the next free worker. */
-  private readEnded(r: ReadTask): void {
+  private async readEnded(r: ReadTask): Promise<void> {
     const t = r.file;
     r.ended = true;
     if (--t.readsLeft > 0) {
@@ -586,11 +629,13 @@ class IngestPool {
       if (r.part !== undefined && first > 0 && !this.opts.reextract) this.coll.endWindows(t.fileId!, first);
       return;
     }
-    if (t.outcome === 'done' && r.window && !windowsJoin(t.reads)) this.readInOnePass(t);
+    if (t.outcome === 'done' && r.window && !windowsJoin(t.reads)) await this.readInOnePass(t);
     else this.endFile(t, t.outcome, t.format);
   }
 
-  private readInOnePass(t: FileTask): void {
+  private async readInOnePass(t: FileTask): Promise<void> {
+    // The windows' pages are dropped below (beginFile): none may be left in a shard, whose row would be adopted after.
+    await this.shards?.flush();
     this.summary.filesReadAgain++;
     this.summary.records -= t.captures;
     this.summary.bytes -= t.bytesDone;
@@ -642,7 +687,7 @@ class IngestPool {
 
   /** A worker we did not retire stopped: that costs its current file, not the collection. Record it and carry on
    *  with a new worker. */
-  private onExit(w: PoolWorker): void {
+  private async onExit(w: PoolWorker): Promise<void> {
     if (w.state === 'retired') return;
     const { state, task: r } = w;
     w.state = 'retired';
@@ -657,7 +702,7 @@ class IngestPool {
       this.coll.writeBatch({ fileId: t.fileId!, captures: [], pages: [], errors });
       this.countErrors(t, errors);
       if (t.outcome === 'done') t.outcome = 'error';
-      this.readEnded(r);
+      await this.readEnded(r);
     }
     if (this.queue.length > 0) this.spawn();
     else if (this.workers.size === 0) this.stop();

@@ -53,6 +53,19 @@ describe('CLI commands', () => {
     for (const k of ['snippet', 'score', 'file', 'offset']) expect(r.hits[0]).toHaveProperty(k);
   });
 
+  it('index --fts-shards writes the full-text index in that many shards; a bad count is a usage error', async () => {
+    const sharded = join(dir, 'sharded.sqlite');
+    const f = join(dir, 'b.warc.gz');
+    writeFileSync(f, warcFile([{ uri: 'http://example.org/', date: '2020-01-01T00:00:00Z', body: html('Okapi', 'okapis in the forest') }], true));
+    const io = capture();
+    expect(await index.run([sharded, f, '--fts-shards', '2', '--json'], io)).toBe(0);
+    expect(JSON.parse(io.lines[0])).toMatchObject({ pages: 1, ftsShards: 2, pagesRecovered: 0 });
+    const found = capture();
+    expect(await search.run([sharded, 'okapis', '--json'], found)).toBe(0);
+    expect(JSON.parse(found.lines[0]).total).toBe(1);
+    await expect(index.run([sharded, f, '--fts-shards', 'two'], capture())).rejects.toThrow(/--fts-shards needs a number/);
+  });
+
   it('a malformed query is one line on stderr and exit 2', async () => {
     const io = capture();
     expect(await search.run([db, '"zebra'], io)).toBe(2);
