@@ -6,16 +6,20 @@
 //   extract  - the text transform (extractText)
 //   rows     - the page row: main lines, FTS copies segmented, text as UTF-8 bytes to transfer to the writer
 //   write    - Collection.writeBatch of those rows (the single writer), batches of 500 records
+//   sharded  - the same with the index written in shards (ingest/shards.ts): the writer's writeBatch without FTS5 and
+//              its adoptions (store/fts-shard.ts adoptFtsShard), and a shard thread's FTS5 rows and seal
 //   peer     - the same segmented texts into a bare FTS5 table with the same tokenizer (the floor any writer pays),
 //              with FTS5's default merge settings and with the store's (schema.ts FTS_HASH_SIZE, FTS_AUTOMERGE)
 // The first four run in the workers, in parallel; write runs on one thread. With w = worker ms/page and s = writer
 // ms/page, N workers on C cores give min(N / w, 1 / s, C / (w + s)) pages per ms: all cores busy until the writer,
-// alone on its thread, is the bound, past C = (w + s) / s cores.
+// alone on its thread, is the bound, past C = (w + s) / s cores. With K shards (defaultShardCount), the writer's s'
+// and a shard's f: min(N / w, 1 / s', K / f, C / (w + s' + f)).
 // CPU time is process.cpuUsage (user + sys), steadier than wall time on a shared machine.
 //
 //   npx tsx bench/ingest/stages.ts [archive.warc.gz] [--repeat 2] [--check file...]
 // --check also runs the built CLI's `index --workers 1` and `--workers 2` over the given archives (default: the 20k
-// collection's files) and sets the measured pages/s and pages per CPU second beside the model's.
+// collection's files), each with `--fts-shards 0` and `--fts-shards 2`, and sets the measured pages/s and pages per
+// CPU second beside the model's.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -25,7 +29,9 @@ import Database from 'better-sqlite3'; // bench-only: the peer is a bare FTS5 ta
 import { decodeHtml } from '../../src/core/decode/charset.js';
 import { extractText, type ExtractedText } from '../../src/core/extract/index.js';
 import { captureRow, isHtmlPage, textRow } from '../../src/core/ingest/rows.js';
-import { Collection, type PageInput } from '../../src/core/store/index.js';
+import { defaultShardCount } from '../../src/core/ingest/shards.js';
+import { FtsShard } from '../../src/core/store/fts-shard.js';
+import { Collection, type PageInput, type ShardRows } from '../../src/core/store/index.js';
 import { FTS_AUTOMERGE, FTS_HASH_SIZE, FTS_TOKENIZER } from '../../src/core/store/schema.js';
 import { openArchive } from '../../src/core/warc/index.js';
 import type { CaptureRow } from '../../src/shared/records.js';
@@ -107,7 +113,8 @@ function rows(payloads: Payload[], htmls: string[], texts: ExtractedText[]): Pag
   });
 }
 
-function write(dir: string, rows: { captures: CaptureRow[]; pages: PageInput[] }): number {
+/** The single writer's batches; with `shards`, written for shards (the index rows collected into it, not indexed). */
+function write(dir: string, rows: { captures: CaptureRow[]; pages: PageInput[] }, shards?: ShardRows): { path: string; bytes: number } {
   const path = join(dir, `w${Math.random().toString(36).slice(2)}.sqlite`);
   const coll = Collection.open(path);
   const fileId = coll.beginFile({ path: input, size: 1, mtime: 1, fingerprint: 'bench' });
@@ -115,12 +122,28 @@ function write(dir: string, rows: { captures: CaptureRow[]; pages: PageInput[] }
   for (let i = 0, j = 0; i < rows.captures.length; i += BATCH) {
     const captures = rows.captures.slice(i, i + BATCH).map((c) => ({ ...c, fileId }));
     const k = i + BATCH >= rows.captures.length ? rows.pages.length : Math.round((i + BATCH) * perPage);
-    coll.writeBatch({ fileId, captures, pages: rows.pages.slice(j, k), errors: [] });
+    coll.writeBatch({ fileId, captures, pages: rows.pages.slice(j, k), errors: [] }, { shards });
     j = k;
   }
   coll.finishFile(fileId, 'done', 'warc');
   coll.close();
-  return statSync(path).size;
+  return { path, bytes: statSync(path).size };
+}
+
+/** A shard thread's part of the same pages: their index rows in one shard, a batch's worth a transaction, sealed. */
+function shardWrite(dir: string, rows: ShardRows['added']): string {
+  const shard = new FtsShard(join(dir, `s${Math.random().toString(36).slice(2)}.sqlite`));
+  const perTx = Math.ceil(BATCH * 0.75);
+  for (let i = 0; i < rows.length; i += perTx) shard.write(rows.slice(i, i + perTx));
+  shard.seal();
+  return shard.path;
+}
+
+/** The writer's part of adopting it into the collection written for shards. */
+function adopt(dbPath: string, shardPath: string): void {
+  const coll = Collection.open(dbPath);
+  coll.adoptFtsShard(shardPath);
+  coll.close();
 }
 
 /** Prefix indexes weighed for short prefix queries (`abc*`): what they would add to the writer. */
@@ -157,11 +180,12 @@ function childCpuSeconds(): number {
 }
 
 /** The built CLI's `index` over `files` on `workers` workers: pages/s (the CLI's own seconds) and pages per CPU s. */
-function measure(files: string[], workers: number, dir: string): { pagesPerS: number; pagesPerCpuS: number; pages: number; load: number } {
-  const db = join(dir, `check-w${workers}.sqlite`);
+function measure(files: string[], workers: number, shards: number, dir: string): { pagesPerS: number; pagesPerCpuS: number; pages: number; load: number } {
+  const db = join(dir, `check-w${workers}-s${shards}.sqlite`);
   const load = loadavg()[0];
   const c0 = childCpuSeconds();
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/archivestream.mjs'), 'index', db, ...files, '--json', '--workers', String(workers)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/archivestream.mjs'), 'index', db, ...files, '--json', '--workers', String(workers),
+    '--fts-shards', String(shards)], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const cpu = childCpuSeconds() - c0;
   if (r.status !== 0 && r.status !== 1) throw new Error(`index exited ${r.status}: ${r.stderr.slice(-2000)}`);
   const last = JSON.parse(r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1)!) as { pages: number; seconds: number };
@@ -175,7 +199,7 @@ try {
   console.log(`input ${input} (${fmt(statSync(input).size / MB, 1)} MB); load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
   const best = {
     read: Infinity, decode: Infinity, extract: Infinity, rows: Infinity, write: Infinity, peer: Infinity, tuned: Infinity,
-    prefix: Infinity,
+    prefix: Infinity, shardedWrite: Infinity, shard: Infinity, adopt: Infinity,
   };
   let n = 0;
   let dbBytes = 0;
@@ -189,16 +213,25 @@ try {
     n = pages.length;
     textBytes = pages.reduce((s, p) => s + (p.text as Uint8Array).byteLength, 0);
     const wr = cpuMs(() => write(dir, { captures: rd.value.captures, pages }));
-    dbBytes = wr.value;
+    dbBytes = wr.value.bytes;
+    const shardRows: ShardRows = { added: [], replaced: [] };
+    const sw = cpuMs(() => write(dir, { captures: rd.value.captures, pages }, shardRows));
+    const sh = cpuMs(() => shardWrite(dir, shardRows.added));
+    const ad = cpuMs(() => adopt(sw.value.path, sh.value));
     const pe = cpuMs(() => peer(dir, pages, false));
     const pt = cpuMs(() => peer(dir, pages, true));
     const pp = cpuMs(() => peer(dir, pages, true, true));
-    const now = { read: rd.ms, decode: dc.ms, extract: ex.ms, rows: rw.ms, write: wr.ms, peer: pe.ms, tuned: pt.ms, prefix: pp.ms };
+    const now = {
+      read: rd.ms, decode: dc.ms, extract: ex.ms, rows: rw.ms, write: wr.ms, peer: pe.ms, tuned: pt.ms, prefix: pp.ms,
+      shardedWrite: sw.ms, shard: sh.ms, adopt: ad.ms,
+    };
     for (const k of Object.keys(best) as (keyof typeof best)[]) best[k] = Math.min(best[k], now[k]);
   }
   const per = (ms: number): number => ms / n;
   const worker = per(best.read + best.decode + best.extract + best.rows);
   const writer = per(best.write);
+  const shardedWriter = per(best.shardedWrite + best.adopt);
+  const shard = per(best.shard);
   const stageRows: string[][] = [
     ['read (inflate, capture row, payload)', 'worker', fmt(per(best.read), 3), ''],
     ['decode (charset)', 'worker', fmt(per(best.decode), 3), ''],
@@ -209,31 +242,44 @@ try {
     ['peer: bare FTS5, default merge settings', '-', fmt(per(best.peer), 3), `${fmt(best.peer / best.tuned, 2)}x tuned peer`],
     [`peer, store settings + prefix='${PREFIX_INDEXES}'`, '-', fmt(per(best.prefix), 3), `${fmt(best.prefix / best.tuned, 2)}x tuned peer`],
     ['all in (worker + writer)', '', fmt(worker + writer, 3), 'target <= 1.333 (1,500 pages/s on 2 cores)'],
+    ['sharded: writeBatch without FTS5', 'writer', fmt(per(best.shardedWrite), 3), ''],
+    ['sharded: adopting the sealed shard', 'writer', fmt(per(best.adopt), 3), ''],
+    ['sharded: a shard\'s FTS5 rows and seal', 'shard', fmt(shard, 3), `${fmt(best.shard / best.tuned, 2)}x tuned peer`],
+    ['sharded: all in (worker + writer + shard)', '', fmt(worker + shardedWriter + shard, 3), `${fmt((worker + shardedWriter + shard) / (worker + writer), 2)}x unsharded`],
   ];
   console.log(`${n} pages, best of ${repeat}; database ${fmt(dbBytes / MB, 1)} MB for ${fmt(textBytes / MB, 1)} MB of page text`);
   console.log(formatTable(['stage', 'thread', 'CPU ms/page', 'ratio'], stageRows));
 
-  const predict = (workers: number, cores: number): number => 1000 * Math.min(workers / worker, 1 / writer, cores / (worker + writer));
-  const bound = (workers: number, cores: number): string => {
-    const p = predict(workers, cores);
-    return p === 1000 / writer ? 'the writer' : p === (1000 * workers) / worker ? 'the workers' : 'the cores';
+  // Pages a ms on `cores` cores with `workers` workers and `shards` shards (0: the writer indexes every page), and
+  // which part bounds it.
+  const model = (workers: number, cores: number, shards: number): { rate: number; bound: string } => {
+    const parts: Array<[string, number]> = shards === 0
+      ? [['the workers', workers / worker], ['the writer', 1 / writer], ['the cores', cores / (worker + writer)]]
+      : [['the workers', workers / worker], ['the writer', 1 / shardedWriter], ['the shards', shards / shard],
+        ['the cores', cores / (worker + shardedWriter + shard)]];
+    const [bound, rate] = parts.reduce((a, b) => (b[1] < a[1] ? b : a));
+    return { rate: 1000 * rate, bound };
   };
   console.log(`\nModel: w = ${fmt(worker, 3)} ms/page in parallel workers, s = ${fmt(writer, 3)} ms/page on the one writer; the writer is ` +
-    `the bound past ${fmt((worker + writer) / writer, 1)} cores (${fmt(1000 / writer, 0)} pages/s)`);
-  const measured = new Map<number, ReturnType<typeof measure>>();
+    `the bound past ${fmt((worker + writer) / writer, 1)} cores (${fmt(1000 / writer, 0)} pages/s). In shards: the writer's ` +
+    `s' = ${fmt(shardedWriter, 3)} ms/page (bound at ${fmt(1000 / shardedWriter, 0)} pages/s), a shard's f = ${fmt(shard, 3)} ms/page.`);
+  const measured = new Map<string, ReturnType<typeof measure>>();
   if (checkFiles) {
     const files = checkFiles.length ? checkFiles.map((f) => resolve(f)) :
       readdirSync(POOL).filter((f) => f.endsWith('.warc.gz')).sort().slice(0, 4).map((f) => join(POOL, f));
-    for (const w of [1, 2]) measured.set(w, measure(files, w, dir));
+    // Alternated, so that a change in the machine's load falls on both.
+    for (const w of [1, 2]) for (const k of [0, 2]) measured.set(`${w}/${k}`, measure(files, w, k, dir));
   }
   const cores = availableParallelism();
-  const modelRows = [1, 2, 4, 8, 16].map((c) => {
-    const m = measured.get(c);
-    return [String(c), fmt(predict(c, c), 0), bound(c, c), fmt(1000 / (worker + writer), 0),
-      m ? fmt(m.pagesPerS, 0) : '', m ? fmt(m.pagesPerCpuS, 0) : '', m ? `${fmt(m.pagesPerS / predict(c, cores), 2)}x of ${fmt(predict(c, cores), 0)}` : '',
+  const modelRows = [1, 2, 4, 8, 16].flatMap((c) => [...new Set([0, defaultShardCount(c), ...(c <= 2 ? [2] : [])])].map((k) => {
+    const m = measured.get(`${c}/${k}`);
+    const here = model(c, cores, k);
+    const { rate, bound } = model(c, c, k);
+    return [String(c), String(k), fmt(rate, 0), bound, fmt(1000 / (worker + (k ? shardedWriter + shard : writer)), 0),
+      m ? fmt(m.pagesPerS, 0) : '', m ? fmt(m.pagesPerCpuS, 0) : '', m ? `${fmt(m.pagesPerS / here.rate, 2)}x of ${fmt(here.rate, 0)}` : '',
       m ? fmt(m.load, 1) : ''];
-  });
-  console.log(formatTable(['workers = cores', 'model pages/s', 'bound by', 'model pages/CPU-s', 'measured pages/s', 'measured pages/CPU-s', 'measured/model', 'load avg'], modelRows));
+  }));
+  console.log(formatTable(['workers = cores', 'shards', 'model pages/s', 'bound by', 'model pages/CPU-s', 'measured pages/s', 'measured pages/CPU-s', 'measured/model', 'load avg'], modelRows));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

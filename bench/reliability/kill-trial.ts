@@ -4,6 +4,9 @@
 // hold every capture index, and equal a clean run: the same captures, pages, file states, problems and search results.
 //
 //   npx tsx bench/reliability/kill-trial.ts [--kills 24] [--seed 7] [--pages 2000] [--end-window-every 4] [--out bench/data/kill-trial]
+//     [--fts-shards N]
+// --fts-shards runs every index (the clean one too) with the full-text index written in N shards: a kill then leaves
+// pages whose rows died with their shards, which the resume indexes first.
 //
 // Runs the built CLI (npm run build:node) in a child process. The input is real: pages recombined from the corpus's
 // readability pages (bench/lib/corpus-gen.ts, 500 a file) and two real crawls from the corpus (jwat's 822-record
@@ -11,7 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { diff, fingerprint, INDEX_NAMES, indexNames, integrity, NO_SCHEMA, pickQueries, state } from './collection-checks.js';
+import { diff, fingerprint, INDEX_NAMES, indexNames, integrity, NO_SCHEMA, pickQueries, SHARD_PAGES_AWAITED, state } from './collection-checks.js';
 import { loadSourceModel, prng, writeWarcFile } from '../lib/corpus-gen.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -33,6 +36,7 @@ const PAGES = Number(arg('pages', 2000));
 /** Every how many trials aims at the end-of-run window (1: all of them). */
 const END_EVERY = Number(arg('end-window-every', 4));
 const OUT = resolve(ROOT, arg('out', 'bench/data/kill-trial'));
+const SHARDS = arg('fts-shards', '');
 const rng = prng(SEED);
 
 if (!existsSync(join(ROOT, 'out/node/cli.mjs'))) {
@@ -70,12 +74,18 @@ interface Exit {
 
 function startIndex(db: string, input: string): { child: ChildProcess; done: Promise<Exit> } {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [CLI, 'index', db, input, '--json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const shards = SHARDS === '' ? [] : ['--fts-shards', SHARDS];
+  const child = spawn(process.execPath, [CLI, 'index', db, input, '--json', ...shards], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const done = new Promise<Exit>((res) => child.on('exit', (code, signal) => res({ code, signal, ms: performance.now() - t0, stderr })));
   return { child, done };
 }
+
+/** A killed run's collection is sound: intact, not yet created, or (--fts-shards) whole once the pages its shards held
+ *  are indexed, as the resume does first. */
+const soundAfterKill = (integrity: string): boolean =>
+  ['ok', 'no database yet', NO_SCHEMA].includes(integrity) || integrity.startsWith(SHARD_PAGES_AWAITED);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -164,7 +174,7 @@ async function main(): Promise<void> {
     const t: Trial = {
       n, aim, ...kill, hitEndWindow, integrityAfterKill, resumeExit: resume.code, resumeMs: Math.round(resume.ms), integrity: check,
       indexesAfterResume: indexes.length, differences,
-      ok: check === 'ok' && ['ok', 'no database yet', NO_SCHEMA].includes(integrityAfterKill) && differences.length === 0,
+      ok: check === 'ok' && soundAfterKill(integrityAfterKill) && differences.length === 0,
     };
     trials.push(t);
     const where = t.finishedBeforeKill ? 'run finished before the kill' : `killed at ${t.killAtMs} ms with ${t.atKill?.done ?? 0}/${t.atKill?.files ?? 0} files done, ${t.atKill?.indexes ?? 0}/5 indexes${t.hitEndWindow ? ' (end-of-run window)' : ''}`;
@@ -177,7 +187,8 @@ async function main(): Promise<void> {
   const summary = {
     seed: SEED, files: fileCount, captures: reference.captures, pages: reference.pages, cleanSeconds: clean.ms / 1000,
     trials: trials.length, kills: killed.length, endWindowHits: trials.filter((t) => t.hitEndWindow).length,
-    finishedBeforeKill: trials.length - killed.length, integrityFailures: trials.filter((t) => t.integrity !== 'ok' || (t.integrityAfterKill !== 'ok' && t.integrityAfterKill !== 'no database yet')).length,
+    finishedBeforeKill: trials.length - killed.length,
+    integrityFailures: trials.filter((t) => t.integrity !== 'ok' || !soundAfterKill(t.integrityAfterKill)).length,
     indexesMissingAfterResume: trials.filter((t) => t.indexesAfterResume < INDEX_NAMES.length).length,
     differentFromClean: trials.filter((t) => t.differences.some((d) => !d.startsWith('capture indexes missing'))).length,
     ok: trials.filter((t) => t.ok).length,

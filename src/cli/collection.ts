@@ -26,6 +26,9 @@ export function readCollection<T>(db: string, io: CliIo, use: (c: Collection) =>
     if (c.indexDebt() === 'abandoned') {
       io.err(`archivestream: ${db} lacks its lookup indexes (an ingest stopped before building them): URL and host lookups are slow until \`archivestream index\` runs on it where it is writable.`);
     }
+    if (c.ftsShardDebt() === 'abandoned') {
+      io.err(`archivestream: an interrupted ingest left some pages of ${db} out of its full-text index: they are not found by their words until \`archivestream index\` runs on it again.`);
+    }
     return use(c);
   } catch (e) {
     throw collectionError(e, db) ?? e;

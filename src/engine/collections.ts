@@ -153,6 +153,9 @@ export function createCollectionHandlers(
       open.set(e.db, c);
       if (c.readOnlyMedia) notice(e, 'warn', 'its file or disk is read-only: it can be searched and read, but not added to or ingested.');
       if (c.indexDebt() === 'abandoned' && !running.has(e.db)) rebuildIndexes(e, c);
+      if (c.ftsShardDebt() === 'abandoned' && !running.has(e.db)) {
+        notice(e, 'warn', 'an interrupted ingest left some of its pages out of the full-text index: they are not found by their words until the next ingest, which indexes them first.');
+      }
     }
     return c;
   }

@@ -4,7 +4,7 @@
 // With IngestOptions.text the workers send decoded HTML instead, and this thread extracts it through an async text
 // backend (a client's GPU, or the CPU when 'auto' finds that faster) before writing.
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve, join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -16,7 +16,7 @@ import { Collection, type ShardRows, type TraceHook } from '../store/index.js';
 import { openSpan, tracing, withSpan, type OpenSpan } from '../telemetry/index.js';
 import { adoptSpans } from '../telemetry/sink.js';
 import { endThread, startThread } from '../threads.js';
-import { defaultShardCount, FtsShardPool } from './shards.js';
+import { defaultShardCount, FtsShardPool, shardDir } from './shards.js';
 import { DEFAULT_DOCUMENT_TIMEOUT_MS } from '../documents/index.js';
 import { openArchive } from '../warc/index.js';
 import { forcedThreadsFromBytes, windowsOf } from '../warc/parallel.js';
@@ -280,8 +280,9 @@ export async function ingestCollection(dbPath: string, paths: string[], opts: In
     ftsShards: 0, pagesRecovered: 0, errors: 0, bytes: 0, seconds: 0,
     cancelled: false, changed: [],
   };
-  // Before anything is written: pages a sharded run that died stored but never indexed.
+  // Before anything is written: pages a sharded run that died stored but never indexed, and its shards' files.
   summary.pagesRecovered = withSpan('ingest.recover', {}, () => coll.recoverFtsShards());
+  rmSync(shardDir(dbPath), { recursive: true, force: true });
   const pagesBefore = coll.counts().pages;
   let replaced = false;
   let deferred = false;
@@ -436,7 +437,7 @@ class IngestPool {
       const shards = this.opts.ftsShards ?? defaultShardCount(n);
       if (shards > 0) {
         this.coll.beginFtsShards();
-        this.shards = new FtsShardPool(this.coll, shards, `${this.coll.path}.shards`, this.opts.ingestNice ?? null, this.opts.ftsShardRows);
+        this.shards = new FtsShardPool(this.coll, shards, this.opts.ingestNice ?? null, this.opts.ftsShardRows);
         this.summary.ftsShards = shards;
       }
       for (let i = 0; i < n; i++) this.spawn();

@@ -17,6 +17,12 @@ import type { FtsRow } from '../store/fts-shard.js';
 import { endThread, fromThreadError, startThread } from '../threads.js';
 import type { FromShard, ShardInit, ToShard } from './shard-protocol.js';
 
+/** Where an ingest of the collection at `dbPath` writes its shards: a folder beside it, removed when the run ends and
+ *  by the next run when one died. */
+export function shardDir(dbPath: string): string {
+  return `${dbPath}.shards`;
+}
+
 /** Rows a shard takes before it is sealed and adopted: larger means fewer segments moved into the index (one a
  *  seal) and fewer adoptions; smaller, pages found by their words sooner during a long run. */
 export const SEAL_EVERY = 50_000;
@@ -46,18 +52,18 @@ export class FtsShardPool {
   private failure: Error | null = null;
   private waiters: { test: () => boolean; resolve: () => void; reject: (e: Error) => void }[] = [];
   private readonly exits: Promise<void>[] = [];
+  private readonly dir: string;
 
   constructor(
     private readonly coll: Collection,
     count: number,
-    private readonly dir: string,
     nice: number | null,
     private readonly sealEvery = SEAL_EVERY,
   ) {
-    rmSync(dir, { recursive: true, force: true }); // shards a dead run left: their pages are indexed again (recoverFtsShards)
-    mkdirSync(dir, { recursive: true });
+    this.dir = shardDir(coll.path);
+    mkdirSync(this.dir, { recursive: true });
     for (let index = 0; index < count; index++) {
-      const workerData: ShardInit = { dir, index, nice };
+      const workerData: ShardInit = { dir: this.dir, index, nice };
       const thread = startThread('ingest-shard', new URL('./shard-thread.ts', import.meta.url), { workerData });
       const s: ShardThread = { thread, current: new Set(), queued: 0, sealing: [] };
       thread.on('message', (m: FromShard) => this.onMessage(s, m));

@@ -758,6 +758,17 @@ export class Collection {
     this.stmt('DELETE FROM meta WHERE key = ?').run(META_FTS_SHARDS);
   }
 
+  /** Whether an ingest that wrote the pages' index in shards left pages out of it: one still running, or one that died
+   *  before adopting its shards ('abandoned': the next ingest indexes them first, recoverFtsShards). */
+  ftsShardDebt(): IndexDebt {
+    const row = this.schemaVersion() >= 4
+      ? (this.stmt('SELECT value FROM meta WHERE key = ?').get(META_FTS_SHARDS) as { value: string } | undefined)
+      : undefined;
+    if (!row) return 'none';
+    const pid = Number(row.value);
+    return pid !== process.pid && processAlive(pid) ? 'running' : 'abandoned';
+  }
+
   /** After an ingest that wrote the index in shards and died before adopting them all: indexes the pages stored since
    *  that pages_fts lacks, in one transaction, and clears the mark. Run by the next ingest before it writes; the
    *  number of pages indexed. */

@@ -184,7 +184,7 @@ describe('the pages\' index written in shards', () => {
       return rows;
     };
     // One shard, sealed every 4 rows: pages 0-3 (window 3) fill it and it is sealed; page 4 starts the next.
-    const pool = new FtsShardPool(coll, 1, `${db}.shards`, null, 4);
+    const pool = new FtsShardPool(coll, 1, null, 4);
     pool.send(write([0, 1, 2, 3].map((i) => page(i, `later window ${i} zebra`)), 3));
     pool.send(write([page(4, 'later window 4 zebra')], 3));
     // Window 1 brings the payloads of pages 2 (in the shard being sealed) and 4 (in the shard being written).

@@ -189,10 +189,12 @@ describe('the pages\' index adopted from shards', () => {
     coll.writeBatch(batch(fileId, fakePages(40, 10)), { shards: { added: [], replaced: [] } });
     coll.close(); // the shards die with the run
     const again = Collection.open(path);
+    expect(again.ftsShardDebt()).toBe('abandoned');
     expect(search(again, '"page 30"').hits).toHaveLength(0);
     expect(again.recoverFtsShards()).toBe(40);
     expect(search(again, '"page 30"').hits.map((h) => h.url)).toEqual(['http://shard2.example/30']);
     expect(again.recoverFtsShards()).toBe(0); // the mark is gone
+    expect(again.ftsShardDebt()).toBe('none');
     again.close();
     integrityCheck(path);
     expect(ftsAnswers(path)).toEqual(ftsAnswers(rebuiltByOneWriter(path)));
