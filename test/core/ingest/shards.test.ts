@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ingestCollection, type IngestOptions } from '../../../src/core/ingest/index.js';
+import { ingestInThread } from '../../../src/core/ingest/thread.js';
 import { defaultShardCount, FtsShardPool } from '../../../src/core/ingest/shards.js';
 import { search, searchFacets, type SearchTuning } from '../../../src/core/search/index.js';
 import { Collection, registerSqlFunctions, type IngestBatch, type ShardRows } from '../../../src/core/store/index.js';
@@ -136,6 +137,17 @@ describe('the pages\' index written in shards', () => {
     const single = await ingest(paths, { workers: 2, ftsShards: 0 });
     expect(answers(sharded.db)).toEqual(answers(rebuiltByOneWriter(sharded.db)));
     expect(stored(sharded.db, false)).toEqual(stored(single.db, false));
+  });
+
+  it('on the engine\'s writer thread (ingestInThread), whose shard threads it starts, the same', async () => {
+    const path = join(dir, 'engine.warc.gz');
+    writeFileSync(path, warcFile(records().slice(0, 300), true));
+    const db = join(dir, 'engine.sqlite');
+    const summary = await ingestInThread(db, [path], { workers: 2, ftsShards: 2, ftsShardRows: 50 });
+    expect(summary.ftsShards).toBe(2);
+    const single = await ingest([path], { workers: 1, ftsShards: 0 });
+    expect(answers(db)).toEqual(answers(rebuiltByOneWriter(db)));
+    expect(stored(db)).toEqual(stored(single.db));
   });
 
   it('a run stopped mid-way adopts what its shards hold, and the next run ends as one without shards', async () => {
