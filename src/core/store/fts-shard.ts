@@ -204,6 +204,16 @@ export function adoptFtsShard(dbPath: string, shardPath: string): number {
       const shardBlock = block('shard.fts_data', STRUCTURE_ROWID);
       const mainBlock = block('main.pages_fts_data', STRUCTURE_ROWID);
       if (!shardBlock || !mainBlock) throw new CodedError('collection-unreadable', `${shardPath}: a shard or the collection's index has no structure record`, shardPath);
+      // The index's format: the same tokenizer and options (a prefix index, the detail kept) and FTS5's format version.
+      const format = (schema: string, table: string) => {
+        const sql = (db.prepare(`SELECT sql FROM ${schema}.sqlite_master WHERE name = ?`).pluck().get(table) as string | undefined) ?? '';
+        const options = sql.match(/\b(tokenize|prefix|detail|columnsize)\s*=\s*('[^']*'|"[^"]*"|\w+)/gi) ?? [];
+        const version = db.prepare(`SELECT v FROM ${schema}.${table}_config WHERE k = 'version'`).pluck().get();
+        return JSON.stringify([options.map((o) => o.replace(/\s+/g, '')).sort(), version]);
+      };
+      if (format('shard', 'fts') !== format('main', 'pages_fts')) {
+        throw new CodedError('collection-unreadable', `${shardPath}: the shard's index is not of the collection's format: ${format('shard', 'fts')} against ${format('main', 'pages_fts')}`, shardPath);
+      }
       const into = decodeStructure(mainBlock);
       const from = decodeStructure(shardBlock);
       const shardTotals = decodeTotals(block('shard.fts_data', AVERAGES_ROWID));

@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Collection, registerSqlFunctions, type IngestBatch, type ShardRows } from '../../../src/core/store/index.js';
 import { surt } from '../../../src/core/warc/surt.js';
-import { decodeStructure, encodeStructure, FtsShard } from '../../../src/core/store/fts-shard.js';
+import { decodeStructure, encodeStructure, FTS_COLUMNS, FtsShard } from '../../../src/core/store/fts-shard.js';
+import { FTS_TOKENIZER } from '../../../src/core/store/schema.js';
 import { search, searchFacets } from '../../../src/core/search/index.js';
 import type { PageRow } from '../../../src/shared/records.js';
 import { buildCollection, contentOf, tempDbs, type FakePage } from '../search/helpers.js';
@@ -176,6 +177,22 @@ describe('the pages\' index adopted from shards', () => {
     expect(() => coll.adoptFtsShard(shard.path)).toThrow(/UNIQUE|constraint/i);
     coll.close();
     integrityCheck(path);
+    expect(ftsAnswers(path)).toEqual(before);
+  });
+
+  it('refuses a shard whose index is of another format (tokenizer, options)', () => {
+    const path = dbs.path();
+    const coll = buildCollection(path, fakePages(10));
+    const before = ftsAnswers(path);
+    for (const [name, options] of [['porter', `tokenize = 'porter'`], ['prefix', `prefix = '2', tokenize = "${FTS_TOKENIZER}"`]]) {
+      const other = join(dirname(path), `${name}.sqlite`);
+      const db = new Database(other);
+      db.exec(`CREATE VIRTUAL TABLE fts USING fts5(${FTS_COLUMNS.join(', ')}, content = '', ${options})`);
+      db.prepare(`INSERT INTO fts (rowid, title, description, main, rest) VALUES (500, 'x', '', 'other format', '')`).run();
+      db.close();
+      expect(() => coll.adoptFtsShard(other)).toThrow(/not of the collection's format/);
+    }
+    coll.close();
     expect(ftsAnswers(path)).toEqual(before);
   });
 
