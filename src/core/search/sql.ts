@@ -300,13 +300,14 @@ export function buildMatchIdsBetweenSql(match: string, from: number, upto: numbe
 }
 
 /** Every match newest first (unranked), kept to the filter's pages when there is one, or only `limit` of them past
- *  the newest `offset` (SQLite skips those itself): a newest-first read in one statement (search/index.ts readWhole). */
-export function buildNewestMatchIdsSql(match: string, filter?: PageFilter, page?: { limit: number; offset: number }): SqlQuery {
+ *  the newest `offset` (SQLite skips those itself): a newest-first read in one statement (search/index.ts readWhole).
+ *  `oldestFirst`: the `limit` oldest instead, read forwards. */
+export function buildNewestMatchIdsSql(match: string, filter?: PageFilter, page?: { limit: number; offset: number; oldestFirst?: boolean }): SqlQuery {
   const params: Params = { match };
   const kept = keptTo(params, filter);
-  const sql = `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match${kept} ORDER BY rowid DESC`;
+  const sql = `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match${kept} ORDER BY rowid ${page?.oldestFirst ? 'ASC' : 'DESC'}`;
   if (!page) return { sql, params };
-  return { sql: `${sql} LIMIT @limit OFFSET @offset`, params: { ...params, ...page } };
+  return { sql: `${sql} LIMIT @limit OFFSET @offset`, params: { ...params, limit: page.limit, offset: page.offset } };
 }
 
 /** A row when page `pid` matches: a seek (rowidParam). */

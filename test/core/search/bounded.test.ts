@@ -321,3 +321,28 @@ describe('phrases with a very common word', () => {
     });
   }
 });
+
+// newestMatchIds reads a match set forwards, whole, when its oldest matches say it is no larger than the count
+// wanted, else backwards as far as that count: the same matches, newest first, either way.
+describe('the newest matches of a set larger than a forward look', () => {
+  const M = 200;
+  // 'tri' on every third page (67), the first 100 pages on old.example.org.
+  const many = collectionOf(Array.from({ length: M }, (_, i) => ({
+    digest: `sha1:M${String(i).padStart(3, '0')}`, title: `page ${i}`, text: `some words ${i % 3 === 0 ? 'tri' : 'other'} here`,
+    captures: [{ uri: `http://${i < 100 ? 'old.example.org' : 'new.example.com'}/${i}`, timestamp: '20200101000000' }],
+  })));
+  it('counts them exactly at or above their number, and samples the newest below it', () => {
+    for (const limit of [67, 100, 150, 1000]) {
+      const f = searchFacets(many(), 'tri', { exactCountLimit: limit });
+      expect(f, `limit ${limit}`).toMatchObject({ total: 67, totalIsEstimate: false });
+      expect(Object.fromEntries(f.facets.site.map((x) => [x.value, x.count])), `limit ${limit}`).toEqual({ 'old.example.org': 34, 'new.example.com': 33 });
+    }
+    // The newest 50 of them: all 33 on new.example.com and the 17 newest on old.example.org.
+    const f = searchFacets(many(), 'tri', { exactCountLimit: 50 });
+    expect(f.totalIsEstimate).toBe(true);
+    expect(Object.fromEntries(f.facets.site.map((x) => [x.value, x.count]))).toEqual({ 'old.example.org': 17, 'new.example.com': 33 });
+    // And as two words, which FTS5 reads backwards the slower.
+    expect(searchFacets(many(), 'tri here', { exactCountLimit: 150 })).toMatchObject({ total: 67, totalIsEstimate: false });
+  });
+});
+
