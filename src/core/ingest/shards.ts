@@ -37,6 +37,13 @@ export function defaultShardCount(workers: number): number {
   return workers > 4 ? Math.ceil(workers / 3) : 0;
 }
 
+/** A row whose byte values are views of a larger buffer (a page's text, main content and rest in one) holds copies
+ *  of just their bytes: a message clones a view's whole buffer. */
+function compact(row: FtsRow): FtsRow {
+  const own = (v: FtsRow[3]) => (v instanceof Uint8Array && v.byteLength < v.buffer.byteLength ? v.slice() : v);
+  return [row[0], row[1], row[2], own(row[3]), own(row[4])];
+}
+
 interface ShardThread {
   thread: Worker;
   /** Page ids whose rows went to the shard being written (the current generation). */
@@ -82,13 +89,13 @@ export class FtsShardPool {
     const out = this.shards.map(() => ({ rows: [] as FtsRow[], replaced: [] as { old: FtsRow; row: FtsRow }[] }));
     for (const r of rows.added) {
       const id = Number(r[0]);
-      out[id % n].rows.push(r);
+      out[id % n].rows.push(compact(r));
       this.shards[id % n].current.add(id);
     }
     for (const change of rows.replaced) {
       const id = Number(change.old[0]);
       const s = this.shards[id % n];
-      if (s.current.has(id)) out[id % n].replaced.push(change);
+      if (s.current.has(id)) out[id % n].replaced.push({ old: compact(change.old), row: compact(change.row) });
       else {
         const sealing = s.sealing.find((g) => g.ids.has(id));
         if (!sealing) throw new Error(`page ${id}: its index row is in no shard, and not in the index`);
