@@ -10,6 +10,7 @@ import { index } from '../../../src/cli/commands/ingest.js';
 import { search } from '../../../src/cli/commands/search.js';
 import { errors } from '../../../src/cli/commands/errors.js';
 import { exportCommand } from '../../../src/cli/commands/export.js';
+import { Collection } from '../../../src/core/store/index.js';
 import { html, warcFile } from './warc-builder.js';
 
 const CORPUS = resolve(__dirname, '../../../../shared/corpus');
@@ -64,6 +65,19 @@ describe('CLI commands', () => {
     expect(await search.run([sharded, 'okapis', '--json'], found)).toBe(0);
     expect(JSON.parse(found.lines[0]).total).toBe(1);
     await expect(index.run([sharded, f, '--fts-shards', 'two'], capture())).rejects.toThrow(/--fts-shards needs a number/);
+  });
+
+  it('search says on stderr when an interrupted sharded ingest left pages out of the full-text index', async () => {
+    const left = join(dir, 'left.sqlite');
+    const coll = Collection.open(left);
+    const fileId = coll.beginFile({ path: '/fake/a.warc', size: 1, mtime: 1, fingerprint: 'a' });
+    coll.beginFtsShards();
+    coll.writeBatch({ fileId, captures: [], pages: [{ digest: 'sha1:X', url: 'http://x.example/', title: 'okapi', description: '', text: 'okapi',
+      lang: null, main: 'okapi', rest: '', mainFound: false, pageCount: null }], errors: [] }, { shards: { added: [], replaced: [] } });
+    coll.close(); // as the run's process dies: its shards with it
+    const io = capture();
+    expect(await search.run([left, 'okapi'], io)).toBe(0);
+    expect(io.errLines.join('\n')).toMatch(/interrupted ingest left some pages .* out of its full-text index/);
   });
 
   it('a malformed query is one line on stderr and exit 2', async () => {
