@@ -1,7 +1,7 @@
 // Whether a change made for speed left ingest's output as it was: two builds of the CLI index the same archives (one
 // worker, so rows come in file order) and every stored row is compared: pages (all columns but the id), captures (by
-// file and offset), errors, and the words the full-text index holds with their page and occurrence counts (fts5vocab),
-// which catch a change in what was given to FTS5 that the stored text would not show.
+// file and offset), errors, and the words each column of the full-text index holds with their page and occurrence
+// counts (fts5vocab), which catch a change in what was given to FTS5 that the stored text would not show.
 //
 //   npx tsx bench/ingest/same-rows.ts --base <checkout> [archive...]
 // <checkout> is another build (git archive <commit> | tar -x -C DIR; node_modules linked; node scripts/build-node.mjs
@@ -60,14 +60,14 @@ function rowsOf(db: string): Map<string, string[]> {
       (c.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((r) => r.name)
         .filter((n) => n !== 'id' && n !== 'file_id').map((n) => `${prefix}${n}`).join(', ');
     // The vocabulary of the index as it stands, without a table of its own in the collection (temp: nothing written).
-    c.exec('CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, pages_fts, row)');
+    c.exec('CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, pages_fts, col)');
     const inFiles = (table: string): string =>
       `SELECT f.path, ${columns(table, 't.')} FROM ${table} t JOIN warc_files f ON f.id = t.file_id ORDER BY 1, 2, 3, 4`;
     return new Map([
       ['pages', all(`SELECT ${columns('pages', '')} FROM pages ORDER BY digest`)],
       ['captures', all(inFiles('captures'))],
       ['errors', all(inFiles('errors'))],
-      ['index words', all('SELECT term, doc, cnt FROM temp.words ORDER BY term')],
+      ['index words', all('SELECT term, col, doc, cnt FROM temp.words ORDER BY term, col')],
     ]);
   } finally {
     c.close();
