@@ -129,10 +129,10 @@ export function pageInput(p: Pick<HtmlPage, 'digest' | 'url' | 'lang'>, ex: Extr
   if (segmented !== null && ranges !== null) {
     const segmentedLines = segmented.split('\n');
     const copy = (inside: boolean): string | null => {
-      const part = joinRanges(lines, ranges, inside);
-      if (segmentedLines.length !== lines.length) return ftsCopy(part); // not expected; exact all the same
-      const seg = joinRanges(segmentedLines, ranges, inside);
-      return seg === part ? null : seg;
+      if (segmentedLines.length !== lines.length) return ftsCopy(joinRanges(lines, ranges, inside)); // not expected; exact all the same
+      const own = ranges.filter((r) => r.inside === inside);
+      const same = own.every((r) => segmentedLines.slice(r.start, r.end).every((line, i) => line === lines[r.start + i]));
+      return same ? null : joinRanges(segmentedLines, ranges, inside);
     };
     fts = { main: copy(true), rest: copy(false) };
   }
