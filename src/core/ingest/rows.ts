@@ -129,7 +129,8 @@ export function pageInput(p: Pick<HtmlPage, 'digest' | 'url' | 'lang'>, ex: Extr
   if (segmented !== null && ranges !== null) {
     const segmentedLines = segmented.split('\n');
     const copy = (inside: boolean): string | null => {
-      if (segmentedLines.length !== lines.length) return ftsCopy(joinRanges(lines, ranges, inside)); // not expected; exact all the same
+      // Segmenting never adds or removes a line break; were it to, this stays exact all the same.
+      if (segmentedLines.length !== lines.length) return ftsCopy(joinRanges(lines, ranges, inside));
       const own = ranges.filter((r) => r.inside === inside);
       const same = own.every((r) => segmentedLines.slice(r.start, r.end).every((line, i) => line === lines[r.start + i]));
       return same ? null : joinRanges(segmentedLines, ranges, inside);
@@ -173,7 +174,7 @@ const NEWLINE = 0x0a;
 /** The UTF-8 bytes of a text and of its lines inside and outside the main content (`ranges`, which cover its lines in
  *  order; null: all of it is main content), as views of one buffer. The text is encoded range by range, so the
  *  bytes of each range are known; main and rest are those ranges' bytes joined by newlines, as their lines are. */
-export function encodeParts(text: string, lines: readonly string[], ranges: readonly LineRange[] | null): { text: Uint8Array; main: Uint8Array; rest: Uint8Array } {
+function encodeParts(text: string, lines: readonly string[], ranges: readonly LineRange[] | null): { text: Uint8Array; main: Uint8Array; rest: Uint8Array } {
   const room = text.length * 3; // UTF-8 bytes a UTF-16 code unit takes at most
   const buf = room <= scratch.length ? scratch : room <= SCRATCH_MAX ? (scratch = new Uint8Array(room)) : new Uint8Array(room);
   const spans: { from: number; to: number; inside: boolean }[] = [];
