@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3'; // bench-only: the peer is a bare FTS5 table, outside the store
 import { decodeHtml } from '../../src/core/decode/charset.js';
 import { extractText, type ExtractedText } from '../../src/core/extract/index.js';
-import { captureRow, isHtmlPage, textRow } from '../../src/core/ingest/rows.js';
+import { captureRow, isHtmlPage, pageInput } from '../../src/core/ingest/rows.js';
 import { defaultShardCount } from '../../src/core/ingest/shards.js';
 import { FtsShard } from '../../src/core/store/fts-shard.js';
 import { Collection, type PageInput, type ShardRows } from '../../src/core/store/index.js';
@@ -65,7 +65,6 @@ function cpuMs<T>(fn: () => T): { ms: number; value: T } {
   return { ms: (u.user + u.system) / 1000, value };
 }
 
-const utf8 = new TextEncoder();
 const bytes = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 interface Payload {
@@ -105,12 +104,9 @@ function read(): { captures: CaptureRow[]; payloads: Payload[] } {
 const decode = (payloads: Payload[]): string[] => payloads.map((p) => decodeHtml(p.bytes, p.contentType).text);
 const extract = (htmls: string[]): ExtractedText[] => htmls.map((h) => extractText(h));
 
-/** rows: the page rows a worker sends, text as UTF-8 bytes. */
-function rows(payloads: Payload[], htmls: string[], texts: ExtractedText[]): PageInput[] {
-  return texts.map((ex, i) => {
-    const row = textRow({ digest: payloads[i].capture.digest!, url: payloads[i].capture.uri ?? '', lang: null }, ex);
-    return { ...row, text: utf8.encode(row.text), main: utf8.encode(row.main), rest: utf8.encode(row.rest) };
-  });
+/** rows: the page rows a worker sends, text as UTF-8 bytes (rows.ts pageInput). */
+function rows(payloads: Payload[], texts: ExtractedText[]): PageInput[] {
+  return texts.map((ex, i) => pageInput({ digest: payloads[i].capture.digest!, url: payloads[i].capture.uri ?? '', lang: null }, ex));
 }
 
 /** The single writer's batches; with `shards`, written for shards (the index rows collected into it, not indexed). */
@@ -208,7 +204,7 @@ try {
     const rd = cpuMs(read);
     const dc = cpuMs(() => decode(rd.value.payloads));
     const ex = cpuMs(() => extract(dc.value));
-    const rw = cpuMs(() => rows(rd.value.payloads, dc.value, ex.value));
+    const rw = cpuMs(() => rows(rd.value.payloads, ex.value));
     const pages = rw.value;
     n = pages.length;
     textBytes = pages.reduce((s, p) => s + (p.text as Uint8Array).byteLength, 0);

@@ -12,6 +12,7 @@ import chardet from 'chardet';
 import { numericReference } from '../extract/entities.js';
 import { FAMILY, tagAttributes } from '../extract/finish.js';
 import { TAG, statesOf } from '../extract/fsm.js';
+import { validUtf8 } from './utf8.js';
 
 export type CharsetSource = 'http' | 'bom' | 'meta' | 'utf8-valid' | 'detected' | 'fallback';
 
@@ -26,13 +27,24 @@ const PRESCAN_BYTES = 1024;
 /** chardet reads this much; more costs time and rarely changes the guess. */
 const DETECT_BYTES = 64 * 1024;
 
+/** Labels already resolved: building a TextDecoder to resolve one opens a converter, a cost per page that a handful
+ *  of labels repeat. Bounded, since an archive may hold any number of made-up labels. */
+const resolved = new Map<string, string | undefined>();
+const RESOLVED_MAX = 256;
+
 /** The Encoding standard's name for a label, or undefined if the label names no encoding TextDecoder supports. */
 export function resolveLabel(label: string): string | undefined {
+  const key = label.trim();
+  if (resolved.has(key)) return resolved.get(key);
+  let encoding: string | undefined;
   try {
-    return new TextDecoder(label.trim()).encoding;
+    encoding = new TextDecoder(key).encoding;
   } catch {
-    return undefined;
+    encoding = undefined;
   }
+  if (resolved.size >= RESOLVED_MAX) resolved.clear();
+  resolved.set(key, encoding);
+  return encoding;
 }
 
 function bomEncoding(b: Uint8Array): string | undefined {
@@ -89,15 +101,8 @@ function decode(bytes: Uint8Array, encoding: string): string {
     const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
     return latin1.replace(/[\x80-\x9f]/g, (c) => numericReference(c.charCodeAt(0)));
   }
+  if (encoding === 'utf-8') return validUtf8(bytes) ?? new TextDecoder(encoding).decode(bytes);
   return new TextDecoder(encoding).decode(bytes);
-}
-
-function strictUtf8(bytes: Uint8Array): string | undefined {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -109,7 +114,7 @@ function strictUtf8(bytes: Uint8Array): string | undefined {
  */
 function declared(bytes: Uint8Array, encoding: string, source: CharsetSource): DecodedHtml {
   if (encoding !== 'utf-8' && !isAscii(bytes)) {
-    const utf8 = strictUtf8(bytes);
+    const utf8 = validUtf8(bytes);
     if (utf8 !== undefined) return { text: utf8, charset: 'utf-8', source: 'utf8-valid' };
   }
   return { text: decode(bytes, encoding), charset: encoding, source };
@@ -139,7 +144,7 @@ export function decodeHtml(bytes: Uint8Array, contentTypeHeader?: string): Decod
   if (d?.source === 'bom') return { text: decode(bytes, d.charset), charset: d.charset, source: 'bom' };
   if (d) return declared(bytes, d.charset, d.source);
 
-  const utf8 = strictUtf8(bytes);
+  const utf8 = validUtf8(bytes);
   if (utf8 !== undefined) return { text: utf8, charset: 'utf-8', source: 'utf8-valid' };
   const guess = chardet.detect(bytes.subarray(0, DETECT_BYTES));
   const detected = guess ? resolveLabel(guess) : undefined;

@@ -61,7 +61,8 @@ export type FromWorker = (
       type: 'batch';
       fileId: number;
       captures: CaptureRow[];
-      /** Extracted pages, each text as its UTF-8 bytes (transferred, not copied). */
+      /** Extracted pages, text, main content and rest as UTF-8 views of one buffer a page (rows.ts pageInput;
+       *  transferred, not copied). */
       pages: PageInput[];
       /** Pages still to be extracted (only while SEND_HTML is set). */
       html: HtmlPage[];

@@ -5,7 +5,8 @@ import { decodeHtml } from '../decode/charset.js';
 import { DEFAULT_MAX_TEXT_MB, MB } from '../extract/bound.js';
 import { extractText, type ExtractedText } from '../extract/index.js';
 import { ftsCopy } from '../search/segment.js';
-import { mainLinesOf, mainOf, restOf } from '../store/main-lines.js';
+import type { PageInput } from '../store/index.js';
+import { joinRanges, lineRanges, mainLinesOfLines, type LineRange } from '../store/main-lines.js';
 import { sha1Base32 } from '../warc/cdxj.js';
 import { looksLikePdf } from '../documents/index.js';
 import { withoutControls } from '../documents/controls.js';
@@ -106,31 +107,114 @@ export function htmlPage(r: ArchiveRecord, c: CaptureRow, maxTextBytes = DEFAULT
   return { digest: c.digest!, url: c.uri ?? '', html: decoded.text, lang: lang ? lang[1].toLowerCase() : null };
 }
 
-/** The stored row of a page from its extracted text. */
+/** The stored row of a page from its extracted text (for a pool's text backend; a worker posts pageInput's). */
 export function textRow(p: Pick<HtmlPage, 'digest' | 'url' | 'lang'>, ex: ExtractedText): PageRow {
-  const mainLines = mainLinesOf(ex.text, ex.main);
-  // The index must hold what fts_source derives from the stored row, since FTS5 deletes or replaces a row by deriving
-  // it again: the main content and rest as the runs give them back. They differ from the extractor's when a line of
-  // the article also stands before it (a menu entry naming the article's heading): the runs take the first such line.
-  const main = mainOf(ex.text, mainLines);
-  const rest = restOf(ex.text, mainLines);
+  const lines = ex.text.split('\n');
+  const mainLines = ex.main === ex.text ? null : mainLinesOfLines(lines, ex.main);
+  const { main, rest } = parts(ex.text, lines, mainLines);
+  return { ...rowFields(p, ex, mainLines), text: ex.text, main, rest, ftsMain: ftsCopy(main), ftsRest: ftsCopy(rest) };
+}
+
+/** textRow as the writer takes it from a worker: text, main content and rest as UTF-8 (store/index.ts PageInput) in
+ *  one buffer, to transfer. The text is encoded once, main and rest copied from its bytes. The text is segmented once
+ *  too, and main and rest not made as strings at all unless segmenting changes it (ftsCopy: pages of scripts written
+ *  without spaces, or not in NFC): segmenting works line by line (a line break ends every run it segments), so the
+ *  segmented main content and rest are the segmented text's lines, taken by the same runs. */
+export function pageInput(p: Pick<HtmlPage, 'digest' | 'url' | 'lang'>, ex: ExtractedText): PageInput {
+  const lines = ex.text.split('\n');
+  const mainLines = ex.main === ex.text ? null : mainLinesOfLines(lines, ex.main);
+  const ranges = mainLines === null ? null : lineRanges(mainLines, lines.length);
+  const segmented = ftsCopy(ex.text);
+  let fts = { main: segmented, rest: null as string | null };
+  if (segmented !== null && ranges !== null) {
+    const segmentedLines = segmented.split('\n');
+    const copy = (inside: boolean): string | null => {
+      // Segmenting never adds or removes a line break; were it to, this stays exact all the same.
+      if (segmentedLines.length !== lines.length) return ftsCopy(joinRanges(lines, ranges, inside));
+      const own = ranges.filter((r) => r.inside === inside);
+      const same = own.every((r) => segmentedLines.slice(r.start, r.end).every((line, i) => line === lines[r.start + i]));
+      return same ? null : joinRanges(segmentedLines, ranges, inside);
+    };
+    fts = { main: copy(true), rest: copy(false) };
+  }
+  return { ...rowFields(p, ex, mainLines), ...encodeParts(ex.text, lines, ranges), ftsMain: fts.main, ftsRest: fts.rest };
+}
+
+/** What textRow and pageInput share: all but the text, main content and rest, and their segmented copies. */
+function rowFields(p: Pick<HtmlPage, 'digest' | 'url' | 'lang'>, ex: ExtractedText, mainLines: string | null) {
   return {
     digest: p.digest,
     url: p.url,
     title: ex.title,
     description: ex.description,
-    text: ex.text,
-    main,
-    rest,
     mainFound: ex.mainFound,
     lang: p.lang,
     // Segmenting and finding the main lines here keeps the CPU work in the worker threads, off the single writer
     // (when a text backend extracts, this runs in the pool's thread instead).
     mainLines,
     ftsTitle: ftsCopy(ex.title),
-    ftsMain: ftsCopy(main),
-    ftsRest: ftsCopy(rest),
   };
+}
+
+/** The index must hold what fts_source derives from the stored row, since FTS5 deletes or replaces a row by deriving
+ *  it again: the main content and rest as the runs give them back. They differ from the extractor's when a line of
+ *  the article also stands before it (a menu entry naming the article's heading): the runs take the first such line. */
+function parts(text: string, lines: readonly string[], mainLines: string | null): { main: string; rest: string } {
+  if (mainLines === null) return { main: text, rest: '' };
+  const ranges = lineRanges(mainLines, lines.length);
+  return { main: joinRanges(lines, ranges, true), rest: joinRanges(lines, ranges, false) };
+}
+
+const utf8 = new TextEncoder();
+/** Where encodeParts encodes, reused from page to page up to this size (a larger text gets one of its own). */
+let scratch = new Uint8Array(1 << 16);
+const SCRATCH_MAX = 16 * 1024 * 1024;
+const NEWLINE = 0x0a;
+
+/** The UTF-8 bytes of a text and of its lines inside and outside the main content (`ranges`, which cover its lines in
+ *  order; null: all of it is main content), as views of one buffer. The text is encoded range by range, so the
+ *  bytes of each range are known; main and rest are those ranges' bytes joined by newlines, as their lines are. */
+function encodeParts(text: string, lines: readonly string[], ranges: readonly LineRange[] | null): { text: Uint8Array; main: Uint8Array; rest: Uint8Array } {
+  const room = text.length * 3; // UTF-8 bytes a UTF-16 code unit takes at most
+  const buf = room <= scratch.length ? scratch : room <= SCRATCH_MAX ? (scratch = new Uint8Array(room)) : new Uint8Array(room);
+  const spans: { from: number; to: number; inside: boolean }[] = [];
+  let written = 0;
+  if (ranges === null) written = utf8.encodeInto(text, buf).written;
+  else {
+    let char = 0;
+    let line = 0;
+    for (const r of ranges) {
+      if (r.start >= r.end) continue;
+      if (r.start !== line) throw new Error(`line ranges leave out or repeat lines (${r.start} after ${line})`);
+      let end = char;
+      for (; line < r.end; line++) end += lines[line].length + 1;
+      const from = written;
+      written += utf8.encodeInto(text.slice(char, end - 1), buf.subarray(written)).written;
+      spans.push({ from, to: written, inside: r.inside });
+      if (end - 1 < text.length) buf[written++] = NEWLINE;
+      char = end;
+    }
+  }
+  const joined = (inside: boolean): number => {
+    const own = spans.filter((s) => s.inside === inside);
+    return own.reduce((n, s) => n + s.to - s.from, Math.max(0, own.length - 1));
+  };
+  const mainBytes = ranges === null ? 0 : joined(true);
+  const out = new Uint8Array(written + mainBytes + (ranges === null ? 0 : joined(false)));
+  out.set(buf.subarray(0, written));
+  if (ranges === null) return { text: out, main: out, rest: out.subarray(written) };
+  let at = written;
+  for (const inside of [true, false]) {
+    let first = true;
+    for (const s of spans) {
+      if (s.inside !== inside) continue;
+      if (!first) out[at++] = NEWLINE;
+      out.set(buf.subarray(s.from, s.to), at);
+      at += s.to - s.from;
+      first = false;
+    }
+  }
+  return { text: out.subarray(0, written), main: out.subarray(written, written + mainBytes), rest: out.subarray(written + mainBytes) };
 }
 
 /** Decodes the charset once and extracts title, description and text. */
@@ -139,11 +223,11 @@ export function pageRow(r: ArchiveRecord, c: CaptureRow): PageRow {
   return textRow(p, extractText(p.html));
 }
 
-/** The stored row of a document (a PDF's text, or plain text as it is): all of it main content, since no article is
- *  looked for outside HTML; a PDF keeps its page count. */
-export function documentRow(c: CaptureRow, doc: { title: string; description: string; text: string; pageCount: number | null }): PageRow {
+/** The stored row of a document (a PDF's text, or plain text as it is), as a worker posts it: all of it main
+ *  content, since no article is looked for outside HTML; a PDF keeps its page count. */
+export function documentRow(c: CaptureRow, doc: { title: string; description: string; text: string; pageCount: number | null }): PageInput {
   const ex: ExtractedText = { title: doc.title, description: doc.description, text: doc.text, main: doc.text, rest: '', mainFound: false };
-  return { ...textRow({ digest: c.digest!, url: c.uri ?? '', lang: null }, ex), pageCount: doc.pageCount };
+  return { ...pageInput({ digest: c.digest!, url: c.uri ?? '', lang: null }, ex), pageCount: doc.pageCount };
 }
 
 /** Plain text as it is, its charset decoded as a page's is (BOM, header, UTF-8 validity, detection), without controls

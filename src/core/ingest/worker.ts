@@ -6,7 +6,7 @@
 // text are documents (documents/index.ts): a PDF's text is read on this worker's PDF thread, which it waits for.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IngestProblemCode } from '../../shared/errors.js';
-import type { CaptureRow, IngestErrorRow, PageRow } from '../../shared/records.js';
+import type { CaptureRow, IngestErrorRow } from '../../shared/records.js';
 import type { PageInput } from '../store/index.js';
 import { ArchiveError, openArchive, openSource } from '../warc/index.js';
 import { Archive } from '../warc/archive.js';
@@ -18,7 +18,7 @@ import { openSpan, StageClock, tracing, withTraceparent } from '../telemetry/ind
 import { startThreadTelemetry, takeSpans } from '../telemetry/sink.js';
 import { lowerThreadPriority } from '../threads.js';
 import { endsLikePdf, PdfReader } from '../documents/index.js';
-import { captureRow, documentKind, documentRow, htmlPage, isHtmlPage, plainText, textRow, type DocumentKind } from './rows.js';
+import { captureRow, documentKind, documentRow, htmlPage, isHtmlPage, pageInput, plainText, type DocumentKind } from './rows.js';
 import { packageTexts, type PackageTexts } from './package-text.js';
 import { CANCEL, CREDITS, SEND_HTML, type FileWindow, type FromWorker, type HtmlPage, type ToWorker, type WindowEdges, type WorkerInit } from './protocol.js';
 
@@ -27,7 +27,6 @@ if (init.nice !== null) lowerThreadPriority(init.nice);
 const shared = new Int32Array(init.shared);
 const port = parentPort!;
 
-const utf8 = new TextEncoder();
 const pdfs = new PdfReader({ timeoutMs: init.documentTimeoutMs, maxTextChars: init.maxTextBytes });
 
 /** Sends a message, with the spans finished since the last one. */
@@ -103,15 +102,12 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
   let batch = traced ? openSpan('ingest.batch', { file: path, 'offset.start': bytesDone }) : null;
   let clock = new StageClock(traced);
 
-  const addPage = (row: PageRow): void => {
-    // The writer binds the bytes as they are (store/index.ts PageInput).
-    const [text, main, rest] = [row.text, row.main, row.rest].map((s) => {
-      const bytes = utf8.encode(s);
-      if (bytes.byteLength === bytes.buffer.byteLength) texts.push(bytes.buffer as ArrayBuffer); // else copied
-      return bytes;
-    });
-    pages.push({ ...row, text, main, rest });
-    batchBytes += row.text.length * 2;
+  const addPage = (page: PageInput): void => {
+    // text, main and rest are views of one buffer (rows.ts pageInput), moved to the writer, not copied.
+    const text = page.text as Uint8Array;
+    texts.push(text.buffer as ArrayBuffer);
+    pages.push(page);
+    batchBytes += text.buffer.byteLength;
   };
 
   const flush = (final: boolean): boolean => {
@@ -190,7 +186,7 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
           const given = carried?.text(row);
           if (given) {
             // The package carried this page's text: nothing to decode or extract.
-            addPage(textRow({ digest: row.digest!, url: row.uri ?? '', lang: given.lang }, given));
+            addPage(pageInput({ digest: row.digest!, url: row.uri ?? '', lang: given.lang }, given));
             textsFromPackage++;
           } else {
             const page = clock.time('ingest.decode', () => htmlPage(record, row, init.maxTextBytes, () => {
@@ -202,9 +198,9 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
               batchBytes += page.html.length * 2;
             } else {
               const t0 = clock.on ? performance.now() : 0;
-              const row = textRow(page, extractText(page.html));
+              const ex = extractText(page.html);
               if (clock.on) clock.add('ingest.extract', performance.now() - t0, { 'html.bytes': page.html.length * 2, pages: 1 });
-              addPage(row);
+              addPage(pageInput(page, ex));
             }
           }
         } catch (e) {
@@ -250,7 +246,7 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
 
 /** A document's row, or null when it has no text to give; its problems (cut, truncated, encrypted, damaged, too slow)
  *  go to `problem`, at the record's offset. */
-function documentOf(kind: DocumentKind, record: ArchiveRecord, row: CaptureRow, path: string, problem: (code: IngestProblemCode, message: string) => void): PageRow | null {
+function documentOf(kind: DocumentKind, record: ArchiveRecord, row: CaptureRow, path: string, problem: (code: IngestProblemCode, message: string) => void): PageInput | null {
   const payload = record.payloadUpTo(init.maxTextBytes);
   if (payload.cut) {
     const p = textCutProblem(path, record.offset, init.maxTextBytes);

@@ -12,8 +12,11 @@
  * its full text rather than losing words).
  */
 export function mainLinesOf(text: string, main: string): string | null {
-  if (main === text) return null;
-  const lines = text.split('\n');
+  return main === text ? null : mainLinesOfLines(text.split('\n'), main);
+}
+
+/** mainLinesOf of a text already split into its lines, for a main content that is not the whole text. */
+export function mainLinesOfLines(lines: readonly string[], main: string): string | null {
   const wanted = main === '' ? [] : main.split('\n');
   const runs: number[] = [];
   let inside = false;
@@ -34,21 +37,40 @@ export function mainLinesOf(text: string, main: string): string | null {
   return runs.join(',');
 }
 
+/** Lines [start, end) of a text, all inside its main content or all outside. */
+export interface LineRange {
+  start: number;
+  end: number;
+  inside: boolean;
+}
+
+/** The ranges of lines `runs` gives over a text of `lineCount` lines, in order; the lines past the last run are
+ *  outside the main content. A stored value that is no list of counts gives what it always gave (no lines). */
+export function lineRanges(runs: string, lineCount: number): LineRange[] {
+  const ranges: LineRange[] = [];
+  let at = 0;
+  let inside = false;
+  for (const n of runs.split(',')) {
+    const end = at + Number(n);
+    ranges.push({ start: at, end: Math.min(end, lineCount), inside });
+    at = end;
+    inside = !inside;
+  }
+  ranges.push({ start: at, end: lineCount, inside: false });
+  return ranges;
+}
+
+/** The lines of the ranges inside (or outside) the main content, joined as the text joins them. */
+export function joinRanges(lines: readonly string[], ranges: readonly LineRange[], inside: boolean): string {
+  const out: string[] = [];
+  for (const r of ranges) if (r.inside === inside) for (let i = r.start; i < r.end; i++) out.push(lines[i]);
+  return out.join('\n');
+}
+
 /** The lines of `text` inside (or outside) the runs, joined as the text joins them. */
 function linesOf(text: string, runs: string, inside: boolean): string {
   const lines = text.split('\n');
-  const out: string[] = [];
-  let at = 0;
-  let isMain = false;
-  for (const n of runs.split(',')) {
-    const end = at + Number(n);
-    if (isMain === inside) for (let i = at; i < end && i < lines.length; i++) out.push(lines[i]);
-    at = end;
-    isMain = !isMain;
-  }
-  // Past the last run: outside the main content.
-  if (!inside) for (let i = at; i < lines.length; i++) out.push(lines[i]);
-  return out.join('\n');
+  return joinRanges(lines, lineRanges(runs, lines.length), inside);
 }
 
 /** The main content of a page's text (the whole text when `runs` is null). */
