@@ -558,22 +558,26 @@ function isDateOrByline(out: string, start: number, end: number): boolean {
   if (!by && (first >= 128 || !MAY_START_DATE[first])) return false;
   // The collapsed line is at least as long as its characters other than white space: a line with as many as a date
   // line may hold is prose (most long lines end here, unsliced); a date has four digits or more (1/2/19).
+  // A line shorter than that shows fewer characters: only its digits are counted.
+  const mayShowTooMany = end - start >= DATE_LINE_MAX_LENGTH;
   let digits = 0;
   let shown = 0;
   for (let i = start; i < end; i++) {
     const c = out.charCodeAt(i);
     if (c >= 0x30 && c <= 0x39) digits++;
-    if (!isTrimmed(c) && ++shown >= DATE_LINE_MAX_LENGTH) return false;
+    if (mayShowTooMany && !isTrimmed(c) && ++shown >= DATE_LINE_MAX_LENGTH) return false;
   }
   if (!by && digits < 4) return false;
   const line = collapsed(out, start, end);
   return line.length < DATE_LINE_MAX_LENGTH && (by ? BYLINE : DATE_LINE).test(line);
 }
 
-/** What String.prototype.trim removes (ECMAScript's WhiteSpace and LineTerminator). */
+/** What String.prototype.trim removes (ECMAScript's WhiteSpace and LineTerminator). Split at the space first: most
+ *  characters are printable ASCII, which then take two comparisons instead of the whole list. */
 function isTrimmed(c: number): boolean {
-  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
+    c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff);
 }
 const HEADING_MAX_LENGTH = 400;
 /** M8: a date line or a byline left in the article's flow (M6 drops those whose element's class says so): a date
