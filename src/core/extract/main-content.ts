@@ -562,8 +562,10 @@ function isLabelOrCredit(out: string, start: number, end: number, length: number
   const mayBeLabel = lower === 0x61 || lower === 0x73 || lower === 0x77 || lower === 0x70 || lower === 0x72 ||
     lower === 0x69 || first === 0x440 || first === 0x420; // a s w p r i, р Р
   if (length < AD_LABEL_MAX_LENGTH && mayBeLabel && AD_LABEL.test(out.slice(start, end))) return true;
-  const mayBeCredit = lower === 0xa9 || lower === 0x70 || lower === 0x69 || lower === 0x63 || // © p i c
-    out.charCodeAt(end - 1) === 0x29; // ')'
+  // By its first two characters: '©', 'ph', 'pi', 'im', 'cr' (lines that start with a p, an i or a c are many).
+  const second = out.charCodeAt(start + 1) | 0x20;
+  const mayBeCredit = first === 0xa9 || (lower === 0x70 && (second === 0x68 || second === 0x69)) ||
+    (lower === 0x69 && second === 0x6d) || (lower === 0x63 && second === 0x72) || out.charCodeAt(end - 1) === 0x29;
   return mayBeCredit && CREDIT_LINE.test(out.slice(start, end));
 }
 
