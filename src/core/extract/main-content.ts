@@ -576,15 +576,15 @@ function collapsed(out: string, start: number, end: number): string {
 
 /**
  * M8: whether the line out[start, end) is a date line or a byline. It is sliced for a regex only when it may be one:
- * it starts with "by" (a byline), or with a digit or the first letter of a label, weekday or month and has four
- * digits or more (a date has at least that many: 1/2/19), and it shows fewer characters than either may have; most
- * lines, headings among them, are neither.
+ * it starts with "by" (a byline), or with a digit or the first three letters of a label, weekday or month and has
+ * four digits or more (a date has at least that many: 1/2/19), and it shows fewer characters than either may have;
+ * most lines, headings among them, are neither.
  */
 function isDateOrByline(out: string, start: number, end: number): boolean {
   while (start < end && isTrimmed(out.charCodeAt(start))) start++;
   const first = out.charCodeAt(start);
   const by = (first | 0x20) === 0x62 && (out.charCodeAt(start + 1) | 0x20) === 0x79;
-  if (!by && (first >= 128 || !MAY_START_DATE[first])) return false;
+  if (!by && !(first >= 0x30 && first <= 0x39) && !startsDateWord(out, start)) return false;
   // The collapsed line is at least as long as its characters other than white space: a line with as many as a date
   // line may hold is prose (most long lines end here, unsliced); a date has four digits or more (1/2/19).
   // A line shorter than that shows fewer characters: only its digits are counted.
@@ -619,9 +619,23 @@ const DATE_LINE = new RegExp(`^(?:(?:published|updated|posted|last updated|modif
 /** A byline ends with no sentence's end ("By Monday, the quay had reopened." is prose). */
 const BYLINE = /^[Bb][Yy]\s+[A-Z][\p{L}.'’-]*(?:\s+[A-Z][\p{L}.'’-]*){0,3}(?:\s*(?:,|-|\||and\b)(?:.*[^.!?])?)?$/u;
 const DATE_LINE_MAX_LENGTH = 80;
-/** The ASCII characters a date line starts with: a digit, or the first letter of a label, a weekday or a month. */
-const MAY_START_DATE = Uint8Array.from({ length: 128 }, (_, c) =>
-  (c >= 0x30 && c <= 0x39) || 'pulmtwfsjaond'.includes(String.fromCharCode(c | 0x20)) ? 1 : 0);
+/** The first three letters of the words a date line may start with (DATE_LINE): a label, a weekday or a month. A test
+ *  of the first letter alone let most lines through (t, a, s, m, w, ...) to have their digits counted. */
+const DATE_WORD_STARTS = new Set('pub upd pos las mod mon tue wed thu fri sat sun jan feb mar apr may jun jul aug sep oct nov dec'
+  .split(' ').map((w) => threeLetterKey(w.charCodeAt(0), w.charCodeAt(1), w.charCodeAt(2))));
+
+/** Three ASCII code units as one number, letters in either case alike. */
+function threeLetterKey(a: number, b: number, c: number): number {
+  return ((a | 0x20) << 16) | ((b | 0x20) << 8) | (c | 0x20);
+}
+
+/** Whether out[start, start + 3) is, in any case, the start of a word that DATE_LINE can begin with. */
+function startsDateWord(out: string, start: number): boolean {
+  const a = out.charCodeAt(start);
+  const b = out.charCodeAt(start + 1);
+  const c = out.charCodeAt(start + 2);
+  return a < 128 && b < 128 && c < 128 && DATE_WORD_STARTS.has(threeLetterKey(a, b, c));
+}
 /** Its length with white space whole (M2) is below this: most lines are not sliced. */
 const DATE_LINE_MAX_RAW_LENGTH = 200;
 /** M10 (boilerpipe's terminating blocks): a short line that opens the comments or asks for the reader's opinion
