@@ -18,6 +18,8 @@ export const TRACKED_TAGS = [
 ] as const;
 const ID = Object.fromEntries(TRACKED_TAGS.map((n, i) => [n, i])) as Record<(typeof TRACKED_TAGS)[number], number>;
 const T_A = ID.a;
+/** A tracked tag's name length by its id. */
+const TAG_NAME_LENGTH = Int32Array.from(TRACKED_TAGS, (name) => name.length);
 const FIRST_CONTAINER = ID.body;
 const FIRST_PARAGRAPH = ID.p;
 
@@ -164,15 +166,14 @@ function isName(html: string, start: number, end: number, name: string): boolean
 }
 
 /**
- * The flags that the class, id, role and itemprop attributes of the start tag html[start, end) give. The attributes
- * are walked in place (as tagAttributes in finish.ts splits them, without decoding or slicing): this runs for every
- * element that holds text.
+ * The flags that the class, id, role and itemprop attributes of a start tag give: the tag ends before `end` and its
+ * name before `p` (the Layout knows the name's length, so it is not read again). The attributes are walked in place
+ * (as tagAttributes in finish.ts splits them, without decoding or slicing): this runs for every element that holds
+ * text.
  */
-function attributeFlags(html: string, start: number, end: number): number {
+function attributeFlags(html: string, p: number, end: number): number {
   let words = 0;
   let flags = 0;
-  let p = start + 1;
-  while (p < end && !isSpace(html.charCodeAt(p)) && html.charCodeAt(p) !== 0x2f && html.charCodeAt(p) !== 0x3e) p++;
   for (;;) {
     while (p < end && (isSpace(html.charCodeAt(p)) || html.charCodeAt(p) === 0x2f)) p++;
     if (p >= end || html.charCodeAt(p) === 0x3e) break;
@@ -510,8 +511,8 @@ export function chooseMain(layout: Layout, out: string, title = ''): Uint8Array 
       continue;
     }
     const tag = elTag[e];
-    const withAttributes = elEnd[e] - elStart[e] > TRACKED_TAGS[tag].length + 2;
-    const flags = tagFlags(tag) | (withAttributes ? attributeFlags(html, elStart[e], elEnd[e]) : 0);
+    const nameEnd = elStart[e] + 1 + TAG_NAME_LENGTH[tag];
+    const flags = tagFlags(tag) | (elEnd[e] > nameEnd + 1 ? attributeFlags(html, nameEnd, elEnd[e]) : 0);
     elFlags[e] = flags;
     if (flags & F_UNLIKELY && !(flags & F_MAIN) && tag !== ID.body) holdsText[e] = ALWAYS_OUT;
   }
