@@ -483,6 +483,39 @@ function classWeight(flags: number): number {
 
 /** In chooseMain's holdsText: the element holds text and is out of the running in every attempt (M3, M7). */
 const ALWAYS_OUT = 2;
+/** In holdsText: the element holds text and the first attempt leaves it out by its own hints (a class/id boilerplate
+ *  word, a form, aria-hidden, not shown). */
+const OUT_FIRST = 3;
+/** In holdsText: the element holds text inside an OUT_FIRST one, and its hints are not read yet: the first attempt
+ *  reads none of them (all it does is leave the element out with its ancestor), and most pages need no other. */
+const DEFERRED = 4;
+
+/**
+ * The hints (elFlags) of the elements that hold text, from their tag and attributes: in the first pass those of all
+ * but the DEFERRED ones, in the second (before the later attempts) those of the DEFERRED ones. Inside an element that
+ * every attempt leaves out (M3 by its tag or role: M7 never lets those in), an element's own hints change nothing, so
+ * its attributes are not read. A parent's id is below its children's, so a parent is settled before its children.
+ */
+function readHints(layout: Layout, holdsText: Uint8Array, elFlags: Uint32Array, first: boolean): void {
+  const { html, elParent, elTag, elStart, elEnd, nEl } = layout;
+  for (let e = 1; e < nEl; e++) {
+    const holds = holdsText[e];
+    if (first ? holds === 0 : holds !== DEFERRED) continue;
+    const up = holdsText[elParent[e]];
+    if (up === ALWAYS_OUT || (first && (up === OUT_FIRST || up === DEFERRED))) {
+      holdsText[e] = up === ALWAYS_OUT ? ALWAYS_OUT : DEFERRED;
+      continue;
+    }
+    const tag = elTag[e];
+    const nameEnd = elStart[e] + 1 + TAG_NAME_LENGTH[tag];
+    const flags = tagFlags(tag) | (elEnd[e] > nameEnd + 1 ? attributeFlags(html, nameEnd, elEnd[e]) : 0);
+    elFlags[e] = flags;
+    const mayBeOut = !(flags & F_MAIN) && tag !== ID.body;
+    if (mayBeOut && flags & F_UNLIKELY) holdsText[e] = ALWAYS_OUT;
+    else if (first && mayBeOut && flags & (F_UNLIKELY_FIRST | F_HIDDEN)) holdsText[e] = OUT_FIRST;
+    else holdsText[e] = 1;
+  }
+}
 
 /** A page has an article when its main content has at least this many characters. */
 const MIN_MAIN_LENGTH = 200;
@@ -494,28 +527,15 @@ const BYLINE_MAX_LENGTH = 100;
  * `out` is the Assembler's output (for counting commas). The mask is overwritten by the next page's choice.
  */
 export function chooseMain(layout: Layout, out: string, title = ''): Uint8Array | undefined {
-  const { html, elParent, elTag, elStart, elEnd, segStart, segEnd, segElem, segLen, nEl, nSeg } = layout;
+  const { elParent, elTag, segStart, segEnd, segElem, segLen, nEl, nSeg } = layout;
   if (nSeg === 0) return undefined;
 
-  // Which elements hold text (1, or ALWAYS_OUT): only their hints are read.
+  // Which elements hold text: only their hints are read (1 when read, or ALWAYS_OUT, OUT_FIRST, DEFERRED).
   const holdsText = U8.zeroed(U8_HOLDS_TEXT, nEl);
   for (let s = 0; s < nSeg; s++) holdsText[segElem[s]] = 1;
   for (let e = nEl - 1; e > 0; e--) if (holdsText[e]) holdsText[elParent[e]] = 1;
   const elFlags = U32.zeroed(U32_EL_FLAGS, nEl);
-  for (let e = 1; e < nEl; e++) {
-    if (!holdsText[e]) continue;
-    // Inside an element that every attempt leaves out (M3 by its tag or role: M7 never lets those in), an element's
-    // own hints change nothing, so its attributes are not read (a parent's id is below its children's).
-    if (holdsText[elParent[e]] === ALWAYS_OUT) {
-      holdsText[e] = ALWAYS_OUT;
-      continue;
-    }
-    const tag = elTag[e];
-    const nameEnd = elStart[e] + 1 + TAG_NAME_LENGTH[tag];
-    const flags = tagFlags(tag) | (elEnd[e] > nameEnd + 1 ? attributeFlags(html, nameEnd, elEnd[e]) : 0);
-    elFlags[e] = flags;
-    if (flags & F_UNLIKELY && !(flags & F_MAIN) && tag !== ID.body) holdsText[e] = ALWAYS_OUT;
-  }
+  readHints(layout, holdsText, elFlags, true);
 
   const commas = U32.zeroed(U32_COMMAS, nSeg);
   // One pass over the commas of the output, each counted for the segment it falls in.
@@ -533,8 +553,12 @@ export function chooseMain(layout: Layout, out: string, title = ''): Uint8Array 
   }
   for (let e = 1; e < nEl; e++) inDataTable[e] |= inDataTable[elParent[e]];
   const page: Features = { layout, elFlags, segLen, commas, inDataTable };
-  const mask = attempt(page, F_UNLIKELY | F_UNLIKELY_FIRST | F_HIDDEN) ?? attempt(page, F_UNLIKELY | F_HIDDEN) ??
-    attempt(page, F_UNLIKELY);
+  let mask = attempt(page, F_UNLIKELY | F_UNLIKELY_FIRST | F_HIDDEN);
+  if (!mask) {
+    // The later attempts look inside what the first left out, so they need its elements' hints (M7).
+    readHints(layout, holdsText, elFlags, false);
+    mask = attempt(page, F_UNLIKELY | F_HIDDEN) ?? attempt(page, F_UNLIKELY);
+  }
   if (!mask) return undefined;
   dropBoilerplateLines(layout, out, mask, title);
   return mask.includes(1) ? mask : undefined;
