@@ -288,9 +288,12 @@ export class Layout {
   elStart = new Int32Array(1024);
   elEnd = new Int32Array(1024);
   nEl = 1;
-  /** The open elements: stack[0, depth); a depth instead of truncating the array (setting an array's length is
-   *  slow in V8). */
-  private stack: number[] = [0];
+  /** The open elements: stack[0, depth), the document at 0; a depth instead of truncating the array (setting an
+   *  array's length is slow in V8). stackTag holds their tags, so that an end tag is matched without looking each
+   *  element up in elTag (with typed arrays and the tags beside the stack, main content took 2-3% less time than with
+   *  a number[] stack: 92-93 against 95 ms a round, sums of per-page minima). */
+  private stack = new Int32Array(256);
+  private stackTag = new Int32Array(256).fill(-1);
   private depth = 1;
   // Segments.
   segStart = new Int32Array(1024);
@@ -351,9 +354,9 @@ export class Layout {
 
   /** A container's end tag: closes it and those opened inside it (none when no element of its name is open). */
   private close(tag: number): void {
-    const stack = this.stack;
+    const stackTag = this.stackTag;
     for (let k = this.depth - 1; k > 0; k--) {
-      if (this.elTag[stack[k]] === tag) {
+      if (stackTag[k] === tag) {
         this.depth = k;
         return;
       }
@@ -362,12 +365,12 @@ export class Layout {
 
   /** A container's start tag html[start, end): a new element inside the innermost open one. */
   private open(tag: number, start: number, end: number): void {
-    const stack = this.stack;
+    const stackTag = this.stackTag;
     // Cells and rows close the open cell or row (their end tags are often left out).
     if (tag === ID.td || tag === ID.th || tag === ID.tr) {
-      let top = this.elTag[stack[this.depth - 1]];
+      let top = stackTag[this.depth - 1];
       if (top === ID.td || top === ID.th) this.depth--;
-      top = this.elTag[stack[this.depth - 1]];
+      top = stackTag[this.depth - 1];
       if (tag === ID.tr && top === ID.tr) this.depth--;
     }
     const id = this.nEl++;
@@ -377,11 +380,16 @@ export class Layout {
       this.elStart = grown(this.elStart);
       this.elEnd = grown(this.elEnd);
     }
-    this.elParent[id] = stack[this.depth - 1];
+    if (this.depth === this.stack.length) {
+      this.stack = grown(this.stack);
+      this.stackTag = grown(stackTag);
+    }
+    this.elParent[id] = this.stack[this.depth - 1];
     this.elTag[id] = tag;
     this.elStart[id] = start;
     this.elEnd[id] = end;
-    stack[this.depth++] = id;
+    this.stack[this.depth] = id;
+    this.stackTag[this.depth++] = tag;
     if (tag !== ID.body && !(this.blockTag >= ID.h1 && this.blockTag <= ID.h6)) this.blockTag = tag;
   }
 
