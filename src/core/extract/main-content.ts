@@ -18,6 +18,8 @@ export const TRACKED_TAGS = [
 ] as const;
 const ID = Object.fromEntries(TRACKED_TAGS.map((n, i) => [n, i])) as Record<(typeof TRACKED_TAGS)[number], number>;
 const T_A = ID.a;
+/** A tracked tag's name length by its id. */
+const TAG_NAME_LENGTH = Int32Array.from(TRACKED_TAGS, (name) => name.length);
 const FIRST_CONTAINER = ID.body;
 const FIRST_PARAGRAPH = ID.p;
 
@@ -66,10 +68,12 @@ function symbolOf(c: number): number {
 
 /**
  * All the class/id words as one Aho-Corasick automaton (a DFA over SYMBOLS): one pass over a value finds every word
- * in it, without lower-casing or slicing it. One step is one load: WORD_STEP[state + symbol] holds the next state
- * (as its offset in the table, state number x SYMBOLS) shifted left by WORD_BITS, and in its low bits the W_ bits of
+ * in it, without lower-casing or slicing it. One step is one load: WORD_STEP[state + code unit] holds the next state
+ * (as its offset in the table, state number x 128) shifted left by WORD_BITS, and in its low bits the W_ bits of
  * the words that end there (a step that read the state and its words from two tables, and multiplied, was the
- * hottest line of the main-content choice).
+ * hottest line of the main-content choice). A state's row has a column per ASCII code unit rather than per symbol,
+ * so that a step needs no lookup of the symbol first (wordsIn 25% faster); a code unit >= 128 takes the column of
+ * OTHER_UNIT, an ASCII code unit of the same symbol.
  */
 const WORD_BITS = 5;
 const WORD_STEP = (() => {
@@ -114,24 +118,36 @@ const WORD_STEP = (() => {
       }
     }
   }
-  const table = new Int32Array(next.length * SYMBOLS);
-  next.forEach((row, st) => table.set(row.map((to) => ((to * SYMBOLS) << WORD_BITS) | match[to]), st * SYMBOLS));
+  const table = new Int32Array(next.length * 128);
+  next.forEach((row, st) => {
+    for (let c = 0; c < 128; c++) table[st * 128 + c] = ((row[symbolOf(c)] * 128) << WORD_BITS) | match[row[symbolOf(c)]];
+  });
   return table;
 })();
+/** An ASCII code unit whose symbol (38) is that of every code unit >= 128. */
+const OTHER_UNIT = 0x21;
 
-/** symbolOf for ASCII; every other code unit is 38. */
-const ASCII_SYMBOL = Uint8Array.from({ length: 128 }, (_, c) => symbolOf(c));
+/** Where the last wordsIn stopped: at the quote that ended the value, or at its end. An object's field rather than a
+ *  second result, so that the call allocates nothing (as nameRead in finish.ts). */
+const wordsRead = { end: 0 };
 
-/** The W_ bits of the words in html[start, end) (read as if white space were before and after it). */
-function wordsIn(html: string, start: number, end: number): number {
-  let step = WORD_STEP[0]; // the leading ' ' read in the start state (offset 0, symbol 0)
+/**
+ * The W_ bits of the words in the value html[start, end), read as if white space were before and after it; the value
+ * ends earlier at the first code unit `quote` (-1: none), so a quoted value is matched as it is crossed, without first
+ * searching for its end. Sets wordsRead.end.
+ */
+function wordsIn(html: string, start: number, end: number, quote: number): number {
+  let step = WORD_STEP[0x20]; // the leading ' ' read in the start state (offset 0)
   let bits = step;
-  for (let i = start; i < end; i++) {
+  let i = start;
+  for (; i < end; i++) {
     const c = html.charCodeAt(i);
-    step = WORD_STEP[(step >> WORD_BITS) + (c < 128 ? ASCII_SYMBOL[c] : 38)];
+    if (c === quote) break;
+    step = WORD_STEP[(step >> WORD_BITS) + (c < 128 ? c : OTHER_UNIT)];
     bits |= step;
   }
-  return (bits | WORD_STEP[step >> WORD_BITS]) & ((1 << WORD_BITS) - 1);
+  wordsRead.end = i;
+  return (bits | WORD_STEP[(step >> WORD_BITS) + 0x20]) & ((1 << WORD_BITS) - 1);
 }
 
 /** A style that hides the element (M3: what is not shown is not the article). */
@@ -150,15 +166,14 @@ function isName(html: string, start: number, end: number, name: string): boolean
 }
 
 /**
- * The flags that the class, id, role and itemprop attributes of the start tag html[start, end) give. The attributes
- * are walked in place (as tagAttributes in finish.ts splits them, without decoding or slicing): this runs for every
- * element that holds text.
+ * The flags that the class, id, role and itemprop attributes of a start tag give: the tag ends before `end` and its
+ * name before `p` (the Layout knows the name's length, so it is not read again). The attributes are walked in place
+ * (as tagAttributes in finish.ts splits them, without decoding or slicing): this runs for every element that holds
+ * text.
  */
-function attributeFlags(html: string, start: number, end: number): number {
+function attributeFlags(html: string, p: number, end: number): number {
   let words = 0;
   let flags = 0;
-  let p = start + 1;
-  while (p < end && !isSpace(html.charCodeAt(p)) && html.charCodeAt(p) !== 0x2f && html.charCodeAt(p) !== 0x3e) p++;
   for (;;) {
     while (p < end && (isSpace(html.charCodeAt(p)) || html.charCodeAt(p) === 0x2f)) p++;
     if (p >= end || html.charCodeAt(p) === 0x3e) break;
@@ -177,9 +192,24 @@ function attributeFlags(html: string, start: number, end: number): number {
     p++;
     while (p < end && isSpace(html.charCodeAt(p))) p++;
     const quote = html.charCodeAt(p);
+    const quoted = quote === 0x22 || quote === 0x27;
+    const nameLength = nameEnd - nameStart;
+    // class and id: the words are matched as the value is crossed.
+    if ((nameLength === 5 || nameLength === 2) &&
+      (isName(html, nameStart, nameEnd, 'class') || isName(html, nameStart, nameEnd, 'id'))) {
+      if (quoted) {
+        words |= wordsIn(html, p + 1, end, quote);
+        p = wordsRead.end + 1;
+      } else {
+        const valueStart = p;
+        while (p < end && !isSpace(html.charCodeAt(p)) && html.charCodeAt(p) !== 0x3e) p++;
+        words |= wordsIn(html, valueStart, p, -1);
+      }
+      continue;
+    }
     let valueStart = p;
     let valueEnd: number;
-    if (quote === 0x22 || quote === 0x27) {
+    if (quoted) {
       valueStart = p + 1;
       valueEnd = html.indexOf(quote === 0x22 ? '"' : "'", valueStart);
       if (valueEnd < 0 || valueEnd > end) valueEnd = end;
@@ -190,11 +220,9 @@ function attributeFlags(html: string, start: number, end: number): number {
     }
     // By the name's length first: most attributes (href, src, data-*, ...) are none of these, and are passed after
     // one comparison.
-    switch (nameEnd - nameStart) {
-      case 2: case 5:
-        if (isName(html, nameStart, nameEnd, 'class') || isName(html, nameStart, nameEnd, 'id')) {
-          words |= wordsIn(html, valueStart, valueEnd);
-        } else if (isName(html, nameStart, nameEnd, 'style') && INVISIBLE_STYLE.test(html.slice(valueStart, valueEnd))) {
+    switch (nameLength) {
+      case 5:
+        if (isName(html, nameStart, nameEnd, 'style') && INVISIBLE_STYLE.test(html.slice(valueStart, valueEnd))) {
           flags |= F_HIDDEN;
         }
         break;
@@ -260,9 +288,12 @@ export class Layout {
   elStart = new Int32Array(1024);
   elEnd = new Int32Array(1024);
   nEl = 1;
-  /** The open elements: stack[0, depth); a depth instead of truncating the array (setting an array's length is
-   *  slow in V8). */
-  private stack: number[] = [0];
+  /** The open elements: stack[0, depth), the document at 0; a depth instead of truncating the array (setting an
+   *  array's length is slow in V8). stackTag holds their tags, so that an end tag is matched without looking each
+   *  element up in elTag (with typed arrays and the tags beside the stack, main content took 2-3% less time than with
+   *  a number[] stack: 92-93 against 95 ms a round, sums of per-page minima). */
+  private stack = new Int32Array(256);
+  private stackTag = new Int32Array(256).fill(-1);
   private depth = 1;
   // Segments.
   segStart = new Int32Array(1024);
@@ -310,32 +341,36 @@ export class Layout {
     Layout.spare = this;
   }
 
-  /** A tracked tag html[start, end); `end` is true for an end tag. */
+  /** A tracked tag html[start, end); `end` is true for an end tag. Links and paragraph-like tags (two thirds of the
+   *  calls) are handled here and containers in open() and close(): V8 inlines a function of up to 460 bytes of
+   *  bytecode into its caller, and this one whole was 504, so every tracked tag paid a call. */
   tag(tag: number, start: number, end: number, isEnd: boolean): void {
-    if (tag === T_A) {
-      this.inLink = !isEnd;
-      return;
-    }
-    if (tag >= FIRST_PARAGRAPH) {
+    if (tag === T_A) this.inLink = !isEnd;
+    else if (tag >= FIRST_PARAGRAPH) {
       if (!isEnd) this.blockTag = tag;
-      return;
-    }
-    if (tag < FIRST_CONTAINER) return;
-    const stack = this.stack;
-    if (isEnd) {
-      for (let k = this.depth - 1; k > 0; k--) {
-        if (this.elTag[stack[k]] === tag) {
-          this.depth = k;
-          return;
-        }
+    } else if (isEnd) this.close(tag);
+    else this.open(tag, start, end);
+  }
+
+  /** A container's end tag: closes it and those opened inside it (none when no element of its name is open). */
+  private close(tag: number): void {
+    const stackTag = this.stackTag;
+    for (let k = this.depth - 1; k > 0; k--) {
+      if (stackTag[k] === tag) {
+        this.depth = k;
+        return;
       }
-      return;
     }
+  }
+
+  /** A container's start tag html[start, end): a new element inside the innermost open one. */
+  private open(tag: number, start: number, end: number): void {
+    const stackTag = this.stackTag;
     // Cells and rows close the open cell or row (their end tags are often left out).
     if (tag === ID.td || tag === ID.th || tag === ID.tr) {
-      let top = this.elTag[stack[this.depth - 1]];
+      let top = stackTag[this.depth - 1];
       if (top === ID.td || top === ID.th) this.depth--;
-      top = this.elTag[stack[this.depth - 1]];
+      top = stackTag[this.depth - 1];
       if (tag === ID.tr && top === ID.tr) this.depth--;
     }
     const id = this.nEl++;
@@ -345,11 +380,16 @@ export class Layout {
       this.elStart = grown(this.elStart);
       this.elEnd = grown(this.elEnd);
     }
-    this.elParent[id] = stack[this.depth - 1];
+    if (this.depth === this.stack.length) {
+      this.stack = grown(this.stack);
+      this.stackTag = grown(stackTag);
+    }
+    this.elParent[id] = this.stack[this.depth - 1];
     this.elTag[id] = tag;
     this.elStart[id] = start;
     this.elEnd[id] = end;
-    stack[this.depth++] = id;
+    this.stack[this.depth] = id;
+    this.stackTag[this.depth++] = tag;
     if (tag !== ID.body && !(this.blockTag >= ID.h1 && this.blockTag <= ID.h6)) this.blockTag = tag;
   }
 
@@ -400,7 +440,8 @@ export class Layout {
  * column, grown when a page needs more and zeroed up to the page's length when it is taken again (it may hold more
  * entries, from a larger page: they are never read). A page's choice wanted a dozen typed arrays per attempt, each
  * with a backing store to allocate and later collect, which cost more than zeroing them (measured: an allocation
- * about 0.4 us, a fill of the same column 0.02 us). The mask that chooseMain returns is allocated: it outlives the call.
+ * about 0.4 us, a fill of the same column 0.02 us). The mask that chooseMain returns is one too (a view of the
+ * page's segments on it): it holds until the next page's choice, and the Assembler reads it at once.
  */
 class Columns<T extends Float64Array | Uint8Array | Uint32Array> {
   private readonly slots: T[] = [];
@@ -419,7 +460,7 @@ const U32 = new Columns((length) => new Uint32Array(length));
 // The slots. A page's columns (chooseMain) and an attempt's (the attempts run one after the other, each on columns
 // zeroed again) have slots of their own.
 const [U32_EL_FLAGS, U32_COMMAS] = [0, 1];
-const [U8_HOLDS_TEXT, U8_IN_DATA_TABLE, U8_EXCLUDED, U8_CANDIDATE, U8_ROOT, U8_IN_MAIN] = [0, 1, 2, 3, 4, 5];
+const [U8_HOLDS_TEXT, U8_IN_DATA_TABLE, U8_EXCLUDED, U8_CANDIDATE, U8_ROOT, U8_IN_MAIN, U8_MASK] = [0, 1, 2, 3, 4, 5, 6];
 const [F64_SUM_LEN, F64_SUM_LINK, F64_SUM_COMMAS, F64_SUM_P, F64_SUM_LI, F64_SUM_TABLE, F64_SCORE] = [0, 1, 2, 3, 4, 5, 6];
 
 /** The column with twice the room, its entries kept. */
@@ -450,6 +491,39 @@ function classWeight(flags: number): number {
 
 /** In chooseMain's holdsText: the element holds text and is out of the running in every attempt (M3, M7). */
 const ALWAYS_OUT = 2;
+/** In holdsText: the element holds text and the first attempt leaves it out by its own hints (a class/id boilerplate
+ *  word, a form, aria-hidden, not shown). */
+const OUT_FIRST = 3;
+/** In holdsText: the element holds text inside an OUT_FIRST one, and its hints are not read yet: the first attempt
+ *  reads none of them (all it does is leave the element out with its ancestor), and most pages need no other. */
+const DEFERRED = 4;
+
+/**
+ * The hints (elFlags) of the elements that hold text, from their tag and attributes: in the first pass those of all
+ * but the DEFERRED ones, in the second (before the later attempts) those of the DEFERRED ones. Inside an element that
+ * every attempt leaves out (M3 by its tag or role: M7 never lets those in), an element's own hints change nothing, so
+ * its attributes are not read. A parent's id is below its children's, so a parent is settled before its children.
+ */
+function readHints(layout: Layout, holdsText: Uint8Array, elFlags: Uint32Array, first: boolean): void {
+  const { html, elParent, elTag, elStart, elEnd, nEl } = layout;
+  for (let e = 1; e < nEl; e++) {
+    const holds = holdsText[e];
+    if (first ? holds === 0 : holds !== DEFERRED) continue;
+    const up = holdsText[elParent[e]];
+    if (up === ALWAYS_OUT || (first && (up === OUT_FIRST || up === DEFERRED))) {
+      holdsText[e] = up === ALWAYS_OUT ? ALWAYS_OUT : DEFERRED;
+      continue;
+    }
+    const tag = elTag[e];
+    const nameEnd = elStart[e] + 1 + TAG_NAME_LENGTH[tag];
+    const flags = tagFlags(tag) | (elEnd[e] > nameEnd + 1 ? attributeFlags(html, nameEnd, elEnd[e]) : 0);
+    elFlags[e] = flags;
+    const mayBeOut = !(flags & F_MAIN) && tag !== ID.body;
+    if (mayBeOut && flags & F_UNLIKELY) holdsText[e] = ALWAYS_OUT;
+    else if (first && mayBeOut && flags & (F_UNLIKELY_FIRST | F_HIDDEN)) holdsText[e] = OUT_FIRST;
+    else holdsText[e] = 1;
+  }
+}
 
 /** A page has an article when its main content has at least this many characters. */
 const MIN_MAIN_LENGTH = 200;
@@ -458,31 +532,18 @@ const BYLINE_MAX_LENGTH = 100;
 
 /**
  * Which segments are main content: a mask over the Layout's segments, or undefined when the page has no article.
- * `out` is the Assembler's output (for counting commas).
+ * `out` is the Assembler's output (for counting commas). The mask is overwritten by the next page's choice.
  */
 export function chooseMain(layout: Layout, out: string, title = ''): Uint8Array | undefined {
-  const { html, elParent, elTag, elStart, elEnd, segStart, segEnd, segElem, segLen, nEl, nSeg } = layout;
+  const { elParent, elTag, segStart, segEnd, segElem, segLen, nEl, nSeg } = layout;
   if (nSeg === 0) return undefined;
 
-  // Which elements hold text (1, or ALWAYS_OUT): only their hints are read.
+  // Which elements hold text: only their hints are read (1 when read, or ALWAYS_OUT, OUT_FIRST, DEFERRED).
   const holdsText = U8.zeroed(U8_HOLDS_TEXT, nEl);
   for (let s = 0; s < nSeg; s++) holdsText[segElem[s]] = 1;
   for (let e = nEl - 1; e > 0; e--) if (holdsText[e]) holdsText[elParent[e]] = 1;
   const elFlags = U32.zeroed(U32_EL_FLAGS, nEl);
-  for (let e = 1; e < nEl; e++) {
-    if (!holdsText[e]) continue;
-    // Inside an element that every attempt leaves out (M3 by its tag or role: M7 never lets those in), an element's
-    // own hints change nothing, so its attributes are not read (a parent's id is below its children's).
-    if (holdsText[elParent[e]] === ALWAYS_OUT) {
-      holdsText[e] = ALWAYS_OUT;
-      continue;
-    }
-    const tag = elTag[e];
-    const withAttributes = elEnd[e] - elStart[e] > TRACKED_TAGS[tag].length + 2;
-    const flags = tagFlags(tag) | (withAttributes ? attributeFlags(html, elStart[e], elEnd[e]) : 0);
-    elFlags[e] = flags;
-    if (flags & F_UNLIKELY && !(flags & F_MAIN) && tag !== ID.body) holdsText[e] = ALWAYS_OUT;
-  }
+  readHints(layout, holdsText, elFlags, true);
 
   const commas = U32.zeroed(U32_COMMAS, nSeg);
   // One pass over the commas of the output, each counted for the segment it falls in.
@@ -500,8 +561,12 @@ export function chooseMain(layout: Layout, out: string, title = ''): Uint8Array 
   }
   for (let e = 1; e < nEl; e++) inDataTable[e] |= inDataTable[elParent[e]];
   const page: Features = { layout, elFlags, segLen, commas, inDataTable };
-  const mask = attempt(page, F_UNLIKELY | F_UNLIKELY_FIRST | F_HIDDEN) ?? attempt(page, F_UNLIKELY | F_HIDDEN) ??
-    attempt(page, F_UNLIKELY);
+  let mask = attempt(page, F_UNLIKELY | F_UNLIKELY_FIRST | F_HIDDEN);
+  if (!mask) {
+    // The later attempts look inside what the first left out, so they need its elements' hints (M7).
+    readHints(layout, holdsText, elFlags, false);
+    mask = attempt(page, F_UNLIKELY | F_HIDDEN) ?? attempt(page, F_UNLIKELY);
+  }
   if (!mask) return undefined;
   dropBoilerplateLines(layout, out, mask, title);
   return mask.includes(1) ? mask : undefined;
@@ -531,8 +596,10 @@ function isLabelOrCredit(out: string, start: number, end: number, length: number
   const mayBeLabel = lower === 0x61 || lower === 0x73 || lower === 0x77 || lower === 0x70 || lower === 0x72 ||
     lower === 0x69 || first === 0x440 || first === 0x420; // a s w p r i, р Р
   if (length < AD_LABEL_MAX_LENGTH && mayBeLabel && AD_LABEL.test(out.slice(start, end))) return true;
-  const mayBeCredit = lower === 0xa9 || lower === 0x70 || lower === 0x69 || lower === 0x63 || // © p i c
-    out.charCodeAt(end - 1) === 0x29; // ')'
+  // By its first two characters: '©', 'ph', 'pi', 'im', 'cr' (lines that start with a p, an i or a c are many).
+  const second = out.charCodeAt(start + 1) | 0x20;
+  const mayBeCredit = first === 0xa9 || (lower === 0x70 && (second === 0x68 || second === 0x69)) ||
+    (lower === 0x69 && second === 0x6d) || (lower === 0x63 && second === 0x72) || out.charCodeAt(end - 1) === 0x29;
   return mayBeCredit && CREDIT_LINE.test(out.slice(start, end));
 }
 
@@ -543,33 +610,37 @@ function collapsed(out: string, start: number, end: number): string {
 
 /**
  * M8: whether the line out[start, end) is a date line or a byline. It is sliced for a regex only when it may be one:
- * it starts with "by" (a byline), or with a digit or the first letter of a label, weekday or month and has four
- * digits or more (a date has at least that many: 1/2/19), and it shows fewer characters than either may have; most
- * lines, headings among them, are neither.
+ * it starts with "by" (a byline), or with a digit or the first three letters of a label, weekday or month and has
+ * four digits or more (a date has at least that many: 1/2/19), and it shows fewer characters than either may have;
+ * most lines, headings among them, are neither.
  */
 function isDateOrByline(out: string, start: number, end: number): boolean {
   while (start < end && isTrimmed(out.charCodeAt(start))) start++;
   const first = out.charCodeAt(start);
   const by = (first | 0x20) === 0x62 && (out.charCodeAt(start + 1) | 0x20) === 0x79;
-  if (!by && (first >= 128 || !MAY_START_DATE[first])) return false;
+  if (!by && !(first >= 0x30 && first <= 0x39) && !startsDateWord(out, start)) return false;
   // The collapsed line is at least as long as its characters other than white space: a line with as many as a date
   // line may hold is prose (most long lines end here, unsliced); a date has four digits or more (1/2/19).
+  // A line shorter than that shows fewer characters: only its digits are counted.
+  const mayShowTooMany = end - start >= DATE_LINE_MAX_LENGTH;
   let digits = 0;
   let shown = 0;
   for (let i = start; i < end; i++) {
     const c = out.charCodeAt(i);
     if (c >= 0x30 && c <= 0x39) digits++;
-    if (!isTrimmed(c) && ++shown >= DATE_LINE_MAX_LENGTH) return false;
+    if (mayShowTooMany && !isTrimmed(c) && ++shown >= DATE_LINE_MAX_LENGTH) return false;
   }
   if (!by && digits < 4) return false;
   const line = collapsed(out, start, end);
   return line.length < DATE_LINE_MAX_LENGTH && (by ? BYLINE : DATE_LINE).test(line);
 }
 
-/** What String.prototype.trim removes (ECMAScript's WhiteSpace and LineTerminator). */
+/** What String.prototype.trim removes (ECMAScript's WhiteSpace and LineTerminator). Split at the space first: most
+ *  characters are printable ASCII, which then take two comparisons instead of the whole list. */
 function isTrimmed(c: number): boolean {
-  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
+    c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff);
 }
 const HEADING_MAX_LENGTH = 400;
 /** M8: a date line or a byline left in the article's flow (M6 drops those whose element's class says so): a date
@@ -582,9 +653,23 @@ const DATE_LINE = new RegExp(`^(?:(?:published|updated|posted|last updated|modif
 /** A byline ends with no sentence's end ("By Monday, the quay had reopened." is prose). */
 const BYLINE = /^[Bb][Yy]\s+[A-Z][\p{L}.'’-]*(?:\s+[A-Z][\p{L}.'’-]*){0,3}(?:\s*(?:,|-|\||and\b)(?:.*[^.!?])?)?$/u;
 const DATE_LINE_MAX_LENGTH = 80;
-/** The ASCII characters a date line starts with: a digit, or the first letter of a label, a weekday or a month. */
-const MAY_START_DATE = Uint8Array.from({ length: 128 }, (_, c) =>
-  (c >= 0x30 && c <= 0x39) || 'pulmtwfsjaond'.includes(String.fromCharCode(c | 0x20)) ? 1 : 0);
+/** The first three letters of the words a date line may start with (DATE_LINE): a label, a weekday or a month. A test
+ *  of the first letter alone let most lines through (t, a, s, m, w, ...) to have their digits counted. */
+const DATE_WORD_STARTS = new Set('pub upd pos las mod mon tue wed thu fri sat sun jan feb mar apr may jun jul aug sep oct nov dec'
+  .split(' ').map((w) => threeLetterKey(w.charCodeAt(0), w.charCodeAt(1), w.charCodeAt(2))));
+
+/** Three ASCII code units as one number, letters in either case alike. */
+function threeLetterKey(a: number, b: number, c: number): number {
+  return ((a | 0x20) << 16) | ((b | 0x20) << 8) | (c | 0x20);
+}
+
+/** Whether out[start, start + 3) is, in any case, the start of a word that DATE_LINE can begin with. */
+function startsDateWord(out: string, start: number): boolean {
+  const a = out.charCodeAt(start);
+  const b = out.charCodeAt(start + 1);
+  const c = out.charCodeAt(start + 2);
+  return a < 128 && b < 128 && c < 128 && DATE_WORD_STARTS.has(threeLetterKey(a, b, c));
+}
 /** Its length with white space whole (M2) is below this: most lines are not sliced. */
 const DATE_LINE_MAX_RAW_LENGTH = 200;
 /** M10 (boilerpipe's terminating blocks): a short line that opens the comments or asks for the reader's opinion
@@ -723,8 +808,10 @@ function attempt(page: Features, unlikely: number): Uint8Array | undefined {
     let i = best.length;
     while (i > 0 && score[best[i - 1]] < score[e]) i--;
     if (i > RUNNERS_UP) continue;
-    best.splice(i, 0, e);
-    if (best.length > RUNNERS_UP + 1) best.pop();
+    // Inserted at i by hand, the last dropped past RUNNERS_UP + 1 (splice was a tenth of an attempt's time).
+    if (best.length <= RUNNERS_UP) best.push(e);
+    for (let k = best.length - 1; k > i; k--) best[k] = best[k - 1];
+    best[i] = e;
   }
   if (best.length === 0) return undefined;
   const root = U8.zeroed(U8_ROOT, nEl);
@@ -763,7 +850,7 @@ function attempt(page: Features, unlikely: number): Uint8Array | undefined {
     inMain[e] = 1;
   }
 
-  const mask = new Uint8Array(nSeg);
+  const mask = U8.zeroed(U8_MASK, nSeg);
   let mainLength = 0;
   for (let s = 0; s < nSeg; s++) {
     const e = segElem[s];
@@ -772,5 +859,5 @@ function attempt(page: Features, unlikely: number): Uint8Array | undefined {
       mainLength += segLen[s];
     }
   }
-  return mainLength >= MIN_MAIN_LENGTH ? mask : undefined;
+  return mainLength >= MIN_MAIN_LENGTH ? mask.subarray(0, nSeg) : undefined;
 }
