@@ -75,8 +75,9 @@ export class FtsShardPool {
       const s: ShardThread = { thread, current: new Set(), queued: 0, sealing: [] };
       thread.on('message', (m: FromShard) => this.onMessage(s, m));
       thread.on('error', (e) => this.fail(e));
+      // Before close() lets go of it, a shard thread that ends has died: what waits on it fails instead of waiting on.
       thread.on('exit', () => {
-        if (!this.failure && this.shards.includes(s) && s.thread.threadId !== -1) this.fail(new Error('a shard thread of the pages\' index stopped'));
+        if (this.shards.includes(s)) this.fail(new Error('a shard thread of the pages\' index stopped'));
       });
       this.shards.push(s);
     }

@@ -210,4 +210,17 @@ describe('the pages\' index written in shards', () => {
     coll.close();
     expect(answers(db)).toEqual(answers(rebuiltByOneWriter(db)));
   });
+
+  it('a shard thread that dies fails the flush waiting on it, instead of leaving it waiting', async () => {
+    const db = join(dir, 'died.sqlite');
+    const coll = Collection.open(db);
+    const pool = new FtsShardPool(coll, 1, null);
+    // The crash stood in for by ending the thread from outside: nothing in a shard's own work is known to kill it.
+    const thread = (pool as unknown as { shards: { thread: { terminate(): Promise<number> } }[] }).shards[0].thread;
+    await thread.terminate();
+    await expect(pool.flush()).rejects.toThrow(/shard thread of the pages' index stopped/);
+    await pool.close(false);
+    coll.close();
+  });
 });
+
