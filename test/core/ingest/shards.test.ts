@@ -2,8 +2,7 @@
 // does not stores, and its index is the one a single writer builds from the same pages: the same matches, bm25
 // scores, order, snippets, totals and facets, under every search plan, at 2 workers; with one large file read in
 // windows, whose repeated payloads replace pages while their shards are written or sealed.
-import Database from 'better-sqlite3'; // test-only: FTS5's integrity-check and 'rebuild', which the store does not run
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,7 +10,8 @@ import { ingestCollection, type IngestOptions } from '../../../src/core/ingest/i
 import { ingestInThread } from '../../../src/core/ingest/thread.js';
 import { defaultShardCount, FtsShardPool } from '../../../src/core/ingest/shards.js';
 import { search, searchFacets, type SearchTuning } from '../../../src/core/search/index.js';
-import { Collection, registerSqlFunctions, type IngestBatch, type ShardRows } from '../../../src/core/store/index.js';
+import { Collection, type IngestBatch, type ShardRows } from '../../../src/core/store/index.js';
+import { rebuiltByOneWriter } from '../store/one-writer.js';
 import { html, payloadDigest, warcFile, type RecordSpec } from './warc-builder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'as-shards-'));
@@ -45,23 +45,6 @@ async function ingest(paths: string[], opts: IngestOptions) {
   const db = join(dir, `c${nth++}.sqlite`);
   const summary = await ingestCollection(db, paths, { batchRecords: 40, ...opts });
   return { db, summary };
-}
-
-function raw(path: string): Database.Database {
-  const db = new Database(path);
-  registerSqlFunctions(db);
-  return db;
-}
-
-/** A copy of the collection whose index one writer built again from its pages. */
-function rebuiltByOneWriter(path: string): string {
-  const copy = `${path}.one-writer.sqlite`;
-  copyFileSync(path, copy);
-  const db = raw(copy);
-  db.exec(`INSERT INTO pages_fts(pages_fts) VALUES ('rebuild')`);
-  db.exec(`INSERT INTO pages_fts(pages_fts, rank) VALUES ('integrity-check', 1)`);
-  db.close();
-  return copy;
 }
 
 const QUERIES = ['archive', 'harbor keeper', '"harbor keeper"', 'light*', 'alpha12*', 'página', '東京', 'пример OR record',

@@ -2,16 +2,17 @@
 // integrity-check passes, and every match, bm25 score and snippet is the same, before and after an 'optimize'. Each
 // test compares against an index one writer built from the same pages ('rebuild' reads them all back).
 import Database from 'better-sqlite3'; // test-only: FTS5's integrity-check and raw rank, which the store does not run
-import { copyFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Collection, registerSqlFunctions, type IngestBatch, type ShardRows } from '../../../src/core/store/index.js';
+import { Collection, type IngestBatch, type ShardRows } from '../../../src/core/store/index.js';
 import { surt } from '../../../src/core/warc/surt.js';
 import { decodeStructure, encodeStructure, FTS_COLUMNS, FtsShard } from '../../../src/core/store/fts-shard.js';
 import { FTS_TOKENIZER } from '../../../src/core/store/schema.js';
 import { search, searchFacets } from '../../../src/core/search/index.js';
 import type { PageRow } from '../../../src/shared/records.js';
 import { buildCollection, contentOf, tempDbs, type FakePage } from '../search/helpers.js';
+import { integrityCheck, rawConnection, rebuiltByOneWriter } from './one-writer.js';
 import { schemaBefore } from './old-schema.js';
 
 const dbs = tempDbs();
@@ -44,26 +45,11 @@ function batch(fileId: number, ps: FakePage[]): IngestBatch {
   return { fileId, captures, pages: ps.map(pageRow), errors: [] };
 }
 
-function raw(path: string): Database.Database {
-  const db = new Database(path);
-  registerSqlFunctions(db);
-  return db;
-}
-
-function integrityCheck(path: string): void {
-  const db = raw(path);
-  try {
-    db.exec(`INSERT INTO pages_fts(pages_fts, rank) VALUES ('integrity-check', 1)`);
-  } finally {
-    db.close();
-  }
-}
-
 const QUERIES = ['archive', 'web crawl', '"web crawl"', 'harb*', 'página', '東京', 'كتاب', 'пример OR κόσμος', 'archive NOT record', 'title:lighthouse', 'home'];
 
 /** FTS5's own answer for each query: every match's rowid, rank, and snippet, in rank order. */
 function ftsAnswers(path: string): unknown[] {
-  const db = raw(path);
+  const db = rawConnection(path);
   try {
     const q = db.prepare(`SELECT rowid, rank, snippet(pages_fts, -1, '[', ']', '…', 8) AS s FROM pages_fts WHERE pages_fts MATCH ? ORDER BY rank, rowid`);
     return QUERIES.map((m) => q.all(m));
@@ -80,18 +66,21 @@ function searchAnswers(coll: Collection): unknown[] {
   });
 }
 
-/** A copy of the collection at `path` whose index one writer built again from its pages. */
-function rebuiltByOneWriter(path: string): string {
-  const copy = join(dirname(path), 'one-writer.sqlite');
-  copyFileSync(path, copy);
-  const db = raw(copy);
-  db.exec(`INSERT INTO pages_fts(pages_fts) VALUES ('rebuild')`);
-  db.close();
-  return copy;
+/** A new collection with a file begun, for the batches of a test. */
+function collectionWithFile(): { path: string; coll: Collection; fileId: number } {
+  const path = dbs.path();
+  const coll = Collection.open(path);
+  return { path, coll, fileId: coll.beginFile({ path: '/fake/a.warc', size: 1, mtime: 1, fingerprint: 'a' }) };
+}
+
+/** The collection's index passes FTS5's integrity-check and answers as the one a single writer builds. */
+function expectOneWritersIndex(path: string): void {
+  integrityCheck(path);
+  expect(ftsAnswers(path)).toEqual(ftsAnswers(rebuiltByOneWriter(path)));
 }
 
 function segmentCount(path: string): number {
-  const db = raw(path);
+  const db = rawConnection(path);
   try {
     const s = decodeStructure(db.prepare('SELECT block FROM pages_fts_data WHERE id = 10').pluck().get() as Uint8Array);
     return s.levels.reduce((n, l) => n + l.segments.length, 0);
@@ -122,9 +111,7 @@ describe('the pages\' index adopted from shards', () => {
   });
 
   it('joins an index that holds pages already, and its changes after, run by the writer', () => {
-    const path = dbs.path();
-    const coll = Collection.open(path);
-    const fileId = coll.beginFile({ path: '/fake/a.warc', size: 1, mtime: 1, fingerprint: 'a' });
+    const { path, coll, fileId } = collectionWithFile();
     coll.writeBatch(batch(fileId, fakePages(100)));
     const rows: ShardRows = { added: [], replaced: [] };
     coll.writeBatch(batch(fileId, fakePages(100, 100)), { shards: rows });
@@ -140,14 +127,11 @@ describe('the pages\' index adopted from shards', () => {
     coll.writeBatch(batch(fileId, [changed]), { replacePages: true, shards: { added: [], replaced: [] } });
     expect(search(coll, 'zeppelin').hits.map((h) => h.url)).toEqual(['http://shard2.example/150']);
     coll.close();
-    integrityCheck(path);
-    expect(ftsAnswers(path)).toEqual(ftsAnswers(rebuiltByOneWriter(path)));
+    expectOneWritersIndex(path);
   });
 
   it('takes a page\'s new text in the shard that holds it, before it is adopted', () => {
-    const path = dbs.path();
-    const coll = Collection.open(path);
-    const fileId = coll.beginFile({ path: '/fake/a.warc', size: 1, mtime: 1, fingerprint: 'a' });
+    const { path, coll, fileId } = collectionWithFile();
     const rows: ShardRows = { added: [], replaced: [] };
     coll.writeBatch(batch(fileId, fakePages(20)), { shards: rows });
     const changed = { ...fakePages(1, 7)[0], text: 'zeppelin over the harbor' };
@@ -163,8 +147,7 @@ describe('the pages\' index adopted from shards', () => {
     expect(navigation).toHaveLength(19); // its old text's word, on every other page
     expect(navigation).not.toContain('http://shard3.example/7');
     coll.close();
-    integrityCheck(path);
-    expect(ftsAnswers(path)).toEqual(ftsAnswers(rebuiltByOneWriter(path)));
+    expectOneWritersIndex(path);
   });
 
   it('refuses a shard holding a page the index holds, and leaves the index as it was', () => {
@@ -197,10 +180,8 @@ describe('the pages\' index adopted from shards', () => {
   });
 
   it('an ingest that died before adopting its shards leaves its pages to the next, which indexes them first', () => {
-    const path = dbs.path();
-    const coll = Collection.open(path);
+    const { path, coll, fileId } = collectionWithFile();
     expect(coll.recoverFtsShards()).toBe(0); // nothing marked, nothing done
-    const fileId = coll.beginFile({ path: '/fake/a.warc', size: 1, mtime: 1, fingerprint: 'a' });
     coll.writeBatch(batch(fileId, fakePages(10)));
     coll.beginFtsShards();
     coll.writeBatch(batch(fileId, fakePages(40, 10)), { shards: { added: [], replaced: [] } });
@@ -213,17 +194,14 @@ describe('the pages\' index adopted from shards', () => {
     expect(again.recoverFtsShards()).toBe(0); // the mark is gone
     expect(again.ftsShardDebt()).toBe('none');
     again.close();
-    integrityCheck(path);
-    expect(ftsAnswers(path)).toEqual(ftsAnswers(rebuiltByOneWriter(path)));
+    expectOneWritersIndex(path);
   });
 
   it('the structure record decodes and encodes back to its bytes', () => {
-    const path = dbs.path();
-    const coll = Collection.open(path);
-    const fileId = coll.beginFile({ path: '/fake/a.warc', size: 1, mtime: 1, fingerprint: 'a' });
+    const { path, coll, fileId } = collectionWithFile();
     for (let b = 0; b < 40; b++) coll.writeBatch(batch(fileId, fakePages(5, b * 5)));
     coll.close();
-    const db = raw(path);
+    const db = rawConnection(path);
     const block = db.prepare('SELECT block FROM pages_fts_data WHERE id = 10').pluck().get() as Uint8Array;
     db.close();
     const s = decodeStructure(block);
