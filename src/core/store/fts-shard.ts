@@ -21,6 +21,17 @@ import { FTS_AUTOMERGE, FTS_HASH_SIZE, FTS_TOKENIZER, PAGE_SIZE } from './schema
 /** The columns of pages_fts, in order (schema.ts migration 5). */
 export const FTS_COLUMNS = ['title', 'description', 'main', 'rest'] as const;
 
+/** The statements that insert an FtsRow into an index of FTS_COLUMNS (`table`: pages_fts, or a shard's) and take
+ *  one out (FTS5's 'delete', given the row as it was indexed). Main and rest may come as UTF-8 bytes: stored as text. */
+export function ftsRowSql(table: string): { insert: string; remove: string } {
+  const cols = `rowid, ${FTS_COLUMNS.join(', ')}`;
+  const values = '?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT)';
+  return {
+    insert: `INSERT INTO ${table} (${cols}) VALUES (${values})`,
+    remove: `INSERT INTO ${table} (${table}, ${cols}) VALUES ('delete', ${values})`,
+  };
+}
+
 /** A row for the pages' index: page id, then FTS_COLUMNS' values as the writer would insert them. */
 export type FtsRow = [id: number | bigint, title: string | null, description: string | null, main: string | Uint8Array | null, rest: string | Uint8Array | null];
 
@@ -159,9 +170,9 @@ export class FtsShard {
     this.db.exec(SHARD_TABLE);
     this.db.exec(`INSERT INTO fts(fts, rank) VALUES ('hashsize', ${FTS_HASH_SIZE})`);
     this.db.exec(`INSERT INTO fts(fts, rank) VALUES ('automerge', ${FTS_AUTOMERGE})`);
-    const cols = FTS_COLUMNS.join(', ');
-    this.insert = this.db.prepare(`INSERT INTO fts(rowid, ${cols}) VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))`);
-    this.remove = this.db.prepare(`INSERT INTO fts(fts, rowid, ${cols}) VALUES ('delete', ?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))`);
+    const sql = ftsRowSql('fts');
+    this.insert = this.db.prepare(sql.insert);
+    this.remove = this.db.prepare(sql.remove);
   }
 
   /** Adds rows in one transaction, and replaces the rows of pages this shard holds whose text the writer replaced

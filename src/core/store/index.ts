@@ -14,7 +14,7 @@ import {
   normalizeTag, NOTE_MAX, type Annotations, type AnnotationsExport, type CaptureLabels, type NoteScope, type SavedSearch, type TagCount,
 } from '../../shared/notes.js';
 import { segmentWords } from '../search/segment.js';
-import { adoptFtsShard, type FtsRow } from './fts-shard.js';
+import { adoptFtsShard, ftsRowSql, type FtsRow } from './fts-shard.js';
 import { reverseHost } from './hostkey.js';
 import { mainLinesOf, mainOf, restOf } from './main-lines.js';
 import {
@@ -506,10 +506,7 @@ export class Collection {
         `INSERT INTO pages (digest, url, title, description, text, lang, main_lines, main_found, page_count)
          VALUES (?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING`,
       );
-      const fts = this.stmt(
-        `INSERT INTO pages_fts (rowid, title, description, main, rest)
-         VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))`,
-      );
+      const fts = this.stmt(ftsRowSql('pages_fts').insert);
       // The pages_au trigger replaces the page's index entry, from the row as fts_source reads it. The URL is kept
       // (null) by a re-extraction, replaced by an earlier window's page (`window`).
       const replace = this.stmt(
@@ -700,10 +697,18 @@ export class Collection {
   /** Whether capture indexes are missing, and whether a live ingest will build them (IndexDebt). */
   indexDebt(): IndexDebt {
     if (this.missingCaptureIndexes().length === 0) return 'none';
+    return this.markHolder(META_INDEXES_DEFERRED) === 'running' ? 'running' : 'abandoned';
+  }
+
+  /** Whether the meta row `key` (a mark an ingest holds while it runs, its value the pid of the process) is there,
+   *  held by a live ingest ('running': another process that is alive) or left by one that died ('abandoned'). A mark
+   *  of this process is taken as left: its own ingest has ended or knows of it. */
+  private markHolder(key: string): IndexDebt {
     const row = this.schemaVersion() >= 4
-      ? (this.stmt('SELECT value FROM meta WHERE key = ?').get(META_INDEXES_DEFERRED) as { value: string } | undefined)
+      ? (this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)
       : undefined;
-    const pid = Number(row?.value ?? 0);
+    if (!row) return 'none';
+    const pid = Number(row.value);
     return pid !== process.pid && processAlive(pid) ? 'running' : 'abandoned';
   }
 
@@ -737,9 +742,9 @@ export class Collection {
   /** Replaces pages' rows in pages_fts (the row as indexed, then the new one): for pages whose text changed while
    *  their shard was being sealed, once it is adopted (ingest/shards.ts). */
   replaceFtsRows(replaced: readonly { old: FtsRow; row: FtsRow }[]): void {
-    const cols = 'rowid, title, description, main, rest';
-    const remove = this.stmt(`INSERT INTO pages_fts (pages_fts, ${cols}) VALUES ('delete', ?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))`);
-    const insert = this.stmt(`INSERT INTO pages_fts (${cols}) VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))`);
+    const sql = ftsRowSql('pages_fts');
+    const remove = this.stmt(sql.remove);
+    const insert = this.stmt(sql.insert);
     this.db.transaction(() => {
       for (const { old, row } of replaced) {
         remove.run(...old);
@@ -761,12 +766,7 @@ export class Collection {
   /** Whether an ingest that wrote the pages' index in shards left pages out of it: one still running, or one that died
    *  before adopting its shards ('abandoned': the next ingest indexes them first, recoverFtsShards). */
   ftsShardDebt(): IndexDebt {
-    const row = this.schemaVersion() >= 4
-      ? (this.stmt('SELECT value FROM meta WHERE key = ?').get(META_FTS_SHARDS) as { value: string } | undefined)
-      : undefined;
-    if (!row) return 'none';
-    const pid = Number(row.value);
-    return pid !== process.pid && processAlive(pid) ? 'running' : 'abandoned';
+    return this.markHolder(META_FTS_SHARDS);
   }
 
   /** After an ingest that wrote the index in shards and died before adopting them all: indexes the pages stored since
