@@ -3,7 +3,7 @@
 // ingest, at a small and a large collection in one run so the growth between them is visible.
 //
 //   npx tsx bench/index/run.ts [--pages 200000] [--sizes 20000,200000] [--workers 2,1] [--shape web|text-heavy|real]
-//                              [--keep] [--no-peer] [--compare <checkout> [--rounds N]]
+//                              [--keep] [--no-peer] [--compare <checkout> [--rounds N]] [--reuse-db]
 //
 // --compare times the ingest of another checkout's built CLI (e.g. an export of main, built with
 // scripts/build-node.mjs) beside this one's, alternating between them for --rounds rounds (default 2), so both see the
@@ -15,6 +15,10 @@
 //
 // The peer (bench/index/peer-stack.ts: warcio.js + html-to-text + better-sqlite3 FTS5, the stack a user would
 // assemble) ingests the same files and answers the same queries in the same run, unless --no-peer.
+//
+// --reuse-db queries a database an earlier run kept (db-<shape>-<pages>-w<workers>.sqlite in bench/data/index, the first
+// --workers setting) instead of ingesting again, and leaves it in place: a million pages take ~20 GB a database, and
+// the disk here holds ours or a second copy, not both beside the peer's. Its ingest figures are then the earlier run's.
 //
 // A large run checks free disk space before it generates (the first file of the collection is made first and sets the
 // bytes a page); without --keep it removes the generated WARCs and the databases afterwards, so a million real pages
@@ -29,7 +33,7 @@ import { existsSync, mkdirSync, rmSync, statfsSync, statSync, writeFileSync } fr
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Collection } from '../../src/core/store/index.js';
-import { buildCollection, DEFAULT_OUT_DIR, DEFAULT_SHAPE, PAGES_PER_FILE, shapeName, type CollectionManifest, type ShapeName } from '../lib/corpus-gen.js';
+import { buildCollection, DEFAULT_OUT_DIR, DEFAULT_SHAPE, PAGES_PER_FILE, pagesToGenerate, shapeName, type CollectionManifest, type ShapeName } from '../lib/corpus-gen.js';
 import { cpuProbeMs, machineInfo, machineLine } from '../lib/machine.js';
 import { anonBytes, cpuSeconds } from '../lib/proc.js';
 import { flagValue } from '../lib/args.js';
@@ -97,6 +101,8 @@ interface SizeFigures {
   ingest: IngestFigures[];
   queries: Partial<Record<QueryClass, ClassFigures>>;
   queryPassSeconds: number;
+  /** --reuse-db found this size's database: its queries ran on it, and no ingest of ours was timed. */
+  reusedDb: boolean;
   /** Mean characters of extracted text per page, as stored: what FTS5 indexes. */
   meanTextChars: number;
   /** Every query of the measured pass: [class, query, tookMs, hitsMs, total], to find the slow ones. */
@@ -114,6 +120,7 @@ interface Flags {
   compare: string | null;
   rounds: number;
   peer: boolean;
+  reuseDb: boolean;
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -138,7 +145,7 @@ function parseFlags(argv: string[]): Flags {
   }
   return {
     sizes, workers, shape, keep: argv.includes('--keep'), compare: compare ? resolve(compare) : null, rounds,
-    peer: !argv.includes('--no-peer'),
+    peer: !argv.includes('--no-peer'), reuseDb: argv.includes('--reuse-db'),
   };
 }
 
@@ -209,11 +216,11 @@ const DB_PER_WARC_BYTE = 1.5;
 /** Refuses, before the bulk of a collection is generated, a run the disk cannot hold: the WARCs still to write, and a
  *  database per worker setting (all of them with --keep, else one at a time) and the peer's. */
 function checkDiskSpace(
-  dir: string, pages: number, first: CollectionManifest, settings: number, keep: boolean, peer: boolean,
+  dir: string, pages: number, first: CollectionManifest, settings: number, keep: boolean, peer: boolean, shape: ShapeName,
 ): void {
   const perPage = first.warcBytes / Math.max(1, first.pages);
-  const warcToWrite = perPage * Math.max(0, pages - first.pages);
-  const databases = (keep ? settings : 1) + (peer ? 1 : 0);
+  const warcToWrite = perPage * pagesToGenerate({ pages, shape });
+  const databases = (keep ? settings : Math.min(settings, 1)) + (peer ? 1 : 0);
   const need = warcToWrite + perPage * pages * DB_PER_WARC_BYTE * databases;
   const fs = statfsSync(dir);
   const free = fs.bavail * fs.bsize;
@@ -364,7 +371,7 @@ function sqliteVersion(): string {
 // ---------------------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  const { sizes, workers, shape, keep, compare, rounds, peer } = parseFlags(process.argv.slice(2));
+  const { sizes, workers, shape, keep, compare, rounds, peer, reuseDb } = parseFlags(process.argv.slice(2));
   const builds: Build[] = [{ name: 'this', cli: CLI }];
   if (compare) builds.push({ name: basename(compare), cli: join(compare, 'bin/archivestream.mjs') });
   const dataDir = DEFAULT_OUT_DIR;
@@ -386,11 +393,13 @@ async function main(): Promise<void> {
     const onProgress = (s: { warcBytes: number; genMs: number }, done: number, total: number): void =>
       log(`  generated file ${done}/${total} (${(s.warcBytes / MB).toFixed(0)} MB, ${(s.genMs / 1000).toFixed(1)} s)`);
     const first = await buildCollection({ pages: Math.min(pages, PAGES_PER_FILE), shape, onProgress });
-    checkDiskSpace(dataDir, pages, first, workers.length, keep, peer);
+    const db = (w: number): string => join(dataDir, `db-${shape}-${pages}-w${w}.sqlite`);
+    const reused = reuseDb && existsSync(db(workers[0]));
+    checkDiskSpace(dataDir, pages, first, reused ? 0 : workers.length, keep, peer, shape);
     const m = await buildCollection({ pages, shape, onProgress });
     const ingestFigures: IngestFigures[] = [];
-    const db = (w: number): string => join(dataDir, `db-${shape}-${pages}-w${w}.sqlite`);
-    for (const w of workers) {
+    if (reused) log(`  reusing ${db(workers[0])}: no ingest of ours in this run`);
+    for (const w of reused ? [] : workers) {
       // This checkout's build last in each setting, so its database is the one left for the queries.
       for (let round = 0; round < rounds; round++) {
         for (const b of [...builds].reverse()) {
@@ -406,7 +415,7 @@ async function main(): Promise<void> {
     await queryPass(db(workers[0]), queryFile, cases);
     const measured = await queryPass(db(workers[0]), queryFile, cases);
     const textChars = meanTextChars(db(workers[0]));
-    if (!keep) removeDb(db(workers[0]));
+    if (!keep && !reused) removeDb(db(workers[0]));
     let peerFigures: PeerFigures | null = null;
     if (peer) {
       log(`  the peer stack (warcio.js + html-to-text + better-sqlite3 FTS5) on the same ${pages} pages`);
@@ -417,6 +426,7 @@ async function main(): Promise<void> {
     const { files, ...rest } = m;
     results.push({
       pages,
+      reusedDb: reused,
       peer: peerFigures,
       collection: { ...rest, fileCount: files.length },
       ingest: ingestFigures,
@@ -524,7 +534,10 @@ function report(machine: string, results: SizeFigures[]): void {
       ingestRows,
     ),
   );
-  if (results.length > 1) {
+  for (const r of results) {
+    if (r.reusedDb) out.push(`at ${fmt(r.pages, 0)} pages ours was not ingested in this run (--reuse-db): its figures are the run that kept it`);
+  }
+  if (results.length > 1 && results.every((r) => r.ingest.length > 0)) {
     const [a, b] = [results[0], results[results.length - 1]];
     const peak = (r: SizeFigures): number => Math.max(...r.ingest.map((i) => i.anonPeakBytes));
     out.push(
