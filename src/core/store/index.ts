@@ -163,6 +163,15 @@ const { COMMITS, LAST, CHECKPOINTED } = CHECKPOINT_SLOTS;
  *  count, so a writer waiting for a checkpoint stops waiting. */
 const CHECKPOINTER_STOPPED = 0x7fffffff;
 
+/** Tells the checkpoint thread to copy what is left and stop. COMMITS moves too: the thread sleeps while COMMITS holds
+ *  the count it last copied, so a LAST set while it was copying, and a notify it was not waiting for, left it asleep
+ *  until its 1 s timeout (the end of every bulk load waited ~1 s for that). */
+function stopCheckpoints(signal: Int32Array): void {
+  Atomics.store(signal, LAST, 1);
+  Atomics.add(signal, COMMITS, 1);
+  Atomics.notify(signal, COMMITS);
+}
+
 const noTrace: TraceHook = (_name, _attrs, fn) => fn();
 
 // File names given as `file:` URIs are read as URIs, so that a collection on read-only media can be opened with
@@ -353,8 +362,7 @@ export class Collection {
     if (!this.db.open) return;
     if (this.commits) {
       // A checkpoint thread nobody ended: let it go, so it cannot keep the process alive.
-      Atomics.store(this.commits, LAST, 1);
-      Atomics.notify(this.commits, COMMITS);
+      stopCheckpoints(this.commits);
       this.commits = null;
     }
     if (!this.db.readonly) this.db.pragma('optimize');
@@ -624,8 +632,7 @@ export class Collection {
     };
     worker.on('error', ownCheckpoints);
     return async () => {
-      Atomics.store(signal, LAST, 1);
-      Atomics.notify(signal, COMMITS);
+      stopCheckpoints(signal);
       await exited;
       ownCheckpoints();
     };
