@@ -760,6 +760,7 @@ export class Collection {
     worker.on('message', (m: { built: number; total: number }) => onBuilt(m.built, m.total));
     const [code] = (await once(worker, 'exit')) as [number];
     if (code !== 0) throw new Error(`${this.path}: building the capture indexes stopped (thread exit ${code})`);
+    this.setFtsMerges(FTS_MERGES); // as ensureCaptureIndexes: the bulk load that left them owed changed these too
   }
 
   /** Merges the full-text index into one segment per level's worth (FTS5 'optimize'), after a bulk load: a query then
