@@ -5,7 +5,8 @@
 //   decode   - charset decoding of the HTML (decodeHtml)
 //   extract  - the text transform (extractText)
 //   rows     - the page row: main lines, FTS copies segmented, text as UTF-8 bytes to transfer to the writer
-//   write    - Collection.writeBatch of those rows (the single writer), batches of 500 records
+//   write    - Collection.writeBatch of those rows (the single writer), batches of 500 records, as a bulk load: the
+//              capture indexes built and the full-text index merged ('optimize') at the end
 //   sharded  - the same with the index written in shards (ingest/shards.ts): the writer's writeBatch without FTS5 and
 //              its adoptions (store/fts-shard.ts adoptFtsShard), and a shard thread's FTS5 rows and seal
 //   peer     - the same segmented texts into a bare FTS5 table with the same tokenizer (the floor any writer pays),
@@ -109,10 +110,13 @@ function rows(payloads: Payload[], texts: ExtractedText[]): PageInput[] {
   return texts.map((ex, i) => pageInput({ digest: payloads[i].capture.digest!, url: payloads[i].capture.uri ?? '', lang: null }, ex));
 }
 
-/** The single writer's batches; with `shards`, written for shards (the index rows collected into it, not indexed). */
+/** The single writer's batches, as a bulk ingest writes them: the capture indexes deferred, built at the end, and
+ *  the full-text index merged once (ingest/index.ts ingestCollection); with `shards`, written for shards (the index
+ *  rows collected into it, not indexed; its merge is the shard's seal). */
 function write(dir: string, rows: { captures: CaptureRow[]; pages: PageInput[] }, shards?: ShardRows): { path: string; bytes: number } {
   const path = join(dir, `w${Math.random().toString(36).slice(2)}.sqlite`);
   const coll = Collection.open(path);
+  coll.deferCaptureIndexes();
   const fileId = coll.beginFile({ path: input, size: 1, mtime: 1, fingerprint: 'bench' });
   const perPage = rows.pages.length / rows.captures.length;
   for (let i = 0, j = 0; i < rows.captures.length; i += BATCH) {
@@ -122,6 +126,8 @@ function write(dir: string, rows: { captures: CaptureRow[]; pages: PageInput[] }
     j = k;
   }
   coll.finishFile(fileId, 'done', 'warc');
+  coll.ensureCaptureIndexes();
+  if (!shards) coll.optimizeSearchIndex();
   coll.close();
   return { path, bytes: statSync(path).size };
 }
@@ -233,7 +239,7 @@ try {
     ['decode (charset)', 'worker', fmt(per(best.decode), 3), ''],
     ['extract (text transform)', 'worker', fmt(per(best.extract), 3), ''],
     ['rows (main lines, segment, UTF-8)', 'worker', fmt(per(best.rows), 3), ''],
-    ['write (writeBatch: captures, pages, FTS)', 'writer', fmt(writer, 3), `${fmt(best.write / best.tuned, 2)}x tuned peer`],
+    ['write (writeBatch: captures, pages, FTS; indexes, optimize)', 'writer', fmt(writer, 3), `${fmt(best.write / best.tuned, 2)}x tuned peer`],
     ['  of which FTS5 at least (tuned peer)', 'writer', fmt(per(best.tuned), 3), '1.00x'],
     ['peer: bare FTS5, default merge settings', '-', fmt(per(best.peer), 3), `${fmt(best.peer / best.tuned, 2)}x tuned peer`],
     [`peer, store settings + prefix='${PREFIX_INDEXES}'`, '-', fmt(per(best.prefix), 3), `${fmt(best.prefix / best.tuned, 2)}x tuned peer`],

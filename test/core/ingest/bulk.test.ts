@@ -8,7 +8,7 @@ import Database from 'better-sqlite3'; // test-only: inspects the raw schema the
 import { afterAll, describe, expect, it } from 'vitest';
 import { ingestCollection } from '../../../src/core/ingest/index.js';
 import { Collection } from '../../../src/core/store/index.js';
-import { CAPTURE_INDEXES } from '../../../src/core/store/schema.js';
+import { CAPTURE_INDEXES, FTS_AUTOMERGE } from '../../../src/core/store/schema.js';
 import { capturesOfUrl, search } from '../../../src/core/search/index.js';
 import { html, warcFile } from './warc-builder.js';
 
@@ -25,6 +25,15 @@ const indexNames = (db: string): string[] => {
   }
 };
 const wanted = CAPTURE_INDEXES.map((ix) => ix.split(' ', 1)[0]);
+/** pages_fts's automerge setting as FTS5 keeps it. */
+const automerge = (db: string): number => {
+  const raw = new Database(db, { readonly: true });
+  try {
+    return (raw.prepare("SELECT v FROM pages_fts_config WHERE k = 'automerge'").get() as { v: number }).v;
+  } finally {
+    raw.close();
+  }
+};
 
 describe('bulk ingest', () => {
   it('ends with every capture index in place and uses them (deferred during the load)', async () => {
@@ -54,15 +63,18 @@ describe('bulk ingest', () => {
     }))));
     const db = join(dir, 'b.sqlite');
     await ingestCollection(db, [big], { workers: 1 });
+    expect(automerge(db)).toBe(FTS_AUTOMERGE); // the bulk load that made it gave the index its settings back
     const coll = Collection.open(db);
     coll.deferCaptureIndexes();
     coll.close();
     expect(indexNames(db).filter((n) => wanted.includes(n))).toEqual([]);
+    expect(automerge(db)).toBe(0); // a bulk load leaves merging to its end
     // Small against the rows already there, so this run does not defer the indexes: it builds the missing ones.
     const small = join(dir, 'small.warc');
     writeFileSync(small, warcFile([{ uri: 'http://small.example/', date: '2020-01-01T00:00:00Z', body: html('S', 'y') }]));
     await ingestCollection(db, [small], { workers: 1 });
     expect(indexNames(db)).toEqual(expect.arrayContaining(wanted));
+    expect(automerge(db)).toBe(FTS_AUTOMERGE);
   });
 
   it('refreshes planner statistics after each ingest, so a collection begun from a tiny file plans well later', async () => {

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3'; // test-only: writes a v3 database as the
 import { afterEach, describe, expect, it } from 'vitest';
 import { ingestCollection } from '../../../src/core/ingest/index.js';
 import { Collection } from '../../../src/core/store/index.js';
-import { CAPTURE_INDEX_NAMES, META_INDEXES_DEFERRED, MIGRATIONS, RETIRED_CAPTURE_INDEXES, SEGMENT_FUNCTION } from '../../../src/core/store/schema.js';
+import { CAPTURE_INDEX_NAMES, FTS_AUTOMERGE, META_INDEXES_DEFERRED, MIGRATIONS, RETIRED_CAPTURE_INDEXES, SEGMENT_FUNCTION } from '../../../src/core/store/schema.js';
 import { search } from '../../../src/core/search/index.js';
 import { segmentWords } from '../../../src/core/search/segment.js';
 import { html, warcFile } from '../ingest/warc-builder.js';
@@ -102,6 +102,10 @@ describe('capture indexes owed', () => {
     expect(c.indexDebt()).toBe('none');
     c.close();
     expect(captureIndexes(db)).toEqual(CAPTURE_INDEX_NAMES);
+    // The killed bulk load's full-text merge settings are the store's again.
+    const raw = new Database(db, { readonly: true });
+    expect(raw.prepare("SELECT v FROM pages_fts_config WHERE k = 'automerge'").pluck().get()).toBe(FTS_AUTOMERGE);
+    raw.close();
   });
 
   it('indexes dropped by an ingest that is still running are not owed to the next open', () => {
