@@ -97,7 +97,7 @@ interface PeerFigures {
 interface SizeFigures {
   pages: number;
   peer: PeerFigures | null;
-  collection: Omit<CollectionManifest, 'files'> & { fileCount: number };
+  collection: Omit<CollectionManifest, 'files' | 'generated'> & { fileCount: number };
   ingest: IngestFigures[];
   queries: Partial<Record<QueryClass, ClassFigures>>;
   queryPassSeconds: number;
@@ -232,9 +232,10 @@ function checkDiskSpace(
   }
 }
 
-/** The generated WARCs of a run without --keep: a large collection is not left behind on the disk. */
-function removeCollection(m: CollectionManifest): void {
-  for (const f of m.files) for (const p of [f, f + '.json']) rmSync(p, { force: true });
+/** The WARCs a run without --keep generated: a large collection is not left behind on the disk, and the files an
+ *  earlier run kept (a 20k run reuses the first four of a kept 200k pool) stay. */
+function removeGenerated(...ms: CollectionManifest[]): void {
+  for (const m of ms) for (const f of m.generated) for (const p of [f, f + '.json']) rmSync(p, { force: true });
 }
 
 function removeDb(path: string): void {
@@ -422,8 +423,8 @@ async function main(): Promise<void> {
       peerFigures = await peerRun(m, join(dataDir, `peer-${shape}-${pages}.sqlite`), queryFile, cases);
       log(`    ${peerFigures.seconds.toFixed(1)} s`);
     }
-    if (!keep) removeCollection(m);
-    const { files, ...rest } = m;
+    if (!keep) removeGenerated(first, m);
+    const { files, generated, ...rest } = m;
     results.push({
       pages,
       reusedDb: reused,

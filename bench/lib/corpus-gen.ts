@@ -741,6 +741,8 @@ export interface CollectionManifest {
   /** Wall time spent generating files in this call (0 when everything was cached), and files reused. */
   genSeconds: number;
   reusedFiles: number;
+  /** The files this call wrote (the others were there already, perhaps for a larger collection kept with --keep). */
+  generated: string[];
 }
 
 /** The directory all collections of one generator version, shape, seed and level share: file k is the same in all of
@@ -816,6 +818,7 @@ export async function buildCollection(opts: CollectionOptions): Promise<Collecti
     meanHtmlBytes: Math.round(htmlBytes / Math.max(1, sum((s) => s.pages))),
     genSeconds: todo.length ? (performance.now() - t0) / 1000 : 0,
     reusedFiles: plan.length - todo.length,
+    generated: todo.map((p) => p.path),
   };
 }
 
