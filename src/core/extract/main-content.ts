@@ -532,7 +532,7 @@ const BYLINE_MAX_LENGTH = 100;
 
 /**
  * Which segments are main content: a mask over the Layout's segments, or undefined when the page has no article.
- * `out` is the Assembler's output (for counting commas). The mask is overwritten by the next page's choice.
+ * `out` is the page's text (T8), which the Layout's segments index (for counting commas and M8's line tests). The mask is overwritten by the next page's choice.
  */
 export function chooseMain(layout: Layout, out: string, title = ''): Uint8Array | undefined {
   const { elParent, elTag, segStart, segEnd, segElem, segLen, nEl, nSeg } = layout;
@@ -603,9 +603,10 @@ function isLabelOrCredit(out: string, start: number, end: number, length: number
   return mayBeCredit && CREDIT_LINE.test(out.slice(start, end));
 }
 
-/** The line out[start, end) as it will be output: white space collapsed (T8; the Assembler collapses it later). */
-function collapsed(out: string, start: number, end: number): string {
-  return out.slice(start, end).replace(/[\t\n\f\r \u00a0]+/g, ' ').trim();
+/** The line out[start, end), trimmed as String.prototype.trim does (the text's white space is collapsed already,
+ *  T8, but trim also takes Unicode spaces that T8 keeps). */
+function trimmedLine(out: string, start: number, end: number): string {
+  return out.slice(start, end).trim();
 }
 
 /**
@@ -631,7 +632,7 @@ function isDateOrByline(out: string, start: number, end: number): boolean {
     if (mayShowTooMany && !isTrimmed(c) && ++shown >= DATE_LINE_MAX_LENGTH) return false;
   }
   if (!by && digits < 4) return false;
-  const line = collapsed(out, start, end);
+  const line = trimmedLine(out, start, end);
   return line.length < DATE_LINE_MAX_LENGTH && (by ? BYLINE : DATE_LINE).test(line);
 }
 
@@ -702,7 +703,7 @@ function dropBoilerplateLines(layout: Layout, out: string, mask: Uint8Array, tit
     else if (length < CREDIT_LINE_MAX_LENGTH && isLabelOrCredit(out, segStart[s], segEnd[s], length)) mask[s] = 0;
     else if (length < DATE_LINE_MAX_RAW_LENGTH && isDateOrByline(out, segStart[s], segEnd[s])) mask[s] = 0;
     else if ((segTag[s] === ID.h1 || segTag[s] === ID.h2) && lowerTitle && length < HEADING_MAX_LENGTH) {
-      const line = collapsed(out, segStart[s], segEnd[s]).toLowerCase();
+      const line = trimmedLine(out, segStart[s], segEnd[s]).toLowerCase();
       if (line && (lowerTitle.includes(line) || line.includes(lowerTitle))) mask[s] = 0;
     }
   }

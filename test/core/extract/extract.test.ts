@@ -176,4 +176,12 @@ describe('T8 white space', () => {
     expect(text('a<b>\n\t \u00a0</b>c<i> </i>d<i>\0\0</i>e<i>\0 \0</i>f<p>\r\n  </p>g')).toBe('a c de f\ng');
     expect(text('<textarea>\n  </textarea>x<textarea>\0</textarea>y')).toBe('x y');
   });
+  it('joins white space across a run, a reference that decodes to it, a NUL and a tag into one separator', () => {
+    // A space kept between two characters meets a reference that decodes to white space, or to nothing kept.
+    expect(text('a &nbsp;b c&#32;&#10;d e &#9;<i> f</i>\0 g')).toBe('a b c d e f g');
+    expect(text('a &amp; b &#0; c &lt;d')).toBe('a & b \ufffd c <d');
+    // A break before or after white space, at a run's edge or inside a reference's output, makes one line break.
+    expect(text('x &nbsp;<p>&nbsp; y\0 </p> \n z&nbsp;<br>&#10;w')).toBe('x\ny\nz\nw');
+    expect(text('\0 &nbsp;<br>  \0a\0 \0')).toBe('a');
+  });
 });
