@@ -252,7 +252,7 @@ export function extractFullText(html: string): ExtractedText {
 }
 
 function extractWith(html: string, options: ExtractOptions): ExtractedText {
-  const asm = new Assembler(html, options);
+  const asm = Assembler.take(html, options);
   scan(html, asm);
   return asm.result();
 }

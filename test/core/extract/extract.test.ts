@@ -1,7 +1,7 @@
 // The transform's clauses T1-T8 (src/core/extract/index.ts), one describe each. Every case also checks that the
 // fused CPU scan and the reference path finish(t, statesOf(t)) agree (the GPU path reuses the latter).
 import { describe, expect, it } from 'vitest';
-import { extractText, finish, statesOf, type ExtractedText } from '../../../src/core/extract/index.js';
+import { extractFullText, extractText, finish, statesOf, type ExtractedText } from '../../../src/core/extract/index.js';
 
 function run(html: string): ExtractedText {
   const fused = extractText(html);
@@ -18,6 +18,14 @@ describe('T1 output', () => {
   });
   it('gives empty strings for an empty page', () => {
     expect(run('')).toEqual({ title: '', description: '', text: '', main: '', rest: '', mainFound: false });
+  });
+  it('carries nothing of a page over to the next (the finish step reuses one Assembler)', () => {
+    const full = '<title>T</title><meta name="description" content="D"><p>a &amp;</p><i>b</i> ';
+    expect(run(full)).toMatchObject({ title: 'T', description: 'D', text: 'a &\nb' });
+    // A page cut in a separator, and one with nothing at all, after it.
+    expect(run('c<br>')).toEqual({ title: '', description: '', text: 'c', main: 'c', rest: '', mainFound: false });
+    expect(run('')).toEqual({ title: '', description: '', text: '', main: '', rest: '', mainFound: false });
+    expect(extractFullText(full)).toMatchObject({ title: 'T', description: 'D', text: 'a &\nb' });
   });
 });
 
