@@ -247,6 +247,8 @@ export class Assembler {
   private pending = NONE;
   /** Where the last append() put its first character kept (-1: it kept none). */
   private firstKept = -1;
+  /** The commas appended since the Layout was last told (M4 scores a line by them). */
+  private commas = 0;
   /** The Layout's measure of the output so far (M2): the length it had when each run of text was appended whole, with
    *  NULs dropped and references decoded, but a run of white space only as one space (or none right after a break)
    *  plus the rest of its length, and each space and break that did not follow a break as one code unit: the
@@ -269,7 +271,7 @@ export class Assembler {
     asm.out = '';
     asm.pending = NONE;
     asm.firstKept = -1;
-    asm.raw = 0;
+    asm.commas = asm.raw = 0;
     asm.afterBreak = true;
     asm.title = asm.description = undefined;
     asm.layout = options.main === false ? undefined : Layout.take(html);
@@ -313,6 +315,8 @@ export class Assembler {
     if (!layout) return;
     if (!layout.hasText && this.firstKept >= 0) layout.firstText(this.firstKept, rawAt);
     if (layout.inLink) layout.linkText(length);
+    layout.commas += this.commas;
+    this.commas = 0;
   }
 
   /**
@@ -323,11 +327,16 @@ export class Assembler {
   private append(s: string, from: number, end: number, decode: boolean): number {
     this.firstKept = -1;
     let nul = 0;
+    let commas = 0;
     // s[kept, k) is kept as it is: characters T8 keeps, with single spaces between them.
     let kept = from;
     for (let k = from; k < end; k++) {
       const c = s.charCodeAt(k);
-      if (c > 0x26 && c !== 0xa0) continue;
+      if (c > 0x2c && c !== 0xa0) continue;
+      if (c === 0x2c) {
+        commas++;
+        continue;
+      }
       if (c === 0x20 && k > kept && k + 1 < end && !isCollapsible(s.charCodeAt(k + 1))) continue;
       if (c === 0x26 && decode) {
         // A space right before the reference was taken as one between two kept characters, but the reference may
@@ -340,6 +349,7 @@ export class Assembler {
         if (rest.indexOf('\0') >= 0) rest = rest.replace(/\0/g, '');
         const decoded = decodeEntities(rest);
         const first = this.firstKept;
+        this.commas += commas;
         const length = k - from - nul + this.append(decoded, 0, decoded.length, false);
         if (first >= 0) this.firstKept = first;
         return length;
@@ -351,6 +361,7 @@ export class Assembler {
       kept = k + 1;
     }
     if (end > kept) this.keep(s, kept, end);
+    this.commas += commas;
     return end - from - nul;
   }
 
