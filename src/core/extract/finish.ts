@@ -417,11 +417,12 @@ export class Assembler {
     layout?.lineBreak(this.out.length, this.raw);
     const title = this.title ?? '';
     const mask = layout && chooseMain(layout, text, title);
-    layout?.release();
     const description = this.description ?? '';
+    const split = mask && layout ? splitLines(text, mask, layout.segEnd) : undefined;
+    layout?.release();
     this.release();
-    if (!mask) return { title, description, text, main: text, rest: '', mainFound: false };
-    return { title, description, text, ...this.split(text, mask), mainFound: true };
+    if (!split) return { title, description, text, main: text, rest: '', mainFound: false };
+    return { title, description, text, ...split, mainFound: true };
   }
 
   /** Gives this Assembler to the next page, without the page and its text (no page is kept alive by it). */
@@ -445,34 +446,27 @@ export class Assembler {
     if (!this.afterBreak) this.raw++;
   }
 
-  /**
-   * The lines of `text` whose segment's mask entry is 1 (main) and 0 (rest), each joined by '\n', in one pass. Line k
-   * of text is segment k: a kept segment holds a character that T8 does not collapse and no break, so it becomes
-   * exactly one line, and the segments the Layout drops (white space only) become none. A run of lines on one side
-   * is one slice of text.
-   */
-  private split(text: string, mask: Uint8Array): { main: string; rest: string } {
-    const picked = ['', ''];
-    let lineStart = 0;
-    for (let s = 0; s < mask.length; s++) {
-      const side = mask[s];
-      let lineEnd = text.indexOf('\n', lineStart);
-      if (lineEnd < 0) lineEnd = text.length;
-      while (s + 1 < mask.length && mask[s + 1] === side) {
-        lineEnd = text.indexOf('\n', lineEnd + 1);
-        if (lineEnd < 0) lineEnd = text.length;
-        s++;
-      }
-      const run = text.slice(lineStart, lineEnd);
-      picked[side] = picked[side] ? picked[side] + '\n' + run : run;
-      lineStart = lineEnd + 1;
-    }
-    return { main: picked[1], rest: picked[0] };
-  }
-
   private clean(s: string): string {
     return collapse(s.replace(/\0/g, ''));
   }
+}
+
+/**
+ * The lines of `text` whose segment's mask entry is 1 (main) and 0 (rest), each joined by '\n', in one pass. Line k
+ * of text is segment k, and ends where the segment does (segEnd[k]: the text is collapsed as it is appended, so a
+ * segment's end is where its line break goes); a run of lines on one side is one slice of text.
+ */
+function splitLines(text: string, mask: Uint8Array, segEnd: Int32Array): { main: string; rest: string } {
+  const picked = ['', ''];
+  let lineStart = 0;
+  for (let s = 0; s < mask.length; s++) {
+    const side = mask[s];
+    while (s + 1 < mask.length && mask[s + 1] === side) s++;
+    const run = text.slice(lineStart, segEnd[s]);
+    picked[side] = picked[side] ? picked[side] + '\n' + run : run;
+    lineStart = segEnd[s] + 1;
+  }
+  return { main: picked[1], rest: picked[0] };
 }
 
 /** Whether the meta tag html[start, end) can be <meta name="description">: its name can be "description" only if the
