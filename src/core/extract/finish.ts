@@ -147,18 +147,15 @@ export function startTagState(code: number): number {
 
 /** Collapsible white space: ASCII white space and U+00A0 (a decoded &nbsp; separates words like a space). */
 const WS_RUN = /[\t\n\f\r \u00a0]+/g;
-/** Block breaks are marked with U+0000 while assembling (the tokenizer drops NUL from text, so it is free). */
-const BREAK = '\0';
-/** One pass for T8: a white-space run that holds a break becomes '\n', any other run of two or more (or of one
- *  that is not a plain space) becomes ' '. Single spaces are not matched at all, which is most of the speed; a run is
- *  matched by its first character and then greedily (no backtracking into a leading part, measured 10% faster than
- *  looking for the run's first non-space). */
-const SPACE_OR_BREAK_RUN = /[\0\t\n\f\r\u00a0][ \t\n\f\r\u00a0\0]*| [ \t\n\f\r\u00a0\0]+/g;
 /** White space but NUL, from lastIndex on. */
 const WHITE_RUN = /[\t\n\f\r \u00a0]*/y;
 /** Runs of white space up to this long are crossed without WHITE_RUN (see Assembler.text). */
 const SHORT_RUN = 16;
-const spaceOrBreak = (run: string) => (run.indexOf(BREAK) >= 0 ? '\n' : ' ');
+/** What goes before the next character the text keeps (T8): nothing, one space (white space was seen since the
+ *  character before it) or a line break (a block tag was). */
+const NONE = 0;
+const SPACE = 1;
+const LINE = 2;
 
 /** The text without the spaces and line breaks at its ends. A loop: the regex /^[\n ]+|[\n ]+$/g tries its second
  *  branch at every space of the text (measured: 5% of an ingest worker's time). */
@@ -231,31 +228,61 @@ export function tagAttributes(text: string, start: number, end: number): Map<str
  * everything else (end includes the closing '>' when there is one). Both drivers report identical runs.
  */
 export class Assembler {
+  /**
+   * The Assembler of the page before, which the next page takes over (see take()). One object for every page, so
+   * that its map (V8's hidden class) lives as long as the extractor: a full collection that found no Assembler alive
+   * collected the map, and with it the optimized code of the scan and the finish step that embeds it, which then ran
+   * unoptimized until the JIT compiled them again. bench/extract collects the heap before each turn: after that, a
+   * round of full text took 134 ms against 74 with an Assembler kept alive (the 311 speed pages, one core).
+   */
+  private static spare: Assembler | undefined;
+  private html = '';
+  /** The text so far as T8 makes it: each line's characters, one space for each run of white space inside a line and
+   *  '\n' between lines. A separator waits in `pending` until the next character kept, so no line starts or ends
+   *  with one, and the text needs no pass of its own at the end: a regex over the appended runs, with a call per
+   *  break, took 13 ms of the 311 speed pages' 75 (bench/extract), and each run was searched for NUL and '&' before
+   *  it was appended; append() reads each character once instead. Stretches of a run that need no collapsing are
+   *  appended as slices: most runs are one such stretch. */
   private out = '';
-  /** How many code units shorter out is than with every white-space run appended whole (see text()); runs left
-   *  out after a break are not counted (no line is open there, see Layout.lineBreak). */
-  private shrunk = 0;
-  /** Nothing but white space has been appended since the last break (or the start, which T8 trims the same way):
-   *  a further break or space would only join the break's run, so it is not appended (fewer runs to collapse). */
+  private pending = NONE;
+  /** Where the last append() put its first character kept (-1: it kept none). */
+  private firstKept = -1;
+  /** The commas appended since the Layout was last told (M4 scores a line by them). */
+  private commas = 0;
+  /** The Layout's measure of the output so far (M2): the length it had when each run of text was appended whole, with
+   *  NULs dropped and references decoded, but a run of white space only as one space (or none right after a break)
+   *  plus the rest of its length, and each space and break that did not follow a break as one code unit: the
+   *  output as this finish step once built it before collapsing, on which M4-M10's lengths are tuned. */
+  private raw = 0;
+  /** Nothing but white space has been seen since the last break (or the start). */
   private afterBreak = true;
   private title: string | undefined;
   private description: string | undefined;
   /** Undefined when the main content is not wanted (ExtractOptions.main false). */
-  private readonly layout: Layout | undefined;
+  private layout: Layout | undefined;
 
-  constructor(
-    private readonly html: string,
-    options: ExtractOptions = {},
-  ) {
-    this.layout = options.main === false ? undefined : Layout.take(html);
+  private constructor() {}
+
+  /** The Assembler for the page `html`: the spare one when there is one (result() gives it back). */
+  static take(html: string, options: ExtractOptions = {}): Assembler {
+    const asm = Assembler.spare ?? new Assembler();
+    Assembler.spare = undefined;
+    asm.html = html;
+    asm.out = '';
+    asm.pending = NONE;
+    asm.firstKept = -1;
+    asm.commas = asm.raw = 0;
+    asm.afterBreak = true;
+    asm.title = asm.description = undefined;
+    asm.layout = options.main === false ? undefined : Layout.take(html);
+    return asm;
   }
 
   text(start: number, end: number): void {
     const html = this.html;
     const layout = this.layout;
-    // A run of white space only (most runs between two tags: the page's indentation, nearly three quarters of the
-    // output on the corpus) is appended as one space: T8 makes the same of it, and the final pass then has a
-    // fraction of the output to collapse. The Layout's lengths still count it whole (M2).
+    // A run of white space only (most runs between two tags: the page's indentation) is one space to T8, and is
+    // crossed without looking at its characters one by one where it is long. The Layout's lengths count it whole (M2).
     let i = start;
     let nul = 0;
     if (isCollapsible(html.charCodeAt(i))) {
@@ -272,28 +299,80 @@ export class Assembler {
         if (c === 0) nul++;
       }
     }
+    const leading = i - start - nul;
     if (i === end) {
-      const length = end - start - nul;
-      if (length === 0) return;
+      if (leading === 0) return;
       this.space();
-      this.shrunk += length - 1;
-      if (layout?.inLink) layout.linkText(length);
+      this.raw += leading - 1;
+      if (layout?.inLink) layout.linkText(leading);
       return;
     }
-    let piece = html.slice(start, end);
-    // Per run, not once per page: V8 finds '\0' in a two-byte string by memchr on a 0 byte, which every ASCII
-    // character has, so a page-wide search costs more than these searches of the text runs alone (measured).
-    if (piece.indexOf('\0') >= 0) piece = piece.replace(/\0/g, '');
-    if (piece.indexOf('&') >= 0) piece = decodeEntities(piece);
-    this.out += piece;
+    if (leading > 0 && this.pending === NONE) this.pending = SPACE;
+    const rawAt = this.raw;
+    const length = leading + this.append(html, i, end, true);
+    this.raw += length;
     this.afterBreak = false;
     if (!layout) return;
-    // The run has a character T8 keeps unless its first one that is not white space starts a reference.
-    if (!layout.hasText && (html.charCodeAt(i) !== 0x26 || hasContent(piece))) {
-      const at = this.out.length - piece.length;
-      layout.firstText(at, at + this.shrunk);
+    if (!layout.hasText && this.firstKept >= 0) layout.firstText(this.firstKept, rawAt);
+    if (layout.inLink) layout.linkText(length);
+    layout.commas += this.commas;
+    this.commas = 0;
+  }
+
+  /**
+   * Appends s[from, end) to the text as T8 makes it: a run of white space becomes the pending separator, NUL is
+   * dropped and, when `decode`, the character references from the first '&' on are decoded (after the NULs are
+   * dropped, as in a run decoded whole: T6). Returns the run's length decoded and without NULs (M2's measure).
+   */
+  private append(s: string, from: number, end: number, decode: boolean): number {
+    this.firstKept = -1;
+    let nul = 0;
+    let commas = 0;
+    // s[kept, k) is kept as it is: characters T8 keeps, with single spaces between them.
+    let kept = from;
+    for (let k = from; k < end; k++) {
+      const c = s.charCodeAt(k);
+      if (c > 0x2c && c !== 0xa0) continue;
+      if (c === 0x2c) {
+        commas++;
+        continue;
+      }
+      if (c === 0x20 && k > kept && k + 1 < end && !isCollapsible(s.charCodeAt(k + 1))) continue;
+      if (c === 0x26 && decode) {
+        // A space right before the reference was taken as one between two kept characters, but the reference may
+        // decode to white space: it waits as the separator.
+        let stop = k;
+        if (k > kept && s.charCodeAt(k - 1) === 0x20) stop--;
+        if (stop > kept) this.keep(s, kept, stop);
+        if (stop < k && this.pending === NONE) this.pending = SPACE;
+        let rest = s.slice(k, end);
+        if (rest.indexOf('\0') >= 0) rest = rest.replace(/\0/g, '');
+        const decoded = decodeEntities(rest);
+        const first = this.firstKept;
+        this.commas += commas;
+        const length = k - from - nul + this.append(decoded, 0, decoded.length, false);
+        if (first >= 0) this.firstKept = first;
+        return length;
+      }
+      if (!isCollapsible(c)) continue;
+      if (k > kept) this.keep(s, kept, k);
+      if (c === 0) nul++;
+      else if (this.pending === NONE) this.pending = SPACE;
+      kept = k + 1;
     }
-    if (layout.inLink) layout.linkText(piece.length);
+    if (end > kept) this.keep(s, kept, end);
+    this.commas += commas;
+    return end - from - nul;
+  }
+
+  /** Appends s[start, end), characters kept, after the pending separator. */
+  private keep(s: string, start: number, end: number): void {
+    if (this.pending !== NONE) {
+      if (this.out.length > 0) this.out += this.pending === LINE ? '\n' : ' ';
+      this.pending = NONE;
+    }
+    if (this.firstKept < 0) this.firstKept = this.out.length;
+    this.out += s.slice(start, end);
   }
 
   markup(family: number, start: number, end: number): void {
@@ -333,57 +412,61 @@ export class Assembler {
   }
 
   result(): ExtractedText {
-    const text = trimEdges(this.out.replace(SPACE_OR_BREAK_RUN, spaceOrBreak));
+    const text = flattened(this.out);
     const layout = this.layout;
-    layout?.lineBreak(this.out.length, this.out.length + this.shrunk);
+    layout?.lineBreak(this.out.length, this.raw);
     const title = this.title ?? '';
-    const mask = layout && chooseMain(layout, this.out, title);
-    layout?.release();
+    const mask = layout && chooseMain(layout, text, title);
     const description = this.description ?? '';
-    if (!mask) return { title, description, text, main: text, rest: '', mainFound: false };
-    return { title, description, text, ...this.split(text, mask), mainFound: true };
+    const split = mask && layout ? splitLines(text, mask, layout.segEnd) : undefined;
+    layout?.release();
+    this.release();
+    if (!split) return { title, description, text, main: text, rest: '', mainFound: false };
+    return { title, description, text, ...split, mainFound: true };
+  }
+
+  /** Gives this Assembler to the next page, without the page and its text (no page is kept alive by it). */
+  private release(): void {
+    this.html = this.out = '';
+    this.layout = undefined;
+    Assembler.spare = this;
   }
 
   private lineBreak(): void {
-    this.layout?.lineBreak(this.out.length, this.out.length + this.shrunk);
+    this.layout?.lineBreak(this.out.length, this.raw);
+    this.pending = LINE;
     if (this.afterBreak) return;
-    this.out += BREAK;
+    this.raw++;
     this.afterBreak = true;
   }
 
-  /** A space; none right after a break, whose white-space run it would only join (T8 makes the run one '\n'). */
+  /** A space (a break before it or after it makes a line break of both). */
   private space(): void {
-    if (!this.afterBreak) this.out += ' ';
-  }
-
-  /**
-   * The lines of `text` whose segment's mask entry is 1 (main) and 0 (rest), each joined by '\n', in one pass. Line k
-   * of text is segment k: a kept segment holds a character that T8 does not collapse and no break, so it becomes
-   * exactly one line, and the segments the Layout drops (white space only) become none. A run of lines on one side
-   * is one slice of text.
-   */
-  private split(text: string, mask: Uint8Array): { main: string; rest: string } {
-    const picked = ['', ''];
-    let lineStart = 0;
-    for (let s = 0; s < mask.length; s++) {
-      const side = mask[s];
-      let lineEnd = text.indexOf('\n', lineStart);
-      if (lineEnd < 0) lineEnd = text.length;
-      while (s + 1 < mask.length && mask[s + 1] === side) {
-        lineEnd = text.indexOf('\n', lineEnd + 1);
-        if (lineEnd < 0) lineEnd = text.length;
-        s++;
-      }
-      const run = text.slice(lineStart, lineEnd);
-      picked[side] = picked[side] ? picked[side] + '\n' + run : run;
-      lineStart = lineEnd + 1;
-    }
-    return { main: picked[1], rest: picked[0] };
+    if (this.pending === NONE) this.pending = SPACE;
+    if (!this.afterBreak) this.raw++;
   }
 
   private clean(s: string): string {
     return collapse(s.replace(/\0/g, ''));
   }
+}
+
+/**
+ * The lines of `text` whose segment's mask entry is 1 (main) and 0 (rest), each joined by '\n', in one pass. Line k
+ * of text is segment k, and ends where the segment does (segEnd[k]: the text is collapsed as it is appended, so a
+ * segment's end is where its line break goes); a run of lines on one side is one slice of text.
+ */
+function splitLines(text: string, mask: Uint8Array, segEnd: Int32Array): { main: string; rest: string } {
+  const picked = ['', ''];
+  let lineStart = 0;
+  for (let s = 0; s < mask.length; s++) {
+    const side = mask[s];
+    while (s + 1 < mask.length && mask[s + 1] === side) s++;
+    const run = text.slice(lineStart, segEnd[s]);
+    picked[side] = picked[side] ? picked[side] + '\n' + run : run;
+    lineStart = segEnd[s] + 1;
+  }
+  return { main: picked[1], rest: picked[0] };
 }
 
 /** Whether the meta tag html[start, end) can be <meta name="description">: its name can be "description" only if the
@@ -394,15 +477,21 @@ function mayDescribe(html: string, start: number, end: number): boolean {
 }
 const DESCRIPTION_OR_REFERENCE = /description|&/i;
 
+/**
+ * s in one piece. V8 builds `out += piece` as a rope of the pieces, which the first read of a character flattens in
+ * place: reading one here does it while the page is still in the cache, not when the text is first read elsewhere
+ * (stored, posted to another thread), on a rope whose pieces are slices of a page long gone from the cache: the 311
+ * speed pages' full texts took 2.6-8 ms a round to flatten right after their extraction and 21-33 ms after all of
+ * them. Main content reads the text anyway; this makes full text pay for it too, as a caller would.
+ */
+function flattened(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
 /** Whether a character is one that T8 collapses (or, NUL, drops). */
 function isCollapsible(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c || c === 0xa0 || c === 0;
-}
-
-/** Whether a decoded run of text has a character that T8 does not collapse (so its segment makes a line). */
-function hasContent(piece: string): boolean {
-  for (let k = 0; k < piece.length; k++) if (!isCollapsible(piece.charCodeAt(k))) return true;
-  return false;
 }
 
 /** Reports the runs of text given its per-code-unit FSM states (see fsm.ts) to an Assembler. */
@@ -429,7 +518,7 @@ export function assembleFromStates(html: string, states: Uint8Array, asm: Assemb
 
 /** The extraction output of a page from its text and the state after each code unit (statesOf(text) or the GPU's). */
 export function finish(html: string, states: Uint8Array): ExtractedText {
-  const asm = new Assembler(html);
+  const asm = Assembler.take(html);
   assembleFromStates(html, states, asm);
   return asm.result();
 }

@@ -83,8 +83,9 @@
  *  M10 End of text (boilerpipe's terminating blocks): a line of the article shorter than 100 code units that
  *      starts with 'Comments', 'N comments', 'Post a comment', 'Leave a comment', 'Leave a reply', 'Please rate
  *      this' or '© Reuters', or holds 'what you think', 'add comment', 'add your comment', 'reader views', 'reader
- *      comments', 'have your say' or 'N users responded in' (any case), goes to rest with every line of the article
- *      after it, when the article's lines before it total 300 code units or more and those after it total less.
+ *      comments', 'have your say' or 'N users responded in' (any case, in the line as the text shows it: white space
+ *      collapsed by T8), goes to rest with every line of the article after it, when the article's lines before it
+ *      total 300 code units or more and those after it total less.
  * The rules run on what the finish step sees (runs of text and markup), so the GPU path gets the same main content.
  *
  * This module fuses the FSM scan with skipping (it jumps straight to the next code unit that can change the state)
@@ -251,7 +252,7 @@ export function extractFullText(html: string): ExtractedText {
 }
 
 function extractWith(html: string, options: ExtractOptions): ExtractedText {
-  const asm = new Assembler(html, options);
+  const asm = Assembler.take(html, options);
   scan(html, asm);
   return asm.result();
 }

@@ -300,6 +300,7 @@ export class Layout {
   segEnd = new Int32Array(1024);
   segElem = new Int32Array(1024);
   segLink = new Int32Array(1024);
+  segCommas = new Int32Array(1024);
   segTag = new Int32Array(1024);
   /** A segment's length (M2): its extent in the output as it would be with every run of white space appended whole
    *  (the Assembler appends a run between two tags as one space, see Assembler.text). */
@@ -309,6 +310,8 @@ export class Layout {
   hasText = false;
   /** Inside <a>: the Assembler reports the text's length to linkText(). */
   inLink = false;
+  /** The commas of the open segment's text: the Assembler counts them as it appends the text. */
+  commas = 0;
   private start = 0;
   private rawStart = 0;
   private link = 0;
@@ -330,7 +333,7 @@ export class Layout {
     layout.nSeg = 0;
     layout.depth = 1;
     layout.hasText = layout.inLink = false;
-    layout.link = 0;
+    layout.link = layout.commas = 0;
     layout.blockTag = -1;
     return layout;
   }
@@ -414,6 +417,7 @@ export class Layout {
       this.blockTag = -1;
     }
     this.link = 0;
+    this.commas = 0;
   }
 
   private push(at: number, rawAt: number): void {
@@ -423,6 +427,7 @@ export class Layout {
       this.segEnd = grown(this.segEnd);
       this.segElem = grown(this.segElem);
       this.segLink = grown(this.segLink);
+      this.segCommas = grown(this.segCommas);
       this.segTag = grown(this.segTag);
       this.segLen = grown(this.segLen);
     }
@@ -430,6 +435,7 @@ export class Layout {
     this.segEnd[s] = at;
     this.segElem[s] = this.elem;
     this.segLink[s] = this.link;
+    this.segCommas[s] = this.commas;
     this.segTag[s] = this.blockTag;
     this.segLen[s] = rawAt - this.rawStart;
   }
@@ -459,7 +465,7 @@ const U8 = new Columns((length) => new Uint8Array(length));
 const U32 = new Columns((length) => new Uint32Array(length));
 // The slots. A page's columns (chooseMain) and an attempt's (the attempts run one after the other, each on columns
 // zeroed again) have slots of their own.
-const [U32_EL_FLAGS, U32_COMMAS] = [0, 1];
+const U32_EL_FLAGS = 0;
 const [U8_HOLDS_TEXT, U8_IN_DATA_TABLE, U8_EXCLUDED, U8_CANDIDATE, U8_ROOT, U8_IN_MAIN, U8_MASK] = [0, 1, 2, 3, 4, 5, 6];
 const [F64_SUM_LEN, F64_SUM_LINK, F64_SUM_COMMAS, F64_SUM_P, F64_SUM_LI, F64_SUM_TABLE, F64_SCORE] = [0, 1, 2, 3, 4, 5, 6];
 
@@ -532,10 +538,11 @@ const BYLINE_MAX_LENGTH = 100;
 
 /**
  * Which segments are main content: a mask over the Layout's segments, or undefined when the page has no article.
- * `out` is the Assembler's output (for counting commas). The mask is overwritten by the next page's choice.
+ * `out` is the page's text (T8), which the Layout's segments index (for M8's and M10's line tests). The mask is
+ * overwritten by the next page's choice.
  */
 export function chooseMain(layout: Layout, out: string, title = ''): Uint8Array | undefined {
-  const { elParent, elTag, segStart, segEnd, segElem, segLen, nEl, nSeg } = layout;
+  const { elParent, elTag, segElem, segLen, segCommas: commas, nEl, nSeg } = layout;
   if (nSeg === 0) return undefined;
 
   // Which elements hold text: only their hints are read (1 when read, or ALWAYS_OUT, OUT_FIRST, DEFERRED).
@@ -545,12 +552,6 @@ export function chooseMain(layout: Layout, out: string, title = ''): Uint8Array 
   const elFlags = U32.zeroed(U32_EL_FLAGS, nEl);
   readHints(layout, holdsText, elFlags, true);
 
-  const commas = U32.zeroed(U32_COMMAS, nSeg);
-  // One pass over the commas of the output, each counted for the segment it falls in.
-  for (let p = out.indexOf(','), s = 0; p >= 0 && s < nSeg; p = out.indexOf(',', p + 1)) {
-    while (s < nSeg && segEnd[s] <= p) s++;
-    if (s < nSeg && p >= segStart[s]) commas[s]++;
-  }
   // Data tables (M6): a table with a header cell, and everything inside it.
   const inDataTable = U8.zeroed(U8_IN_DATA_TABLE, nEl);
   for (let e = 1; e < nEl; e++) {
@@ -603,9 +604,10 @@ function isLabelOrCredit(out: string, start: number, end: number, length: number
   return mayBeCredit && CREDIT_LINE.test(out.slice(start, end));
 }
 
-/** The line out[start, end) as it will be output: white space collapsed (T8; the Assembler collapses it later). */
-function collapsed(out: string, start: number, end: number): string {
-  return out.slice(start, end).replace(/[\t\n\f\r \u00a0]+/g, ' ').trim();
+/** The line out[start, end), trimmed as String.prototype.trim does (the text's white space is collapsed already,
+ *  T8, but trim also takes Unicode spaces that T8 keeps). */
+function trimmedLine(out: string, start: number, end: number): string {
+  return out.slice(start, end).trim();
 }
 
 /**
@@ -631,7 +633,7 @@ function isDateOrByline(out: string, start: number, end: number): boolean {
     if (mayShowTooMany && !isTrimmed(c) && ++shown >= DATE_LINE_MAX_LENGTH) return false;
   }
   if (!by && digits < 4) return false;
-  const line = collapsed(out, start, end);
+  const line = trimmedLine(out, start, end);
   return line.length < DATE_LINE_MAX_LENGTH && (by ? BYLINE : DATE_LINE).test(line);
 }
 
@@ -702,7 +704,7 @@ function dropBoilerplateLines(layout: Layout, out: string, mask: Uint8Array, tit
     else if (length < CREDIT_LINE_MAX_LENGTH && isLabelOrCredit(out, segStart[s], segEnd[s], length)) mask[s] = 0;
     else if (length < DATE_LINE_MAX_RAW_LENGTH && isDateOrByline(out, segStart[s], segEnd[s])) mask[s] = 0;
     else if ((segTag[s] === ID.h1 || segTag[s] === ID.h2) && lowerTitle && length < HEADING_MAX_LENGTH) {
-      const line = collapsed(out, segStart[s], segEnd[s]).toLowerCase();
+      const line = trimmedLine(out, segStart[s], segEnd[s]).toLowerCase();
       if (line && (lowerTitle.includes(line) || line.includes(lowerTitle))) mask[s] = 0;
     }
   }
@@ -712,7 +714,7 @@ interface Features {
   layout: Layout;
   elFlags: Uint32Array;
   segLen: Int32Array;
-  commas: Uint32Array;
+  commas: Int32Array;
   /** The element is a data table or inside one. */
   inDataTable: Uint8Array;
 }

@@ -1,7 +1,7 @@
 // The transform's clauses T1-T8 (src/core/extract/index.ts), one describe each. Every case also checks that the
 // fused CPU scan and the reference path finish(t, statesOf(t)) agree (the GPU path reuses the latter).
 import { describe, expect, it } from 'vitest';
-import { extractText, finish, statesOf, type ExtractedText } from '../../../src/core/extract/index.js';
+import { extractFullText, extractText, finish, statesOf, type ExtractedText } from '../../../src/core/extract/index.js';
 
 function run(html: string): ExtractedText {
   const fused = extractText(html);
@@ -18,6 +18,14 @@ describe('T1 output', () => {
   });
   it('gives empty strings for an empty page', () => {
     expect(run('')).toEqual({ title: '', description: '', text: '', main: '', rest: '', mainFound: false });
+  });
+  it('carries nothing of a page over to the next (the finish step reuses one Assembler)', () => {
+    const full = '<title>T</title><meta name="description" content="D"><p>a &amp;</p><i>b</i> ';
+    expect(run(full)).toMatchObject({ title: 'T', description: 'D', text: 'a &\nb' });
+    // A page cut in a separator, and one with nothing at all, after it.
+    expect(run('c<br>')).toEqual({ title: '', description: '', text: 'c', main: 'c', rest: '', mainFound: false });
+    expect(run('')).toEqual({ title: '', description: '', text: '', main: '', rest: '', mainFound: false });
+    expect(extractFullText(full)).toMatchObject({ title: 'T', description: 'D', text: 'a &\nb' });
   });
 });
 
@@ -175,5 +183,13 @@ describe('T8 white space', () => {
   it('makes a run of white space between two tags one space, and a run of NUL alone nothing', () => {
     expect(text('a<b>\n\t \u00a0</b>c<i> </i>d<i>\0\0</i>e<i>\0 \0</i>f<p>\r\n  </p>g')).toBe('a c de f\ng');
     expect(text('<textarea>\n  </textarea>x<textarea>\0</textarea>y')).toBe('x y');
+  });
+  it('joins white space across a run, a reference that decodes to it, a NUL and a tag into one separator', () => {
+    // A space kept between two characters meets a reference that decodes to white space, or to nothing kept.
+    expect(text('a &nbsp;b c&#32;&#10;d e &#9;<i> f</i>\0 g')).toBe('a b c d e f g');
+    expect(text('a &amp; b &#0; c &lt;d')).toBe('a & b \ufffd c <d');
+    // A break before or after white space, at a run's edge or inside a reference's output, makes one line break.
+    expect(text('x &nbsp;<p>&nbsp; y\0 </p> \n z&nbsp;<br>&#10;w')).toBe('x\ny\nz\nw');
+    expect(text('\0 &nbsp;<br>  \0a\0 \0')).toBe('a');
   });
 });

@@ -326,6 +326,10 @@ describe('M10 end of text', () => {
     const r = run(`<div class=story>${article('quay', 'crane', 'dock')}<p>Tell us what YOU think...</p><p>Your name</p></div>`);
     expect(lines(r.rest)).toEqual(['Tell us what YOU think...', 'Your name']);
   });
+  it('reads the line as the text shows it, its white space collapsed', () => {
+    const r = run(`<div class=story>${article('quay', 'crane', 'dock')}<p>Post\n   a&nbsp;comment</p><p>Your name</p></div>`);
+    expect(lines(r.rest)).toEqual(['Post a comment', 'Your name']);
+  });
   it('does not end it at such a line with more of the article after it than before, or with little before it', () => {
     const early = run(`<div class=story>${article('quay', 'crane')}<p>Comments (5 posted)</p>${article('dock')}</div>`);
     expect(early.main).toContain('Comments (5 posted)');
