@@ -361,20 +361,14 @@ export class Assembler {
     return end - from - nul;
   }
 
-  /** Appends s[start, end), characters kept, after the pending separator. A space that the page holds right before
-   *  them (as in "<a>link</a> and more") goes into their slice: one piece appended to the text instead of two, each
-   *  a node of the rope that result() flattens. */
+  /** Appends s[start, end), characters kept, after the pending separator. */
   private keep(s: string, start: number, end: number): void {
-    let from = start;
     if (this.pending !== NONE) {
-      if (this.out.length === 0) {
-        // No separator before the first character kept.
-      } else if (this.pending === SPACE && s.charCodeAt(start - 1) === 0x20) from--;
-      else this.out += this.pending === LINE ? '\n' : ' ';
+      if (this.out.length > 0) this.out += this.pending === LINE ? '\n' : ' ';
       this.pending = NONE;
     }
-    if (this.firstKept < 0) this.firstKept = this.out.length + start - from;
-    this.out += s.slice(from, end);
+    if (this.firstKept < 0) this.firstKept = this.out.length;
+    this.out += s.slice(start, end);
   }
 
   markup(family: number, start: number, end: number): void {
@@ -507,8 +501,7 @@ export const blankRead = { nul: 0 };
  * longer one, most often a page's indentation (a quarter of the runs, 16 code units or more), by the regex from its
  * second code unit on: the CPU scan cannot know a run's length before it crosses it, and a loop that walked the first
  * 16 code units before the regex took the rest (as text() did when the run's end was known) was slower (best of 8
- * rounds, loaded machine: 2% slower than the version before, against 1-2% faster). The loop goes on past what the
- * regex crossed only past a NUL, which it counts.
+ * rounds, loaded machine: 2% slower than the version before, against 1-2% faster). The loop goes on past what the regex crossed only past a NUL, which it counts.
  */
 export function blankEnd(html: string, start: number, end: number): number {
   let nul = 0;

@@ -200,9 +200,4 @@ describe('T8 white space', () => {
     expect(text(`<p>${long}\n${long}x</p><p>\0\0${long}</p>\t<3 ${long}y`)).toBe('x\n<3 y');
     expect(text(`<a href=x>k</a>\0<a>\n${long}l</a>${long}\0`)).toBe('k l');
   });
-  it('keeps the space before a stretch whether it is the page\'s own or a separator written for a run', () => {
-    expect(text('<a>x</a> y z<i>w</i>  \n v<b> </b>u')).toBe('x y zw v u');
-    expect(text('a &amp;<i> b</i> c&#32;<i>d</i>\n e')).toBe('a & b c d e');
-    expect(text('<p> a</p> b<br> c')).toBe('a\nb\nc');
-  });
 });
