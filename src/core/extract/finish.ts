@@ -500,8 +500,9 @@ export const blankRead = { nul: 0 };
  * blankRead.nul. A run of one code unit (a space or a break between two words or tags) is crossed by the loop; a
  * longer one, most often a page's indentation (a quarter of the runs, 16 code units or more), by the regex from its
  * second code unit on: the CPU scan cannot know a run's length before it crosses it, and a loop that walked the first
- * 16 code units before the regex took the rest (as text() did when the run's end was known) was slower (best of 8
- * rounds, loaded machine: 2% slower than the version before, against 1-2% faster). The loop goes on past what the regex crossed only past a NUL, which it counts.
+ * 16 code units before the regex took the rest (as text() did when the run's end was known) was slower
+ * (bench/extract/ab.ts --per-page: full text 3-4%). The loop goes on past what the regex crossed only past a NUL,
+ * which it counts.
  */
 export function blankEnd(html: string, start: number, end: number): number {
   let nul = 0;
