@@ -149,8 +149,6 @@ export function startTagState(code: number): number {
 const WS_RUN = /[\t\n\f\r \u00a0]+/g;
 /** White space but NUL, from lastIndex on. */
 const WHITE_RUN = /[\t\n\f\r \u00a0]*/y;
-/** Runs of white space up to this long are crossed without WHITE_RUN (see Assembler.text). */
-const SHORT_RUN = 16;
 /** What goes before the next character the text keeps (T8): nothing, one space (white space was seen since the
  *  character before it) or a line break (a block tag was). */
 const NONE = 0;
@@ -279,37 +277,26 @@ export class Assembler {
   }
 
   text(start: number, end: number): void {
-    const html = this.html;
+    const blank = blankEnd(this.html, start, end);
+    this.textAfterBlank(start, blank, blankRead.nul, end);
+  }
+
+  /**
+   * text(start, end) whose leading run of white space, with `nul` NULs in it, ends at `blank` (blankEnd): the CPU scan
+   * crosses that run while it looks for the '<' that ends the text, and does not cross it twice. A run of white space
+   * only (most runs between two tags: the page's indentation) is one space to T8; the Layout's lengths count it whole
+   * (M2).
+   */
+  textAfterBlank(start: number, blank: number, nul: number, end: number): void {
     const layout = this.layout;
-    // A run of white space only (most runs between two tags: the page's indentation) is one space to T8, and is
-    // crossed without looking at its characters one by one where it is long. The Layout's lengths count it whole (M2).
-    let i = start;
-    let nul = 0;
-    if (isCollapsible(html.charCodeAt(i))) {
-      // Runs of indentation can be long: a regex crosses them faster than a loop, but costs a call, so a short run
-      // is crossed by the loop alone. The loop goes on past what the regex crossed only past a NUL, which it counts.
-      if (end - start > SHORT_RUN) {
-        WHITE_RUN.lastIndex = i;
-        WHITE_RUN.test(html);
-        i = Math.min(WHITE_RUN.lastIndex, end);
-      }
-      for (; i < end; i++) {
-        const c = html.charCodeAt(i);
-        if (!isCollapsible(c)) break;
-        if (c === 0) nul++;
-      }
-    }
-    const leading = i - start - nul;
-    if (i === end) {
-      if (leading === 0) return;
-      this.space();
-      this.raw += leading - 1;
-      if (layout?.inLink) layout.linkText(leading);
+    const leading = blank - start - nul;
+    if (blank === end) {
+      this.blank(leading);
       return;
     }
     if (leading > 0 && this.pending === NONE) this.pending = SPACE;
     const rawAt = this.raw;
-    const length = leading + this.append(html, i, end, true);
+    const length = leading + this.append(this.html, blank, end, true);
     this.raw += length;
     this.afterBreak = false;
     if (!layout) return;
@@ -317,6 +304,15 @@ export class Assembler {
     if (layout.inLink) layout.linkText(length);
     layout.commas += this.commas;
     this.commas = 0;
+  }
+
+  /** A run of text that is white space only, `length` code units without its NULs: one space to T8, counted whole by
+   *  the Layout (M2). Most runs between two tags are such (the page's indentation). */
+  blank(length: number): void {
+    if (length === 0) return;
+    this.space();
+    this.raw += length - 1;
+    if (this.layout?.inLink) this.layout.linkText(length);
   }
 
   /**
@@ -402,12 +398,18 @@ export class Assembler {
     const kind = code & KIND_MASK;
     if (kind === KIND_BLOCK) this.lineBreak();
     else if (kind === KIND_SPACE) this.space();
-    else if (kind === KIND_META && this.description === undefined && !isEnd && mayDescribe(this.html, start, end)) {
-      const attrs = tagAttributes(this.html, start, end);
-      const content = attrs.get('content');
-      if (content !== undefined && attrs.get('name')?.trim().toLowerCase() === 'description') {
-        this.description = this.clean(content);
-      }
+    else if (kind === KIND_META && this.description === undefined && !isEnd) this.meta(start, end);
+  }
+
+  /** A <meta> start tag html[start, end) before the description is found: T5. A method of its own, so that the
+   *  scan, into which tag() is inlined, does not inline this rare case too: V8 inlines at most 920 bytes of bytecode
+   *  into a function, and what this took left the scan's next most frequent calls out. */
+  private meta(start: number, end: number): void {
+    if (!mayDescribe(this.html, start, end)) return;
+    const attrs = tagAttributes(this.html, start, end);
+    const content = attrs.get('content');
+    if (content !== undefined && attrs.get('name')?.trim().toLowerCase() === 'description') {
+      this.description = this.clean(content);
     }
   }
 
@@ -487,6 +489,36 @@ const DESCRIPTION_OR_REFERENCE = /description|&/i;
 function flattened(s: string): string {
   s.charCodeAt(0);
   return s;
+}
+
+/** What the last blankEnd() found besides its result: the NULs in the run (an object's field, so that the call
+ *  allocates nothing). */
+export const blankRead = { nul: 0 };
+
+/**
+ * The end of the run of white space and NULs at html[start] (start itself when there is none), before `end`; sets
+ * blankRead.nul. A run of one code unit (a space or a break between two words or tags) is crossed by the loop; a
+ * longer one, most often a page's indentation (a quarter of the runs, 16 code units or more), by the regex from its
+ * second code unit on: the CPU scan cannot know a run's length before it crosses it, and a loop that walked the first
+ * 16 code units before the regex took the rest (as text() did when the run's end was known) was slower
+ * (bench/extract/ab.ts --per-page: full text 3-4%). The loop goes on past what the regex crossed only past a NUL,
+ * which it counts.
+ */
+export function blankEnd(html: string, start: number, end: number): number {
+  let nul = 0;
+  let i = start;
+  for (; i < end; i++) {
+    const c = html.charCodeAt(i);
+    if (!isCollapsible(c)) break;
+    if (c === 0) nul++;
+    else if (i > start) {
+      WHITE_RUN.lastIndex = i;
+      WHITE_RUN.test(html);
+      i = Math.min(WHITE_RUN.lastIndex, end) - 1;
+    }
+  }
+  blankRead.nul = nul;
+  return i;
 }
 
 /** Whether a character is one that T8 collapses (or, NUL, drops). */

@@ -91,7 +91,9 @@
  * This module fuses the FSM scan with skipping (it jumps straight to the next code unit that can change the state)
  * and feeds the same Assembler as finish(), so extractText(t) equals finish(t, statesOf(t)) (tested on the corpus).
  */
-import { Assembler, FAMILY, nameRead, startTagState, tagCode, type ExtractedText, type ExtractOptions } from './finish.js';
+import {
+  Assembler, blankEnd, blankRead, FAMILY, nameRead, startTagState, tagCode, type ExtractedText, type ExtractOptions,
+} from './finish.js';
 import * as fsm from './fsm.js';
 
 export type { ExtractedText } from './finish.js';
@@ -106,6 +108,8 @@ const {
 } = fsm;
 const family_ = FAMILY;
 const nameRead_ = nameRead;
+const blankRead_ = blankRead;
+const blankEnd_ = blankEnd;
 
 /** An ASCII letter (NaN, past the end, is none). */
 function isLetter(c: number): boolean {
@@ -178,8 +182,17 @@ function scan(html: string, asm: Assembler): void {
     // other markup, and for a raw-text element's start tag, whose run ends at its end tag.
     let code = -1;
     let isEnd = false;
-    // Markup often follows markup at once ("</a></li>"): then no search.
-    let j = html.charCodeAt(i) === 0x3c ? i : html.indexOf('<', i);
+    // Markup often follows markup at once ("</a></li>"): then no search. Else the text's leading white space (between
+    // two tags, often all of it) is crossed first, once for both the search and the Assembler (textAfterBlank), and
+    // a '<' right after it needs no search either.
+    let j = i;
+    let blank = i;
+    let nul = 0;
+    if (html.charCodeAt(i) !== 0x3c) {
+      blank = blankEnd_(html, i, n);
+      nul = blankRead_.nul;
+      j = html.charCodeAt(blank) === 0x3c ? blank : html.indexOf('<', blank);
+    }
     // Where the walk of the markup at j goes on: after a tag's name, which tagCode has read (it holds no code unit
     // that changes the state), else after the '<'.
     let k = 0;
@@ -209,10 +222,11 @@ function scan(html: string, asm: Assembler): void {
       j = html.indexOf('<', j + 1);
     }
     if (j < 0) {
-      asm.text(i, n);
+      asm.textAfterBlank(i, blank, nul, n);
       return;
     }
-    if (j > i) asm.text(i, j);
+    if (j > blank) asm.textAfterBlank(i, blank, nul, j);
+    else if (j > i) asm.blank(j - i - nul);
     let start = j;
     let family = family_[s];
     // The TAG family is left only for TEXT, so a run that reaches TAG ends at the tag's end.

@@ -192,4 +192,12 @@ describe('T8 white space', () => {
     expect(text('x &nbsp;<p>&nbsp; y\0 </p> \n z&nbsp;<br>&#10;w')).toBe('x\ny\nz\nw');
     expect(text('\0 &nbsp;<br>  \0a\0 \0')).toBe('a');
   });
+  it('collapses a leading run of white space, short or long, with NULs anywhere in it, before text or a tag', () => {
+    // The CPU scan crosses a run's leading white space itself (once for its '<' search and the Assembler), the
+    // reference path in text(): the regex that crosses a long run stops at each NUL.
+    const long = ' '.repeat(40);
+    expect(text(`a<i>\0${long}\0\t\0b</i>\0${long}<b>c</b>${long}\0`)).toBe('a b c');
+    expect(text(`<p>${long}\n${long}x</p><p>\0\0${long}</p>\t<3 ${long}y`)).toBe('x\n<3 y');
+    expect(text(`<a href=x>k</a>\0<a>\n${long}l</a>${long}\0`)).toBe('k l');
+  });
 });
