@@ -12,7 +12,7 @@ import { defaultShardCount, FtsShardPool } from '../../../src/core/ingest/shards
 import { search, searchFacets, type SearchTuning } from '../../../src/core/search/index.js';
 import { Collection, type IngestBatch, type ShardRows } from '../../../src/core/store/index.js';
 import { rebuiltByOneWriter } from '../store/one-writer.js';
-import { html, payloadDigest, warcFile, type RecordSpec } from './warc-builder.js';
+import { html, revisitOf, warcFile, type RecordSpec } from './warc-builder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'as-shards-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,10 +31,7 @@ function records(): RecordSpec[] {
     out.push({ uri: `http://site${i % 7}.example/p${i}`, date, body: i >= N / 2 && i % 4 === 1 ? body(i - N / 2) : body(i) });
     if (i % 9 === 4 && i > 20) {
       const old = i - 20;
-      out.push({
-        type: 'revisit', uri: `http://site${old % 7}.example/p${old}`, date, digest: payloadDigest(body(old)),
-        refersToUri: `http://site${old % 7}.example/p${old}`, refersToDate: '2010-01-10T10:00:00Z',
-      });
+      out.push(revisitOf(`http://site${old % 7}.example/p${old}`, body(old), date, '2010-01-10T10:00:00Z'));
     }
   }
   return out;

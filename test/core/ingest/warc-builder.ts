@@ -22,6 +22,12 @@ export function payloadDigest(body: string | Buffer): string {
   return 'sha1:' + sha1Base32(Buffer.from(body));
 }
 
+/** A revisit dated `date` of the response at `uri` with payload `body`, captured at `refersToDate`: the payload's
+ *  digest and the original's URI and date, as a crawler that found the payload unchanged writes it. */
+export function revisitOf(uri: string, body: string | Buffer, date: string, refersToDate: string): RecordSpec {
+  return { type: 'revisit', uri, date, digest: payloadDigest(body), refersToUri: uri, refersToDate };
+}
+
 export function warcRecord(r: RecordSpec): Buffer {
   const type = r.type ?? 'response';
   let block: Buffer;

@@ -11,7 +11,7 @@ import { search } from '../../../src/core/search/index.js';
 import type { IngestProgress } from '../../../src/shared/records.js';
 import { Collection } from '../../../src/core/store/index.js';
 import { windowsOf } from '../../../src/core/warc/parallel.js';
-import { html, payloadDigest, warcFile, warcRecord, type RecordSpec } from './warc-builder.js';
+import { html, revisitOf, warcFile, warcRecord, type RecordSpec } from './warc-builder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'as-windows-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,10 +31,7 @@ function records(): RecordSpec[] {
     if (i % 5 === 0) out.push({ type: 'request', uri, date, method: 'POST', body: `q=${i}` });
     if (i % 9 === 4 && i > 20) {
       const old = i - 20;
-      out.push({
-        type: 'revisit', uri: `http://site${old % 7}.example/p${old}`, date, digest: payloadDigest(body(old)),
-        refersToUri: `http://site${old % 7}.example/p${old}`, refersToDate: '2021-01-10T10:00:00Z',
-      });
+      out.push(revisitOf(`http://site${old % 7}.example/p${old}`, body(old), date, '2021-01-10T10:00:00Z'));
     }
   }
   return out;
