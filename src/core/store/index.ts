@@ -763,11 +763,6 @@ export class Collection {
     this.setFtsMerges(FTS_MERGES); // as ensureCaptureIndexes: the bulk load that left them owed changed these too
   }
 
-  /** Merges the full-text index into one segment per level's worth (FTS5 'optimize'), after a bulk load: a query then
-   *  reads each term's doclist from one b-tree instead of merging it from every segment automerge left (measured at
-   *  20k pages: common words' first hits p95 64 -> 12 ms, two common words with totals 257 -> 112 ms). It rewrites
-   *  the index once (1 s of CPU for 20k pages, ~0.05 ms a page), so it runs after a run that added at least as much
-   *  as the collection held, never after a small one. */
   /** Moves a sealed shard of the pages' index into pages_fts (store/fts-shard.ts adoptFtsShard); the rows adopted. */
   adoptFtsShard(shardPath: string): number {
     return this.trace('store.adoptFtsShard', {}, () => adoptFtsShard(this.path, shardPath));
@@ -818,6 +813,11 @@ export class Collection {
     })();
   }
 
+  /** Merges the full-text index into one segment (FTS5 'optimize'), after a bulk load: a query then
+   *  reads each term's doclist from one b-tree instead of merging it from every segment automerge left (measured at
+   *  20k pages: common words' first hits p95 64 -> 12 ms, two common words with totals 257 -> 112 ms). It rewrites
+   *  the index once (1 s of CPU for 20k pages, ~0.05 ms a page), so it runs after a run that added at least as much
+   *  as the collection held, never after a small one. */
   optimizeSearchIndex(): void {
     this.db.exec(`INSERT INTO pages_fts(pages_fts) VALUES ('optimize')`);
   }
