@@ -161,8 +161,8 @@ const FTS_MERGES: FtsMerges = { automerge: FTS_AUTOMERGE, crisismerge: 16 };
  *  Measured on 10,000 real pages, FTS5 rows in batches and the optimize: 0.159 against 0.181 ms of CPU a page with
  *  automerge 8. With a commit per batch (~256 real pages), level 1 fills after 128 commits and level 2 only after
  *  128 x 128 (~4M pages); at 32 a level-2 merge of ~256k pages' index came every 1,024 commits, work the optimize
- *  does again, stalling the writer ~20 s each: on 300,000 real pages 0.304-0.323 against 0.388-0.396 ms of FTS5 CPU
- *  a page (two runs each), the slowest commit 2.8-2.9 against 19.8-20.9 s. */
+ *  does again, stalling the writer ~20 s each: on 300,000 real pages 0.304-0.391 against 0.388-0.424 ms of FTS5 CPU
+ *  a page (three runs each, 0.78-0.92x in each pair), the slowest commit 2.8-6.1 against 19.8-26.1 s. */
 const BULK_FTS_MERGES: FtsMerges = { automerge: 0, crisismerge: 128 };
 /** With a checkpoint thread, the writer lets the WAL be copied in full every this many commits (committed()). */
 const CHECKPOINT_SYNC = 8;
