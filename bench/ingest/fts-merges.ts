@@ -9,12 +9,15 @@
 //                                      [--rounds 2]
 // The collection is read only (bench/index/run.ts --shape real --keep leaves one in bench/data/index); the FTS5
 // table is written beside it and removed. Figures: CPU of this thread per page for the rows with their commits
-// (merges included) and for the optimize, and the slowest commit's wall time (the writer's longest stall).
+// (merges included) and for the optimize, each setting's total over the first's (round by round), and the slowest
+// commit's wall time (the writer's longest stall).
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3'; // bench-only: a bare FTS5 table, the writer's FTS5 work without the store
 import { FTS_HASH_SIZE, FTS_TOKENIZER } from '../../src/core/store/schema.js';
 import { flagValue } from '../lib/args.js';
+import { machineLine } from '../lib/machine.js';
+import { fmt, formatTable } from '../lib/stats.js';
 
 const args = process.argv.slice(2);
 const source = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
@@ -92,16 +95,22 @@ for (let round = 0; round < rounds; round++) {
     console.error(`round ${round + 1}, crisismerge ${c}: ${((f.rowsMs + f.optimizeMs) / f.pages).toFixed(3)} ms a page`);
   }
 }
+/** A figure over the rounds: its lowest and highest, or one value when they agree. */
 const range = (xs: number[], digits: number): string => {
-  const lo = Math.min(...xs).toFixed(digits);
-  const hi = Math.max(...xs).toFixed(digits);
+  const lo = fmt(Math.min(...xs), digits);
+  const hi = fmt(Math.max(...xs), digits);
   return lo === hi ? lo : `${lo}-${hi}`;
 };
+const perPage = (fs: Figures[], ms: (f: Figures) => number): number[] => fs.map((f) => ms(f) / f.pages);
+console.log(machineLine(dirname(source)));
 console.log(`${results.get(settings[0])![0].pages} pages, ${perCommit} a commit, ${rounds} rounds; CPU ms a page, slowest commit s`);
-const columns = ['crisismerge', 'rows+merges', 'optimize', 'all', 'slowest commit'];
-console.log(columns.map((c) => c.padEnd(14)).join(''));
-for (const [c, fs] of results) {
-  const cells = [String(c), range(fs.map((f) => f.rowsMs / f.pages), 3), range(fs.map((f) => f.optimizeMs / f.pages), 3),
-    range(fs.map((f) => (f.rowsMs + f.optimizeMs) / f.pages), 3), range(fs.map((f) => f.slowestCommitMs / 1000), 1)];
-  console.log(cells.map((x) => x.padEnd(14)).join(''));
-}
+console.log(formatTable(
+  ['crisismerge', 'rows+merges', 'optimize', 'all', `all vs ${settings[0]}`, 'slowest commit'],
+  [...results].map(([c, fs]) => {
+    const all = (f: Figures): number => f.rowsMs + f.optimizeMs;
+    // Round by round, so each ratio is of two loads that ran next to each other.
+    const ratios = fs.map((f, r) => all(f) / all(results.get(settings[0])![r]));
+    return [String(c), range(perPage(fs, (f) => f.rowsMs), 3), range(perPage(fs, (f) => f.optimizeMs), 3),
+      range(perPage(fs, all), 3), range(ratios, 2), range(fs.map((f) => f.slowestCommitMs / 1000), 1)];
+  }),
+));
