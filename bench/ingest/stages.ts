@@ -16,6 +16,9 @@
 // alone on its thread, is the bound, past C = (w + s) / s cores. With K shards (defaultShardCount), the writer's s'
 // and a shard's f: min(N / w, 1 / s', K / f, C / (w + s' + f)).
 // CPU time is process.cpuUsage (user + sys), steadier than wall time on a shared machine.
+// Each stage's page faults are counted beside its CPU time, with what they cost on this machine: a fault on fresh memory
+// costs hardware well under a microsecond and the VMs of 2026-12-06 11-15 us, where they were a large part of a
+// page's CPU (ARCHITECTURE.md, Search, "Why that machine is slower").
 //
 //   npx tsx bench/ingest/stages.ts [archive.warc.gz] [--repeat 2] [--check file...]
 // --check also runs the built CLI's `index --workers 1` and `--workers 2` over the given archives (default: the 20k
@@ -37,7 +40,7 @@ import { FTS_AUTOMERGE, FTS_HASH_SIZE, FTS_TOKENIZER } from '../../src/core/stor
 import { openArchive } from '../../src/core/warc/index.js';
 import type { CaptureRow } from '../../src/shared/records.js';
 import { DEFAULT_OUT_DIR, DEFAULT_SEED, DEFAULT_SHAPE, fileName, poolDir } from '../lib/corpus-gen.js';
-import { machineLine } from '../lib/machine.js';
+import { machineLine, pageFaultProbeUs } from '../lib/machine.js';
 import { fmt, formatTable, MB } from '../lib/stats.js';
 
 // The first file of the index benchmark's 20k collection.
@@ -59,11 +62,13 @@ if (!existsSync(input)) {
   process.exit(2);
 }
 
-function cpuMs<T>(fn: () => T): { ms: number; value: T } {
+/** A stage's CPU ms and the page faults it took (fresh memory touched: see pageFaultProbeUs). */
+function cpuMs<T>(fn: () => T): { ms: number; faults: number; value: T } {
+  const f0 = process.resourceUsage().minorPageFault;
   const u0 = process.cpuUsage();
   const value = fn();
   const u = process.cpuUsage(u0);
-  return { ms: (u.user + u.system) / 1000, value };
+  return { ms: (u.user + u.system) / 1000, faults: process.resourceUsage().minorPageFault - f0, value };
 }
 
 const bytes = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -197,12 +202,14 @@ function measure(files: string[], workers: number, shards: number, dir: string):
 
 const dir = mkdtempSync(join(tmpdir(), 'as-bench-ingest-'));
 try {
+  const faultUs = pageFaultProbeUs(); // before the stages grow the heap (see pageFaultProbeUs)
   console.log(machineLine(dir));
   console.log(`input ${input} (${fmt(statSync(input).size / MB, 1)} MB); load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
-  const best = {
-    read: Infinity, decode: Infinity, extract: Infinity, rows: Infinity, write: Infinity, peer: Infinity, tuned: Infinity,
-    prefix: Infinity, shardedWrite: Infinity, shard: Infinity, adopt: Infinity,
-  };
+  const stageNames = ['read', 'decode', 'extract', 'rows', 'write', 'peer', 'tuned', 'prefix', 'shardedWrite', 'shard', 'adopt'] as const;
+  type Stage = (typeof stageNames)[number];
+  // Each stage's fastest round, and the page faults of that round.
+  const best = Object.fromEntries(stageNames.map((k) => [k, Infinity])) as Record<Stage, number>;
+  const faultsOf = Object.fromEntries(stageNames.map((k) => [k, 0])) as Record<Stage, number>;
   let n = 0;
   let dbBytes = 0;
   let textBytes = 0;
@@ -223,34 +230,44 @@ try {
     const pe = cpuMs(() => peer(dir, pages, false));
     const pt = cpuMs(() => peer(dir, pages, true));
     const pp = cpuMs(() => peer(dir, pages, true, true));
-    const now = {
-      read: rd.ms, decode: dc.ms, extract: ex.ms, rows: rw.ms, write: wr.ms, peer: pe.ms, tuned: pt.ms, prefix: pp.ms,
-      shardedWrite: sw.ms, shard: sh.ms, adopt: ad.ms,
+    const now: Record<Stage, { ms: number; faults: number }> = {
+      read: rd, decode: dc, extract: ex, rows: rw, write: wr, peer: pe, tuned: pt, prefix: pp, shardedWrite: sw, shard: sh, adopt: ad,
     };
-    for (const k of Object.keys(best) as (keyof typeof best)[]) best[k] = Math.min(best[k], now[k]);
+    for (const k of stageNames) {
+      if (now[k].ms < best[k]) {
+        best[k] = now[k].ms;
+        faultsOf[k] = now[k].faults;
+      }
+    }
   }
   const per = (ms: number): number => ms / n;
   const worker = per(best.read + best.decode + best.extract + best.rows);
   const writer = per(best.write);
   const shardedWriter = per(best.shardedWrite + best.adopt);
   const shard = per(best.shard);
+  const faults = (...stages: Stage[]): string => fmt(stages.reduce((sum, k) => sum + faultsOf[k], 0) / n, 1);
   const stageRows: string[][] = [
-    ['read (inflate, capture row, payload)', 'worker', fmt(per(best.read), 3), ''],
-    ['decode (charset)', 'worker', fmt(per(best.decode), 3), ''],
-    ['extract (text transform)', 'worker', fmt(per(best.extract), 3), ''],
-    ['rows (main lines, segment, UTF-8)', 'worker', fmt(per(best.rows), 3), ''],
-    ['write (writeBatch: captures, pages, FTS; indexes, optimize)', 'writer', fmt(writer, 3), `${fmt(best.write / best.tuned, 2)}x tuned peer`],
-    ['  of which FTS5 at least (tuned peer)', 'writer', fmt(per(best.tuned), 3), '1.00x'],
-    ['peer: bare FTS5, default merge settings', '-', fmt(per(best.peer), 3), `${fmt(best.peer / best.tuned, 2)}x tuned peer`],
-    [`peer, store settings + prefix='${PREFIX_INDEXES}'`, '-', fmt(per(best.prefix), 3), `${fmt(best.prefix / best.tuned, 2)}x tuned peer`],
-    ['all in (worker + writer)', '', fmt(worker + writer, 3), 'target <= 1.333 (1,500 pages/s on 2 cores)'],
-    ['sharded: writeBatch without FTS5', 'writer', fmt(per(best.shardedWrite), 3), ''],
-    ['sharded: adopting the sealed shard', 'writer', fmt(per(best.adopt), 3), ''],
-    ['sharded: a shard\'s FTS5 rows and seal', 'shard', fmt(shard, 3), `${fmt(best.shard / best.tuned, 2)}x tuned peer`],
-    ['sharded: all in (worker + writer + shard)', '', fmt(worker + shardedWriter + shard, 3), `${fmt((worker + shardedWriter + shard) / (worker + writer), 2)}x unsharded`],
+    ['read (inflate, capture row, payload)', 'worker', fmt(per(best.read), 3), faults('read'), ''],
+    ['decode (charset)', 'worker', fmt(per(best.decode), 3), faults('decode'), ''],
+    ['extract (text transform)', 'worker', fmt(per(best.extract), 3), faults('extract'), ''],
+    ['rows (main lines, segment, UTF-8)', 'worker', fmt(per(best.rows), 3), faults('rows'), ''],
+    ['write (writeBatch: captures, pages, FTS; indexes, optimize)', 'writer', fmt(writer, 3), faults('write'), `${fmt(best.write / best.tuned, 2)}x tuned peer`],
+    ['  of which FTS5 at least (tuned peer)', 'writer', fmt(per(best.tuned), 3), faults('tuned'), '1.00x'],
+    ['peer: bare FTS5, default merge settings', '-', fmt(per(best.peer), 3), faults('peer'), `${fmt(best.peer / best.tuned, 2)}x tuned peer`],
+    [`peer, store settings + prefix='${PREFIX_INDEXES}'`, '-', fmt(per(best.prefix), 3), faults('prefix'), `${fmt(best.prefix / best.tuned, 2)}x tuned peer`],
+    ['all in (worker + writer)', '', fmt(worker + writer, 3), faults('read', 'decode', 'extract', 'rows', 'write'), 'target <= 1.333 (1,500 pages/s on 2 cores)'],
+    ['sharded: writeBatch without FTS5', 'writer', fmt(per(best.shardedWrite), 3), faults('shardedWrite'), ''],
+    ['sharded: adopting the sealed shard', 'writer', fmt(per(best.adopt), 3), faults('adopt'), ''],
+    ['sharded: a shard\'s FTS5 rows and seal', 'shard', fmt(shard, 3), faults('shard'), `${fmt(best.shard / best.tuned, 2)}x tuned peer`],
+    ['sharded: all in (worker + writer + shard)', '', fmt(worker + shardedWriter + shard, 3), faults('read', 'decode', 'extract', 'rows', 'shardedWrite', 'adopt', 'shard'),
+      `${fmt((worker + shardedWriter + shard) / (worker + writer), 2)}x unsharded`],
   ];
   console.log(`${n} pages, best of ${repeat}; database ${fmt(dbBytes / MB, 1)} MB for ${fmt(textBytes / MB, 1)} MB of page text`);
-  console.log(formatTable(['stage', 'thread', 'CPU ms/page', 'ratio'], stageRows));
+  console.log(formatTable(['stage', 'thread', 'CPU ms/page', 'faults/page', 'ratio'], stageRows));
+  // What the faults cost at this machine's price of one (pageFaultProbeUs).
+  const allFaults = (['read', 'decode', 'extract', 'rows', 'write'] as const).reduce((sum, k) => sum + faultsOf[k], 0) / n;
+  console.log(`Page faults: ${fmt(allFaults, 1)} a page at ${fmt(faultUs, 1)} us each (this machine) = about ` +
+    `${fmt((allFaults * faultUs) / 1000, 3)} of the ${fmt(worker + writer, 3)} CPU ms a page.`);
 
   // Pages a ms on `cores` cores with `workers` workers and `shards` shards (0: the writer indexes every page), and
   // which part bounds it.

@@ -14,6 +14,8 @@ export interface MachineInfo {
   platform: string;
   /** The filesystem holding `dataPath`: device, type and whether the kernel reports it as rotational. */
   disk: string;
+  /** CPU microseconds of one page fault on fresh memory (pageFaultProbeUs). */
+  pageFaultUs: number;
 }
 
 export function machineInfo(dataPath = process.cwd()): MachineInfo {
@@ -25,13 +27,45 @@ export function machineInfo(dataPath = process.cwd()): MachineInfo {
     node: process.version,
     platform: `${process.platform}-${process.arch} ${release()}`,
     disk: describeDisk(dataPath),
+    pageFaultUs: pageFaultProbeUs(),
   };
 }
 
-/** e.g. "AMD EPYC, 2 cores, 23.5 GiB, node v20.20.0, linux-x64 6.1, disk /dev/vda ext4 rotational=1" */
+/** e.g. "AMD EPYC, 2 cores, 23.5 GiB, node v20.20.0, linux-x64 6.1, disk /dev/vda ext4 rotational=1, page fault
+ *  12 us" */
 export function machineLine(dataPath?: string): string {
   const m = machineInfo(dataPath);
-  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, ${m.platform}, disk ${m.disk}`;
+  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, ${m.platform}, disk ${m.disk}, ` +
+    `page fault ${m.pageFaultUs < 1 ? m.pageFaultUs.toFixed(2) : m.pageFaultUs.toFixed(1)} us`;
+}
+
+/**
+ * CPU microseconds per page fault when fresh memory is first touched: the median of 3 rounds, each a 64 MiB
+ * ArrayBuffer (over glibc's largest mmap threshold, 32 MiB, so always freshly mapped) with one byte written per 4 KiB
+ * page. Bare metal is commonly a fraction of a microsecond; the VMs of 2026-12-06 took 11-15 us. That matters
+ * wherever work allocates and frees large blocks: V8 maps a fresh chunk for every object over 128 KiB (a decoded
+ * page's two-byte string, say) and unmaps it when the object dies, so a 120 KB page of mostly ASCII with a few curly
+ * quotes (a 240 KiB string) took ~60 faults to decode, ~1 ms on such a VM. bench/ingest/stages.ts counts each
+ * stage's faults. Measured once a process, on the first call: late in a process with a large heap, the kernel's
+ * answer varied 10x from round to round.
+ */
+export function pageFaultProbeUs(): number {
+  probedFaultUs ??= measureFaultUs();
+  return probedFaultUs;
+}
+let probedFaultUs: number | undefined;
+
+function measureFaultUs(): number {
+  const rounds: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const f0 = process.resourceUsage().minorPageFault;
+    const u0 = process.cpuUsage();
+    const bytes = new Uint8Array(new ArrayBuffer(64 << 20));
+    for (let i = 0; i < bytes.length; i += 4096) bytes[i] = 1;
+    const u = process.cpuUsage(u0);
+    rounds.push((u.user + u.system) / Math.max(1, process.resourceUsage().minorPageFault - f0));
+  }
+  return rounds.sort((a, b) => a - b)[1];
 }
 
 function describeDisk(path: string): string {
