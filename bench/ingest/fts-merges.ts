@@ -11,6 +11,9 @@
 // table is written beside it and removed. Figures: CPU of this thread per page for the rows with their commits
 // (merges included) and for the optimize, each setting's total over the first's (round by round), and the slowest
 // commit's wall time (the writer's longest stall).
+// What a setting costs a search made during the load: before the optimize, the segments the table holds and the
+// wall time of PROBES (a bm25-ranked top 10, as the search's ranked plan asks FTS5, and the count of all matches),
+// then the same after the optimize (one segment), each query's median of 3.
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3'; // bench-only: a bare FTS5 table, the writer's FTS5 work without the store
@@ -35,7 +38,39 @@ const cpuMs = (): number => {
   return (u.user + u.system) / 1000;
 };
 
-interface Figures { rowsMs: number; optimizeMs: number; slowestCommitMs: number; pages: number }
+interface Figures {
+  rowsMs: number;
+  optimizeMs: number;
+  slowestCommitMs: number;
+  pages: number;
+  /** Segments before the optimize, and the probes' summed wall ms before and after it. */
+  segments: number;
+  probeMs: number;
+  probeOptimizedMs: number;
+}
+
+/** FTS5 queries of the kinds bench/index times (a common word, medium and rare words, phrases, prefixes, two
+ *  words), all found in real pages. */
+const PROBES = ['the', 'captain', 'calculator', 'flux', 'serps', '"american intelligence"', '"weird the"', 'lib*', 'ten*',
+  'documents reads', 'reconciled acting'];
+
+/** Summed wall ms of PROBES on `db`'s table f, each the median of 3 runs. */
+function probe(db: Database.Database): number {
+  const ranked = db.prepare('SELECT rowid FROM f WHERE f MATCH ? ORDER BY bm25(f) LIMIT 10');
+  const count = db.prepare('SELECT count(*) FROM f WHERE f MATCH ?').pluck();
+  let sum = 0;
+  for (const q of PROBES) {
+    const runs: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const t = performance.now();
+      ranked.all(q);
+      count.get(q);
+      runs.push(performance.now() - t);
+    }
+    sum += runs.sort((a, b) => a - b)[1];
+  }
+  return sum;
+}
 
 function load(crisismerge: number): Figures {
   const path = join(dirname(source!), `fts-merges-${process.pid}.sqlite`);
@@ -76,9 +111,12 @@ function load(crisismerge: number): Figures {
       if (batch.length >= perCommit) flush();
     }
     if (batch.length > 0) flush();
+    const segments = db.prepare('SELECT count(DISTINCT segid) FROM f_idx').pluck().get() as number;
+    const probeMs = probe(db);
     const cpu = cpuMs();
     db.exec(`INSERT INTO f (f) VALUES ('optimize')`);
-    return { rowsMs, optimizeMs: cpuMs() - cpu, slowestCommitMs, pages: n };
+    const optimizeMs = cpuMs() - cpu;
+    return { rowsMs, optimizeMs, slowestCommitMs, pages: n, segments, probeMs, probeOptimizedMs: probe(db) };
   } finally {
     db.close();
     src.close();
@@ -103,14 +141,16 @@ const range = (xs: number[], digits: number): string => {
 };
 const perPage = (fs: Figures[], ms: (f: Figures) => number): number[] => fs.map((f) => ms(f) / f.pages);
 console.log(machineLine(dirname(source)));
-console.log(`${results.get(settings[0])![0].pages} pages, ${perCommit} a commit, ${rounds} rounds; CPU ms a page, slowest commit s`);
+console.log(`${results.get(settings[0])![0].pages} pages, ${perCommit} a commit, ${rounds} rounds; CPU ms a page, slowest commit s; ` +
+  `segments and ${PROBES.length} probe queries' ms before the optimize, and the probes' ms after it`);
 console.log(formatTable(
-  ['crisismerge', 'rows+merges', 'optimize', 'all', `all vs ${settings[0]}`, 'slowest commit'],
+  ['crisismerge', 'rows+merges', 'optimize', 'all', `all vs ${settings[0]}`, 'slowest commit', 'segments', 'probes', 'probes optimized'],
   [...results].map(([c, fs]) => {
     const all = (f: Figures): number => f.rowsMs + f.optimizeMs;
     // Round by round, so each ratio is of two loads that ran next to each other.
     const ratios = fs.map((f, r) => all(f) / all(results.get(settings[0])![r]));
     return [String(c), range(perPage(fs, (f) => f.rowsMs), 3), range(perPage(fs, (f) => f.optimizeMs), 3),
-      range(perPage(fs, all), 3), range(ratios, 2), range(fs.map((f) => f.slowestCommitMs / 1000), 1)];
+      range(perPage(fs, all), 3), range(ratios, 2), range(fs.map((f) => f.slowestCommitMs / 1000), 1),
+      range(fs.map((f) => f.segments), 0), range(fs.map((f) => f.probeMs), 1), range(fs.map((f) => f.probeOptimizedMs), 1)];
   }),
 ));
