@@ -55,6 +55,7 @@ export const search: Command = {
       if (positional.length !== 1 || typeof queriesFile !== 'string') throw new UsageError('give <db> and --queries <file>');
       if (!existsSync(queriesFile)) throw new UsageError(`${queriesFile}: no such file`);
       return readCollection(positional[0], io, (coll) => {
+        coll.warmRankingData(); // many searches on one connection, as a reader thread has
         for (const line of readFileSync(queriesFile, 'utf8').split('\n')) {
           const query = line.trim();
           if (!query) continue;

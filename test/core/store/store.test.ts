@@ -246,6 +246,31 @@ describe('Collection', () => {
     again.close();
   });
 
+  it('reads every page\'s column sizes into a grown cache for ranking, and ranks as before', () => {
+    const pages = Array.from({ length: 300 }, (_, i) => ({
+      digest: `d${i}`, title: `page ${i}`, text: `harbour ${'crane '.repeat(1 + (i % 7))} line ${i}`,
+      captures: [{ uri: `http://a.example/${i}`, timestamp: '20240101000000' }],
+    }));
+    const p = dbPath();
+    buildCollection(p, pages).close();
+    const cold = Collection.open(p, { readonly: true });
+    const before = search(cold, 'crane', { limit: 20 }).hits.map((h) => [h.url, h.score]);
+    cold.close();
+    const coll = Collection.open(p, { readonly: true });
+    const cacheSize = () => coll.get<{ cache_size: number }>({ sql: 'PRAGMA cache_size', params: {} })!.cache_size;
+    const base = cacheSize();
+    expect(coll.warmRankingData()).toBe(300);
+    expect(cacheSize()).toBeLessThan(base); // negative KiB: a larger cache
+    expect(search(coll, 'crane', { limit: 20 }).hits.map((h) => [h.url, h.score])).toEqual(before);
+    expect(before).toHaveLength(20);
+    coll.close();
+    const empty = dbPath();
+    Collection.open(empty).close();
+    const none = Collection.open(empty, { readonly: true });
+    expect(none.warmRankingData()).toBe(0);
+    none.close();
+  });
+
   it('beginFile on a known path drops its old captures and errors (resume/redo without duplicates)', () => {
     const p = dbPath();
     const coll = buildCollection(p, [
