@@ -14,7 +14,7 @@
 // (`npx tsx bench/index/run.ts --sizes 200000 --workers 2 --keep` leaves bench/data/index/db-web-200000-w2.sqlite).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { Collection } from '../../src/core/store/index.js';
 import { Registry } from '../../src/engine/registry.js';
@@ -93,8 +93,11 @@ function dataDirForDb(db: string, manifest: CollectionManifest): string {
   return dataDir;
 }
 
-async function startEngine(dataDir: string): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, [join(ROOT, 'out/node/engine.mjs'), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** The built engine on `dataDir`, allowed to read the archives in `archiveDir` (the engine opens nothing outside the
+ *  folders it is given: src/engine/access.ts). */
+async function startEngine(dataDir: string, archiveDir: string): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, [join(ROOT, 'out/node/engine.mjs'), '--data-dir', dataDir, '--allow-dir', archiveDir],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((ok, fail) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -115,7 +118,7 @@ async function main(): Promise<void> {
   const manifest = await buildCollection({ pages: PAGES });
   const dataDir = DB ? dataDirForDb(DB, manifest) : join(ROOT, 'bench/data/ui', String(PAGES));
   mkdirSync(dataDir, { recursive: true });
-  const engine = await startEngine(dataDir);
+  const engine = await startEngine(dataDir, dirname(manifest.files[0]));
   const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
