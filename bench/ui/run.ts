@@ -150,6 +150,9 @@ async function main(): Promise<void> {
       const d = await api<{ ingest: { running: boolean }; captures: number; pages: number }>('collections.get', { collection: name });
       if (!d.ingest.running) {
         process.stderr.write(`collection ready: ${d.pages} pages, ${d.captures} captures (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+        // A run stopped between creating the collection and adding its files leaves it empty, and this one would time
+        // searches of nothing.
+        if (d.pages === 0) throw new Error(`the collection in ${dataDir} holds no pages: remove that folder and run again`);
         break;
       }
       await new Promise((r) => setTimeout(r, 1000));
