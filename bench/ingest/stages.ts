@@ -245,7 +245,9 @@ try {
   const writer = per(best.write);
   const shardedWriter = per(best.shardedWrite + best.adopt);
   const shard = per(best.shard);
-  const faults = (...stages: Stage[]): string => fmt(stages.reduce((sum, k) => sum + faultsOf[k], 0) / n, 1);
+  const faultsPerPage = (...stages: Stage[]): number => stages.reduce((sum, k) => sum + faultsOf[k], 0) / n;
+  const faults = (...stages: Stage[]): string => fmt(faultsPerPage(...stages), 1);
+  const allIn: Stage[] = ['read', 'decode', 'extract', 'rows', 'write'];
   const stageRows: string[][] = [
     ['read (inflate, capture row, payload)', 'worker', fmt(per(best.read), 3), faults('read'), ''],
     ['decode (charset)', 'worker', fmt(per(best.decode), 3), faults('decode'), ''],
@@ -255,7 +257,7 @@ try {
     ['  of which FTS5 at least (tuned peer)', 'writer', fmt(per(best.tuned), 3), faults('tuned'), '1.00x'],
     ['peer: bare FTS5, default merge settings', '-', fmt(per(best.peer), 3), faults('peer'), `${fmt(best.peer / best.tuned, 2)}x tuned peer`],
     [`peer, store settings + prefix='${PREFIX_INDEXES}'`, '-', fmt(per(best.prefix), 3), faults('prefix'), `${fmt(best.prefix / best.tuned, 2)}x tuned peer`],
-    ['all in (worker + writer)', '', fmt(worker + writer, 3), faults('read', 'decode', 'extract', 'rows', 'write'), 'target <= 1.333 (1,500 pages/s on 2 cores)'],
+    ['all in (worker + writer)', '', fmt(worker + writer, 3), faults(...allIn), 'target <= 1.333 (1,500 pages/s on 2 cores)'],
     ['sharded: writeBatch without FTS5', 'writer', fmt(per(best.shardedWrite), 3), faults('shardedWrite'), ''],
     ['sharded: adopting the sealed shard', 'writer', fmt(per(best.adopt), 3), faults('adopt'), ''],
     ['sharded: a shard\'s FTS5 rows and seal', 'shard', fmt(shard, 3), faults('shard'), `${fmt(best.shard / best.tuned, 2)}x tuned peer`],
@@ -265,7 +267,7 @@ try {
   console.log(`${n} pages, best of ${repeat}; database ${fmt(dbBytes / MB, 1)} MB for ${fmt(textBytes / MB, 1)} MB of page text`);
   console.log(formatTable(['stage', 'thread', 'CPU ms/page', 'faults/page', 'ratio'], stageRows));
   // What the faults cost at this machine's price of one (pageFaultProbeUs).
-  const allFaults = (['read', 'decode', 'extract', 'rows', 'write'] as const).reduce((sum, k) => sum + faultsOf[k], 0) / n;
+  const allFaults = faultsPerPage(...allIn);
   console.log(`Page faults: ${fmt(allFaults, 1)} a page at ${fmt(faultUs, 1)} us each (this machine) = about ` +
     `${fmt((allFaults * faultUs) / 1000, 3)} of the ${fmt(worker + writer, 3)} CPU ms a page.`);
 
