@@ -11,8 +11,6 @@ import type { FromReader, ReaderCall, ReaderResults, ToReader } from './reader-p
 
 const port = parentPort!;
 const open = new Map<string, Collection>(); // by database file
-/** Connections whose ranking data is resident (Collection.warmRankingData). */
-const warmed = new Set<string>();
 
 function collection(dbPath: string): Collection {
   let c = open.get(dbPath);
@@ -40,7 +38,6 @@ function run(call: ReaderCall): ReaderResults[ReaderCall['op']] {
     case 'forget':
       open.get(call.dbPath)?.close();
       open.delete(call.dbPath);
-      warmed.delete(call.dbPath);
       return null;
   }
 }
@@ -64,13 +61,10 @@ port.on('message', (msg: ToReader) => {
   port.postMessage(spans ? { ...reply, spans } : reply);
   // After a connection's first answer, while the thread would wait for the next call, rather than before it: the
   // first search is not delayed, the ones after it rank without reading column sizes from the file.
-  const c = open.get(call.dbPath);
-  if (c && !warmed.has(call.dbPath)) {
-    warmed.add(call.dbPath);
-    try {
-      c.warmRankingData();
-    } catch {
-      // Only a speed-up: a database that cannot be read says so to the next call that reads it.
-    }
+  // Once a connection (warmRankingData returns at once after that).
+  try {
+    open.get(call.dbPath)?.warmRankingData();
+  } catch {
+    // Only a speed-up: a database that cannot be read says so to the next call that reads it.
   }
 });

@@ -297,6 +297,8 @@ export class Collection {
   private readonly statements = new Map<string, Database.Statement>();
   /** Set while a checkpoint thread runs (checkpointInBackground): its shared slots (CHECKPOINT_SLOTS). */
   private commits: Int32Array | null = null;
+  /** warmRankingData has run on this connection. */
+  private rankingWarmed = false;
   /** Whether this connection made its temp.window_pages table (writeBatch's `window`). */
   private windowTable = false;
 
@@ -668,10 +670,13 @@ export class Collection {
    * word on a few thousand of a million pages reads most of the table's ~900 pages, one at a time (`captain`: 2,060
    * page reads in a fresh process, more than its own ranking costs), and a cache shared with everything else a search
    * reads had dropped them again by the next such word. For a connection kept open for many searches (a reader thread
-   * after its first answer, `search --queries`): at a million pages it reads 14.6 MB, once. Returns the pages whose
-   * sizes it read: 0 when the index is empty, or when they would take more than RANKING_DATA_MAX_BYTES.
+   * after its first answer, `search --queries`): at a million pages it reads 14.6 MB, once a connection. Returns the
+   * pages whose sizes it read: 0 when the index is empty, when they would take more than RANKING_DATA_MAX_BYTES, or
+   * when this connection has read them already.
    */
   warmRankingData(): number {
+    if (this.rankingWarmed) return 0;
+    this.rankingWarmed = true;
     // Page ids are about as many as the pages (the highest, found in the index, costs nothing to read).
     const ids = (this.stmt('SELECT max(rowid) AS id FROM pages_fts_docsize').get() as { id: number | null }).id ?? 0;
     const bytes = ids * DOCSIZE_BYTES_A_PAGE;

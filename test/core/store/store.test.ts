@@ -261,6 +261,7 @@ describe('Collection', () => {
     const base = cacheSize();
     expect(coll.warmRankingData()).toBe(300);
     expect(cacheSize()).toBeLessThan(base); // negative KiB: a larger cache
+    expect(coll.warmRankingData()).toBe(0); // once a connection
     expect(search(coll, 'crane', { limit: 20 }).hits.map((h) => [h.url, h.score])).toEqual(before);
     expect(before).toHaveLength(20);
     coll.close();
