@@ -55,7 +55,9 @@ export const search: Command = {
       if (positional.length !== 1 || typeof queriesFile !== 'string') throw new UsageError('give <db> and --queries <file>');
       if (!existsSync(queriesFile)) throw new UsageError(`${queriesFile}: no such file`);
       return readCollection(positional[0], io, (coll) => {
-        coll.warmRankingData(); // many searches on one connection, as a reader thread has
+        // Many searches on one connection, as a reader thread has: warmed all at once, before the first.
+        const warm = coll.warmSearchData();
+        while (!warm.next().done) continue;
         for (const line of readFileSync(queriesFile, 'utf8').split('\n')) {
           const query = line.trim();
           if (!query) continue;

@@ -60,11 +60,18 @@ port.on('message', (msg: ToReader) => {
   const spans = takeSpans();
   port.postMessage(spans ? { ...reply, spans } : reply);
   // After a connection's first answer, while the thread would wait for the next call, rather than before it: the
-  // first search is not delayed, the ones after it rank without reading column sizes from the file.
-  // Once a connection (warmRankingData returns at once after that).
-  try {
-    open.get(call.dbPath)?.warmRankingData();
-  } catch {
-    // Only a speed-up: a database that cannot be read says so to the next call that reads it.
-  }
+  // first search is not delayed, and the ones after it find what they look up for each match in the cache. One step
+  // at a time, each on its own turn of the event loop, so a call that arrives meanwhile waits for one step only.
+  const c = open.get(call.dbPath);
+  if (c) warmInSteps(c.warmSearchData());
 });
+
+function warmInSteps(steps: Iterator<unknown>): void {
+  setImmediate(() => {
+    try {
+      if (!steps.next().done) warmInSteps(steps);
+    } catch {
+      // Only a speed-up: a database that cannot be read (or was closed meanwhile) says so to the next call that reads it.
+    }
+  });
+}

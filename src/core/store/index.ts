@@ -151,8 +151,26 @@ const WAL_AUTOCHECKPOINT = 1000;
 const CACHE_KIB = 65_536;
 /** What pages_fts_docsize holds a page, at most about: a row of four column sizes (measured 14.6 bytes at 1M). */
 const DOCSIZE_BYTES_A_PAGE = 16;
-/** warmRankingData keeps the column sizes of up to ~16M pages resident, no more. */
-const RANKING_DATA_MAX_BYTES = 256 << 20;
+/** What captures_page holds a capture, at most about (measured 61.3 bytes at 1M real pages). */
+const CAPTURE_INDEX_BYTES = 64;
+/** warmSearchData keeps at most this much resident a connection: the column sizes of up to ~16M pages, and the
+ *  captures' index too while both fit (up to ~3M pages at ~1.35 captures a page). */
+const SEARCH_DATA_MAX_BYTES = 256 << 20;
+/** What a connection's cache holds besides the data warmSearchData put there, when that is more than CACHE_KIB
+ *  would hold: at a million pages with 64 MB besides, the ~16,000 pages of fresh memory that the first searches
+ *  filled cost more in page faults than the reads the room saved (two-term first hits p95 12.6 ms against 8.9, rare
+ *  3.9 against 3.6, none better). */
+const WARM_HEADROOM_KIB = 16_384;
+/** Page ids warmSearchData reads a step: at a million real pages, ~0.8 MB of column sizes and ~4 MB of the captures'
+ *  index, 10-20 ms here, so a call that arrives meanwhile waits no longer than that. */
+const WARM_STEP_PAGES = 50_000;
+
+/** One step of warmSearchData: what it read, and how many rows. */
+export interface WarmStep {
+  /** 'ranking': FTS5's column sizes (pages_fts_docsize); 'captures': the captures' index by page (captures_page). */
+  part: 'ranking' | 'captures';
+  rows: number;
+}
 /** pages_fts's merge settings: FTS5 writes a segment per commit (a batch's rows) and merges them as it goes. */
 interface FtsMerges {
   /** Segments of a level merged a little after each commit, as soon as there are this many (0: never). */
@@ -297,8 +315,8 @@ export class Collection {
   private readonly statements = new Map<string, Database.Statement>();
   /** Set while a checkpoint thread runs (checkpointInBackground): its shared slots (CHECKPOINT_SLOTS). */
   private commits: Int32Array | null = null;
-  /** warmRankingData has run on this connection. */
-  private rankingWarmed = false;
+  /** warmSearchData has been called on this connection. */
+  private searchDataWarmed = false;
   /** Whether this connection made its temp.window_pages table (writeBatch's `window`). */
   private windowTable = false;
 
@@ -665,26 +683,53 @@ export class Collection {
   }
 
   /**
-   * Reads the full-text index's column sizes of every page (pages_fts_docsize) into this connection's page cache, grown
-   * by as much, so that ranking reads none of them from the file. FTS5's bm25 looks up each match's sizes there: a
-   * word on a few thousand of a million pages reads most of the table's ~900 pages, one at a time (`captain`: 2,060
-   * page reads in a fresh process, more than its own ranking costs), and a cache shared with everything else a search
-   * reads had dropped them again by the next such word. For a connection kept open for many searches (a reader thread
-   * after its first answer, `search --queries`): at a million pages it reads 14.6 MB, once a connection. Returns the
-   * pages whose sizes it read: 0 when the index is empty, when they would take more than RANKING_DATA_MAX_BYTES, or
-   * when this connection has read them already.
+   * Reads what search looks up for each match, spread over the whole collection, into this connection's page cache,
+   * grown by as much, so that a search reads none of it from the file. Two parts, each at most one read of its pages:
+   * - FTS5's column sizes of every page (pages_fts_docsize), which bm25 looks up for each match it ranks: a word on a
+   *   few thousand of a million pages read most of the table's ~900 pages one at a time (`captain`: 2,060 page reads
+   *   in a fresh process, more than its own ranking costs);
+   * - the captures' index by page (captures_page), which totals and facets look up for each of up to 2,000 matches,
+   *   and hits for their best capture: a word on 1,000-2,300 pages spread over a million read ~1,700 of its ~5,000
+   *   pages (`captain`'s facets: 70-86 ms in a fresh process with the file in the OS's cache, 7.5 from this cache).
+   * A cache shared with everything else a search reads had dropped them again by the next such word. For a connection
+   * kept open for many searches (a reader thread after its first answer, `search --queries`): at a million pages
+   * ~100 MB, and the cache is that and WARM_HEADROOM_KIB (no less than CACHE_KIB). A part is left out when it would take the connection's warmed data past SEARCH_DATA_MAX_BYTES, the index
+   * when it is not there (dropped for a bulk load). The work comes in steps of WARM_STEP_PAGES page ids, which the
+   * caller runs when it likes: a reader thread one at a time between calls. Once a connection: later calls have no
+   * steps.
    */
-  warmRankingData(): number {
-    if (this.rankingWarmed) return 0;
-    this.rankingWarmed = true;
-    // Page ids are about as many as the pages (the highest, found in the index, costs nothing to read).
-    const ids = (this.stmt('SELECT max(rowid) AS id FROM pages_fts_docsize').get() as { id: number | null }).id ?? 0;
-    const bytes = ids * DOCSIZE_BYTES_A_PAGE;
-    if (ids === 0 || bytes > RANKING_DATA_MAX_BYTES) return 0;
-    this.db.pragma(`cache_size = ${-(CACHE_KIB + Math.ceil(bytes / 1024))}`);
-    // length(sz) reads each row: count(*) alone warmed less (medium first hits p95 at 1M 9.3-13.3 ms against 7.5-8.2).
-    const read = this.stmt('SELECT count(*) AS pages, sum(length(sz)) AS bytes FROM pages_fts_docsize').get() as { pages: number };
-    return read.pages;
+  warmSearchData(): Iterator<WarmStep> {
+    if (this.searchDataWarmed) return [][Symbol.iterator]();
+    this.searchDataWarmed = true;
+    return this.warmSteps();
+  }
+
+  private *warmSteps(): Generator<WarmStep> {
+    // Ids, from the ends of each b-tree: about as many as the pages and the captures. (min and max in one SELECT
+    // would scan the table: 263 ms at a million pages.)
+    const span = this.stmt('SELECT (SELECT min(id) FROM pages) AS lo, (SELECT max(id) FROM pages) AS hi').get() as { lo: number | null; hi: number | null };
+    if (span.lo === null || span.hi === null) return;
+    const pageIds = span.hi - span.lo + 1;
+    const captureIds = (this.stmt('SELECT max(id) AS hi FROM captures').get() as { hi: number | null }).hi ?? 0;
+    let bytes = pageIds * DOCSIZE_BYTES_A_PAGE;
+    if (bytes > SEARCH_DATA_MAX_BYTES) return;
+    const parts: Array<{ part: WarmStep['part']; sql: string }> = [
+      // length(sz) reads each row: count(*) alone warmed less (medium first hits p95 at 1M 9.3-13.3 ms against 7.5-8.2).
+      { part: 'ranking', sql: 'SELECT count(*) AS n, sum(length(sz)) AS b FROM pages_fts_docsize WHERE id >= @lo AND id < @hi' },
+    ];
+    if (bytes + captureIds * CAPTURE_INDEX_BYTES <= SEARCH_DATA_MAX_BYTES && this.hasIndex('captures_page')) {
+      bytes += captureIds * CAPTURE_INDEX_BYTES;
+      parts.push({
+        part: 'captures',
+        sql: 'SELECT count(*) AS n, sum(length(rhost)) AS b FROM captures INDEXED BY captures_page WHERE page_id >= @lo AND page_id < @hi',
+      });
+    }
+    this.db.pragma(`cache_size = ${-Math.max(CACHE_KIB, WARM_HEADROOM_KIB + Math.ceil(bytes / 1024))}`);
+    for (const { part, sql } of parts) {
+      for (let lo = span.lo; lo <= span.hi; lo += WARM_STEP_PAGES) {
+        yield { part, rows: (this.stmt(sql).get({ lo, hi: lo + WARM_STEP_PAGES }) as { n: number }).n };
+      }
+    }
   }
 
   /** Runs a write statement built elsewhere; returns the rows changed. */

@@ -6,9 +6,13 @@ import Database from 'better-sqlite3'; // test-only: reads the raw schema the st
 import { describe, expect, it } from 'vitest';
 import { Collection, SCHEMA_VERSION, hostRange, reverseHost } from '../../../src/core/store/index.js';
 import { FTS_AUTOMERGE, FTS_HASH_SIZE, MIGRATIONS, PAGE_SIZE, SEGMENT_FUNCTION } from '../../../src/core/store/schema.js';
-import { search } from '../../../src/core/search/index.js';
+import { search, searchFacets } from '../../../src/core/search/index.js';
 import { segmentWords } from '../../../src/core/search/segment.js';
 import { buildCollection, tempDbs } from '../search/helpers.js';
+
+function* iterate<T>(it: Iterator<T>): Generator<T> {
+  for (let r = it.next(); !r.done; r = it.next()) yield r.value;
+}
 
 const { path: dbPath } = tempDbs();
 
@@ -246,29 +250,52 @@ describe('Collection', () => {
     again.close();
   });
 
-  it('reads every page\'s column sizes into a grown cache for ranking, and ranks as before', () => {
+  it('reads what search looks up for each match into a grown cache, in steps, and searches as before', () => {
+    // Two captures of every third page, so the captures' index holds more rows than there are pages.
     const pages = Array.from({ length: 300 }, (_, i) => ({
       digest: `d${i}`, title: `page ${i}`, text: `harbour ${'crane '.repeat(1 + (i % 7))} line ${i}`,
-      captures: [{ uri: `http://a.example/${i}`, timestamp: '20240101000000' }],
+      captures: [
+        { uri: `http://a${i % 5}.example/${i}`, timestamp: `20${10 + (i % 9)}0101000000` },
+        ...(i % 3 === 0 ? [{ uri: `http://b.example/${i}`, timestamp: '20240101000000' }] : []),
+      ],
     }));
     const p = dbPath();
     buildCollection(p, pages).close();
+    const answers = (c: Collection) => {
+      const hits = search(c, 'crane', { limit: 20 }).hits.map((h) => [h.url, h.score, h.captureCount]);
+      const { total, facets } = searchFacets(c, 'crane');
+      return { hits, total, facets };
+    };
     const cold = Collection.open(p, { readonly: true });
-    const before = search(cold, 'crane', { limit: 20 }).hits.map((h) => [h.url, h.score]);
+    const before = answers(cold);
     cold.close();
+    expect(before.hits).toHaveLength(20);
+    expect(before.total).toBe(300);
+
     const coll = Collection.open(p, { readonly: true });
     const cacheSize = () => coll.get<{ cache_size: number }>({ sql: 'PRAGMA cache_size', params: {} })!.cache_size;
     const base = cacheSize();
-    expect(coll.warmRankingData()).toBe(300);
-    expect(cacheSize()).toBeLessThan(base); // negative KiB: a larger cache
-    expect(coll.warmRankingData()).toBe(0); // once a connection
-    expect(search(coll, 'crane', { limit: 20 }).hits.map((h) => [h.url, h.score])).toEqual(before);
-    expect(before).toHaveLength(20);
+    const steps = [...iterate(coll.warmSearchData())];
+    const rows = (part: string) => steps.filter((s) => s.part === part).reduce((n, s) => n + s.rows, 0);
+    expect(rows('ranking')).toBe(300);
+    expect(rows('captures')).toBe(400);
+    expect(cacheSize()).toBeLessThanOrEqual(base); // negative KiB: never a smaller cache than before
+    expect([...iterate(coll.warmSearchData())]).toEqual([]); // once a connection
+    expect(answers(coll)).toEqual(before);
     coll.close();
+
+    // Without the captures' index (dropped for a bulk load), the column sizes alone.
+    const loading = Collection.open(p);
+    loading.deferCaptureIndexes();
+    loading.close();
+    const partial = Collection.open(p, { readonly: true });
+    expect(new Set([...iterate(partial.warmSearchData())].map((s) => s.part))).toEqual(new Set(['ranking']));
+    partial.close();
+
     const empty = dbPath();
     Collection.open(empty).close();
     const none = Collection.open(empty, { readonly: true });
-    expect(none.warmRankingData()).toBe(0);
+    expect([...iterate(none.warmSearchData())]).toEqual([]);
     none.close();
   });
 
