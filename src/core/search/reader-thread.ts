@@ -68,10 +68,6 @@ port.on('message', (msg: ToReader) => {
 
 function warmInSteps(steps: Iterator<unknown>): void {
   setImmediate(() => {
-    try {
-      if (!steps.next().done) warmInSteps(steps);
-    } catch {
-      // Only a speed-up: a database that cannot be read (or was closed meanwhile) says so to the next call that reads it.
-    }
+    if (!steps.next().done) warmInSteps(steps);
   });
 }

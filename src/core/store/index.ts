@@ -165,6 +165,16 @@ const WARM_HEADROOM_KIB = 16_384;
  *  index, 10-20 ms here, so a call that arrives meanwhile waits no longer than that. */
 const WARM_STEP_PAGES = 50_000;
 
+/** The steps until one throws, and then no more: warming is only a speed-up, and what stopped it (the captures' index
+ *  dropped meanwhile for a bulk load, the connection closed) is the next search's to meet and report. */
+function* untilFailure<T>(steps: Generator<T>): Generator<T> {
+  try {
+    yield* steps;
+  } catch {
+    // ends the warm-up
+  }
+}
+
 /** One step of warmSearchData: what it read, and how many rows. */
 export interface WarmStep {
   /** 'ranking': FTS5's column sizes (pages_fts_docsize); 'captures': the captures' index by page (captures_page). */
@@ -695,13 +705,13 @@ export class Collection {
    * kept open for many searches (a reader thread after its first answer, `search --queries`): at a million pages
    * ~100 MB, and the cache is that and WARM_HEADROOM_KIB (no less than CACHE_KIB). A part is left out when it would take the connection's warmed data past SEARCH_DATA_MAX_BYTES, the index
    * when it is not there (dropped for a bulk load). The work comes in steps of WARM_STEP_PAGES page ids, which the
-   * caller runs when it likes: a reader thread one at a time between calls. Once a connection: later calls have no
-   * steps.
+   * caller runs when it likes: a reader thread one at a time between calls. A step that fails ends the steps. Once a
+   * connection: later calls have no steps.
    */
   warmSearchData(): Iterator<WarmStep> {
     if (this.searchDataWarmed) return [][Symbol.iterator]();
     this.searchDataWarmed = true;
-    return this.warmSteps();
+    return untilFailure(this.warmSteps());
   }
 
   private *warmSteps(): Generator<WarmStep> {
