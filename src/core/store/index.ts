@@ -159,7 +159,7 @@ const SEARCH_DATA_MAX_BYTES = 256 << 20;
 /** What a connection's cache holds besides the data warmSearchData put there, when that is more than CACHE_KIB
  *  would hold: at a million pages with 64 MB besides, the ~16,000 pages of fresh memory that the first searches
  *  filled cost more in page faults than the reads the room saved (two-term first hits p95 12.6 ms against 8.9, rare
- *  3.9 against 3.6, none better). */
+ *  3.9 against 3.6; no class faster with the larger room). */
 const WARM_HEADROOM_KIB = 16_384;
 /** Page ids warmSearchData reads a step: at a million real pages, ~0.8 MB of column sizes and ~4 MB of the captures'
  *  index, 10-20 ms here, so a call that arrives meanwhile waits no longer than that. */
@@ -703,10 +703,10 @@ export class Collection {
    *   pages (`captain`'s facets: 70-86 ms in a fresh process with the file in the OS's cache, 7.5 from this cache).
    * A cache shared with everything else a search reads had dropped them again by the next such word. For a connection
    * kept open for many searches (a reader thread after its first answer, `search --queries`): at a million pages
-   * ~100 MB, and the cache is that and WARM_HEADROOM_KIB (no less than CACHE_KIB). A part is left out when it would take the connection's warmed data past SEARCH_DATA_MAX_BYTES, the index
-   * when it is not there (dropped for a bulk load). The work comes in steps of WARM_STEP_PAGES page ids, which the
-   * caller runs when it likes: a reader thread one at a time between calls. A step that fails ends the steps. Once a
-   * connection: later calls have no steps.
+   * ~100 MB, and the cache is then that and WARM_HEADROOM_KIB (no less than CACHE_KIB). A part is left out when it
+   * would take the warmed data past SEARCH_DATA_MAX_BYTES, the index also when it is not there (dropped for a bulk
+   * load). The work comes in steps of WARM_STEP_PAGES page ids, which the caller runs when it likes: a reader thread
+   * one at a time between calls. A step that fails ends the steps. Once a connection: later calls have no steps.
    */
   warmSearchData(): Iterator<WarmStep> {
     if (this.searchDataWarmed) return [][Symbol.iterator]();
@@ -715,8 +715,8 @@ export class Collection {
   }
 
   private *warmSteps(): Generator<WarmStep> {
-    // Ids, from the ends of each b-tree: about as many as the pages and the captures. (min and max in one SELECT
-    // would scan the table: 263 ms at a million pages.)
+    // Ids, from the ends of each b-tree (two subqueries: min and max in one SELECT scan the table, 263 ms at 1M):
+    // about as many as the pages and the captures.
     const span = this.stmt('SELECT (SELECT min(id) FROM pages) AS lo, (SELECT max(id) FROM pages) AS hi').get() as { lo: number | null; hi: number | null };
     if (span.lo === null || span.hi === null) return;
     const pageIds = span.hi - span.lo + 1;
