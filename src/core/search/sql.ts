@@ -509,7 +509,7 @@ export function buildFacetRowsSql(q: ParsedQuery, pageIds?: number[]): SqlQuery 
   const cols = FACET_NAMES.map((f) => `${FACET_EXPR[f]} AS ${f}`).join(', ');
   // By page id from captures_page alone: neither page rows nor digests are read.
   if (!pageIds) return { sql: `SELECT c.page_id AS pid, ${cols} FROM captures c WHERE c.page_id IS NOT NULL AND ${cf}`, params };
-  // In ascending order, each lookup in captures_page starts from the leaf the last one ended on, and the leaves are
+  // In ascending order, consecutive lookups in captures_page fall in the same leaf or the next, and the leaves are
   // read in file order: at a million pages, 2,000 matches spread over the collection (`captain`) took 83 ms from a
   // cold disk against 142 newest first, and 7.5 against 18.7 with their pages in SQLite's cache.
   params.ids = JSON.stringify([...pageIds].sort((a, b) => a - b));
