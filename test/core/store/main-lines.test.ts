@@ -31,6 +31,42 @@ describe('main lines', () => {
     expect(mainLinesOf(text, 'Body two\nTitle')).toBeNull();
     expect(mainLinesOf(text, 'Not there')).toBeNull();
   });
+
+  // What mainOf and restOf must give, written the plain way: the text's lines, each counted in or out by the runs in
+  // turn (lines past the last run out), joined by '\n'; a run that is no count ends the lines.
+  const byLines = (t: string, runs: string, inside: boolean): string => {
+    const lines = t.split('\n');
+    const kept: string[] = [];
+    let i = 0;
+    let isIn = false;
+    for (const n of runs.split(',')) {
+      const count = Number(n);
+      if (!Number.isInteger(count)) return kept.join('\n'); // a value that is no list of counts ends the lines
+      for (let k = 0; k < count && i < lines.length; k++, i++) if (isIn === inside) kept.push(lines[i]);
+      isIn = !isIn;
+    }
+    if (!inside) kept.push(...lines.slice(i));
+    return kept.join('\n');
+  };
+  it('gives the lines the runs count in or out, joined as the text joins them, for any text and runs', () => {
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const texts = ['', '\n', 'one', 'a\n\nb\n', '\nlead\n', text, 'x\ny\nz\n'.repeat(40)];
+    for (let k = 0; k < 30; k++) texts.push(Array.from({ length: rnd(60) }, () => 'w'.repeat(rnd(4))).join('\n'));
+    // Counts as mainLinesOf writes them (empty runs, runs past the end), and a stored value that is no list of counts.
+    const oddRuns = ['', '0', '0,0', '5', '1,0,0,2', '3,x,2', 'x', '999', '0,999', '2,2,1,1'];
+    let compared = 0;
+    for (const t of texts) {
+      const lineCount = t.split('\n').length;
+      const runsList = [...oddRuns, ...Array.from({ length: 8 }, () => Array.from({ length: 1 + rnd(6) }, () => rnd(lineCount + 2)).join(','))];
+      for (const runs of runsList) {
+        expect(mainOf(t, runs), JSON.stringify([t.slice(0, 40), runs])).toBe(byLines(t, runs, true));
+        expect(restOf(t, runs), JSON.stringify([t.slice(0, 40), runs])).toBe(byLines(t, runs, false));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(500);
+  });
 });
 
 describe.skipIf(!existsSync(PAGES))('main lines on the readability pages', () => {
