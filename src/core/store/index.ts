@@ -708,7 +708,7 @@ export class Collection {
    * load). The work comes in steps of WARM_STEP_PAGES page ids, which the caller runs when it likes: a reader thread
    * one at a time between calls. A step that fails ends the steps. Once a connection: later calls have no steps.
    */
-  warmSearchData(): Iterator<WarmStep> {
+  warmSearchData(): IterableIterator<WarmStep> {
     if (this.searchDataWarmed) return [][Symbol.iterator]();
     this.searchDataWarmed = true;
     return untilFailure(this.warmSteps());

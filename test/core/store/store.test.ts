@@ -10,10 +10,6 @@ import { search, searchFacets } from '../../../src/core/search/index.js';
 import { segmentWords } from '../../../src/core/search/segment.js';
 import { buildCollection, tempDbs } from '../search/helpers.js';
 
-function* iterate<T>(it: Iterator<T>): Generator<T> {
-  for (let r = it.next(); !r.done; r = it.next()) yield r.value;
-}
-
 const { path: dbPath } = tempDbs();
 
 describe('Collection', () => {
@@ -275,12 +271,12 @@ describe('Collection', () => {
     const coll = Collection.open(p, { readonly: true });
     const cacheSize = () => coll.get<{ cache_size: number }>({ sql: 'PRAGMA cache_size', params: {} })!.cache_size;
     const base = cacheSize();
-    const steps = [...iterate(coll.warmSearchData())];
+    const steps = [...coll.warmSearchData()];
     const rows = (part: string) => steps.filter((s) => s.part === part).reduce((n, s) => n + s.rows, 0);
     expect(rows('ranking')).toBe(300);
     expect(rows('captures')).toBe(400);
     expect(cacheSize()).toBeLessThanOrEqual(base); // negative KiB: never a smaller cache than before
-    expect([...iterate(coll.warmSearchData())]).toEqual([]); // once a connection
+    expect([...coll.warmSearchData()]).toEqual([]); // once a connection
     expect(answers(coll)).toEqual(before);
     coll.close();
 
@@ -292,16 +288,16 @@ describe('Collection', () => {
     const loading = Collection.open(p);
     loading.deferCaptureIndexes();
     loading.close();
-    expect(() => [...iterate(warming)]).not.toThrow();
+    expect(() => [...warming]).not.toThrow();
     meanwhile.close();
     const partial = Collection.open(p, { readonly: true });
-    expect(new Set([...iterate(partial.warmSearchData())].map((s) => s.part))).toEqual(new Set(['ranking']));
+    expect(new Set([...partial.warmSearchData()].map((s) => s.part))).toEqual(new Set(['ranking']));
     partial.close();
 
     const empty = dbPath();
     Collection.open(empty).close();
     const none = Collection.open(empty, { readonly: true });
-    expect([...iterate(none.warmSearchData())]).toEqual([]);
+    expect([...none.warmSearchData()]).toEqual([]);
     none.close();
   });
 
