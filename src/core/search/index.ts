@@ -5,9 +5,9 @@ import { CodedError } from '../../shared/errors.js';
 import { captureOf, hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
 import { parseQuery, toFtsMatch, hasFilters, mainFirstMatch, phraseWordTerms, type Clause, type ParsedQuery, type Term } from './query.js';
 import { segmentWords, unsegment } from './segment.js';
-import { mainOf, restOf } from '../store/main-lines.js';
+import { mainPieces, restOf } from '../store/main-lines.js';
 import { archiveInternal } from './internal.js';
-import { snippetOf, termPattern } from './snippet.js';
+import { snippetOf, snippetOfPieces, termPattern } from './snippet.js';
 import { annotate, openSpan, withSpan } from '../telemetry/index.js';
 import {
   type PageFilter,
@@ -859,15 +859,20 @@ function snippetsOf(coll: Collection, q: ParsedQuery, match: string | null, page
     }
     return out;
   }
-  type PageText = { id: number; title: string; description: string; text: string; mainLines: string | null };
+  // The text comes as its UTF-8 bytes, and the main content is decoded in pieces (store/main-lines.ts mainPieces says
+  // why); the whole text is decoded only for the rest.
+  type PageText = { id: number; title: string; description: string; text: Uint8Array; mainLines: string | null };
   for (const p of coll.all<PageText>(buildPageTextsSql(pageIds))) {
-    const main = mainOf(p.text, p.mainLines);
-    const found = snippetOf(main, pattern) ?? snippetOf(p.description, pattern)
-      ?? snippetOf(restOf(p.text, p.mainLines), pattern) ?? snippetOf(p.title, pattern);
-    out.set(p.id, found ?? (match !== null ? ftsSnippet(p.id) : main));
+    const main = mainPieces(p.text, p.mainLines);
+    const found = snippetOfPieces(main, pattern) ?? snippetOf(p.description, pattern)
+      ?? (p.mainLines === null ? null : snippetOf(restOf(utf8.decode(p.text), p.mainLines), pattern))
+      ?? snippetOf(p.title, pattern);
+    out.set(p.id, found ?? (match !== null ? ftsSnippet(p.id) : main.join('\n')));
   }
   return out;
 }
+
+const utf8 = new TextDecoder();
 
 /** Characters of a page's text shown for a hit of a query without words. */
 const LEAD_CHARS = 200;

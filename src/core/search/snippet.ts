@@ -199,6 +199,13 @@ function bestWindow(matches: Match[]): number {
   return best;
 }
 
+/** A text a snippet is cut from, read through its slices: a string, or a page's main content in pieces
+ *  (JoinedPieces), whose positions are those of the joined main content. */
+interface Source {
+  readonly length: number;
+  slice(start: number, end: number): string;
+}
+
 /** An excerpt of `text` around its best cluster of query terms, each marked with MARK_START/MARK_END, white space
  *  collapsed, with an ellipsis where it is cut; null when no term is found. */
 export function snippetOf(text: string, pattern: RegExp): string | null {
@@ -213,28 +220,104 @@ export function snippetOf(text: string, pattern: RegExp): string | null {
     const folded = findMatches(foldText(text), pattern);
     if (distinctTerms(folded) >= distinctTerms(matches)) matches = folded;
   }
-  if (matches.length === 0) return null;
+  return matches.length === 0 ? null : cut(text, matches);
+}
+
+/** snippetOf of `pieces` joined by '\n' (a page's main content, store/main-lines.ts mainPieces), found in the pieces
+ *  without joining them (mainPieces says why); the same excerpt. */
+export function snippetOfPieces(pieces: readonly string[], pattern: RegExp): string | null {
+  if (pieces.length === 1) return snippetOf(pieces[0], pattern);
+  const joined = new JoinedPieces(pieces);
+  const terms = patternTerms.get(pattern);
+  // Where folding is needed, or a term may run from one piece into the next, the pieces are joined and read as one.
+  const matches = !terms || terms.folded ? null : findMatchesInPieces(joined, pattern);
+  if (matches === null || distinctTerms(matches) < terms!.count) return snippetOf(pieces.join('\n'), pattern);
+  return cut(joined, matches);
+}
+
+/** The excerpt around the best window of `matches` (found in `source`, in its order). */
+function cut(source: Source, matches: Match[]): string {
   const first = bestWindow(matches);
   let start = Math.max(0, matches[first].start - LEAD_CHARS);
   // Start and end at white space, so no word is cut (within a few characters; a text without spaces is cut anywhere).
   if (start > 0) {
-    const space = text.slice(start, matches[first].start).search(/\s/);
+    const space = source.slice(start, matches[first].start).search(/\s/);
     if (space >= 0) start += space + 1;
   }
-  let end = Math.min(text.length, start + SNIPPET_CHARS);
+  let end = Math.min(source.length, start + SNIPPET_CHARS);
   const lastMatch = matches.filter((m) => m.start >= matches[first].start && m.start < end).pop()!;
   end = Math.max(end, lastMatch.end);
-  if (end < text.length) {
-    const cut = text.slice(lastMatch.end, end).search(/\s\S*$/);
-    if (cut >= 0) end = lastMatch.end + cut;
+  if (end < source.length) {
+    const cutAt = source.slice(lastMatch.end, end).search(/\s\S*$/);
+    if (cutAt >= 0) end = lastMatch.end + cutAt;
   }
   let out = start > 0 ? SNIPPET_ELLIPSIS : '';
   let pos = start;
   for (const m of matches) {
     if (m.start < start || m.end > end) continue;
-    out += text.slice(pos, m.start) + MARK_START + text.slice(m.start, m.end) + MARK_END;
+    out += source.slice(pos, m.start) + MARK_START + source.slice(m.start, m.end) + MARK_END;
     pos = m.end;
   }
-  out += text.slice(pos, end) + (end < text.length ? SNIPPET_ELLIPSIS : '');
+  out += source.slice(pos, end) + (end < source.length ? SNIPPET_ELLIPSIS : '');
   return out.replace(/\s+/g, ' ').trim();
+}
+
+/** Strings joined by '\n' (a page's main content in pieces, store/main-lines.ts mainPieces), read without joining
+ *  them: positions are the joined string's, and a slice joins only the pieces within it. */
+class JoinedPieces implements Source {
+  /** Where each piece starts in the joined string. */
+  readonly offsets: number[] = [];
+  readonly length: number;
+
+  constructor(readonly pieces: readonly string[]) {
+    let at = 0;
+    for (const piece of pieces) {
+      this.offsets.push(at);
+      at += piece.length + 1;
+    }
+    this.length = Math.max(0, at - 1);
+  }
+
+  slice(start: number, end: number): string {
+    let out = '';
+    for (let k = 0; k < this.pieces.length && this.offsets[k] < end; k++) {
+      const at = this.offsets[k];
+      const tail = at + this.pieces[k].length; // the newline joining this piece to the next
+      if (tail < start) continue;
+      out += this.pieces[k].slice(Math.max(start, at) - at, Math.min(end, tail) - at);
+      if (k < this.pieces.length - 1 && tail < end) out += '\n';
+    }
+    return out;
+  }
+}
+
+/** Characters on each side of where two pieces meet that are read joined, to tell whether a term runs across: a term
+ *  whose words stand further apart than this (a run of a thousand separators) is not looked for across the join. */
+const JOIN_CHARS = 1024;
+
+/** findMatches over the joined pieces, piece by piece (positions in the joined string); null when a term may run from
+ *  one piece into the next, which only the joined string shows. Before and after a piece stands a newline or the
+ *  joined string's edge, which no term starts or ends on: a term found within one piece is found alike in both. */
+function findMatchesInPieces(joined: JoinedPieces, pattern: RegExp): Match[] | null {
+  const { pieces, offsets } = joined;
+  const shapes = patternTerms.get(pattern)!.shapes;
+  for (let k = 0; k + 1 < pieces.length; k++) {
+    const join = offsets[k] + pieces[k].length;
+    const from = Math.max(0, join - JOIN_CHARS);
+    if (runsAcross(joined.slice(from, join + 1 + JOIN_CHARS), join - from, pattern, shapes)) return null;
+  }
+  const out: Match[] = [];
+  for (let k = 0; k < pieces.length && out.length < MAX_MATCHES; k++) {
+    for (const m of findMatches(pieces[k], pattern)) out.push({ start: m.start + offsets[k], end: m.end + offsets[k], term: m.term });
+  }
+  return out.slice(0, MAX_MATCHES);
+}
+/** Whether any term, tried at any place a term may start before `join` in `local`, ends past it. */
+function runsAcross(local: string, join: number, pattern: RegExp, shapes: TermShape[]): boolean {
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(local); m && m.index < join; m = pattern.exec(local)) {
+    for (const shape of shapes) if (termAt(local, m.index, shape) > join) return true;
+    pattern.lastIndex = m.index + 1;
+  }
+  return false;
 }
