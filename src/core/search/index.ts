@@ -5,7 +5,7 @@ import { CodedError } from '../../shared/errors.js';
 import { captureOf, hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
 import { parseQuery, toFtsMatch, hasFilters, mainFirstMatch, phraseWordTerms, type Clause, type ParsedQuery, type Term } from './query.js';
 import { segmentWords, unsegment } from './segment.js';
-import { mainPieces, restOf } from '../store/main-lines.js';
+import { mainPieces, PIECE_BYTES, restOf, textOf } from '../store/main-lines.js';
 import { archiveInternal } from './internal.js';
 import { snippetOf, snippetOfPieces, termPattern } from './snippet.js';
 import { annotate, openSpan, withSpan } from '../telemetry/index.js';
@@ -859,20 +859,18 @@ function snippetsOf(coll: Collection, q: ParsedQuery, match: string | null, page
     }
     return out;
   }
-  // The text comes as its UTF-8 bytes, and the main content is decoded in pieces (store/main-lines.ts mainPieces says
-  // why); the whole text is decoded only for the rest.
-  type PageText = { id: number; title: string; description: string; text: Uint8Array; mainLines: string | null };
-  for (const p of coll.all<PageText>(buildPageTextsSql(pageIds))) {
+  // A big page's text comes as its UTF-8 bytes, and its main content is decoded in pieces (store/main-lines.ts
+  // mainPieces says why); its whole text is decoded only for the rest.
+  type PageText = { id: number; title: string; description: string; text: string | Uint8Array; mainLines: string | null };
+  for (const p of coll.all<PageText>(buildPageTextsSql(pageIds, PIECE_BYTES))) {
     const main = mainPieces(p.text, p.mainLines);
     const found = snippetOfPieces(main, pattern) ?? snippetOf(p.description, pattern)
-      ?? (p.mainLines === null ? null : snippetOf(restOf(utf8.decode(p.text), p.mainLines), pattern))
+      ?? (p.mainLines === null ? null : snippetOf(restOf(textOf(p.text), p.mainLines), pattern))
       ?? snippetOf(p.title, pattern);
     out.set(p.id, found ?? (match !== null ? ftsSnippet(p.id) : main.join('\n')));
   }
   return out;
 }
-
-const utf8 = new TextDecoder();
 
 /** Characters of a page's text shown for a hit of a query without words. */
 const LEAD_CHARS = 200;

@@ -404,14 +404,17 @@ export function buildHitsOfPagesSql(q: ParsedQuery, pageIds: number[]): SqlQuery
 
 /** The stored title, description and text of the given pages, with their main-content runs (store/main-lines.ts),
  *  for their snippets: split in JavaScript, not through MAIN_FUNCTION and REST_FUNCTION, which carried each text to
- *  JavaScript and back twice (at 1M pages, ten hits of "hat but", 200 KB: 2.3 ms, read raw and split 0.6 ms). The text
- *  as its UTF-8 bytes, decoded in pieces (main-lines.ts mainPieces): ten 84,000-character pages took 6.0 ms as
- *  strings, 1.0 as bytes decoded in pieces. */
-export function buildPageTextsSql(pageIds: number[]): SqlQuery {
+ *  JavaScript and back twice (at 1M pages, ten hits of "hat but", 200 KB: 2.3 ms, read raw and split 0.6 ms). A text
+ *  of more than `bytesAbove` bytes comes as its UTF-8 bytes, to be decoded in pieces (main-lines.ts mainPieces): ten
+ *  84,000-character pages took 6.0 ms to read as strings, 1.0 as bytes decoded in pieces. A smaller one comes as a
+ *  string, which better-sqlite3 makes faster than a decoder does from bytes. */
+export function buildPageTextsSql(pageIds: number[], bytesAbove: number): SqlQuery {
   return {
-    sql: `SELECT id, title, description, CAST(text AS BLOB) AS text, main_lines AS mainLines FROM pages
+    sql: `SELECT id, title, description,
+        CASE WHEN octet_length(text) > @bytesAbove THEN CAST(text AS BLOB) ELSE text END AS text,
+        main_lines AS mainLines FROM pages
       WHERE id IN (SELECT value FROM json_each(@ids))`,
-    params: { ids: JSON.stringify(pageIds) },
+    params: { ids: JSON.stringify(pageIds), bytesAbove },
   };
 }
 

@@ -109,35 +109,54 @@ export function mainSpans(text: string | Uint8Array, runs: string): Span[] | nul
 
 const NEWLINE = 0x0a;
 
-/** Bytes of UTF-8 decoded into one piece of mainPieces at most (unless one line is longer): at most as many UTF-16
- *  units, so a piece stays under V8's 128 KiB for a string of the ordinary heap. A larger string gets a fresh mapping
- *  of its own, whose pages fault in on first touch: on this project's CI machine (~12 us a fault) a page of 84,000
- *  characters with one curly quote (two bytes a character) cost ~0.5 ms to read as one string, and as much again to
- *  join its main content into another. */
-const PIECE_BYTES = 32 * 1024;
+/** Bytes of UTF-8 in one piece of mainPieces at most (unless one line is longer): at most as many UTF-16 units, so a
+ *  piece stays under V8's 128 KiB for a string of the ordinary heap. A larger string gets a fresh mapping of its own,
+ *  whose pages fault in on first touch: on this project's CI machine (~12 us a fault) a page of 84,000 characters with
+ *  one curly quote (two bytes a character) cost ~0.6 ms to read as one string, and as much again to join its main
+ *  content into another. A text no longer than this is read as a string (search/sql.ts buildPageTextsSql). */
+export const PIECE_BYTES = 60 * 1024;
 
 const utf8 = new TextDecoder();
 
-/** A page's main content (mainOf) from its stored text as UTF-8 bytes, in pieces of whole lines of at most
- *  PIECE_BYTES each (a longer line is a piece of its own): joined by '\n', they are mainOf(text, runs). Search cuts
- *  snippets from them without ever making the page's text or its main content one string (search/snippet.ts
- *  snippetOfPieces). */
-export function mainPieces(text: Uint8Array, runs: string | null): string[] {
+/** A page's main content (mainOf) in pieces of whole lines, joined by '\n' the main content: from its stored text as a
+ *  string, one piece; as UTF-8 bytes (a text longer than PIECE_BYTES), pieces of at most PIECE_BYTES each (a longer
+ *  line is a piece of its own). Search cuts snippets from them without ever making a big page's text or its main
+ *  content one string (search/snippet.ts snippetOfPieces). */
+export function mainPieces(text: string | Uint8Array, runs: string | null): string[] {
+  if (typeof text === 'string') return [mainOf(text, runs)];
   const spans = runs === null ? [{ start: 0, end: text.length }] : mainSpans(text, runs);
   if (spans === null) return [mainOf(utf8.decode(text), runs)];
+  // Each span is cut at line ends into parts of at most PIECE_BYTES; the parts are gathered into pieces while they fit.
   const pieces: string[] = [];
+  let parts: string[] = [];
+  let size = -1; // the gathered parts' bytes, with the newlines that join them
+  const add = (start: number, end: number) => {
+    if (parts.length > 0 && size + 1 + end - start > PIECE_BYTES) {
+      pieces.push(parts.join('\n'));
+      parts = [];
+      size = -1;
+    }
+    parts.push(utf8.decode(text.subarray(start, end)));
+    size += 1 + end - start;
+  };
   for (const span of spans) {
     let start = span.start;
     while (span.end - start > PIECE_BYTES) {
       let end = text.lastIndexOf(NEWLINE, start + PIECE_BYTES);
       if (end < start) end = text.indexOf(NEWLINE, start + PIECE_BYTES);
       if (end < 0 || end >= span.end) break;
-      pieces.push(utf8.decode(text.subarray(start, end)));
+      add(start, end);
       start = end + 1;
     }
-    pieces.push(utf8.decode(text.subarray(start, span.end)));
+    add(start, span.end);
   }
+  if (parts.length > 0) pieces.push(parts.join('\n'));
   return pieces;
+}
+
+/** A page's stored text as a string, from either form buildPageTextsSql reads it in. */
+export function textOf(text: string | Uint8Array): string {
+  return typeof text === 'string' ? text : utf8.decode(text);
 }
 
 /** The main content of a page's text (the whole text when `runs` is null). */

@@ -3,6 +3,9 @@
 // out; in:all ranks the whole page by bm25 alone; a hit whose word is in its article shows no line of its menu.
 import { describe, expect, it } from 'vitest';
 import { search, searchFacets, MARK_END, MARK_START, type SearchTuning } from '../../../src/core/search/index.js';
+import { parseQuery } from '../../../src/core/search/query.js';
+import { snippetOf, termPattern } from '../../../src/core/search/snippet.js';
+import { PIECE_BYTES } from '../../../src/core/store/main-lines.js';
 import { collectionOf, type FakePage } from './helpers.js';
 
 const NAV = ['Home', 'Zebra shop weekly', 'Contact us'];
@@ -109,5 +112,25 @@ describe('snippets come from the main content first', () => {
   it('without words, a hit shows the lead of its main content', () => {
     const h = search(coll(), 'site:new.example.org', { limit: 20 }).hits.find((x) => isArticle(x.capture.digest))!;
     expect(h.snippet.startsWith('Story')).toBe(true);
+  });
+
+  // Pages over PIECE_BYTES are read as UTF-8 bytes and their main content decoded in pieces (store/main-lines.ts
+  // mainPieces): the snippets are the ones the joined main content gives, from the article, the rest when the words
+  // are only there.
+  const paragraph = (i: number) => `Paragraph ${i} of the “long” story ${filler(i)}`;
+  const bigMain = Array.from({ length: 900 }, (_, i) => paragraph(i));
+  bigMain[850] = `The ferry reached the quay at dawn ${filler(3)}`;
+  const bigText = ['Home', 'Quay tours', ...bigMain.slice(0, 400), 'Advert: ferry tickets', ...bigMain.slice(400)].join('\n');
+  const big = collectionOf([{ digest: 'sha1:BIG', title: 'Long story', text: bigText, main: bigMain.join('\n'),
+    captures: [{ uri: 'http://big.example.org/', timestamp: '20200101000000' }] }]);
+
+  it('a page larger than a piece gives the same snippets as its joined main content', () => {
+    expect(Buffer.byteLength(bigText)).toBeGreaterThan(2 * PIECE_BYTES);
+    const [ferry] = search(big(), 'ferry', { limit: 1 }).hits;
+    expect(ferry.snippet).toBe(snippetOf(bigMain.join('\n'), termPattern(parseQuery('ferry'))!));
+    expect(ferry.snippet).toContain(`The ${MARK_START}ferry${MARK_END} reached the quay`);
+    expect(ferry.snippet).not.toContain('Advert');
+    const [quay] = search(big(), '"quay tours"', { limit: 1 }).hits;
+    expect(quay.snippet).toBe(`Home ${MARK_START}Quay tours${MARK_END} Advert: ferry tickets`);
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuery } from '../../../src/core/search/query.js';
 import { snippetOf, snippetOfPieces, termPattern } from '../../../src/core/search/snippet.js';
-import { mainOf, mainPieces } from '../../../src/core/store/main-lines.js';
+import { mainOf, mainPieces, PIECE_BYTES } from '../../../src/core/store/main-lines.js';
 
 const pattern = (query: string) => termPattern(parseQuery(query))!;
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -26,14 +26,14 @@ function random(seed: number): (n: number) => number {
 }
 
 describe('the main content in pieces', () => {
-  it('joined by newlines, the pieces are the main content, each under 32 KiB of UTF-8 unless one line is longer', () => {
+  it('joined by newlines, the pieces are the main content, each at most PIECE_BYTES of UTF-8 unless one line is longer', () => {
     const rnd = random(5);
     const words = ['alpha', 'beta', 'naïve', 'curly “quote”', '東京大学', '𐌰𐌱', ''];
     const line = () => Array.from({ length: rnd(30) }, () => words[rnd(words.length)]).join(' ');
     let cut = 0;
     for (let t = 0; t < 40; t++) {
-      const lines = Array.from({ length: 1 + rnd(t < 20 ? 40 : 3000) }, line);
-      if (t % 7 === 0) lines.push('x'.repeat(40_000)); // one line longer than a piece
+      const lines = Array.from({ length: 1 + rnd(t < 20 ? 40 : 6000) }, line);
+      if (t % 7 === 0) lines.push('x'.repeat(PIECE_BYTES + 5000)); // one line longer than a piece
       const text = lines.join('\n');
       const runsList = [null, '0', '3,x', '0,999', '2,5,1,40,0,3', ...Array.from({ length: 4 }, () =>
         Array.from({ length: 1 + rnd(6) }, () => rnd(lines.length)).join(','))];
@@ -41,12 +41,19 @@ describe('the main content in pieces', () => {
         const pieces = mainPieces(bytes(text), runs);
         expect(pieces.join('\n'), JSON.stringify([t, runs])).toBe(mainOf(text, runs));
         for (const piece of pieces) {
-          if (bytes(piece).length > 32 * 1024) expect(piece.includes('\n'), JSON.stringify([t, runs])).toBe(false);
+          if (bytes(piece).length > PIECE_BYTES) expect(piece.includes('\n'), JSON.stringify([t, runs])).toBe(false);
         }
         if (pieces.length > 1 && runs === null) cut++;
+        // Read as a string (a text of at most PIECE_BYTES), the main content is one piece.
+        expect(mainPieces(text, runs)).toEqual([mainOf(text, runs)]);
       }
     }
     expect(cut).toBeGreaterThan(5); // not vacuous: long texts were cut into several pieces
+  });
+
+  it('gathers runs of lines into one piece while they fit', () => {
+    const text = Array.from({ length: 400 }, (_, i) => `line ${i}`).join('\n');
+    expect(mainPieces(bytes(text), '0,1,1,1,1,1,1,1,1,1')).toEqual([mainOf(text, '0,1,1,1,1,1,1,1,1,1')]);
   });
 });
 
