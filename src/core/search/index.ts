@@ -494,6 +494,7 @@ function rankedTiers(coll: Collection, arms: RankArm[], read: NewestRead, window
       if (!b || known?.length === 0) return null;
       // One page needs no ranking: its score is its arm's alone.
       if (known?.length === 1 && keepsAll) return [{ pid: known[0], score: arm.penalty }];
+      if (known && keepsAll && i > 0) return restOnlyRanked(coll, read.match, arm.penalty, known);
       return buildRankedSql(arm, b.from, b.below);
     },
     windowed: true,
@@ -504,6 +505,17 @@ function rankedTiers(coll: Collection, arms: RankArm[], read: NewestRead, window
     },
     windowed: false,
   }]);
+}
+
+/** The rest-only arm's pages, known (pagesByArm), in rank order. bm25 scores such a page under the query's own match
+ *  exactly as under the arm's (`match NOT main`): the excluded main-content phrases have no instances on it and add
+ *  nothing. But bm25 counts every phrase of its match over the whole collection, and a phrase held to columns costs
+ *  more to count: ranked by `match` over the pages' span and kept to them, one count instead of two ("american
+ *  intelligence" at a million pages, two pages: 10.7 ms -> 5.4). */
+function restOnlyRanked(coll: Collection, match: string, penalty: number, pids: number[]): Candidate[] {
+  const known = new Set(pids);
+  const span = buildRankedSql({ match, penalty }, Math.min(...pids), Math.max(...pids) + 1);
+  return coll.all<Candidate>(span).filter((c) => known.has(c.pid));
 }
 
 /** At most this many matches are told apart by arm one page at a time (a seek each, ~30 µs at 1M pages). */

@@ -63,6 +63,26 @@ describe('main content ranks first', () => {
     });
   }
 
+  // Articles (every third page) with a phrase in their main content; menus of growing length with it in their navigation.
+  const lighthouse = collectionOf(Array.from({ length: 9 }, (_, i): FakePage => {
+    const article = i % 3 === 0;
+    const main = article ? `Story ${i}\nThe harbour light shone ${filler(i)}` : `Opening hours ${filler(i).slice(0, 20 * i)}`;
+    const text = article ? `Home\n${main}` : `Home\nHarbour light tours\n${main}`;
+    return { digest: `sha1:L${i}`, title: `page ${i}`, text, main,
+      captures: [{ uri: `http://l.example.org/${i}`, timestamp: `2020010${1 + i}000000` }] };
+  }));
+
+  it('the rest-only pages of a phrase, known, rank as a filter that keeps every page ranks them', () => {
+    // A phrase's matches are told apart by arm page by page when they are few (search/index.ts pagesByArm).
+    // Unfiltered, the menu pages are ranked by the query's own match over their span; a filter keeps them to its
+    // pages in the arm's own ranked statement. Same scores, same order; the menus differ in length, so in score.
+    const plain = search(lighthouse(), '"harbour light"', { limit: 20 }).hits;
+    const filtered = search(lighthouse(), '"harbour light" site:example.org', { limit: 20, tuning: { selectivePages: 0 } }).hits;
+    expect(plain.map((h) => h.capture.digest).slice(3).sort()).toEqual(['sha1:L1', 'sha1:L2', 'sha1:L4', 'sha1:L5', 'sha1:L7', 'sha1:L8']);
+    expect(new Set(plain.slice(3).map((h) => h.score)).size).toBeGreaterThan(3);
+    expect(plain.map((h) => [h.capture.digest, h.score])).toEqual(filtered.map((h) => [h.capture.digest, h.score]));
+  });
+
   it('without windows every article ranks above every menu page, and paging keeps that order', () => {
     const first = search(coll(), 'zebra', { limit: 6 }).hits.map((h) => h.capture.digest);
     const second = search(coll(), 'zebra', { limit: 6, offset: 6 }).hits.map((h) => h.capture.digest);
