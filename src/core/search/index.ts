@@ -3,7 +3,7 @@
 import type { FacetCount, FacetName, SearchFacetsView, SearchHitView } from '../../shared/api-collections.js';
 import { CodedError } from '../../shared/errors.js';
 import { captureOf, hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
-import { parseQuery, toFtsMatch, hasFilters, mainFirstMatch, phraseWordTerms, type Clause, type ParsedQuery, type Term } from './query.js';
+import { parseQuery, toFtsMatch, hasFilters, mainFirstMatch, mainWordsMatch, phraseWordTerms, type Clause, type ParsedQuery, type Term } from './query.js';
 import { segmentWords, unsegment } from './segment.js';
 import { mainPieces, PIECE_BYTES, restOf, textOf } from '../store/main-lines.js';
 import { archiveInternal } from './internal.js';
@@ -212,7 +212,8 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
         // (none passed over by a count), they are the rest-only arm, in order, with no read at all. A rare phrase of a
         // common word is walked once, not in both arms' expressions (at 1M pages, "hat but": 37 -> ~19 ms).
         const seen: SeenPages = { outside: [], complete: true };
-        const firstRead: NewestRead = rest && !whole ? { match: all, within: first.match, whole, filter } : { match: first.match, whole, filter };
+        const firstRead: NewestRead = rest && !whole
+          ? { match: all, within: first.match, withinWords: mainWordsMatch(q, lazy), whole, filter } : { match: first.match, whole, filter };
         tiers = [(skip) => newestTier(coll, firstRead, first.penalty, need, t, skip, rest ? seen : undefined)];
         if (rest) {
           tiers.push((skip) => firstRead.within && seen.complete
@@ -434,6 +435,9 @@ interface NewestRead {
    *  time when a window holds few (a seek each), so a sparse match set is walked once, in `match`; the others go to
    *  the SeenPages the read records into. */
   within?: string;
+  /** A page looked up in `within` is first looked up in this cheaper test, when there is one (query.ts
+   *  mainWordsMatch): a page it does not match does not match `within`. */
+  withinWords?: string | null;
 }
 
 /** Whether a query's matches are read newest first in one statement backwards rather than forwards in windows
@@ -623,7 +627,7 @@ function* newestMatches(
       found += counted;
       if (record) record.complete = false;
     } else {
-      const ids = read.within ? withinWindow(coll, read.within, upto - from, coll.rows(wanted(read.match)), () => coll.rows(wanted(read.within!)), record)
+      const ids = read.within ? withinWindow(coll, read, upto - from, coll.rows(wanted(read.match)), () => coll.rows(wanted(read.within!)), record)
         : coll.rows(wanted(read.match)).map((r) => r[0] as number);
       found += ids.length;
       for (let i = ids.length - 1; i >= 0; i--) yield ids[i];
@@ -644,11 +648,12 @@ function* newestMatches(
  *  SPARSE_WINDOW of the window's `width`) are looked up one by one; else the window is read again in `within`
  *  (`readWithin`), one statement where a dense window's lookups would cost more (20 for a page of hits: 0.5 ms). */
 function withinWindow(
-  coll: Collection, within: string, width: number, all: unknown[][], readWithin: () => unknown[][], record?: SeenPages,
+  coll: Collection, read: NewestRead, width: number, all: unknown[][], readWithin: () => unknown[][], record?: SeenPages,
 ): number[] {
   const ids = all.map((r) => r[0] as number);
+  const matchesAt = (match: string | null | undefined, pid: number) => !match || coll.get(buildMatchAtSql(match, pid)) !== undefined;
   const inside = new Set(ids.length <= PAGES_LOOKED_UP && ids.length * SPARSE_WINDOW <= width
-    ? ids.filter((pid) => coll.get(buildMatchAtSql(within, pid)) !== undefined)
+    ? ids.filter((pid) => matchesAt(read.withinWords, pid) && matchesAt(read.within, pid))
     : readWithin().map((r) => r[0] as number));
   if (record) for (let i = ids.length - 1; i >= 0; i--) if (!inside.has(ids[i])) record.outside.push(ids[i]);
   return ids.filter((pid) => inside.has(pid));

@@ -315,6 +315,25 @@ export function toFtsMatch(q: ParsedQuery, completions?: Completions): string | 
   return expr;
 }
 
+/** A test that a page may match mainFirstMatch(q), cheaper at one page and never false where that one is true: each
+ *  phrase of several words as its words, each anywhere in the main columns, and the exclusions left out. FTS5 tests a
+ *  phrase held to columns at one page by first copying each of its words' positions in those columns: at a million
+ *  pages, "weird the" on pages with 'the' thousands of times took 0.29 ms a page, its two words 0.07. Null when the
+ *  query has no such phrase (the test would be mainFirstMatch's own). */
+export function mainWordsMatch(q: ParsedQuery, completions?: Completions): string | null {
+  if (q.scope !== undefined) return null;
+  const positive = q.clauses.filter((c) => !c.negated);
+  if (!positive.some((c) => c.anyOf.some((t) => phraseWordTerms(t).length > 0))) return null;
+  const clauses = positive.map((c) => {
+    const alts = c.anyOf.map((t) => {
+      const words = phraseWordTerms(t);
+      return words.length > 0 ? `(${words.join(' AND ')})` : ftsTerm(t, completions);
+    });
+    return alts.length === 1 ? alts[0] : `(${alts.join(' OR ')})`;
+  });
+  return `${FTS_MAIN_COLUMNS} : (${clauses.length === 1 ? clauses[0] : clauses.join(' AND ')})`;
+}
+
 /** For a query ranked main content first (no in:), the MATCH of the pages that hold its words in their main content:
  *  they rank above the others. Null when the query has no words, or its scope ranks the page as a whole. */
 export function mainFirstMatch(q: ParsedQuery, completions?: Completions): string | null {

@@ -3,7 +3,8 @@
 // out; in:all ranks the whole page by bm25 alone; a hit whose word is in its article shows no line of its menu.
 import { describe, expect, it } from 'vitest';
 import { search, searchFacets, MARK_END, MARK_START, type SearchTuning } from '../../../src/core/search/index.js';
-import { parseQuery } from '../../../src/core/search/query.js';
+import { mainFirstMatch, mainWordsMatch, parseQuery } from '../../../src/core/search/query.js';
+import { buildMatchAtSql } from '../../../src/core/search/sql.js';
 import { snippetOf, termPattern } from '../../../src/core/search/snippet.js';
 import { PIECE_BYTES } from '../../../src/core/store/main-lines.js';
 import { collectionOf, type FakePage } from './helpers.js';
@@ -81,6 +82,43 @@ describe('main content ranks first', () => {
     expect(plain.map((h) => h.capture.digest).slice(3).sort()).toEqual(['sha1:L1', 'sha1:L2', 'sha1:L4', 'sha1:L5', 'sha1:L7', 'sha1:L8']);
     expect(new Set(plain.slice(3).map((h) => h.score)).size).toBeGreaterThan(3);
     expect(plain.map((h) => [h.capture.digest, h.score])).toEqual(filtered.map((h) => [h.capture.digest, h.score]));
+  });
+
+  // Every page has 'harbour' and 'light', so the phrase's words are very common and its matches are read newest
+  // first. One page in twenty has the phrase, so each is told apart by arm page by page: in the article (i % 60 ==
+  // 0); in the menu, both words apart in the article (20); in the menu, 'harbour' nowhere else (40).
+  const harbourPages = Array.from({ length: 180 }, (_, i): FakePage => {
+    const main = i % 60 === 0 ? `Story ${i} in the harbour light` : i % 60 === 40 ? `Light rain ${filler(i)}` : `Harbour cranes and a light wind ${filler(i)}`;
+    const text = i % 60 === 20 || i % 60 === 40 ? `Home\nHarbour light tours\n${main}` : `Home\nAbout\n${main}`;
+    return { digest: `sha1:H${String(i).padStart(3, '0')}`, title: `page ${i}`, text, main,
+      captures: [{ uri: `http://h.example.org/${i}`, timestamp: `2020${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}000000` }] };
+  });
+  const harbour = collectionOf(harbourPages);
+
+  it('a phrase of very common words, read newest first, ranks the pages with it in their article first', () => {
+    for (const tuning of [{}, { firstWindowPages: 1 }]) {
+      const hits = search(harbour(), '"harbour light"', { limit: 20, tuning: { rankWindow: 4, commonShare: 0.5, ...tuning } });
+      expect(hits.plan).toBe('newest-matches');
+      // Articles newest first, then the others newest first.
+      expect(hits.hits.map((h) => h.capture.digest)).toEqual(['120', '060', '000', '160', '140', '100', '080', '040', '020'].map((n) => `sha1:H${n}`));
+    }
+  });
+
+  it("the words' test of the main content is true on every page the main content's own test is", () => {
+    const queries = ['"harbour light"', '"light rain" harbour', '"harbour cranes" OR "light wind"', '"harbour light" -cranes', '"harbour light" "light rain"'];
+    let matched = 0;
+    for (const query of queries) {
+      const q = parseQuery(query);
+      const [exact, words] = [mainFirstMatch(q)!, mainWordsMatch(q)!];
+      expect(words).not.toBe(null);
+      for (let pid = 1; pid <= harbourPages.length; pid++) {
+        if (harbour().get(buildMatchAtSql(exact, pid)) === undefined) continue;
+        matched++;
+        expect(harbour().get(buildMatchAtSql(words, pid)), `${query} at page ${pid}`).not.toBe(undefined);
+      }
+    }
+    expect(matched).toBeGreaterThan(10);
+    expect(mainWordsMatch(parseQuery('harbour light'))).toBe(null); // no phrase: nothing cheaper to test
   });
 
   it('without windows every article ranks above every menu page, and paging keeps that order', () => {
