@@ -103,6 +103,9 @@ const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
   }],
   // Without words, a filter no index narrows is walked newest first; past walkCaptures its captures are grouped.
   ['filters grouped', { walkCaptures: 0 }, { query: 'from:2019', options: {}, plan: 'date-sql' }],
+  // A host alone holding too few of the captures for its pages to turn up within walkCaptures of them is grouped; by
+  // default, here, it is walked newest first with the host tested on each capture.
+  ['host grouped', { walkCaptures: 0 }, { query: 'site:example.com', options: {}, plan: 'date-sql' }],
   // A very common word beside a rarer one only filters: the candidates ranked by the rarer word are looked up in the
   // whole query's matches one by one, or (candidateLookups 0) tested in its match set read once.
   ['rarer words, candidates looked up', { rankWindow: 1, commonShare: 0 }, {
@@ -157,6 +160,15 @@ describe.each(BUILDS)('%s', (_build, coll) => {
       const hit = run('archive site:mirror.org').hits[0];
       expect(hit.url).toBe('http://mirror.org/basics');
       expect(hit.captureCount).toBe(3);
+    });
+    it('site: without words lists the pages with a capture on the host, newest capture there first', () => {
+      expect(run('site:example.com').hits.map((h) => [h.capture.digest, h.timestamp])).toEqual([['sha1:AAA', '20210505120000'], ['sha1:BBB', '20200301000000']]);
+      expect(run('site:example.com', { limit: 1, offset: 1 }).hits.map((h) => h.capture.digest)).toEqual(['sha1:BBB']);
+      expect(run('site:example.com to:2020-12-31').hits.map((h) => [h.capture.digest, h.timestamp])).toEqual([['sha1:BBB', '20200301000000'], ['sha1:AAA', '20190101000000']]);
+      expect(run('site:mirror.org').hits.map((h) => h.url)).toEqual(['http://mirror.org/basics']);
+      // Pages of other hosts are newer than example.org's: a page of hits holds the host's own.
+      expect(run('site:example.org', { limit: 1 }).hits.map((h) => h.capture.digest)).toEqual(['sha1:GGG']);
+      expect(run('site:example.org', { limit: 1, offset: 1 }).hits.map((h) => h.capture.digest)).toEqual(['sha1:HHH']);
     });
     it('the best capture is the newest within the filter', () => {
       expect(run('crawler').hits[0].timestamp).toBe('20230101000000');
@@ -285,6 +297,18 @@ describe.each(BUILDS)('%s', (_build, coll) => {
       expect(searchFacets(coll(), 'archive site:example.com').total).toBe(2);
       expect(searchFacets(coll(), 'archive site:example.com', { selectivePages: 0 }).total).toBe(2);
       expect(searchFacets(coll(), 'site:example.com').total).toBe(2);
+    });
+    it('a host alone is counted on its index: the same facets as read from its captures, a sample past the limit', () => {
+      // from:1990 keeps every capture, and makes the filter more than hosts: its captures are read for the facets.
+      const read = searchFacets(coll(), 'site:example.com from:1990');
+      const counted = searchFacets(coll(), 'site:example.com');
+      expect(counted.facets).toEqual(read.facets);
+      expect(counted.facets.site.map((x) => x.value).sort()).toEqual(['blog.example.com', 'example.com', 'www.example.com']);
+      expect(counted).toMatchObject({ total: 2, totalIsEstimate: false, facetsAreSample: false });
+      // Past the limit the total stays exact and the facets are the newest page's.
+      const sampled = searchFacets(coll(), 'site:example.com', { exactCountLimit: 1 });
+      expect(sampled).toMatchObject({ total: 2, totalIsEstimate: false, facetsAreSample: true });
+      expect(sampled.facets.site.map((x) => x.value)).toEqual(['blog.example.com']);
     });
     it('a selective filter on a match set above the exact-count limit is counted exactly, by walking the matches or looking its pages up', () => {
       // Above the limit (3 matches of 'archive' and 4 of 'the', limit 1), a broad filter's total is an estimate; a
