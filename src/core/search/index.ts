@@ -34,7 +34,6 @@ import {
   buildMatchAtSql,
   buildCountSql,
   buildSnippetSql,
-  buildPageCountSql,
   buildPageSpanSql,
   buildPageTextsSql,
   buildPageLeadsSql,
@@ -806,8 +805,8 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
       const { facets } = countFacets(coll, buildFacetRowsSql(q, pages));
       return { total, totalIsEstimate: false, facets, facetsAreSample: total > pages.length, tookMs: performance.now() - t0 };
     }
-    // Filtered, the total is the pages the facet rows hold (below): only a query of nothing counts every page.
-    matchCount = filtered ? 0 : coll.get<{ n: number }>(buildPageCountSql())!.n;
+    // Not walked, a query without words has a host, a tag or a note: its total is the pages the facet rows hold.
+    matchCount = 0;
   } else {
     // At most exactCountLimit + 1 matches, newest first: a prefix is read as its words (prefixCompletions).
     const completions = prefixCompletions(coll, q);

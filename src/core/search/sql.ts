@@ -137,11 +137,6 @@ export function buildRecentShareSql(match: string, floor: number): SqlQuery {
   };
 }
 
-/** How many pages the collection holds: the total of a query without words. */
-export function buildPageCountSql(): SqlQuery {
-  return { sql: 'SELECT count(*) AS n FROM pages', params: {} };
-}
-
 /** The rowid span of all pages: the scale for estimating a match total from a window of matches. */
 export function buildPageSpanSql(): SqlQuery {
   // Two subqueries: SQLite answers a lone min() or max() from the rowid b-tree, but scans the table for both at once.
