@@ -384,18 +384,16 @@ export function withoutHosts(q: ParsedQuery): ParsedQuery {
   return { ...q, filters: { ...q.filters, sites: [] } };
 }
 
-/** The pages with a capture within a filter of hosts alone: how many (`n`), or the newest `limit` of them by page id
- *  (`pid`), from the host index alone (captures_rhost_page covers type, host and page): at 1M pages, www.boba.org's
- *  73,000 pages, 12 ms each. */
-export function buildHostPagesSql(q: ParsedQuery, limit?: number): SqlQuery {
+/** The pages with a capture within a filter of hosts alone, from the host index alone (captures_rhost_page covers
+ *  type, host and page): how many (`n`), or those whose id is a multiple of `every` (`pid`), a sample spread over the
+ *  host's pages whatever their time (by page id, not by date). At 1M pages, www.boba.org's 73,000 pages: 12-19 ms to
+ *  count, as much to sample. */
+export function buildHostPagesSql(q: ParsedQuery, every?: number): SqlQuery {
   const params: Params = {};
   const cf = captureFilterSql(q, params);
-  if (limit === undefined) return { sql: `SELECT count(DISTINCT c.page_id) AS n FROM captures c WHERE ${cf}`, params };
-  params.limit = limit;
-  return {
-    sql: `SELECT DISTINCT c.page_id AS pid FROM captures c WHERE ${cf} AND c.page_id IS NOT NULL ORDER BY c.page_id DESC LIMIT @limit`,
-    params,
-  };
+  if (every === undefined) return { sql: `SELECT count(DISTINCT c.page_id) AS n FROM captures c WHERE ${cf}`, params };
+  params.every = every;
+  return { sql: `SELECT DISTINCT c.page_id AS pid FROM captures c WHERE ${cf} AND c.page_id % @every = 0`, params };
 }
 
 /** The rowid span of all captures: how many captures a filter without host or time ranges walks through. */

@@ -346,3 +346,35 @@ describe('the newest matches of a set larger than a forward look', () => {
   });
 });
 
+
+describe('totals and facets of a host without words', () => {
+  // 600 pages on one host, ingested in date order over 2015-2024, one in four answered 404; 60 elsewhere.
+  const HOST_PAGES = 600;
+  const hostColl = collectionOf(Array.from({ length: HOST_PAGES + 60 }, (_, i): FakePage => ({
+    digest: `sha1:A${String(i).padStart(4, '0')}`,
+    title: `page ${i}`,
+    text: `text ${i}`,
+    captures: [{
+      uri: i < HOST_PAGES ? `http://arc.example.net/${i}` : `http://other.example.org/${i}`,
+      timestamp: `${2015 + Math.floor((i % HOST_PAGES) / 60)}0101000000`,
+      status: i % 4 === 3 ? 404 : 200,
+    }],
+  })));
+  const years = (f: ReturnType<typeof searchFacets>) => f.facets.year.map((y) => y.value).sort();
+
+  it('the host alone: its pages counted exactly, facets on a sample spread over all of them', () => {
+    const f = searchFacets(hostColl(), 'site:arc.example.net', { exactCountLimit: 100 });
+    expect(f).toMatchObject({ total: HOST_PAGES, totalIsEstimate: false, facetsAreSample: true });
+    // Spread by page id, the sample holds every year, not only the newest pages' last ones.
+    expect(years(f)).toEqual(Array.from({ length: 10 }, (_, k) => String(2015 + k)));
+    expect(searchFacets(hostColl(), 'site:arc.example.net')).toMatchObject({ total: HOST_PAGES, totalIsEstimate: false, facetsAreSample: false });
+  });
+  it('with more of a filter, the sample share estimates the total; too few hits in the sample, it is counted', () => {
+    const ok = searchFacets(hostColl(), 'site:arc.example.net status:200', { exactCountLimit: 200 });
+    expect(ok).toMatchObject({ totalIsEstimate: true, facetsAreSample: true });
+    expect(Math.abs(ok.total - 450)).toBeLessThanOrEqual(45);
+    const missing = searchFacets(hostColl(), 'site:arc.example.net status:404', { exactCountLimit: 200 });
+    expect(missing).toMatchObject({ total: 150, totalIsEstimate: false, facetsAreSample: false });
+    expect(searchFacets(hostColl(), 'site:arc.example.net from:2024', { exactCountLimit: 1000 })).toMatchObject({ total: 60, totalIsEstimate: false });
+  });
+});
