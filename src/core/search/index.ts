@@ -213,7 +213,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
         // common word is walked once, not in both arms' expressions (at 1M pages, "hat but": 37 -> ~19 ms).
         const seen: SeenPages = { outside: [], complete: true };
         const firstRead: NewestRead = rest && !whole
-          ? { match: all, within: first.match, withinWords: mainWordsMatch(q, lazy), whole, filter } : { match: first.match, whole, filter };
+          ? { match: all, within: first.match, mainWords: mainWordsMatch(q, lazy), whole, filter } : { match: first.match, whole, filter };
         tiers = [(skip) => newestTier(coll, firstRead, first.penalty, need, t, skip, rest ? seen : undefined)];
         if (rest) {
           tiers.push((skip) => firstRead.within && seen.complete
@@ -225,7 +225,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
         // rarer). A filter keeps each tier's candidates inside SQLite: probed on a tier of the newest matches (or on
         // all of them for a broad filter), as a set on a tier of every match.
         const rankQuery = { ...q, clauses: q.clauses.filter((c) => !common.has(c)) };
-        const read = newestRead(rankQuery, toFtsMatch(rankQuery)!);
+        const read = { ...newestRead(rankQuery, toFtsMatch(rankQuery)!), mainWords: mainWordsMatch(rankQuery) };
         const arms = rankArms(read.match, mainFirstMatch(rankQuery));
         const ranked = rankedTiers(coll, arms, read, common.size === 0 && windowed ? t.rankWindow : -1, t, !filtered);
         tiers = ranked.map(({ read: tier, windowed: newest }) => () => {
@@ -435,9 +435,10 @@ interface NewestRead {
    *  time when a window holds few (a seek each), so a sparse match set is walked once, in `match`; the others go to
    *  the SeenPages the read records into. */
   within?: string;
-  /** A page looked up in `within` is first looked up in this cheaper test, when there is one (query.ts
-   *  mainWordsMatch): a page it does not match does not match `within`. */
-  withinWords?: string | null;
+  /** A cheaper test of the main-content expression, when there is one (query.ts mainWordsMatch): a page it does not
+   *  match does not match that expression. Tried first wherever a page is looked up in it: in `within`, and in the
+   *  first arm (pagesByArm). */
+  mainWords?: string | null;
 }
 
 /** Whether a query's matches are read newest first in one statement backwards rather than forwards in windows
@@ -487,7 +488,7 @@ function rankedTiers(coll: Collection, arms: RankArm[], read: NewestRead, window
       const newest = newestMatchIds(coll, read, window + 1, t);
       bounds = newest.length === 0 ? null
         : newest.length > window ? { from: newest[window - 1], older: true, byArm: null }
-        : { from: newest[newest.length - 1], below: newest[0] + 1, older: false, byArm: pagesByArm(coll, arms, newest) };
+        : { from: newest[newest.length - 1], below: newest[0] + 1, older: false, byArm: pagesByArm(coll, arms, newest, read.mainWords) };
     }
     return bounds;
   };
@@ -532,10 +533,15 @@ const SPARSE_WINDOW = 16;
  *  enough to look each up in the first; else null. An arm with none of them is a ranked statement saved, and one with
  *  a single page needs no ranking: either saves a bm25 that counts each of its phrases over the whole collection (a
  *  rare phrase of common words, "trading trading" at 1M pages: 11 ms). */
-function pagesByArm(coll: Collection, arms: RankArm[], pids: number[]): number[][] | null {
+function pagesByArm(coll: Collection, arms: RankArm[], pids: number[], mainWords?: string | null): number[][] | null {
   if (arms.length !== 2 || pids.length > PAGES_LOOKED_UP) return null;
-  const inFirst = new Set(pids.filter((pid) => coll.get(buildMatchAtSql(arms[0].match, pid)) !== undefined));
+  const inFirst = new Set(pids.filter((pid) => matchesAt(coll, mainWords, pid) && matchesAt(coll, arms[0].match, pid)));
   return [[...inFirst], pids.filter((pid) => !inFirst.has(pid))];
+}
+
+/** Whether the page matches `match` (a seek in the full-text index); true when there is no match to test. */
+function matchesAt(coll: Collection, match: string | null | undefined, pid: number): boolean {
+  return !match || coll.get(buildMatchAtSql(match, pid)) !== undefined;
 }
 
 /** What a newest-first read with `within` passed over (its matches outside `within`, newest first), and whether it
@@ -651,9 +657,8 @@ function withinWindow(
   coll: Collection, read: NewestRead, width: number, all: unknown[][], readWithin: () => unknown[][], record?: SeenPages,
 ): number[] {
   const ids = all.map((r) => r[0] as number);
-  const matchesAt = (match: string | null | undefined, pid: number) => !match || coll.get(buildMatchAtSql(match, pid)) !== undefined;
   const inside = new Set(ids.length <= PAGES_LOOKED_UP && ids.length * SPARSE_WINDOW <= width
-    ? ids.filter((pid) => matchesAt(read.withinWords, pid) && matchesAt(read.within, pid))
+    ? ids.filter((pid) => matchesAt(coll, read.mainWords, pid) && matchesAt(coll, read.within, pid))
     : readWithin().map((r) => r[0] as number));
   if (record) for (let i = ids.length - 1; i >= 0; i--) if (!inside.has(ids[i])) record.outside.push(ids[i]);
   return ids.filter((pid) => inside.has(pid));

@@ -64,10 +64,13 @@ describe('main content ranks first', () => {
     });
   }
 
-  // Articles (every third page) with a phrase in their main content; menus of growing length with it in their navigation.
+  // Articles (every third page) with a phrase in their main content; menus of growing length with it in their
+  // navigation, some with both of its words apart in their main content (so the words' test passes and the phrase's
+  // does not).
   const lighthouse = collectionOf(Array.from({ length: 9 }, (_, i): FakePage => {
     const article = i % 3 === 0;
-    const main = article ? `Story ${i}\nThe harbour light shone ${filler(i)}` : `Opening hours ${filler(i).slice(0, 20 * i)}`;
+    const words = i % 3 === 2 ? ' light and harbour' : '';
+    const main = article ? `Story ${i}\nThe harbour light shone ${filler(i)}` : `Opening hours ${filler(i).slice(0, 20 * i)}${words}`;
     const text = article ? `Home\n${main}` : `Home\nHarbour light tours\n${main}`;
     return { digest: `sha1:L${i}`, title: `page ${i}`, text, main,
       captures: [{ uri: `http://l.example.org/${i}`, timestamp: `2020010${1 + i}000000` }] };
