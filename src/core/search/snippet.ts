@@ -312,6 +312,7 @@ function findMatchesInPieces(joined: JoinedPieces, pattern: RegExp): Match[] | n
   }
   return out.slice(0, MAX_MATCHES);
 }
+
 /** Whether any term, tried at any place a term may start before `join` in `local`, ends past it. */
 function runsAcross(local: string, join: number, pattern: RegExp, shapes: TermShape[]): boolean {
   pattern.lastIndex = 0;

@@ -380,7 +380,7 @@ export function buildNewestCapturesSql(q: ParsedQuery): SqlQuery {
 }
 
 /** The query without its host filters: the captures a walk newest first goes through. */
-export function withoutHosts(q: ParsedQuery): ParsedQuery {
+function withoutHosts(q: ParsedQuery): ParsedQuery {
   return { ...q, filters: { ...q.filters, sites: [] } };
 }
 
