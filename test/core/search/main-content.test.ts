@@ -124,6 +124,22 @@ describe('main content ranks first', () => {
     expect(mainWordsMatch(parseQuery('harbour light'))).toBe(null); // no phrase: nothing cheaper to test
   });
 
+  it('pages of hits read newest first cut one list, whichever arm the offset falls in', () => {
+    // 'weekly' is very common: its matches are read whole, newest first, main content first; SQLite passes over the
+    // offset, and an offset past the first arm's matches is spent in the second.
+    const tuning = { rankWindow: 4 };
+    const all = search(coll(), 'weekly', { limit: 20, tuning });
+    expect(all.plan).toBe('newest-matches');
+    expect(all.hits.length).toBeGreaterThan(10);
+    for (const size of [1, 3, 7]) {
+      const paged: string[] = [];
+      for (let offset = 0; offset < all.hits.length; offset += size) {
+        paged.push(...search(coll(), 'weekly', { limit: size, offset, tuning }).hits.map((h) => h.capture.digest!));
+      }
+      expect(paged, `pages of ${size}`).toEqual(all.hits.map((h) => h.capture.digest));
+    }
+  });
+
   it('without windows every article ranks above every menu page, and paging keeps that order', () => {
     const first = search(coll(), 'zebra', { limit: 6 }).hits.map((h) => h.capture.digest);
     const second = search(coll(), 'zebra', { limit: 6, offset: 6 }).hits.map((h) => h.capture.digest);
