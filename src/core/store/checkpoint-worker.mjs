@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 
 // The writer's side names the shared slots and the stopped mark (CHECKPOINT_SLOTS, CHECKPOINTER_STOPPED in index.ts)
 // and passes them in.
-const { path, shared, slots, stopped: STOPPED } = workerData;
+const { path, shared, slots, stopped: STOPPED, lookMs } = workerData;
 const { COMMITS, LAST, CHECKPOINTED } = slots;
 const signal = new Int32Array(shared);
 try {
@@ -14,7 +14,7 @@ try {
   try {
     let seen = 0;
     for (;;) {
-      Atomics.wait(signal, COMMITS, seen, 1000);
+      Atomics.wait(signal, COMMITS, seen, lookMs);
       const last = Atomics.load(signal, LAST) !== 0;
       const commits = Atomics.load(signal, COMMITS);
       if (commits !== seen) {

@@ -218,6 +218,9 @@ const CHECKPOINTER_STOPPED = 0x7fffffff;
 /** Tells the checkpoint thread to copy what is left and stop. COMMITS moves too: the thread sleeps while COMMITS holds
  *  the count it last copied, so a LAST set while it was copying, and a notify it was not waiting for, left it asleep
  *  until its 1 s timeout (the end of every bulk load waited ~1 s for that). */
+/** The longest the checkpoint thread sleeps between looks when no commit wakes it. */
+const CHECKPOINT_LOOK_MS = 1000;
+
 function stopCheckpoints(signal: Int32Array): void {
   Atomics.store(signal, LAST, 1);
   Atomics.add(signal, COMMITS, 1);
@@ -669,12 +672,14 @@ export class Collection {
   /** For a bulk load: WAL checkpoints run on a thread of their own (checkpoint-worker.mjs) instead of after a commit
    *  on this connection's thread, the single writer's (measured: 13% of its time late in a 200k-page ingest). Returns
    *  the function that ends it; this connection checkpoints for itself again from then on, and also when the thread
-   *  fails. A crash in between loses nothing: the WAL is the database's until a checkpoint copies it. */
-  checkpointInBackground(): () => Promise<void> {
+   *  fails. A crash in between loses nothing: the WAL is the database's until a checkpoint copies it. `lookMs`: the
+   *  longest the thread sleeps between looks when no commit wakes it (a test sets it long, to show that ending the
+   *  thread wakes it rather than waiting for its next look). */
+  checkpointInBackground(lookMs = CHECKPOINT_LOOK_MS): () => Promise<void> {
     const slots = Object.keys(CHECKPOINT_SLOTS).length;
     const signal = new Int32Array(new SharedArrayBuffer(slots * Int32Array.BYTES_PER_ELEMENT));
     const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {
-      workerData: { path: this.path, shared: signal.buffer, slots: CHECKPOINT_SLOTS, stopped: CHECKPOINTER_STOPPED },
+      workerData: { path: this.path, shared: signal.buffer, slots: CHECKPOINT_SLOTS, stopped: CHECKPOINTER_STOPPED, lookMs },
     });
     const exited = once(worker, 'exit').catch(() => {});
     this.db.pragma('wal_autocheckpoint = 0');
