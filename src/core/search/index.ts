@@ -414,7 +414,7 @@ function matchesWhole(coll: Collection, match: string, lookups: number): (pid: n
   return (pid) => {
     if (all === null && looked < lookups) {
       looked++;
-      return coll.get(buildMatchAtSql(match, pid)) !== undefined;
+      return matchesAt(coll, match, pid);
     }
     all ??= new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match)).map((r) => r.pid));
     return all.has(pid);
@@ -835,14 +835,16 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
     // for hosts alone, or when the sample is all of the host's pages; else the sample's share within the rest of the
     // filter, unless too few of its pages are (then the filter's captures are read as before).
     if (q.filters.sites.length > 0 && q.filters.tags.length + q.filters.notes.length === 0) {
-      const hostPages = coll.get<{ n: number }>(buildHostPagesSql(hostsOf(q)))!.n;
+      const hosts = hostsOf(q);
+      const hostPages = coll.get<{ n: number }>(buildHostPagesSql(hosts))!.n;
       const every = Math.max(1, Math.floor(hostPages / t.exactCountLimit));
-      const spread = coll.rows(buildHostPagesSql(hostsOf(q), every)).map((r) => r[0] as number);
+      const spread = coll.rows(buildHostPagesSql(hosts, every)).map((r) => r[0] as number);
       const { facets, pages } = countFacets(coll, buildFacetRowsSql(q, spread));
       const whole = every === 1;
-      if (whole || hostsAlone(q) || pages >= MIN_SAMPLE_HITS) {
-        const total = whole ? pages : hostsAlone(q) ? hostPages : Math.round((pages / Math.max(1, spread.length)) * hostPages);
-        return { total, totalIsEstimate: !whole && !hostsAlone(q), facets, facetsAreSample: !whole, tookMs: performance.now() - t0 };
+      const alone = hostsAlone(q);
+      if (whole || alone || pages >= MIN_SAMPLE_HITS) {
+        const total = whole ? pages : alone ? hostPages : Math.round((pages / Math.max(1, spread.length)) * hostPages);
+        return { total, totalIsEstimate: !whole && !alone, facets, facetsAreSample: !whole, tookMs: performance.now() - t0 };
       }
     }
     // Not walked, a query without words has a host, a tag or a note: its total is the pages the facet rows hold.

@@ -215,12 +215,12 @@ const { COMMITS, LAST, CHECKPOINTED } = CHECKPOINT_SLOTS;
  *  count, so a writer waiting for a checkpoint stops waiting. */
 const CHECKPOINTER_STOPPED = 0x7fffffff;
 
-/** Tells the checkpoint thread to copy what is left and stop. COMMITS moves too: the thread sleeps while COMMITS holds
- *  the count it last copied, so a LAST set while it was copying, and a notify it was not waiting for, left it asleep
- *  until its 1 s timeout (the end of every bulk load waited ~1 s for that). */
 /** The longest the checkpoint thread sleeps between looks when no commit wakes it. */
 const CHECKPOINT_LOOK_MS = 1000;
 
+/** Tells the checkpoint thread to copy what is left and stop. COMMITS moves too: the thread sleeps while COMMITS holds
+ *  the count it last copied, so a LAST set while it was copying, and a notify it was not waiting for, left it asleep
+ *  until its 1 s timeout (the end of every bulk load waited ~1 s for that). */
 function stopCheckpoints(signal: Int32Array): void {
   Atomics.store(signal, LAST, 1);
   Atomics.add(signal, COMMITS, 1);
