@@ -63,30 +63,32 @@ describe('snippets of the main content, found in its pieces', () => {
     'Subscribe to our newsletter about ships', 'By summer the harbour was full', 'of ships from the south.', 'Footer'].join('\n');
   const runs = '2,2,1,2';
   const split = (t: string) => counting(t.split(/\n(?=By )/)); // the two paragraphs as two pieces
+  /** The query's snippet from the main content as two pieces, which must be the joined main content's, and how often
+   *  the pieces were joined to find it. */
+  const fromPieces = (query: string) => {
+    const pieces = split(mainOf(text, runs));
+    const snippet = snippetOfPieces(pieces, pattern(query));
+    expect(snippet).toBe(snippetOf(mainOf(text, runs), pattern(query)));
+    return { snippet, joins: pieces.joins };
+  };
 
   it('finds the terms in the main content only, and joins nothing to do it', () => {
-    const pieces = split(mainOf(text, runs));
-    const s = snippetOfPieces(pieces, pattern('ships'));
-    expect(s).toBe(snippetOf(mainOf(text, runs), pattern('ships')));
-    expect(s).not.toContain('Subscribe');
-    expect(s).toContain('\u0002Ships\u0003 came');
-    expect(pieces.joins).toBe(0);
+    const { snippet, joins } = fromPieces('ships');
+    expect(snippet).not.toContain('Subscribe');
+    expect(snippet).toContain('\u0002Ships\u0003 came');
+    expect(joins).toBe(0);
   });
 
   it('a window running from one piece into the next shows them as joined', () => {
-    const pieces = split(mainOf(text, runs));
-    const s = snippetOfPieces(pieces, pattern('north summer'));
-    expect(s).toBe(snippetOf(mainOf(text, runs), pattern('north summer')));
-    expect(s).toContain('the \u0002north\u0003. By \u0002summer\u0003 the');
-    expect(pieces.joins).toBe(0);
+    const { snippet, joins } = fromPieces('north summer');
+    expect(snippet).toContain('the \u0002north\u0003. By \u0002summer\u0003 the');
+    expect(joins).toBe(0);
   });
 
   it('a phrase whose words meet only where two pieces are joined is found by joining them', () => {
-    const pieces = split(mainOf(text, runs));
-    const s = snippetOfPieces(pieces, pattern('"north by"'));
-    expect(s).toBe(snippetOf(mainOf(text, runs), pattern('"north by"')));
-    expect(s).toContain('\u0002north. By\u0003');
-    expect(pieces.joins).toBe(1);
+    const { snippet, joins } = fromPieces('"north by"');
+    expect(snippet).toContain('\u0002north. By\u0003');
+    expect(joins).toBe(1);
   });
 
   it('a term whose words stand hundreds of separators apart across a join is still found by joining', () => {
