@@ -276,6 +276,12 @@ export class Assembler {
     return asm;
   }
 
+  /** The next window of a page read in windows (extractPieces): the runs fed from now on are positions in `html`. */
+  window(html: string): void {
+    this.html = html;
+    this.layout?.window(html);
+  }
+
   text(start: number, end: number): void {
     const blank = blankEnd(this.html, start, end);
     this.textAfterBlank(start, blank, blankRead.nul, end);

@@ -108,6 +108,8 @@ const {
 } = fsm;
 const family_ = FAMILY;
 const nameRead_ = nameRead;
+/** The code units at the end of a window (scan with final false) whose classes are not known: classAt looks ahead. */
+const GUARD = fsm.WINDOW_AHEAD + 1;
 const blankRead_ = blankRead;
 const blankEnd_ = blankEnd;
 
@@ -173,8 +175,17 @@ function tagEnd(html: string, k: number, n: number): number {
   }
 }
 
-function scan(html: string, asm: Assembler): void {
+/**
+ * Feeds the runs of `html` to the Assembler. With `final` false, `html` is a window of a longer page (extractPieces):
+ * a run is fed only when it is known whole, and where a run (or the last code units, whose classes look ahead past
+ * the window: WINDOW_AHEAD) starts that is not, the scan stops and returns its position, from where the next window
+ * goes on. Every such position is a run's start in TEXT, or the '</' of the end tag that ends a raw-text element,
+ * which in TEXT is the same end tag: a scan started there goes on as the page's would. Returns html.length when it
+ * fed everything.
+ */
+function scan(html: string, asm: Assembler, final = true): number {
   const n = html.length;
+  const limit = final ? n : n - GUARD;
   let i = 0;
   while (i < n) {
     let s = TEXT;
@@ -221,9 +232,11 @@ function scan(html: string, asm: Assembler): void {
       }
       j = html.indexOf('<', j + 1);
     }
-    if (j < 0) {
+    if (j < 0 || j > limit || k > limit) {
+      if (!final) return i;
+      // final: no '<' ends the text (k and j are within the page when there is one)
       asm.textAfterBlank(i, blank, nul, n);
-      return;
+      return n;
     }
     if (j > blank) asm.textAfterBlank(i, blank, nul, j);
     else if (j > i) asm.blank(j - i - nul);
@@ -232,7 +245,10 @@ function scan(html: string, asm: Assembler): void {
     // The TAG family is left only for TEXT, so a run that reaches TAG ends at the tag's end.
     while (s !== TAG) {
       k = nextCandidate(html, s, k, n);
-      if (k >= n) break;
+      if (k >= n || k > limit) {
+        k = n; // the run goes on past the page, or (in a window) past what can be classified
+        break;
+      }
       const next = TRANSITIONS[classAt(html, k) * STATE_COUNT + s];
       if (next === TEXT) break;
       if (family_[next] !== family) {
@@ -245,13 +261,15 @@ function scan(html: string, asm: Assembler): void {
     }
     if (s === TAG) k = tagEnd(html, k, n);
     if (k < 0 || k >= n) {
+      if (!final) return start;
       asm.markup(family, start, n);
-      return;
+      return n;
     }
     if (code >= 0) asm.tag(code, start, k + 1, isEnd);
     else asm.markup(family, start, k + 1);
     i = k + 1;
   }
+  return n;
 }
 
 /** The CPU extractor: title, meta description and body text of an HTML page, as specified above. */
@@ -263,6 +281,32 @@ export function extractText(html: string): ExtractedText {
  *  the full text, and the baseline that the cost of main content is measured against (bench/extract). */
 export function extractFullText(html: string): ExtractedText {
   return extractWith(html, { main: false });
+}
+
+/**
+ * extractText of the page that `pieces` make in order (extractText(pieces.join(''))), without the page as one
+ * string. A string over 128 KiB (64K characters of a page with any character past U+00FF) is V8's large object:
+ * memory mapped for it alone and unmapped when it is collected, so every page of it is a fresh one to fault in (a
+ * large page's share of an ingest worker's time, see ARCHITECTURE.md). The page is scanned in windows, each the
+ * part of the window before that no run was known whole in, followed by the next piece; a window is made to hold
+ * at least twice what was left, so a run longer than a piece (a large inline script) is scanned a bounded number of
+ * times.
+ */
+export function extractPieces(pieces: readonly string[], options: ExtractOptions = {}): ExtractedText {
+  if (pieces.length <= 1) return extractWith(pieces[0] ?? '', options);
+  let asm: Assembler | undefined;
+  let left = '';
+  let p = 0;
+  while (p < pieces.length) {
+    let html = left + pieces[p++];
+    while (p < pieces.length && html.length < 2 * left.length) html += pieces[p++];
+    if (asm) asm.window(html);
+    else asm = Assembler.take(html, options);
+    const final = p === pieces.length;
+    const stop = scan(html, asm, final);
+    left = final ? '' : html.slice(stop);
+  }
+  return asm!.result();
 }
 
 function extractWith(html: string, options: ExtractOptions): ExtractedText {

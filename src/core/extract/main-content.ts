@@ -287,7 +287,13 @@ export class Layout {
   elTag = new Int32Array(1024);
   elStart = new Int32Array(1024);
   elEnd = new Int32Array(1024);
+  /** The window (windows) whose positions elStart and elEnd are: a page read in windows (extractPieces) holds each
+   *  tag whole in one of them; a page read whole is windows[0]. */
+  elWin = new Int32Array(1024);
   nEl = 1;
+  /** The page's text as the scan read it: the page, or its windows in order. Held until chooseMain reads the hints. */
+  windows: string[] = [];
+  private win = 0;
   /** The open elements: stack[0, depth), the document at 0; a depth instead of truncating the array (setting an
    *  array's length is slow in V8). stackTag holds their tags, so that an end tag is matched without looking each
    *  element up in elTag (with typed arrays and the tags beside the stack, main content took 2-3% less time than with
@@ -318,9 +324,10 @@ export class Layout {
   private elem = 0;
   private blockTag = -1;
 
-  private constructor(public html: string) {
+  private constructor(html: string) {
     this.elParent[0] = -1;
     this.elTag[0] = -1;
+    this.window(html);
   }
 
   /** A Layout for the page `html`: the spare one when there is one (a page's Layout is released by chooseMain). */
@@ -328,7 +335,7 @@ export class Layout {
     const layout = Layout.spare;
     if (!layout) return new Layout(html);
     Layout.spare = undefined;
-    layout.html = html;
+    layout.window(html);
     layout.nEl = 1;
     layout.nSeg = 0;
     layout.depth = 1;
@@ -338,9 +345,14 @@ export class Layout {
     return layout;
   }
 
+  /** The next window of the page (finish.ts Assembler.window): the tags from now on are positions in `html`. */
+  window(html: string): void {
+    this.win = this.windows.push(html) - 1;
+  }
+
   /** Gives the columns to the next page: this Layout is not to be read any more. */
   release(): void {
-    this.html = '';
+    this.windows.length = 0;
     Layout.spare = this;
   }
 
@@ -382,6 +394,7 @@ export class Layout {
       this.elTag = grown(this.elTag);
       this.elStart = grown(this.elStart);
       this.elEnd = grown(this.elEnd);
+      this.elWin = grown(this.elWin);
     }
     if (this.depth === this.stack.length) {
       this.stack = grown(this.stack);
@@ -391,6 +404,7 @@ export class Layout {
     this.elTag[id] = tag;
     this.elStart[id] = start;
     this.elEnd[id] = end;
+    this.elWin[id] = this.win;
     this.stack[this.depth] = id;
     this.stackTag[this.depth++] = tag;
     if (tag !== ID.body && !(this.blockTag >= ID.h1 && this.blockTag <= ID.h6)) this.blockTag = tag;
@@ -511,7 +525,7 @@ const DEFERRED = 4;
  * its attributes are not read. A parent's id is below its children's, so a parent is settled before its children.
  */
 function readHints(layout: Layout, holdsText: Uint8Array, elFlags: Uint32Array, first: boolean): void {
-  const { html, elParent, elTag, elStart, elEnd, nEl } = layout;
+  const { windows, elParent, elTag, elStart, elEnd, elWin, nEl } = layout;
   for (let e = 1; e < nEl; e++) {
     const holds = holdsText[e];
     if (first ? holds === 0 : holds !== DEFERRED) continue;
@@ -522,7 +536,7 @@ function readHints(layout: Layout, holdsText: Uint8Array, elFlags: Uint32Array, 
     }
     const tag = elTag[e];
     const nameEnd = elStart[e] + 1 + TAG_NAME_LENGTH[tag];
-    const flags = tagFlags(tag) | (elEnd[e] > nameEnd + 1 ? attributeFlags(html, nameEnd, elEnd[e]) : 0);
+    const flags = tagFlags(tag) | (elEnd[e] > nameEnd + 1 ? attributeFlags(windows[elWin[e]], nameEnd, elEnd[e]) : 0);
     elFlags[e] = flags;
     const mayBeOut = !(flags & F_MAIN) && tag !== ID.body;
     if (mayBeOut && flags & F_UNLIKELY) holdsText[e] = ALWAYS_OUT;

@@ -1,14 +1,14 @@
 // Conformance on real pages: the 130 readability test pages (../shared/corpus/html/readability-test-pages, from
 // mozilla/readability's test suite; skipped when the corpus is absent). Pins: the fused CPU scan equals
-// finish(t, statesOf(t)) (the GPU path's reference), output is stable, no script or markup leaks, titles and text
-// agree with an independent parser (htmlparser2), references are decoded, and main and rest split the text's lines
-// (M1).
+// finish(t, statesOf(t)) (the GPU path's reference) and extractPieces of the page in pieces, output is stable, no
+// script or markup leaks, titles and text agree with an independent parser (htmlparser2), references are decoded, and
+// main and rest split the text's lines (M1).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Parser } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import { decodeHtml } from '../../../src/core/decode/charset.js';
-import { extractText, finish, statesOf } from '../../../src/core/extract/index.js';
+import { extractPieces, extractText, finish, statesOf } from '../../../src/core/extract/index.js';
 
 const CORPUS = resolve(__dirname, '../../../../shared/corpus');
 const PAGES = resolve(CORPUS, 'html/readability-test-pages');
@@ -79,6 +79,17 @@ describe.skipIf(!existsSync(PAGES))('readability corpus (130 pages)', () => {
       const out = extractText(html);
       expect(finish(html, statesOf(html)), file).toEqual(out);
       expect(extractText(html), file).toEqual(out);
+    }
+  });
+
+  it('gives the same output read in pieces (extractPieces), cut every 7 to 5,000 code units', () => {
+    for (const { file, html } of pages) {
+      const out = extractText(html);
+      for (const size of [7, 100, 1000, 5000]) {
+        const pieces: string[] = [];
+        for (let i = 0; i < html.length; i += size) pieces.push(html.slice(i, i + size));
+        expect(extractPieces(pieces), `${file} in pieces of ${size}`).toEqual(out);
+      }
     }
   });
 

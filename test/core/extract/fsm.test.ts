@@ -4,27 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import * as fsm from '../../../src/core/extract/fsm.js';
 import { extractText, finish } from '../../../src/core/extract/index.js';
+import { randomHtml, rng } from './random-html.js';
 
 const { CLASS_COUNT, STATE_COUNT, TRANSITIONS, WINDOW_AHEAD, WINDOW_BEHIND, classAt, statesOf } = fsm;
-
-/** A deterministic PRNG so a failure reproduces. */
-function rng(seed: number): () => number {
-  return () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-}
-
-const TOKENS = [
-  '<', '>', '/', '!', '?', '-', '--', '=', '"', "'", ' ', '\n', 'a', 'p', 'x', '&amp;', '&', '<!--', '-->', '--!>',
-  '<p>', '</p>', '<br/>', '<script>', '</script>', '<style ', '</style>', '<title>', '</title>', '<textarea>',
-  '</textarea>', '<noscript>', '</noscript>', '<iframe>', '</iframe>', '<template>', '</template>', '<svg', '</svg>',
-  '/>', '<meta name=description content="d">', '<!DOCTYPE html>', '<![CDATA[', ']]>', 'é', '中', '<a href=', 'SCRIPT',
-  '<td>', '&#x41;', '&nbsp;', '\0',
-];
-
-function randomHtml(next: () => number, len: number): string {
-  let s = '';
-  for (let i = 0; i < len; i++) s += TOKENS[Math.floor(next() * TOKENS.length)];
-  return s;
-}
 
 describe('fsm tables', () => {
   it('fits 4-bit states and has a total table over valid states', () => {

@@ -1,0 +1,20 @@
+// Random pages of tricky tokens, for the extractor's fuzz tests (fsm.test.ts, pieces.test.ts): a deterministic PRNG,
+// so that a failure reproduces.
+
+export function rng(seed: number): () => number {
+  return () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+}
+
+const TOKENS = [
+  '<', '>', '/', '!', '?', '-', '--', '=', '"', "'", ' ', '\n', 'a', 'p', 'x', '&amp;', '&', '<!--', '-->', '--!>',
+  '<p>', '</p>', '<br/>', '<script>', '</script>', '<style ', '</style>', '<title>', '</title>', '<textarea>',
+  '</textarea>', '<noscript>', '</noscript>', '<iframe>', '</iframe>', '<template>', '</template>', '<svg', '</svg>',
+  '/>', '<meta name=description content="d">', '<!DOCTYPE html>', '<![CDATA[', ']]>', 'é', '中', '<a href=', 'SCRIPT',
+  '<td>', '&#x41;', '&nbsp;', '\0',
+];
+
+export function randomHtml(next: () => number, len: number): string {
+  let s = '';
+  for (let i = 0; i < len; i++) s += TOKENS[Math.floor(next() * TOKENS.length)];
+  return s;
+}
