@@ -12,7 +12,7 @@ import chardet from 'chardet';
 import { numericReference } from '../extract/entities.js';
 import { FAMILY, tagAttributes } from '../extract/finish.js';
 import { TAG, statesOf } from '../extract/fsm.js';
-import { validUtf8 } from './utf8.js';
+import { validUtf8Pieces } from './utf8.js';
 
 export type CharsetSource = 'http' | 'bom' | 'meta' | 'utf8-valid' | 'detected' | 'fallback';
 
@@ -24,6 +24,9 @@ export interface DecodedHtml {
 }
 
 const PRESCAN_BYTES = 1024;
+/** decodeHtmlPieces' pieces: 60 KiB of UTF-8 is at most 60K UTF-16 code units, 120 KiB, so that a piece, and most
+ *  often what the extractor carries over from the one before with it, stays under V8's large-object size (128 KiB). */
+const PIECE_BYTES = 60 * 1024;
 /** chardet reads this much; more costs time and rarely changes the guess. */
 const DETECT_BYTES = 64 * 1024;
 
@@ -94,15 +97,22 @@ export function prescanMetaCharset(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
-function decode(bytes: Uint8Array, encoding: string): string {
+/** The text of bytes in an encoding, in pieces of at most `most` bytes each where the encoding is cut so cheaply
+ *  (UTF-8 and windows-1252, nearly every page), else whole. */
+function decode(bytes: Uint8Array, encoding: string, most: number): string[] {
   if (encoding === 'windows-1252') {
     // Node 20's TextDecoder names every windows-1252 label right but decodes it as ISO-8859-1 (0x93 -> U+0093, not
     // U+201C). The 0x80-0x9F row of windows-1252 is the table HTML uses for numeric references: reuse it.
-    const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
-    return latin1.replace(/[\x80-\x9f]/g, (c) => numericReference(c.charCodeAt(0)));
+    const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    const pieces: string[] = [];
+    for (let start = 0; start === 0 || start < b.length; start += most) {
+      const latin1 = b.toString('latin1', start, Math.min(start + most, b.length));
+      pieces.push(latin1.replace(/[\x80-\x9f]/g, (c) => numericReference(c.charCodeAt(0))));
+    }
+    return pieces;
   }
-  if (encoding === 'utf-8') return validUtf8(bytes) ?? new TextDecoder(encoding).decode(bytes);
-  return new TextDecoder(encoding).decode(bytes);
+  if (encoding === 'utf-8') return validUtf8Pieces(bytes, most) ?? [new TextDecoder(encoding).decode(bytes)];
+  return [new TextDecoder(encoding).decode(bytes)];
 }
 
 /**
@@ -112,12 +122,12 @@ function decode(bytes: Uint8Array, encoding: string): string {
  * valid multi-byte UTF-8 (a Latin-1 letter would have to be followed by a byte in 0x80-0xBF every time).
  * A browser would show mojibake here; for indexing we prefer the words.
  */
-function declared(bytes: Uint8Array, encoding: string, source: CharsetSource): DecodedHtml {
+function declared(bytes: Uint8Array, encoding: string, source: CharsetSource, most: number): DecodedPieces {
   if (encoding !== 'utf-8' && !isAscii(bytes)) {
-    const utf8 = validUtf8(bytes);
-    if (utf8 !== undefined) return { text: utf8, charset: 'utf-8', source: 'utf8-valid' };
+    const utf8 = validUtf8Pieces(bytes, most);
+    if (utf8 !== undefined) return { pieces: utf8, charset: 'utf-8', source: 'utf8-valid' };
   }
-  return { text: decode(bytes, encoding), charset: encoding, source };
+  return { pieces: decode(bytes, encoding, most), charset: encoding, source };
 }
 
 /** The encoding a browser takes from the page's own declarations (HTML 13.2.3.1 steps 1-5): a BOM, else the HTTP
@@ -140,14 +150,27 @@ export function declaredCharset(bytes: Uint8Array, contentTypeHeader?: string): 
 
 /** Decodes an HTML payload; never throws: undecodable bytes become U+FFFD as in a browser. */
 export function decodeHtml(bytes: Uint8Array, contentTypeHeader?: string): DecodedHtml {
-  const d = declaredCharset(bytes, contentTypeHeader);
-  if (d?.source === 'bom') return { text: decode(bytes, d.charset), charset: d.charset, source: 'bom' };
-  if (d) return declared(bytes, d.charset, d.source);
+  const { pieces, charset, source } = decodeHtmlPieces(bytes, contentTypeHeader, Infinity);
+  return { text: pieces[0], charset, source };
+}
 
-  const utf8 = validUtf8(bytes);
-  if (utf8 !== undefined) return { text: utf8, charset: 'utf-8', source: 'utf8-valid' };
+/** A payload's text in pieces, in order, for a reader that does not need it as one string (extract/index.ts
+ *  extractPieces): a string of more than 128 KiB is a large object to V8, with memory of its own to fault in. */
+export interface DecodedPieces extends Omit<DecodedHtml, 'text'> {
+  pieces: string[];
+}
+
+/** decodeHtml's text in pieces (joined, they are its text), each of at most `most` bytes of the payload where the
+ *  encoding allows it (UTF-8, windows-1252), else one piece: the same charset found the same way. */
+export function decodeHtmlPieces(bytes: Uint8Array, contentTypeHeader?: string, most = PIECE_BYTES): DecodedPieces {
+  const d = declaredCharset(bytes, contentTypeHeader);
+  if (d?.source === 'bom') return { pieces: decode(bytes, d.charset, most), charset: d.charset, source: 'bom' };
+  if (d) return declared(bytes, d.charset, d.source, most);
+
+  const utf8 = validUtf8Pieces(bytes, most);
+  if (utf8 !== undefined) return { pieces: utf8, charset: 'utf-8', source: 'utf8-valid' };
   const guess = chardet.detect(bytes.subarray(0, DETECT_BYTES));
   const detected = guess ? resolveLabel(guess) : undefined;
-  if (detected) return { text: decode(bytes, detected), charset: detected, source: 'detected' };
-  return { text: decode(bytes, 'windows-1252'), charset: 'windows-1252', source: 'fallback' };
+  if (detected) return { pieces: decode(bytes, detected, most), charset: detected, source: 'detected' };
+  return { pieces: decode(bytes, 'windows-1252', most), charset: 'windows-1252', source: 'fallback' };
 }
