@@ -1,7 +1,7 @@
 // Turning archive records into plain rows: what a worker does per record. Pure functions of a record, so they are
 // tested without threads.
 import type { CaptureRow, PageRow } from '../../shared/records.js';
-import { decodeHtml } from '../decode/charset.js';
+import { decodeHtml, decodeHtmlPieces } from '../decode/charset.js';
 import { DEFAULT_MAX_TEXT_MB, MB } from '../extract/bound.js';
 import { extractText, type ExtractedText } from '../extract/index.js';
 import { ftsCopy } from '../search/segment.js';
@@ -14,6 +14,8 @@ import { surt } from '../warc/surt.js';
 import type { ArchiveRecord, HttpMessage } from '../warc/types.js';
 import type { HtmlPage } from './protocol.js';
 
+/** <html lang> is looked for in the page's first characters. */
+const LANG_CHARS = 4096;
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 const PAYLOAD_TYPES = new Set(['response', 'resource']);
 const TEXT_TYPES = new Set(['text/plain']);
@@ -96,15 +98,29 @@ export function documentKind(c: CaptureRow, head: () => Uint8Array): DocumentKin
   return (c.mime === null || UNTYPED.has(c.mime)) && looksLikePdf(head()) ? 'pdf' : null;
 }
 
+/** A page's HTML as decodeHtmlPieces gives it: in pieces, for the CPU extractor (extractPieces), which then never
+ *  holds a large page as one string. */
+export interface HtmlPieces extends Omit<HtmlPage, 'html'> {
+  pieces: string[];
+}
+
 /** Decodes the charset once; also reads the cheap `<html lang>`. Reads at most `maxTextBytes` of the payload, and
  *  calls `onCut` when there was more. */
-export function htmlPage(r: ArchiveRecord, c: CaptureRow, maxTextBytes = DEFAULT_MAX_TEXT_MB * MB, onCut?: () => void): HtmlPage {
+export function htmlPieces(r: ArchiveRecord, c: CaptureRow, maxTextBytes = DEFAULT_MAX_TEXT_MB * MB, onCut?: () => void, most?: number): HtmlPieces {
   const http = safeHttp(r);
   const payload = r.payloadUpTo(maxTextBytes);
   if (payload.cut) onCut?.();
-  const decoded = decodeHtml(payload.bytes, http?.headers.get('content-type') ?? r.contentType);
-  const lang = /<html\b[^>]*?\blang\s*=\s*["']?([a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*)(?=["'\s/>])/i.exec(decoded.text.slice(0, 4096));
-  return { digest: c.digest!, url: c.uri ?? '', html: decoded.text, lang: lang ? lang[1].toLowerCase() : null };
+  const { pieces } = decodeHtmlPieces(payload.bytes, http?.headers.get('content-type') ?? r.contentType, most);
+  let head = pieces[0];
+  for (let k = 1; head.length < LANG_CHARS && k < pieces.length; k++) head += pieces[k];
+  const lang = /<html\b[^>]*?\blang\s*=\s*["']?([a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*)(?=["'\s/>])/i.exec(head.slice(0, LANG_CHARS));
+  return { digest: c.digest!, url: c.uri ?? '', pieces, lang: lang ? lang[1].toLowerCase() : null };
+}
+
+/** htmlPieces with the HTML as one string: for a text backend of the pool, which takes whole pages. */
+export function htmlPage(r: ArchiveRecord, c: CaptureRow, maxTextBytes = DEFAULT_MAX_TEXT_MB * MB, onCut?: () => void): HtmlPage {
+  const { pieces, ...page } = htmlPieces(r, c, maxTextBytes, onCut, Infinity);
+  return { ...page, html: pieces[0] };
 }
 
 /** The stored row of a page from its extracted text (for a pool's text backend; a worker posts pageInput's). */

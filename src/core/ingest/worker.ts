@@ -13,12 +13,12 @@ import { Archive } from '../warc/archive.js';
 import { cdxjEntry } from '../warc/cdxj.js';
 import type { ArchiveFile, ArchiveRecord, WarcProblem } from '../warc/types.js';
 import { MB, textCutProblem } from '../extract/bound.js';
-import { extractText } from '../extract/index.js';
+import { extractPieces } from '../extract/index.js';
 import { openSpan, StageClock, tracing, withTraceparent } from '../telemetry/index.js';
 import { startThreadTelemetry, takeSpans } from '../telemetry/sink.js';
 import { lowerThreadPriority } from '../threads.js';
 import { endsLikePdf, PdfReader } from '../documents/index.js';
-import { captureRow, documentKind, documentRow, htmlPage, isHtmlPage, pageInput, plainText, type DocumentKind } from './rows.js';
+import { captureRow, documentKind, documentRow, htmlPage, htmlPieces, isHtmlPage, pageInput, plainText, type DocumentKind } from './rows.js';
 import { packageTexts, type PackageTexts } from './package-text.js';
 import { CANCEL, CREDITS, SEND_HTML, type FileWindow, type FromWorker, type HtmlPage, type ToWorker, type WindowEdges, type WorkerInit } from './protocol.js';
 
@@ -189,17 +189,19 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
             addPage(pageInput({ digest: row.digest!, url: row.uri ?? '', lang: given.lang }, given));
             textsFromPackage++;
           } else {
-            const page = clock.time('ingest.decode', () => htmlPage(record, row, init.maxTextBytes, () => {
+            const onCut = (): void => {
               const p = textCutProblem(path, record.offset, init.maxTextBytes);
               errors.push({ fileId, offset: p.offset, code: p.code, message: p.message });
-            }));
+            };
             if (Atomics.load(shared, SEND_HTML)) {
+              const page = clock.time('ingest.decode', () => htmlPage(record, row, init.maxTextBytes, onCut));
               html.push(page);
               batchBytes += page.html.length * 2;
             } else {
+              const page = clock.time('ingest.decode', () => htmlPieces(record, row, init.maxTextBytes, onCut));
               const t0 = clock.on ? performance.now() : 0;
-              const ex = extractText(page.html);
-              if (clock.on) clock.add('ingest.extract', performance.now() - t0, { 'html.bytes': page.html.length * 2, pages: 1 });
+              const ex = extractPieces(page.pieces);
+              if (clock.on) clock.add('ingest.extract', performance.now() - t0, { 'html.bytes': page.pieces.reduce((n, p) => n + p.length * 2, 0), pages: 1 });
               addPage(pageInput(page, ex));
             }
           }

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { captureRow, isHtmlPage, pageRow, timestamp14 } from '../../../src/core/ingest/rows.js';
+import { extractPieces, extractText } from '../../../src/core/extract/index.js';
+import { captureRow, htmlPage, htmlPieces, isHtmlPage, pageRow, timestamp14 } from '../../../src/core/ingest/rows.js';
 import { openArchive } from '../../../src/core/warc/index.js';
 import type { ArchiveRecord } from '../../../src/core/warc/types.js';
 import { html, payloadDigest, warcFile, type RecordSpec } from './warc-builder.js';
@@ -37,6 +38,21 @@ describe('rows', () => {
     const p = pageRow(r, c);
     expect(p).toMatchObject({ digest: c.digest, url: c.uri, title: 'Grüße', lang: 'de-de', ftsTitle: null, ftsMain: null });
     expect(p.text).toContain('Ein Text über Straßen.');
+  });
+
+  it('reads a page in pieces (the worker\'s CPU path) as whole: same text, same <html lang> across a cut', () => {
+    const body = html('Grüße', 'Ein Text über Straßen, '.repeat(400)).replace('lang="en"', 'lang="de-AT"');
+    const [r] = records([{ uri: 'http://example.com/', date: '2021-01-02T03:04:05Z', body }]);
+    const c = captureRow(r, 1);
+    const whole = htmlPage(r, c);
+    expect(whole.lang).toBe('de-at');
+    for (const most of [20, 700]) { // 20: the <html lang> is cut across pieces
+      const p = htmlPieces(r, c, undefined, undefined, most);
+      expect(p.pieces.length).toBeGreaterThan(10);
+      expect(p.pieces.join('')).toBe(whole.html);
+      expect(p.lang).toBe('de-at');
+      expect(extractPieces(p.pieces)).toEqual(extractText(whole.html));
+    }
   });
 
   it('computes a sha1 digest when the record has none, and keeps 4xx/non-HTML out of pages', () => {
