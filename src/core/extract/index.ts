@@ -294,19 +294,18 @@ export function extractFullText(html: string): ExtractedText {
  */
 export function extractPieces(pieces: readonly string[], options: ExtractOptions = {}): ExtractedText {
   if (pieces.length <= 1) return extractWith(pieces[0] ?? '', options);
-  let asm: Assembler | undefined;
-  let left = '';
   let p = 0;
-  while (p < pieces.length) {
-    let html = left + pieces[p++];
-    while (p < pieces.length && html.length < 2 * left.length) html += pieces[p++];
-    if (asm) asm.window(html);
-    else asm = Assembler.take(html, options);
+  let html = pieces[p++];
+  const asm = Assembler.take(html, options);
+  for (;;) {
     const final = p === pieces.length;
     const stop = scan(html, asm, final);
-    left = final ? '' : html.slice(stop);
+    if (final) return asm.result();
+    const left = html.slice(stop);
+    html = left + pieces[p++];
+    while (p < pieces.length && html.length < 2 * left.length) html += pieces[p++];
+    asm.window(html);
   }
-  return asm!.result();
 }
 
 function extractWith(html: string, options: ExtractOptions): ExtractedText {

@@ -9,6 +9,7 @@ import { Parser } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import { decodeHtml } from '../../../src/core/decode/charset.js';
 import { extractPieces, extractText, finish, statesOf } from '../../../src/core/extract/index.js';
+import { cut } from './random-html.js';
 
 const CORPUS = resolve(__dirname, '../../../../shared/corpus');
 const PAGES = resolve(CORPUS, 'html/readability-test-pages');
@@ -86,9 +87,7 @@ describe.skipIf(!existsSync(PAGES))('readability corpus (130 pages)', () => {
     for (const { file, html } of pages) {
       const out = extractText(html);
       for (const size of [7, 100, 1000, 5000]) {
-        const pieces: string[] = [];
-        for (let i = 0; i < html.length; i += size) pieces.push(html.slice(i, i + size));
-        expect(extractPieces(pieces), `${file} in pieces of ${size}`).toEqual(out);
+        expect(extractPieces(cut(html, [size])), `${file} in pieces of ${size}`).toEqual(out);
       }
     }
   });

@@ -3,18 +3,7 @@
 // opening, an end tag's name, a surrogate pair) and however small they are. The real pages are in corpus.test.ts.
 import { describe, expect, it } from 'vitest';
 import { extractFullText, extractPieces, extractText } from '../../../src/core/extract/index.js';
-import { randomHtml, rng } from './random-html.js';
-
-/** The page cut into pieces of the given lengths, repeated to the end. */
-function cut(html: string, lengths: readonly number[]): string[] {
-  const pieces: string[] = [];
-  for (let i = 0, k = 0; i < html.length; k++) {
-    const n = lengths[k % lengths.length];
-    pieces.push(html.slice(i, i + n));
-    i += n;
-  }
-  return pieces;
-}
+import { cut, randomHtml, rng } from './random-html.js';
 
 /** A page with an article among boilerplate: containers whose class and id hints (read from the start tags once
  *  the whole page is scanned) decide the main content, so a tag read from the wrong window changes the result. */

@@ -1,5 +1,5 @@
-// Random pages of tricky tokens, for the extractor's fuzz tests (fsm.test.ts, pieces.test.ts): a deterministic PRNG,
-// so that a failure reproduces.
+// Pages for the extractor's tests: random pages of tricky tokens for its fuzz tests (fsm.test.ts, pieces.test.ts),
+// from a deterministic PRNG so that a failure reproduces, and a page cut into pieces (pieces.test.ts, corpus.test.ts).
 
 export function rng(seed: number): () => number {
   return () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
@@ -17,4 +17,15 @@ export function randomHtml(next: () => number, len: number): string {
   let s = '';
   for (let i = 0; i < len; i++) s += TOKENS[Math.floor(next() * TOKENS.length)];
   return s;
+}
+
+/** The page cut into pieces of the given lengths, repeated to the end. */
+export function cut(html: string, lengths: readonly number[]): string[] {
+  const pieces: string[] = [];
+  for (let i = 0, k = 0; i < html.length; k++) {
+    const n = lengths[k % lengths.length];
+    pieces.push(html.slice(i, i + n));
+    i += n;
+  }
+  return pieces;
 }
