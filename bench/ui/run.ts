@@ -1,5 +1,6 @@
 // UI responsiveness in browser mode, in Debian Chromium against the real engine over a generated collection
-// (bench/lib/corpus-gen.ts). Figures are reported, not asserted:
+// (bench/lib/corpus-gen.ts; --shape real builds its pages from real HTML, as bench/index does). Figures are reported,
+// not asserted:
 //   1. search: time from the end of the debounce after the last keystroke to the hits on screen (target p95 < 100 ms);
 //      the peer, measured in the same run from the same page, is the bare 'search.query' call: the ratio is what the UI
 //      adds (render, facets request, state) on top of the engine.
@@ -7,18 +8,20 @@
 //      (100,000) have been scrolled past or the list ends (target: 95 % of frames under 16.7 ms), frame times from
 //      requestAnimationFrame. The list loads on as it scrolls, so its frames include the pages of hits arriving.
 //
-//   npx tsx bench/ui/run.ts [--pages 200000] [--db <collection.sqlite>] [--query the] [--rows 100000] [--max-seconds 600]
-// Build first (`npm run build`). The WARC files are the index benchmark's pool (bench/data/index/, generated once for
-// every size). Without --db the collection is ingested by the engine and cached under bench/data/ui/<pages>; with --db
-// a database already built from the same files is used as it is, e.g. the index benchmark's
-// (`npx tsx bench/index/run.ts --sizes 200000 --workers 2 --keep` leaves bench/data/index/db-web-200000-w2.sqlite).
+//   npx tsx bench/ui/run.ts [--pages 200000] [--shape web|text-heavy|real] [--db <collection.sqlite>] [--query the]
+//                           [--rows 100000] [--max-seconds 600]
+// Build first (`npm run build`). The WARC files are the index benchmark's pool of that shape (bench/data/index/,
+// generated once for every size). Without --db the collection is ingested by the engine and cached under
+// bench/data/ui/<shape>-<pages>; with --db a database already built from the same files is used as it is, e.g. the
+// index benchmark's (`npx tsx bench/index/run.ts --sizes 200000 --workers 2 --keep` leaves
+// bench/data/index/db-web-200000-w2.sqlite).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { Collection } from '../../src/core/store/index.js';
 import { Registry } from '../../src/engine/registry.js';
-import { buildCollection, type CollectionManifest } from '../lib/corpus-gen.js';
+import { buildCollection, DEFAULT_SHAPE, shapeName, type CollectionManifest } from '../lib/corpus-gen.js';
 import { machineLine } from '../lib/machine.js';
 import { fmt, formatTable, summarize } from '../lib/stats.js';
 import { chromiumLaunchOptions } from '../../test/e2e/support.js';
@@ -48,6 +51,7 @@ const flag = (name: string): string | undefined => {
 };
 const num = (name: string, dflt: number) => Number(flag(name)?.replace(/k$/i, '000') ?? dflt);
 const PAGES = num('--pages', 200_000);
+const SHAPE = shapeName(flag('--shape') ?? DEFAULT_SHAPE);
 const DB = flag('--db');
 /** On ~99 % of the generated pages (the collection's most common word; 19,883 of the first 20,000). */
 const SCROLL_QUERY = flag('--query') ?? 'the';
@@ -70,9 +74,9 @@ function dataDirForDb(db: string, manifest: CollectionManifest): string {
     const extra = [...rows.keys()].filter((f) => !manifest.files.includes(f));
     if (missing.length || extra.length) {
       throw new Error(
-        `--db ${db} was not built from the ${PAGES} pages' files: ${missing.length} not indexed in it` +
+        `--db ${db} was not built from the ${PAGES} ${SHAPE} pages' files: ${missing.length} not indexed in it` +
           `${missing[0] ? ` (${basename(missing[0])}...)` : ''}, ${extra.length} others in it. Build it with ` +
-          `\`npx tsx bench/index/run.ts --sizes ${PAGES} --workers 2 --keep\` or leave --db out to ingest here.`,
+          `\`npx tsx bench/index/run.ts --sizes ${PAGES} --shape ${SHAPE} --workers 2 --keep\` or leave --db out to ingest here.`,
       );
     }
     const n = c.counts();
@@ -114,9 +118,10 @@ async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'out/node/engine.mjs')) || !existsSync(join(ROOT, 'out/renderer/index.html'))) {
     throw new Error('build first: npm run build');
   }
-  process.stderr.write(`generating (or reusing) ${PAGES} pages...\n`);
-  const manifest = await buildCollection({ pages: PAGES });
-  const dataDir = DB ? dataDirForDb(DB, manifest) : join(ROOT, 'bench/data/ui', String(PAGES));
+  process.stderr.write(`generating (or reusing) ${PAGES} ${SHAPE} pages...\n`);
+  const manifest = await buildCollection({ pages: PAGES, shape: SHAPE });
+  // The web shape's folder keeps the name it had before there were shapes, so a collection ingested then is reused.
+  const dataDir = DB ? dataDirForDb(DB, manifest) : join(ROOT, 'bench/data/ui', SHAPE === 'web' ? String(PAGES) : `${SHAPE}-${PAGES}`);
   mkdirSync(dataDir, { recursive: true });
   const engine = await startEngine(dataDir, dirname(manifest.files[0]));
   const browser = await chromium.launch(chromiumLaunchOptions());
@@ -173,6 +178,7 @@ async function main(): Promise<void> {
     });
     const ui: number[] = [];
     const bare: number[] = [];
+    const asked: string[] = [];
     const facetsWait: number[] = [];
     const box = page.getByRole('searchbox');
     for (let round = 0; round < 3; round++) {
@@ -186,6 +192,7 @@ async function main(): Promise<void> {
         await page.waitForFunction(() => window.shown !== undefined, null, { timeout: 30_000 });
         const { lastInput, shown } = await page.evaluate(() => ({ lastInput: window.lastInput!, shown: window.shown! }));
         ui.push(shown - lastInput - DEBOUNCE_MS);
+        asked.push(`'${q}' (round ${round + 1})`);
         // The engine answers one call at a time: wait for the UI's facets request, so the bare call does not queue.
         const f0 = performance.now();
         await page.locator('[data-testid=facets][data-ready=true]').or(page.getByText('No pages match')).first().waitFor({ timeout: 60_000 });
@@ -260,7 +267,7 @@ async function main(): Promise<void> {
     const fm = summarize(moving);
     console.log(machineLine(dataDir));
     console.log(
-      `collection: ${PAGES} generated pages in ${manifest.files.length} files${DB ? ` (database ${DB})` : ''}; ` +
+      `collection: ${PAGES} generated pages ('${SHAPE}' shape) in ${manifest.files.length} files${DB ? ` (database ${DB})` : ''}; ` +
         `${QUERIES.length} queries x 3 rounds; Chromium ${browser.version()}`,
     );
     console.log(
@@ -274,6 +281,9 @@ async function main(): Promise<void> {
         ],
       ),
     );
+    // Which searches make the tail: the first round meets each query cold (the bare call comes after the UI's own).
+    const slowest = ui.map((ms, i) => ({ ms, i })).sort((a, b) => b.ms - a.ms).slice(0, 3);
+    console.log(`slowest in the UI: ${slowest.map(({ ms, i }) => `${asked[i]} ${fmt(ms)} ms (bare ${fmt(bare[i])})`).join(', ')}`);
     console.log(
       `scrolled: "${SCROLL_QUERY}", ${estimated ? 'about ' : ''}${Number.isFinite(hitCount) ? hitCount.toLocaleString('en-US') : countText} hits; ` +
         `${scroll.reached.toLocaleString('en-US')} of ${target.toLocaleString('en-US')} rows reached in ${fmt(scroll.seconds, 1)} s ` +
