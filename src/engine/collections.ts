@@ -292,7 +292,11 @@ export function createCollectionHandlers(
 
     'collections.get': ({ collection }): CollectionDetail => {
       const e = registry.find(collection);
-      return { ...summary(e), fileList: fileList(e), ingest: ingestState(e) };
+      const detail: CollectionDetail = { ...summary(e), fileList: fileList(e), ingest: ingestState(e) };
+      // The UI asks this as it opens the collection: the search threads get ready while the user types. Not awaited,
+      // and a failure here is the first search's to report (it opens the same connection, by the same path).
+      readers.open(db(e).path).catch(() => undefined);
+      return detail;
     },
 
     'collections.rename': ({ collection, to }) => summary(registry.rename(collection, to)),

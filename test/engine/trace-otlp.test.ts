@@ -140,4 +140,20 @@ describe('one trace per user action, across processes (issue 17, must-show 1)', 
     expect(only(spans, 'search.plan').attributes.plan).toBe(query.attributes.plan);
     expect(parentOf(spans, only(spans, 'search.facets'))).toBe(only(spans, 'api.search.facets'));
   });
+
+  it('opening a collection readies the search reader threads for it, in the same trace, before any search', async () => {
+    // A collection of its own: 'c' was opened by the calls above, and a thread opens a collection once.
+    await api('collections.create', { name: 'fresh' });
+    await ui.action('ui.collection.open', {}, (tp) => api('collections.get', { collection: 'fresh' }, tp));
+    await ui.flush();
+    const spans = await traceOf('ui.collection.open', 'search.open');
+    const call = only(spans, 'api.collections.get');
+    const opens = spans.filter((s) => s.name === 'search.open');
+    expect(opens.length).toBeGreaterThan(0);
+    for (const o of opens) {
+      expect(o.service).toBe('archivestream-search-reader');
+      expect(parentOf(spans, o)).toBe(call);
+      expect(String(o.attributes.db)).toMatch(/\.sqlite$/);
+    }
+  });
 });

@@ -15,6 +15,9 @@ export type ReaderCall =
   | { op: 'captures'; dbPath: string; url: string; opts: UrlLookupOptions & { byTime?: boolean } }
   | { op: 'text'; dbPath: string; captureId: number }
   | { op: 'diff'; dbPath: string; a: number; b: number }
+  /** Opens the thread's connection to the collection ahead of its first search (the collection was opened in the
+   *  UI); true when this opened it, false when it was open. */
+  | { op: 'open'; dbPath: string }
   /** Closes the thread's connection to the collection (it is being deleted). */
   | { op: 'forget'; dbPath: string };
 
@@ -25,6 +28,7 @@ export interface ReaderResults {
   captures: ResolvedCapture[];
   text: RecordText;
   diff: TextDiff;
+  open: boolean;
   forget: null;
 }
 

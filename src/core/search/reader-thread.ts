@@ -35,6 +35,11 @@ function run(call: ReaderCall): ReaderResults[ReaderCall['op']] {
       return recordText(collection(call.dbPath), call.captureId);
     case 'diff':
       return recordDiff(collection(call.dbPath), call.a, call.b);
+    case 'open': {
+      const was = open.has(call.dbPath);
+      collection(call.dbPath);
+      return !was;
+    }
     case 'forget':
       open.get(call.dbPath)?.close();
       open.delete(call.dbPath);
@@ -59,9 +64,10 @@ port.on('message', (msg: ToReader) => {
   }
   const spans = takeSpans();
   port.postMessage(spans ? { ...reply, spans } : reply);
-  // After a connection's first answer, while the thread would wait for the next call, rather than before it: the
-  // first search is not delayed, and the ones after it find what they look up for each match in the cache. One step
-  // at a time, each on its own turn of the event loop, so a call that arrives meanwhile waits for one step only.
+  // After a connection's first answer ('open', when the collection was opened in the UI, else its first search),
+  // while the thread would wait for the next call, rather than before it: no search is delayed, and the ones after it
+  // find what they look up for each match in the cache. One step at a time, each on its own turn of the event loop,
+  // so a call that arrives meanwhile waits for one step only.
   const c = open.get(call.dbPath);
   if (c) warmInSteps(c.warmSearchData());
 });

@@ -23,6 +23,8 @@ interface Waiting {
 interface Reader {
   thread: Worker;
   waiting: Map<number, Waiting>;
+  /** Collections this thread was asked to open (open()), so that it is asked once. */
+  opened: Set<string>;
 }
 
 export class SearchReaders {
@@ -61,8 +63,25 @@ export class SearchReaders {
     return this.call({ op: 'diff', dbPath, a, b });
   }
 
+  /**
+   * Starts the threads and opens each one's connection to the collection, which then fills its cache in steps between
+   * calls (reader-thread.ts): for a collection just opened in the UI, so that its first search does not pay for
+   * a thread, a connection and an empty cache while the user is still typing (at a million pages the first search
+   * took 177 ms from a fresh engine, the same again 28). A thread is asked once a collection; resolves to how many
+   * connections this opened.
+   */
+  async open(dbPath: string): Promise<number> {
+    if (this.closed) return 0;
+    while (this.readers.length < this.size) this.spawn();
+    const asked = this.readers.filter((r) => !r.opened.has(dbPath));
+    for (const r of asked) r.opened.add(dbPath);
+    const opened = await Promise.all(asked.map((r) => this.send(r, { op: 'open', dbPath })));
+    return opened.filter(Boolean).length;
+  }
+
   /** Every thread closes its connection to the collection, before the collection's files are deleted. */
   async forget(dbPath: string): Promise<void> {
+    for (const r of this.readers) r.opened.delete(dbPath);
     await Promise.all(this.readers.map((r) => this.send(r, { op: 'forget', dbPath })));
   }
 
@@ -112,7 +131,7 @@ export class SearchReaders {
     const thread = startThread('search-reader', new URL('./reader-thread.ts', import.meta.url));
     // A call waiting for its answer keeps the process alive, an idle thread does not.
     thread.unref();
-    const reader: Reader = { thread, waiting: new Map() };
+    const reader: Reader = { thread, waiting: new Map(), opened: new Set() };
     this.readers.push(reader);
     let failure = 'a search thread stopped';
     thread.on('message', (m: FromReader) => {

@@ -42,6 +42,27 @@ describe('SearchReaders', () => {
     expect(order).toEqual(['fast 1', 'fast 1', 'fast 1', 'fast 1', 'slow']);
   }, 60_000);
 
+  it('opens every thread\'s connection to a collection once, ahead of its first search, and again after forget', async () => {
+    const mine = new SearchReaders(2);
+    try {
+      // Both threads start and open their connection: each reports that it opened one.
+      expect(await mine.open(db)).toBe(2);
+      // Asked again (the UI asks on every refresh of the collection), it opens nothing more.
+      expect(await mine.open(db)).toBe(0);
+      // Two searches at once, one on each thread, on the connections opened.
+      const [a, b] = await Promise.all([mine.search(db, 'unique7'), mine.search(db, 'unique8')]);
+      expect([a.hits.length, b.hits.length]).toEqual([1, 1]);
+      // A collection being deleted is forgotten by every thread; opened again later, it is opened anew.
+      await mine.forget(db);
+      expect(await mine.open(db)).toBe(2);
+      // A file that is no collection fails the open, and the threads go on serving the real one.
+      await expect(mine.open(join(dir, 'missing.sqlite'))).rejects.toThrow();
+      expect((await mine.search(db, 'unique9')).hits).toHaveLength(1);
+    } finally {
+      await mine.close();
+    }
+  }, 60_000);
+
   it('when it closes, answers the call a thread holds and fails the calls still queued', async () => {
     // The thread is asked to exit after its call, not terminated in the middle of it (a record's text builds zlib
     // streams, and terminating a thread as it builds one aborts the process).
