@@ -6,6 +6,11 @@ import type { SearchOptions, SearchResult } from './index.js';
 import type { UrlLookupOptions } from './lookup.js';
 import type { captureStats } from './stats.js';
 
+/** Connections a reader thread keeps open at most, the least recently used closed first: each holds its collection's
+ *  warmed search data (~100 MB at a million pages), and collections are opened as the UI shows them, searched or
+ *  not. */
+export const MAX_OPEN_COLLECTIONS = 4;
+
 /** What a reader thread runs, on the collection at `dbPath`. */
 export type ReaderCall =
   | { op: 'search'; dbPath: string; query: string; opts: SearchOptions }

@@ -7,17 +7,24 @@ import { startThreadTelemetry, takeSpans } from '../telemetry/sink.js';
 import { toThreadError } from '../threads.js';
 import { captureStats, search, searchFacets } from './index.js';
 import { recordDiff, recordText, resolvedCaptures } from './records.js';
-import type { FromReader, ReaderCall, ReaderResults, ToReader } from './reader-protocol.js';
+import { MAX_OPEN_COLLECTIONS, type FromReader, type ReaderCall, type ReaderResults, type ToReader } from './reader-protocol.js';
 
 const port = parentPort!;
-const open = new Map<string, Collection>(); // by database file
+const open = new Map<string, Collection>(); // by database file, least recently used first
 
 function collection(dbPath: string): Collection {
   let c = open.get(dbPath);
-  if (!c) {
+  if (c) open.delete(dbPath);
+  else {
     c = Collection.open(dbPath, { readonly: true });
-    open.set(dbPath, c);
+    // The least recently used goes; searched again, it is opened and warmed again.
+    for (const [path, old] of open) {
+      if (open.size < MAX_OPEN_COLLECTIONS) break;
+      old.close();
+      open.delete(path);
+    }
   }
+  open.set(dbPath, c);
   return c;
 }
 

@@ -2,12 +2,14 @@
 // after it while another thread is free. Handing each call at once to the least busy thread queued a call behind the
 // slow one as soon as both threads held one (under 50 concurrent searches, one slow query held 25 behind it).
 // Orders are asserted, never durations.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestCollection } from '../../../src/core/ingest/index.js';
+import { MAX_OPEN_COLLECTIONS } from '../../../src/core/search/reader-protocol.js';
 import { SearchReaders } from '../../../src/core/search/readers.js';
+import { Collection } from '../../../src/core/store/index.js';
 import { html, warcFile } from '../ingest/warc-builder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'as-readers-'));
@@ -58,6 +60,33 @@ describe('SearchReaders', () => {
       // A file that is no collection fails the open, and the threads go on serving the real one.
       await expect(mine.open(join(dir, 'missing.sqlite'))).rejects.toThrow();
       expect((await mine.search(db, 'unique9')).hits).toHaveLength(1);
+    } finally {
+      await mine.close();
+    }
+  }, 60_000);
+
+  // The process's open files show which connections a thread keeps (Linux: /proc/self/fd).
+  it.skipIf(!existsSync('/proc/self/fd'))('keeps at most MAX_OPEN_COLLECTIONS connections a thread, closing the least recently used', async () => {
+    const paths = Array.from({ length: MAX_OPEN_COLLECTIONS + 1 }, (_, i) => join(dir, `small${i}.sqlite`));
+    for (const p of paths) Collection.open(p).close();
+    const held = (p: string) => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === p;
+      } catch {
+        return false; // closed meanwhile
+      }
+    }).length;
+    const mine = new SearchReaders(1);
+    try {
+      for (const p of paths.slice(0, MAX_OPEN_COLLECTIONS)) expect(await mine.open(p)).toBe(1);
+      expect(paths.slice(0, MAX_OPEN_COLLECTIONS).map(held)).toEqual(Array(MAX_OPEN_COLLECTIONS).fill(1));
+      // A search on the first makes it the most recently used; opening one more closes the second, not the first.
+      expect((await mine.search(paths[0], 'anything')).hits).toEqual([]);
+      expect(await mine.open(paths[MAX_OPEN_COLLECTIONS])).toBe(1);
+      expect(paths.map(held)).toEqual([1, 0, ...Array(MAX_OPEN_COLLECTIONS - 1).fill(1)]);
+      // Searched again, the closed one is opened again, and the least recently used then goes.
+      expect((await mine.search(paths[1], 'anything')).hits).toEqual([]);
+      expect(paths.map(held)).toEqual([1, 1, 0, ...Array(MAX_OPEN_COLLECTIONS - 2).fill(1)]);
     } finally {
       await mine.close();
     }
