@@ -45,6 +45,9 @@ export interface ExitReader {
   op: 'exit';
 }
 
+/** `closed`: collections whose connection the call closed to stay within MAX_OPEN_COLLECTIONS, so that SearchReaders
+ *  asks the thread to open them again when the UI opens them again. */
 export type FromReader = ({ id: number; value: ReaderResults[ReaderCall['op']]; error?: undefined } | { id: number; error: ThreadError }) & {
   spans?: SpanRecord[];
+  closed?: string[];
 };

@@ -11,6 +11,8 @@ import { MAX_OPEN_COLLECTIONS, type FromReader, type ReaderCall, type ReaderResu
 
 const port = parentPort!;
 const open = new Map<string, Collection>(); // by database file, least recently used first
+/** Closed by the call being answered, to stay within MAX_OPEN_COLLECTIONS (its reply says so). */
+let closed: string[] = [];
 
 function collection(dbPath: string): Collection {
   let c = open.get(dbPath);
@@ -22,6 +24,7 @@ function collection(dbPath: string): Collection {
       if (open.size < MAX_OPEN_COLLECTIONS) break;
       old.close();
       open.delete(path);
+      closed.push(path);
     }
   }
   open.set(dbPath, c);
@@ -70,7 +73,12 @@ port.on('message', (msg: ToReader) => {
     reply = { id, error: toThreadError(e) };
   }
   const spans = takeSpans();
-  port.postMessage(spans ? { ...reply, spans } : reply);
+  if (spans) reply.spans = spans;
+  if (closed.length > 0) {
+    reply.closed = closed;
+    closed = [];
+  }
+  port.postMessage(reply);
   // After a connection's first answer ('open', when the collection was opened in the UI, else its first search),
   // while the thread would wait for the next call, rather than before it: no search is delayed, and the ones after it
   // find what they look up for each match in the cache. One step at a time, each on its own turn of the event loop,

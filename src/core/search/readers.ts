@@ -23,7 +23,7 @@ interface Waiting {
 interface Reader {
   thread: Worker;
   waiting: Map<number, Waiting>;
-  /** Collections this thread was asked to open (open()), so that it is asked once. */
+  /** Collections this thread was asked to open (open()) and has not closed since, so that it is asked once. */
   opened: Set<string>;
 }
 
@@ -136,6 +136,7 @@ export class SearchReaders {
     let failure = 'a search thread stopped';
     thread.on('message', (m: FromReader) => {
       adoptSpans(m.spans);
+      for (const path of m.closed ?? []) reader.opened.delete(path);
       const w = reader.waiting.get(m.id);
       reader.waiting.delete(m.id);
       if (reader.waiting.size === 0) thread.unref();

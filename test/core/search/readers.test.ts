@@ -66,7 +66,7 @@ describe('SearchReaders', () => {
   }, 60_000);
 
   // The process's open files show which connections a thread keeps (Linux: /proc/self/fd).
-  it.skipIf(!existsSync('/proc/self/fd'))('keeps at most MAX_OPEN_COLLECTIONS connections a thread, closing the least recently used', async () => {
+  it.skipIf(!existsSync('/proc/self/fd'))('keeps at most MAX_OPEN_COLLECTIONS connections a thread, closing the least recently used, opened ahead again when asked', async () => {
     const paths = Array.from({ length: MAX_OPEN_COLLECTIONS + 1 }, (_, i) => join(dir, `small${i}.sqlite`));
     for (const p of paths) Collection.open(p).close();
     const held = (p: string) => readdirSync('/proc/self/fd').filter((fd) => {
@@ -84,9 +84,12 @@ describe('SearchReaders', () => {
       expect((await mine.search(paths[0], 'anything')).hits).toEqual([]);
       expect(await mine.open(paths[MAX_OPEN_COLLECTIONS])).toBe(1);
       expect(paths.map(held)).toEqual([1, 0, ...Array(MAX_OPEN_COLLECTIONS - 1).fill(1)]);
-      // Searched again, the closed one is opened again, and the least recently used then goes.
-      expect((await mine.search(paths[1], 'anything')).hits).toEqual([]);
+      // Opened again in the UI, the closed one is opened ahead again, and the least recently used then goes.
+      expect(await mine.open(paths[1])).toBe(1);
       expect(paths.map(held)).toEqual([1, 1, 0, ...Array(MAX_OPEN_COLLECTIONS - 2).fill(1)]);
+      // Searched, a closed one is opened for the search; the least recently used now is the fourth.
+      expect((await mine.search(paths[2], 'anything')).hits).toEqual([]);
+      expect(paths.map(held)).toEqual([1, 1, 1, 0, ...Array(MAX_OPEN_COLLECTIONS - 3).fill(1)]);
     } finally {
       await mine.close();
     }
