@@ -75,7 +75,10 @@ export class SearchReaders {
     while (this.readers.length < this.size) this.spawn();
     const asked = this.readers.filter((r) => !r.opened.has(dbPath));
     for (const r of asked) r.opened.add(dbPath);
-    const opened = await Promise.all(asked.map((r) => this.send(r, { op: 'open', dbPath })));
+    const opened = await Promise.all(asked.map((r) => this.send(r, { op: 'open', dbPath }).catch((e: unknown) => {
+      r.opened.delete(dbPath); // not open: asked again next time
+      throw e;
+    })));
     return opened.filter(Boolean).length;
   }
 

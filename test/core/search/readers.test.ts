@@ -57,7 +57,8 @@ describe('SearchReaders', () => {
       // A collection being deleted is forgotten by every thread; opened again later, it is opened anew.
       await mine.forget(db);
       expect(await mine.open(db)).toBe(2);
-      // A file that is no collection fails the open, and the threads go on serving the real one.
+      // A file that is no collection fails the open, again when asked again, and the threads go on serving the real one.
+      await expect(mine.open(join(dir, 'missing.sqlite'))).rejects.toThrow();
       await expect(mine.open(join(dir, 'missing.sqlite'))).rejects.toThrow();
       expect((await mine.search(db, 'unique9')).hits).toHaveLength(1);
     } finally {
