@@ -12,7 +12,7 @@
 //                           [--rows 100000] [--max-seconds 600]
 // Build first (`npm run build`). The WARC files are the index benchmark's pool of that shape (bench/data/index/,
 // generated once for every size). Without --db the collection is ingested by the engine and cached under
-// bench/data/ui/<shape>-<pages>; with --db a database already built from the same files is used as it is, e.g. the
+// bench/data/ui/<pages> (<shape>-<pages> for a shape other than web); with --db a database already built from the same files is used as it is, e.g. the
 // index benchmark's (`npx tsx bench/index/run.ts --sizes 200000 --workers 2 --keep` leaves
 // bench/data/index/db-web-200000-w2.sqlite).
 import { spawn } from 'node:child_process';
