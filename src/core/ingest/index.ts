@@ -70,6 +70,10 @@ export interface IngestOptions {
   /** How long one document's text extraction (a PDF's) may take, in ms (default DEFAULT_DOCUMENT_TIMEOUT_MS): past it,
    *  the text of the pages read so far is kept and a 'document-timeout' problem stored. */
   documentTimeoutMs?: number;
+  /** Caps each worker's JavaScript heap, in MB (resourceLimits.maxOldGenerationSizeMb); absent, V8's default. A worker
+   *  that reaches it is stopped by Node, and that costs only its current file: a 'worker-crashed' problem at the
+   *  offset it had read to, and a new worker for the files after it (IngestPool.onExit). */
+  workerHeapMb?: number;
   /** Extract page text through an async backend in this thread; absent, the workers extract it on the CPU (the
    *  fastest way on a machine without a fast GPU: no page crosses a thread twice). */
   text?: IngestTextOptions;
@@ -502,7 +506,10 @@ class IngestPool {
       nice: this.opts.ingestNice ?? null,
     };
     const w: PoolWorker = {
-      thread: startThread('ingest-worker', new URL('./worker.ts', import.meta.url), { workerData }), shared, state: 'starting', task: null, chain: Promise.resolve(),
+      thread: startThread('ingest-worker', new URL('./worker.ts', import.meta.url), {
+        workerData, ...(this.opts.workerHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.opts.workerHeapMb } } : {}),
+      }),
+      shared, state: 'starting', task: null, chain: Promise.resolve(),
       failure: 'worker thread stopped',
     };
     this.workers.add(w);
@@ -699,7 +706,11 @@ class IngestPool {
     }
     if (r) {
       const t = r.file;
-      const errors: IngestErrorRow[] = [{ fileId: t.fileId!, offset: (r.window?.start ?? 0) + r.bytesDone, code: 'worker-crashed', message: w.failure }];
+      // The worker's batches say how far they stored (worker.ts holds a record back until the next is seen).
+      const errors: IngestErrorRow[] = [{
+        fileId: t.fileId!, offset: (r.window?.start ?? 0) + r.bytesDone, code: 'worker-crashed',
+        message: `the ingest worker stopped (${w.failure}); the records from this offset on were not indexed`,
+      }];
       this.coll.writeBatch({ fileId: t.fileId!, captures: [], pages: [], errors });
       this.countErrors(t, errors);
       if (t.outcome === 'done') t.outcome = 'error';

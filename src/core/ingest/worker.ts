@@ -95,8 +95,12 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
   const seen = new Set<string>();
 
   // The last row stays out of a batch until the next record is seen: a request record right after a response adds
-  // its method and body to the response's CDXJ key (cdxj.ts pairs them the same way).
+  // its method and body to the response's CDXJ key (cdxj.ts pairs them the same way). Its page waits with it, and the
+  // batch says it read up to that record's start: a worker that stops before its next batch (IngestPool.onExit)
+  // then leaves no page without its capture, and its problem's offset is the first record not stored.
   let prev: { record: ArchiveRecord; row: CaptureRow } | null = null;
+  /** The record in `prev` added the last page (to `pages` and `texts`, or to `html`). */
+  let prevAddedPage = false;
   const traced = tracing();
   let batchStart = 0;
   let batch = traced ? openSpan('ingest.batch', { file: path, 'offset.start': bytesDone }) : null;
@@ -112,6 +116,10 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
 
   const flush = (final: boolean): boolean => {
     const held = !final && prev ? captures.pop() : undefined;
+    const heldPage = held && prevAddedPage && pages.length > 0 && pages.at(-1)!.digest === held.digest ? pages.pop() : undefined;
+    const heldText = heldPage ? texts.pop() : undefined;
+    const heldHtml = held && prevAddedPage && !heldPage && html.at(-1)?.digest === held.digest ? html.pop() : undefined;
+    const storedUpTo = held ? prev!.record.offset : bytesDone;
     if (captures.length + pages.length + html.length + errors.length > 0 || final) {
       if (batch) {
         clock.end(batch.context, 'ingest.other');
@@ -119,7 +127,7 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
       }
       const waited = performance.now();
       if (!takeCredit()) return false;
-      post({ type: 'batch', fileId, captures, pages, html, errors, bytesDone, records }, texts);
+      post({ type: 'batch', fileId, captures, pages, html, errors, bytesDone: storedUpTo, records }, texts);
       if (traced && !final) {
         batchStart = bytesDone;
         batch = openSpan('ingest.batch', { file: path, 'offset.start': bytesDone, 'credit.waitMs': performance.now() - waited });
@@ -127,11 +135,11 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
       }
     }
     captures = held ? [held] : [];
-    pages = [];
-    texts = [];
-    html = [];
+    pages = heldPage ? [heldPage] : [];
+    texts = heldText ? [heldText] : [];
+    html = heldHtml ? [heldHtml] : [];
     errors = [];
-    batchBytes = 0;
+    batchBytes = (heldText?.byteLength ?? 0) + (heldHtml ? heldHtml.html.length * 2 : 0);
     return true;
   };
 
@@ -180,6 +188,7 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
       }
       captures.push(row);
       prev = { record, row };
+      const pagesBefore = pages.length + html.length;
       if (isHtmlPage(row) && !seen.has(row.digest!)) {
         seen.add(row.digest!);
         try {
@@ -220,6 +229,7 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
           errors.push({ fileId, offset: record.offset, code: problemCode(e, 'extract-failed'), message: message(e) });
         }
       }
+      prevAddedPage = pages.length + html.length > pagesBefore;
       batchBytes += 200;
       if (captures.length >= init.batchRecords || batchBytes >= init.batchBytes) {
         if (!flush(false)) return;
