@@ -99,8 +99,8 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
   // batch says it read up to that record's start: a worker that stops before its next batch (IngestPool.onExit)
   // then leaves no page without its capture, and its problem's offset is the first record not stored.
   let prev: { record: ArchiveRecord; row: CaptureRow } | null = null;
-  /** The record in `prev` added the last page (to `pages` and `texts`, or to `html`). */
-  let prevAddedPage = false;
+  /** Where the record in `prev` put its page, if it gave one: last in `pages` (its text last in `texts`) or in `html`. */
+  let prevPage: 'pages' | 'html' | null = null;
   const traced = tracing();
   let batchStart = 0;
   let batch = traced ? openSpan('ingest.batch', { file: path, 'offset.start': bytesDone }) : null;
@@ -116,9 +116,9 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
 
   const flush = (final: boolean): boolean => {
     const held = !final && prev ? captures.pop() : undefined;
-    const heldPage = held && prevAddedPage && pages.length > 0 && pages.at(-1)!.digest === held.digest ? pages.pop() : undefined;
+    const heldPage = held && prevPage === 'pages' ? pages.pop() : undefined;
     const heldText = heldPage ? texts.pop() : undefined;
-    const heldHtml = held && prevAddedPage && !heldPage && html.at(-1)?.digest === held.digest ? html.pop() : undefined;
+    const heldHtml = held && prevPage === 'html' ? html.pop() : undefined;
     const storedUpTo = held ? prev!.record.offset : bytesDone;
     if (captures.length + pages.length + html.length + errors.length > 0 || final) {
       if (batch) {
@@ -188,7 +188,7 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
       }
       captures.push(row);
       prev = { record, row };
-      const pagesBefore = pages.length + html.length;
+      const [pagesBefore, htmlBefore] = [pages.length, html.length];
       if (isHtmlPage(row) && !seen.has(row.digest!)) {
         seen.add(row.digest!);
         try {
@@ -229,7 +229,7 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
           errors.push({ fileId, offset: record.offset, code: problemCode(e, 'extract-failed'), message: message(e) });
         }
       }
-      prevAddedPage = pages.length + html.length > pagesBefore;
+      prevPage = pages.length > pagesBefore ? 'pages' : html.length > htmlBefore ? 'html' : null;
       batchBytes += 200;
       if (captures.length >= init.batchRecords || batchBytes >= init.batchBytes) {
         if (!flush(false)) return;
