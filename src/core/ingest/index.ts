@@ -72,7 +72,7 @@ export interface IngestOptions {
   documentTimeoutMs?: number;
   /** Caps each worker's JavaScript heap, in MB (resourceLimits.maxOldGenerationSizeMb); absent, V8's default. A worker
    *  that reaches it is stopped by Node, and that costs only its current file: a 'worker-crashed' problem at the
-   *  offset it had read to, and a new worker for the files after it (IngestPool.onExit). */
+   *  first record its batches had not stored, and a new worker for the files after it (IngestPool.onExit). */
   workerHeapMb?: number;
   /** Extract page text through an async backend in this thread; absent, the workers extract it on the CPU (the
    *  fastest way on a machine without a fast GPU: no page crosses a thread twice). */
