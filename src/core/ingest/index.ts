@@ -21,7 +21,7 @@ import { DEFAULT_DOCUMENT_TIMEOUT_MS } from '../documents/index.js';
 import { openArchive } from '../warc/index.js';
 import { forcedThreadsFromBytes, windowsOf } from '../warc/parallel.js';
 import {
-  CANCEL, CREDITS, SEND_HTML, SHARED_SLOTS, type FileWindow, type FromWorker, type ToWorker, type WindowEdges, type WorkerInit,
+  CANCEL, CREDITS, SEND_HTML, SHARED_SLOTS, type FileWindow, type FromWorker, type ReadResume, type ToWorker, type WindowEdges, type WorkerInit,
 } from './protocol.js';
 import { textRow } from './rows.js';
 
@@ -71,8 +71,8 @@ export interface IngestOptions {
    *  the text of the pages read so far is kept and a 'document-timeout' problem stored. */
   documentTimeoutMs?: number;
   /** Caps each worker's JavaScript heap, in MB (resourceLimits.maxOldGenerationSizeMb); absent, V8's default. A worker
-   *  that reaches it is stopped by Node, and that costs only its current file: a 'worker-crashed' problem at the
-   *  first record its batches had not stored, and a new worker for the files after it (IngestPool.onExit). */
+   *  that reaches it is stopped by Node, and that costs only the record it was reading: a 'record-stopped-worker'
+   *  problem there, and a new worker reads on after it (IngestPool.onExit). */
   workerHeapMb?: number;
   /** Extract page text through an async backend in this thread; absent, the workers extract it on the CPU (the
    *  fastest way on a machine without a fast GPU: no page crosses a thread twice). */
@@ -152,6 +152,9 @@ function windowBytesOf(opts: IngestOptions): number {
 const CREDITS_PER_WORKER = 4;
 /** How long a retired worker has to end on its own: it checks CANCEL at every record, so only a stuck one takes it. */
 const RETIRE_GRACE_MS = 5000;
+/** Records of one read a stopped worker may cost before the read gives up on the rest: each costs a new worker and a
+ *  read again from the read's start up to it (IngestPool.onExit). */
+const MAX_RECORDS_LEFT_OUT = 16;
 const FINGERPRINT_SPAN = 1 << 20;
 
 /** Folders expanded recursively to archive files (by name); files named explicitly are taken as they are. */
@@ -235,6 +238,8 @@ interface ReadTask {
   /** A window's edges as its worker saw them (null until it ends, or when it could not be read). */
   edges: WindowEdges | null;
   ended?: boolean;
+  /** Set once a worker stopped on one of its records: where the next worker takes it up (IngestPool.onExit). */
+  resume?: ReadResume;
 }
 
 /** The reads of a file for `workers` workers sharing `runBytes`: windows of about `windowBytes` bytes, at least one
@@ -376,6 +381,8 @@ function addCodes(codes: Record<string, number>, errors: readonly { code: string
 interface PoolWorker {
   thread: Worker;
   shared: Int32Array;
+  /** WorkerInit.reading: the offset of the record it is reading, -1 between records. */
+  reading: Float64Array;
   state: 'starting' | 'ready' | 'indexing' | 'retired';
   task: ReadTask | null;
   /** Its messages are handled one after another, in order, also while a batch awaits its text. */
@@ -499,8 +506,9 @@ class IngestPool {
     const shared = new Int32Array(buffer);
     shared[CREDITS] = CREDITS_PER_WORKER;
     shared[SEND_HTML] = this.workersSendHtml() ? 1 : 0;
+    const reading = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT)).fill(-1);
     const workerData: WorkerInit = {
-      shared: buffer, batchRecords: this.opts.batchRecords ?? 500, batchBytes: this.opts.batchBytes ?? 4 << 20,
+      shared: buffer, reading: reading.buffer as SharedArrayBuffer, batchRecords: this.opts.batchRecords ?? 500, batchBytes: this.opts.batchBytes ?? 4 << 20,
       maxTextBytes: this.opts.maxTextBytes ?? DEFAULT_MAX_TEXT_MB * MB,
       documentTimeoutMs: this.opts.documentTimeoutMs ?? DEFAULT_DOCUMENT_TIMEOUT_MS,
       nice: this.opts.ingestNice ?? null,
@@ -509,7 +517,7 @@ class IngestPool {
       thread: startThread('ingest-worker', new URL('./worker.ts', import.meta.url), {
         workerData, ...(this.opts.workerHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.opts.workerHeapMb } } : {}),
       }),
-      shared, state: 'starting', task: null, chain: Promise.resolve(),
+      shared, reading, state: 'starting', task: null, chain: Promise.resolve(),
       failure: 'worker thread stopped',
     };
     this.workers.add(w);
@@ -613,7 +621,8 @@ class IngestPool {
     w.state = 'indexing';
     w.task = r;
     w.thread.postMessage({
-      type: 'file', fileId: t.fileId, path: t.path, ...(r.window ? { window: r.window } : {}), traceparent: t.span?.traceparent,
+      type: 'file', fileId: t.fileId, path: t.path, ...(r.window ? { window: r.window } : {}), ...(r.resume ? { resume: r.resume } : {}),
+      traceparent: t.span?.traceparent,
     } satisfies ToWorker);
   }
 
@@ -693,8 +702,9 @@ class IngestPool {
     else this.opts.onErrors(addCodes({}, errors));
   }
 
-  /** A worker we did not retire stopped: that costs its current file, not the collection. Record it and carry on
-   *  with a new worker. */
+  /** A worker we did not retire stopped: that costs the record it was reading, not the collection. Record it, and
+   *  have a new worker read on after it; a worker stopped between records (or on too many of the read's records)
+   *  costs the rest of its read instead. */
   private async onExit(w: PoolWorker): Promise<void> {
     if (w.state === 'retired') return;
     const { state, task: r } = w;
@@ -707,14 +717,22 @@ class IngestPool {
     if (r) {
       const t = r.file;
       // The worker's batches say how far they stored (worker.ts holds a record back until the next is seen).
-      const errors: IngestErrorRow[] = [{
-        fileId: t.fileId!, offset: (r.window?.start ?? 0) + r.bytesDone, code: 'worker-crashed',
-        message: `the ingest worker stopped (${w.failure}); the records from this offset on were not indexed`,
-      }];
-      this.coll.writeBatch({ fileId: t.fileId!, captures: [], pages: [], errors });
-      this.countErrors(t, errors);
-      if (t.outcome === 'done') t.outcome = 'error';
-      await this.readEnded(r);
+      const from = (r.window?.start ?? 0) + r.bytesDone;
+      const at = w.reading[0];
+      const skip = r.resume?.skip ?? [];
+      const onRecord = at >= from && !skip.includes(at) && skip.length < MAX_RECORDS_LEFT_OUT;
+      const error: IngestErrorRow = onRecord
+        ? { fileId: t.fileId!, offset: at, code: 'record-stopped-worker', message: `the ingest worker stopped while reading this record (${w.failure}); the record was left out and the rest of the file read on` }
+        : { fileId: t.fileId!, offset: from, code: 'worker-crashed', message: `the ingest worker stopped (${w.failure}); the records from this offset on were not indexed` };
+      this.coll.writeBatch({ fileId: t.fileId!, captures: [], pages: [], errors: [error] });
+      this.countErrors(t, [error]);
+      if (onRecord) {
+        r.resume = { from, skip: [...skip, at] };
+        this.queue.unshift(r);
+      } else {
+        if (t.outcome === 'done') t.outcome = 'error';
+        await this.readEnded(r);
+      }
     }
     if (this.queue.length > 0) this.spawn();
     else if (this.workers.size === 0) this.stop();

@@ -13,6 +13,9 @@ export const SHARED_SLOTS = 3;
 
 export interface WorkerInit {
   shared: SharedArrayBuffer;
+  /** One Float64: the offset of the record the worker is reading, -1 between records (and while it posts). Written
+   *  before each record's rows are made, so a worker that stops on a record says which (IngestPool.onExit). */
+  reading: SharedArrayBuffer;
   batchRecords: number;
   batchBytes: number;
   /** Payload bytes text extraction reads at most (IngestOptions.maxTextBytes). */
@@ -48,10 +51,18 @@ export interface WindowEdges {
   cutShort: boolean;
 }
 
+/** A read taken up again after its worker stopped on a record: the records before `from` were stored by the workers
+ *  before, and those at `skip` each stopped one. The new worker reads from the read's start as one pass would (keys,
+ *  the digests it has seen, the window's edges) and stores from `from` on, leaving the records at `skip` out. */
+export interface ReadResume {
+  from: number;
+  skip: number[];
+}
+
 /** `traceparent`: the file's span in the pool (absent when nothing traces), which the worker's batch spans join.
- *  `window`: read only that part of the file (absent: the whole file). */
+ *  `window`: read only that part of the file (absent: the whole file). `resume`: see ReadResume. */
 export type ToWorker =
-  | { type: 'file'; fileId: number; path: string; window?: FileWindow; traceparent?: string }
+  | { type: 'file'; fileId: number; path: string; window?: FileWindow; resume?: ReadResume; traceparent?: string }
   | { type: 'exit' };
 
 /** Every message may carry the spans the worker finished since its last one (telemetry/sink.ts). */

@@ -25,6 +25,7 @@ import { CANCEL, CREDITS, SEND_HTML, type FileWindow, type FromWorker, type Html
 const init = workerData as WorkerInit;
 if (init.nice !== null) lowerThreadPriority(init.nice);
 const shared = new Int32Array(init.shared);
+const reading = new Float64Array(init.reading);
 const port = parentPort!;
 
 const pdfs = new PdfReader({ timeoutMs: init.documentTimeoutMs, maxTextChars: init.maxTextBytes });
@@ -81,7 +82,8 @@ function indexFile(task: Extract<ToWorker, { type: 'file' }>): void {
  *  ingest.read (reading and inflating records), ingest.rows (capture rows, CDXJ keys), ingest.decode (charset
  *  decoding of HTML), ingest.extract (text extraction on the CPU). */
 function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
-  const { fileId, path, window } = task;
+  const { fileId, path, window, resume } = task;
+  const skip = new Set(resume?.skip);
   let captures: CaptureRow[] = [];
   let pages: PageInput[] = [];
   let texts: ArrayBuffer[] = [];
@@ -148,6 +150,7 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
     file = openTask(path, window, (p) => {
       // A record cut short at a window's end may go on past it: the pool then reads the file in one pass.
       if (p.code === 'warc-truncated' || p.code === 'gzip-truncated') edges.cutShort = true;
+      if (resume && p.offset < resume.from) return; // stored by the worker before
       errors.push({ fileId, offset: p.offset, code: p.code, message: p.message });
     });
   } catch (e) {
@@ -161,13 +164,25 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
     for (;;) {
       // Cancelled: stop here, between records, so that the thread ends with no zlib stream half-built (endThread).
       if (Atomics.load(shared, CANCEL)) return;
+      reading[0] = -1;
       const next = clock.time('ingest.read', () => it.next());
       if (next.done) break;
       const record = next.value;
+      reading[0] = record.offset;
       records++;
       bytesDone = record.offset + record.length;
       edges.first ??= { offset: record.offset, uri: record.targetUri ?? null };
       edges.last = { end: bytesDone, uri: record.targetUri ?? null };
+      if (skip.has(record.offset)) {
+        prev = null;
+        prevPage = null;
+        continue;
+      }
+      if (resume && record.offset < resume.from) {
+        prev = storedBefore(record, fileId, seen);
+        prevPage = null;
+        continue;
+      }
       let row: CaptureRow;
       try {
         row = clock.time('ingest.rows', () => captureRow(record, fileId));
@@ -232,9 +247,11 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
       prevPage = pages.length > pagesBefore ? 'pages' : html.length > htmlBefore ? 'html' : null;
       batchBytes += 200;
       if (captures.length >= init.batchRecords || batchBytes >= init.batchBytes) {
+        reading[0] = -1; // a worker that stops while posting was stopped by the batch, not by this record
         if (!flush(false)) return;
       }
     }
+    reading[0] = -1;
     bytesDone = window?.end ?? file.size;
     if (!flush(true)) return;
     post({ type: 'fileDone', fileId, format: file.format, records, textsFromPackage, ...(window ? { edges } : {}) });
@@ -253,6 +270,19 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
   } finally {
     carried?.close();
     file.close();
+  }
+}
+
+/** A record an earlier worker stored (before ReadResume.from), read again only for what the records after it take
+ *  from it as one pass would: the key of the response it may be the request of (`prev`), and its payload's digest as
+ *  seen, if it gave the page of that digest. Null when its fields cannot be read (the earlier worker said so). */
+function storedBefore(record: ArchiveRecord, fileId: number, seen: Set<string>): { record: ArchiveRecord; row: CaptureRow } | null {
+  try {
+    const row = captureRow(record, fileId);
+    if (row.digest && !seen.has(row.digest) && (isHtmlPage(row) || documentKind(row, () => record.payloadUpTo(1024).bytes))) seen.add(row.digest);
+    return { record, row };
+  } catch {
+    return null;
   }
 }
 
