@@ -387,8 +387,8 @@ interface PoolWorker {
   task: ReadTask | null;
   /** Its messages are handled one after another, in order, also while a batch awaits its text. */
   chain: Promise<void>;
-  /** Why it stopped, should it stop on its own. */
-  failure: string;
+  /** Why it stopped, should it stop on its own: its error, else its exit code. */
+  failure: string | null;
 }
 
 /** Where page text is extracted. Without IngestOptions.text the workers do it ('in-workers'). With it they send
@@ -518,7 +518,7 @@ class IngestPool {
         workerData, ...(this.opts.workerHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.opts.workerHeapMb } } : {}),
       }),
       shared, reading, state: 'starting', task: null, chain: Promise.resolve(),
-      failure: 'worker thread stopped',
+      failure: null,
     };
     this.workers.add(w);
     w.thread.on('message', (m: FromWorker) => {
@@ -532,7 +532,10 @@ class IngestPool {
       w.failure = e.message;
     });
     // After the worker's last messages, which may still be waiting for their text.
-    w.thread.on('exit', () => this.inOrder(w, () => this.onExit(w)));
+    w.thread.on('exit', (code) => {
+      w.failure ??= `exit code ${code}`;
+      this.inOrder(w, () => this.onExit(w));
+    });
   }
 
   private inOrder(w: PoolWorker, fn: () => void | Promise<void>): void {
