@@ -29,6 +29,9 @@ export class Record implements ArchiveRecord {
   refersToUri?: string;
   refersToDate?: string;
   private httpCache: HttpMessage | null | undefined;
+  /** The payload's problems told so far: a record whose payload is read twice (its digest computed, then its text)
+   *  tells each once. */
+  private payloadProblems: string[] | undefined;
 
   constructor(
     readonly file: string,
@@ -148,9 +151,11 @@ export class Record implements ArchiveRecord {
   payloadPieces(decoding: BodyDecoding = 'content'): Generator<Buffer> {
     const http = this.http();
     if (!http) return this.blockPieces();
-    return bodyPieces(this.blockReader(), this.contentLength, http, decoding, (p) =>
-      this.onProblem?.({ code: p.code, file: this.file, offset: this.offset, message: p.message }),
-    );
+    return bodyPieces(this.blockReader(), this.contentLength, http, decoding, (p) => {
+      if (this.payloadProblems?.includes(p.code)) return;
+      (this.payloadProblems ??= []).push(p.code);
+      this.onProblem?.({ code: p.code, file: this.file, offset: this.offset, message: p.message });
+    });
   }
 
   payload(): Buffer {

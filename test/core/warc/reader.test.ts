@@ -175,6 +175,10 @@ describe('payload decoding (RFC 9112 7.1, RFC 9110 8.4)', () => {
     expect(a.payload().toString()).toBe('ff\r\nshort\r\n0\r\n\r\n');
     expect(b.payload().toString()).toBe('not gzip at all');
     expect(problems.map((p) => [p.code, p.offset])).toEqual([['http-bad-chunking', a.offset], ['http-bad-encoding', b.offset]]);
+    // Read again (ingest reads a payload for its digest, then for its text): told once a record, not once a read.
+    expect(a.payloadUpTo(4).bytes.toString()).toBe('ff\r\n');
+    expect(b.payload().toString()).toBe('not gzip at all');
+    expect(problems).toHaveLength(2);
     f.close();
   });
 });
