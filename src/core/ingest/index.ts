@@ -723,7 +723,8 @@ class IngestPool {
       const from = (r.window?.start ?? 0) + r.bytesDone;
       const at = w.reading[0];
       const skip = r.resume?.skip ?? [];
-      const onRecord = at >= from && !skip.includes(at) && skip.length < MAX_RECORDS_LEFT_OUT;
+      // A file found changed under another window is read again by the next run: nothing to read on for.
+      const onRecord = at >= from && !skip.includes(at) && skip.length < MAX_RECORDS_LEFT_OUT && t.outcome !== 'changed';
       const error: IngestErrorRow = onRecord
         ? { fileId: t.fileId!, offset: at, code: 'record-stopped-worker', message: `the ingest worker stopped while reading this record (${w.failure}); the record was left out and the rest of the file read on` }
         : { fileId: t.fileId!, offset: from, code: 'worker-crashed', message: `the ingest worker stopped (${w.failure}); the records from this offset on were not indexed` };
