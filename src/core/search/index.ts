@@ -287,7 +287,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
  *  doclist is every word's of it merged (ranking pov* at a million pages merges ~100,000 pages' positions: ~60 ms),
  *  while its words, listed (prefixCompletions), are read lazily newest first. Its share is given as 0: a candidate
  *  looked up in a match holding a prefix would have that merge made again for each (search's candidateLookups). */
-function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning): Map<Clause, number> {
+export function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning): Map<Clause, number> {
   const found = new Map<Clause, number>();
   const hi = coll.get<{ hi: number | null }>(buildPageSpanSql())?.hi ?? 0;
   if (hi <= t.rankWindow) return found;

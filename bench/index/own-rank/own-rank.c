@@ -1,0 +1,98 @@
+/* bench/index/own-rank.ts's SQLite extension: what a ranking function of our own would save (issue 16).
+ *
+ * as_bm25(fts, w0..wN-1, docs0..docsP-1) scores a row as FTS5's bm25(fts, w0..wN-1) does (fts5_aux.c: k1 1.2, b
+ * 0.75, the column weights, each phrase's frequency in the row, the row's length against the average, each phrase's
+ * IDF from the rows that hold it), but takes each phrase's row count as given where bm25 counts it by walking the
+ * phrase's doclist over the whole table, once per statement. Given the counts bm25 finds, its scores are bm25's to
+ * the last bit (own-rank.ts checks). as_docs(fts, i) gives phrase i's row count as bm25 counts it (as_phrases(fts)
+ * how many phrases there are), so the bench can pass those; in the app they would come from document frequencies
+ * kept at ingest, which is the design this measures. */
+#include <math.h>
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT1
+
+#define MAX_PHRASES 64
+
+static void asBm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nVal, sqlite3_value **apVal) {
+  const double k1 = 1.2, b = 0.75;
+  int nCol = api->xColumnCount(fts), nPhrase = api->xPhraseCount(fts), nInst = 0, nTok = 0;
+  if (nPhrase > MAX_PHRASES) {
+    sqlite3_result_error(ctx, "as_bm25: too many phrases", -1);
+    return;
+  }
+  /* Once a statement: the average row length and each phrase's IDF, as fts5Bm25GetData computes them. */
+  double *data = (double *)api->xGetAuxdata(fts, 0);
+  if (!data) {
+    sqlite3_int64 nRow = 0, nTotal = 0;
+    if (api->xRowCount(fts, &nRow) != SQLITE_OK || api->xColumnTotalSize(fts, -1, &nTotal) != SQLITE_OK) {
+      sqlite3_result_error(ctx, "as_bm25: no table statistics", -1);
+      return;
+    }
+    data = (double *)sqlite3_malloc64(sizeof(double) * (sqlite3_uint64)(1 + nPhrase));
+    if (!data) {
+      sqlite3_result_error_nomem(ctx);
+      return;
+    }
+    data[0] = (double)nTotal / (double)nRow;
+    for (int i = 0; i < nPhrase; i++) {
+      sqlite3_int64 nHit = nCol + i < nVal ? sqlite3_value_int64(apVal[nCol + i]) : 0;
+      double idf = log((nRow - nHit + 0.5) / (nHit + 0.5));
+      data[1 + i] = idf <= 0.0 ? 1e-6 : idf;
+    }
+    api->xSetAuxdata(fts, data, sqlite3_free);
+  }
+  double freq[MAX_PHRASES] = {0};
+  api->xInstCount(fts, &nInst);
+  for (int i = 0; i < nInst; i++) {
+    int ip, ic, io;
+    if (api->xInst(fts, i, &ip, &ic, &io) != SQLITE_OK) break;
+    freq[ip] += ic < nVal ? sqlite3_value_double(apVal[ic]) : 1.0;
+  }
+  api->xColumnSize(fts, -1, &nTok);
+  double score = 0.0;
+  for (int i = 0; i < nPhrase; i++) {
+    score += data[1 + i] * ((freq[i] * (k1 + 1.0)) / (freq[i] + k1 * (1 - b + b * (double)nTok / data[0])));
+  }
+  sqlite3_result_double(ctx, -1.0 * score);
+}
+
+static int countRow(const Fts5ExtensionApi *api, Fts5Context *fts, void *user) {
+  (void)api;
+  (void)fts;
+  (*(sqlite3_int64 *)user)++;
+  return SQLITE_OK;
+}
+
+static void asDocs(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nVal, sqlite3_value **apVal) {
+  sqlite3_int64 n = 0;
+  int i = nVal > 0 ? sqlite3_value_int(apVal[0]) : 0;
+  if (i < 0 || i >= api->xPhraseCount(fts) || api->xQueryPhrase(fts, i, &n, countRow) != SQLITE_OK) {
+    sqlite3_result_error(ctx, "as_docs: no such phrase", -1);
+    return;
+  }
+  sqlite3_result_int64(ctx, n);
+}
+
+static void asPhrases(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nVal, sqlite3_value **apVal) {
+  (void)nVal;
+  (void)apVal;
+  sqlite3_result_int(ctx, api->xPhraseCount(fts));
+}
+
+#ifdef _WIN32
+__declspec(dllexport)
+#endif
+int sqlite3_ownrank_init(sqlite3 *db, char **err, const sqlite3_api_routines *pApi) {
+  SQLITE_EXTENSION_INIT2(pApi);
+  (void)err;
+  fts5_api *fts5 = 0;
+  sqlite3_stmt *st = 0;
+  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, 0) != SQLITE_OK) return SQLITE_ERROR;
+  sqlite3_bind_pointer(st, 1, (void *)&fts5, "fts5_api_ptr", 0);
+  sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (!fts5) return SQLITE_ERROR;
+  int rc = fts5->xCreateFunction(fts5, "as_bm25", 0, asBm25, 0);
+  if (rc == SQLITE_OK) rc = fts5->xCreateFunction(fts5, "as_docs", 0, asDocs, 0);
+  return rc == SQLITE_OK ? fts5->xCreateFunction(fts5, "as_phrases", 0, asPhrases, 0) : rc;
+}
