@@ -256,6 +256,7 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
     if (!flush(true)) return;
     post({ type: 'fileDone', fileId, format: file.format, records, textsFromPackage, ...(window ? { edges } : {}) });
   } catch (e) {
+    reading[0] = -1;
     // Reading stopped past what the reader could skip: keep what was read, record why, go on with the next file. A
     // file that changed under the reader fails as a whole ('changed'), so that the next run indexes it again.
     if (e instanceof ArchiveError && e.code === 'file-changed') {
@@ -274,8 +275,9 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
 }
 
 /** A record an earlier worker stored (before ReadResume.from), read again only for what the records after it take
- *  from it as one pass would: the key of the response it may be the request of (`prev`), and its payload's digest as
- *  seen, if it gave the page of that digest. Null when its fields cannot be read (the earlier worker said so). */
+ *  from it as one pass would: as `prev`, the request whose method a response right after it adds to its key; and its
+ *  payload's digest as seen, if it gave that digest's page. Null when its fields cannot be read (the earlier worker
+ *  said so). */
 function storedBefore(record: ArchiveRecord, fileId: number, seen: Set<string>): { record: ArchiveRecord; row: CaptureRow } | null {
   try {
     const row = captureRow(record, fileId);

@@ -1,6 +1,7 @@
 // A worker that stops mid-file (IngestPool.onExit): here it reaches the heap cap IngestOptions.workerHeapMb gives it,
 // on a page too big for that heap. That record is left out with a 'record-stopped-worker' problem at its offset; a new
 // worker reads the rest of the file, storing what one pass would store but that record, and reads the files after it.
+// A worker stopped between records (on a record's head, before the record is in hand) ends its read instead.
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,3 +118,38 @@ it('a window whose worker stopped on a record is read on after it, as one pass r
   expect(got.pages).toEqual(want.pages.filter((p) => p.url !== 'http://big.example/huge'));
   expect(got.pages.length).toBe(want.pages.length - 1);
 }, 120_000);
+
+it('a worker stopped between records costs the rest of its read, from the first record not stored', async () => {
+  // A record head of 300,000 field lines (3.6 MB, under the reader's 4 MB bound for a head): parsing it while looking
+  // for the next record outgrows a 16 MB heap before the record is in hand, so no record is known to have stopped the
+  // worker, and there is no way to read past it.
+  const fields = 'X-Field: v\r\n'.repeat(300_000);
+  const head = Buffer.from(`WARC/1.1\r\nWARC-Type: resource\r\nWARC-Target-URI: http://heads.example/big\r\nWARC-Date: 2020-01-01T00:00:02Z\r\n` +
+    `WARC-Record-ID: <urn:uuid:12345678-1234-1234-1234-123456789012>\r\nContent-Type: text/plain\r\n${fields}Content-Length: 2\r\n\r\nhi\r\n\r\n`, 'latin1');
+  const first: RecordSpec = { uri: 'http://heads.example/first', date: '2020-01-01T00:00:00Z', body: html('First', 'an aardvark') };
+  const second: RecordSpec = { uri: 'http://heads.example/second', date: '2020-01-01T00:00:01Z', body: html('Second', 'a bandicoot') };
+  const third: RecordSpec = { uri: 'http://heads.example/third', date: '2020-01-01T00:00:01Z', body: html('Third', 'a chinchilla') };
+  const fourth: RecordSpec = { uri: 'http://heads.example/fourth', date: '2020-01-01T00:00:01Z', body: html('Fourth', 'a dormouse') };
+  const after: RecordSpec = { uri: 'http://heads.example/after', date: '2020-01-01T00:00:03Z', body: html('After', 'a capybara') };
+  const path = join(dir, 'heads.warc');
+  writeFileSync(path, Buffer.concat([warcFile([first, second, third, fourth]), head, warcFile([after])]));
+  writeFileSync(join(dir, 'fine.warc'), warcFile([{ uri: 'http://fine.example/', date: '2020-01-01T00:00:00Z', body: html('Fine', 'a zebra') }]));
+  const db = join(dir, 'heads.sqlite');
+
+  // Three records a batch: the first two are stored (the third held back for the record after it), the fourth is in
+  // hand, unsent, when the worker stops, and the worker said it was between records.
+  const summary = await ingestCollection(db, [path, join(dir, 'fine.warc')], { workers: 1, workerHeapMb: 16, batchRecords: 3 });
+  expect(summary).toMatchObject({ filesIndexed: 1, filesFailed: 1, errors: 1 });
+  const c = Collection.open(db, { readonly: true });
+  try {
+    expect(c.errors().map((p) => [p.file, p.code, p.offset])).toEqual([[path, 'worker-crashed', warcFile([first, second]).length]]);
+    expect(c.errors()[0].message).toMatch(/memory limit.*not indexed/);
+    expect(c.files().map((f) => [f.path.split('/').pop(), f.status, f.records]).sort()).toEqual([['fine.warc', 'done', 1], ['heads.warc', 'error', 2]]);
+    for (const [word, hits] of [['aardvark', 1], ['bandicoot', 1], ['chinchilla', 0], ['dormouse', 0], ['capybara', 0], ['zebra', 1]] as const) {
+      expect(search(c, word).hits, word).toHaveLength(hits);
+    }
+    expect(c.counts()).toMatchObject({ captures: 3, pages: 3 });
+  } finally {
+    c.close();
+  }
+}, 60_000);
