@@ -35,7 +35,7 @@ export type IngestProblemCode =
   | 'extract-failed' // a page whose text could not be extracted
   | 'file-unreadable' // reading stopped inside the file; what came before it is kept
   | 'worker-crashed' // the ingest worker reading the file stopped
-  | 'record-stopped-worker' // the ingest worker stopped while reading this record (its memory cap): the record is left out, the rest of the file read
+  | 'record-stopped-worker' // the ingest worker stopped while reading this record (out of memory, say): the record is left out, reading goes on after it
   | 'document-encrypted' // a PDF that needs a password: its text cannot be read
   | 'document-unreadable' // a PDF whose structure or a page of it cannot be parsed (damaged); text of the pages before is kept
   | 'document-truncated' // a PDF that ends without its %%EOF marker: cut short; text of the pages that could be read is kept

@@ -726,7 +726,7 @@ class IngestPool {
       // A file found changed under another window is read again by the next run: nothing to read on for.
       const onRecord = at >= from && !skip.includes(at) && skip.length < MAX_RECORDS_LEFT_OUT && t.outcome !== 'changed';
       const error: IngestErrorRow = onRecord
-        ? { fileId: t.fileId!, offset: at, code: 'record-stopped-worker', message: `the ingest worker stopped while reading this record (${w.failure}); the record was left out and the rest of the file read on` }
+        ? { fileId: t.fileId!, offset: at, code: 'record-stopped-worker', message: `the ingest worker stopped while reading this record (${w.failure}); the record is left out and reading goes on after it` }
         : { fileId: t.fileId!, offset: from, code: 'worker-crashed', message: `the ingest worker stopped (${w.failure}); the records from this offset on were not indexed` };
       this.coll.writeBatch({ fileId: t.fileId!, captures: [], pages: [], errors: [error] });
       this.countErrors(t, [error]);
