@@ -251,7 +251,6 @@ function indexFileTraced(task: Extract<ToWorker, { type: 'file' }>): void {
         if (!flush(false)) return;
       }
     }
-    reading[0] = -1;
     bytesDone = window?.end ?? file.size;
     if (!flush(true)) return;
     post({ type: 'fileDone', fileId, format: file.format, records, textsFromPackage, ...(window ? { edges } : {}) });
