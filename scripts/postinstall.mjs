@@ -3,7 +3,8 @@
 //    ourselves so that a failed download (no network to its host, as on CI machines) does not fail the whole install:
 //    the app then runs in browser mode. On a user's machine the download happens as usual.
 // 2. Widen the mmap binding's 32-bit size/offset conversions (native/mmap-int64.mjs) so multi-GB archives map.
-// 3. Build the Node side (engine, CLI, workers) so that `npx archivestream` works straight after install.
+// 3. Build the Node side (engine, CLI, workers) so that `npx archivestream` works straight after install, and the
+//    ranking function for FTS5 (native/fts-rank.mjs) where a C compiler runs.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';

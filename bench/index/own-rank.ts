@@ -1,18 +1,17 @@
-// What a ranking function of our own would save (issue 16: the ranked classes' first hits grow with the collection).
+// What ranking without bm25's counts saves (issue 16: the ranked classes' first hits grow with the collection).
 // FTS5's bm25 counts each phrase's rows by walking the phrase's doclist over the whole table, once per statement, so
-// a ranked statement over the newest rankWindow matches costs in proportion to the collection's size. This bench
-// loads own-rank/own-rank.c (compiled here with the system's C compiler against better-sqlite3's own SQLite headers),
-// whose as_bm25 scores as bm25 does but takes each phrase's row count as given, and times, for every query of the bench's
-// set that search() ranks by bm25, the ranked statement its plan runs first, both ways, alternating, best of --rounds:
-// 'ranked-matches', the main-content arm over the newest rankWindow matches; 'rarer-words' (a very common word only
-// filters), the rarer words' main-content arm over all their matches. The counts passed
-// are the ones bm25 finds (counted outside the timing, by as_docs), so the scores must be equal: the table says
-// whether they are. In the app they would come from document frequencies kept at ingest: that is the design this
-// measures, not one the app has.
+// a ranked statement over the newest rankWindow matches costs in proportion to the collection's size. The app's
+// ranking extension (native/fts-rank.c, built by native/fts-rank.mjs) has as_bm25, which scores as bm25 does but takes
+// each phrase's row count as given. This bench times, for every query of the bench's set that search() ranks, the
+// ranked statement its plan runs first, both ways, alternating, best of --rounds: 'ranked-matches', the main-content
+// arm over the newest rankWindow matches; 'rarer-words' (a very common word only filters), the rarer words'
+// main-content arm over all their matches. The counts passed are the ones bm25 finds (counted outside the timing, by
+// as_docs), so the scores must be equal, for any number of phrases: the table says whether they are. The app tells
+// none, and only for a match of one positive phrase (search/sql.ts Scoring), where the order needs none; its end to
+// end figures are query-compare.ts's.
 //
 //   npx tsx bench/index/own-rank.ts <db> [--rounds 5] [--classes rare,phrase]
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -20,6 +19,7 @@ import { commonClauses, DEFAULT_TUNING, search } from '../../src/core/search/ind
 import { mainFirstMatch, parseQuery, toFtsMatch } from '../../src/core/search/query.js';
 import { BM25_WEIGHTS } from '../../src/core/store/schema.js';
 import { Collection } from '../../src/core/store/index.js';
+import { FTS_RANK_LIBRARY, buildFtsRank } from '../../native/fts-rank.mjs';
 import { flagValue } from '../lib/args.js';
 import { machineLine } from '../lib/machine.js';
 import { fmt, formatTable, summarize } from '../lib/stats.js';
@@ -28,15 +28,11 @@ import { QUERY_CLASSES, readQuerySet } from './queries.js';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
 
-/** Compiles the extension into bench/data (not the tree); throws with the compiler's words when it cannot. */
+/** The app's library, built when missing or stale; throws with the compiler's words when it cannot be. */
 function buildExtension(): string {
-  const out = join(ROOT, 'bench/data/own-rank');
-  mkdirSync(out, { recursive: true });
-  const lib = join(out, process.platform === 'darwin' ? 'own-rank.dylib' : 'own-rank.so');
-  const cc = spawnSync(process.env.CC ?? 'cc', ['-O2', '-fPIC', '-shared', '-I', join(ROOT, 'node_modules/better-sqlite3/deps/sqlite3'),
-    join(HERE, 'own-rank/own-rank.c'), '-o', lib], { encoding: 'utf8' });
-  if (cc.error || cc.status !== 0) throw new Error(`own-rank.ts needs a C compiler (cc, or $CC): ${cc.error?.message ?? cc.stderr}`);
-  return lib;
+  const made = buildFtsRank(ROOT);
+  if (made !== 'built' && made !== 'current') throw new Error(`own-rank.ts needs the ranking extension: ${made}`);
+  return join(ROOT, FTS_RANK_LIBRARY);
 }
 
 interface Row {

@@ -119,7 +119,9 @@ export interface SearchHitView {
   timestamp: string | null;
   /** Matched terms wrapped in U+0002 ... U+0003: split on them and render the parts as text, never as HTML. */
   snippet: string;
-  /** bm25 with title weighted over description over body; lower is better (FTS5 convention); null in date order. */
+  /** bm25 with title weighted over description over body; lower is better (FTS5 convention); null in date order. For
+   *  a query of one word or phrase, ranked with the ranking extension (ARCHITECTURE.md, "A ranking function of our
+   *  own"), bm25 over that word's IDF: the same order. Orders one query's hits; not comparable across queries. */
   score: number | null;
   captureCount: number;
   capture: CaptureView;

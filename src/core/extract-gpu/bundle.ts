@@ -1,7 +1,7 @@
 // Bundles the browser entry (src/core/extract-webgl/page-entry.ts, with gpu.js and the shared FSM) for the headless page.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { projectRoot } from '../project-root.js';
 
 /** esbuild options for the page; scripts/build-node.mjs uses the same ones. */
 export const PAGE_BUILD = {
@@ -12,16 +12,6 @@ export const PAGE_BUILD = {
   target: 'chrome120',
   logLevel: 'error',
 } as const;
-
-/** The project root: the nearest folder up from this module (src/core/extract-gpu, or out/node once bundled) whose
- *  package.json is ours. */
-export function projectRoot(from = dirname(fileURLToPath(import.meta.url))): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'archivestream') return dir;
-    if (dirname(dir) === dir) throw new Error(`no archivestream package.json above ${from}`);
-  }
-}
 
 let cached: Promise<string> | undefined;
 

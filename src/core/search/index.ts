@@ -12,6 +12,7 @@ import { annotate, openSpan, withSpan } from '../telemetry/index.js';
 import {
   type PageFilter,
   type RankArm,
+  type Scoring,
   buildFacetRowsSql,
   buildHostPagesSql,
   buildDateHitsSql,
@@ -226,7 +227,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
         // all of them for a broad filter), as a set on a tier of every match.
         const rankQuery = { ...q, clauses: q.clauses.filter((c) => !common.has(c)) };
         const read = { ...newestRead(rankQuery, toFtsMatch(rankQuery)!), mainWords: mainWordsMatch(rankQuery) };
-        const arms = rankArms(read.match, mainFirstMatch(rankQuery));
+        const arms = rankArms(read.match, mainFirstMatch(rankQuery), scoringOf(coll, rankQuery));
         const ranked = rankedTiers(coll, arms, read, common.size === 0 && windowed ? t.rankWindow : -1, t, !filtered);
         tiers = ranked.map(({ read: tier, windowed: newest }) => () => {
           const c = tier();
@@ -459,6 +460,14 @@ function newestRead(q: ParsedQuery, match: string): NewestRead {
   return { match, whole, probe: whole && !q.clauses.some((c) => c.anyOf.some((term) => term.prefix)) };
 }
 
+/** How the ranked plans score the matches of `q` (sql.ts Scoring): without bm25's count of the phrase when the
+ *  connection has the ranking function and the match has one positive phrase, one clause of one term (each term is
+ *  one FTS5 phrase: query.ts ftsTerm). */
+function scoringOf(coll: Collection, q: ParsedQuery): Scoring {
+  const positive = q.clauses.filter((c) => !c.negated);
+  return coll.ftsRank && positive.length === 1 && positive[0].anyOf.length === 1 ? 'one-phrase' : 'bm25';
+}
+
 /** One tier of ranked candidates, made when read; `windowed` when it holds at most the query's newest `window`
  *  matches (a filter is probed on it: sql.ts FilterWay), else it ranks every match it holds, however many. */
 interface RankedTier {
@@ -499,7 +508,7 @@ function rankedTiers(coll: Collection, arms: RankArm[], read: NewestRead, window
       if (!b || known?.length === 0) return null;
       // One page needs no ranking: its score is its arm's alone.
       if (known?.length === 1 && keepsAll) return [{ pid: known[0], score: arm.penalty }];
-      if (known && keepsAll && i > 0) return restOnlyRanked(coll, read.match, arm.penalty, known);
+      if (known && keepsAll && i > 0) return restOnlyRanked(coll, { ...arm, match: read.match }, known);
       return buildRankedSql(arm, b.from, b.below);
     },
     windowed: true,
@@ -515,11 +524,11 @@ function rankedTiers(coll: Collection, arms: RankArm[], read: NewestRead, window
 /** The rest-only arm's pages, known (pagesByArm), in rank order. bm25 scores such a page under the query's own match
  *  exactly as under the arm's (`match NOT main`): the excluded main-content phrases have no instances on it and add
  *  nothing. But bm25 counts every phrase of its match over the whole collection, and a phrase held to columns costs
- *  more to count: ranked by `match` over the pages' span and kept to them, one count instead of two ("american
- *  intelligence" at a million pages, two pages: 9.2 ms -> 4.7). */
-function restOnlyRanked(coll: Collection, match: string, penalty: number, pids: number[]): Candidate[] {
+ *  more to count: `arm` here holds the query's own match, ranked over the pages' span and kept to them, one count
+ *  instead of two ("american intelligence" at a million pages, two pages: 9.2 ms -> 4.7). */
+function restOnlyRanked(coll: Collection, arm: RankArm, pids: number[]): Candidate[] {
   const known = new Set(pids);
-  const span = buildRankedSql({ match, penalty }, Math.min(...pids), Math.max(...pids) + 1);
+  const span = buildRankedSql(arm, Math.min(...pids), Math.max(...pids) + 1);
   return coll.all<Candidate>(span).filter((c) => known.has(c.pid));
 }
 

@@ -3,7 +3,7 @@
 import type { FacetName } from '../../shared/api-collections.js';
 import type { SqlQuery } from '../store/index.js';
 import { CAPTURE_COLUMNS, hostRange } from '../store/index.js';
-import { FTS_TOKENIZER, MAIN_FUNCTION, META_WORDS_THROUGH, NOTE_TARGET } from '../store/schema.js';
+import { BM25_WEIGHTS, FTS_TOKENIZER, MAIN_FUNCTION, META_WORDS_THROUGH, NOTE_TARGET } from '../store/schema.js';
 import { ftsTerm, hasFilters, mainFirstMatch, toFtsMatch, type ParsedQuery } from './query.js';
 
 /** Snippet markers: STX/ETX around each matched term. Control characters cannot occur in extracted text, so the
@@ -153,11 +153,19 @@ export function buildMatchIdsSql(match: string): SqlQuery {
  *  a billion pages), so every page that holds them in its main content ranks above it. */
 export const REST_ONLY_PENALTY = 1e6;
 
-/** One part of a relevance order: the matches of `match`, each scored bm25 plus `penalty`. The parts are read one
- *  after the other (rankArms). */
+/** How an arm's matches are scored. 'bm25': FTS5's bm25 with the table's weights (`rank`), which counts each phrase
+ *  of the match over the whole table once per statement (at a million pages, most of a ranked phrase's time).
+ *  'one-phrase': the ranking extension's as_bm25 told no counts (store/fts-rank.ts): bm25 with every IDF 1, which
+ *  for a match of one positive phrase (any others only under NOT: they have no instances in a row it matches) is
+ *  bm25's score over that phrase's IDF, so the same order, without the count. */
+export type Scoring = 'bm25' | 'one-phrase';
+
+/** One part of a relevance order: the matches of `match`, each scored as `scoring` says plus `penalty`. The parts
+ *  are read one after the other (rankArms). */
 export interface RankArm {
   match: string;
   penalty: number;
+  scoring: Scoring;
 }
 
 /**
@@ -166,10 +174,10 @@ export interface RankArm {
  * others, REST_ONLY_PENALTY lower. No column weight can do that: FTS5's bm25 normalizes by the length of the whole
  * page, so one navigation word on a short page outscored the same word once in a long article.
  */
-export function rankArms(match: string, mainFirst: string | null = null): RankArm[] {
+export function rankArms(match: string, mainFirst: string | null = null, scoring: Scoring = 'bm25'): RankArm[] {
   return mainFirst === null
-    ? [{ match, penalty: 0 }]
-    : [{ match: mainFirst, penalty: 0 }, { match: restOnlyMatch(match, mainFirst), penalty: REST_ONLY_PENALTY }];
+    ? [{ match, penalty: 0, scoring }]
+    : [{ match: mainFirst, penalty: 0, scoring }, { match: restOnlyMatch(match, mainFirst), penalty: REST_ONLY_PENALTY, scoring }];
 }
 
 /**
@@ -210,7 +218,8 @@ export function buildOlderRankedSql(arm: RankArm, window: number): SqlQuery {
 }
 
 function armSql(arm: RankArm): string {
-  return `SELECT rowid AS pid, ${arm.penalty === 0 ? 'rank' : `rank + ${arm.penalty}`} AS score FROM pages_fts WHERE pages_fts MATCH @match`;
+  const score = arm.scoring === 'bm25' ? 'rank' : `as_bm25(pages_fts, ${BM25_WEIGHTS.join(', ')})`;
+  return `SELECT rowid AS pid, ${arm.penalty === 0 ? score : `${score} + ${arm.penalty}`} AS score FROM pages_fts WHERE pages_fts MATCH @match`;
 }
 
 /** The pages with a capture within the filters that the words match, in the order of a newest-first read

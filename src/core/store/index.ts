@@ -14,6 +14,7 @@ import {
   normalizeTag, NOTE_MAX, type Annotations, type AnnotationsExport, type CaptureLabels, type NoteScope, type SavedSearch, type TagCount,
 } from '../../shared/notes.js';
 import { segmentWords } from '../search/segment.js';
+import { loadFtsRank } from './fts-rank.js';
 import { adoptFtsShard, ftsRowSql, type FtsRow } from './fts-shard.js';
 import { reverseHost } from './hostkey.js';
 import { mainLinesOf, mainOf, restOf } from './main-lines.js';
@@ -124,6 +125,8 @@ export interface CollectionCounts {
 export interface OpenCollectionOptions {
   readonly?: boolean;
   trace?: TraceHook;
+  /** Load the ranking function (store/fts-rank.ts) when it was built (default true); false ranks with FTS5's bm25. */
+  ftsRank?: boolean;
 }
 
 /** Where each field of a StoredCapture comes from in a `captures c JOIN warc_files f` row. */
@@ -333,8 +336,12 @@ export class Collection {
   /** Whether this connection made its temp.window_pages table (writeBatch's `window`). */
   private windowTable = false;
 
-  private constructor(path: string, db: Database.Database, trace: TraceHook, readonly onReadOnlyMedia: boolean) {
+  /** as_bm25 (store/fts-rank.ts) is on this connection: search ranks a match of one positive phrase with it. */
+  readonly ftsRank: boolean;
+
+  private constructor(path: string, db: Database.Database, trace: TraceHook, readonly onReadOnlyMedia: boolean, ftsRank: boolean) {
     this.path = path;
+    this.ftsRank = ftsRank;
     this.db = db;
     this.trace = trace;
   }
@@ -385,7 +392,7 @@ export class Collection {
       db.pragma('temp_store = MEMORY');
       db.pragma('busy_timeout = 5000');
       registerSqlFunctions(db);
-      const c = new Collection(path, db, opts.trace ?? noTrace, onReadOnlyMedia);
+      const c = new Collection(path, db, opts.trace ?? noTrace, onReadOnlyMedia, opts.ftsRank !== false && loadFtsRank(db));
       const version = c.schemaVersion();
       if (version > SCHEMA_VERSION) {
         throw new CodedError('collection-too-new', `${path} was made by a later version of ArchiveStream (schema ${version}; this one reads up to ${SCHEMA_VERSION}): open it with that version.`, path);

@@ -50,14 +50,17 @@ export function contentOf(p: { text: string; main?: string }): Pick<PageRow, 'ma
 }
 
 /** How a test collection's full-text index is written: by the store's writer (0), or in `ftsShards` shards (store/
- *  fts-shard.ts), each sealed and adopted as an ingest's shard threads do (pages by id modulo the count). */
+ *  fts-shard.ts), each sealed and adopted as an ingest's shard threads do (pages by id modulo the count); and how its
+ *  connection ranks. */
 export interface BuildOptions {
   ftsShards?: number;
+  /** Open it with the ranking extension when built (the default), or ranking with FTS5's bm25 (false). */
+  ftsRank?: boolean;
 }
 
 /** A collection with one fake file holding the given pages' captures at consecutive offsets. */
 export function buildCollection(path: string, pages: FakePage[], opts: BuildOptions = {}): Collection {
-  const coll = Collection.open(path);
+  const coll = Collection.open(path, { ftsRank: opts.ftsRank });
   const fileId = coll.beginFile({ path: '/fake/a.warc', size: 1, mtime: 1, fingerprint: 'x' });
   const captures: CaptureRow[] = [];
   const rows: PageRow[] = [];

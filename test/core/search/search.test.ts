@@ -46,10 +46,12 @@ const PAGES: FakePage[] = [
 ];
 
 // Every behaviour below holds for an index one writer built and for one adopted from shards (store/fts-shard.ts), as
-// an ingest with shard threads writes it.
+// an ingest with shard threads writes it; and ranked with the ranking extension (store/fts-rank.ts, where it was
+// built: the first two) and with FTS5's bm25 alone, as where no C compiler built it.
 const BUILDS: Array<[string, () => Collection]> = [
   ['index by one writer', collectionOf(PAGES)],
   ['index from 2 shards', collectionOf(PAGES, { ftsShards: 2 })],
+  ['ranked by FTS5\'s bm25', collectionOf(PAGES, { ftsRank: false })],
 ];
 
 // Queries take one of several plans (search/index.ts): walk the ranked matches keeping filtered pages (a selective

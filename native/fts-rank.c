@@ -1,12 +1,17 @@
-/* bench/index/own-rank.ts's SQLite extension: what a ranking function of our own would save (issue 16).
+/* ArchiveStream's ranking function for FTS5, a SQLite loadable extension (built by native/fts-rank.mjs at install;
+ * loaded by src/core/store/fts-rank.ts on every connection where it was built; without it search ranks with FTS5's
+ * own bm25, in the same order).
  *
- * as_bm25(fts, w0..wN-1, docs0..docsP-1) scores a row as FTS5's bm25(fts, w0..wN-1) does (fts5_aux.c: k1 1.2, b
- * 0.75, the column weights, each phrase's frequency in the row, the row's length against the average, each phrase's
- * IDF from the rows that hold it), but takes each phrase's row count as given where bm25 counts it by walking the
- * phrase's doclist over the whole table, once per statement. Given the counts bm25 finds, its scores are bm25's to
- * the last bit (own-rank.ts checks). as_docs(fts, i) gives phrase i's row count as bm25 counts it (as_phrases(fts)
- * how many phrases there are), so the bench can pass those; in the app they would come from document frequencies
- * kept at ingest, which is the design this measures. */
+ * as_bm25(fts, w0..wN-1 [, docs0..docsP-1]) scores a row as FTS5's bm25(fts, w0..wN-1) does (fts5_aux.c: k1 1.2,
+ * b 0.75, the column weights, each phrase's frequency in the row, the row's length against the average), with each
+ * phrase's IDF from the row count it is given where bm25 counts the phrase's rows by walking its doclist over the
+ * whole table, once per statement: at a million pages that walk is most of a ranked phrase's time. Given the counts
+ * bm25 finds, the scores are bm25's to the last bit (bench/index/own-rank.ts checks). Given none, every IDF is 1: for
+ * a match of one positive phrase (any others only under NOT, which have no instances in a row it matches) bm25's
+ * IDF is one factor on every row's score, so the order is bm25's without the count; search uses it so
+ * (search/sql.ts armScore).
+ * as_docs(fts, i) gives phrase i's row count as bm25 counts it, and as_phrases(fts) how many phrases the match has:
+ * for the bench, which passes bm25's own counts to compare the scores. */
 #include <math.h>
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT1
@@ -33,9 +38,13 @@ static void asBm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_contex
       sqlite3_result_error_nomem(ctx);
       return;
     }
-    data[0] = (double)nTotal / (double)nRow;
+    data[0] = nRow > 0 ? (double)nTotal / (double)nRow : 1.0;
     for (int i = 0; i < nPhrase; i++) {
-      sqlite3_int64 nHit = nCol + i < nVal ? sqlite3_value_int64(apVal[nCol + i]) : 0;
+      if (nCol + i >= nVal) {
+        data[1 + i] = 1.0;
+        continue;
+      }
+      sqlite3_int64 nHit = sqlite3_value_int64(apVal[nCol + i]);
       double idf = log((nRow - nHit + 0.5) / (nHit + 0.5));
       data[1 + i] = idf <= 0.0 ? 1e-6 : idf;
     }
@@ -79,19 +88,23 @@ static void asPhrases(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_con
   sqlite3_result_int(ctx, api->xPhraseCount(fts));
 }
 
+/* The entry point SQLite derives from the file name fts-rank (letters after the last slash, up to the first dot,
+ * lower-cased, less any "lib" prefix: "ftsrank"). */
 #ifdef _WIN32
 __declspec(dllexport)
 #endif
-int sqlite3_ownrank_init(sqlite3 *db, char **err, const sqlite3_api_routines *pApi) {
+int sqlite3_ftsrank_init(sqlite3 *db, char **err, const sqlite3_api_routines *pApi) {
   SQLITE_EXTENSION_INIT2(pApi);
-  (void)err;
   fts5_api *fts5 = 0;
   sqlite3_stmt *st = 0;
   if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, 0) != SQLITE_OK) return SQLITE_ERROR;
   sqlite3_bind_pointer(st, 1, (void *)&fts5, "fts5_api_ptr", 0);
   sqlite3_step(st);
   sqlite3_finalize(st);
-  if (!fts5) return SQLITE_ERROR;
+  if (!fts5) {
+    *err = sqlite3_mprintf("fts-rank: this SQLite has no FTS5");
+    return SQLITE_ERROR;
+  }
   int rc = fts5->xCreateFunction(fts5, "as_bm25", 0, asBm25, 0);
   if (rc == SQLITE_OK) rc = fts5->xCreateFunction(fts5, "as_docs", 0, asDocs, 0);
   return rc == SQLITE_OK ? fts5->xCreateFunction(fts5, "as_phrases", 0, asPhrases, 0) : rc;
