@@ -11,7 +11,8 @@
  * IDF is one factor on every row's score, so the order is bm25's without the count; search uses it so
  * (search/sql.ts armScore).
  * as_docs(fts, i) gives phrase i's row count as bm25 counts it, and as_phrases(fts) how many phrases the match has:
- * for the bench, which passes bm25's own counts to compare the scores. */
+ * for the bench, which passes bm25's own counts to compare the scores. as_columns(fts, i), below, says in which
+ * columns phrase i is. */
 #include <math.h>
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT1
@@ -82,6 +83,23 @@ static void asDocs(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_contex
   sqlite3_result_int64(ctx, n);
 }
 
+/* as_columns(fts, i): the columns in which phrase i has an instance in the row, as a mask (column c: 1 << c). Where a
+ * match has one positive phrase, whether that phrase is in some columns of a row is whether the row matches the
+ * phrase held to them: search reads it with each row of a window instead of looking each row up again. */
+static void asColumns(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nVal, sqlite3_value **apVal) {
+  int i = nVal > 0 ? sqlite3_value_int(apVal[0]) : 0, col = -1;
+  Fts5PhraseIter it;
+  if (i < 0 || i >= api->xPhraseCount(fts) || api->xPhraseFirstColumn(fts, i, &it, &col) != SQLITE_OK) {
+    sqlite3_result_error(ctx, "as_columns: no such phrase", -1);
+    return;
+  }
+  sqlite3_int64 mask = 0;
+  for (; col >= 0; api->xPhraseNextColumn(fts, &it, &col)) {
+    if (col < 63) mask |= (sqlite3_int64)1 << col;
+  }
+  sqlite3_result_int64(ctx, mask);
+}
+
 static void asPhrases(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nVal, sqlite3_value **apVal) {
   (void)nVal;
   (void)apVal;
@@ -107,5 +125,6 @@ int sqlite3_ftsrank_init(sqlite3 *db, char **err, const sqlite3_api_routines *pA
   }
   int rc = fts5->xCreateFunction(fts5, "as_bm25", 0, asBm25, 0);
   if (rc == SQLITE_OK) rc = fts5->xCreateFunction(fts5, "as_docs", 0, asDocs, 0);
+  if (rc == SQLITE_OK) rc = fts5->xCreateFunction(fts5, "as_columns", 0, asColumns, 0);
   return rc == SQLITE_OK ? fts5->xCreateFunction(fts5, "as_phrases", 0, asPhrases, 0) : rc;
 }

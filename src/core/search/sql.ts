@@ -3,7 +3,7 @@
 import type { FacetName } from '../../shared/api-collections.js';
 import type { SqlQuery } from '../store/index.js';
 import { CAPTURE_COLUMNS, hostRange } from '../store/index.js';
-import { BM25_WEIGHTS, FTS_TOKENIZER, MAIN_FUNCTION, META_WORDS_THROUGH, NOTE_TARGET } from '../store/schema.js';
+import { BM25_WEIGHTS, FTS_MAIN_COLUMN_MASK, FTS_TOKENIZER, MAIN_FUNCTION, META_WORDS_THROUGH, NOTE_TARGET } from '../store/schema.js';
 import { ftsTerm, hasFilters, mainFirstMatch, toFtsMatch, type ParsedQuery } from './query.js';
 
 /** Snippet markers: STX/ETX around each matched term. Control characters cannot occur in extracted text, so the
@@ -296,11 +296,14 @@ function keptTo(params: Params, filter?: PageFilter): string {
 }
 
 /** The matches with a rowid in [from, upto), oldest first (unranked), kept to the filter's pages when there is one:
- *  one window of a newest-first read (search/index.ts newestMatches). */
-export function buildMatchIdsBetweenSql(match: string, from: number, upto: number, filter?: PageFilter): SqlQuery {
+ *  one window of a newest-first read (search/index.ts newestMatches). With `mainColumns`, each row also says whether
+ *  the match's first phrase, its one positive phrase, is in the main columns (`main`, 1 or 0: the ranking extension's
+ *  as_columns, store/fts-rank.ts), which is whether the row matches the query held to them. */
+export function buildMatchIdsBetweenSql(match: string, from: number, upto: number, filter?: PageFilter, mainColumns = false): SqlQuery {
   const params: Params = { match, from, upto };
   const kept = keptTo(params, filter);
-  return { sql: `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match AND rowid >= ${rowidParam('from')} AND rowid < ${rowidParam('upto')}${kept}`, params };
+  const main = mainColumns ? `, (as_columns(pages_fts, 0) & ${FTS_MAIN_COLUMN_MASK}) != 0 AS main` : '';
+  return { sql: `SELECT rowid AS pid${main} FROM pages_fts WHERE pages_fts MATCH @match AND rowid >= ${rowidParam('from')} AND rowid < ${rowidParam('upto')}${kept}`, params };
 }
 
 /** Every match newest first (unranked), kept to the filter's pages when there is one, or only `limit` of them past

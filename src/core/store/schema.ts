@@ -17,6 +17,9 @@ export const BM25_WEIGHTS = [10.0, 3.0, 2.0, 0.5] as const;
 
 /** The FTS5 columns of the page's content besides title and description: main content first. */
 export const FTS_MAIN_COLUMNS = '{title description main}';
+/** FTS_MAIN_COLUMNS as a mask of pages_fts's column numbers (title 0, description 1, main 2; rest 3), as the ranking
+ *  extension's as_columns gives them. */
+export const FTS_MAIN_COLUMN_MASK = 0b0111;
 
 /** FTS5 pending-term buffer (bytes): larger than an ingest batch's terms (batches are capped at 4 MB of text). */
 export const FTS_HASH_SIZE = 64 << 20;
