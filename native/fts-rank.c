@@ -9,7 +9,7 @@
  * bm25 finds, the scores are bm25's to the last bit (bench/index/own-rank.ts checks). Given none, every IDF is 1: for
  * a match of one positive phrase (any others only under NOT, which have no instances in a row it matches) bm25's
  * IDF is one factor on every row's score, so the order is bm25's without the count; search uses it so
- * (search/sql.ts armScore).
+ * (search/sql.ts Scoring).
  * as_docs(fts, i) gives phrase i's row count as bm25 counts it, and as_phrases(fts) how many phrases the match has:
  * for the bench, which passes bm25's own counts to compare the scores. as_columns(fts, i), below, says in which
  * columns phrase i is. */
