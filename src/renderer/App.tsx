@@ -5,7 +5,7 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { ArchiveIntake } from './components/ArchiveIntake.js';
 import { plural } from './format.js';
-import { useApp, type View } from './store.js';
+import { useApp, useAppFields, type View } from './store.js';
 import { CapturesView } from './views/CapturesView.js';
 import { CollectionView, CreateCollection } from './views/CollectionView.js';
 import { InspectView } from './views/InspectView.js';
@@ -27,7 +27,7 @@ const NAV: Array<[View, string]> = [
 ];
 
 function CollectionList() {
-  const { collections, current, select, progress } = useApp();
+  const { collections, current, select, progress } = useAppFields('collections', 'current', 'select', 'progress');
   const refs = useRef<Array<HTMLButtonElement | null>>([]);
   const onKey = (e: KeyboardEvent, i: number) => {
     const to = e.key === 'ArrowDown' ? i + 1 : e.key === 'ArrowUp' ? i - 1 : -1;
@@ -88,7 +88,7 @@ function Main() {
 }
 
 export function App() {
-  const { init, view, setView, error, setError, viewing, replay, settings } = useApp();
+  const { init, view, setView, error, setError, viewing, replay, settings } = useAppFields('init', 'view', 'setView', 'error', 'setError', 'viewing', 'replay', 'settings');
   useEffect(() => {
     void init();
   }, [init]);

@@ -118,8 +118,12 @@ export function formatDrift(seconds: number | null): string {
   return sign + text;
 }
 
+/** One formatter for every count: `toLocaleString('en-US')` builds one a call (a facet list's counts took ~1 ms a
+ *  render that way). */
+const countFormat = new Intl.NumberFormat('en-US');
+
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return countFormat.format(n);
 }
 
 const pluralRules = new Intl.PluralRules('en-US');

@@ -1,6 +1,7 @@
 // The workstation's state: plain data from the engine plus what the person chose. Views read slices of it; every
 // engine call goes through `call` (api/client.ts), typed by the contract.
 import { create } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
 import type {
   CaptureView,
   CollectionDetail,
@@ -101,7 +102,7 @@ let listeningToHistory = false;
 /** Routes shown so far: a route still loading when another is shown gives way to it. */
 let routesApplied = 0;
 
-export const useApp = create<AppState>((set, get) => ({
+const appStore = create<AppState>((set, get) => ({
   view: 'collection',
   collections: [],
   current: null,
@@ -342,6 +343,26 @@ export const useApp = create<AppState>((set, get) => ({
     set({ offer: null });
   },
 }));
+
+/** The state as a component reads it: through a selector, so that it renders again when what it selected changes,
+ *  and only then. zustand's own hook also takes no selector, and then renders its component on every change of the
+ *  state: the App read so rendered the whole tree at each change, a search's hits arriving with it. Here the
+ *  selector is required. `getState` and `setState` are for code outside components. */
+export const useApp = Object.assign(<T>(select: (s: AppState) => T): T => appStore(select), {
+  getState: appStore.getState,
+  setState: appStore.setState,
+});
+
+/** The named fields of the state, for a component to read: it renders again when one of them changes. */
+export function useAppFields<K extends keyof AppState>(...keys: K[]): Pick<AppState, K> {
+  return useApp(
+    useShallow((s: AppState) => {
+      const fields = {} as Pick<AppState, K>;
+      for (const k of keys) fields[k] = s[k];
+      return fields;
+    }),
+  );
+}
 
 /** The route a screen of the menu shows for a collection: as it was last left there, else the screen fresh; null for
  *  a screen of a collection when there is none. */

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { engine } from '../api/client.js';
 import { describeError, formatCount, suggestCollectionName } from '../format.js';
-import { useApp } from '../store.js';
+import { useApp, useAppFields } from '../store.js';
 import { FolderBrowser } from './FolderBrowser.js';
 
 const NO_PATHS_IN_BROWSER =
@@ -89,7 +89,7 @@ function DropOverlay() {
 
 /** Archives arrived with no collection chosen: name a new one for them, or cancel. */
 function NewCollectionOffer({ paths }: { paths: string[] }) {
-  const { collections, createCollectionFor, dismissOffer } = useApp();
+  const { collections, createCollectionFor, dismissOffer } = useAppFields('collections', 'createCollectionFor', 'dismissOffer');
   const [name, setName] = useState(() => suggestCollectionName(paths, collections.map((c) => c.name)));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -139,7 +139,7 @@ function NewCollectionOffer({ paths }: { paths: string[] }) {
 }
 
 export function ArchiveIntake() {
-  const { adding, offer, closeAdding, addArchives } = useApp();
+  const { adding, offer, closeAdding, addArchives } = useAppFields('adding', 'offer', 'closeAdding', 'addArchives');
   useOpenShortcut();
   const dragging = useFileDrop();
   return (

@@ -9,7 +9,7 @@ import { Chart } from '../components/Chart.js';
 import { Time, useFormatTime } from '../components/Time.js';
 import { dayTimestamp, describeError, monthlySeries } from '../format.js';
 import type { CaptureLookup, RouteOf } from '../route.js';
-import { useApp } from '../store.js';
+import { useApp, useAppFields } from '../store.js';
 import { ViewPageButton } from './ViewPage.js';
 import { ExportWacz } from './ExportWacz.js';
 import { PickedExport, usePicked } from './PickedExport.js';
@@ -81,7 +81,7 @@ function HostExport({ collection, host }: { collection: string; host: string }) 
 const NO_LOOKUP = { by: 'url', url: '', timeline: '' } as const;
 
 export function CapturesView() {
-  const { current, open, navigate } = useApp();
+  const { current, open, navigate } = useAppFields('current', 'open', 'navigate');
   const route = useApp((s) => s.route);
   const shown: Pick<RouteOf<'captures'>, 'by' | 'url' | 'timeline'> = route?.kind === 'captures' ? route : NO_LOOKUP;
   const [mode, setMode] = useState<Mode>(shown.by);

@@ -8,13 +8,13 @@ import { FolderBrowser } from '../components/FolderBrowser.js';
 import { formatBytes, formatCount, formatDuration, plural } from '../format.js';
 import { fileStatus } from '../file-status.js';
 import { textStatusLine } from '../gpu/text-status.js';
-import { useApp } from '../store.js';
+import { useApp, useAppFields } from '../store.js';
 import { InspectForm } from './InspectView.js';
 
 
 export function CreateCollection({ compact = false }: { compact?: boolean }) {
   const [name, setName] = useState('');
-  const { refreshCollections, select, setError } = useApp();
+  const { refreshCollections, select, setError } = useAppFields('refreshCollections', 'select', 'setError');
   return (
     <form
       className="row"
@@ -248,7 +248,7 @@ function OpenButtons() {
 }
 
 export function CollectionView() {
-  const { detail, current, progress, refreshDetail, refreshCollections, select, setError, collections, settings } = useApp();
+  const { detail, current, progress, refreshDetail, refreshCollections, select, setError, collections, settings } = useAppFields('detail', 'current', 'progress', 'refreshDetail', 'refreshCollections', 'select', 'setError', 'collections', 'settings');
   const [path, setPath] = useState('');
   const [relinking, setRelinking] = useState<string | null>(null);
 

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { CaptureAnnotations, NoteScope } from '../../shared/api-notes.js';
 import { normalizeTag } from '../../shared/notes.js';
 import { call } from '../api/client.js';
-import { useApp } from '../store.js';
+import { useAppFields } from '../store.js';
 
 const SCOPES: Array<{ scope: NoteScope; label: string }> = [
   { scope: 'page', label: 'This page (all its captures)' },
@@ -12,7 +12,7 @@ const SCOPES: Array<{ scope: NoteScope; label: string }> = [
 ];
 
 export function NotesPanel({ collection, captureId }: { collection: string; captureId: number }) {
-  const { setError, runSearch, setView } = useApp();
+  const { setError, runSearch, setView } = useAppFields('setError', 'runSearch', 'setView');
   const [scope, setScope] = useState<NoteScope>('page');
   const [state, setState] = useState<CaptureAnnotations | null>(null);
   const [note, setNote] = useState('');

@@ -13,7 +13,7 @@ import { ViewPageButton } from './ViewPage.js';
 import { NotesPanel } from './NotesPanel.js';
 import { describeError, formatBytes, plural } from '../format.js';
 import { CITATION_FORMATS, formatCitation, type CitationFormat } from '../../core/cite/index.js';
-import { useApp } from '../store.js';
+import { useAppFields } from '../store.js';
 
 const TABS = ['Text', 'WARC headers', 'HTTP headers', 'Raw bytes', 'Compare'] as const;
 type Tab = (typeof TABS)[number];
@@ -210,7 +210,7 @@ function PageText({ text }: { text: RecordText }) {
 }
 
 export function RecordViewer({ capture }: { capture: CaptureView }) {
-  const { current, open } = useApp();
+  const { current, open } = useAppFields('current', 'open');
   const [tab, setTab] = useState<Tab>('Text');
   const tabRefs = useRef<Array<HTMLButtonElement | null>>([]);
   const collection = current ?? '';

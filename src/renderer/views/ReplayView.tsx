@@ -16,7 +16,7 @@ import { Time, useFormatTime } from '../components/Time.js';
 import { captureForRoute, type ReplayRoute } from '../route.js';
 import { scrollSync, type Side } from '../scroll-sync.js';
 import { useShellReplay } from '../shell-replay.js';
-import { useApp } from '../store.js';
+import { useAppFields } from '../store.js';
 import { useAsync } from '../use-async.js';
 import { ExportWacz } from './ExportWacz.js';
 import { LedgerPanel } from './LedgerPanel.js';
@@ -166,7 +166,7 @@ function SideBySide({ origin, route, me, versions, flag }: { origin: string; rou
 }
 
 export function ReplayView({ route }: { route: ReplayRoute }) {
-  const { collections, viewPage, open } = useApp();
+  const { collections, viewPage, open } = useAppFields('collections', 'viewPage', 'open');
   const [scripts, setScripts] = useState(false);
   const [sideBySide, setSideBySide] = useState(false);
   const [ledgerOpen, setLedgerOpen] = useState(false);

@@ -5,10 +5,10 @@ import type { SavedSearch, TagCount } from '../../shared/api-notes.js';
 import { call } from '../api/client.js';
 import { formatCount } from '../format.js';
 import { hasFilter, toggleFilter } from '../query-filter.js';
-import { useApp } from '../store.js';
+import { useAppFields } from '../store.js';
 
 export function SavedSearches({ collection }: { collection: string }) {
-  const { search, runSearch, setError } = useApp();
+  const { search, runSearch, setError } = useAppFields('search', 'runSearch', 'setError');
   const [saved, setSaved] = useState<SavedSearch[]>([]);
   const [tags, setTags] = useState<TagCount[]>([]);
   const [name, setName] = useState('');

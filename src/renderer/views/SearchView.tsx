@@ -2,12 +2,13 @@
 // loads on as it scrolls, and export of the results or of the ones picked (Space, or the pick box).
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { ExportFormat, FacetName, SearchHitView } from '../../shared/api-collections.js';
 import { call } from '../api/client.js';
 import { Time } from '../components/Time.js';
 import { download } from '../download.js';
 import { formatCount, plural, snippetParts } from '../format.js';
-import { useApp } from '../store.js';
+import { useApp, useAppFields } from '../store.js';
 import { canViewPage, useViewPage } from './ViewPage.js';
 import { SavedSearches } from './SavedSearches.js';
 import { ExportWacz } from './ExportWacz.js';
@@ -178,8 +179,9 @@ function HitRow({ hit, active, picked, onOpen, onViewPage, onPick }: { hit: Sear
 }
 
 function Results({ picked, onPick }: { picked: ReadonlySet<number>; onPick(captureId: number): void }) {
-  const { hits, more, loading } = useApp((s) => s.search);
-  const { loadMoreHits, open } = useApp();
+  // Not the whole search state: the facets that follow the hits would draw every row again.
+  const { hits, more, loading } = useApp(useShallow((s) => ({ hits: s.search.hits, more: s.search.more, loading: s.search.loading })));
+  const { loadMoreHits, open } = useAppFields('loadMoreHits', 'open');
   const viewPage = useViewPage();
   const parent = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
@@ -260,7 +262,7 @@ function Results({ picked, onPick }: { picked: ReadonlySet<number>; onPick(captu
 }
 
 function ExportButtons() {
-  const { current, search, setError } = useApp();
+  const { current, search, setError } = useAppFields('current', 'search', 'setError');
   const [busy, setBusy] = useState(false);
   const run = async (format: ExportFormat) => {
     if (!current) return;
@@ -290,7 +292,7 @@ function ExportButtons() {
 
 export function SearchBox() {
   const { q, sort } = useApp((s) => s.search);
-  const { runSearch, current } = useApp();
+  const { runSearch, current } = useAppFields('runSearch', 'current');
   const [text, setText] = useState(q);
   const input = useRef<HTMLInputElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -343,7 +345,7 @@ export function SearchBox() {
 }
 
 export function SearchView() {
-  const { search, runSearch, current } = useApp();
+  const { search, runSearch, current } = useAppFields('search', 'runSearch', 'current');
   const [picked, setPicked, togglePicked] = usePicked();
   useEffect(() => setPicked(new Set()), [search.q, current]);
   if (!current) return <p className="empty">Choose or create a collection to search it.</p>;

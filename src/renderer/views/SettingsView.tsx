@@ -6,7 +6,7 @@ import type { ResultOf } from '../../shared/api.js';
 import { call, engine } from '../api/client.js';
 import { rate } from '../../shared/text-rate.js';
 import { describeError } from '../format.js';
-import { useApp } from '../store.js';
+import { useApp, useAppFields } from '../store.js';
 import { TelemetrySettings } from './TelemetrySettings.js';
 
 function CopyablePath({ label, path }: { label: string; path: string }) {
@@ -70,7 +70,7 @@ function AppPaths() {
 
 /** Local time by default; UTC is what the archive files say. Citations and exports are UTC either way. */
 function TimeZoneSetting() {
-  const { timeZone, setTimeZone } = useApp();
+  const { timeZone, setTimeZone } = useAppFields('timeZone', 'setTimeZone');
   const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return (
     <fieldset className="row">
@@ -164,7 +164,7 @@ function AllowFolder() {
 }
 
 export function SettingsView() {
-  const { settings, updateSettings } = useApp();
+  const { settings, updateSettings } = useAppFields('settings', 'updateSettings');
   if (!settings) return <p className="empty">Loading settings…</p>;
   return (
     <section aria-label="Settings" className="settings">

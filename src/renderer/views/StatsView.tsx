@@ -4,12 +4,12 @@ import type { CollectionStats } from '../../shared/api-collections.js';
 import { call } from '../api/client.js';
 import { Chart, type Series } from '../components/Chart.js';
 import { describeError } from '../format.js';
-import { useApp } from '../store.js';
+import { useAppFields } from '../store.js';
 
 const series = (xs: Array<{ value: string; count: number }>): Series => ({ labels: xs.map((x) => x.value), values: xs.map((x) => x.count) });
 
 export function StatsView() {
-  const { current, search, detail, timeZone } = useApp();
+  const { current, search, detail, timeZone } = useAppFields('current', 'search', 'detail', 'timeZone');
   // The engine counts by the archive's UTC dates; say so where the screen shows local times.
   const utc = timeZone === 'local' ? ' (UTC)' : '';
   const [scope, setScope] = useState<'collection' | 'query'>('collection');

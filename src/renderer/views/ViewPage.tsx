@@ -1,7 +1,7 @@
 // "View page": every place that lists a capture opens the replay view on it the same way.
 import type { CaptureView } from '../../shared/api-collections.js';
 import { useFormatTime } from '../components/Time.js';
-import { useApp } from '../store.js';
+import { useAppFields } from '../store.js';
 
 /** Records that show what a URL looked like; requests, metadata and warcinfo have no page to show. */
 const REPLAYABLE = new Set(['response', 'revisit', 'resource']);
@@ -12,7 +12,7 @@ export function canViewPage(c: Pick<CaptureView, 'type' | 'uri' | 'timestamp'>):
 
 /** Opens the replay view of `capture` in the current collection. */
 export function useViewPage(): (capture: Pick<CaptureView, 'uri' | 'timestamp'>) => void {
-  const { current, viewPage } = useApp();
+  const { current, viewPage } = useAppFields('current', 'viewPage');
   return (c) => {
     if (current && c.uri && c.timestamp) void viewPage({ collection: current, ts: c.timestamp, url: c.uri });
   };
