@@ -1,6 +1,7 @@
 // Hosts in collection statistics and search facets (issue 11, "IP hosts shown reversed"): the store keys a host by its
-// labels reversed, but never an IP address, so showing a key means undoing only what was done. Built from a WARC made
-// here and ingested through the engine.
+// labels reversed, but never an IP address, so showing a key means undoing only what was done. And collection
+// statistics, which the engine keeps while the collection is unchanged, read again when it changes. Built from WARCs
+// made here and ingested through the engine.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,42 @@ describe('host keys', () => {
       expect(query.hosts.map((h) => h.value).sort()).toEqual(sorted);
       const facets = await call('search.facets', { collection: 'c', q: 'archive' });
       expect(facets.facets.site.map((h) => h.value).sort()).toEqual(sorted);
+    } finally {
+      handlers.close();
+    }
+  });
+});
+
+describe('collection statistics', () => {
+  it('are read again after an ingest adds a file and after a file is removed', async () => {
+    const page = (host: string, date: string) => ({ uri: `http://${host}/`, date, body: html(host, `words of ${host}`) });
+    const first = join(dir, 'first.warc');
+    const second = join(dir, 'second.warc');
+    writeFileSync(first, warcFile([page('a.example', '2020-05-01T00:00:00Z'), page('b.example', '2020-05-02T00:00:00Z')]));
+    writeFileSync(second, warcFile([page('c.example', '2021-07-01T00:00:00Z')]));
+    const handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir: mkdtempSync(join(dir, 'data-')), allowDirs: [dir] });
+    async function call<M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
+      const r = await dispatch(handlers, method, args);
+      if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
+      return r.value as ResultOf<M>;
+    }
+    const ingest = async (paths: string[]) => {
+      await call('files.add', { collection: 'c', paths });
+      await call('ingest.start', { collection: 'c' });
+      for (let i = 0; i < 200 && (await call('collections.get', { collection: 'c' })).ingest.running; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const years = async () => (await call('stats.get', { collection: 'c' })).years;
+    try {
+      await call('collections.create', { name: 'c' });
+      await ingest([first]);
+      expect(await years()).toEqual([{ value: '2020', count: 2 }]);
+      expect(await years()).toEqual([{ value: '2020', count: 2 }]);
+      await ingest([second]);
+      expect(await years()).toEqual([{ value: '2020', count: 2 }, { value: '2021', count: 1 }]);
+      await call('files.remove', { collection: 'c', paths: [first] });
+      expect(await years()).toEqual([{ value: '2021', count: 1 }]);
     } finally {
       handlers.close();
     }
