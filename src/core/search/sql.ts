@@ -519,14 +519,31 @@ const GROUP_EXPR: Record<CaptureGroup, string> = {
   month: `substr(c.timestamp, 1, 4) || '-' || substr(c.timestamp, 5, 2)`,
 };
 
-/** The captures that can show a page counted by their value of one group, most first (ties by value), at most `limit`
- *  values (-1: all); captures without a value are not counted. */
-export function buildCaptureCountsSql(group: CaptureGroup, limit: number): SqlQuery {
-  const expr = GROUP_EXPR[group];
+/** The captures that can show a page counted by their value of each of `groups`: rows of group, value and count,
+ *  most first in each group (ties by value), at most `limit` values a group (-1: all); a capture without a value is
+ *  not counted in that group. Two groups or more are counted in one pass over the captures, grouped by all their
+ *  values together (few pairs), each group's counts then summed from those: at a million pages media type and status
+ *  took 341-464 ms so against 698 one at a time, year and month 418-460 against 724. One group alone is grouped
+ *  directly, which for the host reads its index in order (115 ms). */
+export function buildCaptureCountsSql(groups: readonly CaptureGroup[], limit: number): SqlQuery {
+  const params = { limit };
+  if (groups.length === 1) {
+    const [group] = groups;
+    const expr = GROUP_EXPR[group];
+    return {
+      sql: `SELECT '${group}' AS "group", ${expr} AS value, count(*) AS count FROM captures c
+        WHERE ${PAGE_CAPTURE_TYPES} AND ${expr} IS NOT NULL GROUP BY value ORDER BY count DESC, value LIMIT @limit`,
+      params,
+    };
+  }
+  const values = groups.map((g, i) => `${GROUP_EXPR[g]} AS v${i}`).join(', ');
+  const keys = groups.map((_, i) => `v${i}`).join(', ');
+  const each = groups.map((g, i) => `SELECT * FROM (SELECT '${g}' AS "group", v${i} AS value, sum(n) AS count FROM pass
+      WHERE v${i} IS NOT NULL GROUP BY v${i} ORDER BY count DESC, value LIMIT @limit)`);
   return {
-    sql: `SELECT ${expr} AS value, count(*) AS count FROM captures c WHERE ${PAGE_CAPTURE_TYPES} AND ${expr} IS NOT NULL
-      GROUP BY value ORDER BY count DESC, value LIMIT @limit`,
-    params: { limit },
+    sql: `WITH pass AS MATERIALIZED (SELECT ${values}, count(*) AS n FROM captures c WHERE ${PAGE_CAPTURE_TYPES} GROUP BY ${keys})
+      ${each.join(' UNION ALL ')}`,
+    params,
   };
 }
 

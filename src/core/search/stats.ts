@@ -6,16 +6,22 @@ import { buildCaptureCountsSql, type CaptureGroup } from './sql.js';
 
 /** The `top` most frequent media types, statuses and hosts, most first; every month and year, in time order. */
 export function captureStats(coll: Collection, top: number): Omit<CollectionStats, 'scope'> {
-  const count = (group: CaptureGroup, limit = -1) =>
-    coll
-      .all<{ value: string | number; count: number }>(buildCaptureCountsSql(group, limit))
-      .map((r) => ({ value: String(r.value), count: r.count }));
+  const counts = new Map<CaptureGroup, Array<{ value: string; count: number }>>();
+  const count = (groups: readonly CaptureGroup[], limit = -1) => {
+    for (const g of groups) counts.set(g, []);
+    for (const r of coll.all<{ group: CaptureGroup; value: string | number; count: number }>(buildCaptureCountsSql(groups, limit))) {
+      counts.get(r.group)!.push({ value: String(r.value), count: r.count });
+    }
+  };
+  count(['mime', 'status'], top);
+  count(['site'], top);
+  count(['year', 'month']);
   const inOrder = (a: { value: string }, b: { value: string }) => a.value.localeCompare(b.value);
   return {
-    mime: count('mime', top),
-    status: count('status', top),
-    hosts: count('site', top).map((h) => ({ ...h, value: hostOfKey(h.value) })),
-    months: count('month').sort(inOrder),
-    years: count('year').sort(inOrder),
+    mime: counts.get('mime')!,
+    status: counts.get('status')!,
+    hosts: counts.get('site')!.map((h) => ({ ...h, value: hostOfKey(h.value) })),
+    months: counts.get('month')!.sort(inOrder),
+    years: counts.get('year')!.sort(inOrder),
   };
 }

@@ -29,6 +29,16 @@ const PAGES: FakePage[] = [
 ];
 
 const coll = collectionOf(PAGES);
+const bare = collectionOf([
+  {
+    digest: 'sha1:DDD', title: 'Bare', text: 'A capture with little said of it.',
+    captures: [
+      { uri: 'http://a.example/', timestamp: '20190301000000', status: null, mime: null },
+      { uri: 'http://a.example/', timestamp: '20190302000000', status: 200, mime: null },
+      { uri: 'http://b.example/', timestamp: '20200101000000', status: null, mime: 'text/plain' },
+    ],
+  },
+]);
 
 describe('collection statistics', () => {
   it('count the captures that show a page by media type, status, host, month and year', () => {
@@ -47,6 +57,16 @@ describe('collection statistics', () => {
     expect(top1.hosts).toEqual([{ value: '192.168.1.1', count: 2 }]);
     expect(top1.mime).toEqual([{ value: 'text/html', count: 3 }]);
     expect(top1.months).toHaveLength(3); // months and years are never capped
+  });
+
+  it('count a capture without a status or a media type by what it has (host, month, year) only', () => {
+    expect(captureStats(bare(), 20)).toEqual({
+      mime: [{ value: 'text/plain', count: 1 }],
+      status: [{ value: '200', count: 1 }],
+      hosts: [{ value: 'a.example', count: 2 }, { value: 'b.example', count: 1 }],
+      months: [{ value: '2019-03', count: 2 }, { value: '2020-01', count: 1 }],
+      years: [{ value: '2019', count: 2 }, { value: '2020', count: 1 }],
+    });
   });
 
   it("show an IP host in a query's site facet as it was captured", () => {
