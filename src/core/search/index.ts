@@ -110,6 +110,9 @@ export interface SearchTuning {
   /** Ranked by its rarer words alone, the first this-many candidates are looked up in the whole query's matches one
    *  by one (matchesWhole); past them, its match set is read once. Tests pass 0 to read it at once. */
   candidateLookups: number;
+  /** Date order, captures walked newest first: the pages of the first this-many are looked up in the query's matches
+   *  one by one (matchTest); past them, its match set is read once. Tests pass 0 to read it at once. */
+  dateWalkLookups: number;
 }
 
 export const DEFAULT_TUNING: SearchTuning = {
@@ -124,6 +127,11 @@ export const DEFAULT_TUNING: SearchTuning = {
   walkCaptures: 5_000,
   firstWindowPages: 0,
   candidateLookups: 64,
+  // A match walked in date order (over dateSortMatches pages) on most pages has its first page of hits within a few
+  // dozen lookups; reading all its matches first took 0.8-0.9 s at a million pages for a word on most of them. One
+  // on 1% of the pages needs a hundred lookups a hit, where reading its ~10,000 matches takes a few milliseconds:
+  // past this many lookups (~10 ms of them) the walk reads the set.
+  dateWalkLookups: 500,
 };
 
 /** Hits of a page when the caller does not say. */
@@ -247,14 +255,14 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   }
   if (sort === 'date' && match !== null && newestMatchIds(coll, newestRead(q, match), 1, t, t.dateSortMatches).length > 0) {
     plan = 'date-scan';
-    rows = dateOrderScan(coll, q, match, offset, limit);
+    rows = dateOrderScan(coll, q, match, offset, limit, t.dateWalkLookups);
   } else if (match === null && (walksCaptures(q) || hostWalks(coll, q, offset + limit, t))) {
     // Without words, a filter that no index narrows to a few pages (a date range, a media type, a status) keeps
     // most captures or a run of them: grouping every capture it keeps by page cost 80-1,100 ms at 200k pages (a year,
     // text/html, status 200), a walk from the newest 2-5 ms. One that keeps few (mime:application/pdf) would be
     // walked to the end: past walkCaptures, they are grouped after all. A tag or a note has an index of its own and
     // is grouped at once; so is a host, unless it holds enough of the captures for the walk (hostWalks).
-    rows = dateOrderScan(coll, q, null, offset, limit, t.walkCaptures);
+    rows = dateOrderScan(coll, q, null, offset, limit, 0, t.walkCaptures);
     if (rows !== null) plan = 'date-scan';
   }
   rows ??= coll.all<Row>(buildDateHitsSql(q, { limit, offset }));
@@ -709,8 +717,10 @@ function withinWindow(
 /** Date order for a large match set (or the pages of a filter alone, `match` null): sorting every match by its newest
  *  capture cost 4.5 s for "the" at 200k pages; walking captures newest first (newestPages) stops after the page of
  *  hits. Null when the page of hits is not found within `budget` captures walked. */
-function dateOrderScan(coll: Collection, q: ParsedQuery, match: string | null, offset: number, limit: number, budget = Infinity): Row[] | null {
-  const matches = match === null ? null : new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match)).map((r) => r.pid));
+function dateOrderScan(
+  coll: Collection, q: ParsedQuery, match: string | null, offset: number, limit: number, lookups: number, budget = Infinity,
+): Row[] | null {
+  const matches = match === null ? null : matchTest(coll, q, match, lookups);
   const newest = newestPages(coll, q, matches, offset + limit, budget);
   if (newest === null) return null;
   const page = newest.order.slice(offset, offset + limit);
@@ -719,12 +729,33 @@ function dateOrderScan(coll: Collection, q: ParsedQuery, match: string | null, o
   return rows;
 }
 
+/** Whether a page matches `match`: looked up page by page (a seek in the full-text index, each answer kept) for the
+ *  first `lookups` pages asked about, then from the set of every match, read once. A match holding a prefix is read
+ *  as a set at once: each lookup would merge every word of the prefix again. */
+function matchTest(coll: Collection, q: ParsedQuery, match: string, lookups: number): (pid: number) => boolean {
+  let all: Set<number> | null = null;
+  const known = new Map<number, boolean>();
+  let left = q.clauses.some((c) => c.anyOf.some((term) => term.prefix)) ? 0 : lookups;
+  return (pid) => {
+    if (all) return all.has(pid);
+    const answer = known.get(pid);
+    if (answer !== undefined) return answer;
+    if (left-- <= 0) {
+      all = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match)).map((r) => r.pid));
+      return all.has(pid);
+    }
+    const yes = matchesAt(coll, match, pid);
+    known.set(pid, yes);
+    return yes;
+  };
+}
+
 /** The pages of the captures within the filters (and in `matches`, when given), by their newest such capture, newest
  *  first, pages whose newest captures tie by descending page id (as buildDateHitsSql orders them): the first `want`,
  *  or all of them when the captures end first (`exhausted`), and how many captures were walked for them. Null when
  *  `budget` captures are walked first. A page's place is its first capture in the walk (buildNewestCapturesSql). */
 function newestPages(
-  coll: Collection, q: ParsedQuery, matches: Set<number> | null, want: number, budget: number,
+  coll: Collection, q: ParsedQuery, matches: ((pid: number) => boolean) | null, want: number, budget: number,
 ): { order: number[]; walked: number; exhausted: boolean } | null {
   const order: number[] = [];
   const seen = new Set<number>();
@@ -732,7 +763,7 @@ function newestPages(
   if (want <= 0) return { order, walked, exhausted: false };
   for (const r of coll.iterate<{ pid: number; kept: number }>(buildNewestCapturesSql(q))) {
     if (++walked > budget) return null;
-    if (!r.kept || seen.has(r.pid) || (matches !== null && !matches.has(r.pid))) continue;
+    if (!r.kept || seen.has(r.pid) || (matches !== null && !matches(r.pid))) continue;
     seen.add(r.pid);
     order.push(r.pid);
     if (order.length >= want) return { order, walked, exhausted: false };

@@ -116,8 +116,14 @@ const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
   ['rarer words, match set read', { rankWindow: 1, commonShare: 0, candidateLookups: 0 }, {
     query: 'archive cat', options: {}, plan: 'rarer-words', statement: /^SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match$/,
   }],
-  // Date order walks the captures newest first instead of sorting the matches (a match set above dateSortMatches).
-  ['date scan', { dateSortMatches: 0 }, { query: 'archive', options: { sort: 'date' }, plan: 'date-scan', statement: /ORDER BY c\.timestamp DESC, c\.page_id DESC$/ }],
+  // Date order walks the captures newest first instead of sorting the matches (a match set above dateSortMatches),
+  // looking each one's page up in the matches, or (dateWalkLookups 0) testing it in the match set read once.
+  ['date scan, pages looked up', { dateSortMatches: 0 }, {
+    query: 'archive', options: { sort: 'date' }, plan: 'date-scan', statement: /MATCH @match AND rowid = CAST\(@pid AS INTEGER\)$/,
+  }],
+  ['date scan, match set read', { dateSortMatches: 0, dateWalkLookups: 0 }, {
+    query: 'archive', options: { sort: 'date' }, plan: 'date-scan', statement: /^SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match$/,
+  }],
 ];
 
 /** The SQL texts the store ran for `query`. */
@@ -210,6 +216,9 @@ describe.each(BUILDS)('%s', (_build, coll) => {
       expect(run('archive status:200', { sort: 'date' }).hits.map((h) => h.timestamp))
         .toEqual(byDate.filter((ts) => ts !== run('archive status:4xx').hits[0].timestamp));
       expect(run('archive', { sort: 'date' }).hits.map((h) => h.score)).toEqual([null, null, null, null]);
+      // The newest captures are of pages that do not match: passed over, whichever way the match is tested.
+      expect(run('cat OR dogs', { sort: 'date' }).hits.map((h) => [h.capture.digest, h.timestamp]))
+        .toEqual([['sha1:BBB', '20200301000000'], ['sha1:CCC', '20180101000000']]);
       const p1 = run('archive', { limit: 2 }).hits.map((h) => h.pageId);
       const p2 = run('archive', { limit: 2, offset: 2 }).hits.map((h) => h.pageId);
       expect(p1).toHaveLength(2);
