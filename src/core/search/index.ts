@@ -255,7 +255,9 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   }
   if (sort === 'date' && match !== null && newestMatchIds(coll, newestRead(q, match), 1, t, t.dateSortMatches).length > 0) {
     plan = 'date-scan';
-    rows = dateOrderScan(coll, q, match, offset, limit, t.dateWalkLookups);
+    // A host of few captures: those captures, sorted, rather than every capture walked to meet them.
+    const fromHostIndex = q.filters.sites.length > 0 && selectiveCaptures(coll, q, t) !== null;
+    rows = dateOrderScan(coll, q, match, offset, limit, t.dateWalkLookups, Infinity, fromHostIndex);
   } else if (match === null && (walksCaptures(q) || hostWalks(coll, q, offset + limit, t))) {
     // Without words, a filter that no index narrows to a few pages (a date range, a media type, a status) keeps
     // most captures or a run of them: grouping every capture it keeps by page cost 80-1,100 ms at 200k pages (a year,
@@ -719,9 +721,10 @@ function withinWindow(
  *  hits. Null when the page of hits is not found within `budget` captures walked. */
 function dateOrderScan(
   coll: Collection, q: ParsedQuery, match: string | null, offset: number, limit: number, lookups: number, budget = Infinity,
+  fromHostIndex = false,
 ): Row[] | null {
   const matches = match === null ? null : matchTest(coll, q, match, lookups);
-  const newest = newestPages(coll, q, matches, offset + limit, budget);
+  const newest = newestPages(coll, q, matches, offset + limit, budget, fromHostIndex);
   if (newest === null) return null;
   const page = newest.order.slice(offset, offset + limit);
   const rows = rowsOfPicked(coll, q, new Map(page.map((pid, i) => [pid, i])));
@@ -755,13 +758,13 @@ function matchTest(coll: Collection, q: ParsedQuery, match: string, lookups: num
  *  or all of them when the captures end first (`exhausted`), and how many captures were walked for them. Null when
  *  `budget` captures are walked first. A page's place is its first capture in the walk (buildNewestCapturesSql). */
 function newestPages(
-  coll: Collection, q: ParsedQuery, matches: ((pid: number) => boolean) | null, want: number, budget: number,
+  coll: Collection, q: ParsedQuery, matches: ((pid: number) => boolean) | null, want: number, budget: number, fromHostIndex = false,
 ): { order: number[]; walked: number; exhausted: boolean } | null {
   const order: number[] = [];
   const seen = new Set<number>();
   let walked = 0;
   if (want <= 0) return { order, walked, exhausted: false };
-  for (const r of coll.iterate<{ pid: number; kept: number }>(buildNewestCapturesSql(q))) {
+  for (const r of coll.iterate<{ pid: number; kept: number }>(buildNewestCapturesSql(q, fromHostIndex))) {
     if (++walked > budget) return null;
     if (!r.kept || seen.has(r.pid) || (matches !== null && !matches(r.pid))) continue;
     seen.add(r.pid);

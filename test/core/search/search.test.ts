@@ -124,6 +124,16 @@ const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
   ['date scan, match set read', { dateSortMatches: 0, dateWalkLookups: 0 }, {
     query: 'archive', options: { sort: 'date' }, plan: 'date-scan', statement: /^SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match$/,
   }],
+  // With a host of few captures, the walk reads that host's captures alone; of more (selectivePages 0), every capture
+  // newest first, the host tested on each.
+  ['date scan, the host\'s captures', { dateSortMatches: 0 }, {
+    query: 'archive site:example.com', options: { sort: 'date' }, plan: 'date-scan',
+    statement: /AS kept FROM captures c WHERE [^]*c\.rhost >= [^]*ORDER BY c\.timestamp DESC, c\.page_id DESC$/,
+  }],
+  ['date scan, every capture for the host', { dateSortMatches: 0, selectivePages: 0 }, {
+    query: 'archive site:example.com', options: { sort: 'date' }, plan: 'date-scan',
+    statement: /AS kept FROM captures c WHERE (?![^]*rhost)[^]*ORDER BY c\.timestamp DESC, c\.page_id DESC$/,
+  }],
 ];
 
 /** The SQL texts the store ran for `query`. */
@@ -219,6 +229,10 @@ describe.each(BUILDS)('%s', (_build, coll) => {
       // The newest captures are of pages that do not match: passed over, whichever way the match is tested.
       expect(run('cat OR dogs', { sort: 'date' }).hits.map((h) => [h.capture.digest, h.timestamp]))
         .toEqual([['sha1:BBB', '20200301000000'], ['sha1:CCC', '20180101000000']]);
+      // With a host: each page by its newest capture on the host (AAA's newest, on mirror.org, is not it).
+      expect(run('archive site:example.com', { sort: 'date' }).hits.map((h) => [h.capture.digest, h.timestamp]))
+        .toEqual([['sha1:AAA', '20210505120000'], ['sha1:BBB', '20200301000000']]);
+      expect(run('archive site:example.com', { sort: 'date', limit: 1, offset: 1 }).hits.map((h) => h.capture.digest)).toEqual(['sha1:BBB']);
       const p1 = run('archive', { limit: 2 }).hits.map((h) => h.pageId);
       const p2 = run('archive', { limit: 2, offset: 2 }).hits.map((h) => h.pageId);
       expect(p1).toHaveLength(2);
