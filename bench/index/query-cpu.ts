@@ -7,7 +7,10 @@
 // class, the order flipping each round, so both see the same page cache and load.
 //
 //   npx tsx bench/index/query-cpu.ts <db> --base <checkout with src/> [--base-db <db2>] [--rounds 2] [--repeat 2]
-//                                    [--classes phrase,prefix]
+//                                    [--classes phrase,prefix] [--sort relevance|date]
+//
+// --sort date times the first page of hits sorted by date (the UI's "Sort by: Date"); the full answer's facets are
+// the same either way.
 //
 // The collection is opened read-only by both trees (neither may carry a schema migration the database lacks);
 // --base-db gives the base tree a copy of <db> as its schema left it, as query-compare.ts's option does.
@@ -35,7 +38,7 @@ function cpuMs(since: NodeJS.CpuUsage): number {
 }
 
 /** In the child: one tree's search code over the queries, one JSON line per query. */
-async function child(tree: string, db: string, queries: string[], repeat: number): Promise<void> {
+async function child(tree: string, db: string, queries: string[], repeat: number, sort: string): Promise<void> {
   const { Collection } = await import(pathToFileURL(join(tree, 'src/core/store/index.ts')).href);
   const { search, searchFacets } = await import(pathToFileURL(join(tree, 'src/core/search/index.ts')).href);
   const coll = Collection.open(db, { readonly: true });
@@ -45,7 +48,7 @@ async function child(tree: string, db: string, queries: string[], repeat: number
       let full = Infinity;
       for (let i = 0; i <= repeat; i++) {
         const c0 = process.cpuUsage();
-        search(coll, query, { limit: 10 });
+        search(coll, query, { limit: 10, sort });
         const h = cpuMs(c0);
         searchFacets(coll, query);
         const f = cpuMs(c0);
@@ -60,8 +63,8 @@ async function child(tree: string, db: string, queries: string[], repeat: number
   }
 }
 
-function run(tree: string, db: string, queries: string[], repeat: number): Timing[] {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', tree, db, String(repeat)], {
+function run(tree: string, db: string, queries: string[], repeat: number, sort: string): Timing[] {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', tree, db, String(repeat), sort], {
     input: JSON.stringify(queries),
     encoding: 'utf8',
     maxBuffer: 1 << 26,
@@ -80,16 +83,18 @@ async function main(): Promise<void> {
       let s = '';
       process.stdin.on('data', (d) => (s += d)).on('end', () => done(s));
     });
-    return child(argv[1], argv[2], JSON.parse(input) as string[], Number(argv[3]));
+    return child(argv[1], argv[2], JSON.parse(input) as string[], Number(argv[3]), argv[4]);
   }
   const db = argv[0];
   const base = flagValue(argv, 'base');
   if (!db || db.startsWith('--') || !existsSync(db) || !base || !existsSync(join(base, 'src/core/search/index.ts'))) {
-    throw new Error('usage: query-cpu.ts <db> --base <checkout with src/> [--base-db <db2>] [--rounds N] [--repeat N] [--classes a,b]');
+    throw new Error('usage: query-cpu.ts <db> --base <checkout with src/> [--base-db <db2>] [--rounds N] [--repeat N] [--classes a,b] [--sort relevance|date]');
   }
   const rounds = Number(flagValue(argv, 'rounds') ?? 2);
   const repeat = Number(flagValue(argv, 'repeat') ?? 2);
   const only = flagValue(argv, 'classes')?.split(',');
+  const sort = flagValue(argv, 'sort') ?? 'relevance';
+  if (sort !== 'relevance' && sort !== 'date') throw new Error(`--sort ${sort}: relevance or date`);
   const cases = readQuerySet().filter((c) => !only || only.includes(c.cls));
   const trees = [resolve(base), ROOT];
   const dbs = [flagValue(argv, 'base-db') ?? db, db];
@@ -103,7 +108,7 @@ async function main(): Promise<void> {
     const best = trees.map(() => queries.map(() => ({ hitsCpuMs: Infinity, fullCpuMs: Infinity })));
     for (let round = 0; round < rounds; round++) {
       for (const b of round % 2 === 0 ? [0, 1] : [1, 0]) {
-        run(trees[b], dbs[b], queries, repeat).forEach((t, k) => {
+        run(trees[b], dbs[b], queries, repeat, sort).forEach((t, k) => {
           best[b][k].hitsCpuMs = Math.min(best[b][k].hitsCpuMs, t.hitsCpuMs);
           best[b][k].fullCpuMs = Math.min(best[b][k].fullCpuMs, t.fullCpuMs);
         });
@@ -119,10 +124,10 @@ async function main(): Promise<void> {
   }
   process.stdout.write(
     formatTable(['class', 'hits CPU p95 base', 'this', 'ratio', 'full CPU p95 base', 'this', 'ratio'], rows) +
-      `\nCPU ms per query (user + system, in-process, best of ${repeat} x ${rounds} rounds); load average ${Math.min(...load).toFixed(2)}-${Math.max(...load).toFixed(2)}\n`,
+      `\nCPU ms per query (user + system, in-process, best of ${repeat} x ${rounds} rounds, sorted by ${sort}); load average ${Math.min(...load).toFixed(2)}-${Math.max(...load).toFixed(2)}\n`,
   );
   mkdirSync(dirname(RESULTS), { recursive: true });
-  writeFileSync(RESULTS, JSON.stringify({ when: new Date().toISOString(), db, baseDb: dbs[0], base, rounds, repeat, load, figures }, null, 2) + '\n');
+  writeFileSync(RESULTS, JSON.stringify({ when: new Date().toISOString(), db, baseDb: dbs[0], base, sort, rounds, repeat, load, figures }, null, 2) + '\n');
   process.stderr.write(`results written to ${RESULTS}\n`);
 }
 
