@@ -226,8 +226,8 @@ export function createCollectionHandlers(
     return fresh;
   }
 
-  /** Whole-collection statistics by database file and the data version they were read at, as counts are: five
-   *  GROUP BYs over every capture, 1.4-1.9 s of a reader thread at a million pages, which the Statistics screen
+  /** Whole-collection statistics by database file and the data version they were read at, as counts are: three
+   *  GROUP BYs over every capture, about a second of a reader thread at a million pages, which the Statistics screen
    *  would otherwise pay again each time it is opened. A read that fails is not kept. */
   const statsRead = new Map<string, { version: number; stats: ReturnType<typeof readers.stats> }>();
 

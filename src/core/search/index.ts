@@ -718,7 +718,9 @@ function withinWindow(
 
 /** Date order for a large match set (or the pages of a filter alone, `match` null): sorting every match by its newest
  *  capture cost 4.5 s for "the" at 200k pages; walking captures newest first (newestPages) stops after the page of
- *  hits. Null when the page of hits is not found within `budget` captures walked. */
+ *  hits. Each walked page is tested for the match as matchTest says (`lookups`); the walk goes through every capture,
+ *  or with `fromHostIndex` the filter's hosts' captures alone (buildNewestCapturesSql). Null when the page of hits is
+ *  not found within `budget` captures walked. */
 function dateOrderScan(
   coll: Collection, q: ParsedQuery, match: string | null, offset: number, limit: number, lookups: number, budget = Infinity,
   fromHostIndex = false,
