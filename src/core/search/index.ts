@@ -3,7 +3,7 @@
 import type { FacetCount, FacetName, SearchFacetsView, SearchHitView } from '../../shared/api-collections.js';
 import { CodedError } from '../../shared/errors.js';
 import { captureOf, hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
-import { parseQuery, toFtsMatch, hasFilters, mainFirstMatch, mainWordsMatch, phraseWordTerms, type Clause, type ParsedQuery, type Term } from './query.js';
+import { parseQuery, toFtsMatch, hasFilters, holdsPrefix, mainFirstMatch, mainWordsMatch, phraseWordTerms, type Clause, type ParsedQuery, type Term } from './query.js';
 import { segmentWords, unsegment } from './segment.js';
 import { mainPieces, PIECE_BYTES, restOf, textOf } from '../store/main-lines.js';
 import { archiveInternal } from './internal.js';
@@ -204,7 +204,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
       // matches to meet it (about need / its share of all pages of them). Newest first, the words are on more than
       // commonShare of the pages, so about need / commonShare of its pages are looked up, at most all of them. A
       // prefix is not looked up page by page.
-      const lookUp = captures !== null && !q.clauses.some((c) => c.anyOf.some((term) => term.prefix))
+      const lookUp = captures !== null && !holdsPrefix(q)
         && Math.min(captures, need / t.commonShare) * t.matchesPerPageLookup * captures < need * span;
       if (newestFirst && lookUp) tiers = [() => buildNewestFilterMatchesSql(match!, mainFirstMatch(q), q)];
       else if (newestFirst) {
@@ -257,14 +257,14 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
     plan = 'date-scan';
     // A host of few captures: those captures, sorted, rather than every capture walked to meet them.
     const fromHostIndex = q.filters.sites.length > 0 && selectiveCaptures(coll, q, t) !== null;
-    rows = dateOrderScan(coll, q, match, offset, limit, t.dateWalkLookups, Infinity, fromHostIndex);
+    rows = dateOrderScan(coll, q, match, offset, limit, { lookups: t.dateWalkLookups, fromHostIndex });
   } else if (match === null && (walksCaptures(q) || hostWalks(coll, q, offset + limit, t))) {
     // Without words, a filter that no index narrows to a few pages (a date range, a media type, a status) keeps
     // most captures or a run of them: grouping every capture it keeps by page cost 80-1,100 ms at 200k pages (a year,
     // text/html, status 200), a walk from the newest 2-5 ms. One that keeps few (mime:application/pdf) would be
     // walked to the end: past walkCaptures, they are grouped after all. A tag or a note has an index of its own and
     // is grouped at once; so is a host, unless it holds enough of the captures for the walk (hostWalks).
-    rows = dateOrderScan(coll, q, null, offset, limit, 0, t.walkCaptures);
+    rows = dateOrderScan(coll, q, null, offset, limit, { budget: t.walkCaptures });
     if (rows !== null) plan = 'date-scan';
   }
   rows ??= coll.all<Row>(buildDateHitsSql(q, { limit, offset }));
@@ -473,7 +473,7 @@ function readWhole(q: ParsedQuery): boolean {
 /** How the matches of `q` (its FTS5 expression `match`) are read newest first. */
 function newestRead(q: ParsedQuery, match: string): NewestRead {
   const whole = readWhole(q);
-  return { match, whole, probe: whole && !q.clauses.some((c) => c.anyOf.some((term) => term.prefix)) };
+  return { match, whole, probe: whole && !holdsPrefix(q) };
 }
 
 /** Whether the connection has the ranking extension (store/fts-rank.ts) and the match of `q` one positive phrase, one
@@ -722,8 +722,8 @@ function withinWindow(
  *  or with `fromHostIndex` the filter's hosts' captures alone (buildNewestCapturesSql). Null when the page of hits is
  *  not found within `budget` captures walked. */
 function dateOrderScan(
-  coll: Collection, q: ParsedQuery, match: string | null, offset: number, limit: number, lookups: number, budget = Infinity,
-  fromHostIndex = false,
+  coll: Collection, q: ParsedQuery, match: string | null, offset: number, limit: number,
+  { lookups = 0, budget = Infinity, fromHostIndex = false }: { lookups?: number; budget?: number; fromHostIndex?: boolean },
 ): Row[] | null {
   const matches = match === null ? null : matchTest(coll, q, match, lookups);
   const newest = newestPages(coll, q, matches, offset + limit, budget, fromHostIndex);
@@ -740,7 +740,7 @@ function dateOrderScan(
 function matchTest(coll: Collection, q: ParsedQuery, match: string, lookups: number): (pid: number) => boolean {
   let all: Set<number> | null = null;
   const known = new Map<number, boolean>();
-  let left = q.clauses.some((c) => c.anyOf.some((term) => term.prefix)) ? 0 : lookups;
+  let left = holdsPrefix(q) ? 0 : lookups;
   return (pid) => {
     if (all) return all.has(pid);
     const answer = known.get(pid);

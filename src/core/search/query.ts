@@ -212,6 +212,12 @@ export function parseQuery(q: string): ParsedQuery {
   return scope ? { clauses, filters, scope } : { clauses, filters };
 }
 
+/** Whether a word of the query is a prefix (`archiv*`): FTS5 merges every word of it wherever it reads the match,
+ *  so a page looked up in such a match pays the merge again each time. */
+export function holdsPrefix(q: ParsedQuery): boolean {
+  return q.clauses.some((c) => c.anyOf.some((term) => term.prefix));
+}
+
 export function hasFilters(f: QueryFilters): boolean {
   return f.sites.length + f.mimes.length + f.statuses.length + f.tags.length + f.notes.length > 0 || f.from !== undefined || f.to !== undefined;
 }
