@@ -1,5 +1,5 @@
 // One engine for a test: its handlers over a data folder, called through dispatch as a transport calls them, with
-// the notices it gave, and a collection ingested to the end (`ingested`). `call` throws what fails (with its code); `fail` returns the error of a call that must fail.
+// the notices it gave, and a collection ingested to the end (`ingested`; more files into it: `ingest`). `call` throws what fails (with its code); `fail` returns the error of a call that must fail.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,18 +28,22 @@ export function testEngine(ctx: Omit<EngineContext, 'mode' | 'events'>) {
     if (r.ok) throw new Error(`${method} should have failed`);
     return r.error;
   };
-  /** A collection of `paths`, ingested on the CPU to the end; its database file. */
-  const ingested = async (name: string, paths: string[]): Promise<string> => {
-    await call('collections.create', { name });
+  /** `paths` added to the collection and ingested on the CPU to the end. */
+  const ingest = async (name: string, paths: string[]): Promise<void> => {
     await call('files.add', { collection: name, paths });
     await call('ingest.start', { collection: name, backend: 'cpu' });
     await vi.waitFor(async () => {
       if ((await call('collections.get', { collection: name })).ingest.running) throw new Error(`${name} is still ingesting`);
     }, { timeout: 20_000 });
+  };
+  /** A collection of `paths`, ingested on the CPU to the end; its database file. */
+  const ingested = async (name: string, paths: string[]): Promise<string> => {
+    await call('collections.create', { name });
+    await ingest(name, paths);
     const registry = JSON.parse(readFileSync(join(ctx.dataDir, 'archivestream.json'), 'utf8')) as { collections: Array<{ name: string; db: string }> };
     return join(ctx.dataDir, registry.collections.find((c) => c.name === name)!.db);
   };
-  return { handlers, notices, call, fail, ingested, close: () => handlers.close() };
+  return { handlers, notices, call, fail, ingest, ingested, close: () => handlers.close() };
 }
 
 /** An engine over a temporary folder (`prefix` names it) holding one WARC of `records`, ingested to the end as

@@ -7,11 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostKey, hostOfKey } from '../../src/core/store/hostkey.js';
-import { dispatch } from '../../src/engine/dispatch.js';
-import { EventBus } from '../../src/engine/events.js';
-import { createHandlers } from '../../src/engine/handlers.js';
-import type { ArgsOf, Method, ResultOf } from '../../src/shared/api.js';
 import { html, warcFile } from '../core/ingest/warc-builder.js';
+import { testEngine } from './harness.js';
 
 /** One page a host, each with words of its own and the shared word 'archive'. */
 const HOSTS = ['10.0.0.1', '[2001:db8::1]', '[::ffff:192.0.2.7]', 'www.example.com'];
@@ -35,19 +32,9 @@ describe('host keys', () => {
       warc,
       warcFile(HOSTS.map((host, i) => ({ uri: `http://${host}/page`, date: `2024-01-0${i + 1}T00:00:00Z`, body: html(`Page ${i}`, `archive page number${i}`) }))),
     );
-    const handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir: mkdtempSync(join(dir, 'data-')), allowDirs: [dir] });
-    async function call<M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
-      const r = await dispatch(handlers, method, args);
-      if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
-      return r.value as ResultOf<M>;
-    }
+    const { call, ingested, close } = testEngine({ dataDir: mkdtempSync(join(dir, 'data-')), allowDirs: [dir] });
     try {
-      await call('collections.create', { name: 'c' });
-      await call('files.add', { collection: 'c', paths: [warc] });
-      await call('ingest.start', { collection: 'c' });
-      for (let i = 0; i < 200 && (await call('collections.get', { collection: 'c' })).ingest.running; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await ingested('c', [warc]);
       expect((await call('collections.get', { collection: 'c' })).pages).toBe(HOSTS.length);
       const sorted = [...HOSTS].sort();
       const collection = await call('stats.get', { collection: 'c' });
@@ -65,7 +52,7 @@ describe('host keys', () => {
       const facets = await call('search.facets', { collection: 'c', q: 'archive' });
       expect(facets.facets.site.map((h) => h.value).sort()).toEqual(sorted);
     } finally {
-      handlers.close();
+      close();
     }
   });
 });
@@ -77,31 +64,18 @@ describe('collection statistics', () => {
     const second = join(dir, 'second.warc');
     writeFileSync(first, warcFile([page('a.example', '2020-05-01T00:00:00Z'), page('b.example', '2020-05-02T00:00:00Z')]));
     writeFileSync(second, warcFile([page('c.example', '2021-07-01T00:00:00Z')]));
-    const handlers = createHandlers({ mode: 'http', events: new EventBus(), dataDir: mkdtempSync(join(dir, 'data-')), allowDirs: [dir] });
-    async function call<M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
-      const r = await dispatch(handlers, method, args);
-      if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
-      return r.value as ResultOf<M>;
-    }
-    const ingest = async (paths: string[]) => {
-      await call('files.add', { collection: 'c', paths });
-      await call('ingest.start', { collection: 'c' });
-      for (let i = 0; i < 200 && (await call('collections.get', { collection: 'c' })).ingest.running; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
+    const { call, ingest, ingested, close } = testEngine({ dataDir: mkdtempSync(join(dir, 'data-')), allowDirs: [dir] });
     const years = async () => (await call('stats.get', { collection: 'c' })).years;
     try {
-      await call('collections.create', { name: 'c' });
-      await ingest([first]);
+      await ingested('c', [first]);
       expect(await years()).toEqual([{ value: '2020', count: 2 }]);
       expect(await years()).toEqual([{ value: '2020', count: 2 }]);
-      await ingest([second]);
+      await ingest('c', [second]);
       expect(await years()).toEqual([{ value: '2020', count: 2 }, { value: '2021', count: 1 }]);
       await call('files.remove', { collection: 'c', paths: [first] });
       expect(await years()).toEqual([{ value: '2021', count: 1 }]);
     } finally {
-      handlers.close();
+      close();
     }
   });
 });
