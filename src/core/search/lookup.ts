@@ -16,7 +16,8 @@ export interface UrlLookupOptions {
 
 const FROM = 'FROM captures c JOIN warc_files f ON f.id = c.file_id';
 /** Types that answer "what did this URL look like": not requests, metadata or warcinfo. */
-const REPLAYABLE = `c.type IN ('response', 'revisit', 'resource')`;
+const REPLAYABLE_TYPES = `type IN ('response', 'revisit', 'resource')`;
+const REPLAYABLE = `c.${REPLAYABLE_TYPES}`;
 
 /** The smallest string greater than every string starting with `s` (for a prefix range on an index). */
 function prefixEnd(s: string): string {
@@ -53,8 +54,16 @@ export function buildUrlCapturesSql(url: string, o: UrlLookupOptions = {}): SqlQ
       const r = hostRange(hostOf(url));
       params.lo = r.lo;
       params.hi = r.hi;
-      where = 'c.rhost >= @lo AND c.rhost < @hi';
-      break;
+      // The page of captures is chosen from the host index alone (captures_rhost_url holds the key and time of each),
+      // and only its rows are read: a host's captures lie all over the table, and sorting them by key read every
+      // row (a host of 97,000 captures at a million pages: 3.1 s cold, 240 ms warm).
+      return {
+        sql: `SELECT ${CAPTURE_COLUMNS} ${FROM} WHERE c.id IN (
+            SELECT id FROM captures WHERE rhost >= @lo AND rhost < @hi AND ${REPLAYABLE_TYPES}
+            ORDER BY urlkey, timestamp, id LIMIT @limit OFFSET @offset)
+          ORDER BY c.urlkey, c.timestamp, c.id`,
+        params,
+      };
     }
   }
   return {
@@ -72,11 +81,15 @@ function hostOf(url: string): string {
 /** One capture per HTML URL of a host (subdomains included), the one nearest `ts`, nearest URLs first. */
 export function buildHostPagesNearSql(url: string, ts: string, limit: number): SqlQuery {
   const r = hostRange(hostOf(url));
-  // SQLite takes the bare columns of an aggregate query with min() from the row that holds the minimum.
+  // SQLite takes the bare columns of an aggregate query with min() from the row that holds the minimum. The nearest
+  // capture of each URL is chosen from the host index alone (captures_rhost_url), as in buildUrlCapturesSql.
   return {
-    sql: `SELECT ${CAPTURE_COLUMNS}, min(abs(c.timestamp - @ts)) AS distance ${FROM}
-      WHERE c.rhost >= @lo AND c.rhost < @hi AND ${REPLAYABLE} AND c.mime LIKE 'text/html%'
-      GROUP BY c.urlkey ORDER BY distance, c.urlkey LIMIT @limit`,
+    sql: `SELECT ${CAPTURE_COLUMNS}, near.distance FROM (
+        SELECT id, urlkey, min(abs(timestamp - @ts)) AS distance FROM captures
+        WHERE rhost >= @lo AND rhost < @hi AND ${REPLAYABLE_TYPES} AND mime LIKE 'text/html%'
+        GROUP BY urlkey ORDER BY distance, urlkey LIMIT @limit) near
+      JOIN captures c ON c.id = near.id JOIN warc_files f ON f.id = c.file_id
+      ORDER BY near.distance, near.urlkey`,
     params: { lo: r.lo, hi: r.hi, ts: ts.padEnd(14, '0'), limit },
   };
 }

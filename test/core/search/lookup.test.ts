@@ -2,7 +2,11 @@
 // timestamp, the capture list of a page with revisits resolved" — WARC 1.1 §6.7 revisit records).
 import { describe, expect, it } from 'vitest';
 import { captureAt, capturesOfPage, capturesOfUrl, hostPagesNear, resolveRevisit } from '../../../src/core/search/index.js';
-import { collectionOf } from './helpers.js';
+import { buildHostPagesNearSql, buildUrlCapturesSql } from '../../../src/core/search/lookup.js';
+import { Collection, type SqlQuery } from '../../../src/core/store/index.js';
+import { SCHEMA_VERSION } from '../../../src/core/store/schema.js';
+import { schemaBefore } from '../store/old-schema.js';
+import { collectionOf, tempDbs } from './helpers.js';
 
 const coll = collectionOf([
   {
@@ -78,5 +82,58 @@ describe('lookups for replay', () => {
       'http://blog.example.com/post 20200301000000',
     ]);
     expect(hostPagesNear(coll(), 'http://example.com/', '2020', 1)).toHaveLength(1);
+  });
+});
+
+/** What SQLite's plan for `q` says of each table it reads. */
+function plan(c: Collection, q: SqlQuery): string {
+  return c.all<{ detail: string }>({ sql: `EXPLAIN QUERY PLAN ${q.sql}`, params: q.params }).map((r) => r.detail).join('\n');
+}
+
+describe("a host's captures from the host index", () => {
+  const dbs = tempDbs();
+
+  it('come in URL key order, then time, and page by limit and offset', () => {
+    const inOrder = [
+      'http://example.com/ 20200101000000',
+      'http://example.com/ 20200601000000',
+      'http://www.example.com/ 20210101000000', // the same key: www. is not part of it
+      'http://example.com/about/team 20200301000000',
+      'http://blog.example.com/post 20200301000000', // 'com,example,blog)' after 'com,example)'
+    ];
+    const shown = (o: { limit?: number; offset?: number }) => capturesOfUrl(coll(), 'example.com', { match: 'host', ...o }).map((c) => `${c.uri} ${c.timestamp}`);
+    expect(shown({})).toEqual(inOrder);
+    expect(shown({ limit: 2, offset: 2 })).toEqual(inOrder.slice(2, 4));
+    expect(shown({ limit: 2, offset: 4 })).toEqual(inOrder.slice(4));
+  });
+
+  it('choose their page, and the nearest page of each URL, without reading a capture row beyond those given', () => {
+    // A host's captures lie all over the table: at a million pages, reading each one's row to sort them by key took
+    // seconds from disk for a large host.
+    const byKey = plan(coll(), buildUrlCapturesSql('example.com', { match: 'host', limit: 10 }));
+    expect(byKey).toContain('COVERING INDEX captures_rhost_url');
+    const near = plan(coll(), buildHostPagesNearSql('http://example.com/', '2020', 10));
+    expect(near).toContain('COVERING INDEX captures_rhost_url');
+  });
+
+  it('a collection made before the index gets it when it is migrated, and its lookups answer as before', () => {
+    const path = dbs.path();
+    const raw = schemaBefore(path, 'captures_rhost_url');
+    raw.exec(`INSERT INTO warc_files (id, path, size, mtime, fingerprint, status) VALUES (1, '/x.warc', 1, 1, 'f', 'done');
+      INSERT INTO captures (file_id, offset, length, type, uri, urlkey, rhost, timestamp, mime) VALUES
+        (1, 0, 10, 'response', 'http://a.example/z', 'example,a)/z', 'example.a.', '20200101000000', 'text/html'),
+        (1, 10, 10, 'response', 'http://b.a.example/', 'example,a,b)/', 'example.a.b.', '20200101000000', 'text/html'),
+        (1, 20, 10, 'request', 'http://a.example/', 'example,a)/', 'example.a.', '20200101000000', NULL),
+        (1, 30, 10, 'response', 'http://a.example/', 'example,a)/', 'example.a.', '20190101000000', 'text/html');`);
+    raw.close();
+    const c = Collection.open(path);
+    try {
+      expect(c.schemaVersion()).toBe(SCHEMA_VERSION);
+      expect(c.indexDebt()).toBe('none');
+      expect(plan(c, buildUrlCapturesSql('a.example', { match: 'host' }))).toContain('COVERING INDEX captures_rhost_url');
+      expect(capturesOfUrl(c, 'a.example', { match: 'host' }).map((x) => x.uri)).toEqual(['http://a.example/', 'http://a.example/z', 'http://b.a.example/']);
+    } finally {
+      c.close();
+    }
   });
 });
