@@ -113,6 +113,10 @@ export interface SearchTuning {
   /** Date order, captures walked newest first: the pages of the first this-many are looked up in the query's matches
    *  one by one (matchTest); past them, its match set is read once. Tests pass 0 to read it at once. */
   dateWalkLookups: number;
+  /** What one word of a prefix's words costs a page's lookup (a seek in its doclist, ~3.3 us at a million pages), in
+   *  pages read when the prefix's matches are read as a set (its doclists merged, ~0.3 us a page): date order looks
+   *  a prefix up page by page only while that costs less than its set (matchTest). Tests pass 0 to look it up. */
+  prefixSeekReads: number;
 }
 
 export const DEFAULT_TUNING: SearchTuning = {
@@ -132,6 +136,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   // on 1% of the pages needs a hundred lookups a hit, where reading its ~10,000 matches takes a few milliseconds:
   // past this many lookups (~10 ms of them) the walk reads the set.
   dateWalkLookups: 500,
+  prefixSeekReads: 10,
 };
 
 /** Hits of a page when the caller does not say. */
@@ -257,7 +262,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
     plan = 'date-scan';
     // A host of few captures: those captures, sorted, rather than every capture walked to meet them.
     const fromHostIndex = q.filters.sites.length > 0 && selectiveCaptures(coll, q, t) !== null;
-    rows = dateOrderScan(coll, q, match, offset, limit, { lookups: t.dateWalkLookups, fromHostIndex });
+    rows = dateOrderScan(coll, q, match, offset, limit, { lookups: t.dateWalkLookups, seekReads: t.prefixSeekReads, fromHostIndex });
   } else if (match === null && (walksCaptures(q) || hostWalks(coll, q, offset + limit, t))) {
     // Without words, a filter that no index narrows to a few pages (a date range, a media type, a status) keeps
     // most captures or a run of them: grouping every capture it keeps by page cost 80-1,100 ms at 200k pages (a year,
@@ -325,6 +330,9 @@ export function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning)
   return found;
 }
 
+/** How many pages a prefix's lookups test before the share of them that match is trusted to predict the rest. */
+const JUDGE_AFTER = 16;
+
 /** Above this many words a prefix is left to FTS5 whole: an OR costs each row a step per word (~20 ns), so reading
  *  the newest 1,000 matches of 2,000 words costs about what merging them does at 200k pages. */
 export const MAX_COMPLETIONS = 2000;
@@ -341,7 +349,19 @@ const withWordTables = new WeakSet<Collection>();
  *  each row a step per word: every match of 614 words cost 15x their merge). A prefix whose words are not found
  *  (none, or more than the bound) is left as it is. */
 function prefixCompletions(coll: Collection, q: ParsedQuery): Map<Term, string> {
-  const out = new Map<Term, string>();
+  return prefixWords(coll, q).completions;
+}
+
+/** prefixCompletions, and how many words they hold in all and how many pages hold each (summed): what looking one
+ *  page up in them costs against reading all their pages (matchTest). */
+interface PrefixWords {
+  completions: Map<Term, string>;
+  words: number;
+  pages: number;
+}
+
+function prefixWords(coll: Collection, q: ParsedQuery): PrefixWords {
+  const out: PrefixWords = { completions: new Map(), words: 0, pages: 0 };
   let listed: boolean | undefined;
   for (const term of q.clauses.flatMap((c) => c.anyOf)) {
     if (!term.prefix) continue;
@@ -361,9 +381,11 @@ function prefixCompletions(coll: Collection, q: ParsedQuery): Map<Term, string> 
     const folded = coll.all<{ term: string; cnt: number }>(buildFoldedWordsSql());
     if (folded.length !== 1 || folded[0].cnt !== 1) continue;
     listed ??= coll.get<{ listed: number | null }>(buildWordListTrueSql())?.listed === 1;
-    const words = coll.all<{ term: string }>(buildWordsBeginningSql(folded[0].term, MAX_COMPLETIONS + 1, listed));
+    const words = coll.all<{ term: string; pages: number }>(buildWordsBeginningSql(folded[0].term, MAX_COMPLETIONS + 1, listed));
     if (words.length === 0 || words.length > MAX_COMPLETIONS) continue;
-    out.set(term, `(${words.map((w) => `"${w.term.replace(/"/g, '""')}"`).join(' OR ')})`);
+    out.completions.set(term, `(${words.map((w) => `"${w.term.replace(/"/g, '""')}"`).join(' OR ')})`);
+    out.words += words.length;
+    for (const w of words) out.pages += w.pages;
   }
   return out;
 }
@@ -718,14 +740,14 @@ function withinWindow(
 
 /** Date order for a large match set (or the pages of a filter alone, `match` null): sorting every match by its newest
  *  capture cost 4.5 s for "the" at 200k pages; walking captures newest first (newestPages) stops after the page of
- *  hits. Each walked page is tested for the match as matchTest says (`lookups`); the walk goes through every capture,
+ *  hits. Each walked page is tested for the match as matchTest says (`lookups`, `seekReads`); the walk goes through every capture,
  *  or with `fromHostIndex` the filter's hosts' captures alone (buildNewestCapturesSql). Null when the page of hits is
  *  not found within `budget` captures walked. */
 function dateOrderScan(
   coll: Collection, q: ParsedQuery, match: string | null, offset: number, limit: number,
-  { lookups = 0, budget = Infinity, fromHostIndex = false }: { lookups?: number; budget?: number; fromHostIndex?: boolean },
+  { lookups = 0, seekReads = 0, budget = Infinity, fromHostIndex = false }: { lookups?: number; seekReads?: number; budget?: number; fromHostIndex?: boolean },
 ): Row[] | null {
-  const matches = match === null ? null : matchTest(coll, q, match, lookups);
+  const matches = match === null ? null : matchTest(coll, q, match, offset + limit, { lookups, seekReads });
   const newest = newestPages(coll, q, matches, offset + limit, budget, fromHostIndex);
   if (newest === null) return null;
   const page = newest.order.slice(offset, offset + limit);
@@ -735,21 +757,41 @@ function dateOrderScan(
 }
 
 /** Whether a page matches `match`: looked up page by page (a seek in the full-text index, each answer kept) for the
- *  first `lookups` pages asked about, then from the set of every match, read once. A match holding a prefix is read
- *  as a set at once: each lookup would merge every word of the prefix again. */
-function matchTest(coll: Collection, q: ParsedQuery, match: string, lookups: number): (pid: number) => boolean {
+ *  first `lookups` pages asked about, then from the set of every match, read once. A match holding a prefix is looked
+ *  up in the prefix's words (prefixWords: the prefix itself is merged whole at each lookup), and only while that
+ *  costs less than its set: for at most the lookups that cost what reading the set does (its words' pages, over
+ *  `seekReads` a word), and after JUDGE_AFTER of them, only while the share found so far says the page of hits
+ *  (`want` pages) fills within as many. At a million pages a 3-letter prefix is on 18-50% of pages and its set costs
+ *  0.2-0.9 s; among the newest pages its share was 50% for pri* (filled in ~40 lookups, 1.4-2.3 ms each) and 1 in
+ *  16 for ten* (the set read after 16 lookups). A prefix whose words are not listed is read as a set at once. */
+function matchTest(
+  coll: Collection, q: ParsedQuery, match: string, want: number, { lookups, seekReads }: { lookups: number; seekReads: number },
+): (pid: number) => boolean {
   let all: Set<number> | null = null;
   const known = new Map<number, boolean>();
-  let left = holdsPrefix(q) ? 0 : lookups;
+  let worth = lookups;
+  let lookupMatch = match;
+  const prefixed = holdsPrefix(q);
+  if (prefixed) {
+    const words = prefixWords(coll, q);
+    const prefixes = q.clauses.flatMap((c) => c.anyOf).filter((term) => term.prefix).length;
+    const seeks = words.words * seekReads;
+    worth = words.completions.size < prefixes ? 0 : Math.min(lookups, seeks > 0 ? words.pages / seeks : Infinity);
+    lookupMatch = toFtsMatch(q, words.completions)!;
+  }
+  let asked = 0;
+  let found = 0;
   return (pid) => {
     if (all) return all.has(pid);
     const answer = known.get(pid);
     if (answer !== undefined) return answer;
-    if (left-- <= 0) {
+    if (asked >= worth || (prefixed && asked >= JUDGE_AFTER && (want * asked) / Math.max(found, 1) > worth)) {
       all = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match)).map((r) => r.pid));
       return all.has(pid);
     }
-    const yes = matchesAt(coll, match, pid);
+    asked++;
+    const yes = matchesAt(coll, lookupMatch, pid);
+    if (yes) found++;
     known.set(pid, yes);
     return yes;
   };

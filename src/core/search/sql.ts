@@ -492,12 +492,12 @@ export function buildWordListTrueSql(): SqlQuery {
   };
 }
 
-/** The words of the pages' index that begin with `prefix` (folded), at most `max`, in the index's order: from the
- *  word list when `listed` (buildWordListTrueSql), else from fts5vocab, which reads each word's doclist to count it
- *  (only its rowids, never merged), and so grows with the collection. */
+/** The words of the pages' index that begin with `prefix` (folded), at most `max`, in the index's order, each with how
+ *  many pages hold it: from the word list when `listed` (buildWordListTrueSql), else from fts5vocab, which reads each
+ *  word's doclist to count it (only its rowids, never merged), and so grows with the collection. */
 export function buildWordsBeginningSql(prefix: string, max: number, listed: boolean): SqlQuery {
   return {
-    sql: `SELECT term FROM ${listed ? 'page_words' : 'temp.as_page_words'}
+    sql: `SELECT term, ${listed ? 'pages' : 'doc'} AS pages FROM ${listed ? 'page_words' : 'temp.as_page_words'}
       WHERE term >= @prefix AND term < @prefix || char(1114111) ORDER BY term LIMIT @max`,
     params: { prefix, max },
   };

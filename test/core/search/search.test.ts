@@ -124,6 +124,11 @@ const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
   ['date scan, match set read', { dateSortMatches: 0, dateWalkLookups: 0 }, {
     query: 'archive', options: { sort: 'date' }, plan: 'date-scan', statement: /^SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match$/,
   }],
+  // A prefix is looked up in its words (by default only while that costs less than reading its match set, which on
+  // a collection this small it never does).
+  ['date scan, a prefix looked up in its words', { dateSortMatches: 0, prefixSeekReads: 0 }, {
+    query: 'ca*', options: { sort: 'date' }, plan: 'date-scan', statement: /MATCH @match AND rowid = CAST\(@pid AS INTEGER\)$/,
+  }],
   // With a host of few captures, the walk reads that host's captures alone; of more (selectivePages 0), every capture
   // newest first, the host tested on each.
   ['date scan, the host\'s captures', { dateSortMatches: 0 }, {
@@ -233,6 +238,10 @@ describe.each(BUILDS)('%s', (_build, coll) => {
       expect(run('archive site:example.com', { sort: 'date' }).hits.map((h) => [h.capture.digest, h.timestamp]))
         .toEqual([['sha1:AAA', '20210505120000'], ['sha1:BBB', '20200301000000']]);
       expect(run('archive site:example.com', { sort: 'date', limit: 1, offset: 1 }).hits.map((h) => h.capture.digest)).toEqual(['sha1:BBB']);
+      // A prefix (cat, cats; café folded; capitals): the newest capture, AAA's, passed over; GGG and DDD tie in time.
+      expect(run('ca*', { sort: 'date' }).hits.map((h) => h.capture.digest)).toEqual(['sha1:BBB', 'sha1:GGG', 'sha1:DDD']);
+      expect(run('ca*', { sort: 'date', limit: 1, offset: 1 }).hits.map((h) => h.capture.digest)).toEqual(['sha1:GGG']);
+      expect(run('ca* -noir', { sort: 'date' }).hits.map((h) => h.capture.digest)).toEqual(['sha1:BBB', 'sha1:GGG']);
       const p1 = run('archive', { limit: 2 }).hits.map((h) => h.pageId);
       const p2 = run('archive', { limit: 2, offset: 2 }).hits.map((h) => h.pageId);
       expect(p1).toHaveLength(2);
