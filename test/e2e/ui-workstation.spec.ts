@@ -421,6 +421,8 @@ test('statistics charts, in light and dark', async () => {
   for (const name of ['Media types', 'HTTP statuses', 'Top hosts', 'Captures per month', 'Captures per year']) {
     await expect(stats.getByRole('img', { name: new RegExp(`^${name}( \\(UTC\\))?\\.`) })).toBeVisible();
   }
+  // With no search typed, counting a search's pages is offered but off, and the label says what it waits for.
+  await expect(stats.getByRole('radio', { name: 'pages matching a search (type one in the search box first)' })).toBeDisabled();
   await shot('08-stats');
   await axe('stats');
   await page.emulateMedia({ colorScheme: 'dark' });

@@ -55,7 +55,8 @@ export function StatsView() {
           <input type="radio" name="scope" checked={scope === 'collection'} onChange={() => setScope('collection')} /> the whole collection (captures)
         </label>
         <label>
-          <input type="radio" name="scope" checked={scope === 'query'} disabled={!search.q.trim()} onChange={() => setScope('query')} /> pages matching “{search.q || 'no query yet'}”
+          <input type="radio" name="scope" checked={scope === 'query'} disabled={!search.q.trim()} onChange={() => setScope('query')} />{' '}
+          {search.q.trim() ? `pages matching “${search.q}”` : 'pages matching a search (type one in the search box first)'}
         </label>
       </fieldset>
       {error && (

@@ -42,7 +42,8 @@ export function TelemetrySettings() {
         <button type="button" onClick={() => void call('telemetry.testExport', { endpoint }).then(setTest, (e: unknown) => setError(describeError(e)))}>Test connection</button>
       </div>
       <small id="telemetry-endpoint-hint" className="meta">
-        docker-compose.observability.yml runs a Jaeger that receives traces at {DEFAULT_ENDPOINT}.
+        Any collector that takes OTLP over HTTP will do (Jaeger, Grafana Tempo, the OpenTelemetry Collector); the
+        project's docker-compose.observability.yml starts Jaeger at {DEFAULT_ENDPOINT}.
         {status.exportSource === 'environment' && ' Export is on because OTEL_EXPORTER_OTLP_ENDPOINT is set.'}
       </small>
       {test && <p role="status" className={test.ok ? 'meta' : 'error'}>{test.ok ? 'Connected: ' : 'Failed: '}{test.message}</p>}
