@@ -2,12 +2,12 @@
 // whose timeline is shown are the address's (route.ts 'captures'): the form and the URL links navigate, and the view
 // loads what the route names, so Back/Forward and a pasted link show the same lookup. Captures found can be picked
 // (checkboxes; the pick is the view's, not the address's) and exported as a WACZ, and a host over a range of days.
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ResolvedCapture } from '../../shared/api-collections.js';
 import { call } from '../api/client.js';
 import { Chart } from '../components/Chart.js';
 import { Time, useFormatTime } from '../components/Time.js';
-import { dayTimestamp, describeError, monthlySeries } from '../format.js';
+import { dayTimestamp, describeError, formatCount, monthlySeries, plural } from '../format.js';
 import type { CaptureLookup, RouteOf } from '../route.js';
 import { useApp, useAppFields } from '../store.js';
 import { ViewPageButton } from './ViewPage.js';
@@ -16,6 +16,8 @@ import { PickedExport, usePicked } from './PickedExport.js';
 
 type Mode = CaptureLookup;
 const METHOD = { url: 'captures.byUrl', prefix: 'captures.byPrefix', host: 'captures.byHost' } as const;
+/** Captures asked for at a time, in URL order then time: a host can hold a hundred thousand. */
+const CAPTURES_PAGE = 2000;
 
 function Timeline({ url, versions }: { url: string; versions: ResolvedCapture[] }) {
   const open = useApp((s) => s.open);
@@ -87,6 +89,11 @@ export function CapturesView() {
   const [mode, setMode] = useState<Mode>(shown.by);
   const [url, setUrl] = useState(shown.url);
   const [rows, setRows] = useState<ResolvedCapture[] | null>(null);
+  /** The last page asked for came back full: there may be more. */
+  const [more, setMore] = useState(false);
+  const [loadingMore, setLoadingMore] = useState(false);
+  /** The lookup on screen, so that a page that comes back after another lookup began is dropped. */
+  const lookupKey = useRef('');
   const [timeline, setTimeline] = useState<{ url: string; versions: ResolvedCapture[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [picked, setPicked, togglePicked] = usePicked();
@@ -98,15 +105,21 @@ export function CapturesView() {
     setMode(shown.by);
     setUrl(shown.url);
     setRows(null);
+    setMore(false);
+    setLoadingMore(false);
     setPicked(new Set());
     setError(null);
+    const key = `${current} ${shown.by} ${shown.url}`;
+    lookupKey.current = key;
     if (!current || !shown.url) return;
-    let live = true;
-    call(METHOD[shown.by], { collection: current, url: shown.url, limit: 2000 }).then(
-      (r) => live && setRows(r),
-      (e) => live && setError(describeError(e)),
+    call(METHOD[shown.by], { collection: current, url: shown.url, limit: CAPTURES_PAGE }).then(
+      (r) => {
+        if (lookupKey.current !== key) return;
+        setRows(r);
+        setMore(r.length === CAPTURES_PAGE);
+      },
+      (e) => lookupKey.current === key && setError(describeError(e)),
     );
-    return () => void (live = false);
   }, [current, shown.by, shown.url]);
 
   useEffect(() => {
@@ -122,6 +135,21 @@ export function CapturesView() {
 
   if (!current) return <p className="empty">Choose or create a collection to browse its captures.</p>;
 
+  const showMore = () => {
+    if (!rows) return;
+    const key = lookupKey.current;
+    setLoadingMore(true);
+    call(METHOD[shown.by], { collection: current, url: shown.url, limit: CAPTURES_PAGE, offset: rows.length })
+      .then(
+        (r) => {
+          if (lookupKey.current !== key) return;
+          setRows((before) => [...(before ?? []), ...r]);
+          setMore(r.length === CAPTURES_PAGE);
+        },
+        (e) => lookupKey.current === key && setError(describeError(e)),
+      )
+      .finally(() => lookupKey.current === key && setLoadingMore(false));
+  };
   const showTimeline = (u: string) => void navigate({ kind: 'captures', collection: current, by: shown.by, url: shown.url, timeline: u });
   const lookup = () => void navigate({ kind: 'captures', collection: current, by: mode, url: url.trim(), timeline: '' });
 
@@ -154,52 +182,69 @@ export function CapturesView() {
           {error}
         </p>
       )}
+      {shown.url && !rows && !error && (
+        <p role="status" className="meta">
+          Looking up captures…
+        </p>
+      )}
       {rows && rows.length === 0 && <p className="empty">No captures found.</p>}
+      {rows && rows.length > 0 && (
+        <p role="status" className="meta" data-testid="captures-count">
+          {more ? `The first ${formatCount(rows.length)} captures, in URL order; there are more.` : `${plural(rows.length, 'capture')}.`}
+        </p>
+      )}
       {shown.by === 'host' && rows && rows.length > 0 && <HostExport collection={current} host={shown.url} />}
       {rows && rows.length > 0 && <PickedExport collection={current} shown={rows.map((c) => c.id)} picked={picked} onPick={setPicked} noun="capture" />}
       {/* Two columns only with a timeline beside the table: alone, the table has the width for its URLs. */}
       <div className={timeline ? 'split' : undefined}>
         {rows && rows.length > 0 && (
-          <table aria-label="Captures found" className="captures-found">
-            <thead>
-              <tr>
-                <th>
-                  <span className="sr-only">Selected</span>
-                </th>
-                <th>URL</th>
-                <th>Captured</th>
-                <th>Type</th>
-                <th className="num">Status</th>
-                <th>
-                  <span className="sr-only">Page</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <input type="checkbox" checked={picked.has(c.id)} onChange={() => togglePicked(c.id)} aria-label={`Select ${c.uri} at ${formatTime(c.timestamp)}`} />
-                  </td>
-                  <td className="uri" title={c.uri ?? undefined}>
-                    <button type="button" className="link" onClick={() => showTimeline(c.uri!)} aria-label={`Timeline of ${c.uri} (capture ${formatTime(c.timestamp)})`}>
-                      {c.uri}
-                    </button>
-                  </td>
-                  <td className="nowrap">
-                    <button type="button" className="link" onClick={() => open(c)}>
-                      <Time value={c.timestamp} />
-                    </button>
-                  </td>
-                  <td>{c.type}</td>
-                  <td className="num">{c.status ?? ''}</td>
-                  <td className="nowrap">
-                    <ViewPageButton capture={c} named className="link" />
-                  </td>
+          <div>
+            <table aria-label="Captures found" className="captures-found">
+              <thead>
+                <tr>
+                  <th>
+                    <span className="sr-only">Selected</span>
+                  </th>
+                  <th>URL</th>
+                  <th>Captured</th>
+                  <th>Type</th>
+                  <th className="num">Status</th>
+                  <th>
+                    <span className="sr-only">Page</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((c) => (
+                  <tr key={c.id}>
+                    <td>
+                      <input type="checkbox" checked={picked.has(c.id)} onChange={() => togglePicked(c.id)} aria-label={`Select ${c.uri} at ${formatTime(c.timestamp)}`} />
+                    </td>
+                    <td className="uri" title={c.uri ?? undefined}>
+                      <button type="button" className="link" onClick={() => showTimeline(c.uri!)} aria-label={`Timeline of ${c.uri} (capture ${formatTime(c.timestamp)})`}>
+                        {c.uri}
+                      </button>
+                    </td>
+                    <td className="nowrap">
+                      <button type="button" className="link" onClick={() => open(c)}>
+                        <Time value={c.timestamp} />
+                      </button>
+                    </td>
+                    <td>{c.type}</td>
+                    <td className="num">{c.status ?? ''}</td>
+                    <td className="nowrap">
+                      <ViewPageButton capture={c} named className="link" />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {more && (
+              <button type="button" onClick={showMore} disabled={loadingMore}>
+                {loadingMore ? 'Loading more captures…' : `Show ${formatCount(CAPTURES_PAGE)} more`}
+              </button>
+            )}
+          </div>
         )}
         {timeline && <Timeline url={timeline.url} versions={timeline.versions} />}
       </div>
