@@ -139,6 +139,11 @@ const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
     query: 'archive site:example.com', options: { sort: 'date' }, plan: 'date-scan',
     statement: /AS kept FROM captures c WHERE (?![^]*rhost)[^]*ORDER BY c\.timestamp DESC, c\.page_id DESC$/,
   }],
+  // ...given up, when hits turn up too slowly among them (dateWalkCaptures 0: at once), for the host's captures that
+  // match grouped by page.
+  ['date scan given up for grouping', { dateSortMatches: 0, selectivePages: 0, dateWalkCaptures: 0 }, {
+    query: 'archive site:example.com', options: { sort: 'date' }, plan: 'date-sql', statement: /AS kept FROM captures c WHERE /,
+  }],
 ];
 
 /** The SQL texts the store ran for `query`. */
