@@ -116,8 +116,12 @@ export function buildDateHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
   const match = toFtsMatch(q);
   const inMatch = match !== null ? 'AND p.id IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH @match)' : '';
   if (match !== null) params.match = match;
+  // Without words, the captures the filter keeps are found first and their pages looked up: left to choose, SQLite
+  // read every page row for a range or prefix of status or media type and looked up its captures (status:3xx at a
+  // million pages, none kept: 2.5 s; by the captures, 0.1 s). With words, the matches' pages come first.
+  const join = match === null ? 'CROSS JOIN' : 'JOIN';
   const inner = `SELECT ${HIT_COLUMNS}, NULL AS score, c.id AS bestCapture, max(c.timestamp) AS bestTs
-    FROM captures c JOIN pages p ON p.id = c.page_id
+    FROM captures c ${join} pages p ON p.id = c.page_id
     WHERE ${cf} ${inMatch}
     GROUP BY p.id`;
   return {
