@@ -39,8 +39,10 @@ export const REST_FUNCTION = 'as_rest_content';
 /** The lookup indexes of captures (name ON table(columns)). A bulk ingest may drop them and build them again at the
  *  end (store/index.ts deferCaptureIndexes): maintaining five indexes row by row cost ~4x the insert itself. */
 /** Covering for a host's captures in URL order (the captures view's host lookup, replay's nearest pages of a host):
- *  the page of them asked for is chosen from the index, and only its rows are read (migration 11). */
-const HOST_URLS_INDEX = 'captures_rhost_url ON captures(rhost, urlkey, timestamp, type, mime)';
+ *  the page of them asked for is chosen from the index, and only its rows are read. And for a host with a time range
+ *  (site: with from:/to:), whose pages neither the host nor the time index gives without reading each capture's row
+ *  (migration 11). */
+const HOST_URLS_INDEX = 'captures_rhost_url ON captures(rhost, urlkey, timestamp, type, mime, page_id)';
 
 export const CAPTURE_INDEXES: readonly string[] = [
   'captures_urlkey ON captures(urlkey, timestamp)',
