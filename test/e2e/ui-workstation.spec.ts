@@ -416,8 +416,22 @@ test('one palette for both schemes: the OS scheme, and a theme pinned in Setting
 });
 
 test('statistics charts, in light and dark', async () => {
+  // The counts come late (as on a large collection: a second or two at a million pages): the screen says it counts.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route('**/api/stats.get', async (route) => {
+    await held;
+    await route.continue();
+  });
   await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Statistics' }).click();
   const stats = page.getByRole('region', { name: 'Statistics' });
+  try {
+    await expect(stats.getByRole('status')).toHaveText('Counting the collection…');
+  } finally {
+    release();
+  }
+  await expect(stats.getByRole('status')).toHaveCount(0);
+  await page.unroute('**/api/stats.get');
   for (const name of ['Media types', 'HTTP statuses', 'Top hosts', 'Captures per month', 'Captures per year']) {
     await expect(stats.getByRole('img', { name: new RegExp(`^${name}( \\(UTC\\))?\\.`) })).toBeVisible();
   }

@@ -21,6 +21,7 @@ export function StatsView() {
     if (!current) return;
     let live = true;
     setStats(null);
+    setError(null);
     call('stats.get', q === undefined ? { collection: current } : { collection: current, q }).then(
       (s) => {
         if (live) setStats(s);
@@ -62,6 +63,11 @@ export function StatsView() {
       {error && (
         <p role="alert" className="error">
           {error}
+        </p>
+      )}
+      {!stats && !error && (
+        <p role="status" className="meta">
+          Counting{q === undefined ? ' the collection' : ` the pages matching “${q}”`}…
         </p>
       )}
       {charts && stats && stats.mime.length === 0 && stats.years.length === 0 && <p className="empty">Nothing to count yet: add archives and ingest them.</p>}
