@@ -341,9 +341,6 @@ export function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning)
   return found;
 }
 
-/** How many pages a prefix's lookups test before the share of them that match is trusted to predict the rest. */
-const JUDGE_AFTER = 16;
-
 /** Above this many words a prefix is left to FTS5 whole: an OR costs each row a step per word (~20 ns), so reading
  *  the newest 1,000 matches of 2,000 words costs about what merging them does at 200k pages. */
 export const MAX_COMPLETIONS = 2000;
@@ -751,9 +748,9 @@ function withinWindow(
 
 /** Date order for a large match set (or the pages of a filter alone, `match` null): sorting every match by its newest
  *  capture cost 4.5 s for "the" at 200k pages; walking captures newest first (newestPages) stops after the page of
- *  hits. Each walked page is tested for the match as matchTest says (`lookups`, `seekReads`); the walk goes through every capture,
- *  or with `fromHostIndex` the filter's hosts' captures alone (buildNewestCapturesSql). Null when the page of hits is
- *  not found within `budget` captures walked. */
+ *  hits. Each walked page is tested for the match as matchTest says (`lookups`, `seekReads`); the walk goes through
+ *  every capture, or with `fromHostIndex` the filter's hosts' captures alone (buildNewestCapturesSql). Null when the
+ *  walk gives up (DateWalk). */
 function dateOrderScan(
   coll: Collection, q: ParsedQuery, match: string | null, offset: number, limit: number,
   { lookups = 0, seekReads = 0, budget = Infinity, predictedLimit = Infinity, fromHostIndex = false }: DateWalk,
@@ -780,6 +777,9 @@ interface DateWalk {
 
 /** How often a date-order walk judges its rate (captures walked): ~40 ms of a walk that tests a host on each. */
 const JUDGE_WALK = 4096;
+
+/** How many pages a prefix's lookups test before the share of them that match is trusted to predict the rest. */
+const JUDGE_AFTER = 16;
 
 /** Whether a page matches `match`: looked up page by page (a seek in the full-text index, each answer kept) for the
  *  first `lookups` pages asked about, then from the set of every match, read once. A match holding a prefix is looked
@@ -825,7 +825,8 @@ function matchTest(
 /** The pages of the captures within the filters (and in `matches`, when given), by their newest such capture, newest
  *  first, pages whose newest captures tie by descending page id (as buildDateHitsSql orders them): the first `want`,
  *  or all of them when the captures end first (`exhausted`), and how many captures were walked for them. Null when
- *  `budget` captures are walked first. A page's place is its first capture in the walk (buildNewestCapturesSql). */
+ *  `budget` captures are walked first, or the rate says the rest would take more than `predictedLimit` (DateWalk). A
+ *  page's place is its first capture in the walk (buildNewestCapturesSql). */
 function newestPages(
   coll: Collection, q: ParsedQuery, matches: ((pid: number) => boolean) | null, want: number,
   { budget, predictedLimit = Infinity }: { budget: number; predictedLimit?: number }, fromHostIndex = false,
@@ -838,9 +839,8 @@ function newestPages(
     if (++walked > budget) return null;
     // Judged every JUDGE_WALK captures (and at each once past the limit): at the rate pages have turned up so far,
     // would the rest of the page take more than the limit?
-    if ((walked % JUDGE_WALK === 0 || walked > predictedLimit) && ((want - order.length) * walked) / Math.max(order.length, 1) > predictedLimit) {
-      return null;
-    }
+    const judged = walked % JUDGE_WALK === 0 || walked > predictedLimit;
+    if (judged && ((want - order.length) * walked) / Math.max(order.length, 1) > predictedLimit) return null;
     if (!r.kept || seen.has(r.pid) || (matches !== null && !matches(r.pid))) continue;
     seen.add(r.pid);
     order.push(r.pid);

@@ -36,14 +36,14 @@ export const SEGMENT_FUNCTION = 'as_segment_words';
 export const MAIN_FUNCTION = 'as_main_content';
 export const REST_FUNCTION = 'as_rest_content';
 
-/** The lookup indexes of captures (name ON table(columns)). A bulk ingest may drop them and build them again at the
- *  end (store/index.ts deferCaptureIndexes): maintaining five indexes row by row cost ~4x the insert itself. */
 /** Covering for a host's captures in URL order (the captures view's host lookup, replay's nearest pages of a host):
  *  the page of them asked for is chosen from the index, and only its rows are read. And for a host with a time range
  *  (site: with from:/to:), whose pages neither the host nor the time index gives without reading each capture's row
  *  (migration 11). */
 const HOST_URLS_INDEX = 'captures_rhost_url ON captures(rhost, urlkey, timestamp, type, mime, page_id)';
 
+/** The lookup indexes of captures (name ON table(columns)). A bulk ingest may drop them and build them again at the
+ *  end (store/index.ts deferCaptureIndexes): maintaining five indexes row by row cost ~4x the insert itself. */
 export const CAPTURE_INDEXES: readonly string[] = [
   'captures_urlkey ON captures(urlkey, timestamp)',
   'captures_uri ON captures(uri, timestamp)',
@@ -60,12 +60,13 @@ export const CAPTURE_INDEXES: readonly string[] = [
   HOST_URLS_INDEX,
 ];
 
-/** Whether a capture index is on the page id column, which migration 8 adds: migration 1 creates the others. */
-function onPageId(index: string): boolean {
-  return /\bpage_id\b/.test(index);
+/** The migration that creates a capture index: 11 the host's URLs', 8 the others on the page id column it adds, 1 the
+ *  rest. Each migration's text stays what it was when it was written. */
+function createdBy(index: string): 1 | 8 | 11 {
+  if (index === HOST_URLS_INDEX) return 11;
+  return /\bpage_id\b/.test(index) ? 8 : 1;
 }
-/** The capture indexes migration 1 creates: not those on the page id, nor the host's URLs' of migration 11. */
-const FIRST_CAPTURE_INDEXES = CAPTURE_INDEXES.filter((ix) => !onPageId(ix) && ix !== HOST_URLS_INDEX);
+const FIRST_CAPTURE_INDEXES = CAPTURE_INDEXES.filter((ix) => createdBy(ix) === 1);
 
 /** Capture indexes replaced by wider ones of CAPTURE_INDEXES: dropped once their replacements are built (and when an
  *  ingest defers the indexes), or a bulk load would keep them up to date row by row. */
@@ -355,7 +356,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE captures ADD COLUMN page_id INTEGER;
   ${LINK_CAPTURES_SQL};
   ${RETIRED_CAPTURE_INDEXES.map((name) => `DROP INDEX IF EXISTS ${name};`).join('\n  ')}
-  ${CAPTURE_INDEXES.filter(onPageId).map((ix) => `CREATE INDEX IF NOT EXISTS ${ix};`).join('\n  ')}
+  ${CAPTURE_INDEXES.filter((ix) => createdBy(ix) === 8).map((ix) => `CREATE INDEX IF NOT EXISTS ${ix};`).join('\n  ')}
   `,  // 9: the words of the pages' index, each with how many pages hold it, so that a prefix is written out as its words
   // by a range read of a small b-tree: fts5vocab, the only list FTS5 gives, reads each word's doclist to count it
   // (the words of pri* at a million pages: 48 ms). The list may hold words no page has any more (a pruned page's),
