@@ -360,16 +360,18 @@ function prefixCompletions(coll: Collection, q: ParsedQuery): Map<Term, string> 
   return prefixWords(coll, q).completions;
 }
 
-/** prefixCompletions, and how many words they hold in all and how many pages hold each (summed): what looking one
- *  page up in them costs against reading all their pages (matchTest). */
+/** prefixCompletions, whether every prefix of the query has them (`all`), and how many words they hold in all and
+ *  how many pages hold each (summed): what looking one page up in them costs against reading all their pages
+ *  (matchTest). */
 interface PrefixWords {
   completions: Map<Term, string>;
+  all: boolean;
   words: number;
   pages: number;
 }
 
 function prefixWords(coll: Collection, q: ParsedQuery): PrefixWords {
-  const out: PrefixWords = { completions: new Map(), words: 0, pages: 0 };
+  const out: PrefixWords = { completions: new Map(), all: true, words: 0, pages: 0 };
   let listed: boolean | undefined;
   for (const term of q.clauses.flatMap((c) => c.anyOf)) {
     if (!term.prefix) continue;
@@ -395,6 +397,7 @@ function prefixWords(coll: Collection, q: ParsedQuery): PrefixWords {
     out.words += words.length;
     for (const w of words) out.pages += w.pages;
   }
+  out.all = q.clauses.every((c) => c.anyOf.every((term) => !term.prefix || out.completions.has(term)));
   return out;
 }
 
@@ -799,9 +802,8 @@ function matchTest(
   const prefixed = holdsPrefix(q);
   if (prefixed) {
     const words = prefixWords(coll, q);
-    const prefixes = q.clauses.flatMap((c) => c.anyOf).filter((term) => term.prefix).length;
     const seeks = words.words * seekReads;
-    worth = words.completions.size < prefixes ? 0 : Math.min(lookups, seeks > 0 ? words.pages / seeks : Infinity);
+    worth = !words.all ? 0 : Math.min(lookups, seeks > 0 ? words.pages / seeks : Infinity);
     lookupMatch = toFtsMatch(q, words.completions)!;
   }
   let asked = 0;

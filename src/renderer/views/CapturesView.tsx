@@ -98,6 +98,20 @@ export function CapturesView() {
   const [error, setError] = useState<string | null>(null);
   const [picked, setPicked, togglePicked] = usePicked();
   const formatTime = useFormatTime();
+  /** The lookup's captures from `offset` on, added to those shown; dropped if another lookup began meanwhile. */
+  function loadPage(offset: number): void {
+    const key = lookupKey.current;
+    call(METHOD[shown.by], { collection: current!, url: shown.url, limit: CAPTURES_PAGE, offset })
+      .then(
+        (r) => {
+          if (lookupKey.current !== key) return;
+          setRows((before) => [...(before ?? []), ...r]);
+          setMore(r.length === CAPTURES_PAGE);
+        },
+        (e) => lookupKey.current === key && setError(describeError(e)),
+      )
+      .finally(() => lookupKey.current === key && setLoadingMore(false));
+  }
   // An exact URL's lookup shows its timeline unasked.
   const timelineUrl = shown.timeline || (shown.by === 'url' ? shown.url : '');
 
@@ -109,17 +123,9 @@ export function CapturesView() {
     setLoadingMore(false);
     setPicked(new Set());
     setError(null);
-    const key = `${current} ${shown.by} ${shown.url}`;
-    lookupKey.current = key;
+    lookupKey.current = `${current} ${shown.by} ${shown.url}`;
     if (!current || !shown.url) return;
-    call(METHOD[shown.by], { collection: current, url: shown.url, limit: CAPTURES_PAGE }).then(
-      (r) => {
-        if (lookupKey.current !== key) return;
-        setRows(r);
-        setMore(r.length === CAPTURES_PAGE);
-      },
-      (e) => lookupKey.current === key && setError(describeError(e)),
-    );
+    loadPage(0);
   }, [current, shown.by, shown.url]);
 
   useEffect(() => {
@@ -137,18 +143,8 @@ export function CapturesView() {
 
   const showMore = () => {
     if (!rows) return;
-    const key = lookupKey.current;
     setLoadingMore(true);
-    call(METHOD[shown.by], { collection: current, url: shown.url, limit: CAPTURES_PAGE, offset: rows.length })
-      .then(
-        (r) => {
-          if (lookupKey.current !== key) return;
-          setRows((before) => [...(before ?? []), ...r]);
-          setMore(r.length === CAPTURES_PAGE);
-        },
-        (e) => lookupKey.current === key && setError(describeError(e)),
-      )
-      .finally(() => lookupKey.current === key && setLoadingMore(false));
+    loadPage(rows.length);
   };
   const showTimeline = (u: string) => void navigate({ kind: 'captures', collection: current, by: shown.by, url: shown.url, timeline: u });
   const lookup = () => void navigate({ kind: 'captures', collection: current, by: mode, url: url.trim(), timeline: '' });
