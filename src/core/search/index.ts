@@ -8,6 +8,7 @@ import { segmentWords, unsegment } from './segment.js';
 import { mainPieces, PIECE_BYTES, restOf, textOf } from '../store/main-lines.js';
 import { archiveInternal } from './internal.js';
 import { snippetOf, snippetOfPieces, termPattern } from './snippet.js';
+import { COVER_NAMED_WORDS, prefixCover } from './prefix-cover.js';
 import { annotate, openSpan, withSpan } from '../telemetry/index.js';
 import {
   type PageFilter,
@@ -43,6 +44,7 @@ import {
   buildFoldedWordsSql,
   buildWordListTrueSql,
   buildWordsBeginningSql,
+  buildListedWordsSql,
   WORD_TABLES_SQL,
   FACET_NAMES,
 } from './sql.js';
@@ -341,15 +343,17 @@ export function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning)
   return found;
 }
 
-/** Above this many words a prefix is left to FTS5 whole: an OR costs each row a step per word (~20 ns), so reading
- *  the newest 1,000 matches of 2,000 words costs about what merging them does at 200k pages. */
+/** The most items a prefix's OR holds: an OR costs each row a step per item (~20 ns), so reading the newest 1,000
+ *  matches of 2,000 words costs about what merging them does at 200k pages. A prefix of more words is written out as
+ *  its frequent words and longer prefixes for the rest (prefix-cover.ts), or left to FTS5 whole when that also takes
+ *  more. */
 export const MAX_COMPLETIONS = 2000;
 
 /** Connections whose temporary word tables exist (WORD_TABLES_SQL). */
 const withWordTables = new WeakSet<Collection>();
 
-/** The words of the index that begin with each one-word prefix term of the query (at most MAX_COMPLETIONS), as an
- *  FTS5 OR. They match the same pages as the prefix, but FTS5 reads an OR lazily, while a prefix without a prefix
+/** The words of the index that begin with each one-word prefix term of the query (at most MAX_COMPLETIONS; past
+ *  that, a cover of them: prefix-cover.ts), as an FTS5 OR. They match the same pages as the prefix, but FTS5 reads an OR lazily, while a prefix without a prefix
  *  index has every doclist it covers merged, position lists and all, before its first row (at 200k pages, the newest
  *  1,000 matches of a 3-letter prefix: 22-29 ms, of its words' OR 4.5-8.6 ms). The words come from the word list
  *  while it holds every page's (page_words, store/schema.ts migration 9), else from fts5vocab, which reads each
@@ -373,6 +377,7 @@ interface PrefixWords {
 function prefixWords(coll: Collection, q: ParsedQuery): PrefixWords {
   const out: PrefixWords = { completions: new Map(), all: true, words: 0, pages: 0 };
   let listed: boolean | undefined;
+  let covered = false;
   for (const term of q.clauses.flatMap((c) => c.anyOf)) {
     if (!term.prefix) continue;
     try {
@@ -392,12 +397,26 @@ function prefixWords(coll: Collection, q: ParsedQuery): PrefixWords {
     if (folded.length !== 1 || folded[0].cnt !== 1) continue;
     listed ??= coll.get<{ listed: number | null }>(buildWordListTrueSql())?.listed === 1;
     const words = coll.all<{ term: string; pages: number }>(buildWordsBeginningSql(folded[0].term, MAX_COMPLETIONS + 1, listed));
-    if (words.length === 0 || words.length > MAX_COMPLETIONS) continue;
-    out.completions.set(term, `(${words.map((w) => `"${w.term.replace(/"/g, '""')}"`).join(' OR ')})`);
-    out.words += words.length;
-    for (const w of words) out.pages += w.pages;
+    if (words.length === 0) continue;
+    if (words.length <= MAX_COMPLETIONS) {
+      out.completions.set(term, `(${words.map((w) => `"${w.term.replace(/"/g, '""')}"`).join(' OR ')})`);
+      out.words += words.length;
+      for (const w of words) out.pages += w.pages;
+      continue;
+    }
+    // Too many to name them all: the frequent ones named, the rest by longer prefixes (prefix-cover.ts), from the
+    // word list (fts5vocab would read every word's doclist to list them).
+    if (!listed) continue;
+    const text = folded[0].term;
+    const all = coll.rows(buildListedWordsSql(text)).map((r) => r[0] as string);
+    const named = coll.rows(buildListedWordsSql(text, COVER_NAMED_WORDS)).map((r) => r[0] as string);
+    const items = prefixCover(all, text, named, MAX_COMPLETIONS);
+    if (items === null) continue;
+    out.completions.set(term, `(${items.join(' OR ')})`);
+    covered = true;
   }
-  out.all = q.clauses.every((c) => c.anyOf.every((term) => !term.prefix || out.completions.has(term)));
+  // A looked-up page would have a cover's prefixes merged again for it (matchTest): only words are looked up.
+  out.all = !covered && q.clauses.every((c) => c.anyOf.every((term) => !term.prefix || out.completions.has(term)));
   return out;
 }
 

@@ -507,6 +507,14 @@ export function buildWordsBeginningSql(prefix: string, max: number, listed: bool
   };
 }
 
+/** The words of the word list (page_words) that begin with `prefix`: all of them, or the `top` on most pages. */
+export function buildListedWordsSql(prefix: string, top?: number): SqlQuery {
+  return {
+    sql: `SELECT term FROM page_words WHERE term >= @prefix AND term < @prefix || char(1114111)${top === undefined ? '' : ' ORDER BY pages DESC, term LIMIT @top'}`,
+    params: top === undefined ? { prefix } : { prefix, top },
+  };
+}
+
 /** The facets, in the column order of buildFacetRowsSql's rows (after the page id). */
 export const FACET_NAMES: readonly FacetName[] = ['site', 'mime', 'status', 'year'];
 
