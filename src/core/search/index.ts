@@ -353,20 +353,21 @@ export const MAX_COMPLETIONS = 2000;
 const withWordTables = new WeakSet<Collection>();
 
 /** The words of the index that begin with each one-word prefix term of the query (at most MAX_COMPLETIONS; past
- *  that, a cover of them: prefix-cover.ts), as an FTS5 OR. They match the same pages as the prefix, but FTS5 reads an OR lazily, while a prefix without a prefix
- *  index has every doclist it covers merged, position lists and all, before its first row (at 200k pages, the newest
- *  1,000 matches of a 3-letter prefix: 22-29 ms, of its words' OR 4.5-8.6 ms). The words come from the word list
- *  while it holds every page's (page_words, store/schema.ts migration 9), else from fts5vocab, which reads each
- *  word's doclist (at a million pages, 4-48 ms a prefix). Only for reads that do not rank and stop early (an OR pays
- *  each row a step per word: every match of 614 words cost 15x their merge). A prefix whose words are not found
- *  (none, or more than the bound) is left as it is. */
+ *  that, a cover of them: prefix-cover.ts), as an FTS5 OR. They match the same pages as the prefix, but FTS5 reads
+ *  an OR lazily, while a prefix without a prefix index has every doclist it covers merged, position lists and all,
+ *  before its first row (at 200k pages, the newest 1,000 matches of a 3-letter prefix: 22-29 ms, of its words' OR
+ *  4.5-8.6 ms). The words come from the word list while it holds every page's (page_words, store/schema.ts migration
+ *  9), else from fts5vocab, which reads each word's doclist (at a million pages, 4-48 ms a prefix). Only for reads
+ *  that do not rank and stop early (an OR pays each row a step per word: every match of 614 words cost 15x their
+ *  merge). A prefix whose words are not found (none; or more than the bound, and no cover within it, or no word
+ *  list to cover them from) is left as it is. */
 function prefixCompletions(coll: Collection, q: ParsedQuery): Map<Term, string> {
   return prefixWords(coll, q).completions;
 }
 
-/** prefixCompletions, whether every prefix of the query has them (`all`), and how many words they hold in all and
- *  how many pages hold each (summed): what looking one page up in them costs against reading all their pages
- *  (matchTest). */
+/** prefixCompletions, whether every prefix of the query has them as words (`all`: not as a cover, whose prefixes a
+ *  lookup would merge), and how many words they hold in all and how many pages hold each (summed): what looking one
+ *  page up in them costs against reading all their pages (matchTest). */
 interface PrefixWords {
   completions: Map<Term, string>;
   all: boolean;
