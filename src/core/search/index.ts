@@ -8,7 +8,7 @@ import { segmentWords, unsegment } from './segment.js';
 import { mainPieces, PIECE_BYTES, restOf, textOf } from '../store/main-lines.js';
 import { archiveInternal } from './internal.js';
 import { snippetOf, snippetOfPieces, termPattern } from './snippet.js';
-import { COVER_NAMED_WORDS, prefixCover } from './prefix-cover.js';
+import { prefixCover } from './prefix-cover.js';
 import { annotate, openSpan, withSpan } from '../telemetry/index.js';
 import {
   type PageFilter,
@@ -45,6 +45,7 @@ import {
   buildWordListTrueSql,
   buildWordsBeginningSql,
   buildListedWordsSql,
+  buildOwnChangesSql,
   WORD_TABLES_SQL,
   FACET_NAMES,
 } from './sql.js';
@@ -408,17 +409,37 @@ function prefixWords(coll: Collection, q: ParsedQuery): PrefixWords {
     // Too many to name them all: the frequent ones named, the rest by longer prefixes (prefix-cover.ts), from the
     // word list (fts5vocab would read every word's doclist to list them).
     if (!listed) continue;
-    const text = folded[0].term;
-    const all = coll.rows(buildListedWordsSql(text)).map((r) => r[0] as string);
-    const named = coll.rows(buildListedWordsSql(text, COVER_NAMED_WORDS)).map((r) => r[0] as string);
-    const items = prefixCover(all, text, named, MAX_COMPLETIONS);
-    if (items === null) continue;
-    out.completions.set(term, `(${items.join(' OR ')})`);
+    const cover = coverOf(coll, folded[0].term);
+    if (cover === null) continue;
+    out.completions.set(term, cover);
     covered = true;
   }
   // A looked-up page would have a cover's prefixes merged again for it (matchTest): only words are looked up.
   out.all = !covered && q.clauses.every((c) => c.anyOf.every((term) => !term.prefix || out.completions.has(term)));
   return out;
+}
+
+/** The covers of prefixes made lately, by collection, while its data holds: a search and its facets, and
+ *  each page of hits, ask for the same one, and listing 17,875 words (`lib*` at a million pages) and covering them
+ *  costs 20-60 ms. */
+const covers = new WeakMap<Collection, { version: string; byPrefix: Map<string, string | null> }>();
+/** Prefixes whose covers are kept per collection; past this, the oldest is dropped. */
+const COVERS_KEPT = 16;
+
+/** A prefix's cover (prefix-cover.ts) as an FTS5 OR, from the word list; null when none fits MAX_COMPLETIONS. */
+function coverOf(coll: Collection, prefix: string): string | null {
+  // Other connections' commits (the data version) and this one's own changes (a connection that ingests and searches).
+  const version = `${coll.dataVersion()}:${coll.get<{ n: number }>(buildOwnChangesSql())?.n ?? 0}`;
+  let kept = covers.get(coll);
+  if (!kept || kept.version !== version) covers.set(coll, (kept = { version, byPrefix: new Map() }));
+  const known = kept.byPrefix.get(prefix);
+  if (known !== undefined) return known;
+  const inOrder = coll.rows(buildListedWordsSql(prefix)).map(([term, pages]) => ({ term: term as string, pages: pages as number }));
+  const items = prefixCover(inOrder, prefix, MAX_COMPLETIONS);
+  const cover = items === null ? null : `(${items.join(' OR ')})`;
+  if (kept.byPrefix.size >= COVERS_KEPT) kept.byPrefix.delete(kept.byPrefix.keys().next().value!);
+  kept.byPrefix.set(prefix, cover);
+  return cover;
 }
 
 /** A candidate for a page of hits: a page and its score (lower is better). */

@@ -507,12 +507,18 @@ export function buildWordsBeginningSql(prefix: string, max: number, listed: bool
   };
 }
 
-/** The words of the word list (page_words) that begin with `prefix`: all of them, or the `top` on most pages. */
-export function buildListedWordsSql(prefix: string, top?: number): SqlQuery {
+/** The words of the word list (page_words) that begin with `prefix`, and the pages of each, in order. */
+export function buildListedWordsSql(prefix: string): SqlQuery {
   return {
-    sql: `SELECT term FROM page_words WHERE term >= @prefix AND term < @prefix || char(1114111)${top === undefined ? '' : ' ORDER BY pages DESC, term LIMIT @top'}`,
-    params: top === undefined ? { prefix } : { prefix, top },
+    sql: `SELECT term, pages FROM page_words WHERE term >= @prefix AND term < @prefix || char(1114111) ORDER BY term`,
+    params: { prefix },
   };
+}
+
+/** The rows this connection has changed since it opened (with PRAGMA data_version, which counts other connections'
+ *  commits: whether what was read here still holds). */
+export function buildOwnChangesSql(): SqlQuery {
+  return { sql: 'SELECT total_changes() AS n', params: {} };
 }
 
 /** The facets, in the column order of buildFacetRowsSql's rows (after the page id). */
