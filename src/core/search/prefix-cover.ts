@@ -16,10 +16,10 @@ export interface IndexWord {
   pages: number;
 }
 
-/** What an item of the OR costs, and a page merged under a prefix item, in the same unit (see above). */
+/** What an item of the OR costs, and a page merged under a prefix item, in nanoseconds (see above). */
 const ITEM_COST = 5_000;
 const MERGED_PAGE_COST = 60;
-/** How many of the most frequent words are tried by name, each twice the one before. */
+/** The fewest of the most frequent words tried by name; then twice as many, and so on. */
 const FIRST_NAMED = 50;
 
 /** A cover of a prefix's words: its items (a word, or a prefix when `prefix`), and how many pages its prefixes merge. */
