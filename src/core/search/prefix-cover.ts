@@ -77,10 +77,10 @@ export function coverWith(words: readonly IndexWord[], prefix: string, named: Re
 
 const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
 
-/** The cheapest cover of a prefix's words (`words`, in code point order) within `most` items, as FTS5 items (a quoted
- *  word, or a quoted prefix and `*`): its FIRST_NAMED most frequent words named, then twice as many, while that
- *  fits; null when none fits. */
-export function prefixCover(words: readonly IndexWord[], prefix: string, most: number): string[] | null {
+/** The cheapest cover of a prefix's words (`words`, in code point order) within `most` items, its items as FTS5
+ *  items (a quoted word, or a quoted prefix and `*`): its FIRST_NAMED most frequent words named, then twice as many,
+ *  while that fits; null when none fits. */
+export function prefixCover(words: readonly IndexWord[], prefix: string, most: number): { items: string[]; mergedPages: number } | null {
   const byPages = words.map((_, i) => i).sort((a, b) => words[b].pages - words[a].pages || a - b);
   let best: PrefixCover | null = null;
   let bestCost = Infinity;
@@ -91,5 +91,6 @@ export function prefixCover(words: readonly IndexWord[], prefix: string, most: n
     if (cost < bestCost) [best, bestCost] = [cover, cost];
     if (named >= words.length) break;
   }
-  return best ? best.items.map(({ text, prefix: p }) => `"${text.replace(/"/g, '""')}"${p ? '*' : ''}`) : null;
+  if (!best) return null;
+  return { items: best.items.map(({ text, prefix: p }) => `"${text.replace(/"/g, '""')}"${p ? '*' : ''}`), mergedPages: best.mergedPages };
 }

@@ -232,7 +232,8 @@ describe('the stopword-aware plan', () => {
 });
 
 describe('a prefix of very many words', () => {
-  // More words begin with 'zz' than are written out as an OR: the prefix is left to FTS5 whole, still exact.
+  // More words begin with 'zz' than an OR names one by one: the prefix is written out as a cover (prefix-cover.ts),
+  // still exact.
   const perPage = Math.ceil((MAX_COMPLETIONS + 1) / N);
   const MANY: FakePage[] = Array.from({ length: N }, (_, i) => ({
     digest: `sha1:Z${String(i).padStart(3, '0')}`,
@@ -274,6 +275,39 @@ describe('a prefix of very many words', () => {
       c.close();
       dir.cleanup();
     }
+  });
+});
+
+describe('a prefix of very many words, sorted by date', () => {
+  // 'zz' begins more words than an OR names one by one, each page's own; 'zzfrequent' is on two pages of three (not on
+  // pages 1, 4, 7...), so the cover names it. Page i is captured i seconds into 2020: the newest pages come last.
+  const perPage = Math.ceil((MAX_COMPLETIONS + 1) / N);
+  const DATED: FakePage[] = Array.from({ length: N }, (_, i) => ({
+    digest: `sha1:D${String(i).padStart(3, '0')}`,
+    title: `page ${i}`,
+    text: [...Array.from({ length: perPage }, (_, k) => `zz${i * perPage + k}`), ...(i % 3 === 1 ? [] : ['zzfrequent'])].join(' '),
+    captures: [{ uri: `http://dated.example.org/${i}`, timestamp: `20200101000${String(i).padStart(3, '0')}` }],
+  }));
+  const dated = collectionOf(DATED);
+  const t = { dateSortMatches: 0 };
+  const newest = (k: number) => DATED.slice(N - k).map((p) => p.digest).reverse();
+  it('finds the pages that hold only its rarer words, in date order', () => {
+    const r = search(dated(), 'zz*', { sort: 'date', limit: 10, tuning: t });
+    expect(r.plan).toBe('date-scan');
+    // Pages 37, 34 and 31 hold no named word.
+    expect(r.hits.map((h) => h.capture.digest)).toEqual(newest(10));
+  });
+  it('asks a page of its named words first, and reads no set when the newest pages hold them', () => {
+    const { spy, seen } = spied(dated());
+    expect(search(spy, 'zz*', { sort: 'date', limit: 2, tuning: t }).hits.map((h) => h.capture.digest)).toEqual(newest(2));
+    expect(seen.filter((sql) => sql === 'SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match')).toEqual([]);
+  });
+  it('keeps the whole prefix where it is negated', () => {
+    expect(search(dated(), 'page -zz*', { sort: 'date', limit: 10, tuning: t }).hits).toEqual([]);
+    // The walk starts at page 37, which holds none of the named words: a page without them may hold the prefix.
+    expect(search(dated(), 'page -zz* to:20200101000037', { sort: 'date', limit: 10, tuning: t }).hits).toEqual([]);
+    expect(search(dated(), 'page -zzfrequent', { sort: 'date', limit: 3, tuning: t }).hits.map((h) => h.capture.digest))
+      .toEqual(DATED.filter((_, i) => i % 3 === 1).map((p) => p.digest).reverse().slice(0, 3));
   });
 });
 

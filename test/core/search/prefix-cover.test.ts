@@ -59,7 +59,7 @@ describe('prefixCover', () => {
   // Every seventh word is on many pages (100 of them), the rest on one.
   const heavy: IndexWord[] = terms.map((term, i) => ({ term, pages: i % 7 === 0 && i < 700 ? 100_000 : 1 }));
   it('names more of the frequent words when the pages left to merge cost more than the items added', () => {
-    const items = prefixCover(heavy, 'wa', 2000)!;
+    const { items } = prefixCover(heavy, 'wa', 2000)!;
     // Fifty named would leave fifty words of 100,000 pages to merge: a hundred (or more) are named instead.
     for (const w of heavy.filter((h) => h.pages > 1)) expect(items).toContain(`"${w.term}"`);
     // As FTS5 items: a word quoted, a prefix quoted with its star.
@@ -68,11 +68,11 @@ describe('prefixCover', () => {
   });
   it('quotes a quote in a word', () => {
     const words = [{ term: 'q"a', pages: 9 }, { term: 'q"b', pages: 1 }];
-    expect(prefixCover(words, 'q', 10)).toEqual(['"q""a"', '"q""b"']);
+    expect(prefixCover(words, 'q', 10)?.items).toEqual(['"q""a"', '"q""b"']);
   });
   it('names the fewest when the rest are on few pages, and none fits when the cover would pass the bound', () => {
     const light: IndexWord[] = terms.map((term, i) => ({ term, pages: i % 100 === 0 ? 100_000 : 1 }));
-    const items = prefixCover(light, 'wa', 2000)!;
+    const { items } = prefixCover(light, 'wa', 2000)!;
     // The most frequent first (ties in order), as prefixCover names them.
     const top = (k: number) => new Set(light.map((_, i) => i).sort((a, b) => light[b].pages - light[a].pages || a - b).slice(0, k));
     const fifty = coverWith(light, 'wa', top(50), 2000)!;
