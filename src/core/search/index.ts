@@ -3,7 +3,7 @@
 import type { FacetCount, FacetName, SearchFacetsView, SearchHitView } from '../../shared/api-collections.js';
 import { CodedError } from '../../shared/errors.js';
 import { captureOf, hostOfKey, type Collection, type SqlQuery, type StoredCapture } from '../store/index.js';
-import { parseQuery, toFtsMatch, hasFilters, holdsPrefix, mainFirstMatch, mainWordsMatch, phraseWordTerms, type Clause, type ParsedQuery, type Term } from './query.js';
+import { parseQuery, toFtsMatch, ftsLiteral, hasFilters, holdsPrefix, mainFirstMatch, mainWordsMatch, phraseWordTerms, type Clause, type ParsedQuery, type Term } from './query.js';
 import { segmentWords, unsegment } from './segment.js';
 import { mainPieces, PIECE_BYTES, restOf, textOf } from '../store/main-lines.js';
 import { archiveInternal } from './internal.js';
@@ -403,18 +403,24 @@ function prefixWords(coll: Collection, q: ParsedQuery): PrefixWords {
     const folded = coll.all<{ term: string; cnt: number }>(buildFoldedWordsSql());
     if (folded.length !== 1 || folded[0].cnt !== 1) continue;
     listed ??= coll.get<{ listed: number | null }>(buildWordListTrueSql())?.listed === 1;
-    const words = coll.all<{ term: string; pages: number }>(buildWordsBeginningSql(folded[0].term, MAX_COMPLETIONS + 1, listed));
-    if (words.length === 0) continue;
-    if (words.length <= MAX_COMPLETIONS) {
-      out.completions.set(term, `(${words.map((w) => `"${w.term.replace(/"/g, '""')}"`).join(' OR ')})`);
-      out.words += words.length;
-      for (const w of words) out.pages += w.pages;
-      continue;
+    const text = folded[0].term;
+    // A prefix covered before (a search's facets, its next page, a date walk's count and test) is not listed again.
+    const kept = listed ? keptCovers(coll) : null;
+    let cover = kept?.get(text);
+    if (cover === undefined) {
+      const words = coll.all<{ term: string; pages: number }>(buildWordsBeginningSql(text, MAX_COMPLETIONS + 1, listed));
+      if (words.length === 0) continue;
+      if (words.length <= MAX_COMPLETIONS) {
+        out.completions.set(term, `(${words.map((w) => ftsLiteral(w.term)).join(' OR ')})`);
+        out.words += words.length;
+        for (const w of words) out.pages += w.pages;
+        continue;
+      }
+      // Too many to name them all: the frequent ones named, the rest by longer prefixes (prefix-cover.ts), from the
+      // word list (fts5vocab would read every word's doclist to list them).
+      if (!kept) continue;
+      cover = coverOf(coll, text, kept);
     }
-    // Too many to name them all: the frequent ones named, the rest by longer prefixes (prefix-cover.ts), from the
-    // word list (fts5vocab would read every word's doclist to list them).
-    if (!listed) continue;
-    const cover = coverOf(coll, folded[0].term);
     if (cover === null) continue;
     out.completions.set(term, cover.all);
     out.named.set(term, cover.named);
@@ -442,14 +448,17 @@ interface PrefixCoverMatch {
   lookups: number;
 }
 
-/** A prefix's cover (prefix-cover.ts), from the word list; null when none fits MAX_COMPLETIONS. */
-function coverOf(coll: Collection, prefix: string): PrefixCoverMatch | null {
+/** The covers this collection's connection keeps (`covers`), emptied when its data has changed. */
+function keptCovers(coll: Collection): Map<string, PrefixCoverMatch | null> {
   // Other connections' commits (the data version) and this one's own changes (a connection that ingests and searches).
   const version = `${coll.dataVersion()}:${coll.get<{ n: number }>(buildOwnChangesSql())?.n ?? 0}`;
   let kept = covers.get(coll);
   if (!kept || kept.version !== version) covers.set(coll, (kept = { version, byPrefix: new Map() }));
-  const known = kept.byPrefix.get(prefix);
-  if (known !== undefined) return known;
+  return kept.byPrefix;
+}
+
+/** A prefix's cover (prefix-cover.ts), from the word list, kept in `kept`; null when none fits MAX_COMPLETIONS. */
+function coverOf(coll: Collection, prefix: string, kept: Map<string, PrefixCoverMatch | null>): PrefixCoverMatch | null {
   const inOrder = coll.rows(buildListedWordsSql(prefix)).map(([term, pages]) => ({ term: term as string, pages: pages as number }));
   const found = prefixCover(inOrder, prefix, MAX_COMPLETIONS);
   const pages = inOrder.reduce((n, w) => n + w.pages, 0);
@@ -458,8 +467,8 @@ function coverOf(coll: Collection, prefix: string): PrefixCoverMatch | null {
     named: `(${found.items.filter((i) => !i.endsWith('*')).join(' OR ')})`,
     lookups: Math.floor(pages / (2 * Math.max(1, found.mergedPages))),
   };
-  if (kept.byPrefix.size >= COVERS_KEPT) kept.byPrefix.delete(kept.byPrefix.keys().next().value!);
-  kept.byPrefix.set(prefix, cover);
+  if (kept.size >= COVERS_KEPT) kept.delete(kept.keys().next().value!);
+  kept.set(prefix, cover);
   return cover;
 }
 

@@ -10,6 +10,8 @@
 // merged, 208 ms; 200 -> 1,906 items, 794k pages, 52 ms; 500 -> 2,579 items, 2,822 pages, 15 ms. Read whole, either
 // took 100-2,000 ms.
 
+import { ftsLiteral } from './query.js';
+
 /** A word of the index and how many pages hold it. */
 export interface IndexWord {
   term: string;
@@ -92,5 +94,5 @@ export function prefixCover(words: readonly IndexWord[], prefix: string, most: n
     if (named >= words.length) break;
   }
   if (!best) return null;
-  return { items: best.items.map(({ text, prefix: p }) => `"${text.replace(/"/g, '""')}"${p ? '*' : ''}`), mergedPages: best.mergedPages };
+  return { items: best.items.map(({ text, prefix: p }) => ftsLiteral(text, p)), mergedPages: best.mergedPages };
 }

@@ -285,13 +285,17 @@ function dateDigits(v: string): string | null {
  *  prefixCompletions): the same pages as the prefix, for the uses that do not rank. */
 export type Completions = ReadonlyMap<Term, string>;
 
+/** Text as an FTS5 string literal (its quotes doubled), and a prefix of the words that begin with it. */
+export function ftsLiteral(text: string, prefix = false): string {
+  return `"${text.replace(/"/g, '""')}"${prefix ? '*' : ''}`;
+}
+
 /** A term as an FTS5 string literal (also for the notes' index: search/sql.ts), or its completions when given. */
 export function ftsTerm(t: Term, completions?: Completions): string {
   const completed = completions?.get(t);
   if (completed !== undefined) return completed;
   // Same segmentation as at index time, so a CJK word typed without spaces meets the words the index holds.
-  const text = segmentWords(t.text).trim().replace(/"/g, '""');
-  return `"${text}"${t.prefix ? '*' : ''}`;
+  return ftsLiteral(segmentWords(t.text).trim(), t.prefix);
 }
 
 /** The words of a phrase of several words, each as an FTS5 string literal, segmented as ftsTerm segments the phrase:
@@ -300,7 +304,7 @@ export function ftsTerm(t: Term, completions?: Completions): string {
 export function phraseWordTerms(t: Term): string[] {
   if (!t.phrase || t.prefix) return [];
   const words = segmentWords(t.text).trim().split(/\s+/).filter((w) => WORDLIKE.test(w));
-  return words.length > 1 ? words.map((w) => `"${w.replace(/"/g, '""')}"`) : [];
+  return words.length > 1 ? words.map((w) => ftsLiteral(w)) : [];
 }
 
 function ftsClause(c: Clause, completions?: Completions): string {
