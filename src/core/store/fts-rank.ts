@@ -1,8 +1,9 @@
 // ArchiveStream's ranking function for FTS5 (native/fts-rank.c), loaded on a connection when the install could build
 // it (native/fts-rank.mjs, into out/native). Its as_bm25 ranks a match of one positive phrase in bm25's order without
 // counting the phrase over the whole table, which FTS5's bm25 does once per statement (ARCHITECTURE.md, "Search", "A
-// ranking function of our own"). Without it search ranks with FTS5's bm25: the same hits in the same order, slower at
-// scale.
+// ranking function of our own"). Its as_words lists a row's words beginning with a prefix, so date order tests a page
+// for a prefix without FTS5 merging the prefix's doclists (search/index.ts matchTest). Without it search ranks with
+// FTS5's bm25 and tests a prefix in its words: the same hits in the same order, slower at scale.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';

@@ -1,8 +1,8 @@
 // The ranking extension (native/fts-rank.c, loaded by store/fts-rank.ts): it scores as FTS5's bm25 does, given the
 // counts bm25 finds; told none, it ranks a match of one positive phrase in bm25's order; it says in which columns a
-// phrase is; and search, which uses it for both, gives the hits it gives without it. Needs the library the install
-// builds with a C compiler: where none runs, these tests skip (and search ranks with bm25, which search.test.ts covers
-// too).
+// phrase is, and which words of a row begin with a prefix; and search, which uses it for all three, gives the hits it
+// gives without it. Needs the library the install builds with a C compiler: where none runs, these tests skip (and
+// search ranks with bm25, which search.test.ts covers too).
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { search } from '../../../src/core/search/index.js';
@@ -158,6 +158,27 @@ describe.skipIf(!built)('the ranking extension', () => {
     `${WORDS[2]} in:main`, `${WORDS[5]} in:all`, `${WORDS[7]} site:site3.example`, `${WORDS[1]} from:2020-03 to:2020-06`,
     `${WORDS[8]} ${WORDS[30]}`, `${WORDS[2]} OR ${WORDS[33]}`, `${WORDS[0]} OR ${WORDS[47]}`, `${WORDS[1]} ${WORDS[45]}`,
   ];
+
+  it('lists a row\'s distinct words beginning with a prefix, in every column, as the index holds them', () => {
+    coll().run({ sql: 'CREATE VIRTUAL TABLE IF NOT EXISTS temp.as_test_instances USING fts5vocab(main, pages_fts, instance)', params: {} });
+    let listed = 0;
+    for (const prefix of ['wa', 'wb', 'wab', 'wz', 'w', 'q']) {
+      for (const pid of [1, 2, 57, 200, 399]) {
+        const words = coll().get<{ words: string }>({
+          sql: 'SELECT as_words(pages_fts, @prefix) AS words FROM pages_fts WHERE rowid = @pid', params: { prefix, pid },
+        })!.words;
+        const indexed = coll().all<{ term: string }>({
+          sql: 'SELECT DISTINCT term FROM temp.as_test_instances WHERE doc = @pid AND substr(term, 1, length(@prefix)) = @prefix',
+          params: { prefix, pid },
+        }).map((r) => r.term);
+        const got = words === '' ? [] : words.split('\n');
+        expect(new Set(got).size, `${prefix} @${pid}`).toBe(got.length);
+        expect([...got].sort(), `${prefix} @${pid}`).toEqual(indexed.sort());
+        listed += got.length;
+      }
+    }
+    expect(listed).toBeGreaterThan(20);
+  });
 
   it.each(tunings)('gives search the hits it gives without it, in the same order, page by page (%s)', (_name, tuning, fn) => {
     let used = 0;
