@@ -462,6 +462,17 @@ export class Collection {
     });
   }
 
+  /** The first column of every row: no object or array per row (a match set of 190,000 pages as a Set: 110 ms
+   *  against 160-310 as objects). */
+  column(q: SqlQuery): unknown[] {
+    return this.trace('sql.column', { sql: q.sql.slice(0, 200) }, () => {
+      const key = `column:${q.sql}`;
+      let s = this.statements.get(key);
+      if (!s) this.statements.set(key, (s = this.db.prepare(q.sql).pluck(true)));
+      return s.all(q.params);
+    });
+  }
+
   /** Rows one at a time, so a caller can stop early (breaking out of the loop releases the statement). */
   *iterate<T>(q: SqlQuery): IterableIterator<T> {
     yield* this.db.prepare(q.sql).iterate(q.params) as IterableIterator<T>;
