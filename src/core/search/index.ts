@@ -34,6 +34,7 @@ import {
   buildMatchIdsSql,
   buildMatchIdsBetweenSql,
   buildMatchAtSql,
+  buildPageWordsSql,
   buildCountSql,
   buildSnippetSql,
   buildPageSpanSql,
@@ -120,6 +121,11 @@ export interface SearchTuning {
    *  pages read when the prefix's matches are read as a set (its doclists merged, ~0.3 us a page): date order looks
    *  a prefix up page by page only while that costs less than its set (matchTest). Tests pass 0 to look it up. */
   prefixSeekReads: number;
+  /** What testing one page's own words for a prefix costs (as_words: its text read and tokenized once, 0.2-0.5 ms at
+   *  a million pages), in pages read when the prefix's matches are read as a set (~0.6 us each, into a Set): date
+   *  order tests a page so when the prefix's words would cost more to look up (or are too many to write out: a
+   *  cover), while that costs less than the set (matchTest). Tests pass 0 to test every page so. */
+  ownWordsReads: number;
   /** Date order, words and a host of too many captures to read them all: captures are walked newest first only
    *  while the rate at which hits turn up says the rest of the page is found within this many more (~9 us each, the
    *  host tested on each one's row); else the hits are found by grouping the host's captures that match (a word on
@@ -146,6 +152,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   // past this many lookups (~10 ms of them) the walk reads the set.
   dateWalkLookups: 500,
   prefixSeekReads: 10,
+  ownWordsReads: 500,
   dateWalkCaptures: 40_000,
 };
 
@@ -273,7 +280,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
     // whose captures turn out to hold few of the matches: they are grouped after all (dateWalkCaptures).
     const fromHostIndex = q.filters.sites.length > 0 && selectiveCaptures(coll, q, t) !== null;
     rows = dateOrderScan(coll, q, match, offset, limit, {
-      lookups: t.dateWalkLookups, seekReads: t.prefixSeekReads, fromHostIndex,
+      lookups: t.dateWalkLookups, seekReads: t.prefixSeekReads, ownWordsReads: t.ownWordsReads, fromHostIndex,
       predictedLimit: q.filters.sites.length > 0 && !fromHostIndex ? t.dateWalkCaptures : Infinity,
     });
     if (rows !== null) plan = 'date-scan';
@@ -379,10 +386,24 @@ interface PrefixWords {
   named: Map<Term, string>;
   /** The pages worth looking up in the covers whole (PrefixCoverMatch `lookups`, the fewest of them). */
   coverLookups: number;
+  /** Each prefix as the index folds it (case, accents), for the prefixes folded to one word. */
+  folded: Map<Term, string>;
+  /** Of each prefix, its FREQUENT_WORDS words on the most pages (an OR). */
+  frequent: Map<Term, string>;
+}
+
+/** How many of a prefix's words, those on the most pages, ask whether it has more matches than a bound
+ *  (moreMatchesThan): an OR of more is read slower (FTS5 steps each of its words for each row). */
+const FREQUENT_WORDS = 8;
+
+/** The FREQUENT_WORDS of `words` on the most pages, as an FTS5 OR. */
+function frequentWords(words: ReadonlyArray<{ term: string; pages: number }>): string {
+  const most = [...words].sort((a, b) => b.pages - a.pages).slice(0, FREQUENT_WORDS);
+  return `(${most.map((w) => ftsLiteral(w.term)).join(' OR ')})`;
 }
 
 function prefixWords(coll: Collection, q: ParsedQuery): PrefixWords {
-  const out: PrefixWords = { completions: new Map(), all: true, words: 0, pages: 0, named: new Map(), coverLookups: Infinity };
+  const out: PrefixWords = { completions: new Map(), all: true, words: 0, pages: 0, named: new Map(), coverLookups: Infinity, folded: new Map(), frequent: new Map() };
   let listed: boolean | undefined;
   let covered = false;
   for (const term of q.clauses.flatMap((c) => c.anyOf)) {
@@ -404,6 +425,7 @@ function prefixWords(coll: Collection, q: ParsedQuery): PrefixWords {
     if (folded.length !== 1 || folded[0].cnt !== 1) continue;
     listed ??= coll.get<{ listed: number | null }>(buildWordListTrueSql())?.listed === 1;
     const text = folded[0].term;
+    out.folded.set(term, text);
     // A prefix covered before (a search's facets, its next page, a date walk's count and test) is not listed again.
     const kept = listed ? keptCovers(coll) : null;
     let cover = kept?.get(text);
@@ -412,6 +434,7 @@ function prefixWords(coll: Collection, q: ParsedQuery): PrefixWords {
       if (words.length === 0) continue;
       if (words.length <= MAX_COMPLETIONS) {
         out.completions.set(term, `(${words.map((w) => ftsLiteral(w.term)).join(' OR ')})`);
+        out.frequent.set(term, frequentWords(words));
         out.words += words.length;
         for (const w of words) out.pages += w.pages;
         continue;
@@ -424,6 +447,8 @@ function prefixWords(coll: Collection, q: ParsedQuery): PrefixWords {
     if (cover === null) continue;
     out.completions.set(term, cover.all);
     out.named.set(term, cover.named);
+    out.frequent.set(term, cover.frequent);
+    out.pages += cover.pages;
     out.coverLookups = Math.min(out.coverLookups, cover.lookups);
     covered = true;
   }
@@ -446,6 +471,10 @@ interface PrefixCoverMatch {
   all: string;
   named: string;
   lookups: number;
+  /** Its words' pages, summed: what reading its set merges. */
+  pages: number;
+  /** Its FREQUENT_WORDS words on the most pages (an OR), all of them named. */
+  frequent: string;
 }
 
 /** The covers this collection's connection keeps (`covers`), emptied when its data has changed. */
@@ -466,32 +495,35 @@ function coverOf(coll: Collection, prefix: string, kept: Map<string, PrefixCover
     all: `(${found.items.join(' OR ')})`,
     named: `(${found.items.filter((i) => !i.endsWith('*')).join(' OR ')})`,
     lookups: Math.floor(pages / (2 * Math.max(1, found.mergedPages))),
+    pages,
+    frequent: frequentWords(inOrder),
   };
   if (kept.size >= COVERS_KEPT) kept.delete(kept.keys().next().value!);
   kept.set(prefix, cover);
   return cover;
 }
 
-/** The query with each covered prefix cut to its cover's words (PrefixWords `named`): a page that matches it matches
- *  the query, since the words are some of the prefix's. Null when no prefix is covered, when one of the query's
- *  prefixes has no completions (asking the query then merges that prefix), or when a covered prefix is negated (a
- *  page without its words may still hold the prefix). */
-function namedWordsMatch(q: ParsedQuery, words: PrefixWords): string | null {
-  if (words.named.size === 0) return null;
+/** The query with each prefix in `named` cut to those of its words (PrefixWords `named` or `frequent`): a page that
+ *  matches it matches the query, since the words are some of the prefix's. Null when `named` is empty, when one of
+ *  the query's prefixes has no completions (asking the query then merges that prefix), or when a prefix cut so is
+ *  negated (a page without those words may still hold the prefix). */
+function namedWordsMatch(q: ParsedQuery, words: PrefixWords, named: ReadonlyMap<Term, string> = words.named): string | null {
+  if (named.size === 0) return null;
   for (const c of q.clauses) {
     for (const term of c.anyOf) {
       if (term.prefix && !words.completions.has(term)) return null;
-      if (c.negated && words.named.has(term)) return null;
+      if (c.negated && named.has(term)) return null;
     }
   }
-  return toFtsMatch(q, new Map([...words.completions, ...words.named]));
+  return toFtsMatch(q, new Map([...words.completions, ...named]));
 }
 
-/** Whether `match` (the query's) has more than `n` matches, asked first of its covered prefixes' words alone
- *  (namedWordsMatch: 2-9 ms at a million pages for `con*`, `pro*`, `lib*`, where FTS5 merges the whole prefix in
- *  0.5-1.5 s). */
+/** Whether `match` (the query's) has more than `n` matches, asked first of its prefixes' most frequent words alone
+ *  (namedWordsMatch with PrefixWords `frequent`: 2-9 ms at a million pages for `con*`, `pro*`, `lib*`, where FTS5
+ *  merges the whole prefix in 0.5-1.5 s; ~90 ms for `ten*`'s 593 words). */
 function moreMatchesThan(coll: Collection, q: ParsedQuery, match: string, n: number, t: SearchTuning): boolean {
-  const sure = holdsPrefix(q) ? namedWordsMatch(q, prefixWords(coll, q)) : null;
+  const words = holdsPrefix(q) ? prefixWords(coll, q) : null;
+  const sure = words ? namedWordsMatch(q, words, words.frequent) : null;
   if (sure !== null && newestMatchIds(coll, newestRead(q, sure), 1, t, n).length > 0) return true;
   return newestMatchIds(coll, newestRead(q, match), 1, t, n).length > 0;
 }
@@ -556,7 +588,7 @@ function matchesWhole(coll: Collection, match: string, lookups: number): (pid: n
       looked++;
       return matchesAt(coll, match, pid);
     }
-    all ??= new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match)).map((r) => r.pid));
+    all ??= new Set(coll.column(buildMatchIdsSql(match)) as number[]);
     return all.has(pid);
   };
 }
@@ -851,9 +883,9 @@ function withinWindow(
  *  walk gives up (DateWalk). */
 function dateOrderScan(
   coll: Collection, q: ParsedQuery, match: string | null, offset: number, limit: number,
-  { lookups = 0, seekReads = 0, budget = Infinity, predictedLimit = Infinity, fromHostIndex = false }: DateWalk,
+  { lookups = 0, seekReads = 0, ownWordsReads = 0, budget = Infinity, predictedLimit = Infinity, fromHostIndex = false }: DateWalk,
 ): Row[] | null {
-  const matches = match === null ? null : matchTest(coll, q, match, offset + limit, { lookups, seekReads });
+  const matches = match === null ? null : matchTest(coll, q, match, offset + limit, { lookups, seekReads, ownWordsReads });
   const newest = newestPages(coll, q, matches, offset + limit, { budget, predictedLimit }, fromHostIndex);
   if (newest === null) return null;
   const page = newest.order.slice(offset, offset + limit);
@@ -868,6 +900,7 @@ function dateOrderScan(
 interface DateWalk {
   lookups?: number;
   seekReads?: number;
+  ownWordsReads?: number;
   budget?: number;
   predictedLimit?: number;
   fromHostIndex?: boolean;
@@ -880,35 +913,45 @@ const JUDGE_WALK = 4096;
 const JUDGE_AFTER = 16;
 
 /** Whether a page matches `match`: looked up page by page (a seek in the full-text index, each answer kept) for the
- *  first `lookups` pages asked about, then from the set of every match, read once. A match holding a prefix is looked
- *  up in the prefix's words (prefixWords: the prefix itself is merged whole at each lookup), and only while that
- *  costs less than its set: for at most the lookups that cost what reading the set does (its words' pages, over
- *  `seekReads` a word), and after JUDGE_AFTER of them, only while the share found so far says the page of hits
+ *  first `lookups` pages asked about, then from the set of every match, read once. FTS5 asked whether one page holds
+ *  a prefix merges the prefix's doclists whole, so a match holding prefixes is looked up otherwise, and only while
+ *  that costs less than its set (its words' pages, ~0.3 us each to merge): for at most the lookups that cost what
+ *  reading the set does, and after JUDGE_AFTER of them, only while the share found so far says the page of hits
  *  (`want` pages) fills within as many. At a million pages a 3-letter prefix is on 18-50% of pages and its set costs
- *  0.2-0.9 s; among the newest pages its share was 50% for pri* (filled in ~40 lookups, 1.4-2.3 ms each) and 1 in
- *  16 for ten* (the set read after 16 lookups). A prefix whose words are not listed is read as a set at once. A
- *  covered prefix (prefix-cover.ts) is looked up in its named words first (~1 ms), and in the whole cover only for a
- *  page that holds none of them, as often as that pays (PrefixCoverMatch `lookups`): sorted by date at a million
- *  pages, con* went 3.2-4.0 s -> 0.15-0.27 s, pro* 2.2-2.3 -> 0.09-0.12. */
+ *  0.2-1.1 s. A page is looked up:
+ *  - in its own words (matchesOwnWords: its text read once, 0.2-1 ms, `ownWordsReads`) where the ranking extension
+ *    is loaded and the prefix's words would cost more to look up, or are too many to write out (a cover);
+ *  - else in the prefix's words (prefixWords), `seekReads` a word: 1.4-2.3 ms for 400-650 words;
+ *  - else, for a covered prefix (prefix-cover.ts), in its named words first (~1 ms), and in the whole cover (8-38
+ *    ms) only for a page that holds none of them, as often as that pays (PrefixCoverMatch `lookups`).
+ *  A prefix whose words are not listed is read as a set at once. Sorted by date at a million pages (each query in a
+ *  fresh process), pages tested in their own words instead of the other two ways: tra* 1.3-1.4 s -> 0.13-0.16, lib*
+ *  0.72 -> 0.24-0.25 (its cover made first), bar* 0.75-0.88 -> 0.06. */
 function matchTest(
-  coll: Collection, q: ParsedQuery, match: string, want: number, { lookups, seekReads }: { lookups: number; seekReads: number },
+  coll: Collection, q: ParsedQuery, match: string, want: number,
+  { lookups, seekReads, ownWordsReads }: { lookups: number; seekReads: number; ownWordsReads: number },
 ): (pid: number) => boolean {
   let all: Set<number> | null = null;
   const known = new Map<number, boolean>();
   let worth = lookups;
   let lookupMatch = match;
-  // A covered prefix's page is asked of its cover's words first (~1 ms a page at a million pages), and of the whole
-  // cover (8-38 ms: its prefixes merged again) only when it holds none of them, as often as that pays (coverLookups).
   let named: string | null = null;
   let coverLookups = Infinity;
+  let ownWords: ReadonlyMap<Term, string> | null = null;
   const prefixed = holdsPrefix(q);
   if (prefixed) {
     const words = prefixWords(coll, q);
     const seeks = words.words * seekReads;
-    worth = !words.all ? 0 : Math.min(lookups, seeks > 0 ? words.pages / seeks : Infinity);
-    lookupMatch = toFtsMatch(q, words.completions)!;
-    named = namedWordsMatch(q, words);
-    if (named !== null) [worth, coverLookups] = [lookups, words.coverLookups];
+    const folded = q.clauses.every((c) => c.anyOf.every((term) => !term.prefix || words.folded.has(term)));
+    if (coll.ftsRank && folded && (!words.all || seeks > ownWordsReads)) {
+      ownWords = words.folded;
+      worth = Math.min(lookups, ownWordsReads > 0 ? words.pages / ownWordsReads : Infinity);
+    } else {
+      worth = !words.all ? 0 : Math.min(lookups, seeks > 0 ? words.pages / seeks : Infinity);
+      lookupMatch = toFtsMatch(q, words.completions)!;
+      named = namedWordsMatch(q, words);
+      if (named !== null) [worth, coverLookups] = [lookups, words.coverLookups];
+    }
   }
   let asked = 0;
   let found = 0;
@@ -917,20 +960,48 @@ function matchTest(
     const answer = known.get(pid);
     if (answer !== undefined) return answer;
     const readAll = () => {
-      all = new Set(coll.all<{ pid: number }>(buildMatchIdsSql(match)).map((r) => r.pid));
+      all = new Set(coll.column(buildMatchIdsSql(match)) as number[]);
       return all.has(pid);
     };
     if (asked >= worth || (prefixed && asked >= JUDGE_AFTER && (want * asked) / Math.max(found, 1) > worth)) return readAll();
     asked++;
-    let yes = named !== null && matchesAt(coll, named, pid);
-    if (!yes) {
-      if (named !== null && coverLookups-- <= 0) return readAll();
-      yes = matchesAt(coll, lookupMatch, pid);
+    let yes: boolean;
+    if (ownWords !== null) yes = matchesOwnWords(coll, q, ownWords, pid);
+    else {
+      yes = named !== null && matchesAt(coll, named, pid);
+      if (!yes) {
+        if (named !== null && coverLookups-- <= 0) return readAll();
+        yes = matchesAt(coll, lookupMatch, pid);
+      }
     }
     if (yes) found++;
     known.set(pid, yes);
     return yes;
   };
+}
+
+/** Whether page `pid` matches `q` with each prefix (`folded`: all of the query's) written out as the page's own words
+ *  beginning with it (as_words): the same answer as FTS5's for that page, without the prefix's doclists merged. A
+ *  prefix the page has no word of is false: an alternative dropped, and a clause left with none unmet (or, negated,
+ *  met). A query of one prefix on the whole page is then answered by its words alone; any other is asked of FTS5 as
+ *  written for the page (columns, phrases, exclusions), each of its words a seek. */
+function matchesOwnWords(coll: Collection, q: ParsedQuery, folded: ReadonlyMap<Term, string>, pid: number): boolean {
+  const own = new Map<Term, string>();
+  const clauses: Clause[] = [];
+  for (const c of q.clauses) {
+    const anyOf = c.anyOf.filter((term) => {
+      if (!term.prefix) return true;
+      const words = coll.get<{ words: string }>(buildPageWordsSql(folded.get(term)!, pid))?.words ?? '';
+      if (words === '') return false;
+      own.set(term, `(${words.split('\n').map((w) => ftsLiteral(w)).join(' OR ')})`);
+      return true;
+    });
+    if (anyOf.length > 0) clauses.push({ ...c, anyOf });
+    else if (!c.negated) return false;
+  }
+  const [only] = clauses;
+  if (q.scope === undefined && clauses.length === 1 && !only.negated && only.anyOf.length === 1 && only.anyOf[0].prefix) return true;
+  return matchesAt(coll, toFtsMatch({ ...q, clauses }, own), pid);
 }
 
 /** The pages of the captures within the filters (and in `matches`, when given), by their newest such capture, newest

@@ -326,6 +326,13 @@ export function buildMatchAtSql(match: string, pid: number): SqlQuery {
   return { sql: `SELECT 1 AS ok FROM pages_fts WHERE pages_fts MATCH @match AND rowid = ${rowidParam('pid')}`, params: { match, pid } };
 }
 
+/** The distinct words of page `pid` beginning with `prefix` (folded as the index folds), one a line, '' for none:
+ *  the ranking extension's as_words (store/fts-rank.ts), which reads the page's text once where FTS5, asked whether
+ *  the page matches the prefix, merges the prefix's doclists first. */
+export function buildPageWordsSql(prefix: string, pid: number): SqlQuery {
+  return { sql: `SELECT as_words(pages_fts, @prefix) AS words FROM pages_fts WHERE rowid = ${rowidParam('pid')}`, params: { prefix, pid } };
+}
+
 /** How many rows a query returns. */
 export function buildCountSql(q: SqlQuery): SqlQuery {
   return { sql: `SELECT count(*) AS n FROM (${q.sql})`, params: q.params };

@@ -278,7 +278,13 @@ describe('a prefix of very many words', () => {
   });
 });
 
-describe('a prefix of very many words, sorted by date', () => {
+// Sorted by date, the captures are walked newest first and each one's page tested for the prefix. With the ranking
+// extension (store/fts-rank.ts) a page is tested in its own words (as_words); without it, in the cover's named words
+// first, and in the whole cover only for a page that holds none of them.
+describe.each([
+  ['with the ranking extension', {}, true],
+  ['with FTS5 alone', { ftsRank: false }, false],
+] as const)('a prefix of very many words, sorted by date (%s)', (_name, opts, ownWords) => {
   // 'zz' begins more words than an OR names one by one, each page's own; 'zzfrequent' is on two pages of three (not on
   // pages 1, 4, 7...), so the cover names it. Page i is captured i seconds into 2020: the newest pages come last.
   const perPage = Math.ceil((MAX_COMPLETIONS + 1) / N);
@@ -288,19 +294,24 @@ describe('a prefix of very many words, sorted by date', () => {
     text: [...Array.from({ length: perPage }, (_, k) => `zz${i * perPage + k}`), ...(i % 3 === 1 ? [] : ['zzfrequent'])].join(' '),
     captures: [{ uri: `http://dated.example.org/${i}`, timestamp: `20200101000${String(i).padStart(3, '0')}` }],
   }));
-  const dated = collectionOf(DATED);
+  const dated = collectionOf(DATED, opts);
   const t = { dateSortMatches: 0 };
   const newest = (k: number) => DATED.slice(N - k).map((p) => p.digest).reverse();
+  const SET_READ = 'SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match';
+  const OWN_WORDS = /as_words\(pages_fts, @prefix\)/;
   it('finds the pages that hold only its rarer words, in date order', () => {
+    expect(dated().ftsRank).toBe(ownWords);
     const r = search(dated(), 'zz*', { sort: 'date', limit: 10, tuning: t });
     expect(r.plan).toBe('date-scan');
     // Pages 37, 34 and 31 hold no named word.
     expect(r.hits.map((h) => h.capture.digest)).toEqual(newest(10));
   });
-  it('asks a page of its named words first, and reads no set when the newest pages hold them', () => {
+  it('tests a page without reading the set when the newest pages hold the prefix', () => {
     const { spy, seen } = spied(dated());
     expect(search(spy, 'zz*', { sort: 'date', limit: 2, tuning: t }).hits.map((h) => h.capture.digest)).toEqual(newest(2));
-    expect(seen.filter((sql) => sql === 'SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match')).toEqual([]);
+    expect(seen.filter((sql) => sql === SET_READ)).toEqual([]);
+    // In the page's own words with the extension; else in the named words (an OR of exact words, no prefix item).
+    expect(seen.some((sql) => OWN_WORDS.test(sql))).toBe(ownWords);
   });
   it('keeps the whole prefix where it is negated', () => {
     expect(search(dated(), 'page -zz*', { sort: 'date', limit: 10, tuning: t }).hits).toEqual([]);
@@ -308,6 +319,51 @@ describe('a prefix of very many words, sorted by date', () => {
     expect(search(dated(), 'page -zz* to:20200101000037', { sort: 'date', limit: 10, tuning: t }).hits).toEqual([]);
     expect(search(dated(), 'page -zzfrequent', { sort: 'date', limit: 3, tuning: t }).hits.map((h) => h.capture.digest))
       .toEqual(DATED.filter((_, i) => i % 3 === 1).map((p) => p.digest).reverse().slice(0, 3));
+  });
+});
+
+// A page's own words (as_words) stand for a prefix in any query around it: the same pages, in the same order, as the
+// whole match set sorted by date. Prefixes here have a few words each, so ownWordsReads 0 (with a word's lookup
+// costing 1) has every page tested so; the reference sorts every match (dateSortMatches above them all).
+describe('prefixes tested in each page\'s own words, sorted by date', () => {
+  const M = 36;
+  const WORDS = ['lantern', 'lanterns', 'Lândmark', 'landing', 'orbit', 'orbital', 'quartz'];
+  // Page i holds words by its bits; the main content is its first line, a footer line the rest. Every fifth page has
+  // its prefix words only in the footer, so in:main tells them apart.
+  const OWN: FakePage[] = Array.from({ length: M }, (_, i) => {
+    const words = WORDS.filter((_, b) => ((i * 5 + 3) >> b) % 2 === 1);
+    const main = `page ${i} ${i % 5 === 0 ? '' : words.join(' ')}`.trim();
+    const footer = i % 5 === 0 ? `footer ${words.join(' ')}` : 'footer';
+    return {
+      digest: `sha1:O${String(i).padStart(3, '0')}`,
+      title: `title ${i}`,
+      text: `${main}\n${footer}`,
+      main,
+      captures: [{ uri: `http://own.example.org/${i}`, timestamp: `2021${String((i % 12) + 1).padStart(2, '0')}${String((i % 28) + 1).padStart(2, '0')}000000` }],
+    };
+  });
+  const own = collectionOf(OWN);
+  const QUERIES = ['lan*', 'LAN*', 'land*', 'in:main lan*', 'lan* orbit', 'lan* -orbit*', 'page -lan*', 'lan* OR quar*',
+    'lan* orb*', '"page 3" OR orbi*', 'orbit OR zzq*', 'orbit -lantern', 'lan* footer'];
+  for (const query of QUERIES) {
+    it(`${query}: the pages of its whole match set, by date`, () => {
+      const { spy, seen } = spied(own());
+      const walked = search(spy, query, { sort: 'date', limit: 50, tuning: { dateSortMatches: 0, ownWordsReads: 0, prefixSeekReads: 1 } });
+      const sorted = search(own(), query, { sort: 'date', limit: 50, tuning: { dateSortMatches: 1e9 } });
+      expect(walked.plan).toBe('date-scan');
+      expect(sorted.plan).not.toBe('date-scan');
+      expect(walked.hits.map((h) => h.capture.digest)).toEqual(sorted.hits.map((h) => h.capture.digest));
+      expect(seen.some((sql) => /as_words\(pages_fts, @prefix\)/.test(sql))).toBe(query.includes('*') && own().ftsRank);
+    });
+  }
+  it('the queries find pages, and not every page', () => {
+    for (const query of ['lan*', 'in:main lan*', 'lan* -orbit*', 'page -lan*', 'lan* orb*']) {
+      const n = search(own(), query, { sort: 'date', limit: 50 }).hits.length;
+      expect(n).toBeGreaterThan(0);
+      expect(n).toBeLessThan(M);
+    }
+    // Folded as the index folds: Lândmark is found by lan*, and in:main leaves out the pages with it in a footer.
+    expect(search(own(), 'lan*', { limit: 50 }).hits.length).toBeGreaterThan(search(own(), 'in:main lan*', { limit: 50 }).hits.length);
   });
 });
 
