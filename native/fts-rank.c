@@ -111,14 +111,47 @@ static void asPhrases(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_con
  * they were indexed) that begin with `prefix` (already folded, bytes), one a line in the order first met; '' for none.
  * Whether a page holds a prefix, for one page: FTS5 asked it (MATCH 'con*' AND rowid = ?) merges the whole prefix's
  * doclists first, 0.85-1.55 s at a million pages, where this reads the page's text once (search/index.ts matchTest).
- * A row's distinct matches are few, so they are kept in a list and each new one is compared with them. */
+ * The words met are kept in a hash set (a page of a dictionary may hold thousands beginning with one letter). */
 typedef struct {
   const char *prefix;
   int nPrefix;
   sqlite3_str *out;
-  int *starts, *lens, n, cap;
-  int rc;
+  int *starts, *lens, n, cap; /* the words listed: their offsets in `out` and lengths */
+  int *slots, nSlot;          /* open addressing: 1 + a word's index, 0 for none */
 } WordsOf;
+
+static unsigned hashOf(const char *z, int n) {
+  unsigned h = 2166136261u;
+  for (int i = 0; i < n; i++) h = (h ^ (unsigned char)z[i]) * 16777619u;
+  return h;
+}
+
+/* Grows the list and the hash set to hold one word more; SQLITE_NOMEM when it cannot. */
+static int wordsRoom(WordsOf *w) {
+  if (w->n < w->cap) return SQLITE_OK;
+  int cap = w->cap ? w->cap * 2 : 16;
+  int *starts = (int *)sqlite3_realloc64(w->starts, sizeof(int) * (sqlite3_uint64)cap);
+  if (!starts) return SQLITE_NOMEM;
+  w->starts = starts;
+  int *lens = (int *)sqlite3_realloc64(w->lens, sizeof(int) * (sqlite3_uint64)cap);
+  if (!lens) return SQLITE_NOMEM;
+  w->lens = lens;
+  w->cap = cap;
+  int nSlot = cap * 2;
+  int *slots = (int *)sqlite3_malloc64(sizeof(int) * (sqlite3_uint64)nSlot);
+  if (!slots) return SQLITE_NOMEM;
+  memset(slots, 0, sizeof(int) * (size_t)nSlot);
+  const char *seen = sqlite3_str_value(w->out);
+  for (int i = 0; i < w->n; i++) {
+    unsigned h = hashOf(seen + w->starts[i], w->lens[i]) & (unsigned)(nSlot - 1);
+    while (slots[h]) h = (h + 1) & (unsigned)(nSlot - 1);
+    slots[h] = i + 1;
+  }
+  sqlite3_free(w->slots);
+  w->slots = slots;
+  w->nSlot = nSlot;
+  return SQLITE_OK;
+}
 
 static int wordOf(void *user, int flags, const char *tok, int nTok, int iStart, int iEnd) {
   (void)flags;
@@ -126,20 +159,15 @@ static int wordOf(void *user, int flags, const char *tok, int nTok, int iStart, 
   (void)iEnd;
   WordsOf *w = (WordsOf *)user;
   if (nTok < w->nPrefix || memcmp(tok, w->prefix, (size_t)w->nPrefix) != 0) return SQLITE_OK;
+  int rc = wordsRoom(w);
+  if (rc != SQLITE_OK) return rc;
   const char *seen = sqlite3_str_value(w->out);
-  for (int i = 0; i < w->n; i++) {
+  unsigned h = hashOf(tok, nTok) & (unsigned)(w->nSlot - 1);
+  for (; w->slots[h]; h = (h + 1) & (unsigned)(w->nSlot - 1)) {
+    int i = w->slots[h] - 1;
     if (w->lens[i] == nTok && memcmp(seen + w->starts[i], tok, (size_t)nTok) == 0) return SQLITE_OK;
   }
-  if (w->n == w->cap) {
-    int cap = w->cap ? w->cap * 2 : 16;
-    int *starts = (int *)sqlite3_realloc64(w->starts, sizeof(int) * (sqlite3_uint64)cap);
-    if (!starts) return SQLITE_NOMEM;
-    w->starts = starts;
-    int *lens = (int *)sqlite3_realloc64(w->lens, sizeof(int) * (sqlite3_uint64)cap);
-    if (!lens) return SQLITE_NOMEM;
-    w->lens = lens;
-    w->cap = cap;
-  }
+  w->slots[h] = w->n + 1;
   if (w->n > 0) sqlite3_str_appendchar(w->out, 1, '\n');
   w->starts[w->n] = sqlite3_str_length(w->out);
   w->lens[w->n++] = nTok;
@@ -152,20 +180,22 @@ static void asWords(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     sqlite3_result_error(ctx, "as_words: no prefix", -1);
     return;
   }
-  WordsOf w = {(const char *)sqlite3_value_text(apVal[0]), sqlite3_value_bytes(apVal[0]), sqlite3_str_new(0), 0, 0, 0, 0, SQLITE_OK};
-  for (int c = 0; c < api->xColumnCount(fts) && w.rc == SQLITE_OK; c++) {
+  WordsOf w = {(const char *)sqlite3_value_text(apVal[0]), sqlite3_value_bytes(apVal[0]), sqlite3_str_new(0), 0, 0, 0, 0, 0, 0};
+  int rc = SQLITE_OK;
+  for (int c = 0; c < api->xColumnCount(fts) && rc == SQLITE_OK; c++) {
     const char *z = 0;
     int n = 0;
-    w.rc = api->xColumnText(fts, c, &z, &n);
-    if (w.rc == SQLITE_OK && z && n > 0) w.rc = api->xTokenize(fts, z, n, &w, wordOf);
+    rc = api->xColumnText(fts, c, &z, &n);
+    if (rc == SQLITE_OK && z && n > 0) rc = api->xTokenize(fts, z, n, &w, wordOf);
   }
   sqlite3_free(w.starts);
   sqlite3_free(w.lens);
+  sqlite3_free(w.slots);
   int len = sqlite3_str_length(w.out);
   char *text = sqlite3_str_finish(w.out);
-  if (w.rc != SQLITE_OK) {
+  if (rc != SQLITE_OK) {
     sqlite3_free(text);
-    sqlite3_result_error_code(ctx, w.rc);
+    sqlite3_result_error_code(ctx, rc);
   } else if (text) {
     sqlite3_result_text(ctx, text, len, sqlite3_free);
   } else {

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { search } from '../../../src/core/search/index.js';
 import type { SearchTuning } from '../../../src/core/search/index.js';
-import { ftsRankLibrary } from '../../../src/core/store/fts-rank.js';
+import Database from 'better-sqlite3';
+import { ftsRankLibrary, loadFtsRank } from '../../../src/core/store/fts-rank.js';
 import type { Collection } from '../../../src/core/store/index.js';
 import { BM25_WEIGHTS, FTS_MAIN_COLUMNS } from '../../../src/core/store/schema.js';
 import { rng } from '../extract/random-html.js';
@@ -178,6 +179,18 @@ describe.skipIf(!built)('the ranking extension', () => {
       }
     }
     expect(listed).toBeGreaterThan(20);
+  });
+
+  it('lists each of thousands of words once, however often the row holds it', () => {
+    const db = new Database(':memory:');
+    expect(loadFtsRank(db)).toBe(true);
+    db.exec('CREATE VIRTUAL TABLE t USING fts5(a, b)');
+    const words = Array.from({ length: 20_000 }, (_, i) => `a${i.toString(36)}`);
+    db.prepare('INSERT INTO t(rowid, a, b) VALUES (1, ?, ?)').run(`${words.join(' ')} Á0 b1`, [...words].reverse().join(' '));
+    const got = (db.prepare("SELECT as_words(t, 'a') FROM t WHERE rowid = 1").pluck().get() as string).split('\n');
+    // In the order first met; Á0 folded to a0, which was met first.
+    expect(got).toEqual(words);
+    db.close();
   });
 
   it.each(tunings)('gives search the hits it gives without it, in the same order, page by page (%s)', (_name, tuning, fn) => {
