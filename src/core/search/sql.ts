@@ -147,9 +147,11 @@ export function buildPageSpanSql(): SqlQuery {
   return { sql: `SELECT (SELECT min(id) FROM pages) AS lo, (SELECT max(id) FROM pages) AS hi`, params: {} };
 }
 
-/** Every match's rowid, unranked (no bm25): for counting matches against a set of pages. */
-export function buildMatchIdsSql(match: string): SqlQuery {
-  return { sql: `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match`, params: { match } };
+/** Every match's rowid, unranked (no bm25): for counting matches against a set of pages. With `limit`, at most so
+ *  many. */
+export function buildMatchIdsSql(match: string, limit?: number): SqlQuery {
+  const sql = `SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match`;
+  return limit === undefined ? { sql, params: { match } } : { sql: `${sql} LIMIT @limit`, params: { match, limit } };
 }
 
 /** What a page that holds the words only outside its main content adds to its bm25 score (lower is better): more

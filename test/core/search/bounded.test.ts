@@ -344,18 +344,34 @@ describe('prefixes tested in each page\'s own words, sorted by date', () => {
   });
   const own = collectionOf(OWN);
   const QUERIES = ['lan*', 'LAN*', 'land*', 'in:main lan*', 'lan* orbit', 'lan* -orbit*', 'page -lan*', 'lan* OR quar*',
-    'lan* orb*', '"page 3" OR orbi*', 'orbit OR zzq*', 'orbit -lantern', 'lan* footer'];
-  for (const query of QUERIES) {
-    it(`${query}: the pages of its whole match set, by date`, () => {
-      const { spy, seen } = spied(own());
-      const walked = search(spy, query, { sort: 'date', limit: 50, tuning: { dateSortMatches: 0, ownWordsReads: 0, prefixSeekReads: 1 } });
-      const sorted = search(own(), query, { sort: 'date', limit: 50, tuning: { dateSortMatches: 1e9 } });
-      expect(walked.plan).toBe('date-scan');
-      expect(sorted.plan).not.toBe('date-scan');
-      expect(walked.hits.map((h) => h.capture.digest)).toEqual(sorted.hits.map((h) => h.capture.digest));
-      expect(seen.some((sql) => /as_words\(pages_fts, @prefix\)/.test(sql))).toBe(query.includes('*') && own().ftsRank);
-    });
+    'lan* orb*', '"page 3" OR orbi*', 'orbit OR zzq*', 'orbit -lantern', 'lan* footer', 'lan* quartz', 'land* quartz', 'in:main quartz lan* -orbit'];
+  const OWN_WORDS = { dateSortMatches: 0, ownWordsReads: 0, prefixSeekReads: 1 };
+  // Past the lookups at once (dateWalkLookups 0): the pages holding the query's other words, when they are few
+  // enough, read as a set and tested alone; else the match set.
+  for (const [how, tuning] of [['tested as met', OWN_WORDS], ['past the lookups', { ...OWN_WORDS, dateWalkLookups: 0 }]] as const) {
+    for (const query of QUERIES) {
+      it(`${query}: the pages of its whole match set, by date (${how})`, () => {
+        const { spy, seen } = spied(own());
+        const walked = search(spy, query, { sort: 'date', limit: 50, tuning });
+        const sorted = search(own(), query, { sort: 'date', limit: 50, tuning: { dateSortMatches: 1e9 } });
+        expect(walked.plan).toBe('date-scan');
+        expect(sorted.plan).not.toBe('date-scan');
+        expect(walked.hits.map((h) => h.capture.digest)).toEqual(sorted.hits.map((h) => h.capture.digest));
+        if (how === 'tested as met') expect(seen.some((sql) => /as_words\(pages_fts, @prefix\)/.test(sql))).toBe(query.includes('*') && own().ftsRank);
+      });
+    }
   }
+  it('past the lookups, tests only the pages holding the other words when they are fewer than the prefix\'s', () => {
+    const { spy, seen } = spied(own());
+    search(spy, 'lan* quartz', { sort: 'date', limit: 50, tuning: { ...OWN_WORDS, dateWalkLookups: 0 } });
+    const restRead = seen.filter((sql) => /MATCH @match LIMIT @limit$/.test(sql));
+    expect(restRead).toHaveLength(own().ftsRank ? 1 : 0);
+    // The whole match set (the prefix merged) is not read; 'page' is on every page, more than the prefix's: it is.
+    expect(seen.filter((sql) => sql === 'SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match')).toHaveLength(own().ftsRank ? 0 : 1);
+    const { spy: spy2, seen: seen2 } = spied(own());
+    search(spy2, 'lan* page', { sort: 'date', limit: 50, tuning: { ...OWN_WORDS, dateWalkLookups: 0 } });
+    expect(seen2.filter((sql) => sql === 'SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match')).toHaveLength(1);
+  });
   it('the queries find pages, and not every page', () => {
     for (const query of ['lan*', 'in:main lan*', 'lan* -orbit*', 'page -lan*', 'lan* orb*']) {
       const n = search(own(), query, { sort: 'date', limit: 50 }).hits.length;
