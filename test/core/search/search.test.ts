@@ -117,6 +117,10 @@ const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
   ['rarer words, candidates looked up', { rankWindow: 1, commonShare: 0 }, {
     query: 'archive cat', options: {}, plan: 'rarer-words', statement: /MATCH @match AND rowid = CAST\(@pid AS INTEGER\)$/,
   }],
+  // A prefix beside the rarer words, with the ranking extension: each candidate looked up in its own words (as_words).
+  ['rarer words, a prefix in the candidates\' own words', { rankWindow: 1, commonShare: 0 }, {
+    query: 'cat ma*', options: {}, plan: 'rarer-words', statement: /as_words\(pages_fts, @prefix\)/, extension: true,
+  }],
   ['rarer words, match set read', { rankWindow: 1, commonShare: 0, candidateLookups: 0 }, {
     query: 'archive cat', options: {}, plan: 'rarer-words', statement: /^SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match$/,
   }],
@@ -188,6 +192,11 @@ describe.each(BUILDS)('%s', (_build, coll) => {
       expect(digests('mail*')).toEqual(['sha1:CCC']);
       expect(digests('cat OR dogs')).toEqual(['sha1:BBB', 'sha1:CCC']);
       expect(digests('archive -cat')).toEqual(['sha1:AAA', 'sha1:CCC', 'sha1:HHH']);
+      expect(digests('cat ma*')).toEqual(['sha1:BBB']);
+      expect(digests('cat mai*')).toEqual([]);
+      expect(digests('archive mail*')).toEqual(['sha1:CCC']);
+      expect(digests('archive -mail*')).toEqual(['sha1:AAA', 'sha1:BBB', 'sha1:HHH']);
+      expect(digests('dog* mail* -cat*')).toEqual(['sha1:CCC']);
     });
     it('site:/host: keep a hit when one capture is on the host or a subdomain; the shown capture is in the filter', () => {
       expect(digests('archive site:example.com')).toEqual(['sha1:AAA', 'sha1:BBB']);
