@@ -16,6 +16,8 @@ const PAGES: FakePage[] = Array.from({ length: N }, (_, i) => ({
 }));
 
 const coll = collectionOf(PAGES);
+/** The same pages where the ranking extension is not loaded (store/fts-rank.ts). */
+const plain = collectionOf(PAGES, { ftsRank: false });
 
 const newest = (k: number) => new Set(PAGES.slice(N - k).map((p) => p.digest));
 
@@ -212,14 +214,25 @@ describe('the stopword-aware plan', () => {
     expect(prefix.hits.map((h) => h.capture.digest)).toEqual([...evenPages].reverse());
     expect(search(coll(), 'knowl*', { limit: 5, tuning: t })).toMatchObject({ plan: 'newest-matches', hits: [{ title: 'common knowledge' }] });
     // 'odd' ranks; 'fill*' keeps the odd pages with filler (i % 7 > 0).
-    const { spy, seen } = spied(coll());
-    const narrowed = search(spy, 'odd fill*', { limit: 50, tuning: t });
-    expect(narrowed.plan).toBe('rarer-words');
-    // The candidates are kept by the query's match set read once, not looked up one by one: each lookup of a match
-    // holding a prefix would merge the prefix's words again.
-    expect(seen.filter((sql) => /AND rowid = CAST\(@pid AS INTEGER\)$/.test(sql))).toEqual([]);
-    expect(seen.filter((sql) => /^SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match$/.test(sql))).toHaveLength(1);
-    expect(narrowed.hits.map((h) => h.capture.digest).sort()).toEqual(PAGES.filter((_, i) => i % 2 === 1 && i % 7 > 0).map((p) => p.digest));
+    for (const c of [coll(), plain()]) {
+      const { spy, seen } = spied(c);
+      const narrowed = search(spy, 'odd fill*', { limit: 50, tuning: t });
+      expect(narrowed.plan).toBe('rarer-words');
+      // With the ranking extension, the candidates are looked up in their own words (as_words), the match set not
+      // read. Without it they are kept by the match set read once, not looked up one by one: each lookup of a match
+      // holding a prefix would merge the prefix's words again.
+      const setReads = seen.filter((sql) => /^SELECT rowid AS pid FROM pages_fts WHERE pages_fts MATCH @match$/.test(sql));
+      const ownWords = seen.filter((sql) => /as_words\(pages_fts, @prefix\)/.test(sql));
+      if (c.ftsRank) {
+        expect(setReads).toEqual([]);
+        expect(ownWords.length).toBeGreaterThan(0);
+      } else {
+        expect(seen.filter((sql) => /AND rowid = CAST\(@pid AS INTEGER\)$/.test(sql))).toEqual([]);
+        expect(setReads).toHaveLength(1);
+      }
+      expect(narrowed.hits.map((h) => h.capture.digest).sort()).toEqual(PAGES.filter((_, i) => i % 2 === 1 && i % 7 > 0).map((p) => p.digest));
+    }
+    expect(plain().ftsRank).toBe(false);
     // One of several words (a phrase) is read whole, the same pages.
     const phrase = search(coll(), '"common wo"*', { limit: 50, tuning: t });
     expect(phrase.hits).toHaveLength(N);
