@@ -413,6 +413,7 @@ function prefixWords(coll: Collection, q: ParsedQuery): PrefixWords {
   let covered = false;
   for (const term of q.clauses.flatMap((c) => c.anyOf)) {
     if (!term.prefix) continue;
+    const changes = ownChanges(coll);
     try {
       if (!withWordTables.has(coll)) {
         for (const sql of WORD_TABLES_SQL) coll.run(sql);
@@ -426,6 +427,7 @@ function prefixWords(coll: Collection, q: ParsedQuery): PrefixWords {
       if (e instanceof TypeError) continue;
       throw e;
     }
+    foldChanges.set(coll, (foldChanges.get(coll) ?? 0) + ownChanges(coll) - changes);
     const folded = coll.all<{ term: string; cnt: number }>(buildFoldedWordsSql());
     if (folded.length !== 1 || folded[0].cnt !== 1) continue;
     listed ??= coll.get<{ listed: number | null }>(buildWordListTrueSql())?.listed === 1;
@@ -482,10 +484,20 @@ interface PrefixCoverMatch {
   frequent: string;
 }
 
+/** The rows this connection has changed (total_changes(): FTS5's own writes to its tables counted too). */
+function ownChanges(coll: Collection): number {
+  return coll.get<{ n: number }>(buildOwnChangesSql())?.n ?? 0;
+}
+
+/** The rows prefixWords changed folding prefixes (its temporary tables), by collection: no change to the data. */
+const foldChanges = new WeakMap<Collection, number>();
+
 /** The covers this collection's connection keeps (`covers`), emptied when its data has changed. */
 function keptCovers(coll: Collection): Map<string, PrefixCoverMatch | null> {
-  // Other connections' commits (the data version) and this one's own changes (a connection that ingests and searches).
-  const version = `${coll.dataVersion()}:${coll.get<{ n: number }>(buildOwnChangesSql())?.n ?? 0}`;
+  // Other connections' commits (the data version) and this one's own changes (a connection that ingests and
+  // searches), less those of folding prefixes, which each search makes (each fold changed 14 rows: counted, the
+  // covers were never kept past the search that made them).
+  const version = `${coll.dataVersion()}:${ownChanges(coll) - (foldChanges.get(coll) ?? 0)}`;
   let kept = covers.get(coll);
   if (!kept || kept.version !== version) covers.set(coll, (kept = { version, byPrefix: new Map() }));
   return kept.byPrefix;

@@ -259,7 +259,11 @@ describe('a prefix of very many words', () => {
     const t = { rankWindow: 8, commonShare: 0.5 };
     const { spy, seen } = spied(many());
     expect(search(spy, 'zz*', { limit: 50, tuning: t })).toMatchObject({ plan: 'newest-matches' });
-    // Read as its frequent words and longer prefixes for the rest (prefix-cover.ts), from the word list.
+    // Read as its frequent words and longer prefixes for the rest (prefix-cover.ts), from the word list, once: the
+    // search's facets, its next page and the same sorted by date use the cover kept.
+    searchFacets(spy, 'zz*', t);
+    search(spy, 'zz*', { limit: 10, offset: 10, tuning: t });
+    search(spy, 'zz*', { limit: 10, sort: 'date', tuning: { dateSortMatches: 0 } });
     expect(seen.filter((sql) => /^SELECT term, pages FROM page_words WHERE/.test(sql))).toHaveLength(1);
     expect(search(many(), 'zz*', { limit: 50, tuning: t }).hits.map((h) => h.capture.digest)).toEqual(MANY.map((p) => p.digest).reverse());
     expect(searchFacets(many(), 'zz*', t).total).toBe(N);
