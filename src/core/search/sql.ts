@@ -95,6 +95,8 @@ export function captureFilterSql(q: ParsedQuery, params: Params, indexedOnly = f
 export interface HitsSqlOptions {
   limit: number;
   offset: number;
+  /** The query's matches, found before (search/index.ts ownMatchIds), instead of its FTS5 match. */
+  ids?: number[];
 }
 
 const HIT_COLUMNS = `p.id AS pageId, p.title AS title, p.url AS pageUrl, p.digest AS digest, p.lang AS lang`;
@@ -114,8 +116,11 @@ export function buildDateHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
   const params: Params = { limit: o.limit, offset: o.offset };
   const cf = captureFilterSql(q, params);
   const match = toFtsMatch(q);
-  const inMatch = match !== null ? 'AND p.id IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH @match)' : '';
-  if (match !== null) params.match = match;
+  let inMatch = match !== null ? 'AND p.id IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH @match)' : '';
+  if (o.ids) {
+    inMatch = 'AND p.id IN (SELECT value FROM json_each(@ids))';
+    params.ids = JSON.stringify(o.ids);
+  } else if (match !== null) params.match = match;
   // Without words, the captures the filter keeps are found first and their pages looked up: left to choose, SQLite
   // read every page row for a range or prefix of status or media type and looked up its captures (status:3xx at a
   // million pages, none kept: 2.5 s; by the captures, 0.1 s). With words, the matches' pages come first.

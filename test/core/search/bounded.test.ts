@@ -3,6 +3,7 @@
 // estimated and flagged, and filters still find hits that lie outside the window.
 import { describe, expect, it } from 'vitest';
 import { MAX_COMPLETIONS, search, searchFacets } from '../../../src/core/search/index.js';
+import { parseQuery } from '../../../src/core/search/query.js';
 import { join } from 'node:path';
 import { buildCollection, collectionOf, spied, tempDir, type FakePage } from './helpers.js';
 
@@ -377,6 +378,24 @@ describe('prefixes tested in each page\'s own words, sorted by date', () => {
         if (how === 'tested as met') expect(seen.some((sql) => /as_words\(pages_fts, @prefix\)/.test(sql))).toBe(query.includes('*') && own().ftsRank);
       });
     }
+  }
+  // Fewer matches than dateSortMatches are sorted whole: with ownWordsReads 0, a query with other words has its
+  // matches found as their pages tested in their own words (ownMatchIds), never by FTS5 merging the prefix.
+  for (const query of QUERIES) {
+    it(`${query}: sorted whole, the same pages whether its matches are found in their own words or by FTS5`, () => {
+      const { spy, seen } = spied(own());
+      const found = search(spy, query, { sort: 'date', limit: 50, tuning: { ownWordsReads: 0 } });
+      const sorted = search(own(), query, { sort: 'date', limit: 50, tuning: { dateSortMatches: 1e9 } });
+      expect(found.plan).toBe('date-sql');
+      expect(found.hits.map((h) => h.capture.digest)).toEqual(sorted.hits.map((h) => h.capture.digest));
+      // Where it holds prefixes, other words and no prefix negated (a page without a prefix's frequent words may
+      // still hold it: each page would be tested).
+      const { clauses } = parseQuery(query);
+      const otherWords = clauses.some((c) => !c.negated && c.anyOf.every((term) => !term.prefix));
+      const negatedPrefix = clauses.some((c) => c.negated && c.anyOf.some((term) => term.prefix));
+      const byIds = seen.some((sql) => /p\.id IN \(SELECT value FROM json_each\(@ids\)\)/.test(sql));
+      expect(byIds).toBe(query.includes('*') && otherWords && !negatedPrefix && own().ftsRank);
+    });
   }
   it('past the lookups, tests only the pages holding the other words when they are fewer than the prefix\'s', () => {
     const { spy, seen } = spied(own());

@@ -141,6 +141,11 @@ const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
   ['date scan, a prefix tested in each page\'s own words', { dateSortMatches: 0, ownWordsReads: 0, prefixSeekReads: 1 }, {
     query: 'ca*', options: { sort: 'date' }, plan: 'date-scan', statement: /as_words\(pages_fts, @prefix\)/, extension: true,
   }],
+  // Fewer matches than dateSortMatches, sorted whole: a prefix beside other words has its matches found as those
+  // words' pages, tested in their own words (ownWordsReads 0: whatever the cost).
+  ['date sort, a prefix\'s matches in their own words', { ownWordsReads: 0 }, {
+    query: 'archive ma*', options: { sort: 'date' }, plan: 'date-sql', statement: /p\.id IN \(SELECT value FROM json_each\(@ids\)\)/, extension: true,
+  }],
   // With a host of few captures, the walk reads that host's captures alone; of more (selectivePages 0), every capture
   // newest first, the host tested on each.
   ['date scan, the host\'s captures', { dateSortMatches: 0 }, {
