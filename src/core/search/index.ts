@@ -185,6 +185,8 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
 
   const need = offset + limit;
   let rows: Row[] | null = null;
+  // The prefixes' words, read once for whichever plan runs (a read folds each prefix and lists its words).
+  const words = match !== null && holdsPrefix(q) ? prefixWords(coll, q) : null;
   // FTS5's bm25() counts each phrase's pages by walking the phrase's whole doclist (xQueryPhrase) on every new cursor,
   // whatever rowid window the query is held to, so a word on most pages costs time in proportion to the collection.
   // Such a word's bm25 weight is near zero anyway: when every word of a query is that common it is answered newest
@@ -199,7 +201,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   let plan = sort === 'relevance' ? 'ranked-matches' : 'date-sql';
   const planned = openSpan('search.plan', { sort });
   if (sort === 'relevance') {
-    const completions = prefixCompletions(coll, q);
+    const completions = words?.completions ?? new Map<Term, string>();
     const common = commonClauses(coll, q, t);
     const positive = q.clauses.filter((c) => !c.negated).length;
     const captures = filtered ? selectiveCaptures(coll, q, t) : null;
@@ -271,7 +273,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
         // FTS5 would merge it whole, as the set does: `con* captain` at a million pages, 1.3 s).
         if (common.size > 0) {
           const candidates = need / [...common.values()].reduce((a, b) => a * b, 1);
-          const folded = holdsPrefix(q) ? ownWordsOf(coll, q, prefixWords(coll, q)) : null;
+          const folded = words ? ownWordsOf(coll, q, words) : null;
           keep = folded
             ? matchesWhole(coll, match!, t.candidateLookups, (pid) => matchesOwnWords(coll, q, folded, pid))
             : matchesWhole(coll, match!, candidates <= t.candidateLookups ? t.candidateLookups : 0);
@@ -282,12 +284,12 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   }
   // Sorted by date, the matches found in their own words when that is cheaper (ownMatchIds), for the sort to read.
   const own: { ids: number[] | null } = { ids: null };
-  if (sort === 'date' && match !== null && moreMatchesThan(coll, q, match, t.dateSortMatches, t, own)) {
+  if (sort === 'date' && match !== null && moreMatchesThan(coll, q, match, t.dateSortMatches, t, words, own)) {
     // A host of few captures: those captures, sorted, rather than every capture walked to meet them. A host of many
     // whose captures turn out to hold few of the matches: they are grouped after all (dateWalkCaptures).
     const fromHostIndex = q.filters.sites.length > 0 && selectiveCaptures(coll, q, t) !== null;
     rows = dateOrderScan(coll, q, match, offset, limit, {
-      lookups: t.dateWalkLookups, seekReads: t.prefixSeekReads, ownWordsReads: t.ownWordsReads, fromHostIndex,
+      lookups: t.dateWalkLookups, seekReads: t.prefixSeekReads, ownWordsReads: t.ownWordsReads, words, fromHostIndex,
       predictedLimit: q.filters.sites.length > 0 && !fromHostIndex ? t.dateWalkCaptures : Infinity,
     });
     if (rows !== null) plan = 'date-scan';
@@ -541,11 +543,12 @@ function namedWordsMatch(q: ParsedQuery, words: PrefixWords, named: ReadonlyMap<
  *  (namedWordsMatch with PrefixWords `frequent`: 2-9 ms at a million pages for `con*`, `pro*`, `lib*`, where FTS5
  *  merges the whole prefix in 0.5-1.5 s; ~90 ms for `ten*`'s 593 words); then, where they can be, by counting its
  *  matches found in their own words (ownMatchIds, kept in `own`: `con* captain`, 1.5 s to count in FTS5). */
-function moreMatchesThan(coll: Collection, q: ParsedQuery, match: string, n: number, t: SearchTuning, own: { ids: number[] | null }): boolean {
-  const words = holdsPrefix(q) ? prefixWords(coll, q) : null;
+function moreMatchesThan(
+  coll: Collection, q: ParsedQuery, match: string, n: number, t: SearchTuning, words: PrefixWords | null, own: { ids: number[] | null },
+): boolean {
   const sure = words ? namedWordsMatch(q, words, words.frequent) : null;
   if (sure !== null && newestMatchIds(coll, newestRead(q, sure), 1, t, n).length > 0) return true;
-  own.ids = words ? ownMatchIds(coll, q, words, t) : null;
+  own.ids = words && sure !== null ? ownMatchIds(coll, q, words, sure, t) : null;
   if (own.ids !== null) return own.ids.length > n;
   return newestMatchIds(coll, newestRead(q, match), 1, t, n).length > 0;
 }
@@ -612,7 +615,7 @@ function matchesWhole(
       looked++;
       return lookUp(pid);
     }
-    all ??= new Set(coll.column(buildMatchIdsSql(match)) as number[]);
+    all ??= new Set(matchIds(coll, match));
     return all.has(pid);
   };
 }
@@ -907,9 +910,9 @@ function withinWindow(
  *  walk gives up (DateWalk). */
 function dateOrderScan(
   coll: Collection, q: ParsedQuery, match: string | null, offset: number, limit: number,
-  { lookups = 0, seekReads = 0, ownWordsReads = 0, budget = Infinity, predictedLimit = Infinity, fromHostIndex = false }: DateWalk,
+  { lookups = 0, seekReads = 0, ownWordsReads = 0, words = null, budget = Infinity, predictedLimit = Infinity, fromHostIndex = false }: DateWalk,
 ): Row[] | null {
-  const matches = match === null ? null : matchTest(coll, q, match, offset + limit, { lookups, seekReads, ownWordsReads });
+  const matches = match === null ? null : matchTest(coll, q, match, offset + limit, { lookups, seekReads, ownWordsReads }, words);
   const newest = newestPages(coll, q, matches, offset + limit, { budget, predictedLimit }, fromHostIndex);
   if (newest === null) return null;
   const page = newest.order.slice(offset, offset + limit);
@@ -925,6 +928,8 @@ interface DateWalk {
   lookups?: number;
   seekReads?: number;
   ownWordsReads?: number;
+  /** The query's prefixes' words (prefixWords), when it holds prefixes. */
+  words?: PrefixWords | null;
   budget?: number;
   predictedLimit?: number;
   fromHostIndex?: boolean;
@@ -956,7 +961,7 @@ const JUDGE_AFTER = 16;
  *  0.72 -> 0.24-0.25 (its cover made first), bar* 0.75-0.88 -> 0.06. */
 function matchTest(
   coll: Collection, q: ParsedQuery, match: string, want: number,
-  { lookups, seekReads, ownWordsReads }: { lookups: number; seekReads: number; ownWordsReads: number },
+  { lookups, seekReads, ownWordsReads }: { lookups: number; seekReads: number; ownWordsReads: number }, words: PrefixWords | null,
 ): (pid: number) => boolean {
   let all: Set<number> | null = null;
   const known = new Map<number, boolean>();
@@ -971,15 +976,14 @@ function matchTest(
   let restMatch: string | null = null;
   let setPages = 0;
   let rest: Set<number> | null = null;
-  const prefixed = holdsPrefix(q);
+  const prefixed = words !== null;
   if (prefixed) {
-    const words = prefixWords(coll, q);
     const seeks = words.words * seekReads;
     const folded = ownWordsOf(coll, q, words);
     if (folded && (!words.all || seeks > ownWordsReads)) {
       ownWords = folded;
       worth = Math.min(lookups, ownWordsReads > 0 ? words.pages / ownWordsReads : Infinity);
-      restMatch = toFtsMatch({ ...q, clauses: q.clauses.filter((c) => c.anyOf.every((term) => !term.prefix)) });
+      restMatch = otherWordsMatch(q);
       setPages = words.pages;
     } else {
       worth = !words.all ? 0 : Math.min(lookups, seeks > 0 ? words.pages / seeks : Infinity);
@@ -995,13 +999,13 @@ function matchTest(
     const answer = known.get(pid);
     if (answer !== undefined) return answer;
     const readAll = () => {
-      all = new Set(coll.column(buildMatchIdsSql(match)) as number[]);
+      all = new Set(matchIds(coll, match));
       return all.has(pid);
     };
     if (asked >= worth || (prefixed && asked >= JUDGE_AFTER && (want * asked) / Math.max(found, 1) > worth)) {
       if (rest !== null || restMatch === null) return readAll();
       const cap = Math.floor(setPages / 2);
-      const ids = coll.column(buildMatchIdsSql(restMatch, cap + 1)) as number[];
+      const ids = matchIds(coll, restMatch, cap + 1);
       restMatch = null;
       if (ids.length > cap) return readAll();
       // The same judgement again, of the rest's pages alone, against what is left of the set's cost.
@@ -1030,22 +1034,32 @@ function matchTest(
 }
 
 /** Every match of a query holding prefixes beside other words, where FTS5 would merge the prefixes to read them
- *  (`con* captain` sorted by date at a million pages: 2.2 s): the pages of its other words, each kept when the query
- *  with its prefixes cut to their most frequent words holds it (one FTS5 read of them all), else tested in its own
- *  words (matchesOwnWords). Null where that would cost more than the merge (more of those pages than the prefixes'
- *  pages over twice `ownWordsReads`), or cannot be done (no ranking extension, no other positive word, a prefix
- *  negated: then no page is sure, and each is tested, a big page's text in up to 20 ms: `captain -con*` 3.5 -> 4.9
- *  s). */
-function ownMatchIds(coll: Collection, q: ParsedQuery, words: PrefixWords, t: SearchTuning): number[] | null {
+ *  (`con* captain` sorted by date at a million pages: 2.2 s): the pages of its other words, each kept when `sure`
+ *  (the query with its prefixes cut to their most frequent words: namedWordsMatch) holds it, one FTS5 read of them
+ *  all, else tested in its own words (matchesOwnWords). The caller has no `sure` for a negated prefix: every page
+ *  would be tested, a big page's text in up to 20 ms (`captain -con*` 3.5 -> 4.9 s). Null where that would cost more
+ *  than the merge (more of those pages than the prefixes' pages over twice `ownWordsReads`), or cannot be done (no
+ *  ranking extension, no other positive word). */
+function ownMatchIds(coll: Collection, q: ParsedQuery, words: PrefixWords, sure: string, t: SearchTuning): number[] | null {
   const folded = ownWordsOf(coll, q, words);
-  const restMatch = toFtsMatch({ ...q, clauses: q.clauses.filter((c) => c.anyOf.every((term) => !term.prefix)) });
-  const sure = namedWordsMatch(q, words, words.frequent);
-  if (folded === null || restMatch === null || sure === null) return null;
+  const restMatch = otherWordsMatch(q);
+  if (folded === null || restMatch === null) return null;
   const cap = t.ownWordsReads > 0 ? Math.floor(words.pages / (2 * t.ownWordsReads)) : undefined;
-  const rest = coll.column(buildMatchIdsSql(restMatch, cap === undefined ? undefined : cap + 1)) as number[];
+  const rest = matchIds(coll, restMatch, cap === undefined ? undefined : cap + 1);
   if (cap !== undefined && rest.length > cap) return null;
-  const held = new Set(coll.column(buildMatchIdsSql(sure)) as number[]);
+  const held = new Set(matchIds(coll, sure));
   return rest.filter((pid) => held.has(pid) || matchesOwnWords(coll, q, folded, pid));
+}
+
+/** The page ids of `match`'s matches, unranked: at most `limit` of them when given. */
+function matchIds(coll: Collection, match: string, limit?: number): number[] {
+  return coll.column(buildMatchIdsSql(match, limit)) as number[];
+}
+
+/** The query held to its clauses that hold no prefix (every match is among their pages); null when none is
+ *  positive. */
+function otherWordsMatch(q: ParsedQuery): string | null {
+  return toFtsMatch({ ...q, clauses: q.clauses.filter((c) => c.anyOf.every((term) => !term.prefix)) });
 }
 
 /** The query's prefixes folded (PrefixWords `folded`), when a page can be tested in its own words for them
