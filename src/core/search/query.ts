@@ -282,7 +282,7 @@ function dateDigits(v: string): string | null {
 }
 
 /** Prefix terms written out as the words of the index that begin with them (an FTS5 OR, search/index.ts
- *  prefixCompletions): the same pages as the prefix, for the uses that do not rank. */
+ *  PrefixWords `completions`): the same pages as the prefix, for the uses that do not rank. */
 export type Completions = ReadonlyMap<Term, string>;
 
 /** Text as an FTS5 string literal (its quotes doubled), and a prefix of the words that begin with it. */

@@ -952,7 +952,7 @@ export class Collection {
   /** Brings the word list (page_words, migration 9) up to the pages' index, after a run that wrote pages: the words
    *  of the pages added since it was true, read from an index of only those pages (no positions), or the whole list
    *  again when it is not true any more (a page's text changed) or more than a tenth of the pages are new. Search
-   *  reads a prefix's words from it while it holds every page's (search/index.ts prefixCompletions). */
+   *  reads a prefix's words from it while it holds every page's (search/index.ts PrefixWords `completions`). */
   refreshWordList(): void {
     const through = this.stmt('SELECT CAST(value AS INTEGER) AS through FROM meta WHERE key = ?').get(META_WORDS_THROUGH) as
       { through: number } | undefined;

@@ -2,7 +2,7 @@
 // on more pages than the rank window is ranked within its newest matches, totals above the exact-count limit are
 // estimated and flagged, and filters still find hits that lie outside the window.
 import { describe, expect, it } from 'vitest';
-import { MAX_COMPLETIONS, search, searchFacets } from '../../../src/core/search/index.js';
+import { MAX_COMPLETIONS, search, searchFacets, type SearchResult } from '../../../src/core/search/index.js';
 import { parseQuery } from '../../../src/core/search/query.js';
 import { join } from 'node:path';
 import { buildCollection, collectionOf, spied, tempDir, type FakePage } from './helpers.js';
@@ -388,13 +388,11 @@ describe('prefixes tested in each page\'s own words, sorted by date', () => {
       const sorted = search(own(), query, { sort: 'date', limit: 50, tuning: { dateSortMatches: 1e9 } });
       expect(found.plan).toBe('date-sql');
       expect(found.hits.map((h) => h.capture.digest)).toEqual(sorted.hits.map((h) => h.capture.digest));
-      // Where it holds prefixes, other words and no prefix negated (a page without a prefix's frequent words may
-      // still hold it: each page would be tested).
+      // Where it holds prefixes and other words (a negated prefix too: its frequent words drop pages at once).
       const { clauses } = parseQuery(query);
       const otherWords = clauses.some((c) => !c.negated && c.anyOf.every((term) => !term.prefix));
-      const negatedPrefix = clauses.some((c) => c.negated && c.anyOf.some((term) => term.prefix));
       const byIds = seen.some((sql) => /p\.id IN \(SELECT value FROM json_each\(@ids\)\)/.test(sql));
-      expect(byIds).toBe(query.includes('*') && otherWords && !negatedPrefix && own().ftsRank);
+      expect(byIds).toBe(query.includes('*') && otherWords && own().ftsRank);
     });
   }
   it('past the lookups, tests only the pages holding the other words when they are fewer than the prefix\'s', () => {
@@ -416,6 +414,76 @@ describe('prefixes tested in each page\'s own words, sorted by date', () => {
     }
     // Folded as the index folds: Lândmark is found by lan*, and in:main leaves out the pages with it in a footer.
     expect(search(own(), 'lan*', { limit: 50 }).hits.length).toBeGreaterThan(search(own(), 'in:main lan*', { limit: 50 }).hits.length);
+  });
+});
+
+// A negated prefix beside other words (`captain -con*`): where the ranking extension is loaded, its matches are found
+// as the other words' pages, those holding the prefix's most frequent words dropped at once and the rest tested in
+// their own words (as_words), and ranked, counted and sorted without FTS5 merging the prefix. Each query is asked so
+// (ownWordsReads 0: tested whatever it costs) and by FTS5 (ownWordsReads huge: never worth it), with a rank window of
+// five pages, so that the tiers' bounds matter: the same pages in the same order, page by page, and the same totals
+// and facets.
+describe('a negated prefix beside other words, found in the pages\' own words', () => {
+  const M = 40;
+  // 'neg' begins more words than its FREQUENT_WORDS: 'negfreq' on every third page, a word of its own on each of the
+  // pages 1, 4, 7... (those past the frequent words are tested), 'Négatif' folded to one on page 38, and every fifth
+  // page's 'neg' words only in a footer line, outside the main content. 'keel' is on most pages, a different number of
+  // times each, so bm25 orders them otherwise than by age.
+  const NEG: FakePage[] = Array.from({ length: M }, (_, i) => {
+    const neg = [i % 3 === 0 ? 'negfreq' : '', i % 3 === 1 ? `neg${i}` : '', i === 38 ? 'Négatif' : ''].filter(Boolean).join(' ');
+    const main = `page ${i} ${i % 4 === 3 ? '' : 'keel '.repeat((i * 7) % 5 + 1)}${i % 5 === 0 ? '' : neg}`.trim();
+    const footer = i % 5 === 0 ? `footer ${neg}` : 'footer';
+    return {
+      digest: `sha1:N${String(i).padStart(3, '0')}`,
+      title: i % 6 === 0 ? `keel ${i}` : `title ${i}`,
+      text: `${main}\n${footer}`,
+      main,
+      captures: [{ uri: `http://${i % 2 ? 'odd' : 'even'}.example.org/${i}`, timestamp: `2021${String((i % 12) + 1).padStart(2, '0')}01000000` }],
+    };
+  });
+  const negs = collectionOf(NEG);
+  const digests = (r: SearchResult) => r.hits.map((h) => h.capture.digest);
+  const QUERIES = ['keel -neg*', 'page -neg*', 'in:main page -neg*', 'keel OR quartz -neg*', 'keel -NEG*', 'keel -negfreq*',
+    'keel -neg* -zzq*', 'page -neg* site:odd.example.org', 'keel -neg* from:20210601000000', 'page -neg* -keel'];
+  // 'keel' and 'page' are very common words here (listed newest first), unless commonShare is 1 (ranked in tiers).
+  for (const [how, common] of [['common words newest first', {}], ['ranked in tiers', { commonShare: 1 }]] as const) {
+    const OWN = { ownWordsReads: 0, rankWindow: 5, ...common };
+    const FTS5 = { ownWordsReads: 1e9, rankWindow: 5, ...common };
+    for (const query of QUERIES) {
+      it(`${query}: the same hits, pages, totals and facets as FTS5's (${how})`, () => {
+        expect(negs().ftsRank).toBe(true);
+        const { spy, seen, matched } = spied(negs());
+        const ranked = search(spy, query, { limit: 50, tuning: OWN });
+        const reference = search(negs(), query, { limit: 50, tuning: FTS5 });
+        expect(digests(ranked)).toEqual(digests(reference));
+        expect(ranked.hits.length).toBeGreaterThan(0);
+        expect(ranked.hits.length).toBeLessThan(M);
+        const paged = [0, 3, 6, 9, 12, 15].flatMap((offset) => digests(search(negs(), query, { limit: 3, offset, tuning: OWN })));
+        expect(paged).toEqual(digests(reference).slice(0, 18));
+        expect(digests(search(negs(), query, { sort: 'date', limit: 50, tuning: OWN })))
+          .toEqual(digests(search(negs(), query, { sort: 'date', limit: 50, tuning: FTS5 })));
+        const facets = searchFacets(negs(), query, OWN);
+        expect({ ...facets, tookMs: 0 }).toEqual({ ...searchFacets(negs(), query, FTS5), tookMs: 0 });
+        expect(facets).toMatchObject({ total: reference.hits.length, totalIsEstimate: false });
+        // Found in their own words: no statement matched the negated prefix whole, and the pages left past its frequent
+        // words were tested.
+        expect(matched.filter((m) => /\bneg\*|NEG\*|negfreq\*/i.test(m))).toEqual([]);
+        expect(seen.some((sql) => /as_words\(pages_fts, @prefix\)/.test(sql))).toBe(true);
+      });
+    }
+  }
+  it('asked of FTS5, the reference tests no page in its own words', () => {
+    const { spy, seen } = spied(negs());
+    search(spy, 'keel -neg*', { limit: 50, tuning: { ownWordsReads: 1e9, rankWindow: 5 } });
+    searchFacets(spy, 'keel -neg*', { ownWordsReads: 1e9 });
+    expect(seen.some((sql) => /as_words\(pages_fts, @prefix\)/.test(sql))).toBe(false);
+  });
+  it('the exclusion holds on the whole page, folded: footers and Négatif are excluded, a page without neg words is kept', () => {
+    const hits = new Set(digests(search(negs(), 'in:main page -neg*', { limit: 50, tuning: { ownWordsReads: 0 } })));
+    expect(hits.has('sha1:N010')).toBe(false); // negfreq in its footer only
+    expect(hits.has('sha1:N038')).toBe(false); // Négatif
+    expect(hits.has('sha1:N037')).toBe(false); // neg37, past the frequent words
+    expect(hits.has('sha1:N002')).toBe(true);
   });
 });
 

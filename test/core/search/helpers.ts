@@ -110,9 +110,11 @@ export function collectionOf(pages: FakePage[], opts: BuildOptions = {}): () => 
   return () => coll!;
 }
 
-/** The collection, and the SQL texts the store has run through it so far. */
-export function spied(coll: Collection): { spy: Collection; seen: string[] } {
+/** The collection, the SQL texts the store has run through it so far, and the FTS5 expressions they matched
+ *  (their `match` parameters). */
+export function spied(coll: Collection): { spy: Collection; seen: string[]; matched: string[] } {
   const seen: string[] = [];
+  const matched: string[] = [];
   const spy = new Proxy(coll, {
     get(target, prop) {
       const v: unknown = Reflect.get(target, prop, target);
@@ -120,9 +122,11 @@ export function spied(coll: Collection): { spy: Collection; seen: string[] } {
       return (...args: unknown[]) => {
         const q = args[0] as Partial<SqlQuery> | undefined;
         if (typeof q?.sql === 'string') seen.push(q.sql);
+        const match = (q?.params as Record<string, unknown> | undefined)?.match;
+        if (typeof match === 'string') matched.push(match);
         return (v as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
   });
-  return { spy, seen };
+  return { spy, seen, matched };
 }

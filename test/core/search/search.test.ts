@@ -146,6 +146,11 @@ const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
   ['date sort, a prefix\'s matches in their own words', { ownWordsReads: 0 }, {
     query: 'archive ma*', options: { sort: 'date' }, plan: 'date-sql', statement: /p\.id IN \(SELECT value FROM json_each\(@ids\)\)/, extension: true,
   }],
+  // Ranked, a negated prefix beside other words: its matches found as those words' pages, tested in their own words,
+  // kept by id and scored without the prefix, in tiers of one page (rankWindow 1).
+  ['ranked, a negated prefix\'s matches in their own words', { ownWordsReads: 0, rankWindow: 1, commonShare: 1 }, {
+    query: 'archive -ma*', options: {}, plan: 'ranked-matches', statement: /as_words\(pages_fts, @prefix\)/, extension: true,
+  }],
   // With a host of few captures, the walk reads that host's captures alone; of more (selectivePages 0), every capture
   // newest first, the host tested on each.
   ['date scan, the host\'s captures', { dateSortMatches: 0 }, {
