@@ -2,7 +2,7 @@
 // on more pages than the rank window is ranked within its newest matches, totals above the exact-count limit are
 // estimated and flagged, and filters still find hits that lie outside the window.
 import { describe, expect, it } from 'vitest';
-import { MAX_COMPLETIONS, search, searchFacets, type SearchResult } from '../../../src/core/search/index.js';
+import { MARK_END, MARK_START, MAX_COMPLETIONS, search, searchFacets, type SearchResult } from '../../../src/core/search/index.js';
 import { parseQuery } from '../../../src/core/search/query.js';
 import { join } from 'node:path';
 import { buildCollection, collectionOf, spied, tempDir, type FakePage } from './helpers.js';
@@ -380,19 +380,22 @@ describe('prefixes tested in each page\'s own words, sorted by date', () => {
     }
   }
   // Fewer matches than dateSortMatches are sorted whole: with ownWordsReads 0, a query with other words has its
-  // matches found as their pages tested in their own words (ownMatchIds), never by FTS5 merging the prefix.
+  // matches found as their pages tested in their own words (ownMatchIds), never by FTS5 merging the prefix; any other
+  // holding a prefix has them read once by FTS5. Either way the sort reads them by id.
   for (const query of QUERIES) {
     it(`${query}: sorted whole, the same pages whether its matches are found in their own words or by FTS5`, () => {
-      const { spy, seen } = spied(own());
+      const { spy, seen, matched } = spied(own());
       const found = search(spy, query, { sort: 'date', limit: 50, tuning: { ownWordsReads: 0 } });
       const sorted = search(own(), query, { sort: 'date', limit: 50, tuning: { dateSortMatches: 1e9 } });
       expect(found.plan).toBe('date-sql');
       expect(found.hits.map((h) => h.capture.digest)).toEqual(sorted.hits.map((h) => h.capture.digest));
-      // Where it holds prefixes and other words (a negated prefix too: its frequent words drop pages at once).
+      // In their own words where it holds prefixes and other words (a negated prefix too: its frequent words drop
+      // pages at once), so that no statement matches a prefix ("lan"*).
       const { clauses } = parseQuery(query);
       const otherWords = clauses.some((c) => !c.negated && c.anyOf.every((term) => !term.prefix));
       const byIds = seen.some((sql) => /p\.id IN \(SELECT value FROM json_each\(@ids\)\)/.test(sql));
-      expect(byIds).toBe(query.includes('*') && otherWords && own().ftsRank);
+      expect(byIds).toBe(query.includes('*'));
+      expect(matched.some((m) => m.includes('"*'))).toBe(query.includes('*') && !(otherWords && own().ftsRank));
     });
   }
   it('past the lookups, tests only the pages holding the other words when they are fewer than the prefix\'s', () => {
@@ -477,6 +480,21 @@ describe('a negated prefix beside other words, found in the pages\' own words', 
     search(spy, 'keel -neg*', { limit: 50, tuning: { ownWordsReads: 1e9, rankWindow: 5 } });
     searchFacets(spy, 'keel -neg*', { ownWordsReads: 1e9 });
     expect(seen.some((sql) => /as_words\(pages_fts, @prefix\)/.test(sql))).toBe(false);
+  });
+  // A word written against Japanese ('アプリnavy') is a token of its own to the index's segmenter but not to the
+  // snippet's pattern, so its snippet is FTS5's: asked without the exclusions, which mark nothing on a hit.
+  const mixed = collectionOf([
+    { digest: 'sha1:MIX', title: 'mixed', text: 'ヘルプ\nアプリnavy、status\nmore', captures: [{ uri: 'http://mixed.example.org/', timestamp: '20200101000000' }] },
+    { digest: 'sha1:NEG', title: 'negated', text: 'navy negate', captures: [{ uri: 'http://mixed.example.org/neg', timestamp: '20200101000000' }] },
+  ]);
+  it('a snippet from FTS5 is asked without the exclusions, so a negated prefix is not merged for it', () => {
+    const { spy, seen, matched } = spied(mixed());
+    const [hit, ...others] = search(spy, 'navy -neg*', { limit: 5 }).hits;
+    expect(others).toEqual([]);
+    expect(hit.snippet).toContain(`${MARK_START}navy${MARK_END}`);
+    expect(hit.snippet).toBe(search(mixed(), 'navy', { limit: 5 }).hits.find((h) => h.capture.digest === 'sha1:MIX')!.snippet);
+    expect(seen.filter((sql) => sql.includes('snippet(pages_fts'))).toHaveLength(1);
+    expect(matched.at(-1)).toBe('"navy"');
   });
   it('the exclusion holds on the whole page, folded: footers and Négatif are excluded, a page without neg words is kept', () => {
     const hits = new Set(digests(search(negs(), 'in:main page -neg*', { limit: 50, tuning: { ownWordsReads: 0 } })));
