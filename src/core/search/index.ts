@@ -239,9 +239,9 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
         && Math.min(captures, need / t.commonShare) * t.matchesPerPageLookup * captures < need * span;
       if (newestFirst && lookUp) tiers = [() => buildNewestFilterMatchesSql(scoredMatch, mainFirstMatch(scored), scored)];
       else if (newestFirst) {
-        // Newest first, a prefix is read as its words (PrefixWords `completions`): the same pages, without the merge, as long as
-        // the read stops early; intersected with a filter's set of pages it may read every match, and an OR pays each
-        // row a step per word.
+        // Newest first, a prefix is read as its words (PrefixWords `completions`): the same pages, without the merge,
+        // as long as the read stops early; intersected with a filter's set of pages it may read every match, and an OR
+        // pays each row a step per word.
         const filter: PageFilter | undefined = filtered ? { q: scored, way: probeNewest ? 'probe' : 'set' } : undefined;
         const lazy = filter?.way === 'set' ? undefined : completions;
         const whole = readWhole(scored);
@@ -339,8 +339,9 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
  *  in 10 ms; listed newest first, they are a forward read of the newest matches. A prefix is not ranked by itself, as
  *  Lucene and Elasticsearch give every match of one the same score: bm25 would weigh the prefix as one term whose
  *  doclist is every word's of it merged (ranking pov* at a million pages merges ~100,000 pages' positions: ~60 ms),
- *  while its words, listed (PrefixWords `completions`), are read lazily newest first. Its share is given as 0: a candidate
- *  looked up in a match holding a prefix would have that merge made again for each (search's candidateLookups). */
+ *  while its words, listed (PrefixWords `completions`), are read lazily newest first. Its share is given as 0: a
+ *  candidate looked up in a match holding a prefix would have that merge made again for each (search's
+ *  candidateLookups). */
 export function commonClauses(coll: Collection, q: ParsedQuery, t: SearchTuning): Map<Clause, number> {
   const found = new Map<Clause, number>();
   const hi = coll.get<{ hi: number | null }>(buildPageSpanSql())?.hi ?? 0;
@@ -555,7 +556,7 @@ function moreMatchesThan(
   if (own.ids !== null) return own.ids.length > n;
   if (!holdsPrefix(q)) return newestMatchIds(coll, newestRead(q, match), 1, t, n).length > 0;
   // FTS5 merges a prefix before its first row, for this count and again for the sort: read once, a match of at most
-  // n pages is kept for the sort (`climate -com*` at a million pages: 1.7 s -> 0.9).
+  // n pages is kept for the sort (`climate -com*` at a million pages: 2.0-2.3 s -> 1.2).
   const ids = matchIds(coll, match, n + 1);
   if (ids.length <= n) own.ids = ids;
   return ids.length > n;
@@ -662,7 +663,8 @@ interface NewestRead {
  *  costs less than windows that each set up their cursors and overshoot (the newest 2,001 matches of "the": 0.5 ms
  *  CPU backwards, 1.2-1.6 in windows; the two-term class's first hits: 7.3 ms CPU p95 backwards, 8.0 in windows).
  *  A prefix's windows would each pay what FTS5 does before its first row: a prefix left whole has every doclist it
- *  covers merged, and written out as its words (PrefixWords `completions`) it opens up to MAX_COMPLETIONS words' segments. */
+ *  covers merged, and written out as its words (PrefixWords `completions`) it opens up to MAX_COMPLETIONS words'
+ *  segments. */
 function readWhole(q: ParsedQuery): boolean {
   const terms = q.clauses.flatMap((c) => c.anyOf);
   return terms.some((term) => term.prefix) || !terms.some((term) => phraseWordTerms(term).length > 0);
@@ -1051,8 +1053,9 @@ function matchTest(
  *  (excludedWordsMatch), one FTS5 read of them all each; else tested in its own words (matchesOwnWords). A page is
  *  tested in up to 20 ms (a big page's text), so without either read every page would be (`captain -con*`: 4.9 s,
  *  against 190 ms with the negated prefix's frequent words dropping 2,049 of its 2,267 pages): null then, and null
- *  where it would cost more than the merge (more of those pages than the prefixes' pages over twice
- *  `ownWordsReads`), or cannot be done (no ranking extension, no other positive word). */
+ *  where it would cost more than the merge (more of those pages than the prefixes' pages over twice `ownWordsReads`,
+ *  or more of them left to test than over eight times it), or cannot be done (no ranking extension, no other positive
+ *  word). */
 function ownMatchIds(coll: Collection, q: ParsedQuery, words: PrefixWords, sure: string | null, t: SearchTuning): number[] | null {
   const folded = ownWordsOf(coll, q, words);
   const restMatch = otherWordsMatch(q);
@@ -1076,7 +1079,7 @@ function ownMatchIds(coll: Collection, q: ParsedQuery, words: PrefixWords, sure:
  *  (PrefixWords `frequent`), as one FTS5 OR: a page that holds it holds a clause the query excludes, so it is no
  *  match. Unscoped, as toFtsMatch leaves exclusions. Null when the query has no such clause. */
 function excludedWordsMatch(q: ParsedQuery, words: PrefixWords): string | null {
-  const met = q.clauses.filter((c) => c.negated && c.anyOf.some((term) => term.prefix)).flatMap((c) => {
+  const met = q.clauses.filter(excludesPrefix).flatMap((c) => {
     // A prefix with no words (none listed) can hold no page: it is left out of the clause.
     const anyOf = c.anyOf.filter((term) => !term.prefix || words.frequent.has(term));
     return anyOf.length > 0 ? [toFtsMatch({ clauses: [{ negated: false, anyOf }], filters: q.filters }, words.frequent)!] : [];
@@ -1084,14 +1087,19 @@ function excludedWordsMatch(q: ParsedQuery, words: PrefixWords): string | null {
   return met.length === 0 ? null : `(${met.join(' OR ')})`;
 }
 
-/** Whether the query excludes a prefix (`-con*`). */
+/** Whether a clause excludes a prefix (`-con*`). */
+function excludesPrefix(c: Clause): boolean {
+  return c.negated && c.anyOf.some((term) => term.prefix);
+}
+
+/** Whether the query excludes a prefix. */
 function negatesPrefix(q: ParsedQuery): boolean {
-  return q.clauses.some((c) => c.negated && c.anyOf.some((term) => term.prefix));
+  return q.clauses.some(excludesPrefix);
 }
 
 /** The query without the clauses that exclude a prefix. */
 function withoutNegatedPrefixes(q: ParsedQuery): ParsedQuery {
-  return { ...q, clauses: q.clauses.filter((c) => !(c.negated && c.anyOf.some((term) => term.prefix))) };
+  return { ...q, clauses: q.clauses.filter((c) => !excludesPrefix(c)) };
 }
 
 /** A test of membership in `ids`. */
