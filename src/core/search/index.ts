@@ -1053,24 +1053,27 @@ function matchTest(
  *  (excludedWordsMatch), one FTS5 read of them all each; else tested in its own words (matchesOwnWords). A page is
  *  tested in up to 20 ms (a big page's text), so without either read every page would be (`captain -con*`: 4.9 s,
  *  against 190 ms with the negated prefix's frequent words dropping 2,049 of its 2,267 pages): null then, and null
- *  where it would cost more than the merge (more of those pages than the prefixes' pages over twice `ownWordsReads`,
- *  or more of them left to test than over eight times it), or cannot be done (no ranking extension, no other positive
- *  word). */
+ *  where it would cost more than half the merge (its budget, below), or cannot be done (no ranking extension, no
+ *  other positive word). */
 function ownMatchIds(coll: Collection, q: ParsedQuery, words: PrefixWords, sure: string | null, t: SearchTuning): number[] | null {
   const folded = ownWordsOf(coll, q, words);
   const restMatch = otherWordsMatch(q);
   const excluded = excludedWordsMatch(q, words);
   if (folded === null || restMatch === null || (sure === null && excluded === null)) return null;
-  const cap = t.ownWordsReads > 0 ? Math.floor(words.pages / (2 * t.ownWordsReads)) : undefined;
-  const rest = matchIds(coll, restMatch, cap === undefined ? undefined : cap + 1);
-  if (cap !== undefined && rest.length > cap) return null;
+  // What finding them so may cost, in page tests: half what FTS5's merge of the prefixes would. A test costs what
+  // merging ~2,000 of their pages does (0.2-0.8 ms a page against ~0.17 us a merged page, at a million pages: four of
+  // ownWordsReads' pages read into a set), and a page of the other words at most a fiftieth of a test (read, and
+  // looked up in the prefixes' frequent words: 1-17 us a page). `climate -com*`: 24,930 pages, 24,412 dropped at
+  // once (22-94 ms), 518 tested (88-424 ms), against 0.85-1.1 s to merge `com*`'s 5.4M; `lethal -tra*` is left to
+  // FTS5: 619 pages to test, 216 ms, against 280 ms to merge `tra*`'s 1.9M.
+  const budget = t.ownWordsReads > 0 ? words.pages / (8 * t.ownWordsReads) : Infinity;
+  const bound = 50 * budget;
+  const rest = matchIds(coll, restMatch, Number.isFinite(bound) ? Math.floor(bound) + 1 : undefined);
+  if (rest.length > bound) return null;
   const held = new Set(sure === null ? [] : matchIds(coll, sure));
   const dropped = new Set(excluded === null ? [] : matchIds(coll, `(${restMatch}) AND ${excluded}`));
   const tested = rest.filter((pid) => !held.has(pid) && !dropped.has(pid));
-  // A page tested costs what FTS5 merging ~2,000 of the prefixes' pages does (0.2-0.8 ms a page against ~0.17 us a
-  // merged page, at a million pages), four of ownWordsReads' pages read into a set: tested while that is at most
-  // half the merge (`lethal -tra*`: 619 pages, 216 ms, against 280 ms to merge `tra*`'s 1.9M).
-  if (t.ownWordsReads > 0 && tested.length * 8 * t.ownWordsReads > words.pages) return null;
+  if (rest.length / 50 + tested.length > budget) return null;
   const found = new Set(tested.filter((pid) => matchesOwnWords(coll, q, folded, pid)));
   return rest.filter((pid) => held.has(pid) || found.has(pid)).reverse();
 }
@@ -1278,6 +1281,8 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
   let sample: number[] | undefined;
   let matchCount: number;
   let sampled = false;
+  // Every match was counted (ownMatchIds), though the facets may be counted on a sample of them.
+  let counted = false;
   // Without words, a filter that keeps many pages (a date range, a media type) has the pages of its newest captures
   // walked, as search lists them: all of them when they are few, else the newest exactCountLimit as the sample, its
   // total estimated from the share of captures walked to find them (grouping all of text/html's captures by page
@@ -1311,19 +1316,17 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
     matchCount = 0;
   } else {
     // Prefixes beside other words whose matches are found in their own words (ownMatchIds: `captain -con*` at a
-    // million pages, 19 matches, 263-451 ms reading the newest through its cover) are counted whole, exactly.
+    // million pages, 19 matches, 263-451 ms reading the newest through its cover) are counted exactly, and the facets
+    // on the newest exactCountLimit of them, as below. Else at most exactCountLimit + 1 matches, newest first: a
+    // prefix is read as its words (PrefixWords `completions`).
     const words = holdsPrefix(q) ? prefixWords(coll, q) : null;
     const own = words ? ownMatchIds(coll, q, words, namedWordsMatch(q, words, words.frequent), t) : null;
-    if (own) {
-      const { facets, pages } = countFacets(coll, buildFacetRowsSql(q, own));
-      return { total: filtered ? pages : own.length, totalIsEstimate: false, facets, facetsAreSample: false, tookMs: performance.now() - t0 };
-    }
-    // At most exactCountLimit + 1 matches, newest first: a prefix is read as its words (PrefixWords `completions`).
-    const newest = newestMatchIds(coll, newestRead(q, toFtsMatch(q, words?.completions)!), t.exactCountLimit + 1, t);
+    const newest = own ?? newestMatchIds(coll, newestRead(q, toFtsMatch(q, words?.completions)!), t.exactCountLimit + 1, t);
     sampled = newest.length > t.exactCountLimit;
     sample = sampled ? newest.slice(0, t.exactCountLimit) : newest;
-    matchCount = sampled ? estimateMatches(coll, t.exactCountLimit, newest[t.exactCountLimit]) : newest.length;
-    const selective = sampled && filtered ? selectiveHits(coll, q, match, t, matchCount) : null;
+    counted = own !== null;
+    matchCount = own ? own.length : sampled ? estimateMatches(coll, t.exactCountLimit, newest[t.exactCountLimit]) : newest.length;
+    const selective = sampled && filtered && !own ? selectiveHits(coll, q, match, t, matchCount) : null;
     if (selective) {
       const { ids, exact } = selective;
       const { facets } = countFacets(coll, buildFacetRowsSql(q, exact ? ids : ids.slice(0, t.exactCountLimit)));
@@ -1333,9 +1336,9 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
   }
   const { facets, pages } = countFacets(coll, buildFacetRowsSql(q, sample));
   // Filtered, the hits among the sample, scaled to the whole set when it is a sample (a sample of a filter's own
-  // pages is all hits).
+  // pages is all hits). Unfiltered, a count of every match (own) is exact.
   const total = !filtered ? matchCount : sampled ? Math.round((pages / sample!.length) * matchCount) : pages;
-  return { total, totalIsEstimate: sampled, facets, facetsAreSample: sampled, tookMs: performance.now() - t0 };
+  return { total, totalIsEstimate: sampled && (filtered || !counted), facets, facetsAreSample: sampled, tookMs: performance.now() - t0 };
 }
 
 /** The match total of a huge set from its newest `n` matches, which lie above rowid `floor`: their density over that

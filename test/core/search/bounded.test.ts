@@ -475,6 +475,20 @@ describe('a negated prefix beside other words, found in the pages\' own words', 
       });
     }
   }
+  it('counted in their own words, more matches than exactCountLimit: the total exact, the facets of the newest', () => {
+    for (const query of ['page -neg*', 'keel OR quartz -neg*']) {
+      const all = searchFacets(negs(), query, { ownWordsReads: 1e9 });
+      const own = searchFacets(negs(), query, { ownWordsReads: 0, exactCountLimit: 3 });
+      const sampled = searchFacets(negs(), query, { ownWordsReads: 1e9, exactCountLimit: 3 });
+      expect(all.total).toBeGreaterThan(3);
+      expect(own).toMatchObject({ total: all.total, totalIsEstimate: false, facetsAreSample: true });
+      expect(sampled).toMatchObject({ totalIsEstimate: true, facetsAreSample: true });
+      expect(own.facets).toEqual(sampled.facets);
+      // Filtered, the hits among the sample are scaled, as FTS5's sample is.
+      const filtered = searchFacets(negs(), `${query} site:odd.example.org`, { ownWordsReads: 0, exactCountLimit: 3 });
+      expect(filtered.totalIsEstimate).toBe(true);
+    }
+  });
   it('asked of FTS5, the reference tests no page in its own words', () => {
     const { spy, seen } = spied(negs());
     search(spy, 'keel -neg*', { limit: 50, tuning: { ownWordsReads: 1e9, rankWindow: 5 } });
