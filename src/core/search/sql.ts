@@ -431,6 +431,14 @@ export function buildHostPagesSql(q: ParsedQuery, every?: number): SqlQuery {
   return { sql: `SELECT DISTINCT c.page_id AS pid FROM captures c WHERE ${cf} AND c.page_id % @every = 0`, params };
 }
 
+/** The pages with a capture on the filter's hosts, from the host index alone: at most `limit` of them (at 1M pages,
+ *  www.batri.fr's 23,597: 13 ms). */
+export function buildHostPageIdsSql(q: ParsedQuery, limit: number): SqlQuery {
+  const params: Params = { limit };
+  const cf = captureFilterSql(q, params);
+  return { sql: `SELECT DISTINCT c.page_id AS pid FROM captures c WHERE ${cf} AND c.page_id IS NOT NULL LIMIT @limit`, params };
+}
+
 /** The rowid span of all captures: how many captures a filter without host or time ranges walks through. */
 export function buildCaptureSpanSql(): SqlQuery {
   return { sql: `SELECT (SELECT min(id) FROM captures) AS lo, (SELECT max(id) FROM captures) AS hi`, params: {} };

@@ -519,6 +519,57 @@ describe('a negated prefix beside other words, found in the pages\' own words', 
   });
 });
 
+// A host beside words, sorted by date: the words' matches and the host's pages read as two sets and intersected
+// (hostMatchIds), the pages both hold sorted by id. Pages have one to three captures, on a.example.org, its subdomain
+// or b.example.org, at times that do not follow page ids; the same pages in the same order as sorting every match
+// (hostSetMatches 0) and as walking the captures newest first (dateSortMatches 0 too).
+describe('a host beside words, sorted by date', () => {
+  const M = 60;
+  const HOSTS = ['a.example.org', 'news.a.example.org', 'b.example.org'];
+  const HOSTED: FakePage[] = Array.from({ length: M }, (_, i) => ({
+    digest: `sha1:H${String(i).padStart(3, '0')}`,
+    title: `page ${i}`,
+    text: `page ${i} ${i % 3 === 0 ? 'harbor' : ''} ${i % 7 === 0 ? 'lamp' : ''} ${i % 2 === 0 ? 'even' : 'odd'}`,
+    captures: Array.from({ length: (i % 3) + 1 }, (_, k) => ({
+      uri: `http://${HOSTS[(i + k) % 3]}/${i}/${k}`,
+      timestamp: `20${String(10 + ((i * 7 + k * 5) % 12)).padStart(2, '0')}0${(k % 9) + 1}01000000`,
+    })),
+  }));
+  const hosted = collectionOf(HOSTED);
+  const digests = (r: SearchResult) => r.hits.map((h) => h.capture.digest);
+  const QUERIES = ['harbor site:a.example.org', 'lamp site:news.a.example.org', 'harbor OR lamp site:b.example.org',
+    'harbor -lamp site:a.example.org', 'harbor site:a.example.org from:2015', 'harbor even site:a.example.org to:2018',
+    'harbor site:a.example.org site:b.example.org', 'lamp site:b.example.org'];
+  for (const query of QUERIES) {
+    it(`${query}: the same pages in the same order as sorting every match or walking the captures`, () => {
+      const { spy, seen } = spied(hosted());
+      const sets = search(spy, query, { sort: 'date', limit: 50 });
+      expect(sets.plan).toBe('host-matches');
+      expect(seen.some((sql) => /^SELECT DISTINCT c\.page_id AS pid FROM captures c WHERE /.test(sql))).toBe(true);
+      const sorted = search(hosted(), query, { sort: 'date', limit: 50, tuning: { hostSetMatches: 0 } });
+      const walked = search(hosted(), query, { sort: 'date', limit: 50, tuning: { hostSetMatches: 0, dateSortMatches: 0 } });
+      expect(sorted.plan).toBe('date-sql');
+      expect(walked.plan).toBe('date-scan');
+      expect(digests(sets)).toEqual(digests(sorted));
+      expect(digests(sets)).toEqual(digests(walked));
+      expect(sets.hits.map((h) => h.capture.uri)).toEqual(sorted.hits.map((h) => h.capture.uri));
+      expect(sets.hits.length).toBeGreaterThan(0);
+      expect(sets.hits.length).toBeLessThan(M);
+      const paged = [0, 2, 4, 6].flatMap((offset) => digests(search(hosted(), query, { sort: 'date', limit: 2, offset })));
+      expect(paged).toEqual(digests(sets).slice(0, 8));
+    });
+  }
+  it('leaves a host too large for its words\' matches to the other ways: past hostSetPages, or 25 host pages a match', () => {
+    expect(search(hosted(), 'harbor site:a.example.org', { sort: 'date', tuning: { hostSetPages: 1 } }).plan).not.toBe('host-matches');
+    expect(search(hosted(), 'harbor site:a.example.org', { sort: 'date', tuning: { hostSetMatches: 1 } }).plan).not.toBe('host-matches');
+    // '59' is on page 59 alone, against the 120 captures of every host: more than 25 a match. 'lamp' is on 9 pages.
+    const one = search(hosted(), '59 site:example.org', { sort: 'date' });
+    expect(one.plan).toBe('date-sql');
+    expect(one.hits.map((h) => h.capture.digest)).toEqual(['sha1:H059']);
+    expect(search(hosted(), 'lamp site:example.org', { sort: 'date' }).plan).toBe('host-matches');
+  });
+});
+
 // A phrase with a very common word is listed newest first (its bm25 would walk that word's positions over the whole
 // collection); a phrase of rarer words keeps bm25 ranking. Pages are read newest first in windows of page ids, here
 // of one page at first (firstWindowPages), so that the windows' seams are crossed.

@@ -72,6 +72,8 @@ interface PlanProbe {
   statement?: RegExp;
   /** A plan of the ranking extension's (store/fts-rank.ts): where it is not loaded, the search takes another. */
   extension?: boolean;
+  /** A tuning under which the same query takes another plan, where this one is the default's. */
+  otherwise?: Partial<SearchTuning>;
 }
 /** The statement that keeps candidates by a capture lookup each (sql.ts FilterWay 'probe'). */
 const PROBED = /EXISTS \(SELECT 1 FROM captures c WHERE c\.page_id = pid /;
@@ -152,6 +154,12 @@ const PLANS: Array<[string, Partial<SearchTuning>, PlanProbe]> = [
   ['ranked, a negated prefix\'s matches in their own words', { ownWordsReads: 0, rankWindow: 1, commonShare: 1 }, {
     query: 'archive -ma*', options: {}, plan: 'ranked-matches', statement: /as_words\(pages_fts, @prefix\)/, extension: true,
   }],
+  // A host beside words, sorted by date: the words' matches and the host's pages read as two sets, and the pages both
+  // hold sorted by id (the default here; hostSetMatches 0 leaves them to the ways below).
+  ['date sort, a host\'s pages and the words\' matches as sets', {}, {
+    query: 'archive site:example.com', options: { sort: 'date' }, plan: 'host-matches',
+    statement: /^SELECT DISTINCT c\.page_id AS pid FROM captures c WHERE /, otherwise: { hostSetMatches: 0 },
+  }],
   // With a host of few captures, the walk reads that host's captures alone; of more (selectivePages 0), every capture
   // newest first, the host tested on each.
   ['date scan, the host\'s captures', { dateSortMatches: 0 }, {
@@ -183,8 +191,9 @@ describe.each(BUILDS)('%s', (_build, coll) => {
         return reported === probe.plan && (!probe.statement || statements.some((sql) => probe.statement!.test(sql)));
       };
       expect(ran(tuning)).toBe(!probe.extension || coll().ftsRank);
-      // Another plan for the same query: the default one, or for the default itself, the broad filter.
-      expect(ran(plan === 'ranked walk' ? PLANS.find(([name]) => name === 'broad filter')![1] : {})).toBe(false);
+      // Another plan for the same query: the default one, or for the default itself, the broad filter or the probe's
+      // own.
+      expect(ran(plan === 'ranked walk' ? PLANS.find(([name]) => name === 'broad filter')![1] : probe.otherwise ?? {})).toBe(false);
     });
 
     const run = (q: string, o: SearchOptions = {}) => search(coll(), q, { ...o, tuning });
