@@ -109,8 +109,8 @@ function withCaptureCount(sql: string): string {
 
 /**
  * The hits in date order (or of filters only): no bm25 at all; the match set is read as rowids only and each page's
- * newest matching capture sorts it, via the timestamp-bearing digest index. Relevance order is the ranked tiers'
- * (search/index.ts rankedTiers).
+ * newest matching capture sorts it, found on the page index of the captures (captures_page, which bears the time
+ * and the filters' columns). Relevance order is the ranked tiers' (search/index.ts rankedTiers).
  */
 export function buildDateHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
   const params: Params = { limit: o.limit, offset: o.offset };
@@ -123,6 +123,21 @@ export function buildDateHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
   } else if (match !== null) {
     inMatch = 'AND p.id IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH @match)';
     params.match = match;
+  }
+  // With words (or ids), each match's newest capture within the filters is found from the captures alone (the page
+  // index covers time, type, status, media type and host), and only the page of hits reads its pages' rows: joined
+  // to every match, SQLite read each one's page row too (at a million pages, `captain`'s 2,267 matches: 62-74 ->
+  // 11-18 ms; `records mime:text/html` 107-116 -> 14-15).
+  if (inMatch !== '') {
+    const newest = `SELECT c.page_id AS pid, c.id AS bestCapture, max(c.timestamp) AS bestTs
+      FROM captures c WHERE ${cf} ${inMatch.replace('p.id IN', 'c.page_id IN')}
+      GROUP BY c.page_id ORDER BY bestTs DESC, pid DESC LIMIT @limit OFFSET @offset`;
+    return {
+      sql: withCaptureCount(`SELECT h.*, ${CAPTURE_COLUMNS} FROM (
+          SELECT ${HIT_COLUMNS}, NULL AS score, t.bestCapture, t.bestTs FROM (${newest}) t JOIN pages p ON p.id = t.pid) h
+        JOIN captures c ON c.id = h.bestCapture JOIN warc_files f ON f.id = c.file_id`) + ' ORDER BY x.bestTs DESC, x.pageId DESC',
+      params,
+    };
   }
   // Without words, the captures the filter keeps are found first and their pages looked up: left to choose, SQLite
   // read every page row for a range or prefix of status or media type and looked up its captures (status:3xx at a

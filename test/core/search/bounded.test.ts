@@ -393,7 +393,7 @@ describe('prefixes tested in each page\'s own words, sorted by date', () => {
       // pages at once), so that no statement matches a prefix ("lan"*).
       const { clauses } = parseQuery(query);
       const otherWords = clauses.some((c) => !c.negated && c.anyOf.every((term) => !term.prefix));
-      const byIds = seen.some((sql) => /p\.id IN \(SELECT value FROM json_each\(@ids\)\)/.test(sql));
+      const byIds = seen.some((sql) => /c\.page_id IN \(SELECT value FROM json_each\(@ids\)\)/.test(sql));
       expect(byIds).toBe(query.includes('*'));
       expect(matched.some((m) => m.includes('"*'))).toBe(query.includes('*') && !(otherWords && own().ftsRank));
     });
