@@ -1122,9 +1122,9 @@ function hostMatchIds(coll: Collection, q: ParsedQuery, match: string, t: Search
   // site:www.boba.org`, 2,414 matches, 44 ms, against 73,283 host pages to read): the host is read while its pages
   // are at most HOST_PAGES_PER_MATCH a match, bounded from above by its captures, counted on the host index alone.
   const most = Math.min(t.hostSetPages, HOST_PAGES_PER_MATCH * matches.length);
-  if (coll.get<{ n: number }>(buildIndexedCaptureCountSql(hostsOf(q), most + 1))!.n > most) return null;
-  const pages = coll.column(buildHostPageIdsSql(hostsOf(q), most + 1)) as number[];
-  const held = new Set(pages);
+  const hosts = hostsOf(q);
+  if (coll.get<{ n: number }>(buildIndexedCaptureCountSql(hosts, most + 1))!.n > most) return null;
+  const held = new Set(coll.column(buildHostPageIdsSql(hosts, most + 1)) as number[]);
   const both = matches.filter((pid) => held.has(pid));
   return both.length > t.dateSortMatches ? null : both;
 }
