@@ -116,21 +116,22 @@ export function buildDateHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
   const params: Params = { limit: o.limit, offset: o.offset };
   const cf = captureFilterSql(q, params);
   const match = toFtsMatch(q);
-  let inMatch = '';
+  // The matches' pages: found before (ids), or read as rowids from the full-text index.
+  let matches: string | null = null;
   if (o.ids) {
-    inMatch = 'AND p.id IN (SELECT value FROM json_each(@ids))';
+    matches = '(SELECT value FROM json_each(@ids))';
     params.ids = JSON.stringify(o.ids);
   } else if (match !== null) {
-    inMatch = 'AND p.id IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH @match)';
+    matches = '(SELECT rowid FROM pages_fts WHERE pages_fts MATCH @match)';
     params.match = match;
   }
   // With words (or ids), each match's newest capture within the filters is found from the captures alone (the page
   // index covers time, type, status, media type and host), and only the page of hits reads its pages' rows: joined
   // to every match, SQLite read each one's page row too (at a million pages, `captain`'s 2,267 matches: 62-74 ->
   // 11-18 ms; `records mime:text/html` 107-116 -> 14-15).
-  if (inMatch !== '') {
+  if (matches !== null) {
     const newest = `SELECT c.page_id AS pid, c.id AS bestCapture, max(c.timestamp) AS bestTs
-      FROM captures c WHERE ${cf} ${inMatch.replace('p.id IN', 'c.page_id IN')}
+      FROM captures c WHERE ${cf} AND c.page_id IN ${matches}
       GROUP BY c.page_id ORDER BY bestTs DESC, pid DESC LIMIT @limit OFFSET @offset`;
     return {
       sql: withCaptureCount(`SELECT h.*, ${CAPTURE_COLUMNS} FROM (
@@ -141,11 +142,10 @@ export function buildDateHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
   }
   // Without words, the captures the filter keeps are found first and their pages looked up: left to choose, SQLite
   // read every page row for a range or prefix of status or media type and looked up its captures (status:3xx at a
-  // million pages, none kept: 2.5 s; by the captures, 0.1 s). With words, the matches' pages come first.
-  const join = match === null ? 'CROSS JOIN' : 'JOIN';
+  // million pages, none kept: 2.5 s; by the captures, 0.1 s).
   const inner = `SELECT ${HIT_COLUMNS}, NULL AS score, c.id AS bestCapture, max(c.timestamp) AS bestTs
-    FROM captures c ${join} pages p ON p.id = c.page_id
-    WHERE ${cf} ${inMatch}
+    FROM captures c CROSS JOIN pages p ON p.id = c.page_id
+    WHERE ${cf}
     GROUP BY p.id`;
   return {
     sql: withCaptureCount(`SELECT h.*, ${CAPTURE_COLUMNS} FROM (${inner}) h
