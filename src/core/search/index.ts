@@ -15,7 +15,6 @@ import {
   type RankArm,
   type Scoring,
   buildFacetRowsSql,
-  buildHostPageIdsSql,
   buildHostPagesSql,
   buildDateHitsSql,
   buildCandidatePageSql,
@@ -1124,7 +1123,7 @@ function hostMatchIds(coll: Collection, q: ParsedQuery, match: string, t: Search
   const most = Math.min(t.hostSetPages, HOST_PAGES_PER_MATCH * matches.length);
   const hosts = hostsOf(q);
   if (coll.get<{ n: number }>(buildIndexedCaptureCountSql(hosts, most + 1))!.n > most) return null;
-  const held = new Set(coll.column(buildHostPageIdsSql(hosts, most + 1)) as number[]);
+  const held = new Set(coll.column(buildHostPagesSql(hosts, 1, most + 1)) as number[]);
   const both = matches.filter((pid) => held.has(pid));
   return both.length > t.dateSortMatches ? null : both;
 }
