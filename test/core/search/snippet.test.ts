@@ -77,6 +77,15 @@ describe('snippets mark every term whatever its diacritics', () => {
     expect(snip('هذا الكتاب جديد', 'الكِتَابَ')).toBe('هذا [الكتاب] جديد');
   });
 
+  it('folds the text for an OR only when none of its terms is found as written', () => {
+    // Found as written, 'paris' serves the OR: the text is not folded for the other term.
+    expect(snip('Un café crème à Paris', 'cafe OR paris')).toBe('Un café crème à [Paris]');
+    // None found as written: folded, 'café' is the OR's term in this page.
+    expect(snip('Un café crème à Lyon', 'cafe OR paris')).toBe('Un [café] crème à Lyon');
+    // Each clause needs a term: 'lyon' is found as written, the first clause only in the folded text.
+    expect(snip('Un café crème à Lyon', '(cafe OR the) lyon')).toBe('Un [café] crème à [Lyon]');
+  });
+
   it('marks two CJK words side by side', () => {
     expect(snip('我在東京大学读书', '東京 大学')).toBe('我在[東京][大学]读书');
   });
