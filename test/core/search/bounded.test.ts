@@ -51,6 +51,33 @@ describe('rank window', () => {
   });
 });
 
+describe('date order, a match told to have more than dateSortMatches pages by its newest ones', () => {
+  const readsUpTo = (seen: string[]) => seen.filter((sql) => /MATCH @match ORDER BY rowid (ASC|DESC) LIMIT @limit OFFSET @offset$/.test(sql));
+  it('walks the captures without reading the matches when the newest pages hold enough of them', () => {
+    // 'common' is on all 16 of the newest pages: at least 16 - 2 * 4 = 8 of 16, so 20 of the 40 pages, over 10.
+    const { spy, seen } = spied(coll());
+    const walked = search(spy, 'common', { sort: 'date', limit: 15, tuning: { dateSortMatches: 10, estimateWindow: 16 } });
+    expect(walked.plan).toBe('date-scan');
+    expect(seen.filter((sql) => /count\(\*\) AS n FROM pages_fts WHERE pages_fts MATCH @match AND rowid > CAST\(@floor AS INTEGER\)$/.test(sql))).toHaveLength(1);
+    expect(readsUpTo(seen)).toEqual([]);
+    const sorted = search(coll(), 'common', { sort: 'date', limit: 15, tuning: { dateSortMatches: 1e9 } });
+    expect(sorted.plan).toBe('date-sql');
+    expect(walked.hits.map((h) => h.pageId)).toEqual(sorted.hits.map((h) => h.pageId));
+  });
+  it('reads them, up to one more than dateSortMatches, when the newest pages leave it in doubt', () => {
+    // 'odd' is on 8 of the newest 16: at least 8 - 2 * 2.8 = 2.3 of 16, 6 of the 40 pages, not over 10; it has 20.
+    for (const [query, plan] of [['odd', 'date-scan'], ['odd 7', 'date-sql']] as const) {
+      const { spy, seen } = spied(coll());
+      const found = search(spy, query, { sort: 'date', limit: 15, tuning: { dateSortMatches: 10, estimateWindow: 16 } });
+      expect(found.plan, query).toBe(plan);
+      expect(readsUpTo(seen), query).toHaveLength(1);
+      const sorted = search(coll(), query, { sort: 'date', limit: 15, tuning: { dateSortMatches: 1e9 } });
+      expect(found.hits.map((h) => h.pageId), query).toEqual(sorted.hits.map((h) => h.pageId));
+      expect(found.hits.length, query).toBeGreaterThan(0);
+    }
+  });
+});
+
 describe('totals and facets above the exact-count limit', () => {
   it('the total is exact at or below the limit', () => {
     const f = searchFacets(coll(), 'common', { exactCountLimit: N });
