@@ -560,9 +560,10 @@ function namedWordsMatch(q: ParsedQuery, words: PrefixWords, named: ReadonlyMap<
 /** Whether `match` (the query's) has more than `n` matches, asked first of its prefixes' most frequent words alone
  *  (namedWordsMatch with PrefixWords `frequent`: 2-9 ms at a million pages for `con*`, `pro*`, `lib*`, where FTS5
  *  merges the whole prefix in 0.5-1.5 s; ~90 ms for `ten*`'s 593 words); then, where they can be, by counting its
- *  matches found in their own words (ownMatchIds, kept in `own`: `con* captain`, 1.5 s to count in FTS5); else, when
- *  its newest pages do not already say it has more (clearlyMoreThan), by reading them, up to n + 1, and keeping them
- *  in `own` when they are no more than n. */
+ *  matches found in their own words (ownMatchIds, kept in `own`: `con* captain`, 1.5 s to count in FTS5); words
+ *  alone by stepping over n of their matches; else (a phrase, a prefix), when its newest pages do not already say it
+ *  has more (clearlyMoreThan, for a phrase), by reading them, up to n + 1, and keeping them in `own` when they are no
+ *  more than n. */
 function moreMatchesThan(
   coll: Collection, q: ParsedQuery, match: string, n: number, t: SearchTuning, words: PrefixWords | null, own: { ids: number[] | null },
 ): boolean {
@@ -570,12 +571,15 @@ function moreMatchesThan(
   if (sure !== null && newestMatchIds(coll, newestRead(q, sure), 1, t, n).length > 0) return true;
   own.ids = words ? ownMatchIds(coll, q, words, sure, t) : null;
   if (own.ids !== null) return own.ids.length > n;
-  // A match of at most n pages is kept for the sort, which would otherwise find it again: FTS5 merges a prefix before
-  // its first row (`climate -com*` at a million pages: 2.0-2.3 s -> 1.2), and matches a phrase of common words by
-  // their positions on every page holding both (`"likely that"`, 333 pages: ~30 ms each time).
+  // Words alone (read whole) are counted by stepping over n of their matches inside SQLite, and the sort finds them
+  // again as cheaply. A match of at most n pages is kept for the sort where finding it again costs: FTS5 merges a
+  // prefix before its first row (`climate -com*` at a million pages: 2.0-2.3 s -> 1.2), and matches a phrase of common
+  // words by their positions on every page holding both (`"likely that"`, 333 pages: ~30 ms each time).
+  const read = newestRead(q, match);
+  if (read.whole && !holdsPrefix(q)) return newestMatchIds(coll, read, 1, t, n).length > 0;
   if (!holdsPrefix(q)) {
     if (clearlyMoreThan(coll, match, n, t.estimateWindow)) return true;
-    const newest = newestMatchIds(coll, newestRead(q, match), n + 1, t);
+    const newest = newestMatchIds(coll, read, n + 1, t);
     if (newest.length <= n) own.ids = newest;
     return newest.length > n;
   }
