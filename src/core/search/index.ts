@@ -303,7 +303,7 @@ export function search(coll: Collection, query: string | ParsedQuery, opts: Sear
   }
   // Sorted by date, the matches found in their own words when that is cheaper (ownMatchIds), or those on a host
   // (hostMatchIds), for the sort to read.
-  const own: { ids: number[] | null } = { ids: null };
+  const own: { ids: readonly number[] | null } = { ids: null };
   if (sort === 'date' && match !== null && (own.ids = hostMatchIds(coll, q, match, t)) !== null) plan = 'host-matches';
   else if (sort === 'date' && match !== null && moreMatchesThan(coll, q, match, t.dateSortMatches, t, words, own)) {
     // A host of few captures: those captures, sorted, rather than every capture walked to meet them. A host of many
@@ -514,15 +514,54 @@ function ownChanges(coll: Collection): number {
 /** The rows prefixWords changed folding prefixes (its temporary tables), by collection: no change to the data. */
 const foldChanges = new WeakMap<Collection, number>();
 
+/** What the collection's data is at: what is kept of it (keptCovers, keptMatches) holds while this does. Other
+ *  connections' commits (the data version) and this one's own changes (a connection that ingests and searches), less
+ *  those of folding prefixes, which each search makes (each fold changed 14 rows: counted, the covers were never kept
+ *  past the search that made them). */
+function dataState(coll: Collection): string {
+  return `${coll.dataVersion()}:${ownChanges(coll) - (foldChanges.get(coll) ?? 0)}`;
+}
+
 /** The covers this collection's connection keeps (`covers`), emptied when its data has changed. */
 function keptCovers(coll: Collection): Map<string, PrefixCoverMatch | null> {
-  // Other connections' commits (the data version) and this one's own changes (a connection that ingests and
-  // searches), less those of folding prefixes, which each search makes (each fold changed 14 rows: counted, the
-  // covers were never kept past the search that made them).
-  const version = `${coll.dataVersion()}:${ownChanges(coll) - (foldChanges.get(coll) ?? 0)}`;
+  const version = dataState(coll);
   let kept = covers.get(coll);
   if (!kept || kept.version !== version) covers.set(coll, (kept = { version, byPrefix: new Map() }));
   return kept.byPrefix;
+}
+
+/** Every match of a query, newest first, kept per collection while its data holds: where finding them costs (a
+ *  prefix beside other words tested in the pages' own words, ownMatchIds: `climate -com*` at a million pages, ~150
+ *  ms; a phrase of common words sorted by date: ~30 ms), its facets and its next pages ask for the same set. By FTS5
+ *  match and tuning, which chose how they were found: a search under one tuning answers as it would alone. At most
+ *  MATCH_SETS_KEPT sets, each of at most dateSortMatches pages or what ownMatchIds finds. */
+const matchSets = new WeakMap<Collection, { version: string; byKey: Map<string, readonly number[]> }>();
+const MATCH_SETS_KEPT = 8;
+
+/** The set of `match` under tuning `t` kept on this collection's connection (`matchSets`; all emptied when its data
+ *  has changed), and how to keep one. Nothing is kept while the connection is iterating a statement: its data
+ *  version cannot be read then (better-sqlite3 throws a TypeError). */
+function keptMatches(coll: Collection, match: string, t: SearchTuning): { ids: readonly number[] | undefined; keep: (ids: number[]) => number[] } {
+  let version: string;
+  try {
+    version = dataState(coll);
+  } catch (e) {
+    if (e instanceof TypeError) return { ids: undefined, keep: (ids) => ids };
+    throw e;
+  }
+  let kept = matchSets.get(coll);
+  if (!kept || kept.version !== version) matchSets.set(coll, (kept = { version, byKey: new Map() }));
+  const sets = kept.byKey;
+  const key = `${match}\u0000${JSON.stringify(t)}`;
+  return {
+    ids: sets.get(key),
+    keep: (ids) => {
+      sets.delete(key);
+      if (sets.size >= MATCH_SETS_KEPT) sets.delete(sets.keys().next().value!);
+      sets.set(key, ids);
+      return ids;
+    },
+  };
 }
 
 /** A prefix's cover (prefix-cover.ts), from the word list, kept in `kept`; null when none fits MAX_COMPLETIONS. */
@@ -565,7 +604,7 @@ function namedWordsMatch(q: ParsedQuery, words: PrefixWords, named: ReadonlyMap<
  *  has more (clearlyMoreThan, for a phrase), by reading them, up to n + 1, and keeping them in `own` when they are no
  *  more than n. */
 function moreMatchesThan(
-  coll: Collection, q: ParsedQuery, match: string, n: number, t: SearchTuning, words: PrefixWords | null, own: { ids: number[] | null },
+  coll: Collection, q: ParsedQuery, match: string, n: number, t: SearchTuning, words: PrefixWords | null, own: { ids: readonly number[] | null },
 ): boolean {
   const sure = words ? namedWordsMatch(q, words, words.frequent) : null;
   if (sure !== null && newestMatchIds(coll, newestRead(q, sure), 1, t, n).length > 0) return true;
@@ -577,14 +616,16 @@ function moreMatchesThan(
   // words by their positions on every page holding both (`"likely that"`, 333 pages: ~30 ms each time).
   const read = newestRead(q, match);
   if (read.whole && !holdsPrefix(q)) return newestMatchIds(coll, read, 1, t, n).length > 0;
+  const kept = keptMatches(coll, match, t);
+  if (kept.ids) return (own.ids = kept.ids).length > n;
   if (!holdsPrefix(q)) {
     if (clearlyMoreThan(coll, match, n, t.estimateWindow)) return true;
     const newest = newestMatchIds(coll, read, n + 1, t);
-    if (newest.length <= n) own.ids = newest;
+    if (newest.length <= n) own.ids = kept.keep(newest);
     return newest.length > n;
   }
   const ids = matchIds(coll, match, n + 1);
-  if (ids.length <= n) own.ids = ids;
+  if (ids.length <= n) own.ids = kept.keep(ids.reverse());
   return ids.length > n;
 }
 
@@ -692,7 +733,7 @@ interface NewestRead {
   mainWords?: string | null;
   /** Every match of the query, newest first, found before (ownMatchIds) where `match` would read more: the query
    *  scored without its negated prefixes. The newest tier's bounds are read from them (rankedTiers). */
-  matches?: number[];
+  matches?: readonly number[];
 }
 
 /** Whether a query's matches are read newest first in one statement backwards rather than forwards in windows
@@ -1093,7 +1134,9 @@ function matchTest(
  *  against 190 ms with the negated prefix's frequent words dropping 2,049 of its 2,267 pages): null then, and null
  *  where it would cost more than half the merge (its budget, below), or cannot be done (no ranking extension, no
  *  other positive word). */
-function ownMatchIds(coll: Collection, q: ParsedQuery, words: PrefixWords, sure: string | null, t: SearchTuning): number[] | null {
+function ownMatchIds(coll: Collection, q: ParsedQuery, words: PrefixWords, sure: string | null, t: SearchTuning): readonly number[] | null {
+  const kept = keptMatches(coll, toFtsMatch(q)!, t);
+  if (kept.ids) return kept.ids;
   const folded = ownWordsOf(coll, q, words);
   const restMatch = otherWordsMatch(q);
   const excluded = excludedWordsMatch(q, words);
@@ -1113,7 +1156,7 @@ function ownMatchIds(coll: Collection, q: ParsedQuery, words: PrefixWords, sure:
   const tested = rest.filter((pid) => !held.has(pid) && !dropped.has(pid));
   if (rest.length / 50 + tested.length > budget) return null;
   const found = new Set(tested.filter((pid) => matchesOwnWords(coll, q, folded, pid)));
-  return rest.filter((pid) => held.has(pid) || found.has(pid)).reverse();
+  return kept.keep(rest.filter((pid) => held.has(pid) || found.has(pid)).reverse());
 }
 
 /** The query's negated clauses that hold a prefix, met (not negated), each prefix cut to its most frequent words
@@ -1344,7 +1387,7 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
   // rowid span); else it is the whole set, counted exactly. A selective filter on a larger set has its hits found
   // among the matches (selectiveHits). The facet rows hold only captures within the filters, so their pages are the
   // filtered hits.
-  let sample: number[] | undefined;
+  let sample: readonly number[] | undefined;
   let matchCount: number;
   let sampled = false;
   // Every match was counted (ownMatchIds), though the facets may be counted on a sample of them.
@@ -1386,7 +1429,7 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
     // on the newest exactCountLimit of them, as below. Else at most exactCountLimit + 1 matches, newest first: a
     // prefix is read as its words (PrefixWords `completions`).
     const words = holdsPrefix(q) ? prefixWords(coll, q) : null;
-    const own = words ? ownMatchIds(coll, q, words, namedWordsMatch(q, words, words.frequent), t) : null;
+    const own = keptMatches(coll, match, t).ids ?? (words ? ownMatchIds(coll, q, words, namedWordsMatch(q, words, words.frequent), t) : null);
     const newest = own ?? newestMatchIds(coll, newestRead(q, toFtsMatch(q, words?.completions)!), t.exactCountLimit + 1, t);
     sampled = newest.length > t.exactCountLimit;
     sample = sampled ? newest.slice(0, t.exactCountLimit) : newest;

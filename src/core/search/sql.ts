@@ -96,7 +96,7 @@ export interface HitsSqlOptions {
   limit: number;
   offset: number;
   /** The query's matches, found before (search/index.ts ownMatchIds), instead of its FTS5 match. */
-  ids?: number[];
+  ids?: readonly number[];
 }
 
 const HIT_COLUMNS = `p.id AS pageId, p.title AS title, p.url AS pageUrl, p.digest AS digest, p.lang AS lang`;
@@ -606,7 +606,7 @@ export function buildCaptureCountsSql(groups: readonly CaptureGroup[], limit: nu
 /** One row per (page, capture within the filters) with every facet's value, over the given pages (the matches, or a
  *  sample of them), or over all pages. One pass serves all facets (search/index.ts counts them): four GROUP BY
  *  queries would each repeat the capture join. */
-export function buildFacetRowsSql(q: ParsedQuery, pageIds?: number[]): SqlQuery {
+export function buildFacetRowsSql(q: ParsedQuery, pageIds?: readonly number[]): SqlQuery {
   const params: Params = {};
   const cf = captureFilterSql(q, params);
   const cols = FACET_NAMES.map((f) => `${FACET_EXPR[f]} AS ${f}`).join(', ');

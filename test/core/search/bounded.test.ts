@@ -81,6 +81,35 @@ describe('date order, a phrase told to have more than dateSortMatches pages by i
       expect(found.hits.length, query).toBeGreaterThan(0);
     }
   });
+  it('are kept for the facets and the next page until the collection changes, also on the connection that changed it', () => {
+    const t = { dateSortMatches: 10, estimateWindow: 16 };
+    const dir = tempDir();
+    const c = buildCollection(join(dir.dir, 'c.sqlite'), PAGES);
+    try {
+      const { spy, seen } = spied(c);
+      const query = '"and odd" 7';
+      const first = search(spy, query, { sort: 'date', limit: 1, tuning: t });
+      const reads = readsUpTo(seen).length;
+      expect(reads).toBeGreaterThan(0);
+      expect(searchFacets(spy, query, t)).toMatchObject({ total: 1, totalIsEstimate: false });
+      expect(search(spy, query, { sort: 'date', limit: 1, offset: 1, tuning: t }).hits).toEqual([]);
+      // Neither matched the phrase again.
+      expect(readsUpTo(seen)).toHaveLength(reads);
+      // A new page holding the phrase: the set kept before would not have it.
+      const fileId = spy.beginFile({ path: '/fake/b.warc', size: 1, mtime: 2, fingerprint: 'y' });
+      spy.writeBatch({
+        fileId, errors: [],
+        pages: [{ digest: 'sha1:NEW7', url: 'http://new.example.com/7', title: 'page 7 again', description: '', text: 'and odd ones', lang: null, main: 'and odd ones', rest: '', mainFound: false }],
+        captures: [{ fileId, offset: 0, length: 100, type: 'response', uri: 'http://new.example.com/7', urlkey: 'com,example,new)/7', timestamp: '20210101000000', status: 200, mime: 'text/html', digest: 'sha1:NEW7', recordId: '<urn:uuid:new7>', refersToUri: null, refersToDate: null, method: null }],
+      });
+      spy.finishFile(fileId, 'done', 'warc');
+      expect(search(spy, query, { sort: 'date', limit: 5, tuning: t }).hits.map((h) => h.capture.digest)).toEqual(['sha1:NEW7', first.hits[0].capture.digest]);
+      expect(searchFacets(spy, query, t)).toMatchObject({ total: 2, totalIsEstimate: false });
+    } finally {
+      c.close();
+      dir.cleanup();
+    }
+  });
 });
 
 describe('totals and facets above the exact-count limit', () => {
@@ -521,6 +550,19 @@ describe('a negated prefix beside other words, found in the pages\' own words', 
       const filtered = searchFacets(negs(), `${query} site:odd.example.org`, { ownWordsReads: 0, exactCountLimit: 3 });
       expect(filtered.totalIsEstimate).toBe(true);
     }
+  });
+  it('found once in their own words for a search, its facets and its next page', () => {
+    const t = { ownWordsReads: 0, rankWindow: 5 };
+    const { spy, seen } = spied(negs());
+    const first = search(spy, 'keel -neg*', { limit: 3, tuning: t });
+    const tests = seen.filter((sql) => /as_words\(pages_fts, @prefix\)/.test(sql)).length;
+    expect(tests).toBeGreaterThan(0);
+    const facets = searchFacets(spy, 'keel -neg*', t);
+    const next = search(spy, 'keel -neg*', { limit: 3, offset: 3, tuning: t });
+    expect(seen.filter((sql) => /as_words\(pages_fts, @prefix\)/.test(sql))).toHaveLength(tests);
+    // As each answers alone: on the collection without the spy (a JavaScript object of its own, with sets of its own).
+    expect(facets).toEqual({ ...searchFacets(negs(), 'keel -neg*', t), tookMs: facets.tookMs });
+    expect([...first.hits, ...next.hits].map((h) => h.pageId)).toEqual(search(negs(), 'keel -neg*', { limit: 6, tuning: t }).hits.map((h) => h.pageId));
   });
   it('asked of FTS5, the reference tests no page in its own words', () => {
     const { spy, seen } = spied(negs());
