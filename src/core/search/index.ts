@@ -1425,11 +1425,11 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
     matchCount = 0;
   } else {
     // Prefixes beside other words whose matches are found in their own words (ownMatchIds: `captain -con*` at a
-    // million pages, 19 matches, 263-451 ms reading the newest through its cover) are counted exactly, and the facets
-    // on the newest exactCountLimit of them, as below. Else at most exactCountLimit + 1 matches, newest first: a
-    // prefix is read as its words (PrefixWords `completions`).
+    // million pages, 19 matches, 263-451 ms reading the newest through its cover), and a match set the search kept
+    // (keptMatches), are counted exactly, and the facets on the newest exactCountLimit of them, as below. Else at most
+    // exactCountLimit + 1 matches, newest first: a prefix is read as its words (PrefixWords `completions`).
     const words = holdsPrefix(q) ? prefixWords(coll, q) : null;
-    const own = keptMatches(coll, match, t).ids ?? (words ? ownMatchIds(coll, q, words, namedWordsMatch(q, words, words.frequent), t) : null);
+    const own = words ? ownMatchIds(coll, q, words, namedWordsMatch(q, words, words.frequent), t) : (keptMatches(coll, match, t).ids ?? null);
     const newest = own ?? newestMatchIds(coll, newestRead(q, toFtsMatch(q, words?.completions)!), t.exactCountLimit + 1, t);
     sampled = newest.length > t.exactCountLimit;
     sample = sampled ? newest.slice(0, t.exactCountLimit) : newest;
