@@ -412,8 +412,9 @@ export function buildIndexedCaptureCountSql(q: ParsedQuery, cap: number): SqlQue
 
 /** Captures within the filters' time range, newest first and, at one time, by descending page id (as
  *  buildDateHitsSql orders pages), each with its page and whether it meets the whole filter and has a page (`kept`,
- *  1 or 0): date order for a match set too large to sort (search/index.ts newestPages), from the timestamp index,
- *  SQLite sorting each run of one time by page id. A host is tested on each capture, not looked up: held to the host
+ *  1 or 0): date order for a match set too large to sort (search/index.ts newestPages), from the timestamp index
+ *  alone, which holds what the filter tests but a tag or a note (store/schema.ts TIME_FILTERS_INDEX), SQLite sorting
+ *  each run of one time by page id. A host is tested on each capture, not looked up: held to the host
  *  index, SQLite sorted all of a host's captures by time before the first row (79,000 at 1M pages: 309 ms). Unless
  *  `fromHostIndex`, for a host of few captures: then its captures alone are read, from the host index, and sorted
  *  (walking every capture for a host whose captures are old went through all of them: 1-8 s at 1M pages). Every

@@ -44,12 +44,13 @@ const HOST_URLS_INDEX = 'captures_rhost_url ON captures(rhost, urlkey, timestamp
 
 /** The time index of migration 8, replaced by TIME_FILTERS_INDEX in migration 12. */
 const TIME_PAGE_INDEX = 'captures_timestamp_page ON captures(timestamp, type, page_id)';
+const TIME_PAGE_INDEX_NAME = indexNames([TIME_PAGE_INDEX])[0];
 
-/** Captures newest first with what a filter tests of each (type, status, host) besides its page: a walk in date
- *  order (search/sql.ts buildNewestCapturesSql) reads no capture row. With TIME_PAGE_INDEX each walked capture's row
- *  was read for a filter of type, status or host; at a million pages 5,448 captures share the newest second, all read
- *  before the first was sorted: `trail mime:text/html` by date 55-65 -> 12 ms, `the mime:application/pdf`, walked
- *  to the end for no hit, 12.5 -> 1.4 s (migration 12). */
+/** Captures newest first with what a filter tests of each besides its record type and page (media type, status,
+ *  host): a walk in date order (search/sql.ts buildNewestCapturesSql) reads no capture row. With TIME_PAGE_INDEX each
+ *  walked capture's row was read for such a filter; at a million pages 5,448 captures share the newest second, all
+ *  read before the first was sorted: `trail mime:text/html` by date 55-65 -> 12 ms, `the mime:application/pdf`,
+ *  walked to the end for no hit, 12.5 -> 1.4 s (migration 12). */
 const TIME_FILTERS_INDEX = 'captures_timestamp_filters ON captures(timestamp, type, page_id, mime, status, rhost)';
 
 /** The lookup indexes of captures (name ON table(columns)). A bulk ingest may drop them and build them again at the
@@ -85,7 +86,7 @@ const CREATED_BY_8 = CAPTURE_INDEXES.flatMap((ix) => (ix === TIME_FILTERS_INDEX 
 
 /** Capture indexes replaced by wider ones of CAPTURE_INDEXES: dropped once their replacements are built (and when an
  *  ingest defers the indexes), or a bulk load would keep them up to date row by row. */
-export const RETIRED_CAPTURE_INDEXES: readonly string[] = [...RETIRED_BY_8, indexNames([TIME_PAGE_INDEX])[0]];
+export const RETIRED_CAPTURE_INDEXES: readonly string[] = [...RETIRED_BY_8, TIME_PAGE_INDEX_NAME];
 
 /** What the index holds of a pages row (`row` is 'old.' or 'new.' in a trigger, '' in a query of pages): title,
  *  description, main content and rest, as fts_source gives them to FTS5. Part of migration 5's text: a later change
@@ -413,7 +414,7 @@ export const MIGRATIONS: readonly string[] = [
   // widens dropped.
   `
   CREATE INDEX IF NOT EXISTS ${TIME_FILTERS_INDEX};
-  DROP INDEX IF EXISTS ${indexNames([TIME_PAGE_INDEX])[0]};
+  DROP INDEX IF EXISTS ${TIME_PAGE_INDEX_NAME};
   `,
 ];
 
