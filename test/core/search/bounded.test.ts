@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MARK_END, MARK_START, MAX_COMPLETIONS, search, searchFacets, type SearchResult } from '../../../src/core/search/index.js';
 import { parseQuery } from '../../../src/core/search/query.js';
 import { join } from 'node:path';
-import { buildCollection, collectionOf, spied, tempDir, type FakePage } from './helpers.js';
+import { addPage, buildCollection, collectionOf, spied, tempDir, type FakePage } from './helpers.js';
 
 const N = 40;
 // Every page has 'common'; page 0 (the oldest) has it in its title too; the oldest four are on old.example.org.
@@ -96,13 +96,7 @@ describe('date order, a phrase told to have more than dateSortMatches pages by i
       // Neither matched the phrase again.
       expect(readsUpTo(seen)).toHaveLength(reads);
       // A new page holding the phrase: the set kept before would not have it.
-      const fileId = spy.beginFile({ path: '/fake/b.warc', size: 1, mtime: 2, fingerprint: 'y' });
-      spy.writeBatch({
-        fileId, errors: [],
-        pages: [{ digest: 'sha1:NEW7', url: 'http://new.example.com/7', title: 'page 7 again', description: '', text: 'and odd ones', lang: null, main: 'and odd ones', rest: '', mainFound: false }],
-        captures: [{ fileId, offset: 0, length: 100, type: 'response', uri: 'http://new.example.com/7', urlkey: 'com,example,new)/7', timestamp: '20210101000000', status: 200, mime: 'text/html', digest: 'sha1:NEW7', recordId: '<urn:uuid:new7>', refersToUri: null, refersToDate: null, method: null }],
-      });
-      spy.finishFile(fileId, 'done', 'warc');
+      addPage(spy, { digest: 'sha1:NEW7', title: 'page 7 again', text: 'and odd ones', uri: 'http://new.example.com/7', timestamp: '20210101000000' });
       expect(search(spy, query, { sort: 'date', limit: 5, tuning: t }).hits.map((h) => h.capture.digest)).toEqual(['sha1:NEW7', first.hits[0].capture.digest]);
       expect(searchFacets(spy, query, t)).toMatchObject({ total: 2, totalIsEstimate: false });
     } finally {
@@ -340,13 +334,7 @@ describe('a prefix of very many words', () => {
     try {
       expect(searchFacets(c, 'zz*', t).total).toBe(N);
       // A new page whose only word under the prefix is new: the cover made before would not match it.
-      const fileId = c.beginFile({ path: '/fake/b.warc', size: 1, mtime: 2, fingerprint: 'y' });
-      c.writeBatch({
-        fileId, errors: [],
-        pages: [{ digest: 'sha1:NEW', url: 'http://many.example.org/new', title: 'new', description: '', text: 'zzqq', lang: null, main: 'zzqq', rest: '', mainFound: false }],
-        captures: [{ fileId, offset: 0, length: 100, type: 'response', uri: 'http://many.example.org/new', urlkey: 'org,example,many)/new', timestamp: '20210101000000', status: 200, mime: 'text/html', digest: 'sha1:NEW', recordId: '<urn:uuid:new>', refersToUri: null, refersToDate: null, method: null }],
-      });
-      c.finishFile(fileId, 'done', 'warc');
+      addPage(c, { digest: 'sha1:NEW', title: 'new', text: 'zzqq', uri: 'http://many.example.org/new', timestamp: '20210101000000' });
       c.refreshWordList();
       expect(search(c, 'zz*', { limit: 1, tuning: t }).hits.map((h) => h.capture.digest)).toEqual(['sha1:NEW']);
       expect(searchFacets(c, 'zz*', t).total).toBe(N + 1);

@@ -93,6 +93,20 @@ export function buildCollection(path: string, pages: FakePage[], opts: BuildOpti
   return coll;
 }
 
+/** One more page with one capture, written to `coll` as an ingest of a second file would (on its own connection). */
+export function addPage(coll: Collection, p: { digest: string; title: string; text: string; uri: string; timestamp: string }): void {
+  const fileId = coll.beginFile({ path: '/fake/b.warc', size: 1, mtime: 2, fingerprint: 'y' });
+  coll.writeBatch({
+    fileId, errors: [],
+    pages: [{ digest: p.digest, url: p.uri, title: p.title, description: '', text: p.text, lang: null, main: p.text, rest: '', mainFound: false }],
+    captures: [{
+      fileId, offset: 0, length: 100, type: 'response', uri: p.uri, urlkey: surt(p.uri), timestamp: p.timestamp, status: 200,
+      mime: 'text/html', digest: p.digest, recordId: `<urn:uuid:${p.digest}>`, refersToUri: null, refersToDate: null, method: null,
+    }],
+  });
+  coll.finishFile(fileId, 'done', 'warc');
+}
+
 /** A collection of `pages` in a temporary folder for the tests of one file: built before them, closed and removed
  *  after. Returns its getter. */
 export function collectionOf(pages: FakePage[], opts: BuildOptions = {}): () => Collection {
