@@ -1429,7 +1429,9 @@ export function searchFacets(coll: Collection, query: string | ParsedQuery, tuni
     // (keptMatches), are counted exactly, and the facets on the newest exactCountLimit of them, as below. Else at most
     // exactCountLimit + 1 matches, newest first: a prefix is read as its words (PrefixWords `completions`).
     const words = holdsPrefix(q) ? prefixWords(coll, q) : null;
-    const own = words ? ownMatchIds(coll, q, words, namedWordsMatch(q, words, words.frequent), t) : (keptMatches(coll, match, t).ids ?? null);
+    // Words alone are never kept (moreMatchesThan counts them without reading them): not looked up.
+    const own = words ? ownMatchIds(coll, q, words, namedWordsMatch(q, words, words.frequent), t)
+      : readWhole(q) ? null : (keptMatches(coll, match, t).ids ?? null);
     const newest = own ?? newestMatchIds(coll, newestRead(q, toFtsMatch(q, words?.completions)!), t.exactCountLimit + 1, t);
     sampled = newest.length > t.exactCountLimit;
     sample = sampled ? newest.slice(0, t.exactCountLimit) : newest;
