@@ -16,9 +16,9 @@ export function openCollection(db: string): Collection {
   }
 }
 
-/** Runs `use` over a collection opened for reading, and closes it. Says on stderr what limits it (read-only media,
- *  lookup indexes an interrupted ingest left out); a failure of the database itself comes out as a CodedError naming
- *  the file. */
+/** Runs `use` over a collection opened for reading, on one snapshot of it (Collection.snapshot: an ingest in another
+ *  process may be writing it), and closes it. Says on stderr what limits it (read-only media, lookup indexes an
+ *  interrupted ingest left out); a failure of the database itself comes out as a CodedError naming the file. */
 export function readCollection<T>(db: string, io: CliIo, use: (c: Collection) => T): T {
   const c = Collection.open(db, { readonly: true });
   try {
@@ -29,7 +29,7 @@ export function readCollection<T>(db: string, io: CliIo, use: (c: Collection) =>
     if (c.ftsShardDebt() === 'abandoned') {
       io.err(`archivestream: an interrupted ingest left some pages of ${db} out of its full-text index: they are not found by their words until \`archivestream index\` runs on it again.`);
     }
-    return use(c);
+    return c.snapshot(() => use(c));
   } catch (e) {
     throw collectionError(e, db) ?? e;
   } finally {

@@ -31,20 +31,27 @@ function collection(dbPath: string): Collection {
   return c;
 }
 
-function run(call: ReaderCall): ReaderResults[ReaderCall['op']] {
+type DataCall = Exclude<ReaderCall, { op: 'open' | 'forget' }>;
+
+function answer(c: Collection, call: DataCall): ReaderResults[DataCall['op']] {
   switch (call.op) {
     case 'search':
-      return search(collection(call.dbPath), call.query, call.opts);
+      return search(c, call.query, call.opts);
     case 'facets':
-      return searchFacets(collection(call.dbPath), call.query);
+      return searchFacets(c, call.query);
     case 'stats':
-      return captureStats(collection(call.dbPath), call.top);
+      return captureStats(c, call.top);
     case 'captures':
-      return resolvedCaptures(collection(call.dbPath), call.url, call.opts);
+      return resolvedCaptures(c, call.url, call.opts);
     case 'text':
-      return recordText(collection(call.dbPath), call.captureId);
+      return recordText(c, call.captureId);
     case 'diff':
-      return recordDiff(collection(call.dbPath), call.a, call.b);
+      return recordDiff(c, call.a, call.b);
+  }
+}
+
+function run(call: ReaderCall): ReaderResults[ReaderCall['op']] {
+  switch (call.op) {
     case 'open': {
       const was = open.has(call.dbPath);
       collection(call.dbPath);
@@ -54,6 +61,12 @@ function run(call: ReaderCall): ReaderResults[ReaderCall['op']] {
       open.get(call.dbPath)?.close();
       open.delete(call.dbPath);
       return null;
+    default: {
+      // One snapshot a call (Collection.snapshot): an ingest's writer commits meanwhile, and a bulk load changes the
+      // schema.
+      const c = collection(call.dbPath);
+      return c.snapshot(() => answer(c, call));
+    }
   }
 }
 

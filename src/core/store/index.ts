@@ -1000,6 +1000,25 @@ export class Collection {
 
   // ---- reading -----------------------------------------------------------------------------------------------
 
+  /** Runs `read` on one snapshot of the database: a read transaction taken before it prepares anything, so it never
+   *  meets a schema half changed. Without one, each statement reads the newest commit, and a schema change committed
+   *  between its loading the schema and FTS5's connecting to pages_fts (a bulk load drops the capture indexes and
+   *  builds them again) failed that statement with 'vtable constructor failed: pages_fts' (SQLITE_SCHEMA): ~1% of
+   *  searches against a writer changing the schema in a loop. Its statements also agree with each other (a search's
+   *  hits, total and facets are of one state of the collection). Inside a snapshot already taken, it runs in that. */
+  snapshot<T>(read: () => T): T {
+    if (this.db.inTransaction) return read();
+    this.db.exec('BEGIN');
+    try {
+      // The first read takes the snapshot; a schema changed since the connection loaded it is loaded again here, on
+      // sqlite_schema alone, before any statement of `read` is prepared.
+      this.stmt('SELECT 1 FROM sqlite_schema LIMIT 1').get();
+      return read();
+    } finally {
+      this.db.exec('COMMIT');
+    }
+  }
+
   /** A number that changes when another connection commits to the database (PRAGMA data_version): what was read
    *  here holds while it does not, unless this connection wrote. */
   dataVersion(): number {
