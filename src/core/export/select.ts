@@ -76,8 +76,14 @@ const isCss = (c: StoredCapture) => c.mime === 'text/css';
 /** A target that never serves, so the rewriters' output is thrown away: only their discovery is wanted. */
 const DISCOVER = { prefix: 'http://discover.invalid/x', ts: '0', flag: '' as const };
 
-/** The captures a selection names, before any resource is added. */
+/** The captures a selection names, before any resource is added, read from one snapshot of the collection
+ *  (Collection.snapshot): a query's pages of hits agree with each other while an ingest commits, and its searches
+ *  never meet a bulk load's schema change half made. */
 export function selectionCaptures(coll: Collection, sel: WaczSelection): StoredCapture[] {
+  return coll.snapshot(() => capturesNamed(coll, sel));
+}
+
+function capturesNamed(coll: Collection, sel: WaczSelection): StoredCapture[] {
   if ('query' in sel) {
     const out: StoredCapture[] = [];
     const want = sel.limit ?? QUERY_LIMIT_DEFAULT;
