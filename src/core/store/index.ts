@@ -1005,7 +1005,8 @@ export class Collection {
    *  between its loading the schema and FTS5's connecting to pages_fts (a bulk load drops the capture indexes and
    *  builds them again) failed that statement with 'vtable constructor failed: pages_fts' (SQLITE_SCHEMA): ~1% of
    *  searches against a writer changing the schema in a loop. Its statements also agree with each other (a search's
-   *  hits, total and facets are of one state of the collection). Inside a snapshot already taken, it runs in that. */
+   *  hits and its total are of one state of the collection; its facets, another call, may be of a later one).
+   *  Inside a snapshot already taken, it runs in that. */
   snapshot<T>(read: () => T): T {
     if (this.db.inTransaction) return read();
     this.db.exec('BEGIN');
