@@ -134,6 +134,11 @@ test.beforeAll(async () => {
       // And the form-field crowdsourcing a page with a form sets off (content-autofill.googleapis.com). (A switch, not
       // --disable-features, which would replace Playwright's own list of features it turns off.)
       '--autofill-server-url=http://127.0.0.1:9/',
+      // And Google Cloud Messaging, which Debian's Chromium 150 checks in to (android.clients.google.com, two TLS
+      // connections) about 3 s after it starts, on about:blank too.
+      '--gcm-checkin-url=http://127.0.0.1:9/',
+      '--gcm-registration-url=http://127.0.0.1:9/',
+      '--gcm-mcs-endpoint=http://127.0.0.1:9',
     ],
   });
 });
