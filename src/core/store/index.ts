@@ -1110,28 +1110,43 @@ export class Collection {
     return { note: note?.body ?? null, tags };
   }
 
+  /** Runs a person's edit (a note, a tag, a saved search) and the read of its result in a transaction that takes the
+   *  write lock first, so no schema change another connection commits (an ingest's bulk load drops and builds
+   *  indexes) lands between its statements' preparing and running. Outside one, a note's save, whose triggers write
+   *  notes_fts, failed with 'vtable constructor failed: notes_fts' (60 of 35,626 saves against a writer changing the
+   *  schema in a loop), as searches did (snapshot()), and a tag's with 'database schema has changed' (2 of 26,800). */
+  private edit<T>(change: () => T): T {
+    return this.db.transaction(change).immediate();
+  }
+
   /** Sets the note on a target; an empty (or all white space) note removes it. */
   setNote(target: string, body: string): Annotations {
     if (body.length > NOTE_MAX) throw new CodedError('bad-request', `A note holds at most ${NOTE_MAX} characters, not ${body.length}.`);
-    if (body.trim() === '') this.stmt('DELETE FROM notes WHERE target = ?').run(target);
-    else {
-      this.stmt(`INSERT INTO notes (target, body, updated_at) VALUES (@target, @body, @now)
-        ON CONFLICT (target) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`)
-        .run({ target, body, now: new Date().toISOString() });
-    }
-    return this.annotations(target);
+    return this.edit(() => {
+      if (body.trim() === '') this.stmt('DELETE FROM notes WHERE target = ?').run(target);
+      else {
+        this.stmt(`INSERT INTO notes (target, body, updated_at) VALUES (@target, @body, @now)
+          ON CONFLICT (target) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`)
+          .run({ target, body, now: new Date().toISOString() });
+      }
+      return this.annotations(target);
+    });
   }
 
   addTag(target: string, tag: string): Annotations {
     const t = normalizeTag(tag);
     if (!t) throw new CodedError('bad-request', `“${tag}” is not a tag: use letters, digits and _ - . / (no spaces), at most 64.`);
-    this.stmt('INSERT OR IGNORE INTO tags (tag, target, created_at) VALUES (?, ?, ?)').run(t, target, new Date().toISOString());
-    return this.annotations(target);
+    return this.edit(() => {
+      this.stmt('INSERT OR IGNORE INTO tags (tag, target, created_at) VALUES (?, ?, ?)').run(t, target, new Date().toISOString());
+      return this.annotations(target);
+    });
   }
 
   removeTag(target: string, tag: string): Annotations {
-    this.stmt('DELETE FROM tags WHERE tag = ? AND target = ?').run(normalizeTag(tag) ?? tag, target);
-    return this.annotations(target);
+    return this.edit(() => {
+      this.stmt('DELETE FROM tags WHERE tag = ? AND target = ?').run(normalizeTag(tag) ?? tag, target);
+      return this.annotations(target);
+    });
   }
 
   /** Every tag with how many pages and captures carry it, most used first. */
@@ -1148,15 +1163,19 @@ export class Collection {
   saveSearch(s: { name: string; query: string; sort: SavedSearch['sort'] }): SavedSearch[] {
     const name = s.name.trim();
     if (!name || name.length > 200) throw new CodedError('bad-request', 'A saved search needs a name of 1 to 200 characters.');
-    this.stmt(`INSERT INTO saved_searches (name, query, sort, created_at) VALUES (@name, @query, @sort, @now)
-      ON CONFLICT (name) DO UPDATE SET query = excluded.query, sort = excluded.sort`)
-      .run({ name, query: s.query, sort: s.sort, now: new Date().toISOString() });
-    return this.savedSearches();
+    return this.edit(() => {
+      this.stmt(`INSERT INTO saved_searches (name, query, sort, created_at) VALUES (@name, @query, @sort, @now)
+        ON CONFLICT (name) DO UPDATE SET query = excluded.query, sort = excluded.sort`)
+        .run({ name, query: s.query, sort: s.sort, now: new Date().toISOString() });
+      return this.savedSearches();
+    });
   }
 
   deleteSavedSearch(id: number): SavedSearch[] {
-    this.stmt('DELETE FROM saved_searches WHERE id = ?').run(id);
-    return this.savedSearches();
+    return this.edit(() => {
+      this.stmt('DELETE FROM saved_searches WHERE id = ?').run(id);
+      return this.savedSearches();
+    });
   }
 
   /** Every note and tag read once, for an export that labels each of its rows (they are few: a person writes them):

@@ -3,16 +3,15 @@
 // slow one as soon as both threads held one (under 50 concurrent searches, one slow query held 25 behind it).
 // Orders are asserted, never durations.
 import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestCollection } from '../../../src/core/ingest/index.js';
 import { MAX_OPEN_COLLECTIONS } from '../../../src/core/search/reader-protocol.js';
 import { SearchReaders } from '../../../src/core/search/readers.js';
 import { Collection } from '../../../src/core/store/index.js';
 import { html, warcFile } from '../ingest/warc-builder.js';
+import { startSchemaChurn } from '../store/schema-churn.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'as-readers-'));
 const db = join(dir, 'c.sqlite');
@@ -104,33 +103,19 @@ describe('SearchReaders', () => {
   // bare script; three failures kept here on the code before). Each call now reads one snapshot
   // (Collection.snapshot), taken before it prepares anything.
   it('answers every search and facets call while another connection changes the schema over and over', async () => {
-    const churn = new Int32Array(new SharedArrayBuffer(8)); // [0]: stop; [1]: schema changes committed
-    const writer = new Worker(`
-      const { workerData: { sqlite, db, churn } } = require('node:worker_threads');
-      const signal = new Int32Array(churn);
-      const conn = new (require(sqlite))(db);
-      conn.pragma('busy_timeout = 5000');
-      while (Atomics.load(signal, 0) === 0) {
-        conn.exec('CREATE INDEX churn ON captures(status)');
-        conn.exec('DROP INDEX churn');
-        Atomics.add(signal, 1, 2);
-      }
-      conn.close();
-    `, { eval: true, workerData: { sqlite: createRequire(import.meta.url).resolve('better-sqlite3'), db, churn: churn.buffer } });
-    const stopped = new Promise((resolve) => writer.once('exit', resolve));
+    const churn = await startSchemaChurn(db);
     const failures: string[] = [];
     let calls = 0;
     try {
-      while (Atomics.load(churn, 1) < 2000 && calls < 20_000) {
+      while (churn.changes() < 2000 && calls < 20_000) {
         const replies = await Promise.allSettled([readers.search(db, `archive unique${calls % 3000}`), readers.facets(db, 'unique7')]);
         calls += replies.length;
         for (const r of replies) if (r.status === 'rejected') failures.push(String(r.reason?.message ?? r.reason));
       }
     } finally {
-      Atomics.store(churn, 0, 1);
-      await stopped;
+      await churn.stop();
     }
-    expect(Atomics.load(churn, 1)).toBeGreaterThanOrEqual(2000); // the race was run
+    expect(churn.changes()).toBeGreaterThanOrEqual(2000); // the race was run
     expect(failures.slice(0, 3)).toEqual([]);
     expect((await readers.search(db, 'unique5')).hits).toHaveLength(1);
   }, 120_000);

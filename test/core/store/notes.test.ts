@@ -10,6 +10,7 @@ import { search, searchFacets } from '../../../src/core/search/index.js';
 import { parseQuery } from '../../../src/core/search/query.js';
 import { segmentWords } from '../../../src/core/search/segment.js';
 import { buildCollection, tempDbs } from '../search/helpers.js';
+import { startSchemaChurn } from './schema-churn.js';
 
 const { path: dbPath, defer } = tempDbs();
 
@@ -132,6 +133,39 @@ describe('notes and tags', () => {
     coll.writeBatch({ fileId: again, pages: [], errors: [], captures: [{ ...zebra }] });
     expect(search(coll, 'tag:keep').hits.map((h) => h.capture.offset)).toEqual([zebra.offset]);
   });
+
+  // An ingest's bulk load changes the schema on its own connection as it starts and ends (it drops the capture indexes
+  // and builds them again). A note saved meanwhile outside a transaction failed now and then with 'vtable constructor
+  // failed: notes_fts' (its triggers write notes_fts), a tag with 'database schema has changed'.
+  it('saves notes, tags and searches while another connection changes the schema over and over', async () => {
+    const p = dbPath();
+    const coll = twoPages(p);
+    defer(() => coll.close());
+    const churn = await startSchemaChurn(p);
+    const failures = new Map<string, number>();
+    let edits = 0;
+    try {
+      for (; (edits < 30_000 || churn.changes() < 2000) && edits < 300_000; edits++) {
+        const target = `page:d${edits % 50}`;
+        const kind = edits % 2 === 1 ? 'note' : (['tag', 'untag', 'search'] as const)[(edits / 2) % 3];
+        try {
+          if (kind === 'note') coll.setNote(target, `note ${edits}`);
+          else if (kind === 'tag') coll.addTag(target, `t${edits % 7}`);
+          else if (kind === 'untag') coll.removeTag(target, `t${(edits + 3) % 7}`);
+          else coll.saveSearch({ name: `s${edits % 5}`, query: `okapis ${edits}`, sort: 'date' });
+        } catch (e) {
+          const key = `${kind}: ${(e as Error).message}`;
+          failures.set(key, (failures.get(key) ?? 0) + 1);
+        }
+      }
+    } finally {
+      await churn.stop();
+    }
+    expect(churn.changes()).toBeGreaterThanOrEqual(2000); // the race was run
+    expect([...failures]).toEqual([]);
+    const last = (edits - 1) % 2 === 1 ? edits - 1 : edits - 2; // the last odd edit: a note
+    expect(coll.annotations(`page:d${last % 50}`).note).toBe(`note ${last}`);
+  }, 120_000);
 
   it('refuses what is not a tag, in the store and in a query, naming it', () => {
     const coll = twoPages(dbPath());
