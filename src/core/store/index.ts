@@ -1006,18 +1006,14 @@ export class Collection {
    *  builds them again) failed that statement with 'vtable constructor failed: pages_fts' (SQLITE_SCHEMA): ~1% of
    *  searches against a writer changing the schema in a loop. Its statements also agree with each other (a search's
    *  hits and its total are of one state of the collection; its facets, another call, may be of a later one).
-   *  Inside a snapshot already taken, it runs in that. */
+   *  Inside a snapshot already taken, it runs in that (a savepoint of it). */
   snapshot<T>(read: () => T): T {
-    if (this.db.inTransaction) return read();
-    this.db.exec('BEGIN');
-    try {
+    return this.db.transaction(() => {
       // The first read takes the snapshot; a schema changed since the connection loaded it is loaded again here, on
       // sqlite_schema alone, before any statement of `read` is prepared.
       this.stmt('SELECT 1 FROM sqlite_schema LIMIT 1').get();
       return read();
-    } finally {
-      this.db.exec('COMMIT');
-    }
+    })();
   }
 
   /** A number that changes when another connection commits to the database (PRAGMA data_version): what was read
