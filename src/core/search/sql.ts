@@ -3,7 +3,7 @@
 import type { FacetName } from '../../shared/api-collections.js';
 import type { SqlQuery } from '../store/index.js';
 import { CAPTURE_COLUMNS, hostRange } from '../store/index.js';
-import { BM25_WEIGHTS, FTS_MAIN_COLUMN_MASK, FTS_TOKENIZER, MAIN_FUNCTION, META_WORDS_THROUGH, NOTE_TARGET } from '../store/schema.js';
+import { BM25_WEIGHTS, FTS_MAIN_COLUMN_MASK, FTS_TOKENIZER, MAIN_FUNCTION, META_WORDS_THROUGH, MIME_INDEX_NAME, NOTE_TARGET } from '../store/schema.js';
 import { ftsTerm, hasFilters, mainFirstMatch, toFtsMatch, type ParsedQuery } from './query.js';
 
 /** Snippet markers: STX/ETX around each matched term. Control characters cannot occur in extracted text, so the
@@ -24,10 +24,15 @@ function rowidParam(name: string): string {
   return `CAST(@${name} AS INTEGER)`;
 }
 
-/** The WHERE condition a capture `c` must meet for its page to be a hit, with its parameters. With `indexedOnly`, only
- *  the conditions a capture index answers (host range, time range): a looser condition, which every capture of a hit
- *  meets. */
-export function captureFilterSql(q: ParsedQuery, params: Params, indexedOnly = false): string {
+/** Which of a filter's conditions captureFilterSql writes. 'all': every condition. 'ranges': only those the host and
+ *  time indexes answer (host range, time range), a looser condition every capture of a hit meets. 'page': every
+ *  condition, for the captures of given pages (found on the page index, captures_page). */
+export type FilterScope = 'all' | 'ranges' | 'page';
+
+/** The WHERE condition a capture `c` must meet for its page to be a hit (or a looser one: FilterScope), with its
+ *  parameters. */
+export function captureFilterSql(q: ParsedQuery, params: Params, scope: FilterScope = 'all'): string {
+  const indexedOnly = scope === 'ranges';
   const f = q.filters;
   const and: string[] = indexedOnly ? [] : [PAGE_CAPTURE_TYPES];
   const any = (parts: string[]) => and.push(parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`);
@@ -50,18 +55,12 @@ export function captureFilterSql(q: ParsedQuery, params: Params, indexedOnly = f
     and.push('c.timestamp <= @to');
   }
   if (indexedOnly) return and.length ? and.join(' AND ') : 'TRUE';
-  if (f.mimes.length) {
-    any(
-      f.mimes.map((m, i) => {
-        if ('exact' in m) {
-          params[`mime${i}`] = m.exact;
-          return `c.mime = @mime${i}`;
-        }
-        params[`mime${i}`] = m.prefix;
-        return `substr(c.mime, 1, length(@mime${i})) = @mime${i}`;
-      }),
-    );
-  }
+  // The media type index (MIME_INDEX) is for a filter it alone can narrow: `+` keeps SQLite from choosing it by the
+  // media type anywhere else. Its statistics cannot tell text/html, on most captures, from a type on a few: chosen
+  // over the host index for `site:www.boba.org mime:text/html`, it read every HTML capture of the collection; chosen
+  // for one page's captures instead of the page index, it was searched once for each record type (at a million
+  // pages, `the mime:text/plain` probed on each match of `the`: 530 -> 1,067 ms).
+  if (f.mimes.length) and.push(mimeFilterSql(q, params, scope === 'all' && !hasRanges(q) ? 'c.mime' : '+c.mime'));
   if (f.statuses.length) {
     any(
       f.statuses.map((s, i) => {
@@ -92,6 +91,34 @@ export function captureFilterSql(q: ParsedQuery, params: Params, indexedOnly = f
   return and.join(' AND ');
 }
 
+/** Whether the filter has a host or a time range, which the host and time indexes answer. */
+export function hasRanges(q: ParsedQuery): boolean {
+  return q.filters.sites.length > 0 || q.filters.from !== undefined || q.filters.to !== undefined;
+}
+
+/** A capture's media type within the filter's: each exact type, or each prefix as the range of the types it starts
+ *  (which the media type index reads, as it cannot substr()). */
+function mimeFilterSql(q: ParsedQuery, params: Params, column = 'c.mime'): string {
+  const parts = q.filters.mimes.map((m, i) => {
+    if ('exact' in m) {
+      params[`mime${i}`] = m.exact;
+      return `${column} = @mime${i}`;
+    }
+    params[`mimeLo${i}`] = m.prefix;
+    params[`mimeHi${i}`] = m.prefix.slice(0, -1) + String.fromCharCode(m.prefix.charCodeAt(m.prefix.length - 1) + 1);
+    return `(${column} >= @mimeLo${i} AND ${column} < @mimeHi${i})`;
+  });
+  return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+}
+
+/** How many captures have one of the filter's media types, counted up to `cap` on the media type index alone
+ *  (store/schema.ts MIME_INDEX), whatever else the filter asks: at least as many as the filter keeps. */
+export function buildMimeCaptureCountSql(q: ParsedQuery, cap: number): SqlQuery {
+  const params: Params = { cap };
+  const mimes = mimeFilterSql(q, params);
+  return { sql: `SELECT count(*) AS n FROM (SELECT 1 FROM captures c INDEXED BY ${MIME_INDEX_NAME} WHERE ${mimes} LIMIT @cap)`, params };
+}
+
 export interface HitsSqlOptions {
   limit: number;
   offset: number;
@@ -114,8 +141,9 @@ function withCaptureCount(sql: string): string {
  */
 export function buildDateHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
   const params: Params = { limit: o.limit, offset: o.offset };
-  const cf = captureFilterSql(q, params);
   const match = toFtsMatch(q);
+  // With words (or ids), each match's captures are found by its page.
+  const cf = captureFilterSql(q, params, o.ids || match !== null ? 'page' : 'all');
   // The matches' pages: found before (ids), or read as rowids from the full-text index.
   let matches: string | null = null;
   if (o.ids) {
@@ -129,28 +157,18 @@ export function buildDateHitsSql(q: ParsedQuery, o: HitsSqlOptions): SqlQuery {
   // index covers time, type, status, media type and host), and only the page of hits reads its pages' rows: joined
   // to every match, SQLite read each one's page row too (at a million pages, `captain`'s 2,267 matches: 62-74 ->
   // 11-18 ms; `records mime:text/html` 107-116 -> 14-15).
-  if (matches !== null) {
-    const newest = `SELECT c.page_id AS pid, c.id AS bestCapture, max(c.timestamp) AS bestTs
-      FROM captures c WHERE ${cf} AND c.page_id IN ${matches}
-      GROUP BY c.page_id ORDER BY bestTs DESC, pid DESC LIMIT @limit OFFSET @offset`;
-    return {
-      sql: withCaptureCount(`SELECT h.*, ${CAPTURE_COLUMNS} FROM (
-          SELECT ${HIT_COLUMNS}, NULL AS score, t.bestCapture, t.bestTs FROM (${newest}) t JOIN pages p ON p.id = t.pid) h
-        JOIN captures c ON c.id = h.bestCapture JOIN warc_files f ON f.id = c.file_id`) + ' ORDER BY x.bestTs DESC, x.pageId DESC',
-      params,
-    };
-  }
-  // Without words, the captures the filter keeps are found first and their pages looked up: left to choose, SQLite
-  // read every page row for a range or prefix of status or media type and looked up its captures (status:3xx at a
-  // million pages, none kept: 2.5 s; by the captures, 0.1 s).
-  const inner = `SELECT ${HIT_COLUMNS}, NULL AS score, c.id AS bestCapture, max(c.timestamp) AS bestTs
-    FROM captures c CROSS JOIN pages p ON p.id = c.page_id
-    WHERE ${cf}
-    GROUP BY p.id`;
+  // Without words, the captures the filter keeps are grouped by page from an index alone, as with words: left to
+  // choose, SQLite read every page row for a range or prefix of status or media type and looked up its captures
+  // (status:3xx at a million pages, none kept: 2.5 s; by the captures, 0.1 s), and joined to their pages, each kept
+  // capture read its page's row (mime:text/plain's 20,047 at a million pages: 230-410 ms warm, 10 s from a cold disk).
+  const kept = matches !== null ? `c.page_id IN ${matches}` : 'c.page_id IS NOT NULL';
+  const newest = `SELECT c.page_id AS pid, c.id AS bestCapture, max(c.timestamp) AS bestTs
+    FROM captures c WHERE ${cf} AND ${kept}
+    GROUP BY c.page_id ORDER BY bestTs DESC, pid DESC LIMIT @limit OFFSET @offset`;
   return {
-    sql: withCaptureCount(`SELECT h.*, ${CAPTURE_COLUMNS} FROM (${inner}) h
-      JOIN captures c ON c.id = h.bestCapture JOIN warc_files f ON f.id = c.file_id
-      ORDER BY h.bestTs DESC, h.pageId DESC LIMIT @limit OFFSET @offset`) + ' ORDER BY x.bestTs DESC, x.pageId DESC',
+    sql: withCaptureCount(`SELECT h.*, ${CAPTURE_COLUMNS} FROM (
+        SELECT ${HIT_COLUMNS}, NULL AS score, t.bestCapture, t.bestTs FROM (${newest}) t JOIN pages p ON p.id = t.pid) h
+      JOIN captures c ON c.id = h.bestCapture JOIN warc_files f ON f.id = c.file_id`) + ' ORDER BY x.bestTs DESC, x.pageId DESC',
     params,
   };
 }
@@ -306,7 +324,7 @@ function filterPagesSql(q: ParsedQuery, params: Params): string {
 
 /** Whether the page `pid` (an SQL expression) has a capture within the filters: a range of captures_page. */
 function pageHasCaptureSql(q: ParsedQuery, params: Params, pid: string): string {
-  return `EXISTS (SELECT 1 FROM captures c WHERE c.page_id = ${pid} AND ${captureFilterSql(q, params)})`;
+  return `EXISTS (SELECT 1 FROM captures c WHERE c.page_id = ${pid} AND ${captureFilterSql(q, params, 'page')})`;
 }
 
 /** The filters a newest-first read of the full-text index keeps its matches to, and how (FilterWay). */
@@ -406,7 +424,7 @@ function pageMatchesSql(match: string, pid: string): string {
  *  index alone (no row, no page), it bounds from above the pages the whole filter keeps. */
 export function buildIndexedCaptureCountSql(q: ParsedQuery, cap: number): SqlQuery {
   const params: Params = { cap };
-  const cf = captureFilterSql(q, params, true);
+  const cf = captureFilterSql(q, params, 'ranges');
   return { sql: `SELECT count(*) AS n FROM (SELECT 1 FROM captures c WHERE ${cf} LIMIT @cap)`, params };
 }
 
@@ -421,7 +439,7 @@ export function buildIndexedCaptureCountSql(q: ParsedQuery, cap: number): SqlQue
  *  capture of the range is a row, so the walk can count what it costs. */
 export function buildNewestCapturesSql(q: ParsedQuery, fromHostIndex = false): SqlQuery {
   const params: Params = {};
-  const ranges = captureFilterSql(fromHostIndex ? q : withoutHosts(q), params, true);
+  const ranges = captureFilterSql(fromHostIndex ? q : withoutHosts(q), params, 'ranges');
   const cf = captureFilterSql(q, params);
   return {
     sql: `SELECT c.page_id AS pid, (${cf} AND c.page_id IS NOT NULL) AS kept FROM captures c WHERE ${ranges}
@@ -459,7 +477,7 @@ export function buildCaptureSpanSql(): SqlQuery {
 /** The hit rows of chosen pages (any order; the caller orders them), each with its newest capture in the filters. */
 export function buildHitsOfPagesSql(q: ParsedQuery, pageIds: number[]): SqlQuery {
   const params: Params = { ids: JSON.stringify(pageIds) };
-  const cf = captureFilterSql(q, params);
+  const cf = captureFilterSql(q, params, 'page');
   const best = `(SELECT c.id FROM captures c WHERE c.page_id = p.id AND ${cf} ORDER BY c.timestamp DESC, c.id DESC LIMIT 1)`;
   return {
     sql: withCaptureCount(`SELECT h.*, ${CAPTURE_COLUMNS} FROM (
@@ -609,7 +627,7 @@ export function buildCaptureCountsSql(groups: readonly CaptureGroup[], limit: nu
  *  queries would each repeat the capture join. */
 export function buildFacetRowsSql(q: ParsedQuery, pageIds?: readonly number[]): SqlQuery {
   const params: Params = {};
-  const cf = captureFilterSql(q, params);
+  const cf = captureFilterSql(q, params, pageIds ? 'page' : 'all');
   const cols = FACET_NAMES.map((f) => `${FACET_EXPR[f]} AS ${f}`).join(', ');
   // By page id from captures_page alone: neither page rows nor digests are read.
   if (!pageIds) return { sql: `SELECT c.page_id AS pid, ${cols} FROM captures c WHERE c.page_id IS NOT NULL AND ${cf}`, params };

@@ -827,7 +827,9 @@ export class Collection {
     ];
   }
 
-  private hasIndex(name: string): boolean {
+  /** Whether the collection has the index `name` now: a collection of an older schema opened read-only may lack a
+   *  later one, and a bulk load drops the capture indexes until it ends (deferCaptureIndexes). */
+  hasIndex(name: string): boolean {
     return this.stmt(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?`).get(name) !== undefined;
   }
 

@@ -53,6 +53,13 @@ const TIME_PAGE_INDEX_NAME = indexNames([TIME_PAGE_INDEX])[0];
  *  walked to the end for no hit, 12.5 -> 1.4 s (migration 12). */
 const TIME_FILTERS_INDEX = 'captures_timestamp_filters ON captures(timestamp, type, page_id, mime, status, rhost)';
 
+/** Captures by media type, with what a filter tests of each: how many captures a media type has is counted from
+ *  this index alone, so one that few captures have (mime:application/pdf among a million HTML pages) is known to be
+ *  selective and its pages are read as a set, instead of the filter being tested on each match of the words (at a
+ *  million pages, `the mime:application/pdf` probed all 835,622 matches of `the` for none: 530 ms). Migration 13. */
+export const MIME_INDEX = 'captures_mime ON captures(mime, timestamp, type, page_id, status, rhost)';
+export const MIME_INDEX_NAME = 'captures_mime';
+
 /** The lookup indexes of captures (name ON table(columns)). A bulk ingest may drop them and build them again at the
  *  end (store/index.ts deferCaptureIndexes): maintaining five indexes row by row cost ~4x the insert itself. */
 export const CAPTURE_INDEXES: readonly string[] = [
@@ -69,11 +76,14 @@ export const CAPTURE_INDEXES: readonly string[] = [
   // neither the page row (for its digest) nor a string key is read per page (migration 8).
   'captures_page ON captures(page_id, timestamp, type, status, mime, rhost)',
   HOST_URLS_INDEX,
+  MIME_INDEX,
 ];
 
-/** The migration that creates a capture index: 12 the time index with the filters', 11 the host's URLs', 8 the others
- *  on the page id column it adds, 1 the rest. Each migration's text stays what it was when it was written. */
-function createdBy(index: string): 1 | 8 | 11 | 12 {
+/** The migration that creates a capture index: 13 the media types', 12 the time index with the filters', 11 the
+ *  host's URLs', 8 the others on the page id column it adds, 1 the rest. Each migration's text stays what it was when
+ *  it was written. */
+function createdBy(index: string): 1 | 8 | 11 | 12 | 13 {
+  if (index === MIME_INDEX) return 13;
   if (index === TIME_FILTERS_INDEX) return 12;
   if (index === HOST_URLS_INDEX) return 11;
   return /\bpage_id\b/.test(index) ? 8 : 1;
@@ -415,6 +425,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX IF NOT EXISTS ${TIME_FILTERS_INDEX};
   DROP INDEX IF EXISTS ${TIME_PAGE_INDEX_NAME};
+  `,
+  // 13: captures by media type (MIME_INDEX), built at the first open after an upgrade (2.7-3.1 s at a million pages,
+  // once).
+  `
+  CREATE INDEX IF NOT EXISTS ${MIME_INDEX};
   `,
 ];
 
