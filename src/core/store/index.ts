@@ -527,13 +527,13 @@ export class Collection {
 
   /** Drops a file's row and everything indexed from it, and the pages only it held (nothing when it has no row). */
   forgetFile(path: string): void {
-    this.db.transaction(() => {
+    this.edit(() => {
       const row = this.fileByPath(path);
       if (!row) return;
       this.dropRowsOf(row.id);
       this.stmt('DELETE FROM warc_files WHERE id = ?').run(row.id);
       this.prunePages();
-    })();
+    });
   }
 
   /** Points a file's row at the place its (unchanged) content moved to, keeping its index. */
@@ -585,11 +585,6 @@ export class Collection {
          digest, record_id, refers_to_uri, refers_to_date, method, page_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM pages WHERE digest = ?))`,
       );
-      // A capture an earlier batch stored before its page: found by the digest index, when a bulk load has not
-      // dropped it (then the index build links them, LINK_CAPTURES_SQL).
-      const link = this.hasIndex('captures_digest')
-        ? this.stmt('UPDATE captures SET page_id = ? WHERE digest = ? AND page_id IS NULL')
-        : null;
       // CAST: bytes bound for the text are stored as TEXT (for a string it changes nothing).
       const page = this.stmt(
         `INSERT INTO pages (digest, url, title, description, text, lang, main_lines, main_found, page_count)
@@ -616,7 +611,16 @@ export class Collection {
         replace.run(url, p.title, p.description, text, p.lang, mainLines, found, pageCount, p.digest);
         if (old) shards!.replaced.push({ old, row: indexed!.get(held!.id) as FtsRow });
       };
+      // Immediate: the write lock is taken before anything is read, so that no other connection's commit (another
+      // ingest's, its capture indexes dropped or built) lands between this transaction's reads and its writes. Under
+      // a connection changing the schema over and over, 1 batch in ~3,000 failed with 'database schema has changed',
+      // reading sqlite_master outside the transaction.
       this.db.transaction(() => {
+        // A capture an earlier batch stored before its page: found by the digest index, when a bulk load has not
+        // dropped it (then the index build links them, LINK_CAPTURES_SQL).
+        const link = this.hasIndex('captures_digest')
+          ? this.stmt('UPDATE captures SET page_id = ? WHERE digest = ? AND page_id IS NULL')
+          : null;
         for (const p of b.pages) {
           const text = bindable(p.text);
           const mainLines = p.mainLines === undefined ? mainLinesOf(textOf(p.text), textOf(p.main)) : p.mainLines;
@@ -651,7 +655,7 @@ export class Collection {
             c.status, c.mime, c.digest, c.recordId, c.refersToUri, c.refersToDate, c.method, c.digest);
         }
         for (const e of b.errors) err.run(fileId, e.offset, e.code, e.message);
-      })();
+      }).immediate();
       if (this.commits) this.committed(this.commits);
     });
   }

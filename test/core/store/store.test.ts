@@ -9,6 +9,7 @@ import { FTS_AUTOMERGE, FTS_HASH_SIZE, MIGRATIONS, PAGE_SIZE, SEGMENT_FUNCTION }
 import { search, searchFacets } from '../../../src/core/search/index.js';
 import { segmentWords } from '../../../src/core/search/segment.js';
 import { buildCollection, tempDbs } from '../search/helpers.js';
+import { startSchemaChurn } from './schema-churn.js';
 
 const { path: dbPath } = tempDbs();
 
@@ -321,6 +322,50 @@ describe('Collection', () => {
     expect(coll.prunePages()).toBe(1);
     coll.close();
   });
+
+  it('moves and forgets files while another connection changes the schema over and over', async () => {
+    // Forgetting a file read its row before writing, in a transaction that took the write lock only then: a commit of
+    // another connection in between (here a schema change; in use, an ingest from another process) failed it at once
+    // with 'database is locked' (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out): 24 of 3,000 in a scratch run.
+    const p = dbPath();
+    const files = 1000;
+    const coll = Collection.open(p);
+    for (let n = 0; n < files; n++) {
+      const fileId = coll.beginFile({ path: `/x/${n}.warc`, size: 1, mtime: 1, fingerprint: 'f' });
+      coll.writeBatch({
+        fileId, errors: [],
+        captures: [{
+          fileId, offset: 0, length: 1, type: 'response', uri: `http://a.com/${n}`, urlkey: `com,a)/${n}`, timestamp: '20200101000000',
+          status: 200, mime: 'text/html', digest: `d${n}`, recordId: null, refersToUri: null, refersToDate: null, method: null,
+        }],
+        pages: [{ digest: `d${n}`, url: `http://a.com/${n}`, title: 't', description: '', text: `okapi ${n}`, lang: null, main: `okapi ${n}`, rest: '', mainFound: false }],
+      });
+      coll.finishFile(fileId, 'done', 'warc');
+    }
+    const churn = await startSchemaChurn(p);
+    const failures = new Map<string, number>();
+    try {
+      for (let n = 0; n < files; n++) {
+        for (const [step, act] of [
+          ['move', () => coll.moveFile(`/x/${n}.warc`, `/y/${n}.warc`, 2)],
+          ['forget', () => coll.forgetFile(`/y/${n}.warc`)],
+        ] as const) {
+          try {
+            act();
+          } catch (e) {
+            const key = `${step}: ${(e as Error).message}`;
+            failures.set(key, (failures.get(key) ?? 0) + 1);
+          }
+        }
+      }
+    } finally {
+      await churn.stop();
+    }
+    expect(churn.changes()).toBeGreaterThan(files); // the race was run
+    expect([...failures]).toEqual([]);
+    expect(coll.counts()).toMatchObject({ files: 0, captures: 0, pages: 0 });
+    coll.close();
+  }, 60_000);
 });
 
 describe('host keys', () => {
