@@ -1112,11 +1112,13 @@ export class Collection {
     return { note: note?.body ?? null, tags };
   }
 
-  /** Runs a person's edit (a note, a tag, a saved search) and the read of its result in a transaction that takes the
-   *  write lock first, so no schema change another connection commits (an ingest's bulk load drops and builds
-   *  indexes) lands between its statements' preparing and running. Outside one, a note's save, whose triggers write
-   *  notes_fts, failed with 'vtable constructor failed: notes_fts' (60 of 35,626 saves against a writer changing the
-   *  schema in a loop), as searches did (snapshot()), and a tag's with 'database schema has changed' (2 of 26,800). */
+  /** Runs a person's edit (a note, a tag, a saved search, a file forgotten) and the read of its result in a
+   *  transaction that takes the write lock first, so no schema change another connection commits (an ingest's bulk
+   *  load drops and builds indexes) lands between its statements' preparing and running. Outside one, a note's save,
+   *  whose triggers write notes_fts, failed with 'vtable constructor failed: notes_fts' (60 of 35,626 saves against a
+   *  writer changing the schema in a loop), as searches did (snapshot()), and a tag's with 'database schema has
+   *  changed' (2 of 26,800). A forget, which reads the file's row before it writes, failed with 'database is locked'
+   *  (SQLITE_BUSY_SNAPSHOT) when another connection committed in between: 24 of 3,000. */
   private edit<T>(change: () => T): T {
     return this.db.transaction(change).immediate();
   }
